@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { defaultDataDir, packageRoot } from '../../main/config/paths.js';
+import { startBrowserMode } from '../../main/launcher/browser-mode.js';
+import { findChromium, openKioskWindow } from '../../main/launcher/chromium.js';
+import { findElectronBinary } from '../../main/launcher/electron-binary.js';
+import { parseCommandArgs, parsePort } from '../args.js';
+
+export const START_HELP = `Usage: chot start [options]
+
+Starts the kiosk: the Electron window when Electron is installed, otherwise browser
+mode, which runs the core in Node, serves the kiosk on 127.0.0.1 and prints
+  kiosk-url: http://127.0.0.1:<port>/#token=<random>
+Without a configured hub the kiosk runs on the built-in demo data set.
+
+Options:
+  --data-dir DIR  where the kiosk keeps its database (default: ${defaultDataDir()})
+  --port N        browser mode: port on 127.0.0.1 (default: 0, any free port)
+  --open          browser mode: open the kiosk URL in Chromium, full screen
+  --browser       use browser mode even when Electron is installed
+`;
+
+export async function runStart(args: readonly string[]): Promise<number> {
+  const { values } = parseCommandArgs(args, {
+    'data-dir': { type: 'string' },
+    port: { type: 'string' },
+    open: { type: 'boolean' },
+    browser: { type: 'boolean' },
+  });
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+  const port = parsePort(values.port);
+
+  const electron = values.browser === true ? null : findElectronBinary();
+  if (electron !== null) {
+    const child = spawn(electron, [packageRoot(), '--data-dir', dataDir], { stdio: 'inherit' });
+    return new Promise((done) => child.on('exit', (code) => done(code ?? 1)));
+  }
+
+  // No hub can be configured yet, so the kiosk runs on the demo data set.
+  const kiosk = await startBrowserMode({ dataDir, port, demo: true });
+  process.stdout.write(`kiosk-url: ${kiosk.server.kioskUrl}\n`);
+  process.stderr.write(`browser mode: data in ${dataDir}; stop with Ctrl+C\n`);
+  if (values.open === true) {
+    const chromium = findChromium();
+    if (chromium === null) process.stderr.write('--open: no Chromium found (set CHOT_CHROMIUM to its path); open the URL above yourself\n');
+    else openKioskWindow(chromium, kiosk.server.kioskUrl);
+  }
+  return new Promise((done) => {
+    const stop = (): void => {
+      void kiosk.stop().then(() => done(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

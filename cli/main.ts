@@ -1,0 +1,62 @@
+import { chotVersion } from '../main/config/paths.js';
+import { UsageError } from './args.js';
+import { runStart, START_HELP } from './commands/start.js';
+
+interface Command {
+  readonly summary: string;
+  readonly help: string;
+  run(args: readonly string[]): Promise<number>;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  start: { summary: 'start the kiosk (Electron window, or browser mode without Electron)', help: START_HELP, run: runStart },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  return [
+    'Chốt — entrance-checkpoint kiosk',
+    '',
+    'Usage: chot <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Options:',
+    '  --help, -h     show help (also: chot <command> --help)',
+    '  --version, -v  print the version',
+    '',
+  ].join('\n');
+}
+
+/** Runs one `chot` invocation and returns its exit code (0 ok, 1 failure, 2 usage). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(usage());
+    return first === undefined ? 2 : 0;
+  }
+  if (first === '--version' || first === '-v') {
+    process.stdout.write(`${chotVersion()}\n`);
+    return 0;
+  }
+  const command = COMMANDS[first];
+  if (command === undefined) {
+    process.stderr.write(`chot: unknown command "${first}"\n\n${usage()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`chot ${first}: ${error.message}\n\n${command.help}`);
+      return 2;
+    }
+    process.stderr.write(`chot ${first}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The one typed contract between the kiosk's core and its renderer. The interface IS
+ * the contract: the Electron preload and the browser-mode WebSocket client both expose
+ * exactly `KioskApi` as `window.chot`, and the core implements it once.
+ */
+import type { ScanSource } from '../scan/scan-event.js';
+import type { Outcome, Verdict } from '../verdict/verdict.js';
+
+/** A framed scan as the renderer hands it over (keyboard wedge, camera, demo card). */
+export interface ScanSubmission {
+  readonly source: ScanSource;
+  readonly text: string;
+  /** The renderer's framer cut an over-long burst: `text` is truncated. */
+  readonly overflow?: boolean;
+}
+
+/** How the renderer frames keyboard-wedge input into scans. */
+export interface WedgeSettings {
+  /** Keys further apart than this start a new burst: people type far slower than scanners. */
+  readonly maxInterKeyMs: number;
+  /** Shorter bursts are ignored: nobody types this many keys this fast. */
+  readonly minLength: number;
+  /** The key a scanner sends after the code. */
+  readonly suffixKey: 'Enter' | 'Tab';
+  /** Longer bursts are cut and reported as too long. */
+  readonly maxLength: number;
+}
+
+/** A fictitious person's card in the demo data set, shown on the idle screen. */
+export interface DemoCard {
+  readonly label: string;
+  readonly qrText: string;
+  readonly expected: Outcome;
+}
+
+export interface KioskInfo {
+  readonly version: string;
+  readonly wedge: WedgeSettings;
+  /** How long a verdict stays on screen before the idle screen returns. */
+  readonly verdictHoldMs: number;
+  /** Present only when the kiosk runs on the built-in demo data set. */
+  readonly demoCards?: readonly DemoCard[];
+}
+
+export interface KioskApi {
+  /** Decides one scan. Resolves only after the entry is durably committed. */
+  submitScan(scan: ScanSubmission): Promise<Verdict>;
+  getKioskInfo(): Promise<KioskInfo>;
+}
+
+export type KioskMethod = keyof KioskApi;
+
+/** Every method of the contract, for the bridges that must name them (preload, dispatcher). */
+export const KIOSK_API_METHODS = ['submitScan', 'getKioskInfo'] as const satisfies readonly KioskMethod[];
+
+// Compile-time proof that the list above names every method of KioskApi.
+type MissingMethods = Exclude<KioskMethod, (typeof KIOSK_API_METHODS)[number]>;
+const everyMethodListed: MissingMethods extends never ? true : never = true;
+void everyMethodListed;
+
+/** Every call has a timeout; a core that does not answer in time is a fault the screen shows. */
+export const CALL_TIMEOUT_MS = 10_000;

@@ -1,0 +1,48 @@
+import { MAX_SCAN_CHARS, SCAN_SOURCE_KINDS, type ScanSourceKind } from '../scan/scan-event.js';
+import { KIOSK_API_METHODS, type KioskMethod, type ScanSubmission } from './kiosk-api.js';
+import type { RpcFailure } from './rpc-messages.js';
+
+export type ValidatedCall =
+  | { readonly ok: true; readonly method: 'submitScan'; readonly args: [ScanSubmission] }
+  | { readonly ok: true; readonly method: 'getKioskInfo'; readonly args: [] }
+  | { readonly ok: false; readonly error: RpcFailure };
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+function bad(message: string): ValidatedCall {
+  return { ok: false, error: { code: 'rpc.bad-arguments', message } };
+}
+
+/**
+ * Checks a call from the renderer before the core sees it. The renderer is our code,
+ * but it renders untrusted input, so the core treats every call as untrusted.
+ */
+export function validateCall(method: unknown, args: unknown): ValidatedCall {
+  if (typeof method !== 'string' || !(KIOSK_API_METHODS as readonly string[]).includes(method)) {
+    return { ok: false, error: { code: 'rpc.unknown-method', message: `unknown method ${JSON.stringify(method)}` } };
+  }
+  if (!Array.isArray(args)) return bad('arguments must be an array');
+  switch (method as KioskMethod) {
+    case 'getKioskInfo':
+      return args.length === 0 ? { ok: true, method: 'getKioskInfo', args: [] } : bad('getKioskInfo takes no arguments');
+    case 'submitScan': {
+      const [scan] = args as unknown[];
+      if (args.length !== 1 || !isObject(scan)) return bad('submitScan takes one scan');
+      const { source, text, overflow } = scan;
+      if (typeof text !== 'string') return bad('scan.text must be a string');
+      // Oversized text is not an RPC error: it is a scan the person sees refused, so cut it and flag it.
+      const cut = text.length > MAX_SCAN_CHARS;
+      if (!isObject(source) || typeof source.deviceId !== 'string' || source.deviceId.length > 200) {
+        return bad('scan.source must name a device');
+      }
+      if (!(SCAN_SOURCE_KINDS as readonly string[]).includes(source.kind as string)) return bad('scan.source.kind is unknown');
+      if (overflow !== undefined && typeof overflow !== 'boolean') return bad('scan.overflow must be a boolean');
+      const submission: ScanSubmission = {
+        source: { kind: source.kind as ScanSourceKind, deviceId: source.deviceId },
+        text: cut ? text.slice(0, MAX_SCAN_CHARS) : text,
+        overflow: cut || overflow === true,
+      };
+      return { ok: true, method: 'submitScan', args: [submission] };
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import type { CredentialKind, Authenticity } from '../credentials/credential.js';
+import type { Bilingual, Reason } from '../text/bilingual.js';
+
+export type Colour = 'green' | 'yellow' | 'red';
+/** `none`: no colour could be decided (unreadable, forged, unknown person, stale data by policy). */
+export type Outcome = Colour | 'none';
+
+/** What the screen shows after a scan. Built by the core; the renderer only draws it. */
+export interface Verdict {
+  readonly outcome: Outcome;
+  readonly headline: Bilingual;
+  readonly reasons: readonly Reason[];
+  readonly subject?: {
+    readonly name?: string;
+    readonly birthYear?: number;
+    /** Last 4 digits of the ID, enough for staff to match the card. */
+    readonly idTail?: string;
+  };
+  readonly credentialKind: CredentialKind | 'unknown';
+  readonly authenticity: Authenticity | 'none';
+  readonly gate: { readonly open: boolean };
+  /** The entry-log sequence number this verdict was committed under. */
+  readonly entrySeq: number;
+  /** ISO 8601, Vietnam time. */
+  readonly decidedAt: string;
+  readonly ruleSet?: { readonly id: string; readonly version: string };
+}
+
+export const COLOUR_HEADLINES: Readonly<Record<Colour, Bilingual>> = {
+  green: { vi: 'ĐƯỢC VÀO', en: 'Entry allowed' },
+  yellow: { vi: 'HẠN CHẾ — GẶP NHÂN VIÊN', en: 'Restricted — please see staff' },
+  red: { vi: 'KHÔNG ĐƯỢC VÀO', en: 'Entry not allowed' },
+};
+
+/** Why no colour could be decided, as the headline says it. */
+export const NO_COLOUR_HEADLINES = {
+  unreadable: { vi: 'KHÔNG ĐỌC ĐƯỢC MÃ', en: 'Cannot read this code' },
+  'unknown-person': { vi: 'KHÔNG CÓ DỮ LIỆU', en: 'No record for this person' },
+} as const satisfies Record<string, Bilingual>;

@@ -1,0 +1,47 @@
+// Electron's main process: a thin shell around the same core browser mode runs.
+import { app, BrowserWindow, ipcMain, protocol } from 'electron';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultDataDir, rendererDir } from '../config/paths.js';
+import { createDispatcher } from '../contract/contract-dispatcher.js';
+import { KioskCore } from '../core/kiosk-core.js';
+import { contentSecurityPolicy } from '../security/content-security-policy.js';
+import { loadStaticFiles } from '../server/static-files.js';
+import { APP_ORIGIN, APP_SCHEME, appProtocolHandler } from './app-protocol.js';
+import { hardenWebContents } from './harden-web-contents.js';
+import { CONTRACT_CHANNEL } from './preload-api.js';
+import { kioskWindowOptions } from './window-options.js';
+
+const log = (message: string): void => void process.stderr.write(`chot: ${message}\n`);
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+if (!app.requestSingleInstanceLock()) {
+  log('another Chốt kiosk is already running; quitting');
+  app.quit();
+} else {
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { 'data-dir': { type: 'string' } }, strict: false, allowPositionals: true });
+  const dataDir = resolve(typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir());
+  let window: BrowserWindow | null = null;
+
+  app.on('second-instance', () => window?.focus());
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, APP_ORIGIN, log));
+  app.on('window-all-closed', () => app.quit());
+
+  void app.whenReady().then(() => {
+    // No hub can be configured yet, so the kiosk runs on the demo data set.
+    const core = KioskCore.open({ dataDir, demo: true });
+    app.on('will-quit', () => core.close());
+    const dispatch = createDispatcher(core, (method, error) => log(`core fault in ${method}: ${String(error)}`));
+    ipcMain.handle(CONTRACT_CHANNEL, (event, method: unknown, args: unknown) => {
+      if (event.senderFrame === null || new URL(event.senderFrame.url).origin !== APP_ORIGIN) {
+        return { ok: false, error: { code: 'rpc.forbidden', message: 'not the kiosk page' } };
+      }
+      return dispatch(method, args);
+    });
+    protocol.handle(APP_SCHEME, appProtocolHandler(loadStaticFiles(rendererDir()), contentSecurityPolicy([])));
+    window = new BrowserWindow(kioskWindowOptions(join(import.meta.dirname, 'preload.cjs')));
+    window.once('ready-to-show', () => window?.show());
+    void window.loadURL(`${APP_ORIGIN}/index.html`);
+  });
+}

@@ -1,0 +1,32 @@
+import { CALL_TIMEOUT_MS, KIOSK_API_METHODS, type KioskApi } from '../../domain/contract/kiosk-api.js';
+import type { DispatchResult } from '../contract/contract-dispatcher.js';
+
+/** The one IPC channel of the contract: `invoke(CONTRACT_CHANNEL, method, args)`. */
+export const CONTRACT_CHANNEL = 'chot:contract';
+
+export interface Invoker {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Builds `window.chot` for the preload from the contract's method list: each method
+ * invokes the core over IPC and fails with a coded error after the call timeout.
+ */
+export function createPreloadApi(ipc: Invoker, timeoutMs = CALL_TIMEOUT_MS): KioskApi {
+  const call = async (method: string, args: unknown[]): Promise<unknown> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`rpc.timeout: ${method} did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      const result = (await Promise.race([ipc.invoke(CONTRACT_CHANNEL, method, args), timeout])) as DispatchResult;
+      if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+      return result.value;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const api: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  for (const method of KIOSK_API_METHODS) api[method] = (...args: unknown[]) => call(method, args);
+  return api as unknown as KioskApi;
+}

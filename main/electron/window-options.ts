@@ -1,0 +1,31 @@
+import type { BrowserWindowConstructorOptions } from 'electron';
+
+/**
+ * The kiosk window: full screen, no menus, and a renderer with no Node, isolated from
+ * the preload and sandboxed. Exported on its own so a test can check every option.
+ */
+export function kioskWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+  return {
+    kiosk: true,
+    fullscreen: true,
+    autoHideMenuBar: true,
+    backgroundColor: '#14171f',
+    show: false,
+    title: 'Chốt',
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      devTools: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/**
+ * The Electron executable, if one is installed. We read what the `electron` package
+ * recorded instead of requiring it: requiring it tries to download a missing binary,
+ * which a kiosk without internet must never do.
+ */
+export function findElectronBinary(env: NodeJS.ProcessEnv = process.env): string | null {
+  let packageDir: string;
+  try {
+    packageDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+  } catch {
+    return null; // not installed (e.g. a production install without devDependencies)
+  }
+  const pathFile = join(packageDir, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const relative = readFileSync(pathFile, 'utf8').trim();
+  const binary = env.ELECTRON_OVERRIDE_DIST_PATH ? join(env.ELECTRON_OVERRIDE_DIST_PATH, relative) : join(packageDir, 'dist', relative);
+  return existsSync(binary) ? binary : null;
+}

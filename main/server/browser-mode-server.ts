@@ -1,0 +1,124 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { RPC_PATH, RPC_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX, type ResultMessage } from '../../domain/contract/rpc-messages.js';
+import type { Dispatch } from '../contract/contract-dispatcher.js';
+import { contentSecurityPolicy } from '../security/content-security-policy.js';
+import type { StaticFile } from './static-files.js';
+
+export interface BrowserModeServerOptions {
+  readonly dispatch: Dispatch;
+  readonly files: ReadonlyMap<string, StaticFile>;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Override for tests; a fresh random token is made per start otherwise. */
+  readonly token?: string;
+}
+
+export interface BrowserModeServer {
+  /** `http://127.0.0.1:<port>/#token=<token>`: the only way in. */
+  readonly kioskUrl: string;
+  readonly origin: string;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+/** Largest contract message accepted: a scan is at most 8 192 characters. */
+const MAX_MESSAGE_BYTES = 256 * 1024;
+
+/**
+ * Browser mode: serves the renderer on 127.0.0.1 and carries the typed contract over a
+ * WebSocket that only a page holding this start's random token may open. The token
+ * travels in the URL fragment (never sent in HTTP requests) and then as a WebSocket
+ * subprotocol; the Origin must be this server's own. Anything else is refused at the
+ * handshake, so no other local program or web page can drive the kiosk.
+ */
+export async function startBrowserModeServer(options: BrowserModeServerOptions): Promise<BrowserModeServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const http = createServer();
+  await listen(http, options.port);
+  const port = (http.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+  const csp = contentSecurityPolicy([`ws://127.0.0.1:${port}`]);
+
+  http.on('request', (request, response) => {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const file = request.method === 'GET' || request.method === 'HEAD' ? options.files.get(path) : undefined;
+    const headers = {
+      'Content-Security-Policy': csp,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+    };
+    if (file === undefined) {
+      response.writeHead(request.method === 'GET' || request.method === 'HEAD' ? 404 : 405, { ...headers, 'Content-Type': 'text/plain' });
+      response.end('not found\n');
+      return;
+    }
+    response.writeHead(200, { ...headers, 'Content-Type': file.contentType, 'Content-Length': file.body.length });
+    response.end(request.method === 'HEAD' ? undefined : file.body);
+  });
+
+  const wss = new WebSocketServer({
+    server: http,
+    path: RPC_PATH,
+    maxPayload: MAX_MESSAGE_BYTES,
+    verifyClient: ({ req }: { req: IncomingMessage }) => isAuthorised(req, origin, token),
+    handleProtocols: (protocols) => (protocols.has(RPC_SUBPROTOCOL) ? RPC_SUBPROTOCOL : false),
+  });
+  wss.on('connection', (socket) => serveContract(socket, options.dispatch));
+
+  return {
+    kioskUrl: `${origin}/#token=${token}`,
+    origin,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => http.close(() => resolve()));
+        http.closeAllConnections();
+      }),
+  };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function isAuthorised(request: IncomingMessage, origin: string, token: string): boolean {
+  if (request.headers.origin !== origin) return false;
+  const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const presented = offered.find((p) => p.startsWith(TOKEN_SUBPROTOCOL_PREFIX))?.slice(TOKEN_SUBPROTOCOL_PREFIX.length);
+  if (presented === undefined) return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function serveContract(socket: WebSocket, dispatch: Dispatch): void {
+  socket.on('message', (data, isBinary) => {
+    void (async () => {
+      let message: unknown;
+      try {
+        message = isBinary ? undefined : JSON.parse(data.toString());
+      } catch {
+        message = undefined;
+      }
+      if (typeof message !== 'object' || message === null || (message as { t?: unknown }).t !== 'call' || typeof (message as { id?: unknown }).id !== 'number') {
+        socket.close(1008, 'malformed message');
+        return;
+      }
+      const { id, method, args } = message as { id: number; method: unknown; args: unknown };
+      const result = await dispatch(method, args);
+      const reply: ResultMessage = result.ok ? { t: 'result', id, ok: true, value: result.value } : { t: 'result', id, ok: false, error: result.error };
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(reply));
+    })();
+  });
+}

@@ -1,0 +1,67 @@
+import type { KioskApi, KioskInfo, ScanSubmission } from '../domain/contract/kiosk-api.js';
+import { connectContract, ContractCallError, RPC_PATH } from './api/ws-contract-client.js';
+import { createScanMetrics, recordAfterPaint } from './perf/scan-metrics.js';
+import { Screens } from './view/screens.js';
+import { captureWedge } from './wedge/wedge-capture.js';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent in browser mode. */
+    readonly chot?: KioskApi;
+  }
+}
+
+const screens = new Screens();
+const metrics = createScanMetrics();
+
+/** The contract: from the Electron preload, or over the authenticated WebSocket. */
+async function obtainApi(): Promise<KioskApi> {
+  if (window.chot !== undefined) return window.chot;
+  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (token === null || token === '') throw new ContractCallError('rpc.no-token', 'the kiosk URL has no #token: use the URL `chot start` printed');
+  const { api, ready } = connectContract(`ws://${location.host}${RPC_PATH}`, token, (connected) => {
+    if (!connected) screens.showFault('MẤT KẾT NỐI VỚI LÕI KIOSK', 'Lost connection to the kiosk core', 'Đang kết nối lại… / Reconnecting…');
+    else if (document.getElementById('app')?.dataset.screen === 'fault') screens.show('idle');
+  });
+  await ready;
+  return api;
+}
+
+function describe(error: unknown): string {
+  return error instanceof ContractCallError ? `${error.code}: ${error.message}` : String(error);
+}
+
+async function start(): Promise<void> {
+  const api = await obtainApi();
+  const info: KioskInfo = await api.getKioskInfo();
+  let holdTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const decide = async (submission: ScanSubmission, startedAt: number): Promise<void> => {
+    try {
+      const verdict = await api.submitScan(submission);
+      screens.showVerdict(verdict);
+      recordAfterPaint(metrics, startedAt);
+      clearTimeout(holdTimer);
+      holdTimer = setTimeout(() => screens.show('idle'), info.verdictHoldMs);
+    } catch (error) {
+      // No verdict without a committed entry: show the fault, the gate stays closed.
+      screens.showFault('LỖI — MỜI GẶP NHÂN VIÊN', 'Fault — please see staff', describe(error));
+    }
+  };
+
+  const sink = document.getElementById('wedge-sink') as HTMLInputElement;
+  captureWedge(sink, info.wedge, (scan) => {
+    void decide({ source: { kind: 'wedge', deviceId: 'keyboard' }, text: scan.text, overflow: scan.overflow }, scan.endedAt);
+  });
+  screens.setVersion(info.version);
+  screens.showDemoCards(info.demoCards ?? [], (card) => {
+    void decide({ source: { kind: 'manual', deviceId: 'demo-card' }, text: card.qrText }, performance.now());
+  });
+  screens.tickClock(new Date());
+  setInterval(() => screens.tickClock(new Date()), 10_000);
+  screens.show('idle');
+}
+
+start().catch((error: unknown) => {
+  screens.showFault('KIOSK KHÔNG KHỞI ĐỘNG ĐƯỢC', 'The kiosk could not start', describe(error));
+});

@@ -1,0 +1,29 @@
+/**
+ * Scan → verdict painted, measured in the page: from the suffix keystroke's event time
+ * to the first moment after the frame that shows the verdict (a message posted from a
+ * frame callback runs after that frame is painted). Kept in memory for the benchmark;
+ * nothing leaves the page.
+ */
+export interface ScanMetrics {
+  readonly scanToPaintMs: number[];
+}
+
+const KEEP = 1000;
+
+export function createScanMetrics(): ScanMetrics {
+  const metrics: ScanMetrics = { scanToPaintMs: [] };
+  (window as unknown as { chotMetrics: ScanMetrics }).chotMetrics = metrics;
+  return metrics;
+}
+
+export function recordAfterPaint(metrics: ScanMetrics, startedAt: number): void {
+  requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      if (metrics.scanToPaintMs.length >= KEEP) metrics.scanToPaintMs.shift();
+      metrics.scanToPaintMs.push(performance.now() - startedAt);
+      channel.port1.close();
+    };
+    channel.port2.postMessage(null);
+  });
+}

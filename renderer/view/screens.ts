@@ -1,0 +1,87 @@
+import type { DemoCard } from '../../domain/contract/kiosk-api.js';
+import type { Verdict } from '../../domain/verdict/verdict.js';
+
+/** Shape and word for each outcome: the screen never relies on colour alone. */
+const ICONS: Readonly<Record<Verdict['outcome'], string>> = { green: '✓', yellow: '!', red: '✕', none: '?' };
+
+export type ScreenName = 'starting' | 'idle' | 'verdict' | 'fault';
+
+const byId = <T extends HTMLElement>(id: string): T => {
+  const element = document.getElementById(id);
+  if (element === null) throw new Error(`missing #${id} in index.html`);
+  return element as T;
+};
+
+/**
+ * The kiosk's screens. Everything shown from a scan goes through textContent, never
+ * HTML: names come from codes anybody can print.
+ */
+export class Screens {
+  private readonly app = byId('app');
+  private readonly verdict = byId('verdict-screen');
+
+  show(screen: ScreenName): void {
+    this.app.dataset.screen = screen;
+    if (screen !== 'verdict') this.verdict.removeAttribute('data-verdict');
+  }
+
+  showVerdict(verdict: Verdict): void {
+    this.verdict.dataset.verdict = verdict.outcome;
+    byId('verdict-icon').textContent = ICONS[verdict.outcome];
+    byId('verdict-headline-vi').textContent = verdict.headline.vi;
+    byId('verdict-headline-en').textContent = verdict.headline.en;
+    const subject = verdict.subject;
+    byId('verdict-name').textContent = subject?.name ?? '';
+    const details = [
+      subject?.birthYear === undefined ? null : `Năm sinh / Born ${subject.birthYear}`,
+      subject?.idTail === undefined ? null : `CCCD ••••${subject.idTail}`,
+    ].filter((part): part is string => part !== null);
+    byId('verdict-details').textContent = details.join('  ·  ');
+    const reasons = byId('verdict-reasons');
+    reasons.replaceChildren(
+      ...verdict.reasons.map((reason) => {
+        const item = document.createElement('li');
+        const vi = document.createElement('span');
+        vi.className = 'vi';
+        vi.textContent = reason.vi;
+        const en = document.createElement('span');
+        en.className = 'en';
+        en.textContent = reason.en;
+        item.append(vi, en);
+        return item;
+      }),
+    );
+    byId('verdict-gate').textContent = verdict.gate.open ? 'Mời vào  ·  Please enter' : 'Cổng đóng  ·  Gate stays closed';
+    this.show('verdict');
+  }
+
+  showFault(vi: string, en: string, detail: string): void {
+    byId('fault-vi').textContent = vi;
+    byId('fault-en').textContent = en;
+    byId('fault-detail').textContent = detail;
+    this.show('fault');
+  }
+
+  setVersion(version: string): void {
+    byId('version').textContent = `Chốt ${version}`;
+  }
+
+  showDemoCards(cards: readonly DemoCard[], onPick: (card: DemoCard) => void): void {
+    const list = byId('demo-cards');
+    list.replaceChildren(
+      ...cards.map((card) => {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.dataset.expected = card.expected;
+        button.textContent = card.label;
+        button.addEventListener('click', () => onPick(card));
+        return button;
+      }),
+    );
+    byId('demo').hidden = cards.length === 0;
+  }
+
+  tickClock(now: Date): void {
+    byId('clock').textContent = now.toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric' });
+  }
+}

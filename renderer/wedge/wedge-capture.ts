@@ -1,0 +1,42 @@
+import type { WedgeSettings } from '../../domain/contract/kiosk-api.js';
+import { KeystrokeFramer, type FramedScan } from './keystroke-framer.js';
+
+/**
+ * Binds the keystroke framer to the page. A keyboard-wedge scanner delivers keys as
+ * `keydown`; characters an input method injects (Vietnamese letters through Unikey
+ * or an IME) arrive as text insertions into the focused element, so a hidden sink
+ * input keeps the focus and both paths feed the same framer. Event timestamps are
+ * on the `performance.now()` clock.
+ */
+export function captureWedge(sink: HTMLInputElement, settings: WedgeSettings, onScan: (scan: FramedScan) => void): () => void {
+  const framer = new KeystrokeFramer(settings, onScan);
+
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    if (event.key === settings.suffixKey) {
+      event.preventDefault();
+      framer.suffix(event.timeStamp);
+    } else if ([...event.key].length === 1) {
+      event.preventDefault();
+      framer.character(event.key, event.timeStamp);
+    }
+  };
+  const onBeforeInput = (event: InputEvent): void => {
+    if (event.inputType !== 'insertText' || event.data === null) return;
+    event.preventDefault();
+    for (const char of event.data) framer.character(char, event.timeStamp);
+  };
+  const keepFocus = (): void => {
+    setTimeout(() => sink.focus({ preventScroll: true }), 0);
+  };
+
+  window.addEventListener('keydown', onKeyDown, true);
+  sink.addEventListener('beforeinput', onBeforeInput);
+  sink.addEventListener('blur', keepFocus);
+  sink.focus({ preventScroll: true });
+  return () => {
+    window.removeEventListener('keydown', onKeyDown, true);
+    sink.removeEventListener('beforeinput', onBeforeInput);
+    sink.removeEventListener('blur', keepFocus);
+  };
+}

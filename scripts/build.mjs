@@ -1,0 +1,43 @@
+// Builds Chốt: tsc emits the Node layers to dist/, esbuild bundles the renderer
+// (browser, no Node) and the Electron preload (CommonJS, as sandboxed preloads require).
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const esbuild = await import('esbuild');
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], {
+  stdio: 'inherit',
+});
+
+const rendererOut = join(root, 'dist', 'renderer');
+mkdirSync(rendererOut, { recursive: true });
+await esbuild.build({
+  entryPoints: [join(root, 'renderer', 'app.ts')],
+  outfile: join(rendererOut, 'app.js'),
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'chrome120',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+for (const file of ['index.html', 'styles.css']) {
+  cpSync(join(root, 'renderer', file), join(rendererOut, file));
+}
+await esbuild.build({
+  entryPoints: [join(root, 'main', 'electron', 'preload.ts')],
+  outfile: join(root, 'dist', 'main', 'electron', 'preload.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  external: ['electron'],
+  target: 'node20',
+  logLevel: 'warning',
+});
+console.log('build: ok');
