@@ -51,7 +51,8 @@ export class ScanPipeline {
       decidedAt: toVietnamIso(nowMs),
     } as const;
     if (person === undefined) {
-      const entrySeq = this.commit(scan, nowMs, parsed, null, 'none', [UNKNOWN_PERSON], null);
+      // The ID is logged even with no record: contact tracing needs everyone who passed.
+      const entrySeq = this.commit(scan, nowMs, parsed, parsed.identifiers.id12, 'none', [UNKNOWN_PERSON], null);
       return { ...base, outcome: 'none', headline: NO_COLOUR_HEADLINES['unknown-person'], reasons: [UNKNOWN_PERSON], gate: { open: false }, entrySeq };
     }
     const outcome = this.deps.evaluate(person.facts, nowMs);

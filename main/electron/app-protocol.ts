@@ -1,4 +1,5 @@
 import type { StaticFile } from '../server/static-files.js';
+import { urlOrigin } from './url-origin.js';
 
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = 'app://kiosk';
@@ -9,8 +10,8 @@ export const APP_ORIGIN = 'app://kiosk';
  */
 export function appProtocolHandler(files: ReadonlyMap<string, StaticFile>, csp: string): (request: Request) => Response {
   return (request) => {
-    const url = new URL(request.url);
-    const file = url.origin === APP_ORIGIN ? files.get(url.pathname) : undefined;
+    // `urlOrigin`, not `URL.origin`: the latter is "null" for every `app:` URL.
+    const file = urlOrigin(request.url) === APP_ORIGIN ? files.get(new URL(request.url).pathname) : undefined;
     if (file === undefined) return new Response('not found', { status: 404 });
     return new Response(new Uint8Array(file.body), {
       headers: { 'Content-Type': file.contentType, 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff' },

@@ -8,6 +8,7 @@ import { KioskCore } from '../core/kiosk-core.js';
 import { contentSecurityPolicy } from '../security/content-security-policy.js';
 import { loadStaticFiles } from '../server/static-files.js';
 import { APP_ORIGIN, APP_SCHEME, appProtocolHandler } from './app-protocol.js';
+import { createContractIpcHandler } from './contract-ipc-handler.js';
 import { hardenWebContents } from './harden-web-contents.js';
 import { CONTRACT_CHANNEL } from './preload-api.js';
 import { kioskWindowOptions } from './window-options.js';
@@ -33,12 +34,7 @@ if (!app.requestSingleInstanceLock()) {
     const core = KioskCore.open({ dataDir, demo: true });
     app.on('will-quit', () => core.close());
     const dispatch = createDispatcher(core, (method, error) => log(`core fault in ${method}: ${String(error)}`));
-    ipcMain.handle(CONTRACT_CHANNEL, (event, method: unknown, args: unknown) => {
-      if (event.senderFrame === null || new URL(event.senderFrame.url).origin !== APP_ORIGIN) {
-        return { ok: false, error: { code: 'rpc.forbidden', message: 'not the kiosk page' } };
-      }
-      return dispatch(method, args);
-    });
+    ipcMain.handle(CONTRACT_CHANNEL, createContractIpcHandler(dispatch, APP_ORIGIN));
     protocol.handle(APP_SCHEME, appProtocolHandler(loadStaticFiles(rendererDir()), contentSecurityPolicy([])));
     window = new BrowserWindow(kioskWindowOptions(join(import.meta.dirname, 'preload.cjs')));
     window.once('ready-to-show', () => window?.show());

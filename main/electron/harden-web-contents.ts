@@ -1,4 +1,5 @@
 import type { WebContents } from 'electron';
+import { urlOrigin } from './url-origin.js';
 
 /** The part of WebContents the hardening touches, so a test can hand in a fake. */
 export type HardenableContents = Pick<WebContents, 'on' | 'setWindowOpenHandler' | 'reload'>;
@@ -9,14 +10,15 @@ export type HardenableContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'
  * itself instead of showing a dead window.
  */
 export function hardenWebContents(contents: HardenableContents, appOrigin: string, log: (message: string) => void): void {
+  // An unparsable URL has no origin, so it is refused too rather than throwing past the check.
   contents.on('will-navigate', (event, url) => {
-    if (new URL(url).origin !== appOrigin) {
+    if (urlOrigin(url) !== appOrigin) {
       event.preventDefault();
       log(`refused navigation to ${url}`);
     }
   });
   contents.on('will-redirect', (event, url) => {
-    if (new URL(url).origin !== appOrigin) event.preventDefault();
+    if (urlOrigin(url) !== appOrigin) event.preventDefault();
   });
   contents.setWindowOpenHandler(({ url }) => {
     log(`refused new window for ${url}`);

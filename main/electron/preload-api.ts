@@ -19,7 +19,10 @@ export function createPreloadApi(ipc: Invoker, timeoutMs = CALL_TIMEOUT_MS): Kio
       timer = setTimeout(() => reject(new Error(`rpc.timeout: ${method} did not answer within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      const result = (await Promise.race([ipc.invoke(CONTRACT_CHANNEL, method, args), timeout])) as DispatchResult;
+      const result = (await Promise.race([ipc.invoke(CONTRACT_CHANNEL, method, args), timeout])) as DispatchResult | null | undefined;
+      if (typeof result !== 'object' || result === null || typeof result.ok !== 'boolean') {
+        throw new Error(`rpc.bad-reply: ${method} got a reply that is not a contract result`);
+      }
       if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
       return result.value;
     } finally {

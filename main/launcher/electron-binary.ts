@@ -2,18 +2,22 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
+/** Where the `electron` package is installed, or null (e.g. an install without devDependencies). */
+export function electronPackageDir(): string | null {
+  try {
+    return dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The Electron executable, if one is installed. We read what the `electron` package
  * recorded instead of requiring it: requiring it tries to download a missing binary,
  * which a kiosk without internet must never do.
  */
-export function findElectronBinary(env: NodeJS.ProcessEnv = process.env): string | null {
-  let packageDir: string;
-  try {
-    packageDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-  } catch {
-    return null; // not installed (e.g. a production install without devDependencies)
-  }
+export function findElectronBinary(env: NodeJS.ProcessEnv = process.env, packageDir: string | null = electronPackageDir()): string | null {
+  if (packageDir === null) return null;
   const pathFile = join(packageDir, 'path.txt');
   if (!existsSync(pathFile)) return null;
   const relative = readFileSync(pathFile, 'utf8').trim();

@@ -1,0 +1,61 @@
+// `npm run bench [-- NAME…]`: runs the benchmarks, prints a table, and writes
+// tests/bench/results/latest.json with the machine they ran on. Benchmarks measure;
+// they never fail a test run (speed targets are not unit tests).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { chromiumPath } from '../support/chromium.js';
+import { repoRoot } from '../support/kiosk-process.js';
+import type { Benchmark, BenchFigure } from './bench-types.js';
+import { scanToPaint } from './scan-to-paint.bench.js';
+
+const BENCHMARKS: readonly Benchmark[] = [scanToPaint];
+
+function machine() {
+  let chromium = 'unknown';
+  try {
+    chromium = execFileSync(chromiumPath(), ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    // the table still says which machine; only the browser version is missing
+  }
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    os: `${platform()} ${release()}`,
+    node: process.version,
+    chromium,
+  };
+}
+
+function printTable(figures: readonly BenchFigure[]): void {
+  const rows = figures.map((f) => [f.benchmark, f.metric, `${f.value} ${f.unit}`, f.samples === undefined ? '' : String(f.samples), f.goal === undefined ? '' : `${f.goal.text} ${f.goal.met ? 'met' : 'NOT MET'}`]);
+  const header = ['benchmark', 'metric', 'value', 'samples', 'goal'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  process.stdout.write(`${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`);
+}
+
+async function main(names: readonly string[]): Promise<number> {
+  const selected = names.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => names.includes(b.name));
+  if (selected.length === 0) {
+    process.stderr.write(`no benchmark named ${names.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}\n`);
+    return 2;
+  }
+  const figures: BenchFigure[] = [];
+  for (const benchmark of selected) {
+    process.stderr.write(`running ${benchmark.name}: ${benchmark.description}\n`);
+    figures.push(...(await benchmark.run()));
+  }
+  const result = { ranAt: new Date().toISOString(), machine: machine(), figures };
+  printTable(figures);
+  process.stdout.write(`machine: ${JSON.stringify(result.machine)}\n`);
+  const dir = join(repoRoot(), 'tests', 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`written: tests/bench/results/latest.json\n`);
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,46 @@
+import { demoCards } from '../../main/demo/demo-people.js';
+import { launchChromium } from '../support/chromium.js';
+import { startKioskProcess } from '../support/kiosk-process.js';
+import { percentile, round, type Benchmark } from './bench-types.js';
+
+const SCANS = 200;
+const WARM_UP = 20;
+const GOAL_P99_MS = 50;
+
+/**
+ * Scan → verdict painted, in browser mode: a real `chot start` process, Debian's
+ * Chromium, keyboard-wedge keystrokes. Measured in the page from the Enter keystroke's
+ * event time to after the frame that shows the verdict (renderer/perf/scan-metrics.ts).
+ */
+export const scanToPaint: Benchmark = {
+  name: 'scan-to-paint',
+  description: 'browser mode: last wedge keystroke → verdict painted',
+  async run() {
+    const kiosk = await startKioskProcess();
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(kiosk.url);
+      await page.waitForSelector('#idle-screen', { state: 'visible' });
+      const cards = demoCards();
+      for (let i = 0; i < WARM_UP + SCANS; i++) {
+        const card = cards[i % cards.length];
+        if (card === undefined) throw new Error('no demo cards');
+        await page.keyboard.type(card.qrText);
+        await page.keyboard.press('Enter');
+        await page.waitForFunction((n) => (globalThis as unknown as { chotMetrics: { scanToPaintMs: number[] } }).chotMetrics.scanToPaintMs.length >= n, i + 1);
+      }
+      const all = await page.evaluate(() => (globalThis as unknown as { chotMetrics: { scanToPaintMs: number[] } }).chotMetrics.scanToPaintMs);
+      const samples = all.slice(WARM_UP);
+      const p99 = percentile(samples, 99);
+      return [
+        { benchmark: 'scan-to-paint', metric: 'p50', value: round(percentile(samples, 50)), unit: 'ms', samples: samples.length },
+        { benchmark: 'scan-to-paint', metric: 'p99', value: round(p99), unit: 'ms', samples: samples.length, goal: { text: `p99 ≤ ${GOAL_P99_MS} ms`, met: p99 <= GOAL_P99_MS } },
+        { benchmark: 'scan-to-paint', metric: 'max', value: round(Math.max(...samples)), unit: 'ms', samples: samples.length },
+      ];
+    } finally {
+      await browser.close();
+      await kiosk.stop();
+    }
+  },
+};

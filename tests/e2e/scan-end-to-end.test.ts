@@ -1,0 +1,128 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { demoCards } from '../../main/demo/demo-people.js';
+import { launchChromium } from '../support/chromium.js';
+import { repoRoot, startKioskProcess, type KioskProcess } from '../support/kiosk-process.js';
+
+let kiosk: KioskProcess;
+let browser: Browser;
+let page: Page;
+
+const cards = demoCards();
+const card = (label: string) => {
+  const found = cards.find((c) => c.label === label);
+  if (found === undefined) throw new Error(`no demo card ${label}`);
+  return found;
+};
+
+function entries(): { seq: number; outcome: string; person_id: string | null; reasons: string; source_kind: string }[] {
+  const db = new Database(join(kiosk.dataDir, 'kiosk.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT seq, outcome, person_id, reasons, source_kind FROM entry ORDER BY seq').all() as never;
+  } finally {
+    db.close();
+  }
+}
+
+/** Types like a keyboard-wedge scanner: every key a few ms apart, then the Enter suffix. */
+async function scanAsWedge(text: string, delayMs = 5): Promise<void> {
+  await page.keyboard.type(text, { delay: delayMs });
+  await page.keyboard.press('Enter');
+}
+
+async function verdictShown(): Promise<string> {
+  await page.waitForSelector('#verdict-screen[data-verdict]', { state: 'visible', timeout: 1000 });
+  return (await page.getAttribute('#verdict-screen', 'data-verdict')) ?? '';
+}
+
+async function backToIdle(): Promise<void> {
+  await page.evaluate(() => {
+    document.getElementById('verdict-screen')?.removeAttribute('data-verdict');
+    const app = document.getElementById('app');
+    if (app) app.dataset.screen = 'idle';
+  });
+}
+
+beforeAll(async () => {
+  kiosk = await startKioskProcess();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(kiosk.url);
+  await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 10_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await kiosk?.stop();
+});
+
+beforeEach(backToIdle);
+
+describe('one real scan, end to end in browser mode', () => {
+  it('shows the idle screen, in Vietnamese with English beside it', async () => {
+    expect(await page.textContent('#idle-screen h1')).toBe('Mời quét mã QR hoặc thẻ CCCD');
+    expect(await page.textContent('#idle-screen .prompt .en')).toContain('Please scan');
+    await page.screenshot({ path: join(repoRoot(), 'docs', 'screenshots', 'idle.png') });
+  });
+
+  it.each([
+    ['Nguyễn Văn An', 'green'],
+    ['Trần Thị Bình', 'yellow'],
+    ['Lê Hoàng Cường', 'yellow'],
+    ['Phạm Minh Đức', 'red'],
+    ['Võ Thị Em', 'red'],
+    ['Đặng Thu Hà', 'green'],
+    ['Hoàng Văn Giang', 'none'],
+  ])('a wedge scan of %s’s card shows %s within 1 s and commits one entry', async (name, expected) => {
+    const before = entries().length;
+    await scanAsWedge(card(name).qrText, 8);
+    expect(await verdictShown()).toBe(expected);
+    expect(await page.textContent('#verdict-name')).toBe(name);
+    const after = entries();
+    expect(after).toHaveLength(before + 1);
+    expect(after.at(-1)).toMatchObject({ outcome: expected, person_id: card(name).qrText.slice(0, 12), source_kind: 'wedge' });
+    if (name === 'Nguyễn Văn An') await page.screenshot({ path: join(repoRoot(), 'docs', 'screenshots', 'verdict-green.png') });
+  });
+
+  it('the same characters typed 150 ms apart, as a person types, make no scan', async () => {
+    const before = entries().length;
+    const text = card('Nguyễn Văn An').qrText.slice(0, 20);
+    await page.keyboard.type(text, { delay: 150 });
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(500);
+    expect(await page.getAttribute('#verdict-screen', 'data-verdict')).toBeNull();
+    expect(await page.getAttribute('#app', 'data-screen')).toBe('idle');
+    expect(entries()).toHaveLength(before);
+  });
+});
+
+describe('bad input gets a clear “cannot read this code” and never crashes the core', () => {
+  it.each([
+    ['a blank code (spaces only)', '        ', 'scan.empty'],
+    ['a string with no “|”', 'HELLO-WORLD-1234567890', 'scan.unrecognised'],
+    ['a CCCD-like string with a bad ID', '12345|x|y|01011990|Nam|z|01012021', 'cccd.id-format'],
+  ])('%s', async (_label, text, code) => {
+    await scanAsWedge(text, 2);
+    expect(await verdictShown()).toBe('none');
+    expect(await page.textContent('#verdict-headline-vi')).toBe('KHÔNG ĐỌC ĐƯỢC MÃ');
+    expect(await page.textContent('#verdict-headline-en')).toBe('Cannot read this code');
+    expect(JSON.parse(entries().at(-1)?.reasons ?? '[]')).toEqual([code]);
+  });
+
+  it('10 KB of random keystrokes', async () => {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789|-_.,;:!@#$%^&*() ';
+    let noise = '';
+    for (let i = 0; i < 10_240; i++) noise += alphabet[Math.floor(Math.random() * alphabet.length)];
+    await page.keyboard.insertText(''); // keep focus in the sink
+    await scanAsWedge(noise, 0);
+    expect(await verdictShown()).toBe('none');
+    expect(JSON.parse(entries().at(-1)?.reasons ?? '[]')).toEqual(['scan.too-long']);
+    // The core is alive and scanning right after.
+    await backToIdle();
+    await scanAsWedge(card('Nguyễn Văn An').qrText, 5);
+    expect(await verdictShown()).toBe('green');
+    expect(kiosk.child.exitCode).toBeNull();
+  });
+});

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../cli/main.js';
+import { repoRoot } from '../../support/kiosk-process.js';
+
+/** Runs `chot …` in process and captures what it prints. */
+async function chot(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  const code = await main(argv);
+  vi.restoreAllMocks();
+  return { code, stdout, stderr };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('chot CLI', () => {
+  it('--version prints the package version', async () => {
+    const version = (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+    expect(await chot('--version')).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('--help lists the real commands', async () => {
+    const { code, stdout } = await chot('--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\s+start\s+start the kiosk/m);
+  });
+
+  it('no command prints usage and exits 2', async () => {
+    const { code, stdout } = await chot();
+    expect(code).toBe(2);
+    expect(stdout).toContain('Usage: chot <command>');
+  });
+
+  it('an unknown command is refused with exit code 2', async () => {
+    const { code, stderr } = await chot('fly');
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown command "fly"');
+  });
+
+  it('start --help documents its options', async () => {
+    const { code, stdout } = await chot('start', '--help');
+    expect(code).toBe(0);
+    for (const option of ['--data-dir', '--port', '--open', '--browser']) expect(stdout).toContain(option);
+  });
+
+  it.each([
+    [['start', '--port', '70000'], '--port must be 0–65535'],
+    [['start', '--port', 'abc'], '--port must be 0–65535'],
+    [['start', '--colour', 'red'], "Unknown option '--colour'"],
+  ])('start %j is a usage error', async (argv, message) => {
+    const { code, stderr } = await chot(...argv);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+});

@@ -1,0 +1,40 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findElectronBinary } from '../../../main/launcher/electron-binary.js';
+import { tempDataDir } from '../../support/kiosk-process.js';
+
+function fakeElectronPackage(options: { pathTxt?: string; binary?: boolean }): string {
+  const dir = tempDataDir('chot-electron-');
+  if (options.pathTxt !== undefined) writeFileSync(join(dir, 'path.txt'), options.pathTxt);
+  if (options.binary === true) {
+    mkdirSync(join(dir, 'dist'), { recursive: true });
+    writeFileSync(join(dir, 'dist', 'electron'), '');
+  }
+  return dir;
+}
+
+describe('findElectronBinary', () => {
+  it('is null when the electron package is not installed', () => {
+    expect(findElectronBinary({}, null)).toBeNull();
+  });
+
+  it('is null when the binary was never downloaded (no path.txt), without trying to download it', () => {
+    expect(findElectronBinary({}, fakeElectronPackage({}))).toBeNull();
+  });
+
+  it('is null when path.txt names a binary that is missing', () => {
+    expect(findElectronBinary({}, fakeElectronPackage({ pathTxt: 'electron' }))).toBeNull();
+  });
+
+  it('finds the downloaded binary', () => {
+    const dir = fakeElectronPackage({ pathTxt: 'electron\n', binary: true });
+    expect(findElectronBinary({}, dir)).toBe(join(dir, 'dist', 'electron'));
+  });
+
+  it('honours ELECTRON_OVERRIDE_DIST_PATH like the electron package does', () => {
+    const override = fakeElectronPackage({ binary: true });
+    const dir = fakeElectronPackage({ pathTxt: 'electron' });
+    expect(findElectronBinary({ ELECTRON_OVERRIDE_DIST_PATH: join(override, 'dist') }, dir)).toBe(join(override, 'dist', 'electron'));
+  });
+});

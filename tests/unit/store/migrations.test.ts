@@ -1,0 +1,44 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { migrate, openKioskDatabase } from '../../../main/store/kiosk-database.js';
+import { KIOSK_MIGRATIONS } from '../../../main/store/migrations.js';
+import { tempDataDir } from '../../support/kiosk-process.js';
+
+describe('kiosk database migrations', () => {
+  it('are numbered 1, 2, 3… without gaps', () => {
+    expect(KIOSK_MIGRATIONS.map((m) => m.version)).toEqual(KIOSK_MIGRATIONS.map((_, i) => i + 1));
+  });
+
+  it('bring an empty database to the newest version with every table', () => {
+    const db = openKioskDatabase(':memory:');
+    expect(db.pragma('user_version', { simple: true })).toBe(KIOSK_MIGRATIONS.at(-1)?.version);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(expect.arrayContaining(['entry', 'meta', 'person']));
+    db.close();
+  });
+
+  it('are idempotent: reopening applies nothing twice', () => {
+    const file = join(tempDataDir(), 'kiosk.sqlite');
+    openKioskDatabase(file).close();
+    const db = openKioskDatabase(file);
+    expect(migrate(db, KIOSK_MIGRATIONS)).toBe(KIOSK_MIGRATIONS.at(-1)?.version);
+    db.close();
+  });
+
+  it('refuse a database from a newer Chốt instead of corrupting it', () => {
+    const file = join(tempDataDir(), 'kiosk.sqlite');
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => openKioskDatabase(file)).toThrow(/newer than this Chốt/);
+  });
+
+  it('roll a failed migration back whole', () => {
+    const db = new Database(':memory:');
+    expect(() => migrate(db, [...KIOSK_MIGRATIONS, { version: KIOSK_MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE half (x); SELECT nonsense FROM nowhere;' }])).toThrow();
+    expect(db.pragma('user_version', { simple: true })).toBe(KIOSK_MIGRATIONS.length);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
+    db.close();
+  });
+});
