@@ -40,13 +40,16 @@ export async function runStart(args: readonly string[]): Promise<number> {
   const kiosk = await startBrowserMode({ dataDir, port, demo: true });
   process.stdout.write(`kiosk-url: ${kiosk.server.kioskUrl}\n`);
   process.stderr.write(`browser mode: data in ${dataDir}; stop with Ctrl+C\n`);
+  let window: ReturnType<typeof openKioskWindow> | null = null;
   if (values.open === true) {
     const chromium = findChromium();
     if (chromium === null) process.stderr.write('--open: no Chromium found (set CHOT_CHROMIUM to its path); open the URL above yourself\n');
-    else openKioskWindow(chromium, kiosk.server.kioskUrl);
+    else window = openKioskWindow(chromium, kiosk.server.kioskUrl);
   }
   return new Promise((done) => {
     const stop = (): void => {
+      // The window holds this start's token: it is useless after the core stops.
+      window?.kill('SIGTERM');
       void kiosk.stop().then(() => done(0));
     };
     process.once('SIGINT', stop);

@@ -64,7 +64,7 @@ export function startKioskProcess(
         stderr: () => stderr,
         stop: () =>
           new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
+            if (child.exitCode !== null || child.signalCode !== null) return done();
             child.once('exit', () => done());
             // npm runs the kiosk in a child of its own: signal the whole process group.
             if (options.viaNpmStart === true && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');

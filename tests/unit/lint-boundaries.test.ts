@@ -18,17 +18,26 @@ async function rulesFired(fixtureName: string, layer: string): Promise<string[]>
 }
 
 describe('layer boundaries are lint errors', () => {
+  it('says which layer may import what', async () => {
+    const [result] = await eslint.lintText(fixture('imports-main-core.ts'), { filePath: join(root, 'renderer', '__lint_fixture__.ts') });
+    expect(result?.messages[0]?.message).toBe('the renderer layer may not import the main layer (may import: domain; see ARCHITECTURE.md)');
+  });
+
   it.each([
-    ['imports-main-core.ts', 'renderer', 'import-x/no-restricted-paths'],
-    ['imports-main-core.ts', 'domain', 'import-x/no-restricted-paths'],
-    ['imports-main-core.ts', 'drivers', 'import-x/no-restricted-paths'],
-    ['imports-main-core.ts', 'hub', 'import-x/no-restricted-paths'],
-    ['imports-renderer.ts', 'main', 'import-x/no-restricted-paths'],
-    ['imports-domain-value.ts', 'renderer', '@typescript-eslint/no-restricted-imports'],
-    ['imports-node-fs.ts', 'domain', 'import-x/no-nodejs-modules'],
-    ['imports-node-fs.ts', 'renderer', 'import-x/no-nodejs-modules'],
-    ['imports-sqlite.ts', 'domain', '@typescript-eslint/no-restricted-imports'],
-    ['imports-sqlite.ts', 'renderer', '@typescript-eslint/no-restricted-imports'],
+    ['imports-main-core.ts', 'renderer', 'chot/layer-boundaries'],
+    ['imports-main-core.ts', 'domain', 'chot/layer-boundaries'],
+    ['imports-main-core.ts', 'drivers', 'chot/layer-boundaries'],
+    ['imports-main-core.ts', 'hub', 'chot/layer-boundaries'],
+    ['imports-renderer.ts', 'main', 'chot/layer-boundaries'],
+    ['imports-domain-value.ts', 'renderer', 'chot/layer-boundaries'],
+    ['imports-node-fs.ts', 'domain', 'chot/layer-boundaries'],
+    ['imports-node-fs.ts', 'renderer', 'chot/layer-boundaries'],
+    ['imports-sqlite.ts', 'domain', 'chot/layer-boundaries'],
+    ['imports-sqlite.ts', 'renderer', 'chot/layer-boundaries'],
+    ['imports-ws-subpath.ts', 'domain', 'chot/layer-boundaries'],
+    ['imports-fs-bare.ts', 'domain', 'chot/layer-boundaries'],
+    ['reexports-main.ts', 'hub', 'chot/layer-boundaries'],
+    ['dynamic-import-main.ts', 'drivers', 'chot/layer-boundaries'],
   ])('%s in %s/ fails with %s', async (fixtureName, layer, rule) => {
     expect(await rulesFired(fixtureName, layer)).toContain(rule);
   });
