@@ -21,7 +21,8 @@ if (!app.requestSingleInstanceLock()) {
   log('another Chốt kiosk is already running; quitting');
   app.quit();
 } else {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { 'data-dir': { type: 'string' } }, strict: false, allowPositionals: true });
+  // Unpackaged: electron <app dir> [args]; packaged: chot [args].
+  const { values } = parseArgs({ args: process.argv.slice(app.isPackaged ? 1 : 2), options: { 'data-dir': { type: 'string' } }, strict: false, allowPositionals: true });
   const dataDir = resolve(typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir());
   let window: BrowserWindow | null = null;
 
