@@ -1,6 +1,18 @@
 import { parseDdMmYyyy } from '../time/calendar-date.js';
 import type { CccdQrCredential, ParseError } from './credential.js';
-import { parseError } from './parse-errors.js';
+import { errorFrom } from './parse-errors.js';
+
+export const CCCD_ERRORS = {
+  'cccd.field-count': { vi: 'Mã CCCD thiếu trường dữ liệu', en: 'The ID card QR has too few fields' },
+  'cccd.id-format': { vi: 'Số CCCD phải có đúng 12 chữ số', en: 'The ID number must be exactly 12 digits' },
+  'cccd.old-id-format': { vi: 'Số CMND cũ phải có 9 chữ số', en: 'The old ID number must be 9 digits' },
+  'cccd.name-missing': { vi: 'Mã CCCD thiếu họ tên', en: 'The ID card QR has no name' },
+  'cccd.birth-date': { vi: 'Ngày sinh trên mã CCCD không hợp lệ', en: 'The birth date on the ID card QR is invalid' },
+  'cccd.sex': { vi: 'Giới tính trên mã CCCD không hợp lệ', en: 'The sex on the ID card QR is invalid' },
+  'cccd.issue-date': { vi: 'Ngày cấp trên mã CCCD không hợp lệ', en: 'The issue date on the ID card QR is invalid' },
+} as const;
+
+const parseError = (code: keyof typeof CCCD_ERRORS): ParseError => errorFrom(CCCD_ERRORS, code, { credentialKind: 'cccd-qr' });
 
 /**
  * The QR printed on a chip citizen ID card (CCCD 2021, Căn cước 2024):
@@ -30,5 +42,6 @@ export function parseCccdQr(text: string): CccdQrCredential | ParseError {
     subject: { name: name.normalize('NFC'), birthDate, sex: normalisedSex },
     issueDate,
     extraFields,
+    problems: [],
   };
 }

@@ -1,4 +1,6 @@
+import type { PersonFacts } from '../facts/person-facts.js';
 import type { Bilingual } from '../text/bilingual.js';
+import type { DccDiagnostics } from './dcc/dcc-diagnostics.js';
 
 export type CredentialKind = 'cccd-qr' | 'bhyt-qr' | 'chip' | 'pass' | 'dcc' | 'manual';
 
@@ -11,35 +13,101 @@ export interface PersonIdentifiers {
   readonly id12?: string;
   /** Old 9-digit ID card number (CMND). */
   readonly oldId9?: string;
+  /** 10-digit social-insurance (BHXH) number. */
+  readonly bhxh?: string;
+  /** Health-insurance card number as printed (15 characters on old cards, 10 digits since 2021). */
+  readonly bhytNumber?: string;
 }
 
 /** What staff see to match the card to the person. Shown, never stored at the kiosk. */
 export interface SubjectDisplay {
   readonly name?: string;
-  /** YYYY-MM-DD */
+  /** YYYY-MM-DD, or partial (YYYY, YYYY-MM) where the credential says no more. */
   readonly birthDate?: string;
   readonly sex?: 'Nam' | 'Nữ';
 }
 
-export interface CccdQrCredential {
+/** A problem found with an otherwise readable credential (bad signature, expired…). */
+export interface CredentialProblem {
+  readonly code: string;
+  readonly message: Bilingual;
+}
+
+interface CredentialBase {
+  readonly identifiers: PersonIdentifiers;
+  readonly subject: SubjectDisplay;
+  /**
+   * Why the credential cannot be trusted or used (empty when all is well). A credential
+   * with problems still identifies a person, so its entry is logged with them.
+   */
+  readonly problems: readonly CredentialProblem[];
+}
+
+export interface CccdQrCredential extends CredentialBase {
   readonly kind: 'cccd-qr';
   readonly authenticity: 'unsigned';
   readonly identifiers: PersonIdentifiers & { readonly id12: string };
-  readonly subject: SubjectDisplay;
   /** YYYY-MM-DD */
   readonly issueDate: string;
   /** Fields newer cards append after the seventh; kept, not interpreted. */
   readonly extraFields: readonly string[];
 }
 
-/** The credential union grows with each reader (BHYT, chip, pass, DCC, manual). */
-export type Credential = CccdQrCredential;
+export interface BhytQrCredential extends CredentialBase {
+  readonly kind: 'bhyt-qr';
+  readonly authenticity: 'unsigned';
+  readonly identifiers: PersonIdentifiers & { readonly bhytNumber: string };
+  readonly layout: 'old-15-fields' | 'new-17-fields';
+  /** YYYY-MM-DD validity of the card. */
+  readonly validFrom?: string;
+  readonly validTo?: string;
+  /** Code of the registered first-contact clinic (nơi đăng ký KCB ban đầu). */
+  readonly clinicCode?: string;
+  /** Issuing office, decoded (new cards only). */
+  readonly issuingOffice?: string;
+  /** The check field, kept as is: its algorithm is not public. */
+  readonly checkField?: string;
+}
+
+export interface DccCredential extends CredentialBase {
+  readonly kind: 'dcc';
+  readonly authenticity: 'signed-valid' | 'invalid';
+  readonly dcc: DccDiagnostics;
+  /** Vaccinations, tests and recoveries the certificate states. */
+  readonly embeddedFacts: PersonFacts;
+}
+
+export interface PassCredential extends CredentialBase {
+  readonly kind: 'pass';
+  readonly authenticity: 'signed-valid' | 'invalid';
+  readonly identifiers: PersonIdentifiers & { readonly id12: string };
+  readonly pass: {
+    readonly version: number;
+    readonly keyId: string;
+    /** ISO 8601 instants. */
+    readonly issuedAt: string;
+    readonly expiresAt: string;
+  };
+  /** The hub's signed copy of the person's facts, if the pass carries one. */
+  readonly embeddedFacts?: PersonFacts;
+}
+
+export interface ManualCredential extends CredentialBase {
+  readonly kind: 'manual';
+  readonly authenticity: 'unsigned';
+}
+
+export type Credential = CccdQrCredential | BhytQrCredential | DccCredential | PassCredential | ManualCredential;
 
 export interface ParseError {
   readonly kind: 'error';
   /** Stable code, e.g. `scan.empty`, `cccd.id-format`. */
   readonly code: string;
   readonly message: Bilingual;
+  /** What the input looked like, when that much was recognised (e.g. an `HC1:` prefix). */
+  readonly credentialKind?: CredentialKind;
+  /** How far a DCC got before it failed. */
+  readonly dcc?: DccDiagnostics;
 }
 
 export function isParseError(value: Credential | ParseError): value is ParseError {

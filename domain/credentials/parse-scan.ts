@@ -1,7 +1,7 @@
 import { MAX_SCAN_CHARS } from '../scan/scan-event.js';
 import { parseCccdQr } from './cccd-qr.js';
 import type { Credential, ParseError } from './credential.js';
-import { parseError } from './parse-errors.js';
+import { scanError as parseError } from './parse-errors.js';
 
 // C0 controls other than TAB, CR and LF, plus DEL: no card or code we read contains them.
 // eslint-disable-next-line no-control-regex

@@ -1,6 +1,6 @@
 import type { Credential, ParseError } from '../../domain/credentials/credential.js';
 import { isParseError } from '../../domain/credentials/credential.js';
-import { parseError } from '../../domain/credentials/parse-errors.js';
+import { scanError } from '../../domain/credentials/parse-errors.js';
 import { parseScan } from '../../domain/credentials/parse-scan.js';
 import type { PersonFacts } from '../../domain/facts/person-facts.js';
 import type { RuleOutcome } from '../../domain/rules/rule-outcome.js';
@@ -36,7 +36,7 @@ export class ScanPipeline {
 
   decide(scan: ScanEvent): Verdict {
     const nowMs = this.deps.now();
-    const parsed: Credential | ParseError = scan.overflow === true ? parseError('scan.too-long') : parseScan(scan.bytes ?? scan.text);
+    const parsed: Credential | ParseError = scan.overflow === true ? scanError('scan.too-long') : parseScan(scan.bytes ?? scan.text);
     if (isParseError(parsed)) return this.unreadable(scan, parsed, nowMs);
 
     const person = this.lookUp(parsed);
@@ -46,13 +46,13 @@ export class ScanPipeline {
       subject: {
         ...(parsed.subject.name === undefined ? {} : { name: parsed.subject.name }),
         ...(parsed.subject.birthDate === undefined ? {} : { birthYear: Number(parsed.subject.birthDate.slice(0, 4)) }),
-        idTail: parsed.identifiers.id12.slice(-4),
+        ...(parsed.identifiers.id12 === undefined ? {} : { idTail: parsed.identifiers.id12.slice(-4) }),
       },
       decidedAt: toVietnamIso(nowMs),
     } as const;
     if (person === undefined) {
       // The ID is logged even with no record: contact tracing needs everyone who passed.
-      const entrySeq = this.commit(scan, nowMs, parsed, parsed.identifiers.id12, 'none', [UNKNOWN_PERSON], null);
+      const entrySeq = this.commit(scan, nowMs, parsed, parsed.identifiers.id12 ?? null, 'none', [UNKNOWN_PERSON], null);
       return { ...base, outcome: 'none', headline: NO_COLOUR_HEADLINES['unknown-person'], reasons: [UNKNOWN_PERSON], gate: { open: false }, entrySeq };
     }
     const outcome = this.deps.evaluate(person.facts, nowMs);
@@ -72,7 +72,7 @@ export class ScanPipeline {
 
   private lookUp(credential: Credential): PersonRecord | undefined {
     const { id12, oldId9 } = credential.identifiers;
-    return this.deps.facts.findById12(id12) ?? (oldId9 === undefined ? undefined : this.deps.facts.findByOldId(oldId9));
+    return (id12 === undefined ? undefined : this.deps.facts.findById12(id12)) ?? (oldId9 === undefined ? undefined : this.deps.facts.findByOldId(oldId9));
   }
 
   private unreadable(scan: ScanEvent, error: ParseError, nowMs: number): Verdict {

@@ -1,0 +1,49 @@
+/**
+ * Ports through which the pure parsers authenticate credentials. The domain decides what
+ * a signature, a validity period or a key usage means; the Node side implements the
+ * cryptography and certificate parsing behind these interfaces (node:crypto), so the
+ * domain stays free of I/O and of any one crypto library.
+ */
+
+/** A DCC document-signer certificate from the trust list. */
+export interface DccSigningCertificate {
+  /** First 8 bytes of the SHA-256 of the certificate's DER encoding. */
+  readonly kid: Uint8Array;
+  /** Epoch milliseconds. */
+  readonly notBefore: number;
+  readonly notAfter: number;
+  /** Extended key usage OIDs (empty when the certificate has none). */
+  readonly extendedKeyUsage: readonly string[];
+  /** Verifies a COSE signature made with this certificate's key; `alg` is the COSE algorithm (-7 ES256, -37 PS256). */
+  verify(alg: number, signedData: Uint8Array, signature: Uint8Array): boolean;
+}
+
+export interface DccTrustList {
+  /** Certificates whose key id is `kid` (usually one). */
+  byKid(kid: Uint8Array): readonly DccSigningCertificate[];
+}
+
+/** Validates a decoded health certificate against the DCC JSON schema of its version. */
+export interface DccSchemaValidator {
+  /** null when no schema at or below `version` is available. */
+  validate(hcert: unknown, version: string): boolean | null;
+}
+
+/** A hub key that signs status passes. */
+export interface PassSigningKey {
+  readonly keyId: string;
+  verify(signedData: Uint8Array, signature: Uint8Array): boolean;
+}
+
+export interface PassTrustStore {
+  byKeyId(keyId: string): PassSigningKey | undefined;
+}
+
+/** Everything authentication needs, handed to `parseScan`. Absent ports mean "cannot check". */
+export interface VerificationContext {
+  /** The evaluation clock, epoch milliseconds. */
+  readonly now: number;
+  readonly dccTrust?: DccTrustList;
+  readonly dccSchemas?: DccSchemaValidator;
+  readonly passTrust?: PassTrustStore;
+}
