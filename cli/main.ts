@@ -1,6 +1,8 @@
 import { chotVersion } from '../main/config/paths.js';
 import { UsageError } from './args.js';
+import { HUB_HELP, runHub } from './commands/hub.js';
 import { runStart, START_HELP } from './commands/start.js';
+import { runVerify, VERIFY_HELP } from './commands/verify.js';
 
 interface Command {
   readonly summary: string;
@@ -10,6 +12,8 @@ interface Command {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   start: { summary: 'start the kiosk (Electron window, or browser mode without Electron)', help: START_HELP, run: runStart },
+  verify: { summary: 'read scanned payloads on stdin, print kind, authenticity and colour as JSON lines', help: VERIFY_HELP, run: runVerify },
+  hub: { summary: 'hub commands: issue-pass, pass-key', help: HUB_HELP, run: runHub },
 };
 
 function usage(): string {

@@ -1,24 +1,45 @@
 import { MAX_SCAN_CHARS } from '../scan/scan-event.js';
+import { parseBhytQr } from './bhyt-qr.js';
 import { parseCccdQr } from './cccd-qr.js';
 import type { Credential, ParseError } from './credential.js';
-import { scanError as parseError } from './parse-errors.js';
+import { isDccCandidate, parseDcc } from './dcc/parse-dcc.js';
+import { parseManualEntry } from './manual-entry.js';
+import { scanError } from './parse-errors.js';
+import { isPassCandidate, parsePass } from './pass/parse-pass.js';
+import type { VerificationContext } from './verification.js';
 
 // C0 controls other than TAB, CR and LF, plus DEL: no card or code we read contains them.
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * The single entry point from a scanned payload to a credential. Never throws;
- * every failure is a ParseError with a stable code and text in both languages.
+ * The single entry point from a scanned payload to a credential: recognises the format,
+ * parses it, and authenticates what can be authenticated through `context`. Never
+ * throws and never backtracks; oversized input is refused before any work is done.
+ * Every failure is a ParseError with a stable code and text in both languages.
  */
-export function parseScan(input: string | Uint8Array): Credential | ParseError {
-  if (typeof input !== 'string' && input.length > MAX_SCAN_CHARS * 4) return parseError('scan.too-long');
-  const raw = typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
-  if (raw.length > MAX_SCAN_CHARS) return parseError('scan.too-long');
+export function parseScan(input: string | Uint8Array, context: VerificationContext): Credential | ParseError {
+  if (input.length > MAX_SCAN_CHARS * (typeof input === 'string' ? 1 : 4)) return scanError('scan.too-long');
+  let raw: string;
+  if (typeof input === 'string') raw = input;
+  else {
+    try {
+      raw = STRICT_UTF8.decode(input);
+    } catch {
+      return scanError('scan.not-utf8');
+    }
+  }
+  if (raw.length > MAX_SCAN_CHARS) return scanError('scan.too-long');
   // String.prototype.trim is linear and also strips a byte-order mark; a regex here could backtrack.
   const text = raw.trim();
-  if (text === '') return parseError('scan.empty');
-  if (CONTROL_CHARACTERS.test(text)) return parseError('scan.control-characters');
+  if (text === '') return scanError('scan.empty');
+  if (CONTROL_CHARACTERS.test(text)) return scanError('scan.control-characters');
+
+  if (isPassCandidate(text)) return parsePass(text, context);
+  if (isDccCandidate(text)) return parseDcc(text, context);
+  if (text.endsWith('|$')) return parseBhytQr(text);
   if (text.includes('|')) return parseCccdQr(text);
-  return parseError('scan.unrecognised');
+  if (/^\d+$/.test(text) && (text.length === 12 || text.length === 9)) return parseManualEntry(text);
+  return scanError('scan.unrecognised');
 }

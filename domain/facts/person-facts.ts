@@ -1,3 +1,5 @@
+import { findVaccineProduct } from './vaccine-products.js';
+
 /**
  * What the health platforms know about a person, as synced to the kiosk.
  * Facts, not colours, are stored: the colour is computed at scan time, so a 72-hour
@@ -10,6 +12,8 @@ export interface VaccinationDose {
   readonly date: string;
   /** Canonical product code (DCC value set medicinal product), e.g. `EU/1/20/1528`. */
   readonly product: string;
+  /** Doses in the full course, when the source states it (a DCC's `sd`). */
+  readonly totalDoses?: number;
 }
 
 export interface TestResult {
@@ -37,9 +41,7 @@ export interface PersonFacts {
 
 export const NO_FACTS: PersonFacts = { doses: [], tests: [], quarantine: [] };
 
-/** Vaccines whose full primary course is a single dose. Everything else takes two. */
-const SINGLE_DOSE_PRODUCTS: ReadonlySet<string> = new Set(['EU/1/20/1525' /* Janssen */]);
-
-export function dosesInFullCourse(product: string): number {
-  return SINGLE_DOSE_PRODUCTS.has(product) ? 1 : 2;
+/** Doses in a full primary course: as the certificate states it, else by product (two when unknown). */
+export function dosesInFullCourse(dose: VaccinationDose): number {
+  return dose.totalDoses ?? findVaccineProduct(dose.product)?.dosesInFullCourse ?? 2;
 }

@@ -33,7 +33,7 @@ export function evaluateFirstRule(facts: PersonFacts, nowMs: number): RuleOutcom
   if (inQuarantine) return decide('red', REASONS.quarantine);
 
   const dosesAtLeast14DaysAgo = facts.doses.filter((d) => addDaysMs(vietnamMidnightMs(d.date), 14) <= nowMs);
-  if (dosesAtLeast14DaysAgo.some((d) => d.dose >= dosesInFullCourse(d.product))) return decide('green', REASONS.fullCourse);
+  if (dosesAtLeast14DaysAgo.some((d) => d.dose >= dosesInFullCourse(d))) return decide('green', REASONS.fullCourse);
   if (facts.recoveredOn !== undefined) {
     const recovered = vietnamMidnightMs(facts.recoveredOn);
     if (recovered <= nowMs && nowMs < addDaysMs(recovered, 181)) return decide('green', REASONS.recovered);

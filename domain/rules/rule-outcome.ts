@@ -1,3 +1,4 @@
+import type { PersonFacts } from '../facts/person-facts.js';
 import type { Reason } from '../text/bilingual.js';
 import type { Colour } from '../verdict/verdict.js';
 
@@ -7,3 +8,6 @@ export interface RuleOutcome {
   readonly reasons: readonly Reason[];
   readonly ruleSet: { readonly id: string; readonly version: string };
 }
+
+/** Rules are a function of facts and the instant of the scan, nothing else. */
+export type RuleEvaluator = (facts: PersonFacts, nowMs: number) => RuleOutcome;

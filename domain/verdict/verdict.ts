@@ -36,4 +36,5 @@ export const COLOUR_HEADLINES: Readonly<Record<Colour, Bilingual>> = {
 export const NO_COLOUR_HEADLINES = {
   unreadable: { vi: 'KHÔNG ĐỌC ĐƯỢC MÃ', en: 'Cannot read this code' },
   'unknown-person': { vi: 'KHÔNG CÓ DỮ LIỆU', en: 'No record for this person' },
+  invalid: { vi: 'MÃ KHÔNG HỢP LỆ', en: 'Invalid or untrusted code' },
 } as const satisfies Record<string, Bilingual>;

@@ -8,6 +8,7 @@ import { demoCards, demoRecords } from '../demo/demo-people.js';
 import { EntryLog } from '../store/entry-log.js';
 import { FactsStore } from '../store/facts-store.js';
 import { openKioskDatabase, type SqliteDatabase } from '../store/kiosk-database.js';
+import { loadVerificationPorts } from '../trust/kiosk-trust.js';
 import { ScanPipeline } from './scan-pipeline.js';
 
 export interface KioskCoreOptions {
@@ -38,7 +39,7 @@ export class KioskCore implements KioskApi {
     const now = options.now ?? Date.now;
     const facts = new FactsStore(db);
     if (options.demo) facts.upsertMany(demoRecords(now()));
-    this.pipeline = new ScanPipeline({ facts, log: new EntryLog(db), evaluate: evaluateFirstRule, now });
+    this.pipeline = new ScanPipeline({ facts, log: new EntryLog(db), evaluate: evaluateFirstRule, now, trust: loadVerificationPorts({ dataDir: options.dataDir }) });
     this.info = {
       version: chotVersion(),
       wedge: { ...DEFAULT_WEDGE_SETTINGS, ...options.wedge },

@@ -1,44 +1,79 @@
+import type { PersonIdentifiers } from '../../domain/credentials/credential.js';
 import type { PersonFacts } from '../../domain/facts/person-facts.js';
 import type { SqliteDatabase } from './kiosk-database.js';
 
 export interface PersonRecord {
   readonly id12: string;
   readonly oldId?: string;
+  /** 10-digit social-insurance number. */
+  readonly bhxh?: string;
   readonly facts: PersonFacts;
+}
+
+interface PersonRow {
+  id12: number;
+  old_id: string | null;
+  bhxh: string | null;
+  facts: string;
+}
+
+function toRecord(row: PersonRow): PersonRecord {
+  return {
+    id12: String(row.id12).padStart(12, '0'),
+    ...(row.old_id === null ? {} : { oldId: row.old_id }),
+    ...(row.bhxh === null ? {} : { bhxh: row.bhxh }),
+    facts: JSON.parse(row.facts) as PersonFacts,
+  };
 }
 
 /** The kiosk's local copy of what is known about people: identifiers → facts. */
 export class FactsStore {
   private readonly byId12;
   private readonly byOldId;
+  private readonly byBhxh;
   private readonly upsertStatement;
 
   constructor(private readonly db: SqliteDatabase) {
-    this.byId12 = db.prepare<[number], { old_id: string | null; facts: string }>('SELECT old_id, facts FROM person WHERE id12 = ?');
-    this.byOldId = db.prepare<[string], { id12: number; facts: string }>('SELECT id12, facts FROM person WHERE old_id = ?');
-    this.upsertStatement = db.prepare<[number, string | null, string]>(
-      'INSERT INTO person (id12, old_id, facts) VALUES (?, ?, ?) ON CONFLICT (id12) DO UPDATE SET old_id = excluded.old_id, facts = excluded.facts',
+    const select = 'SELECT id12, old_id, bhxh, facts FROM person';
+    this.byId12 = db.prepare<[number], PersonRow>(`${select} WHERE id12 = ?`);
+    this.byOldId = db.prepare<[string], PersonRow>(`${select} WHERE old_id = ?`);
+    this.byBhxh = db.prepare<[string], PersonRow>(`${select} WHERE bhxh = ?`);
+    this.upsertStatement = db.prepare<[number, string | null, string | null, string]>(
+      `INSERT INTO person (id12, old_id, bhxh, facts) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id12) DO UPDATE SET old_id = excluded.old_id, bhxh = excluded.bhxh, facts = excluded.facts`,
     );
   }
 
   findById12(id12: string): PersonRecord | undefined {
     if (!/^\d{12}$/.test(id12)) return undefined;
     const row = this.byId12.get(Number(id12));
-    if (row === undefined) return undefined;
-    return { id12, ...(row.old_id === null ? {} : { oldId: row.old_id }), facts: JSON.parse(row.facts) as PersonFacts };
+    return row === undefined ? undefined : toRecord(row);
   }
 
   findByOldId(oldId: string): PersonRecord | undefined {
     const row = this.byOldId.get(oldId);
-    if (row === undefined) return undefined;
-    return { id12: String(row.id12).padStart(12, '0'), oldId, facts: JSON.parse(row.facts) as PersonFacts };
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  findByBhxh(bhxh: string): PersonRecord | undefined {
+    const row = this.byBhxh.get(bhxh);
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  /** The person any of these identifiers names, trying the strongest first. */
+  find(identifiers: PersonIdentifiers): PersonRecord | undefined {
+    return (
+      (identifiers.id12 === undefined ? undefined : this.findById12(identifiers.id12)) ??
+      (identifiers.oldId9 === undefined ? undefined : this.findByOldId(identifiers.oldId9)) ??
+      (identifiers.bhxh === undefined ? undefined : this.findByBhxh(identifiers.bhxh))
+    );
   }
 
   /** Inserts or replaces people in one transaction. */
   upsertMany(people: readonly PersonRecord[]): void {
     this.db.transaction(() => {
       for (const person of people) {
-        this.upsertStatement.run(Number(person.id12), person.oldId ?? null, JSON.stringify(person.facts));
+        this.upsertStatement.run(Number(person.id12), person.oldId ?? null, person.bhxh ?? null, JSON.stringify(person.facts));
       }
     })();
   }

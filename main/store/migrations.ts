@@ -46,4 +46,13 @@ export const KIOSK_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'look people up by social-insurance number',
+    sql: `
+      -- A health-insurance card carries the 10-digit BHXH number, not the citizen ID.
+      ALTER TABLE person ADD COLUMN bhxh TEXT;
+      CREATE INDEX person_by_bhxh ON person(bhxh) WHERE bhxh IS NOT NULL;
+    `,
+  },
 ];

@@ -1,45 +1,50 @@
 import { describe, expect, it } from 'vitest';
 import type { CccdQrCredential, ParseError } from '../../../domain/credentials/credential.js';
 import { parseScan } from '../../../domain/credentials/parse-scan.js';
+import type { VerificationContext } from '../../../domain/credentials/verification.js';
+
+/** No trust lists: these inputs are neither DCCs nor passes, so nothing is verified. */
+const CONTEXT: VerificationContext = { now: Date.UTC(2021, 9, 15) };
 
 const VALID = '056089001234|225123456|Nguyễn Văn An|15031989|Nam|Số 1 Trần Phú, Nha Trang|10072021';
 
 const errorCode = (input: string | Uint8Array): string | undefined => {
-  const result = parseScan(input);
+  const result = parseScan(input, CONTEXT);
   return result.kind === 'error' ? (result as ParseError).code : undefined;
 };
 
 describe('parseScan: CCCD QR (foundation parser)', () => {
   it('reads a chip ID card QR', () => {
-    expect(parseScan(VALID)).toEqual({
+    expect(parseScan(VALID, CONTEXT)).toEqual({
       kind: 'cccd-qr',
       authenticity: 'unsigned',
       identifiers: { id12: '056089001234', oldId9: '225123456' },
       subject: { name: 'Nguyễn Văn An', birthDate: '1989-03-15', sex: 'Nam' },
       issueDate: '2021-07-10',
       extraFields: [],
+      problems: [],
     } satisfies CccdQrCredential);
   });
 
   it('decodes UTF-8 bytes itself, never through a keyboard layout', () => {
-    const result = parseScan(new TextEncoder().encode(VALID)) as CccdQrCredential;
+    const result = parseScan(new TextEncoder().encode(VALID), CONTEXT) as CccdQrCredential;
     expect(result.subject.name).toBe('Nguyễn Văn An');
   });
 
   it('normalises decomposed Vietnamese letters to NFC', () => {
-    const result = parseScan(VALID.normalize('NFD')) as CccdQrCredential;
+    const result = parseScan(VALID.normalize('NFD'), CONTEXT) as CccdQrCredential;
     expect(result.subject.name).toBe('Nguyễn Văn An');
     expect(result.subject.name?.normalize('NFC')).toBe(result.subject.name);
   });
 
   it('accepts an empty old ID and keeps extra trailing fields', () => {
-    const result = parseScan('079195004321||Trần Thị Bình|02091995|Nữ|12 Lê Lợi|01012022|extra1|extra2') as CccdQrCredential;
+    const result = parseScan('079195004321||Trần Thị Bình|02091995|Nữ|12 Lê Lợi|01012022|extra1|extra2', CONTEXT) as CccdQrCredential;
     expect(result.identifiers).toEqual({ id12: '079195004321' });
     expect(result.extraFields).toEqual(['extra1', 'extra2']);
   });
 
   it('ignores the scanner suffix and surrounding blanks', () => {
-    expect(parseScan(`  ${VALID}\r\n`).kind).toBe('cccd-qr');
+    expect(parseScan(`  ${VALID}\r\n`, CONTEXT).kind).toBe('cccd-qr');
   });
 
   it.each([
@@ -62,7 +67,7 @@ describe('parseScan: CCCD QR (foundation parser)', () => {
   });
 
   it('every error carries Vietnamese and English text', () => {
-    const result = parseScan('nope') as ParseError;
+    const result = parseScan('nope', CONTEXT) as ParseError;
     expect(result.message.vi.length).toBeGreaterThan(0);
     expect(result.message.en.length).toBeGreaterThan(0);
   });

@@ -42,3 +42,23 @@ describe('kiosk database migrations', () => {
     db.close();
   });
 });
+
+describe('migration 2: BHXH lookup', () => {
+  it('migrates a seeded version-1 database, keeping its people and entries', () => {
+    const file = join(tempDataDir(), 'kiosk.sqlite');
+    const v1 = new Database(file);
+    migrate(v1, KIOSK_MIGRATIONS.slice(0, 1));
+    v1.prepare('INSERT INTO person (id12, old_id, facts) VALUES (?, ?, ?)').run(56089001234, '225123456', '{"doses":[],"tests":[],"quarantine":[]}');
+    v1.prepare("INSERT INTO entry (seq, at, source_kind, device_id, credential_kind, authenticity, person_id, outcome, reasons, rule_set, prev_hash, hash) VALUES (1, 'x', 'wedge', 'k', 'cccd-qr', 'unsigned', '056089001234', 'green', '[]', null, zeroblob(32), zeroblob(32))").run();
+    v1.close();
+
+    const db = openKioskDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.prepare('SELECT id12, old_id, bhxh FROM person').get()).toEqual({ id12: 56089001234, old_id: '225123456', bhxh: null });
+    expect(db.prepare('SELECT count(*) FROM entry').pluck().get()).toBe(1);
+    db.prepare('UPDATE person SET bhxh = ? WHERE id12 = ?').run('5612345678', 56089001234);
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM person WHERE bhxh = '5612345678'").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('person_by_bhxh');
+    db.close();
+  });
+});

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { isParseError } from '../../domain/credentials/credential.js';
+import { parseScan } from '../../domain/credentials/parse-scan.js';
+import { evaluateFirstRule } from '../../domain/rules/first-rule.js';
+import { assessCredential, assessParseError } from '../../domain/verdict/assess-credential.js';
+import { KIOSK_DATABASE_FILE } from '../../main/core/kiosk-core.js';
+import { FactsStore } from '../../main/store/facts-store.js';
+import { openKioskDatabase } from '../../main/store/kiosk-database.js';
+import { loadVerificationPorts } from '../../main/trust/kiosk-trust.js';
+import { parseCommandArgs, UsageError } from '../args.js';
+import { verifyLineForCredential, verifyLineForError } from '../verify-output.js';
+
+export const VERIFY_HELP = `Usage: chot verify [options] < payloads.txt
+
+Reads one scanned payload per line on stdin (CCCD or BHYT QR, status pass, EU DCC "HC1:",
+or a typed 12/9-digit ID) and writes one JSON object per line on stdout: its kind,
+authenticity, subject, colour and reasons (format: docs/verify-json.md).
+
+Options:
+  --at ISO8601          evaluation clock for every check (default: now; no zone = UTC)
+  --data-dir DIR        the kiosk's data directory: its synced facts decide the colour,
+                        and its trust/ files are trusted
+  --trust-cert B64DER   trust this DCC signing certificate (repeatable)
+  --trust-list FILE     trust the DCC signing certificates in this JSON file
+  --pass-key B64        trust this hub key for status passes (raw Ed25519, repeatable)
+  --dcc-schema-dir DIR  DCC JSON schemas (<version>/DCC.combined-schema.json)
+`;
+
+/** An ISO 8601 instant; without a zone it is UTC, as in the DCC test data. */
+export function parseInstant(text: string): number {
+  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) || !text.includes('T') ? text : `${text}Z`;
+  const ms = Date.parse(zoned);
+  if (Number.isNaN(ms)) throw new UsageError(`--at must be an ISO 8601 instant, got ${JSON.stringify(text)}`);
+  return ms;
+}
+
+export async function runVerify(args: readonly string[]): Promise<number> {
+  const { values } = parseCommandArgs(args, {
+    at: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'trust-cert': { type: 'string', multiple: true },
+    'trust-list': { type: 'string' },
+    'pass-key': { type: 'string', multiple: true },
+    'dcc-schema-dir': { type: 'string' },
+  });
+  const now = values.at === undefined ? Date.now() : parseInstant(values.at);
+  const dataDir = values['data-dir'] === undefined ? undefined : resolve(values['data-dir']);
+  const databaseFile = dataDir === undefined ? undefined : join(dataDir, KIOSK_DATABASE_FILE);
+  const db = databaseFile !== undefined && existsSync(databaseFile) ? openKioskDatabase(databaseFile) : undefined;
+  try {
+    const facts = db === undefined ? undefined : new FactsStore(db);
+    const context = {
+      now,
+      ...loadVerificationPorts({
+        ...(dataDir === undefined ? {} : { dataDir }),
+        passKeys: values['pass-key'] ?? [],
+        dccCertificates: values['trust-cert'] ?? [],
+        ...(values['trust-list'] === undefined ? {} : { dccTrustListFile: resolve(values['trust-list']) }),
+        ...(values['dcc-schema-dir'] === undefined ? {} : { dccSchemaDir: resolve(values['dcc-schema-dir']) }),
+      }),
+    };
+    const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+    for await (const line of lines) {
+      const parsed = parseScan(line, context);
+      const output = isParseError(parsed)
+        ? verifyLineForError(parsed, assessParseError(parsed))
+        : verifyLineForCredential(parsed, assessCredential(parsed, (ids) => facts?.find(ids)?.facts, evaluateFirstRule, now));
+      process.stdout.write(`${JSON.stringify(output)}\n`);
+    }
+    return 0;
+  } finally {
+    db?.close();
+  }
+}

@@ -1,0 +1,49 @@
+import { isProvinceCode } from './province-codes.js';
+
+/**
+ * The structure of the 12-digit personal identification number printed on CCCD and
+ * Căn cước cards (Decree 137/2015/NĐ-CP, art. 7; Circular 07/2016/TT-BCA):
+ *
+ *   PPP  C  YY  NNNNNN
+ *   │    │  │   └ serial number
+ *   │    │  └ last two digits of the birth year
+ *   │    └ century of birth and sex: 0/1 = 1900s male/female, 2/3 = 2000s, 4/5 = 2100s,
+ *   │      6/7 = 2200s, 8/9 = 2300s (the decree's 24th century)
+ *   └ province of birth registration (province-codes.ts)
+ *
+ * Only the structure can be checked: the number has no check digit.
+ */
+export const ID12_PATTERN = /^\d{12}$/;
+export const OLD_ID9_PATTERN = /^\d{9}$/;
+
+export interface CitizenIdParts {
+  readonly provinceCode: string;
+  /** First year of the century of birth the fourth digit encodes, e.g. 1900. */
+  readonly centuryStart: number;
+  readonly sex: 'Nam' | 'Nữ';
+  /** Fifth and sixth digits: the birth year modulo 100. */
+  readonly yearDigits: number;
+}
+
+/** Splits a number already known to match ID12_PATTERN. */
+export function citizenIdParts(id12: string): CitizenIdParts {
+  const centurySexDigit = Number(id12[3]);
+  return {
+    provinceCode: id12.slice(0, 3),
+    centuryStart: 1900 + 100 * Math.floor(centurySexDigit / 2),
+    sex: centurySexDigit % 2 === 0 ? 'Nam' : 'Nữ',
+    yearDigits: Number(id12.slice(4, 6)),
+  };
+}
+
+export function hasKnownProvince(parts: CitizenIdParts): boolean {
+  return isProvinceCode(parts.provinceCode);
+}
+
+/**
+ * Nobody alive today was born outside the 1900s or 2000s, and the kiosk has no clock in
+ * the domain to argue finer, so this is the range a number without a birth date may have.
+ */
+export function hasPlausibleCentury(parts: CitizenIdParts): boolean {
+  return parts.centuryStart === 1900 || parts.centuryStart === 2000;
+}

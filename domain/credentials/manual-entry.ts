@@ -1,0 +1,51 @@
+import { citizenIdParts, hasKnownProvince, hasPlausibleCentury, ID12_PATTERN, OLD_ID9_PATTERN } from './citizen-id.js';
+import type { ManualCredential, ParseError } from './credential.js';
+import { errorFrom } from './parse-errors.js';
+
+export const MANUAL_ERRORS = {
+  'manual.empty': { vi: 'Chưa nhập số giấy tờ', en: 'No ID number was entered' },
+  'manual.too-long': { vi: 'Số giấy tờ nhập vào quá dài', en: 'The ID number entered is too long' },
+  'manual.format': {
+    vi: 'Số giấy tờ phải có 12 chữ số (CCCD) hoặc 9 chữ số (CMND cũ)',
+    en: 'The ID number must be 12 digits (citizen ID) or 9 digits (old ID card)',
+  },
+  'manual.province-code': {
+    vi: 'Ba chữ số đầu của số CCCD không phải mã tỉnh hợp lệ',
+    en: 'The first three digits of the ID number are not a valid province code',
+  },
+  'manual.century-digit': {
+    vi: 'Chữ số thứ 4 của số CCCD không hợp lệ (phải từ 0 đến 3)',
+    en: 'The fourth digit of the ID number is invalid (it must be 0 to 3)',
+  },
+} as const;
+
+export type ManualErrorCode = keyof typeof MANUAL_ERRORS;
+
+const parseError = (code: ManualErrorCode): ParseError => errorFrom(MANUAL_ERRORS, code, { credentialKind: 'manual' });
+
+/** Room for a 12-digit number typed in groups with spaces; anything longer is not an ID. */
+const MAX_MANUAL_CHARS = 64;
+
+/**
+ * An ID number typed by staff: a 12-digit personal identification number or an old
+ * 9-digit ID card number. Spaces are allowed (numbers are often read out and typed in
+ * groups). With no birth date or sex to compare against, the 12-digit number is checked
+ * as far as it can be alone: a known province code and a century of birth a living
+ * person can have. Unsigned: nothing vouches for what was typed. Never throws.
+ */
+export function parseManualEntry(text: string): ManualCredential | ParseError {
+  if (text.length > MAX_MANUAL_CHARS) return parseError('manual.too-long');
+  const digits = text.replaceAll(' ', '').trim();
+  if (digits === '') return parseError('manual.empty');
+
+  if (OLD_ID9_PATTERN.test(digits)) return credential({ oldId9: digits });
+  if (!ID12_PATTERN.test(digits)) return parseError('manual.format');
+  const id = citizenIdParts(digits);
+  if (!hasKnownProvince(id)) return parseError('manual.province-code');
+  if (!hasPlausibleCentury(id)) return parseError('manual.century-digit');
+  return credential({ id12: digits });
+}
+
+function credential(identifiers: ManualCredential['identifiers']): ManualCredential {
+  return { kind: 'manual', authenticity: 'unsigned', identifiers, subject: {}, problems: [] };
+}

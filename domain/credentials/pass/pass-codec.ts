@@ -1,0 +1,157 @@
+import type { PersonFacts, QuarantineStatus, TestResult, VaccinationDose } from '../../facts/person-facts.js';
+import { vaccineProductByPassIndex, findVaccineProduct } from '../../facts/vaccine-products.js';
+import { formatIsoDate } from '../../time/calendar-date.js';
+
+/**
+ * The binary body of a Chốt status pass, version 1 (specified in docs/status-pass.md).
+ * Fixed-width big-endian fields, so a pass with facts still fits a version-10 QR code at
+ * error-correction level M once signed and base45-encoded.
+ */
+export const PASS_VERSION = 1;
+export const PASS_PREFIX = 'CHOT1:';
+/** Signed bytes are this ASCII context followed by the body: a signature cannot be replayed as anything else. */
+export const PASS_SIGNING_CONTEXT = 'CHOT-PASS-1';
+export const SIGNATURE_BYTES = 64;
+export const LIMITS = { doses: 4, tests: 4, quarantine: 2 } as const;
+
+export interface PassBody {
+  /** Hex of the first 4 bytes of the signing key's raw Ed25519 public key. */
+  readonly keyId: string;
+  /** Unix seconds. */
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly id12: string;
+  readonly facts?: PersonFacts;
+}
+
+const HEADER_BYTES = 19;
+const EPOCH_DAY_MS = Date.UTC(2020, 0, 1);
+const NO_DAY = 0xffff;
+const DAY_MS = 86_400_000;
+
+const toDays = (isoDate: string): number => {
+  const days = Math.round((Date.parse(`${isoDate}T00:00:00Z`) - EPOCH_DAY_MS) / DAY_MS);
+  if (!(days >= 0 && days < NO_DAY)) throw new RangeError(`${isoDate} is outside the pass's dates (2020–2199)`);
+  return days;
+};
+const fromDays = (days: number): string => {
+  const d = new Date(EPOCH_DAY_MS + days * DAY_MS);
+  return formatIsoDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+};
+
+/** Keeps the most recent entries within the pass's limits: older history does not change a colour. */
+function latest<T>(items: readonly T[], limit: number, key: (item: T) => string): T[] {
+  return [...items].sort((a, b) => key(a).localeCompare(key(b))).slice(-limit);
+}
+
+export function encodePassBody(body: PassBody): Uint8Array {
+  if (!/^\d{12}$/.test(body.id12)) throw new Error('a pass needs a 12-digit ID');
+  if (!/^[0-9a-f]{8}$/.test(body.keyId)) throw new Error('a key id is 8 hex digits');
+  const bytes: number[] = [PASS_VERSION];
+  for (let i = 0; i < 8; i += 2) bytes.push(parseInt(body.keyId.slice(i, i + 2), 16));
+  const u16 = (n: number) => bytes.push((n >>> 8) & 0xff, n & 0xff);
+  const u32 = (n: number) => bytes.push((n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+  u32(body.issuedAt);
+  u32(body.expiresAt);
+  const id = Number(body.id12);
+  bytes.push(Math.floor(id / 2 ** 32) & 0xff);
+  u32(id % 2 ** 32);
+  const facts = body.facts;
+  bytes.push(facts === undefined ? 0 : 0x80);
+  if (facts !== undefined) {
+    const doses = latest(facts.doses, LIMITS.doses, (d) => `${d.date}${d.dose}`);
+    bytes.push(doses.length);
+    for (const dose of doses) {
+      u16(toDays(dose.date));
+      bytes.push(findVaccineProduct(dose.product)?.passIndex ?? 0);
+      bytes.push((Math.min(dose.dose, 15) << 4) | Math.min(dose.totalDoses ?? 0, 15));
+    }
+    const tests = latest(facts.tests, LIMITS.tests, (t) => new Date(t.takenAt).toISOString());
+    bytes.push(tests.length);
+    for (const test of tests) {
+      u32(Math.floor(Date.parse(test.takenAt) / 1000));
+      bytes.push((test.kind === 'pcr' ? 1 : 0) | (test.result === 'positive' ? 2 : 0));
+    }
+    u16(facts.recoveredOn === undefined ? NO_DAY : toDays(facts.recoveredOn));
+    const quarantine = latest(facts.quarantine, LIMITS.quarantine, (q) => q.from);
+    bytes.push(quarantine.length);
+    for (const q of quarantine) {
+      bytes.push(q.status === 'F0' ? 0 : 1);
+      u16(toDays(q.from));
+      u16(q.to === undefined ? NO_DAY : toDays(q.to));
+    }
+  }
+  return Uint8Array.from(bytes);
+}
+
+export type DecodedBody = { readonly ok: true; readonly body: PassBody } | { readonly ok: false; readonly code: 'pass.version' | 'pass.malformed' };
+
+/** Strict decoding: every count within its limit, every value in range, no trailing bytes. */
+export function decodePassBody(bytes: Uint8Array): DecodedBody {
+  if (bytes.length < HEADER_BYTES) return { ok: false, code: 'pass.malformed' };
+  if (bytes[0] !== PASS_VERSION) return { ok: false, code: 'pass.version' };
+  let at = 1;
+  const u8 = (): number => {
+    if (at >= bytes.length) throw new RangeError('truncated');
+    return bytes[at++] as number;
+  };
+  const u16 = (): number => (u8() << 8) | u8();
+  const u32 = (): number => u16() * 65536 + u16();
+  try {
+    const keyId = Array.from({ length: 4 }, () => u8().toString(16).padStart(2, '0')).join('');
+    const issuedAt = u32();
+    const expiresAt = u32();
+    const id = u8() * 2 ** 32 + u32();
+    if (id > 999_999_999_999 || expiresAt < issuedAt) return { ok: false, code: 'pass.malformed' };
+    const flags = u8();
+    if ((flags & 0x7f) !== 0) return { ok: false, code: 'pass.malformed' };
+    let facts: PersonFacts | undefined;
+    if (flags === 0x80) {
+      const doses: VaccinationDose[] = [];
+      const doseCount = u8();
+      if (doseCount > LIMITS.doses) return { ok: false, code: 'pass.malformed' };
+      for (let i = 0; i < doseCount; i++) {
+        const date = fromDays(u16());
+        const product = u8();
+        const numbers = u8();
+        const known = vaccineProductByPassIndex(product);
+        const total = numbers & 0x0f;
+        doses.push({ dose: numbers >> 4, date, product: known?.code ?? 'other', ...(total === 0 ? {} : { totalDoses: total }) });
+      }
+      const tests: TestResult[] = [];
+      const testCount = u8();
+      if (testCount > LIMITS.tests) return { ok: false, code: 'pass.malformed' };
+      for (let i = 0; i < testCount; i++) {
+        const takenAt = new Date(u32() * 1000).toISOString();
+        const bits = u8();
+        if (bits > 3) return { ok: false, code: 'pass.malformed' };
+        tests.push({ takenAt, kind: bits & 1 ? 'pcr' : 'rapid', result: bits & 2 ? 'positive' : 'negative' });
+      }
+      const recovered = u16();
+      const quarantine: QuarantineStatus[] = [];
+      const quarantineCount = u8();
+      if (quarantineCount > LIMITS.quarantine) return { ok: false, code: 'pass.malformed' };
+      for (let i = 0; i < quarantineCount; i++) {
+        const status = u8();
+        if (status > 1) return { ok: false, code: 'pass.malformed' };
+        const from = fromDays(u16());
+        const to = u16();
+        quarantine.push({ status: status === 0 ? 'F0' : 'F1', from, ...(to === NO_DAY ? {} : { to: fromDays(to) }) });
+      }
+      facts = { doses, tests, quarantine, ...(recovered === NO_DAY ? {} : { recoveredOn: fromDays(recovered) }) };
+    }
+    if (at !== bytes.length) return { ok: false, code: 'pass.malformed' };
+    return { ok: true, body: { keyId, issuedAt, expiresAt, id12: String(id).padStart(12, '0'), ...(facts === undefined ? {} : { facts }) } };
+  } catch {
+    return { ok: false, code: 'pass.malformed' };
+  }
+}
+
+/** The bytes a hub signs and a kiosk verifies. */
+export function signedBytes(body: Uint8Array): Uint8Array {
+  const context = new TextEncoder().encode(PASS_SIGNING_CONTEXT);
+  const out = new Uint8Array(context.length + body.length);
+  out.set(context);
+  out.set(body, context.length);
+  return out;
+}

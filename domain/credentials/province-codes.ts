@@ -1,0 +1,81 @@
+/**
+ * The 3-digit place codes that open every 12-digit personal identification number
+ * (số định danh cá nhân), per Circular 07/2016/TT-BCA (appendix of province codes):
+ * Vietnam's 63 provinces and centrally governed cities as they stood in 2021.
+ *
+ * The 2025 merger (Resolution 202/2025/QH15, in force 1 July 2025) cut the provinces to
+ * 34, but a personal identification number is issued once and never changes: the code
+ * records where the birth was registered, not where the person lives today. So cards and
+ * numbers issued before the merger keep these codes, and every one of them stays valid.
+ * If the Ministry of Public Security publishes codes for the merged provinces, add them
+ * here; until then a code outside this table is refused, since no issued number has one.
+ */
+export const PROVINCE_CODES: ReadonlyMap<string, string> = new Map([
+  ['001', 'Hà Nội'],
+  ['002', 'Hà Giang'],
+  ['004', 'Cao Bằng'],
+  ['006', 'Bắc Kạn'],
+  ['008', 'Tuyên Quang'],
+  ['010', 'Lào Cai'],
+  ['011', 'Điện Biên'],
+  ['012', 'Lai Châu'],
+  ['014', 'Sơn La'],
+  ['015', 'Yên Bái'],
+  ['017', 'Hòa Bình'],
+  ['019', 'Thái Nguyên'],
+  ['020', 'Lạng Sơn'],
+  ['022', 'Quảng Ninh'],
+  ['024', 'Bắc Giang'],
+  ['025', 'Phú Thọ'],
+  ['026', 'Vĩnh Phúc'],
+  ['027', 'Bắc Ninh'],
+  ['030', 'Hải Dương'],
+  ['031', 'Hải Phòng'],
+  ['033', 'Hưng Yên'],
+  ['034', 'Thái Bình'],
+  ['035', 'Hà Nam'],
+  ['036', 'Nam Định'],
+  ['037', 'Ninh Bình'],
+  ['038', 'Thanh Hóa'],
+  ['040', 'Nghệ An'],
+  ['042', 'Hà Tĩnh'],
+  ['044', 'Quảng Bình'],
+  ['045', 'Quảng Trị'],
+  ['046', 'Thừa Thiên Huế'],
+  ['048', 'Đà Nẵng'],
+  ['049', 'Quảng Nam'],
+  ['051', 'Quảng Ngãi'],
+  ['052', 'Bình Định'],
+  ['054', 'Phú Yên'],
+  ['056', 'Khánh Hòa'],
+  ['058', 'Ninh Thuận'],
+  ['060', 'Bình Thuận'],
+  ['062', 'Kon Tum'],
+  ['064', 'Gia Lai'],
+  ['066', 'Đắk Lắk'],
+  ['067', 'Đắk Nông'],
+  ['068', 'Lâm Đồng'],
+  ['070', 'Bình Phước'],
+  ['072', 'Tây Ninh'],
+  ['074', 'Bình Dương'],
+  ['075', 'Đồng Nai'],
+  ['077', 'Bà Rịa - Vũng Tàu'],
+  ['079', 'Thành phố Hồ Chí Minh'],
+  ['080', 'Long An'],
+  ['082', 'Tiền Giang'],
+  ['083', 'Bến Tre'],
+  ['084', 'Trà Vinh'],
+  ['086', 'Vĩnh Long'],
+  ['087', 'Đồng Tháp'],
+  ['089', 'An Giang'],
+  ['091', 'Kiên Giang'],
+  ['092', 'Cần Thơ'],
+  ['093', 'Hậu Giang'],
+  ['094', 'Sóc Trăng'],
+  ['095', 'Bạc Liêu'],
+  ['096', 'Cà Mau'],
+]);
+
+export function isProvinceCode(code: string): boolean {
+  return PROVINCE_CODES.has(code);
+}

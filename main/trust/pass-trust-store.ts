@@ -1,0 +1,18 @@
+import { createPublicKey, verify } from 'node:crypto';
+import type { PassSigningKey, PassTrustStore } from '../../domain/credentials/verification.js';
+
+/**
+ * The hub keys this kiosk trusts for status passes: raw 32-byte Ed25519 public keys
+ * (base64), pinned at enrolment or named on the command line.
+ */
+export function passTrustStoreFromKeys(base64Keys: readonly string[]): PassTrustStore {
+  const keys = new Map<string, PassSigningKey>();
+  for (const encoded of base64Keys) {
+    const raw = Buffer.from(encoded, 'base64');
+    if (raw.length !== 32) throw new Error(`a pass key is a raw 32-byte Ed25519 public key in base64; got ${raw.length} bytes`);
+    const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
+    const keyId = raw.subarray(0, 4).toString('hex');
+    keys.set(keyId, { keyId, verify: (data, signature) => signature.length === 64 && verify(null, data, publicKey, signature) });
+  }
+  return { byKeyId: (keyId) => keys.get(keyId) };
+}

@@ -1,0 +1,155 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { DccCredential, ParseError } from '../../../../domain/credentials/credential.js';
+import { decodeBase45, encodeBase45 } from '../../../../domain/encoding/base45.js';
+import { decodeCbor } from '../../../../domain/credentials/dcc/cbor-decode.js';
+import { readCoseSign1 } from '../../../../domain/credentials/dcc/cose-sign1.js';
+import { readCwtClaims } from '../../../../domain/credentials/dcc/cwt-claims.js';
+import { DCC_ERRORS, DCC_PROBLEMS } from '../../../../domain/credentials/dcc/dcc-errors.js';
+import { isDccCandidate, parseDcc } from '../../../../domain/credentials/dcc/parse-dcc.js';
+import type { VerificationContext } from '../../../../domain/credentials/verification.js';
+import { dccTrustListFromCertificates } from '../../../../main/trust/dcc-trust-list.js';
+import { buildCose, buildDcc, createDccSigner, EKU, vaccinationHcert } from '../../../support/dcc-fixtures.js';
+
+/**
+ * 100 000 hostile inputs in all: mutated valid codes (the inputs that get deepest),
+ * random base45 behind the prefix, random text, and random or mutated bytes straight into
+ * the CBOR and COSE readers. Nothing may throw, and every call stays within a bound.
+ */
+
+const PER_CALL_BOUND_MS = 50;
+const TIMEOUT_MS = 120_000;
+const BASE45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+
+const validity = { notBefore: new Date('2021-01-01T00:00:00Z'), notAfter: new Date('2023-01-01T00:00:00Z') };
+const es256 = createDccSigner({ ...validity, extendedKeyUsage: [EKU.vaccination] });
+const ps256 = createDccSigner({ ...validity, alg: 'PS256' });
+const common = { hcert: vaccinationHcert(), issuedAt: Date.parse('2021-10-02T00:00:00Z') / 1000, expiresAt: Date.parse('2022-10-02T00:00:00Z') / 1000 };
+const SAMPLES = [
+  buildDcc({ ...common, signer: es256 }),
+  buildDcc({ ...common, signer: es256, compress: false }),
+  buildDcc({ ...common, signer: ps256, compress: false, kidIn: 'unprotected' }),
+  buildDcc({ ...common, signer: es256, compress: false, envelope: 'cwt-tag-61' }),
+  buildDcc({ ...common, signer: ps256 }),
+];
+const COSE_SAMPLES = [buildCose({ ...common, signer: es256 }), buildCose({ ...common, signer: ps256, envelope: 'cwt-tag-61' })];
+const context: VerificationContext = {
+  now: Date.parse('2021-10-15T08:00:00Z'),
+  dccTrust: dccTrustListFromCertificates([es256.certificateBase64, ps256.certificateBase64]),
+  dccSchemas: { validate: () => true },
+};
+
+/** Runs `call`, failing if it was slow three times in a row (one slow run may be a GC pause). */
+function timed<T>(call: () => T): T {
+  let best = Infinity;
+  let result: T | undefined;
+  for (let attempt = 0; attempt < 3 && best > PER_CALL_BOUND_MS; attempt++) {
+    const start = performance.now();
+    result = call();
+    best = Math.min(best, performance.now() - start);
+  }
+  if (best > PER_CALL_BOUND_MS) throw new Error(`call took ${best.toFixed(1)} ms (bound ${PER_CALL_BOUND_MS} ms)`);
+  return result as T;
+}
+
+function isWellFormed(result: DccCredential | ParseError): boolean {
+  if (result.kind === 'error') {
+    const message = (DCC_ERRORS as Record<string, { vi: string; en: string }>)[result.code];
+    return message !== undefined && result.message === message && result.credentialKind === 'dcc' && result.dcc !== undefined;
+  }
+  const problemsKnown = result.problems.every((problem) => Object.hasOwn(DCC_PROBLEMS, problem.code));
+  const trusted = result.authenticity === 'signed-valid';
+  return result.kind === 'dcc' && problemsKnown && trusted === (result.problems.length === 0 && result.dcc.signature === 'valid');
+}
+
+const outcomes = new Map<string, number>();
+const checkText = (text: string): boolean => {
+  const result = timed(() => parseDcc(text, context));
+  isDccCandidate(text);
+  const key = result.kind === 'error' ? result.code : result.authenticity;
+  outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+  return isWellFormed(result);
+};
+
+type Edit = { op: 'replace' | 'insert'; at: number; char: string } | { op: 'delete'; at: number; count: number };
+const base45Char = fc.constantFrom(...BASE45);
+const anyChar = fc.oneof(base45Char, base45Char, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }));
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ op: fc.constant('replace' as const), at: fc.nat(), char: anyChar }),
+  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), char: anyChar }),
+  fc.record({ op: fc.constant('delete' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 30 }) }),
+);
+function applyEdit(text: string, e: Edit): string {
+  const at = e.at % (text.length + 1);
+  if (e.op === 'delete') return text.slice(0, at) + text.slice(at + e.count);
+  return text.slice(0, at) + e.char + text.slice(e.op === 'replace' ? at + 1 : at);
+}
+const textMutation = fc.tuple(fc.constantFrom(...SAMPLES), fc.array(edit, { minLength: 1, maxLength: 4 })).map(([sample, edits]) => edits.reduce(applyEdit, sample));
+/** Edits of the decoded bytes, re-encoded: most get past base45, into zlib, COSE and CBOR. */
+const byteEdit = fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'insert', 'delete'));
+const byteMutation = fc.tuple(fc.constantFrom(...SAMPLES), fc.array(byteEdit, { minLength: 1, maxLength: 3 })).map(([sample, edits]) => {
+  const bytes = [...(decodeBase45(sample.slice(4)) ?? [])];
+  for (const [index, value, op] of edits) {
+    const at = index % (bytes.length + 1);
+    if (op === 'set') bytes[Math.min(at, bytes.length - 1)] = value;
+    else if (op === 'insert') bytes.splice(at, 0, value);
+    else bytes.splice(at, 1);
+  }
+  return `HC1:${encodeBase45(Uint8Array.from(bytes))}`;
+});
+const mutatedCode = fc.oneof(textMutation, byteMutation);
+
+describe('parseDcc and the CBOR decoder under fuzzing', () => {
+  it('never throw on 40 000 mutated valid codes', { timeout: TIMEOUT_MS }, () => {
+    fc.assert(fc.property(mutatedCode, checkText), { numRuns: 40_000 });
+    // The mutations must reach deep stages, or this test proves little.
+    expect(outcomes.get('dcc.inflate') ?? 0).toBeGreaterThan(1000);
+    expect((outcomes.get('dcc.cose') ?? 0) + (outcomes.get('dcc.cbor') ?? 0)).toBeGreaterThan(1000);
+    expect(outcomes.get('invalid') ?? 0).toBeGreaterThan(1000);
+  });
+
+  it('never throw on 20 000 random base45 codes and 10 000 random texts', { timeout: TIMEOUT_MS }, () => {
+    fc.assert(fc.property(fc.string({ unit: base45Char, maxLength: 600 }), (body) => checkText(`HC1:${body}`)), { numRuns: 20_000 });
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), checkText), { numRuns: 10_000 });
+  });
+
+  it('never throw on 20 000 random byte strings and 10 000 mutated COSE messages', { timeout: TIMEOUT_MS }, () => {
+    const readAll = (bytes: Uint8Array): boolean => {
+      const decoded = timed(() => decodeCbor(bytes));
+      const cose = timed(() => readCoseSign1(bytes));
+      if (cose.ok) timed(() => readCwtClaims(cose.cose.payload));
+      return typeof decoded.ok === 'boolean';
+    };
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), readAll), { numRuns: 20_000 });
+    const mutatedCose = fc
+      .tuple(fc.constantFrom(...COSE_SAMPLES), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }))
+      .map(([sample, flips]) => {
+        const bytes = sample.slice();
+        for (const [at, value] of flips) bytes[at % bytes.length] = value;
+        return bytes;
+      });
+    fc.assert(fc.property(mutatedCose, readAll), { numRuns: 10_000 });
+  });
+
+  it('rejects a 1 MB input in under 5 ms', () => {
+    const huge = [`HC1:${'NCF'.repeat(350_000)}`, 'x'.repeat(1 << 20), `HC1:${'%'.repeat(1 << 20)}`];
+    for (const text of huge) {
+      expect(text.length).toBeGreaterThanOrEqual(1 << 20);
+      for (let i = 0; i < 20; i++) parseDcc(text, context);
+      const start = performance.now();
+      const result = parseDcc(text, context);
+      expect(performance.now() - start).toBeLessThan(5);
+      expect(result).toMatchObject({ kind: 'error', code: 'dcc.too-long' });
+    }
+  });
+
+  it('rejects 1 MB of CBOR nesting or forged lengths in under 5 ms', () => {
+    const inputs = [new Uint8Array(1 << 20).fill(0x9f), new Uint8Array(1 << 20).fill(0x5b), Uint8Array.from({ length: 1 << 20 }, (_, i) => (i % 2 === 0 ? 0x82 : 0x81))];
+    for (const bytes of inputs) {
+      for (let i = 0; i < 20; i++) decodeCbor(bytes);
+      const start = performance.now();
+      expect(decodeCbor(bytes).ok).toBe(false);
+      expect(performance.now() - start).toBeLessThan(5);
+    }
+  });
+});

@@ -1,0 +1,68 @@
+import { generateKeyPairSync } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PASS_PREFIX } from '../../../../domain/credentials/pass/pass-codec.js';
+import { parsePass } from '../../../../domain/credentials/pass/parse-pass.js';
+import { decodeBase45, encodeBase45 } from '../../../../domain/encoding/base45.js';
+import { hubSigningKeyFrom } from '../../../../hub/keys/hub-signing-key.js';
+import { issuePass } from '../../../../hub/passes/pass-issuer.js';
+import { passTrustStoreFromKeys } from '../../../../main/trust/pass-trust-store.js';
+
+const key = hubSigningKeyFrom(generateKeyPairSync('ed25519').privateKey);
+const context = { now: Date.parse('2021-10-20T00:00:00Z'), passTrust: passTrustStoreFromKeys([Buffer.from(key.publicKeyRaw).toString('base64')]) };
+const valid = issuePass(key, {
+  id12: '001089000001',
+  facts: { doses: [{ dose: 2, date: '2021-09-01', product: 'EU/1/20/1528' }], tests: [], quarantine: [{ status: 'F1', from: '2021-09-01' }] },
+  now: context.now,
+  validForHours: 24,
+});
+const validBytes = decodeBase45(valid.slice(PASS_PREFIX.length)) as Uint8Array;
+const BOUND_MS = 20;
+
+function timed(text: string): number {
+  const started = performance.now();
+  const result = parsePass(text, context);
+  const elapsed = performance.now() - started;
+  expect(result.kind === 'pass' || (result.kind === 'error' && result.code.startsWith('pass.') && result.message.vi !== '' && result.message.en !== '')).toBe(true);
+  return elapsed;
+}
+
+describe('status pass parser under fuzzing (100 000 inputs each)', () => {
+  it('random text after the prefix never throws and answers within the bound', () => {
+    let worst = 0;
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (tail) => {
+        worst = Math.max(worst, timed(PASS_PREFIX + tail));
+      }),
+      { numRuns: 100_000 },
+    );
+    expect(worst).toBeLessThan(BOUND_MS);
+  });
+
+  it('mutated valid passes (bytes flipped, cut, extended) never throw and are never trusted', () => {
+    let worst = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(validBytes.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: -20, max: 20 }),
+        (flips, lengthChange) => {
+          const bytes = Uint8Array.from(validBytes);
+          for (const [at, mask] of flips) bytes[at] = (bytes[at] as number) ^ mask;
+          const resized = lengthChange < 0 ? bytes.subarray(0, bytes.length + lengthChange) : Uint8Array.from([...bytes, ...new Array(lengthChange).fill(7)]);
+          const started = performance.now();
+          const result = parsePass(PASS_PREFIX + encodeBase45(resized), context);
+          worst = Math.max(worst, performance.now() - started);
+          expect(result.kind === 'pass' && result.authenticity === 'signed-valid').toBe(false);
+        },
+      ),
+      { numRuns: 100_000 },
+    );
+    expect(worst).toBeLessThan(BOUND_MS);
+  });
+
+  it('a 1 MB input is rejected in under 5 ms', () => {
+    const huge = PASS_PREFIX + 'A'.repeat(1024 * 1024);
+    timed(huge);
+    expect(timed(huge)).toBeLessThan(5);
+  });
+});
