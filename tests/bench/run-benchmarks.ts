@@ -9,10 +9,9 @@ import { chromiumPath } from '../support/chromium.js';
 import { repoRoot } from '../support/kiosk-process.js';
 import type { Benchmark, BenchFigure } from './bench-types.js';
 import { credentialParse } from './credential-parse.bench.js';
-import { dccVerify } from './dcc-verify.bench.js';
 import { scanToPaint } from './scan-to-paint.bench.js';
 
-const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse, dccVerify];
+const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse];
 
 function machine() {
   let chromium = 'unknown';

@@ -36,7 +36,9 @@ export function truthinessOf(value: unknown): Truthiness {
       if (value === null) return 'falsy';
       if (Array.isArray(value)) return value.length > 0 ? 'truthy' : 'falsy';
       if (value instanceof CertLogicDateTime) return 'neither';
-      return Object.keys(value).length > 0 ? 'truthy' : 'falsy';
+      // Stops at the first own key: no array of keys allocated for a big data object.
+      for (const key in value) if (Object.hasOwn(value, key)) return 'truthy';
+      return 'falsy';
     default:
       return 'neither';
   }
