@@ -1,7 +1,9 @@
 import { chotVersion } from '../main/config/paths.js';
 import { UsageError } from './args.js';
 import { HUB_HELP, runHub } from './commands/hub.js';
+import { RULES_HELP, runRules } from './commands/rules.js';
 import { runStart, START_HELP } from './commands/start.js';
+import { runTrust, TRUST_HELP } from './commands/trust.js';
 import { runVerify, VERIFY_HELP } from './commands/verify.js';
 
 interface Command {
@@ -13,7 +15,9 @@ interface Command {
 const COMMANDS: Readonly<Record<string, Command>> = {
   start: { summary: 'start the kiosk (Electron window, or browser mode without Electron)', help: START_HELP, run: runStart },
   verify: { summary: 'read scanned payloads on stdin, print kind, authenticity and colour as JSON lines', help: VERIFY_HELP, run: runVerify },
-  hub: { summary: 'hub commands: issue-pass, pass-key', help: HUB_HELP, run: runHub },
+  rules: { summary: 'check, test and install rule sets (the colour criteria, as CertLogic data)', help: RULES_HELP, run: runRules },
+  trust: { summary: 'pin a hub key in the kiosk', help: TRUST_HELP, run: runTrust },
+  hub: { summary: 'hub commands: issue-pass, public-key, rules publish|list', help: HUB_HELP, run: runHub },
 };
 
 function usage(): string {

@@ -23,6 +23,8 @@ export interface VerifyLine {
   readonly color?: 'green' | 'yellow' | 'red' | 'none';
   readonly reasons: readonly Reason[];
   readonly factsFrom?: 'local' | 'credential' | null;
+  /** The rule set that decided the colour. */
+  readonly ruleSet?: { readonly id: string; readonly version: string };
   readonly dcc?: unknown;
 }
 
@@ -58,6 +60,7 @@ export function verifyLineForCredential(credential: Credential, assessment: Asse
     color: assessment.outcome,
     reasons: assessment.reasons,
     factsFrom: assessment.factsFrom,
+    ...(assessment.ruleSet === undefined ? {} : { ruleSet: assessment.ruleSet }),
     ...(credential.kind === 'dcc' ? { dcc: credential.dcc } : {}),
   };
 }

@@ -5,6 +5,9 @@ import type { PersonFacts } from '../../domain/facts/person-facts.js';
 import { defaultHubDataDir } from '../../hub/config/hub-paths.js';
 import { loadOrCreateHubSigningKey } from '../../hub/keys/hub-signing-key.js';
 import { issuePass } from '../../hub/passes/pass-issuer.js';
+import { ensureDefaultRuleSetPublished, listPublishedRuleSets, publishRuleSet, RuleSetRefused } from '../../hub/rules/rule-publisher.js';
+import { BUILTIN_RULE_SETS } from '../../domain/rules/builtin/index.js';
+import { parseInstant } from './verify.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 
 export const HUB_HELP = `Usage: chot hub <command> [options]
@@ -17,7 +20,11 @@ Commands:
              issue a signed status pass; prints its QR text, writes a PNG with --png.
              --facts: the person's facts as JSON (doses, tests, recoveredOn, quarantine)
              until the hub's own data is synced in
-  pass-key   print the hub's public pass key (base64) for kiosks to trust
+  rules publish FILE|--builtin NAME [--valid-from ISO8601]
+             check, sign and publish a rule set; kiosks pick it up on their next sync
+             (built-in: ${Object.keys(BUILTIN_RULE_SETS).join(', ')})
+  rules list list the published rule sets
+  public-key print the hub's public signing key (base64): kiosks trust it for passes and rule sets
 `;
 
 export async function runHub(args: readonly string[]): Promise<number> {
@@ -25,8 +32,10 @@ export async function runHub(args: readonly string[]): Promise<number> {
   switch (command) {
     case 'issue-pass':
       return runIssuePass(rest);
-    case 'pass-key':
+    case 'public-key':
       return runPassKey(rest);
+    case 'rules':
+      return runHubRules(rest);
     default:
       throw new UsageError(command === undefined ? 'name a hub command' : `unknown hub command "${command}"`);
   }
@@ -43,7 +52,7 @@ async function runIssuePass(args: readonly string[]): Promise<number> {
   if (values.id === undefined || !/^\d{12}$/.test(values.id)) throw new UsageError('--id must be a 12-digit citizen ID');
   const validForHours = Number(values['valid-hours'] ?? 72);
   if (!(validForHours > 0 && validForHours <= 24 * 366)) throw new UsageError('--valid-hours must be a positive number of hours, at most a year');
-  const key = loadOrCreateHubSigningKey(resolve(values.data ?? defaultHubDataDir()));
+  const { key } = openHub(values.data);
   const facts = values.facts === undefined ? undefined : readFacts(values.facts);
   const text = issuePass(key, { id12: values.id, now: Date.now(), validForHours, ...(facts === undefined ? {} : { facts }) });
   process.stdout.write(`${text}\n`);
@@ -61,7 +70,50 @@ function readFacts(file: string): PersonFacts {
 
 function runPassKey(args: readonly string[]): number {
   const { values } = parseCommandArgs(args, { data: { type: 'string' } });
-  const key = loadOrCreateHubSigningKey(resolve(values.data ?? defaultHubDataDir()));
+  const { key } = openHub(values.data);
   process.stdout.write(`${Buffer.from(key.publicKeyRaw).toString('base64')}\n`);
   return 0;
+}
+
+/** The hub's data directory and key; a new hub publishes the default rule set. */
+function openHub(dataOption: string | undefined) {
+  const dataDir = resolve(dataOption ?? defaultHubDataDir());
+  const key = loadOrCreateHubSigningKey(dataDir);
+  ensureDefaultRuleSetPublished(dataDir, key);
+  return { dataDir, key };
+}
+
+function runHubRules(args: readonly string[]): number {
+  const [command, ...rest] = args;
+  if (command === 'list') {
+    const { values } = parseCommandArgs(rest, { data: { type: 'string' } });
+    for (const { ruleSet } of listPublishedRuleSets(openHub(values.data).dataDir)) {
+      process.stdout.write(`${ruleSet.id}@${ruleSet.version}  from ${ruleSet.validFrom}${ruleSet.validTo === undefined ? '' : ` to ${ruleSet.validTo}`}  ${ruleSet.description.vi}\n`);
+    }
+    return 0;
+  }
+  if (command !== 'publish') throw new UsageError(command === undefined ? 'name a rules command: publish or list' : `unknown hub rules command "${command}"`);
+  const file = rest[0] !== undefined && !rest[0].startsWith('--') ? rest[0] : undefined;
+  const { values } = parseCommandArgs(file === undefined ? rest : rest.slice(1), { data: { type: 'string' }, builtin: { type: 'string' }, 'valid-from': { type: 'string' } });
+  if ((file === undefined) === (values.builtin === undefined)) throw new UsageError('publish takes a FILE or --builtin NAME');
+  let document: unknown;
+  if (values.builtin !== undefined) {
+    document = BUILTIN_RULE_SETS[values.builtin];
+    if (document === undefined) throw new UsageError(`no built-in rule set "${values.builtin}" (known: ${Object.keys(BUILTIN_RULE_SETS).join(', ')})`);
+  } else document = JSON.parse(readFileSync(file as string, 'utf8'));
+  if (values['valid-from'] !== undefined) {
+    document = { ...(document as object), validFrom: new Date(parseInstant(values['valid-from'])).toISOString() };
+  }
+  const hub = openHub(values.data);
+  try {
+    const { file: written, signed } = publishRuleSet(hub.dataDir, hub.key, document);
+    process.stdout.write(`published ${signed.ruleSet.id}@${signed.ruleSet.version} (valid from ${signed.ruleSet.validFrom}): ${written}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof RuleSetRefused) {
+      process.stderr.write(`chot hub rules publish: refused:\n${error.problems.map((p) => `  ${p.path || '/'}: ${p.message}`).join('\n')}\n`);
+      return 1;
+    }
+    throw error;
+  }
 }

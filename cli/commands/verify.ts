@@ -3,11 +3,11 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { isParseError } from '../../domain/credentials/credential.js';
 import { parseScan } from '../../domain/credentials/parse-scan.js';
-import { evaluateFirstRule } from '../../domain/rules/first-rule.js';
 import { assessCredential, assessParseError } from '../../domain/verdict/assess-credential.js';
 import { KIOSK_DATABASE_FILE } from '../../main/core/kiosk-core.js';
 import { FactsStore } from '../../main/store/facts-store.js';
 import { openKioskDatabase } from '../../main/store/kiosk-database.js';
+import { RuleSetRepository } from '../../main/rules/rule-set-repository.js';
 import { loadVerificationPorts } from '../../main/trust/kiosk-trust.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { verifyLineForCredential, verifyLineForError } from '../verify-output.js';
@@ -24,7 +24,7 @@ Options:
                         and its trust/ files are trusted
   --trust-cert B64DER   trust this DCC signing certificate (repeatable)
   --trust-list FILE     trust the DCC signing certificates in this JSON file
-  --pass-key B64        trust this hub key for status passes (raw Ed25519, repeatable)
+  --hub-key B64         trust this hub key for passes and rule sets (raw Ed25519, repeatable)
   --dcc-schema-dir DIR  DCC JSON schemas (<version>/DCC.combined-schema.json)
 `;
 
@@ -42,7 +42,7 @@ export async function runVerify(args: readonly string[]): Promise<number> {
     'data-dir': { type: 'string' },
     'trust-cert': { type: 'string', multiple: true },
     'trust-list': { type: 'string' },
-    'pass-key': { type: 'string', multiple: true },
+    'hub-key': { type: 'string', multiple: true },
     'dcc-schema-dir': { type: 'string' },
   });
   const now = values.at === undefined ? Date.now() : parseInstant(values.at);
@@ -55,18 +55,20 @@ export async function runVerify(args: readonly string[]): Promise<number> {
       now,
       ...loadVerificationPorts({
         ...(dataDir === undefined ? {} : { dataDir }),
-        passKeys: values['pass-key'] ?? [],
+        hubKeys: values['hub-key'] ?? [],
         dccCertificates: values['trust-cert'] ?? [],
         ...(values['trust-list'] === undefined ? {} : { dccTrustListFile: resolve(values['trust-list']) }),
         ...(values['dcc-schema-dir'] === undefined ? {} : { dccSchemaDir: resolve(values['dcc-schema-dir']) }),
       }),
     };
+    // The data directory's signed rule sets, else the built-in default; the set in force at --at decides.
+    const rules = new RuleSetRepository(dataDir, context.hubKeys, (message) => process.stderr.write(`chot verify: ${message}\n`)).inForce(now);
     const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
     for await (const line of lines) {
       const parsed = parseScan(line, context);
       const output = isParseError(parsed)
         ? verifyLineForError(parsed, assessParseError(parsed))
-        : verifyLineForCredential(parsed, assessCredential(parsed, (ids) => facts?.find(ids)?.facts, evaluateFirstRule, now));
+        : verifyLineForCredential(parsed, assessCredential(parsed, (ids) => facts?.findWithAge(ids, now), rules, now));
       process.stdout.write(`${JSON.stringify(output)}\n`);
     }
     return 0;

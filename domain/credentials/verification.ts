@@ -30,13 +30,13 @@ export interface DccSchemaValidator {
 }
 
 /** A hub key that signs status passes. */
-export interface PassSigningKey {
+export interface HubPublicKey {
   readonly keyId: string;
   verify(signedData: Uint8Array, signature: Uint8Array): boolean;
 }
 
-export interface PassTrustStore {
-  byKeyId(keyId: string): PassSigningKey | undefined;
+export interface HubKeyStore {
+  byKeyId(keyId: string): HubPublicKey | undefined;
 }
 
 /** Everything authentication needs, handed to `parseScan`. Absent ports mean "cannot check". */
@@ -45,5 +45,5 @@ export interface VerificationContext {
   readonly now: number;
   readonly dccTrust?: DccTrustList;
   readonly dccSchemas?: DccSchemaValidator;
-  readonly passTrust?: PassTrustStore;
+  readonly hubKeys?: HubKeyStore;
 }

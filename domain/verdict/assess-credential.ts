@@ -1,6 +1,7 @@
 import type { Credential, ParseError, PersonIdentifiers } from '../credentials/credential.js';
-import type { PersonFacts } from '../facts/person-facts.js';
-import type { RuleEvaluator } from '../rules/rule-outcome.js';
+import { NO_FACTS, type PersonFacts } from '../facts/person-facts.js';
+import type { RuleSetOutcome } from '../rules/compiled-rule-set.js';
+import type { RuleContext } from '../rules/rule-input.js';
 import type { Bilingual, Reason } from '../text/bilingual.js';
 import { COLOUR_HEADLINES, NO_COLOUR_HEADLINES, type Outcome } from './verdict.js';
 
@@ -14,21 +15,36 @@ export interface Assessment {
   readonly factsFrom: 'local' | 'credential' | null;
 }
 
+/** The rule set in force, as the assessment needs it. */
+export interface Rules {
+  readonly requiresFacts: boolean;
+  evaluate(facts: PersonFacts, context: RuleContext): RuleSetOutcome;
+}
+
+export interface LocalFacts {
+  readonly facts: PersonFacts;
+  /** Milliseconds since these facts were synced, when known. */
+  readonly ageMs?: number;
+}
+
 export const UNKNOWN_PERSON: Reason = {
   code: 'person.unknown',
   vi: 'Không có dữ liệu tiêm chủng, xét nghiệm của người này',
   en: 'No vaccination or test record for this person',
 };
 
+const RULE_FAILURE_HEADLINE: Bilingual = { vi: 'MỜI GẶP NHÂN VIÊN', en: 'Please see staff' };
+
 /**
  * From a credential to a colour. A credential that cannot be trusted decides nothing.
  * Otherwise the kiosk's local facts about the person decide; failing those, the facts a
- * trusted credential carries itself (a signed pass, a DCC); failing both, no colour.
+ * trusted credential carries itself (a signed pass, a DCC); failing both, no colour —
+ * unless the rules in force decide on identity alone (an access list).
  */
 export function assessCredential(
   credential: Credential,
-  findLocalFacts: (identifiers: PersonIdentifiers) => PersonFacts | undefined,
-  evaluate: RuleEvaluator,
+  findLocalFacts: (identifiers: PersonIdentifiers) => LocalFacts | undefined,
+  rules: Rules,
   nowMs: number,
 ): Assessment {
   if (credential.authenticity === 'invalid') {
@@ -41,15 +57,24 @@ export function assessCredential(
   }
   const local = findLocalFacts(credential.identifiers);
   const carried = 'embeddedFacts' in credential ? credential.embeddedFacts : undefined;
-  const facts = local ?? carried;
-  if (facts === undefined) return { outcome: 'none', headline: NO_COLOUR_HEADLINES['unknown-person'], reasons: [UNKNOWN_PERSON], factsFrom: null };
-  const decided = evaluate(facts, nowMs);
+  const facts = local?.facts ?? carried;
+  if (facts === undefined && rules.requiresFacts) {
+    return { outcome: 'none', headline: NO_COLOUR_HEADLINES['unknown-person'], reasons: [UNKNOWN_PERSON], factsFrom: null };
+  }
+  const { id12, oldId9, bhxh } = credential.identifiers;
+  const decided = rules.evaluate(facts ?? NO_FACTS, {
+    nowMs,
+    credential: { kind: credential.kind, authenticity: credential.authenticity },
+    person: { ...(id12 === undefined ? {} : { id12 }), ...(oldId9 === undefined ? {} : { oldId: oldId9 }), ...(bhxh === undefined ? {} : { bhxh }) },
+    // Only local facts age with the sync; a credential's own facts are as fresh as its signature says.
+    ...(local?.ageMs === undefined ? {} : { dataAgeMs: local.ageMs }),
+  });
   return {
-    outcome: decided.colour,
-    headline: COLOUR_HEADLINES[decided.colour],
+    outcome: decided.outcome,
+    headline: decided.outcome === 'none' ? RULE_FAILURE_HEADLINE : COLOUR_HEADLINES[decided.outcome],
     reasons: decided.reasons,
     ruleSet: decided.ruleSet,
-    factsFrom: local === undefined ? 'credential' : 'local',
+    factsFrom: local !== undefined ? 'local' : carried !== undefined ? 'credential' : null,
   };
 }
 

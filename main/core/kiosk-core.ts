@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { KioskApi, KioskInfo, ScanSubmission, WedgeSettings } from '../../domain/contract/kiosk-api.js';
-import { evaluateFirstRule } from '../../domain/rules/first-rule.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import { chotVersion } from '../config/paths.js';
@@ -8,6 +7,7 @@ import { demoCards, demoRecords } from '../demo/demo-people.js';
 import { EntryLog } from '../store/entry-log.js';
 import { FactsStore } from '../store/facts-store.js';
 import { openKioskDatabase, type SqliteDatabase } from '../store/kiosk-database.js';
+import { RuleSetRepository } from '../rules/rule-set-repository.js';
 import { loadVerificationPorts } from '../trust/kiosk-trust.js';
 import { ScanPipeline } from './scan-pipeline.js';
 
@@ -34,12 +34,21 @@ export const KIOSK_DATABASE_FILE = 'kiosk.sqlite';
 export class KioskCore implements KioskApi {
   private readonly pipeline: ScanPipeline;
   private readonly info: KioskInfo;
+  private readonly rules: RuleSetRepository;
+  private readonly stopWatchingRules: () => void;
 
   private constructor(private readonly db: SqliteDatabase, private readonly options: KioskCoreOptions) {
     const now = options.now ?? Date.now;
     const facts = new FactsStore(db);
-    if (options.demo) facts.upsertMany(demoRecords(now()));
-    this.pipeline = new ScanPipeline({ facts, log: new EntryLog(db), evaluate: evaluateFirstRule, now, trust: loadVerificationPorts({ dataDir: options.dataDir }) });
+    if (options.demo) {
+      // The demo data set is dated relative to now, so it is as fresh as a sync that just happened.
+      facts.upsertMany(demoRecords(now()));
+      facts.markSynced(now());
+    }
+    const trust = loadVerificationPorts({ dataDir: options.dataDir });
+    this.rules = new RuleSetRepository(options.dataDir, trust.hubKeys, (message) => process.stderr.write(`chot: ${message}\n`));
+    this.stopWatchingRules = this.rules.watch();
+    this.pipeline = new ScanPipeline({ facts, log: new EntryLog(db), rulesAt: (at) => this.rules.inForce(at), now, trust });
     this.info = {
       version: chotVersion(),
       wedge: { ...DEFAULT_WEDGE_SETTINGS, ...options.wedge },
@@ -62,6 +71,7 @@ export class KioskCore implements KioskApi {
   }
 
   close(): void {
+    this.stopWatchingRules();
     this.db.close();
   }
 }

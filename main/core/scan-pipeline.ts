@@ -3,10 +3,9 @@ import { isParseError } from '../../domain/credentials/credential.js';
 import { scanError } from '../../domain/credentials/parse-errors.js';
 import { parseScan } from '../../domain/credentials/parse-scan.js';
 import type { VerificationContext } from '../../domain/credentials/verification.js';
-import type { RuleEvaluator } from '../../domain/rules/rule-outcome.js';
 import type { ScanEvent } from '../../domain/scan/scan-event.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
-import { assessCredential, assessParseError, loggedIdentifier, type Assessment } from '../../domain/verdict/assess-credential.js';
+import { assessCredential, assessParseError, loggedIdentifier, type Assessment, type Rules } from '../../domain/verdict/assess-credential.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import type { EntryLog } from '../store/entry-log.js';
 import type { FactsStore } from '../store/facts-store.js';
@@ -14,7 +13,8 @@ import type { FactsStore } from '../store/facts-store.js';
 export interface ScanPipelineDeps {
   readonly facts: FactsStore;
   readonly log: EntryLog;
-  readonly evaluate: RuleEvaluator;
+  /** The rule set in force at an instant (chosen per scan: a new set applies at its validFrom). */
+  readonly rulesAt: (nowMs: number) => Rules;
   readonly now: () => number;
   /** Trust material for authenticating passes and certificates (no `now`: the pipeline's clock is used). */
   readonly trust: Omit<VerificationContext, 'now'>;
@@ -37,7 +37,7 @@ export class ScanPipeline {
     const assessment: Assessment =
       credential === null
         ? assessParseError(parsed as ParseError)
-        : assessCredential(credential, (ids) => this.deps.facts.find(ids)?.facts, this.deps.evaluate, nowMs);
+        : assessCredential(credential, (ids) => this.deps.facts.findWithAge(ids, nowMs), this.deps.rulesAt(nowMs), nowMs);
 
     const entrySeq = this.deps.log.append({
       at: toVietnamIso(nowMs),

@@ -32,8 +32,12 @@ export class FactsStore {
   private readonly byOldId;
   private readonly byBhxh;
   private readonly upsertStatement;
+  private readonly selectMeta;
+  private readonly upsertMeta;
 
   constructor(private readonly db: SqliteDatabase) {
+    this.selectMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+    this.upsertMeta = db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
     const select = 'SELECT id12, old_id, bhxh, facts FROM person';
     this.byId12 = db.prepare<[number], PersonRow>(`${select} WHERE id12 = ?`);
     this.byOldId = db.prepare<[string], PersonRow>(`${select} WHERE old_id = ?`);
@@ -67,6 +71,24 @@ export class FactsStore {
       (identifiers.oldId9 === undefined ? undefined : this.findByOldId(identifiers.oldId9)) ??
       (identifiers.bhxh === undefined ? undefined : this.findByBhxh(identifiers.bhxh))
     );
+  }
+
+  /** The person's facts with their age (time since the last successful sync), for the rules. */
+  findWithAge(identifiers: PersonIdentifiers, nowMs: number): { facts: PersonFacts; ageMs?: number } | undefined {
+    const person = this.find(identifiers);
+    if (person === undefined) return undefined;
+    const syncedAt = this.lastSyncedAt();
+    return syncedAt === undefined ? { facts: person.facts } : { facts: person.facts, ageMs: Math.max(0, nowMs - syncedAt) };
+  }
+
+  /** When the facts were last brought up to date (epoch ms), or undefined if never. */
+  lastSyncedAt(): number | undefined {
+    const row = this.selectMeta.get('facts_synced_at');
+    return row === undefined ? undefined : Number(row.value);
+  }
+
+  markSynced(atMs: number): void {
+    this.upsertMeta.run('facts_synced_at', String(atMs));
   }
 
   /** Inserts or replaces people in one transaction. */

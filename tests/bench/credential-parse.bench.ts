@@ -8,7 +8,7 @@ import { hubSigningKeyFrom } from '../../hub/keys/hub-signing-key.js';
 import { issuePass } from '../../hub/passes/pass-issuer.js';
 import { DirectoryDccSchemaValidator } from '../../main/trust/dcc-schema-validator.js';
 import { dccTrustListFromCertificates } from '../../main/trust/dcc-trust-list.js';
-import { passTrustStoreFromKeys } from '../../main/trust/pass-trust-store.js';
+import { hubKeyStoreFromKeys } from '../../main/trust/hub-key-store.js';
 import { buildDcc, createDccSigner, EKU, vaccinationHcert } from '../support/dcc-fixtures.js';
 import { repoRoot } from '../support/kiosk-process.js';
 import { percentile, round, type BenchFigure, type Benchmark } from './bench-types.js';
@@ -26,7 +26,7 @@ function samples(): { context: VerificationContext; payloads: Record<string, str
   const schemaDir = join(repoRoot(), '..', 'shared', 'test-data', 'dcc-schema');
   const context: VerificationContext = {
     now: NOW,
-    passTrust: passTrustStoreFromKeys([Buffer.from(hubKey.publicKeyRaw).toString('base64')]),
+    hubKeys: hubKeyStoreFromKeys([Buffer.from(hubKey.publicKeyRaw).toString('base64')]),
     dccTrust: dccTrustListFromCertificates([signer.certificateBase64]),
     ...(existsSync(schemaDir) ? { dccSchemas: new DirectoryDccSchemaValidator(schemaDir) } : {}),
   };

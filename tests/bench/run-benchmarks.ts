@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { chromiumPath } from '../support/chromium.js';
 import { repoRoot } from '../support/kiosk-process.js';
 import type { Benchmark, BenchFigure } from './bench-types.js';
+import { certlogicEval } from './certlogic-eval.bench.js';
 import { credentialParse } from './credential-parse.bench.js';
+import { ruleSetEval } from './rule-set-eval.bench.js';
 import { scanToPaint } from './scan-to-paint.bench.js';
 
-const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse];
+const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse, ruleSetEval, certlogicEval];
 
 function machine() {
   let chromium = 'unknown';

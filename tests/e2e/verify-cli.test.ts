@@ -25,7 +25,7 @@ beforeAll(() => {
   const issued = runChot(['hub', 'issue-pass', '--data', hubDir, '--id', '001089000001', '--facts', factsFile, '--png', join(hubDir, 'pass.png'), '--valid-hours', '48']);
   expect(issued.status, issued.stderr).toBe(0);
   passText = issued.stdout.trim();
-  passKey = runChot(['hub', 'pass-key', '--data', hubDir]).stdout.trim();
+  passKey = runChot(['hub', 'public-key', '--data', hubDir]).stdout.trim();
 });
 
 describe('chot hub issue-pass', () => {
@@ -44,7 +44,7 @@ describe('chot hub issue-pass', () => {
 
 describe('chot verify', () => {
   it('verifies a pass the hub issued, and colours it from the facts it carries', () => {
-    const [line] = verifyLines(['--at', NOW, '--pass-key', passKey], [passText]);
+    const [line] = verifyLines(['--at', NOW, '--hub-key', passKey], [passText]);
     expect(line).toMatchObject({ kind: 'pass', ok: true, authenticity: 'signed-valid', subject: { id: '001089000001' }, color: 'green', factsFrom: 'credential' });
   });
 
@@ -52,7 +52,7 @@ describe('chot verify', () => {
     const bytes = decodeBase45(passText.slice(PASS_PREFIX.length)) as Uint8Array;
     bytes[15] = (bytes[15] as number) ^ 0x10;
     const tampered = PASS_PREFIX + encodeBase45(bytes);
-    const [flipped, expired] = verifyLines(['--at', NOW, '--pass-key', passKey], [tampered]).concat(verifyLines(['--at', IN_THREE_DAYS, '--pass-key', passKey], [passText]));
+    const [flipped, expired] = verifyLines(['--at', NOW, '--hub-key', passKey], [tampered]).concat(verifyLines(['--at', IN_THREE_DAYS, '--hub-key', passKey], [passText]));
     const [unknown] = verifyLines(['--at', NOW], [passText]);
     expect(flipped).toMatchObject({ kind: 'pass', ok: false, authenticity: 'invalid', error: { code: 'pass.signature-invalid' }, color: 'none' });
     expect(expired).toMatchObject({ ok: false, error: { code: 'pass.expired' }, color: 'none' });

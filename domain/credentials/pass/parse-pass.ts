@@ -46,7 +46,7 @@ export function parsePass(text: string, context: VerificationContext): PassCrede
   const body = decoded.body;
 
   const problems: CredentialProblem[] = [];
-  const key = context.passTrust?.byKeyId(body.keyId);
+  const key = context.hubKeys?.byKeyId(body.keyId);
   if (key === undefined) problems.push(problem('pass.unknown-key'));
   else if (!key.verify(signedBytes(bodyBytes), signature)) problems.push(problem('pass.signature-invalid'));
   const nowSeconds = Math.floor(context.now / 1000);

@@ -98,7 +98,9 @@ export function compileNode(expr: unknown, path: string): Node {
     case 'not-before':
       return compileComparison(operator, DATE_OPERATORS[operator], args.map((_, i) => sub(i)), at, dateTimeOperand);
     case '!':
-      return compileNot(sub(0), `${at}/0`);
+      return compileNot(sub(0), `${at}/0`, false);
+    case '!!':
+      return compileNot(sub(0), `${at}/0`, true);
     case 'plusTime':
       return compilePlusTime(args[0], sub(0), args[1] as number, args[2] as TimeUnit, `${at}/0`);
     case 'dccDateOfBirth':
@@ -235,12 +237,13 @@ function compileComparison(operator: string, ordering: Ordering, operands: reado
   };
 }
 
-function compileNot(operand: Node, operandPath: string): Node {
+/** `!` (negation) or, with `double`, `!!` (the operand's truthiness as a boolean). */
+function compileNot(operand: Node, operandPath: string, double: boolean): Node {
   return (data, run) => {
     const value = operand(data, run);
     const truthiness = truthinessOf(value);
-    if (truthiness === 'neither') fail(operandPath, `the operand of "!" must be truthy or falsy, but it is ${kindOf(value)}`);
-    return truthiness === 'falsy';
+    if (truthiness === 'neither') fail(operandPath, `the operand of "${double ? '!!' : '!'}" must be truthy or falsy, but it is ${kindOf(value)}`);
+    return double ? truthiness === 'truthy' : truthiness === 'falsy';
   };
 }
 

@@ -159,7 +159,7 @@ class Validator {
         need(i, k, CONDITION, 'truthy or falsy');
         kinds |= k;
       }
-      return kinds;
+      return kinds === 0 ? ANY : kinds;
     }
     if (COMPARISONS.has(operator) || DATE_COMPARISONS.has(operator)) {
       arity(n === 2 || n === 3, `an operation with operator "${operator}" must have 2 or 3 operands, but it has ${n}`);
@@ -182,8 +182,10 @@ class Validator {
       }
       return BOOLEAN;
     }
-    if (operator === '!') {
-      arity(n === 1, `a !-operation (logical not/negation) must have exactly 1 operand, but it has ${n}`);
+    // `!!` (truthiness as a boolean) is not in spec 1.3.3; Chốt accepts it as JsonLogic does,
+    // because rule authors expect it (issue 5 names it). Sets using it are Chốt-specific.
+    if (operator === '!' || operator === '!!') {
+      arity(n === 1, `a ${operator}-operation (logical ${operator === '!' ? 'not/negation' : 'double negation'}) must have exactly 1 operand, but it has ${n}`);
       need(0, operand(0), CONDITION, 'truthy or falsy');
       return BOOLEAN;
     }

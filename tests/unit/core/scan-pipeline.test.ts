@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanEvent } from '../../../domain/scan/scan-event.js';
-import { evaluateFirstRule } from '../../../domain/rules/first-rule.js';
+import { RuleSetRepository } from '../../../main/rules/rule-set-repository.js';
 import { ScanPipeline } from '../../../main/core/scan-pipeline.js';
 import { demoCards, demoRecords } from '../../../main/demo/demo-people.js';
 import { EntryLog } from '../../../main/store/entry-log.js';
@@ -14,7 +14,9 @@ function setup() {
   const facts = new FactsStore(db);
   facts.upsertMany(demoRecords(NOW));
   const log = new EntryLog(db);
-  const pipeline = new ScanPipeline({ facts, log, evaluate: evaluateFirstRule, now: () => NOW, trust: {} });
+  facts.markSynced(NOW - 3600_000);
+  const rules = new RuleSetRepository(undefined, undefined);
+  const pipeline = new ScanPipeline({ facts, log, rulesAt: (at) => rules.inForce(at), now: () => NOW, trust: {} });
   return { db, log, pipeline };
 }
 
@@ -33,7 +35,7 @@ describe('ScanPipeline', () => {
     const verdict = setup().pipeline.decide(scan(demoCards()[0]?.qrText ?? ''));
     expect(verdict.subject).toEqual({ name: 'Nguyễn Văn An', birthYear: 1989, idTail: '1234' });
     expect(verdict.gate.open).toBe(true);
-    expect(verdict.ruleSet).toEqual({ id: 'builtin-first-rule', version: '1' });
+    expect(verdict.ruleSet).toEqual({ id: 'khanh-hoa-2021-10', version: '1.0.0' });
   });
 
   it('looks a person up by the old ID when the new one is unknown', () => {

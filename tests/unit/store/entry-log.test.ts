@@ -14,7 +14,7 @@ const entry = (personId: string | null, outcome = 'green'): EntryFields => ({
   personId,
   outcome,
   reasonCodes: ['vaccinated-full'],
-  ruleSet: 'builtin-first-rule@1',
+  ruleSet: 'khanh-hoa-2021-10@1.0.0',
 });
 
 const open: SqliteDatabase[] = [];
@@ -43,7 +43,7 @@ describe('EntryLog', () => {
     const prev = Buffer.alloc(32, 7);
     const expected = createHash('sha256')
       .update(prev)
-      .update('[5,"2021-10-15T08:00:00.000+07:00","wedge","keyboard","cccd-qr","unsigned",null,"none",["vaccinated-full"],"builtin-first-rule@1"]')
+      .update('[5,"2021-10-15T08:00:00.000+07:00","wedge","keyboard","cccd-qr","unsigned",null,"none",["vaccinated-full"],"khanh-hoa-2021-10@1.0.0"]')
       .digest();
     expect(chainHash(prev, 5, entry(null, 'none')).equals(expected)).toBe(true);
   });

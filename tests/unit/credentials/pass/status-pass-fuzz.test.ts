@@ -6,10 +6,10 @@ import { parsePass } from '../../../../domain/credentials/pass/parse-pass.js';
 import { decodeBase45, encodeBase45 } from '../../../../domain/encoding/base45.js';
 import { hubSigningKeyFrom } from '../../../../hub/keys/hub-signing-key.js';
 import { issuePass } from '../../../../hub/passes/pass-issuer.js';
-import { passTrustStoreFromKeys } from '../../../../main/trust/pass-trust-store.js';
+import { hubKeyStoreFromKeys } from '../../../../main/trust/hub-key-store.js';
 
 const key = hubSigningKeyFrom(generateKeyPairSync('ed25519').privateKey);
-const context = { now: Date.parse('2021-10-20T00:00:00Z'), passTrust: passTrustStoreFromKeys([Buffer.from(key.publicKeyRaw).toString('base64')]) };
+const context = { now: Date.parse('2021-10-20T00:00:00Z'), hubKeys: hubKeyStoreFromKeys([Buffer.from(key.publicKeyRaw).toString('base64')]) };
 const valid = issuePass(key, {
   id12: '001089000001',
   facts: { doses: [{ dose: 2, date: '2021-09-01', product: 'EU/1/20/1528' }], tests: [], quarantine: [{ status: 'F1', from: '2021-09-01' }] },

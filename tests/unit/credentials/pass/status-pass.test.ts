@@ -8,11 +8,11 @@ import { decodeBase45, encodeBase45 } from '../../../../domain/encoding/base45.j
 import type { PersonFacts } from '../../../../domain/facts/person-facts.js';
 import { hubSigningKeyFrom } from '../../../../hub/keys/hub-signing-key.js';
 import { issuePass } from '../../../../hub/passes/pass-issuer.js';
-import { passTrustStoreFromKeys } from '../../../../main/trust/pass-trust-store.js';
+import { hubKeyStoreFromKeys } from '../../../../main/trust/hub-key-store.js';
 
 const hubKey = hubSigningKeyFrom(generateKeyPairSync('ed25519').privateKey);
 const otherKey = hubSigningKeyFrom(generateKeyPairSync('ed25519').privateKey);
-const trust = passTrustStoreFromKeys([Buffer.from(hubKey.publicKeyRaw).toString('base64')]);
+const trust = hubKeyStoreFromKeys([Buffer.from(hubKey.publicKeyRaw).toString('base64')]);
 const NOW = Date.parse('2021-10-20T08:00:00+07:00');
 
 const FACTS: PersonFacts = {
@@ -25,7 +25,7 @@ const FACTS: PersonFacts = {
   quarantine: [{ status: 'F1', from: '2021-09-10', to: '2021-09-24' }],
 };
 
-const verify = (text: string, now = NOW) => parsePass(text, { now, passTrust: trust });
+const verify = (text: string, now = NOW) => parsePass(text, { now, hubKeys: trust });
 const problems = (result: PassCredential | ParseError) => (result.kind === 'pass' ? result.problems.map((p) => p.code) : [result.code]);
 
 /** Flips one bit of the decoded pass at `offset` and re-encodes it. */

@@ -1,12 +1,12 @@
 import { createPublicKey, verify } from 'node:crypto';
-import type { PassSigningKey, PassTrustStore } from '../../domain/credentials/verification.js';
+import type { HubPublicKey, HubKeyStore } from '../../domain/credentials/verification.js';
 
 /**
  * The hub keys this kiosk trusts for status passes: raw 32-byte Ed25519 public keys
  * (base64), pinned at enrolment or named on the command line.
  */
-export function passTrustStoreFromKeys(base64Keys: readonly string[]): PassTrustStore {
-  const keys = new Map<string, PassSigningKey>();
+export function hubKeyStoreFromKeys(base64Keys: readonly string[]): HubKeyStore {
+  const keys = new Map<string, HubPublicKey>();
   for (const encoded of base64Keys) {
     const raw = Buffer.from(encoded, 'base64');
     if (raw.length !== 32) throw new Error(`a pass key is a raw 32-byte Ed25519 public key in base64; got ${raw.length} bytes`);

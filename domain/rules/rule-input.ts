@@ -1,0 +1,121 @@
+import type { Authenticity, CredentialKind } from '../credentials/credential.js';
+import { dosesInFullCourse, type PersonFacts } from '../facts/person-facts.js';
+import { addDaysMs, toVietnamIso, vietnamMidnightMs } from '../time/calendar-date.js';
+
+/**
+ * The data a rule set's conditions read (CertLogic `var` paths). CertLogic's `reduce`
+ * cannot see outside the array it folds, so the input also names the facts conditions
+ * compare with the scan time (`courseCompleted`, `lastNegativePcr`, `latestQuarantine`…):
+ * choosing "which dose" is done here and never depends on the clock; every comparison
+ * with the clock stays in the rules. Calendar dates become instants at 00:00 Vietnam
+ * time, so "14 days after the second dose" ends exactly at midnight in Vietnam. All
+ * instants are ISO 8601 with the +07:00 offset.
+ *
+ *   facts.doses[], facts.courseCompleted, facts.firstDose, facts.lastDose
+ *                        { dose, at, product, totalDoses, completesCourse }
+ *   facts.tests[]        { at, kind: "pcr"|"rapid", result: "positive"|"negative" }
+ *   facts.lastNegativePcr, facts.lastNegativeRapid, facts.lastPositiveTest   { at }
+ *   facts.recoveredAt    instant of recovery
+ *   facts.quarantine[], facts.latestQuarantine
+ *                        { status: "F0"|"F1", from, until } (until: end, exclusive; absent = open)
+ *   credential           { kind, authenticity }
+ *   person               { id12, oldId, bhxh } (whichever are known)
+ *   scan                 { at, location, lane, direction }
+ *   kiosk                { dataAgeHours: whole hours since the last sync, rounded up, so
+ *                          "dataAgeHours > 24" means "older than 24 h"; dataAgeKnown }
+ *   params               the rule set's parameters, with the kiosk's overrides
+ * A fact that is absent is absent (CertLogic `var` gives null), never an empty object.
+ */
+export interface DoseInput {
+  readonly dose: number;
+  readonly at: string;
+  readonly product: string;
+  readonly totalDoses: number;
+  readonly completesCourse: boolean;
+}
+
+export interface RuleInput {
+  readonly facts: {
+    readonly doses: readonly DoseInput[];
+    /** The earliest dose that completed a primary course (a later booster does not restart the 14 days). */
+    readonly courseCompleted?: DoseInput;
+    readonly firstDose?: DoseInput;
+    readonly lastDose?: DoseInput;
+    readonly tests: readonly { at: string; kind: string; result: string }[];
+    readonly lastNegativePcr?: { readonly at: string };
+    readonly lastNegativeRapid?: { readonly at: string };
+    readonly lastPositiveTest?: { readonly at: string };
+    readonly recoveredAt?: string;
+    readonly quarantine: readonly QuarantineInput[];
+    /** The period that started last: earlier ones have ended. */
+    readonly latestQuarantine?: QuarantineInput;
+  };
+  readonly credential: { readonly kind: CredentialKind | 'none'; readonly authenticity: Authenticity | 'none' };
+  readonly person: { readonly id12?: string; readonly oldId?: string; readonly bhxh?: string };
+  readonly scan: { readonly at: string; readonly location?: string; readonly lane?: string; readonly direction?: string };
+  readonly kiosk: { readonly dataAgeHours: number; readonly dataAgeKnown: boolean };
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+interface QuarantineInput {
+  readonly status: string;
+  readonly from: string;
+  readonly until?: string;
+}
+
+export interface RuleContext {
+  readonly nowMs: number;
+  readonly credential?: { readonly kind: CredentialKind; readonly authenticity: Authenticity };
+  readonly person?: RuleInput['person'];
+  readonly scan?: { readonly location?: string; readonly lane?: string; readonly direction?: string };
+  /** Milliseconds since the facts were last synced; absent when unknown. */
+  readonly dataAgeMs?: number;
+}
+
+export function buildRuleInput(facts: PersonFacts, context: RuleContext, params: Readonly<Record<string, unknown>>): RuleInput {
+  const midnight = (isoDate: string): string => toVietnamIso(vietnamMidnightMs(isoDate));
+  const doses: DoseInput[] = [...facts.doses]
+    .sort((a, b) => a.date.localeCompare(b.date) || a.dose - b.dose)
+    .map((d) => {
+      const totalDoses = dosesInFullCourse(d);
+      return { dose: d.dose, at: midnight(d.date), product: d.product, totalDoses, completesCourse: d.dose >= totalDoses };
+    });
+  const tests = [...facts.tests]
+    .sort((a, b) => Date.parse(a.takenAt) - Date.parse(b.takenAt))
+    .map((t) => ({ at: toVietnamIso(Date.parse(t.takenAt)), kind: t.kind, result: t.result }));
+  const lastTest = (predicate: (t: (typeof tests)[number]) => boolean) => {
+    const found = tests.filter(predicate).at(-1);
+    return found === undefined ? undefined : { at: found.at };
+  };
+  const quarantine = [...facts.quarantine]
+    .sort((a, b) => a.from.localeCompare(b.from))
+    .map((q) => ({
+      status: q.status,
+      from: midnight(q.from),
+      ...(q.to === undefined ? {} : { until: toVietnamIso(addDaysMs(vietnamMidnightMs(q.to), 1)) }),
+    }));
+  const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+  return {
+    facts: {
+      doses,
+      ...optional('courseCompleted', doses.find((d) => d.completesCourse)),
+      ...optional('firstDose', doses[0]),
+      ...optional('lastDose', doses.at(-1)),
+      tests,
+      ...optional('lastNegativePcr', lastTest((t) => t.kind === 'pcr' && t.result === 'negative')),
+      ...optional('lastNegativeRapid', lastTest((t) => t.kind === 'rapid' && t.result === 'negative')),
+      ...optional('lastPositiveTest', lastTest((t) => t.result === 'positive')),
+      ...optional('recoveredAt', facts.recoveredOn === undefined ? undefined : midnight(facts.recoveredOn)),
+      quarantine,
+      ...optional('latestQuarantine', quarantine.at(-1)),
+    },
+    credential: context.credential ?? { kind: 'none', authenticity: 'none' },
+    person: context.person ?? {},
+    scan: { at: toVietnamIso(context.nowMs), ...context.scan },
+    kiosk: {
+      dataAgeHours: context.dataAgeMs === undefined ? 0 : Math.max(0, Math.ceil(context.dataAgeMs / 3_600_000)),
+      dataAgeKnown: context.dataAgeMs !== undefined,
+    },
+    params,
+  };
+}
