@@ -1,0 +1,45 @@
+/**
+ * How a kiosk authenticates each request to the hub after enrolment: an Ed25519
+ * signature with its device key over a canonical text of the request. The hub refuses a
+ * request that is unsigned, from an unknown or revoked device, too old or too far in the
+ * future, or whose nonce it has already seen (a replay).
+ *
+ *   chot-request-1
+ *   <METHOD>
+ *   <path with query>
+ *   <device id>
+ *   <timestamp: Unix milliseconds>
+ *   <nonce: 16+ random bytes, base64url>
+ *   <SHA-256 of the body, hex; of the empty string for no body>
+ *
+ * Sent as headers: x-chot-device, x-chot-timestamp, x-chot-nonce, x-chot-signature (base64url).
+ */
+export const REQUEST_SIGNATURE_VERSION = 'chot-request-1';
+
+export const REQUEST_HEADERS = {
+  device: 'x-chot-device',
+  timestamp: 'x-chot-timestamp',
+  nonce: 'x-chot-nonce',
+  signature: 'x-chot-signature',
+} as const;
+
+/** How far a request's clock may differ from the hub's; also how long nonces are remembered. */
+export const REQUEST_CLOCK_WINDOW_MS = 5 * 60_000;
+
+export interface RequestToSign {
+  readonly method: string;
+  readonly pathWithQuery: string;
+  readonly deviceId: string;
+  readonly timestampMs: number;
+  readonly nonce: string;
+  /** Hex SHA-256 of the body bytes. */
+  readonly bodySha256: string;
+}
+
+export function canonicalRequest(request: RequestToSign): Uint8Array {
+  return new TextEncoder().encode(
+    [REQUEST_SIGNATURE_VERSION, request.method.toUpperCase(), request.pathWithQuery, request.deviceId, String(request.timestampMs), request.nonce, request.bodySha256].join('\n'),
+  );
+}
+
+export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
