@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bestOfMs } from '../../../support/timing.js';
 import type { DccCredential, ParseError } from '../../../../domain/credentials/credential.js';
 import { decodeBase45, encodeBase45 } from '../../../../domain/encoding/base45.js';
 import { decodeCbor } from '../../../../domain/credentials/dcc/cbor-decode.js';
@@ -135,21 +136,16 @@ describe('parseDcc and the CBOR decoder under fuzzing', () => {
     const huge = [`HC1:${'NCF'.repeat(350_000)}`, 'x'.repeat(1 << 20), `HC1:${'%'.repeat(1 << 20)}`];
     for (const text of huge) {
       expect(text.length).toBeGreaterThanOrEqual(1 << 20);
-      for (let i = 0; i < 20; i++) parseDcc(text, context);
-      const start = performance.now();
-      const result = parseDcc(text, context);
-      expect(performance.now() - start).toBeLessThan(5);
-      expect(result).toMatchObject({ kind: 'error', code: 'dcc.too-long' });
+      expect(parseDcc(text, context)).toMatchObject({ kind: 'error', code: 'dcc.too-long' });
+      expect(bestOfMs(() => parseDcc(text, context))).toBeLessThan(5);
     }
   });
 
   it('rejects 1 MB of CBOR nesting or forged lengths in under 5 ms', () => {
     const inputs = [new Uint8Array(1 << 20).fill(0x9f), new Uint8Array(1 << 20).fill(0x5b), Uint8Array.from({ length: 1 << 20 }, (_, i) => (i % 2 === 0 ? 0x82 : 0x81))];
     for (const bytes of inputs) {
-      for (let i = 0; i < 20; i++) decodeCbor(bytes);
-      const start = performance.now();
       expect(decodeCbor(bytes).ok).toBe(false);
-      expect(performance.now() - start).toBeLessThan(5);
+      expect(bestOfMs(() => decodeCbor(bytes))).toBeLessThan(5);
     }
   });
 });

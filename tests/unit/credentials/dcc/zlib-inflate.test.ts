@@ -1,5 +1,6 @@
 import { zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { bestOfMs } from '../../../support/timing.js';
 import { hasZlibHeader, inflateZlib } from '../../../../domain/credentials/dcc/zlib-inflate.js';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -45,10 +46,8 @@ describe('zlib inflate with a size limit', () => {
 
   it('stops a zip bomb at the limit, quickly', () => {
     const bomb = zlibSync(new Uint8Array(8 << 20), { level: 9 }); // 8 MiB of zeros in about 8 KiB
-    for (let i = 0; i < 3; i++) inflateZlib(bomb, 64 * 1024); // warm-up
-    const start = performance.now();
     expect(inflateZlib(bomb, 64 * 1024)).toEqual({ kind: 'error', reason: 'too-large' });
-    expect(performance.now() - start).toBeLessThan(20);
+    expect(bestOfMs(() => inflateZlib(bomb, 64 * 1024))).toBeLessThan(20);
   });
 
   it('accepts output of exactly the limit', () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import { bestOfMs, withinBound } from '../../../support/timing.js';
 import type { Bilingual } from '../../../../domain/text/bilingual.js';
 
 /**
@@ -108,22 +109,9 @@ export function mutationsOf(samples: readonly string[]): fc.Arbitrary<string> {
     .map(([sample, mutations]) => mutations.reduce(applyMutation, sample));
 }
 
-/**
- * Calls the parser and returns its result, failing if it took longer than the bound. A
- * slow call is retried (best of three) so that a GC pause or a busy CI core is not
- * mistaken for a slow parser; a real blow-up is slow every time.
- */
+/** Calls the parser and returns its result, failing if even the best of three runs exceeds the bound. */
 export function timedCall<T>(parse: (text: string) => T, text: string, boundMs = PER_CALL_BOUND_MS): T {
-  let start = performance.now();
-  const result = parse(text);
-  let elapsed = performance.now() - start;
-  for (let retry = 0; retry < 2 && elapsed > boundMs; retry += 1) {
-    start = performance.now();
-    parse(text);
-    elapsed = Math.min(elapsed, performance.now() - start);
-  }
-  if (elapsed > boundMs) throw new Error(`parser took ${elapsed.toFixed(1)} ms (bound ${boundMs} ms) on input of length ${text.length}`);
-  return result;
+  return withinBound(() => parse(text), boundMs, () => `parser on input of length ${text.length}`);
 }
 
 interface ErrorLike {
@@ -146,13 +134,11 @@ export function isWellFormedError(result: ErrorLike, table: Readonly<Record<stri
   );
 }
 
-/** Warms the parser up, then measures one call on a 1 MB input. */
+/** The best time of several calls on a 1 MB input, after a warm-up. */
 export function measureHugeInput(parse: (text: string) => { kind: string }, huge: string): { ms: number; kind: string; code?: string } {
   expect(huge.length).toBeGreaterThanOrEqual(1024 * 1024);
-  for (let warmUp = 0; warmUp < 20; warmUp += 1) parse(huge);
-  const start = performance.now();
   const result = parse(huge) as { kind: string; code?: string };
-  const ms = performance.now() - start;
+  const ms = bestOfMs(() => parse(huge));
   return { ms, kind: result.kind, ...(result.code === undefined ? {} : { code: result.code }) };
 }
 
