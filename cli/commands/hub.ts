@@ -1,8 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
 import type { PersonFacts } from '../../domain/facts/person-facts.js';
 import { defaultHubDataDir } from '../../hub/config/hub-paths.js';
+import { IMPORT_HELP, runImportCommand } from '../../hub/import/import-command.js';
+import { IMPORT_KINDS, isImportKind } from '../../hub/storage/import-rows.js';
 import { loadOrCreateHubSigningKey } from '../../hub/keys/hub-signing-key.js';
 import { issuePass } from '../../hub/passes/pass-issuer.js';
 import { ensureDefaultRuleSetPublished, listPublishedRuleSets, publishRuleSet, RuleSetRefused } from '../../hub/rules/rule-publisher.js';
@@ -13,7 +16,7 @@ import { parseCommandArgs, UsageError } from '../args.js';
 export const HUB_HELP = `Usage: chot hub <command> [options]
 
 The hub: the server kiosks sync from. Every hub command takes --data DIR
-(default: ${defaultHubDataDir()}).
+(default: ${defaultHubDataDir()}); import also takes --pg URL for PostgreSQL.
 
 Commands:
   issue-pass --id ID12 [--png FILE] [--valid-hours N] [--facts FILE.json]
@@ -25,6 +28,7 @@ Commands:
              (built-in: ${Object.keys(BUILTIN_RULE_SETS).join(', ')})
   rules list list the published rule sets
   public-key print the hub's public signing key (base64): kiosks trust it for passes and rule sets
+${IMPORT_HELP}
 `;
 
 export async function runHub(args: readonly string[]): Promise<number> {
@@ -36,6 +40,8 @@ export async function runHub(args: readonly string[]): Promise<number> {
       return runPassKey(rest);
     case 'rules':
       return runHubRules(rest);
+    case 'import':
+      return runImport(rest);
     default:
       throw new UsageError(command === undefined ? 'name a hub command' : `unknown hub command "${command}"`);
   }
@@ -81,6 +87,22 @@ function openHub(dataOption: string | undefined) {
   const key = loadOrCreateHubSigningKey(dataDir);
   ensureDefaultRuleSetPublished(dataDir, key);
   return { dataDir, key };
+}
+
+/** `import --kind KIND FILE.csv [--data DIR | --pg URL]`: the FILE may stand anywhere among the options. */
+async function runImport(args: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: { data: { type: 'string' }, pg: { type: 'string' }, kind: { type: 'string' } }, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.kind === undefined || !isImportKind(values.kind)) throw new UsageError(`--kind must be one of ${IMPORT_KINDS.join(', ')}`);
+  if (positionals.length !== 1) throw new UsageError('import takes exactly one FILE.csv');
+  if (values.data !== undefined && values.pg !== undefined) throw new UsageError('give --data DIR or --pg URL, not both');
+  const location = values.pg !== undefined ? { pgUrl: values.pg } : { dataDir: resolve(values.data ?? defaultHubDataDir()) };
+  return runImportCommand({ kind: values.kind, file: positionals[0] as string, location, stdout: process.stdout, stderr: process.stderr });
 }
 
 function runHubRules(args: readonly string[]): number {

@@ -1,0 +1,105 @@
+import type pg from 'pg';
+import type { Migration } from './sqlite-migrations.js';
+
+/**
+ * Numbered schema migrations of the hub's PostgreSQL database (its own list: the dialects
+ * differ). Append only: a migration that has shipped is never edited.
+ */
+export const HUB_PG_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'people, facts per kind and the change feed',
+    sql: `
+      -- Identifiers only, no names or addresses; id12 as bigint (8 bytes, not 12 + header).
+      -- seq: the change set that last changed the person (the change feed).
+      CREATE TABLE person (
+        id12   bigint PRIMARY KEY,
+        old_id text,
+        bhxh   text,
+        seq    bigint NOT NULL
+      );
+      -- The delta's index: the people changed after a sequence without reading the other ten
+      -- million, with id12 in it so the page's order and keyset come from the index alone.
+      -- Snapshot pages walk the primary key.
+      CREATE INDEX person_by_seq ON person (seq, id12);
+
+      CREATE TABLE vaccination (
+        id12     bigint NOT NULL,
+        dose     integer NOT NULL CHECK (dose > 0),
+        given_on date NOT NULL,
+        product  text NOT NULL,
+        PRIMARY KEY (id12, dose)
+      );
+      CREATE TABLE test_result (
+        id12     bigint NOT NULL,
+        taken_at bigint NOT NULL, -- epoch milliseconds
+        kind     text NOT NULL CHECK (kind IN ('pcr', 'rapid')),
+        result   text NOT NULL CHECK (result IN ('positive', 'negative')),
+        PRIMARY KEY (id12, taken_at, kind)
+      );
+      CREATE TABLE recovery (
+        id12         bigint PRIMARY KEY,
+        recovered_on date NOT NULL
+      );
+      CREATE TABLE quarantine (
+        id12      bigint NOT NULL,
+        status    text NOT NULL CHECK (status IN ('F0', 'F1')),
+        starts_on date NOT NULL,
+        ends_on   date,
+        PRIMARY KEY (id12, status, starts_on)
+      );
+
+      -- The feed's head (its row lock serialises imports, so sequences commit in order) and
+      -- the number of people (count(*) reads the whole table).
+      CREATE TABLE feed (
+        one    integer PRIMARY KEY CHECK (one = 1),
+        seq    bigint NOT NULL,
+        people bigint NOT NULL
+      );
+      INSERT INTO feed (one, seq, people) VALUES (1, 0, 0);
+
+      -- One row per change set: what it was, and an upper bound of each delta's size.
+      CREATE TABLE change_set (
+        seq            bigint PRIMARY KEY,
+        kind           text NOT NULL,
+        source         text NOT NULL,
+        rows           bigint NOT NULL,
+        people_changed bigint NOT NULL,
+        applied_at     timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
+];
+
+/** Any number, as long as every Chốt hub uses the same one for "migrating now". */
+const MIGRATION_LOCK = 0x43686f74;
+
+/** Applies every migration the database lacks, each in its own transaction, one migrator at a time. */
+export async function migrateHubPg(client: pg.ClientBase, migrations: readonly Migration[] = HUB_PG_MIGRATIONS): Promise<number> {
+  const newest = migrations.at(-1)?.version ?? 0;
+  for (const migration of migrations) {
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await client.query(`CREATE TABLE IF NOT EXISTS chot_schema (
+        version    integer PRIMARY KEY,
+        name       text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
+      const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM chot_schema');
+      const current = rows[0]?.version ?? 0;
+      if (current > newest) {
+        throw new Error(`hub database schema version ${current} is newer than this Chốt (knows up to ${newest}); upgrade Chốt`);
+      }
+      if (migration.version > current) {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO chot_schema (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  }
+  return newest;
+}

@@ -1,0 +1,55 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HUB_SQLITE_FILE, SqliteHubStorage } from '../../../hub/storage/sqlite-hub-storage.js';
+import { HUB_SQLITE_MIGRATIONS } from '../../../hub/storage/sqlite-migrations.js';
+import { tempDataDir } from '../../support/kiosk-process.js';
+import { AN, describeHubStorageContract, ids, lines } from './hub-storage-contract.js';
+
+describeHubStorageContract('SQLite', () => ({ dataDir: tempDataDir('chot-hub-') }));
+
+describe('SQLite hub schema', () => {
+  it('migrations are numbered 1, 2, 3… and reach the newest version, in WAL mode', async () => {
+    expect(HUB_SQLITE_MIGRATIONS.map((m) => m.version)).toEqual(HUB_SQLITE_MIGRATIONS.map((_, i) => i + 1));
+    const file = join(tempDataDir('chot-hub-'), HUB_SQLITE_FILE);
+    await SqliteHubStorage.open(file).close();
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(HUB_SQLITE_MIGRATIONS.at(-1)?.version);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('refuses a database from a newer Chốt', () => {
+    const file = join(tempDataDir('chot-hub-'), HUB_SQLITE_FILE);
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => SqliteHubStorage.open(file)).toThrow(/newer than this Chốt/);
+  });
+
+  it('stores facts normalised per kind, keyed by person, with no names anywhere', async () => {
+    const file = join(tempDataDir('chot-hub-'), HUB_SQLITE_FILE);
+    const storage = SqliteHubStorage.open(file);
+    await storage.applyImport('vaccination', lines<'vaccination'>([{ id12: AN, dose: 1, date: '2021-07-01', product: 'EU/1/20/1528' }]), { name: 'v.csv' });
+    await storage.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT * FROM vaccination').all()).toEqual([{ id12: 56089001234, dose: 1, given_on: '2021-07-01', product: 'EU/1/20/1528' }]);
+    expect(db.prepare('SELECT id12, seq FROM person').all()).toEqual([{ id12: 56089001234, seq: 1 }]);
+    expect(db.prepare('SELECT seq, kind, source, rows, people_changed FROM change_set').all()).toEqual([{ seq: 1, kind: 'vaccination', source: 'v.csv', rows: 1, people_changed: 1 }]);
+    const columns = db.prepare("SELECT c.name FROM pragma_table_list() AS t, pragma_table_info(t.name) AS c WHERE t.schema = 'main' AND t.name NOT LIKE 'sqlite%'").pluck().all() as string[];
+    expect(columns.filter((c) => /name|address|birth/i.test(c))).toEqual([]);
+    db.close();
+  });
+
+  it('finds a small delta through person_by_seq and walks snapshots by the primary key (10 M people in mind)', async () => {
+    const file = join(tempDataDir('chot-hub-'), HUB_SQLITE_FILE);
+    const storage = SqliteHubStorage.open(file);
+    await storage.applyImport('recovery', lines<'recovery'>(ids(3).map((id12) => ({ id12, recoveredOn: '2021-07-01' }))), { name: 'r.csv' });
+    await storage.close();
+    const db = new Database(file, { readonly: true });
+    const plan = (sql: string): string => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1, 0, 10) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan('SELECT id12 FROM person INDEXED BY person_by_seq WHERE seq > ? AND id12 > ? ORDER BY id12 LIMIT ?')).toMatch(/USING COVERING INDEX person_by_seq \(seq>\?\)/);
+    expect(plan('SELECT id12 FROM person NOT INDEXED WHERE seq <= ? AND id12 > ? ORDER BY id12 LIMIT ?')).toMatch(/SEARCH person USING INTEGER PRIMARY KEY \(rowid>\?\)/);
+    db.close();
+  });
+});
