@@ -1,5 +1,6 @@
 import type { PersonIdentifiers } from '../../domain/credentials/credential.js';
 import type { PersonFacts } from '../../domain/facts/person-facts.js';
+import { decodeFacts, encodeFacts } from '../../domain/sync/facts-codec.js';
 import type { SqliteDatabase } from './kiosk-database.js';
 
 export interface PersonRecord {
@@ -14,7 +15,8 @@ interface PersonRow {
   id12: number;
   old_id: string | null;
   bhxh: string | null;
-  facts: string;
+  /** The binary of domain/sync/facts-codec.ts (migration 3). */
+  facts: Buffer;
 }
 
 function toRecord(row: PersonRow): PersonRecord {
@@ -22,7 +24,7 @@ function toRecord(row: PersonRow): PersonRecord {
     id12: String(row.id12).padStart(12, '0'),
     ...(row.old_id === null ? {} : { oldId: row.old_id }),
     ...(row.bhxh === null ? {} : { bhxh: row.bhxh }),
-    facts: JSON.parse(row.facts) as PersonFacts,
+    facts: decodeFacts(row.facts),
   };
 }
 
@@ -42,7 +44,7 @@ export class FactsStore {
     this.byId12 = db.prepare<[number], PersonRow>(`${select} WHERE id12 = ?`);
     this.byOldId = db.prepare<[string], PersonRow>(`${select} WHERE old_id = ?`);
     this.byBhxh = db.prepare<[string], PersonRow>(`${select} WHERE bhxh = ?`);
-    this.upsertStatement = db.prepare<[number, string | null, string | null, string]>(
+    this.upsertStatement = db.prepare<[number, string | null, string | null, Uint8Array]>(
       `INSERT INTO person (id12, old_id, bhxh, facts) VALUES (?, ?, ?, ?)
        ON CONFLICT (id12) DO UPDATE SET old_id = excluded.old_id, bhxh = excluded.bhxh, facts = excluded.facts`,
     );
@@ -87,15 +89,27 @@ export class FactsStore {
     return row === undefined ? undefined : Number(row.value);
   }
 
-  markSynced(atMs: number): void {
+  /**
+   * Records a successful sync. With `seq`, also the watermark: the hub sequence the facts
+   * are now complete up to. The sync applier calls this inside the transaction that
+   * applies the data, so the data, its sequence and its age move together.
+   */
+  markSynced(atMs: number, seq?: number): void {
     this.upsertMeta.run('facts_synced_at', String(atMs));
+    if (seq !== undefined) this.upsertMeta.run('facts_seq', String(seq));
+  }
+
+  /** The hub sequence the facts are complete up to (the sync watermark), or undefined before the first sync. */
+  syncedSeq(): number | undefined {
+    const row = this.selectMeta.get('facts_seq');
+    return row === undefined ? undefined : Number(row.value);
   }
 
   /** Inserts or replaces people in one transaction. */
   upsertMany(people: readonly PersonRecord[]): void {
     this.db.transaction(() => {
       for (const person of people) {
-        this.upsertStatement.run(Number(person.id12), person.oldId ?? null, person.bhxh ?? null, JSON.stringify(person.facts));
+        this.upsertStatement.run(Number(person.id12), person.oldId ?? null, person.bhxh ?? null, encodeFacts(person.facts));
       }
     })();
   }

@@ -34,10 +34,14 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): n
   }
   for (const migration of migrations) {
     if (migration.version <= current) continue;
+    migration.setup?.(db);
     db.transaction(() => {
+      // Another connection (the sync worker's) may have migrated meanwhile: look again
+      // under the write lock, or a conversion would run twice.
+      if ((db.pragma('user_version', { simple: true }) as number) >= migration.version) return;
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
-    })();
+    }).immediate();
   }
   return newest;
 }

@@ -10,10 +10,11 @@ import { repoRoot } from '../support/kiosk-process.js';
 import type { Benchmark, BenchFigure } from './bench-types.js';
 import { certlogicEval } from './certlogic-eval.bench.js';
 import { credentialParse } from './credential-parse.bench.js';
+import { kioskStore } from './kiosk-store.bench.js';
 import { ruleSetEval } from './rule-set-eval.bench.js';
 import { scanToPaint } from './scan-to-paint.bench.js';
 
-const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse, ruleSetEval, certlogicEval];
+const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse, ruleSetEval, certlogicEval, kioskStore];
 
 function machine() {
   let chromium = 'unknown';

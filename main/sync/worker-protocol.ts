@@ -1,0 +1,44 @@
+import type { SyncPosition } from '../../domain/sync/chunk-stream-verifier.js';
+import type { SyncKind } from '../../domain/sync/sync-chunk.js';
+
+/** What the sync applier hands its worker thread when it starts it. */
+export interface ApplyWorkerData {
+  readonly databaseFile: string;
+  /** Base64 raw Ed25519 hub public keys (as trust/hub-keys.json holds them). */
+  readonly hubKeys: readonly string[];
+  /** Deltas are applied whole, so they are held in memory until their final chunk. */
+  readonly maxDeltaRecords: number;
+}
+
+/** Requests to the worker: one at a time, each answered by a reply with the same id. */
+export type WorkerRequest =
+  | { readonly type: 'position'; readonly id: number }
+  | { readonly type: 'begin'; readonly id: number; readonly kind: SyncKind }
+  | { readonly type: 'chunk'; readonly id: number; readonly bytes: Uint8Array }
+  | { readonly type: 'close'; readonly id: number };
+
+export interface ChunkApplied {
+  readonly index: number;
+  readonly records: number;
+  readonly final: boolean;
+  /** Set once the stream is applied: the new watermark. */
+  readonly watermark?: number;
+  /** The first chunk index this stream accepted (above 0 when a snapshot resumed). */
+  readonly startedAt: number;
+}
+
+export interface WorkerOk {
+  readonly id: number;
+  readonly ok: true;
+  readonly position?: SyncPosition;
+  readonly chunk?: ChunkApplied;
+}
+
+export interface WorkerFailure {
+  readonly id: number;
+  readonly ok: false;
+  readonly code: string;
+  readonly message: string;
+}
+
+export type WorkerReply = { readonly type: 'ready' } | WorkerOk | WorkerFailure;
