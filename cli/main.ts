@@ -17,7 +17,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   verify: { summary: 'read scanned payloads on stdin, print kind, authenticity and colour as JSON lines', help: VERIFY_HELP, run: runVerify },
   rules: { summary: 'check, test and install rule sets (the colour criteria, as CertLogic data)', help: RULES_HELP, run: runRules },
   trust: { summary: 'pin a hub key in the kiosk', help: TRUST_HELP, run: runTrust },
-  hub: { summary: 'hub commands: import, issue-pass, public-key, rules publish|list', help: HUB_HELP, run: runHub },
+  hub: { summary: 'hub commands: import, enroll-code, devices, revoke, issue-pass, public-key, rules publish|list', help: HUB_HELP, run: runHub },
 };
 
 function usage(): string {

@@ -4,7 +4,10 @@ import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
 import type { PersonFacts } from '../../domain/facts/person-facts.js';
 import { defaultHubDataDir } from '../../hub/config/hub-paths.js';
+import { ADMIN_CREDENTIAL_HELP, ENROLLMENT_HELP, runEnrollCodeCommand, runListDevicesCommand, runRevokeDeviceCommand } from '../../hub/enrollment/enrollment-commands.js';
+import { CODE_VALIDITY_MS, MAX_CODE_VALIDITY_MS } from '../../hub/enrollment/enrollment-service.js';
 import { IMPORT_HELP, runImportCommand } from '../../hub/import/import-command.js';
+import type { HubStorageLocation } from '../../hub/storage/open-hub-storage.js';
 import { IMPORT_KINDS, isImportKind } from '../../hub/storage/import-rows.js';
 import { loadOrCreateHubSigningKey } from '../../hub/keys/hub-signing-key.js';
 import { issuePass } from '../../hub/passes/pass-issuer.js';
@@ -16,7 +19,8 @@ import { parseCommandArgs, UsageError } from '../args.js';
 export const HUB_HELP = `Usage: chot hub <command> [options]
 
 The hub: the server kiosks sync from. Every hub command takes --data DIR
-(default: ${defaultHubDataDir()}); import also takes --pg URL for PostgreSQL.
+(default: ${defaultHubDataDir()}); import, enroll-code, devices and revoke also
+take --pg URL for PostgreSQL.
 
 Commands:
   issue-pass --id ID12 [--png FILE] [--valid-hours N] [--facts FILE.json]
@@ -29,6 +33,9 @@ Commands:
   rules list list the published rule sets
   public-key print the hub's public signing key (base64): kiosks trust it for passes and rule sets
 ${IMPORT_HELP}
+${ENROLLMENT_HELP}
+
+${ADMIN_CREDENTIAL_HELP}
 `;
 
 export async function runHub(args: readonly string[]): Promise<number> {
@@ -42,6 +49,12 @@ export async function runHub(args: readonly string[]): Promise<number> {
       return runHubRules(rest);
     case 'import':
       return runImport(rest);
+    case 'enroll-code':
+      return runEnrollCode(rest);
+    case 'devices':
+      return runDevices(rest);
+    case 'revoke':
+      return runRevoke(rest);
     default:
       throw new UsageError(command === undefined ? 'name a hub command' : `unknown hub command "${command}"`);
   }
@@ -103,6 +116,50 @@ async function runImport(args: readonly string[]): Promise<number> {
   if (values.data !== undefined && values.pg !== undefined) throw new UsageError('give --data DIR or --pg URL, not both');
   const location = values.pg !== undefined ? { pgUrl: values.pg } : { dataDir: resolve(values.data ?? defaultHubDataDir()) };
   return runImportCommand({ kind: values.kind, file: positionals[0] as string, location, stdout: process.stdout, stderr: process.stderr });
+}
+
+/** Parses an admin command on the hub's storage: its options, `--data DIR | --pg URL`, and positionals. */
+function parseStorageCommand<T extends Record<string, { type: 'string' }>>(args: readonly string[], options: T, positionals: number) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: { ...options, data: { type: 'string' }, pg: { type: 'string' } }, strict: true, allowPositionals: positionals > 0 });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const values = parsed.values as Partial<Record<keyof T | 'data' | 'pg', string>>;
+  if (values.data !== undefined && values.pg !== undefined) throw new UsageError('give --data DIR or --pg URL, not both');
+  const location: HubStorageLocation = values.pg !== undefined ? { pgUrl: values.pg } : { dataDir: resolve(values.data ?? defaultHubDataDir()) };
+  return { values, positionals: parsed.positionals, location };
+}
+
+/** `enroll-code --location NAME [--valid-hours N] [--data DIR | --pg URL]` */
+async function runEnrollCode(args: readonly string[]): Promise<number> {
+  const { values, location } = parseStorageCommand(args, { location: { type: 'string' }, 'valid-hours': { type: 'string' } }, 0);
+  const name = values.location?.trim() ?? '';
+  if (name === '') throw new UsageError('--location "NAME" is needed: where the kiosk stands, as staff and admins call it');
+  const maxHours = MAX_CODE_VALIDITY_MS / 3600_000;
+  const validForHours = Number(values['valid-hours'] ?? CODE_VALIDITY_MS / 3600_000);
+  if (!(validForHours > 0 && validForHours <= maxHours)) throw new UsageError(`--valid-hours must be a positive number of hours, at most ${maxHours}`);
+  try {
+    return await runEnrollCodeCommand({ location, name, validForHours, stdout: process.stdout, stderr: process.stderr });
+  } catch (error) {
+    // The service's own checks of the name (its length): the operator's input, so a usage error.
+    if (error instanceof RangeError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** `devices [--data DIR | --pg URL]` */
+async function runDevices(args: readonly string[]): Promise<number> {
+  const { location } = parseStorageCommand(args, {}, 0);
+  return runListDevicesCommand({ location, stdout: process.stdout, stderr: process.stderr });
+}
+
+/** `revoke DEVICE_ID [--data DIR | --pg URL]`: the id may stand anywhere among the options. */
+async function runRevoke(args: readonly string[]): Promise<number> {
+  const { positionals, location } = parseStorageCommand(args, {}, 1);
+  if (positionals.length !== 1 || positionals[0] === '') throw new UsageError('revoke takes exactly one DEVICE_ID (chot hub devices lists them)');
+  return runRevokeDeviceCommand({ location, deviceId: positionals[0] as string, stdout: process.stdout, stderr: process.stderr });
 }
 
 function runHubRules(args: readonly string[]): number {

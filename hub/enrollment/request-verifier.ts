@@ -10,8 +10,9 @@ export interface DeviceRecord {
   readonly revoked: boolean;
 }
 
+/** Where the verifier looks devices up, on every request: async, because it may be a database. */
 export interface DeviceDirectory {
-  findDevice(deviceId: string): DeviceRecord | undefined;
+  findDevice(deviceId: string): Promise<DeviceRecord | undefined>;
 }
 
 export type RequestRefusal = 'unsigned' | 'unknown-device' | 'revoked' | 'stale-timestamp' | 'replayed' | 'bad-signature';
@@ -27,6 +28,11 @@ export interface IncomingRequest {
  * Authenticates kiosk requests: known, unrevoked device; timestamp within the window;
  * a nonce never seen within the window (nonces older than the window cannot pass the
  * timestamp check, so forgetting them is safe); a valid Ed25519 signature.
+ *
+ * `verify` is async because the directory is. The nonce is checked and recorded after the
+ * last await, in one synchronous step, so two concurrent copies of one request cannot both
+ * pass; and the device is looked up on every request (no cache), so a revocation counts
+ * from the next request.
  */
 export class RequestVerifier {
   private readonly seen = new Map<string, number>();
@@ -36,7 +42,7 @@ export class RequestVerifier {
     private readonly now: () => number = Date.now,
   ) {}
 
-  verify(request: IncomingRequest): { ok: true; device: DeviceRecord } | { ok: false; refusal: RequestRefusal } {
+  async verify(request: IncomingRequest): Promise<{ ok: true; device: DeviceRecord } | { ok: false; refusal: RequestRefusal }> {
     const header = (name: string): string | undefined => {
       const value = request.headers[name];
       return typeof value === 'string' ? value : undefined;
@@ -46,7 +52,7 @@ export class RequestVerifier {
     const nonce = header(REQUEST_HEADERS.nonce);
     const signature = header(REQUEST_HEADERS.signature);
     if (deviceId === undefined || timestamp === undefined || nonce === undefined || signature === undefined) return { ok: false, refusal: 'unsigned' };
-    const device = this.devices.findDevice(deviceId);
+    const device = await this.devices.findDevice(deviceId);
     if (device === undefined) return { ok: false, refusal: 'unknown-device' };
     if (device.revoked) return { ok: false, refusal: 'revoked' };
     const now = this.now();

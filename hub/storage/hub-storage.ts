@@ -1,4 +1,5 @@
 import type { ChangedPerson, SyncedPerson } from '../../domain/sync/synced-person.js';
+import type { EnrollmentStore } from '../enrollment/enrollment-store.js';
 import type { ImportKind, ImportRowOf } from './import-rows.js';
 
 /** Where an import's rows came from, kept in the hub's change log. */
@@ -61,6 +62,13 @@ export interface HubStorage {
   findPerson(id12: string): Promise<ChangedPerson | undefined>;
 
   countPeople(): Promise<number>;
+
+  /**
+   * Enrolment codes and devices, in the same database (migration 2). A part of the storage
+   * rather than more methods on it: the enrolment service and the request verifier need only
+   * this, and the memory store stands in for it in their tests. Closed with the storage.
+   */
+  readonly enrollment: EnrollmentStore;
 
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { checkPageRequest, deltaPlan, type HubStorage, type ImportResult, type I
 import { conflictProblem, importStatements, mergeProblems, PG_DIALECT, type ImportStatements } from './import-sql.js';
 import { ImportRejected, MAX_REPORTED_PROBLEMS, type ImportKind, type ImportProblem, type ImportRow, type ImportRowOf } from './import-rows.js';
 import { assemblePeople, id12FromKey, withoutSeq, type PersonRecord, type QuarantineRecord, type TestRecord } from './person-assembly.js';
+import { PgEnrollmentStore } from './pg-enrollment-store.js';
 import { migrateHubPg } from './pg-migrations.js';
 
 /** Rows per round trip while staging an import: big enough to amortise, small enough to stream. */
@@ -47,7 +48,11 @@ const SQL = {
  * database. Same contract as the SQLite store; imports are serialised by the feed row's lock.
  */
 export class PgHubStorage implements HubStorage {
-  private constructor(private readonly pool: pg.Pool) {}
+  readonly enrollment: PgEnrollmentStore;
+
+  private constructor(private readonly pool: pg.Pool) {
+    this.enrollment = new PgEnrollmentStore(pool);
+  }
 
   /** Connects (e.g. `postgresql://user@host/db`, or a socket directory via `?host=/dir`) and migrates. */
   static async open(connectionString: string): Promise<PgHubStorage> {

@@ -69,6 +69,29 @@ export const HUB_PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'enrolment: one-time codes and devices',
+    sql: `
+      -- One-time enrolment codes, by the SHA-256 (hex) of the code only: whoever reads a copy
+      -- of this database cannot enrol a kiosk with it. A row is deleted when it is redeemed.
+      CREATE TABLE enrollment_code (
+        code_hash  text PRIMARY KEY CHECK (code_hash ~ '^[0-9a-f]{64}$'),
+        location   text NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+
+      -- Enrolled kiosks: the key their requests are verified with. Revoked ones stay, so a
+      -- revoked key cannot enrol again and the list shows what was revoked.
+      CREATE TABLE device (
+        device_id   text PRIMARY KEY,
+        public_key  bytea NOT NULL CHECK (length(public_key) = 32), -- raw Ed25519
+        location    text NOT NULL,
+        revoked     boolean NOT NULL DEFAULT false,
+        enrolled_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any number, as long as every Chốt hub uses the same one for "migrating now". */

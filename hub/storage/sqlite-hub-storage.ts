@@ -7,6 +7,7 @@ import { checkPageRequest, deltaPlan, type HubStorage, type ImportResult, type I
 import { conflictProblem, importStatements, mergeProblems, SQLITE_DIALECT, type ImportStatements } from './import-sql.js';
 import { ImportRejected, MAX_REPORTED_PROBLEMS, type ImportKind, type ImportProblem, type ImportRow, type ImportRowOf } from './import-rows.js';
 import { assemblePeople, id12FromKey, withoutSeq, type DoseRecord, type PersonRecord, type QuarantineRecord, type TestRecord } from './person-assembly.js';
+import { SqliteEnrollmentStore } from './sqlite-enrollment-store.js';
 import { migrateHubSqlite } from './sqlite-migrations.js';
 
 /** The hub's embedded database file in its data directory. */
@@ -52,6 +53,7 @@ export class SqliteHubStorage implements HubStorage {
   /** Imports in this process run one after another (SQLite has one writer anyway). */
   private importQueue: Promise<unknown> = Promise.resolve();
   private readonly statements;
+  readonly enrollment: SqliteEnrollmentStore;
 
   private constructor(private readonly file: string) {
     this.db = connect(file);
@@ -62,6 +64,7 @@ export class SqliteHubStorage implements HubStorage {
       throw error;
     }
     const db = this.db;
+    this.enrollment = new SqliteEnrollmentStore(db);
     this.statements = {
       feed: db.prepare<[], { seq: number; people: number }>('SELECT seq, people FROM feed'),
       deltaBound: db.prepare<[number], number>('SELECT coalesce(sum(people_changed), 0) FROM change_set WHERE seq > ?').pluck(),

@@ -77,6 +77,29 @@ export const HUB_SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'enrolment: one-time codes and devices',
+    sql: `
+      -- One-time enrolment codes, by the SHA-256 (hex) of the code only: whoever reads a copy
+      -- of this database cannot enrol a kiosk with it. A row is deleted when it is redeemed.
+      CREATE TABLE enrollment_code (
+        code_hash  TEXT PRIMARY KEY CHECK (length(code_hash) = 64 AND code_hash NOT GLOB '*[^0-9a-f]*'),
+        location   TEXT NOT NULL,
+        expires_at INTEGER NOT NULL -- epoch milliseconds
+      ) STRICT;
+
+      -- Enrolled kiosks: the key their requests are verified with. Revoked ones stay, so a
+      -- revoked key cannot enrol again and the list shows what was revoked.
+      CREATE TABLE device (
+        device_id   TEXT PRIMARY KEY,
+        public_key  BLOB NOT NULL CHECK (length(public_key) = 32), -- raw Ed25519
+        location    TEXT NOT NULL,
+        revoked     INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),
+        enrolled_at INTEGER NOT NULL -- epoch milliseconds
+      ) STRICT;
+    `,
+  },
 ];
 
 /** Applies every migration above the database's `user_version`, each in its own transaction. */

@@ -10,7 +10,7 @@ const kiosk = deviceIdentityFrom('kiosk-1', generateKeyPairSync('ed25519').priva
 const impostor = deviceIdentityFrom('kiosk-1', generateKeyPairSync('ed25519').privateKey);
 
 function hubWith(devices: DeviceRecord[], now = NOW) {
-  return new RequestVerifier({ findDevice: (id) => devices.find((d) => d.deviceId === id) }, () => now);
+  return new RequestVerifier({ findDevice: async (id) => devices.find((d) => d.deviceId === id) }, () => now);
 }
 const registered: DeviceRecord = { deviceId: 'kiosk-1', publicKeyRaw: kiosk.publicKeyRaw, location: 'Chợ Đầm, Nha Trang', revoked: false };
 const body = new TextEncoder().encode('{"since":42}');
@@ -22,8 +22,8 @@ const request = (headers: Record<string, string>, overrides: Partial<{ method: s
 });
 
 describe('signed kiosk requests', () => {
-  it('a request signed by an enrolled device is accepted', () => {
-    expect(hubWith([registered]).verify(request(kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW)))).toMatchObject({ ok: true, device: { location: 'Chợ Đầm, Nha Trang' } });
+  it('a request signed by an enrolled device is accepted', async () => {
+    expect(await hubWith([registered]).verify(request(kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW)))).toMatchObject({ ok: true, device: { location: 'Chợ Đầm, Nha Trang' } });
   });
 
   it.each<[string, () => ReturnType<RequestVerifier['verify']>]>([
@@ -34,29 +34,37 @@ describe('signed kiosk requests', () => {
     ['with a changed body', () => hubWith([registered]).verify(request(kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW), { body: new TextEncoder().encode('{"since":0}') }))],
     ['with a changed path', () => hubWith([registered]).verify(request(kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW), { path: '/v1/deltas?since=0' }))],
     ['too old', () => hubWith([registered]).verify(request(kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW - REQUEST_CLOCK_WINDOW_MS - 1)))],
-  ])('a request %s is refused', (_label, attempt) => {
-    expect(attempt().ok).toBe(false);
+  ])('a request %s is refused', async (_label, attempt) => {
+    expect((await attempt()).ok).toBe(false);
   });
 
-  it('names each refusal', () => {
+  it('names each refusal', async () => {
     const hub = hubWith([registered]);
     const signed = kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW);
-    expect(hub.verify(request({}))).toEqual({ ok: false, refusal: 'unsigned' });
-    expect(hubWith([{ ...registered, revoked: true }]).verify(request(signed))).toEqual({ ok: false, refusal: 'revoked' });
-    expect(hub.verify(request({ ...signed, [REQUEST_HEADERS.device]: 'kiosk-2' }))).toEqual({ ok: false, refusal: 'unknown-device' });
-    expect(hub.verify(request(signed))).toMatchObject({ ok: true });
-    expect(hub.verify(request(signed))).toEqual({ ok: false, refusal: 'replayed' });
+    expect(await hub.verify(request({}))).toEqual({ ok: false, refusal: 'unsigned' });
+    expect(await hubWith([{ ...registered, revoked: true }]).verify(request(signed))).toEqual({ ok: false, refusal: 'revoked' });
+    expect(await hub.verify(request({ ...signed, [REQUEST_HEADERS.device]: 'kiosk-2' }))).toEqual({ ok: false, refusal: 'unknown-device' });
+    expect(await hub.verify(request(signed))).toMatchObject({ ok: true });
+    expect(await hub.verify(request(signed))).toEqual({ ok: false, refusal: 'replayed' });
   });
 
-  it('a replayed request is refused even after other traffic', () => {
+  it('a replayed request is refused even after other traffic', async () => {
     const hub = hubWith([registered]);
     const first = kiosk.signRequest('GET', '/v1/snapshot', new Uint8Array(), NOW);
-    expect(hub.verify(request(first, { method: 'GET', path: '/v1/snapshot', body: new Uint8Array() })).ok).toBe(true);
-    for (let i = 0; i < 50; i++) hub.verify(request(kiosk.signRequest('GET', `/v1/x${i}`, new Uint8Array(), NOW), { method: 'GET', path: `/v1/x${i}`, body: new Uint8Array() }));
-    expect(hub.verify(request(first, { method: 'GET', path: '/v1/snapshot', body: new Uint8Array() }))).toEqual({ ok: false, refusal: 'replayed' });
+    expect((await hub.verify(request(first, { method: 'GET', path: '/v1/snapshot', body: new Uint8Array() }))).ok).toBe(true);
+    for (let i = 0; i < 50; i++) await hub.verify(request(kiosk.signRequest('GET', `/v1/x${i}`, new Uint8Array(), NOW), { method: 'GET', path: `/v1/x${i}`, body: new Uint8Array() }));
+    expect(await hub.verify(request(first, { method: 'GET', path: '/v1/snapshot', body: new Uint8Array() }))).toEqual({ ok: false, refusal: 'replayed' });
   });
 
-  it('the device key is made once, kept owner-only, and loads back', () => {
+  it('of two copies of one request verified at once (the lookup is async), exactly one passes', async () => {
+    // A directory as slow as a database round trip, so both verifications are in flight together.
+    const slow = new RequestVerifier({ findDevice: (id) => new Promise((resolve) => setTimeout(() => resolve(id === registered.deviceId ? registered : undefined), 5)) }, () => NOW);
+    const signed = kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW);
+    const results = await Promise.all([slow.verify(request(signed)), slow.verify(request(signed))]);
+    expect(results.map((r) => (r.ok ? 'ok' : r.refusal)).sort()).toEqual(['ok', 'replayed']);
+  });
+
+  it('the device key is made once, kept owner-only, and loads back', async () => {
     const dataDir = tempDataDir();
     createDeviceKey(dataDir);
     expect(() => createDeviceKey(dataDir)).toThrow(/already has a device key/);
@@ -65,6 +73,6 @@ describe('signed kiosk requests', () => {
     const identity = loadDeviceIdentity(dataDir);
     expect(identity?.deviceId).toBe('kiosk-9');
     const device: DeviceRecord = { deviceId: 'kiosk-9', publicKeyRaw: identity?.publicKeyRaw ?? new Uint8Array(), location: 'x', revoked: false };
-    expect(hubWith([device]).verify(request(identity?.signRequest('POST', '/v1/deltas?since=42', body, NOW) ?? {})).ok).toBe(true);
+    expect((await hubWith([device]).verify(request(identity?.signRequest('POST', '/v1/deltas?since=42', body, NOW) ?? {}))).ok).toBe(true);
   });
 });

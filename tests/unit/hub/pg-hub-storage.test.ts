@@ -1,9 +1,13 @@
+import { generateKeyPairSync } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EnrollmentService } from '../../../hub/enrollment/enrollment-service.js';
 import { PgHubStorage } from '../../../hub/storage/pg-hub-storage.js';
-import { HUB_PG_MIGRATIONS } from '../../../hub/storage/pg-migrations.js';
+import { HUB_PG_MIGRATIONS, migrateHubPg } from '../../../hub/storage/pg-migrations.js';
+import { publicKeyRawOf } from '../../../main/enrollment/device-identity.js';
 import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
-import { describeHubStorageContract } from './hub-storage-contract.js';
+import { describeEnrollmentStoreContract, hubStorageSubject } from './enrollment-store-contract.js';
+import { AN, describeHubStorageContract } from './hub-storage-contract.js';
 
 // A real server, never a mock: a private cluster for this file (tests/support/postgres.ts).
 // Without Debian's postgresql package this fails, saying to install it; it never skips.
@@ -14,6 +18,7 @@ beforeAll(() => {
 afterAll(() => cluster?.stop());
 
 describeHubStorageContract('PostgreSQL', () => ({ pgUrl: cluster.createDatabase() }));
+describeEnrollmentStoreContract('PostgreSQL', hubStorageSubject(() => ({ pgUrl: cluster.createDatabase() })));
 
 describe('the test cluster', () => {
   it('fails, saying what to install, when the PostgreSQL server is missing', () => {
@@ -38,6 +43,38 @@ describe('PostgreSQL hub schema', () => {
       expect(rows.map((r) => r.version)).toEqual(HUB_PG_MIGRATIONS.map((m) => m.version));
       const indexes = await client.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE tablename = 'person'");
       expect(indexes.rows.map((r) => r.indexdef).join('\n')).toContain('person_by_seq ON public.person USING btree (seq, id12)');
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('migration 2 adds enrolment to a seeded version-1 hub and keeps its people', async () => {
+    const url = cluster.createDatabase();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await migrateHubPg(client, HUB_PG_MIGRATIONS.slice(0, 1));
+      await client.query(`
+        INSERT INTO person (id12, old_id, bhxh, seq) VALUES (56089001234, '225123456', NULL, 1);
+        INSERT INTO vaccination (id12, dose, given_on, product) VALUES (56089001234, 1, '2021-07-30', 'EU/1/20/1528');
+        UPDATE feed SET seq = 1, people = 1;
+        INSERT INTO change_set (seq, kind, source, rows, people_changed) VALUES (1, 'vaccination', 'v.csv', 1, 1);
+      `);
+      expect((await client.query('SELECT version FROM chot_schema')).rows).toEqual([{ version: 1 }]);
+
+      const storage = await PgHubStorage.open(url);
+      try {
+        expect(await storage.currentSeq()).toBe(1);
+        expect(await storage.findPerson(AN)).toMatchObject({ id12: AN, oldId: '225123456', seq: 1, facts: { doses: [{ dose: 1, date: '2021-07-30' }] } });
+        expect(await storage.enrollment.listDevices()).toEqual([]);
+        const hub = new EnrollmentService(storage.enrollment);
+        expect((await hub.redeem((await hub.createCode('Cổng chính')).code, publicKeyRawOf(generateKeyPairSync('ed25519').privateKey))).ok).toBe(true);
+      } finally {
+        await storage.close();
+      }
+      expect((await client.query('SELECT version FROM chot_schema ORDER BY version')).rows).toEqual([{ version: 1 }, { version: 2 }]);
+      const tables = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE tablename IN ('enrollment_code', 'device') ORDER BY tablename");
+      expect(tables.rows.map((r) => r.tablename)).toEqual(['device', 'enrollment_code']);
     } finally {
       await client.end();
     }

@@ -2,11 +2,16 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HUB_SQLITE_FILE, SqliteHubStorage } from '../../../hub/storage/sqlite-hub-storage.js';
-import { HUB_SQLITE_MIGRATIONS } from '../../../hub/storage/sqlite-migrations.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { EnrollmentService } from '../../../hub/enrollment/enrollment-service.js';
+import { HUB_SQLITE_MIGRATIONS, migrateHubSqlite } from '../../../hub/storage/sqlite-migrations.js';
+import { publicKeyRawOf } from '../../../main/enrollment/device-identity.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
+import { describeEnrollmentStoreContract, hubStorageSubject } from './enrollment-store-contract.js';
 import { AN, describeHubStorageContract, ids, lines } from './hub-storage-contract.js';
 
 describeHubStorageContract('SQLite', () => ({ dataDir: tempDataDir('chot-hub-') }));
+describeEnrollmentStoreContract('SQLite', hubStorageSubject(() => ({ dataDir: tempDataDir('chot-hub-') })));
 
 describe('SQLite hub schema', () => {
   it('migrations are numbered 1, 2, 3… and reach the newest version, in WAL mode', async () => {
@@ -17,6 +22,48 @@ describe('SQLite hub schema', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(HUB_SQLITE_MIGRATIONS.at(-1)?.version);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
+  });
+
+  it('migration 2 adds enrolment to a seeded version-1 hub and keeps its people', async () => {
+    const file = join(tempDataDir('chot-hub-'), HUB_SQLITE_FILE);
+    const raw = new Database(file);
+    migrateHubSqlite(raw, HUB_SQLITE_MIGRATIONS.slice(0, 1));
+    raw.exec(`
+      INSERT INTO person (id12, old_id, bhxh, seq) VALUES (56089001234, '225123456', NULL, 1);
+      INSERT INTO vaccination (id12, dose, given_on, product) VALUES (56089001234, 1, '2021-07-30', 'EU/1/20/1528');
+      UPDATE feed SET seq = 1, people = 1;
+      INSERT INTO change_set (seq, kind, source, rows, people_changed, applied_at) VALUES (1, 'vaccination', 'v.csv', 1, 1, '2021-10-01T00:00:00Z');
+    `);
+    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    raw.close();
+
+    const storage = SqliteHubStorage.open(file);
+    expect(await storage.currentSeq()).toBe(1);
+    expect(await storage.findPerson(AN)).toMatchObject({ id12: AN, oldId: '225123456', seq: 1, facts: { doses: [{ dose: 1, date: '2021-07-30' }] } });
+    expect(await storage.enrollment.listDevices()).toEqual([]);
+    const hub = new EnrollmentService(storage.enrollment);
+    expect((await hub.redeem((await hub.createCode('Cổng chính')).code, publicKeyRawOf(generateKeyPairSync('ed25519').privateKey))).ok).toBe(true);
+    await storage.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('enrollment_code', 'device') ORDER BY name").pluck().all()).toEqual(['device', 'enrollment_code']);
+    db.close();
+  });
+
+  it('an enrolment write while another process imports (holding the write lock) fails after the busy timeout, saying why', async () => {
+    const file = join(tempDataDir('chot-hub-'), HUB_SQLITE_FILE);
+    const storage = SqliteHubStorage.open(file);
+    const importer = new Database(file);
+    importer.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(new EnrollmentService(storage.enrollment).createCode('Cổng chính')).rejects.toThrow(/hub database is busy: an import is probably writing/);
+      // Reads go on meanwhile (WAL): a serving hub still verifies its kiosks.
+      expect(await storage.enrollment.findDevice('k-0000000000000000')).toBeUndefined();
+    } finally {
+      importer.exec('ROLLBACK');
+      importer.close();
+      await storage.close();
+    }
   });
 
   it('refuses a database from a newer Chốt', () => {

@@ -1,0 +1,82 @@
+import type Database from 'better-sqlite3';
+import type { EnrolledDevice, EnrollmentStore, StoredCode } from '../enrollment/enrollment-store.js';
+
+interface DeviceRow { device_id: string; public_key: Buffer; location: string; revoked: number; enrolled_at: number }
+
+const DEVICE_COLUMNS = 'device_id, public_key, location, revoked, enrolled_at FROM device';
+
+const deviceOf = (row: DeviceRow): EnrolledDevice => ({
+  deviceId: row.device_id,
+  // A copy, not the driver's Buffer: callers get the plain bytes the interface promises.
+  publicKeyRaw: new Uint8Array(row.public_key),
+  location: row.location,
+  revoked: row.revoked === 1,
+  enrolledAt: row.enrolled_at,
+});
+
+/**
+ * Runs one write. SQLite has one writer, and an import holds the write lock for its whole
+ * file (minutes, for a big one), so a write waits the connection's busy_timeout and then
+ * fails: say why, as the import does, rather than "database is locked".
+ */
+function write<T>(statement: () => T): T {
+  try {
+    return statement();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new Error('the hub database is busy: an import is probably writing to it; try again when it has finished', { cause: error });
+    }
+    throw error;
+  }
+}
+
+/**
+ * EnrollmentStore in the hub's SQLite database (tables of migration 2), on the storage's
+ * long-lived connection. Every write is one statement, so it is atomic by itself; a code is
+ * taken by DELETE … RETURNING, which SQLite's single writer makes one-time across processes.
+ */
+export class SqliteEnrollmentStore implements EnrollmentStore {
+  private readonly statements;
+
+  constructor(db: Database.Database) {
+    this.statements = {
+      saveCode: db.prepare<[string, string, number]>('INSERT INTO enrollment_code (code_hash, location, expires_at) VALUES (?, ?, ?)'),
+      takeCode: db.prepare<[string], { location: string; expires_at: number }>('DELETE FROM enrollment_code WHERE code_hash = ? RETURNING location, expires_at'),
+      // Re-enrolment keeps the key (the id is the key's hash) and never clears a revocation.
+      saveDevice: db.prepare<[string, Buffer, string, number, number]>(
+        `INSERT INTO device (device_id, public_key, location, revoked, enrolled_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (device_id) DO UPDATE SET location = excluded.location, enrolled_at = excluded.enrolled_at,
+           revoked = max(device.revoked, excluded.revoked)`,
+      ),
+      findDevice: db.prepare<[string], DeviceRow>(`SELECT ${DEVICE_COLUMNS} WHERE device_id = ?`),
+      revokeDevice: db.prepare<[string]>('UPDATE device SET revoked = 1 WHERE device_id = ?'),
+      listDevices: db.prepare<[], DeviceRow>(`SELECT ${DEVICE_COLUMNS} ORDER BY enrolled_at, device_id`),
+    };
+  }
+
+  async saveCode(code: StoredCode): Promise<void> {
+    write(() => this.statements.saveCode.run(code.codeHash, code.location, code.expiresAt));
+  }
+
+  async takeCode(codeHash: string): Promise<Omit<StoredCode, 'codeHash'> | undefined> {
+    const row = write(() => this.statements.takeCode.get(codeHash));
+    return row === undefined ? undefined : { location: row.location, expiresAt: row.expires_at };
+  }
+
+  async saveDevice(device: EnrolledDevice): Promise<void> {
+    write(() => this.statements.saveDevice.run(device.deviceId, Buffer.from(device.publicKeyRaw), device.location, device.revoked ? 1 : 0, device.enrolledAt));
+  }
+
+  async findDevice(deviceId: string): Promise<EnrolledDevice | undefined> {
+    const row = this.statements.findDevice.get(deviceId);
+    return row === undefined ? undefined : deviceOf(row);
+  }
+
+  async revokeDevice(deviceId: string): Promise<boolean> {
+    return write(() => this.statements.revokeDevice.run(deviceId)).changes > 0;
+  }
+
+  async listDevices(): Promise<EnrolledDevice[]> {
+    return this.statements.listDevices.all().map(deviceOf);
+  }
+}
