@@ -46,6 +46,8 @@ export class KioskCore implements KioskApi {
       facts.markSynced(now());
     }
     const trust = loadVerificationPorts({ dataDir: options.dataDir });
+    // Compile the DCC schemas at start, not at the first DCC scanned.
+    trust.dccSchemas?.compileAll();
     this.rules = new RuleSetRepository(options.dataDir, trust.hubKeys, (message) => process.stderr.write(`chot: ${message}\n`));
     this.stopWatchingRules = this.rules.watch();
     this.pipeline = new ScanPipeline({ facts, log: new EntryLog(db), rulesAt: (at) => this.rules.inForce(at), now, trust });

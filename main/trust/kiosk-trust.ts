@@ -24,7 +24,7 @@ export const HUB_KEYS_FILE = join('trust', 'hub-keys.json');
 export const DCC_TRUST_LIST_FILE = join('trust', 'dcc-trust-list.json');
 export const DCC_SCHEMA_DIR = 'dcc-schema';
 
-export function loadVerificationPorts(sources: TrustSources): Omit<VerificationContext, 'now'> {
+export function loadVerificationPorts(sources: TrustSources): Omit<VerificationContext, 'now'> & { readonly dccSchemas?: DirectoryDccSchemaValidator } {
   const inData = (relative: string): string | undefined => {
     if (sources.dataDir === undefined) return undefined;
     const path = join(sources.dataDir, relative);

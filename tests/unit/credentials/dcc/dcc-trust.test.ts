@@ -92,3 +92,25 @@ describe('the trust list and its file', () => {
     expect(loadDccTrustList({}).byKid(ec.kid)).toEqual([]);
   });
 });
+
+describe('DCC schemas at start', () => {
+  it('compileAll reads and compiles every version up front, so the first scan compiles nothing', async () => {
+    const { mkdirSync, mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { DirectoryDccSchemaValidator } = await import('../../../../main/trust/dcc-schema-validator.js');
+    const dir = mkdtempSync(join(tmpdir(), 'chot-schemas-'));
+    for (const version of ['1.0.0', '1.3.0']) {
+      mkdirSync(join(dir, version));
+      writeFileSync(join(dir, version, 'DCC.combined-schema.json'), JSON.stringify({ type: 'object', required: ['ver'] }));
+    }
+    const validator = new DirectoryDccSchemaValidator(dir);
+    expect(validator.compiledCount()).toBe(0);
+    expect(validator.compileAll()).toBe(2);
+    // The files are no longer needed: validation runs from the compiled schemas.
+    rmSync(dir, { recursive: true });
+    expect(validator.validate({ ver: '1.3.0' }, '1.3.0')).toBe(true);
+    expect(validator.validate({}, '1.0.5')).toBe(false);
+    expect(validator.compiledCount()).toBe(2);
+  });
+});
