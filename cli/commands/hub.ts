@@ -7,10 +7,10 @@ import { defaultHubDataDir } from '../../hub/config/hub-paths.js';
 import { ADMIN_CREDENTIAL_HELP, ENROLLMENT_HELP, runEnrollCodeCommand, runListDevicesCommand, runRevokeDeviceCommand } from '../../hub/enrollment/enrollment-commands.js';
 import { CODE_VALIDITY_MS, MAX_CODE_VALIDITY_MS } from '../../hub/enrollment/enrollment-service.js';
 import { IMPORT_HELP, runImportCommand } from '../../hub/import/import-command.js';
-import type { HubStorageLocation } from '../../hub/storage/open-hub-storage.js';
 import { IMPORT_KINDS, isImportKind } from '../../hub/storage/import-rows.js';
 import { loadOrCreateHubSigningKey } from '../../hub/keys/hub-signing-key.js';
 import { issuePass } from '../../hub/passes/pass-issuer.js';
+import { openHubStorage, type HubStorageLocation } from '../../hub/storage/open-hub-storage.js';
 import { ensureDefaultRuleSetPublished, listPublishedRuleSets, publishRuleSet, RuleSetRefused } from '../../hub/rules/rule-publisher.js';
 import { BUILTIN_RULE_SETS } from '../../domain/rules/builtin/index.js';
 import { parseInstant } from './verify.js';
@@ -23,10 +23,10 @@ The hub: the server kiosks sync from. Every hub command takes --data DIR
 take --pg URL for PostgreSQL.
 
 Commands:
-  issue-pass --id ID12 [--png FILE] [--valid-hours N] [--facts FILE.json]
-             issue a signed status pass; prints its QR text, writes a PNG with --png.
-             --facts: the person's facts as JSON (doses, tests, recoveredOn, quarantine)
-             until the hub's own data is synced in
+  issue-pass --id ID12 [--png FILE] [--valid-hours N] [--pg URL] [--facts FILE.json]
+             issue a signed status pass carrying the person's facts from the hub's data;
+             prints its QR text, writes a PNG with --png. --facts: facts from a JSON file
+             (doses, tests, recoveredOn, quarantine) instead, e.g. for a test pass
   rules publish FILE|--builtin NAME [--valid-from ISO8601]
              check, sign and publish a rule set; kiosks pick it up on their next sync
              (built-in: ${Object.keys(BUILTIN_RULE_SETS).join(', ')})
@@ -63,6 +63,7 @@ export async function runHub(args: readonly string[]): Promise<number> {
 async function runIssuePass(args: readonly string[]): Promise<number> {
   const { values } = parseCommandArgs(args, {
     data: { type: 'string' },
+    pg: { type: 'string' },
     id: { type: 'string' },
     png: { type: 'string' },
     'valid-hours': { type: 'string' },
@@ -71,14 +72,28 @@ async function runIssuePass(args: readonly string[]): Promise<number> {
   if (values.id === undefined || !/^\d{12}$/.test(values.id)) throw new UsageError('--id must be a 12-digit citizen ID');
   const validForHours = Number(values['valid-hours'] ?? 72);
   if (!(validForHours > 0 && validForHours <= 24 * 366)) throw new UsageError('--valid-hours must be a positive number of hours, at most a year');
-  const { key } = openHub(values.data);
-  const facts = values.facts === undefined ? undefined : readFacts(values.facts);
+  const { dataDir, key } = openHub(values.data);
+  const facts = values.facts === undefined ? await factsFromHub(values.pg === undefined ? { dataDir } : { pgUrl: values.pg }, values.id) : readFacts(values.facts);
+  if (facts === undefined) {
+    process.stderr.write(`chot hub issue-pass: no person with ID ${values.id} in the hub's data; import them first (chot hub import), or give --facts\n`);
+    return 1;
+  }
   const text = issuePass(key, { id12: values.id, now: Date.now(), validForHours, ...(facts === undefined ? {} : { facts }) });
   process.stdout.write(`${text}\n`);
   if (values.png !== undefined) {
     writeFileSync(values.png, await QRCode.toBuffer(text, { errorCorrectionLevel: 'M', type: 'png', margin: 4, scale: 8 }));
   }
   return 0;
+}
+
+/** The person's facts as the hub holds them (imported from the health platforms). */
+async function factsFromHub(location: HubStorageLocation, id12: string): Promise<PersonFacts | undefined> {
+  const storage = await openHubStorage(location);
+  try {
+    return (await storage.findPerson(id12))?.facts;
+  } finally {
+    await storage.close();
+  }
 }
 
 function readFacts(file: string): PersonFacts {

@@ -35,6 +35,22 @@ describe('chot hub issue-pass', () => {
     expect(QRCode.create(passText, { errorCorrectionLevel: 'M' }).version).toBeLessThanOrEqual(10);
   });
 
+  it('takes the facts from the hub’s own data, and refuses a person the hub does not know', () => {
+    const csv = join(hubDir, 'vaccination.csv');
+    const today = new Date();
+    const day = (daysAgo: number) => new Date(today.getTime() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    writeFileSync(csv, `id,dose,date,product\n079195004321,1,${day(90)},Pfizer\n079195004321,2,${day(60)},Pfizer\n`);
+    const imported = runChot(['hub', 'import', '--kind', 'vaccination', csv, '--data', hubDir]);
+    expect(imported.status, imported.stderr).toBe(0);
+    const issued = runChot(['hub', 'issue-pass', '--data', hubDir, '--id', '079195004321']);
+    expect(issued.status, issued.stderr).toBe(0);
+    const [line] = verifyLines(['--at', new Date().toISOString(), '--hub-key', passKey], [issued.stdout.trim()]);
+    expect(line).toMatchObject({ kind: 'pass', ok: true, color: 'green', factsFrom: 'credential', reasons: [{ code: 'vaccinated-full' }] });
+    const unknown = runChot(['hub', 'issue-pass', '--data', hubDir, '--id', '048078008765']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain("no person with ID 048078008765 in the hub's data");
+  });
+
   it('refuses a malformed ID', () => {
     const run = runChot(['hub', 'issue-pass', '--data', hubDir, '--id', '12345']);
     expect(run.status).toBe(2);
