@@ -4,9 +4,9 @@ import { createInterface } from 'node:readline';
 import { isParseError } from '../../domain/credentials/credential.js';
 import { parseScan } from '../../domain/credentials/parse-scan.js';
 import { assessCredential, assessParseError } from '../../domain/verdict/assess-credential.js';
-import { KIOSK_DATABASE_FILE } from '../../main/core/kiosk-core.js';
+import { FACTS_DATABASE_FILE, openFactsDatabase } from '../../main/store/facts-database.js';
 import { FactsStore } from '../../main/store/facts-store.js';
-import { openKioskDatabase } from '../../main/store/kiosk-database.js';
+import { KIOSK_DATABASE_FILE, openKioskDatabase, type SqliteDatabase } from '../../main/store/kiosk-database.js';
 import { RuleSetRepository } from '../../main/rules/rule-set-repository.js';
 import { loadVerificationPorts } from '../../main/trust/kiosk-trust.js';
 import { parseCommandArgs, UsageError } from '../args.js';
@@ -36,6 +36,18 @@ export function parseInstant(text: string): number {
   return ms;
 }
 
+/**
+ * The data directory's facts database, if it has one. A kiosk database is opened (and
+ * closed) first, as the kiosk does: its migration 4 moves the people of a data directory
+ * from before facts.sqlite into it.
+ */
+function openFactsOf(dataDir: string): SqliteDatabase | undefined {
+  const kioskFile = join(dataDir, KIOSK_DATABASE_FILE);
+  if (existsSync(kioskFile)) openKioskDatabase(kioskFile).close();
+  const factsFile = join(dataDir, FACTS_DATABASE_FILE);
+  return existsSync(factsFile) ? openFactsDatabase(factsFile) : undefined;
+}
+
 export async function runVerify(args: readonly string[]): Promise<number> {
   const { values } = parseCommandArgs(args, {
     at: { type: 'string' },
@@ -47,8 +59,7 @@ export async function runVerify(args: readonly string[]): Promise<number> {
   });
   const now = values.at === undefined ? Date.now() : parseInstant(values.at);
   const dataDir = values['data-dir'] === undefined ? undefined : resolve(values['data-dir']);
-  const databaseFile = dataDir === undefined ? undefined : join(dataDir, KIOSK_DATABASE_FILE);
-  const db = databaseFile !== undefined && existsSync(databaseFile) ? openKioskDatabase(databaseFile) : undefined;
+  const db = dataDir === undefined ? undefined : openFactsOf(dataDir);
   try {
     const facts = db === undefined ? undefined : new FactsStore(db);
     const context = {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SqliteDatabase } from './kiosk-database.js';
+import type { SqliteDatabase } from './sqlite-database.js';
 
 /** One decision at the gate, as the log keeps it. No names, no addresses. */
 export interface EntryFields {
@@ -44,8 +44,9 @@ interface StoredEntry {
 }
 
 /**
- * The append-only, hash-chained entry log. `append` returns only after the row is
- * committed with synchronous=FULL, so a verdict on screen is always in the log.
+ * The append-only, hash-chained entry log, on the kiosk database. `append` returns only
+ * after the row is committed with synchronous=FULL, so a verdict on screen is always in
+ * the log; the people are in another file, so a sync never holds the lock it needs.
  */
 export class EntryLog {
   private readonly insert;

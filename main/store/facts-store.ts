@@ -1,7 +1,7 @@
 import type { PersonIdentifiers } from '../../domain/credentials/credential.js';
 import type { PersonFacts } from '../../domain/facts/person-facts.js';
 import { decodeFacts, encodeFacts } from '../../domain/sync/facts-codec.js';
-import type { SqliteDatabase } from './kiosk-database.js';
+import type { SqliteDatabase } from './sqlite-database.js';
 
 export interface PersonRecord {
   readonly id12: string;
@@ -15,7 +15,7 @@ interface PersonRow {
   id12: number;
   old_id: string | null;
   bhxh: string | null;
-  /** The binary of domain/sync/facts-codec.ts (migration 3). */
+  /** The binary of domain/sync/facts-codec.ts (kiosk migration 3, facts migration 1). */
   facts: Buffer;
 }
 
@@ -28,7 +28,10 @@ function toRecord(row: PersonRow): PersonRecord {
   };
 }
 
-/** The kiosk's local copy of what is known about people: identifiers → facts. */
+/**
+ * The kiosk's local copy of what is known about people: identifiers → facts, on the facts
+ * database (facts-database.ts), whose `meta` also holds the sync watermark and time.
+ */
 export class FactsStore {
   private readonly byId12;
   private readonly byOldId;

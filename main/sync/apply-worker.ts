@@ -2,14 +2,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ChunkStreamVerifier, type VerifiedChunk } from '../../domain/sync/chunk-stream-verifier.js';
 import type { SyncKind } from '../../domain/sync/sync-chunk.js';
 import { SyncError } from '../../domain/sync/sync-error.js';
-import { openKioskDatabase } from '../store/kiosk-database.js';
+import { openFactsDatabase } from '../store/facts-database.js';
 import { hubKeyStoreFromKeys } from '../trust/hub-key-store.js';
 import { FactsSyncWriter } from './facts-sync-writer.js';
 import type { ApplyWorkerData, ChunkApplied, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 /**
  * The sync applier's worker thread: verifies and applies chunks on its own connection to
- * the kiosk database (WAL, so the scan path's reads on the main thread never wait for it).
+ * the facts database (WAL, so the scan path's reads on the main thread never wait for it;
+ * the entry log is in another file, so its commits never wait either).
  * Inflating, checking and inserting 10 million people is seconds of CPU that must not
  * sit between a scan and its verdict.
  */
@@ -19,7 +20,7 @@ if (port === null) throw new Error('apply-worker runs as a worker thread');
 
 // SQLite's default page cache (2 MB): measured, a 32 MB cache made neither the load, the
 // index builds nor a delta faster, and cost 65 MB of peak RSS at 1 million people.
-const db = openKioskDatabase(data.databaseFile);
+const db = openFactsDatabase(data.factsDatabaseFile);
 const writer = new FactsSyncWriter(db);
 const keys = hubKeyStoreFromKeys(data.hubKeys);
 
@@ -42,6 +43,8 @@ function handle(request: WorkerRequest): WorkerReply {
       if (stream === undefined) throw new Error('a chunk before begin');
       return { id: request.id, ok: true, chunk: applyChunk(stream, request.bytes) };
     }
+    case 'confirm-current':
+      return { id: request.id, ok: true, confirmed: writer.confirmCurrent(request.seq) };
     case 'close':
       db.close();
       return { id: request.id, ok: true };

@@ -1,9 +1,10 @@
 import type { ChunkCursor, SyncPosition, VerifiedChunk } from '../../domain/sync/chunk-stream-verifier.js';
 import { recordBhxh, recordFacts, recordOldId, type ChunkRecords } from '../../domain/sync/sync-records.js';
+import { personIndexesSql } from '../store/facts-database.js';
 import { FactsStore } from '../store/facts-store.js';
-import type { SqliteDatabase } from '../store/kiosk-database.js';
+import type { SqliteDatabase } from '../store/sqlite-database.js';
 
-/** The table a snapshot is loaded into before the swap; same shape as `person` (migration 3). */
+/** The table a snapshot is loaded into before the swap; same shape as `person` (facts migration 1). */
 export const SHADOW_TABLE = 'person_next';
 const PROGRESS_KEY = 'facts_snapshot_progress';
 
@@ -16,10 +17,10 @@ const SHADOW_DDL = `
   ) STRICT`;
 
 /**
- * Writes verified snapshot and delta chunks into the kiosk database — the half of the
- * sync applier that runs in the worker thread, on its own connection. Every step is one
- * transaction that also records where the data now stands, so a kiosk killed at any
- * instant reopens at a consistent sequence:
+ * Writes verified snapshot and delta chunks into the facts database (facts.sqlite) —
+ * the half of the sync applier that runs in the worker thread, on its own connection.
+ * Every step is one transaction that also records where the data now stands, so a kiosk
+ * killed at any instant reopens at a consistent sequence:
  *
  * - Snapshot: chunks are loaded into the shadow table, each in one transaction with the
  *   resume cursor in `meta`; the scan path keeps reading `person`, untouched. The final
@@ -33,8 +34,9 @@ const SHADOW_DDL = `
  *   delta from the old watermark rewrites them identically — but the database would then
  *   hold a mix of two sequences, and a refused chunk halfway would leave half a delta
  *   applied. The price is one longer transaction: 100 000 changes among 10 million
- *   people hold the write lock about 2 s (the entry log waits), so the hub should serve
- *   a long catch-up as consecutive, smaller deltas (docs/sync-format.md).
+ *   people hold the write lock about 2 s, so the hub should serve a long catch-up as
+ *   consecutive, smaller deltas (docs/sync-format.md). The entry log is in kiosk.sqlite,
+ *   another file with its own lock, and does not wait; lookups read through WAL.
  */
 export class FactsSyncWriter {
   private readonly facts: FactsStore;
@@ -79,16 +81,28 @@ export class FactsSyncWriter {
   }
 
   private swapIn(atSeq: number): void {
-    // Rebuilding the indexes once over the finished table is several times faster than
-    // keeping them up to date row by row (old IDs and BHXH numbers come in random order).
+    // The indexes are built once over the finished table (personIndexesSql says why).
     this.db.exec(`
       DROP TABLE person;
       ALTER TABLE ${SHADOW_TABLE} RENAME TO person;
-      CREATE INDEX person_by_old_id ON person(old_id) WHERE old_id IS NOT NULL;
-      CREATE INDEX person_by_bhxh ON person(bhxh) WHERE bhxh IS NOT NULL;
+      ${personIndexesSql()}
     `);
     this.deleteProgress.run(PROGRESS_KEY);
     this.facts.markSynced(this.now(), atSeq);
+  }
+
+  /**
+   * Records a sync that brought nothing new — the hub said the kiosk is current at `seq` —
+   * by moving the sync time (the data's age) only, and only if the watermark is `seq`:
+   * read and written in one transaction, so a snapshot or delta committing meanwhile
+   * cannot be stamped current by a stale answer. False (nothing changed) otherwise.
+   */
+  confirmCurrent(seq: number): boolean {
+    return this.db.transaction(() => {
+      if (this.facts.syncedSeq() !== seq) return false;
+      this.facts.markSynced(this.now());
+      return true;
+    }).immediate();
   }
 
   /** Applies a whole verified delta in one transaction and returns the new watermark. */
@@ -97,8 +111,8 @@ export class FactsSyncWriter {
     if (last === undefined || !last.final || chunks.some((c) => c.header.kind !== 'delta')) throw new Error('a delta is applied whole, final chunk included');
     this.db.pragma('synchronous = FULL');
     // Most changes are new facts for a known person. Setting only `facts` then leaves the
-    // old-ID and BHXH indexes untouched: a third of the pages written, and the write lock
-    // (which the entry log waits for) held a third as long.
+    // old-ID and BHXH indexes untouched: a third of the pages written, and the
+    // transaction a third as long.
     const updateFacts = this.db.prepare<[Uint8Array, number, string | null, string | null]>('UPDATE person SET facts = ? WHERE id12 = ? AND old_id IS ? AND bhxh IS ?');
     const upsert = this.db.prepare<[number, string | null, Uint8Array, string | null]>(
       `INSERT INTO person (id12, old_id, facts, bhxh) VALUES (?, ?, ?, ?)

@@ -14,8 +14,11 @@ export class SyncApplierError extends Error {
 }
 
 export interface SyncApplierOptions {
-  /** The kiosk database (WAL); the worker opens its own connection to it. */
-  readonly databaseFile: string;
+  /**
+   * The facts database (`<dataDir>/facts.sqlite`, KioskCore.factsDatabaseFile), not the
+   * kiosk database: the worker opens its own connection to it with openFactsDatabase.
+   */
+  readonly factsDatabaseFile: string;
   /** Base64 raw Ed25519 public keys of the hubs whose chunks are accepted. */
   readonly hubKeys: readonly string[];
   /**
@@ -45,7 +48,7 @@ export interface ApplyOptions {
 type ChunkSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
 /**
- * Applies signed snapshots and deltas to the kiosk database off the scan path, in a
+ * Applies signed snapshots and deltas to the facts database off the scan path, in a
  * worker thread with its own SQLite connection: the scan path keeps answering lookups on
  * the main thread while 10 million people are loaded. One apply at a time.
  *
@@ -79,7 +82,7 @@ export class SyncApplier {
 
   /** Starts the worker and resolves once it has opened the database. */
   static open(options: SyncApplierOptions): Promise<SyncApplier> {
-    const workerData: ApplyWorkerData = { databaseFile: options.databaseFile, hubKeys: [...options.hubKeys], maxDeltaRecords: options.maxDeltaRecords ?? 1_000_000 };
+    const workerData: ApplyWorkerData = { factsDatabaseFile: options.factsDatabaseFile, hubKeys: [...options.hubKeys], maxDeltaRecords: options.maxDeltaRecords ?? 1_000_000 };
     // Each chunk leaves ~25 000 short-lived objects behind; a small young generation
     // collects them sooner. Measured at 1 million people: peak RSS 190 → 135 MB, no slower.
     const resourceLimits = { maxYoungGenerationSizeMb: 8 };
@@ -113,6 +116,19 @@ export class SyncApplier {
   /** A delta from the watermark (or before it): verified whole, then applied in one transaction. */
   applyDelta(chunks: ChunkSource, options: ApplyOptions = {}): Promise<ApplyResult> {
     return this.apply('delta', chunks, options);
+  }
+
+  /**
+   * Records a successful sync that brought no new data: the hub answered "current at
+   * `seq`". The data's age is counted from the last successful sync, so without this an
+   * up-to-date kiosk would look ever staler. Resolves true once the sync time is moved to
+   * now; false, with nothing changed, if the watermark is not `seq` (the kiosk is behind,
+   * or another apply moved it meanwhile) — then a delta or snapshot is what it needs.
+   */
+  async confirmCurrent(seq: number): Promise<boolean> {
+    if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`not a hub sequence: ${seq}`);
+    const reply = await this.request({ type: 'confirm-current', id: this.nextId++, seq });
+    return reply.confirmed === true;
   }
 
   private async apply(kind: SyncKind, chunks: ChunkSource, options: ApplyOptions): Promise<ApplyResult> {

@@ -3,7 +3,8 @@ import type { SyncKind } from '../../domain/sync/sync-chunk.js';
 
 /** What the sync applier hands its worker thread when it starts it. */
 export interface ApplyWorkerData {
-  readonly databaseFile: string;
+  /** The facts database (facts.sqlite), which the worker opens with openFactsDatabase. */
+  readonly factsDatabaseFile: string;
   /** Base64 raw Ed25519 hub public keys (as trust/hub-keys.json holds them). */
   readonly hubKeys: readonly string[];
   /** Deltas are applied whole, so they are held in memory until their final chunk. */
@@ -15,6 +16,7 @@ export type WorkerRequest =
   | { readonly type: 'position'; readonly id: number }
   | { readonly type: 'begin'; readonly id: number; readonly kind: SyncKind }
   | { readonly type: 'chunk'; readonly id: number; readonly bytes: Uint8Array }
+  | { readonly type: 'confirm-current'; readonly id: number; readonly seq: number }
   | { readonly type: 'close'; readonly id: number };
 
 export interface ChunkApplied {
@@ -32,6 +34,8 @@ export interface WorkerOk {
   readonly ok: true;
   readonly position?: SyncPosition;
   readonly chunk?: ChunkApplied;
+  /** The answer to confirm-current: whether the watermark was the sequence confirmed. */
+  readonly confirmed?: boolean;
 }
 
 export interface WorkerFailure {

@@ -5,7 +5,7 @@ import type { PersonFacts } from '../../domain/facts/person-facts.js';
 import { ACCESS_LIST } from '../../domain/rules/builtin/access-list.js';
 import { KHANH_HOA_2021_10 } from '../../domain/rules/builtin/khanh-hoa-2021-10.js';
 import { FactsStore } from '../../main/store/facts-store.js';
-import { openKioskDatabase } from '../../main/store/kiosk-database.js';
+import { openFactsDatabase } from '../../main/store/facts-database.js';
 import { tempDataDir } from '../support/kiosk-process.js';
 import { runChot, verifyLines } from '../support/run-chot.js';
 
@@ -33,7 +33,7 @@ const ok = (args: string[]) => {
 beforeAll(() => {
   const key = ok(['hub', 'public-key', '--data', hubDir]).trim();
   ok(['trust', 'hub-key', key, '--data-dir', kioskDir]);
-  const db = openKioskDatabase(join(kioskDir, 'kiosk.sqlite'));
+  const db = openFactsDatabase(join(kioskDir, 'facts.sqlite'));
   const store = new FactsStore(db);
   store.upsertMany(PEOPLE.map(({ id12, facts }) => ({ id12, facts })));
   store.markSynced(Date.parse(AT) - 2 * 3600_000);

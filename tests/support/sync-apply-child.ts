@@ -8,6 +8,7 @@
 //
 //   node sync-apply-child.js --db FILE --chunks FILE --kind snapshot|delta --key BASE64
 //        [--worker PATH] [--resume]
+// --db is the facts database (facts.sqlite), as the kiosk's sync applier opens it.
 import { createReadStream } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -33,7 +34,7 @@ const kind = values.kind;
 const say = (text: string): void => void process.stdout.write(`${text}\n`);
 
 const applier = await SyncApplier.open({
-  databaseFile: values.db,
+  factsDatabaseFile: values.db,
   hubKeys: values.key ?? [],
   ...(values.worker === undefined ? {} : { workerUrl: pathToFileURL(values.worker) }),
 });

@@ -5,13 +5,14 @@ import { ScanPipeline } from '../../../main/core/scan-pipeline.js';
 import { demoCards, demoRecords } from '../../../main/demo/demo-people.js';
 import { EntryLog } from '../../../main/store/entry-log.js';
 import { FactsStore } from '../../../main/store/facts-store.js';
+import { openFactsDatabase } from '../../../main/store/facts-database.js';
 import { openKioskDatabase } from '../../../main/store/kiosk-database.js';
 
 const NOW = Date.parse('2021-10-20T08:00:00+07:00');
 
 function setup() {
   const db = openKioskDatabase(':memory:');
-  const facts = new FactsStore(db);
+  const facts = new FactsStore(openFactsDatabase(':memory:'));
   facts.upsertMany(demoRecords(NOW));
   const log = new EntryLog(db);
   facts.markSynced(NOW - 3600_000);

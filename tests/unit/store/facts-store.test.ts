@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FactsStore } from '../../../main/store/facts-store.js';
-import { openKioskDatabase } from '../../../main/store/kiosk-database.js';
+import { openFactsDatabase } from '../../../main/store/facts-database.js';
 
 describe('FactsStore', () => {
-  const db = openKioskDatabase(':memory:');
+  const db = openFactsDatabase(':memory:');
   const store = new FactsStore(db);
   const facts = { doses: [{ dose: 1, date: '2021-09-01', product: 'EU/1/20/1528' }], tests: [], quarantine: [] };
   store.upsertMany([

@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HEADER_BYTES } from '../../../domain/sync/sync-chunk.js';
 import type { SyncedPerson } from '../../../domain/sync/synced-person.js';
+import { FACTS_DATABASE_FILE, openFactsDatabase } from '../../../main/store/facts-database.js';
 import { FactsStore } from '../../../main/store/facts-store.js';
-import { openKioskDatabase, type SqliteDatabase } from '../../../main/store/kiosk-database.js';
+import type { SqliteDatabase } from '../../../main/store/kiosk-database.js';
 import { SHADOW_TABLE } from '../../../main/sync/facts-sync-writer.js';
 import { SyncApplier } from '../../../main/sync/sync-applier.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
@@ -28,9 +29,9 @@ afterEach(async () => {
 });
 
 async function kiosk(options: { maxDeltaRecords?: number } = {}) {
-  const file = join(tempDataDir('chot-sync-'), 'kiosk.sqlite');
-  const db = openKioskDatabase(file);
-  const applier = await SyncApplier.open({ databaseFile: file, hubKeys: [key.publicKeyBase64], workerUrl: bundles.workerUrl, ...options });
+  const file = join(tempDataDir('chot-sync-'), FACTS_DATABASE_FILE);
+  const db = openFactsDatabase(file);
+  const applier = await SyncApplier.open({ factsDatabaseFile: file, hubKeys: [key.publicKeyBase64], workerUrl: bundles.workerUrl, ...options });
   open.push({ db, applier });
   return { db, applier, facts: new FactsStore(db), digest: () => databaseDigest(db) };
 }
@@ -104,7 +105,7 @@ describe('SyncApplier', () => {
     expect((await applier.position()).snapshotInProgress).toMatchObject({ toSeq: 20, nextIndex: 3 });
     expect(facts.syncedSeq()).toBe(10);
     expect(digest()).toEqual(peopleDigest(people(N)));
-    // The shadow table is built exactly like the person table of migration 3.
+    // The shadow table is built exactly like the person table (facts migration 1).
     const shape = (table: string) => db.prepare(`SELECT name, type, "notnull", pk FROM pragma_table_info('${table}')`).all();
     expect(shape(SHADOW_TABLE)).toEqual(shape('person'));
 
@@ -137,6 +138,30 @@ describe('SyncApplier', () => {
     const running = applier.applyDelta(delta(10, 20, changedPeople(N, 10, 1)));
     await expect(applier.applyDelta(delta(10, 20, changedPeople(N, 10, 1)))).rejects.toMatchObject({ code: 'sync.busy' });
     await expect(running).resolves.toMatchObject({ watermark: 20 });
+  });
+
+  it('confirms an up-to-date kiosk current: the data age restarts, only at the watermark', async () => {
+    const { applier, facts, digest } = await kiosk();
+    // Never synced: there is nothing to be current with.
+    expect(await applier.confirmCurrent(0)).toBe(false);
+    expect(facts.lastSyncedAt()).toBeUndefined();
+
+    await applier.applySnapshot(snapshot(10));
+    const state = digest();
+    facts.markSynced(1_000);
+    // The hub is ahead (a delta is due) or behind: nothing changes.
+    expect(await applier.confirmCurrent(11)).toBe(false);
+    expect(await applier.confirmCurrent(9)).toBe(false);
+    expect(facts.lastSyncedAt()).toBe(1_000);
+
+    const before = Date.now();
+    expect(await applier.confirmCurrent(10)).toBe(true);
+    expect(facts.lastSyncedAt()).toBeGreaterThanOrEqual(before);
+    expect(facts.findWithAge({ id12: person(7).id12 }, Date.now())?.ageMs).toBeLessThan(60_000);
+    // The age only: the people and the watermark are untouched.
+    expect(facts.syncedSeq()).toBe(10);
+    expect(digest()).toEqual(state);
+    await expect(applier.confirmCurrent(-1)).rejects.toThrow(RangeError);
   });
 
   it('keeps answering lookups on the main thread while the worker applies', async () => {

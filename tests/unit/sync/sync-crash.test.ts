@@ -3,8 +3,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FACTS_DATABASE_FILE, openFactsDatabase } from '../../../main/store/facts-database.js';
 import { FactsStore } from '../../../main/store/facts-store.js';
-import { openKioskDatabase } from '../../../main/store/kiosk-database.js';
 import { SHADOW_TABLE } from '../../../main/sync/facts-sync-writer.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 import { syncBundles, type SyncBundles } from '../../support/sync-bundle.js';
@@ -22,7 +22,7 @@ const N = 150_000;
 const CHUNK = 5_000;
 let bundles: SyncBundles;
 const dir = tempDataDir('chot-sync-crash-');
-const database = join(dir, 'kiosk.sqlite');
+const database = join(dir, FACTS_DATABASE_FILE);
 const file = (name: string): string => join(dir, name);
 const states: Record<string, PeopleDigest> = {};
 
@@ -77,7 +77,7 @@ function applyInChild(chunks: string, kind: 'snapshot' | 'delta', options: { res
 
 /** The database's sequence and digest, with the sequence naming the state the rows must be in. */
 function inspect(): { seq: number | undefined; digest: PeopleDigest; shadow: boolean } {
-  const db = openKioskDatabase(database);
+  const db = openFactsDatabase(database);
   try {
     const shadow = db.prepare('SELECT count(*) FROM sqlite_master WHERE name = ?').pluck().get(SHADOW_TABLE) === 1;
     return { seq: new FactsStore(db).syncedSeq(), digest: databaseDigest(db), shadow };
