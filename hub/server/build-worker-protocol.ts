@@ -1,0 +1,28 @@
+import type { ChunkingOptions } from '../../domain/sync/sync-encoder.js';
+import type { HubStorageLocation } from '../storage/open-hub-storage.js';
+import type { BuiltDelta } from './delta-builder.js';
+import type { SnapshotIndex } from './snapshot-files.js';
+
+/** What a build worker thread is started with. */
+export interface BuildWorkerData {
+  /** The worker opens its own connection to the storage: its reads never wait on the server's. */
+  readonly location: HubStorageLocation;
+  /** The hub's data directory, where its signing key is. */
+  readonly keyDir: string;
+  readonly cacheDir: string;
+}
+
+/** One build: a snapshot into the cache, or a delta handed back whole. */
+export type BuildJob =
+  | { readonly type: 'snapshot'; readonly seq: number; readonly buildId: string; readonly pageSize: number; readonly chunking: ChunkingOptions }
+  | { readonly type: 'delta'; readonly from: number; readonly to: number; readonly maxPeople: number; readonly pageSize: number; readonly chunking: ChunkingOptions };
+
+export type BuildRequest = BuildJob & { readonly id: number };
+
+export type BuildResult = SnapshotIndex | BuiltDelta;
+
+/** `ready` once the storage is open; then one reply per request, in order. */
+export type BuildReply =
+  | { readonly type: 'ready' }
+  | { readonly type: 'done'; readonly id: number; readonly result: BuildResult }
+  | { readonly type: 'failed'; readonly id: number; readonly message: string };

@@ -1,0 +1,59 @@
+import type { EnrollRefusal } from '../enrollment/enrollment-service.js';
+import type { Exchange, HubContext } from './hub-context.js';
+import { HttpError, readSmallBody, sendJson } from './http-responses.js';
+
+/** An enrolment request is a code and a key: anything near this size is not one. */
+export const MAX_ENROLL_BODY_BYTES = 4096;
+
+const REFUSALS: Record<EnrollRefusal, { status: number; message: string }> = {
+  'unknown-code': { status: 403, message: 'this enrolment code is unknown or already used: ask an admin for a new one (chot hub enroll-code)' },
+  'expired-code': { status: 403, message: 'this enrolment code has expired: ask an admin for a new one (chot hub enroll-code)' },
+  'revoked-device': { status: 403, message: 'this device key has been revoked at this hub: make a new device key and enrol it with a new code' },
+  'bad-public-key': { status: 400, message: 'publicKey must be a raw 32-byte Ed25519 public key in base64' },
+};
+
+/** `POST /v1/enroll`: redeems a one-time code for the kiosk's public key (the only unsigned request). */
+export async function handleEnroll(hub: HubContext, exchange: Exchange): Promise<void> {
+  const type = (exchange.request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new HttpError(400, 'bad-request', 'the body must be JSON (Content-Type: application/json)');
+  const body = await readSmallBody(exchange.request, MAX_ENROLL_BODY_BYTES);
+  const { code, publicKey, hubKey } = parseEnrollBody(body);
+  // Before the code is spent: a kiosk told to expect another hub's key keeps its code.
+  const ownKey = Buffer.from(hub.key.publicKeyRaw).toString('base64');
+  if (hubKey !== undefined && hubKey !== ownKey) {
+    throw new HttpError(409, 'wrong-hub-key', `this hub signs with key ${hub.key.keyId} (${ownKey}), not the key the kiosk expects: the code was not used`);
+  }
+  const result = await hub.enrollment.redeem(code, publicKey);
+  if (!result.ok) {
+    const refusal = REFUSALS[result.refusal];
+    throw new HttpError(refusal.status, result.refusal, refusal.message);
+  }
+  const { device } = result;
+  exchange.device = device;
+  sendJson(exchange.response, 200, {
+    deviceId: device.deviceId,
+    location: device.location,
+    hubPublicKey: Buffer.from(hub.key.publicKeyRaw).toString('base64'),
+    hubKeyId: hub.key.keyId,
+    seq: await hub.storage.currentSeq(),
+  });
+}
+
+function parseEnrollBody(body: Buffer): { code: string; publicKey: Uint8Array; hubKey?: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'bad-request', 'the body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'bad-request', 'the body must be a JSON object { "code", "publicKey" }');
+  const { code, publicKey, hubKey } = value as { code?: unknown; publicKey?: unknown; hubKey?: unknown };
+  if (typeof code !== 'string' || code.trim() === '' || code.length > 64) throw new HttpError(400, 'bad-request', '"code" must be the enrolment code, a string (e.g. "ABCD-EFGH-JKMN")');
+  if (typeof publicKey !== 'string') throw new HttpError(400, 'bad-request', '"publicKey" must be a string: the raw 32-byte Ed25519 public key in base64');
+  // Strict base64 of exactly 32 bytes: Buffer.from would quietly skip stray characters.
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(publicKey)) throw new HttpError(400, 'bad-public-key', REFUSALS['bad-public-key'].message);
+  if (hubKey !== undefined && (typeof hubKey !== 'string' || !/^[A-Za-z0-9+/]{43}=$/.test(hubKey))) {
+    throw new HttpError(400, 'bad-request', '"hubKey", when given, must be the expected hub key: a raw 32-byte Ed25519 public key in base64');
+  }
+  return { code, publicKey: new Uint8Array(Buffer.from(publicKey, 'base64')), ...(hubKey === undefined ? {} : { hubKey }) };
+}

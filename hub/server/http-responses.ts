@@ -1,0 +1,102 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * A refusal with its HTTP status and the error code of docs/hub-api.md. Handlers throw it;
+ * the router turns it into `{ "error", "message" }`. Anything else thrown becomes a 500.
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Headers on every answer: nothing here is for browsers to sniff or proxies to keep. */
+const COMMON_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' } as const;
+
+export function sendJson(response: ServerResponse, status: number, value: unknown, headers: Readonly<Record<string, string>> = {}): void {
+  const body = Buffer.from(`${JSON.stringify(value)}\n`);
+  response.writeHead(status, { ...COMMON_HEADERS, ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(body.length) });
+  response.end(body);
+}
+
+export function sendError(response: ServerResponse, error: HttpError): void {
+  sendJson(response, error.status, { error: error.code, message: error.message }, error.headers);
+}
+
+/** 304: the kiosk already has exactly this (its If-None-Match names the ETag). */
+export function sendNotModified(response: ServerResponse, etag: string, headers: Readonly<Record<string, string>> = {}): void {
+  response.writeHead(304, { ...COMMON_HEADERS, ...headers, ETag: etag });
+  response.end();
+}
+
+/** The start of a successful body's answer, with the headers every 200 carries. */
+export function writeOkHead(response: ServerResponse, headers: Readonly<Record<string, string>>): void {
+  response.writeHead(200, { ...COMMON_HEADERS, ...headers });
+}
+
+/** True when If-None-Match names `etag` (a list, `*`, or weak forms of it). */
+export function matchesEtag(request: IncomingMessage, etag: string): boolean {
+  const header = request.headers['if-none-match'];
+  if (header === undefined) return false;
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
+  });
+}
+
+/** A query parameter as a non-negative safe integer; undefined when absent. */
+export function integerParameter(query: URLSearchParams, name: string): number | undefined {
+  const all = query.getAll(name);
+  if (all.length === 0) return undefined;
+  const value = all[0] as string;
+  if (all.length > 1 || !/^\d{1,16}$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new HttpError(400, 'bad-request', `${name} must be one non-negative integer, got ${JSON.stringify(all.length > 1 ? all : value)}`);
+  }
+  return Number(value);
+}
+
+/**
+ * Reads a small request body, refusing more than `maxBytes` without reading it all: the
+ * connection is closed after the answer, so the rest is never read or buffered.
+ */
+export function readSmallBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  const tooLarge = (): HttpError =>
+    new HttpError(400, 'bad-request', `the request body is larger than ${maxBytes} bytes`, { Connection: 'close' });
+  if (declared > maxBytes) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const pieces: Buffer[] = [];
+    let size = 0;
+    const onData = (piece: Buffer): void => {
+      size += piece.length;
+      if (size > maxBytes) {
+        cleanup();
+        request.pause();
+        reject(tooLarge());
+        return;
+      }
+      pieces.push(piece);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(pieces));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = (): void => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+    };
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+  });
+}

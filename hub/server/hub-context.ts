@@ -1,0 +1,34 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EnrollmentService } from '../enrollment/enrollment-service.js';
+import type { DeviceRecord, RequestVerifier } from '../enrollment/request-verifier.js';
+import type { HubSigningKey } from '../keys/hub-signing-key.js';
+import type { HubStorage } from '../storage/hub-storage.js';
+import type { BuiltDelta } from './delta-builder.js';
+import type { SeqWatcher } from './seq-watcher.js';
+import type { SnapshotCache } from './snapshot-cache.js';
+
+/** What the route handlers share: one per running server. */
+export interface HubContext {
+  readonly storage: HubStorage;
+  /** The hub's data directory: published rule sets live under it. */
+  readonly dataDir: string;
+  readonly key: HubSigningKey;
+  readonly verifier: RequestVerifier;
+  readonly enrollment: EnrollmentService;
+  readonly snapshots: SnapshotCache;
+  /** The delta (from, to], from the in-memory cache or built once for everyone asking. */
+  readonly delta: (from: number, to: number) => Promise<BuiltDelta>;
+  readonly maxDeltaPeople: number;
+  readonly watcher: SeqWatcher;
+  readonly now: () => number;
+}
+
+/** One request being answered. */
+export interface Exchange {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** The authenticated kiosk, on signed routes. */
+  device?: DeviceRecord;
+}

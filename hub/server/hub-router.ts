@@ -1,0 +1,123 @@
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { handleEnroll } from './enroll-route.js';
+import type { Exchange, HubContext } from './hub-context.js';
+import { HttpError, sendError } from './http-responses.js';
+import { handleRules, handleStatus } from './info-routes.js';
+import type { NotifySockets } from './notify-socket.js';
+import { authenticate } from './request-auth.js';
+import { handleDelta, handleSnapshot } from './sync-routes.js';
+
+interface Route {
+  readonly method: 'GET' | 'POST';
+  /** Everything but enrolment is signed by an enrolled kiosk. */
+  readonly signed: boolean;
+  readonly handle: (hub: HubContext, exchange: Exchange) => Promise<void>;
+}
+
+export const NOTIFY_PATH = '/v1/notify';
+
+/** The API of docs/hub-api.md, version 1. */
+const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
+  ['/v1/enroll', { method: 'POST', signed: false, handle: handleEnroll }],
+  ['/v1/status', { method: 'GET', signed: true, handle: handleStatus }],
+  ['/v1/snapshot', { method: 'GET', signed: true, handle: handleSnapshot }],
+  ['/v1/delta', { method: 'GET', signed: true, handle: handleDelta }],
+  ['/v1/rules', { method: 'GET', signed: true, handle: handleRules }],
+  [
+    NOTIFY_PATH,
+    {
+      method: 'GET',
+      signed: true,
+      handle: async () => {
+        throw new HttpError(426, 'upgrade-required', `${NOTIFY_PATH} is a WebSocket: open it with an Upgrade request`, { Upgrade: 'websocket' });
+      },
+    },
+  ],
+]);
+
+/** Paths are short; anything longer is logged cut, never whole. */
+const MAX_LOGGED_TARGET = 200;
+
+/**
+ * Answers one HTTP request: routing (404, 405), authentication, the handler, and the one
+ * log line. Nothing a handler throws escapes: a refusal becomes its JSON error, anything
+ * else a 500 with the message (and the process goes on serving).
+ */
+export async function routeRequest(hub: HubContext, request: IncomingMessage, response: ServerResponse, log: (line: string) => void): Promise<void> {
+  const started = performance.now();
+  const target = request.url ?? '/';
+  const queryAt = target.indexOf('?');
+  const exchange: Exchange = {
+    request,
+    response,
+    path: queryAt < 0 ? target : target.slice(0, queryAt),
+    query: new URLSearchParams(queryAt < 0 ? '' : target.slice(queryAt + 1)),
+  };
+  response.once('close', () => {
+    const outcome = response.writableFinished ? String(response.statusCode) : `${response.statusCode} aborted`;
+    log(requestLine(request, outcome, performance.now() - started, exchange.device?.deviceId));
+  });
+  try {
+    const route = ROUTES.get(exchange.path);
+    if (route === undefined) throw new HttpError(404, 'not-found', `no ${exchange.path} here: this is a Chốt hub (API version 1, docs/hub-api.md)`);
+    if (request.method !== route.method) throw new HttpError(405, 'method-not-allowed', `${exchange.path} takes ${route.method}, not ${request.method}`, { Allow: route.method });
+    if (route.signed) exchange.device = await authenticate(hub.verifier, request, hub.now);
+    await route.handle(hub, exchange);
+  } catch (error) {
+    answerFailure(response, error, log);
+  }
+}
+
+/**
+ * A WebSocket upgrade: only `GET /v1/notify`, and only once the request's signature is
+ * verified. Refusals are the same JSON errors as for plain requests, written on the raw
+ * socket before it is closed.
+ */
+export async function routeUpgrade(hub: HubContext, notify: NotifySockets, request: IncomingMessage, socket: Duplex, head: Buffer, log: (line: string) => void): Promise<void> {
+  const started = performance.now();
+  // A kiosk that disconnects during the handshake: nothing to answer, nothing to crash.
+  socket.on('error', () => socket.destroy());
+  let deviceId: string | undefined;
+  try {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path !== NOTIFY_PATH) throw new HttpError(404, 'not-found', `no WebSocket at ${path}: the hub's is ${NOTIFY_PATH}`);
+    const device = await authenticate(hub.verifier, request, hub.now);
+    deviceId = device.deviceId;
+    notify.accept(request, socket, head, () => log(requestLine(request, '101', performance.now() - started, deviceId)));
+  } catch (error) {
+    const refusal = error instanceof HttpError ? error : internalError(error, log);
+    log(requestLine(request, String(refusal.status), performance.now() - started, deviceId));
+    refuseUpgrade(socket, refusal);
+  }
+}
+
+function answerFailure(response: ServerResponse, error: unknown, log: (line: string) => void): void {
+  const failure = error instanceof HttpError ? error : internalError(error, log);
+  if (!response.headersSent) sendError(response, failure);
+  // Half an answer sent: the kiosk sees a cut body (a length mismatch), never a wrong one.
+  else response.destroy();
+}
+
+function internalError(error: unknown, log: (line: string) => void): HttpError {
+  const message = error instanceof Error ? error.message : String(error);
+  log(`internal error: ${error instanceof Error && error.stack !== undefined ? error.stack : message}`);
+  return new HttpError(500, 'internal', `the hub failed to answer: ${message}`);
+}
+
+function refuseUpgrade(socket: Duplex, error: HttpError): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = Buffer.from(`${JSON.stringify({ error: error.code, message: error.message })}\n`);
+  const headers = { ...error.headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(body.length), Connection: 'close' };
+  const head = [`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)].join('\r\n');
+  socket.end(Buffer.concat([Buffer.from(`${head}\r\n\r\n`), body]));
+}
+
+/** One line per request, without secrets: no headers (signatures), no bodies (enrolment codes). */
+function requestLine(request: IncomingMessage, outcome: string, ms: number, deviceId: string | undefined): string {
+  const target = (request.url ?? '/').slice(0, MAX_LOGGED_TARGET);
+  return `${new Date().toISOString()} ${request.socket.remoteAddress ?? '-'} ${request.method ?? '-'} ${JSON.stringify(target).slice(1, -1)} ${outcome} ${Math.round(ms)}ms ${deviceId ?? '-'}`;
+}

@@ -1,0 +1,213 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { ChunkingOptions } from '../../domain/sync/sync-encoder.js';
+import { EnrollmentService } from '../enrollment/enrollment-service.js';
+import { RequestVerifier } from '../enrollment/request-verifier.js';
+import { loadOrCreateHubSigningKey } from '../keys/hub-signing-key.js';
+import { ensureDefaultRuleSetPublished } from '../rules/rule-publisher.js';
+import { MAX_PAGE_SIZE, type HubStorage } from '../storage/hub-storage.js';
+import { openHubStorage, type HubStorageLocation } from '../storage/open-hub-storage.js';
+import { BuildWorker } from './build-worker-client.js';
+import { DeltaCache } from './delta-cache.js';
+import { buildDelta, MAX_DELTA_PEOPLE, type BuiltDelta } from './delta-builder.js';
+import type { HubContext } from './hub-context.js';
+import { routeRequest, routeUpgrade } from './hub-router.js';
+import { DEFAULT_PING_MS, NotifySockets } from './notify-socket.js';
+import { SeqWatcher } from './seq-watcher.js';
+import { SnapshotCache } from './snapshot-cache.js';
+import { SNAPSHOT_CACHE_DIR } from './snapshot-files.js';
+import { inProcessSnapshotRunner, workerSnapshotRunner } from './snapshot-runner.js';
+
+export interface HubServerOptions {
+  /** The hub's data directory: its signing key, published rule sets and snapshot cache (even with PostgreSQL). */
+  readonly dataDir: string;
+  /**
+   * Where people and devices are: a location the server opens (and closes), default
+   * `{ dataDir }` (embedded SQLite); or a HubStorage already open, which the caller closes.
+   * With an open storage, snapshots and deltas are built on the main thread, a page and a
+   * chunk at a time (a worker needs a location to open its own connection): fine for tests
+   * and small hubs.
+   */
+  readonly storage?: HubStorageLocation | HubStorage;
+  /** 0 (the default) takes any free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1; `chot hub serve` listens on 0.0.0.0 unless told otherwise. */
+  readonly host?: string;
+  readonly now?: () => number;
+  /** How often the storage's sequence is read (imports run in other processes). Default 1000. */
+  readonly seqPollMs?: number;
+  /** WebSocket ping interval. Default 30 000. */
+  readonly pingMs?: number;
+  /**
+   * The build worker's script (snapshots and deltas are encoded in worker threads); default
+   * the compiled build-worker.js beside this module. Tests pass a bundle of the source.
+   */
+  readonly workerUrl?: URL;
+  /** Wait after a failed snapshot build before the next try. Default 10 000. */
+  readonly snapshotRetryMs?: number;
+  /** Memory for built deltas. Default 256 MiB (a 100 000-person delta is a few MB). */
+  readonly deltaCacheBytes?: number;
+  /** Deltas above this many people are refused (`delta-too-large`). Default 500 000. */
+  readonly maxDeltaPeople?: number;
+  /** Chunking of snapshots and deltas (tests make small chunks). */
+  readonly chunking?: ChunkingOptions;
+  /** One line per request and per event. Default: standard error. */
+  readonly log?: (line: string) => void;
+  readonly hooks?: HubServerHooks;
+}
+
+/** Observation points for tests and benchmarks. */
+export interface HubServerHooks {
+  /** Called when a delta is actually built (not served from the cache or a build under way). */
+  readonly onDeltaBuild?: (from: number, to: number) => void;
+  /** Awaited before each snapshot build starts. */
+  readonly beforeSnapshotBuild?: (seq: number) => Promise<void> | void;
+}
+
+export interface HubServer {
+  /** `http://host:port`, connectable (an unspecified host, 0.0.0.0 or ::, is given as loopback). */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  readonly hubKeyId: string;
+  /** Resolves with the newest snapshot's sequence once one at `atLeast` or later is ready. */
+  snapshotReady(atLeast?: number): Promise<number>;
+  /** Stops accepting, ends sockets and builds, closes the storage if the server opened it. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_DELTA_CACHE_BYTES = 256 * 1024 * 1024;
+
+/** Starts the hub's HTTP + WebSocket server (docs/hub-api.md). */
+export async function startHubServer(options: HubServerOptions): Promise<HubServer> {
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const now = options.now ?? Date.now;
+  const key = loadOrCreateHubSigningKey(options.dataDir);
+  ensureDefaultRuleSetPublished(options.dataDir, key);
+  const given = options.storage ?? { dataDir: options.dataDir };
+  const ownsStorage = !isOpenStorage(given);
+  const storage = isOpenStorage(given) ? given : await openHubStorage(given);
+  const cleanups: (() => Promise<void> | void)[] = ownsStorage ? [() => storage.close()] : [];
+  const closeAll = async (): Promise<void> => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  try {
+    const watcher = await SeqWatcher.start(() => storage.currentSeq(), options.seqPollMs ?? 1000, log);
+    cleanups.push(() => watcher.close());
+    const cacheDir = join(options.dataDir, SNAPSHOT_CACHE_DIR);
+    const chunking = options.chunking ?? {};
+    const maxDeltaPeople = options.maxDeltaPeople ?? MAX_DELTA_PEOPLE;
+    // Two worker threads: a snapshot of millions never holds up the deltas kiosks wait for.
+    const workers = isOpenStorage(given)
+      ? undefined
+      : [0, 1].map(() => new BuildWorker({ location: given, keyDir: options.dataDir, cacheDir }, options.workerUrl));
+    const [snapshotWorker, deltaWorker] = workers ?? [];
+    if (deltaWorker !== undefined) {
+      cleanups.push(() => deltaWorker.close());
+      deltaWorker.warm().catch((error: unknown) => log(`the delta build worker did not start (retried on the first delta): ${error instanceof Error ? error.message : String(error)}`));
+    }
+    const runner =
+      snapshotWorker === undefined
+        ? inProcessSnapshotRunner({ storage, signer: key, cacheDir, chunking })
+        : workerSnapshotRunner({ worker: snapshotWorker, cacheDir, keyId: key.keyId, chunking });
+    const build = async (from: number, to: number): Promise<BuiltDelta> => {
+      options.hooks?.onDeltaBuild?.(from, to);
+      if (deltaWorker === undefined) return buildDelta(storage, key, from, to, { maxPeople: maxDeltaPeople, chunking });
+      const built = (await deltaWorker.run({ type: 'delta', from, to, maxPeople: maxDeltaPeople, pageSize: MAX_PAGE_SIZE, chunking })) as BuiltDelta;
+      // The body crossed the thread as a plain Uint8Array: a Buffer view of it, no copy.
+      return built.kind === 'chunks' ? { ...built, body: Buffer.from(built.body.buffer, built.body.byteOffset, built.body.byteLength) } : built;
+    };
+    const snapshots = new SnapshotCache(
+      { cacheDir, runner, log, ...(options.snapshotRetryMs === undefined ? {} : { retryMs: options.snapshotRetryMs }), beforeBuild: options.hooks?.beforeSnapshotBuild },
+      key.keyId,
+      watcher.current,
+    );
+    cleanups.push(() => snapshots.close());
+    const deltas = new DeltaCache<BuiltDelta>(options.deltaCacheBytes ?? DEFAULT_DELTA_CACHE_BYTES);
+    watcher.onChange((seq, change) => {
+      if (change === 'restored') {
+        log(`the hub's sequence went back to ${seq}: its database was restored; cached snapshots and deltas above it are dropped`);
+        deltas.clear();
+        snapshots.restored(seq);
+      } else snapshots.want(seq);
+    });
+    snapshots.want(watcher.current);
+
+    const hub: HubContext = {
+      storage,
+      dataDir: options.dataDir,
+      key,
+      verifier: new RequestVerifier(storage.enrollment, now),
+      enrollment: new EnrollmentService(storage.enrollment, now),
+      snapshots,
+      delta: (from, to) => deltas.get(`${from}-${to}`, () => build(from, to)),
+      maxDeltaPeople,
+      watcher,
+      now,
+    };
+    const notify = new NotifySockets(watcher, options.pingMs ?? DEFAULT_PING_MS, log);
+    cleanups.push(() => notify.close());
+
+    const server = createServer({ keepAlive: true, requestTimeout: 30_000, headersTimeout: 20_000 });
+    // Behind a reverse proxy, kept-alive connections outlive the proxy's usual 60 s idle time.
+    server.keepAliveTimeout = 65_000;
+    // A kiosk that stops reading a download for two minutes is gone: free its file and socket.
+    server.timeout = 120_000;
+    // The routes answer every failure themselves; these catches are the last line, so that
+    // nothing (not even a failing logger) becomes an unhandled rejection that ends the process.
+    server.on('request', (request, response) => void routeRequest(hub, request, response, log).catch(() => response.destroy()));
+    server.on('upgrade', (request, socket, head) => void routeUpgrade(hub, notify, request, socket, head, log).catch(() => socket.destroy()));
+    const host = options.host ?? '127.0.0.1';
+    await listen(server, options.port ?? 0, host);
+    cleanups.push(async () => {
+      // WebSocket sockets count as the server's connections: end them, or close never completes.
+      const closed = closeServer(server);
+      await notify.close();
+      await closed;
+    });
+    const port = (server.address() as AddressInfo).port;
+    log(`hub serving on ${host}:${port}, key ${key.keyId}, sequence ${watcher.current}`);
+
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${connectableHost(host)}:${port}`,
+      port,
+      host,
+      hubKeyId: key.keyId,
+      snapshotReady: (atLeast) => snapshots.whenReady(atLeast),
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+function isOpenStorage(storage: HubStorageLocation | HubStorage): storage is HubStorage {
+  return typeof (storage as Partial<HubStorage>).currentSeq === 'function';
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Kiosks keep connections alive and downloads may be long: end them, do not wait.
+    server.closeAllConnections();
+  });
+}
+
+function connectableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}

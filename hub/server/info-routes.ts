@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+import { listPublishedRuleSets } from '../rules/rule-publisher.js';
+import type { Exchange, HubContext } from './hub-context.js';
+import { matchesEtag, sendJson, sendNotModified } from './http-responses.js';
+
+/** `GET /v1/status`: the sequence, the newest downloadable snapshot, the key, the hub's clock. */
+export async function handleStatus(hub: HubContext, exchange: Exchange): Promise<void> {
+  const seq = await hub.storage.currentSeq();
+  hub.watcher.observe(seq);
+  sendJson(exchange.response, 200, { seq, snapshotSeq: hub.snapshots.newest()?.seq ?? null, hubKeyId: hub.key.keyId, serverTime: hub.now() });
+}
+
+/**
+ * `GET /v1/rules`: every published rule set, as `chot hub rules publish` wrote them. Read
+ * from disk on each request — a few small files — so a set published by the CLI (another
+ * process) is served at once; the ETag is over the content, so polls cost a 304.
+ */
+export async function handleRules(hub: HubContext, exchange: Exchange): Promise<void> {
+  const value = { ruleSets: listPublishedRuleSets(hub.dataDir) };
+  const etag = `"rules-${createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32)}"`;
+  if (matchesEtag(exchange.request, etag)) {
+    sendNotModified(exchange.response, etag);
+    return;
+  }
+  sendJson(exchange.response, 200, value, { ETag: etag });
+}

@@ -1,0 +1,44 @@
+import type { IncomingMessage } from 'node:http';
+import { REQUEST_CLOCK_WINDOW_MS, REQUEST_HEADERS } from '../../domain/sync/signed-request.js';
+import type { DeviceRecord, RequestRefusal, RequestVerifier } from '../enrollment/request-verifier.js';
+import { HttpError } from './http-responses.js';
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Authenticates a signed request (or a WebSocket upgrade) and returns the device, or
+ * throws the refusal of docs/hub-api.md. Signed routes are all GETs without a body, so the
+ * body signed over is the empty one. The path is the request target exactly as sent
+ * (Node's `request.url`), which is what the kiosk signed.
+ */
+export async function authenticate(verifier: RequestVerifier, request: IncomingMessage, now: () => number): Promise<DeviceRecord> {
+  const result = await verifier.verify({ method: request.method ?? 'GET', pathWithQuery: request.url ?? '/', headers: request.headers, body: EMPTY });
+  if (result.ok) return result.device;
+  throw refusalError(result.refusal, request, now());
+}
+
+function refusalError(refusal: RequestRefusal, request: IncomingMessage, now: number): HttpError {
+  const device = String(request.headers[REQUEST_HEADERS.device] ?? '');
+  switch (refusal) {
+    case 'unsigned':
+      return new HttpError(401, refusal, `the request is not signed: every request but POST /v1/enroll needs the ${Object.values(REQUEST_HEADERS).join(', ')} headers (and a nonce of 16–64 characters)`);
+    case 'unknown-device':
+      return new HttpError(401, refusal, `device ${JSON.stringify(device)} is not enrolled at this hub: enrol the kiosk (chot enroll) with a code from chot hub enroll-code`);
+    case 'revoked':
+      return new HttpError(403, refusal, `device ${JSON.stringify(device)} has been revoked at this hub: enrol it again with a new key and code`);
+    case 'stale-timestamp':
+      return new HttpError(401, refusal, staleMessage(request, now));
+    case 'replayed':
+      return new HttpError(401, refusal, 'this request was already received (its nonce was used): sign every request afresh');
+    case 'bad-signature':
+      return new HttpError(401, refusal, "the signature does not match the request and the device's enrolled key");
+  }
+}
+
+function staleMessage(request: IncomingMessage, now: number): string {
+  const window = `at most ${REQUEST_CLOCK_WINDOW_MS / 1000} s apart`;
+  const stamp = Number(request.headers[REQUEST_HEADERS.timestamp]);
+  if (!Number.isSafeInteger(stamp)) return `the request's timestamp is not Unix milliseconds; the clocks must be ${window}`;
+  const seconds = Math.round((stamp - now) / 1000);
+  return `the kiosk's clock is ${Math.abs(seconds)} s ${seconds > 0 ? 'ahead of' : 'behind'} the hub's (hub time ${new Date(now).toISOString()}); they must be ${window}: set the kiosk's clock`;
+}

@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { EnrollmentService } from '../../../../hub/enrollment/enrollment-service.js';
+import { people, startTestHub, type TestHub, type TestKiosk } from './hub-test-kit.js';
+
+const hubs: TestHub[] = [];
+const sockets: WebSocket[] = [];
+const hub = async (options: Parameters<typeof startTestHub>[0] = {}): Promise<TestHub> => {
+  const started = await startTestHub(options);
+  hubs.push(started);
+  return started;
+};
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.terminate();
+  await Promise.all(hubs.splice(0).map((h) => h.close()));
+});
+
+/** Opens the notify socket as a kiosk would, collecting the sequences it hears. */
+function listen(h: TestHub, kiosk: TestKiosk | undefined, options: WebSocket.ClientOptions = {}, path = '/v1/notify') {
+  const headers = kiosk === undefined ? {} : kiosk.identity.signRequest('GET', path);
+  const socket = new WebSocket(`${h.server.url.replace('http', 'ws')}${path}`, { headers, ...options });
+  sockets.push(socket);
+  const seqs: number[] = [];
+  socket.on('message', (data) => seqs.push((JSON.parse(String(data)) as { type: string; seq: number }).seq));
+  const refused = new Promise<{ status: number; body: { error: string } }>((resolve) => {
+    socket.on('unexpected-response', (_request, response) => {
+      let text = '';
+      response.on('data', (piece: Buffer) => (text += piece.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as { error: string } }));
+    });
+  });
+  socket.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  return { socket, seqs, refused, closed };
+}
+
+async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('GET /v1/notify (WebSocket)', () => {
+  it('says the sequence at once, and again after an import made by another process', async () => {
+    const h = await hub();
+    const kiosk = await h.enrol();
+    const { seqs } = listen(h, kiosk);
+    await until(() => seqs.length === 1);
+    expect(seqs).toEqual([0]);
+    await h.importRows('person', people(3));
+    await until(() => seqs.length === 2);
+    expect(seqs).toEqual([0, 1]);
+    // An import that changes nobody does not advance the sequence: no notice.
+    await h.importRows('person', people(3));
+    await h.importRows('person', people(1, 50));
+    await until(() => seqs.length === 3);
+    expect(seqs).toEqual([0, 1, 2]);
+    expect(h.logs.some((line) => / GET \/v1\/notify 101 /.test(line))).toBe(true);
+  });
+
+  it('refuses an unsigned upgrade with 401, a revoked kiosk with 403, another path with 404, in JSON', async () => {
+    const h = await hub();
+    const kiosk = await h.enrol();
+    expect(await listen(h, undefined).refused).toEqual({ status: 401, body: expect.objectContaining({ error: 'unsigned' }) });
+    expect(await listen(h, kiosk, {}, '/v1/other').refused).toEqual({ status: 404, body: expect.objectContaining({ error: 'not-found' }) });
+    await new EnrollmentService(h.admin.enrollment).revoke(kiosk.identity.deviceId);
+    expect(await listen(h, kiosk).refused).toEqual({ status: 403, body: expect.objectContaining({ error: 'revoked' }) });
+  });
+
+  it('closes a socket that stops answering pings', async () => {
+    const h = await hub({ pingMs: 50 });
+    const kiosk = await h.enrol();
+    const silent = listen(h, kiosk, { autoPong: false });
+    const lively = listen(h, kiosk);
+    await silent.closed;
+    expect(lively.socket.readyState).toBe(WebSocket.OPEN);
+    expect(h.logs.some((line) => line.includes('stopped answering pings'))).toBe(true);
+  });
+
+  it('ends the sockets when the server closes', async () => {
+    const h = await hub();
+    const kiosk = await h.enrol();
+    const { seqs, closed } = listen(h, kiosk);
+    await until(() => seqs.length === 1);
+    await h.close();
+    hubs.splice(0);
+    await closed;
+  });
+});

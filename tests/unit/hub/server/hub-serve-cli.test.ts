@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../../cli/args.js';
+import { HUB_SERVE_HELP, runHubServe } from '../../../../cli/commands/hub-serve.js';
+import { tempDataDir } from '../../../support/kiosk-process.js';
+
+function output() {
+  let text = '';
+  return { write: (piece: string) => (text += piece), text: () => text };
+}
+
+describe('chot hub serve', () => {
+  it('prints its URL and key id, serves until told to stop, then exits 0', async () => {
+    const dataDir = tempDataDir('chot-hub-serve-');
+    const stdout = output();
+    const stderr = output();
+    let stop: () => void = () => undefined;
+    const stopSignal = new Promise<void>((resolve) => (stop = resolve));
+    const running = runHubServe(['--data', dataDir, '--port', '0', '--host', '127.0.0.1'], { stdout, stderr, stopSignal });
+    const deadline = Date.now() + 10_000;
+    while (!stdout.text().includes('hub key id') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    const url = /hub serving\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout.text())?.[1];
+    expect(url).toBeDefined();
+    expect(stdout.text()).toMatch(/hub key id\s+[0-9a-f]{8}\n/);
+    expect(stdout.text()).toContain(`hub storage     ${dataDir}/hub.sqlite`);
+    const answer = await fetch(`${url}/v1/status`);
+    expect(answer.status).toBe(401);
+    stop();
+    expect(await running).toBe(0);
+    expect(stderr.text()).toMatch(/GET \/v1\/status 401/);
+    await expect(fetch(`${url}/v1/status`)).rejects.toThrow();
+  });
+
+  it('refuses a bad port as a usage error, and has help lines', async () => {
+    await expect(runHubServe(['--port', '70000'], { stdout: output(), stderr: output(), stopSignal: Promise.resolve() })).rejects.toThrow(UsageError);
+    await expect(runHubServe(['--bogus'], { stdout: output(), stderr: output(), stopSignal: Promise.resolve() })).rejects.toThrow(UsageError);
+    expect(HUB_SERVE_HELP).toMatch(/^ {2}serve \[--port N\] \[--host H\] \[--pg URL\]/);
+  });
+});
