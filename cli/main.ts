@@ -1,8 +1,10 @@
 import { chotVersion } from '../main/config/paths.js';
 import { UsageError } from './args.js';
+import { ENROLL_HELP, runEnroll } from './commands/enroll.js';
 import { HUB_HELP, runHub } from './commands/hub.js';
 import { RULES_HELP, runRules } from './commands/rules.js';
 import { runStart, START_HELP } from './commands/start.js';
+import { runSync, SYNC_HELP } from './commands/sync.js';
 import { runTrust, TRUST_HELP } from './commands/trust.js';
 import { runVerify, VERIFY_HELP } from './commands/verify.js';
 
@@ -16,6 +18,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   start: { summary: 'start the kiosk (Electron window, or browser mode without Electron)', help: START_HELP, run: runStart },
   verify: { summary: 'read scanned payloads on stdin, print kind, authenticity and colour as JSON lines', help: VERIFY_HELP, run: runVerify },
   rules: { summary: 'check, test and install rule sets (the colour criteria, as CertLogic data)', help: RULES_HELP, run: runRules },
+  enroll: { summary: 'enrol the kiosk with a hub, once (device key, pinned hub key, hub.json)', help: ENROLL_HELP, run: runEnroll },
+  sync: { summary: 'sync an enrolled kiosk with its hub once: data, then rule sets', help: SYNC_HELP, run: (args) => runSync(args) },
   trust: { summary: 'pin a hub key in the kiosk', help: TRUST_HELP, run: runTrust },
   hub: { summary: 'hub commands: import, enroll-code, devices, revoke, issue-pass, public-key, rules publish|list', help: HUB_HELP, run: runHub },
 };

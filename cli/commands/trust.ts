@@ -1,8 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { defaultDataDir } from '../../main/config/paths.js';
-import { HUB_KEYS_FILE } from '../../main/trust/kiosk-trust.js';
 import { hubKeyStoreFromKeys } from '../../main/trust/hub-key-store.js';
+import { pinHubKey } from '../../main/trust/hub-keys-file.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 
 export const TRUST_HELP = `Usage: chot trust hub-key KEY [--data-dir DIR]
@@ -22,12 +21,7 @@ export async function runTrust(args: readonly string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const file = join(resolve(values['data-dir'] ?? defaultDataDir()), HUB_KEYS_FILE);
-  const keys = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as string[]) : [];
-  if (!keys.includes(key)) keys.push(key);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(keys, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  const { file, keys } = pinHubKey(resolve(values['data-dir'] ?? defaultDataDir()), key);
   process.stdout.write(`trusting ${keys.length} hub key(s) in ${file}\n`);
   return 0;
 }
