@@ -57,8 +57,19 @@ async function start(): Promise<void> {
   screens.showDemoCards(info.demoCards ?? [], (card) => {
     void decide({ source: { kind: 'manual', deviceId: 'demo-card' }, text: card.qrText }, performance.now());
   });
+  const refreshStatus = async (): Promise<void> => {
+    try {
+      screens.setDataAge((await api.getKioskStatus()).dataLine);
+    } catch {
+      // A core that does not answer shows on the next scan, as a fault; the line keeps its last words.
+    }
+  };
   screens.tickClock(new Date());
-  setInterval(() => screens.tickClock(new Date()), 10_000);
+  void refreshStatus();
+  setInterval(() => {
+    screens.tickClock(new Date());
+    void refreshStatus();
+  }, 10_000);
   screens.show('idle');
 }
 

@@ -4,20 +4,25 @@ import { defaultDataDir, packageRoot } from '../../main/config/paths.js';
 import { startBrowserMode } from '../../main/launcher/browser-mode.js';
 import { findChromium, openKioskWindow } from '../../main/launcher/chromium.js';
 import { findElectronBinary } from '../../main/launcher/electron-binary.js';
-import { parseCommandArgs, parsePort } from '../args.js';
+import { parseCommandArgs, parsePort, UsageError } from '../args.js';
 
 export const START_HELP = `Usage: chot start [options]
 
 Starts the kiosk: the Electron window when Electron is installed, otherwise browser
 mode, which runs the core in Node, serves the kiosk on 127.0.0.1 and prints
   kiosk-url: http://127.0.0.1:<port>/#token=<random>
-Without a configured hub the kiosk runs on the built-in demo data set.
+Enrolled with a hub (chot enroll), the kiosk syncs continuously in the background
+and decides on its last data whenever the hub is out of reach; without a hub it runs
+on the built-in demo data set.
 
 Options:
   --data-dir DIR  where the kiosk keeps its database (default: ${defaultDataDir()})
   --port N        browser mode: port on 127.0.0.1 (default: 0, any free port)
   --open          browser mode: open the kiosk URL in Chromium, full screen
   --browser       use browser mode even when Electron is installed
+  --sync-interval SECONDS
+                  enrolled kiosks: wait this long between syncs (default 60); a notice
+                  from the hub that it has new data starts a sync at once
 `;
 
 export async function runStart(args: readonly string[]): Promise<number> {
@@ -26,7 +31,12 @@ export async function runStart(args: readonly string[]): Promise<number> {
     port: { type: 'string' },
     open: { type: 'boolean' },
     browser: { type: 'boolean' },
+    'sync-interval': { type: 'string' },
   });
+  const syncIntervalSeconds = values['sync-interval'] === undefined ? undefined : Number(values['sync-interval']);
+  if (syncIntervalSeconds !== undefined && !(syncIntervalSeconds >= 1 && syncIntervalSeconds <= 86_400)) {
+    throw new UsageError('--sync-interval must be a number of seconds from 1 to 86400');
+  }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const port = parsePort(values.port);
 
@@ -36,10 +46,9 @@ export async function runStart(args: readonly string[]): Promise<number> {
     return new Promise((done) => child.on('exit', (code) => done(code ?? 1)));
   }
 
-  // No hub can be configured yet, so the kiosk runs on the demo data set.
-  const kiosk = await startBrowserMode({ dataDir, port, demo: true });
+  const kiosk = await startBrowserMode({ dataDir, port, ...(syncIntervalSeconds === undefined ? {} : { syncIntervalMs: syncIntervalSeconds * 1000 }) });
   process.stdout.write(`kiosk-url: ${kiosk.server.kioskUrl}\n`);
-  process.stderr.write(`browser mode: data in ${dataDir}; stop with Ctrl+C\n`);
+  process.stderr.write(`browser mode: data in ${dataDir}, ${kiosk.enrolled ? 'syncing with its hub' : 'demo data (not enrolled with a hub)'}; stop with Ctrl+C\n`);
   let window: ReturnType<typeof openKioskWindow> | null = null;
   if (values.open === true) {
     const chromium = findChromium();

@@ -45,7 +45,7 @@ export async function runSync(args: readonly string[], seams: Pick<KioskSyncOpti
   if (sync === undefined) throw new Error('hub.json disappeared');
   try {
     process.stdout.write(`syncing with ${sync.client.url} as ${sync.hub.deviceId} (${sync.hub.location})\n`);
-    const summary = await sync.syncOnce();
+    const summary = await syncWaitingForSnapshot(sync);
     process.stdout.write(describeSummary(summary));
     process.stdout.write(`data age: ${describeAge(sync.lastSyncedAt())}\n`);
     return summary.rulesRefused.length === 0 ? 0 : 1;
@@ -82,4 +82,19 @@ export function describeAge(syncedAt: number | undefined, now = Date.now()): str
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return `${hours} h ${minutes % 60} min (synced ${when})`;
   return `${Math.floor(hours / 24)} days ${hours % 24} h (synced ${when})`;
+}
+
+/** A new hub builds its first snapshot for a while: a one-shot sync waits for it (up to 15 min) rather than fail. */
+async function syncWaitingForSnapshot(sync: KioskSync, maxWaitMs = 15 * 60_000): Promise<SyncSummary> {
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    try {
+      return await sync.syncOnce();
+    } catch (error) {
+      if (!(error instanceof HubError) || error.code !== 'snapshot-building' || Date.now() > deadline) throw error;
+      const waitMs = Math.min(Math.max(error.retryAfterMs ?? 5000, 500), 60_000);
+      process.stdout.write(`the hub is still building its snapshot; trying again in ${Math.round(waitMs / 1000)} s\n`);
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
 }

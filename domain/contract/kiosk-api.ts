@@ -4,6 +4,7 @@
  * exactly `KioskApi` as `window.chot`, and the core implements it once.
  */
 import type { ScanSource } from '../scan/scan-event.js';
+import type { KioskStatus } from './kiosk-status.js';
 import type { Outcome, Verdict } from '../verdict/verdict.js';
 
 /** A framed scan as the renderer hands it over (keyboard wedge, camera, demo card). */
@@ -46,12 +47,14 @@ export interface KioskApi {
   /** Decides one scan. Resolves only after the entry is durably committed. */
   submitScan(scan: ScanSubmission): Promise<Verdict>;
   getKioskInfo(): Promise<KioskInfo>;
+  /** How old the facts are and what the sync is doing, worded for the idle screen. */
+  getKioskStatus(): Promise<KioskStatus>;
 }
 
 export type KioskMethod = keyof KioskApi;
 
 /** Every method of the contract, for the bridges that must name them (preload, dispatcher). */
-export const KIOSK_API_METHODS = ['submitScan', 'getKioskInfo'] as const satisfies readonly KioskMethod[];
+export const KIOSK_API_METHODS = ['submitScan', 'getKioskInfo', 'getKioskStatus'] as const satisfies readonly KioskMethod[];
 
 // Compile-time proof that the list above names every method of KioskApi.
 type MissingMethods = Exclude<KioskMethod, (typeof KIOSK_API_METHODS)[number]>;

@@ -4,7 +4,7 @@ import type { RpcFailure } from './rpc-messages.js';
 
 export type ValidatedCall =
   | { readonly ok: true; readonly method: 'submitScan'; readonly args: [ScanSubmission] }
-  | { readonly ok: true; readonly method: 'getKioskInfo'; readonly args: [] }
+  | { readonly ok: true; readonly method: 'getKioskInfo' | 'getKioskStatus'; readonly args: [] }
   | { readonly ok: false; readonly error: RpcFailure };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -24,7 +24,10 @@ export function validateCall(method: unknown, args: unknown): ValidatedCall {
   if (!Array.isArray(args)) return bad('arguments must be an array');
   switch (method as KioskMethod) {
     case 'getKioskInfo':
-      return args.length === 0 ? { ok: true, method: 'getKioskInfo', args: [] } : bad('getKioskInfo takes no arguments');
+    case 'getKioskStatus': {
+      const name = method as 'getKioskInfo' | 'getKioskStatus';
+      return args.length === 0 ? { ok: true, method: name, args: [] } : bad(`${name} takes no arguments`);
+    }
     case 'submitScan': {
       const [scan] = args as unknown[];
       if (args.length !== 1 || !isObject(scan)) return bad('submitScan takes one scan');

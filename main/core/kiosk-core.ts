@@ -1,12 +1,15 @@
 import { join } from 'node:path';
 import type { KioskApi, KioskInfo, ScanSubmission, WedgeSettings } from '../../domain/contract/kiosk-api.js';
+import { describeDataAge, type DataStatus, type KioskStatus } from '../../domain/contract/kiosk-status.js';
+import { STALE_DATA_DEFAULTS } from '../../domain/rules/builtin/stale-data-policy.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import { chotVersion } from '../config/paths.js';
 import { demoCards, demoRecords } from '../demo/demo-people.js';
 import { EntryLog } from '../store/entry-log.js';
+import { FACTS_DATABASE_FILE, openFactsDatabase } from '../store/facts-database.js';
 import { FactsStore } from '../store/facts-store.js';
-import { openKioskDatabase, type SqliteDatabase } from '../store/kiosk-database.js';
+import { KIOSK_DATABASE_FILE, openKioskDatabase, type SqliteDatabase } from '../store/kiosk-database.js';
 import { RuleSetRepository } from '../rules/rule-set-repository.js';
 import { loadVerificationPorts } from '../trust/kiosk-trust.js';
 import { ScanPipeline } from './scan-pipeline.js';
@@ -18,6 +21,11 @@ export interface KioskCoreOptions {
   readonly now?: () => number;
   readonly wedge?: Partial<WedgeSettings>;
   readonly verdictHoldMs?: number;
+  /**
+   * What the sync is doing, from the sync loop when the kiosk is enrolled with a hub.
+   * Absent: 'demo' on the demo data, else 'not-enrolled'.
+   */
+  readonly syncState?: () => KioskStatus['sync'];
 }
 
 export const DEFAULT_WEDGE_SETTINGS: WedgeSettings = {
@@ -28,7 +36,7 @@ export const DEFAULT_WEDGE_SETTINGS: WedgeSettings = {
   maxLength: 8192,
 };
 
-export const KIOSK_DATABASE_FILE = 'kiosk.sqlite';
+export { KIOSK_DATABASE_FILE } from '../store/kiosk-database.js';
 
 /** The kiosk's core services, the same in Electron's main process and in browser mode. */
 export class KioskCore implements KioskApi {
@@ -36,10 +44,20 @@ export class KioskCore implements KioskApi {
   private readonly info: KioskInfo;
   private readonly rules: RuleSetRepository;
   private readonly stopWatchingRules: () => void;
+  private readonly facts: FactsStore;
 
-  private constructor(private readonly db: SqliteDatabase, private readonly options: KioskCoreOptions) {
+  /**
+   * Two files, two write locks: the entry log commits every verdict before it is shown,
+   * and must never wait for a sync swapping millions of people in (facts-database.ts).
+   */
+  private constructor(
+    private readonly db: SqliteDatabase,
+    private readonly factsDb: SqliteDatabase,
+    private readonly options: KioskCoreOptions,
+  ) {
     const now = options.now ?? Date.now;
-    const facts = new FactsStore(db);
+    const facts = new FactsStore(factsDb);
+    this.facts = facts;
     if (options.demo) {
       // The demo data set is dated relative to now, so it is as fresh as a sync that just happened.
       facts.upsertMany(demoRecords(now()));
@@ -60,7 +78,28 @@ export class KioskCore implements KioskApi {
   }
 
   static open(options: KioskCoreOptions): KioskCore {
-    return new KioskCore(openKioskDatabase(join(options.dataDir, KIOSK_DATABASE_FILE)), options);
+    // The kiosk database first: its migration 4 moves the people of an older kiosk into
+    // the facts database, which must be complete before anything reads it.
+    const db = openKioskDatabase(join(options.dataDir, KIOSK_DATABASE_FILE));
+    let factsDb: SqliteDatabase | undefined;
+    try {
+      factsDb = openFactsDatabase(join(options.dataDir, FACTS_DATABASE_FILE));
+      return new KioskCore(db, factsDb, options);
+    } catch (error) {
+      factsDb?.close();
+      db.close();
+      throw error;
+    }
+  }
+
+  /** Where sync installs rule sets: the core's own repository, so a new set applies at once. */
+  get ruleSets(): RuleSetRepository {
+    return this.rules;
+  }
+
+  /** The facts database, for the sync applier (SyncApplierOptions.factsDatabaseFile) to open its own connection to. */
+  get factsDatabaseFile(): string {
+    return this.factsDb.name;
   }
 
   async submitScan(submission: ScanSubmission): Promise<Verdict> {
@@ -72,8 +111,28 @@ export class KioskCore implements KioskApi {
     return this.info;
   }
 
+  async getKioskStatus(): Promise<KioskStatus> {
+    const now = (this.options.now ?? Date.now)();
+    const syncedAt = this.facts.lastSyncedAt();
+    const watermark = this.facts.syncedSeq();
+    const status: DataStatus = {
+      ...(syncedAt === undefined ? {} : { dataSyncedAt: syncedAt, dataAgeMs: Math.max(0, now - syncedAt) }),
+      ...(watermark === undefined ? {} : { watermark }),
+      sync: this.options.syncState?.() ?? { state: this.options.demo ? 'demo' : 'not-enrolled' },
+      staleAfterMs: this.staleAfterHours(now) * 3_600_000,
+    };
+    return { ...status, dataLine: describeDataAge(status) };
+  }
+
+  /** The stale-data threshold of the rule set in force, so the screen warns when the verdicts turn yellow. */
+  private staleAfterHours(now: number): number {
+    const value = this.rules.inForce(now).ruleSet.parameters?.staleAfterHours;
+    return typeof value === 'number' && value > 0 ? value : STALE_DATA_DEFAULTS.staleAfterHours;
+  }
+
   close(): void {
     this.stopWatchingRules();
+    this.factsDb.close();
     this.db.close();
   }
 }

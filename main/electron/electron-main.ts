@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir, rendererDir } from '../config/paths.js';
 import { createDispatcher } from '../contract/contract-dispatcher.js';
-import { KioskCore } from '../core/kiosk-core.js';
+import { startKioskRuntime } from '../core/kiosk-runtime.js';
 import { contentSecurityPolicy } from '../security/content-security-policy.js';
 import { loadStaticFiles } from '../server/static-files.js';
 import { APP_ORIGIN, APP_SCHEME, appProtocolHandler } from './app-protocol.js';
@@ -30,11 +30,11 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, APP_ORIGIN, log));
   app.on('window-all-closed', () => app.quit());
 
-  void app.whenReady().then(() => {
-    // No hub can be configured yet, so the kiosk runs on the demo data set.
-    const core = KioskCore.open({ dataDir, demo: true });
-    app.on('will-quit', () => core.close());
-    const dispatch = createDispatcher(core, (method, error) => log(`core fault in ${method}: ${String(error)}`));
+  void app.whenReady().then(async () => {
+    // The core and, when enrolled, its sync; demo data otherwise.
+    const runtime = await startKioskRuntime({ dataDir, log });
+    app.on('will-quit', () => void runtime.close());
+    const dispatch = createDispatcher(runtime.core, (method, error) => log(`core fault in ${method}: ${String(error)}`));
     ipcMain.handle(CONTRACT_CHANNEL, createContractIpcHandler(dispatch, APP_ORIGIN));
     protocol.handle(APP_SCHEME, appProtocolHandler(loadStaticFiles(rendererDir()), contentSecurityPolicy([])));
     window = new BrowserWindow(kioskWindowOptions(join(import.meta.dirname, 'preload.cjs')));

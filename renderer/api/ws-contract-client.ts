@@ -84,6 +84,7 @@ export function connectContract(wsUrl: string, token: string, onConnection: (con
   const api: KioskApi = {
     submitScan: (scan) => call('submitScan', [scan]) as ReturnType<KioskApi['submitScan']>,
     getKioskInfo: () => call('getKioskInfo', []) as ReturnType<KioskApi['getKioskInfo']>,
+    getKioskStatus: () => call('getKioskStatus', []) as ReturnType<KioskApi['getKioskStatus']>,
   };
   return { api, ready };
 }

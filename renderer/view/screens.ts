@@ -1,4 +1,5 @@
 import type { DemoCard } from '../../domain/contract/kiosk-api.js';
+import type { DataAgeLine } from '../../domain/contract/kiosk-status.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 
 /** Shape and word for each outcome: the screen never relies on colour alone. */
@@ -60,6 +61,14 @@ export class Screens {
     byId('fault-en').textContent = en;
     byId('fault-detail').textContent = detail;
     this.show('fault');
+  }
+
+  /** The idle screen's line about how old the facts are and what the sync is doing. */
+  setDataAge(line: DataAgeLine): void {
+    byId('data-age').dataset.level = line.level;
+    byId('data-age-glyph').textContent = line.glyph;
+    byId('data-age-vi').textContent = line.vi;
+    byId('data-age-en').textContent = line.en;
   }
 
   setVersion(version: string): void {

@@ -70,6 +70,11 @@ describe('one real scan, end to end in browser mode', () => {
   it('shows the idle screen, in Vietnamese with English beside it', async () => {
     expect(await page.textContent('#idle-screen h1')).toBe('Mời quét mã QR hoặc thẻ CCCD');
     expect(await page.textContent('#idle-screen .prompt .en')).toContain('Please scan');
+    // How old the facts are, in words and a glyph, from the core (demo data: just loaded).
+    await page.waitForFunction(() => (document.getElementById('data-age-vi')?.textContent ?? '') !== '');
+    expect(await page.textContent('#data-age-vi')).toBe('Dữ liệu cập nhật vừa xong · dữ liệu demo');
+    expect(await page.textContent('#data-age-en')).toBe('Data updated just now · demo data');
+    expect(await page.getAttribute('#data-age', 'data-level')).toBe('fresh');
     expect((await page.screenshot({ path: join(screenshotDir, 'idle.png') })).length).toBeGreaterThan(10_000);
   });
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './kiosk-process.js';
 
@@ -19,4 +19,23 @@ export function verifyLines(args: readonly string[], payloads: readonly string[]
   const run = runChot(['verify', ...args], payloads.map((p) => `${p}\n`).join(''));
   if (run.status !== 0) throw new Error(`chot verify exited ${run.status}: ${run.stderr}`);
   return run.stdout.trimEnd().split('\n').filter((l) => l !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/**
+ * Runs `chot` without blocking this process: needed when the test itself serves something
+ * the command talks to (a proxy, a fake hub), which a blocked event loop could not answer.
+ */
+export function runChotAsync(args: readonly string[], timeoutMs = 60_000): Promise<ChotRun> {
+  const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'chot.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (part: Buffer) => (stdout += part.toString()));
+  child.stderr.on('data', (part: Buffer) => (stderr += part.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) => {
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }

@@ -6,6 +6,7 @@ const source = { kind: 'wedge', deviceId: 'keyboard' };
 describe('validateCall', () => {
   it('accepts the contract’s calls', () => {
     expect(validateCall('getKioskInfo', [])).toEqual({ ok: true, method: 'getKioskInfo', args: [] });
+    expect(validateCall('getKioskStatus', [])).toEqual({ ok: true, method: 'getKioskStatus', args: [] });
     expect(validateCall('submitScan', [{ source, text: 'abc' }])).toEqual({ ok: true, method: 'submitScan', args: [{ source, text: 'abc', overflow: false }] });
   });
 
@@ -16,6 +17,7 @@ describe('validateCall', () => {
     [42, [], 'rpc.unknown-method'],
     ['getKioskInfo', 'x', 'rpc.bad-arguments'],
     ['getKioskInfo', [1], 'rpc.bad-arguments'],
+    ['getKioskStatus', [{}], 'rpc.bad-arguments'],
     ['submitScan', [], 'rpc.bad-arguments'],
     ['submitScan', [{ source, text: 5 }], 'rpc.bad-arguments'],
     ['submitScan', [{ source: { kind: 'telepathy', deviceId: 'x' }, text: '' }], 'rpc.bad-arguments'],

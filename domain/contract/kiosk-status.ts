@@ -1,0 +1,95 @@
+/**
+ * What the kiosk's idle screen shows about its data: how old the people's facts are and
+ * what the sync is doing. Part of the contract (`KioskApi.getKioskStatus`); the wording is
+ * here, pure, so the renderer only places text and the tests read the same words.
+ */
+
+export type SyncState =
+  /** Running on the built-in demo data: nothing to sync. */
+  | 'demo'
+  /** No hub configured (`chot enroll` not run): facts come from elsewhere or not at all. */
+  | 'not-enrolled'
+  /** Enrolled, the last sync succeeded; waiting for the next poll or notice. */
+  | 'idle'
+  | 'syncing'
+  /** The hub cannot be reached: the kiosk keeps deciding on its last data. */
+  | 'offline'
+  /** The hub answered but the sync failed (refused data, hub error): the screen says why. */
+  | 'error';
+
+/** What the core knows about its data; `describeDataAge` turns it into the screen's line. */
+export interface DataStatus {
+  /** When the facts were last confirmed current by the hub (epoch ms); absent if never. */
+  readonly dataSyncedAt?: number;
+  /** Now − dataSyncedAt, as the core measured it (the renderer's clock may differ). */
+  readonly dataAgeMs?: number;
+  /** The hub sequence the facts are complete up to. */
+  readonly watermark?: number;
+  readonly sync: {
+    readonly state: SyncState;
+    /** The last failure, kept until a sync succeeds. */
+    readonly lastError?: { readonly code: string; readonly message: string };
+  };
+  /** Data older than this makes green verdicts yellow (the stale-data policy's default). */
+  readonly staleAfterMs: number;
+}
+
+/**
+ * `KioskApi.getKioskStatus`'s answer. The line is worded by the core (the renderer imports
+ * types only), from the core's clock, each time the renderer asks.
+ */
+export interface KioskStatus extends DataStatus {
+  readonly dataLine: DataAgeLine;
+}
+
+export type DataAgeLevel = 'fresh' | 'aging' | 'stale' | 'unknown';
+
+export interface DataAgeLine {
+  readonly level: DataAgeLevel;
+  /** A shape for the level, so the line never relies on colour alone. */
+  readonly glyph: string;
+  readonly vi: string;
+  readonly en: string;
+}
+
+const GLYPHS: Readonly<Record<DataAgeLevel, string>> = { fresh: '●', aging: '◐', stale: '▲', unknown: '○' };
+
+const STATE_WORDS: Readonly<Record<SyncState, { vi: string; en: string } | undefined>> = {
+  demo: { vi: 'dữ liệu demo', en: 'demo data' },
+  'not-enrolled': { vi: 'chưa đăng ký với máy chủ', en: 'not enrolled with a hub' },
+  idle: undefined,
+  syncing: { vi: 'đang đồng bộ', en: 'syncing' },
+  offline: { vi: 'mất kết nối máy chủ', en: 'hub unreachable' },
+  error: { vi: 'lỗi đồng bộ', en: 'sync error' },
+};
+
+/** "5 phút" / "5 min": whole minutes under two hours, whole hours under two days, then days. */
+export function formatAge(ageMs: number): { vi: string; en: string } {
+  const minutes = Math.floor(Math.max(0, ageMs) / 60_000);
+  if (minutes < 1) return { vi: 'vừa xong', en: 'just now' };
+  if (minutes < 120) return { vi: `${minutes} phút trước`, en: `${minutes} min ago` };
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return { vi: `${hours} giờ trước`, en: `${hours} h ago` };
+  const days = Math.floor(hours / 24);
+  return { vi: `${days} ngày trước`, en: `${days} days ago` };
+}
+
+/**
+ * The idle screen's data line. Aging from half the stale threshold, so staff see it coming
+ * before verdicts turn yellow; stale from the threshold, as the rules judge it.
+ */
+export function describeDataAge(status: DataStatus): DataAgeLine {
+  const state = STATE_WORDS[status.sync.state];
+  const suffix = (text: { vi: string; en: string }): { vi: string; en: string } =>
+    state === undefined ? text : { vi: `${text.vi} · ${state.vi}`, en: `${text.en} · ${state.en}` };
+  if (status.dataAgeMs === undefined) {
+    const text = suffix({ vi: 'Dữ liệu: chưa đồng bộ', en: 'Data: never synced' });
+    return { level: 'unknown', glyph: GLYPHS.unknown, ...text };
+  }
+  const age = formatAge(status.dataAgeMs);
+  const level: DataAgeLevel = status.dataAgeMs > status.staleAfterMs ? 'stale' : status.dataAgeMs > status.staleAfterMs / 2 ? 'aging' : 'fresh';
+  const head = level === 'stale'
+    ? { vi: `Dữ liệu CŨ — cập nhật ${age.vi}`, en: `Data OUT OF DATE — updated ${age.en}` }
+    : { vi: `Dữ liệu cập nhật ${age.vi}`, en: `Data updated ${age.en}` };
+  return { level, glyph: GLYPHS[level], ...suffix(head) };
+}

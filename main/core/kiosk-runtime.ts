@@ -1,0 +1,78 @@
+import type { KioskStatus } from '../../domain/contract/kiosk-status.js';
+import { loadHubConfig } from '../enrollment/hub-config.js';
+import { KioskSync } from '../sync/kiosk-sync.js';
+import type { SyncLoop } from '../sync/sync-loop.js';
+import { KioskCore, type KioskCoreOptions } from './kiosk-core.js';
+
+export interface KioskRuntimeOptions extends Omit<KioskCoreOptions, 'demo' | 'syncState'> {
+  /** Where problems of the sync are reported for the operator (default: stderr). */
+  readonly log?: (line: string) => void;
+  /** The sync applier's worker script (tests run sources and pass a bundled one). */
+  readonly syncWorkerUrl?: URL;
+  /** How long the kiosk waits after a successful sync before asking again (default 60 s); a hub notice cuts it short. */
+  readonly syncIntervalMs?: number;
+}
+
+export interface KioskRuntime {
+  readonly core: KioskCore;
+  /** Whether the kiosk is enrolled with a hub (else it runs on the demo data set). */
+  readonly enrolled: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * The kiosk as `chot start` runs it, in Electron or browser mode: the core, and — when
+ * enrolled with a hub (`chot enroll`) — the continuous sync beside it. Without a hub the
+ * kiosk runs on the built-in demo data set.
+ *
+ * Offline first: the core is open and deciding before the sync has done anything, and
+ * nothing the sync does (an unreachable hub, refused data, a damaged enrolment) stops it:
+ * the failure shows on the idle screen's data line and the kiosk decides on its last data.
+ */
+export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<KioskRuntime> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`chot: ${line}\n`));
+  const enrolled = loadHubConfig(options.dataDir) !== undefined;
+  let syncState: KioskStatus['sync'] = { state: 'syncing' };
+  let loop: SyncLoop | undefined;
+  const loopState = (): KioskStatus['sync'] => {
+    if (loop === undefined) return syncState;
+    const { state, lastError } = loop.status();
+    return { state, ...(lastError === undefined ? {} : { lastError: { code: lastError.code, message: lastError.message } }) };
+  };
+  // Not enrolled: the core says 'demo' itself.
+  const core = KioskCore.open({ ...options, demo: !enrolled, ...(enrolled ? { syncState: loopState } : {}) });
+  let sync: KioskSync | undefined;
+  if (enrolled) {
+    try {
+      sync = await KioskSync.open({
+        dataDir: options.dataDir,
+        factsDatabaseFile: core.factsDatabaseFile,
+        rules: core.ruleSets,
+        ...(options.syncWorkerUrl === undefined ? {} : { workerUrl: options.syncWorkerUrl }),
+      });
+      let lastReported: string | undefined;
+      loop = await sync?.startLoop({
+        ...(options.syncIntervalMs === undefined ? {} : { pollMs: options.syncIntervalMs }),
+        onStatus: (status) => {
+          // One line per change of state or error, not one per retry.
+          const line = status.lastError === undefined ? `sync ${status.state} at sequence ${status.watermark}` : `sync ${status.state}: ${status.lastError.code}: ${status.lastError.message}`;
+          if (line !== lastReported) log(line);
+          lastReported = line;
+        },
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      syncState = { state: 'error', lastError: { code: 'sync.setup', message } };
+      log(`sync cannot start: ${message}; the kiosk decides on its last data`);
+    }
+  }
+  return {
+    core,
+    enrolled,
+    close: async () => {
+      await loop?.stop();
+      await sync?.close();
+      core.close();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startKioskRuntime, type KioskRuntime } from '../../../main/core/kiosk-runtime.js';
+import { enrollKiosk } from '../../../main/enrollment/enroll-kiosk.js';
+import { DEVICE_KEY_FILE } from '../../../main/enrollment/device-identity.js';
+import { tempDataDir } from '../../support/kiosk-process.js';
+import { syncBundles } from '../../support/sync-bundle.js';
+import { people, testHubKey } from '../../support/sync-fixtures.js';
+import { closeAll, fakeHub } from '../sync-client/sync-harness.js';
+
+const key = testHubKey();
+const runtimes: KioskRuntime[] = [];
+afterEach(async () => {
+  for (const runtime of runtimes.splice(0)) await runtime.close();
+  await closeAll();
+});
+
+async function start(dataDir: string, log: string[] = []): Promise<KioskRuntime> {
+  const runtime = await startKioskRuntime({ dataDir, syncWorkerUrl: (await syncBundles()).workerUrl, log: (line) => log.push(line) });
+  runtimes.push(runtime);
+  return runtime;
+}
+
+async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('condition never held');
+}
+
+describe('startKioskRuntime: the core, and its sync when enrolled', () => {
+  it('not enrolled: the demo data set, and the status says so', async () => {
+    const runtime = await start(tempDataDir('chot-runtime-'));
+    expect(runtime.enrolled).toBe(false);
+    expect((await runtime.core.getKioskInfo()).demoCards?.length).toBeGreaterThan(0);
+    expect((await runtime.core.getKioskStatus()).sync.state).toBe('demo');
+  });
+
+  it('enrolled: no demo data; syncs from the hub at once and reports idle at the hub’s sequence', async () => {
+    const hub = await fakeHub(key);
+    hub.publish(people(50));
+    hub.buildSnapshot();
+    const dataDir = tempDataDir('chot-runtime-');
+    await enrollKiosk({ dataDir, hubUrl: hub.url, code: await hub.createCode() });
+    const runtime = await start(dataDir);
+    expect(runtime.enrolled).toBe(true);
+    expect((await runtime.core.getKioskInfo()).demoCards).toBeUndefined();
+    const status = await until(async () => {
+      const now = await runtime.core.getKioskStatus();
+      return now.sync.state === 'idle' && now.watermark !== undefined ? now : undefined;
+    });
+    expect(status).toMatchObject({ watermark: hub.seq, dataLine: { level: 'fresh' } });
+    const verdict = await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: people(1).next().value?.id12 ?? '' });
+    expect(verdict.outcome).not.toBe('none');
+  });
+
+  it('a damaged enrolment does not stop the kiosk: it decides, and the screen says what is wrong', async () => {
+    const hub = await fakeHub(key);
+    const dataDir = tempDataDir('chot-runtime-');
+    await enrollKiosk({ dataDir, hubUrl: hub.url, code: await hub.createCode() });
+    rmSync(join(dataDir, DEVICE_KEY_FILE));
+    const log: string[] = [];
+    const runtime = await start(dataDir, log);
+    const status = await runtime.core.getKioskStatus();
+    expect(status.sync).toMatchObject({ state: 'error', lastError: { code: 'sync.setup', message: expect.stringContaining('device key') } });
+    expect(status.dataLine.vi).toContain('lỗi đồng bộ');
+    expect(log.join('\n')).toMatch(/sync cannot start/);
+    expect((await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: '056089001234' })).outcome).toBe('none');
+  });
+});
