@@ -14,6 +14,7 @@ import { buildDelta, MAX_DELTA_PEOPLE, type BuiltDelta } from './delta-builder.j
 import type { HubContext } from './hub-context.js';
 import { routeRequest, routeUpgrade } from './hub-router.js';
 import { DEFAULT_PING_MS, NotifySockets } from './notify-socket.js';
+import { SeqAnnouncer } from './seq-announcer.js';
 import { SeqWatcher } from './seq-watcher.js';
 import { SnapshotCache } from './snapshot-cache.js';
 import { SNAPSHOT_CACHE_DIR } from './snapshot-files.js';
@@ -46,6 +47,8 @@ export interface HubServerOptions {
   readonly workerUrl?: URL;
   /** Wait after a failed snapshot build before the next try. Default 10 000. */
   readonly snapshotRetryMs?: number;
+  /** How long a new sequence waits for its delta to be built before it is announced anyway. Default 10 s. */
+  readonly announceWaitMs?: number;
   /** Memory for built deltas. Default 256 MiB (a 100 000-person delta is a few MB). */
   readonly deltaCacheBytes?: number;
   /** Deltas above this many people are refused (`delta-too-large`). Default 500 000. */
@@ -125,7 +128,11 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     );
     cleanups.push(() => snapshots.close());
     const deltas = new DeltaCache<BuiltDelta>(options.deltaCacheBytes ?? DEFAULT_DELTA_CACHE_BYTES);
-    watcher.onChange((seq, change) => {
+    const delta = (from: number, to: number): Promise<BuiltDelta> => deltas.get(`${from}-${to}`, () => build(from, to));
+    // Kiosks and the snapshot builder hear of a new sequence once its delta is cached (seq-announcer.ts).
+    const announcer = new SeqAnnouncer(watcher, { prepare: delta, log, ...(options.announceWaitMs === undefined ? {} : { maxWaitMs: options.announceWaitMs }) });
+    cleanups.push(() => announcer.close());
+    announcer.onChange((seq, change) => {
       if (change === 'restored') {
         log(`the hub's sequence went back to ${seq}: its database was restored; cached snapshots and deltas above it are dropped`);
         deltas.clear();
@@ -141,12 +148,12 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       verifier: new RequestVerifier(storage.enrollment, now),
       enrollment: new EnrollmentService(storage.enrollment, now),
       snapshots,
-      delta: (from, to) => deltas.get(`${from}-${to}`, () => build(from, to)),
+      delta,
       maxDeltaPeople,
       watcher,
       now,
     };
-    const notify = new NotifySockets(watcher, options.pingMs ?? DEFAULT_PING_MS, log);
+    const notify = new NotifySockets(announcer, options.pingMs ?? DEFAULT_PING_MS, log);
     cleanups.push(() => notify.close());
 
     const server = createServer({ keepAlive: true, requestTimeout: 30_000, headersTimeout: 20_000 });

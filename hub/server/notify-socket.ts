@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { SeqWatcher } from './seq-watcher.js';
+import type { SeqSource } from './seq-announcer.js';
 
 /** Kiosks send nothing that matters on this socket: anything large is not a kiosk. */
 const MAX_INCOMING_BYTES = 1024;
@@ -22,7 +22,7 @@ export class NotifySockets {
   private closed = false;
 
   constructor(
-    private readonly watcher: SeqWatcher,
+    private readonly watcher: SeqSource,
     pingMs: number,
     private readonly log: (line: string) => void,
   ) {

@@ -3,18 +3,20 @@
 // they never fail a test run (speed targets are not unit tests).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { chromiumPath } from '../support/chromium.js';
 import { repoRoot } from '../support/kiosk-process.js';
-import type { Benchmark, BenchFigure } from './bench-types.js';
+import { round, type Benchmark, type BenchFigure } from './bench-types.js';
 import { certlogicEval } from './certlogic-eval.bench.js';
 import { credentialParse } from './credential-parse.bench.js';
+import { hubPolling } from './hub-polling.bench.js';
 import { kioskStore } from './kiosk-store.bench.js';
 import { ruleSetEval } from './rule-set-eval.bench.js';
 import { scanToPaint } from './scan-to-paint.bench.js';
+import { syncEndToEnd } from './sync-end-to-end.bench.js';
 
-const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse, ruleSetEval, certlogicEval, kioskStore];
+const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse, ruleSetEval, certlogicEval, kioskStore, syncEndToEnd, hubPolling];
 
 function machine() {
   let chromium = 'unknown';
@@ -48,19 +50,25 @@ async function main(names: readonly string[]): Promise<number> {
     return 2;
   }
   const figures: BenchFigure[] = [];
+  // Other work on the machine skews timings (the sync benchmarks use every core): the
+  // 1-minute load average before and after each benchmark says whether there was any.
+  const load = new Map<string, { before: number; after: number }>();
   for (const benchmark of selected) {
     process.stderr.write(`running ${benchmark.name}: ${benchmark.description}\n`);
+    const before = round(loadavg()[0] ?? 0);
     figures.push(...(await benchmark.run()));
+    load.set(benchmark.name, { before, after: round(loadavg()[0] ?? 0) });
   }
   const run = { ranAt: new Date().toISOString(), machine: machine() };
   printTable(figures);
   process.stdout.write(`machine: ${JSON.stringify(run.machine)}\n`);
+  for (const [name, { before, after }] of load) process.stdout.write(`load average (1 min) around ${name}: ${before} before, ${after} after\n`);
   // One entry per benchmark, so running a few of them keeps the others' last figures.
   const dir = join(repoRoot(), 'tests', 'bench', 'results');
   const file = join(dir, 'latest.json');
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { benchmarks?: Record<string, unknown> }) : {};
   const benchmarks: Record<string, unknown> = { ...(previous.benchmarks ?? {}) };
-  for (const benchmark of selected) benchmarks[benchmark.name] = { ...run, figures: figures.filter((f) => f.benchmark === benchmark.name) };
+  for (const benchmark of selected) benchmarks[benchmark.name] = { ...run, loadAverage1m: load.get(benchmark.name), figures: figures.filter((f) => f.benchmark === benchmark.name) };
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, `${JSON.stringify({ benchmarks }, null, 2)}\n`);
   process.stdout.write(`written: tests/bench/results/latest.json\n`);

@@ -60,6 +60,31 @@ describe('GET /v1/notify (WebSocket)', () => {
     expect(h.logs.some((line) => / GET \/v1\/notify 101 /.test(line))).toBe(true);
   });
 
+  it('announces a new sequence only once the delta from the previous one is built, so kiosks hearing it are served from the cache', async () => {
+    const builds: string[] = [];
+    let seqsAtBuild: number[] = [];
+    let heard: number[] = [];
+    const h = await hub({ hooks: { onDeltaBuild: (from, to) => {
+      builds.push(`${from}-${to}`);
+      seqsAtBuild = [...heard];
+    } } });
+    const kiosk = await h.enrol();
+    await h.importRows('person', people(3));
+    const { seqs } = listen(h, kiosk);
+    heard = seqs;
+    await until(() => seqs.includes(1));
+    await h.importRows('person', people(2, 10));
+    await until(() => seqs.includes(2));
+    // The delta 1→2 was built before the notice of 2 went out…
+    expect(builds).toEqual(['1-2']);
+    expect(seqsAtBuild).not.toContain(2);
+    // …and the kiosk that heard it gets it without another build.
+    const answer = await kiosk.get('/v1/delta?since=1');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-chot-seq')).toBe('2');
+    expect(builds).toEqual(['1-2']);
+  });
+
   it('refuses an unsigned upgrade with 401, a revoked kiosk with 403, another path with 404, in JSON', async () => {
     const h = await hub();
     const kiosk = await h.enrol();
