@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ChangedPerson, SyncedPerson } from '../../domain/sync/synced-person.js';
 import { TABLE_SPECS, type TableSpec } from './fact-tables.js';
@@ -92,7 +92,10 @@ export class SqliteHubStorage implements HubStorage {
 
   /** Opens (creating and migrating as needed) the database file. */
   static open(file: string): SqliteHubStorage {
-    mkdirSync(dirname(file), { recursive: true });
+    // Owner only: access to this file is the admin credential (enrolment codes, devices),
+    // and SQLite gives the -wal and -shm files the database file's permissions.
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    if (file !== ':memory:' && !existsSync(file)) writeFileSync(file, '', { mode: 0o600, flag: 'a' });
     return new SqliteHubStorage(file);
   }
 

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HUB_SQLITE_FILE, SqliteHubStorage } from '../../../hub/storage/sqlite-hub-storage.js';
@@ -64,6 +65,16 @@ describe('SQLite hub schema', () => {
       importer.close();
       await storage.close();
     }
+  });
+
+  it('creates its folder and database owner-only: access to them is the admin credential', async () => {
+    const dir = join(tempDataDir('chot-hub-'), 'new-hub');
+    const file = join(dir, HUB_SQLITE_FILE);
+    const storage = SqliteHubStorage.open(file);
+    await storage.enrollment.saveCode({ codeHash: 'a'.repeat(64), location: 'Cổng chính', expiresAt: Date.now() + 60_000 });
+    await storage.close();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it('refuses a database from a newer Chốt', () => {
