@@ -17,10 +17,11 @@ export const ENROLLMENT_HELP = `  enroll-code --location "NAME" [--valid-hours N
              its key can never enrol again (the kiosk enrols anew: new key, new code)`;
 
 /** Who may run the admin commands, for the hub's help text. */
-export const ADMIN_CREDENTIAL_HELP = `Admin commands work on the hub's storage directly, so the admin credential is access
-to that storage: the --data directory (created owner-only: the hub's database and
-signing key are readable by its user alone), or the database credentials in --pg URL.
-Kiosks never get either: they reach the hub only through its signed HTTP API.`;
+export const ADMIN_CREDENTIAL_HELP = `Admin commands work on the hub's storage directly, so the admin credential is
+access to that storage: the --data directory (created owner-only: the hub's
+database and signing key are readable by its user alone), or the database
+credentials in --pg URL. Kiosks never get either: they reach the hub only through
+its signed HTTP API.`;
 
 export interface EnrollmentCommandOptions {
   readonly location: HubStorageLocation;
