@@ -2,6 +2,7 @@ import { chotVersion } from '../main/config/paths.js';
 import { UsageError } from './args.js';
 import { ENROLL_HELP, runEnroll } from './commands/enroll.js';
 import { HUB_HELP, runHub } from './commands/hub.js';
+import { LOG_HELP, runLog } from './commands/log.js';
 import { RULES_HELP, runRules } from './commands/rules.js';
 import { runStart, START_HELP } from './commands/start.js';
 import { runSync, SYNC_HELP } from './commands/sync.js';
@@ -21,6 +22,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   enroll: { summary: 'enrol the kiosk with a hub, once (device key, pinned hub key, hub.json)', help: ENROLL_HELP, run: runEnroll },
   sync: { summary: 'sync an enrolled kiosk with its hub once: data, then rule sets', help: SYNC_HELP, run: (args) => runSync(args) },
   trust: { summary: 'pin a hub key in the kiosk', help: TRUST_HELP, run: runTrust },
+  log: { summary: "verify the kiosk's hash-chained entry log: reports the first edited, missing or reordered entry", help: LOG_HELP, run: runLog },
   hub: { summary: 'hub commands: import, enroll-code, devices, revoke, issue-pass, public-key, rules publish|list', help: HUB_HELP, run: runHub },
 };
 

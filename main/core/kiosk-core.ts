@@ -2,17 +2,19 @@ import { join } from 'node:path';
 import type { KioskApi, KioskInfo, ScanSubmission, WedgeSettings } from '../../domain/contract/kiosk-api.js';
 import { describeDataAge, type DataStatus, type KioskStatus } from '../../domain/contract/kiosk-status.js';
 import { STALE_DATA_DEFAULTS } from '../../domain/rules/builtin/stale-data-policy.js';
+import type { EntryDirection } from '../../domain/entries/entry-record.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import { chotVersion } from '../config/paths.js';
 import { demoCards, demoRecords } from '../demo/demo-people.js';
+import { loadHubConfig } from '../enrollment/hub-config.js';
 import { EntryLog } from '../store/entry-log.js';
 import { FACTS_DATABASE_FILE, openFactsDatabase } from '../store/facts-database.js';
 import { FactsStore } from '../store/facts-store.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase, type SqliteDatabase } from '../store/kiosk-database.js';
 import { RuleSetRepository } from '../rules/rule-set-repository.js';
 import { loadVerificationPorts } from '../trust/kiosk-trust.js';
-import { ScanPipeline } from './scan-pipeline.js';
+import { DEFAULT_STATION, ScanPipeline, type EntryStation } from './scan-pipeline.js';
 
 export interface KioskCoreOptions {
   readonly dataDir: string;
@@ -26,6 +28,8 @@ export interface KioskCoreOptions {
    * Absent: 'demo' on the demo data, else 'not-enrolled'.
    */
   readonly syncState?: () => KioskStatus['sync'];
+  /** The lane this kiosk watches and which way people pass it, for the entry log. Default: lane '1', 'in'. */
+  readonly gate?: { readonly lane: string; readonly direction: EntryDirection };
 }
 
 export const DEFAULT_WEDGE_SETTINGS: WedgeSettings = {
@@ -37,6 +41,20 @@ export const DEFAULT_WEDGE_SETTINGS: WedgeSettings = {
 };
 
 export { KIOSK_DATABASE_FILE } from '../store/kiosk-database.js';
+
+/**
+ * Who logs the entries, and where: hub.json is read once, at start, as the runtime
+ * decides at start whether the kiosk is enrolled (enrolling means a restart).
+ */
+function stationOf(options: KioskCoreOptions): EntryStation {
+  const hub = loadHubConfig(options.dataDir);
+  return {
+    kioskId: hub?.deviceId ?? DEFAULT_STATION.kioskId,
+    location: hub?.location ?? DEFAULT_STATION.location,
+    lane: options.gate?.lane ?? DEFAULT_STATION.lane,
+    direction: options.gate?.direction ?? DEFAULT_STATION.direction,
+  };
+}
 
 /** The kiosk's core services, the same in Electron's main process and in browser mode. */
 export class KioskCore implements KioskApi {
@@ -68,7 +86,8 @@ export class KioskCore implements KioskApi {
     trust.dccSchemas?.compileAll();
     this.rules = new RuleSetRepository(options.dataDir, trust.hubKeys, (message) => process.stderr.write(`chot: ${message}\n`));
     this.stopWatchingRules = this.rules.watch();
-    this.pipeline = new ScanPipeline({ facts, log: new EntryLog(db), rulesAt: (at) => this.rules.inForce(at), now, trust });
+    const station = stationOf(options);
+    this.pipeline = new ScanPipeline({ facts, log: new EntryLog(db), rulesAt: (at) => this.rules.inForce(at), now, trust, station });
     this.info = {
       version: chotVersion(),
       wedge: { ...DEFAULT_WEDGE_SETTINGS, ...options.wedge },

@@ -3,12 +3,26 @@ import { isParseError } from '../../domain/credentials/credential.js';
 import { scanError } from '../../domain/credentials/parse-errors.js';
 import { parseScan } from '../../domain/credentials/parse-scan.js';
 import type { VerificationContext } from '../../domain/credentials/verification.js';
+import type { EntryDirection } from '../../domain/entries/entry-record.js';
 import type { ScanEvent } from '../../domain/scan/scan-event.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import { assessCredential, assessParseError, loggedIdentifier, type Assessment, type Rules } from '../../domain/verdict/assess-credential.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import type { EntryLog } from '../store/entry-log.js';
 import type { FactsStore } from '../store/facts-store.js';
+
+/** Where the decisions are made: logged with every entry. */
+export interface EntryStation {
+  /** The kiosk's device id at the hub, or 'unenrolled'. */
+  readonly kioskId: string;
+  /** The location the kiosk was enrolled for, or '' before enrolment. */
+  readonly location: string;
+  readonly lane: string;
+  readonly direction: EntryDirection;
+}
+
+/** A kiosk that is not enrolled, at the only lane of a gate people go in by. */
+export const DEFAULT_STATION: EntryStation = { kioskId: 'unenrolled', location: '', lane: '1', direction: 'in' };
 
 export interface ScanPipelineDeps {
   readonly facts: FactsStore;
@@ -18,6 +32,8 @@ export interface ScanPipelineDeps {
   readonly now: () => number;
   /** Trust material for authenticating passes and certificates (no `now`: the pipeline's clock is used). */
   readonly trust: Omit<VerificationContext, 'now'>;
+  /** Default: DEFAULT_STATION. */
+  readonly station?: EntryStation;
 }
 
 /**
@@ -39,10 +55,15 @@ export class ScanPipeline {
         ? assessParseError(parsed as ParseError)
         : assessCredential(credential, (ids) => this.deps.facts.findWithAge(ids, nowMs), this.deps.rulesAt(nowMs), nowMs);
 
+    const { kioskId, location, lane, direction } = this.deps.station ?? DEFAULT_STATION;
     const entrySeq = this.deps.log.append({
       at: toVietnamIso(nowMs),
+      kioskId,
+      location,
+      lane,
+      direction,
       sourceKind: scan.source.kind,
-      deviceId: scan.source.deviceId,
+      sourceDeviceId: scan.source.deviceId,
       credentialKind: credential?.kind ?? 'unknown',
       authenticity: credential?.authenticity ?? 'none',
       // Logged even with no record or an untrusted code: contact tracing needs everyone who passed.
@@ -50,6 +71,8 @@ export class ScanPipeline {
       outcome: assessment.outcome,
       reasonCodes: assessment.reasons.map((r) => r.code),
       ruleSet: assessment.ruleSet === undefined ? null : `${assessment.ruleSet.id}@${assessment.ruleSet.version}`,
+      // No override screen yet: every entry is the verdict as decided.
+      override: null,
     });
     return {
       outcome: assessment.outcome,

@@ -1,66 +1,93 @@
 import { createHash } from 'node:crypto';
+import { EntryChainWalker, genesisAnchor, type ChainCheck, type ChainHasher } from '../../domain/entries/entry-chain.js';
+import {
+  canonicalEntry,
+  CURRENT_ENTRY_FORMAT,
+  ENTRY_DIRECTIONS,
+  type EntryDirection,
+  type EntryRecord,
+  type StoredEntry,
+} from '../../domain/entries/entry-record.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
-/** One decision at the gate, as the log keeps it. No names, no addresses. */
-export interface EntryFields {
-  /** ISO 8601 with the zone offset. */
-  readonly at: string;
-  readonly sourceKind: string;
-  readonly deviceId: string;
-  readonly credentialKind: string;
-  readonly authenticity: string;
-  readonly personId: string | null;
-  readonly outcome: string;
-  readonly reasonCodes: readonly string[];
-  readonly ruleSet: string | null;
-}
+/** What the scan pipeline logs for one decision; the log numbers it. No names, no addresses. */
+export type EntryFields = Omit<EntryRecord, 'seq'>;
 
-export interface EntryRow extends EntryFields {
-  readonly seq: number;
+/** A row of the log as stored: its format's fields (flat, see StoredEntry) and its two hashes. */
+export type EntryRow = StoredEntry & {
   readonly prevHash: Buffer;
   readonly hash: Buffer;
+};
+
+/** SHA-256(prevHash ‖ UTF-8 of canonical): the chain's hash, for `findBrokenLink` and the like. */
+export const sha256Chain: ChainHasher = (prevHash, canonical) =>
+  createHash('sha256').update(prevHash).update(canonical, 'utf8').digest();
+
+interface SqlEntry {
+  seq: number; format: number; at: string; kiosk_id: string | null; location: string | null; lane: string | null;
+  direction: string | null; source_kind: string; source_device_id: string; credential_kind: string; authenticity: string;
+  person_id: string | null; outcome: string; reasons: string; rule_set: string | null;
+  override_by: string | null; override_reason: string | null; prev_hash: Buffer; hash: Buffer;
 }
 
-const GENESIS_HASH = Buffer.alloc(32);
+/** Why a row cannot be read back as an entry; no Chốt writes such a row, so it was edited. */
+class UnreadableRow extends Error {}
 
-/**
- * The canonical bytes an entry's hash covers: a JSON array in a fixed field order,
- * so the same entry always hashes the same on the kiosk and at the hub.
- */
-export function canonicalEntry(seq: number, entry: EntryFields): string {
-  return JSON.stringify([
-    seq, entry.at, entry.sourceKind, entry.deviceId, entry.credentialKind, entry.authenticity,
-    entry.personId, entry.outcome, entry.reasonCodes, entry.ruleSet,
-  ]);
+function reasonCodes(json: string): string[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new UnreadableRow('its reason codes are not JSON');
+  }
+  if (!Array.isArray(value) || !value.every((code) => typeof code === 'string')) throw new UnreadableRow('its reason codes are not a list of codes');
+  return value as string[];
 }
 
-export function chainHash(prevHash: Buffer, seq: number, entry: EntryFields): Buffer {
-  return createHash('sha256').update(prevHash).update(canonicalEntry(seq, entry), 'utf8').digest();
-}
-
-interface StoredEntry {
-  seq: number; at: string; source_kind: string; device_id: string; credential_kind: string; authenticity: string;
-  person_id: string | null; outcome: string; reasons: string; rule_set: string | null; prev_hash: Buffer; hash: Buffer;
+function decodeRow(row: SqlEntry): EntryRow {
+  const common = {
+    seq: row.seq, at: row.at, sourceKind: row.source_kind, sourceDeviceId: row.source_device_id,
+    credentialKind: row.credential_kind, authenticity: row.authenticity, personId: row.person_id,
+    outcome: row.outcome, reasonCodes: reasonCodes(row.reasons), ruleSet: row.rule_set,
+    prevHash: row.prev_hash, hash: row.hash,
+  };
+  if (row.format === 1) return { format: 1, ...common };
+  if (row.format !== 2) throw new UnreadableRow(`its format ${String(row.format)} is not one Chốt writes`);
+  const { kiosk_id: kioskId, location, lane, direction, override_by: by, override_reason: reason } = row;
+  if (kioskId === null || location === null || lane === null) throw new UnreadableRow('its kiosk, location or lane is empty');
+  if (!ENTRY_DIRECTIONS.includes(direction as EntryDirection)) throw new UnreadableRow(`its direction ${JSON.stringify(direction)} is not one Chốt writes`);
+  if ((by === null) !== (reason === null)) throw new UnreadableRow('its override has a "who" or a "why" but not both');
+  return {
+    format: 2, ...common, kioskId, location, lane, direction: direction as EntryDirection,
+    override: by === null || reason === null ? null : { by, reason },
+  };
 }
 
 /**
  * The append-only, hash-chained entry log, on the kiosk database. `append` returns only
  * after the row is committed with synchronous=FULL, so a verdict on screen is always in
  * the log; the people are in another file, so a sync never holds the lock it needs.
+ * The canonical forms and the chain are defined in domain/entries/ (docs/entry-log.md).
  */
 export class EntryLog {
   private readonly insert;
   private readonly selectLast;
   private readonly selectBySeq;
+  private readonly selectAll;
   private readonly countRows;
 
   constructor(private readonly db: SqliteDatabase) {
+    // A verdict is shown once its entry is committed: that commit must survive a power cut.
+    if ((db.pragma('synchronous', { simple: true }) as number) < 2) db.pragma('synchronous = FULL');
     this.insert = db.prepare(
-      `INSERT INTO entry (seq, at, source_kind, device_id, credential_kind, authenticity, person_id, outcome, reasons, rule_set, prev_hash, hash)
-       VALUES (@seq, @at, @sourceKind, @deviceId, @credentialKind, @authenticity, @personId, @outcome, @reasons, @ruleSet, @prevHash, @hash)`,
+      `INSERT INTO entry (seq, format, at, kiosk_id, location, lane, direction, source_kind, source_device_id, credential_kind,
+                          authenticity, person_id, outcome, reasons, rule_set, override_by, override_reason, prev_hash, hash)
+       VALUES (@seq, ${CURRENT_ENTRY_FORMAT}, @at, @kioskId, @location, @lane, @direction, @sourceKind, @sourceDeviceId, @credentialKind,
+               @authenticity, @personId, @outcome, @reasons, @ruleSet, @overrideBy, @overrideReason, @prevHash, @hash)`,
     );
     this.selectLast = db.prepare<[], { seq: number; hash: Buffer }>('SELECT seq, hash FROM entry ORDER BY seq DESC LIMIT 1');
-    this.selectBySeq = db.prepare<[number], StoredEntry>('SELECT * FROM entry WHERE seq = ?');
+    this.selectBySeq = db.prepare<[number], SqlEntry>('SELECT * FROM entry WHERE seq = ?');
+    this.selectAll = db.prepare<[], SqlEntry>('SELECT * FROM entry ORDER BY seq');
     this.countRows = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM entry');
   }
 
@@ -70,30 +97,64 @@ export class EntryLog {
       // Read the tail inside the transaction: the chain must follow what is on disk.
       const last = this.selectLast.get();
       const seq = (last?.seq ?? 0) + 1;
-      const prevHash = last?.hash ?? GENESIS_HASH;
+      const prevHash = last?.hash ?? Buffer.from(genesisAnchor().hash);
       this.insert.run({
-        ...entry,
         seq,
+        at: entry.at,
+        kioskId: entry.kioskId,
+        location: entry.location,
+        lane: entry.lane,
+        direction: entry.direction,
+        sourceKind: entry.sourceKind,
+        sourceDeviceId: entry.sourceDeviceId,
+        credentialKind: entry.credentialKind,
+        authenticity: entry.authenticity,
+        personId: entry.personId,
+        outcome: entry.outcome,
         reasons: JSON.stringify(entry.reasonCodes),
+        ruleSet: entry.ruleSet,
+        overrideBy: entry.override?.by ?? null,
+        overrideReason: entry.override?.reason ?? null,
         prevHash,
-        hash: chainHash(prevHash, seq, entry),
+        hash: sha256Chain(prevHash, canonicalEntry({ ...entry, seq })),
       });
       return seq;
     }).immediate();
   }
 
+  /** One entry; throws, naming it, if its row holds values no Chốt writes. */
   get(seq: number): EntryRow | undefined {
     const row = this.selectBySeq.get(seq);
     if (row === undefined) return undefined;
-    return {
-      seq: row.seq, at: row.at, sourceKind: row.source_kind, deviceId: row.device_id,
-      credentialKind: row.credential_kind, authenticity: row.authenticity, personId: row.person_id,
-      outcome: row.outcome, reasonCodes: JSON.parse(row.reasons) as string[], ruleSet: row.rule_set,
-      prevHash: row.prev_hash, hash: row.hash,
-    };
+    try {
+      return decodeRow(row);
+    } catch (error) {
+      if (error instanceof UnreadableRow) throw new Error(`entry ${seq} cannot be read: ${error.message}`, { cause: error });
+      throw error;
+    }
   }
 
   count(): number {
     return this.countRows.get()?.n ?? 0;
+  }
+
+  /**
+   * Walks the whole chain from entry 1, row by row (a statement iterator, never the
+   * whole log in memory), and reports the first edited, missing or reordered row.
+   */
+  verify(): ChainCheck {
+    const walker = new EntryChainWalker(sha256Chain);
+    for (const row of this.selectAll.iterate()) {
+      let entry: EntryRow;
+      try {
+        entry = decodeRow(row);
+      } catch (error) {
+        if (!(error instanceof UnreadableRow)) throw error;
+        walker.unreadable(row.seq, error.message);
+        break;
+      }
+      if (walker.next(entry) !== undefined) break;
+    }
+    return walker.result();
   }
 }

@@ -112,4 +112,24 @@ export const KIOSK_MIGRATIONS: readonly Migration[] = [
       DELETE FROM meta WHERE key IN ('facts_seq', 'facts_synced_at', 'facts_snapshot_progress');
     `,
   },
+  {
+    version: 5,
+    name: 'entry log v2: kiosk, location, lane, direction, override',
+    sql: `
+      -- Rows already logged keep format 1: their hashes, and every hash after them, cover
+      -- the version-1 canonical form, so they are never rewritten; their new columns stay
+      -- NULL. New rows are format 2 (domain/entries/entry-record.ts, docs/entry-log.md)
+      -- and chain on from the last version-1 hash.
+      ALTER TABLE entry ADD COLUMN format INTEGER NOT NULL DEFAULT 1 CHECK (format IN (1, 2));
+      -- device_id always held the reading device; the kiosk itself now has kiosk_id.
+      ALTER TABLE entry RENAME COLUMN device_id TO source_device_id;
+      ALTER TABLE entry ADD COLUMN kiosk_id TEXT;
+      ALTER TABLE entry ADD COLUMN location TEXT;
+      ALTER TABLE entry ADD COLUMN lane TEXT;
+      ALTER TABLE entry ADD COLUMN direction TEXT CHECK (direction IN ('in', 'out', 'boarding', 'alighting'));
+      -- A staff member's override of the verdict: who and why, both or neither.
+      ALTER TABLE entry ADD COLUMN override_by TEXT;
+      ALTER TABLE entry ADD COLUMN override_reason TEXT;
+    `,
+  },
 ];

@@ -123,7 +123,7 @@ export const kioskStore: Benchmark = {
         }
         if (performance.now() - lastEntry > 50) {
           lastEntry = performance.now();
-          log.append({ at: new Date().toISOString(), sourceKind: 'wedge', deviceId: 'bench', credentialKind: 'cccd-qr', authenticity: 'unsigned', personId: ids[0] as string, outcome: 'green', reasonCodes: [], ruleSet: null });
+          log.append({ at: new Date().toISOString(), kioskId: 'bench', location: '', lane: '1', direction: 'in', sourceKind: 'wedge', sourceDeviceId: 'bench', credentialKind: 'cccd-qr', authenticity: 'unsigned', personId: ids[0] as string, outcome: 'green', reasonCodes: [], ruleSet: null, override: null });
           appends.push(performance.now() - lastEntry);
         }
         await new Promise((resolve) => setImmediate(resolve));

@@ -1,23 +1,27 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScanEvent } from '../../../domain/scan/scan-event.js';
+import { KioskCore } from '../../../main/core/kiosk-core.js';
 import { RuleSetRepository } from '../../../main/rules/rule-set-repository.js';
-import { ScanPipeline } from '../../../main/core/scan-pipeline.js';
+import { ScanPipeline, type EntryStation } from '../../../main/core/scan-pipeline.js';
 import { demoCards, demoRecords } from '../../../main/demo/demo-people.js';
+import { saveHubConfig } from '../../../main/enrollment/hub-config.js';
 import { EntryLog } from '../../../main/store/entry-log.js';
 import { FactsStore } from '../../../main/store/facts-store.js';
 import { openFactsDatabase } from '../../../main/store/facts-database.js';
-import { openKioskDatabase } from '../../../main/store/kiosk-database.js';
+import { KIOSK_DATABASE_FILE, openKioskDatabase } from '../../../main/store/kiosk-database.js';
+import { tempDataDir } from '../../support/kiosk-process.js';
 
 const NOW = Date.parse('2021-10-20T08:00:00+07:00');
 
-function setup() {
+function setup(station?: EntryStation) {
   const db = openKioskDatabase(':memory:');
   const facts = new FactsStore(openFactsDatabase(':memory:'));
   facts.upsertMany(demoRecords(NOW));
   const log = new EntryLog(db);
   facts.markSynced(NOW - 3600_000);
   const rules = new RuleSetRepository(undefined, undefined);
-  const pipeline = new ScanPipeline({ facts, log, rulesAt: (at) => rules.inForce(at), now: () => NOW, trust: {} });
+  const pipeline = new ScanPipeline({ facts, log, rulesAt: (at) => rules.inForce(at), now: () => NOW, trust: {}, ...(station === undefined ? {} : { station }) });
   return { db, log, pipeline };
 }
 
@@ -67,5 +71,51 @@ describe('ScanPipeline', () => {
     const { db, pipeline } = setup();
     db.exec('CREATE TRIGGER refuse BEFORE INSERT ON entry BEGIN SELECT RAISE(ABORT, \'disk full\'); END');
     expect(() => pipeline.decide(scan(demoCards()[0]?.qrText ?? ''))).toThrow(/disk full/);
+  });
+
+  it('logs the entry in format 2 with the station, the reading device and no override', () => {
+    const station: EntryStation = { kioskId: 'k-0123456789abcdef', location: 'Bến xe phía Nam', lane: '3', direction: 'alighting' };
+    const { pipeline, log } = setup(station);
+    const verdict = pipeline.decide(scan(demoCards()[0]?.qrText ?? ''));
+    expect(log.get(verdict.entrySeq)).toMatchObject({
+      format: 2, ...station, sourceKind: 'wedge', sourceDeviceId: 'keyboard', at: '2021-10-20T08:00:00.000+07:00',
+      ruleSet: 'khanh-hoa-2021-10@1.0.0', override: null,
+    });
+    expect(log.verify()).toMatchObject({ ok: true, entries: 1 });
+  });
+
+  it('an unenrolled kiosk logs as “unenrolled”, at lane 1, going in', () => {
+    const { pipeline, log } = setup();
+    const verdict = pipeline.decide(scan(''));
+    expect(log.get(verdict.entrySeq)).toMatchObject({ kioskId: 'unenrolled', location: '', lane: '1', direction: 'in' });
+  });
+});
+
+describe('KioskCore: who logs the entries, and where', () => {
+  async function firstEntry(dataDir: string, gate?: { lane: string; direction: 'out' }) {
+    const core = KioskCore.open({ dataDir, demo: true, now: () => NOW, ...(gate === undefined ? {} : { gate }) });
+    try {
+      await core.submitScan({ source: { kind: 'serial', deviceId: 'ttyACM0' }, text: demoCards()[0]?.qrText ?? '' });
+    } finally {
+      core.close();
+    }
+    const db = openKioskDatabase(join(dataDir, KIOSK_DATABASE_FILE));
+    try {
+      return new EntryLog(db).get(1);
+    } finally {
+      db.close();
+    }
+  }
+
+  it('takes the kiosk id and location from hub.json, and lane and direction from the gate option', async () => {
+    const dataDir = tempDataDir('chot-station-');
+    saveHubConfig(dataDir, { url: 'https://hub.example/', deviceId: 'k-00000000000000aa', location: 'Cổng Nam, Chợ Đầm', enrolledAt: '2021-10-20T01:00:00.000Z' });
+    expect(await firstEntry(dataDir, { lane: 'B2', direction: 'out' })).toMatchObject({
+      kioskId: 'k-00000000000000aa', location: 'Cổng Nam, Chợ Đầm', lane: 'B2', direction: 'out', sourceKind: 'serial', sourceDeviceId: 'ttyACM0',
+    });
+  });
+
+  it('without hub.json or a gate option: unenrolled, lane 1, in', async () => {
+    expect(await firstEntry(tempDataDir('chot-station-'))).toMatchObject({ kioskId: 'unenrolled', location: '', lane: '1', direction: 'in' });
   });
 });

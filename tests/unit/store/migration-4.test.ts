@@ -66,7 +66,7 @@ describe('kiosk migration 4: people move to facts.sqlite', () => {
     before.close();
 
     const kiosk = openKioskDatabase(kioskFile);
-    expect(version(kiosk)).toBe(4);
+    expect(version(kiosk)).toBe(KIOSK_MIGRATIONS.at(-1)?.version);
     expect(tables(kiosk)).toEqual(['entry', 'meta']);
     expect(kiosk.prepare('SELECT key, value FROM meta').all()).toEqual([{ key: 'device_label', value: 'cổng 2' }]);
     expect(entryHashes(kiosk)).toEqual(hashes);
@@ -113,7 +113,7 @@ describe('kiosk migration 4: people move to facts.sqlite', () => {
     facts.close();
 
     const kiosk = openKioskDatabase(kioskFile);
-    expect(version(kiosk)).toBe(4);
+    expect(version(kiosk)).toBe(KIOSK_MIGRATIONS.at(-1)?.version);
     expect(tables(kiosk)).toEqual(['entry', 'meta']);
     kiosk.close();
     const after = openFactsDatabase(factsFile);
@@ -165,7 +165,7 @@ describe('kiosk migration 4: people move to facts.sqlite', () => {
     } }));
     migrate(late, racing);
     expect(first).toBeDefined();
-    expect(version(late)).toBe(4);
+    expect(version(late)).toBe(KIOSK_MIGRATIONS.at(-1)?.version);
     expect(tables(late)).toEqual(['entry', 'meta']);
     for (const db of [late, first as SqliteDatabase]) db.close();
     expectMoved(factsFile);
