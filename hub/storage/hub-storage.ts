@@ -1,5 +1,6 @@
 import type { ChangedPerson, SyncedPerson } from '../../domain/sync/synced-person.js';
 import type { EnrollmentStore } from '../enrollment/enrollment-store.js';
+import type { EntryStore } from '../entries/entry-store.js';
 import type { ImportKind, ImportRowOf } from './import-rows.js';
 
 /** Where an import's rows came from, kept in the hub's change log. */
@@ -69,6 +70,9 @@ export interface HubStorage {
    * this, and the memory store stands in for it in their tests. Closed with the storage.
    */
   readonly enrollment: EnrollmentStore;
+
+  /** Entries uploaded by kiosks, their chains, and contact tracing (migration 3). Closed with the storage. */
+  readonly entries: EntryStore;
 
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { conflictProblem, importStatements, mergeProblems, PG_DIALECT, type Impo
 import { ImportRejected, MAX_REPORTED_PROBLEMS, type ImportKind, type ImportProblem, type ImportRow, type ImportRowOf } from './import-rows.js';
 import { assemblePeople, id12FromKey, withoutSeq, type PersonRecord, type QuarantineRecord, type TestRecord } from './person-assembly.js';
 import { PgEnrollmentStore } from './pg-enrollment-store.js';
+import { PgEntryStore } from './pg-entry-store.js';
 import { migrateHubPg } from './pg-migrations.js';
 
 /** Rows per round trip while staging an import: big enough to amortise, small enough to stream. */
@@ -49,9 +50,11 @@ const SQL = {
  */
 export class PgHubStorage implements HubStorage {
   readonly enrollment: PgEnrollmentStore;
+  readonly entries: PgEntryStore;
 
   private constructor(private readonly pool: pg.Pool) {
     this.enrollment = new PgEnrollmentStore(pool);
+    this.entries = new PgEntryStore(pool);
   }
 
   /** Connects (e.g. `postgresql://user@host/db`, or a socket directory via `?host=/dir`) and migrates. */

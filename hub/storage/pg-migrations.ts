@@ -92,6 +92,67 @@ export const HUB_PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'entries uploaded by kiosks, their chains, and the indexes of contact tracing',
+    sql: `
+      -- One row per gate decision, as the kiosk chained it (hub/entries/entry-store.ts):
+      -- every field of the canonical form, so the hub can recompute the hash. at_ms orders
+      -- and ranges; at keeps the kiosk's text (with its offset), which the hash covers.
+      -- reasons and override are JSON text, byte for byte as hashed. problem: the flag
+      -- ingest set (edited, broken-chain).
+      CREATE TABLE entry (
+        kiosk_id         text NOT NULL,
+        seq              bigint NOT NULL CHECK (seq > 0),
+        at_ms            bigint NOT NULL, -- epoch milliseconds
+        at               text NOT NULL,
+        location         text NOT NULL,
+        lane             text NOT NULL,
+        direction        text NOT NULL,
+        source_kind      text NOT NULL,
+        source_device_id text NOT NULL,
+        credential_kind  text NOT NULL,
+        authenticity     text NOT NULL,
+        person_id        text,
+        outcome          text NOT NULL,
+        reasons          text NOT NULL,
+        rule_set         text,
+        override         text,
+        prev_hash        text NOT NULL,
+        hash             text NOT NULL,
+        problem          text CHECK (problem IN ('edited', 'broken-chain')),
+        PRIMARY KEY (kiosk_id, seq)
+      );
+      -- Contact tracing: a person's entries in a time range, then everyone at a place in a
+      -- window around each; neither reads more than it returns, at ten million entries.
+      CREATE INDEX entry_by_person ON entry (person_id, at_ms);
+      CREATE INDEX entry_by_place ON entry (location, at_ms);
+
+      -- Each kiosk's chain as verified: entries 1…contiguous_seq are complete and linked,
+      -- head_hash is the hash of the last of them. Its row lock serialises one kiosk's
+      -- uploads. The upload receipt carries contiguous_seq.
+      CREATE TABLE entry_chain (
+        kiosk_id        text PRIMARY KEY,
+        contiguous_seq  bigint NOT NULL,
+        head_hash       text NOT NULL,
+        max_seq         bigint NOT NULL,
+        flagged_entries bigint NOT NULL,
+        conflicts       bigint NOT NULL,
+        updated_at      timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- Entries refused because the hub holds another one with their kiosk and seq: kept
+      -- (as the JSON the kiosk sent) for whoever investigates, never traced.
+      CREATE TABLE entry_conflict (
+        kiosk_id    text NOT NULL,
+        seq         bigint NOT NULL,
+        hash        text NOT NULL,
+        entry       text NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (kiosk_id, seq, hash)
+      );
+    `,
+  },
 ];
 
 /** Any number, as long as every Chốt hub uses the same one for "migrating now". */

@@ -8,6 +8,7 @@ import { conflictProblem, importStatements, mergeProblems, SQLITE_DIALECT, type 
 import { ImportRejected, MAX_REPORTED_PROBLEMS, type ImportKind, type ImportProblem, type ImportRow, type ImportRowOf } from './import-rows.js';
 import { assemblePeople, id12FromKey, withoutSeq, type DoseRecord, type PersonRecord, type QuarantineRecord, type TestRecord } from './person-assembly.js';
 import { SqliteEnrollmentStore } from './sqlite-enrollment-store.js';
+import { SqliteEntryStore } from './sqlite-entry-store.js';
 import { migrateHubSqlite } from './sqlite-migrations.js';
 
 /** The hub's embedded database file in its data directory. */
@@ -54,6 +55,7 @@ export class SqliteHubStorage implements HubStorage {
   private importQueue: Promise<unknown> = Promise.resolve();
   private readonly statements;
   readonly enrollment: SqliteEnrollmentStore;
+  readonly entries: SqliteEntryStore;
 
   private constructor(private readonly file: string) {
     this.db = connect(file);
@@ -65,6 +67,7 @@ export class SqliteHubStorage implements HubStorage {
     }
     const db = this.db;
     this.enrollment = new SqliteEnrollmentStore(db);
+    this.entries = new SqliteEntryStore(db);
     this.statements = {
       feed: db.prepare<[], { seq: number; people: number }>('SELECT seq, people FROM feed'),
       deltaBound: db.prepare<[number], number>('SELECT coalesce(sum(people_changed), 0) FROM change_set WHERE seq > ?').pluck(),

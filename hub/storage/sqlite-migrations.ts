@@ -100,6 +100,65 @@ export const HUB_SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'entries uploaded by kiosks, their chains, and the indexes of contact tracing',
+    sql: `
+      -- One row per gate decision, as the kiosk chained it (hub/entries/entry-store.ts):
+      -- every field of the canonical form, so the hub can recompute the hash. at_ms orders
+      -- and ranges; at keeps the kiosk's text (with its offset), which the hash covers.
+      -- reasons and override are JSON. problem: the flag ingest set (edited, broken-chain).
+      CREATE TABLE entry (
+        kiosk_id         TEXT NOT NULL,
+        seq              INTEGER NOT NULL CHECK (seq > 0),
+        at_ms            INTEGER NOT NULL, -- epoch milliseconds
+        at               TEXT NOT NULL,
+        location         TEXT NOT NULL,
+        lane             TEXT NOT NULL,
+        direction        TEXT NOT NULL,
+        source_kind      TEXT NOT NULL,
+        source_device_id TEXT NOT NULL,
+        credential_kind  TEXT NOT NULL,
+        authenticity     TEXT NOT NULL,
+        person_id        TEXT,
+        outcome          TEXT NOT NULL,
+        reasons          TEXT NOT NULL,
+        rule_set         TEXT,
+        override         TEXT,
+        prev_hash        TEXT NOT NULL,
+        hash             TEXT NOT NULL,
+        problem          TEXT CHECK (problem IN ('edited', 'broken-chain')),
+        PRIMARY KEY (kiosk_id, seq)
+      ) STRICT;
+      -- Contact tracing: a person's entries in a time range, then everyone at a place in a
+      -- window around each; neither reads more than it returns, at ten million entries.
+      CREATE INDEX entry_by_person ON entry(person_id, at_ms);
+      CREATE INDEX entry_by_place ON entry(location, at_ms);
+
+      -- Each kiosk's chain as verified: entries 1…contiguous_seq are complete and linked,
+      -- head_hash is the hash of the last of them. The upload receipt carries contiguous_seq.
+      CREATE TABLE entry_chain (
+        kiosk_id        TEXT PRIMARY KEY,
+        contiguous_seq  INTEGER NOT NULL,
+        head_hash       TEXT NOT NULL,
+        max_seq         INTEGER NOT NULL,
+        flagged_entries INTEGER NOT NULL,
+        conflicts       INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL -- epoch milliseconds
+      ) STRICT;
+
+      -- Entries refused because the hub holds another one with their kiosk and seq: kept
+      -- (as the JSON the kiosk sent) for whoever investigates, never traced.
+      CREATE TABLE entry_conflict (
+        kiosk_id    TEXT NOT NULL,
+        seq         INTEGER NOT NULL,
+        hash        TEXT NOT NULL,
+        entry       TEXT NOT NULL,
+        received_at INTEGER NOT NULL, -- epoch milliseconds
+        PRIMARY KEY (kiosk_id, seq, hash)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies every migration above the database's `user_version`, each in its own transaction. */

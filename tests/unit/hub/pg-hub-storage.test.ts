@@ -72,7 +72,7 @@ describe('PostgreSQL hub schema', () => {
       } finally {
         await storage.close();
       }
-      expect((await client.query('SELECT version FROM chot_schema ORDER BY version')).rows).toEqual([{ version: 1 }, { version: 2 }]);
+      expect((await client.query('SELECT version FROM chot_schema ORDER BY version')).rows).toEqual(HUB_PG_MIGRATIONS.map((m) => ({ version: m.version })));
       const tables = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE tablename IN ('enrollment_code', 'device') ORDER BY tablename");
       expect(tables.rows.map((r) => r.tablename)).toEqual(['device', 'enrollment_code']);
     } finally {

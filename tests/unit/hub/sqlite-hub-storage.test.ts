@@ -46,7 +46,7 @@ describe('SQLite hub schema', () => {
     expect((await hub.redeem((await hub.createCode('Cổng chính')).code, publicKeyRawOf(generateKeyPairSync('ed25519').privateKey))).ok).toBe(true);
     await storage.close();
     const db = new Database(file, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(HUB_SQLITE_MIGRATIONS.at(-1)?.version);
     expect(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('enrollment_code', 'device') ORDER BY name").pluck().all()).toEqual(['device', 'enrollment_code']);
     db.close();
   });

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import { canonicalEntry } from '../../domain/entries/entry-record.js';
+import type { UploadedEntry, IngestProblem, RowProblem } from './entry-store.js';
+
+/**
+ * The engine-free half of ingest: check a batch, decide for each entry whether it is new, a
+ * duplicate or a conflict and whether it chains, and walk the verified prefix forward. The
+ * SQLite and PostgreSQL stores read the stored links this needs, in their transaction, and
+ * write what it decides, so both decide alike.
+ */
+
+/** hash(0): the predecessor of entry 1. */
+export const ZERO_HASH = '0'.repeat(64);
+const HEX_HASH = /^[0-9a-f]{64}$/;
+
+/** hash(n) = SHA-256(hash(n−1) ‖ UTF-8 canonicalEntry(n)), as hex. */
+export function entryHash(prevHashHex: string, entry: UploadedEntry): string {
+  return createHash('sha256').update(Buffer.from(prevHashHex, 'hex')).update(canonicalEntry(entry), 'utf8').digest('hex');
+}
+
+/** An entry's link in its kiosk's chain, as stored. */
+export interface StoredLink {
+  readonly seq: number;
+  readonly prevHash: string;
+  readonly hash: string;
+  readonly problem: RowProblem | null;
+}
+
+export interface CheckedEntry {
+  readonly entry: UploadedEntry;
+  readonly atMs: number;
+}
+
+/** Refuses a malformed batch whole (RangeError); returns its entries by seq, with their time in ms. */
+export function checkBatch(kioskId: string, entries: readonly UploadedEntry[]): CheckedEntry[] {
+  if (kioskId === '') throw new RangeError('ingest needs the kiosk id');
+  const checked = entries.map((entry) => {
+    if (entry.kioskId !== kioskId) throw new RangeError(`entry ${entry.seq} belongs to kiosk ${JSON.stringify(entry.kioskId)}, not ${JSON.stringify(kioskId)}`);
+    if (!Number.isSafeInteger(entry.seq) || entry.seq < 1) throw new RangeError(`entry seq must be a positive integer, got ${entry.seq}`);
+    if (!HEX_HASH.test(entry.hash) || !HEX_HASH.test(entry.prevHash)) throw new RangeError(`entry ${entry.seq}: hashes must be 64 lowercase hex digits`);
+    const atMs = Date.parse(entry.at);
+    if (Number.isNaN(atMs)) throw new RangeError(`entry ${entry.seq}: unreadable time ${JSON.stringify(entry.at)}`);
+    return { entry, atMs };
+  });
+  return checked.sort((a, b) => a.entry.seq - b.entry.seq);
+}
+
+/** The seqs whose stored links a batch is judged against: each entry's, its predecessor's and its successor's. */
+export function seqsToRead(batch: readonly CheckedEntry[]): number[] {
+  const seqs = new Set<number>();
+  for (const { entry } of batch) for (const seq of [entry.seq - 1, entry.seq, entry.seq + 1]) if (seq >= 1) seqs.add(seq);
+  return [...seqs].sort((a, b) => a - b);
+}
+
+export interface PlannedRow extends CheckedEntry {
+  readonly problem: RowProblem | null;
+}
+
+export interface IngestPlan {
+  /** New rows to store, flagged or not. */
+  readonly rows: readonly PlannedRow[];
+  /** Stored rows found not to chain onto an entry of this batch. */
+  readonly reflag: readonly { seq: number; problem: RowProblem }[];
+  /** Entries refused because another entry holds their seq. */
+  readonly conflicts: readonly UploadedEntry[];
+  readonly duplicates: number;
+  readonly problems: readonly IngestProblem[];
+}
+
+/** Decides a checked batch against the stored links of seqsToRead(batch). */
+export function planIngest(batch: readonly CheckedEntry[], stored: ReadonlyMap<number, StoredLink>): IngestPlan {
+  const known = new Map(stored);
+  const rows: PlannedRow[] = [];
+  const reflag: { seq: number; problem: RowProblem }[] = [];
+  const conflicts: UploadedEntry[] = [];
+  const problems: IngestProblem[] = [];
+  let duplicates = 0;
+  for (const { entry, atMs } of batch) {
+    const { seq } = entry;
+    const existing = known.get(seq);
+    if (existing !== undefined) {
+      if (existing.hash === entry.hash) duplicates += 1;
+      else {
+        conflicts.push(entry);
+        problems.push({ seq, kind: 'conflict', message: `the hub already holds a different entry ${seq} of this kiosk; this one was kept out` });
+      }
+      continue;
+    }
+    let problem: RowProblem | null = null;
+    if (entryHash(entry.prevHash, entry) !== entry.hash) {
+      problem = 'edited';
+      problems.push({ seq, kind: 'edited', message: `entry ${seq} does not match its hash: it was changed after it was recorded` });
+    } else {
+      const predecessor = seq === 1 ? ZERO_HASH : known.get(seq - 1)?.hash;
+      if (predecessor === undefined) {
+        problems.push({ seq, kind: 'gap', message: `entry ${seq - 1} has not arrived: entry ${seq} cannot be linked yet` });
+      } else if (predecessor !== entry.prevHash) {
+        problem = 'broken-chain';
+        problems.push({ seq, kind: 'broken-chain', message: `entry ${seq} does not follow entry ${seq - 1}: its previous hash differs` });
+      }
+    }
+    known.set(seq, { seq, prevHash: entry.prevHash, hash: entry.hash, problem });
+    rows.push({ entry, atMs, problem });
+    // A successor stored earlier (after a gap) is checked now that its predecessor is here.
+    const successor = stored.get(seq + 1);
+    if (successor !== undefined && successor.problem === null && successor.prevHash !== entry.hash) {
+      reflag.push({ seq: seq + 1, problem: 'broken-chain' });
+      known.set(seq + 1, { ...successor, problem: 'broken-chain' });
+      problems.push({ seq: seq + 1, kind: 'broken-chain', message: `entry ${seq + 1} does not follow entry ${seq}: its previous hash differs` });
+    }
+  }
+  return { rows, reflag, conflicts, duplicates, problems };
+}
+
+export interface ChainHead {
+  readonly contiguousSeq: number;
+  readonly headHash: string;
+}
+
+/**
+ * Walks the verified prefix over `next` (stored links after head.contiguousSeq, by seq).
+ * `stopped`: it met a gap, a flag or a broken link, so there is no point reading further.
+ */
+export function advanceChain(head: ChainHead, next: readonly StoredLink[]): ChainHead & { stopped: boolean } {
+  let { contiguousSeq, headHash } = head;
+  for (const link of next) {
+    if (link.seq !== contiguousSeq + 1 || link.problem !== null || link.prevHash !== headHash) return { contiguousSeq, headHash, stopped: true };
+    contiguousSeq = link.seq;
+    headHash = link.hash;
+  }
+  return { contiguousSeq, headHash, stopped: false };
+}
+
+/** The entry's columns, in the order of the entry table (migration 3), engine-neutral. */
+export function entryColumns(row: PlannedRow): (string | number | null)[] {
+  const { entry } = row;
+  return [
+    entry.kioskId, entry.seq, row.atMs, entry.at, entry.location, entry.lane, entry.direction, entry.sourceKind, entry.sourceDeviceId,
+    entry.credentialKind, entry.authenticity, entry.personId, entry.outcome, JSON.stringify(entry.reasonCodes), entry.ruleSet,
+    entry.override === null ? null : JSON.stringify([entry.override.by, entry.override.reason]), entry.prevHash, entry.hash, row.problem,
+  ];
+}
+
+export const ENTRY_COLUMN_NAMES = [
+  'kiosk_id', 'seq', 'at_ms', 'at', 'location', 'lane', 'direction', 'source_kind', 'source_device_id',
+  'credential_kind', 'authenticity', 'person_id', 'outcome', 'reasons', 'rule_set', 'override', 'prev_hash', 'hash', 'problem',
+] as const;

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { canonicalEntry, type EntryRecord } from '../../domain/entries/entry-record.js';
+import type { UploadedEntry } from '../../hub/entries/entry-store.js';
+
+/**
+ * Entries for the hub's ingest and trace tests, chained here with node:crypto on their own
+ * (not with the hub's code): hash(n) = SHA-256(hash(n−1) ‖ UTF-8 canonicalEntry(n)).
+ */
+export const GENESIS = '0'.repeat(64);
+
+export function chainHash(prevHash: string, entry: EntryRecord): string {
+  return createHash('sha256').update(Buffer.from(prevHash, 'hex')).update(Buffer.from(canonicalEntry(entry), 'utf8')).digest('hex');
+}
+
+/** A plausible green entry; `fields` override any field. */
+export function entryRecord(kioskId: string, seq: number, fields: Partial<EntryRecord> = {}): EntryRecord {
+  return {
+    seq,
+    at: `2021-10-20T08:${String(seq % 60).padStart(2, '0')}:00+07:00`,
+    kioskId,
+    location: 'Chợ Đầm',
+    lane: '1',
+    direction: 'in',
+    sourceKind: 'camera',
+    sourceDeviceId: 'cam-0',
+    credentialKind: 'cccd-qr',
+    authenticity: 'unsigned',
+    personId: `0790950${String(seq).padStart(5, '0')}`,
+    outcome: 'green',
+    reasonCodes: ['vaccinated-2'],
+    ruleSet: 'vn-2021@1',
+    override: null,
+    ...fields,
+  };
+}
+
+/** Chains records in order after `prevHash`. */
+export function chained(records: readonly EntryRecord[], prevHash = GENESIS): UploadedEntry[] {
+  let previous = prevHash;
+  return records.map((record) => {
+    const hash = chainHash(previous, record);
+    const entry = { ...record, prevHash: previous, hash };
+    previous = hash;
+    return entry;
+  });
+}
+
+/** A kiosk's entries 1…n, chained from the genesis hash; `fields(seq)` overrides per entry. */
+export function kioskChain(kioskId: string, n: number, fields: (seq: number) => Partial<EntryRecord> = () => ({})): UploadedEntry[] {
+  return chained(Array.from({ length: n }, (_, i) => entryRecord(kioskId, i + 1, fields(i + 1))));
+}

@@ -1,0 +1,216 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HubStorage } from '../../../hub/storage/hub-storage.js';
+import { openHubStorage, type HubStorageLocation } from '../../../hub/storage/open-hub-storage.js';
+import { HUB_SQLITE_FILE } from '../../../hub/storage/sqlite-hub-storage.js';
+import { chained, entryRecord, GENESIS, kioskChain } from '../../support/entry-fixtures.js';
+
+/**
+ * The one behaviour every EntryStore must have, run against the hub's SQLite and PostgreSQL
+ * storage for real (entry-store.test.ts). `newLocation` gives a fresh, empty store each call.
+ */
+const INT8_OID = 20;
+
+export async function rawRows(location: HubStorageLocation, sql: string): Promise<Record<string, unknown>[]> {
+  if ('dataDir' in location) {
+    const db = new Database(join(location.dataDir, HUB_SQLITE_FILE), { readonly: true });
+    try {
+      return db.prepare(sql).all() as Record<string, unknown>[];
+    } finally {
+      db.close();
+    }
+  }
+  // bigint as a number, as SQLite gives it: the same expectations read both engines.
+  const types = { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format ?? 'text')) } as pg.CustomTypesConfig;
+  const client = new pg.Client({ connectionString: location.pgUrl, types });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const K1 = 'k-1111111111111111';
+const K2 = 'k-2222222222222222';
+const K3 = 'k-3333333333333333';
+
+/** The planted outbreak: F0 passes Chợ Đầm at 09:00 and the bus station at 14:00. */
+export const F0 = '056089001234';
+const T = (hhmm: string) => `2021-10-20T${hhmm}:00+07:00`;
+const ms = (iso: string) => Date.parse(iso);
+export const PLANTED = {
+  from: ms(T('00:00')),
+  to: ms(T('23:59')),
+  windowMs: 30 * 60_000,
+  // [kiosk, at, location, person]; kiosks K1, K2 stand at Chợ Đầm (in and out), K3 at the bus station.
+  entries: [
+    [K1, '08:00', 'Chợ Đầm', '001090000001'], // 60 min before: outside
+    [K1, '08:30', 'Chợ Đầm', '001090000002'], // exactly 30 min before: inside
+    [K1, '08:45', 'Chợ Đầm', '001090000003'], // inside
+    [K1, '09:00', 'Chợ Đầm', F0], // visit 1
+    [K1, '09:01', 'Chợ Đầm', null], // unreadable credential: nobody to trace
+    [K2, '09:10', 'Chợ Đầm', '001090000004'], // another kiosk of the same place: inside
+    [K2, '09:20', 'Chợ Đầm', F0], // visit 2 (leaving): himself, never a contact
+    [K2, '09:31', 'Chợ Đầm', '001090000005'], // 31 min after visit 1, 11 after visit 2: inside for visit 2 only
+    [K2, '09:51', 'Chợ Đầm', '001090000006'], // 31 min after visit 2: outside
+    [K3, '09:00', 'Bến xe phía Bắc', '001090000007'], // same time, other place: never
+    [K3, '14:00', 'Bến xe phía Bắc', F0], // visit 3
+    [K3, '14:29', 'Bến xe phía Bắc', '001090000008'], // inside
+    [K3, '14:31', 'Bến xe phía Bắc', '001090000003'], // 001090000003 again, 31 min after: outside
+  ] as const,
+  expected: [
+    { at: T('09:00'), contacts: ['08:30 001090000002', '08:45 001090000003', '09:10 001090000004'] },
+    { at: T('09:20'), contacts: ['09:10 001090000004', '09:31 001090000005'] },
+    { at: T('14:00'), contacts: ['14:29 001090000008'] },
+  ],
+};
+
+/** Uploads the planted outbreak, each kiosk's entries as one chain. */
+export async function plantOutbreak(storage: HubStorage): Promise<void> {
+  for (const kiosk of [K1, K2, K3]) {
+    const records = PLANTED.entries
+      .filter(([k]) => k === kiosk)
+      .map(([, at, location, personId], i) => entryRecord(kiosk, i + 1, { at: T(at), location, personId }));
+    const result = await storage.entries.ingest(kiosk, chained(records));
+    expect(result).toMatchObject({ accepted: records.length, contiguousSeq: records.length, problems: [] });
+  }
+}
+
+export function describeEntryStoreContract(name: string, newLocation: () => HubStorageLocation): void {
+  describe(`EntryStore contract: ${name}`, () => {
+    const open: HubStorage[] = [];
+    const fresh = async (location = newLocation()): Promise<{ storage: HubStorage; location: HubStorageLocation }> => {
+      const storage = await openHubStorage(location);
+      open.push(storage);
+      return { storage, location };
+    };
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((s) => s.close()));
+    });
+    const count = async (location: HubStorageLocation, where = 'true') => Number((await rawRows(location, `SELECT count(*) AS n FROM entry WHERE ${where}`))[0]?.n);
+
+    it('stores a batch once: the same batch again is all duplicates, nothing doubled', async () => {
+      const { storage, location } = await fresh();
+      const batch = kioskChain(K1, 5);
+      expect(await storage.entries.ingest(K1, batch)).toEqual({ accepted: 5, duplicates: 0, contiguousSeq: 5, problems: [] });
+      expect(await storage.entries.ingest(K1, batch)).toEqual({ accepted: 0, duplicates: 5, contiguousSeq: 5, problems: [] });
+      // A lost receipt mid-way: the kiosk resends 4–5 with 6–7 after them.
+      const more = kioskChain(K1, 7);
+      expect(await storage.entries.ingest(K1, more.slice(3))).toEqual({ accepted: 2, duplicates: 2, contiguousSeq: 7, problems: [] });
+      expect(await count(location)).toBe(7);
+      expect(await rawRows(location, `SELECT seq, hash, problem FROM entry ORDER BY seq`)).toEqual(more.map((e) => ({ seq: e.seq, hash: e.hash, problem: null })));
+    });
+
+    it('extends the verified prefix across batches, in any order within a batch, and keeps kiosks apart', async () => {
+      const { storage } = await fresh();
+      const k1 = kioskChain(K1, 6);
+      const k2 = kioskChain(K2, 2);
+      expect(await storage.entries.chain(K1)).toBeUndefined();
+      expect((await storage.entries.ingest(K1, k1.slice(0, 3))).contiguousSeq).toBe(3);
+      expect((await storage.entries.ingest(K2, k2)).contiguousSeq).toBe(2);
+      expect((await storage.entries.ingest(K1, [k1[5]!, k1[3]!, k1[4]!])).contiguousSeq).toBe(6);
+      expect(await storage.entries.chain(K1)).toEqual({ kioskId: K1, contiguousSeq: 6, headHash: k1[5]!.hash, maxSeq: 6, flaggedEntries: 0, conflicts: 0 });
+      expect(await storage.entries.chain(K2)).toMatchObject({ contiguousSeq: 2, headHash: k2[1]!.hash });
+      expect(await storage.entries.ingest(K1, [])).toEqual({ accepted: 0, duplicates: 0, contiguousSeq: 6, problems: [] });
+    });
+
+    it('flags a gap, holds the prefix before it, and moves on when the missing entry arrives', async () => {
+      const { storage } = await fresh();
+      const all = kioskChain(K1, 6);
+      await storage.entries.ingest(K1, all.slice(0, 3));
+      const gap = await storage.entries.ingest(K1, all.slice(4));
+      expect(gap).toMatchObject({ accepted: 2, duplicates: 0, contiguousSeq: 3, problems: [{ seq: 5, kind: 'gap' }] });
+      expect(await storage.entries.chain(K1)).toMatchObject({ contiguousSeq: 3, maxSeq: 6, flaggedEntries: 0 });
+      expect(await storage.entries.ingest(K1, [all[3]!])).toEqual({ accepted: 1, duplicates: 0, contiguousSeq: 6, problems: [] });
+    });
+
+    it('flags an entry filling a gap that its stored successor does not follow', async () => {
+      const { storage, location } = await fresh();
+      const all = kioskChain(K1, 5);
+      await storage.entries.ingest(K1, [...all.slice(0, 3), all[4]!]);
+      // An entry 4 that chains onto 3 but is not the one entry 5 was chained onto.
+      const [other4] = chained([entryRecord(K1, 4, { outcome: 'red' })], all[2]!.hash);
+      const result = await storage.entries.ingest(K1, [other4!]);
+      expect(result).toMatchObject({ accepted: 1, contiguousSeq: 4, problems: [{ seq: 5, kind: 'broken-chain' }] });
+      expect(await rawRows(location, `SELECT seq, problem FROM entry WHERE seq >= 4 ORDER BY seq`)).toEqual([{ seq: 4, problem: null }, { seq: 5, problem: 'broken-chain' }]);
+      expect(await storage.entries.chain(K1)).toMatchObject({ contiguousSeq: 4, flaggedEntries: 1 });
+    });
+
+    it('stores and flags an edited entry; the prefix stops before it', async () => {
+      const { storage, location } = await fresh();
+      const batch = kioskChain(K1, 4);
+      const edited = batch.map((e) => (e.seq === 3 ? { ...e, outcome: 'green', reasonCodes: [], personId: '001090999999' } : e));
+      const result = await storage.entries.ingest(K1, edited);
+      expect(result).toMatchObject({ accepted: 4, duplicates: 0, contiguousSeq: 2, problems: [{ seq: 3, kind: 'edited' }] });
+      expect(result.problems).toHaveLength(1);
+      expect(await rawRows(location, `SELECT seq, problem FROM entry ORDER BY seq`)).toEqual([
+        { seq: 1, problem: null }, { seq: 2, problem: null }, { seq: 3, problem: 'edited' }, { seq: 4, problem: null },
+      ]);
+      expect(await storage.entries.chain(K1)).toMatchObject({ contiguousSeq: 2, maxSeq: 4, flaggedEntries: 1 });
+    });
+
+    it('flags a well-hashed entry that does not follow its predecessor (one removed, another put in its place)', async () => {
+      const { storage } = await fresh();
+      const batch = kioskChain(K1, 2);
+      const [forged] = chained([entryRecord(K1, 3)], 'ab'.repeat(32));
+      const result = await storage.entries.ingest(K1, [...batch, forged!]);
+      expect(result).toMatchObject({ accepted: 3, contiguousSeq: 2, problems: [{ seq: 3, kind: 'broken-chain' }] });
+      const [badFirst] = chained([entryRecord(K2, 1)], 'cd'.repeat(32));
+      expect(await storage.entries.ingest(K2, [badFirst!])).toMatchObject({ accepted: 1, contiguousSeq: 0, problems: [{ seq: 1, kind: 'broken-chain' }] });
+    });
+
+    it('keeps a different entry with a stored seq out (a conflict), and records it', async () => {
+      const { storage, location } = await fresh();
+      const original = kioskChain(K1, 3);
+      await storage.entries.ingest(K1, original);
+      const rewritten = kioskChain(K1, 3, (seq) => (seq === 3 ? { outcome: 'red' } : {}));
+      const result = await storage.entries.ingest(K1, rewritten);
+      expect(result).toMatchObject({ accepted: 0, duplicates: 2, contiguousSeq: 3, problems: [{ seq: 3, kind: 'conflict' }] });
+      expect(await rawRows(location, 'SELECT seq, outcome, hash FROM entry WHERE seq = 3')).toEqual([{ seq: 3, outcome: 'green', hash: original[2]!.hash }]);
+      expect(await rawRows(location, 'SELECT kiosk_id, seq, hash FROM entry_conflict')).toEqual([{ kiosk_id: K1, seq: 3, hash: rewritten[2]!.hash }]);
+      expect(await storage.entries.chain(K1)).toMatchObject({ contiguousSeq: 3, conflicts: 1 });
+      // The same seq twice in one batch, differently: the first is stored, the second is a conflict.
+      const [a, b] = [kioskChain(K2, 1)[0]!, kioskChain(K2, 1, () => ({ lane: '2' }))[0]!];
+      expect(await storage.entries.ingest(K2, [a, b])).toMatchObject({ accepted: 1, duplicates: 0, contiguousSeq: 1, problems: [{ seq: 1, kind: 'conflict' }] });
+    });
+
+    it('refuses a batch holding another kiosk\'s entry, or a malformed one, and stores none of it', async () => {
+      const { storage, location } = await fresh();
+      const batch = [...kioskChain(K1, 2), kioskChain(K2, 3)[2]!];
+      await expect(storage.entries.ingest(K1, batch)).rejects.toThrow(RangeError);
+      await expect(storage.entries.ingest(K1, kioskChain(K1, 2).map((e) => ({ ...e, hash: e.hash.toUpperCase() })))).rejects.toThrow(/64 lowercase hex/);
+      await expect(storage.entries.ingest(K1, [{ ...kioskChain(K1, 1)[0]!, seq: 0 }])).rejects.toThrow(/positive integer/);
+      await expect(storage.entries.ingest(K1, kioskChain(K1, 1, () => ({ at: 'yesterday' })))).rejects.toThrow(/unreadable time/);
+      expect(await count(location)).toBe(0);
+      expect(await storage.entries.chain(K1)).toBeUndefined();
+    });
+
+    it('keeps every field as hashed: a stored entry hashes to its stored hash', async () => {
+      const { storage, location } = await fresh();
+      const record = entryRecord(K1, 1, { at: T('09:00'), location: 'Bến xe "Phía Bắc", Nha Trang', override: { by: 'staff-7', reason: 'trẻ em < 12 tuổi' }, ruleSet: null, personId: null, reasonCodes: ['a', 'b'] });
+      const [entry] = chained([record]);
+      await storage.entries.ingest(K1, [entry!]);
+      const [row] = await rawRows(location, 'SELECT * FROM entry');
+      expect(row).toMatchObject({ at: T('09:00'), location: 'Bến xe "Phía Bắc", Nha Trang', person_id: null, rule_set: null, reasons: '["a","b"]', override: '["staff-7","trẻ em < 12 tuổi"]', prev_hash: GENESIS, hash: entry!.hash });
+      expect(Number(row!.at_ms)).toBe(ms(T('09:00')));
+    });
+
+    it('traces a planted F0: exactly the people at the same place within the window', async () => {
+      const { storage } = await fresh();
+      await plantOutbreak(storage);
+      const places = await storage.entries.trace({ personId: F0, fromMs: PLANTED.from, toMs: PLANTED.to, windowMs: PLANTED.windowMs });
+      expect(places.map((p) => ({ at: p.visit.at, contacts: p.contacts.map((c) => `${c.at.slice(11, 16)} ${c.personId}`) }))).toEqual(PLANTED.expected);
+      expect(places[0]).toMatchObject({ visit: { personId: F0, location: 'Chợ Đầm', kioskId: K1, seq: 4, outcome: 'green', atMs: ms(T('09:00')) } });
+      expect(places[0]!.contacts[2]).toMatchObject({ kioskId: K2, seq: 1, lane: '1', direction: 'in', outcome: 'green' });
+
+      // The period bounds the visits (inclusive), not the contacts; a window of 0 keeps only the same instant.
+      const morning = await storage.entries.trace({ personId: F0, fromMs: ms(T('09:00')), toMs: ms(T('09:20')), windowMs: 0 });
+      expect(morning.map((p) => [p.visit.at, p.contacts.length])).toEqual([[T('09:00'), 0], [T('09:20'), 0]]);
+      expect(await storage.entries.trace({ personId: '079000000000', fromMs: PLANTED.from, toMs: PLANTED.to, windowMs: 60_000 })).toEqual([]);
+      await expect(storage.entries.trace({ personId: F0, fromMs: 2, toMs: 1, windowMs: 0 })).rejects.toThrow(RangeError);
+    });
+  });
+}

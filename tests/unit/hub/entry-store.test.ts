@@ -1,0 +1,140 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runHubTrace, TRACE_CSV_HEADER } from '../../../cli/commands/hub-trace.js';
+import { openHubStorage, type HubStorageLocation } from '../../../hub/storage/open-hub-storage.js';
+import pg from 'pg';
+import { PgHubStorage } from '../../../hub/storage/pg-hub-storage.js';
+import { HUB_PG_MIGRATIONS, migrateHubPg } from '../../../hub/storage/pg-migrations.js';
+import { HUB_SQLITE_FILE, SqliteHubStorage } from '../../../hub/storage/sqlite-hub-storage.js';
+import { HUB_SQLITE_MIGRATIONS, migrateHubSqlite } from '../../../hub/storage/sqlite-migrations.js';
+import { kioskChain } from '../../support/entry-fixtures.js';
+import { tempDataDir } from '../../support/kiosk-process.js';
+import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
+import { describeEntryStoreContract, F0, plantOutbreak, PLANTED } from './entry-store-contract.js';
+
+// A real server, never a mock: a private cluster for this file (tests/support/postgres.ts).
+let cluster: PostgresCluster;
+beforeAll(() => {
+  cluster = startPostgres();
+}, 90_000);
+afterAll(() => cluster?.stop());
+
+describeEntryStoreContract('SQLite', () => ({ dataDir: tempDataDir('chot-hub-') }));
+describeEntryStoreContract('PostgreSQL', () => ({ pgUrl: cluster.createDatabase() }));
+
+const DEVICE_V2 = "INSERT INTO device (device_id, public_key, location, revoked, enrolled_at) VALUES ('k-1111111111111111', zeroblob(32), 'Chợ Đầm', 0, 1)";
+
+describe('migration 3', () => {
+  it('adds the entry tables to a seeded version-2 SQLite hub and keeps its devices', async () => {
+    const file = join(tempDataDir('chot-hub-'), HUB_SQLITE_FILE);
+    const raw = new Database(file);
+    migrateHubSqlite(raw, HUB_SQLITE_MIGRATIONS.slice(0, 2));
+    raw.exec(DEVICE_V2);
+    raw.close();
+    const storage = SqliteHubStorage.open(file);
+    try {
+      expect(await storage.enrollment.findDevice('k-1111111111111111')).toMatchObject({ location: 'Chợ Đầm' });
+      expect(await storage.entries.ingest('k-1111111111111111', kioskChain('k-1111111111111111', 2))).toMatchObject({ accepted: 2, contiguousSeq: 2 });
+    } finally {
+      await storage.close();
+    }
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'entry%' ORDER BY name").pluck().all()).toEqual([
+      'entry', 'entry_by_person', 'entry_by_place', 'entry_chain', 'entry_conflict',
+    ]);
+    db.close();
+  });
+
+  it('adds the entry tables to a seeded version-2 PostgreSQL hub and keeps its devices', async () => {
+    const url = cluster.createDatabase();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await migrateHubPg(client, HUB_PG_MIGRATIONS.slice(0, 2));
+      await client.query("INSERT INTO device (device_id, public_key, location, revoked, enrolled_at) VALUES ('k-1111111111111111', decode(repeat('00', 32), 'hex'), 'Chợ Đầm', false, now())");
+      const storage = await PgHubStorage.open(url);
+      try {
+        expect(await storage.enrollment.findDevice('k-1111111111111111')).toMatchObject({ location: 'Chợ Đầm' });
+        expect(await storage.entries.ingest('k-1111111111111111', kioskChain('k-1111111111111111', 2))).toMatchObject({ accepted: 2, contiguousSeq: 2 });
+      } finally {
+        await storage.close();
+      }
+      expect((await client.query('SELECT version FROM chot_schema ORDER BY version')).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      const indexes = await client.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'entry' ORDER BY indexname");
+      expect(indexes.rows.map((r) => r.indexname)).toEqual(['entry_by_person', 'entry_by_place', 'entry_pkey']);
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+describe('SQLite entry store', () => {
+  it('traces through the indexes: no full scan of the entry table', async () => {
+    const dataDir = tempDataDir('chot-hub-');
+    await (await openHubStorage({ dataDir })).close();
+    const db = new Database(join(dataDir, HUB_SQLITE_FILE), { readonly: true });
+    try {
+      const plan = (sql: string, ...params: unknown[]): string => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+      // The store's own statements, as prepared in sqlite-entry-store.ts.
+      const visits = plan(`SELECT person_id FROM entry INDEXED BY entry_by_person WHERE person_id = ? AND at_ms BETWEEN ? AND ? ORDER BY at_ms, kiosk_id, seq`, F0, 0, 1);
+      const present = plan(
+        `SELECT person_id FROM entry INDEXED BY entry_by_place WHERE location = ? AND at_ms BETWEEN ? AND ? AND person_id IS NOT NULL AND person_id <> ? ORDER BY at_ms, kiosk_id, seq`,
+        'x', 0, 1, F0,
+      );
+      expect(visits).toMatch(/SEARCH entry USING INDEX entry_by_person \(person_id=\? AND at_ms>\? AND at_ms<\?\)/);
+      expect(present).toMatch(/SEARCH entry USING INDEX entry_by_place \(location=\? AND at_ms>\? AND at_ms<\?\)/);
+      expect(`${visits} ${present}`).not.toMatch(/SCAN entry/);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('chot hub trace', () => {
+  const capture = async (args: string[]): Promise<string> => {
+    let out = '';
+    expect(await runHubTrace(args, { stdout: { write: (text: string) => (out += text) } })).toBe(0);
+    return out;
+  };
+
+  for (const engine of ['SQLite', 'PostgreSQL'] as const) {
+    it(`prints the planted F0's places and contacts as JSON and CSV (${engine})`, async () => {
+      const location: HubStorageLocation = engine === 'SQLite' ? { dataDir: tempDataDir('chot-hub-') } : { pgUrl: cluster.createDatabase() };
+      const storage = await openHubStorage(location);
+      try {
+        await plantOutbreak(storage);
+      } finally {
+        await storage.close();
+      }
+      const where = 'dataDir' in location ? ['--data', location.dataDir] : ['--pg', location.pgUrl];
+      const period = ['--id', F0, '--from', '2021-10-20', '--to', '2021-10-20T23:59'];
+      const json = JSON.parse(await capture([...period, ...where])) as { personId: string; from: string; windowMs: number; places: { at: string; location: string; contacts: { personId: string; at: string }[] }[] };
+      expect(json).toMatchObject({ personId: F0, from: '2021-10-19T17:00:00.000Z', windowMs: PLANTED.windowMs });
+      expect(json.places.map((p) => ({ at: p.at, contacts: p.contacts.map((c) => `${c.at.slice(11, 16)} ${c.personId}`) }))).toEqual(PLANTED.expected);
+
+      const csv = (await capture([...period, '--window', '15m', '--format', 'csv', ...where])).split('\r\n');
+      expect(csv[0]).toBe(TRACE_CSV_HEADER.join(','));
+      expect(csv.slice(1)).toEqual([
+        '"2021-10-20T09:00:00+07:00","Chợ Đầm","k-1111111111111111",4,"green","001090000003","2021-10-20T08:45:00+07:00","k-1111111111111111",3,"1","in","green"',
+        '"2021-10-20T09:00:00+07:00","Chợ Đầm","k-1111111111111111",4,"green","001090000004","2021-10-20T09:10:00+07:00","k-2222222222222222",1,"1","in","green"',
+        '"2021-10-20T09:20:00+07:00","Chợ Đầm","k-2222222222222222",2,"green","001090000004","2021-10-20T09:10:00+07:00","k-2222222222222222",1,"1","in","green"',
+        '"2021-10-20T09:20:00+07:00","Chợ Đầm","k-2222222222222222",2,"green","001090000005","2021-10-20T09:31:00+07:00","k-2222222222222222",3,"1","in","green"',
+        '"2021-10-20T14:00:00+07:00","Bến xe phía Bắc","k-3333333333333333",2,"green","","","","","","",""',
+        '',
+      ]);
+    });
+  }
+
+  it('refuses bad options with a usage error', async () => {
+    const dataDir = tempDataDir('chot-hub-');
+    const base = ['--id', F0, '--from', '2021-10-20', '--to', '2021-10-21', '--data', dataDir];
+    await expect(runHubTrace(['--id', '123', '--from', '2021-10-20', '--to', '2021-10-21'])).rejects.toThrow(/12-digit/);
+    await expect(runHubTrace([...base, '--window', '30x'])).rejects.toThrow(/--window/);
+    await expect(runHubTrace([...base, '--window', '25h'])).rejects.toThrow(/at most 24h/);
+    await expect(runHubTrace([...base, '--format', 'xml'])).rejects.toThrow(/json or csv/);
+    await expect(runHubTrace(['--id', F0, '--from', '2021-10-21', '--to', '2021-10-20', '--data', dataDir])).rejects.toThrow(/not be after/);
+    await expect(runHubTrace(['--id', F0, '--from', 'soon', '--to', '2021-10-20', '--data', dataDir])).rejects.toThrow(/--from must be an ISO 8601/);
+  });
+});
