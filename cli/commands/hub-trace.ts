@@ -102,4 +102,13 @@ export function traceCsv(places: readonly TracePlace[]): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-const csvCell = (value: string | number): string => (typeof value === 'number' ? String(value) : `"${value.replace(/"/g, '""')}"`);
+/**
+ * Text cells are quoted, and a cell a spreadsheet would run as a formula (=, +, -, @, tab,
+ * CR first: OWASP's list) gets a leading apostrophe. Lanes come from kiosks and place names
+ * from admins: an official opening the file must never run what either typed.
+ */
+export function csvCell(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
