@@ -5,6 +5,7 @@
  */
 import type { ScanSource } from '../scan/scan-event.js';
 import type { KioskStatus } from './kiosk-status.js';
+import type { TodayStats } from './today-stats.js';
 import type { Outcome, Verdict } from '../verdict/verdict.js';
 
 /** A framed scan as the renderer hands it over (keyboard wedge, camera, demo card). */
@@ -49,12 +50,14 @@ export interface KioskApi {
   getKioskInfo(): Promise<KioskInfo>;
   /** How old the facts are and what the sync is doing, worded for the idle screen. */
   getKioskStatus(): Promise<KioskStatus>;
+  /** Today's decisions at this kiosk by colour and credential kind, for the operator. */
+  getTodayStats(): Promise<TodayStats>;
 }
 
 export type KioskMethod = keyof KioskApi;
 
 /** Every method of the contract, for the bridges that must name them (preload, dispatcher). */
-export const KIOSK_API_METHODS = ['submitScan', 'getKioskInfo', 'getKioskStatus'] as const satisfies readonly KioskMethod[];
+export const KIOSK_API_METHODS = ['submitScan', 'getKioskInfo', 'getKioskStatus', 'getTodayStats'] as const satisfies readonly KioskMethod[];
 
 // Compile-time proof that the list above names every method of KioskApi.
 type MissingMethods = Exclude<KioskMethod, (typeof KIOSK_API_METHODS)[number]>;

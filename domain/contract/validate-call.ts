@@ -4,7 +4,7 @@ import type { RpcFailure } from './rpc-messages.js';
 
 export type ValidatedCall =
   | { readonly ok: true; readonly method: 'submitScan'; readonly args: [ScanSubmission] }
-  | { readonly ok: true; readonly method: 'getKioskInfo' | 'getKioskStatus'; readonly args: [] }
+  | { readonly ok: true; readonly method: 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats'; readonly args: [] }
   | { readonly ok: false; readonly error: RpcFailure };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -24,8 +24,9 @@ export function validateCall(method: unknown, args: unknown): ValidatedCall {
   if (!Array.isArray(args)) return bad('arguments must be an array');
   switch (method as KioskMethod) {
     case 'getKioskInfo':
-    case 'getKioskStatus': {
-      const name = method as 'getKioskInfo' | 'getKioskStatus';
+    case 'getKioskStatus':
+    case 'getTodayStats': {
+      const name = method as 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats';
       return args.length === 0 ? { ok: true, method: name, args: [] } : bad(`${name} takes no arguments`);
     }
     case 'submitScan': {

@@ -15,8 +15,7 @@ export function createDispatcher(api: KioskApi, reportFault: (method: string, er
     const call = validateCall(method, args);
     if (!call.ok) return call;
     try {
-      const value =
-        call.method === 'submitScan' ? await api.submitScan(...call.args) : call.method === 'getKioskInfo' ? await api.getKioskInfo() : await api.getKioskStatus();
+      const value = call.method === 'submitScan' ? await api.submitScan(...call.args) : await api[call.method]();
       return { ok: true, value };
     } catch (error) {
       reportFault(call.method, error);

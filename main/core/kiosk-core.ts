@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { KioskApi, KioskInfo, ScanSubmission, WedgeSettings } from '../../domain/contract/kiosk-api.js';
 import { describeDataAge, type DataStatus, type KioskStatus } from '../../domain/contract/kiosk-status.js';
+import type { TodayStats } from '../../domain/contract/today-stats.js';
 import { STALE_DATA_DEFAULTS } from '../../domain/rules/builtin/stale-data-policy.js';
 import type { EntryDirection } from '../../domain/entries/entry-record.js';
-import { toVietnamIso } from '../../domain/time/calendar-date.js';
-import type { Verdict } from '../../domain/verdict/verdict.js';
+import { toVietnamIso, vietnamDateOf, vietnamMidnightMs } from '../../domain/time/calendar-date.js';
+import type { Outcome, Verdict } from '../../domain/verdict/verdict.js';
 import { chotVersion } from '../config/paths.js';
 import { demoCards, demoRecords } from '../demo/demo-people.js';
 import { loadHubConfig } from '../enrollment/hub-config.js';
@@ -63,6 +64,7 @@ export class KioskCore implements KioskApi {
   private readonly rules: RuleSetRepository;
   private readonly stopWatchingRules: () => void;
   private readonly facts: FactsStore;
+  private readonly log: EntryLog;
 
   /**
    * Two files, two write locks: the entry log commits every verdict before it is shown,
@@ -87,7 +89,8 @@ export class KioskCore implements KioskApi {
     this.rules = new RuleSetRepository(options.dataDir, trust.hubKeys, (message) => process.stderr.write(`chot: ${message}\n`));
     this.stopWatchingRules = this.rules.watch();
     const station = stationOf(options);
-    this.pipeline = new ScanPipeline({ facts, log: new EntryLog(db), rulesAt: (at) => this.rules.inForce(at), now, trust, station });
+    this.log = new EntryLog(db);
+    this.pipeline = new ScanPipeline({ facts, log: this.log, rulesAt: (at) => this.rules.inForce(at), now, trust, station });
     this.info = {
       version: chotVersion(),
       wedge: { ...DEFAULT_WEDGE_SETTINGS, ...options.wedge },
@@ -141,6 +144,19 @@ export class KioskCore implements KioskApi {
       staleAfterMs: this.staleAfterHours(now) * 3_600_000,
     };
     return { ...status, dataLine: describeDataAge(status) };
+  }
+
+  async getTodayStats(): Promise<TodayStats> {
+    const date = vietnamDateOf((this.options.now ?? Date.now)());
+    // The log writes times as toVietnamIso does (+07:00), so text order is time order.
+    const tally = this.log.tallySince(toVietnamIso(vietnamMidnightMs(date)));
+    const outcome = (name: Outcome): number => tally.byOutcome[name] ?? 0;
+    return {
+      date,
+      total: tally.total,
+      byOutcome: { green: outcome('green'), yellow: outcome('yellow'), red: outcome('red'), none: outcome('none') },
+      byCredentialKind: tally.byCredentialKind,
+    };
   }
 
   /** The stale-data threshold of the rule set in force, so the screen warns when the verdicts turn yellow. */

@@ -75,6 +75,7 @@ export class EntryLog {
   private readonly selectBySeq;
   private readonly selectAll;
   private readonly countRows;
+  private readonly selectNewestFirst;
 
   constructor(private readonly db: SqliteDatabase) {
     // A verdict is shown once its entry is committed: that commit must survive a power cut.
@@ -89,6 +90,7 @@ export class EntryLog {
     this.selectBySeq = db.prepare<[number], SqlEntry>('SELECT * FROM entry WHERE seq = ?');
     this.selectAll = db.prepare<[], SqlEntry>('SELECT * FROM entry ORDER BY seq');
     this.countRows = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM entry');
+    this.selectNewestFirst = db.prepare<[], { at: string; outcome: string; credential_kind: string }>('SELECT at, outcome, credential_kind FROM entry ORDER BY seq DESC');
   }
 
   /** Appends one entry in its own durable transaction and returns its sequence number. */
@@ -136,6 +138,26 @@ export class EntryLog {
 
   count(): number {
     return this.countRows.get()?.n ?? 0;
+  }
+
+  /**
+   * Counts the entries logged at or after `sinceIso` (ISO 8601 with the +07:00 the log
+   * writes), by outcome and by credential kind. Reads backwards from the newest entry and
+   * stops at the first older one, so it costs today's entries, not the whole log (a kiosk
+   * offline for days may hold a million). An entry logged while the clock was wrong (set
+   * back, then corrected) may end the walk early: the counts are the operator's, not an audit.
+   */
+  tallySince(sinceIso: string): { total: number; byOutcome: Record<string, number>; byCredentialKind: Record<string, number> } {
+    const byOutcome: Record<string, number> = {};
+    const byCredentialKind: Record<string, number> = {};
+    let total = 0;
+    for (const row of this.selectNewestFirst.iterate()) {
+      if (row.at < sinceIso) break;
+      total += 1;
+      byOutcome[row.outcome] = (byOutcome[row.outcome] ?? 0) + 1;
+      byCredentialKind[row.credential_kind] = (byCredentialKind[row.credential_kind] ?? 0) + 1;
+    }
+    return { total, byOutcome, byCredentialKind };
   }
 
   /**

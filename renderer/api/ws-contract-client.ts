@@ -85,6 +85,7 @@ export function connectContract(wsUrl: string, token: string, onConnection: (con
     submitScan: (scan) => call('submitScan', [scan]) as ReturnType<KioskApi['submitScan']>,
     getKioskInfo: () => call('getKioskInfo', []) as ReturnType<KioskApi['getKioskInfo']>,
     getKioskStatus: () => call('getKioskStatus', []) as ReturnType<KioskApi['getKioskStatus']>,
+    getTodayStats: () => call('getTodayStats', []) as ReturnType<KioskApi['getTodayStats']>,
   };
   return { api, ready };
 }

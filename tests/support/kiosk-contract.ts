@@ -33,6 +33,7 @@ export async function connectKioskContract(kioskUrl: string): Promise<{ api: Kio
     submitScan: (scan) => call('submitScan', [scan]) as ReturnType<KioskApi['submitScan']>,
     getKioskInfo: () => call('getKioskInfo', []) as ReturnType<KioskApi['getKioskInfo']>,
     getKioskStatus: () => call('getKioskStatus', []) as ReturnType<KioskApi['getKioskStatus']>,
+    getTodayStats: () => call('getTodayStats', []) as ReturnType<KioskApi['getTodayStats']>,
   };
   return { api, close: () => ws.close() };
 }

@@ -7,6 +7,7 @@ describe('validateCall', () => {
   it('accepts the contract’s calls', () => {
     expect(validateCall('getKioskInfo', [])).toEqual({ ok: true, method: 'getKioskInfo', args: [] });
     expect(validateCall('getKioskStatus', [])).toEqual({ ok: true, method: 'getKioskStatus', args: [] });
+    expect(validateCall('getTodayStats', [])).toEqual({ ok: true, method: 'getTodayStats', args: [] });
     expect(validateCall('submitScan', [{ source, text: 'abc' }])).toEqual({ ok: true, method: 'submitScan', args: [{ source, text: 'abc', overflow: false }] });
   });
 
@@ -18,6 +19,7 @@ describe('validateCall', () => {
     ['getKioskInfo', 'x', 'rpc.bad-arguments'],
     ['getKioskInfo', [1], 'rpc.bad-arguments'],
     ['getKioskStatus', [{}], 'rpc.bad-arguments'],
+    ['getTodayStats', [1], 'rpc.bad-arguments'],
     ['submitScan', [], 'rpc.bad-arguments'],
     ['submitScan', [{ source, text: 5 }], 'rpc.bad-arguments'],
     ['submitScan', [{ source: { kind: 'telepathy', deviceId: 'x' }, text: '' }], 'rpc.bad-arguments'],

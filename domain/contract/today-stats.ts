@@ -1,0 +1,15 @@
+import type { Outcome } from '../verdict/verdict.js';
+
+/**
+ * `KioskApi.getTodayStats`: what this kiosk decided today (Vietnam's calendar day), for the
+ * operator: how many, by colour and by credential kind (phone pass, ID card, insurance card,
+ * typed ID…). Counted from the entry log, so it is exactly what was logged.
+ */
+export interface TodayStats {
+  /** YYYY-MM-DD in Vietnam. */
+  readonly date: string;
+  readonly total: number;
+  readonly byOutcome: Readonly<Record<Outcome, number>>;
+  /** Credential kinds as logged (`cccd-qr`, `bhyt-qr`, `pass`, `dcc`, `manual`, `unknown`…). */
+  readonly byCredentialKind: Readonly<Record<string, number>>;
+}
