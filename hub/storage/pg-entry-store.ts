@@ -3,6 +3,7 @@ import type { UploadedEntry, EntryStore, IngestResult, KioskChain, TracePlace, T
 import { checkTraceQuery } from '../entries/entry-store.js';
 import { advanceChain, checkBatch, ENTRY_COLUMN_NAMES, entryColumns, planIngest, seqsToRead, ZERO_HASH, type StoredLink } from '../entries/ingest-plan.js';
 import { TRACE_COLUMNS, tracedEntryOf, type TraceRow } from '../entries/trace-rows.js';
+import { inPgTransaction } from './pg-transaction.js';
 
 interface LinkRow { seq: string; prev_hash: string; hash: string; problem: StoredLink['problem'] }
 interface ChainRow { kiosk_id: string; contiguous_seq: string; head_hash: string; max_seq: string; flagged_entries: string; conflicts: string }
@@ -33,7 +34,7 @@ export class PgEntryStore implements EntryStore {
 
   async ingest(kioskId: string, entries: readonly UploadedEntry[]): Promise<IngestResult> {
     const batch = checkBatch(kioskId, entries);
-    return inTransaction(this.pool, async (client) => {
+    return inPgTransaction(this.pool, 'BEGIN', async (client) => {
       await client.query(
         `INSERT INTO entry_chain (kiosk_id, contiguous_seq, head_hash, max_seq, flagged_entries, conflicts) VALUES ($1, 0, $2, 0, 0, 0)
          ON CONFLICT (kiosk_id) DO NOTHING`,
@@ -93,7 +94,7 @@ export class PgEntryStore implements EntryStore {
   async trace(query: TraceQuery): Promise<TracePlace[]> {
     checkTraceQuery(query);
     // One snapshot: the visits and their contacts come from one state of the database.
-    return inTransaction(this.pool, async (client) => {
+    return inPgTransaction(this.pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
       const { rows: visits } = await client.query<TraceRow>(
         `SELECT ${TRACE_COLUMNS} FROM entry WHERE person_id = $1 AND at_ms BETWEEN $2 AND $3 ORDER BY at_ms, kiosk_id COLLATE "C", seq`,
         [query.personId, query.fromMs, query.toMs],
@@ -114,25 +115,6 @@ export class PgEntryStore implements EntryStore {
         places.push({ visit: tracedEntryOf(row), contacts: contacts.map(tracedEntryOf) });
       }
       return places;
-    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-  }
-}
-
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query(begin);
-    try {
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      // A ROLLBACK that fails means a broken connection: drop it, and report the first error.
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      throw error;
-    }
-  } finally {
-    client.release(broken);
+    });
   }
 }

@@ -8,6 +8,7 @@ import { assemblePeople, id12FromKey, withoutSeq, type PersonRecord, type Quaran
 import { PgEnrollmentStore } from './pg-enrollment-store.js';
 import { PgEntryStore } from './pg-entry-store.js';
 import { migrateHubPg } from './pg-migrations.js';
+import { inPgTransaction } from './pg-transaction.js';
 
 /** Rows per round trip while staging an import: big enough to amortise, small enough to stream. */
 const STAGE_BATCH = 5_000;
@@ -76,7 +77,7 @@ export class PgHubStorage implements HubStorage {
 
   async applyImport<K extends ImportKind>(kind: K, rows: AsyncIterable<ImportRowOf[K]> | Iterable<ImportRowOf[K]>, source: ImportSource): Promise<ImportResult> {
     const spec = TABLE_SPECS[kind] as TableSpec;
-    return inTransaction(this.pool, 'BEGIN', (client) => applyInTransaction(client, spec, importStatements(spec, PG_DIALECT), rows, source));
+    return inPgTransaction(this.pool, 'BEGIN', (client) => applyInTransaction(client, spec, importStatements(spec, PG_DIALECT), rows, source));
   }
 
   async currentSeq(): Promise<number> {
@@ -116,26 +117,7 @@ export class PgHubStorage implements HubStorage {
 
   /** A page's people and their facts, read from one snapshot of the database. */
   private readConsistently<T>(read: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return inTransaction(this.pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', read);
-  }
-}
-
-async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query(begin);
-    try {
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      // A ROLLBACK that fails means a broken connection: drop it, and report the first error.
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      throw error;
-    }
-  } finally {
-    client.release(broken);
+    return inPgTransaction(this.pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', read);
   }
 }
 
