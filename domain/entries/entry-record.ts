@@ -8,6 +8,9 @@
  * as the domain has no I/O; both call `canonicalEntry`.
  */
 
+/** The kiosk id entries carry when they were logged before the kiosk was enrolled with a hub. */
+export const UNENROLLED_KIOSK_ID = 'unenrolled';
+
 export const ENTRY_DIRECTIONS = ['in', 'out', 'boarding', 'alighting'] as const;
 export type EntryDirection = (typeof ENTRY_DIRECTIONS)[number];
 

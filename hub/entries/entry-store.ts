@@ -1,13 +1,15 @@
-import type { EntryRecord } from '../../domain/entries/entry-record.js';
+import type { StoredEntry } from '../../domain/entries/entry-record.js';
 
 /**
- * An entry as a kiosk uploads it: the record and its link in the kiosk's hash chain, both
- * hashes as 64 lowercase hex digits (hash = SHA-256(prevHash ‖ UTF-8 canonicalEntry)).
+ * An entry as a kiosk uploads it: the record in the canonical format it was logged in
+ * (format 1 rows, logged before kiosk migration 5, carry no kiosk, place, lane, direction
+ * or override) and its link in the kiosk's hash chain, both hashes as 64 lowercase hex
+ * digits (hash = SHA-256(prevHash ‖ UTF-8 canonicalStoredEntry)).
  */
-export interface UploadedEntry extends EntryRecord {
+export type UploadedEntry = StoredEntry & {
   readonly prevHash: string;
   readonly hash: string;
-}
+};
 
 /**
  * What ingest found wrong, per entry:

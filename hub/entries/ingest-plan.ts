@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalEntry } from '../../domain/entries/entry-record.js';
+import { canonicalStoredEntry, ENTRY_DIRECTIONS, UNENROLLED_KIOSK_ID, type EntryDirection } from '../../domain/entries/entry-record.js';
 import type { UploadedEntry, IngestProblem, RowProblem } from './entry-store.js';
 
 /**
@@ -13,9 +13,9 @@ import type { UploadedEntry, IngestProblem, RowProblem } from './entry-store.js'
 export const ZERO_HASH = '0'.repeat(64);
 const HEX_HASH = /^[0-9a-f]{64}$/;
 
-/** hash(n) = SHA-256(hash(n−1) ‖ UTF-8 canonicalEntry(n)), as hex. */
+/** hash(n) = SHA-256(hash(n−1) ‖ UTF-8 canonical form of entry n, in its format), as hex. */
 export function entryHash(prevHashHex: string, entry: UploadedEntry): string {
-  return createHash('sha256').update(Buffer.from(prevHashHex, 'hex')).update(canonicalEntry(entry), 'utf8').digest('hex');
+  return createHash('sha256').update(Buffer.from(prevHashHex, 'hex')).update(canonicalStoredEntry(entry), 'utf8').digest('hex');
 }
 
 /** An entry's link in its kiosk's chain, as stored. */
@@ -31,12 +31,23 @@ export interface CheckedEntry {
   readonly atMs: number;
 }
 
-/** Refuses a malformed batch whole (RangeError); returns its entries by seq, with their time in ms. */
+/**
+ * Refuses a malformed batch whole (RangeError); returns its entries by seq, with their time
+ * in ms. A format-2 entry carries its kiosk's id: the uploader's, or 'unenrolled' when it
+ * was logged before enrolment (the same kiosk, by its chain); another kiosk's id is refused.
+ */
 export function checkBatch(kioskId: string, entries: readonly UploadedEntry[]): CheckedEntry[] {
   if (kioskId === '') throw new RangeError('ingest needs the kiosk id');
   const checked = entries.map((entry) => {
-    if (entry.kioskId !== kioskId) throw new RangeError(`entry ${entry.seq} belongs to kiosk ${JSON.stringify(entry.kioskId)}, not ${JSON.stringify(kioskId)}`);
     if (!Number.isSafeInteger(entry.seq) || entry.seq < 1) throw new RangeError(`entry seq must be a positive integer, got ${entry.seq}`);
+    const format: unknown = entry.format;
+    if (format !== 1 && format !== 2) throw new RangeError(`entry ${entry.seq}: format must be 1 or 2, got ${JSON.stringify(format)}`);
+    if (entry.format === 2) {
+      if (entry.kioskId !== kioskId && entry.kioskId !== UNENROLLED_KIOSK_ID) {
+        throw new RangeError(`entry ${entry.seq} belongs to kiosk ${JSON.stringify(entry.kioskId)}, not ${JSON.stringify(kioskId)}`);
+      }
+      if (!ENTRY_DIRECTIONS.includes(entry.direction as EntryDirection)) throw new RangeError(`entry ${entry.seq}: direction ${JSON.stringify(entry.direction)} is not one of ${ENTRY_DIRECTIONS.join(', ')}`);
+    }
     if (!HEX_HASH.test(entry.hash) || !HEX_HASH.test(entry.prevHash)) throw new RangeError(`entry ${entry.seq}: hashes must be 64 lowercase hex digits`);
     const atMs = Date.parse(entry.at);
     if (Number.isNaN(atMs)) throw new RangeError(`entry ${entry.seq}: unreadable time ${JSON.stringify(entry.at)}`);
@@ -131,17 +142,21 @@ export function advanceChain(head: ChainHead, next: readonly StoredLink[]): Chai
   return { contiguousSeq, headHash, stopped: false };
 }
 
-/** The entry's columns, in the order of the entry table (migration 3), engine-neutral. */
-export function entryColumns(row: PlannedRow): (string | number | null)[] {
+/** The entry's columns, in the order of ENTRY_COLUMN_NAMES, engine-neutral; `kioskId` is the uploader's. */
+export function entryColumns(kioskId: string, row: PlannedRow): (string | number | null)[] {
   const { entry } = row;
+  // Format 1 has no place, lane, direction or override: stored as '' (and NULL), never guessed.
+  const v2 = entry.format === 2 ? entry : undefined;
   return [
-    entry.kioskId, entry.seq, row.atMs, entry.at, entry.location, entry.lane, entry.direction, entry.sourceKind, entry.sourceDeviceId,
+    kioskId, entry.seq, row.atMs, entry.at, v2?.location ?? '', v2?.lane ?? '', v2?.direction ?? '', entry.sourceKind, entry.sourceDeviceId,
     entry.credentialKind, entry.authenticity, entry.personId, entry.outcome, JSON.stringify(entry.reasonCodes), entry.ruleSet,
-    entry.override === null ? null : JSON.stringify([entry.override.by, entry.override.reason]), entry.prevHash, entry.hash, row.problem,
+    v2?.override == null ? null : JSON.stringify([v2.override.by, v2.override.reason]), entry.prevHash, entry.hash, row.problem,
+    entry.format, v2 === undefined || v2.kioskId === kioskId ? null : v2.kioskId,
   ];
 }
 
 export const ENTRY_COLUMN_NAMES = [
   'kiosk_id', 'seq', 'at_ms', 'at', 'location', 'lane', 'direction', 'source_kind', 'source_device_id',
   'credential_kind', 'authenticity', 'person_id', 'outcome', 'reasons', 'rule_set', 'override', 'prev_hash', 'hash', 'problem',
+  'format', 'entry_kiosk_id',
 ] as const;

@@ -17,7 +17,7 @@ const INSERT_BATCH = 5_000;
 const COLUMN_TYPES: Record<(typeof ENTRY_COLUMN_NAMES)[number], string> = {
   kiosk_id: 'text', seq: 'bigint', at_ms: 'bigint', at: 'text', location: 'text', lane: 'text', direction: 'text', source_kind: 'text',
   source_device_id: 'text', credential_kind: 'text', authenticity: 'text', person_id: 'text', outcome: 'text', reasons: 'text',
-  rule_set: 'text', override: 'text', prev_hash: 'text', hash: 'text', problem: 'text',
+  rule_set: 'text', override: 'text', prev_hash: 'text', hash: 'text', problem: 'text', format: 'smallint', entry_kiosk_id: 'text',
 };
 const INSERT_ROWS = `INSERT INTO entry (${ENTRY_COLUMN_NAMES.join(', ')})
   SELECT * FROM unnest(${ENTRY_COLUMN_NAMES.map((name, i) => `$${i + 1}::${COLUMN_TYPES[name]}[]`).join(', ')})`;
@@ -48,7 +48,7 @@ export class PgEntryStore implements EntryStore {
       const plan = planIngest(batch, new Map(links.map((row) => [Number(row.seq), linkOf(row)])));
       for (let start = 0; start < plan.rows.length; start += INSERT_BATCH) {
         const columns: unknown[][] = ENTRY_COLUMN_NAMES.map(() => []);
-        for (const row of plan.rows.slice(start, start + INSERT_BATCH)) entryColumns(row).forEach((value, i) => columns[i]?.push(value));
+        for (const row of plan.rows.slice(start, start + INSERT_BATCH)) entryColumns(kioskId, row).forEach((value, i) => columns[i]?.push(value));
         await client.query(INSERT_ROWS, columns);
       }
       for (const { seq, problem } of plan.reflag) await client.query('UPDATE entry SET problem = $1 WHERE kiosk_id = $2 AND seq = $3', [problem, kioskId, seq]);

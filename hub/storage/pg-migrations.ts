@@ -153,6 +153,18 @@ export const HUB_PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'entries: the canonical format each was hashed in, and the kiosk id it carried',
+    sql: `
+      -- format: 1 for rows a kiosk logged before its migration 5 (no kiosk, place, lane,
+      -- direction or override in their hash; those columns hold ''), 2 since.
+      ALTER TABLE entry ADD COLUMN format smallint NOT NULL DEFAULT 2 CHECK (format IN (1, 2));
+      -- The kiosk id the entry itself carries, when it differs from the uploading kiosk's
+      -- (entries logged before enrolment carry 'unenrolled'); NULL when they are the same.
+      ALTER TABLE entry ADD COLUMN entry_kiosk_id text;
+    `,
+  },
 ];
 
 /** Any number, as long as every Chốt hub uses the same one for "migrating now". */

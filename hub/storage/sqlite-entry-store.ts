@@ -72,7 +72,7 @@ export class SqliteEntryStore implements EntryStore {
         }
       }
       const plan = planIngest(batch, stored);
-      for (const row of plan.rows) s.insert.run(...entryColumns(row));
+      for (const row of plan.rows) s.insert.run(...entryColumns(kioskId, row));
       for (const { seq, problem } of plan.reflag) s.reflag.run(problem, kioskId, seq);
       const now = Date.now();
       for (const entry of plan.conflicts) s.conflict.run(kioskId, entry.seq, entry.hash, JSON.stringify(entry), now);

@@ -159,6 +159,19 @@ export const HUB_SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'entries: the canonical format each was hashed in, and the kiosk id it carried',
+    sql: `
+      -- format: 1 for rows a kiosk logged before its migration 5 (no kiosk, place, lane,
+      -- direction or override in their hash; those columns hold ''), 2 since.
+      ALTER TABLE entry ADD COLUMN format INTEGER NOT NULL DEFAULT 2 CHECK (format IN (1, 2));
+      -- The kiosk id the entry itself carries, when it differs from the uploading kiosk's
+      -- (entries logged before enrolment carry 'unenrolled'); NULL when they are the same.
+      -- Kept so the stored row still hashes to what the kiosk chained.
+      ALTER TABLE entry ADD COLUMN entry_kiosk_id TEXT;
+    `,
+  },
 ];
 
 /** Applies every migration above the database's `user_version`, each in its own transaction. */

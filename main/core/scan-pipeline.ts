@@ -3,7 +3,7 @@ import { isParseError } from '../../domain/credentials/credential.js';
 import { scanError } from '../../domain/credentials/parse-errors.js';
 import { parseScan } from '../../domain/credentials/parse-scan.js';
 import type { VerificationContext } from '../../domain/credentials/verification.js';
-import type { EntryDirection } from '../../domain/entries/entry-record.js';
+import { UNENROLLED_KIOSK_ID, type EntryDirection } from '../../domain/entries/entry-record.js';
 import type { ScanEvent } from '../../domain/scan/scan-event.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import { assessCredential, assessParseError, loggedIdentifier, type Assessment, type Rules } from '../../domain/verdict/assess-credential.js';
@@ -22,7 +22,7 @@ export interface EntryStation {
 }
 
 /** A kiosk that is not enrolled, at the only lane of a gate people go in by. */
-export const DEFAULT_STATION: EntryStation = { kioskId: 'unenrolled', location: '', lane: '1', direction: 'in' };
+export const DEFAULT_STATION: EntryStation = { kioskId: UNENROLLED_KIOSK_ID, location: '', lane: '1', direction: 'in' };
 
 export interface ScanPipelineDeps {
   readonly facts: FactsStore;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalEntry, type EntryRecord } from '../../domain/entries/entry-record.js';
+import { canonicalEntry, canonicalStoredEntry, type EntryRecord, type StoredEntry } from '../../domain/entries/entry-record.js';
 import type { UploadedEntry } from '../../hub/entries/entry-store.js';
 
 /**
@@ -39,7 +39,7 @@ export function chained(records: readonly EntryRecord[], prevHash = GENESIS): Up
   let previous = prevHash;
   return records.map((record) => {
     const hash = chainHash(previous, record);
-    const entry = { ...record, prevHash: previous, hash };
+    const entry: UploadedEntry = { ...record, format: 2, prevHash: previous, hash };
     previous = hash;
     return entry;
   });
@@ -48,4 +48,21 @@ export function chained(records: readonly EntryRecord[], prevHash = GENESIS): Up
 /** A kiosk's entries 1…n, chained from the genesis hash; `fields(seq)` overrides per entry. */
 export function kioskChain(kioskId: string, n: number, fields: (seq: number) => Partial<EntryRecord> = () => ({})): UploadedEntry[] {
   return chained(Array.from({ length: n }, (_, i) => entryRecord(kioskId, i + 1, fields(i + 1))));
+}
+
+/** Chains logged entries of either format (format-1 rows first, as a kiosk upgraded mid-life logs them). */
+export function chainedStored(entries: readonly StoredEntry[], prevHash = GENESIS): UploadedEntry[] {
+  let previous = prevHash;
+  return entries.map((entry) => {
+    const hash = createHash('sha256').update(Buffer.from(previous, 'hex')).update(Buffer.from(canonicalStoredEntry(entry), 'utf8')).digest('hex');
+    const uploaded: UploadedEntry = { ...entry, prevHash: previous, hash };
+    previous = hash;
+    return uploaded;
+  });
+}
+
+/** A format-1 row as kiosks logged them before their migration 5: no kiosk, place, lane, direction or override. */
+export function entryRecordV1(seq: number, fields: Partial<StoredEntry> = {}): StoredEntry {
+  const { kioskId: _k, location: _l, lane: _a, direction: _d, override: _o, ...v1 } = entryRecord('unused', seq);
+  return { ...v1, ...fields, format: 1 } as StoredEntry;
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { HubStorage } from '../../../hub/storage/hub-storage.js';
 import { openHubStorage, type HubStorageLocation } from '../../../hub/storage/open-hub-storage.js';
 import { HUB_SQLITE_FILE } from '../../../hub/storage/sqlite-hub-storage.js';
-import { chained, entryRecord, GENESIS, kioskChain } from '../../support/entry-fixtures.js';
+import { chained, chainedStored, entryRecord, entryRecordV1, GENESIS, kioskChain } from '../../support/entry-fixtures.js';
 
 /**
  * The one behaviour every EntryStore must have, run against the hub's SQLite and PostgreSQL
@@ -186,6 +186,30 @@ export function describeEntryStoreContract(name: string, newLocation: () => HubS
       await expect(storage.entries.ingest(K1, kioskChain(K1, 1, () => ({ at: 'yesterday' })))).rejects.toThrow(/unreadable time/);
       expect(await count(location)).toBe(0);
       expect(await storage.entries.chain(K1)).toBeUndefined();
+    });
+
+    it('ingests a log that began in format 1 and before enrolment: one chain, each row hashed in its own format', async () => {
+      const { storage, location } = await fresh();
+      // Rows 1–2 logged by an old Chốt (format 1), 3 after the upgrade but before enrolment, 4 enrolled.
+      const log = chainedStored([
+        entryRecordV1(1),
+        entryRecordV1(2, { outcome: 'red', reasonCodes: ['not-vaccinated'] }),
+        { ...entryRecord('unenrolled', 3, { location: '' }), format: 2 },
+        { ...entryRecord(K1, 4), format: 2 },
+      ]);
+      expect(await storage.entries.ingest(K1, log)).toEqual({ accepted: 4, duplicates: 0, contiguousSeq: 4, problems: [] });
+      const rows = await rawRows(location, 'SELECT seq, kiosk_id, format, entry_kiosk_id, location, lane, direction, override FROM entry ORDER BY seq');
+      expect(rows).toEqual([
+        { seq: 1, kiosk_id: K1, format: 1, entry_kiosk_id: null, location: '', lane: '', direction: '', override: null },
+        { seq: 2, kiosk_id: K1, format: 1, entry_kiosk_id: null, location: '', lane: '', direction: '', override: null },
+        { seq: 3, kiosk_id: K1, format: 2, entry_kiosk_id: 'unenrolled', location: '', lane: '1', direction: 'in', override: null },
+        { seq: 4, kiosk_id: K1, format: 2, entry_kiosk_id: null, location: 'Chợ Đầm', lane: '1', direction: 'in', override: null },
+      ]);
+      // A format-1 row hashed as format 2 (or changed) does not match its hash.
+      const forged = chainedStored([entryRecordV1(1), entryRecordV1(2)]);
+      const relabelled = { ...entryRecord(K2, 1), format: 2 as const, prevHash: forged[0]!.prevHash, hash: forged[0]!.hash };
+      expect(await storage.entries.ingest(K2, [relabelled])).toMatchObject({ contiguousSeq: 0, problems: [{ seq: 1, kind: 'edited' }] });
+      await expect(storage.entries.ingest(K3, [{ ...forged[0]!, format: 3 } as never])).rejects.toThrow(/format must be 1 or 2/);
     });
 
     it('keeps every field as hashed: a stored entry hashes to its stored hash', async () => {

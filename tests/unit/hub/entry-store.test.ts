@@ -6,6 +6,7 @@ import { openHubStorage, type HubStorageLocation } from '../../../hub/storage/op
 import pg from 'pg';
 import { PgHubStorage } from '../../../hub/storage/pg-hub-storage.js';
 import { HUB_PG_MIGRATIONS, migrateHubPg } from '../../../hub/storage/pg-migrations.js';
+import { ENTRY_COLUMN_NAMES, entryColumns } from '../../../hub/entries/ingest-plan.js';
 import { HUB_SQLITE_FILE, SqliteHubStorage } from '../../../hub/storage/sqlite-hub-storage.js';
 import { HUB_SQLITE_MIGRATIONS, migrateHubSqlite } from '../../../hub/storage/sqlite-migrations.js';
 import { kioskChain } from '../../support/entry-fixtures.js';
@@ -25,7 +26,7 @@ describeEntryStoreContract('PostgreSQL', () => ({ pgUrl: cluster.createDatabase(
 
 const DEVICE_V2 = "INSERT INTO device (device_id, public_key, location, revoked, enrolled_at) VALUES ('k-1111111111111111', zeroblob(32), 'Chợ Đầm', 0, 1)";
 
-describe('migration 3', () => {
+describe('migrations 3 and 4', () => {
   it('adds the entry tables to a seeded version-2 SQLite hub and keeps its devices', async () => {
     const file = join(tempDataDir('chot-hub-'), HUB_SQLITE_FILE);
     const raw = new Database(file);
@@ -40,10 +41,34 @@ describe('migration 3', () => {
       await storage.close();
     }
     const db = new Database(file, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.pragma('user_version', { simple: true })).toBe(HUB_SQLITE_MIGRATIONS.at(-1)?.version);
+    expect(db.prepare('SELECT DISTINCT format FROM entry').pluck().all()).toEqual([2]);
     expect(db.prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'entry%' ORDER BY name").pluck().all()).toEqual([
       'entry', 'entry_by_person', 'entry_by_place', 'entry_chain', 'entry_conflict',
     ]);
+    db.close();
+  });
+
+  it('keeps the entries of a version-3 SQLite hub: they were all logged and hashed in format 2', async () => {
+    const file = join(tempDataDir('chot-hub-'), HUB_SQLITE_FILE);
+    const raw = new Database(file);
+    migrateHubSqlite(raw, HUB_SQLITE_MIGRATIONS.slice(0, 3));
+    const entries = kioskChain('k-1111111111111111', 3);
+    // Two entries as a version-3 hub stored them (its 19 columns).
+    const v3Columns = ENTRY_COLUMN_NAMES.slice(0, 19);
+    const insert = raw.prepare(`INSERT INTO entry (${v3Columns.join(', ')}) VALUES (${v3Columns.map(() => '?').join(', ')})`);
+    for (const entry of entries.slice(0, 2)) insert.run(...entryColumns('k-1111111111111111', { entry, atMs: Date.parse(entry.at), problem: null }).slice(0, 19));
+    raw.close();
+    let storage: SqliteHubStorage;
+    storage = SqliteHubStorage.open(file);
+    try {
+      // The third entry chains onto the two stored before migration 4.
+      expect(await storage.entries.ingest('k-1111111111111111', entries.slice(2))).toMatchObject({ accepted: 1, contiguousSeq: 3, problems: [] });
+    } finally {
+      await storage.close();
+    }
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT seq, format, entry_kiosk_id FROM entry ORDER BY seq').all()).toEqual([1, 2, 3].map((seq) => ({ seq, format: 2, entry_kiosk_id: null })));
     db.close();
   });
 
@@ -61,7 +86,7 @@ describe('migration 3', () => {
       } finally {
         await storage.close();
       }
-      expect((await client.query('SELECT version FROM chot_schema ORDER BY version')).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect((await client.query('SELECT version FROM chot_schema ORDER BY version')).rows).toEqual(HUB_PG_MIGRATIONS.map(({ version }) => ({ version })));
       const indexes = await client.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'entry' ORDER BY indexname");
       expect(indexes.rows.map((r) => r.indexname)).toEqual(['entry_by_person', 'entry_by_place', 'entry_pkey']);
     } finally {
