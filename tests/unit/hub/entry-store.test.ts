@@ -59,8 +59,7 @@ describe('migrations 3 and 4', () => {
     const insert = raw.prepare(`INSERT INTO entry (${v3Columns.join(', ')}) VALUES (${v3Columns.map(() => '?').join(', ')})`);
     for (const entry of entries.slice(0, 2)) insert.run(...entryColumns('k-1111111111111111', { entry, atMs: Date.parse(entry.at), problem: null }).slice(0, 19));
     raw.close();
-    let storage: SqliteHubStorage;
-    storage = SqliteHubStorage.open(file);
+    const storage = SqliteHubStorage.open(file);
     try {
       // The third entry chains onto the two stored before migration 4.
       expect(await storage.entries.ingest('k-1111111111111111', entries.slice(2))).toMatchObject({ accepted: 1, contiguousSeq: 3, problems: [] });
