@@ -1,15 +1,6 @@
-import type { StoredEntry } from '../../domain/entries/entry-record.js';
+import type { UploadedEntry } from '../../domain/entries/entry-upload.js';
 
-/**
- * An entry as a kiosk uploads it: the record in the canonical format it was logged in
- * (format 1 rows, logged before kiosk migration 5, carry no kiosk, place, lane, direction
- * or override) and its link in the kiosk's hash chain, both hashes as 64 lowercase hex
- * digits (hash = SHA-256(prevHash ‖ UTF-8 canonicalStoredEntry)).
- */
-export type UploadedEntry = StoredEntry & {
-  readonly prevHash: string;
-  readonly hash: string;
-};
+export type { UploadedEntry } from '../../domain/entries/entry-upload.js';
 
 /**
  * What ingest found wrong, per entry:
@@ -91,6 +82,11 @@ export interface TracePlace {
   readonly visit: TracedEntry;
   /** Other people's entries at visit.location within ± window, by time. */
   readonly contacts: readonly TracedEntry[];
+}
+
+/** The store could not take the write lock in time (an import holds it): try again later. */
+export class EntryStoreBusy extends Error {
+  override readonly name = 'EntryStoreBusy';
 }
 
 /** The largest window a trace accepts (a day): beyond, "co-present" means little and costs much. */

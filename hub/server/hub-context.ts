@@ -29,6 +29,8 @@ export interface Exchange {
   readonly response: ServerResponse;
   readonly path: string;
   readonly query: URLSearchParams;
+  /** The request body, on routes that take one (read before the signature is checked). */
+  body?: Buffer;
   /** The authenticated kiosk, on signed routes. */
   device?: DeviceRecord;
 }

@@ -2,7 +2,9 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { handleEnroll } from './enroll-route.js';
 import type { Exchange, HubContext } from './hub-context.js';
-import { HttpError, sendError } from './http-responses.js';
+import { MAX_UPLOAD_BYTES } from '../../domain/entries/entry-upload.js';
+import { handleEntries } from './entry-routes.js';
+import { HttpError, readSmallBody, sendError } from './http-responses.js';
 import { handleRules, handleStatus } from './info-routes.js';
 import type { NotifySockets } from './notify-socket.js';
 import { authenticate } from './request-auth.js';
@@ -12,6 +14,8 @@ interface Route {
   readonly method: 'GET' | 'POST';
   /** Everything but enrolment is signed by an enrolled kiosk. */
   readonly signed: boolean;
+  /** Signed routes with a body: read whole (up to this size) before the signature, which covers it, is checked. */
+  readonly maxBodyBytes?: number;
   readonly handle: (hub: HubContext, exchange: Exchange) => Promise<void>;
 }
 
@@ -24,6 +28,7 @@ const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['/v1/snapshot', { method: 'GET', signed: true, handle: handleSnapshot }],
   ['/v1/delta', { method: 'GET', signed: true, handle: handleDelta }],
   ['/v1/rules', { method: 'GET', signed: true, handle: handleRules }],
+  ['/v1/entries', { method: 'POST', signed: true, maxBodyBytes: MAX_UPLOAD_BYTES, handle: handleEntries }],
   [
     NOTIFY_PATH,
     {
@@ -62,7 +67,8 @@ export async function routeRequest(hub: HubContext, request: IncomingMessage, re
     const route = ROUTES.get(exchange.path);
     if (route === undefined) throw new HttpError(404, 'not-found', `no ${exchange.path} here: this is a Chốt hub (API version 1, docs/hub-api.md)`);
     if (request.method !== route.method) throw new HttpError(405, 'method-not-allowed', `${exchange.path} takes ${route.method}, not ${request.method}`, { Allow: route.method });
-    if (route.signed) exchange.device = await authenticate(hub.verifier, request, hub.now);
+    if (route.maxBodyBytes !== undefined) exchange.body = await readSmallBody(request, route.maxBodyBytes);
+    if (route.signed) exchange.device = await authenticate(hub.verifier, request, hub.now, exchange.body);
     await route.handle(hub, exchange);
   } catch (error) {
     answerFailure(response, error, log);

@@ -7,12 +7,13 @@ const EMPTY = new Uint8Array(0);
 
 /**
  * Authenticates a signed request (or a WebSocket upgrade) and returns the device, or
- * throws the refusal of docs/hub-api.md. Signed routes are all GETs without a body, so the
- * body signed over is the empty one. The path is the request target exactly as sent
- * (Node's `request.url`), which is what the kiosk signed.
+ * throws the refusal of docs/hub-api.md. The signature covers the body's SHA-256 (the
+ * empty body's for GETs), so an upload is signed by the device key with its request. The
+ * path is the request target exactly as sent (Node's `request.url`), which is what the
+ * kiosk signed.
  */
-export async function authenticate(verifier: RequestVerifier, request: IncomingMessage, now: () => number): Promise<DeviceRecord> {
-  const result = await verifier.verify({ method: request.method ?? 'GET', pathWithQuery: request.url ?? '/', headers: request.headers, body: EMPTY });
+export async function authenticate(verifier: RequestVerifier, request: IncomingMessage, now: () => number, body: Uint8Array = EMPTY): Promise<DeviceRecord> {
+  const result = await verifier.verify({ method: request.method ?? 'GET', pathWithQuery: request.url ?? '/', headers: request.headers, body });
   if (result.ok) return result.device;
   throw refusalError(result.refusal, request, now());
 }

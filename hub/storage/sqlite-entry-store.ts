@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { UploadedEntry, EntryStore, IngestResult, KioskChain, TracePlace, TraceQuery } from '../entries/entry-store.js';
-import { checkTraceQuery } from '../entries/entry-store.js';
+import { checkTraceQuery, EntryStoreBusy } from '../entries/entry-store.js';
 import { advanceChain, checkBatch, ENTRY_COLUMN_NAMES, entryColumns, planIngest, seqsToRead, ZERO_HASH, type StoredLink } from '../entries/ingest-plan.js';
 import { TRACE_COLUMNS, tracedEntryOf, type TraceRow } from '../entries/trace-rows.js';
 
@@ -93,7 +93,7 @@ export class SqliteEntryStore implements EntryStore {
       return run.immediate();
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_BUSY') {
-        throw new Error('the hub database is busy: an import is probably writing to it; try again when it has finished', { cause: error });
+        throw new EntryStoreBusy('the hub database is busy: an import is probably writing to it; try again when it has finished', { cause: error });
       }
       throw error;
     }

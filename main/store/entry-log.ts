@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EntryChainWalker, genesisAnchor, type ChainCheck, type ChainHasher } from '../../domain/entries/entry-chain.js';
+import { EntryChainWalker, genesisAnchor, type ChainAnchor, type ChainCheck, type ChainHasher } from '../../domain/entries/entry-chain.js';
 import {
   canonicalEntry,
   CURRENT_ENTRY_FORMAT,
@@ -23,7 +23,11 @@ export type EntryRow = StoredEntry & {
 export const sha256Chain: ChainHasher = (prevHash, canonical) =>
   createHash('sha256').update(prevHash).update(canonical, 'utf8').digest();
 
-interface SqlEntry {
+/** The meta keys holding the last purged entry: the chain's start on this kiosk once purged. */
+export const ANCHOR_SEQ_KEY = 'entry_anchor_seq';
+export const ANCHOR_HASH_KEY = 'entry_anchor_hash';
+
+export interface SqlEntry {
   seq: number; format: number; at: string; kiosk_id: string | null; location: string | null; lane: string | null;
   direction: string | null; source_kind: string; source_device_id: string; credential_kind: string; authenticity: string;
   person_id: string | null; outcome: string; reasons: string; rule_set: string | null;
@@ -31,7 +35,7 @@ interface SqlEntry {
 }
 
 /** Why a row cannot be read back as an entry; no Chốt writes such a row, so it was edited. */
-class UnreadableRow extends Error {}
+export class UnreadableRow extends Error {}
 
 function reasonCodes(json: string): string[] {
   let value: unknown;
@@ -44,7 +48,8 @@ function reasonCodes(json: string): string[] {
   return value as string[];
 }
 
-function decodeRow(row: SqlEntry): EntryRow {
+/** Reads a row back as an entry; throws UnreadableRow if it holds values no Chốt writes. */
+export function decodeRow(row: SqlEntry): EntryRow {
   const common = {
     seq: row.seq, at: row.at, sourceKind: row.source_kind, sourceDeviceId: row.source_device_id,
     credentialKind: row.credential_kind, authenticity: row.authenticity, personId: row.person_id,
@@ -76,6 +81,7 @@ export class EntryLog {
   private readonly selectAll;
   private readonly countRows;
   private readonly selectNewestFirst;
+  private readonly selectMeta;
 
   constructor(private readonly db: SqliteDatabase) {
     // A verdict is shown once its entry is committed: that commit must survive a power cut.
@@ -90,6 +96,7 @@ export class EntryLog {
     this.selectBySeq = db.prepare<[number], SqlEntry>('SELECT * FROM entry WHERE seq = ?');
     this.selectAll = db.prepare<[], SqlEntry>('SELECT * FROM entry ORDER BY seq');
     this.countRows = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM entry');
+    this.selectMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
     this.selectNewestFirst = db.prepare<[], { at: string; outcome: string; credential_kind: string }>('SELECT at, outcome, credential_kind FROM entry ORDER BY seq DESC');
   }
 
@@ -97,9 +104,10 @@ export class EntryLog {
   append(entry: EntryFields): number {
     return this.db.transaction(() => {
       // Read the tail inside the transaction: the chain must follow what is on disk.
-      const last = this.selectLast.get();
-      const seq = (last?.seq ?? 0) + 1;
-      const prevHash = last?.hash ?? Buffer.from(genesisAnchor().hash);
+      // Every row purged after upload: the chain goes on from the last purged one.
+      const last = this.selectLast.get() ?? this.anchor();
+      const seq = last.seq + 1;
+      const prevHash = Buffer.from(last.hash);
       this.insert.run({
         seq,
         at: entry.at,
@@ -122,6 +130,17 @@ export class EntryLog {
       });
       return seq;
     }).immediate();
+  }
+
+  /**
+   * Where this kiosk's log starts: the last entry purged after upload (its seq and hash),
+   * or before entry 1. Kept in meta by the purge (main/upload/entry-outbox.ts).
+   */
+  anchor(): ChainAnchor {
+    const seq = this.selectMeta.get(ANCHOR_SEQ_KEY)?.value;
+    const hash = this.selectMeta.get(ANCHOR_HASH_KEY)?.value;
+    if (seq === undefined || hash === undefined) return genesisAnchor();
+    return { seq: Number(seq), hash: Buffer.from(hash, 'hex') };
   }
 
   /** One entry; throws, naming it, if its row holds values no Chốt writes. */
@@ -161,11 +180,12 @@ export class EntryLog {
   }
 
   /**
-   * Walks the whole chain from entry 1, row by row (a statement iterator, never the
-   * whole log in memory), and reports the first edited, missing or reordered row.
+   * Walks the whole chain from its start (entry 1, or the last entry purged after upload),
+   * row by row (a statement iterator, never the whole log in memory), and reports the
+   * first edited, missing or reordered row.
    */
   verify(): ChainCheck {
-    const walker = new EntryChainWalker(sha256Chain);
+    const walker = new EntryChainWalker(sha256Chain, this.anchor());
     for (const row of this.selectAll.iterate()) {
       let entry: EntryRow;
       try {

@@ -132,4 +132,24 @@ export const KIOSK_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE entry ADD COLUMN override_reason TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'upload receipts',
+    sql: `
+      -- Receipts the hub signed for uploads (domain/entries/entry-upload.ts): it holds this
+      -- kiosk's entries 1…through_seq, the last hashing to head_hash. Entries are purged up
+      -- to a receipt's through_seq once it is older than the retention period. Purged rows
+      -- leave their last seq and hash in meta (entry_anchor_seq, entry_anchor_hash, hex), so
+      -- the chain goes on from them and chot log verify starts there.
+      CREATE TABLE upload_receipt (
+        through_seq INTEGER NOT NULL,
+        head_hash   BLOB NOT NULL,
+        issued_at   INTEGER NOT NULL, -- the hub's clock, epoch milliseconds
+        received_at INTEGER NOT NULL, -- this kiosk's clock, epoch milliseconds
+        hub_key_id  TEXT NOT NULL,
+        signature   TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX upload_receipt_by_time ON upload_receipt(received_at);
+    `,
+  },
 ];

@@ -1,3 +1,4 @@
+import { uploadAnswerProblem, type UploadAnswer } from '../../domain/entries/entry-upload.js';
 import type { DeviceIdentity } from '../enrollment/device-identity.js';
 import { subscribeToHub, type NotifyOptions, type NotifySubscription } from './hub-notifier.js';
 
@@ -157,6 +158,19 @@ export class HubClient {
     const json = await this.json(answer, MAX_RULES_BYTES);
     if (!Array.isArray(json.ruleSets)) throw new HubError('bad-response', 200, 'the hub’s rules answer has no ruleSets list');
     return { status: 200, ...(etag === undefined ? {} : { etag }), ruleSets: json.ruleSets };
+  }
+
+  /**
+   * Uploads one batch of the entry log: `gzipJson` is the gzip of `{"entries": [...]}`
+   * (domain/entries/entry-upload.ts), signed with the request. Resolves with the hub's
+   * answer, its shape checked; the caller verifies the receipt's signature.
+   */
+  async uploadEntries(gzipJson: Uint8Array, signal?: AbortSignal): Promise<UploadAnswer> {
+    const headers = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
+    const json = await this.json(await this.request('POST', '/v1/entries', { body: gzipJson, headers, signal, signed: true }), MAX_JSON_BYTES);
+    const problem = uploadAnswerProblem(json);
+    if (problem !== undefined) throw new HubError('bad-response', 200, `the hub’s upload answer is not one: ${problem}`);
+    return json as unknown as UploadAnswer;
   }
 
   /**

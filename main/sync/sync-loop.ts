@@ -6,7 +6,7 @@ import type { SyncSummary } from './sync-client.js';
 export type SyncState = 'idle' | 'syncing' | 'offline' | 'error';
 
 /** What the kiosk's UI shows about the sync. */
-export interface SyncStatus {
+export interface SyncStatus<S = SyncSummary> {
   /** idle: the last sync succeeded; offline: the hub cannot be reached; error: it refused, or the data was refused. */
   readonly state: SyncState;
   /** The sequence the kiosk's facts are complete up to. */
@@ -22,7 +22,7 @@ export interface SyncStatus {
   readonly nextAttemptAt?: number;
   /** Whether the hub's notice WebSocket is connected. */
   readonly notices: boolean;
-  readonly lastSummary?: SyncSummary;
+  readonly lastSummary?: S;
 }
 
 export interface LoopTimers {
@@ -30,9 +30,14 @@ export interface LoopTimers {
   clearTimeout(handle: unknown): void;
 }
 
-export interface SyncLoopOptions {
+/** What one run reports: at least where the data stands after it. */
+export interface RunSummary {
+  readonly watermark: number;
+}
+
+export interface SyncLoopOptions<S extends RunSummary = SyncSummary> {
   /** One sync (syncOnce, bound to the kiosk); the signal aborts it when the loop stops. */
-  readonly runSync: (signal: AbortSignal) => Promise<SyncSummary>;
+  readonly runSync: (signal: AbortSignal) => Promise<S>;
   /** The hub's sequence notices; the loop closes the subscription when it stops. */
   readonly subscribe?: (onSeq: (seq: number) => void, onConnection: (connected: boolean) => void) => { close(): void };
   /** Where the data stands after a failed sync (which may have applied part of its work). */
@@ -45,7 +50,7 @@ export interface SyncLoopOptions {
   readonly backoff?: Partial<BackoffPolicy>;
   readonly now?: () => number;
   readonly timers?: LoopTimers;
-  readonly onStatus?: (status: SyncStatus) => void;
+  readonly onStatus?: (status: SyncStatus<S>) => void;
 }
 
 const REAL_TIMERS: LoopTimers = {
@@ -59,8 +64,8 @@ const REAL_TIMERS: LoopTimers = {
  * Failures back off exponentially with full jitter, reset by a success. Nothing it does
  * throws out of it: every failure becomes the status the UI shows.
  */
-export class SyncLoop {
-  private current: SyncStatus;
+export class SyncLoop<S extends RunSummary = SyncSummary> {
+  private current: SyncStatus<S>;
   private readonly pollMs: number;
   private readonly backoff: BackoffPolicy;
   private readonly now: () => number;
@@ -74,7 +79,7 @@ export class SyncLoop {
   private again = false;
   private heardSeq = 0;
 
-  constructor(private readonly options: SyncLoopOptions) {
+  constructor(private readonly options: SyncLoopOptions<S>) {
     this.pollMs = options.pollMs ?? 60_000;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.now = options.now ?? Date.now;
@@ -82,7 +87,7 @@ export class SyncLoop {
     this.current = { state: 'idle', watermark: options.watermark ?? 0, failures: 0, notices: false };
   }
 
-  status(): SyncStatus {
+  status(): SyncStatus<S> {
     return this.current;
   }
 
@@ -171,10 +176,10 @@ export class SyncLoop {
     });
   }
 
-  private update(change: Partial<{ -readonly [K in keyof SyncStatus]: SyncStatus[K] | undefined }>): void {
+  private update(change: Partial<{ -readonly [K in keyof SyncStatus<S>]: SyncStatus<S>[K] | undefined }>): void {
     const next: Record<string, unknown> = { ...this.current, ...change };
     for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
-    this.current = next as unknown as SyncStatus;
+    this.current = next as unknown as SyncStatus<S>;
     try {
       this.options.onStatus?.(this.current);
     } catch {

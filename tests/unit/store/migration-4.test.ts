@@ -67,7 +67,7 @@ describe('kiosk migration 4: people move to facts.sqlite', () => {
 
     const kiosk = openKioskDatabase(kioskFile);
     expect(version(kiosk)).toBe(KIOSK_MIGRATIONS.at(-1)?.version);
-    expect(tables(kiosk)).toEqual(['entry', 'meta']);
+    expect(tables(kiosk)).toEqual(['entry', 'meta', 'upload_receipt']);
     expect(kiosk.prepare('SELECT key, value FROM meta').all()).toEqual([{ key: 'device_label', value: 'cổng 2' }]);
     expect(entryHashes(kiosk)).toEqual(hashes);
     kiosk.close();
@@ -92,7 +92,7 @@ describe('kiosk migration 4: people move to facts.sqlite', () => {
     const dir = tempDataDir('chot-migration-4-');
     const kiosk = openKioskDatabase(join(dir, KIOSK_DATABASE_FILE));
     expect(version(kiosk)).toBe(KIOSK_MIGRATIONS.at(-1)?.version);
-    expect(tables(kiosk)).toEqual(['entry', 'meta']);
+    expect(tables(kiosk)).toEqual(['entry', 'meta', 'upload_receipt']);
     kiosk.close();
     expect(existsSync(join(dir, FACTS_DATABASE_FILE))).toBe(false);
   });
@@ -114,7 +114,7 @@ describe('kiosk migration 4: people move to facts.sqlite', () => {
 
     const kiosk = openKioskDatabase(kioskFile);
     expect(version(kiosk)).toBe(KIOSK_MIGRATIONS.at(-1)?.version);
-    expect(tables(kiosk)).toEqual(['entry', 'meta']);
+    expect(tables(kiosk)).toEqual(['entry', 'meta', 'upload_receipt']);
     kiosk.close();
     const after = openFactsDatabase(factsFile);
     expect(databaseDigest(after)).toEqual(peopleDigest(people(N + 1)));
@@ -166,7 +166,7 @@ describe('kiosk migration 4: people move to facts.sqlite', () => {
     migrate(late, racing);
     expect(first).toBeDefined();
     expect(version(late)).toBe(KIOSK_MIGRATIONS.at(-1)?.version);
-    expect(tables(late)).toEqual(['entry', 'meta']);
+    expect(tables(late)).toEqual(['entry', 'meta', 'upload_receipt']);
     for (const db of [late, first as SqliteDatabase]) db.close();
     expectMoved(factsFile);
   });

@@ -14,7 +14,7 @@ describe('kiosk database migrations', () => {
     const db = openKioskDatabase(':memory:');
     expect(db.pragma('user_version', { simple: true })).toBe(KIOSK_MIGRATIONS.at(-1)?.version);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['entry', 'meta']);
+    expect(tables).toEqual(['entry', 'meta', 'upload_receipt']);
     db.close();
   });
 

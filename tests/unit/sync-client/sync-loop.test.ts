@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay, backoffWindow } from '../../../main/sync/backoff.js';
 import { SyncLoop, type SyncStatus } from '../../../main/sync/sync-loop.js';
+import type { SyncSummary } from '../../../main/sync/sync-client.js';
 import { changedPeople, people, person, testHubKey } from '../../support/sync-fixtures.js';
 import { closeAll, enrolledKiosk, fakeHub, ManualTimers, tampered } from './sync-harness.js';
 
@@ -143,7 +144,7 @@ describe('SyncLoop', () => {
   it('never throws out: a sync function that throws anything becomes the error state', async () => {
     const timers = new ManualTimers();
     const scheduled = timers.next();
-    const loop = new SyncLoop({ runSync: () => Promise.reject(new Error('disk full')), timers, backoff: { random: () => 0 }, onStatus: () => { throw new Error('a broken listener'); } });
+    const loop = new SyncLoop<SyncSummary>({ runSync: () => Promise.reject(new Error('disk full')), timers, backoff: { random: () => 0 }, onStatus: () => { throw new Error('a broken listener'); } });
     loops.push(loop);
     loop.start();
     expect(await scheduled).toBe(0);

@@ -1,0 +1,85 @@
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { canonicalReceipt, MAX_UPLOAD_INFLATED_BYTES, type UploadAnswer, type UploadReceipt } from '../../domain/entries/entry-upload.js';
+import { EntryStoreBusy, type IngestResult } from '../entries/entry-store.js';
+import { ZERO_HASH } from '../entries/ingest-plan.js';
+import { BadBatch, parseUploadBody } from '../entries/upload-body.js';
+import type { Exchange, HubContext } from './hub-context.js';
+import { HttpError, sendJson } from './http-responses.js';
+
+const inflate = promisify(gunzip);
+
+/** An answer lists this many problems at most (a batch of gaps could name thousands); the count says how many more. */
+const MAX_LISTED_PROBLEMS = 100;
+/** How long a kiosk should wait when the store is busy with an import. */
+const BUSY_RETRY_SECONDS = 5;
+
+/**
+ * `POST /v1/entries`: one batch of the kiosk's entry log (docs/hub-api.md). The request
+ * signature has already proved the device and covers the body; ingest checks each entry's
+ * hash and its link, stores it once, and the answer is a receipt, signed by the hub key, of
+ * the highest sequence up to which the hub holds the kiosk's chain complete.
+ */
+export async function handleEntries(hub: HubContext, exchange: Exchange): Promise<void> {
+  const device = exchange.device;
+  if (device === undefined) throw new Error('POST /v1/entries reached its handler unauthenticated');
+  const entries = parsedBatch(await readBatchJson(exchange));
+  let result: IngestResult;
+  try {
+    result = await hub.storage.entries.ingest(device.deviceId, entries);
+  } catch (error) {
+    if (error instanceof RangeError) throw new HttpError(400, 'bad-batch', error.message);
+    if (error instanceof EntryStoreBusy) throw new HttpError(503, 'busy', error.message, { 'Retry-After': String(BUSY_RETRY_SECONDS) });
+    throw error;
+  }
+  // The chain as stored now: another upload of this kiosk may have extended it meanwhile, and
+  // the receipt vouches only for what the hub holds.
+  const chain = await hub.storage.entries.chain(device.deviceId);
+  const receipt: UploadReceipt = {
+    kioskId: device.deviceId,
+    contiguousSeq: chain?.contiguousSeq ?? 0,
+    headHash: chain?.headHash ?? ZERO_HASH,
+    issuedAt: hub.now(),
+    hubKeyId: hub.key.keyId,
+  };
+  const answer: UploadAnswer & { moreProblems: number } = {
+    receipt,
+    signature: Buffer.from(hub.key.sign(canonicalReceipt(receipt))).toString('base64url'),
+    accepted: result.accepted,
+    duplicates: result.duplicates,
+    problems: result.problems.slice(0, MAX_LISTED_PROBLEMS),
+    moreProblems: Math.max(0, result.problems.length - MAX_LISTED_PROBLEMS),
+  };
+  sendJson(exchange.response, 200, answer);
+}
+
+async function readBatchJson(exchange: Exchange): Promise<unknown> {
+  const body = exchange.body ?? Buffer.alloc(0);
+  const type = (exchange.request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new HttpError(400, 'bad-batch', 'the batch must be JSON (Content-Type: application/json)');
+  const encoding = (exchange.request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  let json: Buffer;
+  if (encoding === 'gzip') {
+    try {
+      json = await inflate(body, { maxOutputLength: MAX_UPLOAD_INFLATED_BYTES });
+    } catch (error) {
+      const tooLarge = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+      throw new HttpError(400, 'bad-batch', tooLarge ? `the batch inflates to more than ${MAX_UPLOAD_INFLATED_BYTES} bytes: send fewer entries per batch` : 'the batch is not valid gzip');
+    }
+  } else if (encoding === 'identity') json = body;
+  else throw new HttpError(415, 'bad-batch', `Content-Encoding ${encoding} is not accepted: send gzip or nothing`);
+  try {
+    return JSON.parse(json.toString('utf8')) as unknown;
+  } catch (error) {
+    throw new HttpError(400, 'bad-batch', `the batch is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function parsedBatch(json: unknown): ReturnType<typeof parseUploadBody> {
+  try {
+    return parseUploadBody(json);
+  } catch (error) {
+    if (error instanceof BadBatch) throw new HttpError(400, 'bad-batch', error.message);
+    throw error;
+  }
+}
