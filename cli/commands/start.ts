@@ -23,6 +23,12 @@ Options:
   --sync-interval SECONDS
                   enrolled kiosks: wait this long between syncs (default 60); a notice
                   from the hub that it has new data starts a sync at once
+  --upload-interval SECONDS
+                  enrolled kiosks: wait this long between uploads of the entry log
+                  (default 15); offline, uploads retry with backoff and nothing is lost
+  --retention-days N
+                  keep entries this many days after the hub's receipt for them, then
+                  purge them from the kiosk (default 21; 0 purges once the hub holds them)
 `;
 
 export async function runStart(args: readonly string[]): Promise<number> {
@@ -32,10 +38,20 @@ export async function runStart(args: readonly string[]): Promise<number> {
     open: { type: 'boolean' },
     browser: { type: 'boolean' },
     'sync-interval': { type: 'string' },
+    'upload-interval': { type: 'string' },
+    'retention-days': { type: 'string' },
   });
   const syncIntervalSeconds = values['sync-interval'] === undefined ? undefined : Number(values['sync-interval']);
   if (syncIntervalSeconds !== undefined && !(syncIntervalSeconds >= 1 && syncIntervalSeconds <= 86_400)) {
     throw new UsageError('--sync-interval must be a number of seconds from 1 to 86400');
+  }
+  const uploadIntervalSeconds = values['upload-interval'] === undefined ? undefined : Number(values['upload-interval']);
+  if (uploadIntervalSeconds !== undefined && !(uploadIntervalSeconds >= 1 && uploadIntervalSeconds <= 86_400)) {
+    throw new UsageError('--upload-interval must be a number of seconds from 1 to 86400');
+  }
+  const retentionDays = values['retention-days'] === undefined ? undefined : Number(values['retention-days']);
+  if (retentionDays !== undefined && !(Number.isInteger(retentionDays) && retentionDays >= 0 && retentionDays <= 3650)) {
+    throw new UsageError('--retention-days must be a whole number of days from 0 to 3650');
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const port = parsePort(values.port);
@@ -46,7 +62,13 @@ export async function runStart(args: readonly string[]): Promise<number> {
     return new Promise((done) => child.on('exit', (code) => done(code ?? 1)));
   }
 
-  const kiosk = await startBrowserMode({ dataDir, port, ...(syncIntervalSeconds === undefined ? {} : { syncIntervalMs: syncIntervalSeconds * 1000 }) });
+  const kiosk = await startBrowserMode({
+    dataDir,
+    port,
+    ...(syncIntervalSeconds === undefined ? {} : { syncIntervalMs: syncIntervalSeconds * 1000 }),
+    ...(uploadIntervalSeconds === undefined ? {} : { uploadIntervalMs: uploadIntervalSeconds * 1000 }),
+    ...(retentionDays === undefined ? {} : { retentionMs: retentionDays * 86_400_000 }),
+  });
   process.stdout.write(`kiosk-url: ${kiosk.server.kioskUrl}\n`);
   process.stderr.write(`browser mode: data in ${dataDir}, ${kiosk.enrolled ? 'syncing with its hub' : 'demo data (not enrolled with a hub)'}; stop with Ctrl+C\n`);
   let window: ReturnType<typeof openKioskWindow> | null = null;

@@ -40,6 +40,43 @@ export interface DataStatus {
  */
 export interface KioskStatus extends DataStatus {
   readonly dataLine: DataAgeLine;
+  /** Enrolled kiosks: the entry log's upload to the hub. */
+  readonly upload?: UploadStatus;
+  /** A line for the idle screen when the upload needs someone's attention (see describeUpload). */
+  readonly uploadLine?: DataAgeLine;
+}
+
+/** The entry log's upload, as the core reports it. */
+export interface UploadStatus {
+  readonly state: 'idle' | 'uploading' | 'offline' | 'error';
+  /** Entries logged that no receipt of the hub vouches for yet. */
+  readonly pending: number;
+  readonly lastError?: { readonly code: string; readonly message: string };
+}
+
+/** Entries waiting this many or more while the hub is out of reach are worth a line on the screen. */
+export const UPLOAD_BACKLOG_NOTICE = 100;
+
+const UPLOAD_ERRORS: Readonly<Record<string, { vi: string; en: string }>> = {
+  'upload.entries-flagged': { vi: 'máy chủ phát hiện nhật ký bị sửa — báo quản trị', en: 'the hub found edited log entries — report the kiosk' },
+  'upload.receipt-mismatch': { vi: 'máy chủ giữ nhật ký khác — báo quản trị', en: 'the hub holds a different log — report the kiosk' },
+};
+
+/**
+ * The idle screen's upload line, or undefined when all is well: an upload refused or
+ * failing (an error), or a backlog building while the hub is out of reach. Entries are
+ * safe on the kiosk meanwhile; the line tells staff someone should look.
+ */
+export function describeUpload(upload: UploadStatus): DataAgeLine | undefined {
+  const count = upload.pending.toLocaleString('vi-VN');
+  if (upload.state === 'error') {
+    const words = UPLOAD_ERRORS[upload.lastError?.code ?? ''] ?? { vi: 'lỗi gửi nhật ký', en: 'log upload failing' };
+    return { level: 'stale', glyph: GLYPHS.stale, vi: `Nhật ký: ${words.vi} (${count} lượt chưa gửi)`, en: `Log: ${words.en} (${upload.pending} not uploaded)` };
+  }
+  if (upload.state === 'offline' && upload.pending >= UPLOAD_BACKLOG_NOTICE) {
+    return { level: 'aging', glyph: GLYPHS.aging, vi: `Nhật ký: ${count} lượt chờ gửi (mất kết nối)`, en: `Log: ${upload.pending} entries waiting (hub unreachable)` };
+  }
+  return undefined;
 }
 
 export type DataAgeLevel = 'fresh' | 'aging' | 'stale' | 'unknown';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { KioskApi, KioskInfo, ScanSubmission, WedgeSettings } from '../../domain/contract/kiosk-api.js';
-import { describeDataAge, type DataStatus, type KioskStatus } from '../../domain/contract/kiosk-status.js';
+import { describeDataAge, describeUpload, type DataStatus, type KioskStatus, type UploadStatus } from '../../domain/contract/kiosk-status.js';
 import type { TodayStats } from '../../domain/contract/today-stats.js';
 import { STALE_DATA_DEFAULTS } from '../../domain/rules/builtin/stale-data-policy.js';
 import type { EntryDirection } from '../../domain/entries/entry-record.js';
@@ -29,6 +29,8 @@ export interface KioskCoreOptions {
    * Absent: 'demo' on the demo data, else 'not-enrolled'.
    */
   readonly syncState?: () => KioskStatus['sync'];
+  /** Enrolled kiosks: the entry log's upload, for the status line. */
+  readonly uploadState?: () => UploadStatus;
   /** The lane this kiosk watches and which way people pass it, for the entry log. Default: lane '1', 'in'. */
   readonly gate?: { readonly lane: string; readonly direction: EntryDirection };
 }
@@ -143,7 +145,9 @@ export class KioskCore implements KioskApi {
       sync: this.options.syncState?.() ?? { state: this.options.demo ? 'demo' : 'not-enrolled' },
       staleAfterMs: this.staleAfterHours(now) * 3_600_000,
     };
-    return { ...status, dataLine: describeDataAge(status) };
+    const upload = this.options.uploadState?.();
+    const uploadLine = upload === undefined ? undefined : describeUpload(upload);
+    return { ...status, dataLine: describeDataAge(status), ...(upload === undefined ? {} : { upload }), ...(uploadLine === undefined ? {} : { uploadLine }) };
   }
 
   async getTodayStats(): Promise<TodayStats> {

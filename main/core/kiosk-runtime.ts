@@ -1,6 +1,8 @@
-import type { KioskStatus } from '../../domain/contract/kiosk-status.js';
+import type { KioskStatus, UploadStatus } from '../../domain/contract/kiosk-status.js';
 import { loadHubConfig } from '../enrollment/hub-config.js';
 import { KioskSync } from '../sync/kiosk-sync.js';
+import { readPinnedHubKeys } from '../trust/hub-keys-file.js';
+import { startKioskUpload, type KioskUpload } from '../upload/kiosk-upload.js';
 import type { SyncLoop } from '../sync/sync-loop.js';
 import { KioskCore, type KioskCoreOptions } from './kiosk-core.js';
 
@@ -11,6 +13,10 @@ export interface KioskRuntimeOptions extends Omit<KioskCoreOptions, 'demo' | 'sy
   readonly syncWorkerUrl?: URL;
   /** How long the kiosk waits after a successful sync before asking again (default 60 s); a hub notice cuts it short. */
   readonly syncIntervalMs?: number;
+  /** The wait between entry-log uploads (default 15 s). */
+  readonly uploadIntervalMs?: number;
+  /** How long entries stay on the kiosk after the hub's receipt (default 21 days). */
+  readonly retentionMs?: number;
 }
 
 export interface KioskRuntime {
@@ -39,8 +45,10 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
     const { state, lastError } = loop.status();
     return { state, ...(lastError === undefined ? {} : { lastError: { code: lastError.code, message: lastError.message } }) };
   };
+  let upload: KioskUpload | undefined;
+  const uploadState = (): UploadStatus => upload?.status() ?? { state: 'error', pending: 0, lastError: { code: 'upload.setup', message: 'the upload did not start' } };
   // Not enrolled: the core says 'demo' itself.
-  const core = KioskCore.open({ ...options, demo: !enrolled, ...(enrolled ? { syncState: loopState } : {}) });
+  const core = KioskCore.open({ ...options, demo: !enrolled, ...(enrolled ? { syncState: loopState, uploadState } : {}) });
   let sync: KioskSync | undefined;
   if (enrolled) {
     try {
@@ -60,6 +68,7 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
           lastReported = line;
         },
       });
+      if (sync !== undefined) upload = startUpload(sync, options, log);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       syncState = { state: 'error', lastError: { code: 'sync.setup', message } };
@@ -70,9 +79,29 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
     core,
     enrolled,
     close: async () => {
+      await upload?.close();
       await loop?.stop();
       await sync?.close();
       core.close();
     },
   };
+}
+
+/** The entry log's upload beside the sync, on the same enrolment; one log line per change of state. */
+function startUpload(sync: KioskSync, options: KioskRuntimeOptions, log: (line: string) => void): KioskUpload {
+  let lastReported: string | undefined;
+  return startKioskUpload({
+    dataDir: options.dataDir,
+    client: sync.client,
+    deviceId: sync.hub.deviceId,
+    hubKeys: readPinnedHubKeys(options.dataDir),
+    ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
+    ...(options.uploadIntervalMs === undefined ? {} : { intervalMs: options.uploadIntervalMs }),
+    onStatus: (status) => {
+      if (status.state === 'syncing') return;
+      const line = status.lastError === undefined ? `upload ${status.state}: the hub holds entries 1–${status.watermark}` : `upload ${status.state}: ${status.lastError.code}: ${status.lastError.message}`;
+      if (line !== lastReported) log(line);
+      lastReported = line;
+    },
+  });
 }
