@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AdminTokenRecord } from '../admin/admin-token-store.js';
 import type { EnrollmentService } from '../enrollment/enrollment-service.js';
 import type { DeviceRecord, RequestVerifier } from '../enrollment/request-verifier.js';
 import type { HubSigningKey } from '../keys/hub-signing-key.js';
@@ -31,4 +32,6 @@ export interface Exchange {
   readonly query: URLSearchParams;
   /** The authenticated kiosk, on signed routes. */
   device?: DeviceRecord;
+  /** The admin token, on admin routes. */
+  admin?: AdminTokenRecord;
 }
