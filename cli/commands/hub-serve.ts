@@ -10,7 +10,8 @@ export const DEFAULT_HUB_HOST = '0.0.0.0';
 /** The serve command's lines for the hub's help text. */
 export const HUB_SERVE_HELP = `  serve [--port N] [--host H] [--pg URL]
              serve kiosks over HTTP + WebSocket (docs/hub-api.md): enrolment, snapshots,
-             deltas, rule sets, sequence notices. Listens on ${DEFAULT_HUB_HOST}:${DEFAULT_HUB_PORT} by default;
+             deltas, rule sets, sequence notices; and the admin API (contact tracing,
+             with an admin token). Listens on ${DEFAULT_HUB_HOST}:${DEFAULT_HUB_PORT} by default;
              plain HTTP: put it behind TLS (a reverse proxy) outside a closed network.
              Runs until Ctrl-C or SIGTERM`;
 

@@ -17,12 +17,13 @@ import { parseInstant } from './verify.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { HUB_SERVE_HELP, runHubServe } from './hub-serve.js';
 import { HUB_TRACE_HELP, runHubTrace } from './hub-trace.js';
+import { ADMIN_TOKEN_HELP, runHubAdminToken } from './hub-admin-token.js';
 
 export const HUB_HELP = `Usage: chot hub <command> [options]
 
 The hub: the server kiosks sync from. Every hub command takes --data DIR
-(default: ${defaultHubDataDir()}); serve, import, enroll-code, devices, revoke, trace
-and issue-pass also take --pg URL for PostgreSQL.
+(default: ${defaultHubDataDir()}); serve, import, enroll-code, devices, revoke, trace,
+admin-token and issue-pass also take --pg URL for PostgreSQL.
 
 Commands:
 ${HUB_SERVE_HELP}
@@ -38,6 +39,7 @@ ${HUB_TRACE_HELP}
   public-key print the hub's public signing key (base64): kiosks trust it for passes and rule sets
 ${IMPORT_HELP}
 ${ENROLLMENT_HELP}
+${ADMIN_TOKEN_HELP}
 
 ${ADMIN_CREDENTIAL_HELP}
 `;
@@ -63,6 +65,8 @@ export async function runHub(args: readonly string[]): Promise<number> {
       return runDevices(rest);
     case 'revoke':
       return runRevoke(rest);
+    case 'admin-token':
+      return runHubAdminToken(rest);
     default:
       throw new UsageError(command === undefined ? 'name a hub command' : `unknown hub command "${command}"`);
   }

@@ -21,7 +21,8 @@ export const ADMIN_CREDENTIAL_HELP = `Admin commands work on the hub's storage d
 access to that storage: the --data directory (created owner-only: the hub's
 database and signing key are readable by its user alone), or the database
 credentials in --pg URL. Kiosks never get either: they reach the hub only through
-its signed HTTP API.`;
+its signed HTTP API. The admin HTTP API (GET /v1/admin/trace) takes an admin token
+instead, made here (admin-token create) and revocable at any time.`;
 
 export interface EnrollmentCommandOptions {
   readonly location: HubStorageLocation;

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AdminTokenRecord } from '../admin/admin-token-store.js';
 import type { EnrollmentService } from '../enrollment/enrollment-service.js';
 import type { DeviceRecord, RequestVerifier } from '../enrollment/request-verifier.js';
 import type { HubSigningKey } from '../keys/hub-signing-key.js';
@@ -33,4 +34,6 @@ export interface Exchange {
   body?: Buffer;
   /** The authenticated kiosk, on signed routes. */
   device?: DeviceRecord;
+  /** The admin token, on admin routes. */
+  admin?: AdminTokenRecord;
 }

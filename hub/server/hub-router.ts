@@ -1,5 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { authenticateAdmin } from './admin-auth.js';
+import { ADMIN_TRACE_LOGGED_PARAMS, handleAdminTrace } from './admin-routes.js';
 import { handleEnroll } from './enroll-route.js';
 import type { Exchange, HubContext } from './hub-context.js';
 import { MAX_UPLOAD_BYTES } from '../../domain/entries/entry-upload.js';
@@ -8,6 +10,7 @@ import { HttpError, readSmallBody, sendError } from './http-responses.js';
 import { handleRules, handleStatus } from './info-routes.js';
 import type { NotifySockets } from './notify-socket.js';
 import { authenticate } from './request-auth.js';
+import { loggedTarget } from './request-log.js';
 import { handleDelta, handleSnapshot } from './sync-routes.js';
 
 interface Route {
@@ -16,6 +19,11 @@ interface Route {
   readonly signed: boolean;
   /** Signed routes with a body: read whole (up to this size) before the signature, which covers it, is checked. */
   readonly maxBodyBytes?: number;
+  /**
+   * Admin routes (admin-routes.ts): authenticated by an admin token instead (signed: false),
+   * and logged with only these query parameters in clear.
+   */
+  readonly admin?: { readonly loggedParams: readonly string[] };
   readonly handle: (hub: HubContext, exchange: Exchange) => Promise<void>;
 }
 
@@ -29,6 +37,7 @@ const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['/v1/delta', { method: 'GET', signed: true, handle: handleDelta }],
   ['/v1/rules', { method: 'GET', signed: true, handle: handleRules }],
   ['/v1/entries', { method: 'POST', signed: true, maxBodyBytes: MAX_UPLOAD_BYTES, handle: handleEntries }],
+  ['/v1/admin/trace', { method: 'GET', signed: false, admin: { loggedParams: ADMIN_TRACE_LOGGED_PARAMS }, handle: handleAdminTrace }],
   [
     NOTIFY_PATH,
     {
@@ -61,7 +70,7 @@ export async function routeRequest(hub: HubContext, request: IncomingMessage, re
   };
   response.once('close', () => {
     const outcome = response.writableFinished ? String(response.statusCode) : `${response.statusCode} aborted`;
-    log(requestLine(request, outcome, performance.now() - started, exchange.device?.deviceId));
+    log(requestLine(request, outcome, performance.now() - started, exchange.admin === undefined ? exchange.device?.deviceId : `admin:${exchange.admin.name}`));
   });
   try {
     const route = ROUTES.get(exchange.path);
@@ -69,6 +78,7 @@ export async function routeRequest(hub: HubContext, request: IncomingMessage, re
     if (request.method !== route.method) throw new HttpError(405, 'method-not-allowed', `${exchange.path} takes ${route.method}, not ${request.method}`, { Allow: route.method });
     if (route.maxBodyBytes !== undefined) exchange.body = await readSmallBody(request, route.maxBodyBytes);
     if (route.signed) exchange.device = await authenticate(hub.verifier, request, hub.now, exchange.body);
+    else if (route.admin !== undefined) exchange.admin = await authenticateAdmin(hub.storage.adminTokens, request, hub.now);
     await route.handle(hub, exchange);
   } catch (error) {
     answerFailure(response, error, log);
@@ -122,8 +132,15 @@ function refuseUpgrade(socket: Duplex, error: HttpError): void {
   socket.end(Buffer.concat([Buffer.from(`${head}\r\n\r\n`), body]));
 }
 
-/** One line per request, without secrets: no headers (signatures), no bodies (enrolment codes). */
-function requestLine(request: IncomingMessage, outcome: string, ms: number, deviceId: string | undefined): string {
-  const target = (request.url ?? '/').slice(0, MAX_LOGGED_TARGET);
-  return `${new Date().toISOString()} ${request.socket.remoteAddress ?? '-'} ${request.method ?? '-'} ${JSON.stringify(target).slice(1, -1)} ${outcome} ${Math.round(ms)}ms ${deviceId ?? '-'}`;
+/**
+ * One line per request, without secrets: no headers (signatures, admin tokens), no bodies
+ * (enrolment codes), and on admin and unknown paths no query values but the route's own
+ * (request-log.ts). `who`: the kiosk's device id, or `admin:<token name>`.
+ */
+function requestLine(request: IncomingMessage, outcome: string, ms: number, who: string | undefined): string {
+  const sent = request.url ?? '/';
+  const route = ROUTES.get(sent.split('?')[0] as string);
+  // Masked before it is cut, so that a cut never splits a value out of its mask.
+  const target = loggedTarget(sent, route === undefined ? [] : route.admin?.loggedParams).slice(0, MAX_LOGGED_TARGET);
+  return `${new Date().toISOString()} ${request.socket.remoteAddress ?? '-'} ${request.method ?? '-'} ${JSON.stringify(target).slice(1, -1)} ${outcome} ${Math.round(ms)}ms ${who ?? '-'}`;
 }

@@ -1,4 +1,5 @@
 import type { ChangedPerson, SyncedPerson } from '../../domain/sync/synced-person.js';
+import type { AdminTokenStore } from '../admin/admin-token-store.js';
 import type { EnrollmentStore } from '../enrollment/enrollment-store.js';
 import type { EntryStore } from '../entries/entry-store.js';
 import type { ImportKind, ImportRowOf } from './import-rows.js';
@@ -73,6 +74,9 @@ export interface HubStorage {
 
   /** Entries uploaded by kiosks, their chains, and contact tracing (migration 3). Closed with the storage. */
   readonly entries: EntryStore;
+
+  /** The admin API's tokens (hashes only; hub/admin/admin-token-migration.ts). Closed with the storage. */
+  readonly adminTokens: AdminTokenStore;
 
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { ChangedPerson, SyncedPerson } from '../../domain/sync/synced-person.js';
+import { PgAdminTokenStore } from '../admin/pg-admin-token-store.js';
 import { columnsOf, TABLE_SPECS, type TableSpec } from './fact-tables.js';
 import { checkPageRequest, deltaPlan, type HubStorage, type ImportResult, type ImportSource } from './hub-storage.js';
 import { conflictProblem, importStatements, mergeProblems, PG_DIALECT, type ImportStatements } from './import-sql.js';
@@ -52,10 +53,12 @@ const SQL = {
 export class PgHubStorage implements HubStorage {
   readonly enrollment: PgEnrollmentStore;
   readonly entries: PgEntryStore;
+  readonly adminTokens: PgAdminTokenStore;
 
   private constructor(private readonly pool: pg.Pool) {
     this.enrollment = new PgEnrollmentStore(pool);
     this.entries = new PgEntryStore(pool);
+    this.adminTokens = new PgAdminTokenStore(pool);
   }
 
   /** Connects (e.g. `postgresql://user@host/db`, or a socket directory via `?host=/dir`) and migrates. */

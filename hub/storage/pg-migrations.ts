@@ -164,6 +164,21 @@ export const HUB_PG_MIGRATIONS: readonly Migration[] = [
       -- (entries logged before enrolment carry 'unenrolled'); NULL when they are the same.
       ALTER TABLE entry ADD COLUMN entry_kiosk_id text;
     `,
+  },  {
+    version: 5,
+    name: 'admin API tokens',
+    sql: `
+      -- Tokens for the admin HTTP API (hub/admin/admin-tokens.ts): only the SHA-256 of a
+      -- token is kept, so a copy of this database lets nobody call the API. Names are unique
+      -- for ever, revoked and expired tokens included: the request log names the token.
+      CREATE TABLE admin_token (
+        label      text PRIMARY KEY, -- the token's name (a column called name would look like personal data)
+        token_hash text NOT NULL UNIQUE CHECK (length(token_hash) = 64), -- hex SHA-256 of the token
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        revoked_at timestamptz           -- NULL while usable
+      );
+    `,
   },
 ];
 

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ChangedPerson, SyncedPerson } from '../../domain/sync/synced-person.js';
+import { SqliteAdminTokenStore } from '../admin/sqlite-admin-token-store.js';
 import { TABLE_SPECS, type TableSpec } from './fact-tables.js';
 import { checkPageRequest, deltaPlan, type HubStorage, type ImportResult, type ImportSource } from './hub-storage.js';
 import { conflictProblem, importStatements, mergeProblems, SQLITE_DIALECT, type ImportStatements } from './import-sql.js';
@@ -56,6 +57,7 @@ export class SqliteHubStorage implements HubStorage {
   private readonly statements;
   readonly enrollment: SqliteEnrollmentStore;
   readonly entries: SqliteEntryStore;
+  readonly adminTokens: SqliteAdminTokenStore;
 
   private constructor(private readonly file: string) {
     this.db = connect(file);
@@ -68,6 +70,7 @@ export class SqliteHubStorage implements HubStorage {
     const db = this.db;
     this.enrollment = new SqliteEnrollmentStore(db);
     this.entries = new SqliteEntryStore(db);
+    this.adminTokens = new SqliteAdminTokenStore(db);
     this.statements = {
       feed: db.prepare<[], { seq: number; people: number }>('SELECT seq, people FROM feed'),
       deltaBound: db.prepare<[number], number>('SELECT coalesce(sum(people_changed), 0) FROM change_set WHERE seq > ?').pluck(),

@@ -171,6 +171,21 @@ export const HUB_SQLITE_MIGRATIONS: readonly Migration[] = [
       -- Kept so the stored row still hashes to what the kiosk chained.
       ALTER TABLE entry ADD COLUMN entry_kiosk_id TEXT;
     `,
+  },  {
+    version: 5,
+    name: 'admin API tokens',
+    sql: `
+      -- Tokens for the admin HTTP API (hub/admin/admin-tokens.ts): only the SHA-256 of a
+      -- token is kept, so a copy of this database lets nobody call the API. Names are unique
+      -- for ever, revoked and expired tokens included: the request log names the token.
+      CREATE TABLE admin_token (
+        label      TEXT PRIMARY KEY, -- the token's name (a column called name would look like personal data)
+        token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64), -- hex SHA-256 of the token
+        created_at INTEGER NOT NULL, -- epoch milliseconds
+        expires_at INTEGER NOT NULL, -- epoch milliseconds
+        revoked_at INTEGER           -- epoch milliseconds; NULL while usable
+      ) STRICT;
+    `,
   },
 ];
 

@@ -1,0 +1,131 @@
+import { MAX_TRACE_WINDOW_MS, type EntryStore, type TracedEntry, type TracePlace, type TraceQuery } from './entry-store.js';
+
+/**
+ * Contact tracing as an admin asks for it, shared by `chot hub trace` and the hub's
+ * `GET /v1/admin/trace`: one parser of the request and one serialiser of the answer, so the
+ * CLI and HTTP answers are the same bytes.
+ */
+export const TRACE_FORMATS = ['json', 'csv'] as const;
+export type TraceFormat = (typeof TRACE_FORMATS)[number];
+
+/** The request as typed (CLI options) or sent (query parameters), before any check. */
+export interface TraceParameters {
+  readonly id?: string | undefined;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly window?: string | undefined;
+  readonly format?: string | undefined;
+}
+export type TraceParameterName = keyof TraceParameters;
+export const TRACE_PARAMETER_NAMES: readonly TraceParameterName[] = ['id', 'from', 'to', 'window', 'format'];
+
+export interface TraceRequest {
+  readonly query: TraceQuery;
+  readonly format: TraceFormat;
+}
+
+/** A parameter the caller got wrong; the CLI makes it a usage error, the HTTP API a 400. */
+export class TraceParameterError extends RangeError {
+  constructor(
+    readonly parameter: TraceParameterName,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** How a parameter is named in messages: `--from` on the command line, `from` in a query. */
+export type ParameterLabel = (name: TraceParameterName) => string;
+
+export const DEFAULT_TRACE_WINDOW = '30m';
+const UNIT_MS = { s: 1000, m: 60_000, h: 3600_000 } as const;
+
+/** "90s", "30m", "2h" → milliseconds, at most a day (MAX_TRACE_WINDOW_MS). */
+export function parseWindow(text: string, label = '--window'): number {
+  const match = /^(\d+)([smh])$/.exec(text.trim());
+  const ms = match === null ? NaN : Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  if (!(ms >= 0 && ms <= MAX_TRACE_WINDOW_MS)) throw new TraceParameterError('window', `${label} must be a duration like 90s, 30m or 2h, at most 24h; got ${JSON.stringify(text)}`);
+  return ms;
+}
+
+/** An ISO 8601 instant; without a zone it is Vietnam time, as the kiosks record it and imports read it. */
+export function parseTraceInstant(parameter: 'from' | 'to', text: string, label = `--${parameter}`): number {
+  const trimmed = text.trim();
+  const withTime = /T/i.test(trimmed) ? trimmed : `${trimmed}T00:00`;
+  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(withTime) ? withTime : `${withTime}+07:00`;
+  const ms = Date.parse(zoned);
+  if (Number.isNaN(ms)) throw new TraceParameterError(parameter, `${label} must be an ISO 8601 time, e.g. 2021-10-20T08:00+07:00; got ${JSON.stringify(text)}`);
+  return ms;
+}
+
+/**
+ * Checks and reads a trace request. The person's id is never echoed in a message: messages
+ * may end up in logs and terminals, and whom an admin traces is health data.
+ */
+export function parseTraceParameters(parameters: TraceParameters, label: ParameterLabel): TraceRequest {
+  const { id, from, to } = parameters;
+  if (id === undefined || !/^\d{12}$/.test(id)) throw new TraceParameterError('id', `${label('id')} must be a 12-digit citizen ID`);
+  if (from === undefined || to === undefined) throw new TraceParameterError(from === undefined ? 'from' : 'to', `${label('from')} and ${label('to')} are needed: the period to trace`);
+  const fromMs = parseTraceInstant('from', from, label('from'));
+  const toMs = parseTraceInstant('to', to, label('to'));
+  if (fromMs > toMs) throw new TraceParameterError('from', `${label('from')} must not be after ${label('to')}`);
+  const windowMs = parseWindow(parameters.window ?? DEFAULT_TRACE_WINDOW, label('window'));
+  const format = parameters.format ?? 'json';
+  if (!isTraceFormat(format)) throw new TraceParameterError('format', `${label('format')} must be json or csv`);
+  return { query: { personId: id, fromMs, toMs, windowMs }, format };
+}
+
+const isTraceFormat = (text: string): text is TraceFormat => (TRACE_FORMATS as readonly string[]).includes(text);
+
+/** The media type of each format, for the HTTP answer. */
+export const TRACE_CONTENT_TYPES: Readonly<Record<TraceFormat, string>> = {
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8; header=present',
+};
+
+/** Runs the trace and serialises it in the requested format: the text both the CLI and the HTTP API give. */
+export async function renderTrace(entries: EntryStore, request: TraceRequest): Promise<string> {
+  const places = await entries.trace(request.query);
+  const { personId, fromMs, toMs, windowMs } = request.query;
+  return request.format === 'json'
+    ? traceJson({ personId, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), windowMs }, places)
+    : traceCsv(places);
+}
+
+const entryJson = (e: TracedEntry) => ({ personId: e.personId, at: e.at, location: e.location, kioskId: e.kioskId, seq: e.seq, lane: e.lane, direction: e.direction, outcome: e.outcome });
+
+export function traceJson(query: { personId: string; from: string; to: string; windowMs: number }, places: readonly TracePlace[]): string {
+  const body = { ...query, places: places.map((p) => ({ ...entryJson(p.visit), contacts: p.contacts.map(entryJson) })) };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+export const TRACE_CSV_HEADER = [
+  'visit_at', 'location', 'visit_kiosk', 'visit_seq', 'visit_outcome',
+  'contact_id', 'contact_at', 'contact_kiosk', 'contact_seq', 'contact_lane', 'contact_direction', 'contact_outcome',
+];
+
+/**
+ * One line per contact, the visit repeated on each (a spreadsheet filters and sorts it); a
+ * visit with nobody around still gets a line, with the contact columns empty. Every text
+ * cell is quoted: place names carry commas.
+ */
+export function traceCsv(places: readonly TracePlace[]): string {
+  const lines = [TRACE_CSV_HEADER.join(',')];
+  for (const { visit, contacts } of places) {
+    const visitCells = [visit.at, visit.location, visit.kioskId, visit.seq, visit.outcome];
+    const contactCells = contacts.map((c) => [c.personId, c.at, c.kioskId, c.seq, c.lane, c.direction, c.outcome]);
+    for (const cells of contactCells.length === 0 ? [['', '', '', '', '', '', '']] : contactCells) lines.push([...visitCells, ...cells].map(csvCell).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * Text cells are quoted, and a cell a spreadsheet would run as a formula (=, +, -, @, tab,
+ * CR first: OWASP's list) gets a leading apostrophe. Lanes come from kiosks and place names
+ * from admins: an official opening the file must never run what either typed.
+ */
+export function csvCell(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
