@@ -59,7 +59,9 @@ async function start(): Promise<void> {
   });
   const refreshStatus = async (): Promise<void> => {
     try {
-      screens.setDataAge((await api.getKioskStatus()).dataLine);
+      const status = await api.getKioskStatus();
+      screens.setDataAge(status.dataLine);
+      screens.setUploadLine(status.uploadLine);
     } catch {
       // A core that does not answer shows on the next scan, as a fault; the line keeps its last words.
     }

@@ -8,8 +8,9 @@ import { parseCommandArgs, UsageError } from '../args.js';
 export const LOG_HELP = `Usage: chot log verify [--data-dir DIR]
 
 Checks the kiosk's entry log: every entry's hash against its content, and each entry's
-link to the one before it (docs/entry-log.md). Reports the first entry that was edited,
-or before which a row is missing or out of order. Exit code 0 when the chain is intact,
+link to the one before it (docs/entry-log.md), from entry 1 or, once entries were purged
+after upload, from the last entry purged. Reports the first entry that was edited, or
+before which a row is missing or out of order. Exit code 0 when the chain is intact,
 1 when it is broken.
 
 Options:
@@ -29,17 +30,21 @@ export async function runLog(args: readonly string[]): Promise<number> {
   // Opening migrates an older log; that only adds columns, and the old rows keep their format.
   const db = openKioskDatabase(file);
   try {
-    const check = new EntryLog(db).verify();
+    const log = new EntryLog(db);
+    const check = log.verify();
     if (!check.ok) {
       process.stdout.write(`${check.message}\n`);
       process.stdout.write(`the entry log ${file} was changed after it was written, or is damaged: keep the file as it is, and report the kiosk\n`);
       return 1;
     }
     const { entries, last } = check;
+    const anchor = log.anchor();
+    // After uploads and the retention period, the log starts after the last entry purged.
+    const purged = anchor.seq === 0 ? '' : ` after entries 1–${anchor.seq}, which the hub holds and this kiosk purged (anchor hash ${Buffer.from(anchor.hash).toString('hex')})`;
     process.stdout.write(
       entries === 0
-        ? `0 entries: the log is empty\n`
-        : `${entries} entries, chain intact (last seq ${last.seq}, hash ${Buffer.from(last.hash).toString('hex')})\n`,
+        ? `0 entries: the log is empty${purged}\n`
+        : `${entries} entries, chain intact${purged} (last seq ${last.seq}, hash ${Buffer.from(last.hash).toString('hex')})\n`,
     );
     return 0;
   } finally {

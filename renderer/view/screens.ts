@@ -71,6 +71,17 @@ export class Screens {
     byId('data-age-en').textContent = line.en;
   }
 
+  /** The upload's line, shown only while the entry log's upload needs someone's attention. */
+  setUploadLine(line: DataAgeLine | undefined): void {
+    const element = byId('upload-line');
+    element.hidden = line === undefined;
+    if (line === undefined) return;
+    element.dataset.level = line.level;
+    byId('upload-line-glyph').textContent = line.glyph;
+    byId('upload-line-vi').textContent = line.vi;
+    byId('upload-line-en').textContent = line.en;
+  }
+
   setVersion(version: string): void {
     byId('version').textContent = `Chốt ${version}`;
   }

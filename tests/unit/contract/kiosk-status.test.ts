@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDataAge, formatAge, type DataStatus } from '../../../domain/contract/kiosk-status.js';
+import { describeDataAge, describeUpload, formatAge, UPLOAD_BACKLOG_NOTICE, type DataStatus } from '../../../domain/contract/kiosk-status.js';
 
 const HOUR = 3_600_000;
 const status = (over: Partial<DataStatus>): DataStatus => ({ sync: { state: 'idle' }, staleAfterMs: 24 * HOUR, ...over });
@@ -39,5 +39,27 @@ describe('describeDataAge', () => {
     });
     expect(describeDataAge(status({ dataAgeMs: 0 })).en).toBe('Data updated just now');
     expect(describeDataAge(status({ sync: { state: 'not-enrolled' } }))).toMatchObject({ level: 'unknown', en: 'Data: never synced · not enrolled with a hub' });
+  });
+});
+
+describe('describeUpload', () => {
+  it('says nothing while the upload keeps up, or while a small backlog waits offline', () => {
+    expect(describeUpload({ state: 'idle', pending: 3 })).toBeUndefined();
+    expect(describeUpload({ state: 'uploading', pending: 50_000 })).toBeUndefined();
+    expect(describeUpload({ state: 'offline', pending: UPLOAD_BACKLOG_NOTICE - 1 })).toBeUndefined();
+  });
+
+  it('shows a backlog building while the hub is unreachable, with a shape, in both languages', () => {
+    expect(describeUpload({ state: 'offline', pending: 12_345 })).toEqual({
+      level: 'aging', glyph: '◐', vi: 'Nhật ký: 12.345 lượt chờ gửi (mất kết nối)', en: 'Log: 12345 entries waiting (hub unreachable)',
+    });
+  });
+
+  it('names a refusal that needs an administrator', () => {
+    const line = describeUpload({ state: 'error', pending: 20, lastError: { code: 'upload.entries-flagged', message: 'entry 7 does not match its hash' } });
+    expect(line).toMatchObject({ level: 'stale', glyph: '▲' });
+    expect(line?.vi).toContain('nhật ký bị sửa');
+    expect(line?.en).toBe('Log: the hub found edited log entries — report the kiosk (20 not uploaded)');
+    expect(describeUpload({ state: 'error', pending: 0, lastError: { code: 'unavailable', message: 'x' } })?.en).toBe('Log: log upload failing (0 not uploaded)');
   });
 });

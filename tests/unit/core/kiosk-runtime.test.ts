@@ -8,6 +8,8 @@ import { tempDataDir } from '../../support/kiosk-process.js';
 import { syncBundles } from '../../support/sync-bundle.js';
 import { people, testHubKey } from '../../support/sync-fixtures.js';
 import { closeAll, fakeHub } from '../sync-client/sync-harness.js';
+import { EnrollmentService } from '../../../hub/enrollment/enrollment-service.js';
+import { startTestHub } from '../hub/server/hub-test-kit.js';
 
 const key = testHubKey();
 const runtimes: KioskRuntime[] = [];
@@ -16,8 +18,10 @@ afterEach(async () => {
   await closeAll();
 });
 
-async function start(dataDir: string, log: string[] = []): Promise<KioskRuntime> {
-  const runtime = await startKioskRuntime({ dataDir, syncWorkerUrl: (await syncBundles()).workerUrl, log: (line) => log.push(line) });
+async function start(dataDir: string, log: string[] = [], uploadIntervalMs?: number): Promise<KioskRuntime> {
+  const runtime = await startKioskRuntime({
+    dataDir, syncWorkerUrl: (await syncBundles()).workerUrl, log: (line) => log.push(line), ...(uploadIntervalMs === undefined ? {} : { uploadIntervalMs }),
+  });
   runtimes.push(runtime);
   return runtime;
 }
@@ -69,5 +73,31 @@ describe('startKioskRuntime: the core, and its sync when enrolled', () => {
     expect(status.dataLine.vi).toContain('lỗi đồng bộ');
     expect(log.join('\n')).toMatch(/sync cannot start/);
     expect((await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: '056089001234' })).outcome).toBe('none');
+  });
+
+  it('enrolled: uploads every decision to the hub, and the status says when the hub is out of reach', async () => {
+    const hub = await startTestHub();
+    const dataDir = tempDataDir('chot-runtime-');
+    const { code } = await new EnrollmentService(hub.admin.enrollment).createCode('Bến xe phía Bắc');
+    const { deviceId } = (await enrollKiosk({ dataDir, hubUrl: hub.server.url, code })).config;
+    const log: string[] = [];
+    const runtime = await start(dataDir, log, 100);
+    for (const id of ['056089001234', '079195004321', '001090000001']) await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: id });
+    const chain = await until(async () => {
+      const now = await hub.admin.entries.chain(deviceId);
+      return now !== undefined && now.contiguousSeq === 3 ? now : undefined;
+    });
+    expect(chain).toMatchObject({ maxSeq: 3, flaggedEntries: 0 });
+    const places = await hub.admin.entries.trace({ personId: '079195004321', fromMs: 0, toMs: Date.now() + 60_000, windowMs: 0 });
+    expect(places.map((p) => p.visit.location)).toEqual(['Bến xe phía Bắc']);
+    await until(async () => ((await runtime.core.getKioskStatus()).upload?.pending === 0 ? true : undefined));
+    expect(log.join('\n')).toMatch(/upload idle: the hub holds entries 1–3/);
+    await hub.close();
+    await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: '056089001234' });
+    const offline = await until(async () => {
+      const status = await runtime.core.getKioskStatus();
+      return status.upload?.state === 'offline' ? status : undefined;
+    });
+    expect(offline.upload).toMatchObject({ pending: 1, lastError: { code: 'unreachable' } });
   });
 });

@@ -5,6 +5,7 @@ import { runLog } from '../../../cli/commands/log.js';
 import { UsageError } from '../../../cli/args.js';
 import { EntryLog } from '../../../main/store/entry-log.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase } from '../../../main/store/kiosk-database.js';
+import { EntryOutbox } from '../../../main/upload/entry-outbox.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 
 /** A kiosk data directory with `n` entries, and the SQL to tamper with it afterwards. */
@@ -44,6 +45,22 @@ describe('chot log verify', () => {
     const { code, stdout } = await chotLog('verify', '--data-dir', dataDir);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^6 entries, chain intact \(last seq 6, hash [0-9a-f]{64}\)\n$/);
+  });
+
+  it('after a purge: verifies from the last entry purged, and still finds an edit after it', async () => {
+    const dataDir = kioskWith(6);
+    const db = openKioskDatabase(join(dataDir, KIOSK_DATABASE_FILE));
+    const outbox = new EntryOutbox(db);
+    outbox.recordReceipt({ kioskId: 'k-0123456789abcdef', contiguousSeq: 4, headHash: outbox.hashAt(4)?.toString('hex') ?? '', issuedAt: 0, hubKeyId: 'abcd0123' }, 'sig', 0);
+    expect(outbox.purge(1, 0)).toBe(4);
+    db.close();
+    const intact = await chotLog('verify', '--data-dir', dataDir);
+    expect(intact.code).toBe(0);
+    expect(intact.stdout).toMatch(/^2 entries, chain intact after entries 1–4, which the hub holds and this kiosk purged \(anchor hash [0-9a-f]{64}\) \(last seq 6, hash [0-9a-f]{64}\)\n$/);
+    const edited = openKioskDatabase(join(dataDir, KIOSK_DATABASE_FILE));
+    edited.exec("UPDATE entry SET outcome = 'red' WHERE seq = 5");
+    edited.close();
+    expect(await chotLog('verify', '--data-dir', dataDir)).toMatchObject({ code: 1, stdout: expect.stringMatching(/^entry 5: edited/) as unknown });
   });
 
   it('an empty log is intact', async () => {
