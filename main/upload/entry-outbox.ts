@@ -57,7 +57,8 @@ export class EntryOutbox {
    */
   readBatch(afterSeq: number, max: number): OutboxBatch | { unreadable: UnreadableEntry } | undefined {
     const entries: UploadedEntry[] = [];
-    for (const row of this.statements.after.iterate(afterSeq, max)) {
+    // all(), not iterate(): a batch is a few thousand rows, and stepping row by row costs twice as much.
+    for (const row of this.statements.after.all(afterSeq, max)) {
       let entry: EntryRow;
       try {
         entry = decodeRow(row);
