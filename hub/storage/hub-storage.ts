@@ -1,6 +1,7 @@
 import type { ChangedPerson, SyncedPerson } from '../../domain/sync/synced-person.js';
 import type { EnrollmentStore } from '../enrollment/enrollment-store.js';
 import type { EntryStore } from '../entries/entry-store.js';
+import type { ReportStore } from '../reports/report-store.js';
 import type { ImportKind, ImportRowOf } from './import-rows.js';
 
 /** Where an import's rows came from, kept in the hub's change log. */
@@ -73,6 +74,9 @@ export interface HubStorage {
 
   /** Entries uploaded by kiosks, their chains, and contact tracing (migration 3). Closed with the storage. */
   readonly entries: EntryStore;
+
+  /** Scan counts for reports, grouped by the database from the entries (migration 3). Closed with the storage. */
+  readonly reports: ReportStore;
 
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { ImportRejected, MAX_REPORTED_PROBLEMS, type ImportKind, type ImportProb
 import { assemblePeople, id12FromKey, withoutSeq, type DoseRecord, type PersonRecord, type QuarantineRecord, type TestRecord } from './person-assembly.js';
 import { SqliteEnrollmentStore } from './sqlite-enrollment-store.js';
 import { SqliteEntryStore } from './sqlite-entry-store.js';
+import { SqliteReportStore } from './sqlite-report-store.js';
 import { migrateHubSqlite } from './sqlite-migrations.js';
 
 /** The hub's embedded database file in its data directory. */
@@ -56,6 +57,7 @@ export class SqliteHubStorage implements HubStorage {
   private readonly statements;
   readonly enrollment: SqliteEnrollmentStore;
   readonly entries: SqliteEntryStore;
+  readonly reports: SqliteReportStore;
 
   private constructor(private readonly file: string) {
     this.db = connect(file);
@@ -68,6 +70,7 @@ export class SqliteHubStorage implements HubStorage {
     const db = this.db;
     this.enrollment = new SqliteEnrollmentStore(db);
     this.entries = new SqliteEntryStore(db);
+    this.reports = new SqliteReportStore(db);
     this.statements = {
       feed: db.prepare<[], { seq: number; people: number }>('SELECT seq, people FROM feed'),
       deltaBound: db.prepare<[number], number>('SELECT coalesce(sum(people_changed), 0) FROM change_set WHERE seq > ?').pluck(),
