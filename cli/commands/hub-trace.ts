@@ -2,8 +2,12 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultHubDataDir } from '../../hub/config/hub-paths.js';
 import { MAX_TRACE_WINDOW_MS, type TracedEntry, type TracePlace } from '../../hub/entries/entry-store.js';
+import { csvCell } from '../../hub/reports/csv-cell.js';
 import { openHubStorage, type HubStorageLocation } from '../../hub/storage/open-hub-storage.js';
 import { UsageError } from '../args.js';
+
+/** Shared with the report CSV (the formula guard lives in one place); re-exported for existing callers. */
+export { csvCell };
 
 /** The trace command's lines for the hub's help text. */
 export const HUB_TRACE_HELP = `  trace --id ID12 --from ISO8601 --to ISO8601 [--window 30m] [--format json|csv] [--pg URL]
@@ -100,15 +104,4 @@ export function traceCsv(places: readonly TracePlace[]): string {
     for (const cells of contactCells.length === 0 ? [['', '', '', '', '', '', '']] : contactCells) lines.push([...visitCells, ...cells].map(csvCell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
-}
-
-/**
- * Text cells are quoted, and a cell a spreadsheet would run as a formula (=, +, -, @, tab,
- * CR first: OWASP's list) gets a leading apostrophe. Lanes come from kiosks and place names
- * from admins: an official opening the file must never run what either typed.
- */
-export function csvCell(value: string | number): string {
-  if (typeof value === 'number') return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${safe.replace(/"/g, '""')}"`;
 }
