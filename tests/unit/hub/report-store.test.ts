@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 import { openHubStorage } from '../../../hub/storage/open-hub-storage.js';
-import { HUB_SQLITE_FILE } from '../../../hub/storage/sqlite-hub-storage.js';
-import { SQLITE_KIOSK_ACTIVITY, SQLITE_SCAN_COUNTS } from '../../../hub/storage/sqlite-report-store.js';
+import { HUB_SQLITE_FILE, SqliteHubStorage } from '../../../hub/storage/sqlite-hub-storage.js';
+import { SQLITE_KIOSK_ACTIVITY, SQLITE_REPORT_INDEX, SQLITE_SCAN_COUNTS } from '../../../hub/storage/sqlite-report-store.js';
+import { buildReport } from '../../../hub/reports/build-report.js';
+import { vnDayOfDate } from '../../../hub/reports/vn-calendar.js';
 import { runHubReport } from '../../../cli/commands/hub-report.js';
 import { REPORT_CSV_HEADER } from '../../../hub/reports/report-csv.js';
 import type { HubStorageLocation } from '../../../hub/storage/open-hub-storage.js';
@@ -29,7 +31,7 @@ describe('SQLite report store', () => {
     await (await openHubStorage({ dataDir })).close();
     const db = new Database(join(dataDir, HUB_SQLITE_FILE), { readonly: true });
     try {
-      for (const sql of [SQLITE_SCAN_COUNTS('day'), SQLITE_SCAN_COUNTS('week'), SQLITE_KIOSK_ACTIVITY]) {
+      for (const sql of [SQLITE_SCAN_COUNTS('day'), SQLITE_SCAN_COUNTS('week'), SQLITE_KIOSK_ACTIVITY()]) {
         const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(0, 1) as { detail: string }[]).map((r) => r.detail).join(' | ');
         expect(plan).toMatch(/SEARCH e USING INDEX entry_by_place \(location=\? AND at_ms>\? AND at_ms<\?\)/);
         // The places: the first in index order (LIMIT 1 stops the scan at once), then a seek for each next one.
@@ -38,6 +40,34 @@ describe('SQLite report store', () => {
       }
     } finally {
       db.close();
+    }
+  });
+
+  it('reads the covering index instead, without a table lookup per entry, once a migration adds it', async () => {
+    const dataDir = tempDataDir('chot-hub-');
+    const request = { fromDay: vnDayOfDate(WEEK.from) as number, toDay: vnDayOfDate(WEEK.to) as number, by: 'day' as const, now: 0 };
+    const storage = SqliteHubStorage.open(join(dataDir, HUB_SQLITE_FILE));
+    await plantWeek(storage);
+    expect(storage.reports.index).toBe('entry_by_place');
+    const before = await buildReport(storage, request);
+    await storage.close();
+    const db = new Database(join(dataDir, HUB_SQLITE_FILE));
+    try {
+      // The index this store asks for (see SQLITE_REPORT_INDEX), as a migration would create it.
+      db.exec(`CREATE INDEX ${SQLITE_REPORT_INDEX} ON entry(location, at_ms, kiosk_id, outcome, credential_kind, problem)`);
+      for (const sql of [SQLITE_SCAN_COUNTS('week', SQLITE_REPORT_INDEX), SQLITE_KIOSK_ACTIVITY(SQLITE_REPORT_INDEX)]) {
+        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(0, 1) as { detail: string }[]).map((r) => r.detail).join(' | ');
+        expect(plan).toMatch(/SEARCH e USING COVERING INDEX entry_for_report \(location=\? AND at_ms>\? AND at_ms<\?\)/);
+      }
+    } finally {
+      db.close();
+    }
+    const reopened = SqliteHubStorage.open(join(dataDir, HUB_SQLITE_FILE));
+    try {
+      expect(reopened.reports.index).toBe(SQLITE_REPORT_INDEX);
+      expect(await buildReport(reopened, request)).toEqual(before);
+    } finally {
+      await reopened.close();
     }
   });
 });
