@@ -16,6 +16,7 @@ import { BUILTIN_RULE_SETS } from '../../domain/rules/builtin/index.js';
 import { parseInstant } from './verify.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { HUB_SERVE_HELP, runHubServe } from './hub-serve.js';
+import { HUB_REPORT_HELP, runHubReport } from './hub-report.js';
 import { HUB_TRACE_HELP, runHubTrace } from './hub-trace.js';
 import { ADMIN_TOKEN_HELP, runHubAdminToken } from './hub-admin-token.js';
 
@@ -23,11 +24,12 @@ export const HUB_HELP = `Usage: chot hub <command> [options]
 
 The hub: the server kiosks sync from. Every hub command takes --data DIR
 (default: ${defaultHubDataDir()}); serve, import, enroll-code, devices, revoke, trace,
-admin-token and issue-pass also take --pg URL for PostgreSQL.
+admin-token, report and issue-pass also take --pg URL for PostgreSQL.
 
 Commands:
 ${HUB_SERVE_HELP}
 ${HUB_TRACE_HELP}
+${HUB_REPORT_HELP}
   issue-pass --id ID12 [--png FILE] [--valid-hours N] [--pg URL] [--facts FILE.json]
              issue a signed status pass carrying the person's facts from the hub's data;
              prints its QR text, writes a PNG with --png. --facts: facts from a JSON file
@@ -51,6 +53,8 @@ export async function runHub(args: readonly string[]): Promise<number> {
       return runHubServe(rest);
     case 'trace':
       return runHubTrace(rest);
+    case 'report':
+      return runHubReport(rest);
     case 'issue-pass':
       return runIssuePass(rest);
     case 'public-key':

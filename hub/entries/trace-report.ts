@@ -1,4 +1,8 @@
 import { MAX_TRACE_WINDOW_MS, type EntryStore, type TracedEntry, type TracePlace, type TraceQuery } from './entry-store.js';
+import { csvCell } from '../reports/csv-cell.js';
+
+/** The formula-guarded CSV cell, shared with the reports. */
+export { csvCell };
 
 /**
  * Contact tracing as an admin asks for it, shared by `chot hub trace` and the hub's
@@ -117,15 +121,4 @@ export function traceCsv(places: readonly TracePlace[]): string {
     for (const cells of contactCells.length === 0 ? [['', '', '', '', '', '', '']] : contactCells) lines.push([...visitCells, ...cells].map(csvCell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
-}
-
-/**
- * Text cells are quoted, and a cell a spreadsheet would run as a formula (=, +, -, @, tab,
- * CR first: OWASP's list) gets a leading apostrophe. Lanes come from kiosks and place names
- * from admins: an official opening the file must never run what either typed.
- */
-export function csvCell(value: string | number): string {
-  if (typeof value === 'number') return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${safe.replace(/"/g, '""')}"`;
 }

@@ -2,6 +2,7 @@ import type { ChangedPerson, SyncedPerson } from '../../domain/sync/synced-perso
 import type { AdminTokenStore } from '../admin/admin-token-store.js';
 import type { EnrollmentStore } from '../enrollment/enrollment-store.js';
 import type { EntryStore } from '../entries/entry-store.js';
+import type { ReportStore } from '../reports/report-store.js';
 import type { ImportKind, ImportRowOf } from './import-rows.js';
 
 /** Where an import's rows came from, kept in the hub's change log. */
@@ -77,6 +78,8 @@ export interface HubStorage {
 
   /** The admin API's tokens (hashes only; hub/admin/admin-token-migration.ts). Closed with the storage. */
   readonly adminTokens: AdminTokenStore;
+  /** Scan counts for reports, grouped by the database from the entries (migration 3). Closed with the storage. */
+  readonly reports: ReportStore;
 
   close(): Promise<void>;
 }

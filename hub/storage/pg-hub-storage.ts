@@ -8,6 +8,7 @@ import { ImportRejected, MAX_REPORTED_PROBLEMS, type ImportKind, type ImportProb
 import { assemblePeople, id12FromKey, withoutSeq, type PersonRecord, type QuarantineRecord, type TestRecord } from './person-assembly.js';
 import { PgEnrollmentStore } from './pg-enrollment-store.js';
 import { PgEntryStore } from './pg-entry-store.js';
+import { PgReportStore } from './pg-report-store.js';
 import { migrateHubPg } from './pg-migrations.js';
 import { inPgTransaction } from './pg-transaction.js';
 
@@ -54,11 +55,13 @@ export class PgHubStorage implements HubStorage {
   readonly enrollment: PgEnrollmentStore;
   readonly entries: PgEntryStore;
   readonly adminTokens: PgAdminTokenStore;
+  readonly reports: PgReportStore;
 
   private constructor(private readonly pool: pg.Pool) {
     this.enrollment = new PgEnrollmentStore(pool);
     this.entries = new PgEntryStore(pool);
     this.adminTokens = new PgAdminTokenStore(pool);
+    this.reports = new PgReportStore(pool);
   }
 
   /** Connects (e.g. `postgresql://user@host/db`, or a socket directory via `?host=/dir`) and migrates. */

@@ -10,6 +10,7 @@ import { ImportRejected, MAX_REPORTED_PROBLEMS, type ImportKind, type ImportProb
 import { assemblePeople, id12FromKey, withoutSeq, type DoseRecord, type PersonRecord, type QuarantineRecord, type TestRecord } from './person-assembly.js';
 import { SqliteEnrollmentStore } from './sqlite-enrollment-store.js';
 import { SqliteEntryStore } from './sqlite-entry-store.js';
+import { SqliteReportStore } from './sqlite-report-store.js';
 import { migrateHubSqlite } from './sqlite-migrations.js';
 
 /** The hub's embedded database file in its data directory. */
@@ -58,6 +59,7 @@ export class SqliteHubStorage implements HubStorage {
   readonly enrollment: SqliteEnrollmentStore;
   readonly entries: SqliteEntryStore;
   readonly adminTokens: SqliteAdminTokenStore;
+  readonly reports: SqliteReportStore;
 
   private constructor(private readonly file: string) {
     this.db = connect(file);
@@ -71,6 +73,7 @@ export class SqliteHubStorage implements HubStorage {
     this.enrollment = new SqliteEnrollmentStore(db);
     this.entries = new SqliteEntryStore(db);
     this.adminTokens = new SqliteAdminTokenStore(db);
+    this.reports = new SqliteReportStore(db);
     this.statements = {
       feed: db.prepare<[], { seq: number; people: number }>('SELECT seq, people FROM feed'),
       deltaBound: db.prepare<[number], number>('SELECT coalesce(sum(people_changed), 0) FROM change_set WHERE seq > ?').pluck(),

@@ -1,0 +1,55 @@
+import type { KindGroup, ReportOutcome } from './report-model.js';
+
+/** Vietnamese first, English beside: the report goes to Vietnamese officials and foreign partners alike. */
+export interface BilingualLabel {
+  readonly vi: string;
+  readonly en: string;
+}
+
+export const both = (label: BilingualLabel): string => `${label.vi} / ${label.en}`;
+
+export const OUTCOME_LABELS: Readonly<Record<ReportOutcome, BilingualLabel>> = {
+  green: { vi: 'Xanh', en: 'Green' },
+  yellow: { vi: 'Vàng', en: 'Yellow' },
+  red: { vi: 'Đỏ', en: 'Red' },
+  none: { vi: 'Không có kết quả', en: 'No result' },
+};
+
+export const KIND_LABELS: Readonly<Record<KindGroup, BilingualLabel>> = {
+  'phone-pass': { vi: 'Thẻ trên điện thoại', en: 'Phone pass' },
+  'id-card': { vi: 'Căn cước công dân', en: 'ID card' },
+  'health-insurance': { vi: 'Thẻ BHYT', en: 'Health-insurance card' },
+  typed: { vi: 'Nhập tay', en: 'Typed' },
+  other: { vi: 'Khác', en: 'Other' },
+};
+
+export const LABELS = {
+  title: { vi: 'Báo cáo quét tại điểm kiểm soát', en: 'Checkpoint scan report' },
+  period: { vi: 'Kỳ báo cáo', en: 'Period' },
+  vnTime: { vi: 'giờ Việt Nam, UTC+07:00', en: 'Vietnam time, UTC+07:00' },
+  generated: { vi: 'Lập lúc', en: 'Generated' },
+  summary: { vi: 'Tổng hợp', en: 'Summary' },
+  registered: { vi: 'Điểm quét đã đăng ký', en: 'Scan points registered' },
+  active: { vi: 'Điểm quét có hoạt động', en: 'Scan points active' },
+  scans: { vi: 'Lượt quét', en: 'Scans made' },
+  flagged: { vi: 'Lượt bị gắn cờ', en: 'Flagged scans' },
+  byOutcome: { vi: 'Theo màu', en: 'By colour' },
+  byKind: { vi: 'Theo loại giấy tờ', en: 'By credential' },
+  byDay: { vi: 'Theo ngày', en: 'By day' },
+  byWeek: { vi: 'Theo tuần', en: 'By week' },
+  byLocation: { vi: 'Theo địa điểm', en: 'By location' },
+  location: { vi: 'Địa điểm', en: 'Location' },
+  noLocation: { vi: '(chưa gắn địa điểm)', en: '(no location)' },
+  idle: { vi: 'Điểm quét không có lượt quét trong 7 ngày', en: 'Scan points without a scan in 7 days' },
+  idleNone: { vi: 'Không có', en: 'None' },
+  device: { vi: 'Thiết bị', en: 'Device' },
+  enrolled: { vi: 'Đăng ký lúc', en: 'Enrolled' },
+  total: { vi: 'Tổng', en: 'Total' },
+  flaggedNote: {
+    vi: 'Lượt bị gắn cờ vẫn được tính là lượt quét; cần kiểm tra vì bản ghi đã bị sửa hoặc chuỗi bị đứt.',
+    en: 'Flagged scans still count as scans; check them: the entry was edited or its chain broken.',
+  },
+} as const satisfies Record<string, BilingualLabel>;
+
+/** A location as printed: the unenrolled kiosk's '' gets a name. */
+export const locationName = (location: string): string => (location === '' ? both(LABELS.noLocation) : location);
