@@ -1,5 +1,7 @@
 import type { KioskApi, KioskInfo, ScanSubmission } from '../domain/contract/kiosk-api.js';
+import type { Verdict } from '../domain/verdict/verdict.js';
 import { connectContract, ContractCallError, RPC_PATH } from './api/ws-contract-client.js';
+import { OperatorMode } from './operator/operator-mode.js';
 import { createScanMetrics, recordAfterPaint } from './perf/scan-metrics.js';
 import { Screens } from './view/screens.js';
 import { captureWedge } from './wedge/wedge-capture.js';
@@ -35,14 +37,24 @@ async function start(): Promise<void> {
   const api = await obtainApi();
   const info: KioskInfo = await api.getKioskInfo();
   let holdTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The verdict on screen, for the staff override; cleared when the screen moves on. */
+  let shown: Verdict | undefined;
+
+  const showVerdict = (verdict: Verdict): void => {
+    screens.showVerdict(verdict);
+    shown = verdict;
+    clearTimeout(holdTimer);
+    holdTimer = setTimeout(() => {
+      shown = undefined;
+      screens.show('idle');
+    }, info.verdictHoldMs);
+  };
 
   const decide = async (submission: ScanSubmission, startedAt: number): Promise<void> => {
     try {
       const verdict = await api.submitScan(submission);
-      screens.showVerdict(verdict);
+      showVerdict(verdict);
       recordAfterPaint(metrics, startedAt);
-      clearTimeout(holdTimer);
-      holdTimer = setTimeout(() => screens.show('idle'), info.verdictHoldMs);
     } catch (error) {
       // No verdict without a committed entry: show the fault, the gate stays closed.
       screens.showFault('LỖI — MỜI GẶP NHÂN VIÊN', 'Fault — please see staff', describe(error));
@@ -50,9 +62,24 @@ async function start(): Promise<void> {
   };
 
   const sink = document.getElementById('wedge-sink') as HTMLInputElement;
-  captureWedge(sink, info.wedge, (scan) => {
-    void decide({ source: { kind: 'wedge', deviceId: 'keyboard' }, text: scan.text, overflow: scan.overflow }, scan.endedAt);
+  const operator = new OperatorMode({
+    api,
+    info,
+    screens,
+    currentVerdict: () => (screens.current === 'verdict' ? shown : undefined),
+    showVerdict,
+    holdVerdict: () => clearTimeout(holdTimer),
+    refocusWedge: () => sink.focus({ preventScroll: true }),
+    describe,
   });
+  captureWedge(
+    sink,
+    info.wedge,
+    (scan) => {
+      void decide({ source: { kind: 'wedge', deviceId: 'keyboard' }, text: scan.text, overflow: scan.overflow }, scan.endedAt);
+    },
+    () => operator.ownsKeyboard,
+  );
   screens.setVersion(info.version);
   screens.showDemoCards(info.demoCards ?? [], (card) => {
     void decide({ source: { kind: 'manual', deviceId: 'demo-card' }, text: card.qrText }, performance.now());

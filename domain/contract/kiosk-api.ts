@@ -5,7 +5,9 @@
  */
 import type { ScanSource } from '../scan/scan-event.js';
 import type { KioskStatus } from './kiosk-status.js';
+import type { OverrideRequest, OverrideResult } from './operator-override.js';
 import type { TodayStats } from './today-stats.js';
+import type { Bilingual } from '../text/bilingual.js';
 import type { Outcome, Verdict } from '../verdict/verdict.js';
 
 /** A framed scan as the renderer hands it over (keyboard wedge, camera, demo card). */
@@ -35,11 +37,20 @@ export interface DemoCard {
   readonly expected: Outcome;
 }
 
+export interface OverrideSettings {
+  readonly presetReasons: readonly (Bilingual & { readonly code: string })[];
+  readonly byMaxChars: number;
+  readonly reasonMaxChars: number;
+  readonly windowMs: number;
+}
+
 export interface KioskInfo {
   readonly version: string;
   readonly wedge: WedgeSettings;
   /** How long a verdict stays on screen before the idle screen returns. */
   readonly verdictHoldMs: number;
+  /** What the operator's override form offers and accepts (the core checks the same limits). */
+  readonly override: OverrideSettings;
   /** Present only when the kiosk runs on the built-in demo data set. */
   readonly demoCards?: readonly DemoCard[];
 }
@@ -52,12 +63,18 @@ export interface KioskApi {
   getKioskStatus(): Promise<KioskStatus>;
   /** Today's decisions at this kiosk by colour and credential kind, for the operator. */
   getTodayStats(): Promise<TodayStats>;
+  /**
+   * Staff let through the person of the verdict on screen (yellow or red, the newest
+   * decision, under 2 minutes old). Logs a new green entry with who and why, and resolves
+   * only after it is committed; a request that cannot be honoured resolves with a refusal.
+   */
+  overrideLastVerdict(request: OverrideRequest): Promise<OverrideResult>;
 }
 
 export type KioskMethod = keyof KioskApi;
 
 /** Every method of the contract, for the bridges that must name them (preload, dispatcher). */
-export const KIOSK_API_METHODS = ['submitScan', 'getKioskInfo', 'getKioskStatus', 'getTodayStats'] as const satisfies readonly KioskMethod[];
+export const KIOSK_API_METHODS = ['submitScan', 'getKioskInfo', 'getKioskStatus', 'getTodayStats', 'overrideLastVerdict'] as const satisfies readonly KioskMethod[];
 
 // Compile-time proof that the list above names every method of KioskApi.
 type MissingMethods = Exclude<KioskMethod, (typeof KIOSK_API_METHODS)[number]>;

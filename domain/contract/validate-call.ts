@@ -1,16 +1,47 @@
 import { MAX_SCAN_CHARS, SCAN_SOURCE_KINDS, type ScanSourceKind } from '../scan/scan-event.js';
 import { KIOSK_API_METHODS, type KioskMethod, type ScanSubmission } from './kiosk-api.js';
+import { OVERRIDE_LIMITS, type OverrideRequest } from './operator-override.js';
 import type { RpcFailure } from './rpc-messages.js';
 
 export type ValidatedCall =
   | { readonly ok: true; readonly method: 'submitScan'; readonly args: [ScanSubmission] }
   | { readonly ok: true; readonly method: 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats'; readonly args: [] }
+  | { readonly ok: true; readonly method: 'overrideLastVerdict'; readonly args: [OverrideRequest] }
   | { readonly ok: false; readonly error: RpcFailure };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 function bad(message: string): ValidatedCall {
   return { ok: false, error: { code: 'rpc.bad-arguments', message } };
+}
+
+// Control characters (tabs, newlines, bidi overrides) have no place in a staff name or a reason
+// that is logged for good and exported to spreadsheets.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+
+/** A typed field: NFC (so "ố" counts and logs the same however it was typed), trimmed, within its limit. */
+function typedText(value: unknown, field: string, maxChars: number): string | RpcFailure {
+  if (value === undefined || value === null) return { code: 'rpc.bad-arguments', message: `override.${field} is missing` };
+  if (typeof value !== 'string') return { code: 'rpc.bad-arguments', message: `override.${field} must be a string` };
+  const text = value.normalize('NFC').trim();
+  if (text === '') return { code: 'rpc.bad-arguments', message: `override.${field} is empty` };
+  const chars = [...text].length;
+  if (chars > maxChars) return { code: 'rpc.bad-arguments', message: `override.${field} is too long: ${chars} characters, at most ${maxChars}` };
+  if (CONTROL.test(text)) return { code: 'rpc.bad-arguments', message: `override.${field} holds control characters` };
+  return text;
+}
+
+function validateOverride(args: readonly unknown[]): ValidatedCall {
+  const [request] = args;
+  if (args.length !== 1 || !isObject(request)) return bad('overrideLastVerdict takes one request {seq, by, reason}');
+  const { seq } = request;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return bad('override.seq must be an entry sequence number (a positive integer)');
+  const by = typedText(request.by, 'by', OVERRIDE_LIMITS.byMaxChars);
+  if (typeof by !== 'string') return { ok: false, error: by };
+  const reason = typedText(request.reason, 'reason', OVERRIDE_LIMITS.reasonMaxChars);
+  if (typeof reason !== 'string') return { ok: false, error: reason };
+  return { ok: true, method: 'overrideLastVerdict', args: [{ seq, by, reason }] };
 }
 
 /**
@@ -29,6 +60,9 @@ export function validateCall(method: unknown, args: unknown): ValidatedCall {
       const name = method as 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats';
       return args.length === 0 ? { ok: true, method: name, args: [] } : bad(`${name} takes no arguments`);
     }
+    case 'overrideLastVerdict':
+      // The shape only: whether that entry may be overridden is the core's to say (operator-override.ts).
+      return validateOverride(args);
     case 'submitScan': {
       const [scan] = args as unknown[];
       if (args.length !== 1 || !isObject(scan)) return bad('submitScan takes one scan');

@@ -24,6 +24,8 @@ export interface Verdict {
   /** ISO 8601, Vietnam time. */
   readonly decidedAt: string;
   readonly ruleSet?: { readonly id: string; readonly version: string };
+  /** Present when staff let the person through: who, why, and the entry they overrode. */
+  readonly override?: { readonly by: string; readonly reason: string; readonly overridesSeq: number };
 }
 
 export const COLOUR_HEADLINES: Readonly<Record<Colour, Bilingual>> = {

@@ -15,7 +15,10 @@ export function createDispatcher(api: KioskApi, reportFault: (method: string, er
     const call = validateCall(method, args);
     if (!call.ok) return call;
     try {
-      const value = call.method === 'submitScan' ? await api.submitScan(...call.args) : await api[call.method]();
+      const value =
+        call.method === 'submitScan' ? await api.submitScan(...call.args)
+        : call.method === 'overrideLastVerdict' ? await api.overrideLastVerdict(...call.args)
+        : await api[call.method]();
       return { ok: true, value };
     } catch (error) {
       reportFault(call.method, error);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { KioskApi, KioskInfo, ScanSubmission, WedgeSettings } from '../../domain/contract/kiosk-api.js';
 import { describeDataAge, describeUpload, type DataStatus, type KioskStatus, type UploadStatus } from '../../domain/contract/kiosk-status.js';
+import { OVERRIDE_LIMITS, OVERRIDE_PRESET_REASONS, type OverrideRequest, type OverrideResult } from '../../domain/contract/operator-override.js';
 import type { TodayStats } from '../../domain/contract/today-stats.js';
 import { STALE_DATA_DEFAULTS } from '../../domain/rules/builtin/stale-data-policy.js';
 import type { EntryDirection } from '../../domain/entries/entry-record.js';
@@ -15,6 +16,7 @@ import { FactsStore } from '../store/facts-store.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase, type SqliteDatabase } from '../store/kiosk-database.js';
 import { RuleSetRepository } from '../rules/rule-set-repository.js';
 import { loadVerificationPorts } from '../trust/kiosk-trust.js';
+import { overrideLastVerdict } from './operator-override.js';
 import { DEFAULT_STATION, ScanPipeline, type EntryStation } from './scan-pipeline.js';
 
 export interface KioskCoreOptions {
@@ -67,6 +69,7 @@ export class KioskCore implements KioskApi {
   private readonly stopWatchingRules: () => void;
   private readonly facts: FactsStore;
   private readonly log: EntryLog;
+  private readonly station: EntryStation;
 
   /**
    * Two files, two write locks: the entry log commits every verdict before it is shown,
@@ -91,12 +94,14 @@ export class KioskCore implements KioskApi {
     this.rules = new RuleSetRepository(options.dataDir, trust.hubKeys, (message) => process.stderr.write(`chot: ${message}\n`));
     this.stopWatchingRules = this.rules.watch();
     const station = stationOf(options);
+    this.station = station;
     this.log = new EntryLog(db);
     this.pipeline = new ScanPipeline({ facts, log: this.log, rulesAt: (at) => this.rules.inForce(at), now, trust, station });
     this.info = {
       version: chotVersion(),
       wedge: { ...DEFAULT_WEDGE_SETTINGS, ...options.wedge },
       verdictHoldMs: options.verdictHoldMs ?? 5000,
+      override: { presetReasons: OVERRIDE_PRESET_REASONS, ...OVERRIDE_LIMITS },
       ...(options.demo ? { demoCards: demoCards() } : {}),
     };
   }
@@ -161,6 +166,10 @@ export class KioskCore implements KioskApi {
       byOutcome: { green: outcome('green'), yellow: outcome('yellow'), red: outcome('red'), none: outcome('none') },
       byCredentialKind: tally.byCredentialKind,
     };
+  }
+
+  async overrideLastVerdict(request: OverrideRequest): Promise<OverrideResult> {
+    return overrideLastVerdict(this.log, this.station, request, (this.options.now ?? Date.now)());
   }
 
   /** The stale-data threshold of the rule set in force, so the screen warns when the verdicts turn yellow. */

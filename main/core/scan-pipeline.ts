@@ -71,7 +71,7 @@ export class ScanPipeline {
       outcome: assessment.outcome,
       reasonCodes: assessment.reasons.map((r) => r.code),
       ruleSet: assessment.ruleSet === undefined ? null : `${assessment.ruleSet.id}@${assessment.ruleSet.version}`,
-      // No override screen yet: every entry is the verdict as decided.
+      // The verdict as decided: a staff override is a later entry of its own (operator-override.ts).
       override: null,
     });
     return {

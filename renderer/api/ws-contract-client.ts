@@ -86,6 +86,7 @@ export function connectContract(wsUrl: string, token: string, onConnection: (con
     getKioskInfo: () => call('getKioskInfo', []) as ReturnType<KioskApi['getKioskInfo']>,
     getKioskStatus: () => call('getKioskStatus', []) as ReturnType<KioskApi['getKioskStatus']>,
     getTodayStats: () => call('getTodayStats', []) as ReturnType<KioskApi['getTodayStats']>,
+    overrideLastVerdict: (request) => call('overrideLastVerdict', [request]) as ReturnType<KioskApi['overrideLastVerdict']>,
   };
   return { api, ready };
 }

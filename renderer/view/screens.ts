@@ -1,17 +1,16 @@
 import type { DemoCard } from '../../domain/contract/kiosk-api.js';
 import type { DataAgeLine } from '../../domain/contract/kiosk-status.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
+import { byId } from './dom.js';
 
 /** Shape and word for each outcome: the screen never relies on colour alone. */
 const ICONS: Readonly<Record<Verdict['outcome'], string>> = { green: '✓', yellow: '!', red: '✕', none: '?' };
 
-export type ScreenName = 'starting' | 'idle' | 'verdict' | 'fault';
+export type ScreenName = 'starting' | 'idle' | 'verdict' | 'fault' | 'operator' | 'override';
 
-const byId = <T extends HTMLElement>(id: string): T => {
-  const element = document.getElementById(id);
-  if (element === null) throw new Error(`missing #${id} in index.html`);
-  return element as T;
-};
+/** Staff may let through a person the kiosk stopped; not one it let in, nor an unreadable code. */
+export const mayOverride = (verdict: Verdict): boolean =>
+  (verdict.outcome === 'yellow' || verdict.outcome === 'red') && verdict.override === undefined;
 
 /**
  * The kiosk's screens. Everything shown from a scan goes through textContent, never
@@ -21,6 +20,10 @@ export class Screens {
   private readonly app = byId('app');
   private readonly verdict = byId('verdict-screen');
 
+  get current(): ScreenName {
+    return (this.app.dataset.screen ?? 'starting') as ScreenName;
+  }
+
   show(screen: ScreenName): void {
     this.app.dataset.screen = screen;
     if (screen !== 'verdict') this.verdict.removeAttribute('data-verdict');
@@ -28,6 +31,10 @@ export class Screens {
 
   showVerdict(verdict: Verdict): void {
     this.verdict.dataset.verdict = verdict.outcome;
+    // Staff's decision, not the rules': marked so the screen can say so beside the green.
+    if (verdict.override === undefined) delete this.verdict.dataset.override;
+    else this.verdict.dataset.override = 'true';
+    byId('override-open').hidden = !mayOverride(verdict);
     byId('verdict-icon').textContent = ICONS[verdict.outcome];
     byId('verdict-headline-vi').textContent = verdict.headline.vi;
     byId('verdict-headline-en').textContent = verdict.headline.en;

@@ -7,12 +7,20 @@ import { KeystrokeFramer, type FramedScan } from './keystroke-framer.js';
  * or an IME) arrive as text insertions into the focused element, so a hidden sink
  * input keeps the focus and both paths feed the same framer. Event timestamps are
  * on the `performance.now()` clock.
+ *
+ * `isPaused`: while staff type into a form (the override's who and why), keys are theirs:
+ * the framer leaves them alone and the sink does not take the focus back.
  */
-export function captureWedge(sink: HTMLInputElement, settings: WedgeSettings, onScan: (scan: FramedScan) => void): () => void {
+export function captureWedge(
+  sink: HTMLInputElement,
+  settings: WedgeSettings,
+  onScan: (scan: FramedScan) => void,
+  isPaused: () => boolean = () => false,
+): () => void {
   const framer = new KeystrokeFramer(settings, onScan);
 
   const onKeyDown = (event: KeyboardEvent): void => {
-    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    if (event.ctrlKey || event.altKey || event.metaKey || isPaused()) return;
     if (event.key === settings.suffixKey) {
       event.preventDefault();
       framer.suffix(event.timeStamp);
@@ -22,12 +30,14 @@ export function captureWedge(sink: HTMLInputElement, settings: WedgeSettings, on
     }
   };
   const onBeforeInput = (event: InputEvent): void => {
-    if (event.inputType !== 'insertText' || event.data === null) return;
+    if (event.inputType !== 'insertText' || event.data === null || isPaused()) return;
     event.preventDefault();
     for (const char of event.data) framer.character(char, event.timeStamp);
   };
   const keepFocus = (): void => {
-    setTimeout(() => sink.focus({ preventScroll: true }), 0);
+    setTimeout(() => {
+      if (!isPaused()) sink.focus({ preventScroll: true });
+    }, 0);
   };
 
   window.addEventListener('keydown', onKeyDown, true);

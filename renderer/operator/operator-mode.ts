@@ -1,0 +1,143 @@
+import type { KioskApi, KioskInfo } from '../../domain/contract/kiosk-api.js';
+import type { Verdict } from '../../domain/verdict/verdict.js';
+import { byId, setAlert } from '../view/dom.js';
+import { OverrideForm } from '../view/override-form.js';
+import { mayOverride, type Screens } from '../view/screens.js';
+import { showTodayStats } from '../view/stats-panel.js';
+
+/** A staff screen left alone this long closes itself: a gate must never stay on it. */
+export const OPERATOR_IDLE_MS = 30_000;
+
+export interface OperatorModeDeps {
+  readonly api: KioskApi;
+  readonly info: KioskInfo;
+  readonly screens: Screens;
+  /** The verdict on screen, if any: the one staff may override. */
+  currentVerdict(): Verdict | undefined;
+  /** Shows a verdict as a scan's is shown: then back to idle after the hold. */
+  showVerdict(verdict: Verdict): void;
+  /** Stops the verdict on screen from returning to idle while staff act on it. */
+  holdVerdict(): void;
+  /** Gives the keyboard back to the scanner. */
+  refocusWedge(): void;
+  describe(error: unknown): string;
+}
+
+/**
+ * The staff side of the kiosk: today's counts (F2 or the button on the idle screen) and
+ * the override of a yellow or red verdict (F3 or the button on the verdict). Esc, the
+ * close buttons and 30 s without input all return to the idle screen.
+ */
+export class OperatorMode {
+  private readonly form: OverrideForm;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The operator's "who", kept for the session so a shift types it once. Staff identity only. */
+  private rememberedBy = '';
+  private overriding: Verdict | undefined;
+  private sending = false;
+
+  constructor(private readonly deps: OperatorModeDeps) {
+    this.form = new OverrideForm(deps.info.override);
+    this.form.onSubmit(() => void this.confirm(), () => this.close());
+    byId('operator-open').addEventListener('click', () => void this.openPanel());
+    byId('operator-close').addEventListener('click', () => this.close());
+    byId('override-open').addEventListener('click', () => this.openOverride());
+    window.addEventListener('keydown', (event) => this.onKey(event));
+    // Any input on a staff screen means someone is there: the 30 s start again.
+    for (const type of ['keydown', 'pointerdown', 'input'] as const) {
+      window.addEventListener(type, () => this.isOpen() && this.restartIdleTimer(), true);
+    }
+  }
+
+  /** While staff type who and why, keys are theirs, not the scanner's. */
+  get ownsKeyboard(): boolean {
+    return this.deps.screens.current === 'override';
+  }
+
+  private isOpen(): boolean {
+    const screen = this.deps.screens.current;
+    return screen === 'operator' || screen === 'override';
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const screen = this.deps.screens.current;
+    if (event.key === 'F2' && screen === 'idle') {
+      event.preventDefault();
+      void this.openPanel();
+    } else if (event.key === 'F3' && screen === 'verdict') {
+      event.preventDefault();
+      this.openOverride();
+    } else if (event.key === 'Escape' && this.isOpen()) {
+      event.preventDefault();
+      this.close();
+    }
+  }
+
+  async openPanel(): Promise<void> {
+    // Old numbers never show as today's: blank until the core answers.
+    byId('stats-total').textContent = '–';
+    byId('stats-outcomes').replaceChildren();
+    byId('stats-kinds').replaceChildren();
+    setAlert(byId('stats-error'), undefined);
+    this.deps.screens.show('operator');
+    this.restartIdleTimer();
+    try {
+      showTodayStats(await this.deps.api.getTodayStats());
+    } catch (error) {
+      setAlert(byId('stats-error'), { vi: 'Không lấy được số liệu', en: 'Could not read the counts' }, this.deps.describe(error));
+    }
+  }
+
+  openOverride(): void {
+    const verdict = this.deps.currentVerdict();
+    if (verdict === undefined || !mayOverride(verdict)) return;
+    this.deps.holdVerdict();
+    this.overriding = verdict;
+    this.deps.screens.show('override');
+    this.form.open(verdict, this.rememberedBy);
+    this.restartIdleTimer();
+  }
+
+  private async confirm(): Promise<void> {
+    const verdict = this.overriding;
+    if (verdict === undefined || this.sending) return;
+    const input = this.form.read();
+    if (!input.ok) {
+      this.form.showProblem(input.problem);
+      return;
+    }
+    this.sending = true;
+    try {
+      const result = await this.deps.api.overrideLastVerdict({ seq: verdict.entrySeq, by: input.by, reason: input.reason });
+      if (!result.ok) {
+        this.form.showProblem(result.refusal, result.refusal.code);
+        return;
+      }
+      this.rememberedBy = input.by;
+      this.overriding = undefined;
+      clearTimeout(this.idleTimer);
+      // The core keeps no names: the screen shows the person it showed a moment ago.
+      this.deps.showVerdict({ ...result.verdict, subject: { ...verdict.subject, ...result.verdict.subject } });
+      this.deps.refocusWedge();
+    } catch (error) {
+      // Nothing was logged, so nothing is shown as allowed: the gate stays closed.
+      this.form.showProblem({ vi: 'Lỗi — chưa ghi được, cổng vẫn đóng', en: 'Fault — not logged, the gate stays closed' }, this.deps.describe(error));
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  close(): void {
+    clearTimeout(this.idleTimer);
+    this.overriding = undefined;
+    this.deps.screens.show('idle');
+    this.deps.refocusWedge();
+  }
+
+  private restartIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.isOpen()) this.close();
+    }, OPERATOR_IDLE_MS);
+  }
+}
