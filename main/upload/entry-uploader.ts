@@ -104,12 +104,19 @@ export class EntryUploader {
       next = this.prepare(prepared.batch.throughSeq);
       next.catch(() => undefined);
       const answer = await answering;
-      this.keepReceipt(answer);
+      const rewindTo = this.keepReceipt(answer);
       // Batches go one after the other, so a gap too means a row missing from this kiosk's log.
       for (const problem of answer.problems) flagged.push(problem.message);
       this.sentThrough = prepared.batch.throughSeq;
       sent += prepared.batch.entries.length;
       batches += 1;
+      if (rewindTo !== undefined) {
+        // The hub holds less than it once vouched for (restored from a backup?): send again
+        // from there, in this run, instead of the batch read ahead.
+        this.sentThrough = rewindTo;
+        next = this.prepare(rewindTo);
+        next.catch(() => undefined);
+      }
     }
     const purged = await this.purge();
     if (flagged.length > 0) {
@@ -139,8 +146,11 @@ export class EntryUploader {
     return { batch: read, body: await compress(json, { level: 6 }) };
   }
 
-  /** Checks the receipt (hub key, kiosk, the hash it vouches for) and keeps it; throws if it is not one to trust. */
-  private keepReceipt(answer: UploadAnswer): void {
+  /**
+   * Checks the receipt (hub key, kiosk, the hash it vouches for) and keeps it; throws if it is
+   * not one to trust. Returns its seq when it vouches for less than the newest receipt kept.
+   */
+  private keepReceipt(answer: UploadAnswer): number | undefined {
     const { receipt, signature } = answer;
     const key = this.keys.get(receipt.hubKeyId);
     if (key === undefined) throw new UploadError('upload.receipt-key', `the receipt is signed by hub key ${receipt.hubKeyId}, which this kiosk does not trust`);
@@ -149,15 +159,12 @@ export class EntryUploader {
     }
     if (receipt.kioskId !== this.options.deviceId) throw new UploadError('upload.receipt-kiosk', `the receipt is for kiosk ${receipt.kioskId}, not this one (${this.options.deviceId})`);
     const previous = this.receiptedSeq();
-    if (receipt.contiguousSeq === previous) return;
+    if (receipt.contiguousSeq === previous) return undefined;
     const ours = this.options.outbox.hashAt(receipt.contiguousSeq);
     if (ours !== undefined && ours.toString('hex') !== receipt.headHash) {
       throw new UploadError('upload.receipt-mismatch', `the hub holds a different entry ${receipt.contiguousSeq} than this kiosk logged: report the kiosk and the hub`);
     }
-    if (receipt.contiguousSeq < previous) {
-      // The hub holds less than it once vouched for (restored from a backup?): send again from there.
-      this.sentThrough = Math.min(this.sentThrough, receipt.contiguousSeq);
-    }
     this.options.outbox.recordReceipt(receipt, signature, this.now());
+    return receipt.contiguousSeq < previous ? receipt.contiguousSeq : undefined;
   }
 }
