@@ -10,14 +10,18 @@ import { repoRoot } from '../support/kiosk-process.js';
 import { round, type Benchmark, type BenchFigure } from './bench-types.js';
 import { certlogicEval } from './certlogic-eval.bench.js';
 import { credentialParse } from './credential-parse.bench.js';
+import { entryLog } from './entry-log.bench.js';
 import { entryUpload } from './entry-upload.bench.js';
+import { hubIngest } from './hub-ingest.bench.js';
 import { hubPolling } from './hub-polling.bench.js';
+import { hubTracePg } from './hub-trace-pg.bench.js';
+import { hubTrace } from './hub-trace.bench.js';
 import { kioskStore } from './kiosk-store.bench.js';
 import { ruleSetEval } from './rule-set-eval.bench.js';
 import { scanToPaint } from './scan-to-paint.bench.js';
 import { syncEndToEnd } from './sync-end-to-end.bench.js';
 
-const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse, ruleSetEval, certlogicEval, kioskStore, syncEndToEnd, hubPolling, entryUpload];
+const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse, ruleSetEval, certlogicEval, kioskStore, syncEndToEnd, hubPolling, entryLog, hubIngest, hubTrace, hubTracePg, entryUpload];
 
 function machine() {
   let chromium = 'unknown';
