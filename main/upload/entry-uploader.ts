@@ -105,8 +105,9 @@ export class EntryUploader {
       next.catch(() => undefined);
       const answer = await answering;
       const rewindTo = this.keepReceipt(answer);
-      // Batches go one after the other, so a gap too means a row missing from this kiosk's log.
-      for (const problem of answer.problems) flagged.push(problem.message);
+      // Batches go one after the other, so a gap too means a row missing from this kiosk's
+      // log — unless the hub just said it lost entries, which this run sends again.
+      for (const problem of answer.problems) if (rewindTo === undefined || problem.kind !== 'gap') flagged.push(problem.message);
       this.sentThrough = prepared.batch.throughSeq;
       sent += prepared.batch.entries.length;
       batches += 1;
