@@ -33,7 +33,7 @@ const asTheHubOpens = (label: string): Opening => ({
  * and the last pass says how far.
  */
 const OPENINGS: readonly Opening[] = [
-  asTheHubOpens('hub as it opens (2 MB cache)'),
+  asTheHubOpens('hub as it opens (64 MB cache)'),
   ...['cache_size = -262144', 'mmap_size = 4294967296'].map((pragma): Opening => ({
     label: `hub + ${pragma}`,
     open(file) {
