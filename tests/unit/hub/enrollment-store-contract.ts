@@ -1,13 +1,10 @@
-import Database from 'better-sqlite3';
 import { generateKeyPairSync } from 'node:crypto';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EnrollmentService, hashCode } from '../../../hub/enrollment/enrollment-service.js';
 import type { EnrollmentStore, MemoryEnrollmentStore } from '../../../hub/enrollment/enrollment-store.js';
 import { RequestVerifier } from '../../../hub/enrollment/request-verifier.js';
-import { openHubStorage, type HubStorageLocation } from '../../../hub/storage/open-hub-storage.js';
-import { HUB_SQLITE_FILE } from '../../../hub/storage/sqlite-hub-storage.js';
+import type { HubStorageLocation } from '../../../hub/storage/open-hub-storage.js';
+import { hubStorageSubjectOf, memorySubjectOf, type OpenStoreSubject, type StoreSubject } from './store-subject.js';
 import { deviceIdentityFrom, publicKeyRawOf } from '../../../main/enrollment/device-identity.js';
 
 /**
@@ -15,64 +12,16 @@ import { deviceIdentityFrom, publicKeyRawOf } from '../../../main/enrollment/dev
  * PostgreSQL storage for real (sqlite-hub-storage.test.ts, pg-hub-storage.test.ts) and
  * against the memory store (tests/unit/enrollment/memory-enrollment-store.test.ts).
  */
-export interface EnrollmentSubject {
-  readonly store: EnrollmentStore;
-  /** Another handle on the same data: its own connection, as a second hub process or the admin's CLI has. */
-  another(): Promise<EnrollmentStore>;
-  /** Every row of the code table as the engine keeps it, read past the store. */
-  storedCodes(): Promise<unknown[]>;
-  close(): Promise<void>;
-}
-
+export type EnrollmentSubject = StoreSubject<EnrollmentStore>;
 /** A fresh, empty subject per call. */
-export type OpenEnrollmentSubject = () => Promise<EnrollmentSubject>;
+export type OpenEnrollmentSubject = OpenStoreSubject<EnrollmentStore>;
 
-/** The enrolment part of a fresh hub storage at `newLocation()`. */
-export function hubStorageSubject(newLocation: () => HubStorageLocation): OpenEnrollmentSubject {
-  return async () => {
-    const location = newLocation();
-    const opened = [await openHubStorage(location)];
-    return {
-      store: opened[0]!.enrollment,
-      async another() {
-        opened.push(await openHubStorage(location));
-        return opened.at(-1)!.enrollment;
-      },
-      storedCodes: () => rawRows(location, 'SELECT * FROM enrollment_code'),
-      close: async () => void (await Promise.all(opened.map((s) => s.close()))),
-    };
-  };
-}
+/** The enrolment part of a fresh hub storage at `newLocation()`; storedRows() reads the code table. */
+export const hubStorageSubject = (newLocation: () => HubStorageLocation): OpenEnrollmentSubject =>
+  hubStorageSubjectOf(newLocation, (storage) => storage.enrollment, 'enrollment_code');
 
-export function memorySubject(newStore: () => MemoryEnrollmentStore): OpenEnrollmentSubject {
-  return async () => {
-    const store = newStore();
-    return {
-      store,
-      another: async () => store,
-      storedCodes: async () => [...(store as unknown as { codes: Map<string, unknown> }).codes.entries()],
-      close: async () => undefined,
-    };
-  };
-}
-
-async function rawRows(location: HubStorageLocation, sql: string): Promise<unknown[]> {
-  if ('dataDir' in location) {
-    const db = new Database(join(location.dataDir, HUB_SQLITE_FILE), { readonly: true });
-    try {
-      return db.prepare(sql).all();
-    } finally {
-      db.close();
-    }
-  }
-  const client = new pg.Client({ connectionString: location.pgUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+export const memorySubject = (newStore: () => MemoryEnrollmentStore): OpenEnrollmentSubject =>
+  memorySubjectOf<EnrollmentStore>(newStore, (store) => [...(store as unknown as { codes: Map<string, unknown> }).codes.entries()]);
 
 const NOW = Date.parse('2021-10-20T01:00:00Z');
 const HOUR = 3600_000;
@@ -91,18 +40,18 @@ export function describeEnrollmentStoreContract(name: string, open: OpenEnrollme
     });
 
     it('a code works once, and only its SHA-256 is stored', async () => {
-      const { store, storedCodes } = await fresh();
+      const { store, storedRows } = await fresh();
       const hub = new EnrollmentService(store, () => NOW);
       // Typed on a system that sends decomposed Vietnamese (NFD): stored as one name (NFC).
       const { code, expiresAt } = await hub.createCode('Bến xe phía Bắc, Nha Trang'.normalize('NFD'));
-      const stored = JSON.stringify(await storedCodes());
+      const stored = JSON.stringify(await storedRows());
       for (const form of [code, code.replace(/-/g, ''), code.toLowerCase(), code.replace(/-/g, '').toLowerCase()]) expect(stored).not.toContain(form);
       expect(stored).toContain(hashCode(code));
       const enrolled = await hub.redeem(code, publicKeyRawOf(newKey()));
       expect(enrolled).toMatchObject({ ok: true, device: { location: 'Bến xe phía Bắc, Nha Trang', revoked: false, enrolledAt: NOW } });
       expect(expiresAt).toBe(NOW + 24 * HOUR);
       expect(await hub.redeem(code, publicKeyRawOf(newKey()))).toEqual({ ok: false, refusal: 'unknown-code' });
-      expect(await storedCodes()).toEqual([]);
+      expect(await storedRows()).toEqual([]);
       expect(await hub.redeem('AAAA-BBBB-CCCC', publicKeyRawOf(newKey()))).toEqual({ ok: false, refusal: 'unknown-code' });
     });
 

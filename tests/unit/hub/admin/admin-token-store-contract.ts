@@ -1,72 +1,24 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdminTokenStore, MemoryAdminTokenStore } from '../../../../hub/admin/admin-token-store.js';
 import { AdminTokenNameTaken, checkAdminToken, createAdminToken, hashAdminToken } from '../../../../hub/admin/admin-tokens.js';
-import { openHubStorage, type HubStorageLocation } from '../../../../hub/storage/open-hub-storage.js';
-import { HUB_SQLITE_FILE } from '../../../../hub/storage/sqlite-hub-storage.js';
+import type { HubStorageLocation } from '../../../../hub/storage/open-hub-storage.js';
+import { rawRows } from '../entry-store-contract.js';
+import { hubStorageSubjectOf, memorySubjectOf, type OpenStoreSubject, type StoreSubject } from '../store-subject.js';
 
 /**
  * What every AdminTokenStore must do, through the token functions the CLI and the server
  * use: run against the hub's SQLite and PostgreSQL storage for real, and the memory store.
  */
-export interface AdminTokenSubject {
-  readonly store: AdminTokenStore;
-  /** Another handle on the same data, as the admin's CLI has while the hub serves. */
-  another(): Promise<AdminTokenStore>;
-  /** Every row of the token table as the engine keeps it, read past the store. */
-  storedRows(): Promise<unknown[]>;
-  close(): Promise<void>;
-}
+export type AdminTokenSubject = StoreSubject<AdminTokenStore>;
+export type OpenAdminTokenSubject = OpenStoreSubject<AdminTokenStore>;
 
-export type OpenAdminTokenSubject = () => Promise<AdminTokenSubject>;
+export const hubStorageTokenSubject = (newLocation: () => HubStorageLocation): OpenAdminTokenSubject =>
+  hubStorageSubjectOf(newLocation, (storage) => storage.adminTokens, 'admin_token');
 
-export function hubStorageTokenSubject(newLocation: () => HubStorageLocation): OpenAdminTokenSubject {
-  return async () => {
-    const location = newLocation();
-    const opened = [await openHubStorage(location)];
-    return {
-      store: opened[0]!.adminTokens,
-      async another() {
-        opened.push(await openHubStorage(location));
-        return opened.at(-1)!.adminTokens;
-      },
-      storedRows: () => rawRows(location, 'SELECT * FROM admin_token'),
-      close: async () => void (await Promise.all(opened.map((s) => s.close()))),
-    };
-  };
-}
+export const memoryTokenSubject = (newStore: () => MemoryAdminTokenStore): OpenAdminTokenSubject =>
+  memorySubjectOf<AdminTokenStore>(newStore, (store) => [...(store as unknown as { tokens: Map<string, unknown> }).tokens.values()]);
 
-export function memoryTokenSubject(newStore: () => MemoryAdminTokenStore): OpenAdminTokenSubject {
-  return async () => {
-    const store = newStore();
-    return {
-      store,
-      another: async () => store,
-      storedRows: async () => [...(store as unknown as { tokens: Map<string, unknown> }).tokens.values()],
-      close: async () => undefined,
-    };
-  };
-}
-
-export async function rawRows(location: HubStorageLocation, sql: string): Promise<unknown[]> {
-  if ('dataDir' in location) {
-    const db = new Database(join(location.dataDir, HUB_SQLITE_FILE), { readonly: true });
-    try {
-      return db.prepare(sql).all();
-    } finally {
-      db.close();
-    }
-  }
-  const client = new pg.Client({ connectionString: location.pgUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+export { rawRows };
 
 const NOW = Date.parse('2021-10-20T01:00:00Z');
 const DAY = 24 * 3600_000;
