@@ -1,10 +1,7 @@
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { runCreateAdminTokenCommand, runListAdminTokensCommand, runRevokeAdminTokenCommand } from '../../hub/admin/admin-token-commands.js';
 import { AdminTokenNameTaken, checkAdminTokenName, DEFAULT_ADMIN_TOKEN_DAYS, MAX_ADMIN_TOKEN_DAYS } from '../../hub/admin/admin-tokens.js';
-import { defaultHubDataDir } from '../../hub/config/hub-paths.js';
-import type { HubStorageLocation } from '../../hub/storage/open-hub-storage.js';
 import { UsageError } from '../args.js';
+import { parseStorageCommand } from './hub-storage-args.js';
 
 export { ADMIN_TOKEN_HELP } from '../../hub/admin/admin-token-commands.js';
 
@@ -19,7 +16,7 @@ export async function runHubAdminToken(args: readonly string[], io: HubAdminToke
   const [command, ...rest] = args;
   switch (command) {
     case 'create': {
-      const { values, location } = parse(rest, { name: { type: 'string' }, 'valid-days': { type: 'string' } }, 0);
+      const { values, location } = parseStorageCommand(rest, { name: { type: 'string' }, 'valid-days': { type: 'string' } }, 0);
       if (values.name === undefined) throw new UsageError('--name NAME is needed: who or what holds the token (it names the token in the hub\'s request log)');
       const validDays = Number(values['valid-days'] ?? DEFAULT_ADMIN_TOKEN_DAYS);
       if (!(validDays > 0 && validDays <= MAX_ADMIN_TOKEN_DAYS)) throw new UsageError(`--valid-days must be a positive number of days, at most ${MAX_ADMIN_TOKEN_DAYS}`);
@@ -33,11 +30,11 @@ export async function runHubAdminToken(args: readonly string[], io: HubAdminToke
       }
     }
     case 'list': {
-      const { location } = parse(rest, {}, 0);
+      const { location } = parseStorageCommand(rest, {}, 0);
       return runListAdminTokensCommand({ ...io, location });
     }
     case 'revoke': {
-      const { positionals, location } = parse(rest, {}, 1);
+      const { positionals, location } = parseStorageCommand(rest, {}, 1);
       if (positionals.length !== 1 || positionals[0] === '') throw new UsageError('revoke takes exactly one NAME (chot hub admin-token list shows them)');
       return runRevokeAdminTokenCommand({ ...io, location, name: positionals[0] as string });
     }
@@ -46,16 +43,3 @@ export async function runHubAdminToken(args: readonly string[], io: HubAdminToke
   }
 }
 
-/** Options, `--data DIR | --pg URL`, and positionals (anywhere among the options). */
-function parse<T extends Record<string, { type: 'string' }>>(args: readonly string[], options: T, positionals: number) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options: { ...options, data: { type: 'string' }, pg: { type: 'string' } }, strict: true, allowPositionals: positionals > 0 });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const values = parsed.values as Partial<Record<keyof T | 'data' | 'pg', string>>;
-  if (values.data !== undefined && values.pg !== undefined) throw new UsageError('give --data DIR or --pg URL, not both');
-  const location: HubStorageLocation = values.pg !== undefined ? { pgUrl: values.pg } : { dataDir: resolve(values.data ?? defaultHubDataDir()) };
-  return { values, positionals: parsed.positionals, location };
-}

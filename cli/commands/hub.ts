@@ -15,6 +15,7 @@ import { ensureDefaultRuleSetPublished, listPublishedRuleSets, publishRuleSet, R
 import { BUILTIN_RULE_SETS } from '../../domain/rules/builtin/index.js';
 import { parseInstant } from './verify.js';
 import { parseCommandArgs, UsageError } from '../args.js';
+import { parseStorageCommand } from './hub-storage-args.js';
 import { HUB_SERVE_HELP, runHubServe } from './hub-serve.js';
 import { HUB_REPORT_HELP, runHubReport } from './hub-report.js';
 import { HUB_TRACE_HELP, runHubTrace } from './hub-trace.js';
@@ -149,19 +150,6 @@ async function runImport(args: readonly string[]): Promise<number> {
   return runImportCommand({ kind: values.kind, file: positionals[0] as string, location, stdout: process.stdout, stderr: process.stderr });
 }
 
-/** Parses an admin command on the hub's storage: its options, `--data DIR | --pg URL`, and positionals. */
-function parseStorageCommand<T extends Record<string, { type: 'string' }>>(args: readonly string[], options: T, positionals: number) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options: { ...options, data: { type: 'string' }, pg: { type: 'string' } }, strict: true, allowPositionals: positionals > 0 });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const values = parsed.values as Partial<Record<keyof T | 'data' | 'pg', string>>;
-  if (values.data !== undefined && values.pg !== undefined) throw new UsageError('give --data DIR or --pg URL, not both');
-  const location: HubStorageLocation = values.pg !== undefined ? { pgUrl: values.pg } : { dataDir: resolve(values.data ?? defaultHubDataDir()) };
-  return { values, positionals: parsed.positionals, location };
-}
 
 /** `enroll-code --location NAME [--valid-hours N] [--data DIR | --pg URL]` */
 async function runEnrollCode(args: readonly string[]): Promise<number> {
