@@ -190,7 +190,9 @@ export class HidRelayHandle implements RelayHandle {
   #requireConnection(): HidConnection {
     const connection = this.#keeper.connection;
     // Never queued for later: a pulse that fires once the board is back would open the gate for nobody.
-    if (connection === undefined) throw new DeviceFault('unplugged', this.#info.id, `relay board ${this.#keeper.path} is not available (${this.#keeper.state})`);
+    if (connection === undefined) {
+      throw new DeviceFault(this.#keeper.faultKind ?? 'unplugged', this.#info.id, `relay board ${this.#keeper.path} is not available (${this.#keeper.state})`);
+    }
     return connection;
   }
 

@@ -52,6 +52,11 @@ export class HidKeeper {
     return this.#state;
   }
 
+  /** Why the device is not ready, while it is faulted. */
+  get faultKind(): DeviceFaultKind | undefined {
+    return this.#state === 'fault' ? this.#faultKind : undefined;
+  }
+
   /** The open connection, or undefined while the device is faulted or closed. */
   get connection(): HidConnection | undefined {
     return this.#state === 'ready' ? this.#connection : undefined;
