@@ -59,6 +59,11 @@ export interface DeviceStatus {
 export interface ScannerHandle {
   onScan(listener: (scan: ScanEvent) => void): void;
   onFault(listener: (fault: DeviceFault) => void): void;
+  /**
+   * The device works again after a fault (reopened after an unplug): the fault indicator
+   * clears. Optional, for drivers that recover on their own.
+   */
+  onReady?(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -75,6 +80,8 @@ export interface RelayHandle {
   /** Opens every channel (at start, on exit, after a fault). */
   allOff(): Promise<void>;
   onFault(listener: (fault: DeviceFault) => void): void;
+  /** As ScannerHandle.onReady: the board works again after a fault (and is all off). */
+  onReady?(listener: () => void): void;
   close(): Promise<void>;
 }
 

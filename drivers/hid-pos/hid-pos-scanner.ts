@@ -1,0 +1,235 @@
+import type { ScanEvent } from '../../domain/scan/scan-event.js';
+import { DeviceFault, type DeviceInfo, type ScannerDriver, type ScannerHandle } from '../device.js';
+import { hex4, present, type HidBinding, type HidConnection, type HidDeviceDescriptor } from '../hid/hid-binding.js';
+import { HidKeeper, messageOf } from '../hid/hid-keeper.js';
+import { Listeners } from '../hid/listeners.js';
+import { DEFAULT_REPORT_GAP_MS, HidPosAssembler, type AssemblerResult } from './report-assembler.js';
+import { layoutForVendor, type HidPosLayout } from './report-layouts.js';
+
+/** HID Point of Sale Usage Tables 1.02: usage page 0x8C, Bar Code Scanner. */
+export const USAGE_PAGE_BAR_CODE_SCANNER = 0x8c;
+/**
+ * Application collections of page 0x8C that deliver scanned data: 0x01 Bar Code Badge
+ * Reader, 0x02 Bar Code Scanner, 0x03 Dumb Bar Code Scanner, 0x04 Cordless Scanner Base,
+ * 0x05 Bar Code Scanner Cradle.
+ */
+const SCANNER_USAGES: ReadonlySet<number> = new Set([0x01, 0x02, 0x03, 0x04, 0x05]);
+
+/** A scan from a HID-POS scanner: the symbology is known, and kept out of the text. */
+export interface HidPosScanEvent extends ScanEvent {
+  readonly symbology?: { readonly aim?: string; readonly codeId?: string };
+}
+
+export interface HidPosScannerOptions {
+  /** Hot-plug polling while a scanner is away. Default 1 000 ms. */
+  readonly pollIntervalMs?: number;
+  /** Backoff while reopening fails (busy, permissions): doubles from initial up to max. */
+  readonly backoffInitialMs?: number;
+  readonly backoffMaxMs?: number;
+  /** Longest wait between two reports of one bar code. */
+  readonly reportGapMs?: number;
+  /** The report layout for a device; by default chosen by USB vendor id. */
+  readonly layoutFor?: (info: DeviceInfo) => HidPosLayout;
+  readonly now?: () => number;
+}
+
+export function isHidPosScanner(device: HidDeviceDescriptor): boolean {
+  // Enumeration without usages (hidapi's libusb backend) cannot tell a scanner from a keyboard: not listed.
+  return device.usagePage === USAGE_PAGE_BAR_CODE_SCANNER && device.usage !== undefined && SCANNER_USAGES.has(device.usage);
+}
+
+export function hidPosDeviceInfo(device: HidDeviceDescriptor): DeviceInfo {
+  return {
+    id: device.path,
+    kind: 'hid-pos-scanner',
+    vendorId: hex4(device.vendorId),
+    productId: hex4(device.productId),
+    manufacturer: present(device.manufacturer),
+    product: present(device.product),
+    serialNumber: present(device.serialNumber),
+  };
+}
+
+export class HidPosScannerDriver implements ScannerDriver {
+  readonly #binding: HidBinding;
+  readonly #options: HidPosScannerOptions;
+  /** Paths held by this driver's handles, so a replugged twin is never opened twice. */
+  readonly #claimed = new Set<string>();
+
+  constructor(binding: HidBinding, options: HidPosScannerOptions = {}) {
+    this.#binding = binding;
+    this.#options = options;
+  }
+
+  async list(): Promise<DeviceInfo[]> {
+    let devices: HidDeviceDescriptor[];
+    try {
+      devices = await this.#binding.devices();
+    } catch (error) {
+      throw new DeviceFault('io', 'hid-pos', `cannot enumerate HID devices: ${messageOf(error)}`, { cause: error });
+    }
+    const seen = new Set<string>();
+    const found: DeviceInfo[] = [];
+    for (const device of devices) {
+      if (!isHidPosScanner(device) || seen.has(device.path)) continue;
+      seen.add(device.path);
+      found.push(hidPosDeviceInfo(device));
+    }
+    return found;
+  }
+
+  async open(info: DeviceInfo): Promise<HidPosScannerHandle> {
+    if (info.kind !== 'hid-pos-scanner') throw new DeviceFault('open-failed', info.id, `not a HID-POS scanner: ${info.kind}`);
+    const layout = this.#options.layoutFor?.(info) ?? layoutForVendor(info.vendorId === undefined ? undefined : Number.parseInt(info.vendorId, 16));
+    const handle = new HidPosScannerHandle(this.#binding, info, layout, this.#claimed, this.#options);
+    await handle.start();
+    return handle;
+  }
+}
+
+export class HidPosScannerHandle implements ScannerHandle {
+  readonly #info: DeviceInfo;
+  readonly #assembler: HidPosAssembler;
+  readonly #keeper: HidKeeper;
+  readonly #now: () => number;
+  readonly #gapMs: number;
+  readonly #scans = new Listeners<[HidPosScanEvent]>();
+  readonly #faults = new Listeners<[DeviceFault]>();
+  readonly #ready = new Listeners<[]>();
+  #gapTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(binding: HidBinding, info: DeviceInfo, layout: HidPosLayout, claimed: Set<string>, options: HidPosScannerOptions) {
+    this.#info = info;
+    this.#now = options.now ?? Date.now;
+    this.#gapMs = options.reportGapMs ?? DEFAULT_REPORT_GAP_MS;
+    this.#assembler = new HidPosAssembler(layout, { gapMs: this.#gapMs });
+    this.#keeper = new HidKeeper({
+      binding,
+      deviceId: info.id,
+      path: info.id,
+      matches: (candidate) => isHidPosScanner(candidate) && sameDevice(info, candidate),
+      claimed,
+      setup: async (connection) => this.#listen(connection),
+      watchPresence: false,
+      pollIntervalMs: options.pollIntervalMs ?? 1_000,
+      backoffInitialMs: options.backoffInitialMs ?? 1_000,
+      backoffMaxMs: options.backoffMaxMs ?? 30_000,
+      onFault: (fault) => {
+        // Whatever half a bar code arrived before the fault can never be completed.
+        this.#dropPartial();
+        this.#faults.emit(fault);
+      },
+      onReady: () => this.#ready.emit(),
+    });
+  }
+
+  get layout(): HidPosLayout {
+    return this.#assembler.layout;
+  }
+
+  get state(): HidKeeper['state'] {
+    return this.#keeper.state;
+  }
+
+  async start(): Promise<void> {
+    await this.#keeper.open();
+  }
+
+  onScan(listener: (scan: HidPosScanEvent) => void): void {
+    this.#scans.add(listener);
+  }
+
+  onFault(listener: (fault: DeviceFault) => void): void {
+    this.#faults.add(listener);
+  }
+
+  onReady(listener: () => void): void {
+    this.#ready.add(listener);
+  }
+
+  async close(): Promise<void> {
+    this.#dropPartial();
+    await this.#keeper.close();
+    this.#scans.clear();
+    this.#faults.clear();
+    this.#ready.clear();
+  }
+
+  #listen(connection: HidConnection): void {
+    connection.onData((report) => {
+      // A report from a connection the keeper has already given up on is stale.
+      if (this.#keeper.connection === connection) this.#onReport(report);
+    });
+  }
+
+  #onReport(report: Uint8Array): void {
+    const nowMs = this.#now();
+    const result = this.#assembler.push(report, nowMs);
+    if (result.droppedPartial) this.#protocolFault('an incomplete bar code was dropped: its next report came too late');
+    this.#handle(result, nowMs);
+  }
+
+  #handle(result: AssemblerResult, nowMs: number): void {
+    switch (result.kind) {
+      case 'ignored':
+        return;
+      case 'malformed':
+        this.#clearGapTimer();
+        this.#protocolFault(`malformed scanned-data report (${this.#assembler.layout.name} layout): ${result.detail}`);
+        return;
+      case 'partial':
+        this.#armGapTimer();
+        return;
+      case 'barcode': {
+        this.#clearGapTimer();
+        const { barcode } = result;
+        const symbology = barcode.aim === undefined && barcode.codeId === undefined ? undefined : { aim: barcode.aim, codeId: barcode.codeId };
+        this.#scans.emit({
+          source: { kind: 'hid-pos', deviceId: this.#info.id },
+          // Decoded by us as UTF-8 (never by a keyboard layout). Lenient here so the screen can
+          // show something; the credential parser decodes `bytes` strictly and refuses bad UTF-8.
+          text: LENIENT_UTF8.decode(barcode.bytes),
+          bytes: barcode.bytes,
+          ...(barcode.overflow ? { overflow: true } : {}),
+          ...(symbology === undefined ? {} : { symbology }),
+          at: new Date(nowMs).toISOString(),
+        });
+      }
+    }
+  }
+
+  #armGapTimer(): void {
+    this.#clearGapTimer();
+    // Without this, a bar code whose last report never comes would sit until the next scan.
+    this.#gapTimer = setTimeout(() => {
+      this.#gapTimer = undefined;
+      if (this.#assembler.expire(this.#now())) this.#protocolFault('an incomplete bar code was dropped: its last report never came');
+      else if (this.#assembler.pending) this.#armGapTimer();
+    }, this.#gapMs + 1);
+    this.#gapTimer.unref?.();
+  }
+
+  #clearGapTimer(): void {
+    if (this.#gapTimer !== undefined) clearTimeout(this.#gapTimer);
+    this.#gapTimer = undefined;
+  }
+
+  #dropPartial(): void {
+    this.#clearGapTimer();
+    this.#assembler.reset();
+  }
+
+  /** A bad report spoils one scan, not the device: it is reported, and the scanner stays ready. */
+  #protocolFault(message: string): void {
+    this.#faults.emit(new DeviceFault('protocol', this.#info.id, message));
+  }
+}
+
+const LENIENT_UTF8 = new TextDecoder('utf-8');
+
+/** The same scanner after a replug: same USB ids, and the same serial number when it has one. */
+function sameDevice(info: DeviceInfo, candidate: HidDeviceDescriptor): boolean {
+  if (info.vendorId !== undefined && info.vendorId !== hex4(candidate.vendorId)) return false;
+  if (info.productId !== undefined && info.productId !== hex4(candidate.productId)) return false;
+  return info.serialNumber === undefined || info.serialNumber === present(candidate.serialNumber);
+}
