@@ -1,9 +1,9 @@
-import { createPublicKey, verify } from 'node:crypto';
 import { setImmediate as yieldToScans } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { canonicalReceipt, type UploadAnswer, type UploadedEntry } from '../../domain/entries/entry-upload.js';
-import { hubKeyIdOf } from '../trust/hub-keys-file.js';
+import type { HubKeyStore } from '../../domain/credentials/verification.js';
+import { hubKeyStoreFromKeys } from '../trust/hub-key-store.js';
 import type { EntryOutbox, OutboxBatch } from './entry-outbox.js';
 
 const compress = promisify(gzip);
@@ -61,7 +61,7 @@ export class EntryUploader {
   private readonly batchEntries: number;
   private readonly retentionMs: number;
   private readonly now: () => number;
-  private readonly keys: ReadonlyMap<string, ReturnType<typeof createPublicKey>>;
+  private readonly keys: HubKeyStore;
   /** The last seq the hub took (stored, maybe flagged): the next batch starts after it. Memory only: after a restart, resending is harmless. */
   private sentThrough = 0;
 
@@ -69,7 +69,8 @@ export class EntryUploader {
     this.batchEntries = options.batchEntries ?? DEFAULT_BATCH_ENTRIES;
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_DAYS * 86_400_000;
     this.now = options.now ?? Date.now;
-    this.keys = new Map(options.hubKeys.map((key) => [hubKeyIdOf(key), createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(key, 'base64').toString('base64url') }, format: 'jwk' })]));
+    // The same pinned keys, and the same check, as for passes and rule sets.
+    this.keys = hubKeyStoreFromKeys(options.hubKeys);
   }
 
   /** The seq the newest receipt vouches for (0 before the first). */
@@ -153,9 +154,9 @@ export class EntryUploader {
    */
   private keepReceipt(answer: UploadAnswer): number | undefined {
     const { receipt, signature } = answer;
-    const key = this.keys.get(receipt.hubKeyId);
+    const key = this.keys.byKeyId(receipt.hubKeyId);
     if (key === undefined) throw new UploadError('upload.receipt-key', `the receipt is signed by hub key ${receipt.hubKeyId}, which this kiosk does not trust`);
-    if (!verify(null, canonicalReceipt(receipt), key, Buffer.from(signature, 'base64url'))) {
+    if (!key.verify(canonicalReceipt(receipt), Buffer.from(signature, 'base64url'))) {
       throw new UploadError('upload.receipt-signature', 'the receipt’s signature does not match the hub key: it was changed on the way');
     }
     if (receipt.kioskId !== this.options.deviceId) throw new UploadError('upload.receipt-kiosk', `the receipt is for kiosk ${receipt.kioskId}, not this one (${this.options.deviceId})`);
