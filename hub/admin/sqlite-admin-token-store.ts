@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AdminTokenRecord, AdminTokenStore } from './admin-token-store.js';
+import { writeUnlessBusy } from '../storage/sqlite-busy.js';
 
 interface TokenRow { label: string; token_hash: string; created_at: number; expires_at: number; revoked_at: number | null }
 
@@ -14,22 +15,7 @@ const recordOf = (row: TokenRow): AdminTokenRecord => ({
 });
 
 /**
- * Runs one write. An import holds SQLite's one write lock for its whole file, so a write
- * waits the connection's busy_timeout and then fails: say why, not "database is locked".
- */
-function write<T>(statement: () => T): T {
-  try {
-    return statement();
-  } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
-      throw new Error('the hub database is busy: an import is probably writing to it; try again when it has finished', { cause: error });
-    }
-    throw error;
-  }
-}
-
-/**
- * AdminTokenStore in the hub's SQLite database (table of admin-token-migration.ts), on the
+ * AdminTokenStore in the hub's SQLite database (table of migration 5), on the
  * storage's long-lived connection. Every write is one statement, so atomic by itself.
  */
 export class SqliteAdminTokenStore implements AdminTokenStore {
@@ -48,7 +34,7 @@ export class SqliteAdminTokenStore implements AdminTokenStore {
   }
 
   async add(token: Omit<AdminTokenRecord, 'revokedAt'>): Promise<boolean> {
-    return write(() => this.statements.add.run(token.name, token.tokenHash, token.createdAt, token.expiresAt)).changes > 0;
+    return writeUnlessBusy(() => this.statements.add.run(token.name, token.tokenHash, token.createdAt, token.expiresAt)).changes > 0;
   }
 
   async findByHash(tokenHash: string): Promise<AdminTokenRecord | undefined> {
@@ -61,7 +47,7 @@ export class SqliteAdminTokenStore implements AdminTokenStore {
   }
 
   async revoke(name: string, at: number): Promise<AdminTokenRecord | undefined> {
-    const row = write(() => this.statements.revoke.get(at, name));
+    const row = writeUnlessBusy(() => this.statements.revoke.get(at, name));
     return row === undefined ? undefined : recordOf(row);
   }
 }

@@ -76,7 +76,7 @@ export interface HubStorage {
   /** Entries uploaded by kiosks, their chains, and contact tracing (migration 3). Closed with the storage. */
   readonly entries: EntryStore;
 
-  /** The admin API's tokens (hashes only; hub/admin/admin-token-migration.ts). Closed with the storage. */
+  /** The admin API's tokens (hashes only; migration 5). Closed with the storage. */
   readonly adminTokens: AdminTokenStore;
   /** Scan counts for reports, grouped by the database from the entries (migration 3). Closed with the storage. */
   readonly reports: ReportStore;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EnrolledDevice, EnrollmentStore, StoredCode } from '../enrollment/enrollment-store.js';
+import { writeUnlessBusy } from './sqlite-busy.js';
 
 interface DeviceRow { device_id: string; public_key: Buffer; location: string; revoked: number; enrolled_at: number }
 
@@ -13,22 +14,6 @@ const deviceOf = (row: DeviceRow): EnrolledDevice => ({
   revoked: row.revoked === 1,
   enrolledAt: row.enrolled_at,
 });
-
-/**
- * Runs one write. SQLite has one writer, and an import holds the write lock for its whole
- * file (minutes, for a big one), so a write waits the connection's busy_timeout and then
- * fails: say why, as the import does, rather than "database is locked".
- */
-function write<T>(statement: () => T): T {
-  try {
-    return statement();
-  } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
-      throw new Error('the hub database is busy: an import is probably writing to it; try again when it has finished', { cause: error });
-    }
-    throw error;
-  }
-}
 
 /**
  * EnrollmentStore in the hub's SQLite database (tables of migration 2), on the storage's
@@ -55,16 +40,16 @@ export class SqliteEnrollmentStore implements EnrollmentStore {
   }
 
   async saveCode(code: StoredCode): Promise<void> {
-    write(() => this.statements.saveCode.run(code.codeHash, code.location, code.expiresAt));
+    writeUnlessBusy(() => this.statements.saveCode.run(code.codeHash, code.location, code.expiresAt));
   }
 
   async takeCode(codeHash: string): Promise<Omit<StoredCode, 'codeHash'> | undefined> {
-    const row = write(() => this.statements.takeCode.get(codeHash));
+    const row = writeUnlessBusy(() => this.statements.takeCode.get(codeHash));
     return row === undefined ? undefined : { location: row.location, expiresAt: row.expires_at };
   }
 
   async saveDevice(device: EnrolledDevice): Promise<void> {
-    write(() => this.statements.saveDevice.run(device.deviceId, Buffer.from(device.publicKeyRaw), device.location, device.revoked ? 1 : 0, device.enrolledAt));
+    writeUnlessBusy(() => this.statements.saveDevice.run(device.deviceId, Buffer.from(device.publicKeyRaw), device.location, device.revoked ? 1 : 0, device.enrolledAt));
   }
 
   async findDevice(deviceId: string): Promise<EnrolledDevice | undefined> {
@@ -73,7 +58,7 @@ export class SqliteEnrollmentStore implements EnrollmentStore {
   }
 
   async revokeDevice(deviceId: string): Promise<boolean> {
-    return write(() => this.statements.revokeDevice.run(deviceId)).changes > 0;
+    return writeUnlessBusy(() => this.statements.revokeDevice.run(deviceId)).changes > 0;
   }
 
   async listDevices(): Promise<EnrolledDevice[]> {

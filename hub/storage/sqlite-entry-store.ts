@@ -3,6 +3,7 @@ import type { UploadedEntry, EntryStore, IngestResult, KioskChain, TracePlace, T
 import { checkTraceQuery, EntryStoreBusy } from '../entries/entry-store.js';
 import { advanceChain, checkBatch, ENTRY_COLUMN_NAMES, entryColumns, planIngest, seqsToRead, ZERO_HASH, type StoredLink } from '../entries/ingest-plan.js';
 import { TRACE_COLUMNS, tracedEntryOf, type TraceRow } from '../entries/trace-rows.js';
+import { SQLITE_BUSY_MESSAGE, writeUnlessBusy } from './sqlite-busy.js';
 
 interface LinkRow { seq: number; prev_hash: string; hash: string; problem: StoredLink['problem'] }
 interface ChainRow { kiosk_id: string; contiguous_seq: number; head_hash: string; max_seq: number; flagged_entries: number; conflicts: number }
@@ -89,14 +90,7 @@ export class SqliteEntryStore implements EntryStore {
       s.saveChain.run(kioskId, head.contiguousSeq, head.headHash, maxSeq, (before?.flagged_entries ?? 0) + flagged, (before?.conflicts ?? 0) + plan.conflicts.length, now);
       return { accepted: plan.rows.length, duplicates: plan.duplicates, contiguousSeq: head.contiguousSeq, problems: plan.problems };
     });
-    try {
-      return run.immediate();
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_BUSY') {
-        throw new EntryStoreBusy('the hub database is busy: an import is probably writing to it; try again when it has finished', { cause: error });
-      }
-      throw error;
-    }
+    return writeUnlessBusy(() => run.immediate(), (cause) => new EntryStoreBusy(SQLITE_BUSY_MESSAGE, { cause }));
   }
 
   async chain(kioskId: string): Promise<KioskChain | undefined> {
