@@ -1,7 +1,7 @@
 import type { ScanEvent } from '../../domain/scan/scan-event.js';
 import { DeviceFault, type DeviceInfo, type ScannerDriver, type ScannerHandle } from '../device.js';
 import { hex4, present, type HidBinding, type HidConnection, type HidDeviceDescriptor } from '../hid/hid-binding.js';
-import { HidKeeper, messageOf } from '../hid/hid-keeper.js';
+import { enumerateHid, HidKeeper } from '../hid/hid-keeper.js';
 import { Listeners } from '../hid/listeners.js';
 import { DEFAULT_REPORT_GAP_MS, HidPosAssembler, type AssemblerResult } from './report-assembler.js';
 import { layoutForVendor, type HidPosLayout } from './report-layouts.js';
@@ -62,12 +62,7 @@ export class HidPosScannerDriver implements ScannerDriver {
   }
 
   async list(): Promise<DeviceInfo[]> {
-    let devices: HidDeviceDescriptor[];
-    try {
-      devices = await this.#binding.devices();
-    } catch (error) {
-      throw new DeviceFault('io', 'hid-pos', `cannot enumerate HID devices: ${messageOf(error)}`, { cause: error });
-    }
+    const devices = await enumerateHid(this.#binding, 'hid-pos');
     const seen = new Set<string>();
     const found: DeviceInfo[] = [];
     for (const device of devices) {

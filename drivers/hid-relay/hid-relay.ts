@@ -1,6 +1,6 @@
 import { DeviceFault, type DeviceInfo, type RelayDriver, type RelayHandle } from '../device.js';
 import { hex4, present, type HidBinding, type HidConnection, type HidDeviceDescriptor } from '../hid/hid-binding.js';
-import { HidKeeper, messageOf } from '../hid/hid-keeper.js';
+import { enumerateHid, HidKeeper, messageOf } from '../hid/hid-keeper.js';
 import { Listeners } from '../hid/listeners.js';
 import {
   checkChannel,
@@ -39,12 +39,7 @@ export class HidRelayDriver implements RelayDriver {
   }
 
   async list(): Promise<DeviceInfo[]> {
-    let devices: HidDeviceDescriptor[];
-    try {
-      devices = await this.#binding.devices();
-    } catch (error) {
-      throw new DeviceFault('io', 'hid-relay', `cannot enumerate HID devices: ${messageOf(error)}`, { cause: error });
-    }
+    const devices = await enumerateHid(this.#binding, 'hid-relay');
     return devices.filter(isUsbRelayBoard).map((device) => ({
       id: device.path,
       kind: 'hid-relay' as const,

@@ -208,3 +208,12 @@ export class HidKeeper {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The binding's device list, its failure a typed fault of the enumerating driver (`who`). */
+export async function enumerateHid(binding: HidBinding, who: string): Promise<HidDeviceDescriptor[]> {
+  try {
+    return await binding.devices();
+  } catch (error) {
+    throw new DeviceFault('io', who, `cannot enumerate HID devices: ${messageOf(error)}`, { cause: error });
+  }
+}
