@@ -1,0 +1,205 @@
+import { MAX_SCAN_CHARS, type ScanEvent } from '../../domain/scan/scan-event.js';
+import { DeviceFault, type DeviceInfo, type ScannerDriver, type ScannerHandle } from '../device.js';
+import { Listeners } from '../hid/listeners.js';
+import { checkFraming, SerialFramer, type FramerOutput, type SerialFraming } from './serial-framing.js';
+import { SerialKeeper, type Backoff } from './serial-keeper.js';
+import { SERIAL_9600_8N1, type SerialPortListing, type SerialSettings, type SerialTransport } from './serial-transport.js';
+
+export interface SerialScannerConfig {
+  readonly settings: SerialSettings;
+  readonly framing: SerialFraming;
+}
+
+/**
+ * 9600 8N1 with a CR suffix (any line ending accepted, see serial-framing.ts), the factory
+ * setting of most scanners in USB CDC / RS-232 mode. 50 ms of silence ends a half frame: a
+ * scanner sends a code in one burst (at 9600 baud a byte takes ~1 ms).
+ */
+export const DEFAULT_SERIAL_SCANNER_CONFIG: SerialScannerConfig = {
+  settings: SERIAL_9600_8N1,
+  framing: { suffix: 'cr', interByteTimeoutMs: 50, maxFrameBytes: MAX_SCAN_CHARS },
+};
+
+/** A returning scanner resumes within ~2 s (the issue asks for 5 s), and a missing one costs one open() every 2 s. */
+export const DEFAULT_SCANNER_BACKOFF: Backoff = { initialMs: 250, maxMs: 2_000 };
+
+export interface SerialScannerDriverOptions {
+  readonly transport: SerialTransport;
+  /** Profile lookup: the config for a known scanner model, undefined for ports that are not known scanners. */
+  readonly configFor?: (port: SerialPortListing) => SerialScannerConfig | undefined;
+  readonly reopenBackoff?: Backoff;
+  readonly now?: () => number;
+}
+
+export class SerialScannerDriver implements ScannerDriver {
+  readonly #options: SerialScannerDriverOptions;
+
+  constructor(options: SerialScannerDriverOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * The ports that configFor recognises (by VID/PID from the profiles). A serial port says
+   * nothing about what is behind it, so without a profile nothing is listed: unknown
+   * scanners are named explicitly (`--device serial-scanner=/dev/ttyX`).
+   */
+  async list(): Promise<DeviceInfo[]> {
+    const configFor = this.#options.configFor;
+    if (configFor === undefined) return [];
+    let ports: SerialPortListing[];
+    try {
+      ports = await this.#options.transport.list();
+    } catch (error) {
+      throw new DeviceFault('io', 'serial-scanner', `cannot list serial ports: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    return ports.filter((port) => configFor(port) !== undefined).map((port) => serialDeviceInfo(port, 'serial-scanner'));
+  }
+
+  /** Opens the port; `config` (e.g. a baud rate from `--device …:115200`) overrides the profile's, which overrides the default. */
+  async open(info: DeviceInfo, config: Partial<SerialScannerConfig> = {}): Promise<SerialScannerHandle> {
+    if (info.kind !== 'serial-scanner') throw new DeviceFault('open-failed', info.id, `not a serial scanner: ${info.kind}`);
+    const profile = this.#options.configFor?.(listingOf(info)) ?? DEFAULT_SERIAL_SCANNER_CONFIG;
+    const resolved: SerialScannerConfig = {
+      settings: { ...profile.settings, ...config.settings },
+      framing: { ...profile.framing, ...config.framing },
+    };
+    try {
+      checkFraming(resolved.framing);
+    } catch (error) {
+      throw new DeviceFault('open-failed', info.id, `bad serial scanner configuration: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    const handle = new SerialScannerHandle(this.#options.transport, info, resolved, this.#options.reopenBackoff ?? DEFAULT_SCANNER_BACKOFF, this.#options.now ?? Date.now);
+    await handle.start();
+    return handle;
+  }
+}
+
+export class SerialScannerHandle implements ScannerHandle {
+  readonly config: SerialScannerConfig;
+  readonly #info: DeviceInfo;
+  readonly #framer: SerialFramer;
+  readonly #keeper: SerialKeeper;
+  readonly #now: () => number;
+  readonly #scans = new Listeners<[ScanEvent]>();
+  readonly #faults = new Listeners<[DeviceFault]>();
+  readonly #ready = new Listeners<[]>();
+  #silenceTimer: ReturnType<typeof setTimeout> | undefined;
+  #silenceAt = 0;
+
+  constructor(transport: SerialTransport, info: DeviceInfo, config: SerialScannerConfig, backoff: Backoff, now: () => number) {
+    this.config = config;
+    this.#info = info;
+    this.#now = now;
+    this.#framer = new SerialFramer(config.framing);
+    this.#keeper = new SerialKeeper({
+      transport,
+      path: info.id,
+      settings: config.settings,
+      backoff,
+      setup: async () => {
+        // A half frame from before the port was lost can never be completed.
+        this.#resetFraming();
+      },
+      onData: (chunk) => this.#handle(this.#framer.push(chunk, this.#now())),
+      onFault: (fault) => {
+        this.#resetFraming();
+        this.#faults.emit(fault);
+      },
+      onReady: () => this.#ready.emit(),
+    });
+  }
+
+  get state(): SerialKeeper['state'] {
+    return this.#keeper.state;
+  }
+
+  async start(): Promise<void> {
+    await this.#keeper.open();
+  }
+
+  onScan(listener: (scan: ScanEvent) => void): void {
+    this.#scans.add(listener);
+  }
+
+  onFault(listener: (fault: DeviceFault) => void): void {
+    this.#faults.add(listener);
+  }
+
+  onReady(listener: () => void): void {
+    this.#ready.add(listener);
+  }
+
+  async close(): Promise<void> {
+    this.#resetFraming();
+    await this.#keeper.close();
+    this.#scans.clear();
+    this.#faults.clear();
+    this.#ready.clear();
+  }
+
+  #handle(outputs: readonly FramerOutput[]): void {
+    for (const output of outputs) {
+      if (output.kind === 'dropped') {
+        // Not a scan: the scanner stays ready, the diagnostics screen shows why a code was lost.
+        this.#faults.emit(
+          new DeviceFault('protocol', this.#info.id, `an incomplete scan of ${output.length} bytes was dropped: its suffix never came (check the scanner's suffix setting)`),
+        );
+        continue;
+      }
+      this.#scans.emit({
+        source: { kind: 'serial', deviceId: this.#info.id },
+        // Decoded by us as UTF-8: invalid sequences become U+FFFD here; `bytes` keeps them, and the
+        // credential parser decodes those strictly.
+        text: UTF8.decode(output.bytes),
+        bytes: output.bytes,
+        ...(output.overflow ? { overflow: true } : {}),
+        at: new Date(output.atMs).toISOString(),
+      });
+    }
+    this.#armSilenceTimer();
+  }
+
+  /** One timer for the framer's deadline, moved forward lazily instead of re-created per chunk. */
+  #armSilenceTimer(): void {
+    const deadline = this.#framer.deadline;
+    if (deadline === undefined) return;
+    if (this.#silenceTimer !== undefined && this.#silenceAt <= deadline) return;
+    this.#startTimer(deadline);
+  }
+
+  #startTimer(deadline: number): void {
+    if (this.#silenceTimer !== undefined) clearTimeout(this.#silenceTimer);
+    this.#silenceAt = deadline;
+    this.#silenceTimer = setTimeout(() => {
+      this.#silenceTimer = undefined;
+      const nowMs = this.#now();
+      const next = this.#framer.deadline;
+      if (next !== undefined && nowMs < next) this.#startTimer(next);
+      else this.#handle(this.#framer.expire(nowMs));
+    }, Math.max(0, deadline - this.#now()));
+    this.#silenceTimer.unref?.();
+  }
+
+  #resetFraming(): void {
+    if (this.#silenceTimer !== undefined) clearTimeout(this.#silenceTimer);
+    this.#silenceTimer = undefined;
+    this.#framer.reset();
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+export function serialDeviceInfo(port: SerialPortListing, kind: DeviceInfo['kind']): DeviceInfo {
+  return {
+    id: port.path,
+    kind,
+    ...(port.vendorId === undefined ? {} : { vendorId: port.vendorId }),
+    ...(port.productId === undefined ? {} : { productId: port.productId }),
+    ...(port.manufacturer === undefined ? {} : { manufacturer: port.manufacturer }),
+    ...(port.serialNumber === undefined ? {} : { serialNumber: port.serialNumber }),
+  };
+}
+
+function listingOf(info: DeviceInfo): SerialPortListing {
+  return { path: info.id, vendorId: info.vendorId, productId: info.productId, manufacturer: info.manufacturer, serialNumber: info.serialNumber };
+}
