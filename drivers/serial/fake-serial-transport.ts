@@ -12,6 +12,8 @@ export class FakeSerialTransport implements SerialTransport {
   readonly #written = new Map<string, Uint8Array[]>();
   /** Settings of every open, in order: tests check the baud rate a profile asked for. */
   readonly opened: { path: string; settings: SerialSettings }[] = [];
+  /** Every open() call, failed or not: reopen attempts and their backoff are visible in tests. */
+  openAttempts = 0;
   /** When set, list() rejects with it. */
   listError: Error | undefined;
 
@@ -56,6 +58,7 @@ export class FakeSerialTransport implements SerialTransport {
   }
 
   async open(path: string, settings: SerialSettings): Promise<SerialConnection> {
+    this.openAttempts += 1;
     const error = this.#openErrors.get(path);
     if (error !== undefined) throw error;
     if (!this.#ports.has(path)) throw errnoError('ENOENT', `No such file or directory, cannot open ${path}`);
