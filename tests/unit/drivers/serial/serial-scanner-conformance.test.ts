@@ -1,3 +1,4 @@
+import { existsSync, realpathSync } from 'node:fs';
 import { describe } from 'vitest';
 import { FakeSerialTransport } from '../../../../drivers/serial/fake-serial-transport.js';
 import { NodeSerialTransport } from '../../../../drivers/serial/node-serial-transport.js';
@@ -12,6 +13,8 @@ import { CCCD_QR_TEXT } from '../hid-pos/report-fixtures.js';
  * CHOT_TEST_SERIAL_SCANNER_TEXT (default: the CCCD fixture text, with Vietnamese names).
  */
 const REAL_SCANNER = process.env['CHOT_TEST_SERIAL_SCANNER'];
+/** The port list names /dev/ttyACM0, not the /dev/serial/by-id/… link a person may give. */
+const REAL_PATH = REAL_SCANNER !== undefined && existsSync(REAL_SCANNER) ? realpathSync(REAL_SCANNER) : REAL_SCANNER;
 const REAL_BAUD = Number(process.env['CHOT_TEST_SERIAL_SCANNER_BAUD'] ?? '9600');
 const REAL_TEXT = process.env['CHOT_TEST_SERIAL_SCANNER_TEXT'] ?? CCCD_QR_TEXT;
 const PATH = '/dev/ttyACM0';
@@ -44,10 +47,10 @@ const realTitle =
 
 describe.skipIf(REAL_SCANNER === undefined)(realTitle, { timeout: 90_000 }, () => {
   const config = { ...DEFAULT_SERIAL_SCANNER_CONFIG, settings: { ...DEFAULT_SERIAL_SCANNER_CONFIG.settings, baudRate: REAL_BAUD } };
-  const driver = new SerialScannerDriver({ transport: new NodeSerialTransport(), configFor: (port) => (port.path === REAL_SCANNER ? config : undefined) });
+  const driver = new SerialScannerDriver({ transport: new NodeSerialTransport(), configFor: (port) => (port.path === REAL_PATH ? config : undefined) });
   scannerConformance(() => ({
     driver,
-    deviceId: REAL_SCANNER ?? '',
+    deviceId: REAL_PATH ?? '',
     kind: 'serial-scanner',
     sourceKind: 'serial',
     expectedText: REAL_TEXT,
