@@ -107,10 +107,11 @@ describe.skipIf(!HAVE_SOCAT)(HAVE_SOCAT ? 'SerialScannerDriver over a real pty (
     expect(events.faults.every((fault) => fault.kind === 'protocol')).toBe(true);
   });
 
-  it('socat killed: one unplugged fault within 2 s; restarted on the same link: ready and scanning within 5 s', async () => {
+  it.each(['SIGKILL', 'SIGTERM'] as const)('socat killed (%s): one unplugged fault within 2 s; restarted on the same link: ready and scanning within 5 s', async (signal) => {
     await pty.write('before\r');
     await events.until('a scan before', () => events.scans.length === 1, 2_000);
-    await pty.kill();
+    // SIGKILL leaves the link dangling, SIGTERM removes it: both are a pulled cable.
+    await pty.kill(signal);
     const faultMs = await events.until('the unplugged fault', () => events.faults.length > 0, 2_000);
     expect(events.faults.map((fault) => fault.kind)).toEqual(['unplugged']);
     expect(handle.state).toBe('fault');
@@ -124,5 +125,16 @@ describe.skipIf(!HAVE_SOCAT)(HAVE_SOCAT ? 'SerialScannerDriver over a real pty (
     const scanMs = await events.until('a scan after', () => events.scans.length === 2, 5_000 - readyMs);
     expect(events.scans[1]?.text).toBe(CCCD);
     expect(readyMs + scanMs).toBeLessThan(5_000);
+  });
+
+  it('socat restarted at once (another pty behind the same link): one fault, then ready on the new one', async () => {
+    await pty.kill();
+    await pty.restart();
+    await events.until('the fault', () => events.faults.length === 1, 2_000);
+    expect(events.faults[0]?.kind).toBe('unplugged');
+    await events.until('ready again', () => events.ready === 1, 5_000);
+    await pty.write(`${CCCD}\r`);
+    await events.until('a scan', () => events.scans.length === 1, 2_000);
+    expect(events.scans[0]?.text).toBe(CCCD);
   });
 });
