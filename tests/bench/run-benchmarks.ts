@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { chromiumPath } from '../support/chromium.js';
 import { repoRoot } from '../support/kiosk-process.js';
 import { round, type Benchmark, type BenchFigure } from './bench-types.js';
+import { cameraDecode } from './camera-decode.bench.js';
 import { certlogicEval } from './certlogic-eval.bench.js';
 import { credentialParse } from './credential-parse.bench.js';
 import { entryLog } from './entry-log.bench.js';
@@ -21,7 +22,7 @@ import { ruleSetEval } from './rule-set-eval.bench.js';
 import { scanToPaint } from './scan-to-paint.bench.js';
 import { syncEndToEnd } from './sync-end-to-end.bench.js';
 
-const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse, ruleSetEval, certlogicEval, kioskStore, syncEndToEnd, hubPolling, entryLog, hubIngest, hubTrace, hubTracePg, entryUpload];
+const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse, ruleSetEval, certlogicEval, kioskStore, syncEndToEnd, hubPolling, entryLog, hubIngest, hubTrace, hubTracePg, entryUpload, cameraDecode];
 
 function machine() {
   let chromium = 'unknown';
