@@ -90,6 +90,11 @@ export function decodeQr(image: RgbaImage): Promise<QrDecodeResult> {
   return decode(image);
 }
 
+/** Compiles the .wasm now (a blank 8×8 decode), so the first real frame is not also the slow one. */
+export async function warmUpQrDecoder(): Promise<void> {
+  await decode({ data: new Uint8ClampedArray(8 * 8 * 4).fill(255), width: 8, height: 8 });
+}
+
 /** Decodes the QR code in an encoded image file (PNG, JPEG, BMP, GIF: zxing-wasm's own image reader). */
 export function decodeQrImageFile(bytes: Uint8Array): Promise<QrDecodeResult> {
   return decode(bytes);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { decodeQrImageFile, useQrWasm } from '../../decoder/qr-decoder.js';
+import { decodeQrImageFile, useQrWasm, warmUpQrDecoder } from '../../decoder/qr-decoder.js';
 
 export const DECODE_IMAGE_HELP = `Usage: chot decode-image FILE...
 
@@ -68,6 +68,8 @@ export async function runDecodeImage(args: readonly string[]): Promise<number> {
     return 2;
   }
   useQrWasmFromPackage();
+  // Each line's ms is that file's decode, not the one-off compile of the .wasm.
+  await warmUpQrDecoder();
   let failed = 0;
   for (const file of files) {
     const line = await decodeImageFile(file);

@@ -1,4 +1,4 @@
-import { decodeQr, useQrWasm } from '../../decoder/qr-decoder.js';
+import { decodeQr, useQrWasm, warmUpQrDecoder } from '../../decoder/qr-decoder.js';
 import { READER_WASM_FILE, type DecodeReply, type DecodeRequest } from './camera-protocol.js';
 
 /**
@@ -7,6 +7,7 @@ import { READER_WASM_FILE, type DecodeReply, type DecodeRequest } from './camera
  * script; the CSP (connect-src) would block a CDN anyway.
  */
 useQrWasm({ wasmUrl: new URL(READER_WASM_FILE, self.location.href).href });
+void warmUpQrDecoder();
 
 const scope = self as unknown as { onmessage: ((event: MessageEvent<DecodeRequest>) => void) | null; postMessage(reply: DecodeReply): void };
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readBarcodes } from 'zxing-wasm/reader';
 import { useQrWasmFromPackage } from '../../cli/commands/decode-image.js';
 import { decodeQr } from '../../decoder/qr-decoder.js';
-import { cameraFrame, randomStyle, seededRandom, type Rgba } from '../support/camera-frames.js';
+import { cameraLikeFrames, seededRandom, type Rgba } from '../support/camera-frames.js';
 import { launchChromium } from '../support/chromium.js';
 import { DCC_TESTDATA, QR_IMAGES, dccQrImages, decodeImagesInChromium, qrPhotoFiles, type LabelledImage } from '../support/qr-test-images.js';
 import { percentile, round, type BenchFigure, type Benchmark } from './bench-types.js';
@@ -90,12 +90,6 @@ async function measure(candidate: Candidate, images: readonly LabelledImage[]): 
   return { found, total: images.length, times };
 }
 
-/** The DCC pictures placed on 640×480 frames as a webcam sees a held phone or card (fixed seed). */
-function cameraLike(images: readonly LabelledImage[]): LabelledImage[] {
-  const random = seededRandom(20_211_008);
-  return images.map(({ name, image, expected }) => ({ name, expected, image: cameraFrame(image, randomStyle(random), random) }));
-}
-
 /** 640×480 frames with nothing to find: what the camera sends most of the time. */
 function emptyFrames(count: number): LabelledImage[] {
   const random = seededRandom(5);
@@ -143,7 +137,7 @@ export const cameraDecode: Benchmark = {
     }
     useQrWasmFromPackage();
     const dcc = dccQrImages();
-    const sets: Record<string, LabelledImage[]> = { 'dcc-images': dcc, 'camera-640x480': cameraLike(dcc), 'qr-photos': await photos(), 'empty-640x480': emptyFrames(30) };
+    const sets: Record<string, LabelledImage[]> = { 'dcc-images': dcc, 'camera-640x480': cameraLikeFrames(dcc), 'qr-photos': await photos(), 'empty-640x480': emptyFrames(30) };
     const figures: BenchFigure[] = [];
     for (const candidate of CANDIDATES) {
       for (const [set, images] of Object.entries(sets)) {

@@ -89,9 +89,12 @@ export function randomStyle(random: () => number): FrameStyle {
   };
 }
 
-function grey(image: Rgba, x: number, y: number): number {
-  const i = (y * image.width + x) * 4;
-  return (0.299 * (image.data[i] as number) + 0.587 * (image.data[i + 1] as number) + 0.114 * (image.data[i + 2] as number)) / 255;
+/** Grey levels 0…1 of an image, once, so sampling it per frame pixel is cheap. */
+function greyPlane(image: Rgba): Float32Array {
+  const out = new Float32Array(image.width * image.height);
+  const d = image.data;
+  for (let i = 0; i < out.length; i++) out[i] = (0.299 * (d[i * 4] as number) + 0.587 * (d[i * 4 + 1] as number) + 0.114 * (d[i * 4 + 2] as number)) / 255;
+  return out;
 }
 
 function boxBlur(values: Float32Array, width: number, height: number, radius: number): void {
@@ -129,6 +132,8 @@ export function cameraFrame(code: Rgba, style: FrameStyle, random: () => number,
   const source: [number, number][] = [[0, 0], [code.width, 0], [code.width, code.height], [0, code.height]];
   const h = homography(corners, source);
   const values = new Float32Array(width * height);
+  const codeGrey = greyPlane(code);
+  const at = (x: number, y: number): number => codeGrey[y * code.width + x] as number;
   const backdrop = 0.35 + random() * 0.25;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -143,7 +148,7 @@ export function cameraFrame(code: Rgba, style: FrameStyle, random: () => number,
         const y1 = Math.min(code.height - 1, y0 + 1);
         const fx = Math.min(1, Math.max(0, sx - x0));
         const fy = Math.min(1, Math.max(0, sy - y0));
-        const g = (grey(code, x0, y0) * (1 - fx) + grey(code, x1, y0) * fx) * (1 - fy) + (grey(code, x0, y1) * (1 - fx) + grey(code, x1, y1) * fx) * fy;
+        const g = (at(x0, y0) * (1 - fx) + at(x1, y0) * fx) * (1 - fy) + (at(x0, y1) * (1 - fx) + at(x1, y1) * fx) * fy;
         v = (style.dark + g * (style.light - style.dark)) / 255;
       }
       values[y * width + x] = v * 255;
@@ -162,4 +167,13 @@ export function cameraFrame(code: Rgba, style: FrameStyle, random: () => number,
     data[i * 4 + 3] = 255;
   }
   return { data, width, height };
+}
+
+/** The seed of the camera-like frames the benchmark reports and the recall test checks. */
+export const CAMERA_FRAME_SEED = 20_211_008;
+
+/** Each code placed on a 640×480 frame in a random camera-like style (fixed seed: the same frames every run). */
+export function cameraLikeFrames<T extends { readonly image: Rgba }>(items: readonly T[], seed = CAMERA_FRAME_SEED): T[] {
+  const random = seededRandom(seed);
+  return items.map((item) => ({ ...item, image: cameraFrame(item.image, randomStyle(random), random) }));
 }
