@@ -60,7 +60,14 @@ export async function startCameraScanner(options: CameraScannerOptions): Promise
     return () => {};
   }
 
-  const worker = new Worker(DECODE_WORKER_FILE);
+  let worker: Worker;
+  try {
+    worker = new Worker(DECODE_WORKER_FILE);
+  } catch (error) {
+    stream.getTracks().forEach((t) => t.stop());
+    setState('decoder-failed', error instanceof Error ? error.name : '');
+    return () => {};
+  }
   const deduper = new ScanDeduper(options.dedupeMs ?? 3000);
   const canvas = document.createElement('canvas');
   const context = canvas.getContext('2d', { willReadFrequently: true });
