@@ -18,11 +18,13 @@ const chot = layerBoundariesPlugin({
     drivers: ['domain'],
     main: ['domain', 'drivers'],
     hub: ['domain'],
-    renderer: ['domain'],
-    cli: ['domain', 'drivers', 'main', 'hub'],
+    renderer: ['domain', 'decoder'],
+    cli: ['domain', 'drivers', 'main', 'hub', 'decoder'],
+    /** Pure QR decoding (zxing-wasm) shared by the renderer's camera worker and `chot decode-image`. */
+    decoder: ['domain'],
   },
-  typeOnlyFrom: { renderer: ['domain'] },
-  noIo: ['domain', 'renderer'],
+  typeOnlyFrom: { renderer: ['domain'], decoder: ['domain'] },
+  noIo: ['domain', 'renderer', 'decoder'],
   /** Packages that do I/O: never in the pure domain or the renderer. */
   ioPackages: ['better-sqlite3', 'ws', 'electron', 'serialport', '@serialport/*', 'node-hid', 'pg', 'pcsclite', 'playwright-core'],
 });

@@ -1,5 +1,6 @@
 import type { KioskApi, KioskInfo, ScanSubmission } from '../domain/contract/kiosk-api.js';
 import type { Verdict } from '../domain/verdict/verdict.js';
+import { cameraRequested, startCameraScanner } from './camera/camera-scanner.js';
 import { connectContract, ContractCallError, RPC_PATH } from './api/ws-contract-client.js';
 import { OperatorMode } from './operator/operator-mode.js';
 import { createScanMetrics, recordAfterPaint } from './perf/scan-metrics.js';
@@ -80,6 +81,19 @@ async function start(): Promise<void> {
     },
     () => operator.ownsKeyboard,
   );
+  if (cameraRequested(location.hash)) {
+    const panel = document.getElementById('camera') as HTMLElement;
+    panel.hidden = false;
+    void startCameraScanner({
+      preview: document.getElementById('camera-preview') as HTMLVideoElement,
+      status: document.getElementById('camera-status') as HTMLElement,
+      onScan: (text, seenAt) => {
+        // Staff forms own the screen: a card seen meanwhile is not an entry.
+        if (screens.current === 'operator' || screens.current === 'override') return;
+        void decide({ source: { kind: 'camera', deviceId: 'camera' }, text }, seenAt);
+      },
+    });
+  }
   screens.setVersion(info.version);
   screens.showDemoCards(info.demoCards ?? [], (card) => {
     void decide({ source: { kind: 'manual', deviceId: 'demo-card' }, text: card.qrText }, performance.now());

@@ -30,6 +30,19 @@ await esbuild.build({
 for (const file of ['index.html', 'styles.css']) {
   cpSync(join(root, 'renderer', file), join(rendererOut, file));
 }
+// The camera's QR decoder runs in a Web Worker of its own, and loads zxing-wasm's reader
+// .wasm from the kiosk's own origin: copied here from the package, never fetched from a CDN.
+await esbuild.build({
+  entryPoints: [join(root, 'renderer', 'camera', 'decode-worker.ts')],
+  outfile: join(rendererOut, 'decode-worker.js'),
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'chrome120',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+cpSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm'), join(rendererOut, 'zxing_reader.wasm'));
 await esbuild.build({
   entryPoints: [join(root, 'main', 'electron', 'preload.ts')],
   outfile: join(root, 'dist', 'main', 'electron', 'preload.cjs'),

@@ -20,6 +20,8 @@ Options:
   --port N        browser mode: port on 127.0.0.1 (default: 0, any free port)
   --open          browser mode: open the kiosk URL in Chromium, full screen
   --browser       use browser mode even when Electron is installed
+  --camera        browser mode: scan QR codes with the camera too (640×480, the rear
+                  camera when there is one; decoded in a Web Worker, offline)
   --sync-interval SECONDS
                   enrolled kiosks: wait this long between syncs (default 60); a notice
                   from the hub that it has new data starts a sync at once
@@ -37,6 +39,7 @@ export async function runStart(args: readonly string[]): Promise<number> {
     port: { type: 'string' },
     open: { type: 'boolean' },
     browser: { type: 'boolean' },
+    camera: { type: 'boolean' },
     'sync-interval': { type: 'string' },
     'upload-interval': { type: 'string' },
     'retention-days': { type: 'string' },
@@ -58,6 +61,7 @@ export async function runStart(args: readonly string[]): Promise<number> {
 
   const electron = values.browser === true ? null : findElectronBinary();
   if (electron !== null) {
+    if (values.camera === true) process.stderr.write('--camera: the camera works in browser mode only for now (add --browser)\n');
     const child = spawn(electron, [packageRoot(), '--data-dir', dataDir], { stdio: 'inherit' });
     return new Promise((done) => child.on('exit', (code) => done(code ?? 1)));
   }
@@ -69,13 +73,15 @@ export async function runStart(args: readonly string[]): Promise<number> {
     ...(uploadIntervalSeconds === undefined ? {} : { uploadIntervalMs: uploadIntervalSeconds * 1000 }),
     ...(retentionDays === undefined ? {} : { retentionMs: retentionDays * 86_400_000 }),
   });
-  process.stdout.write(`kiosk-url: ${kiosk.server.kioskUrl}\n`);
+  // The renderer reads its options from the URL fragment, beside the token (never sent over HTTP).
+  const kioskUrl = values.camera === true ? `${kiosk.server.kioskUrl}&camera=1` : kiosk.server.kioskUrl;
+  process.stdout.write(`kiosk-url: ${kioskUrl}\n`);
   process.stderr.write(`browser mode: data in ${dataDir}, ${kiosk.enrolled ? 'syncing with its hub' : 'demo data (not enrolled with a hub)'}; stop with Ctrl+C\n`);
   let window: ReturnType<typeof openKioskWindow> | null = null;
   if (values.open === true) {
     const chromium = findChromium();
     if (chromium === null) process.stderr.write('--open: no Chromium found (set CHOT_CHROMIUM to its path); open the URL above yourself\n');
-    else window = openKioskWindow(chromium, kiosk.server.kioskUrl);
+    else window = openKioskWindow(chromium, kioskUrl);
   }
   return new Promise((done) => {
     const stop = (): void => {

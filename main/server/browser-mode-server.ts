@@ -40,7 +40,8 @@ export async function startBrowserModeServer(options: BrowserModeServerOptions):
   await listen(http, options.port);
   const port = (http.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
-  const csp = contentSecurityPolicy([`ws://127.0.0.1:${port}`]);
+  // The camera's decode worker fetches the QR reader's .wasm: that one file of our own, nothing else.
+  const csp = contentSecurityPolicy([`ws://127.0.0.1:${port}`, `${origin}/zxing_reader.wasm`]);
 
   http.on('request', (request, response) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';

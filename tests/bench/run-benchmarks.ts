@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { chromiumPath } from '../support/chromium.js';
 import { repoRoot } from '../support/kiosk-process.js';
 import { round, type Benchmark, type BenchFigure } from './bench-types.js';
+import { cameraDecode } from './camera-decode.bench.js';
 import { certlogicEval } from './certlogic-eval.bench.js';
 import { credentialParse } from './credential-parse.bench.js';
 import { entryLog } from './entry-log.bench.js';
@@ -22,7 +23,7 @@ import { scanToPaint } from './scan-to-paint.bench.js';
 import { serialLatency } from './serial-latency.bench.js';
 import { syncEndToEnd } from './sync-end-to-end.bench.js';
 
-const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse, ruleSetEval, certlogicEval, kioskStore, syncEndToEnd, hubPolling, entryLog, hubIngest, hubTrace, hubTracePg, entryUpload, serialLatency];
+const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse, ruleSetEval, certlogicEval, kioskStore, syncEndToEnd, hubPolling, entryLog, hubIngest, hubTrace, hubTracePg, entryUpload, serialLatency, cameraDecode];
 
 function machine() {
   let chromium = 'unknown';

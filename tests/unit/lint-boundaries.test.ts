@@ -20,7 +20,7 @@ async function rulesFired(fixtureName: string, layer: string): Promise<string[]>
 describe('layer boundaries are lint errors', () => {
   it('says which layer may import what', async () => {
     const [result] = await eslint.lintText(fixture('imports-main-core.ts'), { filePath: join(root, 'renderer', '__lint_fixture__.ts') });
-    expect(result?.messages[0]?.message).toBe('the renderer layer may not import the main layer (may import: domain; see ARCHITECTURE.md)');
+    expect(result?.messages[0]?.message).toBe('the renderer layer may not import the main layer (may import: domain, decoder; see ARCHITECTURE.md)');
   });
 
   it.each([
@@ -38,6 +38,14 @@ describe('layer boundaries are lint errors', () => {
     ['imports-fs-bare.ts', 'domain', 'chot/layer-boundaries'],
     ['reexports-main.ts', 'hub', 'chot/layer-boundaries'],
     ['dynamic-import-main.ts', 'drivers', 'chot/layer-boundaries'],
+    ['imports-main-core.ts', 'decoder', 'chot/layer-boundaries'],
+    ['imports-renderer.ts', 'decoder', 'chot/layer-boundaries'],
+    ['imports-domain-value.ts', 'decoder', 'chot/layer-boundaries'],
+    ['imports-node-fs.ts', 'decoder', 'chot/layer-boundaries'],
+    ['imports-sqlite.ts', 'decoder', 'chot/layer-boundaries'],
+    ['imports-decoder.ts', 'domain', 'chot/layer-boundaries'],
+    ['imports-decoder.ts', 'main', 'chot/layer-boundaries'],
+    ['imports-decoder.ts', 'drivers', 'chot/layer-boundaries'],
   ])('%s in %s/ fails with %s', async (fixtureName, layer, rule) => {
     expect(await rulesFired(fixtureName, layer)).toContain(rule);
   });
@@ -47,6 +55,9 @@ describe('layer boundaries are lint errors', () => {
     ['imports-main-core.ts', 'cli'],
     ['imports-node-fs.ts', 'main'],
     ['imports-sqlite.ts', 'main'],
+    ['imports-decoder.ts', 'renderer'],
+    ['imports-decoder.ts', 'cli'],
+    ['imports-domain-type.ts', 'decoder'],
   ])('%s in %s/ is allowed', async (fixtureName, layer) => {
     expect(await rulesFired(fixtureName, layer)).toEqual([]);
   });

@@ -83,7 +83,9 @@ describe('browser-mode server', () => {
     const csp = index.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain(`connect-src ws://127.0.0.1:${new URL(server.origin).port}`);
-    expect(csp).not.toContain('unsafe');
+    expect(csp).not.toMatch(/ 'unsafe-/);
+    // The one file fetched besides the contract: the camera decoder's .wasm, on our own origin.
+    expect(csp).toContain(`connect-src ws://127.0.0.1:${new URL(server.origin).port} ${server.origin}/zxing_reader.wasm;`);
     expect((await fetch(`${server.origin}/app.js`)).headers.get('content-type')).toContain('javascript');
     expect((await fetch(`${server.origin}/../package.json`)).status).toBe(404);
     expect((await fetch(`${server.origin}/%2e%2e/package.json`)).status).toBe(404);

@@ -1,0 +1,104 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCards } from '../../main/demo/demo-people.js';
+import { cameraFrame, pngToRgba, qrPng, seededRandom } from '../support/camera-frames.js';
+import { launchChromium } from '../support/chromium.js';
+import { startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
+import { writeY4m } from '../support/y4m.js';
+
+/**
+ * The camera end to end: `chot start --camera`, Chromium's fake camera playing a y4m of a
+ * CCCD demo card held tilted in front of a webcam, the page's worker decoding it with the
+ * .wasm served by the kiosk itself, and the core deciding.
+ */
+const person = demoCards().find((c) => c.label === 'Nguyễn Văn An');
+if (person === undefined) throw new Error('no demo card for Nguyễn Văn An');
+
+let kiosk: KioskProcess;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const requests: string[] = [];
+
+function entries(): { outcome: string; person_id: string | null; source_kind: string; source_device_id: string }[] {
+  const db = new Database(join(kiosk.dataDir, 'kiosk.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT outcome, person_id, source_kind, source_device_id FROM entry ORDER BY seq').all() as never;
+  } finally {
+    db.close();
+  }
+}
+
+beforeAll(async () => {
+  const video = join(tempDataDir('chot-camera-'), 'cccd.y4m');
+  const random = seededRandom(8);
+  const code = pngToRgba(await qrPng(person.qrText));
+  const frame = cameraFrame(code, { size: 300, angleDeg: 12, perspective: 0.04, blur: 1, noise: 4, dark: 50, light: 200 }, random);
+  writeY4m(video, Array.from({ length: 5 }, () => frame));
+  kiosk = await startKioskProcess({ extraArgs: ['--camera'] });
+  browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.on('request', (request) => requests.push(request.url()));
+  page = await context.newPage();
+  await page.goto(kiosk.url);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await kiosk?.stop();
+});
+
+describe('camera scanning (chot start --camera, Chromium fake camera)', () => {
+  it('puts camera=1 in the kiosk URL fragment, beside the token', () => {
+    expect(new URLSearchParams(new URL(kiosk.url).hash.slice(1)).get('camera')).toBe('1');
+  });
+
+  it('shows the card holder’s verdict and name from the camera, and logs one camera entry', async () => {
+    await page.waitForSelector('#verdict-screen[data-verdict]', { state: 'visible', timeout: 20_000 });
+    expect(await page.getAttribute('#verdict-screen', 'data-verdict')).toBe(person.expected);
+    expect(await page.textContent('#verdict-name')).toBe('Nguyễn Văn An');
+    const logged = entries();
+    expect(logged[0]).toMatchObject({ outcome: person.expected, person_id: person.qrText.slice(0, 12), source_kind: 'camera', source_device_id: 'camera' });
+  });
+
+  it('shows a live preview and the scanning status on the idle screen', async () => {
+    // Back to idle once the verdict's hold time is over; the card still in view is the same scan.
+    await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 20_000 });
+    expect(entries()).toHaveLength(1);
+    expect(await page.getAttribute('#camera-status', 'data-state')).toBe('scanning');
+    expect(await page.isHidden('#camera')).toBe(false);
+    expect(await page.evaluate(() => (document.getElementById('camera-preview') as HTMLVideoElement).videoWidth)).toBe(640);
+  });
+
+  it('fetched nothing but its own files: the .wasm came from the kiosk, not a CDN', () => {
+    const origin = new URL(kiosk.url).origin;
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter((url) => !url.startsWith(`${origin}/`))).toEqual([]);
+    expect(requests).toContain(`${origin}/zxing_reader.wasm`);
+  });
+});
+
+describe('without a camera', () => {
+  it('says so in Vietnamese and English, and the kiosk keeps working', async () => {
+    const plain = await launchChromium();
+    try {
+      const noCamera = await plain.newPage();
+      await noCamera.goto(kiosk.url);
+      await noCamera.waitForFunction(() => {
+        const state = document.getElementById('camera-status')?.dataset.state;
+        return state !== undefined && state !== 'starting';
+      }, undefined, { timeout: 10_000 });
+      const state = await noCamera.getAttribute('#camera-status', 'data-state');
+      expect(['no-camera', 'denied', 'unsupported']).toContain(state);
+      const text = (await noCamera.textContent('#camera-status')) ?? '';
+      expect(text).toMatch(/camera/i);
+      expect(text).toMatch(/ · /);
+      expect(await noCamera.getAttribute('#app', 'data-screen')).toBe('idle');
+      expect(kiosk.child.exitCode).toBeNull();
+    } finally {
+      await plain.close();
+    }
+  });
+});
