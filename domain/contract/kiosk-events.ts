@@ -1,0 +1,47 @@
+/**
+ * What the core pushes to the renderer without being asked: a verdict decided for a scan
+ * the renderer did not submit (a serial or HID-POS scanner, read by the core), and every
+ * change of a device's state. Carried by the browser-mode WebSocket (`{t:'event', event}`,
+ * rpc-messages.ts) and by the Electron preload (EVENT_CHANNEL): a push, so a device verdict
+ * reaches the screen as fast as a wedge verdict, with no polling.
+ */
+import type { ScanSource } from '../scan/scan-event.js';
+import type { EntryDirection } from '../entries/entry-record.js';
+import type { Verdict } from '../verdict/verdict.js';
+import type { DataAgeLine } from './kiosk-status.js';
+
+/** Same words as drivers/device.ts, restated: the contract is pure domain and never imports drivers. */
+export type DeviceReportKind = 'serial-scanner' | 'hid-pos-scanner' | 'serial-relay' | 'modbus-relay' | 'hid-relay';
+export type DeviceReportState = 'opening' | 'ready' | 'fault' | 'closed';
+export type DeviceReportFaultKind = 'unplugged' | 'open-failed' | 'io' | 'protocol';
+
+/** One configured or discovered device, as the screen and the diagnostics see it. */
+export interface DeviceReport {
+  /** The path (`/dev/ttyACM0`) or HID path; for an `auto` device not found yet, `auto`. */
+  readonly id: string;
+  readonly kind: DeviceReportKind;
+  readonly state: DeviceReportState;
+  readonly lane: string;
+  /** Scanners: which way people pass the lane they scan at. */
+  readonly direction?: EntryDirection;
+  readonly fault?: { readonly kind: DeviceReportFaultKind; readonly message: string; readonly at: string };
+  readonly lastScanAt?: string;
+}
+
+export type KioskEvent =
+  | {
+      readonly name: 'verdict';
+      readonly verdict: Verdict;
+      readonly source: ScanSource;
+      readonly lane: string;
+      readonly direction: EntryDirection;
+    }
+  | {
+      readonly name: 'devices';
+      readonly devices: readonly DeviceReport[];
+      /** The screen's device-fault line, absent while every device works. */
+      readonly deviceLine?: DataAgeLine;
+    };
+
+export type KioskEventName = KioskEvent['name'];
+export const KIOSK_EVENT_NAMES = ['verdict', 'devices'] as const satisfies readonly KioskEventName[];
