@@ -49,12 +49,13 @@ async function rig(devices: readonly string[], options: { gates?: GatePolicies; 
   const hid = new FakeHidBinding();
   options.plug?.(serial, hid);
   const dataDir = tempDataDir();
-  let manager: DeviceManager | undefined;
-  const core = KioskCore.open({ dataDir, demo: true, ...(options.gates === undefined ? {} : { gates: options.gates }), devices: () => manager?.statuses() ?? [] });
+  // The core asks for the statuses of a manager made after it.
+  const started: { manager?: DeviceManager } = {};
+  const core = KioskCore.open({ dataDir, demo: true, ...(options.gates === undefined ? {} : { gates: options.gates }), devices: () => started.manager?.statuses() ?? [] });
   const events: KioskEvent[] = [];
   core.onEvent((event) => events.push(event));
   const lines: string[] = [];
-  manager = await DeviceManager.start({
+  const manager = await DeviceManager.start({
     specs: devices.map(parseDeviceArg),
     core,
     serialTransport: serial,
@@ -64,6 +65,7 @@ async function rig(devices: readonly string[], options: { gates?: GatePolicies; 
     retry: { initialMs: 20, maxMs: 50 },
     discoveryIntervalMs: 30,
   });
+  started.manager = manager;
   // As the runtime does: the statuses of the start, once the manager exists.
   core.devicesChanged();
   const made = { core, serial, hid, manager, events, lines, dataDir };
