@@ -5,12 +5,15 @@
  *
  *   A0  <channel 1..n>  <state 00 off | 01 on>  <checksum = (A0 + channel + state) & 0xFF>
  *
- * e.g. channel 1 on `A0 01 01 A2`, channel 1 off `A0 01 00 A1`. Sources: the LCUS-1 "USB
- * relay module" product sheet by LC Technology (communication protocol section: start flag
- * 0xA0, switch address 0x01, operation 0x00 off / 0x01 on, check code = sum of the first
- * three bytes), and the same frames in the open tools that drive these boards (e.g. the
- * `lcus-1` / `usbrelay` scripts on GitHub, which send `A0 01 01 A2` and `A0 01 00 A1`).
- * The 2-, 4- and 8-channel LCUS boards use the same frame with channel 02, 03, …
+ * e.g. channel 1 on `A0 01 01 A2`, channel 1 off `A0 01 00 A1`. Sources: LC Technology's
+ * LCUS-1 product description ("LC USB switch communication protocol": start identifier 0xA0,
+ * switch address 0x01 = first switch, operation 0x00 OFF / 0x01 ON, check code; default
+ * 9600 bps; examples `A0 01 01 A2` / `A0 01 00 A1`; chinalctech.com, repeated in resellers'
+ * listings), and the Diustou wiki pages "USB Relay" / "USB Relay PRO" (checksum = data 1 +
+ * data 2 + data 3; LCUS-2/4/8: `A0 02 01 A3` … `A0 08 00 A8` for channels 2–8).
+ * Some boards also take channel 0x0F for "all", and answer a status query (`FF` or
+ * `A0 0F 02 B1`); not every clone does, so neither is used: all off is one off per channel,
+ * and the board is never read.
  */
 export const CH340_RELAY_START = 0xa0;
 /** Channel numbers the frame can carry; a board has fewer (1, 2, 4 or 8). */

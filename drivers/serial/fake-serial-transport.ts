@@ -8,6 +8,7 @@ import type { SerialConnection, SerialPortListing, SerialSettings, SerialTranspo
 export class FakeSerialTransport implements SerialTransport {
   readonly #ports = new Map<string, SerialPortListing>();
   readonly #openErrors = new Map<string, Error>();
+  readonly #writeErrors = new Map<string, Error>();
   readonly #connections = new Map<string, Set<FakeSerialConnection>>();
   readonly #written = new Map<string, Uint8Array[]>();
   /** Settings of every open, in order: tests check the baud rate a profile asked for. */
@@ -47,6 +48,12 @@ export class FakeSerialTransport implements SerialTransport {
     else this.#openErrors.set(path, error);
   }
 
+  /** The next writes to `path` reject with `error` (the port stays open), until failWrites(path, null). */
+  failWrites(path: string, error: Error | null = errnoError('EIO', 'Input/output error')): void {
+    if (error === null) this.#writeErrors.delete(path);
+    else this.#writeErrors.set(path, error);
+  }
+
   /** How many connections to `path` are open now. */
   openConnections(path: string): number {
     return this.#connections.get(path)?.size ?? 0;
@@ -67,6 +74,8 @@ export class FakeSerialTransport implements SerialTransport {
     this.#connections.set(path, connections);
     const connection = new FakeSerialConnection(
       (bytes) => {
+        const failure = this.#writeErrors.get(path);
+        if (failure !== undefined) throw failure;
         const list = this.#written.get(path) ?? [];
         list.push(Uint8Array.from(bytes));
         this.#written.set(path, list);

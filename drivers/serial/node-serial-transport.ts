@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type * as SerialPortNamespace from 'serialport';
 import type { SerialPort as SerialPortClass } from 'serialport';
 import type { SerialConnection, SerialPortListing, SerialSettings, SerialTransport } from './serial-transport.js';
@@ -60,17 +61,33 @@ export class NodeSerialTransport implements SerialTransport {
       lock: true,
     });
     await new Promise<void>((resolve, reject) => port.open((error) => (error === null ? resolve() : reject(error))));
-    return new NodeSerialConnection(port);
+    const device = await stat(path).catch(() => undefined);
+    return new NodeSerialConnection(port, device?.rdev);
   }
 }
+
+/**
+ * How often an open port checks that its device node is still there. serialport notices a
+ * lost port by a failed read, but a tty that hangs up while a read is in flight (a pty whose
+ * socat died, a hung-up USB tty) answers reads with 0 bytes, and @serialport/bindings-cpp 13
+ * retries those at once, forever (unix-read.js: `if (bytesRead === 0) return unixRead(…)`):
+ * no 'close' ever comes and a core spins. The node disappears with the device, so a stat
+ * that fails (or finds another device behind the same link) ends the connection instead.
+ */
+export const PRESENCE_POLL_MS = 250;
 
 class NodeSerialConnection implements SerialConnection {
   readonly #port: SerialPortClass;
   readonly #closeListeners: ((error?: Error) => void)[] = [];
+  readonly #presence: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
-  constructor(port: SerialPortClass) {
+  constructor(port: SerialPortClass, rdev: number | undefined) {
     this.#port = port;
+    if (rdev !== undefined) {
+      this.#presence = setInterval(() => void this.#checkPresence(rdev), PRESENCE_POLL_MS);
+      this.#presence.unref();
+    }
     port.on('close', (error?: Error | null) => this.#finish(error ?? undefined));
     // Errors also surface as 'close' (disconnect) or as a rejected write; without a listener
     // an 'error' event would throw and take the core down.
@@ -114,9 +131,19 @@ class NodeSerialConnection implements SerialConnection {
     });
   }
 
+  async #checkPresence(rdev: number): Promise<void> {
+    const now = await stat(this.#port.path).catch(() => undefined);
+    if (this.#closed || (now !== undefined && now.rdev === rdev)) return;
+    const error = Object.assign(new Error(`${this.#port.path} is no longer connected`), { code: 'ENODEV', disconnected: true });
+    // Closing stops the binding's read loop; the error goes to our listeners as a disconnect.
+    this.#finish(error);
+    if (this.#port.isOpen) this.#port.close(() => undefined);
+  }
+
   #finish(error: Error | undefined): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#presence !== undefined) clearInterval(this.#presence);
     for (const listener of this.#closeListeners) listener(error);
   }
 }

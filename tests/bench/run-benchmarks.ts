@@ -19,9 +19,10 @@ import { hubTrace } from './hub-trace.bench.js';
 import { kioskStore } from './kiosk-store.bench.js';
 import { ruleSetEval } from './rule-set-eval.bench.js';
 import { scanToPaint } from './scan-to-paint.bench.js';
+import { serialLatency } from './serial-latency.bench.js';
 import { syncEndToEnd } from './sync-end-to-end.bench.js';
 
-const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse, ruleSetEval, certlogicEval, kioskStore, syncEndToEnd, hubPolling, entryLog, hubIngest, hubTrace, hubTracePg, entryUpload];
+const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse, ruleSetEval, certlogicEval, kioskStore, syncEndToEnd, hubPolling, entryLog, hubIngest, hubTrace, hubTracePg, entryUpload, serialLatency];
 
 function machine() {
   let chromium = 'unknown';
