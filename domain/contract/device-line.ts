@@ -1,5 +1,5 @@
 import type { DataAgeLine } from './kiosk-status.js';
-import type { DeviceReport, DeviceReportFaultKind, DeviceReportKind } from './kiosk-events.js';
+import type { DeviceReport, DeviceReportFaultKind, DeviceReportKind } from './device-report.js';
 
 /**
  * The idle and verdict screens' device line: which device is not working and why, in

@@ -4,7 +4,7 @@
  * here, pure, so the renderer only places text and the tests read the same words.
  */
 
-import type { DeviceReport } from './kiosk-events.js';
+import type { DeviceReport } from './device-report.js';
 
 export type SyncState =
   /** Running on the built-in demo data: nothing to sync. */
