@@ -181,6 +181,21 @@ describe.skipIf(!hasSocat)('serial scanner and relays in the running kiosk (soca
     expect(Date.now() - callAt).toBeLessThan(1000);
     console.log(`serial-devices: 1 MB of noise (${frames} framed chunks) → ${unreadable} logged "cannot read", ${shownNone} shown; the good scan after it was on screen ${verdictMs} ms after the noise began`);
   }, 30_000);
+
+  it('stopping the kiosk (SIGTERM) switches every relay off before it exits', async () => {
+    relay.clearReceived();
+    modbus.clearReceived();
+    await kiosk.stop();
+    // socat may pass on the last bytes just after the kiosk has exited.
+    const ch340 = hex(await relay.waitForReceived(4, 2000));
+    const coil = hex(await modbus.waitForReceived(8, 2000));
+    // At least one all-off each, and nothing but all-offs.
+    expect(ch340.length).toBeGreaterThanOrEqual(8);
+    expect(ch340.replaceAll(CH340_OFF, '')).toBe('');
+    expect(coil.length).toBeGreaterThanOrEqual(16);
+    expect(coil.replaceAll(MODBUS_OFF, '')).toBe('');
+    expect(kiosk.child.exitCode).toBe(0);
+  });
 });
 
 describe('device configuration errors', () => {
