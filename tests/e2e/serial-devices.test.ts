@@ -16,7 +16,7 @@ import { SOCAT_MISSING, socatAvailable, SocatPty } from '../support/socat-pty.js
  * driver, the core (decided and logged), the relay driver and the pushed verdict event.
  */
 const hasSocat = socatAvailable();
-if (!hasSocat) console.warn(SOCAT_MISSING);
+if (!hasSocat) process.stderr.write(`${SOCAT_MISSING}\n`);
 
 const card = (name: string): string => {
   const found = demoCards().find((c) => c.label === name);
@@ -143,7 +143,7 @@ describe.skipIf(!hasSocat)('serial scanner and relays in the running kiosk (soca
     const resumeMs = Date.now() - restartedAt;
     expect(shown.outcome).toBe('green');
     expect(resumeMs).toBeLessThan(5000);
-    console.log(`serial-devices: fault shown ${faultMs} ms after socat was killed; a scan gave its verdict ${resumeMs} ms after socat came back`);
+    process.stderr.write(`serial-devices: fault shown ${faultMs} ms after socat was killed; a scan gave its verdict ${resumeMs} ms after socat came back\n`);
   }, 20_000);
 
   it('c: 1 MB of random bytes: no crash, no stall, at most one "cannot read" per framed chunk, then a good scan gives its verdict', async () => {
@@ -179,7 +179,7 @@ describe.skipIf(!hasSocat)('serial scanner and relays in the running kiosk (soca
     const callAt = Date.now();
     expect((await fetch(new URL('/index.html', kiosk.url))).status).toBe(200);
     expect(Date.now() - callAt).toBeLessThan(1000);
-    console.log(`serial-devices: 1 MB of noise (${frames} framed chunks) → ${unreadable} logged "cannot read", ${shownNone} shown; the good scan after it was on screen ${verdictMs} ms after the noise began`);
+    process.stderr.write(`serial-devices: 1 MB of noise (${frames} framed chunks) → ${unreadable} logged "cannot read", ${shownNone} shown; the good scan after it was on screen ${verdictMs} ms after the noise began\n`);
   }, 30_000);
 
   it('stopping the kiosk (SIGTERM) switches every relay off before it exits', async () => {

@@ -153,6 +153,13 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
     await vi.waitFor(() => expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF, CH1_ON, CH1_OFF]));
   });
 
+  it('pulses the kiosk lane’s relay for a green wedge scan too (the screen asked, the relay acts)', async () => {
+    const { serial, core } = await rig(['serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth });
+    const verdict = await core.submitScan({ source: { kind: 'wedge', deviceId: 'keyboard' }, text: GREEN });
+    expect(verdict.outcome).toBe('green');
+    await vi.waitFor(() => expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF, CH1_ON, CH1_OFF]));
+  });
+
   it('decides only the newest of the scans framed from one burst (1 MB of noise is not thousands of verdicts)', async () => {
     const { serial, events } = await rig(['serial-scanner=/dev/ttyACM0'], { plug: plugBoth });
     const noise = Array.from({ length: 200 }, (_, i) => `garbage-${i}`).join('\r');
