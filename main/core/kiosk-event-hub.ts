@@ -17,6 +17,8 @@ export interface DecidedVerdict {
 export interface LaneDeviceStatus extends DeviceStatus {
   readonly lane?: string;
   readonly direction?: EntryDirection;
+  /** Scanners: scans framed from one burst of bytes and not decided (only the newest is; see DeviceManager). */
+  readonly droppedScans?: number;
 }
 
 /** A DeviceStatus as the contract carries it to the screen (flat, no driver types). */

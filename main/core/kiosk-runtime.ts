@@ -69,15 +69,20 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
     ...(specs.length === 0 ? {} : { devices: () => devices?.statuses() ?? [] }),
   });
   if (specs.length > 0) {
-    // Never throws for a device: an absent or failing one is a fault on screen, retried.
-    devices = await DeviceManager.start({
-      specs,
-      core,
-      onChange: () => core.devicesChanged(),
-      log,
-      ...(options.serialTransport === undefined ? {} : { serialTransport: options.serialTransport }),
-      ...(options.hidBinding === undefined ? {} : { hidBinding: options.hidBinding }),
-    });
+    try {
+      // Never throws for a device (an absent or failing one is a fault on screen, retried); a
+      // bug here must not stop the kiosk deciding either: wedge and camera scans still work.
+      devices = await DeviceManager.start({
+        specs,
+        core,
+        onChange: () => core.devicesChanged(),
+        log,
+        ...(options.serialTransport === undefined ? {} : { serialTransport: options.serialTransport }),
+        ...(options.hidBinding === undefined ? {} : { hidBinding: options.hidBinding }),
+      });
+    } catch (error) {
+      log(`the devices cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    }
     core.devicesChanged();
   }
   let sync: KioskSync | undefined;

@@ -101,6 +101,7 @@ export class DeviceManager {
       ...(isScannerSpec(device.spec) ? { direction: device.spec.direction } : {}),
       ...(device.fault === undefined ? {} : { fault: device.fault }),
       ...(device.lastScanAt === undefined ? {} : { lastScanAt: device.lastScanAt }),
+      ...(device.droppedScans === 0 ? {} : { droppedScans: device.droppedScans }),
     }));
   }
 

@@ -161,12 +161,13 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
   });
 
   it('decides only the newest of the scans framed from one burst (1 MB of noise is not thousands of verdicts)', async () => {
-    const { serial, events } = await rig(['serial-scanner=/dev/ttyACM0'], { plug: plugBoth });
+    const { serial, events, manager } = await rig(['serial-scanner=/dev/ttyACM0'], { plug: plugBoth });
     const noise = Array.from({ length: 200 }, (_, i) => `garbage-${i}`).join('\r');
     serial.send('/dev/ttyACM0', `${noise}\r${GREEN}\r`);
     await vi.waitFor(() => expect(verdicts(events)).toHaveLength(1));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(verdicts(events).map((event) => event.verdict.outcome)).toEqual(['green']);
+    expect(manager.statuses()[0]?.droppedScans).toBe(200);
   });
 });
 
