@@ -1,4 +1,7 @@
 import type { KioskApi, KioskInfo, ScanSubmission } from '../domain/contract/kiosk-api.js';
+import type { KioskEvent } from '../domain/contract/kiosk-events.js';
+import { asKioskEvent } from './api/kiosk-event-guard.js';
+import { setDeviceLine } from './view/device-line.js';
 import type { Verdict } from '../domain/verdict/verdict.js';
 import { cameraRequested, startCameraScanner } from './camera/camera-scanner.js';
 import { connectContract, ContractCallError, RPC_PATH } from './api/ws-contract-client.js';
@@ -11,21 +14,31 @@ declare global {
   interface Window {
     /** Set by the Electron preload; absent in browser mode. */
     readonly chot?: KioskApi;
+    /** Set by the Electron preload beside `chot`: the core's pushed events. */
+    readonly chotEvents?: { onEvent(listener: (event: unknown) => void): void };
   }
 }
 
 const screens = new Screens();
 const metrics = createScanMetrics();
+/** Pushed events arrive from the moment the channel opens; start() sets the handler once the screens are ready. */
+let handleEvent: (event: KioskEvent) => void = () => undefined;
 
 /** The contract: from the Electron preload, or over the authenticated WebSocket. */
 async function obtainApi(): Promise<KioskApi> {
-  if (window.chot !== undefined) return window.chot;
+  if (window.chot !== undefined) {
+    window.chotEvents?.onEvent((event) => {
+      const checked = asKioskEvent(event);
+      if (checked !== undefined) handleEvent(checked);
+    });
+    return window.chot;
+  }
   const token = new URLSearchParams(location.hash.slice(1)).get('token');
   if (token === null || token === '') throw new ContractCallError('rpc.no-token', 'the kiosk URL has no #token: use the URL `chot start` printed');
   const { api, ready } = connectContract(`ws://${location.host}${RPC_PATH}`, token, (connected) => {
     if (!connected) screens.showFault('MẤT KẾT NỐI VỚI LÕI KIOSK', 'Lost connection to the kiosk core', 'Đang kết nối lại… / Reconnecting…');
     else if (document.getElementById('app')?.dataset.screen === 'fault') screens.show('idle');
-  });
+  }, (event) => handleEvent(event));
   await ready;
   return api;
 }
@@ -98,11 +111,22 @@ async function start(): Promise<void> {
   screens.showDemoCards(info.demoCards ?? [], (card) => {
     void decide({ source: { kind: 'manual', deviceId: 'demo-card' }, text: card.qrText }, performance.now());
   });
+  handleEvent = (event) => {
+    if (event.name === 'devices') {
+      setDeviceLine(event.deviceLine);
+      return;
+    }
+    // A scanner the core reads: shown exactly as a wedge verdict, unless staff are at the
+    // operator or override screen (the gate acted already; the entry is logged).
+    if (screens.current === 'operator' || screens.current === 'override') return;
+    showVerdict(event.verdict);
+  };
   const refreshStatus = async (): Promise<void> => {
     try {
       const status = await api.getKioskStatus();
       screens.setDataAge(status.dataLine);
       screens.setUploadLine(status.uploadLine);
+      if (status.devices !== undefined) setDeviceLine(status.deviceLine);
     } catch {
       // A core that does not answer shows on the next scan, as a fault; the line keeps its last words.
     }

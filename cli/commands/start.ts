@@ -5,6 +5,8 @@ import { startBrowserMode } from '../../main/launcher/browser-mode.js';
 import { findChromium, openKioskWindow } from '../../main/launcher/chromium.js';
 import { findElectronBinary } from '../../main/launcher/electron-binary.js';
 import { parseCommandArgs, parsePort, UsageError } from '../args.js';
+import { resolveDevicesConfig } from '../../main/devices/device-setup.js';
+import { DeviceSpecError } from '../../main/devices/device-spec.js';
 
 export const START_HELP = `Usage: chot start [options]
 
@@ -31,6 +33,26 @@ Options:
   --retention-days N
                   keep entries this many days after the hub's receipt for them, then
                   purge them from the kiosk (default 21; 0 purges once the hub holds them)
+  --device KIND=PATH[:BAUD][,OPTION=VALUE…]
+                  a scanner or gate relay the kiosk drives (repeatable; adds to, or for the
+                  same kind and path replaces, the devices in DATA-DIR/devices.json):
+                    serial-scanner=/dev/ttyACM0[:9600]   USB CDC / RS-232 scanner
+                        options: lane=ID (default 1), direction=in|out|boarding|alighting
+                        (default in), baud=N, suffix=cr|lf|crlf|none|hex:XX (default cr,
+                        any line ending accepted)
+                    hid-pos-scanner=auto|HIDPATH          HID point-of-sale scanner
+                        options: lane=ID, direction=…
+                    serial-relay=/dev/ttyUSB0[:9600]      CH340 "A0" relay board
+                    modbus-relay=/dev/ttyUSB1[:9600]      Modbus RTU relay (coil write)
+                    hid-relay=auto|HIDPATH                USBRelayN board (16c0:05df)
+                        relay options: lane=ID (the lane whose gate it opens, default 1),
+                        channel=N (default 1), pulse=MS (default 500), unit=N (Modbus,
+                        default 1)
+                  e.g. --device serial-scanner=/dev/ttyACM0:9600,lane=2,direction=out
+                       --device serial-relay=/dev/ttyUSB0,lane=2,channel=1,pulse=800
+                  A device that is absent or fails shows a fault on screen and is retried;
+                  the kiosk runs on. By default only a green verdict opens a gate; per
+                  lane in devices.json: {"gates": {"2": {"open": ["green", "yellow"]}}}.
 `;
 
 export async function runStart(args: readonly string[]): Promise<number> {
@@ -43,6 +65,7 @@ export async function runStart(args: readonly string[]): Promise<number> {
     'sync-interval': { type: 'string' },
     'upload-interval': { type: 'string' },
     'retention-days': { type: 'string' },
+    device: { type: 'string', multiple: true },
   });
   const syncIntervalSeconds = values['sync-interval'] === undefined ? undefined : Number(values['sync-interval']);
   if (syncIntervalSeconds !== undefined && !(syncIntervalSeconds >= 1 && syncIntervalSeconds <= 86_400)) {
@@ -58,17 +81,26 @@ export async function runStart(args: readonly string[]): Promise<number> {
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const port = parsePort(values.port);
+  const deviceArgs = values.device ?? [];
+  let devicesConfig;
+  try {
+    devicesConfig = resolveDevicesConfig(dataDir, deviceArgs);
+  } catch (error) {
+    if (error instanceof DeviceSpecError) throw new UsageError(error.message);
+    throw error;
+  }
 
   const electron = values.browser === true ? null : findElectronBinary();
   if (electron !== null) {
     if (values.camera === true) process.stderr.write('--camera: the camera works in browser mode only for now (add --browser)\n');
-    const child = spawn(electron, [packageRoot(), '--data-dir', dataDir], { stdio: 'inherit' });
+    const child = spawn(electron, [packageRoot(), '--data-dir', dataDir, ...deviceArgs.flatMap((device) => ['--device', device])], { stdio: 'inherit' });
     return new Promise((done) => child.on('exit', (code) => done(code ?? 1)));
   }
 
   const kiosk = await startBrowserMode({
     dataDir,
     port,
+    devicesConfig,
     ...(syncIntervalSeconds === undefined ? {} : { syncIntervalMs: syncIntervalSeconds * 1000 }),
     ...(uploadIntervalSeconds === undefined ? {} : { uploadIntervalMs: uploadIntervalSeconds * 1000 }),
     ...(retentionDays === undefined ? {} : { retentionMs: retentionDays * 86_400_000 }),

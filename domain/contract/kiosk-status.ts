@@ -4,6 +4,8 @@
  * here, pure, so the renderer only places text and the tests read the same words.
  */
 
+import type { DeviceReport } from './device-report.js';
+
 export type SyncState =
   /** Running on the built-in demo data: nothing to sync. */
   | 'demo'
@@ -44,6 +46,10 @@ export interface KioskStatus extends DataStatus {
   readonly upload?: UploadStatus;
   /** A line for the idle screen when the upload needs someone's attention (see describeUpload). */
   readonly uploadLine?: DataAgeLine;
+  /** The scanners and relays the kiosk drives (absent when it drives none: wedge and camera only). */
+  readonly devices?: readonly DeviceReport[];
+  /** A line for the idle and verdict screens while a device is faulted (see describeDevices). */
+  readonly deviceLine?: DataAgeLine;
 }
 
 /** The entry log's upload, as the core reports it. */

@@ -17,7 +17,12 @@ import { KIOSK_DATABASE_FILE, openKioskDatabase, type SqliteDatabase } from '../
 import { RuleSetRepository } from '../rules/rule-set-repository.js';
 import { loadVerificationPorts } from '../trust/kiosk-trust.js';
 import { overrideLastVerdict } from './operator-override.js';
-import { DEFAULT_STATION, ScanPipeline, type EntryStation } from './scan-pipeline.js';
+import { DEFAULT_STATION, ScanPipeline, type EntryStation, type ScanGate } from './scan-pipeline.js';
+import type { KioskEvent } from '../../domain/contract/kiosk-events.js';
+import type { ScanEvent } from '../../domain/scan/scan-event.js';
+import type { DeviceStatus } from '../../drivers/device.js';
+import { gatePolicyFor, type GatePolicies } from '../devices/gate-policy.js';
+import { devicesEvent, KioskEventHub, type DecidedVerdict } from './kiosk-event-hub.js';
 
 export interface KioskCoreOptions {
   readonly dataDir: string;
@@ -35,6 +40,10 @@ export interface KioskCoreOptions {
   readonly uploadState?: () => UploadStatus;
   /** The lane this kiosk watches and which way people pass it, for the entry log. Default: lane '1', 'in'. */
   readonly gate?: { readonly lane: string; readonly direction: EntryDirection };
+  /** Which verdicts open each lane's gate (devices.json `gates`); lanes not named: only green. */
+  readonly gates?: GatePolicies;
+  /** The scanners and relays the kiosk drives, for the screen's device line and the diagnostics screen. */
+  readonly devices?: () => readonly DeviceStatus[];
 }
 
 export const DEFAULT_WEDGE_SETTINGS: WedgeSettings = {
@@ -70,6 +79,7 @@ export class KioskCore implements KioskApi {
   private readonly facts: FactsStore;
   private readonly log: EntryLog;
   private readonly station: EntryStation;
+  private readonly hub = new KioskEventHub((message) => process.stderr.write(`chot: ${message}\n`));
 
   /**
    * Two files, two write locks: the entry log commits every verdict before it is shown,
@@ -96,7 +106,7 @@ export class KioskCore implements KioskApi {
     const station = stationOf(options);
     this.station = station;
     this.log = new EntryLog(db);
-    this.pipeline = new ScanPipeline({ facts, log: this.log, rulesAt: (at) => this.rules.inForce(at), now, trust, station });
+    this.pipeline = new ScanPipeline({ facts, log: this.log, rulesAt: (at) => this.rules.inForce(at), now, trust, station, gatePolicy: (lane) => gatePolicyFor(options.gates, lane) });
     this.info = {
       version: chotVersion(),
       wedge: { ...DEFAULT_WEDGE_SETTINGS, ...options.wedge },
@@ -133,7 +143,38 @@ export class KioskCore implements KioskApi {
 
   async submitScan(submission: ScanSubmission): Promise<Verdict> {
     const at = toVietnamIso((this.options.now ?? Date.now)());
-    return this.pipeline.decide({ source: submission.source, text: submission.text, overflow: submission.overflow === true, at });
+    const verdict = this.pipeline.decide({ source: submission.source, text: submission.text, overflow: submission.overflow === true, at });
+    // The renderer that asked shows it from the answer; the relays of the kiosk's own lane act on it.
+    this.hub.verdict({ verdict, source: submission.source, lane: this.station.lane, direction: this.station.direction });
+    return verdict;
+  }
+
+  /**
+   * A scan read by a device the core drives (serial or HID-POS scanner) at `gate`: decided
+   * and committed like any scan, THEN the lane's relays act on it and the screen is told —
+   * so nothing opens or shows before its entry is durable. Throws when it cannot be logged.
+   */
+  submitDeviceScan(scan: ScanEvent, gate: ScanGate): Verdict {
+    const verdict = this.pipeline.decide(scan, gate);
+    const decided: DecidedVerdict = { verdict, source: scan.source, lane: gate.lane, direction: gate.direction };
+    this.hub.verdict(decided);
+    this.hub.event({ name: 'verdict', ...decided });
+    return verdict;
+  }
+
+  /** Every committed verdict, with its lane (the device manager pulses that lane's relays). */
+  onVerdict(listener: (decided: DecidedVerdict) => void): () => void {
+    return this.hub.onVerdict(listener);
+  }
+
+  /** What the core pushes to the renderer (kiosk-events.ts): device verdicts and device states. */
+  onEvent(listener: (event: KioskEvent) => void): () => void {
+    return this.hub.onEvent(listener);
+  }
+
+  /** The device manager says a device changed state: the screen hears at once. */
+  devicesChanged(): void {
+    this.hub.event(devicesEvent(this.options.devices?.() ?? []));
   }
 
   async getKioskInfo(): Promise<KioskInfo> {
@@ -152,7 +193,14 @@ export class KioskCore implements KioskApi {
     };
     const upload = this.options.uploadState?.();
     const uploadLine = upload === undefined ? undefined : describeUpload(upload);
-    return { ...status, dataLine: describeDataAge(status), ...(upload === undefined ? {} : { upload }), ...(uploadLine === undefined ? {} : { uploadLine }) };
+    const devices = this.options.devices === undefined ? undefined : devicesEvent(this.options.devices());
+    return {
+      ...status,
+      dataLine: describeDataAge(status),
+      ...(upload === undefined ? {} : { upload }),
+      ...(uploadLine === undefined ? {} : { uploadLine }),
+      ...(devices?.name === 'devices' ? { devices: devices.devices, ...(devices.deviceLine === undefined ? {} : { deviceLine: devices.deviceLine }) } : {}),
+    };
   }
 
   async getTodayStats(): Promise<TodayStats> {
@@ -169,7 +217,15 @@ export class KioskCore implements KioskApi {
   }
 
   async overrideLastVerdict(request: OverrideRequest): Promise<OverrideResult> {
-    return overrideLastVerdict(this.log, this.station, request, (this.options.now ?? Date.now)());
+    const result = overrideLastVerdict(this.log, this.station, request, (this.options.now ?? Date.now)());
+    if (result.ok) {
+      // Staff opened the gate of the lane the overridden person scanned at.
+      const entry = this.log.get(result.verdict.entrySeq);
+      const gate = entry?.format === 2 ? entry : this.station;
+      const source = { kind: (entry?.sourceKind ?? 'manual') as ScanEvent['source']['kind'], deviceId: entry?.sourceDeviceId ?? 'override' };
+      this.hub.verdict({ verdict: result.verdict, source, lane: gate.lane, direction: gate.direction });
+    }
+    return result;
   }
 
   /** The stale-data threshold of the rule set in force, so the screen warns when the verdicts turn yellow. */

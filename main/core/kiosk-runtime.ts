@@ -5,8 +5,17 @@ import { readPinnedHubKeys } from '../trust/hub-keys-file.js';
 import { startKioskUpload, type KioskUpload } from '../upload/kiosk-upload.js';
 import type { SyncLoop } from '../sync/sync-loop.js';
 import { KioskCore, type KioskCoreOptions } from './kiosk-core.js';
+import type { HidBinding } from '../../drivers/hid/hid-binding.js';
+import type { SerialTransport } from '../../drivers/serial/serial-transport.js';
+import { DeviceManager } from '../devices/device-manager.js';
+import type { DevicesConfig } from '../devices/devices-file.js';
 
-export interface KioskRuntimeOptions extends Omit<KioskCoreOptions, 'demo' | 'syncState'> {
+export interface KioskRuntimeOptions extends Omit<KioskCoreOptions, 'demo' | 'syncState' | 'devices' | 'gates'> {
+  /** The scanners, relays and gate policies (devices.json merged with `--device`, see resolveDevicesConfig). */
+  readonly devicesConfig?: DevicesConfig;
+  /** Tests: the transports the drivers are handed (default: serialport and node-hid). */
+  readonly serialTransport?: SerialTransport;
+  readonly hidBinding?: HidBinding;
   /** Where problems of the sync are reported for the operator (default: stderr). */
   readonly log?: (line: string) => void;
   /** The sync applier's worker script (tests run sources and pass a bundled one). */
@@ -23,6 +32,8 @@ export interface KioskRuntime {
   readonly core: KioskCore;
   /** Whether the kiosk is enrolled with a hub (else it runs on the demo data set). */
   readonly enrolled: boolean;
+  /** The scanners and relays, when any are configured. */
+  readonly devices?: DeviceManager;
   close(): Promise<void>;
 }
 
@@ -48,7 +59,32 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
   let upload: KioskUpload | undefined;
   const uploadState = (): UploadStatus => upload?.status() ?? { state: 'error', pending: 0, lastError: { code: 'upload.setup', message: 'the upload did not start' } };
   // Not enrolled: the core says 'demo' itself.
-  const core = KioskCore.open({ ...options, demo: !enrolled, ...(enrolled ? { syncState: loopState, uploadState } : {}) });
+  const specs = options.devicesConfig?.devices ?? [];
+  let devices: DeviceManager | undefined;
+  const core = KioskCore.open({
+    ...options,
+    demo: !enrolled,
+    ...(enrolled ? { syncState: loopState, uploadState } : {}),
+    ...(options.devicesConfig === undefined ? {} : { gates: options.devicesConfig.gates }),
+    ...(specs.length === 0 ? {} : { devices: () => devices?.statuses() ?? [] }),
+  });
+  if (specs.length > 0) {
+    try {
+      // Never throws for a device (an absent or failing one is a fault on screen, retried); a
+      // bug here must not stop the kiosk deciding either: wedge and camera scans still work.
+      devices = await DeviceManager.start({
+        specs,
+        core,
+        onChange: () => core.devicesChanged(),
+        log,
+        ...(options.serialTransport === undefined ? {} : { serialTransport: options.serialTransport }),
+        ...(options.hidBinding === undefined ? {} : { hidBinding: options.hidBinding }),
+      });
+    } catch (error) {
+      log(`the devices cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    core.devicesChanged();
+  }
   let sync: KioskSync | undefined;
   if (enrolled) {
     try {
@@ -78,7 +114,10 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
   return {
     core,
     enrolled,
+    ...(devices === undefined ? {} : { devices }),
     close: async () => {
+      // Relays all off first: the gate must not stay open whatever happens after.
+      await devices?.close();
       await upload?.close();
       await loop?.stop();
       await sync?.close();

@@ -10,6 +10,7 @@ import { assessCredential, assessParseError, loggedIdentifier, type Assessment, 
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import type { EntryLog } from '../store/entry-log.js';
 import type { FactsStore } from '../store/facts-store.js';
+import { gateOpens, type GatePolicy } from '../devices/gate-policy.js';
 
 /** Where the decisions are made: logged with every entry. */
 export interface EntryStation {
@@ -34,6 +35,14 @@ export interface ScanPipelineDeps {
   readonly trust: Omit<VerificationContext, 'now'>;
   /** Default: DEFAULT_STATION. */
   readonly station?: EntryStation;
+  /** Which verdicts open a lane's gate (devices.json `gates`); default: only green. */
+  readonly gatePolicy?: (lane: string) => GatePolicy;
+}
+
+/** Where one scan was read, when not at the kiosk's own station: a device scanner's lane and direction. */
+export interface ScanGate {
+  readonly lane: string;
+  readonly direction: EntryDirection;
 }
 
 /**
@@ -45,7 +54,8 @@ export interface ScanPipelineDeps {
 export class ScanPipeline {
   constructor(private readonly deps: ScanPipelineDeps) {}
 
-  decide(scan: ScanEvent): Verdict {
+  /** `gate`: the lane and direction of the scanner that read it (default: the kiosk's station's). */
+  decide(scan: ScanEvent, gate?: ScanGate): Verdict {
     const nowMs = this.deps.now();
     const parsed: Credential | ParseError =
       scan.overflow === true ? scanError('scan.too-long') : parseScan(scan.bytes ?? scan.text, { ...this.deps.trust, now: nowMs });
@@ -55,7 +65,9 @@ export class ScanPipeline {
         ? assessParseError(parsed as ParseError)
         : assessCredential(credential, (ids) => this.deps.facts.findWithAge(ids, nowMs), this.deps.rulesAt(nowMs), nowMs);
 
-    const { kioskId, location, lane, direction } = this.deps.station ?? DEFAULT_STATION;
+    const station = this.deps.station ?? DEFAULT_STATION;
+    const { kioskId, location } = station;
+    const { lane, direction } = gate ?? station;
     const entrySeq = this.deps.log.append({
       at: toVietnamIso(nowMs),
       kioskId,
@@ -81,8 +93,8 @@ export class ScanPipeline {
       ...(credential === null ? {} : { subject: subjectDisplay(credential) }),
       credentialKind: credential?.kind ?? 'unknown',
       authenticity: credential?.authenticity ?? 'none',
-      // Gate policy until per-gate policy arrives with the relay drivers: only green opens.
-      gate: { open: assessment.outcome === 'green' },
+      // The lane's gate policy (gate-policy.ts): the relay pulses on this alone.
+      gate: { open: gateOpens(assessment.outcome, this.deps.gatePolicy?.(lane)) },
       entrySeq,
       decidedAt: toVietnamIso(nowMs),
       ...(assessment.ruleSet === undefined ? {} : { ruleSet: assessment.ruleSet }),

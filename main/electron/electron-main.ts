@@ -10,7 +10,8 @@ import { loadStaticFiles } from '../server/static-files.js';
 import { APP_ORIGIN, APP_SCHEME, appProtocolHandler } from './app-protocol.js';
 import { createContractIpcHandler } from './contract-ipc-handler.js';
 import { hardenWebContents } from './harden-web-contents.js';
-import { CONTRACT_CHANNEL } from './preload-api.js';
+import { CONTRACT_CHANNEL, EVENT_CHANNEL } from './preload-api.js';
+import { resolveDevicesConfig } from '../devices/device-setup.js';
 import { kioskWindowOptions } from './window-options.js';
 
 const log = (message: string): void => void process.stderr.write(`chot: ${message}\n`);
@@ -22,8 +23,10 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   // Unpackaged: electron <app dir> [args]; packaged: chot [args].
-  const { values } = parseArgs({ args: process.argv.slice(app.isPackaged ? 1 : 2), options: { 'data-dir': { type: 'string' } }, strict: false, allowPositionals: true });
+  const { values } = parseArgs({ args: process.argv.slice(app.isPackaged ? 1 : 2), options: { 'data-dir': { type: 'string' }, device: { type: 'string', multiple: true } }, strict: false, allowPositionals: true });
   const dataDir = resolve(typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir());
+  // `chot start` checked these already; a bad spec here (electron started by hand) quits with the reason.
+  const deviceArgs = Array.isArray(values.device) ? values.device.filter((value): value is string => typeof value === 'string') : [];
   let window: BrowserWindow | null = null;
 
   app.on('second-instance', () => window?.focus());
@@ -32,8 +35,27 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     // The core and, when enrolled, its sync; demo data otherwise.
-    const runtime = await startKioskRuntime({ dataDir, log });
-    app.on('will-quit', () => void runtime.close());
+    let devicesConfig;
+    try {
+      devicesConfig = resolveDevicesConfig(dataDir, deviceArgs);
+    } catch (error) {
+      log(error instanceof Error ? error.message : String(error));
+      app.exit(2);
+      return;
+    }
+    const runtime = await startKioskRuntime({ dataDir, log, devicesConfig });
+    // Quitting waits for the runtime to close: every relay all off before the process ends.
+    let closed = false;
+    app.on('before-quit', (event) => {
+      if (closed) return;
+      event.preventDefault();
+      closed = true;
+      void runtime.close().finally(() => app.quit());
+    });
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => app.quit());
+    runtime.core.onEvent((event) => {
+      if (window !== null && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+    });
     const dispatch = createDispatcher(runtime.core, (method, error) => log(`core fault in ${method}: ${String(error)}`));
     ipcMain.handle(CONTRACT_CHANNEL, createContractIpcHandler(dispatch, APP_ORIGIN));
     protocol.handle(APP_SCHEME, appProtocolHandler(loadStaticFiles(rendererDir()), contentSecurityPolicy([])));

@@ -21,7 +21,7 @@ export async function startBrowserMode(options: KioskRuntimeOptions & { readonly
     const dispatch = createDispatcher(runtime.core, (method, error) => {
       process.stderr.write(`core fault in ${method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     });
-    const server = await startBrowserModeServer({ dispatch, files, port: options.port });
+    const server = await startBrowserModeServer({ dispatch, files, port: options.port, events: (listener) => runtime.core.onEvent(listener) });
     return {
       core: runtime.core,
       enrolled: runtime.enrolled,

@@ -2,7 +2,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { RPC_PATH, RPC_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX, type ResultMessage } from '../../domain/contract/rpc-messages.js';
+import type { KioskEvent } from '../../domain/contract/kiosk-events.js';
+import { RPC_PATH, RPC_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX, type EventMessage, type ResultMessage } from '../../domain/contract/rpc-messages.js';
 import type { Dispatch } from '../contract/contract-dispatcher.js';
 import { contentSecurityPolicy } from '../security/content-security-policy.js';
 import type { StaticFile } from './static-files.js';
@@ -14,6 +15,8 @@ export interface BrowserModeServerOptions {
   readonly port: number;
   /** Override for tests; a fresh random token is made per start otherwise. */
   readonly token?: string;
+  /** The core's pushed events (KioskCore.onEvent): sent to every connected page as `{t:'event'}`. */
+  readonly events?: (listener: (event: KioskEvent) => void) => () => void;
 }
 
 export interface BrowserModeServer {
@@ -69,6 +72,11 @@ export async function startBrowserModeServer(options: BrowserModeServerOptions):
     handleProtocols: (protocols) => (protocols.has(RPC_SUBPROTOCOL) ? RPC_SUBPROTOCOL : false),
   });
   wss.on('connection', (socket) => serveContract(socket, options.dispatch));
+  // Only sockets past the handshake (token and origin checked) are in wss.clients.
+  const stopEvents = options.events?.((event) => {
+    const message = JSON.stringify({ t: 'event', event } satisfies EventMessage);
+    for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(message);
+  });
 
   return {
     kioskUrl: `${origin}/#token=${token}`,
@@ -76,6 +84,7 @@ export async function startBrowserModeServer(options: BrowserModeServerOptions):
     token,
     close: () =>
       new Promise<void>((resolve) => {
+        stopEvents?.();
         for (const client of wss.clients) client.terminate();
         wss.close(() => http.close(() => resolve()));
         http.closeAllConnections();

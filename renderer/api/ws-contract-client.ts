@@ -1,5 +1,7 @@
 import type { KioskApi, KioskMethod } from '../../domain/contract/kiosk-api.js';
+import type { KioskEvent } from '../../domain/contract/kiosk-events.js';
 import type { CallMessage, ResultMessage } from '../../domain/contract/rpc-messages.js';
+import { asKioskEvent } from './kiosk-event-guard.js';
 
 // The renderer may import domain *types* only, so the few wire constants are restated
 // here; the contract tests check they match the core's.
@@ -24,7 +26,12 @@ interface Pending {
  * `KioskApi` over the browser-mode WebSocket. Reconnects with backoff when the core
  * goes away; calls made while disconnected fail at once, so the screen can say so.
  */
-export function connectContract(wsUrl: string, token: string, onConnection: (connected: boolean) => void): { api: KioskApi; ready: Promise<void> } {
+export function connectContract(
+  wsUrl: string,
+  token: string,
+  onConnection: (connected: boolean) => void,
+  onEvent: (event: KioskEvent) => void = () => undefined,
+): { api: KioskApi; ready: Promise<void> } {
   let socket: WebSocket | null = null;
   let nextId = 1;
   let retryMs = 250;
@@ -41,7 +48,14 @@ export function connectContract(wsUrl: string, token: string, onConnection: (con
       markReady();
     });
     ws.addEventListener('message', (event) => {
-      const reply = JSON.parse(String(event.data)) as ResultMessage;
+      const message = JSON.parse(String(event.data)) as ResultMessage | { t: 'event'; event: unknown };
+      if (message.t === 'event') {
+        // Pushed by the core (a device verdict, a device's state): checked, then handed on.
+        const pushed = asKioskEvent(message.event);
+        if (pushed !== undefined) onEvent(pushed);
+        return;
+      }
+      const reply = message;
       const call = pending.get(reply.id);
       if (call === undefined) return;
       pending.delete(reply.id);

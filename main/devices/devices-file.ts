@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deviceSpecFromJson, DeviceSpecError, type DeviceSpec } from './device-spec.js';
+import { GATE_COLOURS, type GatePolicies, type GatePolicy } from './gate-policy.js';
+import type { Colour } from '../../domain/verdict/verdict.js';
+
+/**
+ * `<data-dir>/devices.json`: the scanners and relays of this kiosk and each lane's gate
+ * policy, so a kiosk restarts with its devices without flags:
+ *
+ *   {
+ *     "devices": [
+ *       { "kind": "serial-scanner", "path": "/dev/serial/by-id/usb-Honeywell…", "lane": "1" },
+ *       "serial-relay=/dev/ttyUSB0,channel=1,pulse=500"
+ *     ],
+ *     "gates": { "1": { "open": ["green"] }, "2": { "open": ["green", "yellow"] } }
+ *   }
+ *
+ * Checked strictly: an unknown field or a wrong value is an error naming it
+ * (`devices.json: devices[1].channel: …`), never silently ignored — a kiosk whose gate
+ * policy is misspelt must not open the gate on the default.
+ */
+export const DEVICES_FILE = 'devices.json';
+
+export interface DevicesConfig {
+  readonly devices: readonly DeviceSpec[];
+  readonly gates: GatePolicies;
+}
+
+export const EMPTY_DEVICES_CONFIG: DevicesConfig = { devices: [], gates: {} };
+
+/** Parses the file's text; `name` prefixes every error. */
+export function parseDevicesConfig(text: string, name = DEVICES_FILE): DevicesConfig {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new DeviceSpecError(`${name}: not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DeviceSpecError(`${name}: must be an object {"devices": […], "gates": {…}}`);
+  const fields = value as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if (key !== 'devices' && key !== 'gates' && key !== '$comment') throw new DeviceSpecError(`${name}: unknown field ${JSON.stringify(key)} (fields: devices, gates)`);
+  }
+  const devices = fields.devices ?? [];
+  if (!Array.isArray(devices)) throw new DeviceSpecError(`${name}: devices must be an array`);
+  return {
+    devices: devices.map((device, index) => deviceSpecFromJson(device, `${name}: devices[${index}]`)),
+    gates: parseGates(fields.gates ?? {}, `${name}: gates`),
+  };
+}
+
+function parseGates(value: unknown, where: string): GatePolicies {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DeviceSpecError(`${where} must be an object of lanes, e.g. {"1": {"open": ["green"]}}`);
+  const gates: Record<string, GatePolicy> = {};
+  for (const [lane, policy] of Object.entries(value)) {
+    const at = `${where}.${lane}`;
+    if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) throw new DeviceSpecError(`${at} must be an object {"open": [colours]}`);
+    for (const key of Object.keys(policy)) if (key !== 'open') throw new DeviceSpecError(`${at}: unknown field ${JSON.stringify(key)} (fields: open)`);
+    const open = (policy as { open?: unknown }).open;
+    if (!Array.isArray(open)) throw new DeviceSpecError(`${at}.open must be an array of colours (${GATE_COLOURS.join(', ')})`);
+    const colours = open.map((colour, index) => {
+      if (!(GATE_COLOURS as readonly unknown[]).includes(colour)) {
+        throw new DeviceSpecError(`${at}.open[${index}]: ${JSON.stringify(colour)} is not a colour that can open a gate (${GATE_COLOURS.join(', ')})`);
+      }
+      return colour as Colour;
+    });
+    gates[lane] = { open: [...new Set(colours)] };
+  }
+  return gates;
+}
+
+/** Reads `<dataDir>/devices.json`; no file is no devices and default gates. */
+export function loadDevicesConfig(dataDir: string): DevicesConfig {
+  const path = join(dataDir, DEVICES_FILE);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY_DEVICES_CONFIG;
+    throw new DeviceSpecError(`${path}: cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parseDevicesConfig(text, path);
+}
