@@ -1,5 +1,6 @@
 import { chotVersion } from '../main/config/paths.js';
 import { UsageError } from './args.js';
+import { DEVICES_HELP, runDevices } from './commands/devices.js';
 import { ENROLL_HELP, runEnroll } from './commands/enroll.js';
 import { HUB_HELP, runHub } from './commands/hub.js';
 import { LOG_HELP, runLog } from './commands/log.js';
@@ -23,6 +24,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   sync: { summary: 'sync an enrolled kiosk with its hub once: data, then rule sets', help: SYNC_HELP, run: (args) => runSync(args) },
   trust: { summary: 'pin a hub key in the kiosk', help: TRUST_HELP, run: runTrust },
   log: { summary: "verify the kiosk's hash-chained entry log: reports the first edited, missing or reordered entry", help: LOG_HELP, run: runLog },
+  devices: { summary: 'list connected scanners, relays and card readers, the device profile each matches and its state', help: DEVICES_HELP, run: (args) => runDevices(args) },
   hub: { summary: 'hub commands: import, enroll-code, devices, revoke, issue-pass, public-key, rules publish|list', help: HUB_HELP, run: runHub },
 };
 
