@@ -3,6 +3,10 @@ import type { KioskApi, KioskInfo, ScanSubmission, WedgeSettings } from '../../d
 import { describeDataAge, describeUpload, type DataStatus, type KioskStatus, type UploadStatus } from '../../domain/contract/kiosk-status.js';
 import { OVERRIDE_LIMITS, OVERRIDE_PRESET_REASONS, type OverrideRequest, type OverrideResult } from '../../domain/contract/operator-override.js';
 import type { TodayStats } from '../../domain/contract/today-stats.js';
+import type { Diagnostics } from '../../domain/devices/diagnostics.js';
+import type { DeviceStatus } from '../../drivers/device.js';
+import { DiagnosticsService } from '../diagnostics/diagnostics-service.js';
+import { firmwareConfigDir } from '../diagnostics/firmware-config-dir.js';
 import { STALE_DATA_DEFAULTS } from '../../domain/rules/builtin/stale-data-policy.js';
 import type { EntryDirection } from '../../domain/entries/entry-record.js';
 import { toVietnamIso, vietnamDateOf, vietnamMidnightMs } from '../../domain/time/calendar-date.js';
@@ -35,6 +39,10 @@ export interface KioskCoreOptions {
   readonly uploadState?: () => UploadStatus;
   /** The lane this kiosk watches and which way people pass it, for the entry log. Default: lane '1', 'in'. */
   readonly gate?: { readonly lane: string; readonly direction: EntryDirection };
+  /** The devices the kiosk drives (scanners, relays) and their states, for the diagnostics screen. */
+  readonly devices?: () => readonly DeviceStatus[];
+  /** Where the device profiles are (default: firmware-config/ of the installation). */
+  readonly firmwareConfigDir?: string;
 }
 
 export const DEFAULT_WEDGE_SETTINGS: WedgeSettings = {
@@ -70,6 +78,7 @@ export class KioskCore implements KioskApi {
   private readonly facts: FactsStore;
   private readonly log: EntryLog;
   private readonly station: EntryStation;
+  private readonly diagnostics: DiagnosticsService;
 
   /**
    * Two files, two write locks: the entry log commits every verdict before it is shown,
@@ -97,6 +106,11 @@ export class KioskCore implements KioskApi {
     this.station = station;
     this.log = new EntryLog(db);
     this.pipeline = new ScanPipeline({ facts, log: this.log, rulesAt: (at) => this.rules.inForce(at), now, trust, station });
+    this.diagnostics = new DiagnosticsService({
+      firmwareConfigDir: options.firmwareConfigDir ?? firmwareConfigDir(),
+      now,
+      ...(options.devices === undefined ? {} : { devices: options.devices }),
+    });
     this.info = {
       version: chotVersion(),
       wedge: { ...DEFAULT_WEDGE_SETTINGS, ...options.wedge },
@@ -170,6 +184,10 @@ export class KioskCore implements KioskApi {
 
   async overrideLastVerdict(request: OverrideRequest): Promise<OverrideResult> {
     return overrideLastVerdict(this.log, this.station, request, (this.options.now ?? Date.now)());
+  }
+
+  async getDiagnostics(): Promise<Diagnostics> {
+    return this.diagnostics.getDiagnostics();
   }
 
   /** The stale-data threshold of the rule set in force, so the screen warns when the verdicts turn yellow. */
