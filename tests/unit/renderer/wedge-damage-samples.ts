@@ -109,7 +109,7 @@ export function tcvn3AsCp1252(text: string): string {
 }
 
 /** Every non-ASCII letter lost as U+FFFD (a decoder that gave up). */
-export const replacementChars = (text: string): string => text.replace(/[^\u0000-\u007f]/gu, '\ufffd');
+export const replacementChars = (text: string): string => text.replace(/\P{ASCII}/gu, '\ufffd');
 
 export const DAMAGES: readonly { readonly label: string; readonly apply: (text: string) => string }[] = [
   { label: 'Telex keys (input method off)', apply: telexKeys },
