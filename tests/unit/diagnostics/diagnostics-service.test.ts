@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { validateCall } from '../../../domain/contract/validate-call.js';
 import type { DeviceStatus } from '../../../drivers/device.js';
+import { KioskCore } from '../../../main/core/kiosk-core.js';
 import { spellControls } from '../../../main/diagnostics/code-barcodes.js';
 import { DiagnosticsService } from '../../../main/diagnostics/diagnostics-service.js';
 import { firmwareConfigDir } from '../../../main/diagnostics/firmware-config-dir.js';
+import { tempDataDir } from '../../support/kiosk-process.js';
 import { decodeQrSvg } from './svg-qr.js';
 
 const FIRMWARE_CONFIG = fileURLToPath(new URL('../../../firmware-config/', import.meta.url));
@@ -98,5 +101,23 @@ describe('helpers', () => {
     cpSync(FIRMWARE_CONFIG, join(root, 'firmware-config'), { recursive: true });
     expect(firmwareConfigDir(root)).toBe(join(root, 'firmware-config'));
     expect(firmwareConfigDir()).toBe(FIRMWARE_CONFIG.replace(/\/$/, ''));
+  });
+});
+
+describe('getDiagnostics through the contract', () => {
+  it('is a method of the contract that takes no arguments', () => {
+    expect(validateCall('getDiagnostics', [])).toEqual({ ok: true, method: 'getDiagnostics', args: [] });
+    expect(validateCall('getDiagnostics', [1])).toMatchObject({ ok: false, error: { code: 'rpc.bad-arguments' } });
+  });
+
+  it('KioskCore answers it from its devices option', async () => {
+    const core = KioskCore.open({ dataDir: tempDataDir('chot-diag-core-'), demo: true, devices: () => statuses, firmwareConfigDir: FIRMWARE_CONFIG });
+    try {
+      const diagnostics = await core.getDiagnostics();
+      expect(diagnostics.devices.map((d) => [d.id, d.state])).toEqual([['/dev/ttyACM0', 'ready'], ['/dev/ttyUSB1', 'fault'], ['pty:/dev/pts/7', 'opening']]);
+      expect(diagnostics.scanners.length).toBeGreaterThan(0);
+    } finally {
+      core.close();
+    }
   });
 });
