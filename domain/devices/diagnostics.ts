@@ -57,6 +57,8 @@ export interface RenderedCode {
   readonly symbology?: string;
   /** A QR code of `text`, as SVG source, made by the core (the `qrcode` package). */
   readonly qrSvg?: string;
+  /** `text` as Code 128, when the vendor prints it so (main/diagnostics/code128.ts). */
+  readonly code128Svg?: string;
   /** The serial command, with control characters written as <SYN> <CR>… */
   readonly serialCommand?: string;
   /** False when the profile marks the code unverified: the screen says so. */

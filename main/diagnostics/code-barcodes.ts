@@ -1,14 +1,15 @@
 import QRCode from 'qrcode';
 import type { RenderedCode, ScannerCodes } from '../../domain/devices/diagnostics.js';
+import { code128Svg } from './code128.js';
 import { isVerified, type DeviceProfile, type ProgrammingCode } from '../../domain/devices/device-profile.js';
 
 /**
  * The scanner programming codes of the profiles, rendered for the diagnostics screen. QR
  * codes are made here, in the core, with the `qrcode` package (the renderer has no Node and
- * no packages); the screen shows the SVG as an image. `qrcode` makes QR only: a vendor that
- * prints a code as Code 128 (Honeywell, Newland) gets it rendered as QR with the same text —
- * 2D imagers read menu codes in either symbology only if the vendor says so, which the
- * profile's `unverified` note covers — and the text is shown beside it to type or print.
+ * no packages); the screen shows the SVG as an image. `qrcode` makes QR only, so a code the
+ * vendor prints as Code 128 (Honeywell, Newland menu codes) is also drawn as Code 128 by
+ * code128.ts — whether a scanner accepts its menu codes as QR too is not documented in the
+ * sources read, so the vendor's symbology is shown first — and the text beside both.
  */
 
 const CONTROL_NAMES: Readonly<Record<number, string>> = { 0x02: 'STX', 0x03: 'ETX', 0x0d: 'CR', 0x0a: 'LF', 0x16: 'SYN', 0x1b: 'ESC' };
@@ -30,10 +31,12 @@ export async function qrSvg(text: string): Promise<string> {
 }
 
 async function renderCode(code: ProgrammingCode): Promise<RenderedCode> {
+  const bars = code.barcode?.symbology === 'code128' ? code128Svg(code.barcode.text) : undefined;
   return {
     purpose: code.purpose,
     label: code.label,
     ...(code.barcode === undefined ? {} : { text: code.barcode.text, symbology: code.barcode.symbology, qrSvg: await qrSvg(code.barcode.text) }),
+    ...(bars === undefined ? {} : { code128Svg: bars }),
     ...(code.serialCommand === undefined ? {} : { serialCommand: spellControls(code.serialCommand.ascii) }),
     verified: isVerified(code),
     ...(code.note === undefined ? {} : { note: code.note }),

@@ -60,18 +60,21 @@ function deviceItem(device: DiagnosticsDevice): HTMLElement {
 function codeCard(code: RenderedCode): HTMLElement {
   const card = element('figure', 'diag-code');
   card.dataset.purpose = code.purpose;
-  if (code.qrSvg !== undefined) {
-    // The SVG comes from the core's QR encoder; shown as an image, so it can run nothing.
-    const image = element('img', 'diag-qr');
-    image.alt = code.text ?? '';
-    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(code.qrSvg)}`;
-    if (code.text !== undefined) image.dataset.text = code.text;
-    card.append(image);
-  }
+  // The SVGs come from the core's encoders; shown as images, so they can run nothing.
+  const image = (svg: string, className: string): HTMLImageElement => {
+    const node = element('img', className);
+    node.alt = code.text ?? '';
+    node.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+    if (code.text !== undefined) node.dataset.text = code.text;
+    return node;
+  };
+  // The vendor's own symbology first: that is what its manual says the scanner reads.
+  if (code.code128Svg !== undefined) card.append(image(code.code128Svg, 'diag-code128'));
+  if (code.qrSvg !== undefined) card.append(image(code.qrSvg, 'diag-qr'));
   const caption = element('figcaption');
   caption.append(bilingual('span', code.label, 'diag-code-label'));
   if (code.text !== undefined) caption.append(element('code', 'diag-code-text', code.text));
-  if (code.symbology === 'code128') caption.append(bilingual('span', { vi: 'Hãng in mã này dạng Code 128; đây là QR cùng nội dung', en: 'The vendor prints this as Code 128; this is a QR of the same text' }, 'diag-code-note'));
+  if (code.code128Svg !== undefined) caption.append(bilingual('span', { vi: 'Hãng in mã này dạng Code 128 (trên); mã QR cùng nội dung', en: 'The vendor prints this as Code 128 (top); the QR holds the same text' }, 'diag-code-note'));
   if (code.serialCommand !== undefined) caption.append(element('code', 'diag-code-serial', `serial: ${code.serialCommand}`));
   if (!code.verified) {
     const warning = bilingual('span', { vi: 'Chưa kiểm chứng — thử trên máy quét dự phòng trước', en: 'Unverified — try on a spare scanner first' }, 'diag-unverified');

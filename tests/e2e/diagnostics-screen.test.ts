@@ -7,7 +7,9 @@ import { launchChromium } from '../support/chromium.js';
 import { startKioskProcess, type KioskProcess } from '../support/kiosk-process.js';
 import { decodeQrPng } from '../support/qr-png.js';
 import { decodeQrSvg } from '../unit/diagnostics/svg-qr.js';
+import { decodePng } from '../unit/diagnostics/zxing-reference.js';
 import { telexKeys } from '../unit/renderer/wedge-damage-samples.js';
+
 
 let kiosk: KioskProcess;
 let browser: Browser;
@@ -58,6 +60,9 @@ describe('diagnostics screen (F4), in browser mode', () => {
     const src = (await image.getAttribute('src')) ?? '';
     expect(src.startsWith('data:image/svg+xml')).toBe(true);
     expect(decodeQrSvg(decodeURIComponent(src.slice(src.indexOf(',') + 1)))).toBe(HONEYWELL_TO_SERIAL);
+    // The vendor prints it as Code 128: drawn so too, and read back from the pixels by zxing.
+    const bars = page.locator(`[data-profile="honeywell-1900"] img.diag-code128[data-text="${HONEYWELL_TO_SERIAL}"]`);
+    expect(await decodePng(await bars.screenshot(), 'Code128')).toBe(HONEYWELL_TO_SERIAL);
     const caption = await page.locator('[data-profile="honeywell-1900"] [data-purpose="to-serial"] figcaption').textContent();
     expect(caption).toContain('Code 128');
     expect(caption).toContain('Unverified');

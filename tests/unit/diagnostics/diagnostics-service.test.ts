@@ -55,6 +55,7 @@ describe('DiagnosticsService', () => {
       for (const code of scanner.codes) {
         if (code.text === undefined) continue;
         expect(decodeQrSvg(code.qrSvg ?? ''), `${scanner.profileId} ${code.purpose}`).toBe(code.text);
+        if (code.symbology === 'code128') expect(code.code128Svg, `${scanner.profileId} ${code.purpose}`).toMatch(/^<svg /);
         rendered += 1;
       }
     }
