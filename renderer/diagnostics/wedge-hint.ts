@@ -1,7 +1,10 @@
 import type { KioskApi } from '../../domain/contract/kiosk-api.js';
-import type { Diagnostics } from '../../domain/devices/diagnostics.js';
+import type { Diagnostics, RenderedCode } from '../../domain/devices/diagnostics.js';
 import { byId, langSpan } from '../view/dom.js';
 import { detectWedgeDamage } from '../wedge/wedge-damage.js';
+
+/** The codes that take a scanner out of keyboard mode or make it send UTF-8. */
+const SWITCH_PURPOSES: ReadonlySet<string> = new Set(['to-serial', 'to-hid-pos', 'utf8-output']);
 
 /** How many scanner models the verdict screen's hint names when the wedge scanner's model is unknown. */
 const MODELS_IN_HINT = 3;
@@ -40,13 +43,13 @@ export class WedgeHint {
     const diagnostics = await this.diagnostics;
     if (diagnostics !== undefined) {
       const known = new Set(diagnostics.keyboardScanners.map((scanner) => scanner.profileId));
-      const scanners = diagnostics.scanners.filter((scanner) => scanner.codes.some((code) => code.text !== undefined));
+      const switches = (code: RenderedCode): boolean => code.text !== undefined && SWITCH_PURPOSES.has(code.purpose);
+      const scanners = diagnostics.scanners.filter((scanner) => scanner.codes.some(switches));
       const shown = known.size > 0 ? scanners.filter((scanner) => known.has(scanner.profileId)) : scanners.slice(0, MODELS_IN_HINT);
       const list = document.createElement('ul');
       list.className = 'wedge-hint-codes';
       for (const scanner of shown) {
-        const codes = scanner.codes.filter((code) => code.text !== undefined && (code.purpose === 'to-serial' || code.purpose === 'to-hid-pos' || code.purpose === 'utf8-output' || code.purpose === 'enter-setup'));
-        if (codes.length === 0) continue;
+        const codes = scanner.codes.filter(switches);
         const item = document.createElement('li');
         item.textContent = `${scanner.vendor} ${scanner.model}: ${codes.map((code) => `${code.label.vi} / ${code.label.en} “${code.text}”`).join('; ')}`;
         list.append(item);
