@@ -16,7 +16,7 @@ function prepare(): void {
   prepared = true;
 }
 
-export async function decodePixels(data: Uint8ClampedArray, width: number, height: number, format: ReadInputBarcodeFormat): Promise<string | null> {
+export async function decodePixels(data: Uint8ClampedArray<ArrayBuffer>, width: number, height: number, format: ReadInputBarcodeFormat): Promise<string | null> {
   prepare();
   const [first] = await readBarcodes({ data, width, height, colorSpace: 'srgb' }, { formats: [format], tryHarder: true });
   return first?.isValid === true ? first.text : null;
@@ -24,11 +24,11 @@ export async function decodePixels(data: Uint8ClampedArray, width: number, heigh
 
 export async function decodePng(png: Uint8Array, format: ReadInputBarcodeFormat): Promise<string | null> {
   const image = PNG.sync.read(Buffer.from(png));
-  return decodePixels(new Uint8ClampedArray(image.data), image.width, image.height, format);
+  return decodePixels(Uint8ClampedArray.from(image.data), image.width, image.height, format);
 }
 
 /** Rasterizes code128.ts's SVG (one path of `M x 0 h w v H h -w z` bars) at `scale` pixels a module. */
-export function rasterizeBars(svg: string, scale = 3): { data: Uint8ClampedArray; width: number; height: number } {
+export function rasterizeBars(svg: string, scale = 3): { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number } {
   const [, w, h] = /viewBox="0 0 (\d+) (\d+)"/.exec(svg)!;
   const width = Number(w) * scale;
   const height = Number(h) * scale;
