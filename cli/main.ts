@@ -1,6 +1,7 @@
 import { chotVersion } from '../main/config/paths.js';
 import { UsageError } from './args.js';
 import { DECODE_IMAGE_HELP, runDecodeImage } from './commands/decode-image.js';
+import { DEVICES_HELP, runDevices } from './commands/devices.js';
 import { ENROLL_HELP, runEnroll } from './commands/enroll.js';
 import { HUB_HELP, runHub } from './commands/hub.js';
 import { LOG_HELP, runLog } from './commands/log.js';
@@ -25,6 +26,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   trust: { summary: 'pin a hub key in the kiosk', help: TRUST_HELP, run: runTrust },
   log: { summary: "verify the kiosk's hash-chained entry log: reports the first edited, missing or reordered entry", help: LOG_HELP, run: runLog },
   'decode-image': { summary: "decode the QR code in image files with the camera's decoder, one JSON line per file", help: DECODE_IMAGE_HELP, run: runDecodeImage },
+  devices: { summary: 'list connected scanners, relays and card readers, the device profile each matches and its state', help: DEVICES_HELP, run: (args) => runDevices(args) },
   hub: { summary: 'hub commands: import, enroll-code, devices, revoke, issue-pass, public-key, rules publish|list', help: HUB_HELP, run: runHub },
 };
 

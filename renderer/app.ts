@@ -5,6 +5,8 @@ import { setDeviceLine } from './view/device-line.js';
 import type { Verdict } from '../domain/verdict/verdict.js';
 import { cameraRequested, startCameraScanner } from './camera/camera-scanner.js';
 import { connectContract, ContractCallError, RPC_PATH } from './api/ws-contract-client.js';
+import { DiagnosticsScreen } from './diagnostics/diagnostics-screen.js';
+import { WedgeHint } from './diagnostics/wedge-hint.js';
 import { OperatorMode } from './operator/operator-mode.js';
 import { createScanMetrics, recordAfterPaint } from './perf/scan-metrics.js';
 import { Screens } from './view/screens.js';
@@ -64,11 +66,15 @@ async function start(): Promise<void> {
     }, info.verdictHoldMs);
   };
 
+  const wedgeHint = new WedgeHint(api);
   const decide = async (submission: ScanSubmission, startedAt: number): Promise<void> => {
     try {
       const verdict = await api.submitScan(submission);
+      wedgeHint.hide();
       showVerdict(verdict);
       recordAfterPaint(metrics, startedAt);
+      // After the paint: the hint must not delay the verdict.
+      if (submission.source.kind === 'wedge') void wedgeHint.showIfDamaged(submission.text);
     } catch (error) {
       // No verdict without a committed entry: show the fault, the gate stays closed.
       screens.showFault('LỖI — MỜI GẶP NHÂN VIÊN', 'Fault — please see staff', describe(error));
@@ -86,10 +92,34 @@ async function start(): Promise<void> {
     refocusWedge: () => sink.focus({ preventScroll: true }),
     describe,
   });
+  const diagnostics = new DiagnosticsScreen(
+    api,
+    () => {
+      screens.show('idle');
+      sink.focus({ preventScroll: true });
+    },
+    describe,
+  );
+  window.addEventListener('keydown', (event) => {
+    if (event.key === 'F4' && (screens.current === 'idle' || screens.current === 'verdict')) {
+      event.preventDefault();
+      clearTimeout(holdTimer);
+      shown = undefined;
+      void diagnostics.open();
+    } else if (event.key === 'Escape' && diagnostics.isOpen) {
+      event.preventDefault();
+      diagnostics.close();
+    }
+  });
   captureWedge(
     sink,
     info.wedge,
     (scan) => {
+      // Setting a scanner up: a scan on the diagnostics screen is a test, not an entry.
+      if (diagnostics.isOpen) {
+        diagnostics.showTestScan(scan.text);
+        return;
+      }
       void decide({ source: { kind: 'wedge', deviceId: 'keyboard' }, text: scan.text, overflow: scan.overflow }, scan.endedAt);
     },
     () => operator.ownsKeyboard,

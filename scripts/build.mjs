@@ -53,4 +53,7 @@ await esbuild.build({
   target: 'node20',
   logLevel: 'warning',
 });
+// The device profiles, where the installed kiosk finds them (electron-builder ships dist/ only;
+// main/diagnostics/firmware-config-dir.ts looks here when there is no checkout beside it).
+cpSync(join(root, 'firmware-config'), join(root, 'dist', 'firmware-config'), { recursive: true });
 console.log('build: ok');

@@ -3,6 +3,7 @@
  * the contract: the Electron preload and the browser-mode WebSocket client both expose
  * exactly `KioskApi` as `window.chot`, and the core implements it once.
  */
+import type { Diagnostics } from '../devices/diagnostics.js';
 import type { ScanSource } from '../scan/scan-event.js';
 import type { KioskStatus } from './kiosk-status.js';
 import type { OverrideRequest, OverrideResult } from './operator-override.js';
@@ -69,12 +70,14 @@ export interface KioskApi {
    * only after it is committed; a request that cannot be honoured resolves with a refusal.
    */
   overrideLastVerdict(request: OverrideRequest): Promise<OverrideResult>;
+  /** Every device with its state, last scan and fault, and the scanner programming codes, for the diagnostics screen (F4). */
+  getDiagnostics(): Promise<Diagnostics>;
 }
 
 export type KioskMethod = keyof KioskApi;
 
 /** Every method of the contract, for the bridges that must name them (preload, dispatcher). */
-export const KIOSK_API_METHODS = ['submitScan', 'getKioskInfo', 'getKioskStatus', 'getTodayStats', 'overrideLastVerdict'] as const satisfies readonly KioskMethod[];
+export const KIOSK_API_METHODS = ['submitScan', 'getKioskInfo', 'getKioskStatus', 'getTodayStats', 'overrideLastVerdict', 'getDiagnostics'] as const satisfies readonly KioskMethod[];
 
 // Compile-time proof that the list above names every method of KioskApi.
 type MissingMethods = Exclude<KioskMethod, (typeof KIOSK_API_METHODS)[number]>;

@@ -5,7 +5,7 @@ import type { RpcFailure } from './rpc-messages.js';
 
 export type ValidatedCall =
   | { readonly ok: true; readonly method: 'submitScan'; readonly args: [ScanSubmission] }
-  | { readonly ok: true; readonly method: 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats'; readonly args: [] }
+  | { readonly ok: true; readonly method: 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats' | 'getDiagnostics'; readonly args: [] }
   | { readonly ok: true; readonly method: 'overrideLastVerdict'; readonly args: [OverrideRequest] }
   | { readonly ok: false; readonly error: RpcFailure };
 
@@ -56,8 +56,9 @@ export function validateCall(method: unknown, args: unknown): ValidatedCall {
   switch (method as KioskMethod) {
     case 'getKioskInfo':
     case 'getKioskStatus':
-    case 'getTodayStats': {
-      const name = method as 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats';
+    case 'getTodayStats':
+    case 'getDiagnostics': {
+      const name = method as 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats' | 'getDiagnostics';
       return args.length === 0 ? { ok: true, method: name, args: [] } : bad(`${name} takes no arguments`);
     }
     case 'overrideLastVerdict':

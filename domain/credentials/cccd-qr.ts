@@ -1,7 +1,7 @@
 import { MAX_SCAN_CHARS } from '../scan/scan-event.js';
 import { parseDdMmYyyy } from '../time/calendar-date.js';
 import { citizenIdParts, hasKnownProvince, ID12_PATTERN, OLD_ID9_PATTERN } from './citizen-id.js';
-import type { CccdQrCredential, ParseError } from './credential.js';
+import type { CccdQrCredential, CredentialProblem, ParseError } from './credential.js';
 import { errorFrom } from './parse-errors.js';
 
 export const CCCD_ERRORS = {
@@ -30,6 +30,47 @@ export const CCCD_ERRORS = {
 } as const;
 
 export type CccdErrorCode = keyof typeof CCCD_ERRORS;
+
+/**
+ * Damage a keyboard-wedge scanner does to the letters of a card (it sends key positions, and
+ * an input method or a code page rewrites them: "NguyÔn", "Nguyeenx", "Nuwx"). The digits —
+ * the ID, the dates — survive, and identity rests on them, so the card still decides; the
+ * problem is kept on the credential so the damage is on record, and the screen says how to
+ * switch the scanner to serial or HID-POS (renderer/wedge/wedge-damage.ts).
+ */
+export const CCCD_PROBLEMS = {
+  'cccd.name-damaged': {
+    vi: 'Họ tên trên mã bị lỗi ký tự (máy quét ở chế độ bàn phím); kiểm tra theo số CCCD',
+    en: 'The name on the code is garbled (scanner in keyboard mode); check by the ID number',
+  },
+  'cccd.sex-damaged': {
+    vi: 'Giới tính trên mã bị lỗi ký tự (máy quét ở chế độ bàn phím); lấy theo số CCCD',
+    en: 'The sex on the code is garbled (scanner in keyboard mode); taken from the ID number',
+  },
+} as const;
+
+const problem = (code: keyof typeof CCCD_PROBLEMS): CredentialProblem => ({ code, message: CCCD_PROBLEMS[code] });
+
+// Characters no Vietnamese name has: symbols and digits a code page or VNI keys leave behind.
+const NOT_IN_A_NAME = /[^\p{L}\p{M}\s'.-]/u;
+// An accented capital right after a lower-case letter: TCVN3 read as code page 1252 ("NguyÔn").
+const CAPITAL_AFTER_LOWER = /[a-z\u00e0-\u00ff][\u00c0-\u00de]/u;
+// Telex keys left in place: no Vietnamese syllable has these (see wedge-damage.ts).
+const TELEX_MARK = /aa|ee|oo|aw|ow|uw|dd/i;
+const TELEX_TONE_END = /[aeiouy][sfrxj]$/i;
+
+function looksDamaged(name: string): boolean {
+  if (NOT_IN_A_NAME.test(name) || CAPITAL_AFTER_LOWER.test(name)) return true;
+  const words = name.split(/\s+/).filter((word) => /^[A-Za-z]+$/.test(word));
+  return words.some((word) => TELEX_MARK.test(word)) || words.filter((word) => TELEX_TONE_END.test(word)).length >= 2;
+}
+
+/**
+ * "Nữ" is the only sex value with a letter a keyboard wedge damages ("Nam" is plain ASCII):
+ * a short field that starts with N and is neither is a damaged "Nữ". Anything else ("Male",
+ * "nam") is not damage but a wrong field, refused as before.
+ */
+const DAMAGED_NU = /^N[^\s|]{0,5}$/u;
 
 const parseError = (code: CccdErrorCode): ParseError => errorFrom(CCCD_ERRORS, code, { credentialKind: 'cccd-qr' });
 
@@ -61,13 +102,25 @@ export function parseCccdQr(text: string): CccdQrCredential | ParseError {
   if (oldId9 !== '' && !OLD_ID9_PATTERN.test(oldId9)) return parseError('cccd.old-id-format');
 
   if (rawName === '') return parseError('cccd.name-missing');
-  if (CONTROL_CHARACTERS.test(rawName)) return parseError('cccd.name-format');
-  const name = rawName.normalize('NFC');
+  const problems: CredentialProblem[] = [];
+  let name = rawName.normalize('NFC');
+  if (CONTROL_CHARACTERS.test(name)) {
+    // UTF-8 read as code page 1252 turns some bytes into C1 controls ("ờ" → "á»\u009d"): that
+    // is wedge damage, shown as U+FFFD. A control character in an otherwise clean name is not.
+    const shown = name.replace(new RegExp(CONTROL_CHARACTERS.source, 'gu'), '\ufffd');
+    if (!looksDamaged(name.replace(new RegExp(CONTROL_CHARACTERS.source, 'gu'), ''))) return parseError('cccd.name-format');
+    name = shown;
+  }
+  if (looksDamaged(name)) problems.push(problem('cccd.name-damaged'));
 
   const birthDate = parseDdMmYyyy(birth);
   if (birthDate === null) return parseError('cccd.birth-date');
-  const sex = rawSex.normalize('NFC');
-  if (sex !== 'Nam' && sex !== 'Nữ') return parseError('cccd.sex');
+  let sex = rawSex.normalize('NFC');
+  if (sex !== 'Nam' && sex !== 'Nữ') {
+    if (!DAMAGED_NU.test(sex) || sex.toUpperCase() === 'NAM' || sex.toUpperCase() === 'NỮ') return parseError('cccd.sex');
+    sex = 'Nữ';
+    problems.push(problem('cccd.sex-damaged'));
+  }
 
   const birthYear = Number(birthDate.slice(0, 4));
   if (birthYear - (birthYear % 100) !== id.centuryStart || sex !== id.sex) return parseError('cccd.century-sex-digit');
@@ -85,6 +138,6 @@ export function parseCccdQr(text: string): CccdQrCredential | ParseError {
     subject: { name, birthDate, sex },
     issueDate,
     extraFields,
-    problems: [],
+    problems,
   };
 }

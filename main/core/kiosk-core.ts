@@ -3,6 +3,10 @@ import type { KioskApi, KioskInfo, ScanSubmission, WedgeSettings } from '../../d
 import { describeDataAge, describeUpload, type DataStatus, type KioskStatus, type UploadStatus } from '../../domain/contract/kiosk-status.js';
 import { OVERRIDE_LIMITS, OVERRIDE_PRESET_REASONS, type OverrideRequest, type OverrideResult } from '../../domain/contract/operator-override.js';
 import type { TodayStats } from '../../domain/contract/today-stats.js';
+import type { Diagnostics } from '../../domain/devices/diagnostics.js';
+import type { DeviceStatus } from '../../drivers/device.js';
+import { DiagnosticsService } from '../diagnostics/diagnostics-service.js';
+import { firmwareConfigDir } from '../diagnostics/firmware-config-dir.js';
 import { STALE_DATA_DEFAULTS } from '../../domain/rules/builtin/stale-data-policy.js';
 import type { EntryDirection } from '../../domain/entries/entry-record.js';
 import { toVietnamIso, vietnamDateOf, vietnamMidnightMs } from '../../domain/time/calendar-date.js';
@@ -20,7 +24,6 @@ import { overrideLastVerdict } from './operator-override.js';
 import { DEFAULT_STATION, ScanPipeline, type EntryStation, type ScanGate } from './scan-pipeline.js';
 import type { KioskEvent } from '../../domain/contract/kiosk-events.js';
 import type { ScanEvent } from '../../domain/scan/scan-event.js';
-import type { DeviceStatus } from '../../drivers/device.js';
 import { gatePolicyFor, type GatePolicies } from '../devices/gate-policy.js';
 import { devicesEvent, KioskEventHub, type DecidedVerdict } from './kiosk-event-hub.js';
 
@@ -44,6 +47,8 @@ export interface KioskCoreOptions {
   readonly gates?: GatePolicies;
   /** The scanners and relays the kiosk drives, for the screen's device line and the diagnostics screen. */
   readonly devices?: () => readonly DeviceStatus[];
+  /** Where the device profiles are (default: firmware-config/ of the installation). */
+  readonly firmwareConfigDir?: string;
 }
 
 export const DEFAULT_WEDGE_SETTINGS: WedgeSettings = {
@@ -80,6 +85,7 @@ export class KioskCore implements KioskApi {
   private readonly log: EntryLog;
   private readonly station: EntryStation;
   private readonly hub = new KioskEventHub((message) => process.stderr.write(`chot: ${message}\n`));
+  private readonly diagnostics: DiagnosticsService;
 
   /**
    * Two files, two write locks: the entry log commits every verdict before it is shown,
@@ -107,6 +113,11 @@ export class KioskCore implements KioskApi {
     this.station = station;
     this.log = new EntryLog(db);
     this.pipeline = new ScanPipeline({ facts, log: this.log, rulesAt: (at) => this.rules.inForce(at), now, trust, station, gatePolicy: (lane) => gatePolicyFor(options.gates, lane) });
+    this.diagnostics = new DiagnosticsService({
+      firmwareConfigDir: options.firmwareConfigDir ?? firmwareConfigDir(),
+      now,
+      ...(options.devices === undefined ? {} : { devices: options.devices }),
+    });
     this.info = {
       version: chotVersion(),
       wedge: { ...DEFAULT_WEDGE_SETTINGS, ...options.wedge },
@@ -226,6 +237,10 @@ export class KioskCore implements KioskApi {
       this.hub.verdict({ verdict: result.verdict, source, lane: gate.lane, direction: gate.direction });
     }
     return result;
+  }
+
+  async getDiagnostics(): Promise<Diagnostics> {
+    return this.diagnostics.getDiagnostics();
   }
 
   /** The stale-data threshold of the rule set in force, so the screen warns when the verdicts turn yellow. */

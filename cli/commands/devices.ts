@@ -1,0 +1,127 @@
+import { NodeHidBinding } from '../../drivers/hid/node-hid-binding.js';
+import type { HidBinding } from '../../drivers/hid/hid-binding.js';
+import { discoverDevices, serialportLister, type DeviceAccess, type DiscoveredDevice, type SerialLister } from '../../drivers/profiles/device-discovery.js';
+import { loadProfileCatalog } from '../../drivers/profiles/profile-catalog.js';
+import { switchCodes } from '../../domain/devices/device-profile.js';
+import { firmwareConfigDir } from '../../main/diagnostics/firmware-config-dir.js';
+import { parseCommandArgs } from '../args.js';
+
+export const DEVICES_HELP = `Usage: chot devices [--json] [--all]
+
+Lists the scanners, relay boards and card readers plugged into this machine (USB serial
+ports and HID devices) with the device profile each matches (firmware-config/) and its
+state. Never opens a device, so it is safe while the kiosk runs:
+  present     the device node is there and this user may open it
+  no access   permission denied: install the udev rule (drivers/README.md) and run
+              sudo usermod -aG plugdev,dialout $USER   (then log in again)
+  in use      a process of this user holds it open (pid shown: the kiosk, usually)
+A scanner in keyboard mode gets the hint to switch it to serial or HID-POS.
+
+Options:
+  --json  one JSON document: devices, problems
+  --all   also list devices that match no profile (keyboards, mice, other ports)
+`;
+
+/** What `chot devices` talks to; tests pass fakes. */
+export interface DevicesDeps {
+  readonly serial?: SerialLister;
+  readonly hid?: HidBinding;
+  readonly access?: (path: string) => DeviceAccess;
+  readonly holders?: (path: string) => readonly number[];
+  readonly firmwareConfigDir?: string;
+  readonly write?: (text: string) => void;
+}
+
+type State = 'present' | 'no access' | 'in use' | 'unknown';
+
+function stateOf(device: DiscoveredDevice): State {
+  if (device.access === 'no-access') return 'no access';
+  if (device.heldBy.length > 0) return 'in use';
+  return device.access === 'ok' ? 'present' : 'unknown';
+}
+
+function profileText(device: DiscoveredDevice): string {
+  const match = device.match;
+  if (match === undefined) return 'unknown';
+  const guess = match.confidence === 'exact' ? '' : match.confidence === 'vendor' ? ', by vendor id' : ', generic ids';
+  const others = match.alternatives.length === 0 ? '' : ` (or ${match.alternatives.map((p) => p.id).join(', ')})`;
+  return `${match.profile.vendor} ${match.profile.model} [${match.mode.mode}${guess}]${others}`;
+}
+
+/** What the operator should do next about this device, if anything. */
+function hintFor(device: DiscoveredDevice): string | undefined {
+  if (device.access === 'no-access') {
+    return 'no permission: install packaging/udev/70-chot.rules and run `sudo usermod -aG plugdev,dialout $USER`, then log in again';
+  }
+  const match = device.match;
+  if (match?.mode.mode === 'keyboard') {
+    const codes = switchCodes(match.profile).filter((code) => code.barcode !== undefined);
+    const list = codes.length === 0 ? 'see the profile notes (firmware-config/profiles/' + match.profile.id + '.json)' : codes.map((code) => `${code.label.en}: "${code.barcode?.text}"`).join('; ');
+    return `keyboard mode garbles Vietnamese names: switch it to serial or HID-POS (${list}); the diagnostics screen (F4) shows the codes as bar codes`;
+  }
+  return undefined;
+}
+
+export interface DeviceRow {
+  readonly path: string;
+  readonly kind: string;
+  readonly usbId: string;
+  readonly profile: string;
+  readonly state: State;
+  readonly heldBy: readonly number[];
+  readonly hint?: string;
+  readonly profileId?: string;
+  readonly mode?: string;
+}
+
+export function deviceRow(device: DiscoveredDevice): DeviceRow {
+  const hint = hintFor(device);
+  return {
+    path: device.path,
+    kind: device.match?.profile.kind ?? (device.bus === 'hid' ? 'hid' : 'serial'),
+    usbId: device.vendorId === undefined ? '-' : `${device.vendorId}:${device.productId ?? '????'}`,
+    profile: profileText(device),
+    state: stateOf(device),
+    heldBy: device.heldBy,
+    ...(device.match === undefined ? {} : { profileId: device.match.profile.id, mode: device.match.mode.mode }),
+    ...(hint === undefined ? {} : { hint }),
+  };
+}
+
+function table(rows: readonly DeviceRow[]): string {
+  const header = ['PATH', 'KIND', 'VID:PID', 'PROFILE', 'STATE'];
+  const cells = rows.map((row) => [row.path, row.kind, row.usbId, row.profile, row.state + (row.heldBy.length > 0 ? ` (pid ${row.heldBy.join(', ')})` : '')]);
+  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((cell) => cell[i]!.length)));
+  const line = (cell: readonly string[]): string => cell.map((text, i) => (i === cell.length - 1 ? text : text.padEnd(widths[i]!))).join('  ');
+  const out = [line(header)];
+  for (const [i, row] of rows.entries()) {
+    out.push(line(cells[i]!));
+    if (row.hint !== undefined) out.push(`    → ${row.hint}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+export async function runDevices(args: readonly string[], deps: DevicesDeps = {}): Promise<number> {
+  const { values } = parseCommandArgs(args, { json: { type: 'boolean' }, all: { type: 'boolean' } });
+  const write = deps.write ?? ((text: string) => void process.stdout.write(text));
+  const catalog = loadProfileCatalog(deps.firmwareConfigDir ?? firmwareConfigDir());
+  const discovery = await discoverDevices({
+    catalog,
+    serial: deps.serial ?? serialportLister(),
+    hid: deps.hid ?? new NodeHidBinding(),
+    ...(deps.access === undefined ? {} : { access: deps.access }),
+    ...(deps.holders === undefined ? {} : { holders: deps.holders }),
+  });
+  const shown = discovery.devices.filter((device) => values.all === true || device.match !== undefined);
+  const rows = shown.map(deviceRow);
+  if (values.json === true) {
+    write(JSON.stringify({ devices: rows, problems: discovery.problems, hidden: discovery.devices.length - shown.length }, null, 2) + '\n');
+    return 0;
+  }
+  if (rows.length === 0) write(discovery.devices.length === 0 ? 'no devices found\n' : 'no device matches a profile\n');
+  else write(table(rows));
+  const hidden = discovery.devices.length - shown.length;
+  if (hidden > 0) write(`${hidden} other device(s) match no profile: chot devices --all lists them\n`);
+  for (const problem of discovery.problems) write(`could not list ${problem}\n`);
+  return 0;
+}
