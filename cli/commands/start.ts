@@ -22,7 +22,7 @@ Options:
   --port N        browser mode: port on 127.0.0.1 (default: 0, any free port)
   --open          browser mode: open the kiosk URL in Chromium, full screen
   --browser       use browser mode even when Electron is installed
-  --camera        browser mode: scan QR codes with the camera too (640×480, the rear
+  --camera        scan QR codes with the camera too (640×480, the rear
                   camera when there is one; decoded in a Web Worker, offline)
   --sync-interval SECONDS
                   enrolled kiosks: wait this long between syncs (default 60); a notice
@@ -92,8 +92,7 @@ export async function runStart(args: readonly string[]): Promise<number> {
 
   const electron = values.browser === true ? null : findElectronBinary();
   if (electron !== null) {
-    if (values.camera === true) process.stderr.write('--camera: the camera works in browser mode only for now (add --browser)\n');
-    const child = spawn(electron, [packageRoot(), '--data-dir', dataDir, ...deviceArgs.flatMap((device) => ['--device', device])], { stdio: 'inherit' });
+    const child = spawn(electron, [packageRoot(), '--data-dir', dataDir, ...deviceArgs.flatMap((device) => ['--device', device]), ...(values.camera === true ? ['--camera'] : [])], { stdio: 'inherit' });
     return new Promise((done) => child.on('exit', (code) => done(code ?? 1)));
   }
 

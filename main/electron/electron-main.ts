@@ -1,5 +1,5 @@
 // Electron's main process: a thin shell around the same core browser mode runs.
-import { app, BrowserWindow, ipcMain, protocol } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir, rendererDir } from '../config/paths.js';
@@ -10,6 +10,7 @@ import { loadStaticFiles } from '../server/static-files.js';
 import { APP_ORIGIN, APP_SCHEME, appProtocolHandler } from './app-protocol.js';
 import { createContractIpcHandler } from './contract-ipc-handler.js';
 import { hardenWebContents } from './harden-web-contents.js';
+import { installMediaPolicy } from './media-permissions.js';
 import { CONTRACT_CHANNEL, EVENT_CHANNEL } from './preload-api.js';
 import { resolveDevicesConfig } from '../devices/device-setup.js';
 import { kioskWindowOptions } from './window-options.js';
@@ -23,10 +24,11 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   // Unpackaged: electron <app dir> [args]; packaged: chot [args].
-  const { values } = parseArgs({ args: process.argv.slice(app.isPackaged ? 1 : 2), options: { 'data-dir': { type: 'string' }, device: { type: 'string', multiple: true } }, strict: false, allowPositionals: true });
+  const { values } = parseArgs({ args: process.argv.slice(app.isPackaged ? 1 : 2), options: { 'data-dir': { type: 'string' }, device: { type: 'string', multiple: true }, camera: { type: 'boolean' } }, strict: false, allowPositionals: true });
   const dataDir = resolve(typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir());
   // `chot start` checked these already; a bad spec here (electron started by hand) quits with the reason.
   const deviceArgs = Array.isArray(values.device) ? values.device.filter((value): value is string => typeof value === 'string') : [];
+  const camera = values.camera === true;
   let window: BrowserWindow | null = null;
 
   app.on('second-instance', () => window?.focus());
@@ -58,9 +60,12 @@ if (!app.requestSingleInstanceLock()) {
     });
     const dispatch = createDispatcher(runtime.core, (method, error) => log(`core fault in ${method}: ${String(error)}`));
     ipcMain.handle(CONTRACT_CHANNEL, createContractIpcHandler(dispatch, APP_ORIGIN));
-    protocol.handle(APP_SCHEME, appProtocolHandler(loadStaticFiles(rendererDir()), contentSecurityPolicy([])));
+    installMediaPolicy(session.defaultSession, { appOrigin: APP_ORIGIN, camera }, log);
+    // The camera's decode worker fetches the QR reader's .wasm: that one file of ours, nothing else.
+    const connectSources = camera ? [`${APP_ORIGIN}/zxing_reader.wasm`] : [];
+    protocol.handle(APP_SCHEME, appProtocolHandler(loadStaticFiles(rendererDir()), contentSecurityPolicy(connectSources)));
     window = new BrowserWindow(kioskWindowOptions(join(import.meta.dirname, 'preload.cjs')));
     window.once('ready-to-show', () => window?.show());
-    void window.loadURL(`${APP_ORIGIN}/index.html`);
+    void window.loadURL(`${APP_ORIGIN}/index.html${camera ? '#camera=1' : ''}`);
   });
 }
