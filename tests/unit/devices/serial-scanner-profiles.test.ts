@@ -6,6 +6,7 @@ import type { ScanEvent } from '../../../domain/scan/scan-event.js';
 import type { Verdict } from '../../../domain/verdict/verdict.js';
 import { identifiesSerialScanner, loadProfileCatalog, loadUsableProfiles, type ProfileCatalog } from '../../../drivers/profiles/profile-catalog.js';
 import { FakeSerialTransport } from '../../../drivers/serial/fake-serial-transport.js';
+import { DiagnosticsService } from '../../../main/diagnostics/diagnostics-service.js';
 import { firmwareConfigDir } from '../../../main/diagnostics/firmware-config-dir.js';
 import { DeviceManager, type DeviceCore } from '../../../main/devices/device-manager.js';
 import { parseDeviceArg } from '../../../main/devices/device-spec.js';
@@ -130,6 +131,15 @@ describe('a serial scanner named by path', () => {
     // Only the speed was overridden: the suffix is still the profile's CRLF.
     serial.send('/dev/ttyACM0', 'ABC\rDEF\r\n');
     await vi.waitFor(() => expect(scans.map((scan) => scan.text)).toEqual(['ABC\rDEF']));
+  });
+
+  it('carries the port’s USB ids, so the diagnostics match its profile', async () => {
+    const { manager } = await rig(['serial-scanner=/dev/ttyACM0', 'serial-scanner=/dev/ttyS0'], [HONEYWELL, { path: '/dev/ttyS0' }]);
+    const diagnostics = new DiagnosticsService({ firmwareConfigDir: firmwareConfigDir(), devices: () => manager.statuses(), keyboardScanners: async () => [] });
+    const { devices } = await diagnostics.getDiagnostics();
+    expect(devices.find((device) => device.id === '/dev/ttyACM0')).toMatchObject({ state: 'ready', vendorId: '0c2e', profile: { id: 'honeywell-1450g', mode: 'serial' } });
+    // No USB ids (an on-board UART, a pty): no profile, said as unknown on the screen.
+    expect(devices.find((device) => device.id === '/dev/ttyS0')?.profile).toBeUndefined();
   });
 
   it('an explicit suffix overrides the profile’s', async () => {
