@@ -6,10 +6,12 @@ import type { ScanEvent } from '../../../domain/scan/scan-event.js';
 import type { Verdict } from '../../../domain/verdict/verdict.js';
 import { identifiesSerialScanner, loadProfileCatalog, loadUsableProfiles, type ProfileCatalog } from '../../../drivers/profiles/profile-catalog.js';
 import { FakeSerialTransport } from '../../../drivers/serial/fake-serial-transport.js';
+import { startKioskRuntime } from '../../../main/core/kiosk-runtime.js';
 import { DiagnosticsService } from '../../../main/diagnostics/diagnostics-service.js';
 import { firmwareConfigDir } from '../../../main/diagnostics/firmware-config-dir.js';
 import { DeviceManager, type DeviceCore } from '../../../main/devices/device-manager.js';
 import { parseDeviceArg } from '../../../main/devices/device-spec.js';
+import { tempDataDir } from '../../support/kiosk-process.js';
 
 /**
  * Serial scanners and the device profiles: a named port gets its model's settings and
@@ -183,6 +185,29 @@ describe('the kiosk’s profile catalog', () => {
     expect(catalog.profiles.length).toBe(CATALOG.profiles.length - 1);
     expect(identifiesSerialScanner(catalog)(HONEYWELL)).toBe(true);
     expect(() => loadProfileCatalog(dir)).toThrow(/zebra-ds2208\.json/);
+  });
+
+  it('is loaded once at kiosk start: a broken file is logged and skipped, the kiosk starts and auto still finds a Honeywell', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chot-profiles-'));
+    cpSync(firmwareConfigDir(), dir, { recursive: true });
+    writeFileSync(join(dir, 'profiles', 'zebra-ds9308.json'), '{ "id": "zebra-ds9308" }');
+    const serial = new FakeSerialTransport();
+    serial.plug(HONEYWELL);
+    const lines: string[] = [];
+    const runtime = await startKioskRuntime({
+      dataDir: tempDataDir(),
+      firmwareConfigDir: dir,
+      devicesConfig: { devices: [parseDeviceArg('serial-scanner=auto')], gates: {} },
+      serialTransport: serial,
+      log: (line) => lines.push(line),
+    });
+    try {
+      expect(lines.filter((line) => line.startsWith('device profile skipped: '))).toEqual([expect.stringContaining('zebra-ds9308.json')]);
+      expect(runtime.devices?.statuses()).toEqual([expect.objectContaining({ state: 'ready', info: expect.objectContaining({ id: '/dev/ttyACM0' }) })]);
+      expect(serial.opened[0]?.settings.baudRate).toBe(115200);
+    } finally {
+      await runtime.close();
+    }
   });
 
   it('without a schema it is empty, with the reason', () => {
