@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -142,6 +142,20 @@ describe('a serial scanner named by path', () => {
     expect(devices.find((device) => device.id === '/dev/ttyACM0')).toMatchObject({ state: 'ready', vendorId: '0c2e', profile: { id: 'honeywell-1450g', mode: 'serial' } });
     // No USB ids (an on-board UART, a pty): no profile, said as unknown on the screen.
     expect(devices.find((device) => device.id === '/dev/ttyS0')?.profile).toBeUndefined();
+  });
+
+  it('named by a /dev/serial/by-id link: found in the port list by the tty it points to, with its profile, also in the diagnostics', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chot-by-id-'));
+    const tty = join(dir, 'ttyACM7');
+    writeFileSync(tty, '');
+    const link = join(dir, 'usb-Honeywell_Imaging_1900-if00');
+    symlinkSync(tty, link);
+    // The port list names the tty (with its ids); the fake also lets the link be opened, as the kernel does.
+    const { serial, manager } = await rig([`serial-scanner=${link}`], [{ ...HONEYWELL, path: tty }, { path: link }]);
+    expect(serial.opened).toEqual([{ path: link, settings: { baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1 } }]);
+    expect(status(manager, link)).toMatchObject({ state: 'ready', info: { id: link, vendorId: '0c2e' } });
+    const diagnostics = new DiagnosticsService({ firmwareConfigDir: firmwareConfigDir(), devices: () => manager.statuses(), keyboardScanners: async () => [] });
+    expect((await diagnostics.getDiagnostics()).devices[0]?.profile).toMatchObject({ id: 'honeywell-1450g', mode: 'serial' });
   });
 
   it('an explicit suffix overrides the profile’s', async () => {
