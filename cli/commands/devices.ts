@@ -1,6 +1,7 @@
 import { NodeHidBinding } from '../../drivers/hid/node-hid-binding.js';
 import type { HidBinding } from '../../drivers/hid/hid-binding.js';
-import { discoverDevices, serialportLister, type DeviceAccess, type DiscoveredDevice, type SerialLister } from '../../drivers/profiles/device-discovery.js';
+import { NodeSerialTransport } from '../../drivers/serial/node-serial-transport.js';
+import { discoverDevices, type DeviceAccess, type DiscoveredDevice, type SerialLister } from '../../drivers/profiles/device-discovery.js';
 import { loadProfileCatalog } from '../../drivers/profiles/profile-catalog.js';
 import { switchCodes } from '../../domain/devices/device-profile.js';
 import { firmwareConfigDir } from '../../main/diagnostics/firmware-config-dir.js';
@@ -107,7 +108,7 @@ export async function runDevices(args: readonly string[], deps: DevicesDeps = {}
   const catalog = loadProfileCatalog(deps.firmwareConfigDir ?? firmwareConfigDir());
   const discovery = await discoverDevices({
     catalog,
-    serial: deps.serial ?? serialportLister(),
+    serial: deps.serial ?? new NodeSerialTransport(),
     hid: deps.hid ?? new NodeHidBinding(),
     ...(deps.access === undefined ? {} : { access: deps.access }),
     ...(deps.holders === undefined ? {} : { holders: deps.holders }),

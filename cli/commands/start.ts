@@ -36,10 +36,15 @@ Options:
   --device KIND=PATH[:BAUD][,OPTION=VALUE…]
                   a scanner or gate relay the kiosk drives (repeatable; adds to, or for the
                   same kind and path replaces, the devices in DATA-DIR/devices.json):
-                    serial-scanner=/dev/ttyACM0[:9600]   USB CDC / RS-232 scanner
+                    serial-scanner=auto|/dev/ttyACM0[:9600]   USB CDC / RS-232 scanner
                         options: lane=ID (default 1), direction=in|out|boarding|alighting
-                        (default in), baud=N, suffix=cr|lf|crlf|none|hex:XX (default cr,
-                        any line ending accepted)
+                        (default in), baud=N, suffix=cr|lf|crlf|none|hex:XX
+                        Settings and suffix come from the device profile its VID/PID
+                        match (firmware-config/), else 9600 8N1 with CR (any line ending
+                        accepted); baud= and suffix= override them. auto opens every port
+                        (also plugged later) whose VID/PID identify a scanner model; a
+                        generic USB-serial chip (CH340, CP210x, FTDI…) is never taken by
+                        auto, nor a port named for another device: name it explicitly.
                     hid-pos-scanner=auto|HIDPATH          HID point-of-sale scanner
                         options: lane=ID, direction=…
                     serial-relay=/dev/ttyUSB0[:9600]      CH340 "A0" relay board

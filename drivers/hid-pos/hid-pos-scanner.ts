@@ -2,7 +2,7 @@ import type { ScanEvent } from '../../domain/scan/scan-event.js';
 import { DeviceFault, type DeviceInfo, type ScannerDriver, type ScannerHandle } from '../device.js';
 import { hex4, present, type HidBinding, type HidConnection, type HidDeviceDescriptor } from '../hid/hid-binding.js';
 import { enumerateHid, HidKeeper } from '../hid/hid-keeper.js';
-import { Listeners } from '../hid/listeners.js';
+import { Listeners } from '../listeners.js';
 import { DEFAULT_REPORT_GAP_MS, HidPosAssembler, type AssemblerResult } from './report-assembler.js';
 import { layoutForVendor, type HidPosLayout } from './report-layouts.js';
 

@@ -1,7 +1,7 @@
 import { DeviceFault, type DeviceInfo, type RelayDriver, type RelayHandle } from '../device.js';
 import { hex4, present, type HidBinding, type HidConnection, type HidDeviceDescriptor } from '../hid/hid-binding.js';
 import { enumerateHid, HidKeeper, messageOf } from '../hid/hid-keeper.js';
-import { Listeners } from '../hid/listeners.js';
+import { Listeners } from '../listeners.js';
 import {
   checkChannel,
   parseRelayState,

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { matchProfile, type ProfileMatch, type ProfileTransport } from '../../domain/devices/device-profile.js';
 import { enumerateHid } from '../hid/hid-keeper.js';
 import { hex4, present, type HidBinding, type HidDeviceDescriptor } from '../hid/hid-binding.js';
-import { serialTransportOf, type ProfileCatalog, type SerialPortListing } from './profile-catalog.js';
+import type { SerialTransport } from '../serial/serial-transport.js';
+import { serialTransportOf, type ProfileCatalog } from './profile-catalog.js';
 
 /**
  * What is plugged in, and which profile each device matches: for `chot devices` and the
@@ -11,28 +12,11 @@ import { serialTransportOf, type ProfileCatalog, type SerialPortListing } from '
  * state is what the file system says (present, no access) and which processes hold it open.
  */
 
-/** The serial ports of the machine, as serialport's `SerialPort.list()` gives them. */
-export interface SerialLister {
-  list(): Promise<readonly SerialPortListing[]>;
-}
-
-/** serialport, loaded on first use so that a machine without its native binding still lists HID devices. */
-export function serialportLister(): SerialLister {
-  return {
-    async list() {
-      const { SerialPort } = await import('serialport');
-      const ports = await SerialPort.list();
-      return ports.map((port) => ({
-        path: port.path,
-        // serialport gives ids as the OS spells them ("0C2E" on some, "0c2e" on others).
-        ...(port.vendorId === undefined ? {} : { vendorId: port.vendorId.toLowerCase().padStart(4, '0') }),
-        ...(port.productId === undefined ? {} : { productId: port.productId.toLowerCase().padStart(4, '0') }),
-        ...(port.manufacturer === undefined ? {} : { manufacturer: port.manufacturer }),
-        ...(port.serialNumber === undefined ? {} : { serialNumber: port.serialNumber }),
-      }));
-    },
-  };
-}
+/**
+ * What lists the serial ports: the serial transport (NodeSerialTransport in production, the
+ * one place serial ports are listed; a FakeSerialTransport in tests).
+ */
+export type SerialLister = Pick<SerialTransport, 'list'>;
 
 /** Whether this process may open the device node; only asked of the file system. */
 export type DeviceAccess = 'ok' | 'no-access' | 'unknown';

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { matchProfile, type DeviceProfile, type ProfileTransport, type SuffixSetting } from '../../domain/devices/device-profile.js';
-import { MAX_SCAN_CHARS } from '../../domain/scan/scan-event.js';
+import { matchProfile, type DeviceProfile, type ProfileMatch, type ProfileTransport } from '../../domain/devices/device-profile.js';
+import type { SerialSuffix } from '../serial/serial-framing.js';
+import { DEFAULT_SERIAL_SCANNER_CONFIG, type SerialScannerConfig, type SerialScannerDriverOptions } from '../serial/serial-scanner-driver.js';
+import type { SerialPortListing } from '../serial/serial-transport.js';
 
 /**
  * The device profiles of `firmware-config/`, loaded and validated against its JSON Schema.
@@ -75,48 +77,58 @@ export function validateProfileJson(validate: ValidateFunction, file: string, js
 
 /** Loads and validates every `profiles/*.json`; the first bad file throws. */
 export function loadProfileCatalog(firmwareConfigDir: string): ProfileCatalog {
+  return readCatalog(firmwareConfigDir, (error) => {
+    throw error;
+  });
+}
+
+/**
+ * The running kiosk's catalog: a bad profile file is skipped and said (`problems`), the
+ * others still count — a broken file must not stop the kiosk, and the diagnostics screen
+ * reports it too. Without a readable schema the catalog is empty.
+ */
+export function loadUsableProfiles(firmwareConfigDir: string): { readonly catalog: ProfileCatalog; readonly problems: readonly string[] } {
+  const problems: string[] = [];
+  try {
+    return { catalog: readCatalog(firmwareConfigDir, (error) => problems.push(error.message)), problems };
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+    return { catalog: catalogOf(firmwareConfigDir, []), problems };
+  }
+}
+
+function readCatalog(firmwareConfigDir: string, onBadFile: (error: ProfileCatalogError) => void): ProfileCatalog {
   const validate = compileProfileSchema(firmwareConfigDir);
   const dir = join(firmwareConfigDir, PROFILES_DIR);
   const profiles: DeviceProfile[] = [];
   const seen = new Map<string, string>();
   for (const name of readdirSync(dir).filter((entry) => entry.endsWith('.json')).sort()) {
     const file = join(dir, name);
-    let json: unknown;
     try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new ProfileCatalogError(file, '', `not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const profile = validateProfileJson(validate, file, json);
+      const other = seen.get(profile.id);
+      if (other !== undefined) throw new ProfileCatalogError(file, '/id', `id "${profile.id}" is also used by ${other}`);
+      seen.set(profile.id, file);
+      profiles.push(profile);
     } catch (error) {
-      throw new ProfileCatalogError(file, '', `not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      if (!(error instanceof ProfileCatalogError)) throw error;
+      onBadFile(error);
     }
-    const profile = validateProfileJson(validate, file, json);
-    const other = seen.get(profile.id);
-    if (other !== undefined) throw new ProfileCatalogError(file, '/id', `id "${profile.id}" is also used by ${other}`);
-    seen.set(profile.id, file);
-    profiles.push(profile);
   }
+  return catalogOf(firmwareConfigDir, profiles);
+}
+
+function catalogOf(dir: string, profiles: DeviceProfile[]): ProfileCatalog {
   profiles.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const byId = new Map(profiles.map((profile) => [profile.id, profile]));
-  return { dir: firmwareConfigDir, profiles, byId: (id) => byId.get(id) };
+  return { dir, profiles, byId: (id) => byId.get(id) };
 }
-
-// The serial scanner driver's option shapes (drivers/serial, written beside this): restated
-// structurally here so either can land first; the lead unifies them on merge.
-export interface SerialPortListing {
-  readonly path: string;
-  readonly vendorId?: string;
-  readonly productId?: string;
-  readonly manufacturer?: string;
-  readonly serialNumber?: string;
-}
-
-export interface SerialScannerConfig {
-  readonly settings: { readonly baudRate: number; readonly dataBits?: 7 | 8; readonly parity?: 'none' | 'even' | 'odd'; readonly stopBits?: 1 | 2 };
-  readonly framing: { readonly suffix: SuffixSetting; readonly interByteTimeoutMs: number; readonly maxFrameBytes: number };
-}
-
-/** A frame without a suffix ends after this much silence (a scanner sends a code's bytes back to back). */
-export const DEFAULT_INTER_BYTE_TIMEOUT_MS = 50;
-/** UTF-8 of the longest scan the core looks at: up to 4 bytes a character would be generous; QR byte mode holds 2 953 bytes. */
-export const DEFAULT_MAX_FRAME_BYTES = MAX_SCAN_CHARS;
 
 /** What the kernel's device name says about the transport: ttyACM is CDC ACM, ttyUSB a bridge chip. */
 export function serialTransportOf(path: string): ProfileTransport | undefined {
@@ -125,34 +137,59 @@ export function serialTransportOf(path: string): ProfileTransport | undefined {
   return undefined;
 }
 
+/** The scanner profile (in serial mode) a listed port matches, or undefined. */
+export function serialScannerMatch(catalog: ProfileCatalog, port: SerialPortListing): ProfileMatch | undefined {
+  if (port.vendorId === undefined) return undefined;
+  const transport = serialTransportOf(port.path);
+  const match = matchProfile(catalog.profiles, {
+    vendorId: port.vendorId,
+    ...(port.productId === undefined ? {} : { productId: port.productId }),
+    ...(transport === undefined ? {} : { transport }),
+    kind: 'scanner',
+  });
+  return match === undefined || match.mode.mode !== 'serial' ? undefined : match;
+}
+
 /**
  * `SerialScannerDriver`'s `configFor`: the serial settings and framing of the scanner
- * profile a listed port matches, or undefined (not a scanner we know: the driver leaves it).
+ * profile a listed port matches (a value the profile leaves out is the driver's default),
+ * or undefined (not a scanner we know: the driver's defaults apply to a port named explicitly).
+ * A generic bridge chip's match (CH340) counts here: the port was named as a scanner.
  */
-export function serialScannerConfigFor(catalog: ProfileCatalog): (port: SerialPortListing) => SerialScannerConfig | undefined {
-  return (port) => {
-    if (port.vendorId === undefined) return undefined;
-    const transport = serialTransportOf(port.path);
-    const match = matchProfile(catalog.profiles, {
-      vendorId: port.vendorId,
-      ...(port.productId === undefined ? {} : { productId: port.productId }),
-      ...(transport === undefined ? {} : { transport }),
-      kind: 'scanner',
-    });
-    if (match === undefined || match.mode.mode !== 'serial') return undefined;
+export function serialScannerConfigFor(catalog: ProfileCatalog): NonNullable<SerialScannerDriverOptions['configFor']> {
+  const defaults = DEFAULT_SERIAL_SCANNER_CONFIG;
+  return (port): SerialScannerConfig | undefined => {
+    const match = serialScannerMatch(catalog, port);
+    if (match === undefined) return undefined;
     const serial = match.profile.serial ?? {};
+    const suffix: SerialSuffix = serial.suffix?.value ?? defaults.framing.suffix;
     return {
       settings: {
-        baudRate: serial.baudRate?.value ?? 9600,
+        ...defaults.settings,
+        ...(serial.baudRate === undefined ? {} : { baudRate: serial.baudRate.value }),
         ...(serial.dataBits === undefined ? {} : { dataBits: serial.dataBits.value }),
         ...(serial.parity === undefined ? {} : { parity: serial.parity.value }),
         ...(serial.stopBits === undefined ? {} : { stopBits: serial.stopBits.value }),
       },
       framing: {
-        suffix: serial.suffix?.value ?? 'none',
-        interByteTimeoutMs: serial.interByteTimeoutMs?.value ?? DEFAULT_INTER_BYTE_TIMEOUT_MS,
-        maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+        ...defaults.framing,
+        suffix,
+        ...(serial.interByteTimeoutMs === undefined ? {} : { interByteTimeoutMs: serial.interByteTimeoutMs.value }),
       },
     };
+  };
+}
+
+/**
+ * `SerialScannerDriver`'s `discoverable`: whether a port's VID/PID say it IS a known scanner
+ * model in serial mode, so that `serial-scanner=auto` may open it. A generic match is not
+ * enough: the ids of a bridge chip (CH340 1a86:7523, an STM32 virtual COM port) are shared
+ * with relay boards and other gear (profiles with `"generic": true`), and opening a relay
+ * board as a scanner would hold the port the gate needs. Those are named explicitly.
+ */
+export function identifiesSerialScanner(catalog: ProfileCatalog): NonNullable<SerialScannerDriverOptions['discoverable']> {
+  return (port) => {
+    const match = serialScannerMatch(catalog, port);
+    return match !== undefined && match.confidence !== 'generic' && match.profile.generic !== true;
   };
 }

@@ -1,5 +1,5 @@
 import { DeviceFault, type DeviceInfo, type RelayDriver, type RelayHandle } from '../device.js';
-import { Listeners } from '../hid/listeners.js';
+import { Listeners } from '../listeners.js';
 import { messageOf, SerialKeeper, type Backoff } from '../serial/serial-keeper.js';
 import { SERIAL_9600_8N1, type SerialConnection, type SerialSettings, type SerialTransport } from '../serial/serial-transport.js';
 import { ch340RelayFrame, CH340_RELAY_MAX_CHANNELS } from './ch340-relay-frames.js';

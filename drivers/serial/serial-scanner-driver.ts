@@ -1,6 +1,6 @@
 import { MAX_SCAN_CHARS, type ScanEvent } from '../../domain/scan/scan-event.js';
 import { DeviceFault, type DeviceInfo, type ScannerDriver, type ScannerHandle } from '../device.js';
-import { Listeners } from '../hid/listeners.js';
+import { Listeners } from '../listeners.js';
 import { checkFraming, SerialFramer, type FramerOutput, type SerialFraming } from './serial-framing.js';
 import { SerialKeeper, type Backoff } from './serial-keeper.js';
 import { SERIAL_9600_8N1, type SerialPortListing, type SerialSettings, type SerialTransport } from './serial-transport.js';
@@ -8,6 +8,12 @@ import { SERIAL_9600_8N1, type SerialPortListing, type SerialSettings, type Seri
 export interface SerialScannerConfig {
   readonly settings: SerialSettings;
   readonly framing: SerialFraming;
+}
+
+/** What `open` lays over the profile's config: single values, e.g. a baud rate from `--device …:115200`. */
+export interface SerialScannerOverrides {
+  readonly settings?: Partial<SerialSettings>;
+  readonly framing?: Partial<SerialFraming>;
 }
 
 /**
@@ -27,6 +33,12 @@ export interface SerialScannerDriverOptions {
   readonly transport: SerialTransport;
   /** Profile lookup: the config for a known scanner model, undefined for ports that are not known scanners. */
   readonly configFor?: (port: SerialPortListing) => SerialScannerConfig | undefined;
+  /**
+   * Which recognised ports `list()` offers for automatic opening (default: every one
+   * configFor recognises). The profiles say no to a generic bridge chip's ids (CH340), which
+   * a relay board may have as well: such a port gets its profile's config only when named.
+   */
+  readonly discoverable?: (port: SerialPortListing) => boolean;
   readonly reopenBackoff?: Backoff;
   readonly now?: () => number;
 }
@@ -52,11 +64,12 @@ export class SerialScannerDriver implements ScannerDriver {
     } catch (error) {
       throw new DeviceFault('io', 'serial-scanner', `cannot list serial ports: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    return ports.filter((port) => configFor(port) !== undefined).map((port) => serialDeviceInfo(port, 'serial-scanner'));
+    const discoverable = this.#options.discoverable ?? (() => true);
+    return ports.filter((port) => configFor(port) !== undefined && discoverable(port)).map((port) => serialDeviceInfo(port, 'serial-scanner'));
   }
 
   /** Opens the port; `config` (e.g. a baud rate from `--device …:115200`) overrides the profile's, which overrides the default. */
-  async open(info: DeviceInfo, config: Partial<SerialScannerConfig> = {}): Promise<SerialScannerHandle> {
+  async open(info: DeviceInfo, config: SerialScannerOverrides = {}): Promise<SerialScannerHandle> {
     if (info.kind !== 'serial-scanner') throw new DeviceFault('open-failed', info.id, `not a serial scanner: ${info.kind}`);
     const profile = this.#options.configFor?.(listingOf(info)) ?? DEFAULT_SERIAL_SCANNER_CONFIG;
     const resolved: SerialScannerConfig = {

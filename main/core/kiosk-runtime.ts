@@ -8,6 +8,8 @@ import { KioskCore, type KioskCoreOptions } from './kiosk-core.js';
 import type { HidBinding } from '../../drivers/hid/hid-binding.js';
 import type { SerialTransport } from '../../drivers/serial/serial-transport.js';
 import { DeviceManager } from '../devices/device-manager.js';
+import { loadUsableProfiles, type ProfileCatalog } from '../../drivers/profiles/profile-catalog.js';
+import { firmwareConfigDir } from '../diagnostics/firmware-config-dir.js';
 import type { DevicesConfig } from '../devices/devices-file.js';
 
 export interface KioskRuntimeOptions extends Omit<KioskCoreOptions, 'demo' | 'syncState' | 'devices' | 'gates'> {
@@ -69,6 +71,7 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
     ...(specs.length === 0 ? {} : { devices: () => devices?.statuses() ?? [] }),
   });
   if (specs.length > 0) {
+    const profiles = specs.some((spec) => spec.kind === 'serial-scanner') ? loadDeviceProfiles(options.firmwareConfigDir ?? firmwareConfigDir(), log) : undefined;
     try {
       // Never throws for a device (an absent or failing one is a fault on screen, retried); a
       // bug here must not stop the kiosk deciding either: wedge and camera scans still work.
@@ -77,6 +80,7 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
         core,
         onChange: () => core.devicesChanged(),
         log,
+        ...(profiles === undefined ? {} : { profiles }),
         ...(options.serialTransport === undefined ? {} : { serialTransport: options.serialTransport }),
         ...(options.hidBinding === undefined ? {} : { hidBinding: options.hidBinding }),
       });
@@ -124,6 +128,17 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
       core.close();
     },
   };
+}
+
+/**
+ * The device profiles, once per kiosk start: a serial scanner's settings and framing, and
+ * what `serial-scanner=auto` may open. A broken profile file is logged and skipped (the
+ * diagnostics screen shows it too); the kiosk starts with the others.
+ */
+function loadDeviceProfiles(dir: string, log: (line: string) => void): ProfileCatalog {
+  const { catalog, problems } = loadUsableProfiles(dir);
+  for (const problem of problems) log(`device profile skipped: ${problem}`);
+  return catalog;
 }
 
 /** The entry log's upload beside the sync, on the same enrolment; one log line per change of state. */

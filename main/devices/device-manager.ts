@@ -3,11 +3,13 @@ import type { ScanEvent } from '../../domain/scan/scan-event.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import { DeviceFault, type DeviceInfo, type DeviceState, type DeviceStatus, type RelayHandle, type ScannerHandle } from '../../drivers/device.js';
 import type { HidBinding } from '../../drivers/hid/hid-binding.js';
+import type { ProfileCatalog } from '../../drivers/profiles/profile-catalog.js';
 import { switchOffRelaysOnExit } from '../../drivers/relay/serial-relay-driver.js';
 import type { SerialTransport } from '../../drivers/serial/serial-transport.js';
 import type { DecidedVerdict, LaneDeviceStatus } from '../core/kiosk-event-hub.js';
-import { AUTO, deviceKey, isScannerSpec, type DeviceSpec, type RelaySpec, type ScannerSpec } from './device-spec.js';
+import { AUTO, isScannerSpec, type DeviceSpec, type RelaySpec, type ScannerSpec } from './device-spec.js';
 import { DeviceOpeners, type Backoff } from './device-openers.js';
+import { resolvedPath } from './device-paths.js';
 
 /** What the manager needs of the core: decide a device's scan (durably), and hear every committed verdict. */
 export interface DeviceCore {
@@ -22,6 +24,12 @@ export interface DeviceManagerOptions {
   readonly serialTransport?: SerialTransport;
   /** Default: node-hid, loaded on first use. Tests pass a FakeHidBinding. */
   readonly hidBinding?: HidBinding;
+  /**
+   * The device profiles, loaded once per kiosk start (the runtime passes them): a serial
+   * scanner gets its model's settings and framing, and `serial-scanner=auto` finds the ports
+   * whose VID/PID name a scanner model. None: built-in defaults, and `auto` finds no serial scanner.
+   */
+  readonly profiles?: ProfileCatalog;
   /** A device's state changed (the screen's device line is pushed from here). */
   readonly onChange?: () => void;
   readonly log?: (line: string) => void;
@@ -68,6 +76,7 @@ export class DeviceManager {
   readonly #log: (line: string) => void;
   #discovery: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  #discovering = false;
 
   private constructor(options: DeviceManagerOptions) {
     this.#options = options;
@@ -131,7 +140,8 @@ export class DeviceManager {
   async #open(device: Managed): Promise<void> {
     if (this.#closed) return;
     try {
-      const handle = await this.#openers.open(device.spec, device.info);
+      const { handle, info } = await this.#openers.open(device.spec, device.info);
+      device.info = info;
       if (this.#closed) {
         await (isScannerSpec(device.spec) ? handle.close() : switchOffRelaysOnExit([handle as RelayHandle]));
         return;
@@ -211,8 +221,23 @@ export class DeviceManager {
     }
   }
 
-  /** `auto` specs: opens every device of their kind that is not open yet. */
+  /**
+   * `auto` specs: opens every device of their kind that is not open yet. A path the kiosk
+   * already holds, or one named for any device (a relay board's port, say: CH340 boards and
+   * scanners share ids), is never taken by discovery, even while that device is absent.
+   */
   async #discover(): Promise<void> {
+    // A slow port list must not let the next tick open the same device a second time.
+    if (this.#discovering) return;
+    this.#discovering = true;
+    try {
+      await this.#discoverOnce();
+    } finally {
+      this.#discovering = false;
+    }
+  }
+
+  async #discoverOnce(): Promise<void> {
     for (const spec of this.#options.specs.filter((candidate) => candidate.path === AUTO)) {
       let found: DeviceInfo[];
       try {
@@ -223,13 +248,26 @@ export class DeviceManager {
         continue;
       }
       if (this.#closed) return;
-      const fresh = found.filter((info) => !this.#devices.some((device) => !device.placeholder && deviceKey({ ...device.spec, path: device.info.id }) === `${spec.kind}=${info.id}`));
-      if (fresh.length === 0) continue;
+      const taken = await this.#takenPaths();
+      const fresh: DeviceInfo[] = [];
+      for (const info of found) if (!taken.has(info.id) && !taken.has(await resolvedPath(info.id))) fresh.push(info);
+      if (fresh.length === 0 || this.#closed) continue;
       const placeholder = this.#devices.findIndex((device) => device.placeholder && device.spec === spec);
       if (placeholder >= 0) this.#devices.splice(placeholder, 1);
       await Promise.all(fresh.map((info) => this.#open(this.#add(spec, info, false))));
       this.#options.onChange?.();
     }
+  }
+
+  /** Every path a device holds or is configured at, as written and resolved (by-id links). */
+  async #takenPaths(): Promise<Set<string>> {
+    const paths = [
+      ...this.#devices.filter((device) => !device.placeholder).map((device) => device.info.id),
+      ...this.#options.specs.filter((spec) => spec.path !== AUTO).map((spec) => spec.path),
+    ];
+    const taken = new Set(paths);
+    for (const path of paths) taken.add(await resolvedPath(path));
+    return taken;
   }
 
   #set(device: Managed, state: DeviceState, fault?: DeviceFault): void {

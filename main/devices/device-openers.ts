@@ -5,13 +5,28 @@ import type { HidBinding } from '../../drivers/hid/hid-binding.js';
 import { NodeHidBinding } from '../../drivers/hid/node-hid-binding.js';
 import { SerialRelayDriver } from '../../drivers/relay/serial-relay-driver.js';
 import { NodeSerialTransport } from '../../drivers/serial/node-serial-transport.js';
-import { SerialScannerDriver, type SerialScannerConfig } from '../../drivers/serial/serial-scanner-driver.js';
-import { SERIAL_9600_8N1, type SerialTransport } from '../../drivers/serial/serial-transport.js';
+import { identifiesSerialScanner, serialScannerConfigFor, type ProfileCatalog } from '../../drivers/profiles/profile-catalog.js';
+import { DEFAULT_SERIAL_SCANNER_CONFIG, SerialScannerDriver, type SerialScannerConfig } from '../../drivers/serial/serial-scanner-driver.js';
+import { SERIAL_9600_8N1, type SerialPortListing, type SerialTransport } from '../../drivers/serial/serial-transport.js';
+import { samePath } from './device-paths.js';
 import type { DeviceSpec, DeviceSpecKind, RelaySpec, ScannerSpec } from './device-spec.js';
 
 export interface Backoff {
   readonly initialMs: number;
   readonly maxMs: number;
+}
+
+export interface OpenedDevice {
+  readonly handle: ScannerHandle | RelayHandle;
+  /** What is known of the device now (a serial port named by path gets its USB ids from the port list). */
+  readonly info: DeviceInfo;
+}
+
+export interface DeviceOpenersOptions {
+  readonly serialTransport?: SerialTransport;
+  readonly hidBinding?: HidBinding;
+  /** The device profiles (firmware-config/), loaded once per kiosk start; none: serial scanners get the built-in defaults and `auto` finds none. */
+  readonly profiles?: ProfileCatalog;
 }
 
 /**
@@ -22,31 +37,39 @@ export interface Backoff {
 export class DeviceOpeners {
   readonly #serial: () => SerialTransport;
   readonly #hid: () => HidBinding;
+  readonly #profiles: ProfileCatalog | undefined;
+  #serialScanner: SerialScannerDriver | undefined;
   #hidPos: HidPosScannerDriver | undefined;
   #hidRelay: HidRelayDriver | undefined;
 
-  constructor(options: { readonly serialTransport?: SerialTransport; readonly hidBinding?: HidBinding }) {
+  constructor(options: DeviceOpenersOptions) {
     let serial = options.serialTransport;
     let hid = options.hidBinding;
     this.#serial = () => (serial ??= new NodeSerialTransport());
     this.#hid = () => (hid ??= new NodeHidBinding());
+    this.#profiles = options.profiles;
   }
 
   /** The devices of an `auto` kind that discovery finds now. */
   async list(kind: DeviceSpecKind): Promise<DeviceInfo[]> {
+    if (kind === 'serial-scanner') return this.#serialScannerDriver().list();
     if (kind === 'hid-pos-scanner') return this.#hidPosDriver().list();
     if (kind === 'hid-relay') return this.#hidRelayDriver().list();
     return [];
   }
 
-  async open(spec: DeviceSpec, info: DeviceInfo): Promise<ScannerHandle | RelayHandle> {
+  async open(spec: DeviceSpec, info: DeviceInfo): Promise<OpenedDevice> {
     switch (spec.kind) {
       case 'serial-scanner':
         return this.#openSerialScanner(spec as ScannerSpec, info);
-      case 'hid-pos-scanner':
-        return this.#hidPosDriver().open(await this.#listed(spec, info, () => this.#hidPosDriver().list()));
-      case 'hid-relay':
-        return this.#hidRelayDriver().open(await this.#listed(spec, info, () => this.#hidRelayDriver().list()));
+      case 'hid-pos-scanner': {
+        const listed = await this.#listed(spec, info, () => this.#hidPosDriver().list());
+        return { handle: await this.#hidPosDriver().open(listed), info: listed };
+      }
+      case 'hid-relay': {
+        const listed = await this.#listed(spec, info, () => this.#hidRelayDriver().list());
+        return { handle: await this.#hidRelayDriver().open(listed), info: listed };
+      }
       case 'serial-relay':
       case 'modbus-relay': {
         const relay = spec as RelaySpec;
@@ -57,18 +80,48 @@ export class DeviceOpeners {
           // Every channel up to the gate's is switched off at open.
           channels: relay.channel,
         });
-        return driver.open(info);
+        return { handle: await driver.open(info), info };
       }
     }
   }
 
-  #openSerialScanner(spec: ScannerSpec, info: DeviceInfo): Promise<ScannerHandle> {
-    const driver = new SerialScannerDriver({ transport: this.#serial() });
-    return driver.open(info, {
-      ...(spec.baudRate === undefined ? {} : { settings: { ...SERIAL_9600_8N1, baudRate: spec.baudRate } }),
-      // The driver merges a partial framing over the profile's (serial-scanner-driver.ts).
-      ...(spec.suffix === undefined ? {} : { framing: { suffix: spec.suffix } as SerialScannerConfig['framing'] }),
-    });
+  /**
+   * The profile of the scanner behind the port (by its VID/PID in the port list), with the
+   * `--device` options on top; the built-in defaults when no profile matches. Resolved at
+   * every open, so a scanner plugged in after the kiosk started still gets its profile.
+   */
+  async #openSerialScanner(spec: ScannerSpec, info: DeviceInfo): Promise<OpenedDevice> {
+    const listing = info.vendorId === undefined ? await this.#serialListing(info.id) : listingOf(info);
+    const described: DeviceInfo = listing === undefined ? info : { ...info, ...withoutPath(listing) };
+    const profile = (listing === undefined || this.#profiles === undefined ? undefined : serialScannerConfigFor(this.#profiles)(listing)) ?? DEFAULT_SERIAL_SCANNER_CONFIG;
+    const config: SerialScannerConfig = {
+      settings: { ...profile.settings, ...(spec.baudRate === undefined ? {} : { baudRate: spec.baudRate }) },
+      framing: { ...profile.framing, ...(spec.suffix === undefined ? {} : { suffix: spec.suffix }) },
+    };
+    // The whole config is handed over: the driver's own profile lookup goes by the path as
+    // named, which may be a /dev/serial/by-id link that says nothing of the transport.
+    return { handle: await this.#serialScannerDriver().open(described, config), info: described };
+  }
+
+  /** The port list's entry for a named path (a by-id link is the tty it points to); undefined when absent or unlisted. */
+  async #serialListing(path: string): Promise<SerialPortListing | undefined> {
+    let ports: SerialPortListing[];
+    try {
+      ports = await this.#serial().list();
+    } catch {
+      // Listing is only for the profile: the port may still open, with the defaults.
+      return undefined;
+    }
+    for (const port of ports) if (await samePath(port.path, path)) return port;
+    return undefined;
+  }
+
+  #serialScannerDriver(): SerialScannerDriver {
+    const profiles = this.#profiles;
+    return (this.#serialScanner ??= new SerialScannerDriver({
+      transport: this.#serial(),
+      ...(profiles === undefined ? {} : { configFor: serialScannerConfigFor(profiles), discoverable: identifiesSerialScanner(profiles) }),
+    }));
   }
 
   /** A HID device named by path: its descriptor (vendor, product string) comes from enumeration. */
@@ -86,4 +139,18 @@ export class DeviceOpeners {
   #hidRelayDriver(): HidRelayDriver {
     return (this.#hidRelay ??= new HidRelayDriver(this.#hid()));
   }
+}
+
+function listingOf(info: DeviceInfo): SerialPortListing {
+  return { path: info.id, ...withoutPath(info) };
+}
+
+/** The USB description of a port or device, without its path or id. */
+function withoutPath(from: Omit<SerialPortListing, 'path'>): Omit<SerialPortListing, 'path'> {
+  return {
+    ...(from.vendorId === undefined ? {} : { vendorId: from.vendorId }),
+    ...(from.productId === undefined ? {} : { productId: from.productId }),
+    ...(from.manufacturer === undefined ? {} : { manufacturer: from.manufacturer }),
+    ...(from.serialNumber === undefined ? {} : { serialNumber: from.serialNumber }),
+  };
 }

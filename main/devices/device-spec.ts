@@ -10,6 +10,7 @@ import type { SerialSuffix } from '../../drivers/serial/serial-framing.js';
  *   serial-relay=/dev/ttyUSB0,channel=2,pulse=800,lane=2      (CH340 "A0" board)
  *   modbus-relay=/dev/ttyUSB1:19200,unit=3,channel=1           (Modbus RTU coil)
  *   hid-pos-scanner=auto,lane=1     hid-relay=auto             (found by discovery)
+ *   serial-scanner=auto,lane=1      (every serial port whose VID/PID name a scanner model)
  */
 
 export type ScannerKind = 'serial-scanner' | 'hid-pos-scanner';
@@ -18,8 +19,17 @@ export type DeviceSpecKind = ScannerKind | RelayKind;
 
 export const DEVICE_SPEC_KINDS: readonly DeviceSpecKind[] = ['serial-scanner', 'hid-pos-scanner', 'serial-relay', 'modbus-relay', 'hid-relay'];
 
-/** `auto`: every device of the kind that discovery finds (HID kinds only: a serial port says nothing about what is behind it). */
+/**
+ * `auto`: every device of the kind that discovery finds. Serial scanners: the ports whose
+ * VID/PID a scanner profile identifies (not a generic bridge chip's). Serial relays cannot
+ * be found: a CH340 or RS-485 adapter says nothing about the board behind it.
+ */
 export const AUTO = 'auto';
+
+/** The kinds that `auto` may stand for. */
+export function canDiscover(kind: DeviceSpecKind): boolean {
+  return kind !== 'serial-relay' && kind !== 'modbus-relay';
+}
 
 export interface ScannerSpec {
   readonly kind: ScannerKind;
@@ -122,7 +132,7 @@ export function deviceSpecFromJson(value: unknown, where: string): DeviceSpec {
     if (typeof raw !== 'string' && typeof raw !== 'number') throw new DeviceSpecError(`${where}.${key}: must be a string or a number`);
     options[option] = String(raw);
   }
-  if (typeof fields.path !== 'string') throw new DeviceSpecError(`${where}.path: missing (a device path such as /dev/ttyACM0${isSerialKind(kind) ? '' : ', or "auto"'})`);
+  if (typeof fields.path !== 'string') throw new DeviceSpecError(`${where}.path: missing (a device path such as /dev/ttyACM0${canDiscover(kind) ? ', or "auto"' : ''})`);
   return buildSpec(kind, fields.path, options, where);
 }
 
@@ -136,8 +146,8 @@ function buildSpec(kind: DeviceSpecKind, path: string, options: Readonly<Record<
     if (!OPTIONS[kind].includes(key)) throw new DeviceSpecError(`${where}: ${kind} has no option ${JSON.stringify(key)} (options: ${OPTIONS[kind].join(', ')})`);
   }
   if (path === '') throw new DeviceSpecError(`${where}: the device path is missing`);
-  if (path === AUTO && isSerialKind(kind)) {
-    throw new DeviceSpecError(`${where}: a ${kind} cannot be found automatically (a serial port does not say what is behind it): name its path, e.g. /dev/serial/by-id/…`);
+  if (path === AUTO && !canDiscover(kind)) {
+    throw new DeviceSpecError(`${where}: a ${kind} cannot be found automatically (its USB-serial adapter does not say what is behind it): name its path, e.g. /dev/serial/by-id/…`);
   }
   if (path !== AUTO && isSerialKind(kind) && !path.startsWith('/') && !/^COM\d+$/i.test(path)) {
     throw new DeviceSpecError(`${where}: ${JSON.stringify(path)} is not a serial port path (/dev/ttyACM0, /dev/serial/by-id/…, COM3)`);

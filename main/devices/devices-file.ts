@@ -11,7 +11,8 @@ import type { Colour } from '../../domain/verdict/verdict.js';
  *   {
  *     "devices": [
  *       { "kind": "serial-scanner", "path": "/dev/serial/by-id/usb-Honeywell…", "lane": "1" },
- *       "serial-relay=/dev/ttyUSB0,channel=1,pulse=500"
+ *       "serial-relay=/dev/ttyUSB0,channel=1,pulse=500",
+ *       { "kind": "serial-scanner", "path": "auto", "lane": "2" }
  *     ],
  *     "gates": { "1": { "open": ["green"] }, "2": { "open": ["green", "yellow"] } }
  *   }

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import type { DeviceInfo, DeviceStatus } from '../../drivers/device.js';
 import { NodeHidBinding } from '../../drivers/hid/node-hid-binding.js';
 import { discoverDevices } from '../../drivers/profiles/device-discovery.js';
@@ -22,7 +23,8 @@ function hintsOf(info: DeviceInfo): DeviceHints {
   const ids = { ...(info.vendorId === undefined ? {} : { vendorId: info.vendorId }), ...(info.productId === undefined ? {} : { productId: info.productId }) };
   switch (info.kind) {
     case 'serial-scanner': {
-      const transport = serialTransportOf(info.id);
+      // A /dev/serial/by-id link says nothing of the transport; the tty it points to does.
+      const transport = serialTransportOf(info.id) ?? serialTransportOf(resolved(info.id));
       return { ...ids, kind: 'scanner', ...(transport === undefined ? {} : { transport }) };
     }
     case 'hid-pos-scanner':
@@ -32,6 +34,14 @@ function hintsOf(info: DeviceInfo): DeviceHints {
     case 'serial-relay':
     case 'modbus-relay':
       return { ...ids, kind: 'relay' };
+  }
+}
+
+function resolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 

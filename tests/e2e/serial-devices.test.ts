@@ -182,6 +182,47 @@ describe.skipIf(!hasSocat)('serial scanner and relays in the running kiosk (soca
     process.stderr.write(`serial-devices: 1 MB of noise (${frames} framed chunks) → ${unreadable} logged "cannot read", ${shownNone} shown; the good scan after it was on screen ${verdictMs} ms after the noise began\n`);
   }, 30_000);
 
+  it('F4 diagnostics show each live device: ready in words, the scanner’s last scan, the fault after socat is killed; Esc back to idle', async () => {
+    const before = Date.now();
+    expect((await verdictAfter(() => scanner.write(`${GREEN}\r`))).outcome).toBe('green');
+    const after = Date.now();
+    await page.keyboard.press('F4');
+    await page.waitForSelector('#diagnostics-screen', { state: 'visible', timeout: 5000 });
+    const item = (path: string) => page.locator('#diag-devices li.diag-device', { has: page.locator('.diag-device-id', { hasText: path }) });
+    await page.waitForFunction(() => document.querySelectorAll('#diag-devices li.diag-device').length === 4, undefined, { timeout: 5000 });
+    for (const [pty, kind] of [[scanner, 'serial-scanner'], [scanner2, 'serial-scanner'], [relay, 'serial-relay'], [modbus, 'modbus-relay']] as const) {
+      const device = item(pty.path);
+      expect(await device.getAttribute('data-state')).toBe('ready');
+      expect(await device.locator('.diag-device-state').textContent()).toBe('Sẵn sàng · Ready');
+      expect(await device.locator('.diag-device-kind').textContent()).toBe(kind);
+      // A pty has no USB ids: no profile can be matched, and the screen says so.
+      expect(await device.locator('.diag-device-profile').textContent()).toBe('hồ sơ: không rõ · profile: unknown');
+    }
+    const last = (await item(scanner.path).locator('.diag-device-last').textContent()) ?? '';
+    expect(last).toMatch(/^quét lần cuối · last scan /);
+    const lastAt = Date.parse(last.replace(/^.* last scan /, ''));
+    expect(lastAt).toBeGreaterThanOrEqual(before - 5);
+    expect(lastAt).toBeLessThanOrEqual(after);
+    expect(await item(relay.path).locator('.diag-device-last').textContent()).toBe('chưa quét · no scan yet');
+
+    await scanner.kill('SIGKILL');
+    // The screen refreshes every 2 s; the driver notices the loss within 2 s.
+    await page.waitForSelector(`#diag-devices li.diag-device[data-state="fault"]`, { state: 'visible', timeout: 6000 });
+    const faulted = item(scanner.path);
+    expect(await faulted.getAttribute('data-state')).toBe('fault');
+    expect(await faulted.locator('.diag-device-state').textContent()).toBe('Lỗi · Fault');
+    expect(await faulted.locator('.diag-device-fault').textContent()).toMatch(/^đã rút cáp · unplugged: /);
+    // Only that scanner: the others stay ready.
+    expect(await page.locator('#diag-devices li.diag-device[data-state="ready"]').count()).toBe(3);
+
+    await scanner.restart();
+    await page.waitForFunction(() => document.querySelectorAll('#diag-devices li.diag-device[data-state="ready"]').length === 4, undefined, { timeout: 8000 });
+    expect(await item(scanner.path).locator('.diag-device-fault').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 2000 });
+    expect(await page.getAttribute('#app', 'data-screen')).toBe('idle');
+  }, 30_000);
+
   it('stopping the kiosk (SIGTERM) switches every relay off before it exits', async () => {
     relay.clearReceived();
     modbus.clearReceived();
@@ -200,9 +241,9 @@ describe.skipIf(!hasSocat)('serial scanner and relays in the running kiosk (soca
 
 describe('device configuration errors', () => {
   it('a bad --device exits with a clear usage error, before anything starts', () => {
-    const run = runChot(['start', '--browser', '--data-dir', tempDataDir(), '--device', 'serial-scanner=auto']);
+    const run = runChot(['start', '--browser', '--data-dir', tempDataDir(), '--device', 'serial-relay=auto']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('--device "serial-scanner=auto": a serial-scanner cannot be found automatically');
+    expect(run.stderr).toContain('--device "serial-relay=auto": a serial-relay cannot be found automatically');
     const unknown = runChot(['start', '--browser', '--data-dir', tempDataDir(), '--device', 'barcode=/dev/ttyACM0']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown device kind "barcode"');

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeHidBinding } from '../../../drivers/hid/fake-hid-binding.js';
 import { discoverDevices, hidTransportOf, procHolders, type SerialLister } from '../../../drivers/profiles/device-discovery.js';
-import { loadProfileCatalog, serialScannerConfigFor, serialTransportOf, type SerialPortListing } from '../../../drivers/profiles/profile-catalog.js';
+import { loadProfileCatalog, serialScannerConfigFor, serialTransportOf } from '../../../drivers/profiles/profile-catalog.js';
+import type { SerialPortListing } from '../../../drivers/serial/serial-transport.js';
 
 const catalog = loadProfileCatalog(fileURLToPath(new URL('../../../firmware-config/', import.meta.url)));
 const lister = (ports: SerialPortListing[]): SerialLister => ({ list: async () => ports });

@@ -16,6 +16,8 @@ describe('--device KIND=PATH[:BAUD][,option=value…]', () => {
     ['modbus-relay=/dev/ttyUSB1:19200,unit=3', { kind: 'modbus-relay', path: '/dev/ttyUSB1', lane: '1', channel: 1, pulseMs: 500, baudRate: 19200, unitId: 3 }],
     ['modbus-relay=/dev/ttyUSB1', { kind: 'modbus-relay', path: '/dev/ttyUSB1', lane: '1', channel: 1, pulseMs: 500, unitId: 1 }],
     ['hid-pos-scanner=auto', { kind: 'hid-pos-scanner', path: 'auto', lane: '1', direction: 'in' }],
+    ['serial-scanner=auto,lane=2', { kind: 'serial-scanner', path: 'auto', lane: '2', direction: 'in' }],
+    ['serial-scanner=auto:115200', { kind: 'serial-scanner', path: 'auto', lane: '1', direction: 'in', baudRate: 115200 }],
     // A libusb HID path holds colons: not read as a baud rate.
     ['hid-pos-scanner=0001:0004:00,lane=3', { kind: 'hid-pos-scanner', path: '0001:0004:00', lane: '3', direction: 'in' }],
     ['hid-relay=auto,channel=2', { kind: 'hid-relay', path: 'auto', lane: '1', channel: 2, pulseMs: 500 }],
@@ -27,7 +29,8 @@ describe('--device KIND=PATH[:BAUD][,option=value…]', () => {
     ['/dev/ttyACM0', /expected KIND=PATH/],
     ['scanner=/dev/ttyACM0', /unknown device kind "scanner" \(kinds: serial-scanner, hid-pos-scanner, serial-relay, modbus-relay, hid-relay\)/],
     ['serial-scanner=', /the device path is missing/],
-    ['serial-scanner=auto', /cannot be found automatically/],
+    ['serial-relay=auto', /cannot be found automatically/],
+    ['modbus-relay=auto', /cannot be found automatically/],
     ['serial-relay=ttyUSB0', /not a serial port path/],
     ['serial-scanner=/dev/ttyACM0:9601', /baud rate 9601 is not a standard one/],
     ['serial-scanner=/dev/ttyACM0:9600,baud=9600', /baud rate is given twice/],

@@ -14,6 +14,7 @@ describe('devices.json', () => {
           { kind: 'serial-scanner', path: '/dev/ttyACM0', baudRate: 115200, lane: '2', direction: 'out' },
           'serial-relay=/dev/ttyUSB0,lane=2,pulse=800',
           { kind: 'modbus-relay', path: '/dev/ttyUSB1', unitId: 4, channel: 2 },
+          { kind: 'serial-scanner', path: 'auto', lane: '3' },
         ],
         gates: { '2': { open: ['green', 'yellow'] } },
       }),
@@ -22,6 +23,7 @@ describe('devices.json', () => {
       { kind: 'serial-scanner', path: '/dev/ttyACM0', lane: '2', direction: 'out', baudRate: 115200 },
       { kind: 'serial-relay', path: '/dev/ttyUSB0', lane: '2', channel: 1, pulseMs: 800 },
       { kind: 'modbus-relay', path: '/dev/ttyUSB1', lane: '1', channel: 2, pulseMs: 500, unitId: 4 },
+      { kind: 'serial-scanner', path: 'auto', lane: '3', direction: 'in' },
     ]);
     expect(config.gates).toEqual({ '2': { open: ['green', 'yellow'] } });
   });
@@ -31,7 +33,8 @@ describe('devices.json', () => {
     ['[]', /devices\.json: must be an object/],
     ['{"device": []}', /devices\.json: unknown field "device" \(fields: devices, gates\)/],
     ['{"devices": {}}', /devices\.json: devices must be an array/],
-    ['{"devices": [{"kind": "serial-scanner"}]}', /devices\.json: devices\[0\]\.path: missing/],
+    ['{"devices": [{"kind": "serial-scanner"}]}', /devices\.json: devices\[0\]\.path: missing \(a device path such as \/dev\/ttyACM0, or "auto"\)/],
+    ['{"devices": [{"kind": "serial-relay", "path": "auto"}]}', /devices\.json: devices\[0\]: a serial-relay cannot be found automatically/],
     ['{"devices": [{"kind": "serial-scaner", "path": "/dev/x"}]}', /devices\.json: devices\[0\]\.kind: unknown device kind "serial-scaner"/],
     ['{"devices": [{"kind": "serial-relay", "path": "/dev/x", "chanel": 2}]}', /devices\.json: devices\[0\]\.chanel: not a field of a serial-relay/],
     ['{"devices": [{"kind": "serial-relay", "path": "/dev/x", "channel": [2]}]}', /devices\[0\]\.channel: must be a string or a number/],
