@@ -68,6 +68,7 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
     demo: !enrolled,
     ...(enrolled ? { syncState: loopState, uploadState } : {}),
     ...(options.devicesConfig === undefined ? {} : { gates: options.devicesConfig.gates }),
+    ...(options.devicesConfig?.wedge === undefined ? {} : { wedge: { ...options.wedge, ...options.devicesConfig.wedge } }),
     ...(specs.length === 0 ? {} : { devices: () => devices?.statuses() ?? [] }),
   });
   if (specs.length > 0) {

@@ -10,5 +10,5 @@ import { loadDevicesConfig, type DevicesConfig } from './devices-file.js';
 export function resolveDevicesConfig(dataDir: string, deviceArgs: readonly string[]): DevicesConfig {
   const file = loadDevicesConfig(dataDir);
   const fromCli: DeviceSpec[] = deviceArgs.map(parseDeviceArg);
-  return { devices: mergeDeviceSpecs(file.devices, fromCli), gates: file.gates };
+  return { ...file, devices: mergeDeviceSpecs(file.devices, fromCli) };
 }

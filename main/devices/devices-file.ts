@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { deviceSpecFromJson, DeviceSpecError, type DeviceSpec } from './device-spec.js';
 import { GATE_COLOURS, type GatePolicies, type GatePolicy } from './gate-policy.js';
 import type { Colour } from '../../domain/verdict/verdict.js';
+import type { WedgeSettings } from '../../domain/contract/kiosk-api.js';
+import { parseWedgeSettings } from './wedge-config.js';
 
 /**
  * `<data-dir>/devices.json`: the scanners and relays of this kiosk and each lane's gate
@@ -14,7 +16,8 @@ import type { Colour } from '../../domain/verdict/verdict.js';
  *       "serial-relay=/dev/ttyUSB0,channel=1,pulse=500",
  *       { "kind": "serial-scanner", "path": "auto", "lane": "2" }
  *     ],
- *     "gates": { "1": { "open": ["green"] }, "2": { "open": ["green", "yellow"] } }
+ *     "gates": { "1": { "open": ["green"] }, "2": { "open": ["green", "yellow"] } },
+ *     "wedge": { "maxInterKeyMs": 50, "minLength": 6, "suffixKey": "Enter" }
  *   }
  *
  * Checked strictly: an unknown field or a wrong value is an error naming it
@@ -26,6 +29,8 @@ export const DEVICES_FILE = 'devices.json';
 export interface DevicesConfig {
   readonly devices: readonly DeviceSpec[];
   readonly gates: GatePolicies;
+  /** Keyboard-wedge framing thresholds over the defaults (wedge-config.ts). */
+  readonly wedge?: Partial<WedgeSettings>;
 }
 
 export const EMPTY_DEVICES_CONFIG: DevicesConfig = { devices: [], gates: {} };
@@ -41,13 +46,14 @@ export function parseDevicesConfig(text: string, name = DEVICES_FILE): DevicesCo
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DeviceSpecError(`${name}: must be an object {"devices": […], "gates": {…}}`);
   const fields = value as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
-    if (key !== 'devices' && key !== 'gates' && key !== '$comment') throw new DeviceSpecError(`${name}: unknown field ${JSON.stringify(key)} (fields: devices, gates)`);
+    if (key !== 'devices' && key !== 'gates' && key !== 'wedge' && key !== '$comment') throw new DeviceSpecError(`${name}: unknown field ${JSON.stringify(key)} (fields: devices, gates, wedge)`);
   }
   const devices = fields.devices ?? [];
   if (!Array.isArray(devices)) throw new DeviceSpecError(`${name}: devices must be an array`);
   return {
     devices: devices.map((device, index) => deviceSpecFromJson(device, `${name}: devices[${index}]`)),
     gates: parseGates(fields.gates ?? {}, `${name}: gates`),
+    ...(fields.wedge === undefined ? {} : { wedge: parseWedgeSettings(fields.wedge, `${name}: wedge`) }),
   };
 }
 
