@@ -43,6 +43,8 @@ describe('status pass parser under fuzzing (100 000 inputs each)', () => {
           const bytes = Uint8Array.from(validBytes);
           for (const [at, mask] of flips) bytes[at] = (bytes[at] as number) ^ mask;
           const resized = lengthChange < 0 ? bytes.subarray(0, bytes.length + lengthChange) : Uint8Array.from([...bytes, ...new Array(lengthChange).fill(7)]);
+          // Two flips of one byte by the same mask cancel out: that is the valid pass itself, not a mutation.
+          fc.pre(resized.length !== validBytes.length || resized.some((byte, index) => byte !== validBytes[index]));
           const text = PASS_PREFIX + encodeBase45(resized);
           const result = withinBound(() => parsePass(text, context), BOUND_MS, () => 'a mutated pass');
           expect(result.kind === 'pass' && result.authenticity === 'signed-valid').toBe(false);
