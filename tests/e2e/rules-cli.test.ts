@@ -98,10 +98,15 @@ describe('chot rules check and test', () => {
   it('test runs a table of cases and prints what differs', () => {
     const file = join(hubDir, 'khanh-hoa.json');
     writeFileSync(file, JSON.stringify(KHANH_HOA_2021_10));
-    const cases = PEOPLE.map((p) => ({ name: p.id12, at: AT, facts: p.facts, dataAgeHours: 1, expect: p.colour, reasons: p.reasons }));
+    // Facts only a certificate the person presents carries (a DCC) reach the rules as well.
+    const fromCertificates = [
+      { name: 'expired recovery', at: AT, facts: { recoveryCertificate: { positiveOn: '2021-03-01', validFrom: '2021-03-12', validUntil: '2021-08-28' } }, expect: 'red', reasons: ['recovery-expired'] },
+      { name: 'not a vaccine', at: AT, facts: { notCounted: [{ kind: 'vaccination', why: 'vaccine-product' }] }, expect: 'red', reasons: ['vaccine-not-recognised'] },
+    ];
+    const cases = [...PEOPLE.map((p) => ({ name: p.id12, at: AT, facts: p.facts, dataAgeHours: 1, expect: p.colour, reasons: p.reasons })), ...fromCertificates];
     const casesFile = join(hubDir, 'cases.json');
     writeFileSync(casesFile, JSON.stringify(cases));
-    expect(ok(['rules', 'test', file, casesFile])).toContain(`${PEOPLE.length} passed, 0 failed`);
+    expect(ok(['rules', 'test', file, casesFile])).toContain(`${cases.length} passed, 0 failed`);
     writeFileSync(casesFile, JSON.stringify([{ ...cases[0], expect: 'red' }]));
     const run = runChot(['rules', 'test', file, casesFile]);
     expect(run.status).toBe(1);
