@@ -15,6 +15,7 @@ import { addDaysMs, toVietnamIso, vietnamMidnightMs } from '../time/calendar-dat
  *                        { dose, at, product, totalDoses, completesCourse }
  *   facts.tests[]        { at, kind: "pcr"|"rapid", result: "positive"|"negative" }
  *   facts.lastNegativePcr, facts.lastNegativeRapid, facts.lastPositiveTest   { at }
+ *                        (a DCC's test is one of these like any other)
  *   facts.recoveredAt    instant of recovery, from the health platforms (a recovery date,
  *                        nothing more: the rule set's own window applies from it)
  *   facts.recoveryCertificate   a certificate of recovery the person presents (a DCC)
@@ -87,6 +88,8 @@ export interface RuleContext {
 
 export function buildRuleInput(facts: PersonFacts, context: RuleContext, params: Readonly<Record<string, unknown>>): RuleInput {
   const midnight = (isoDate: string): string => toVietnamIso(vietnamMidnightMs(isoDate));
+  /** The exclusive end of an inclusive last day: 00:00 Vietnam time the day after. */
+  const afterDay = (isoDate: string): string => toVietnamIso(addDaysMs(vietnamMidnightMs(isoDate), 1));
   const doses: DoseInput[] = [...facts.doses]
     .sort((a, b) => a.date.localeCompare(b.date) || a.dose - b.dose)
     .map((d) => {
@@ -105,9 +108,11 @@ export function buildRuleInput(facts: PersonFacts, context: RuleContext, params:
     .map((q) => ({
       status: q.status,
       from: midnight(q.from),
-      ...(q.to === undefined ? {} : { until: toVietnamIso(addDaysMs(vietnamMidnightMs(q.to), 1)) }),
+      ...(q.to === undefined ? {} : { until: afterDay(q.to) }),
     }));
-  const recoveryCertificate = facts.recoveryCertificate;
+  const certificate = facts.recoveryCertificate;
+  const recoveryCertificate =
+    certificate === undefined ? undefined : { positiveAt: midnight(certificate.positiveOn), validFrom: midnight(certificate.validFrom), validUntil: afterDay(certificate.validUntil) };
   const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
   return {
     facts: {
@@ -120,11 +125,7 @@ export function buildRuleInput(facts: PersonFacts, context: RuleContext, params:
       ...optional('lastNegativeRapid', lastTest((t) => t.kind === 'rapid' && t.result === 'negative')),
       ...optional('lastPositiveTest', lastTest((t) => t.result === 'positive')),
       ...optional('recoveredAt', facts.recoveredOn === undefined ? undefined : midnight(facts.recoveredOn)),
-      ...optional('recoveryCertificate', recoveryCertificate === undefined ? undefined : {
-        positiveAt: midnight(recoveryCertificate.positiveOn),
-        validFrom: midnight(recoveryCertificate.validFrom),
-        validUntil: toVietnamIso(addDaysMs(vietnamMidnightMs(recoveryCertificate.validUntil), 1)),
-      }),
+      ...optional('recoveryCertificate', recoveryCertificate),
       notCounted: (facts.notCounted ?? []).map((entry) => ({ kind: entry.kind, why: entry.why })),
       quarantine,
       ...optional('latestQuarantine', quarantine.at(-1)),
