@@ -1,3 +1,4 @@
+import type { UncountedReason } from '../../facts/person-facts.js';
 import type { Reason } from '../../text/bilingual.js';
 import type { RuleSet } from '../rule-set.js';
 import { and, before, either, ifThen, notAfter, notBefore, some, time, v } from './certlogic-helpers.js';
@@ -9,7 +10,8 @@ const CERTIFICATE = 'facts.recoveryCertificate';
 const withinDaysOf = (path: string, days: number) => and(notBefore(NOW, time(path)), before(NOW, time(path, days, 'day')));
 const POSITIVE: Reason = { code: 'test-positive', vi: 'Có kết quả xét nghiệm dương tính trong vòng 14 ngày (F0)', en: 'Tested positive within the last 14 days (F0)' };
 const RECOVERED: Reason = { code: 'recovered', vi: 'Đã khỏi bệnh COVID-19 trong vòng 180 ngày', en: 'Recovered from COVID-19 within 180 days' };
-const uncounted = (...why: string[]) => some('facts.notCounted', { in: [v('current.why'), why] });
+/** A certificate's entry left out of the facts for one of these reasons (rule-input.ts, facts.notCounted). */
+const uncounted = (...why: UncountedReason[]) => some('facts.notCounted', { in: [v('current.why'), why] });
 
 /**
  * Khánh Hòa, October 2021: the first province to colour the card (PC-Covid 4.0.4).
