@@ -16,7 +16,9 @@ Commands:
                            every CertLogic condition; prints each problem with its JSON path
   test FILE CASES.json     run a table of cases through a rule set and print what differs.
                            CASES.json: [{ "name", "at" (ISO 8601), "facts": {doses, tests,
-                           recoveredOn, quarantine}, "person"?: {id12}, "dataAgeHours"?,
+                           recoveredOn, quarantine, recoveryCertificate?: {positiveOn,
+                           validFrom, validUntil}, notCounted?: [{kind, why}]},
+                           "person"?: {id12}, "dataAgeHours"?,
                            "parameters"?, "expect": "green"|"yellow"|"red"|"none",
                            "reasons"?: [codes] }]
   install FILE [--data-dir DIR]
@@ -88,7 +90,16 @@ function runTest(args: readonly string[]): number {
   let failures = 0;
   (cases as RuleCase[]).forEach((c, index) => {
     const name = c.name ?? `case ${index + 1}`;
-    const facts: PersonFacts = { doses: c.facts?.doses ?? [], tests: c.facts?.tests ?? [], quarantine: c.facts?.quarantine ?? [], ...(c.facts?.recoveredOn === undefined ? {} : { recoveredOn: c.facts.recoveredOn }) };
+    const given = c.facts ?? {};
+    const facts: PersonFacts = {
+      doses: given.doses ?? [],
+      tests: given.tests ?? [],
+      quarantine: given.quarantine ?? [],
+      ...(given.recoveredOn === undefined ? {} : { recoveredOn: given.recoveredOn }),
+      // What a certificate the person presents adds (a DCC), so rules about it can be tested too.
+      ...(given.recoveryCertificate === undefined ? {} : { recoveryCertificate: given.recoveryCertificate }),
+      ...(given.notCounted === undefined ? {} : { notCounted: given.notCounted }),
+    };
     const outcome = compiled.compiled.evaluate(
       facts,
       { nowMs: parseInstant(c.at), ...(c.person === undefined ? {} : { person: c.person }), ...(c.dataAgeHours === undefined ? {} : { dataAgeMs: c.dataAgeHours * 3_600_000 }) },

@@ -31,12 +31,42 @@ export interface QuarantineStatus {
   readonly to?: string;
 }
 
+/**
+ * A certificate of recovery (a DCC's `r` entry), as the issuer stated it. Unlike a
+ * recovery date from the health platforms it says when the person first tested positive
+ * and the window in which the issuer vouches for it; the rules decide what that is worth.
+ */
+export interface RecoveryCertificate {
+  /** YYYY-MM-DD of the first positive test (`fr`). */
+  readonly positiveOn: string;
+  /** YYYY-MM-DD, the first day the certificate is valid (`df`). */
+  readonly validFrom: string;
+  /** YYYY-MM-DD, the last day the certificate is valid (`du`), inclusive. */
+  readonly validUntil: string;
+}
+
+/**
+ * Why an entry of a certificate does not count: it is about another disease, or a code
+ * in it is outside the EU value set or names a vaccine Chốt does not recognise, or a
+ * field the rules need is missing or not a real date.
+ */
+export type UncountedReason = 'disease' | 'vaccine-product' | 'vaccine-type' | 'test-type' | 'test-result' | 'incomplete';
+
+export interface UncountedEntry {
+  readonly kind: 'vaccination' | 'test' | 'recovery';
+  readonly why: UncountedReason;
+}
+
 export interface PersonFacts {
   readonly doses: readonly VaccinationDose[];
   readonly tests: readonly TestResult[];
-  /** YYYY-MM-DD of recovery from COVID-19, the latest one. */
+  /** YYYY-MM-DD of recovery from COVID-19, the latest one (from the health platforms). */
   readonly recoveredOn?: string;
   readonly quarantine: readonly QuarantineStatus[];
+  /** Only from a certificate the person presents (a DCC); the hub never sets it. */
+  readonly recoveryCertificate?: RecoveryCertificate;
+  /** A certificate's entries left out of the facts above, so the verdict can say why. Never from the hub. */
+  readonly notCounted?: readonly UncountedEntry[];
 }
 
 export const NO_FACTS: PersonFacts = { doses: [], tests: [], quarantine: [] };

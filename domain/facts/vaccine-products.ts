@@ -38,6 +38,11 @@ export function findVaccineProduct(codeOrName: string): VaccineProduct | undefin
   return BY_CODE.get(codeOrName) ?? BY_NAME.get(fold(codeOrName));
 }
 
+/** The product with exactly this canonical code; no name matching (a certificate's code is never guessed at). */
+export function vaccineProductByCode(code: string): VaccineProduct | undefined {
+  return BY_CODE.get(code);
+}
+
 export function vaccineProductByPassIndex(index: number): VaccineProduct | undefined {
   return BY_PASS_INDEX.get(index);
 }

@@ -15,7 +15,19 @@ import { addDaysMs, toVietnamIso, vietnamMidnightMs } from '../time/calendar-dat
  *                        { dose, at, product, totalDoses, completesCourse }
  *   facts.tests[]        { at, kind: "pcr"|"rapid", result: "positive"|"negative" }
  *   facts.lastNegativePcr, facts.lastNegativeRapid, facts.lastPositiveTest   { at }
- *   facts.recoveredAt    instant of recovery
+ *                        (a DCC's test is one of these like any other)
+ *   facts.recoveredAt    instant of recovery, from the health platforms (a recovery date,
+ *                        nothing more: the rule set's own window applies from it)
+ *   facts.recoveryCertificate   a certificate of recovery the person presents (a DCC)
+ *                        { positiveAt: the first positive test, validFrom, validUntil: end,
+ *                          exclusive (00:00 after the certificate's last valid day) }; the
+ *                        issuer's window, which the rule set checks along with its own.
+ *                        Facts from the hub never have one, and a DCC never a recoveredAt.
+ *   facts.notCounted[]   { kind: "vaccination"|"test"|"recovery", why } entries of a certificate
+ *                        left out of the facts above, why: "disease" (not COVID-19),
+ *                        "vaccine-product", "vaccine-type", "test-type", "test-result" (a code
+ *                        outside the EU value set, or a vaccine not recognised), "incomplete";
+ *                        always an array, empty for facts from the hub
  *   facts.quarantine[], facts.latestQuarantine
  *                        { status: "F0"|"F1", from, until } (until: end, exclusive; absent = open)
  *   credential           { kind, authenticity }
@@ -46,6 +58,8 @@ export interface RuleInput {
     readonly lastNegativeRapid?: { readonly at: string };
     readonly lastPositiveTest?: { readonly at: string };
     readonly recoveredAt?: string;
+    readonly recoveryCertificate?: { readonly positiveAt: string; readonly validFrom: string; readonly validUntil: string };
+    readonly notCounted: readonly { readonly kind: string; readonly why: string }[];
     readonly quarantine: readonly QuarantineInput[];
     /** The period that started last: earlier ones have ended. */
     readonly latestQuarantine?: QuarantineInput;
@@ -74,6 +88,8 @@ export interface RuleContext {
 
 export function buildRuleInput(facts: PersonFacts, context: RuleContext, params: Readonly<Record<string, unknown>>): RuleInput {
   const midnight = (isoDate: string): string => toVietnamIso(vietnamMidnightMs(isoDate));
+  /** The exclusive end of an inclusive last day: 00:00 Vietnam time the day after. */
+  const afterDay = (isoDate: string): string => toVietnamIso(addDaysMs(vietnamMidnightMs(isoDate), 1));
   const doses: DoseInput[] = [...facts.doses]
     .sort((a, b) => a.date.localeCompare(b.date) || a.dose - b.dose)
     .map((d) => {
@@ -92,8 +108,11 @@ export function buildRuleInput(facts: PersonFacts, context: RuleContext, params:
     .map((q) => ({
       status: q.status,
       from: midnight(q.from),
-      ...(q.to === undefined ? {} : { until: toVietnamIso(addDaysMs(vietnamMidnightMs(q.to), 1)) }),
+      ...(q.to === undefined ? {} : { until: afterDay(q.to) }),
     }));
+  const certificate = facts.recoveryCertificate;
+  const recoveryCertificate =
+    certificate === undefined ? undefined : { positiveAt: midnight(certificate.positiveOn), validFrom: midnight(certificate.validFrom), validUntil: afterDay(certificate.validUntil) };
   const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
   return {
     facts: {
@@ -106,6 +125,8 @@ export function buildRuleInput(facts: PersonFacts, context: RuleContext, params:
       ...optional('lastNegativeRapid', lastTest((t) => t.kind === 'rapid' && t.result === 'negative')),
       ...optional('lastPositiveTest', lastTest((t) => t.result === 'positive')),
       ...optional('recoveredAt', facts.recoveredOn === undefined ? undefined : midnight(facts.recoveredOn)),
+      ...optional('recoveryCertificate', recoveryCertificate),
+      notCounted: (facts.notCounted ?? []).map((entry) => ({ kind: entry.kind, why: entry.why })),
       quarantine,
       ...optional('latestQuarantine', quarantine.at(-1)),
     },

@@ -42,11 +42,11 @@ beforeAll(() => {
 
 describe('rule sets through the CLI', () => {
   it('a new hub has published khanh-hoa-2021-10; the kiosk installs it and colours each person by it', () => {
-    expect(ok(['hub', 'rules', 'list', '--data', hubDir])).toMatch(/^khanh-hoa-2021-10@1\.0\.0 {2}from 2021-10-01T00:00:00\+07:00 /m);
-    ok(['rules', 'install', join(hubDir, 'rules', 'published', 'khanh-hoa-2021-10@1.0.0.json'), '--data-dir', kioskDir]);
+    expect(ok(['hub', 'rules', 'list', '--data', hubDir])).toMatch(/^khanh-hoa-2021-10@1\.1\.0 {2}from 2021-10-01T00:00:00\+07:00 /m);
+    ok(['rules', 'install', join(hubDir, 'rules', 'published', 'khanh-hoa-2021-10@1.1.0.json'), '--data-dir', kioskDir]);
     const lines = verifyLines(['--data-dir', kioskDir, '--at', AT], PEOPLE.map((p) => p.id12));
     expect(lines.map((l) => [l.color, (l.reasons as { code: string }[]).map((r) => r.code)])).toEqual(PEOPLE.map((p) => [p.colour, p.reasons]));
-    expect(lines[0]).toMatchObject({ factsFrom: 'local', ruleSet: { id: 'khanh-hoa-2021-10', version: '1.0.0' } });
+    expect(lines[0]).toMatchObject({ factsFrom: 'local', ruleSet: { id: 'khanh-hoa-2021-10', version: '1.1.0' } });
   });
 
   it('the same data 30 hours after the last sync: green becomes yellow, "dữ liệu chưa cập nhật"', () => {
@@ -56,7 +56,7 @@ describe('rule sets through the CLI', () => {
   });
 
   it('a forged rule set is refused with a clear error, and the installed one stays', () => {
-    const published = JSON.parse(readFileSync(join(hubDir, 'rules', 'published', 'khanh-hoa-2021-10@1.0.0.json'), 'utf8')) as { ruleSet: { default: { colour: string } } };
+    const published = JSON.parse(readFileSync(join(hubDir, 'rules', 'published', 'khanh-hoa-2021-10@1.1.0.json'), 'utf8')) as { ruleSet: { default: { colour: string } } };
     published.ruleSet.default.colour = 'green';
     const forged = join(kioskDir, 'forged.json');
     writeFileSync(forged, JSON.stringify(published));
@@ -85,7 +85,7 @@ describe('chot rules check and test', () => {
   it('check passes a good rule set and names the JSON path of each problem in a bad one', () => {
     const good = join(hubDir, 'good.json');
     writeFileSync(good, JSON.stringify(KHANH_HOA_2021_10));
-    expect(ok(['rules', 'check', good])).toContain('ok — khanh-hoa-2021-10@1.0.0');
+    expect(ok(['rules', 'check', good])).toContain('ok — khanh-hoa-2021-10@1.1.0');
     const bad = join(hubDir, 'bad.json');
     const rules = [{ ...KHANH_HOA_2021_10.rules[0], when: { and: [true, { frobnicate: [1] }] } }, { ...KHANH_HOA_2021_10.rules[1], when: { '===': [1] } }];
     writeFileSync(bad, JSON.stringify({ ...KHANH_HOA_2021_10, rules }));
@@ -98,10 +98,15 @@ describe('chot rules check and test', () => {
   it('test runs a table of cases and prints what differs', () => {
     const file = join(hubDir, 'khanh-hoa.json');
     writeFileSync(file, JSON.stringify(KHANH_HOA_2021_10));
-    const cases = PEOPLE.map((p) => ({ name: p.id12, at: AT, facts: p.facts, dataAgeHours: 1, expect: p.colour, reasons: p.reasons }));
+    // Facts only a certificate the person presents carries (a DCC) reach the rules as well.
+    const fromCertificates = [
+      { name: 'expired recovery', at: AT, facts: { recoveryCertificate: { positiveOn: '2021-03-01', validFrom: '2021-03-12', validUntil: '2021-08-28' } }, expect: 'red', reasons: ['recovery-expired'] },
+      { name: 'not a vaccine', at: AT, facts: { notCounted: [{ kind: 'vaccination', why: 'vaccine-product' }] }, expect: 'red', reasons: ['vaccine-not-recognised'] },
+    ];
+    const cases = [...PEOPLE.map((p) => ({ name: p.id12, at: AT, facts: p.facts, dataAgeHours: 1, expect: p.colour, reasons: p.reasons })), ...fromCertificates];
     const casesFile = join(hubDir, 'cases.json');
     writeFileSync(casesFile, JSON.stringify(cases));
-    expect(ok(['rules', 'test', file, casesFile])).toContain(`${PEOPLE.length} passed, 0 failed`);
+    expect(ok(['rules', 'test', file, casesFile])).toContain(`${cases.length} passed, 0 failed`);
     writeFileSync(casesFile, JSON.stringify([{ ...cases[0], expect: 'red' }]));
     const run = runChot(['rules', 'test', file, casesFile]);
     expect(run.status).toBe(1);

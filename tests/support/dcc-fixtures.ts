@@ -187,3 +187,15 @@ export function vaccinationHcert(overrides: Record<string, unknown> = {}): Recor
     ...overrides,
   };
 }
+
+const HOLDER = { ver: '1.3.0', nam: { fn: 'Nguyễn', fnt: 'NGUYEN', gn: 'Văn An', gnt: 'VAN<AN' }, dob: '1989-03-15' };
+
+/** A test certificate (schema 1.3.0): a negative PCR unless `entry` says otherwise. */
+export function testHcert(entry: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...HOLDER, t: [{ tg: '840539006', tt: 'LP6464-4', sc: '2021-10-19T22:00:00+07:00', tr: '260415000', tc: 'CDC Khánh Hòa', co: 'VN', is: 'Bộ Y tế', ci: 'URN:UVCI:01:VN:TEST0002#Y', ...entry }] };
+}
+
+/** A certificate of recovery (schema 1.3.0): `fr`, `df`, `du` as `entry` gives them. */
+export function recoveryHcert(entry: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...HOLDER, r: [{ tg: '840539006', fr: '2021-09-01', co: 'VN', is: 'Bộ Y tế', df: '2021-09-12', du: '2022-02-28', ci: 'URN:UVCI:01:VN:TEST0003#Z', ...entry }] };
+}

@@ -1,31 +1,27 @@
-import type { PersonFacts, TestResult, VaccinationDose } from '../../facts/person-facts.js';
+import type { PersonFacts, RecoveryCertificate, TestResult, UncountedEntry, UncountedReason, VaccinationDose } from '../../facts/person-facts.js';
+import { vaccineProductByCode } from '../../facts/vaccine-products.js';
 import { formatIsoDate, isRealDate } from '../../time/calendar-date.js';
 import type { SubjectDisplay } from '../credential.js';
+import { COVID_19, inValueSet, RENAMED_PRODUCT_CODES, TEST_RESULT, TEST_TYPE, VACCINE_MEDICINAL_PRODUCT, VACCINE_PROPHYLAXIS } from './dcc-value-sets.js';
 import { parseIsoInstant } from './iso-instant.js';
 
 /**
  * From the health certificate (JSON, schema `ver`) to what the rules and the screen use.
- * Entries that cannot be understood are left out rather than guessed: the schema check
- * reports them, and a fact the rules cannot trust must not turn a screen green.
+ * Every code the colour depends on is checked against the EU value sets
+ * (dcc-value-sets.ts) and nothing is guessed: an entry about another disease, with a code
+ * outside its value set, a vaccine Chốt does not recognise, or a missing or impossible
+ * date does not count — a fact the rules cannot trust must not turn a screen green — and
+ * is listed in `notCounted`, so the rules can say why. Dates are kept as the certificate
+ * states them; what a recovery's dates are worth is the rule set's policy, not the parser's.
  */
 
-/** DCC value set "test type" (LOINC). */
-const TEST_KINDS: Readonly<Record<string, TestResult['kind']>> = {
-  'LP6464-4': 'pcr', // nucleic acid amplification
-  'LP217198-3': 'rapid', // rapid immunoassay
-};
-
-/** DCC value set "test result" (SNOMED CT). */
-const TEST_RESULTS: Readonly<Record<string, TestResult['result']>> = {
-  '260415000': 'negative', // not detected
-  '260373001': 'positive', // detected
-};
-
 type Json = Record<string, unknown>;
+type Read<T> = T | { readonly why: UncountedReason };
 
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const entries = (hcert: Json, key: string): Json[] => (Array.isArray(hcert[key]) ? (hcert[key] as unknown[]).filter(isRecord) : []);
 const positiveInteger = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+const notCounted = <T extends object>(read: Read<T>): read is { readonly why: UncountedReason } => 'why' in read;
 
 /** `YYYY-MM-DD` from a DCC date, which some issuers wrote as a date-time; null when not a real date. */
 export function calendarDate(value: unknown): string | null {
@@ -38,27 +34,52 @@ export function calendarDate(value: unknown): string | null {
 
 export function factsFromHcert(hcert: unknown): PersonFacts {
   if (!isRecord(hcert)) return { doses: [], tests: [], quarantine: [] };
-  const doses: VaccinationDose[] = [];
-  for (const v of entries(hcert, 'v')) {
-    const date = calendarDate(v['dt']);
-    if (!positiveInteger(v['dn']) || date === null || typeof v['mp'] !== 'string' || v['mp'] === '') continue;
-    doses.push({ dose: v['dn'], date, product: v['mp'], ...(positiveInteger(v['sd']) ? { totalDoses: v['sd'] } : {}) });
-  }
-  const tests: TestResult[] = [];
-  for (const t of entries(hcert, 't')) {
-    const kind = typeof t['tt'] === 'string' ? TEST_KINDS[t['tt']] : undefined;
-    const result = typeof t['tr'] === 'string' ? TEST_RESULTS[t['tr']] : undefined;
-    const takenAt = typeof t['sc'] === 'string' ? parseIsoInstant(t['sc']) : null;
-    if (kind === undefined || result === undefined || takenAt === null) continue;
-    tests.push({ takenAt: new Date(takenAt).toISOString(), kind, result });
-  }
+  const uncounted: UncountedEntry[] = [];
+  const counted = <T extends object>(kind: UncountedEntry['kind'], read: Read<T>): T[] => {
+    if (!notCounted(read)) return [read];
+    uncounted.push({ kind, why: read.why });
+    return [];
+  };
+  const doses = entries(hcert, 'v').flatMap((v) => counted('vaccination', readVaccination(v)));
+  const tests = entries(hcert, 't').flatMap((t) => counted('test', readTest(t)));
   // The latest recovery counts; ISO dates compare as strings.
-  let recoveredOn: string | undefined;
-  for (const r of entries(hcert, 'r')) {
-    const date = calendarDate(r['fr']);
-    if (date !== null && (recoveredOn === undefined || date > recoveredOn)) recoveredOn = date;
-  }
-  return { doses, tests, quarantine: [], ...(recoveredOn === undefined ? {} : { recoveredOn }) };
+  const recoveries = entries(hcert, 'r').flatMap((r) => counted('recovery', readRecovery(r)));
+  const recoveryCertificate = recoveries.reduce<RecoveryCertificate | undefined>((latest, r) => (latest === undefined || r.positiveOn > latest.positiveOn ? r : latest), undefined);
+  return {
+    doses,
+    tests,
+    quarantine: [],
+    ...(recoveryCertificate === undefined ? {} : { recoveryCertificate }),
+    ...(uncounted.length === 0 ? {} : { notCounted: uncounted }),
+  };
+}
+
+function readVaccination(v: Json): Read<VaccinationDose> {
+  if (v['tg'] !== COVID_19) return { why: 'disease' };
+  if (!inValueSet(VACCINE_MEDICINAL_PRODUCT, v['mp'])) return { why: 'vaccine-product' };
+  // A value-set code Chốt has no course length for (never authorised here) is not a dose either.
+  const product = vaccineProductByCode(RENAMED_PRODUCT_CODES[v['mp']] ?? v['mp']);
+  if (product === undefined) return { why: 'vaccine-product' };
+  if (!inValueSet(VACCINE_PROPHYLAXIS, v['vp'])) return { why: 'vaccine-type' };
+  const date = calendarDate(v['dt']);
+  if (!positiveInteger(v['dn']) || date === null) return { why: 'incomplete' };
+  return { dose: v['dn'], date, product: product.code, ...(positiveInteger(v['sd']) ? { totalDoses: v['sd'] } : {}) };
+}
+
+function readTest(t: Json): Read<TestResult> {
+  if (t['tg'] !== COVID_19) return { why: 'disease' };
+  if (!inValueSet(TEST_TYPE, t['tt'])) return { why: 'test-type' };
+  if (!inValueSet(TEST_RESULT, t['tr'])) return { why: 'test-result' };
+  const takenAt = typeof t['sc'] === 'string' ? parseIsoInstant(t['sc']) : null;
+  if (takenAt === null) return { why: 'incomplete' };
+  return { takenAt: new Date(takenAt).toISOString(), kind: TEST_TYPE.kinds[t['tt']] as TestResult['kind'], result: TEST_RESULT.results[t['tr']] as TestResult['result'] };
+}
+
+function readRecovery(r: Json): Read<RecoveryCertificate> {
+  if (r['tg'] !== COVID_19) return { why: 'disease' };
+  const [positiveOn, validFrom, validUntil] = [calendarDate(r['fr']), calendarDate(r['df']), calendarDate(r['du'])];
+  if (positiveOn === null || validFrom === null || validUntil === null) return { why: 'incomplete' };
+  return { positiveOn, validFrom, validUntil };
 }
 
 /**

@@ -40,7 +40,7 @@ describe('ScanPipeline', () => {
     const verdict = setup().pipeline.decide(scan(demoCards()[0]?.qrText ?? ''));
     expect(verdict.subject).toEqual({ name: 'Nguyễn Văn An', birthYear: 1989, idTail: '1234' });
     expect(verdict.gate.open).toBe(true);
-    expect(verdict.ruleSet).toEqual({ id: 'khanh-hoa-2021-10', version: '1.0.0' });
+    expect(verdict.ruleSet).toEqual({ id: 'khanh-hoa-2021-10', version: '1.1.0' });
   });
 
   it('looks a person up by the old ID when the new one is unknown', () => {
@@ -79,7 +79,7 @@ describe('ScanPipeline', () => {
     const verdict = pipeline.decide(scan(demoCards()[0]?.qrText ?? ''));
     expect(log.get(verdict.entrySeq)).toMatchObject({
       format: 2, ...station, sourceKind: 'wedge', sourceDeviceId: 'keyboard', at: '2021-10-20T08:00:00.000+07:00',
-      ruleSet: 'khanh-hoa-2021-10@1.0.0', override: null,
+      ruleSet: 'khanh-hoa-2021-10@1.1.0', override: null,
     });
     expect(log.verify()).toMatchObject({ ok: true, entries: 1 });
   });

@@ -46,6 +46,35 @@ describe('khanh-hoa-2021-10 at its boundaries', () => {
   });
 });
 
+const certificate = (positiveOn: string, validFrom: string, validUntil: string): Partial<PersonFacts> => ({ recoveryCertificate: { positiveOn, validFrom, validUntil } });
+const pcr = (takenAt: string, result: 'positive' | 'negative') => ({ tests: [{ takenAt, kind: 'pcr' as const, result }] });
+
+describe('khanh-hoa-2021-10: a positive test is F0, a certificate of recovery counts inside its window', () => {
+  it.each<[string, Partial<PersonFacts>, number, string, string[]]>([
+    ['a positive PCR this morning, two doses long ago', { doses: twoDoses('2021-08-29'), ...pcr('2021-10-20T07:00:00+07:00', 'positive') }, vn('2021-10-20T08:00'), 'red', ['test-positive']],
+    ['a positive PCR 14 days ago less a minute', pcr('2021-10-06T08:01:00+07:00', 'positive'), vn('2021-10-20T08:00'), 'red', ['test-positive']],
+    ['a positive PCR exactly 14 days ago, two doses', { doses: twoDoses('2021-08-29'), ...pcr('2021-10-06T08:00:00+07:00', 'positive') }, vn('2021-10-20T08:00'), 'green', ['vaccinated-full']],
+    ['a positive test sampled after the scan does not apply yet', pcr('2021-10-20T09:00:00+07:00', 'positive'), vn('2021-10-20T08:00'), 'red', ['no-protection']],
+    ['a certificate on its first valid day', certificate('2021-09-01', '2021-10-20', '2022-02-28'), vn('2021-10-20T00:00'), 'green', ['recovered']],
+    ['a certificate the minute before its first valid day', certificate('2021-09-01', '2021-10-20', '2022-02-28'), vn('2021-10-19T23:59'), 'red', ['recovery-not-yet-valid']],
+    ['a certificate at the last minute of its last valid day', certificate('2021-09-01', '2021-09-12', '2021-10-20'), vn('2021-10-20T23:59'), 'green', ['recovered']],
+    ['a certificate the day after its last valid day', certificate('2021-09-01', '2021-09-12', '2021-10-20'), vn('2021-10-21T00:00'), 'red', ['recovery-expired']],
+    ['a certificate whose positive result was 13 days ago', certificate('2021-10-07', '2021-10-07', '2022-02-28'), vn('2021-10-20T08:00'), 'red', ['test-positive']],
+    ['a certificate whose positive result was 14 days ago', certificate('2021-10-06', '2021-10-06', '2022-02-28'), vn('2021-10-20T00:00'), 'green', ['recovered']],
+    ['a certificate 180 days after its positive result', certificate('2021-04-23', '2021-05-04', '2022-04-01'), vn('2021-10-20T08:00'), 'green', ['recovered']],
+    ['a certificate 181 days after its positive result, whatever its issuer wrote', certificate('2021-04-22', '2021-05-03', '2022-04-01'), vn('2021-10-20T08:00'), 'red', ['recovery-expired']],
+    ['an expired certificate does not hide a negative PCR', { ...certificate('2021-03-01', '2021-03-12', '2021-08-28'), ...pcr('2021-10-19T08:00:00+07:00', 'negative') }, vn('2021-10-20T08:00'), 'yellow', ['test-negative']],
+    ['a recovery date from the hub has no window of its own (unchanged)', { recoveredOn: '2021-10-19' }, vn('2021-10-20T08:00'), 'green', ['recovered']],
+    ['an entry about another disease', { notCounted: [{ kind: 'vaccination', why: 'disease' }] }, vn('2021-10-20T08:00'), 'red', ['certificate-not-covid']],
+    ['an unrecognised vaccine', { notCounted: [{ kind: 'vaccination', why: 'vaccine-product' }] }, vn('2021-10-20T08:00'), 'red', ['vaccine-not-recognised']],
+    ['an unrecognised vaccine type', { notCounted: [{ kind: 'vaccination', why: 'vaccine-type' }] }, vn('2021-10-20T08:00'), 'red', ['vaccine-not-recognised']],
+    ['an unrecognised test result', { notCounted: [{ kind: 'test', why: 'test-result' }] }, vn('2021-10-20T08:00'), 'red', ['test-not-recognised']],
+    ['an incomplete entry says no more than "no protection"', { notCounted: [{ kind: 'test', why: 'incomplete' }] }, vn('2021-10-20T08:00'), 'red', ['no-protection']],
+  ])('%s → %s', (_label, partial, now, colour, reasons) => {
+    expect(decide(facts(partial), now)).toEqual([colour, reasons]);
+  });
+});
+
 describe('the stale-data policy', () => {
   const green = facts({ doses: twoDoses('2021-08-29') });
   const at = vn('2021-10-20T08:00');

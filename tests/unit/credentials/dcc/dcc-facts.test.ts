@@ -23,23 +23,44 @@ describe('health certificate → facts', () => {
     expect(factsFromHcert({ t: [{ ...test, tt, tr }] }).tests).toEqual([{ takenAt: '2021-10-01T01:30:00.000Z', kind, result }]);
   });
 
-  it('maps a recovery to the date of the first positive test, the latest one when several', () => {
-    expect(factsFromHcert({ r: [recovery] }).recoveredOn).toBe('2021-08-01');
-    expect(factsFromHcert({ r: [recovery, { ...recovery, fr: '2021-09-02' }, { ...recovery, fr: '2021-01-01' }] }).recoveredOn).toBe('2021-09-02');
+  it('maps a recovery to the certificate as issued: first positive result and validity window; the latest when several', () => {
+    expect(factsFromHcert({ r: [recovery] })).toEqual({ doses: [], tests: [], quarantine: [], recoveryCertificate: { positiveOn: '2021-08-01', validFrom: '2021-08-12', validUntil: '2022-01-27' } });
+    expect(factsFromHcert({ r: [recovery, { ...recovery, fr: '2021-09-02' }, { ...recovery, fr: '2021-01-01' }] }).recoveryCertificate?.positiveOn).toBe('2021-09-02');
+  });
+
+  it('never makes a certificate of recovery a recovery date: its first positive result is not the day the person recovered', () => {
+    expect(factsFromHcert({ r: [recovery] }).recoveredOn).toBeUndefined();
+  });
+
+  it('maps a product by the code the EU renamed it from, and keeps codes the EU deprecated after issuing them', () => {
+    expect(factsFromHcert({ v: [{ ...vaccination, mp: 'NVX-CoV2373', vp: 'J07BX03' }] }).doses[0]?.product).toBe('EU/1/21/1618');
   });
 
   it.each([
-    ['a dose number that is not a positive integer', { v: [{ ...vaccination, dn: 0 }] }],
-    ['a dose number as text', { v: [{ ...vaccination, dn: '2' }] }],
-    ['an impossible date', { v: [{ ...vaccination, dt: '2021-02-30' }] }],
-    ['no product', { v: [{ ...vaccination, mp: '' }] }],
-    ['an unknown test type', { t: [{ ...test, tt: 'LP0000-0' }] }],
-    ['an unknown test result', { t: [{ ...test, tr: '1' }] }],
-    ['no sample time', { t: [{ ...test, sc: 'soon' }] }],
-    ['a recovery without a date', { r: [{ ...recovery, fr: undefined }] }],
-    ['entries that are not objects', { v: [null, 1, 'x'], t: 'x', r: {} }],
-  ])('leaves out %s', (_name, hcert) => {
-    expect(factsFromHcert(hcert)).toEqual({ doses: [], tests: [], quarantine: [] });
+    ['a dose number that is not a positive integer', { v: [{ ...vaccination, dn: 0 }] }, 'vaccination', 'incomplete'],
+    ['a dose number as text', { v: [{ ...vaccination, dn: '2' }] }, 'vaccination', 'incomplete'],
+    ['an impossible date', { v: [{ ...vaccination, dt: '2021-02-30' }] }, 'vaccination', 'incomplete'],
+    ['no product', { v: [{ ...vaccination, mp: '' }] }, 'vaccination', 'vaccine-product'],
+    ['a product outside the value set', { v: [{ ...vaccination, mp: 'NOT-A-VACCINE' }] }, 'vaccination', 'vaccine-product'],
+    ['a product name instead of its code', { v: [{ ...vaccination, mp: 'Pfizer' }] }, 'vaccination', 'vaccine-product'],
+    ['a value-set product not recognised here', { v: [{ ...vaccination, mp: 'EpiVacCorona' }] }, 'vaccination', 'vaccine-product'],
+    ['an inherited property name as product', { v: [{ ...vaccination, mp: 'constructor' }] }, 'vaccination', 'vaccine-product'],
+    ['a vaccine type outside the value set', { v: [{ ...vaccination, vp: 'J07BX99' }] }, 'vaccination', 'vaccine-type'],
+    ['a vaccination against another disease', { v: [{ ...vaccination, tg: '14189004' }] }, 'vaccination', 'disease'],
+    ['a vaccination without a disease', { v: [{ ...vaccination, tg: undefined }] }, 'vaccination', 'disease'],
+    ['an unknown test type', { t: [{ ...test, tt: 'LP0000-0' }] }, 'test', 'test-type'],
+    ['an unknown test result', { t: [{ ...test, tr: '1' }] }, 'test', 'test-result'],
+    ['a test for another disease', { t: [{ ...test, tg: 840539006 }] }, 'test', 'disease'],
+    ['no sample time', { t: [{ ...test, sc: 'soon' }] }, 'test', 'incomplete'],
+    ['a recovery without a date', { r: [{ ...recovery, fr: undefined }] }, 'recovery', 'incomplete'],
+    ['a recovery without its validity window', { r: [{ ...recovery, du: '2022-02-30' }] }, 'recovery', 'incomplete'],
+    ['a recovery from another disease', { r: [{ ...recovery, tg: '14189004' }] }, 'recovery', 'disease'],
+  ])('leaves out %s, and says so', (_name, hcert, kind, why) => {
+    expect(factsFromHcert(hcert)).toEqual({ doses: [], tests: [], quarantine: [], notCounted: [{ kind, why }] });
+  });
+
+  it('ignores entries that are not objects', () => {
+    expect(factsFromHcert({ v: [null, 1, 'x'], t: 'x', r: {} })).toEqual({ doses: [], tests: [], quarantine: [] });
   });
 
   it('keeps a sensible series size only', () => {

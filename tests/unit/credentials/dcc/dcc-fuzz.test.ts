@@ -10,7 +10,8 @@ import { DCC_ERRORS, DCC_PROBLEMS } from '../../../../domain/credentials/dcc/dcc
 import { isDccCandidate, parseDcc } from '../../../../domain/credentials/dcc/parse-dcc.js';
 import type { VerificationContext } from '../../../../domain/credentials/verification.js';
 import { dccTrustListFromCertificates } from '../../../../main/trust/dcc-trust-list.js';
-import { buildCose, buildDcc, createDccSigner, EKU, vaccinationHcert } from '../../../support/dcc-fixtures.js';
+import { buildCose, buildDcc, createDccSigner, EKU, recoveryHcert, testHcert, vaccinationHcert } from '../../../support/dcc-fixtures.js';
+import { atTheGate } from './dcc-verdict-path.js';
 
 /**
  * 100 000 hostile inputs in all: mutated valid codes (the inputs that get deepest),
@@ -147,5 +148,71 @@ describe('parseDcc and the CBOR decoder under fuzzing', () => {
       expect(decodeCbor(bytes).ok).toBe(false);
       expect(bestOfMs(() => decodeCbor(bytes))).toBeLessThan(5);
     }
+  });
+});
+
+/**
+ * What a certificate's entries mean, for random codes and dates: signed certificates
+ * through parseScan and the built-in rules. The expectations are the rules' statement
+ * in plain code: a code outside the EU value sets (or a vaccine Chốt does not recognise)
+ * never counts, and a recovery is green exactly inside its window and 14 to 180 days
+ * after its positive result.
+ */
+describe('DCC entries with random codes and dates, through the verdict', () => {
+  const NOW = Date.parse('2021-10-20T08:00:00+07:00');
+  const COVID = '840539006';
+  const RECOGNISED_VACCINES = ['EU/1/20/1528', 'EU/1/20/1507', 'EU/1/21/1529', 'EU/1/20/1525', 'BBIBP-CorV', 'CoronaVac', 'Covishield', 'NVX-CoV2373'];
+  const VACCINE_TYPES = ['1119349007', '1119305005', 'J07BX03', '29061000087103'];
+  const junk = fc.string({ minLength: 0, maxLength: 12 });
+  const code = (valid: readonly string[], invalid: readonly string[]) => fc.oneof(fc.constantFrom(...valid), fc.constantFrom(...invalid), junk);
+  const disease = code([COVID], ['14189004', '840539007', ' 840539006']);
+  const decide = (hcert: unknown): [string, string] => {
+    const { credential, assessment } = atTheGate(hcert, NOW);
+    expect(credential.authenticity).toBe('signed-valid');
+    return [assessment.outcome, assessment.reasons[0]?.code ?? ''];
+  };
+
+  it('a vaccination counts exactly when its disease, vaccine type and a recognised vaccine are in the value sets', () => {
+    const entry = fc.record({ tg: disease, mp: code(RECOGNISED_VACCINES, ['NOT-A-VACCINE', 'CVnCoV', 'EpiVacCorona', 'Pfizer', 'eu/1/20/1528', 'Inactivated-SARS-CoV-2-Vero-Cell']), vp: code(VACCINE_TYPES, ['J07BX99', '']) });
+    fc.assert(
+      fc.property(entry, (e) => {
+        const dose = { ...(vaccinationHcert().v as Record<string, unknown>[])[0], ...e, dt: '2021-08-01' };
+        const expected = e.tg !== COVID ? ['red', 'certificate-not-covid'] : RECOGNISED_VACCINES.includes(e.mp) && VACCINE_TYPES.includes(e.vp) ? ['green', 'vaccinated-full'] : ['red', 'vaccine-not-recognised'];
+        expect(decide(vaccinationHcert({ v: [dose] }))).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a test counts exactly when its disease, type and result are in the value sets; a positive one is F0', () => {
+    const entry = fc.record({ tg: disease, tt: code(['LP6464-4', 'LP217198-3'], ['LP6464-5', '94309-2']), tr: code(['260415000', '260373001'], ['260415001', '1240581000000104']) });
+    fc.assert(
+      fc.property(entry, fc.integer({ min: 1, max: 71 }), (e, hoursAgo) => {
+        const sc = new Date(NOW - hoursAgo * 3600_000).toISOString();
+        const known = ['LP6464-4', 'LP217198-3'].includes(e.tt) && ['260415000', '260373001'].includes(e.tr);
+        const expected =
+          e.tg !== COVID ? ['red', 'certificate-not-covid']
+          : !known ? ['red', 'test-not-recognised']
+          : e.tr === '260373001' ? ['red', 'test-positive']
+          : e.tt === 'LP6464-4' ? ['yellow', 'test-negative']
+          : ['red', 'no-protection'];
+        expect(decide(testHcert({ ...e, sc }))).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a recovery is green exactly inside its validity window, 14 to 180 days after its positive result', () => {
+    const DAY = 86_400_000;
+    const today = Date.parse('2021-10-20T00:00:00Z');
+    const date = (offsetDays: number) => new Date(today + offsetDays * DAY).toISOString().slice(0, 10);
+    fc.assert(
+      fc.property(fc.integer({ min: -400, max: 30 }), fc.integer({ min: -400, max: 60 }), fc.integer({ min: -60, max: 400 }), (fr, df, du) => {
+        const green = df <= 0 && du >= 0 && fr <= -14 && fr > -181;
+        const [outcome] = decide(recoveryHcert({ fr: date(fr), df: date(df), du: date(du) }));
+        expect(outcome).toBe(green ? 'green' : 'red');
+      }),
+      { numRuns: 400 },
+    );
   });
 });
