@@ -7,7 +7,7 @@ import { demoCards } from '../../main/demo/demo-people.js';
 import { launchChromium } from '../support/chromium.js';
 import { startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
 import { runChot } from '../support/run-chot.js';
-import { SOCAT_MISSING, socatAvailable, SocatPty } from '../support/socat-pty.js';
+import { SocatPty } from '../support/socat-pty.js';
 
 /**
  * Issue 8's acceptance, end to end: the BUILT kiosk in browser mode, Chromium on its page,
@@ -15,8 +15,6 @@ import { SOCAT_MISSING, socatAvailable, SocatPty } from '../support/socat-pty.js
  * board on lane 1, a Modbus RTU board on lane 2). Every scan goes through the real serial
  * driver, the core (decided and logged), the relay driver and the pushed verdict event.
  */
-const hasSocat = socatAvailable();
-if (!hasSocat) process.stderr.write(`${SOCAT_MISSING}\n`);
 
 const card = (name: string): string => {
   const found = demoCards().find((c) => c.label === name);
@@ -67,7 +65,7 @@ function entries(): { outcome: string; lane: string; source_kind: string; source
   }
 }
 
-describe.skipIf(!hasSocat)('serial scanner and relays in the running kiosk (socat ptys)', () => {
+describe('serial scanner and relays in the running kiosk (socat ptys)', () => {
   beforeAll(async () => {
     scanner = await SocatPty.start({ name: 'scanner' });
     scanner2 = await SocatPty.start({ name: 'scanner2' });
@@ -249,7 +247,7 @@ describe('device configuration errors', () => {
     expect(unknown.stderr).toContain('unknown device kind "barcode"');
   });
 
-  it.skipIf(!hasSocat)('a configured device that is absent shows a fault; the kiosk starts all the same', async () => {
+  it('a configured device that is absent shows a fault; the kiosk starts all the same', async () => {
     const dir = tempDataDir('chot-absent-');
     const absent = join(dir, 'no-such-scanner');
     const lonely = await startKioskProcess({ extraArgs: ['--device', `serial-scanner=${absent}`] });

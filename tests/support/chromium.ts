@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { requireSystemPackage } from './system-package.js';
 
 /** Debian's Chromium (Playwright's own browser download is not possible here). */
 export function chromiumPath(): string {
+  requireSystemPackage('chromium');
   const path = process.env.CHOT_CHROMIUM ?? '/usr/bin/chromium';
   if (!existsSync(path)) throw new Error(`no Chromium at ${path}: apt-get install chromium, or set CHOT_CHROMIUM`);
   return path;

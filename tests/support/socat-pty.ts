@@ -3,6 +3,7 @@ import { existsSync, lstatSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { requireSystemPackage } from './system-package.js';
 
 /**
  * A pseudo-terminal that stands in for a serial device: `socat` creates a pty whose slave
@@ -11,10 +12,11 @@ import type { Readable, Writable } from 'node:stream';
  * received() is what the kiosk wrote to the device (a relay's frames). kill() is the cable
  * pulled (the kiosk's reads fail with EIO), restart() plugs it back on the SAME link path.
  *
- * Tests that need it skip with SOCAT_MISSING when socat is not installed.
+ * A suite that needs it fails at its first pty, naming the package and its install command
+ * (requireSystemPackage): a missing socat is a set-up problem to fix, not a reason to skip.
  */
-export const SOCAT_MISSING = 'socat is not installed (apt install socat): the pseudo-terminal tests are skipped';
 
+/** Whether socat runs here (the benchmarks skip their serial figures without it). */
 export function socatAvailable(): boolean {
   const probe = spawnSync('socat', ['-V'], { stdio: 'ignore' });
   return probe.error === undefined && probe.status === 0;
@@ -39,6 +41,7 @@ export class SocatPty {
 
   /** Starts socat and waits for the link; `dir` defaults to a fresh temporary directory. */
   static async start(options: { dir?: string; name?: string } = {}): Promise<SocatPty> {
+    requireSystemPackage('socat');
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'chot-pty-'));
     const pty = new SocatPty(dir, options.name ?? 'scanner', options.dir === undefined);
     await pty.restart();

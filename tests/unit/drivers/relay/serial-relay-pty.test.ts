@@ -2,13 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceFault } from '../../../../drivers/device.js';
 import { SerialRelayDriver } from '../../../../drivers/relay/serial-relay-driver.js';
 import { NodeSerialTransport } from '../../../../drivers/serial/node-serial-transport.js';
-import { SOCAT_MISSING, socatAvailable, SocatPty } from '../../../support/socat-pty.js';
+import { SocatPty } from '../../../support/socat-pty.js';
 
 /** Serial relays over a real pty (socat, serialport): the bytes the board receives, exactly. */
-const HAVE_SOCAT = socatAvailable();
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-describe.skipIf(!HAVE_SOCAT)(HAVE_SOCAT ? 'SerialRelayDriver over a real pty (socat, serialport)' : `SerialRelayDriver over a real pty — skipped: ${SOCAT_MISSING}`, { timeout: 20_000 }, () => {
+describe('SerialRelayDriver over a real pty (socat, serialport)', { timeout: 20_000 }, () => {
   let pty: SocatPty;
 
   beforeEach(async () => {

@@ -3,13 +3,12 @@ import type { ScanEvent } from '../../../../domain/scan/scan-event.js';
 import type { DeviceFault } from '../../../../drivers/device.js';
 import { NodeSerialTransport } from '../../../../drivers/serial/node-serial-transport.js';
 import { SerialScannerDriver, type SerialScannerHandle } from '../../../../drivers/serial/serial-scanner-driver.js';
-import { SOCAT_MISSING, socatAvailable, SocatPty } from '../../../support/socat-pty.js';
+import { SocatPty } from '../../../support/socat-pty.js';
 
 /**
  * The serial scanner driver on real pseudo-terminals (socat), through serialport: what a
  * USB CDC scanner does to the kiosk, minus the USB. Skipped when socat is missing.
  */
-const HAVE_SOCAT = socatAvailable();
 const CCCD = '079203012345|025123456|Nguyễn Thị Bích Ngọc|05062003|Nữ|12 Nguyễn Trãi, Quận 1, TP Hồ Chí Minh|10082021';
 
 /** Collects events, and waits for the next one that matches. */
@@ -48,7 +47,7 @@ class Events {
   }
 }
 
-describe.skipIf(!HAVE_SOCAT)(HAVE_SOCAT ? 'SerialScannerDriver over a real pty (socat, serialport)' : `SerialScannerDriver over a real pty — skipped: ${SOCAT_MISSING}`, { timeout: 20_000 }, () => {
+describe('SerialScannerDriver over a real pty (socat, serialport)', { timeout: 20_000 }, () => {
   let pty: SocatPty;
   let handle: SerialScannerHandle;
   let events: Events;
