@@ -21,13 +21,16 @@ export type OverrideResult =
   /** Not an error of the kiosk: the request cannot be honoured, and the screen says why. */
   | { readonly ok: false; readonly refusal: Reason };
 
-/** Limits on what the operator types, counted in characters (code points, after NFC). */
+/**
+ * Limits on what the operator types, counted in characters (code points, after NFC); the
+ * staff confirm (staff-confirm.ts) takes its "who" and its window from here too.
+ */
 export const OVERRIDE_LIMITS = {
   byMaxChars: 60,
   reasonMaxChars: 120,
   /**
-   * Only the verdict just shown can be overridden, and only for this long: the person is
-   * still at the gate. Later, they scan again.
+   * Only the verdict just shown can be overridden or confirmed, and only for this long: the
+   * person is still at the gate. Later, they scan again.
    */
   windowMs: 120_000,
 } as const;
