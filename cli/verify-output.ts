@@ -1,4 +1,4 @@
-import type { Credential, ParseError } from '../domain/credentials/credential.js';
+import type { Authenticity, Credential, ParseError } from '../domain/credentials/credential.js';
 import type { Reason } from '../domain/text/bilingual.js';
 import type { Assessment } from '../domain/verdict/assess-credential.js';
 
@@ -10,7 +10,7 @@ export interface VerifyLine {
   readonly kind: 'cccd-qr' | 'bhyt-qr' | 'dcc' | 'pass' | 'manual' | 'chip' | 'unknown';
   readonly ok: boolean;
   readonly error?: { readonly code: string; readonly message: string; readonly en: string };
-  readonly authenticity: 'signed-valid' | 'chip-verified' | 'unsigned' | 'invalid';
+  readonly authenticity: Authenticity;
   readonly subject?: {
     readonly id?: string;
     readonly oldId?: string;

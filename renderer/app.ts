@@ -132,7 +132,7 @@ async function start(): Promise<void> {
       status: document.getElementById('camera-status') as HTMLElement,
       onScan: (text, seenAt) => {
         // Staff forms own the screen: a card seen meanwhile is not an entry.
-        if (screens.current === 'operator' || screens.current === 'override') return;
+        if (screens.current === 'operator' || screens.current === 'override' || screens.current === 'confirm') return;
         void decide({ source: { kind: 'camera', deviceId: 'camera' }, text }, seenAt);
       },
     });
@@ -147,8 +147,8 @@ async function start(): Promise<void> {
       return;
     }
     // A scanner the core reads: shown exactly as a wedge verdict, unless staff are at the
-    // operator or override screen (the gate acted already; the entry is logged).
-    if (screens.current === 'operator' || screens.current === 'override') return;
+    // operator, override or confirm screen (the gate acted already; the entry is logged).
+    if (screens.current === 'operator' || screens.current === 'override' || screens.current === 'confirm') return;
     showVerdict(event.verdict);
   };
   const refreshStatus = async (): Promise<void> => {

@@ -56,8 +56,10 @@ Options:
                   e.g. --device serial-scanner=/dev/ttyACM0:9600,lane=2,direction=out
                        --device serial-relay=/dev/ttyUSB0,lane=2,channel=1,pulse=800
                   A device that is absent or fails shows a fault on screen and is retried;
-                  the kiosk runs on. By default only a green verdict opens a gate; per
-                  lane in devices.json: {"gates": {"2": {"open": ["green", "yellow"]}}}.
+                  the kiosk runs on. By default a gate opens on green, for signed
+                  credentials only (status pass, DCC); an unsigned green (CCCD/BHYT QR, a
+                  bare ID number) waits for a staff confirm (F3). Per lane in devices.json:
+                  {"gates": {"2": {"open": ["green", "yellow"], "openFor": ["signed-valid", "unsigned"]}}}.
 `;
 
 export async function runStart(args: readonly string[]): Promise<number> {

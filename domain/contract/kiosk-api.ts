@@ -7,6 +7,7 @@ import type { Diagnostics } from '../devices/diagnostics.js';
 import type { ScanSource } from '../scan/scan-event.js';
 import type { KioskStatus } from './kiosk-status.js';
 import type { OverrideRequest, OverrideResult } from './operator-override.js';
+import type { ConfirmRequest, ConfirmResult } from './staff-confirm.js';
 import type { TodayStats } from './today-stats.js';
 import type { Bilingual } from '../text/bilingual.js';
 import type { Outcome, Verdict } from '../verdict/verdict.js';
@@ -70,6 +71,13 @@ export interface KioskApi {
    * only after it is committed; a request that cannot be honoured resolves with a refusal.
    */
   overrideLastVerdict(request: OverrideRequest): Promise<OverrideResult>;
+  /**
+   * Staff confirm the verdict on screen whose gate waited for them (its colour opens the lane,
+   * its credential is unsigned or a bare number), having compared card and face: logs a new
+   * green entry with who and opens the gate, under the override's rules (newest, under 2
+   * minutes); resolves only after it is committed, or with a refusal.
+   */
+  confirmLastVerdict(request: ConfirmRequest): Promise<ConfirmResult>;
   /** Every device with its state, last scan and fault, and the scanner programming codes, for the diagnostics screen (F4). */
   getDiagnostics(): Promise<Diagnostics>;
 }
@@ -77,7 +85,15 @@ export interface KioskApi {
 export type KioskMethod = keyof KioskApi;
 
 /** Every method of the contract, for the bridges that must name them (preload, dispatcher). */
-export const KIOSK_API_METHODS = ['submitScan', 'getKioskInfo', 'getKioskStatus', 'getTodayStats', 'overrideLastVerdict', 'getDiagnostics'] as const satisfies readonly KioskMethod[];
+export const KIOSK_API_METHODS = [
+  'submitScan',
+  'getKioskInfo',
+  'getKioskStatus',
+  'getTodayStats',
+  'overrideLastVerdict',
+  'confirmLastVerdict',
+  'getDiagnostics',
+] as const satisfies readonly KioskMethod[];
 
 // Compile-time proof that the list above names every method of KioskApi.
 type MissingMethods = Exclude<KioskMethod, (typeof KIOSK_API_METHODS)[number]>;

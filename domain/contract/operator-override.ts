@@ -21,13 +21,16 @@ export type OverrideResult =
   /** Not an error of the kiosk: the request cannot be honoured, and the screen says why. */
   | { readonly ok: false; readonly refusal: Reason };
 
-/** Limits on what the operator types, counted in characters (code points, after NFC). */
+/**
+ * Limits on what the operator types, counted in characters (code points, after NFC); the
+ * staff confirm (staff-confirm.ts) takes its "who" and its window from here too.
+ */
 export const OVERRIDE_LIMITS = {
   byMaxChars: 60,
   reasonMaxChars: 120,
   /**
-   * Only the verdict just shown can be overridden, and only for this long: the person is
-   * still at the gate. Later, they scan again.
+   * Only the verdict just shown can be overridden or confirmed, and only for this long: the
+   * person is still at the gate. Later, they scan again.
    */
   windowMs: 120_000,
 } as const;
@@ -44,7 +47,7 @@ export const OVERRIDE_PRESET_REASONS: readonly (Bilingual & { readonly code: str
 export const OVERRIDE_REASON_CODE = 'override';
 export const overridesCode = (seq: number): string => `overrides:${seq}`;
 
-/** What the check needs to know about the entry to override (a logged row). */
+/** What the checks need to know about the logged entry a staff decision is about. */
 export interface OverriddenEntry {
   readonly seq: number;
   /** ISO 8601 with offset, as logged. */
@@ -73,20 +76,47 @@ export const OVERRIDE_REFUSALS = {
   },
 } as const satisfies Record<string, Reason>;
 
+/** The refusals every kind of staff decision words for itself. */
+export interface StaffDecisionRefusals {
+  readonly unknown: Reason;
+  readonly notLatest: Reason;
+  readonly tooOld: Reason;
+}
+
 /**
- * Whether an entry may be overridden now: it exists, it is the newest decision in the log
- * (so an override is never overridden or repeated), it is recent, and it stopped the person
+ * The rules every staff decision about a verdict shares (an override, a confirm): the entry
+ * exists, it is the newest in the log — so a staff decision is never repeated, and never made
+ * about another staff decision, which is newer than what it was about — and it is under 2
+ * minutes old: the person is still at the gate; later, they scan again. `kindRefusal` is the
+ * decision's own check of the entry (its colour, its gate), made before the age.
+ */
+export function staffDecisionRefusal(
+  entry: OverriddenEntry | undefined,
+  isNewest: boolean,
+  nowMs: number,
+  refusals: StaffDecisionRefusals,
+  kindRefusal: (entry: OverriddenEntry) => Reason | undefined,
+): Reason | undefined {
+  if (entry === undefined) return refusals.unknown;
+  if (!isNewest) return refusals.notLatest;
+  const refusal = kindRefusal(entry);
+  if (refusal !== undefined) return refusal;
+  const loggedAt = Date.parse(entry.at);
+  // An unparseable time is a row no Chốt writes: too old to trust, like any old row.
+  if (!Number.isFinite(loggedAt) || nowMs - loggedAt > OVERRIDE_LIMITS.windowMs) return refusals.tooOld;
+  return undefined;
+}
+
+/**
+ * Whether an entry may be overridden now: the shared rules above, and it stopped the person
  * (yellow or red). `none` has no person to let through: the code was unreadable or forged.
  */
 export function overrideRefusal(entry: OverriddenEntry | undefined, isNewest: boolean, nowMs: number): Reason | undefined {
-  if (entry === undefined) return OVERRIDE_REFUSALS.unknown;
-  if (!isNewest) return OVERRIDE_REFUSALS.notLatest;
-  if (entry.outcome === 'green') return OVERRIDE_REFUSALS.green;
-  if (entry.outcome !== 'yellow' && entry.outcome !== 'red') return OVERRIDE_REFUSALS.none;
-  const loggedAt = Date.parse(entry.at);
-  // An unparseable time is a row no Chốt writes: too old to trust, like any old row.
-  if (!Number.isFinite(loggedAt) || nowMs - loggedAt > OVERRIDE_LIMITS.windowMs) return OVERRIDE_REFUSALS.tooOld;
-  return undefined;
+  return staffDecisionRefusal(entry, isNewest, nowMs, OVERRIDE_REFUSALS, ({ outcome }) => {
+    if (outcome === 'green') return OVERRIDE_REFUSALS.green;
+    if (outcome !== 'yellow' && outcome !== 'red') return OVERRIDE_REFUSALS.none;
+    return undefined;
+  });
 }
 
 /** The headline of an override verdict, distinct from a plain green so staff see what happened. */

@@ -1,12 +1,14 @@
 import { MAX_SCAN_CHARS, SCAN_SOURCE_KINDS, type ScanSourceKind } from '../scan/scan-event.js';
 import { KIOSK_API_METHODS, type KioskMethod, type ScanSubmission } from './kiosk-api.js';
 import { OVERRIDE_LIMITS, type OverrideRequest } from './operator-override.js';
+import type { ConfirmRequest } from './staff-confirm.js';
 import type { RpcFailure } from './rpc-messages.js';
 
 export type ValidatedCall =
   | { readonly ok: true; readonly method: 'submitScan'; readonly args: [ScanSubmission] }
   | { readonly ok: true; readonly method: 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats' | 'getDiagnostics'; readonly args: [] }
   | { readonly ok: true; readonly method: 'overrideLastVerdict'; readonly args: [OverrideRequest] }
+  | { readonly ok: true; readonly method: 'confirmLastVerdict'; readonly args: [ConfirmRequest] }
   | { readonly ok: false; readonly error: RpcFailure };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -20,28 +22,44 @@ function bad(message: string): ValidatedCall {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
-/** A typed field: NFC (so "ố" counts and logs the same however it was typed), trimmed, within its limit. */
+/** A typed field of `call` (override, confirm): NFC (so "ố" counts and logs the same however it was typed), trimmed, within its limit. */
 function typedText(value: unknown, field: string, maxChars: number): string | RpcFailure {
-  if (value === undefined || value === null) return { code: 'rpc.bad-arguments', message: `override.${field} is missing` };
-  if (typeof value !== 'string') return { code: 'rpc.bad-arguments', message: `override.${field} must be a string` };
+  if (value === undefined || value === null) return { code: 'rpc.bad-arguments', message: `${field} is missing` };
+  if (typeof value !== 'string') return { code: 'rpc.bad-arguments', message: `${field} must be a string` };
   const text = value.normalize('NFC').trim();
-  if (text === '') return { code: 'rpc.bad-arguments', message: `override.${field} is empty` };
+  if (text === '') return { code: 'rpc.bad-arguments', message: `${field} is empty` };
   const chars = [...text].length;
-  if (chars > maxChars) return { code: 'rpc.bad-arguments', message: `override.${field} is too long: ${chars} characters, at most ${maxChars}` };
-  if (CONTROL.test(text)) return { code: 'rpc.bad-arguments', message: `override.${field} holds control characters` };
+  if (chars > maxChars) return { code: 'rpc.bad-arguments', message: `${field} is too long: ${chars} characters, at most ${maxChars}` };
+  if (CONTROL.test(text)) return { code: 'rpc.bad-arguments', message: `${field} holds control characters` };
   return text;
+}
+
+/** The entry a staff decision is about: a logged sequence number. */
+function validSeq(seq: unknown): seq is number {
+  return typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1;
 }
 
 function validateOverride(args: readonly unknown[]): ValidatedCall {
   const [request] = args;
   if (args.length !== 1 || !isObject(request)) return bad('overrideLastVerdict takes one request {seq, by, reason}');
   const { seq } = request;
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return bad('override.seq must be an entry sequence number (a positive integer)');
-  const by = typedText(request.by, 'by', OVERRIDE_LIMITS.byMaxChars);
+  if (!validSeq(seq)) return bad('override.seq must be an entry sequence number (a positive integer)');
+  const by = typedText(request.by, 'override.by', OVERRIDE_LIMITS.byMaxChars);
   if (typeof by !== 'string') return { ok: false, error: by };
-  const reason = typedText(request.reason, 'reason', OVERRIDE_LIMITS.reasonMaxChars);
+  const reason = typedText(request.reason, 'override.reason', OVERRIDE_LIMITS.reasonMaxChars);
   if (typeof reason !== 'string') return { ok: false, error: reason };
   return { ok: true, method: 'overrideLastVerdict', args: [{ seq, by, reason }] };
+}
+
+/** A confirm's who is an override's who: the same limits, the same characters refused. */
+function validateConfirm(args: readonly unknown[]): ValidatedCall {
+  const [request] = args;
+  if (args.length !== 1 || !isObject(request)) return bad('confirmLastVerdict takes one request {seq, by}');
+  const { seq } = request;
+  if (!validSeq(seq)) return bad('confirm.seq must be an entry sequence number (a positive integer)');
+  const by = typedText(request.by, 'confirm.by', OVERRIDE_LIMITS.byMaxChars);
+  if (typeof by !== 'string') return { ok: false, error: by };
+  return { ok: true, method: 'confirmLastVerdict', args: [{ seq, by }] };
 }
 
 /**
@@ -64,6 +82,9 @@ export function validateCall(method: unknown, args: unknown): ValidatedCall {
     case 'overrideLastVerdict':
       // The shape only: whether that entry may be overridden is the core's to say (operator-override.ts).
       return validateOverride(args);
+    case 'confirmLastVerdict':
+      // The shape only: whether that entry may be confirmed is the core's to say (staff-confirm.ts).
+      return validateConfirm(args);
     case 'submitScan': {
       const [scan] = args as unknown[];
       if (args.length !== 1 || !isObject(scan)) return bad('submitScan takes one scan');

@@ -4,8 +4,18 @@ import type { DccDiagnostics } from './dcc/dcc-diagnostics.js';
 
 export type CredentialKind = 'cccd-qr' | 'bhyt-qr' | 'chip' | 'pass' | 'dcc' | 'manual';
 
-/** How far the credential itself can be trusted. */
-export type Authenticity = 'signed-valid' | 'chip-verified' | 'unsigned' | 'invalid';
+/**
+ * How far the credential itself can be trusted:
+ * - `signed-valid`: a signature by a key the kiosk trusts checked out (status pass, DCC);
+ * - `chip-verified`: the card's chip signature checked by a reader (no reader yet);
+ * - `unsigned`: a card format that carries no signature at all (CCCD / BHYT QR): anyone can
+ *   print one, so it proves only what staff see when they compare card and face;
+ * - `manual`: a bare ID number, typed or read from a code that holds nothing else. Knowing a
+ *   number is not holding a card: the weakest class;
+ * - `invalid`: unreadable, forged, expired or untrusted.
+ * The entry log stores these strings as they are (docs/entry-log.md).
+ */
+export type Authenticity = 'signed-valid' | 'chip-verified' | 'unsigned' | 'manual' | 'invalid';
 
 /** Identifiers a person can be looked up by. Names are never identifiers. */
 export interface PersonIdentifiers {
@@ -94,7 +104,7 @@ export interface PassCredential extends CredentialBase {
 
 export interface ManualCredential extends CredentialBase {
   readonly kind: 'manual';
-  readonly authenticity: 'unsigned';
+  readonly authenticity: 'manual';
 }
 
 export type Credential = CccdQrCredential | BhytQrCredential | DccCredential | PassCredential | ManualCredential;

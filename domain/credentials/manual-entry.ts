@@ -31,7 +31,9 @@ const MAX_MANUAL_CHARS = 64;
  * 9-digit ID card number. Spaces are allowed (numbers are often read out and typed in
  * groups). With no birth date or sex to compare against, the 12-digit number is checked
  * as far as it can be alone: a known province code and a century of birth a living
- * person can have. Unsigned: nothing vouches for what was typed. Never throws.
+ * person can have. Authenticity `manual`: nothing vouches for the number, whether staff
+ * typed it or a scanner or camera read it off a code holding nothing else (anyone can make
+ * a QR of a number they know). Never throws.
  */
 export function parseManualEntry(text: string): ManualCredential | ParseError {
   if (text.length > MAX_MANUAL_CHARS) return parseError('manual.too-long');
@@ -47,5 +49,5 @@ export function parseManualEntry(text: string): ManualCredential | ParseError {
 }
 
 function credential(identifiers: ManualCredential['identifiers']): ManualCredential {
-  return { kind: 'manual', authenticity: 'unsigned', identifiers, subject: {}, problems: [] };
+  return { kind: 'manual', authenticity: 'manual', identifiers, subject: {}, problems: [] };
 }

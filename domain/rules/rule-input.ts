@@ -30,7 +30,12 @@ import { addDaysMs, toVietnamIso, vietnamMidnightMs } from '../time/calendar-dat
  *                        always an array, empty for facts from the hub
  *   facts.quarantine[], facts.latestQuarantine
  *                        { status: "F0"|"F1", from, until } (until: end, exclusive; absent = open)
- *   credential           { kind, authenticity }
+ *   credential           { kind: "cccd-qr"|"bhyt-qr"|"pass"|"dcc"|"chip"|"manual"|"none",
+ *                          authenticity: "signed-valid"|"chip-verified"|"unsigned"|"manual"|"none" }
+ *                        (credential.ts: unsigned = a card format without signature, manual = a
+ *                        bare ID number), so a phase can colour on how far the credential proves
+ *                        itself, e.g. a policy {"in": [{"var": "credential.authenticity"},
+ *                        ["unsigned", "manual"]]} green → yellow
  *   person               { id12, oldId, bhxh } (whichever are known)
  *   scan                 { at, location, lane, direction }
  *   kiosk                { dataAgeHours: whole hours since the last sync, rounded up, so

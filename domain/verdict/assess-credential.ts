@@ -33,6 +33,16 @@ export const UNKNOWN_PERSON: Reason = {
   en: 'No vaccination or test record for this person',
 };
 
+/**
+ * Said of every bare ID number, typed or read off a code holding nothing else: the colour is
+ * that number's, but nothing shows the person holds it. Not an ID card, and the screen says so.
+ */
+export const MANUAL_NOT_VERIFIED: Reason = {
+  code: 'credential.manual',
+  vi: 'Số định danh nhập tay / không có chữ ký — chưa xác thực',
+  en: 'Bare ID number — not verified',
+};
+
 const RULE_FAILURE_HEADLINE: Bilingual = { vi: 'MỜI GẶP NHÂN VIÊN', en: 'Please see staff' };
 
 /**
@@ -42,6 +52,16 @@ const RULE_FAILURE_HEADLINE: Bilingual = { vi: 'MỜI GẶP NHÂN VIÊN', en: 'P
  * unless the rules in force decide on identity alone (an access list).
  */
 export function assessCredential(
+  credential: Credential,
+  findLocalFacts: (identifiers: PersonIdentifiers) => LocalFacts | undefined,
+  rules: Rules,
+  nowMs: number,
+): Assessment {
+  const assessment = assessTrusted(credential, findLocalFacts, rules, nowMs);
+  return credential.authenticity === 'manual' ? { ...assessment, reasons: [...assessment.reasons, MANUAL_NOT_VERIFIED] } : assessment;
+}
+
+function assessTrusted(
   credential: Credential,
   findLocalFacts: (identifiers: PersonIdentifiers) => LocalFacts | undefined,
   rules: Rules,

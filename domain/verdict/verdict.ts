@@ -18,7 +18,15 @@ export interface Verdict {
   };
   readonly credentialKind: CredentialKind | 'unknown';
   readonly authenticity: Authenticity | 'none';
-  readonly gate: { readonly open: boolean };
+  readonly gate: {
+    readonly open: boolean;
+    /**
+     * Present when the colour opens this lane but the credential proves nothing by itself
+     * (unsigned, manual): why the gate stays closed and what staff do, for the screen's gate
+     * line; staff confirm (`confirmLastVerdict`) opens it.
+     */
+    readonly needsConfirm?: Reason;
+  };
   /** The entry-log sequence number this verdict was committed under. */
   readonly entrySeq: number;
   /** ISO 8601, Vietnam time. */
@@ -26,6 +34,8 @@ export interface Verdict {
   readonly ruleSet?: { readonly id: string; readonly version: string };
   /** Present when staff let the person through: who, why, and the entry they overrode. */
   readonly override?: { readonly by: string; readonly reason: string; readonly overridesSeq: number };
+  /** Present when staff confirmed a verdict whose gate waited for them: who, and the entry confirmed. */
+  readonly confirm?: { readonly by: string; readonly confirmsSeq: number };
 }
 
 export const COLOUR_HEADLINES: Readonly<Record<Colour, Bilingual>> = {

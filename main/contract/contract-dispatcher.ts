@@ -18,6 +18,7 @@ export function createDispatcher(api: KioskApi, reportFault: (method: string, er
       const value =
         call.method === 'submitScan' ? await api.submitScan(...call.args)
         : call.method === 'overrideLastVerdict' ? await api.overrideLastVerdict(...call.args)
+        : call.method === 'confirmLastVerdict' ? await api.confirmLastVerdict(...call.args)
         : await api[call.method]();
       return { ok: true, value };
     } catch (error) {

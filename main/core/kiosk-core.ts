@@ -20,11 +20,13 @@ import { FactsStore } from '../store/facts-store.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase, type SqliteDatabase } from '../store/kiosk-database.js';
 import { RuleSetRepository } from '../rules/rule-set-repository.js';
 import { loadVerificationPorts } from '../trust/kiosk-trust.js';
-import { overrideLastVerdict } from './operator-override.js';
+import { entryGate, overrideLastVerdict } from './operator-override.js';
+import { confirmLastVerdict } from './staff-confirm.js';
+import type { ConfirmRequest, ConfirmResult } from '../../domain/contract/staff-confirm.js';
 import { DEFAULT_STATION, ScanPipeline, type EntryStation, type ScanGate } from './scan-pipeline.js';
 import type { KioskEvent } from '../../domain/contract/kiosk-events.js';
 import type { ScanEvent } from '../../domain/scan/scan-event.js';
-import { gatePolicyFor, type GatePolicies } from '../devices/gate-policy.js';
+import { gatePolicyFor, type GatePolicies, type GatePolicy } from '../devices/gate-policy.js';
 import { devicesEvent, KioskEventHub, type DecidedVerdict } from './kiosk-event-hub.js';
 
 export interface KioskCoreOptions {
@@ -43,7 +45,7 @@ export interface KioskCoreOptions {
   readonly uploadState?: () => UploadStatus;
   /** The lane this kiosk watches and which way people pass it, for the entry log. Default: lane '1', 'in'. */
   readonly gate?: { readonly lane: string; readonly direction: EntryDirection };
-  /** Which verdicts open each lane's gate (devices.json `gates`); lanes not named: only green. */
+  /** Which verdicts open each lane's gate (devices.json `gates`); lanes not named: green, for signed credentials. */
   readonly gates?: GatePolicies;
   /** The scanners and relays the kiosk drives, for the screen's device line and the diagnostics screen. */
   readonly devices?: () => readonly DeviceStatus[];
@@ -112,7 +114,7 @@ export class KioskCore implements KioskApi {
     const station = stationOf(options);
     this.station = station;
     this.log = new EntryLog(db);
-    this.pipeline = new ScanPipeline({ facts, log: this.log, rulesAt: (at) => this.rules.inForce(at), now, trust, station, gatePolicy: (lane) => gatePolicyFor(options.gates, lane) });
+    this.pipeline = new ScanPipeline({ facts, log: this.log, rulesAt: (at) => this.rules.inForce(at), now, trust, station, gatePolicy: (lane) => this.gatePolicy(lane) });
     this.diagnostics = new DiagnosticsService({
       firmwareConfigDir: options.firmwareConfigDir ?? firmwareConfigDir(),
       now,
@@ -229,14 +231,26 @@ export class KioskCore implements KioskApi {
 
   async overrideLastVerdict(request: OverrideRequest): Promise<OverrideResult> {
     const result = overrideLastVerdict(this.log, this.station, request, (this.options.now ?? Date.now)());
-    if (result.ok) {
-      // Staff opened the gate of the lane the overridden person scanned at.
-      const entry = this.log.get(result.verdict.entrySeq);
-      const gate = entry?.format === 2 ? entry : this.station;
-      const source = { kind: (entry?.sourceKind ?? 'manual') as ScanEvent['source']['kind'], deviceId: entry?.sourceDeviceId ?? 'override' };
-      this.hub.verdict({ verdict: result.verdict, source, lane: gate.lane, direction: gate.direction });
-    }
+    if (result.ok) this.staffOpenedGate(result.verdict);
     return result;
+  }
+
+  async confirmLastVerdict(request: ConfirmRequest): Promise<ConfirmResult> {
+    const result = confirmLastVerdict(this.log, this.station, (lane) => this.gatePolicy(lane), request, (this.options.now ?? Date.now)());
+    if (result.ok) this.staffOpenedGate(result.verdict);
+    return result;
+  }
+
+  private gatePolicy(lane: string): GatePolicy {
+    return gatePolicyFor(this.options.gates, lane);
+  }
+
+  /** A staff decision is committed: the relays of the lane the person scanned at open, as for any verdict. */
+  private staffOpenedGate(verdict: Verdict): void {
+    const entry = this.log.get(verdict.entrySeq);
+    const gate = entry === undefined ? this.station : entryGate(entry, this.station);
+    const source = { kind: (entry?.sourceKind ?? 'manual') as ScanEvent['source']['kind'], deviceId: entry?.sourceDeviceId ?? 'staff' };
+    this.hub.verdict({ verdict, source, lane: gate.lane, direction: gate.direction });
   }
 
   async getDiagnostics(): Promise<Diagnostics> {

@@ -8,67 +8,94 @@ import {
   type OverrideResult,
 } from '../../domain/contract/operator-override.js';
 import type { Authenticity, CredentialKind } from '../../domain/credentials/credential.js';
+import type { EntryOverride } from '../../domain/entries/entry-record.js';
+import type { Reason } from '../../domain/text/bilingual.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
-import type { EntryLog } from '../store/entry-log.js';
+import type { Verdict } from '../../domain/verdict/verdict.js';
+import type { EntryLog, EntryRow } from '../store/entry-log.js';
 import type { EntryStation } from './scan-pipeline.js';
 
-/**
- * Staff letting through the person of the newest yellow or red verdict. The log is
- * append-only, so the override is a new entry that names the one it overrides
- * (`overrides:<seq>`), with the same person, credential and gate; the verdict returned
- * exists only once that entry is committed, like every verdict the screen shows.
- *
- * Synchronous from the check to the commit, so no scan can slip in between and make the
- * overridden entry no longer the newest.
- */
-export function overrideLastVerdict(log: EntryLog, station: EntryStation, request: OverrideRequest, nowMs: number): OverrideResult {
-  const entry = log.get(request.seq);
-  // Sequence numbers have no gaps: an entry is the newest when the log holds none after it.
-  const isNewest = entry !== undefined && log.get(request.seq + 1) === undefined;
-  if (entry === undefined) return { ok: false, refusal: OVERRIDE_REFUSALS.unknown };
-  const refusal = overrideRefusal(entry, isNewest, nowMs);
-  if (refusal !== undefined) return { ok: false, refusal };
+/** The logged entry a staff decision is about, and whether it is still the newest. */
+export interface StaffDecisionTarget {
+  readonly entry: EntryRow | undefined;
+  readonly isNewest: boolean;
+}
 
-  // A row logged before kiosk migration 5 carries no gate: it was logged here, at this station.
-  const gate = entry.format === 2 ? entry : station;
+export function staffDecisionTarget(log: EntryLog, seq: number): StaffDecisionTarget {
+  const entry = log.get(seq);
+  // Sequence numbers have no gaps: an entry is the newest when the log holds none after it.
+  return { entry, isNewest: entry !== undefined && log.get(seq + 1) === undefined };
+}
+
+/** The gate a logged entry was decided at. A row logged before kiosk migration 5 carries none: it was logged here, at this station. */
+export function entryGate(entry: EntryRow, station: EntryStation): EntryStation {
+  return entry.format === 2 ? entry : station;
+}
+
+/**
+ * A staff decision about a logged verdict, as a NEW entry (the log is append-only): the same
+ * person, credential and gate as the entry it is about, outcome green, the decision's reason
+ * codes and `override: {by, reason}`. Returns the verdict the screen shows, which exists only
+ * once that entry is committed and which opens the gate: the relay pulses on `gate.open` alone.
+ * Callers check the entry first, synchronously up to this commit, so no scan can slip in between.
+ */
+export function appendStaffDecision(
+  log: EntryLog,
+  station: EntryStation,
+  entry: EntryRow,
+  nowMs: number,
+  decision: { readonly reasons: readonly Reason[]; readonly headline: Verdict['headline']; readonly override: EntryOverride },
+): Verdict {
+  const gate = entryGate(entry, station);
   const at = toVietnamIso(nowMs);
-  const reasonCodes = [OVERRIDE_REASON_CODE, overridesCode(entry.seq)];
   const entrySeq = log.append({
     at,
     kioskId: gate.kioskId,
     location: gate.location,
     lane: gate.lane,
     direction: gate.direction,
-    // The credential was read once, by this source; the override is a decision about that read.
+    // The credential was read once, by this source; the staff decision is about that read.
     sourceKind: entry.sourceKind,
     sourceDeviceId: entry.sourceDeviceId,
     credentialKind: entry.credentialKind,
     authenticity: entry.authenticity,
     personId: entry.personId,
     outcome: 'green',
-    reasonCodes,
-    // No rule set decided this colour: staff did, and the overridden entry keeps the rules' say.
+    reasonCodes: decision.reasons.map((reason) => reason.code),
+    // No rule set decided this: staff did, and the entry it is about keeps the rules' say.
     ruleSet: null,
-    override: { by: request.by, reason: request.reason },
+    override: decision.override,
   });
   return {
-    ok: true,
-    verdict: {
-      outcome: 'green',
-      headline: OVERRIDE_HEADLINE,
-      reasons: [
-        { code: OVERRIDE_REASON_CODE, vi: `Nhân viên cho phép: ${request.by}`, en: `Allowed by staff: ${request.by}` },
-        { code: overridesCode(entry.seq), vi: `Lý do: ${request.reason}`, en: `Reason: ${request.reason}` },
-      ],
-      // No name: the kiosk never stores the scanned person's; the screen keeps the one it showed.
-      ...(entry.personId === null ? {} : { subject: { idTail: entry.personId.slice(-4) } }),
-      credentialKind: entry.credentialKind as CredentialKind | 'unknown',
-      authenticity: entry.authenticity as Authenticity | 'none',
-      // The gate opens for an override: the relay (issue 8) pulses on `gate.open` alone.
-      gate: { open: true },
-      entrySeq,
-      decidedAt: at,
-      override: { by: request.by, reason: request.reason, overridesSeq: entry.seq },
-    },
+    outcome: 'green',
+    headline: decision.headline,
+    reasons: decision.reasons,
+    // No name: the kiosk never stores the scanned person's; the screen keeps the one it showed.
+    ...(entry.personId === null ? {} : { subject: { idTail: entry.personId.slice(-4) } }),
+    credentialKind: entry.credentialKind as CredentialKind | 'unknown',
+    authenticity: entry.authenticity as Authenticity | 'none',
+    gate: { open: true },
+    entrySeq,
+    decidedAt: at,
   };
+}
+
+/**
+ * Staff letting through the person of the newest yellow or red verdict: a staff decision
+ * with reason codes `override` and `overrides:<seq>` and who and why.
+ */
+export function overrideLastVerdict(log: EntryLog, station: EntryStation, request: OverrideRequest, nowMs: number): OverrideResult {
+  const { entry, isNewest } = staffDecisionTarget(log, request.seq);
+  if (entry === undefined) return { ok: false, refusal: OVERRIDE_REFUSALS.unknown };
+  const refusal = overrideRefusal(entry, isNewest, nowMs);
+  if (refusal !== undefined) return { ok: false, refusal };
+  const verdict = appendStaffDecision(log, station, entry, nowMs, {
+    headline: OVERRIDE_HEADLINE,
+    reasons: [
+      { code: OVERRIDE_REASON_CODE, vi: `Nhân viên cho phép: ${request.by}`, en: `Allowed by staff: ${request.by}` },
+      { code: overridesCode(entry.seq), vi: `Lý do: ${request.reason}`, en: `Reason: ${request.reason}` },
+    ],
+    override: { by: request.by, reason: request.reason },
+  });
+  return { ok: true, verdict: { ...verdict, override: { by: request.by, reason: request.reason, overridesSeq: entry.seq } } };
 }

@@ -10,7 +10,7 @@ import { assessCredential, assessParseError, loggedIdentifier, type Assessment, 
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import type { EntryLog } from '../store/entry-log.js';
 import type { FactsStore } from '../store/facts-store.js';
-import { gateOpens, type GatePolicy } from '../devices/gate-policy.js';
+import { gateDecision, type GatePolicy } from '../devices/gate-policy.js';
 
 /** Where the decisions are made: logged with every entry. */
 export interface EntryStation {
@@ -35,7 +35,7 @@ export interface ScanPipelineDeps {
   readonly trust: Omit<VerificationContext, 'now'>;
   /** Default: DEFAULT_STATION. */
   readonly station?: EntryStation;
-  /** Which verdicts open a lane's gate (devices.json `gates`); default: only green. */
+  /** Which verdicts open a lane's gate (devices.json `gates`); default: green, for signed credentials only. */
   readonly gatePolicy?: (lane: string) => GatePolicy;
 }
 
@@ -68,6 +68,9 @@ export class ScanPipeline {
     const station = this.deps.station ?? DEFAULT_STATION;
     const { kioskId, location } = station;
     const { lane, direction } = gate ?? station;
+    const authenticity = credential?.authenticity ?? 'none';
+    // The lane's gate policy (gate-policy.ts), by colour and authenticity: the relay pulses on `open` alone.
+    const gateDecided = gateDecision(assessment.outcome, authenticity, this.deps.gatePolicy?.(lane));
     const entrySeq = this.deps.log.append({
       at: toVietnamIso(nowMs),
       kioskId,
@@ -77,11 +80,12 @@ export class ScanPipeline {
       sourceKind: scan.source.kind,
       sourceDeviceId: scan.source.deviceId,
       credentialKind: credential?.kind ?? 'unknown',
-      authenticity: credential?.authenticity ?? 'none',
+      authenticity,
       // Logged even with no record or an untrusted code: contact tracing needs everyone who passed.
       personId: credential === null ? null : loggedIdentifier(credential.identifiers),
       outcome: assessment.outcome,
-      reasonCodes: assessment.reasons.map((r) => r.code),
+      // A gate that waits for staff says so in the log too: reports count the greens that needed a confirm.
+      reasonCodes: [...assessment.reasons, ...(gateDecided.needsConfirm === undefined ? [] : [gateDecided.needsConfirm])].map((r) => r.code),
       ruleSet: assessment.ruleSet === undefined ? null : `${assessment.ruleSet.id}@${assessment.ruleSet.version}`,
       // The verdict as decided: a staff override is a later entry of its own (operator-override.ts).
       override: null,
@@ -92,9 +96,8 @@ export class ScanPipeline {
       reasons: assessment.reasons,
       ...(credential === null ? {} : { subject: subjectDisplay(credential) }),
       credentialKind: credential?.kind ?? 'unknown',
-      authenticity: credential?.authenticity ?? 'none',
-      // The lane's gate policy (gate-policy.ts): the relay pulses on this alone.
-      gate: { open: gateOpens(assessment.outcome, this.deps.gatePolicy?.(lane)) },
+      authenticity,
+      gate: gateDecided,
       entrySeq,
       decidedAt: toVietnamIso(nowMs),
       ...(assessment.ruleSet === undefined ? {} : { ruleSet: assessment.ruleSet }),

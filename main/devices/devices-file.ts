@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deviceSpecFromJson, DeviceSpecError, type DeviceSpec } from './device-spec.js';
-import { GATE_COLOURS, type GatePolicies, type GatePolicy } from './gate-policy.js';
+import { GATE_AUTHENTICITIES, GATE_COLOURS, type GateAuthenticity, type GatePolicies, type GatePolicy } from './gate-policy.js';
 import type { Colour } from '../../domain/verdict/verdict.js';
 import type { WedgeSettings } from '../../domain/contract/kiosk-api.js';
 import { parseWedgeSettings } from './wedge-config.js';
@@ -16,13 +16,15 @@ import { parseWedgeSettings } from './wedge-config.js';
  *       "serial-relay=/dev/ttyUSB0,channel=1,pulse=500",
  *       { "kind": "serial-scanner", "path": "auto", "lane": "2" }
  *     ],
- *     "gates": { "1": { "open": ["green"] }, "2": { "open": ["green", "yellow"] } },
+ *     "gates": { "1": { "open": ["green"] }, "2": { "open": ["green"], "openFor": ["signed-valid", "unsigned"] } },
  *     "wedge": { "maxInterKeyMs": 50, "minLength": 6, "suffixKey": "Enter" }
  *   }
  *
  * Checked strictly: an unknown field or a wrong value is an error naming it
  * (`devices.json: devices[1].channel: …`), never silently ignored — a kiosk whose gate
- * policy is misspelt must not open the gate on the default.
+ * policy is misspelt must not open the gate on the default. A lane's `openFor` names the
+ * authenticity classes that open without staff (gate-policy.ts; absent: signed-valid and
+ * chip-verified); `invalid` is not among them, as nothing forged may ever open a gate.
  */
 export const DEVICES_FILE = 'devices.json';
 
@@ -62,19 +64,27 @@ function parseGates(value: unknown, where: string): GatePolicies {
   const gates: Record<string, GatePolicy> = {};
   for (const [lane, policy] of Object.entries(value)) {
     const at = `${where}.${lane}`;
-    if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) throw new DeviceSpecError(`${at} must be an object {"open": [colours]}`);
-    for (const key of Object.keys(policy)) if (key !== 'open') throw new DeviceSpecError(`${at}: unknown field ${JSON.stringify(key)} (fields: open)`);
-    const open = (policy as { open?: unknown }).open;
-    if (!Array.isArray(open)) throw new DeviceSpecError(`${at}.open must be an array of colours (${GATE_COLOURS.join(', ')})`);
-    const colours = open.map((colour, index) => {
-      if (!(GATE_COLOURS as readonly unknown[]).includes(colour)) {
-        throw new DeviceSpecError(`${at}.open[${index}]: ${JSON.stringify(colour)} is not a colour that can open a gate (${GATE_COLOURS.join(', ')})`);
-      }
-      return colour as Colour;
-    });
-    gates[lane] = { open: [...new Set(colours)] };
+    if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) throw new DeviceSpecError(`${at} must be an object {"open": [colours], "openFor": [authenticities]}`);
+    for (const key of Object.keys(policy)) if (key !== 'open' && key !== 'openFor') throw new DeviceSpecError(`${at}: unknown field ${JSON.stringify(key)} (fields: open, openFor)`);
+    const { open, openFor } = policy as { open?: unknown; openFor?: unknown };
+    const colours = listOf<Colour>(open, `${at}.open`, GATE_COLOURS, 'a colour that can open a gate', 'colours');
+    gates[lane] = {
+      open: colours,
+      // Absent is the default (only what proves itself opens); an empty list is a staff-only gate.
+      ...(openFor === undefined ? {} : { openFor: listOf<GateAuthenticity>(openFor, `${at}.openFor`, GATE_AUTHENTICITIES, 'an authenticity a gate can open for', 'authenticities') }),
+    };
   }
   return gates;
+}
+
+/** A JSON array of names from `allowed`, each once; anything else is an error naming its place. */
+function listOf<T extends string>(value: unknown, at: string, allowed: readonly T[], what: string, plural: string): T[] {
+  if (!Array.isArray(value)) throw new DeviceSpecError(`${at} must be an array of ${plural} (${allowed.join(', ')})`);
+  const names = value.map((name, index) => {
+    if (!(allowed as readonly unknown[]).includes(name)) throw new DeviceSpecError(`${at}[${index}]: ${JSON.stringify(name)} is not ${what} (${allowed.join(', ')})`);
+    return name as T;
+  });
+  return [...new Set(names)];
 }
 
 /** Reads `<dataDir>/devices.json`; no file is no devices and default gates. */

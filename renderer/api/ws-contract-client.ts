@@ -101,6 +101,7 @@ export function connectContract(
     getKioskStatus: () => call('getKioskStatus', []) as ReturnType<KioskApi['getKioskStatus']>,
     getTodayStats: () => call('getTodayStats', []) as ReturnType<KioskApi['getTodayStats']>,
     overrideLastVerdict: (request) => call('overrideLastVerdict', [request]) as ReturnType<KioskApi['overrideLastVerdict']>,
+    confirmLastVerdict: (request) => call('confirmLastVerdict', [request]) as ReturnType<KioskApi['confirmLastVerdict']>,
     getDiagnostics: () => call('getDiagnostics', []) as ReturnType<KioskApi['getDiagnostics']>,
   };
   return { api, ready };

@@ -1,8 +1,10 @@
 import type { KioskApi, KioskInfo } from '../../domain/contract/kiosk-api.js';
+import type { Bilingual } from '../../domain/text/bilingual.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import { byId, setAlert } from '../view/dom.js';
+import { ConfirmForm } from '../view/confirm-form.js';
 import { OverrideForm } from '../view/override-form.js';
-import { mayOverride, type Screens } from '../view/screens.js';
+import { mayConfirm, mayOverride, type Screens } from '../view/screens.js';
 import { showTodayStats } from '../view/stats-panel.js';
 
 /** A staff screen left alone this long closes itself: a gate must never stay on it. */
@@ -24,16 +26,19 @@ export interface OperatorModeDeps {
 }
 
 /**
- * The staff side of the kiosk: today's counts (F2 or the button on the idle screen) and
- * the override of a yellow or red verdict (F3 or the button on the verdict). Esc, the
- * close buttons and 30 s without input all return to the idle screen.
+ * The staff side of the kiosk: today's counts (F2 or the button on the idle screen), the
+ * override of a yellow or red verdict, and the confirm of a green whose gate waits for staff
+ * (an unsigned card or a bare number) — F3 or the button on the verdict, whichever the
+ * verdict offers. Esc, the close buttons and 30 s without input all return to the idle screen.
  */
 export class OperatorMode {
   private readonly form: OverrideForm;
+  private readonly confirmForm: ConfirmForm;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** The operator's "who", kept for the session so a shift types it once. Staff identity only. */
   private rememberedBy = '';
   private overriding: Verdict | undefined;
+  private confirming: Verdict | undefined;
   private sending = false;
 
   constructor(private readonly deps: OperatorModeDeps) {
@@ -42,6 +47,9 @@ export class OperatorMode {
     byId('operator-open').addEventListener('click', () => void this.openPanel());
     byId('operator-close').addEventListener('click', () => this.close());
     byId('override-open').addEventListener('click', () => this.openOverride());
+    this.confirmForm = new ConfirmForm(deps.info.override);
+    this.confirmForm.onSubmit(() => this.submitConfirmForm(), () => this.close());
+    byId('confirm-open').addEventListener('click', () => this.openConfirm());
     window.addEventListener('keydown', (event) => this.onKey(event));
     // Any input on a staff screen means someone is there: the 30 s start again.
     for (const type of ['keydown', 'pointerdown', 'input'] as const) {
@@ -49,14 +57,15 @@ export class OperatorMode {
     }
   }
 
-  /** While staff type who and why, keys are theirs, not the scanner's. */
+  /** While staff type who (and why), keys are theirs, not the scanner's. */
   get ownsKeyboard(): boolean {
-    return this.deps.screens.current === 'override';
+    const screen = this.deps.screens.current;
+    return screen === 'override' || screen === 'confirm';
   }
 
   private isOpen(): boolean {
     const screen = this.deps.screens.current;
-    return screen === 'operator' || screen === 'override';
+    return screen === 'operator' || screen === 'override' || screen === 'confirm';
   }
 
   private onKey(event: KeyboardEvent): void {
@@ -66,7 +75,10 @@ export class OperatorMode {
       void this.openPanel();
     } else if (event.key === 'F3' && screen === 'verdict') {
       event.preventDefault();
-      this.openOverride();
+      // One key for "staff act on this verdict": a gate waiting for a confirm gets the confirm.
+      const verdict = this.deps.currentVerdict();
+      if (verdict !== undefined && mayConfirm(verdict)) this.openConfirm();
+      else this.openOverride();
     } else if (event.key === 'Escape' && this.isOpen()) {
       event.preventDefault();
       this.close();
@@ -127,9 +139,66 @@ export class OperatorMode {
     }
   }
 
+  /**
+   * One tap: with the session's "who" known, the confirm is sent at once; otherwise (or when
+   * the core refuses) the confirm screen asks who, or says why.
+   */
+  openConfirm(): void {
+    const verdict = this.deps.currentVerdict();
+    if (verdict === undefined || !mayConfirm(verdict) || this.sending) return;
+    this.deps.holdVerdict();
+    this.confirming = verdict;
+    if (this.rememberedBy !== '') {
+      void this.sendConfirm(verdict, this.rememberedBy);
+      return;
+    }
+    this.showConfirmForm(verdict);
+  }
+
+  private showConfirmForm(verdict: Verdict, problem?: Bilingual, detail?: string): void {
+    if (this.deps.screens.current !== 'confirm') {
+      this.deps.screens.show('confirm');
+      this.confirmForm.open(verdict, this.rememberedBy);
+    }
+    this.confirmForm.showProblem(problem, detail);
+    this.restartIdleTimer();
+  }
+
+  private submitConfirmForm(): void {
+    const verdict = this.confirming;
+    if (verdict === undefined) return;
+    const input = this.confirmForm.read();
+    if (!input.ok) this.confirmForm.showProblem(input.problem);
+    else void this.sendConfirm(verdict, input.by);
+  }
+
+  private async sendConfirm(verdict: Verdict, by: string): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      const result = await this.deps.api.confirmLastVerdict({ seq: verdict.entrySeq, by });
+      if (!result.ok) {
+        this.showConfirmForm(verdict, result.refusal, result.refusal.code);
+        return;
+      }
+      this.rememberedBy = by;
+      this.confirming = undefined;
+      clearTimeout(this.idleTimer);
+      // The core keeps no names: the screen shows the person it showed a moment ago.
+      this.deps.showVerdict({ ...result.verdict, subject: { ...verdict.subject, ...result.verdict.subject } });
+      this.deps.refocusWedge();
+    } catch (error) {
+      // Nothing was logged, so nothing is shown as confirmed: the gate stays closed.
+      this.showConfirmForm(verdict, { vi: 'Lỗi — chưa ghi được, cổng vẫn đóng', en: 'Fault — not logged, the gate stays closed' }, this.deps.describe(error));
+    } finally {
+      this.sending = false;
+    }
+  }
+
   close(): void {
     clearTimeout(this.idleTimer);
     this.overriding = undefined;
+    this.confirming = undefined;
     this.deps.screens.show('idle');
     this.deps.refocusWedge();
   }

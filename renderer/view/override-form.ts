@@ -8,6 +8,13 @@ const OTHER = 'other';
 
 const chars = (text: string): number => [...text.normalize('NFC')].length;
 
+/** What is wrong with a typed "who", if anything: the same words for an override and a confirm. */
+export function whoProblem(by: string, maxChars: number): Bilingual | undefined {
+  if (by === '') return { vi: 'Nhập tên hoặc mã nhân viên', en: 'Enter your name or staff id' };
+  if (chars(by) > maxChars) return { vi: `Tên quá dài (tối đa ${maxChars} ký tự)`, en: `Name too long (at most ${maxChars} characters)` };
+  return undefined;
+}
+
 export type OverrideInput = { readonly ok: true; readonly by: string; readonly reason: string } | { readonly ok: false; readonly problem: Bilingual };
 
 /**
@@ -65,8 +72,8 @@ export class OverrideForm {
     const by = this.by.value.trim();
     const note = this.note.value.trim();
     const picked = this.radios().find((radio) => radio.checked)?.value;
-    if (by === '') return { ok: false, problem: { vi: 'Nhập tên hoặc mã nhân viên', en: 'Enter your name or staff id' } };
-    if (chars(by) > this.settings.byMaxChars) return { ok: false, problem: { vi: `Tên quá dài (tối đa ${this.settings.byMaxChars} ký tự)`, en: `Name too long (at most ${this.settings.byMaxChars} characters)` } };
+    const problem = whoProblem(by, this.settings.byMaxChars);
+    if (problem !== undefined) return { ok: false, problem };
     if (picked === undefined) return { ok: false, problem: { vi: 'Chọn lý do', en: 'Choose a reason' } };
     const preset = this.settings.presetReasons.find((reason) => reason.code === picked);
     if (preset === undefined && note === '') return { ok: false, problem: { vi: 'Ghi lý do vào ô ghi chú', en: 'Write the reason in the note' } };

@@ -6,11 +6,24 @@ import { byId } from './dom.js';
 /** Shape and word for each outcome: the screen never relies on colour alone. */
 const ICONS: Readonly<Record<Verdict['outcome'], string>> = { green: '✓', yellow: '!', red: '✕', none: '?' };
 
-export type ScreenName = 'starting' | 'idle' | 'verdict' | 'fault' | 'operator' | 'override';
+export type ScreenName = 'starting' | 'idle' | 'verdict' | 'fault' | 'operator' | 'override' | 'confirm';
 
 /** Staff may let through a person the kiosk stopped; not one it let in, nor an unreadable code. */
 export const mayOverride = (verdict: Verdict): boolean =>
   (verdict.outcome === 'yellow' || verdict.outcome === 'red') && verdict.override === undefined;
+
+/** Staff may confirm a verdict whose gate waits for them: the colour opens, the credential proves nothing alone. */
+export const mayConfirm = (verdict: Verdict): boolean => !verdict.gate.open && verdict.gate.needsConfirm !== undefined;
+
+/** The gate line: open, closed, or closed until staff confirm — in words, never the colour alone. */
+function gateLine(verdict: Verdict): string {
+  if (verdict.gate.open) return 'Mời vào  ·  Please enter';
+  const waiting = verdict.gate.needsConfirm;
+  return waiting === undefined ? 'Cổng đóng  ·  Gate stays closed' : `${waiting.vi}  ·  ${waiting.en}`;
+}
+
+/** How the screen names the identifier it shows the tail of: a bare number is not a card. */
+const idLabel = (verdict: Verdict): string => (verdict.credentialKind === 'manual' ? 'Số định danh / ID no.' : 'CCCD');
 
 /**
  * The kiosk's screens. Everything shown from a scan goes through textContent, never
@@ -34,7 +47,12 @@ export class Screens {
     // Staff's decision, not the rules': marked so the screen can say so beside the green.
     if (verdict.override === undefined) delete this.verdict.dataset.override;
     else this.verdict.dataset.override = 'true';
+    if (verdict.confirm === undefined) delete this.verdict.dataset.confirm;
+    else this.verdict.dataset.confirm = 'true';
+    if (mayConfirm(verdict)) this.verdict.dataset.gate = 'awaits-confirm';
+    else this.verdict.dataset.gate = verdict.gate.open ? 'open' : 'closed';
     byId('override-open').hidden = !mayOverride(verdict);
+    byId('confirm-open').hidden = !mayConfirm(verdict);
     byId('verdict-icon').textContent = ICONS[verdict.outcome];
     byId('verdict-headline-vi').textContent = verdict.headline.vi;
     byId('verdict-headline-en').textContent = verdict.headline.en;
@@ -42,7 +60,7 @@ export class Screens {
     byId('verdict-name').textContent = subject?.name ?? '';
     const details = [
       subject?.birthYear === undefined ? null : `Năm sinh / Born ${subject.birthYear}`,
-      subject?.idTail === undefined ? null : `CCCD ••••${subject.idTail}`,
+      subject?.idTail === undefined ? null : `${idLabel(verdict)} ••••${subject.idTail}`,
     ].filter((part): part is string => part !== null);
     byId('verdict-details').textContent = details.join('  ·  ');
     const reasons = byId('verdict-reasons');
@@ -59,7 +77,7 @@ export class Screens {
         return item;
       }),
     );
-    byId('verdict-gate').textContent = verdict.gate.open ? 'Mời vào  ·  Please enter' : 'Cổng đóng  ·  Gate stays closed';
+    byId('verdict-gate').textContent = gateLine(verdict);
     this.show('verdict');
   }
 

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,7 +72,13 @@ describe('serial scanner and relays in the running kiosk (socat ptys)', () => {
     scanner2 = await SocatPty.start({ name: 'scanner2' });
     relay = await SocatPty.start({ name: 'relay' });
     modbus = await SocatPty.start({ name: 'modbus' });
+    // Both lanes are manned and opted in to open on an unsigned green (the demo CCCD QR) without a
+    // staff confirm; the default (the gate waits for staff) is tests/e2e/staff-confirm.test.ts's.
+    const dataDir = tempDataDir();
+    const manned = { open: ['green'], openFor: ['signed-valid', 'chip-verified', 'unsigned'] };
+    writeFileSync(join(dataDir, 'devices.json'), JSON.stringify({ gates: { '1': manned, '2': manned } }));
     kiosk = await startKioskProcess({
+      dataDir,
       extraArgs: [
         '--device', `serial-scanner=${scanner.path}:9600`,
         '--device', `serial-scanner=${scanner2.path},lane=2,direction=out`,

@@ -82,8 +82,8 @@ describe('chot verify', () => {
     const lines = verifyLines(['--at', AT, '--data-dir', dataDir], cards.map((c) => c.qrText));
     expect(lines.map((l) => l.color)).toEqual(cards.map((c) => c.expected));
     expect(lines[0]).toMatchObject({ kind: 'cccd-qr', ok: true, authenticity: 'unsigned', factsFrom: 'local', subject: { id: '056089001234', name: 'Nguyễn Văn An', birthDate: '1989-03-15', sex: 'Nam' } });
-    // A typed ID is a manual credential, looked up the same way.
-    expect(verifyLines(['--at', AT, '--data-dir', dataDir], ['056089001234'])[0]).toMatchObject({ kind: 'manual', authenticity: 'unsigned', color: 'green' });
+    // A typed ID is a manual credential (a bare number, authenticity `manual`), looked up the same way.
+    expect(verifyLines(['--at', AT, '--data-dir', dataDir], ['056089001234'])[0]).toMatchObject({ kind: 'manual', authenticity: 'manual', color: 'green' });
   });
 
   it('answers every line, bad ones with a precise error, and never stops', () => {

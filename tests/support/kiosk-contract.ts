@@ -36,6 +36,7 @@ export async function connectKioskContract(kioskUrl: string): Promise<{ api: Kio
     getTodayStats: () => call('getTodayStats', []) as ReturnType<KioskApi['getTodayStats']>,
     getDiagnostics: () => call('getDiagnostics', []) as ReturnType<KioskApi['getDiagnostics']>,
     overrideLastVerdict: (request) => call('overrideLastVerdict', [request]) as ReturnType<KioskApi['overrideLastVerdict']>,
+    confirmLastVerdict: (request) => call('confirmLastVerdict', [request]) as ReturnType<KioskApi['confirmLastVerdict']>,
   };
   return { api, close: () => ws.close() };
 }

@@ -15,6 +15,7 @@ function recordingCore(): { api: KioskApi; requests: OverrideRequest[] } {
     getKioskStatus: unused,
     getTodayStats: unused,
     getDiagnostics: unused,
+    confirmLastVerdict: unused,
     overrideLastVerdict: async (request) => {
       requests.push(request);
       return { ok: false, refusal: { code: 'override.too-old', vi: 'quá 2 phút', en: 'over 2 minutes' } };

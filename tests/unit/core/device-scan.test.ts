@@ -34,7 +34,8 @@ function open(options: Partial<KioskCoreOptions> = {}): KioskCore {
 describe('KioskCore device hooks', () => {
   it('decides a device scan at its lane and direction, and commits it before anyone hears of it', async () => {
     const dataDir = tempDataDir();
-    const core = open({ dataDir });
+    // Lane 3 is manned and opted in to open on an unsigned green (a CCCD QR) without a confirm.
+    const core = open({ dataDir, gates: { '3': { open: ['green'], openFor: ['signed-valid', 'unsigned'] } } });
     const heard: { decided: DecidedVerdict; committed: number }[] = [];
     const stats = async (): Promise<number> => (await core.getTodayStats()).total;
     core.onVerdict((decided) => heard.push({ decided, committed: committedEntries(dataDir) }));
@@ -49,7 +50,7 @@ describe('KioskCore device hooks', () => {
   });
 
   it('applies the lane’s gate policy to verdict.gate.open', () => {
-    const core = open({ gates: { '2': { open: ['green', 'yellow'] } } });
+    const core = open({ gates: { '2': { open: ['green', 'yellow'], openFor: ['signed-valid', 'unsigned'] } } });
     const yellow = qr('Trần Thị Bình');
     expect(core.submitDeviceScan(serialScan(yellow), { lane: '2', direction: 'in' }).gate.open).toBe(true);
     expect(core.submitDeviceScan(serialScan(yellow), { lane: '1', direction: 'in' }).gate.open).toBe(false);

@@ -39,7 +39,8 @@ describe('ScanPipeline', () => {
   it('shows the name and birth year from the card, and only the last 4 digits of the ID', () => {
     const verdict = setup().pipeline.decide(scan(demoCards()[0]?.qrText ?? ''));
     expect(verdict.subject).toEqual({ name: 'Nguyễn Văn An', birthYear: 1989, idTail: '1234' });
-    expect(verdict.gate.open).toBe(true);
+    // A CCCD QR carries no signature: green, but the gate waits for staff (staff-confirm.test.ts).
+    expect(verdict.gate.open).toBe(false);
     expect(verdict.ruleSet).toEqual({ id: 'khanh-hoa-2021-10', version: '1.1.0' });
   });
 

@@ -8,10 +8,10 @@ const codeOf = (text: string): string | undefined => {
 };
 
 describe('parseManualEntry', () => {
-  it('reads a typed 12-digit ID as an unsigned manual credential', () => {
+  it('reads a typed 12-digit ID as a manual credential: a bare number, authenticity `manual`', () => {
     expect(parseManualEntry('056089001234')).toEqual({
       kind: 'manual',
-      authenticity: 'unsigned',
+      authenticity: 'manual',
       identifiers: { id12: '056089001234' },
       subject: {},
       problems: [],

@@ -82,6 +82,10 @@ function loggedEntries(dataDir: string): { outcome: string; lane: string; direct
   }
 }
 
+/** A manned lane that opted in to open on an unsigned green (a CCCD QR) without a staff confirm. */
+const MANNED = (...lanes: string[]): GatePolicies =>
+  Object.fromEntries(lanes.map((lane) => [lane, { open: ['green'], openFor: ['signed-valid', 'chip-verified', 'unsigned'] }]));
+
 const verdicts = (events: readonly KioskEvent[]) => events.flatMap((event) => (event.name === 'verdict' ? [event] : []));
 
 describe('DeviceManager: serial scanner → core → CH340 relay', () => {
@@ -91,7 +95,7 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
   };
 
   it('switches the relay off at start, then pulses it once for green, after the entry is logged', async () => {
-    const { serial, events, dataDir, manager } = await rig(['serial-scanner=/dev/ttyACM0,lane=1', 'serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth });
+    const { serial, events, dataDir, manager } = await rig(['serial-scanner=/dev/ttyACM0,lane=1', 'serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth, gates: MANNED('1') });
     expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF]);
     expect(manager.statuses().map((status) => status.state)).toEqual(['ready', 'ready']);
     serial.send('/dev/ttyACM0', `${GREEN}\r`);
@@ -121,7 +125,7 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
   it('pulses for yellow where the lane’s policy says so, and logs the scanner’s lane and direction', async () => {
     const { serial, events, dataDir } = await rig(['serial-scanner=/dev/ttyACM0,lane=2,direction=out', 'serial-relay=/dev/ttyUSB0,lane=2,pulse=60'], {
       plug: plugBoth,
-      gates: { '2': { open: ['green', 'yellow'] } },
+      gates: { '2': { open: ['green', 'yellow'], openFor: ['signed-valid', 'unsigned'] } },
     });
     serial.send('/dev/ttyACM0', `${YELLOW}\r`);
     await vi.waitFor(() => expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF, CH1_ON, CH1_OFF]));
@@ -136,11 +140,25 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
         plugBoth(s);
         s.plug({ path: '/dev/ttyUSB1' });
       },
+      gates: MANNED('2'),
     });
     serial.send('/dev/ttyACM0', `${GREEN}\r`);
     // Modbus RTU: write single coil 0 of unit 1, FF00 on / 0000 off, CRC16 little-endian.
     await vi.waitFor(() => expect(hex(serial.written('/dev/ttyUSB1'))).toEqual(['010500000000cdca', '01050000ff008c3a', '010500000000cdca']));
     expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF]);
+  });
+
+  it('by default a green CCCD QR (unsigned) pulses nothing until staff confirm it; the confirm pulses once', async () => {
+    const { serial, core, events } = await rig(['serial-scanner=/dev/ttyACM0', 'serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth });
+    serial.send('/dev/ttyACM0', `${GREEN}\r`);
+    await vi.waitFor(() => expect(verdicts(events)).toHaveLength(1));
+    const green = verdicts(events)[0]?.verdict;
+    expect(green).toMatchObject({ outcome: 'green', gate: { open: false, needsConfirm: { code: 'gate.not-verified' } } });
+    // The pipeline commits, then tells the relays in the same turn: no pulse has been asked for.
+    expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF]);
+    const result = await core.confirmLastVerdict({ seq: green?.entrySeq ?? 0, by: 'Chị Lan' });
+    expect(result.ok).toBe(true);
+    await vi.waitFor(() => expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF, CH1_ON, CH1_OFF]));
   });
 
   it('pulses the station lane’s relay for a staff override of a red verdict', async () => {
@@ -154,7 +172,7 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
   });
 
   it('pulses the kiosk lane’s relay for a green wedge scan too (the screen asked, the relay acts)', async () => {
-    const { serial, core } = await rig(['serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth });
+    const { serial, core } = await rig(['serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth, gates: MANNED('1') });
     const verdict = await core.submitScan({ source: { kind: 'wedge', deviceId: 'keyboard' }, text: GREEN });
     expect(verdict.outcome).toBe('green');
     await vi.waitFor(() => expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF, CH1_ON, CH1_OFF]));
@@ -248,7 +266,7 @@ describe('DeviceManager: faults and recovery', () => {
 
 describe('DeviceManager: HID devices (auto discovery)', () => {
   it('finds a HID-POS scanner and a USBRelay board plugged after the start, and pulses the board for green', async () => {
-    const { hid, manager, events } = await rig(['hid-pos-scanner=auto', 'hid-relay=auto,pulse=60']);
+    const { hid, manager, events } = await rig(['hid-pos-scanner=auto', 'hid-relay=auto,pulse=60'], { gates: MANNED('1') });
     expect(manager.statuses().map((status) => [status.info.id, status.state])).toEqual([
       ['auto', 'fault'],
       ['auto', 'fault'],

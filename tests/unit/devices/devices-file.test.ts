@@ -44,9 +44,22 @@ describe('devices.json', () => {
     ['{"gates": {"1": {"open": ["none"]}}}', /gates\.1\.open\[0\]: "none" is not a colour/],
     ['{"gates": {"1": {"opens": ["green"]}}}', /gates\.1: unknown field "opens"/],
     ['{"gates": {"1": ["green"]}}', /gates\.1 must be an object/],
+    ['{"gates": {"1": {"open": ["green"], "openUnsigned": true}}}', /gates\.1: unknown field "openUnsigned" \(fields: open, openFor\)/],
+    ['{"gates": {"1": {"open": ["green"], "openFor": "unsigned"}}}', /gates\.1\.openFor must be an array of authenticities \(signed-valid, chip-verified, unsigned, manual\)/],
+    ['{"gates": {"1": {"open": ["green"], "openFor": ["unsigned", "signed"]}}}', /gates\.1\.openFor\[1\]: "signed" is not an authenticity a gate can open for/],
+    // Nothing forged or unreadable may ever open a gate, whatever a lane wants.
+    ['{"gates": {"1": {"open": ["green"], "openFor": ["invalid"]}}}', /gates\.1\.openFor\[0\]: "invalid" is not an authenticity/],
+    ['{"gates": {"1": {"open": ["green"], "openFor": ["none"]}}}', /gates\.1\.openFor\[0\]: "none" is not an authenticity/],
   ])('refuses %s, naming the field', (text, message) => {
     expect(() => parseDevicesConfig(text)).toThrow(DeviceSpecError);
     expect(() => parseDevicesConfig(text)).toThrow(message);
+  });
+
+  it('reads a lane’s openFor (the authenticity classes that open without staff), an empty one as a staff-only gate', () => {
+    const config = parseDevicesConfig(
+      JSON.stringify({ gates: { '1': { open: ['green'], openFor: ['signed-valid', 'unsigned', 'unsigned'] }, '2': { open: ['green'], openFor: [] }, '3': { open: ['green'] } } }),
+    );
+    expect(config.gates).toEqual({ '1': { open: ['green'], openFor: ['signed-valid', 'unsigned'] }, '2': { open: ['green'], openFor: [] }, '3': { open: ['green'] } });
   });
 
   it('is optional: no file is no devices and the default gates', () => {

@@ -10,7 +10,7 @@ function isWellFormedCredential(result: ManualCredential): boolean {
   const { id12, oldId9 } = result.identifiers;
   return (
     result.kind === 'manual' &&
-    result.authenticity === 'unsigned' &&
+    result.authenticity === 'manual' &&
     // Exactly one identifier, of the right shape.
     (id12 === undefined) !== (oldId9 === undefined) &&
     (id12 === undefined || /^\d{12}$/.test(id12)) &&
