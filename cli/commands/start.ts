@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { defaultDataDir, packageRoot } from '../../main/config/paths.js';
 import { startBrowserMode } from '../../main/launcher/browser-mode.js';
 import { findChromium, openKioskWindow, type KioskWindow } from '../../main/launcher/chromium.js';
-import { findElectronBinary } from '../../main/launcher/electron-binary.js';
+import { findElectronBinary, runElectron } from '../../main/launcher/electron-binary.js';
 import { parseCommandArgs, parsePort, UsageError } from '../args.js';
 import { resolveDevicesConfig } from '../../main/devices/device-setup.js';
 import { DeviceSpecError } from '../../main/devices/device-spec.js';
@@ -97,15 +96,7 @@ export async function runStart(args: readonly string[]): Promise<number> {
 
   const electron = values.browser === true ? null : findElectronBinary();
   if (electron !== null) {
-    const child = spawn(electron, [packageRoot(), '--data-dir', dataDir, ...deviceArgs.flatMap((device) => ['--device', device]), ...(values.camera === true ? ['--camera'] : [])], { stdio: 'inherit' });
-    return new Promise((done) => {
-      // An Electron that cannot be started (not executable, vanished) is an 'error' event: say so, not a stack trace.
-      child.once('error', (error: Error & { code?: unknown }) => {
-        process.stderr.write(`chot: cannot start Electron at ${electron} (${typeof error.code === 'string' ? error.code : error.message}); \`chot start --browser\` runs without it\n`);
-        done(1);
-      });
-      child.once('exit', (code) => done(code ?? 1));
-    });
+    return runElectron(electron, [packageRoot(), '--data-dir', dataDir, ...deviceArgs.flatMap((device) => ['--device', device]), ...(values.camera === true ? ['--camera'] : [])]);
   }
 
   const kiosk = await startBrowserMode({

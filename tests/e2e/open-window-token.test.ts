@@ -64,14 +64,14 @@ function everyProcess(): ProcessImage[] {
 describe('chot start --open', () => {
   it('the page connects, and the token is in no process’s argv or environment', async () => {
     const dataDir = tempDataDir();
-    const connectedLine = { promise: undefined as Promise<string> | undefined };
     kiosk = await startKioskProcess({ dataDir, extraArgs: ['--open'], env: { ...process.env, CHOT_CHROMIUM: headlessChromium() } });
-    connectedLine.promise = kiosk.stderr().includes('a page connected') ? Promise.resolve('a page connected') : lineOn(kiosk.child.stderr as Readable, /a page connected/);
+    // Listening from now on, after a look at what came before (nothing arrives in between).
+    const connected = kiosk.stderr().includes('a page connected') ? Promise.resolve('') : lineOn(kiosk.child.stderr as Readable, /a page connected/);
     const token = new URLSearchParams(new URL(kiosk.url).hash.slice(1)).get('token') ?? '';
     expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
 
     // The handshake checks the token: a connected page is one that received it.
-    await connectedLine.promise;
+    await connected;
 
     const images = everyProcess();
     const needle = Buffer.from(token);
