@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './kiosk-process.js';
 
@@ -14,13 +15,16 @@ function bundleChild(): Promise<string> {
   bundled ??= (async () => {
     const esbuild = await import('esbuild');
     const root = repoRoot();
-    const cache = join(root, 'node_modules', '.cache');
+    const cache = join(root, 'node_modules', '.cache', 'chot-test-bundles');
     mkdirSync(cache, { recursive: true });
-    const outfile = join(mkdtempSync(join(cache, 'chot-server-child-')), 'browser-server-child.mjs');
+    // One file, replaced whole by each build (test files in parallel workers build it too).
+    const outfile = join(cache, 'browser-server-child.mjs');
+    const building = `${outfile}.${randomUUID()}.tmp`;
     await esbuild.build({
       entryPoints: [join(root, 'tests/support/browser-server-child.ts')],
-      outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', packages: 'external',
+      outfile: building, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', packages: 'external',
     });
+    renameSync(building, outfile);
     return outfile;
   })();
   return bundled;
