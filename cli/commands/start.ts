@@ -3,6 +3,7 @@ import { defaultDataDir, packageRoot } from '../../main/config/paths.js';
 import { startBrowserMode } from '../../main/launcher/browser-mode.js';
 import { findChromium, openKioskWindow, type KioskWindow } from '../../main/launcher/chromium.js';
 import { findElectronBinary, runElectron } from '../../main/launcher/electron-binary.js';
+import { keepRunningWhenOutputCloses } from '../../main/launcher/process-output.js';
 import { parseCommandArgs, parsePort, UsageError } from '../args.js';
 import { resolveDevicesConfig } from '../../main/devices/device-setup.js';
 import { DeviceSpecError } from '../../main/devices/device-spec.js';
@@ -99,6 +100,7 @@ export async function runStart(args: readonly string[]): Promise<number> {
     return runElectron(electron, [packageRoot(), '--data-dir', dataDir, ...deviceArgs.flatMap((device) => ['--device', device]), ...(values.camera === true ? ['--camera'] : [])]);
   }
 
+  keepRunningWhenOutputCloses();
   const kiosk = await startBrowserMode({
     dataDir,
     port,
