@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { defaultDataDir, packageRoot } from '../../main/config/paths.js';
 import { startBrowserMode } from '../../main/launcher/browser-mode.js';
-import { findChromium, openKioskWindow } from '../../main/launcher/chromium.js';
-import { findElectronBinary } from '../../main/launcher/electron-binary.js';
+import { findChromium, openKioskWindow, type KioskWindow } from '../../main/launcher/chromium.js';
+import { findElectronBinary, runElectron } from '../../main/launcher/electron-binary.js';
+import { keepRunningWhenOutputCloses } from '../../main/launcher/process-output.js';
 import { parseCommandArgs, parsePort, UsageError } from '../args.js';
 import { resolveDevicesConfig } from '../../main/devices/device-setup.js';
 import { DeviceSpecError } from '../../main/devices/device-spec.js';
@@ -99,10 +99,10 @@ export async function runStart(args: readonly string[]): Promise<number> {
 
   const electron = values.browser === true ? null : findElectronBinary();
   if (electron !== null) {
-    const child = spawn(electron, [packageRoot(), '--data-dir', dataDir, ...deviceArgs.flatMap((device) => ['--device', device]), ...(values.camera === true ? ['--camera'] : [])], { stdio: 'inherit' });
-    return new Promise((done) => child.on('exit', (code) => done(code ?? 1)));
+    return runElectron(electron, [packageRoot(), '--data-dir', dataDir, ...deviceArgs.flatMap((device) => ['--device', device]), ...(values.camera === true ? ['--camera'] : [])]);
   }
 
+  keepRunningWhenOutputCloses();
   const kiosk = await startBrowserMode({
     dataDir,
     port,
@@ -115,7 +115,7 @@ export async function runStart(args: readonly string[]): Promise<number> {
   const kioskUrl = values.camera === true ? `${kiosk.server.kioskUrl}&camera=1` : kiosk.server.kioskUrl;
   process.stdout.write(`kiosk-url: ${kioskUrl}\n`);
   process.stderr.write(`browser mode: data in ${dataDir}, ${kiosk.enrolled ? 'syncing with its hub' : 'demo data (not enrolled with a hub)'}; stop with Ctrl+C\n`);
-  let window: ReturnType<typeof openKioskWindow> | null = null;
+  let window: KioskWindow | null = null;
   if (values.open === true) {
     const chromium = findChromium();
     if (chromium === null) process.stderr.write('--open: no Chromium found (set CHOT_CHROMIUM to its path); open the URL above yourself\n');
@@ -123,9 +123,9 @@ export async function runStart(args: readonly string[]): Promise<number> {
   }
   return new Promise((done) => {
     const stop = (): void => {
-      // The window holds this start's token: it is useless after the core stops.
-      window?.kill('SIGTERM');
-      void kiosk.stop().then(() => done(0));
+      // The window holds this start's token: it is useless after the core stops. Closing it
+      // also removes its profile, with the launch page that held the token.
+      void Promise.all([window?.close(), kiosk.stop()]).then(() => done(0));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -14,8 +14,10 @@ import { installMediaPolicy } from './media-permissions.js';
 import { CONTRACT_CHANNEL, EVENT_CHANNEL } from './preload-api.js';
 import { resolveDevicesConfig } from '../devices/device-setup.js';
 import { kioskWindowOptions } from './window-options.js';
+import { keepRunningWhenOutputCloses } from '../launcher/process-output.js';
 
 const log = (message: string): void => void process.stderr.write(`chot: ${message}\n`);
+keepRunningWhenOutputCloses();
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 

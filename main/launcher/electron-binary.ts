@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -23,4 +24,20 @@ export function findElectronBinary(env: NodeJS.ProcessEnv = process.env, package
   const relative = readFileSync(pathFile, 'utf8').trim();
   const binary = env.ELECTRON_OVERRIDE_DIST_PATH ? join(env.ELECTRON_OVERRIDE_DIST_PATH, relative) : join(packageDir, 'dist', relative);
   return existsSync(binary) ? binary : null;
+}
+
+/**
+ * Runs the Electron kiosk in the foreground and resolves with its exit code. An Electron
+ * that cannot be started (not executable, gone since it was found) is a spawn 'error'
+ * event: reported, and exit code 1, never an uncaught exception.
+ */
+export function runElectron(binary: string, args: readonly string[], log: (line: string) => void = (line) => void process.stderr.write(`chot: ${line}\n`)): Promise<number> {
+  const child = spawn(binary, args, { stdio: 'inherit' });
+  return new Promise((done) => {
+    child.once('error', (error: Error & { code?: unknown }) => {
+      log(`cannot start Electron at ${binary} (${typeof error.code === 'string' ? error.code : error.message}); \`chot start --browser\` runs without it`);
+      done(1);
+    });
+    child.once('exit', (code) => done(code ?? 1));
+  });
 }

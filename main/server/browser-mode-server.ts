@@ -1,11 +1,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { KioskEvent } from '../../domain/contract/kiosk-events.js';
-import { RPC_PATH, RPC_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX, type EventMessage, type ResultMessage } from '../../domain/contract/rpc-messages.js';
+import { RPC_PATH, RPC_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX, type EventMessage } from '../../domain/contract/rpc-messages.js';
 import type { Dispatch } from '../contract/contract-dispatcher.js';
 import { contentSecurityPolicy } from '../security/content-security-policy.js';
+import { serveContract, type ServerLog } from './contract-socket.js';
 import type { StaticFile } from './static-files.js';
 
 export interface BrowserModeServerOptions {
@@ -17,6 +18,8 @@ export interface BrowserModeServerOptions {
   readonly token?: string;
   /** The core's pushed events (KioskCore.onEvent): sent to every connected page as `{t:'event'}`. */
   readonly events?: (listener: (event: KioskEvent) => void) => () => void;
+  /** Pages connecting and leaving, sockets closed for breaking the protocol, stream faults (default: stderr). */
+  readonly log?: ServerLog;
 }
 
 export interface BrowserModeServer {
@@ -39,14 +42,22 @@ const MAX_MESSAGE_BYTES = 256 * 1024;
  */
 export async function startBrowserModeServer(options: BrowserModeServerOptions): Promise<BrowserModeServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const log = options.log ?? ((line: string) => void process.stderr.write(`chot: ${line}\n`));
   const http = createServer();
   await listen(http, options.port);
+  // After listening, a server 'error' (accept failing for want of file descriptors) must
+  // not end the kiosk: the server keeps listening and the pages already connected keep working.
+  http.on('error', (error) => log(`browser mode: HTTP server error: ${describe(error)}`));
   const port = (http.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
   // The camera's decode worker fetches the QR reader's .wasm: that one file of our own, nothing else.
   const csp = contentSecurityPolicy([`ws://127.0.0.1:${port}`, `${origin}/zxing_reader.wasm`]);
 
   http.on('request', (request, response) => {
+    // A peer that resets mid-request or mid-response fails only its own streams; Node
+    // destroys them, and an 'error' event there must not reach the process.
+    request.on('error', (error) => log(`browser mode: an HTTP request broke off: ${describe(error)}`));
+    response.on('error', (error) => log(`browser mode: an HTTP response broke off: ${describe(error)}`));
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     const file = request.method === 'GET' || request.method === 'HEAD' ? options.files.get(path) : undefined;
     const headers = {
@@ -71,7 +82,13 @@ export async function startBrowserModeServer(options: BrowserModeServerOptions):
     verifyClient: ({ req }: { req: IncomingMessage }) => isAuthorised(req, origin, token),
     handleProtocols: (protocols) => (protocols.has(RPC_SUBPROTOCOL) ? RPC_SUBPROTOCOL : false),
   });
-  wss.on('connection', (socket) => serveContract(socket, options.dispatch));
+  // ws re-emits the HTTP server's 'error' here: without a listener it would throw.
+  wss.on('error', (error) => log(`browser mode: WebSocket server error: ${describe(error)}`));
+  wss.on('connection', (socket) => {
+    serveContract(socket, options.dispatch, log);
+    log(`browser mode: a page connected (${wss.clients.size} open)`);
+    socket.once('close', (code) => log(`browser mode: a page disconnected (code ${code}; ${wss.clients.size} open)`));
+  });
   // Only sockets past the handshake (token and origin checked) are in wss.clients.
   const stopEvents = options.events?.((event) => {
     const message = JSON.stringify({ t: 'event', event } satisfies EventMessage);
@@ -112,23 +129,6 @@ function isAuthorised(request: IncomingMessage, origin: string, token: string): 
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function serveContract(socket: WebSocket, dispatch: Dispatch): void {
-  socket.on('message', (data, isBinary) => {
-    void (async () => {
-      let message: unknown;
-      try {
-        message = isBinary ? undefined : JSON.parse(data.toString());
-      } catch {
-        message = undefined;
-      }
-      if (typeof message !== 'object' || message === null || (message as { t?: unknown }).t !== 'call' || typeof (message as { id?: unknown }).id !== 'number') {
-        socket.close(1008, 'malformed message');
-        return;
-      }
-      const { id, method, args } = message as { id: number; method: unknown; args: unknown };
-      const result = await dispatch(method, args);
-      const reply: ResultMessage = result.ok ? { t: 'result', id, ok: true, value: result.value } : { t: 'result', id, ok: false, error: result.error };
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(reply));
-    })();
-  });
+function describe(error: Error & { code?: unknown }): string {
+  return typeof error.code === 'string' ? `${error.code} (${error.message})` : error.message;
 }

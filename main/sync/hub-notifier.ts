@@ -63,8 +63,13 @@ export function subscribeToHub(url: URL, sign: () => Record<string, string>, onS
       const seq = parseNotice(data);
       if (seq !== undefined) onSeq(seq);
     });
+    // Without this listener an 'error' (a refused handshake, a hub that breaks the protocol)
+    // would end the kiosk. After a protocol error ws starts a polite close and waits up to
+    // 30 s for the hub's reply; a hub that sent garbage gets no such wait: the socket is
+    // dropped at once, and the reconnection's backoff starts.
     ws.on('error', (error) => {
       lastError = error;
+      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CLOSING) ws.terminate();
     });
     ws.on('close', () => {
       clearTimeout(heartbeat);

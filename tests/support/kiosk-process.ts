@@ -30,14 +30,14 @@ export interface KioskProcess {
  * resolves with the kiosk URL it prints.
  */
 export function startKioskProcess(
-  options: { dataDir?: string; extraArgs?: readonly string[]; timeoutMs?: number; viaNpmStart?: boolean } = {},
+  options: { dataDir?: string; extraArgs?: readonly string[]; timeoutMs?: number; viaNpmStart?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<KioskProcess> {
   const dataDir = options.dataDir ?? tempDataDir();
   const args = ['--data-dir', dataDir, '--port', '0', ...(options.extraArgs ?? [])];
   // `npm start` is what the README tells a newcomer to run; the direct form forces browser mode.
   const child = options.viaNpmStart === true
-    ? spawn('npm', ['start', '--silent', '--', ...args], { cwd: repoRoot(), stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-    : spawn(process.execPath, [join(repoRoot(), 'bin', 'chot.js'), 'start', '--browser', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    ? spawn('npm', ['start', '--silent', '--', ...args], { cwd: repoRoot(), stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: options.env ?? process.env })
+    : spawn(process.execPath, [join(repoRoot(), 'bin', 'chot.js'), 'start', '--browser', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findElectronBinary } from '../../../main/launcher/electron-binary.js';
+import { findElectronBinary, runElectron } from '../../../main/launcher/electron-binary.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 
 function fakeElectronPackage(options: { pathTxt?: string; binary?: boolean }): string {
@@ -36,5 +36,25 @@ describe('findElectronBinary', () => {
     const override = fakeElectronPackage({ binary: true });
     const dir = fakeElectronPackage({ pathTxt: 'electron' });
     expect(findElectronBinary({ ELECTRON_OVERRIDE_DIST_PATH: join(override, 'dist') }, dir)).toBe(join(override, 'dist', 'electron'));
+  });
+});
+
+describe('runElectron', () => {
+  it.each([
+    ['not executable', 'EACCES', (dir: string) => {
+      writeFileSync(join(dir, 'electron'), '#!/bin/sh\n', { mode: 0o644 });
+      return join(dir, 'electron');
+    }],
+    ['gone since it was found', 'ENOENT', (dir: string) => join(dir, 'electron')],
+  ])('an Electron that is %s is reported with exit code 1, not thrown', async (_label, code, make) => {
+    const lines: string[] = [];
+    expect(await runElectron(make(tempDataDir('chot-electron-')), ['--version'], (line) => lines.push(line))).toBe(1);
+    expect(lines.join('\n')).toContain(code);
+  });
+
+  it('passes on the exit code of an Electron that ran', async () => {
+    const dir = tempDataDir('chot-electron-');
+    writeFileSync(join(dir, 'electron'), '#!/bin/sh\nexit 3\n', { mode: 0o755 });
+    expect(await runElectron(join(dir, 'electron'), [], () => undefined)).toBe(3);
   });
 });
