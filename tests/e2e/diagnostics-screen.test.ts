@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCards } from '../../main/demo/demo-people.js';
 import { launchChromium } from '../support/chromium.js';
+import { typeAsWedge } from '../support/wedge-keys.js';
 import { startKioskProcess, type KioskProcess } from '../support/kiosk-process.js';
 import { decodeQrPng } from '../support/qr-png.js';
 import { decodeQrSvg } from '../unit/diagnostics/svg-qr.js';
@@ -72,8 +73,7 @@ describe('diagnostics screen (F4), in browser mode', () => {
 
   it('a wedge scan while it is open is a test scan: damage shown, nothing decided', async () => {
     const card = demoCards()[0]!;
-    await page.keyboard.type(telexKeys(card.qrText), { delay: 5 });
-    await page.keyboard.press('Enter');
+    await typeAsWedge(page, telexKeys(card.qrText), { intervalMs: 5 });
     await page.waitForSelector('#diag-test-scan[data-damaged="true"]', { state: 'visible', timeout: 3000 });
     expect(await page.textContent('#diag-test-scan')).toContain('switch the scanner to serial or HID-POS');
     expect(await screen()).toBe('diagnostics');
@@ -86,8 +86,7 @@ describe('diagnostics screen (F4), in browser mode', () => {
 
   it('a damaged keyboard-wedge CCCD scan still gets its verdict from the digits, with the hint and the switch codes', async () => {
     const card = demoCards().find((c) => c.qrText.split('|').length >= 7 && c.expected !== 'none')!;
-    await page.keyboard.type(telexKeys(card.qrText), { delay: 5 });
-    await page.keyboard.press('Enter');
+    await typeAsWedge(page, telexKeys(card.qrText), { intervalMs: 5 });
     await page.waitForSelector('#verdict-screen[data-verdict]', { state: 'visible', timeout: 3000 });
     expect(await page.getAttribute('#verdict-screen', 'data-verdict')).toBe(card.expected);
     await page.waitForSelector('#verdict-wedge-hint ul li', { state: 'visible', timeout: 3000 });
