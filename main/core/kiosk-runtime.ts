@@ -1,4 +1,5 @@
 import type { KioskStatus, UploadStatus } from '../../domain/contract/kiosk-status.js';
+import { secureKioskDataDir } from '../config/data-dir-permissions.js';
 import { loadHubConfig } from '../enrollment/hub-config.js';
 import { KioskSync } from '../sync/kiosk-sync.js';
 import { readPinnedHubKeys } from '../trust/hub-keys-file.js';
@@ -50,6 +51,9 @@ export interface KioskRuntime {
  */
 export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<KioskRuntime> {
   const log = options.log ?? ((line: string) => process.stderr.write(`chot: ${line}\n`));
+  // Before anything opens or writes a file there: a fresh kiosk gets 0700/0600, an older
+  // install with world-readable files is tightened.
+  secureKioskDataDir(options.dataDir, log);
   const enrolled = loadHubConfig(options.dataDir) !== undefined;
   let syncState: KioskStatus['sync'] = { state: 'syncing' };
   let loop: SyncLoop | undefined;
