@@ -38,8 +38,8 @@ export function parseScan(input: string | Uint8Array, context: VerificationConte
 
   if (isPassCandidate(text)) return parsePass(text, context);
   if (isDccCandidate(text)) return parseDcc(text, context);
-  if (text.endsWith('|$')) return parseBhytQr(text);
-  if (text.includes('|')) return parseCccdQr(text);
+  if (text.endsWith('|$')) return parseBhytQr(text, context.now);
+  if (text.includes('|')) return parseCccdQr(text, context.now);
   if (/^\d+$/.test(text) && (text.length === 12 || text.length === 9)) return parseManualEntry(text);
   return scanError('scan.unrecognised');
 }

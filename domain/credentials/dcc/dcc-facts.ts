@@ -2,6 +2,7 @@ import type { PersonFacts, TestResult, VaccinationDose } from '../../facts/perso
 import { formatIsoDate, isRealDate } from '../../time/calendar-date.js';
 import type { SubjectDisplay } from '../credential.js';
 import { parseIsoInstant } from './iso-instant.js';
+import { visibleText } from '../../text/visible-text.js';
 
 /**
  * From the health certificate (JSON, schema `ver`) to what the rules and the screen use.
@@ -73,7 +74,8 @@ export function subjectFromHcert(hcert: unknown): SubjectDisplay {
   const machine = (key: string): string => text(key).replace(/</g, ' ').replace(/ +/g, ' ').trim();
   const surname = text('fn') || machine('fnt');
   const given = text('gn') || machine('gnt');
-  const name = [surname, given].filter((part) => part !== '').join(' ').normalize('NFC');
+  // Shown to staff: no bidi override or zero-width character from the certificate.
+  const name = visibleText([surname, given].filter((part) => part !== '').join(' '));
   const birthDate = partialDate(hcert['dob']);
   return { ...(name === '' ? {} : { name }), ...(birthDate === undefined ? {} : { birthDate }) };
 }
