@@ -4,6 +4,7 @@ import { loadHubConfig } from '../enrollment/hub-config.js';
 import { KioskSync } from '../sync/kiosk-sync.js';
 import { readPinnedHubKeys } from '../trust/hub-keys-file.js';
 import { startKioskUpload, type KioskUpload } from '../upload/kiosk-upload.js';
+import { uploadLogLine } from '../upload/upload-log-line.js';
 import type { SyncLoop } from '../sync/sync-loop.js';
 import { KioskCore, type KioskCoreOptions } from './kiosk-core.js';
 import type { HidBinding } from '../../drivers/hid/hid-binding.js';
@@ -158,7 +159,7 @@ function startUpload(sync: KioskSync, options: KioskRuntimeOptions, log: (line: 
     ...(options.uploadIntervalMs === undefined ? {} : { intervalMs: options.uploadIntervalMs }),
     onStatus: (status) => {
       if (status.state === 'syncing') return;
-      const line = status.lastError === undefined ? `upload ${status.state}: the hub holds entries 1–${status.watermark}` : `upload ${status.state}: ${status.lastError.code}: ${status.lastError.message}`;
+      const line = uploadLogLine(status);
       if (line !== lastReported) log(line);
       lastReported = line;
     },
