@@ -200,7 +200,7 @@ function runHubRules(args: readonly string[]): number {
     if (document === undefined) throw new UsageError(`no built-in rule set "${values.builtin}" (known: ${Object.keys(BUILTIN_RULE_SETS).join(', ')})`);
   } else document = JSON.parse(readFileSync(file as string, 'utf8'));
   if (values['valid-from'] !== undefined) {
-    document = { ...(document as object), validFrom: new Date(parseInstant(values['valid-from'])).toISOString() };
+    document = { ...(document as object), validFrom: new Date(parseInstant(values['valid-from'], '--valid-from')).toISOString() };
   }
   const hub = openHub(values.data);
   try {

@@ -91,7 +91,7 @@ function runTest(args: readonly string[]): number {
     const facts: PersonFacts = { doses: c.facts?.doses ?? [], tests: c.facts?.tests ?? [], quarantine: c.facts?.quarantine ?? [], ...(c.facts?.recoveredOn === undefined ? {} : { recoveredOn: c.facts.recoveredOn }) };
     const outcome = compiled.compiled.evaluate(
       facts,
-      { nowMs: parseInstant(c.at), ...(c.person === undefined ? {} : { person: c.person }), ...(c.dataAgeHours === undefined ? {} : { dataAgeMs: c.dataAgeHours * 3_600_000 }) },
+      { nowMs: parseInstant(c.at, `${name}: "at"`), ...(c.person === undefined ? {} : { person: c.person }), ...(c.dataAgeHours === undefined ? {} : { dataAgeMs: c.dataAgeHours * 3_600_000 }) },
       c.parameters ?? {},
     );
     const codes = outcome.reasons.map((r) => r.code);

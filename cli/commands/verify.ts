@@ -11,6 +11,7 @@ import { RuleSetRepository } from '../../main/rules/rule-set-repository.js';
 import { loadVerificationPorts } from '../../main/trust/kiosk-trust.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { verifyLineForCredential, verifyLineForError } from '../verify-output.js';
+import { readIsoInstant } from '../../domain/time/iso-instant.js';
 
 export const VERIFY_HELP = `Usage: chot verify [options] < payloads.txt
 
@@ -29,11 +30,11 @@ Options:
 `;
 
 /** An ISO 8601 instant; without a zone it is UTC, as in the DCC test data. */
-export function parseInstant(text: string): number {
-  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) || !text.includes('T') ? text : `${text}Z`;
-  const ms = Date.parse(zoned);
-  if (Number.isNaN(ms)) throw new UsageError(`--at must be an ISO 8601 instant, got ${JSON.stringify(text)}`);
-  return ms;
+export function parseInstant(text: string, label = '--at'): number {
+  // Strict: an impossible date is refused, never rolled over as Date.parse would.
+  const result = readIsoInstant(text.trim());
+  if (!result.ok) throw new UsageError(`${label} must be an ISO 8601 instant; ${JSON.stringify(text)} ${result.problem}`);
+  return result.ms;
 }
 
 /**

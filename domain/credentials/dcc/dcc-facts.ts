@@ -1,7 +1,7 @@
 import type { PersonFacts, TestResult, VaccinationDose } from '../../facts/person-facts.js';
 import { formatIsoDate, isRealDate } from '../../time/calendar-date.js';
 import type { SubjectDisplay } from '../credential.js';
-import { parseIsoInstant } from './iso-instant.js';
+import { parseIsoInstant } from '../../time/iso-instant.js';
 import { visibleText } from '../../text/visible-text.js';
 
 /**

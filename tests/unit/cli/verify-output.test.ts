@@ -3,6 +3,7 @@ import type { ParseError } from '../../../domain/credentials/credential.js';
 import { parseScan } from '../../../domain/credentials/parse-scan.js';
 import { assessParseError } from '../../../domain/verdict/assess-credential.js';
 import { verifyLineForError } from '../../../cli/verify-output.js';
+import { parseInstant } from '../../../cli/commands/verify.js';
 
 describe('chot verify lines for payloads that cannot be read', () => {
   it.each([
@@ -15,5 +16,17 @@ describe('chot verify lines for payloads that cannot be read', () => {
     const line = JSON.parse(JSON.stringify(verifyLineForError(parsed, assessParseError(parsed)))) as Record<string, unknown>;
     expect(line).toHaveProperty('factsFrom', null);
     expect(line).toMatchObject({ ok: false, color: 'none', authenticity: 'invalid' });
+  });
+});
+
+describe('chot verify --at (and every other instant option) is read strictly', () => {
+  it('refuses an impossible date instead of rolling it over', () => {
+    expect(() => parseInstant('2021-02-31')).toThrow(/--at must be an ISO 8601 instant; "2021-02-31" is not a real date: February 2021 has 28 days/);
+    expect(() => parseInstant('2021-02-01T25:00', '--valid-from')).toThrow(/--valid-from .*not a real time of day/);
+  });
+
+  it('reads a zoneless time as UTC, as documented', () => {
+    expect(new Date(parseInstant('2021-10-20T08:00')).toISOString()).toBe('2021-10-20T08:00:00.000Z');
+    expect(new Date(parseInstant('2021-10-20')).toISOString()).toBe('2021-10-20T00:00:00.000Z');
   });
 });
