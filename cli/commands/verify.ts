@@ -12,6 +12,7 @@ import { loadVerificationPorts } from '../../main/trust/kiosk-trust.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { verifyLineForCredential, verifyLineForError } from '../verify-output.js';
 import { readIsoInstant } from '../../domain/time/iso-instant.js';
+import { terminalJson, terminalText } from '../../domain/text/terminal-text.js';
 
 export const VERIFY_HELP = `Usage: chot verify [options] < payloads.txt
 
@@ -74,14 +75,15 @@ export async function runVerify(args: readonly string[]): Promise<number> {
       }),
     };
     // The data directory's signed rule sets, else the built-in default; the set in force at --at decides.
-    const rules = new RuleSetRepository(dataDir, context.hubKeys, (message) => process.stderr.write(`chot verify: ${message}\n`)).inForce(now);
+    const rules = new RuleSetRepository(dataDir, context.hubKeys, (message) => process.stderr.write(`chot verify: ${terminalText(message)}\n`)).inForce(now);
     const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
     for await (const line of lines) {
       const parsed = parseScan(line, context);
       const output = isParseError(parsed)
         ? verifyLineForError(parsed, assessParseError(parsed))
         : verifyLineForCredential(parsed, assessCredential(parsed, (ids) => facts?.findWithAge(ids, now), rules, now));
-      process.stdout.write(`${JSON.stringify(output)}\n`);
+      // Card data may hold C1 controls and bidi characters, which JSON leaves raw: escaped for the terminal.
+      process.stdout.write(`${terminalJson(output)}\n`);
     }
     return 0;
   } finally {

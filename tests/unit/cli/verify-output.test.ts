@@ -4,6 +4,8 @@ import { parseScan } from '../../../domain/credentials/parse-scan.js';
 import { assessParseError } from '../../../domain/verdict/assess-credential.js';
 import { verifyLineForError } from '../../../cli/verify-output.js';
 import { parseInstant } from '../../../cli/commands/verify.js';
+import { buildDcc, createDccSigner, vaccinationHcert } from '../../support/dcc-fixtures.js';
+import { runChot } from '../../support/run-chot.js';
 
 describe('chot verify lines for payloads that cannot be read', () => {
   it.each([
@@ -28,5 +30,22 @@ describe('chot verify --at (and every other instant option) is read strictly', (
   it('reads a zoneless time as UTC, as documented', () => {
     expect(new Date(parseInstant('2021-10-20T08:00')).toISOString()).toBe('2021-10-20T08:00:00.000Z');
     expect(new Date(parseInstant('2021-10-20')).toISOString()).toBe('2021-10-20T00:00:00.000Z');
+  });
+});
+
+describe('chot verify (the built binary) prints nothing a terminal would obey', () => {
+  it('a DCC whose decoded certificate holds C1 controls and bidi characters: escaped in the JSON, which parses back the same', () => {
+    const name = 'Nguy\u009B31m\u202Eễn\u2028';
+    const dcc = buildDcc({
+      signer: createDccSigner({ notBefore: new Date('2021-01-01T00:00:00Z'), notAfter: new Date('2031-01-01T00:00:00Z'), extendedKeyUsage: [] }),
+      hcert: vaccinationHcert({ nam: { fn: name, fnt: 'NGUYEN', gn: 'An', gnt: 'AN' } }),
+      issuedAt: Date.parse('2021-10-02T00:00:00Z') / 1000,
+      expiresAt: Date.parse('2030-10-02T00:00:00Z') / 1000,
+    });
+    const run = runChot(['verify', '--at', '2021-10-20T00:00:00Z'], `${dcc}\n`);
+    expect(run.status).toBe(0);
+    expect(run.stdout).not.toMatch(/[\u007F-\u009F\u202E\u2028]/u);
+    const line = JSON.parse(run.stdout) as { dcc: { hcert: { nam: { fn: string } } } };
+    expect(line.dcc.hcert.nam.fn).toBe(name);
   });
 });
