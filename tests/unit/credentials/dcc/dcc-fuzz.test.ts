@@ -10,6 +10,8 @@ import { readCwtClaims } from '../../../../domain/credentials/dcc/cwt-claims.js'
 import { DCC_ERRORS, DCC_PROBLEMS } from '../../../../domain/credentials/dcc/dcc-errors.js';
 import { isDccCandidate, parseDcc } from '../../../../domain/credentials/dcc/parse-dcc.js';
 import { deflateBlocksWellFormed } from '../../../../domain/credentials/dcc/deflate-blocks.js';
+import { subjectFromHcert } from '../../../../domain/credentials/dcc/dcc-facts.js';
+import { isShowable, randomText } from '../fuzz/fuzz-inputs.js';
 import type { VerificationContext } from '../../../../domain/credentials/verification.js';
 import { dccTrustListFromCertificates } from '../../../../main/trust/dcc-trust-list.js';
 import { buildCose, buildDcc, createDccSigner, EKU, vaccinationHcert } from '../../../support/dcc-fixtures.js';
@@ -65,7 +67,7 @@ function isWellFormed(result: DccCredential | ParseError): boolean {
   }
   const problemsKnown = result.problems.every((problem) => Object.hasOwn(DCC_PROBLEMS, problem.code));
   const trusted = result.authenticity === 'signed-valid';
-  return result.kind === 'dcc' && problemsKnown && trusted === (result.problems.length === 0 && result.dcc.signature === 'valid');
+  return result.kind === 'dcc' && problemsKnown && trusted === (result.problems.length === 0 && result.dcc.signature === 'valid') && isShowable(result.subject.name);
 }
 
 const outcomes = new Map<string, number>();
@@ -153,6 +155,17 @@ describe('parseDcc and the CBOR decoder under fuzzing', () => {
       { numRuns: 10_000 },
     );
     fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => typeof timed(() => deflateBlocksWellFormed(bytes)) === 'boolean'), { numRuns: 10_000 });
+  });
+
+  it('never shows a name with a control, bidi or invisible character, whatever the certificate holds (10 000 names)', () => {
+    const part = fc.option(randomText, { nil: undefined });
+    fc.assert(
+      fc.property(part, part, part, part, (fn, gn, fnt, gnt) => {
+        const name = subjectFromHcert({ nam: { fn, gn, fnt, gnt } }).name;
+        return isShowable(name) && (name === undefined || (name !== '' && name === name.trim()));
+      }),
+      { numRuns: 10_000 },
+    );
   });
 
   it('rejects a 1 MB input in under 5 ms', () => {
