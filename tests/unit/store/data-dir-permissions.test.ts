@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKioskRuntime } from '../../../main/core/kiosk-runtime.js';
@@ -68,12 +68,18 @@ describe.skipIf(process.platform === 'win32')('the kiosk data directory is owner
     chmodSync(join(dataDir, 'rules'), 0o775);
     writeFileSync(join(dataDir, 'facts.sqlite'), '', { mode: 0o644 });
     chmodSync(join(dataDir, 'facts.sqlite'), 0o644);
+    // A link to a file elsewhere: not the kiosk's to change, and not followed.
+    const outside = join(tempDataDir('chot-perm-outside-'), 'shared.txt');
+    writeFileSync(outside, 'x');
+    chmodSync(outside, 0o644);
+    symlinkSync(outside, join(dataDir, 'link-to-shared'));
     expect(tooOpen(modes(dataDir)).length).toBeGreaterThanOrEqual(5);
 
     const log: string[] = [];
     const runtime = await startKioskRuntime({ dataDir, log: (line) => log.push(line) });
     await runtime.close();
-    expect(tooOpen(modes(dataDir))).toEqual([]);
+    expect(tooOpen(modes(dataDir)).filter((path) => path !== 'link-to-shared')).toEqual([]);
+    expect(modeOf(outside)).toBe(0o644);
     expect(modeOf(dataDir)).toBe(0o700);
     expect(modeOf(join(dataDir, 'trust', 'hub-keys.json'))).toBe(0o600);
     const lines = log.filter((line) => line.includes('owner-only'));
