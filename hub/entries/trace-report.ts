@@ -1,6 +1,7 @@
 import { MAX_TRACE_WINDOW_MS, type EntryStore, type TracedEntry, type TracePlace, type TraceQuery } from './entry-store.js';
 import { csvCell } from '../reports/csv-cell.js';
 import { readIsoInstant } from '../../domain/time/iso-instant.js';
+import { terminalJson } from '../../domain/text/terminal-text.js';
 import { VIETNAM_UTC_OFFSET_MINUTES } from '../../domain/time/calendar-date.js';
 
 /** The formula-guarded CSV cell, shared with the reports. */
@@ -103,7 +104,9 @@ const entryJson = (e: TracedEntry) => ({ personId: e.personId, at: e.at, locatio
 
 export function traceJson(query: { personId: string; from: string; to: string; windowMs: number }, places: readonly TracePlace[]): string {
   const body = { ...query, places: places.map((p) => ({ ...entryJson(p.visit), contacts: p.contacts.map(entryJson) })) };
-  return `${JSON.stringify(body, null, 2)}\n`;
+  // Locations and lanes come from kiosks' uploads: written so the JSON prints safely on a
+  // terminal (`chot hub trace`) and parses to the same value (the HTTP answer is the same bytes).
+  return `${terminalJson(body, 2)}\n`;
 }
 
 export const TRACE_CSV_HEADER = [
