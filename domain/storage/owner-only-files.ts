@@ -49,26 +49,39 @@ export function createOwnerOnlyFile(fs: OwnerOnlyFileSystem, file: string, dir: 
  * Creates `dir` owner-only, or tightens it and everything under it that lets a group or
  * other users in (an install from before this rule, a file copied in). Symbolic links are
  * neither followed nor changed: what they point to is not the kiosk's to change. Returns
- * the paths it changed, relative to `dir` ('.' for `dir` itself), for one log line; the
- * names are the kiosk's own file names, never personal data.
+ * the paths it changed and those it could not (a file another user owns), relative to
+ * `dir` ('.' for `dir` itself), for one log line; the names are the kiosk's own file
+ * names, never personal data. A path it cannot change does not stop it: the kiosk must
+ * still start, and says which.
  */
-export function secureOwnerOnlyTree(fs: OwnerOnlyFileSystem, dir: string): string[] {
+export function secureOwnerOnlyTree(fs: OwnerOnlyFileSystem, dir: string): { changed: string[]; failed: string[] } {
   makeOwnerOnlyDir(fs, dir);
-  if (fs.platform === 'win32') return [];
   const changed: string[] = [];
-  const visit = (path: string, relative: string): void => {
-    const stat = fs.lstatSync(path);
-    if (stat.isDirectory()) {
-      if ((stat.mode & GROUP_OTHER_BITS) !== 0) {
-        fs.chmodSync(path, stat.mode & OWNER_BITS);
-        changed.push(relative);
-      }
-      for (const name of fs.readdirSync(path).sort()) visit(joinPath(path, name), relative === '.' ? name : `${relative}/${name}`);
-    } else if (stat.isFile() && (stat.mode & GROUP_OTHER_BITS) !== 0) {
-      fs.chmodSync(path, stat.mode & OWNER_BITS);
+  const failed: string[] = [];
+  if (fs.platform === 'win32') return { changed, failed };
+  const tighten = (path: string, mode: number, relative: string): void => {
+    if ((mode & GROUP_OTHER_BITS) === 0) return;
+    try {
+      fs.chmodSync(path, mode & OWNER_BITS);
       changed.push(relative);
+    } catch {
+      failed.push(relative);
     }
   };
+  const visit = (path: string, relative: string): void => {
+    let stat: ReturnType<OwnerOnlyFileSystem['lstatSync']>;
+    let names: string[] = [];
+    try {
+      stat = fs.lstatSync(path);
+      if (stat.isDirectory()) names = fs.readdirSync(path).sort();
+    } catch {
+      failed.push(relative);
+      return;
+    }
+    if (!stat.isDirectory() && !stat.isFile()) return;
+    tighten(path, stat.mode, relative);
+    for (const name of names) visit(joinPath(path, name), relative === '.' ? name : `${relative}/${name}`);
+  };
   visit(dir, '.');
-  return changed;
+  return { changed, failed };
 }

@@ -11,10 +11,10 @@ export const nodeOwnerOnlyFs: OwnerOnlyFileSystem = { ...fs, platform: process.p
  * own files only.
  */
 export function secureKioskDataDir(dataDir: string, log: (line: string) => void): void {
-  const changed = secureOwnerOnlyTree(nodeOwnerOnlyFs, dataDir);
-  if (changed.length === 0) return;
-  const named = changed.length > 12 ? [...changed.slice(0, 12), '…'] : changed;
-  log(`data directory was readable by other users; now owner-only (${changed.length} changed: ${named.join(', ')})`);
+  const { changed, failed } = secureOwnerOnlyTree(nodeOwnerOnlyFs, dataDir);
+  const named = (paths: readonly string[]): string => (paths.length > 12 ? [...paths.slice(0, 12), '…'] : paths).join(', ');
+  if (changed.length > 0) log(`data directory was readable by other users; now owner-only (${changed.length} changed: ${named(changed)})`);
+  if (failed.length > 0) log(`data directory: cannot make ${failed.length} path(s) owner-only (${named(failed)}): change their owner or permissions by hand`);
 }
 
 /** An owner-only file in an owner-only directory (created empty if absent): for SQLite files and what the kiosk writes. */
