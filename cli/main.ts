@@ -10,6 +10,7 @@ import { runStart, START_HELP } from './commands/start.js';
 import { runSync, SYNC_HELP } from './commands/sync.js';
 import { runTrust, TRUST_HELP } from './commands/trust.js';
 import { runVerify, VERIFY_HELP } from './commands/verify.js';
+import { terminalLines, terminalText } from '../domain/text/terminal-text.js';
 
 interface Command {
   readonly summary: string;
@@ -60,7 +61,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const command = COMMANDS[first];
   if (command === undefined) {
-    process.stderr.write(`chot: unknown command "${first}"\n\n${usage()}`);
+    process.stderr.write(`chot: unknown command "${terminalText(first)}"\n\n${usage()}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -71,10 +72,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`chot ${first}: ${error.message}\n\n${command.help}`);
+      process.stderr.write(`chot ${first}: ${terminalLines(error.message)}\n\n${command.help}`);
       return 2;
     }
-    process.stderr.write(`chot ${first}: ${error instanceof Error ? error.message : String(error)}\n`);
+    // Error messages quote what came from outside (files, a hub's answers): escaped for the terminal.
+    process.stderr.write(`chot ${first}: ${terminalLines(error instanceof Error ? error.message : String(error))}\n`);
     return 1;
   }
 }

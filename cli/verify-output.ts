@@ -36,6 +36,8 @@ export function verifyLineForError(error: ParseError, assessment: Assessment): V
     authenticity: 'invalid',
     color: 'none',
     reasons: assessment.reasons,
+    // Promised on every line (docs/verify-json.md): nothing was read, so no facts decided.
+    factsFrom: assessment.factsFrom,
     ...(error.dcc === undefined ? {} : { dcc: error.dcc }),
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { decodeQrImageFile, useQrWasm, warmUpQrDecoder } from '../../decoder/qr-decoder.js';
+import { terminalJson } from '../../domain/text/terminal-text.js';
 
 export const DECODE_IMAGE_HELP = `Usage: chot decode-image FILE...
 
@@ -74,7 +75,8 @@ export async function runDecodeImage(args: readonly string[]): Promise<number> {
   for (const file of files) {
     const line = await decodeImageFile(file);
     if (!line.ok) failed += 1;
-    process.stdout.write(`${JSON.stringify(line)}\n`);
+    // A QR's text is outside data: what JSON leaves raw is escaped for the terminal.
+    process.stdout.write(`${terminalJson(line)}\n`);
   }
   return failed === 0 ? 0 : 1;
 }

@@ -6,6 +6,7 @@ import { loadProfileCatalog } from '../../drivers/profiles/profile-catalog.js';
 import { switchCodes } from '../../domain/devices/device-profile.js';
 import { firmwareConfigDir } from '../../main/diagnostics/firmware-config-dir.js';
 import { parseCommandArgs } from '../args.js';
+import { terminalJson, terminalLines, terminalText } from '../../domain/text/terminal-text.js';
 
 export const DEVICES_HELP = `Usage: chot devices [--json] [--all]
 
@@ -116,13 +117,14 @@ export async function runDevices(args: readonly string[], deps: DevicesDeps = {}
   const shown = discovery.devices.filter((device) => values.all === true || device.match !== undefined);
   const rows = shown.map(deviceRow);
   if (values.json === true) {
-    write(JSON.stringify({ devices: rows, problems: discovery.problems, hidden: discovery.devices.length - shown.length }, null, 2) + '\n');
+    // USB descriptors are the device's own text: escaped for the terminal.
+    write(terminalJson({ devices: rows, problems: discovery.problems, hidden: discovery.devices.length - shown.length }, 2) + '\n');
     return 0;
   }
   if (rows.length === 0) write(discovery.devices.length === 0 ? 'no devices found\n' : 'no device matches a profile\n');
-  else write(table(rows));
+  else write(terminalLines(table(rows)));
   const hidden = discovery.devices.length - shown.length;
   if (hidden > 0) write(`${hidden} other device(s) match no profile: chot devices --all lists them\n`);
-  for (const problem of discovery.problems) write(`could not list ${problem}\n`);
+  for (const problem of discovery.problems) write(`could not list ${terminalText(problem)}\n`);
   return 0;
 }

@@ -4,6 +4,7 @@ import { enrollKiosk, EnrollmentError } from '../../main/enrollment/enroll-kiosk
 import { parseHubUrl } from '../../main/sync/hub-client.js';
 import { hubKeyStoreFromKeys } from '../../main/trust/hub-key-store.js';
 import { parseCommandArgs, UsageError } from '../args.js';
+import { terminalText } from '../../domain/text/terminal-text.js';
 
 export const ENROLL_HELP = `Usage: chot enroll --hub URL --code CODE [--hub-key BASE64] [--data-dir DIR]
 
@@ -42,9 +43,9 @@ export async function runEnroll(args: readonly string[]): Promise<number> {
     const enrolled = await enrollKiosk({ dataDir, hubUrl: values.hub, code: values.code, ...(values['hub-key'] === undefined ? {} : { expectedHubKey: values['hub-key'] }) });
     process.stdout.write(
       [
-        `enrolled with ${enrolled.config.url}`,
+        `enrolled with ${terminalText(enrolled.config.url)}`,
         `  device:   ${enrolled.config.deviceId}`,
-        `  location: ${enrolled.config.location}`,
+        `  location: ${terminalText(enrolled.config.location)}`,
         `  hub key:  ${enrolled.hubKeyId} (pinned in ${enrolled.hubKeysFile})`,
         `next: \`chot sync --data-dir ${dataDir}\` to fetch the data now, or \`chot start\``,
         '',
@@ -53,7 +54,7 @@ export async function runEnroll(args: readonly string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (!(error instanceof EnrollmentError)) throw error;
-    process.stderr.write(`chot enroll: ${error.message}\n`);
+    process.stderr.write(`chot enroll: ${terminalText(error.message)}\n`);
     return 1;
   }
 }

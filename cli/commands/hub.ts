@@ -20,6 +20,7 @@ import { HUB_SERVE_HELP, runHubServe } from './hub-serve.js';
 import { HUB_REPORT_HELP, runHubReport } from './hub-report.js';
 import { HUB_TRACE_HELP, runHubTrace } from './hub-trace.js';
 import { ADMIN_TOKEN_HELP, runHubAdminToken } from './hub-admin-token.js';
+import { terminalText } from '../../domain/text/terminal-text.js';
 
 export const HUB_HELP = `Usage: chot hub <command> [options]
 
@@ -186,7 +187,7 @@ function runHubRules(args: readonly string[]): number {
   if (command === 'list') {
     const { values } = parseCommandArgs(rest, { data: { type: 'string' } });
     for (const { ruleSet } of listPublishedRuleSets(openHub(values.data).dataDir)) {
-      process.stdout.write(`${ruleSet.id}@${ruleSet.version}  from ${ruleSet.validFrom}${ruleSet.validTo === undefined ? '' : ` to ${ruleSet.validTo}`}  ${ruleSet.description.vi}\n`);
+      process.stdout.write(`${ruleSet.id}@${ruleSet.version}  from ${ruleSet.validFrom}${ruleSet.validTo === undefined ? '' : ` to ${ruleSet.validTo}`}  ${terminalText(ruleSet.description.vi)}\n`);
     }
     return 0;
   }
@@ -200,7 +201,7 @@ function runHubRules(args: readonly string[]): number {
     if (document === undefined) throw new UsageError(`no built-in rule set "${values.builtin}" (known: ${Object.keys(BUILTIN_RULE_SETS).join(', ')})`);
   } else document = JSON.parse(readFileSync(file as string, 'utf8'));
   if (values['valid-from'] !== undefined) {
-    document = { ...(document as object), validFrom: new Date(parseInstant(values['valid-from'])).toISOString() };
+    document = { ...(document as object), validFrom: new Date(parseInstant(values['valid-from'], '--valid-from')).toISOString() };
   }
   const hub = openHub(values.data);
   try {
@@ -209,7 +210,7 @@ function runHubRules(args: readonly string[]): number {
     return 0;
   } catch (error) {
     if (error instanceof RuleSetRefused) {
-      process.stderr.write(`chot hub rules publish: refused:\n${error.problems.map((p) => `  ${p.path || '/'}: ${p.message}`).join('\n')}\n`);
+      process.stderr.write(`chot hub rules publish: refused:\n${error.problems.map((p) => `  ${terminalText(p.path || '/')}: ${terminalText(p.message)}`).join('\n')}\n`);
       return 1;
     }
     throw error;

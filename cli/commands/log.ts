@@ -4,6 +4,7 @@ import { defaultDataDir } from '../../main/config/paths.js';
 import { EntryLog } from '../../main/store/entry-log.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase } from '../../main/store/kiosk-database.js';
 import { parseCommandArgs, UsageError } from '../args.js';
+import { terminalText } from '../../domain/text/terminal-text.js';
 
 export const LOG_HELP = `Usage: chot log verify [--data-dir DIR]
 
@@ -33,7 +34,7 @@ export async function runLog(args: readonly string[]): Promise<number> {
     const log = new EntryLog(db);
     const check = log.verify();
     if (!check.ok) {
-      process.stdout.write(`${check.message}\n`);
+      process.stdout.write(`${terminalText(check.message)}\n`);
       process.stdout.write(`the entry log ${file} was changed after it was written, or is damaged: keep the file as it is, and report the kiosk\n`);
       return 1;
     }

@@ -8,6 +8,7 @@ import { RuleSetRepository } from '../../main/rules/rule-set-repository.js';
 import { loadVerificationPorts } from '../../main/trust/kiosk-trust.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { parseInstant } from './verify.js';
+import { terminalText } from '../../domain/text/terminal-text.js';
 
 export const RULES_HELP = `Usage: chot rules <command> [options]
 
@@ -57,7 +58,7 @@ function runCheck(args: readonly string[]): number {
   if (file === undefined || extra.length > 0) throw new UsageError('check takes one FILE');
   const checked = checkRuleSet(ruleSetOf(readJson(file)));
   if (!checked.ok) {
-    process.stdout.write(`${file}: ${checked.problems.length} problem(s)\n${checked.problems.map((p) => `  ${p.path || '/'}: ${p.message}`).join('\n')}\n`);
+    process.stdout.write(`${file}: ${checked.problems.length} problem(s)\n${checked.problems.map((p) => `  ${terminalText(p.path || '/')}: ${terminalText(p.message)}`).join('\n')}\n`);
     return 1;
   }
   process.stdout.write(`${file}: ok — ${checked.ruleSet.id}@${checked.ruleSet.version}, ${checked.ruleSet.rules.length} rule(s), valid from ${checked.ruleSet.validFrom}\n`);
@@ -89,7 +90,7 @@ function runTest(args: readonly string[]): number {
   if (!Array.isArray(cases)) throw new UsageError(`${casesFile}: a JSON array of cases`);
   let failures = 0;
   (cases as RuleCase[]).forEach((c, index) => {
-    const name = c.name ?? `case ${index + 1}`;
+    const name = terminalText(c.name ?? `case ${index + 1}`);
     const given = c.facts ?? {};
     const facts: PersonFacts = {
       doses: given.doses ?? [],
@@ -102,7 +103,7 @@ function runTest(args: readonly string[]): number {
     };
     const outcome = compiled.compiled.evaluate(
       facts,
-      { nowMs: parseInstant(c.at), ...(c.person === undefined ? {} : { person: c.person }), ...(c.dataAgeHours === undefined ? {} : { dataAgeMs: c.dataAgeHours * 3_600_000 }) },
+      { nowMs: parseInstant(c.at, `${name}: "at"`), ...(c.person === undefined ? {} : { person: c.person }), ...(c.dataAgeHours === undefined ? {} : { dataAgeMs: c.dataAgeHours * 3_600_000 }) },
       c.parameters ?? {},
     );
     const codes = outcome.reasons.map((r) => r.code);

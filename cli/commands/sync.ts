@@ -8,6 +8,7 @@ import { KioskSync, readLastSyncedAt, type KioskSyncOptions } from '../../main/s
 import type { SyncSummary } from '../../main/sync/sync-client.js';
 import { SyncError } from '../../domain/sync/sync-error.js';
 import { parseCommandArgs, UsageError } from '../args.js';
+import { terminalText } from '../../domain/text/terminal-text.js';
 
 export const SYNC_HELP = `Usage: chot sync [--hub URL] [--data-dir DIR]
 
@@ -44,14 +45,14 @@ export async function runSync(args: readonly string[], seams: Pick<KioskSyncOpti
   const sync = await KioskSync.open({ dataDir, factsDatabaseFile, ...(values.hub === undefined ? {} : { hubUrl: values.hub }), ...seams });
   if (sync === undefined) throw new Error('hub.json disappeared');
   try {
-    process.stdout.write(`syncing with ${sync.client.url} as ${sync.hub.deviceId} (${sync.hub.location})\n`);
+    process.stdout.write(`syncing with ${terminalText(sync.client.url)} as ${terminalText(sync.hub.deviceId)} (${terminalText(sync.hub.location)})\n`);
     const summary = await syncWaitingForSnapshot(sync);
     process.stdout.write(describeSummary(summary));
     process.stdout.write(`data age: ${describeAge(sync.lastSyncedAt())}\n`);
     return summary.rulesRefused.length === 0 ? 0 : 1;
   } catch (error) {
     const code = error instanceof HubError || error instanceof SyncError ? ` (${error.code})` : '';
-    process.stderr.write(`chot sync: ${error instanceof Error ? error.message : String(error)}${code}\n`);
+    process.stderr.write(`chot sync: ${terminalText(error instanceof Error ? error.message : String(error))}${code}\n`);
     process.stderr.write(`the kiosk keeps its data: sequence ${(await sync.applier.position()).watermark}, data age ${describeAge(readLastSyncedAt(factsDatabaseFile))}\n`);
     return 1;
   } finally {

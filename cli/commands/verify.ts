@@ -11,6 +11,8 @@ import { RuleSetRepository } from '../../main/rules/rule-set-repository.js';
 import { loadVerificationPorts } from '../../main/trust/kiosk-trust.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { verifyLineForCredential, verifyLineForError } from '../verify-output.js';
+import { readIsoInstant } from '../../domain/time/iso-instant.js';
+import { terminalJson, terminalText } from '../../domain/text/terminal-text.js';
 
 export const VERIFY_HELP = `Usage: chot verify [options] < payloads.txt
 
@@ -29,11 +31,11 @@ Options:
 `;
 
 /** An ISO 8601 instant; without a zone it is UTC, as in the DCC test data. */
-export function parseInstant(text: string): number {
-  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) || !text.includes('T') ? text : `${text}Z`;
-  const ms = Date.parse(zoned);
-  if (Number.isNaN(ms)) throw new UsageError(`--at must be an ISO 8601 instant, got ${JSON.stringify(text)}`);
-  return ms;
+export function parseInstant(text: string, label = '--at'): number {
+  // Strict: an impossible date is refused, never rolled over as Date.parse would.
+  const result = readIsoInstant(text.trim());
+  if (!result.ok) throw new UsageError(`${label} must be an ISO 8601 instant; ${JSON.stringify(text)} ${result.problem}`);
+  return result.ms;
 }
 
 /**
@@ -73,14 +75,15 @@ export async function runVerify(args: readonly string[]): Promise<number> {
       }),
     };
     // The data directory's signed rule sets, else the built-in default; the set in force at --at decides.
-    const rules = new RuleSetRepository(dataDir, context.hubKeys, (message) => process.stderr.write(`chot verify: ${message}\n`)).inForce(now);
+    const rules = new RuleSetRepository(dataDir, context.hubKeys, (message) => process.stderr.write(`chot verify: ${terminalText(message)}\n`)).inForce(now);
     const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
     for await (const line of lines) {
       const parsed = parseScan(line, context);
       const output = isParseError(parsed)
         ? verifyLineForError(parsed, assessParseError(parsed))
         : verifyLineForCredential(parsed, assessCredential(parsed, (ids) => facts?.findWithAge(ids, now), rules, now));
-      process.stdout.write(`${JSON.stringify(output)}\n`);
+      // Card data may hold C1 controls and bidi characters, which JSON leaves raw: escaped for the terminal.
+      process.stdout.write(`${terminalJson(output)}\n`);
     }
     return 0;
   } finally {

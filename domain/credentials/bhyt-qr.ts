@@ -1,7 +1,8 @@
 import { MAX_SCAN_CHARS } from '../scan/scan-event.js';
 import { decodeHexUtf8 } from '../text/hex-utf8.js';
-import { isRealDate, parseDdMmYyyy } from '../time/calendar-date.js';
-import type { BhytQrCredential, ParseError } from './credential.js';
+import { hasLetter, visibleText } from '../text/visible-text.js';
+import { isRealDate, parseDdMmYyyy, vietnamDateOf } from '../time/calendar-date.js';
+import type { BhytQrCredential, CredentialProblem, ParseError } from './credential.js';
 import { errorFrom } from './parse-errors.js';
 
 export const BHYT_ERRORS = {
@@ -50,6 +51,20 @@ export const BHYT_ERRORS = {
 } as const;
 
 export type BhytErrorCode = keyof typeof BHYT_ERRORS;
+
+/**
+ * A card outside its validity at the evaluation clock. Not refused: the BHXH number on it
+ * is the person's for life, so the card still identifies them, and the colour comes from
+ * their health facts, which an expired insurance does not change. The verdict says it
+ * (a reason beside the colour) and the entry is logged with it, so staff can ask for
+ * another document where insurance matters.
+ */
+export const BHYT_PROBLEMS = {
+  'bhyt.expired': { vi: 'Thẻ BHYT đã hết hạn sử dụng', en: 'The health-insurance card has expired' },
+  'bhyt.not-yet-valid': { vi: 'Thẻ BHYT chưa đến ngày có giá trị', en: 'The health-insurance card is not valid yet' },
+} as const;
+
+const problem = (code: keyof typeof BHYT_PROBLEMS): CredentialProblem => ({ code, message: BHYT_PROBLEMS[code] });
 
 const parseError = (code: BhytErrorCode): ParseError => errorFrom(BHYT_ERRORS, code, { credentialKind: 'bhyt-qr' });
 
@@ -118,9 +133,10 @@ const EMPTY = '-';
  * The QR printed on a health-insurance (BHYT) card: `|`-separated fields ending in `|$`,
  * names hex-encoded UTF-8. Reads identifiers, name, birth date, sex, validity and the
  * registered clinic; skips the address. The check field is kept as is: its algorithm is
- * not public, so the card is not rejected on it. Never throws.
+ * not public, so the card is not rejected on it. `nowMs` is the evaluation clock the
+ * validity dates are checked at (BHYT_PROBLEMS). Never throws.
  */
-export function parseBhytQr(input: string): BhytQrCredential | ParseError {
+export function parseBhytQr(input: string, nowMs: number): BhytQrCredential | ParseError {
   if (input.length > MAX_SCAN_CHARS) return parseError('bhyt.too-long');
   const text = input.trim();
   if (!text.endsWith('|$')) return parseError('bhyt.end-marker');
@@ -167,6 +183,12 @@ export function parseBhytQr(input: string): BhytQrCredential | ParseError {
     issuingOffice = office;
   }
 
+  // Valid from the first day to the last day, both included, in Vietnam's calendar.
+  const today = vietnamDateOf(nowMs);
+  const problems: CredentialProblem[] = [];
+  if (validTo !== undefined && today > validTo) problems.push(problem('bhyt.expired'));
+  if (validFrom !== undefined && today < validFrom) problems.push(problem('bhyt.not-yet-valid'));
+
   const checkField = field(FIELD.checkField);
   return {
     kind: 'bhyt-qr',
@@ -179,7 +201,7 @@ export function parseBhytQr(input: string): BhytQrCredential | ParseError {
     ...(clinicCode === undefined ? {} : { clinicCode }),
     ...(issuingOffice === undefined ? {} : { issuingOffice }),
     ...(checkField === '' ? {} : { checkField }),
-    problems: [],
+    problems,
   };
 }
 
@@ -188,8 +210,11 @@ function decodeName(hex: string): string | ParseError {
   if (hex.length > MAX_HEX_FIELD_CHARS) return parseError('bhyt.name-hex');
   const decoded = decodeHexUtf8(hex);
   if (!decoded.ok) return parseError(decoded.reason === 'not-hex' ? 'bhyt.name-hex' : 'bhyt.name-text');
-  const name = decoded.text.trim().normalize('NFC');
-  if (name === '' || CONTROL_CHARACTERS.test(name)) return parseError('bhyt.name-text');
+  if (CONTROL_CHARACTERS.test(decoded.text)) return parseError('bhyt.name-text');
+  // Shown to staff: bidi overrides (U+202E) and zero-width characters are dropped, and what
+  // remains must have a letter.
+  const name = visibleText(decoded.text);
+  if (!hasLetter(name)) return parseError('bhyt.name-text');
   return name;
 }
 
@@ -199,7 +224,7 @@ function decodeOptionalHex(hex: string): string | undefined | null {
   if (hex.length > MAX_HEX_FIELD_CHARS) return null;
   const decoded = decodeHexUtf8(hex);
   if (!decoded.ok || CONTROL_CHARACTERS.test(decoded.text)) return null;
-  const text = decoded.text.trim().normalize('NFC');
+  const text = visibleText(decoded.text);
   return text === '' ? undefined : text;
 }
 

@@ -1,6 +1,7 @@
 import { MAX_SCAN_CHARS } from '../scan/scan-event.js';
-import { parseDdMmYyyy } from '../time/calendar-date.js';
-import { citizenIdParts, hasKnownProvince, ID12_PATTERN, OLD_ID9_PATTERN } from './citizen-id.js';
+import { hasLetter, visibleText } from '../text/visible-text.js';
+import { parseDdMmYyyy, vietnamDateOf } from '../time/calendar-date.js';
+import { citizenIdParts, hasKnownProvince, hasPlausibleCentury, ID12_PATTERN, OLD_ID9_PATTERN } from './citizen-id.js';
 import type { CccdQrCredential, CredentialProblem, ParseError } from './credential.js';
 import { errorFrom } from './parse-errors.js';
 
@@ -16,7 +17,12 @@ export const CCCD_ERRORS = {
   'cccd.name-missing': { vi: 'Mã CCCD thiếu họ tên', en: 'The ID card QR has no name' },
   'cccd.name-format': { vi: 'Họ tên trên mã CCCD chứa ký tự không hợp lệ', en: 'The name on the ID card QR contains invalid characters' },
   'cccd.birth-date': { vi: 'Ngày sinh trên mã CCCD không hợp lệ', en: 'The birth date on the ID card QR is invalid' },
+  'cccd.birth-in-future': { vi: 'Ngày sinh trên mã CCCD ở tương lai', en: 'The birth date on the ID card QR is in the future' },
   'cccd.sex': { vi: 'Giới tính trên mã CCCD không hợp lệ', en: 'The sex on the ID card QR is invalid' },
+  'cccd.century-digit': {
+    vi: 'Chữ số thứ 4 của số CCCD không hợp lệ (phải từ 0 đến 3)',
+    en: 'The fourth digit of the ID number is invalid (it must be 0 to 3)',
+  },
   'cccd.century-sex-digit': {
     vi: 'Chữ số thứ 4 của số CCCD (thế kỷ sinh và giới tính) không khớp với ngày sinh hoặc giới tính',
     en: 'The fourth digit of the ID number (century of birth and sex) does not match the birth date or sex',
@@ -85,9 +91,10 @@ const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F]/;
  * only to skip it: the kiosk never keeps or shows addresses.
  *
  * Checks run from the shape of each field to the agreement between fields, so the code
- * of the first failure says which one is wrong. Never throws.
+ * of the first failure says which one is wrong. `nowMs` is the evaluation clock: nobody
+ * scanned today was born after today. Never throws.
  */
-export function parseCccdQr(text: string): CccdQrCredential | ParseError {
+export function parseCccdQr(text: string, nowMs: number): CccdQrCredential | ParseError {
   // Bound the work before splitting: a QR code holds at most 7 089 characters.
   if (text.length > MAX_SCAN_CHARS) return parseError('cccd.too-long');
   const fields = text.split('|');
@@ -99,6 +106,9 @@ export function parseCccdQr(text: string): CccdQrCredential | ParseError {
   if (!ID12_PATTERN.test(id12)) return parseError('cccd.id-format');
   const id = citizenIdParts(id12);
   if (!hasKnownProvince(id)) return parseError('cccd.province-code');
+  // The same rule as a typed number's (manual-entry.ts): a birth date on the card does not
+  // make a 22nd-century birth any more possible.
+  if (!hasPlausibleCentury(id)) return parseError('cccd.century-digit');
   if (oldId9 !== '' && !OLD_ID9_PATTERN.test(oldId9)) return parseError('cccd.old-id-format');
 
   if (rawName === '') return parseError('cccd.name-missing');
@@ -112,9 +122,15 @@ export function parseCccdQr(text: string): CccdQrCredential | ParseError {
     name = shown;
   }
   if (looksDamaged(name)) problems.push(problem('cccd.name-damaged'));
+  // Shown to staff: no bidi override or zero-width character may change how it reads, and
+  // what remains must have a letter (a name of combining marks alone renders as nothing).
+  name = visibleText(name);
+  if (!hasLetter(name)) return parseError('cccd.name-format');
 
   const birthDate = parseDdMmYyyy(birth);
   if (birthDate === null) return parseError('cccd.birth-date');
+  // ISO dates of the same width compare correctly as strings.
+  if (birthDate > vietnamDateOf(nowMs)) return parseError('cccd.birth-in-future');
   let sex = rawSex.normalize('NFC');
   if (sex !== 'Nam' && sex !== 'Nữ') {
     if (!DAMAGED_NU.test(sex) || sex.toUpperCase() === 'NAM' || sex.toUpperCase() === 'NỮ') return parseError('cccd.sex');
@@ -128,7 +144,6 @@ export function parseCccdQr(text: string): CccdQrCredential | ParseError {
 
   const issueDate = parseDdMmYyyy(issue);
   if (issueDate === null) return parseError('cccd.issue-date');
-  // ISO dates of the same width compare correctly as strings.
   if (issueDate < birthDate) return parseError('cccd.issue-before-birth');
 
   return {

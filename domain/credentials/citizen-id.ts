@@ -41,8 +41,9 @@ export function hasKnownProvince(parts: CitizenIdParts): boolean {
 }
 
 /**
- * Nobody alive today was born outside the 1900s or 2000s, and the kiosk has no clock in
- * the domain to argue finer, so this is the range a number without a birth date may have.
+ * Nobody alive today was born outside the 1900s or 2000s: the one rule for the century
+ * digit, for a typed number (which has no birth date to compare) and for a card's QR alike
+ * (whose birth date, 2189 say, makes a 22nd-century digit no more possible).
  */
 export function hasPlausibleCentury(parts: CitizenIdParts): boolean {
   return parts.centuryStart === 1900 || parts.centuryStart === 2000;

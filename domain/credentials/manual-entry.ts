@@ -26,6 +26,23 @@ const parseError = (code: ManualErrorCode): ParseError => errorFrom(MANUAL_ERROR
 /** Room for a 12-digit number typed in groups with spaces; anything longer is not an ID. */
 const MAX_MANUAL_CHARS = 64;
 
+// Digits, typed in groups with spaces or not. One class, one quantifier: no backtracking.
+const DIGITS_AND_SPACES = /^[0-9 ]+$/;
+
+/** The number typed, without the spaces it was grouped with ("056 089 001 234" → "056089001234"). */
+const typedDigits = (text: string): string => text.replaceAll(' ', '').trim();
+
+/**
+ * Whether a scan is a typed ID number, as parseScan recognises one: the very rule
+ * parseManualEntry reads by (9 or 12 digits, spaces allowed), so a number the parser
+ * accepts is never left unrecognised.
+ */
+export function isManualEntryCandidate(text: string): boolean {
+  if (text.length > MAX_MANUAL_CHARS || !DIGITS_AND_SPACES.test(text)) return false;
+  const digits = typedDigits(text);
+  return digits.length === 12 || digits.length === 9;
+}
+
 /**
  * An ID number typed by staff: a 12-digit personal identification number or an old
  * 9-digit ID card number. Spaces are allowed (numbers are often read out and typed in
@@ -37,7 +54,7 @@ const MAX_MANUAL_CHARS = 64;
  */
 export function parseManualEntry(text: string): ManualCredential | ParseError {
   if (text.length > MAX_MANUAL_CHARS) return parseError('manual.too-long');
-  const digits = text.replaceAll(' ', '').trim();
+  const digits = typedDigits(text);
   if (digits === '') return parseError('manual.empty');
 
   if (OLD_ID9_PATTERN.test(digits)) return credential({ oldId9: digits });

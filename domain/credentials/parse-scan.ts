@@ -3,7 +3,7 @@ import { parseBhytQr } from './bhyt-qr.js';
 import { parseCccdQr } from './cccd-qr.js';
 import type { Credential, ParseError } from './credential.js';
 import { isDccCandidate, parseDcc } from './dcc/parse-dcc.js';
-import { parseManualEntry } from './manual-entry.js';
+import { isManualEntryCandidate, parseManualEntry } from './manual-entry.js';
 import { scanError } from './parse-errors.js';
 import { isPassCandidate, parsePass } from './pass/parse-pass.js';
 import type { VerificationContext } from './verification.js';
@@ -38,8 +38,8 @@ export function parseScan(input: string | Uint8Array, context: VerificationConte
 
   if (isPassCandidate(text)) return parsePass(text, context);
   if (isDccCandidate(text)) return parseDcc(text, context);
-  if (text.endsWith('|$')) return parseBhytQr(text);
-  if (text.includes('|')) return parseCccdQr(text);
-  if (/^\d+$/.test(text) && (text.length === 12 || text.length === 9)) return parseManualEntry(text);
+  if (text.endsWith('|$')) return parseBhytQr(text, context.now);
+  if (text.includes('|')) return parseCccdQr(text, context.now);
+  if (isManualEntryCandidate(text)) return parseManualEntry(text);
   return scanError('scan.unrecognised');
 }

@@ -92,7 +92,9 @@ function assessTrusted(
   return {
     outcome: decided.outcome,
     headline: decided.outcome === 'none' ? RULE_FAILURE_HEADLINE : COLOUR_HEADLINES[decided.outcome],
-    reasons: decided.reasons,
+    // The credential's own problems (an expired insurance card, a name a keyboard wedge
+    // garbled) do not change the colour but are said beside it, and logged with the entry.
+    reasons: [...decided.reasons, ...credential.problems.map((p) => ({ code: p.code, ...p.message }))],
     ruleSet: decided.ruleSet,
     factsFrom: local !== undefined ? 'local' : carried !== undefined ? 'credential' : null,
   };

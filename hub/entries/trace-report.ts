@@ -1,5 +1,8 @@
 import { MAX_TRACE_WINDOW_MS, type EntryStore, type TracedEntry, type TracePlace, type TraceQuery } from './entry-store.js';
 import { csvCell } from '../reports/csv-cell.js';
+import { readIsoInstant } from '../../domain/time/iso-instant.js';
+import { terminalJson } from '../../domain/text/terminal-text.js';
+import { VIETNAM_UTC_OFFSET_MINUTES } from '../../domain/time/calendar-date.js';
 
 /** The formula-guarded CSV cell, shared with the reports. */
 export { csvCell };
@@ -52,14 +55,15 @@ export function parseWindow(text: string, label = '--window'): number {
   return ms;
 }
 
-/** An ISO 8601 instant; without a zone it is Vietnam time, as the kiosks record it and imports read it. */
+/**
+ * An ISO 8601 instant; without a zone it is Vietnam time, as the kiosks record it and
+ * imports read it. Strict (domain/time/iso-instant.ts): `2021-02-31` is refused, saying why,
+ * where `Date.parse` would trace from 3 March.
+ */
 export function parseTraceInstant(parameter: 'from' | 'to', text: string, label = `--${parameter}`): number {
-  const trimmed = text.trim();
-  const withTime = /T/i.test(trimmed) ? trimmed : `${trimmed}T00:00`;
-  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(withTime) ? withTime : `${withTime}+07:00`;
-  const ms = Date.parse(zoned);
-  if (Number.isNaN(ms)) throw new TraceParameterError(parameter, `${label} must be an ISO 8601 time, e.g. 2021-10-20T08:00+07:00; got ${JSON.stringify(text)}`);
-  return ms;
+  const result = readIsoInstant(text.trim(), VIETNAM_UTC_OFFSET_MINUTES);
+  if (!result.ok) throw new TraceParameterError(parameter, `${label} must be an ISO 8601 time, e.g. 2021-10-20T08:00+07:00; ${JSON.stringify(text)} ${result.problem}`);
+  return result.ms;
 }
 
 /**
@@ -100,7 +104,9 @@ const entryJson = (e: TracedEntry) => ({ personId: e.personId, at: e.at, locatio
 
 export function traceJson(query: { personId: string; from: string; to: string; windowMs: number }, places: readonly TracePlace[]): string {
   const body = { ...query, places: places.map((p) => ({ ...entryJson(p.visit), contacts: p.contacts.map(entryJson) })) };
-  return `${JSON.stringify(body, null, 2)}\n`;
+  // Locations and lanes come from kiosks' uploads: written so the JSON prints safely on a
+  // terminal (`chot hub trace`) and parses to the same value (the HTTP answer is the same bytes).
+  return `${terminalJson(body, 2)}\n`;
 }
 
 export const TRACE_CSV_HEADER = [

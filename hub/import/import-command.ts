@@ -1,4 +1,5 @@
 import { accessSync, constants } from 'node:fs';
+import { terminalText } from '../../domain/text/terminal-text.js';
 import { describeHubStorage, openHubStorage, type HubStorageLocation } from '../storage/open-hub-storage.js';
 import { ImportRejected, type ImportKind } from '../storage/import-rows.js';
 import { importCsvFile, type ImportProgress } from './import-file.js';
@@ -45,9 +46,10 @@ export async function runImportCommand(options: ImportCommandOptions): Promise<n
     return 0;
   } catch (error) {
     if (!(error instanceof ImportRejected)) throw error;
-    const lines = error.problems.map((p) => `  line ${p.line}: ${p.message}\n`).join('');
+    // A problem quotes the file's cells: escaped, so no byte of the file reaches the terminal as a control.
+    const lines = error.problems.map((p) => `  line ${p.line}: ${terminalText(p.message)}\n`).join('');
     const more = error.count > error.problems.length ? `  … and ${error.count - error.problems.length} more\n` : '';
-    stderr.write(`chot hub import: ${file}: refused, nothing was imported (${plural(error.count, 'problem')}):\n${lines}${more}`);
+    stderr.write(`chot hub import: ${terminalText(file)}: refused, nothing was imported (${plural(error.count, 'problem')}):\n${lines}${more}`);
     return 1;
   } finally {
     await storage.close();

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as fs from 'node:fs';
 import { dirname } from 'node:path';
+import { createOwnerOnlyFile } from '../../domain/storage/owner-only-files.js';
 import type { ChangedPerson, SyncedPerson } from '../../domain/sync/synced-person.js';
 import { SqliteAdminTokenStore } from '../admin/sqlite-admin-token-store.js';
 import { TABLE_SPECS, type TableSpec } from './fact-tables.js';
@@ -107,8 +108,7 @@ export class SqliteHubStorage implements HubStorage {
   static open(file: string): SqliteHubStorage {
     // Owner only: access to this file is the admin credential (enrolment codes, devices),
     // and SQLite gives the -wal and -shm files the database file's permissions.
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    if (file !== ':memory:' && !existsSync(file)) writeFileSync(file, '', { mode: 0o600, flag: 'a' });
+    if (file !== ':memory:') createOwnerOnlyFile({ ...fs, platform: process.platform }, file, dirname(file));
     return new SqliteHubStorage(file);
   }
 

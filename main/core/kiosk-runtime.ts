@@ -1,8 +1,10 @@
 import type { KioskStatus, UploadStatus } from '../../domain/contract/kiosk-status.js';
+import { secureKioskDataDir } from '../config/data-dir-permissions.js';
 import { loadHubConfig } from '../enrollment/hub-config.js';
 import { KioskSync } from '../sync/kiosk-sync.js';
 import { readPinnedHubKeys } from '../trust/hub-keys-file.js';
 import { startKioskUpload, type KioskUpload } from '../upload/kiosk-upload.js';
+import { uploadLogLine } from '../upload/upload-log-line.js';
 import type { SyncLoop } from '../sync/sync-loop.js';
 import { KioskCore, type KioskCoreOptions } from './kiosk-core.js';
 import type { HidBinding } from '../../drivers/hid/hid-binding.js';
@@ -50,6 +52,9 @@ export interface KioskRuntime {
  */
 export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<KioskRuntime> {
   const log = options.log ?? ((line: string) => process.stderr.write(`chot: ${line}\n`));
+  // Before anything opens or writes a file there: a fresh kiosk gets 0700/0600, an older
+  // install with world-readable files is tightened.
+  secureKioskDataDir(options.dataDir, log);
   const enrolled = loadHubConfig(options.dataDir) !== undefined;
   let syncState: KioskStatus['sync'] = { state: 'syncing' };
   let loop: SyncLoop | undefined;
@@ -154,7 +159,7 @@ function startUpload(sync: KioskSync, options: KioskRuntimeOptions, log: (line: 
     ...(options.uploadIntervalMs === undefined ? {} : { intervalMs: options.uploadIntervalMs }),
     onStatus: (status) => {
       if (status.state === 'syncing') return;
-      const line = status.lastError === undefined ? `upload ${status.state}: the hub holds entries 1–${status.watermark}` : `upload ${status.state}: ${status.lastError.code}: ${status.lastError.message}`;
+      const line = uploadLogLine(status);
       if (line !== lastReported) log(line);
       lastReported = line;
     },

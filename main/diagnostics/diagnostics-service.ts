@@ -7,6 +7,7 @@ import type { Diagnostics, DiagnosticsDevice, KeyboardScanner, ScannerCodes } fr
 import { matchProfile, type DeviceHints } from '../../domain/devices/device-profile.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import { renderScannerCodes } from './code-barcodes.js';
+import { visibleText } from '../../domain/text/visible-text.js';
 
 export interface DiagnosticsOptions {
   /** The devices the kiosk drives (the device manager's statuses); none when absent. */
@@ -85,7 +86,8 @@ export class DiagnosticsService {
         kind: info.kind,
         ...(info.vendorId === undefined ? {} : { vendorId: info.vendorId }),
         ...(info.productId === undefined ? {} : { productId: info.productId }),
-        ...(info.product === undefined ? {} : { product: info.product }),
+        // The USB product string is the device's own text: shown without bidi or invisible characters.
+        ...(info.product === undefined ? {} : { product: visibleText(info.product) }),
         state: status.state,
         ...(status.fault === undefined ? {} : { fault: status.fault }),
         ...(status.lastScanAt === undefined ? {} : { lastScanAt: status.lastScanAt }),

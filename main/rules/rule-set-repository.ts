@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { HubKeyStore } from '../../domain/credentials/verification.js';
+import { OWNER_ONLY_DIR_MODE, OWNER_ONLY_FILE_MODE } from '../../domain/storage/owner-only-files.js';
 import { DEFAULT_RULE_SET } from '../../domain/rules/builtin/index.js';
 import { CompiledRuleSet } from '../../domain/rules/compiled-rule-set.js';
 import { ruleSetInForce } from '../../domain/rules/rule-book.js';
@@ -82,9 +83,9 @@ export class RuleSetRepository {
     if (!verified.ok) return verified;
     const dir = this.dir;
     if (dir === undefined) throw new Error('installing a rule set needs the kiosk data directory');
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: OWNER_ONLY_DIR_MODE });
     const file = join(dir, `${verified.ruleSet.id}@${verified.ruleSet.version}.json`);
-    writeFileSync(`${file}.tmp`, `${JSON.stringify(document, null, 2)}\n`);
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(document, null, 2)}\n`, { mode: OWNER_ONLY_FILE_MODE });
     renameSync(`${file}.tmp`, file);
     this.reload();
     return { ok: true, file };
@@ -107,7 +108,7 @@ export class RuleSetRepository {
   watch(): () => void {
     const dir = this.dir;
     if (dir === undefined) return () => undefined;
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: OWNER_ONLY_DIR_MODE });
     let timer: ReturnType<typeof setTimeout> | undefined;
     this.watcher = watch(dir, () => {
       clearTimeout(timer);

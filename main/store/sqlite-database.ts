@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { createKioskOwnerOnlyFile } from '../config/data-dir-permissions.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -29,7 +29,9 @@ export interface Migration {
  * cannot drift apart in how durable they are.
  */
 export function openMigratedDatabase(file: string, migrations: readonly Migration[]): SqliteDatabase {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  // Owner only (the facts of a province): created 0600 in a 0700 directory before SQLite
+  // opens it, as SQLite gives the -wal and -shm journals the database file's mode.
+  if (file !== ':memory:') createKioskOwnerOnlyFile(file, dirname(file));
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { OWNER_ONLY_DIR_MODE, OWNER_ONLY_FILE_MODE } from '../../domain/storage/owner-only-files.js';
 import { hubKeyStoreFromKeys } from './hub-key-store.js';
 import { HUB_KEYS_FILE } from './kiosk-trust.js';
 
@@ -36,8 +37,8 @@ export function unpinHubKey(dataDir: string, key: string): void {
 
 function writeHubKeys(dataDir: string, keys: readonly string[]): void {
   const file = join(dataDir, HUB_KEYS_FILE);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(keys, null, 2)}\n`);
+  mkdirSync(dirname(file), { recursive: true, mode: OWNER_ONLY_DIR_MODE });
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(keys, null, 2)}\n`, { mode: OWNER_ONLY_FILE_MODE });
   renameSync(`${file}.tmp`, file);
 }
 

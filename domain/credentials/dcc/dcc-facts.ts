@@ -3,7 +3,8 @@ import { vaccineProductByCode } from '../../facts/vaccine-products.js';
 import { formatIsoDate, isRealDate } from '../../time/calendar-date.js';
 import type { SubjectDisplay } from '../credential.js';
 import { COVID_19, inValueSet, RENAMED_PRODUCT_CODES, TEST_RESULT, TEST_TYPE, VACCINE_MEDICINAL_PRODUCT, VACCINE_PROPHYLAXIS } from './dcc-value-sets.js';
-import { parseIsoInstant } from './iso-instant.js';
+import { parseIsoInstant } from '../../time/iso-instant.js';
+import { visibleText } from '../../text/visible-text.js';
 
 /**
  * From the health certificate (JSON, schema `ver`) to what the rules and the screen use.
@@ -94,7 +95,8 @@ export function subjectFromHcert(hcert: unknown): SubjectDisplay {
   const machine = (key: string): string => text(key).replace(/</g, ' ').replace(/ +/g, ' ').trim();
   const surname = text('fn') || machine('fnt');
   const given = text('gn') || machine('gnt');
-  const name = [surname, given].filter((part) => part !== '').join(' ').normalize('NFC');
+  // Shown to staff: no bidi override or zero-width character from the certificate.
+  const name = visibleText([surname, given].filter((part) => part !== '').join(' '));
   const birthDate = partialDate(hcert['dob']);
   return { ...(name === '' ? {} : { name }), ...(birthDate === undefined ? {} : { birthDate }) };
 }

@@ -7,7 +7,7 @@ import { dccError, dccProblem, type DccErrorCode, type DccProblemCode } from './
 import { factsFromHcert, subjectFromHcert } from './dcc-facts.js';
 import { readCoseSign1, sigStructure, type CoseSign1 } from './cose-sign1.js';
 import { readCwtClaims, type CwtClaims } from './cwt-claims.js';
-import { isoOrUndefined } from './iso-instant.js';
+import { isoOrUndefined } from '../../time/iso-instant.js';
 import { hasZlibHeader, inflateZlib } from './zlib-inflate.js';
 
 const PREFIX = 'HC1:';

@@ -1,4 +1,5 @@
 import { Inflate } from 'fflate';
+import { deflateBlocksWellFormed } from './deflate-blocks.js';
 
 /**
  * The zlib step of a DCC (RFC 1950 around DEFLATE, RFC 1951). fflate's one-shot
@@ -6,7 +7,8 @@ import { Inflate } from 'fflate';
  * buffer, it keeps decoding and drops what does not fit), so a zip bomb would cost its
  * whole expansion in time. We check the header ourselves, feed the raw DEFLATE stream in
  * small slices so no slice can expand by more than about 1032 × its size, stop as soon
- * as the output passes the limit, and verify the trailer and that nothing sits before it.
+ * as the output passes the limit, and verify the trailer and that nothing sits before it,
+ * and the block structure fflate does not check (deflate-blocks.ts: stored blocks' NLEN).
  */
 export type InflateResult =
   | { readonly kind: 'inflated'; readonly bytes: Uint8Array }
@@ -35,6 +37,8 @@ export function inflateZlib(bytes: Uint8Array, maxOutput: number): InflateResult
   // fflate ignores bytes between the end of the DEFLATE stream and the trailer. The trailer
   // must follow the stream directly, so the stream must need its very last byte.
   if (inflateRaw(deflate.subarray(0, deflate.length - 1), maxOutput) instanceof Uint8Array) return { kind: 'error', reason: 'corrupt' };
+  // fflate does not check a stored block's NLEN against its LEN (RFC 1951 §3.2.4).
+  if (!deflateBlocksWellFormed(deflate)) return { kind: 'error', reason: 'corrupt' };
   return { kind: 'inflated', bytes: out };
 }
 

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../cli/main.js';
-import { repoRoot } from '../../support/kiosk-process.js';
+import { repoRoot, tempDataDir } from '../../support/kiosk-process.js';
 
 /** Runs `chot …` in process and captures what it prints. */
 async function chot(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -18,6 +18,16 @@ async function chot(...argv: string[]): Promise<{ code: number; stdout: string; 
 afterEach(() => vi.restoreAllMocks());
 
 describe('chot CLI', () => {
+  it('an error quoting a file’s bytes prints them escaped, never as terminal controls', async () => {
+    const file = join(tempDataDir('chot-cli-'), 'rules.json');
+    writeFileSync(file, '\u001B]0;owned\u0007\u001B[2J\u009B31m\u202E');
+    const { code, stderr } = await chot('rules', 'check', file);
+    expect(code).toBe(2);
+    // eslint-disable-next-line no-control-regex -- the controls are what is looked for
+    expect(stderr).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202E]/u);
+    expect(stderr).toContain('\\x1b');
+  });
+
   it('--version prints the package version', async () => {
     const version = (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
     expect(await chot('--version')).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });

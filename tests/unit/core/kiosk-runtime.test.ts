@@ -75,6 +75,21 @@ describe('startKioskRuntime: the core, and its sync when enrolled', () => {
     expect((await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: '056089001234' })).outcome).toBe('none');
   });
 
+  it('enrolled, nothing logged yet: the upload says nothing is uploaded, not “entries 1–0”', async () => {
+    const hub = await startTestHub();
+    try {
+      const dataDir = tempDataDir('chot-runtime-');
+      const { code } = await new EnrollmentService(hub.admin.enrollment).createCode('Chợ Đầm');
+      await enrollKiosk({ dataDir, hubUrl: hub.server.url, code });
+      const log: string[] = [];
+      await start(dataDir, log, 100);
+      const line = await until(async () => log.find((l) => l.startsWith('upload idle')));
+      expect(line).toBe('upload idle: nothing uploaded yet');
+    } finally {
+      await hub.close();
+    }
+  });
+
   it('enrolled: uploads every decision to the hub, and the status says when the hub is out of reach', async () => {
     const hub = await startTestHub();
     const dataDir = tempDataDir('chot-runtime-');

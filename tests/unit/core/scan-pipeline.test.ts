@@ -11,6 +11,7 @@ import { FactsStore } from '../../../main/store/facts-store.js';
 import { openFactsDatabase } from '../../../main/store/facts-database.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase } from '../../../main/store/kiosk-database.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
+import { encodeHexUtf8 as hexUtf8 } from '../../../domain/text/hex-utf8.js';
 
 const NOW = Date.parse('2021-10-20T08:00:00+07:00');
 
@@ -22,7 +23,7 @@ function setup(station?: EntryStation) {
   facts.markSynced(NOW - 3600_000);
   const rules = new RuleSetRepository(undefined, undefined);
   const pipeline = new ScanPipeline({ facts, log, rulesAt: (at) => rules.inForce(at), now: () => NOW, trust: {}, ...(station === undefined ? {} : { station }) });
-  return { db, log, pipeline };
+  return { db, log, pipeline, facts };
 }
 
 const scan = (text: string, overflow = false): ScanEvent => ({ source: { kind: 'wedge', deviceId: 'keyboard' }, text, overflow, at: new Date(NOW).toISOString() });
@@ -42,6 +43,21 @@ describe('ScanPipeline', () => {
     // A CCCD QR carries no signature: green, but the gate waits for staff (staff-confirm.test.ts).
     expect(verdict.gate.open).toBe(false);
     expect(verdict.ruleSet).toEqual({ id: 'khanh-hoa-2021-10', version: '1.1.0' });
+  });
+
+  it('an expired health-insurance card still identifies: the colour from the facts, the expiry said beside it and logged', () => {
+    const { pipeline, log, facts } = setup();
+    const an = demoRecords(NOW).find((p) => p.id12 === '056089001234');
+    facts.upsertMany([{ id12: '056089001234', bhxh: '7931775688', facts: an?.facts ?? { doses: [], tests: [], quarantine: [] } }]);
+    const card = (validTo: string): string =>
+      ['GD4797931775688', hexUtf8('Nguyễn Văn An'), '15/03/1989', '1', '-', '79 - 033', '01/01/2021', validTo, '01/01/2021', '79079', '-', '4', '-', '-', '$'].join('|');
+    const valid = pipeline.decide(scan(card('31/12/2021')));
+    expect(valid.outcome).toBe('green');
+    expect(valid.reasons.map((r) => r.code)).not.toContain('bhyt.expired');
+    const expired = pipeline.decide(scan(card('30/09/2021')));
+    expect(expired.outcome).toBe('green');
+    expect(expired.reasons.map((r) => r.code)).toContain('bhyt.expired');
+    expect(log.get(expired.entrySeq)).toMatchObject({ personId: '7931775688', reasonCodes: expect.arrayContaining(['bhyt.expired']) });
   });
 
   it('looks a person up by the old ID when the new one is unknown', () => {

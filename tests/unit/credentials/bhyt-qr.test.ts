@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BHYT_ERRORS, parseBhytQr } from '../../../domain/credentials/bhyt-qr.js';
+import { BHYT_ERRORS, parseBhytQr as parseBhytQrAt } from '../../../domain/credentials/bhyt-qr.js';
 import type { BhytQrCredential, ParseError } from '../../../domain/credentials/credential.js';
 import { encodeHexUtf8 as hex } from '../../../domain/text/hex-utf8.js';
+
+// The evaluation clock the cards are read at.
+const NOW = Date.parse('2021-10-20T08:00:00+07:00');
+const parseBhytQr = (text: string) => parseBhytQrAt(text, NOW);
 
 /** Old card (15 fields): see the field table in domain/credentials/bhyt-qr.ts. */
 const OLD_FIELDS: readonly string[] = [
@@ -102,6 +106,50 @@ describe('parseBhytQr: valid cards', () => {
 
   it('reads a new card without an issuing office', () => {
     expect(read(qr(NEW_FIELDS, { 15: '-' })).issuingOffice).toBeUndefined();
+  });
+});
+
+describe('parseBhytQr: validity at the evaluation clock, and what is shown', () => {
+  const at = (iso: string): BhytQrCredential => {
+    const result = parseBhytQrAt(OLD, Date.parse(iso));
+    if (result.kind === 'error') throw new Error(result.code);
+    return result;
+  };
+
+  it('valid from its first day to its last day, both included, in Vietnam time', () => {
+    expect(at('2021-01-01T00:00:00+07:00').problems).toEqual([]);
+    expect(at('2021-12-31T23:59:00+07:00').problems).toEqual([]);
+  });
+
+  it('past its "valid to": still identifies the person, with the problem bhyt.expired', () => {
+    const card = at('2022-01-01T00:00:00+07:00');
+    expect(card.identifiers.bhxh).toBe('7931775688');
+    expect(card.problems.map((p) => p.code)).toEqual(['bhyt.expired']);
+    expect(card.problems[0]?.message.vi).toMatch(/hết hạn/);
+  });
+
+  it('before its "valid from": the problem bhyt.not-yet-valid (Vietnam date: 31 Dec 17:00 UTC is already 1 Jan)', () => {
+    expect(at('2020-12-31T16:59:00Z').problems.map((p) => p.code)).toEqual(['bhyt.not-yet-valid']);
+    expect(at('2020-12-31T17:00:00Z').problems).toEqual([]);
+  });
+
+  it.each([
+    ['a right-to-left override', 'Nguyễn\u202E Văn An'],
+    ['zero-width spaces and joiners', '\u200BNguyễn\u200D Văn\u2060 An\uFEFF'],
+    ['bidi isolates and a soft hyphen', '\u2066Nguyễn\u2069 Văn\u00AD An'],
+  ])('a name with %s is shown without them', (_label, name) => {
+    expect(read(qr(OLD_FIELDS, { 1: hex(name) })).subject.name).toBe('Nguyễn Văn An');
+  });
+
+  it('an issuing office with a bidi override is shown without it', () => {
+    expect(read(qr(NEW_FIELDS, { 15: hex('BHXH \u202EHà Nội') })).issuingOffice).toBe('BHXH Hà Nội');
+  });
+
+  it.each([
+    ['combining marks only', '\u0301\u0300'],
+    ['invisible characters only', '\u202E\u200B'],
+  ])('a name of %s is refused', (_label, name) => {
+    expect(codeOf(qr(OLD_FIELDS, { 1: hex(name) }))).toBe('bhyt.name-text');
   });
 });
 

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CCCD_ERRORS, parseCccdQr } from '../../../domain/credentials/cccd-qr.js';
+import { CCCD_ERRORS, parseCccdQr as parseCccdQrAt } from '../../../domain/credentials/cccd-qr.js';
 import type { CccdQrCredential, ParseError } from '../../../domain/credentials/credential.js';
 import { PROVINCE_CODES } from '../../../domain/credentials/province-codes.js';
+
+// The evaluation clock the cards are read at (the parser refuses what is after it).
+const NOW = Date.parse('2026-01-15T08:00:00+07:00');
+const parseCccdQr = (text: string) => parseCccdQrAt(text, NOW);
 
 const ADDRESS = 'Số 1 Trần Phú, Nha Trang';
 const VALID = `056089001234|225123456|Nguyễn Văn An|15031989|Nam|${ADDRESS}|10072021`;
@@ -68,6 +72,18 @@ describe('parseCccdQr: valid cards', () => {
     expect(read(text).subject.birthDate).toBe(birthDate);
   });
 
+  it('accepts a birth on the evaluation day itself (Vietnam time)', () => {
+    expect(read('056226001234||A|15012026|Nam|x|15012026').subject.birthDate).toBe('2026-01-15');
+  });
+
+  it.each([
+    ['a right-to-left override', 'Nguyễn\u202E Văn An'],
+    ['zero-width characters', '\u200BNguyễn\u200C Văn\uFEFF An'],
+    ['bidi isolates', '\u2067Nguyễn Văn An\u2069'],
+  ])('shows a name with %s without them', (_label, name) => {
+    expect(read(withFields({ 2: name })).subject.name).toBe('Nguyễn Văn An');
+  });
+
   it('accepts every official province code', () => {
     for (const code of PROVINCE_CODES.keys()) {
       expect(read(withFields({ 0: `${code}089001234` })).identifiers.id12.slice(0, 3)).toBe(code);
@@ -97,15 +113,19 @@ describe('parseCccdQr: refusals, each with its own code', () => {
     ['29 February in a common year', 'cccd.birth-date', withFields({ 0: '056001001234', 3: '29022001' })],
     ['7-digit birth date', 'cccd.birth-date', withFields({ 3: '1503198' })],
     ['slashed birth date', 'cccd.birth-date', withFields({ 3: '15/03/1989' })],
-    ['born in the 1800s', 'cccd.birth-date', withFields({ 0: '056889001234', 3: '15031889' })],
+    ['born in the 1800s', 'cccd.birth-date', withFields({ 3: '15031889' })],
+    ['born after the evaluation day', 'cccd.birth-in-future', withFields({ 0: '056226001234', 3: '16012026', 6: '16012026' })],
+    ['2100s digit 4 with a birth year of 2189, as a typed number is refused', 'cccd.century-digit', withFields({ 0: '056489001234', 3: '15032189', 6: '15032189' })],
+    ['a name of combining marks only', 'cccd.name-format', withFields({ 2: '\u0301\u0300\u0303' })],
+    ['a name of invisible characters only', 'cccd.name-format', withFields({ 2: '\u202E\u200B\u2066' })],
     ['sex in English', 'cccd.sex', withFields({ 4: 'Male' })],
     ['sex in lower case', 'cccd.sex', withFields({ 4: 'nam' })],
     ['male digit 0 but born in 2001', 'cccd.century-sex-digit', withFields({ 0: '056001001234', 3: '15032001' })],
     ['2000s digit 2 but born in 1989', 'cccd.century-sex-digit', withFields({ 0: '056289001234' })],
     ['female digit 1 but the card says Nam', 'cccd.century-sex-digit', withFields({ 0: '056189001234' })],
     ['male digit 0 but the card says Nữ', 'cccd.century-sex-digit', withFields({ 4: 'Nữ' })],
-    ['2100s digit 4', 'cccd.century-sex-digit', withFields({ 0: '056489001234' })],
-    ['digit 9', 'cccd.century-sex-digit', withFields({ 0: '056989001234' })],
+    ['2100s digit 4', 'cccd.century-digit', withFields({ 0: '056489001234' })],
+    ['digit 9', 'cccd.century-digit', withFields({ 0: '056989001234' })],
     ['year digits 88 for 1989', 'cccd.birth-year-digits', withFields({ 0: '056088001234' })],
     ['year digits 98 for 1989', 'cccd.birth-year-digits', withFields({ 0: '056098001234' })],
     ['issue day 00', 'cccd.issue-date', withFields({ 6: '00072021' })],

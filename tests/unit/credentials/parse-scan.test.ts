@@ -1,5 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseManualEntry } from '../../../domain/credentials/manual-entry.js';
 import type { ParseError } from '../../../domain/credentials/credential.js';
 import { parseScan } from '../../../domain/credentials/parse-scan.js';
 import type { VerificationContext } from '../../../domain/credentials/verification.js';
@@ -34,10 +36,30 @@ describe('parseScan: one entry point that routes every format', () => {
     ['an EU DCC', DCC, 'dcc'],
     ['a typed 12-digit ID', '056089001234', 'manual'],
     ['a typed 9-digit old ID', '225123456', 'manual'],
+    ['a typed 12-digit ID in groups with spaces', '056 089 001 234', 'manual'],
+    ['a typed 12-digit ID in groups of four', '0560 8900 1234', 'manual'],
+    ['a typed 9-digit old ID in groups', '225 123 456', 'manual'],
     ['ten digits (neither ID)', '0560890012', 'error scan.unrecognised'],
+    ['eleven digits in groups (neither ID)', '056 089 001 23', 'error scan.unrecognised'],
     ['a URL', 'https://example.com/x', 'error scan.unrecognised'],
   ])('%s → %s', (_label, input, expected) => {
     expect(kindOf(input)).toBe(expected);
+  });
+
+  it('recognises as typed every number the typed-ID parser accepts, and gives the same answer', () => {
+    const digitsAndSpaces = fc.string({ unit: fc.constantFrom('0', '1', '2', '5', '6', '9', ' ', ' '), minLength: 1, maxLength: 24 });
+    const known = fc.constantFrom('056089001234', '225123456', '079195004321').chain((id) =>
+      fc.array(fc.nat(id.length), { maxLength: 4 }).map((cuts) => [...id].map((digit, i) => (cuts.includes(i) ? ` ${digit}` : digit)).join('')),
+    );
+    fc.assert(
+      fc.property(fc.oneof(digitsAndSpaces, known), (text) => {
+        const typed = parseManualEntry(text.trim());
+        const scanned = parseScan(text, CONTEXT);
+        if (typed.kind === 'manual') expect(scanned).toEqual(typed);
+        else if (scanned.kind === 'manual') throw new Error(`parseScan read ${JSON.stringify(text)} the parser refuses`);
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('decodes UTF-8 bytes itself, never through a keyboard layout, and refuses invalid UTF-8', () => {

@@ -43,6 +43,12 @@ describe('DiagnosticsService', () => {
     expect(diagnostics.profilesError).toBeUndefined();
   });
 
+  it('shows a device’s USB product string without bidi overrides or zero-width characters', async () => {
+    const spoofed: DeviceStatus = { info: { id: '/dev/ttyACM3', kind: 'serial-scanner', product: 'Scanner\u202E\u200B 1900\u0000' }, state: 'ready' };
+    const service = new DiagnosticsService({ firmwareConfigDir: FIRMWARE_CONFIG, devices: () => [spoofed], keyboardScanners: async () => [], now: () => NOW });
+    expect((await service.getDiagnostics()).devices[0]?.product).toBe('Scanner 1900');
+  });
+
   it('renders every scanner code with a QR that decodes to the profile’s text, and says which are unverified', async () => {
     const service = new DiagnosticsService({ firmwareConfigDir: FIRMWARE_CONFIG, keyboardScanners: async () => [] });
     const { scanners, devices } = await service.getDiagnostics();

@@ -161,4 +161,14 @@ describe('chot hub trace', () => {
     await expect(runHubTrace(['--id', F0, '--from', '2021-10-21', '--to', '2021-10-20', '--data', dataDir])).rejects.toThrow(/not be after/);
     await expect(runHubTrace(['--id', F0, '--from', 'soon', '--to', '2021-10-20', '--data', dataDir])).rejects.toThrow(/--from must be an ISO 8601/);
   });
+
+  it('refuses an impossible date instead of rolling it over (2021-02-31 is not 3 March)', async () => {
+    const dataDir = tempDataDir('chot-hub-');
+    await expect(runHubTrace(['--id', F0, '--from', '2021-02-31', '--to', '2021-03-10', '--data', dataDir])).rejects.toThrow(
+      /--from must be an ISO 8601 time.*"2021-02-31" is not a real date: February 2021 has 28 days/,
+    );
+    await expect(runHubTrace(['--id', F0, '--from', '2021-02-01', '--to', '2021-04-31T08:00', '--data', dataDir])).rejects.toThrow(/--to .*April 2021 has 30 days/);
+    await expect(runHubTrace(['--id', F0, '--from', '2021-02-01T24:30', '--to', '2021-03-01', '--data', dataDir])).rejects.toThrow(/--from .*not a real time of day/);
+    await expect(runHubTrace(['--id', F0, '--from', '2021-13-01', '--to', '2021-03-01', '--data', dataDir])).rejects.toThrow(/--from .*has no month 13/);
+  });
 });

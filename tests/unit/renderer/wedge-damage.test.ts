@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseCccdQr } from '../../../domain/credentials/cccd-qr.js';
+import { parseCccdQr as parseCccdQrAt } from '../../../domain/credentials/cccd-qr.js';
 import type { CccdQrCredential } from '../../../domain/credentials/credential.js';
 import { detectWedgeDamage } from '../../../renderer/wedge/wedge-damage.js';
 import { CARDS, DAMAGES, qrText, tcvn3AsCp1252, telexKeys, utf8AsCodepage, vniKeys } from './wedge-damage-samples.js';
+
+// The evaluation clock the cards are read at (the parser refuses what is after it).
+const NOW = Date.parse('2021-10-20T08:00:00+07:00');
+const parseCccdQr = (text: string) => parseCccdQrAt(text, NOW);
 
 const damagedSamples = CARDS.flatMap((card) => DAMAGES.map((damage) => ({ label: `${card.label}, ${damage.label}`, card, text: damage.apply(qrText(card)) })));
 

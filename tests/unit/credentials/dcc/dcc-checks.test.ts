@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { certificateTypes, checkValidity, holdsOneCertificate, keyUsageAllows } from '../../../../domain/credentials/dcc/dcc-checks.js';
-import { parseIsoInstant } from '../../../../domain/credentials/dcc/iso-instant.js';
+import { parseIsoInstant } from '../../../../domain/time/iso-instant.js';
 
 const TEST = '1.3.6.1.4.1.1847.2021.1.1';
 const VACC = '1.3.6.1.4.1.1847.2021.1.2';

@@ -87,6 +87,10 @@ describe('health certificate → what staff see', () => {
     expect(subjectFromHcert({ nam: { fnt: 'TRAN' } })).toEqual({ name: 'TRAN' });
   });
 
+  it('drops bidi overrides, isolates and zero-width characters from the name shown', () => {
+    expect(subjectFromHcert({ nam: { fn: 'Nguyễn\u202E', gn: '\u2066Văn\u200B An\u2069' } }).name).toBe('Nguyễn Văn An');
+  });
+
   it('normalises decomposed letters to NFC', () => {
     expect(subjectFromHcert({ nam: { fn: 'Nguyễn'.normalize('NFD') } }).name).toBe('Nguyễn');
   });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { bestOfMs } from '../../../support/timing.js';
 import type { DccCredential, ParseError } from '../../../../domain/credentials/credential.js';
@@ -8,6 +9,9 @@ import { readCoseSign1 } from '../../../../domain/credentials/dcc/cose-sign1.js'
 import { readCwtClaims } from '../../../../domain/credentials/dcc/cwt-claims.js';
 import { DCC_ERRORS, DCC_PROBLEMS } from '../../../../domain/credentials/dcc/dcc-errors.js';
 import { isDccCandidate, parseDcc } from '../../../../domain/credentials/dcc/parse-dcc.js';
+import { deflateBlocksWellFormed } from '../../../../domain/credentials/dcc/deflate-blocks.js';
+import { subjectFromHcert } from '../../../../domain/credentials/dcc/dcc-facts.js';
+import { isShowable, randomText } from '../fuzz/fuzz-inputs.js';
 import type { VerificationContext } from '../../../../domain/credentials/verification.js';
 import { dccTrustListFromCertificates } from '../../../../main/trust/dcc-trust-list.js';
 import { buildCose, buildDcc, createDccSigner, EKU, recoveryHcert, testHcert, vaccinationHcert } from '../../../support/dcc-fixtures.js';
@@ -35,6 +39,9 @@ const SAMPLES = [
   buildDcc({ ...common, signer: ps256 }),
 ];
 const COSE_SAMPLES = [buildCose({ ...common, signer: es256 }), buildCose({ ...common, signer: ps256, envelope: 'cwt-tag-61' })];
+/** zlib level 0: the COSE in stored blocks, each with a LEN and an NLEN that must be its complement. */
+const STORED_ZLIB = zlibSync(COSE_SAMPLES[0] as Uint8Array, { level: 0 });
+SAMPLES.push(`HC1:${encodeBase45(STORED_ZLIB)}`);
 const context: VerificationContext = {
   now: Date.parse('2021-10-15T08:00:00Z'),
   dccTrust: dccTrustListFromCertificates([es256.certificateBase64, ps256.certificateBase64]),
@@ -61,7 +68,7 @@ function isWellFormed(result: DccCredential | ParseError): boolean {
   }
   const problemsKnown = result.problems.every((problem) => Object.hasOwn(DCC_PROBLEMS, problem.code));
   const trusted = result.authenticity === 'signed-valid';
-  return result.kind === 'dcc' && problemsKnown && trusted === (result.problems.length === 0 && result.dcc.signature === 'valid');
+  return result.kind === 'dcc' && problemsKnown && trusted === (result.problems.length === 0 && result.dcc.signature === 'valid') && isShowable(result.subject.name);
 }
 
 const outcomes = new Map<string, number>();
@@ -131,6 +138,35 @@ describe('parseDcc and the CBOR decoder under fuzzing', () => {
         return bytes;
       });
     fc.assert(fc.property(mutatedCose, readAll), { numRuns: 10_000 });
+  });
+
+  it('refuses every stored block whose NLEN is not the complement of its LEN (10 000 forged NLENs), and walks random DEFLATE without throwing', { timeout: TIMEOUT_MS }, () => {
+    expect(parseDcc(`HC1:${encodeBase45(STORED_ZLIB)}`, context).kind).toBe('dcc');
+    // The block header byte (BFINAL + BTYPE 00) is followed by LEN (2 bytes) and NLEN (2 bytes).
+    const len = (STORED_ZLIB[3] as number) | ((STORED_ZLIB[4] as number) << 8);
+    const forged = fc.integer({ min: 0, max: 0xffff }).filter((nlen) => nlen !== (~len & 0xffff));
+    fc.assert(
+      fc.property(forged, (nlen) => {
+        const bytes = STORED_ZLIB.slice();
+        bytes[5] = nlen & 0xff;
+        bytes[6] = nlen >> 8;
+        const result = timed(() => parseDcc(`HC1:${encodeBase45(bytes)}`, context));
+        return result.kind === 'error' && result.code === 'dcc.inflate';
+      }),
+      { numRuns: 10_000 },
+    );
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => typeof timed(() => deflateBlocksWellFormed(bytes)) === 'boolean'), { numRuns: 10_000 });
+  });
+
+  it('never shows a name with a control, bidi or invisible character, whatever the certificate holds (10 000 names)', () => {
+    const part = fc.option(randomText, { nil: undefined });
+    fc.assert(
+      fc.property(part, part, part, part, (fn, gn, fnt, gnt) => {
+        const name = subjectFromHcert({ nam: { fn, gn, fnt, gnt } }).name;
+        return isShowable(name) && (name === undefined || (name !== '' && name === name.trim()));
+      }),
+      { numRuns: 10_000 },
+    );
   });
 
   it('rejects a 1 MB input in under 5 ms', () => {

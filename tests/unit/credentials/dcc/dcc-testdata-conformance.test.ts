@@ -7,7 +7,7 @@ import { decodeCbor, hex, type CborValue } from '../../../../domain/credentials/
 import { encodeCbor } from '../../../../domain/credentials/dcc/cbor-encode.js';
 import { readCoseSign1 } from '../../../../domain/credentials/dcc/cose-sign1.js';
 import type { DccDiagnostics } from '../../../../domain/credentials/dcc/dcc-diagnostics.js';
-import { parseIsoInstant } from '../../../../domain/credentials/dcc/iso-instant.js';
+import { parseIsoInstant } from '../../../../domain/time/iso-instant.js';
 import { parseDcc } from '../../../../domain/credentials/dcc/parse-dcc.js';
 import { inflateZlib } from '../../../../domain/credentials/dcc/zlib-inflate.js';
 import type { DccTrustList } from '../../../../domain/credentials/verification.js';

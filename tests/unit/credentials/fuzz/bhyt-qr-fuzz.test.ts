@@ -1,9 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BHYT_ERRORS, parseBhytQr } from '../../../../domain/credentials/bhyt-qr.js';
+import { BHYT_ERRORS, BHYT_PROBLEMS, parseBhytQr as parseBhytQrAt } from '../../../../domain/credentials/bhyt-qr.js';
 import type { BhytQrCredential } from '../../../../domain/credentials/credential.js';
 import { encodeHexUtf8 as hex } from '../../../../domain/text/hex-utf8.js';
-import { FUZZ_RUNS, FUZZ_TIMEOUT_MS, isWellFormedError, measureHugeInput, mutationsOf, randomText, timedCall, totalOf } from './fuzz-inputs.js';
+import { FUZZ_RUNS, FUZZ_TIMEOUT_MS, isShowable, isWellFormedError, measureHugeInput, mutationsOf, randomText, timedCall, totalOf } from './fuzz-inputs.js';
+
+// The evaluation clock the cards are read at.
+const NOW = Date.parse('2021-10-20T08:00:00+07:00');
+const parseBhytQr = (text: string) => parseBhytQrAt(text, NOW);
+const TODAY = '2021-10-20';
 
 const SAMPLES = [
   [
@@ -41,7 +46,11 @@ function isWellFormedCredential(result: BhytQrCredential): boolean {
     (subject.sex === 'Nam' || subject.sex === 'Nữ') &&
     (result.validFrom === undefined || result.validTo === undefined || result.validFrom <= result.validTo) &&
     (result.clinicCode === undefined || result.clinicCode.length === 5) &&
-    result.problems.length === 0
+    isShowable(subject.name, result.issuingOffice) &&
+    // Outside its validity at the clock: said, not refused.
+    result.problems.every((problem) => problem.code in BHYT_PROBLEMS) &&
+    result.problems.some((p) => p.code === 'bhyt.expired') === (result.validTo !== undefined && result.validTo < TODAY) &&
+    result.problems.some((p) => p.code === 'bhyt.not-yet-valid') === (result.validFrom !== undefined && result.validFrom > TODAY)
   );
 }
 

@@ -20,9 +20,21 @@ export const FUZZ_TIMEOUT_MS = 60_000;
 /** Characters that mean something to some parser, plus awkward Unicode. */
 const INTERESTING = [
   '|', '|', '|', '$', '/', '-', ' ', '0', '1', '2', '9', 'A', 'Z', 'a', 'f', 'ễ', 'Ữ', '\u0301',
-  '\u0000', '\u0007', '\t', '\r', '\n', '\u007F', '\u0085', '\u00A0', '\uFEFF', '\u200B', '\u202E',
+  '\u0000', '\u0007', '\t', '\r', '\n', '\u007F', '\u0085', '\u00A0', '\uFEFF', '\u200B', '\u202E', '\u2066', '\u200D', '\u00AD', '\u2028', '\u061C', '\u3164',
   '０', '😀', '\uD800', '\uDFFF', '\uFFFD',
 ] as const;
+
+/**
+ * What no displayed field may hold: controls, format characters (bidi overrides and
+ * isolates, zero-width characters), line and paragraph separators, default-ignorables.
+ * Written out here, not imported from the code under test.
+ */
+const INVISIBLE_IN_DISPLAY = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+
+/** Every displayed text is free of invisible characters (undefined: nothing shown). */
+export function isShowable(...texts: readonly (string | undefined)[]): boolean {
+  return texts.every((text) => text === undefined || !INVISIBLE_IN_DISPLAY.test(text));
+}
 
 const interestingChar = fc.constantFrom(...INTERESTING);
 const anyChar = fc.oneof(interestingChar, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }));

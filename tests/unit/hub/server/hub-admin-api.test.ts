@@ -122,6 +122,9 @@ describe('GET /v1/admin/trace', () => {
       [`id=${F0}&from=yesterday&to=2021-10-21`, /from must be an ISO 8601 time/],
       [`id=${F0}&from=2021-10-20&to=20211021x`, /to must be an ISO 8601 time/],
       [`id=${F0}&from=2021-10-21&to=2021-10-20`, /from must not be after/],
+      // Impossible dates are refused, not rolled over into the next month.
+      [`id=${F0}&from=2021-02-31&to=2021-03-10`, /from must be an ISO 8601 time.*"2021-02-31" is not a real date: February 2021 has 28 days/],
+      [`id=${F0}&from=2021-02-01&to=2021-02-29T08:00%2B07:00`, /to must be .*February 2021 has 28 days/],
       [`${PERIOD}&window=25h`, /window must be .* at most 24h/],
       [`${PERIOD}&window=soon`, /window must be a duration/],
       [`${PERIOD}&format=xml`, /format must be json or csv/],
