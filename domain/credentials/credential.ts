@@ -2,10 +2,13 @@ import type { PersonFacts } from '../facts/person-facts.js';
 import type { Bilingual } from '../text/bilingual.js';
 import type { DccDiagnostics } from './dcc/dcc-diagnostics.js';
 
-export type CredentialKind = 'cccd-qr' | 'bhyt-qr' | 'chip' | 'pass' | 'dcc' | 'manual';
+/** Every kind of credential Chốt reads: the one list the type, the entry log and the hub's upload check share. */
+export const CREDENTIAL_KINDS = ['cccd-qr', 'bhyt-qr', 'chip', 'pass', 'dcc', 'manual'] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
-/** How far the credential itself can be trusted. */
-export type Authenticity = 'signed-valid' | 'chip-verified' | 'unsigned' | 'invalid';
+/** How far the credential itself can be trusted (one list, as for CREDENTIAL_KINDS). */
+export const AUTHENTICITIES = ['signed-valid', 'chip-verified', 'unsigned', 'invalid'] as const;
+export type Authenticity = (typeof AUTHENTICITIES)[number];
 
 /** Identifiers a person can be looked up by. Names are never identifiers. */
 export interface PersonIdentifiers {

@@ -90,13 +90,20 @@ export function readSmallBody(request: IncomingMessage, maxBytes: number): Promi
       cleanup();
       reject(error);
     };
+    // A kiosk that hangs up mid-body: not every Node version says so with 'error'.
+    const onClose = (): void => {
+      cleanup();
+      reject(new HttpError(400, 'bad-request', 'the request body was cut off before its end'));
+    };
     const cleanup = (): void => {
       request.off('data', onData);
       request.off('end', onEnd);
       request.off('error', onError);
+      request.off('close', onClose);
     };
     request.on('data', onData);
     request.on('end', onEnd);
     request.on('error', onError);
+    request.on('close', onClose);
   });
 }

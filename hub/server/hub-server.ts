@@ -8,6 +8,8 @@ import { loadOrCreateHubSigningKey } from '../keys/hub-signing-key.js';
 import { ensureDefaultRuleSetPublished } from '../rules/rule-publisher.js';
 import { MAX_PAGE_SIZE, type HubStorage } from '../storage/hub-storage.js';
 import { openHubStorage, type HubStorageLocation } from '../storage/open-hub-storage.js';
+import { decodeUpload, type DecodedUpload } from '../entries/upload-body.js';
+import { BodyBudget, type BodyBudgetLimits } from './body-budget.js';
 import { BuildWorker } from './build-worker-client.js';
 import { DeltaCache } from './delta-cache.js';
 import { buildDelta, MAX_DELTA_PEOPLE, type BuiltDelta } from './delta-builder.js';
@@ -57,6 +59,8 @@ export interface HubServerOptions {
   readonly chunking?: ChunkingOptions;
   /** One line per request and per event. Default: standard error. */
   readonly log?: (line: string) => void;
+  /** Bounds on request bodies read before their signature is checked (body-budget.ts). */
+  readonly bodyBudget?: BodyBudgetLimits;
   readonly hooks?: HubServerHooks;
 }
 
@@ -81,6 +85,8 @@ export interface HubServer {
 }
 
 const DEFAULT_DELTA_CACHE_BYTES = 256 * 1024 * 1024;
+/** An upload inflates to 8 MiB at most and parses to a few times that: ample, and a bound. */
+const UPLOAD_WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 } as const;
 
 /** Starts the hub's HTTP + WebSocket server (docs/hub-api.md). */
 export async function startHubServer(options: HubServerOptions): Promise<HubServer> {
@@ -106,6 +112,15 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       ? undefined
       : [0, 1].map(() => new BuildWorker({ location: given, keyDir: options.dataDir, cacheDir }, options.workerUrl));
     const [snapshotWorker, deltaWorker] = workers ?? [];
+    // Uploads are decoded in a thread of their own with a memory cap: a hostile body (deep,
+    // huge) costs that thread, never the one answering kiosks, and never the builds.
+    const uploadWorker = isOpenStorage(given) ? undefined : new BuildWorker({ location: given, keyDir: options.dataDir, cacheDir }, options.workerUrl, UPLOAD_WORKER_LIMITS);
+    if (uploadWorker !== undefined) cleanups.push(() => uploadWorker.close());
+    const decodeUpload = async (body: Uint8Array, encoding: string, nowMs: number): Promise<DecodedUpload> => {
+      // With an open storage (tests, small hubs) there are no workers: decoded here.
+      if (uploadWorker === undefined) return decodeUpload(body, encoding, nowMs);
+      return (await uploadWorker.run({ type: 'upload', body, encoding, nowMs })) as DecodedUpload;
+    };
     if (deltaWorker !== undefined) {
       cleanups.push(() => deltaWorker.close());
       deltaWorker.warm().catch((error: unknown) => log(`the delta build worker did not start (retried on the first delta): ${error instanceof Error ? error.message : String(error)}`));
@@ -146,10 +161,12 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       dataDir: options.dataDir,
       key,
       verifier: new RequestVerifier(storage.enrollment, now),
+      bodyBudget: new BodyBudget(options.bodyBudget),
       enrollment: new EnrollmentService(storage.enrollment, now),
       snapshots,
       delta,
       maxDeltaPeople,
+      decodeUpload,
       watcher,
       now,
     };

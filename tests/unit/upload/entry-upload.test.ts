@@ -21,7 +21,7 @@ const fields = (kioskId: string, i: number): EntryFields => ({
   personId: `0790950${String(i % 100_000).padStart(5, '0')}`,
   outcome: i % 7 === 0 ? 'red' : 'green',
   reasonCodes: ['vaccinated-full'],
-  ruleSet: 'vn-2021@1',
+  ruleSet: 'vn-2021@1.0.0',
   override: null,
 });
 
