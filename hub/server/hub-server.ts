@@ -115,7 +115,10 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     // Uploads are decoded in a thread of their own with a memory cap: a hostile body (deep,
     // huge) costs that thread, never the one answering kiosks, and never the builds.
     const uploadWorker = isOpenStorage(given) ? undefined : new BuildWorker({ location: given, keyDir: options.dataDir, cacheDir }, options.workerUrl, UPLOAD_WORKER_LIMITS);
-    if (uploadWorker !== undefined) cleanups.push(() => uploadWorker.close());
+    if (uploadWorker !== undefined) {
+      cleanups.push(() => uploadWorker.close());
+      uploadWorker.warm().catch((error: unknown) => log(`the upload worker did not start (retried on the first upload): ${error instanceof Error ? error.message : String(error)}`));
+    }
     const decodeUpload = async (body: Uint8Array, encoding: string, nowMs: number): Promise<DecodedUpload> => {
       // With an open storage (tests, small hubs) there are no workers: decoded here.
       if (uploadWorker === undefined) return decodeUpload(body, encoding, nowMs);

@@ -1,0 +1,49 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { MAX_UPLOAD_INFLATED_BYTES, MAX_UPLOAD_JSON_DEPTH } from '../../../../domain/entries/entry-upload.js';
+import { BadBatch, decodeUpload, decodeUploadBody, jsonDepthBeyond } from '../../../../hub/entries/upload-body.js';
+import { kioskChain } from '../../../support/entry-fixtures.js';
+
+const NOW = Date.parse('2021-10-21T00:00:00Z');
+const KIOSK = 'k-0123456789abcdef';
+const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
+
+describe('decoding an upload body (hub/entries/upload-body.ts)', () => {
+  it('decodes a kiosk batch, gzip or plain', () => {
+    const body = JSON.stringify({ entries: kioskChain(KIOSK, 3) });
+    expect(decodeUploadBody(gzipSync(body), 'gzip', NOW).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(decodeUploadBody(bytes(body), 'identity', NOW)).toHaveLength(3);
+  });
+
+  it('measures nesting without parsing, skipping brackets inside strings and escaped quotes', () => {
+    expect(jsonDepthBeyond(bytes('{"entries":[{"reasonCodes":["a"]}]}'), 4)).toBeUndefined();
+    expect(jsonDepthBeyond(bytes('{"entries":[{"reasonCodes":[["a"]]}]}'), 4)).toBe(28);
+    expect(jsonDepthBeyond(bytes('{"a":"[[[[[[\\"[[[[[["}'), 1)).toBeUndefined();
+    expect(jsonDepthBeyond(bytes('[[["ồ[",[[]]]]'), 3)).toBe(10);
+  });
+
+  it('refuses a body nested deeper than the format before JSON.parse sees it', () => {
+    const deep = gzipSync(`{"entries":${'['.repeat(4_000_000)}`);
+    const refused = decodeUpload(deep, 'gzip', NOW);
+    expect(refused).toEqual({ kind: 'refused', status: 400, message: expect.stringContaining(`nests deeper than ${MAX_UPLOAD_JSON_DEPTH} levels`) as unknown });
+  });
+
+  it('refuses a body that inflates past the cap, and a plain one as large', () => {
+    const huge = gzipSync(Buffer.alloc(MAX_UPLOAD_INFLATED_BYTES + 1, 0x20));
+    expect(() => decodeUploadBody(huge, 'gzip', NOW)).toThrow(/inflates to more than 8388608 bytes/);
+    expect(() => decodeUploadBody(Buffer.alloc(MAX_UPLOAD_INFLATED_BYTES + 1, 0x20), 'identity', NOW)).toThrow(/more than 8388608 bytes/);
+  });
+
+  it('refuses an unknown encoding with 415, bad gzip and bad JSON with 400', () => {
+    expect(decodeUpload(bytes('{}'), 'br', NOW)).toMatchObject({ kind: 'refused', status: 415 });
+    expect(decodeUpload(bytes('not gzip'), 'gzip', NOW)).toMatchObject({ kind: 'refused', status: 400, message: 'the batch is not valid gzip' });
+    expect(decodeUpload(bytes('{"entries": ['), 'identity', NOW)).toMatchObject({ kind: 'refused', message: expect.stringMatching(/^the batch is not JSON/) as unknown });
+  });
+
+  it('names the entry and the field that breaks a limit', () => {
+    const entries = kioskChain(KIOSK, 3, (seq) => (seq === 2 ? { personId: '=1+2' } : {}));
+    expect(() => decodeUploadBody(bytes(JSON.stringify({ entries })), 'identity', NOW)).toThrow(new BadBatch('entry 2 (#1): personId must be null or an identifier of 12, 10 or 9 digits'));
+    const future = kioskChain(KIOSK, 1, () => ({ at: '2021-10-21T08:00:00.000+07:00' }));
+    expect(() => decodeUploadBody(bytes(JSON.stringify({ entries: future })), 'identity', NOW)).toThrow(/entry 1 \(#0\): at is more than 10 minutes after the hub's clock/);
+  });
+});
