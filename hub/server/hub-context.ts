@@ -7,6 +7,7 @@ import type { HubStorage } from '../storage/hub-storage.js';
 import type { DecodedUpload } from '../entries/upload-body.js';
 import type { BodyBudget } from './body-budget.js';
 import type { BuiltDelta } from './delta-builder.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { SeqWatcher } from './seq-watcher.js';
 import type { SnapshotCache } from './snapshot-cache.js';
 
@@ -19,6 +20,10 @@ export interface HubContext {
   readonly verifier: RequestVerifier;
   /** Request bodies read before their signature is checked: bounded in number and bytes. */
   readonly bodyBudget: BodyBudget;
+  /** Enrolment attempts, per remote address and in all (enroll-route.ts). */
+  readonly enrollLimiter: RateLimiter;
+  /** The server's log: one line per request and per event. */
+  readonly log: (line: string) => void;
   readonly enrollment: EnrollmentService;
   readonly snapshots: SnapshotCache;
   /** The delta (from, to], from the in-memory cache or built once for everyone asking. */

@@ -11,6 +11,8 @@ import { openHubStorage, type HubStorageLocation } from '../storage/open-hub-sto
 import { decodeUpload, type DecodedUpload } from '../entries/upload-body.js';
 import { BodyBudget, type BodyBudgetLimits } from './body-budget.js';
 import { BuildWorker } from './build-worker-client.js';
+import { ENROLL_LIMITS } from './enroll-route.js';
+import { RateLimiter, type RateLimit } from './rate-limiter.js';
 import { DeltaCache } from './delta-cache.js';
 import { buildDelta, MAX_DELTA_PEOPLE, type BuiltDelta } from './delta-builder.js';
 import type { HubContext } from './hub-context.js';
@@ -61,6 +63,8 @@ export interface HubServerOptions {
   readonly log?: (line: string) => void;
   /** Bounds on request bodies read before their signature is checked (body-budget.ts). */
   readonly bodyBudget?: BodyBudgetLimits;
+  /** Enrolment attempts allowed per remote address and in all (default ENROLL_LIMITS). */
+  readonly enrollLimits?: { readonly perAddress: RateLimit; readonly overall: RateLimit };
   readonly hooks?: HubServerHooks;
 }
 
@@ -165,6 +169,8 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       key,
       verifier: new RequestVerifier(storage.enrollment, now),
       bodyBudget: new BodyBudget(options.bodyBudget),
+      enrollLimiter: new RateLimiter(options.enrollLimits?.perAddress ?? ENROLL_LIMITS.perAddress, options.enrollLimits?.overall ?? ENROLL_LIMITS.overall, now),
+      log,
       enrollment: new EnrollmentService(storage.enrollment, now),
       snapshots,
       delta,
