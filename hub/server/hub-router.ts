@@ -116,7 +116,7 @@ export async function routeUpgrade(hub: HubContext, notify: NotifySockets, reque
     if (path !== NOTIFY_PATH) throw new HttpError(404, 'not-found', `no WebSocket at ${path}: the hub's is ${NOTIFY_PATH}`);
     const device = await authenticate(hub.verifier, request, hub.now);
     deviceId = device.deviceId;
-    notify.accept(request, socket, head, () => log(requestLine(request, '101', performance.now() - started, deviceId)));
+    notify.accept(request, socket, head, device.deviceId, () => log(requestLine(request, '101', performance.now() - started, deviceId)));
   } catch (error) {
     const refusal = error instanceof HttpError ? error : internalError(error, log);
     log(requestLine(request, String(refusal.status), performance.now() - started, deviceId));

@@ -44,6 +44,8 @@ export interface HubServerOptions {
   readonly seqPollMs?: number;
   /** WebSocket ping interval. Default 30 000. */
   readonly pingMs?: number;
+  /** How often the devices of open notify sockets are looked up for revocations. Default 10 000. */
+  readonly deviceCheckMs?: number;
   /**
    * The build worker's script (snapshots and deltas are encoded in worker threads); default
    * the compiled build-worker.js beside this module. Tests pass a bundle of the source.
@@ -179,7 +181,11 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       watcher,
       now,
     };
-    const notify = new NotifySockets(announcer, options.pingMs ?? DEFAULT_PING_MS, log);
+    const revokedAmong = async (deviceIds: readonly string[]): Promise<Set<string>> => {
+      const serving = new Set((await storage.enrollment.listDevices()).filter((d) => !d.revoked).map((d) => d.deviceId));
+      return new Set(deviceIds.filter((id) => !serving.has(id)));
+    };
+    const notify = new NotifySockets(announcer, options.pingMs ?? DEFAULT_PING_MS, log, revokedAmong, options.deviceCheckMs);
     cleanups.push(() => notify.close());
 
     const server = createServer({ keepAlive: true, requestTimeout: 30_000, headersTimeout: 20_000 });
