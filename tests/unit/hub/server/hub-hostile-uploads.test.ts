@@ -1,4 +1,5 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_UPLOAD_INFLATED_BYTES, MAX_UPLOAD_JSON_DEPTH } from '../../../../domain/entries/entry-upload.js';
@@ -124,5 +125,28 @@ describe('POST /v1/entries under hostile uploads', () => {
     const bigBudget = await hub({ bodyBudget: { maxBodies: 8, maxBytes: 1000 } });
     const other = await bigBudget.enrol();
     expect(await partialPost(bigBudget, other.identity.signRequest('POST', '/v1/entries'), 5000, 10).answer).toMatchObject({ status: 503, body: { error: 'busy' } });
+  });
+
+  it('serves on after a malformed HTTP request and a connection reset mid-headers', async () => {
+    const h = await hub();
+    const kiosk = await h.enrol();
+    const { hostname, port } = new URL(h.server.url);
+    const garbage = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), hostname, () => socket.end('POST /v1/entries HTTP/1.1\r\nContent-Length: x\r\n\0\r\n\r\n'));
+      let text = '';
+      socket.on('data', (piece) => (text += piece.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => undefined);
+    });
+    expect(garbage).toMatch(/^HTTP\/1\.1 400/);
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write('POST /v1/entries HTTP/1.1\r\nHost: x\r\nContent-Le');
+        socket.resetAndDestroy();
+        resolve();
+      });
+      socket.on('error', () => undefined);
+    });
+    expect((await kiosk.get('/v1/status')).status).toBe(200);
   });
 });
