@@ -169,7 +169,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       storage,
       dataDir: options.dataDir,
       key,
-      verifier: new RequestVerifier(storage.enrollment, now),
+      verifier: new RequestVerifier(storage.enrollment, now, storage.nonces),
       bodyBudget: new BodyBudget(options.bodyBudget),
       enrollLimiter: new RateLimiter(options.enrollLimits?.perAddress ?? ENROLL_LIMITS.perAddress, options.enrollLimits?.overall ?? ENROLL_LIMITS.overall, now),
       log,

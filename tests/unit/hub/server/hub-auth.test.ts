@@ -7,6 +7,7 @@ import { openHubStorage } from '../../../../hub/storage/open-hub-storage.js';
 import type { HubStorage } from '../../../../hub/storage/hub-storage.js';
 import { deviceIdentityFrom, publicKeyRawOf } from '../../../../main/enrollment/device-identity.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
+import { freePort, startHubProcess } from '../../../support/hub-process.js';
 import { startTestHub, type TestHub } from './hub-test-kit.js';
 
 const hubs: TestHub[] = [];
@@ -127,6 +128,30 @@ describe('POST /v1/enroll', () => {
 });
 
 describe('signed requests', () => {
+  it('refuses a captured request replayed after the hub restarts (chot hub serve, stopped and started again)', async () => {
+    const dataDir = tempDataDir('chot-hub-replay-');
+    const port = await freePort();
+    let serving = await startHubProcess(dataDir, port);
+    try {
+      const admin = await openHubStorage({ dataDir });
+      const { code } = await new EnrollmentService(admin.enrollment).createCode('Chợ Đầm');
+      await admin.close();
+      const key = newKey();
+      const enrolled = await fetch(`${serving.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, publicKey: base64(key) }) });
+      const { deviceId } = (await enrolled.json()) as { deviceId: string };
+      const captured = deviceIdentityFrom(deviceId, key).signRequest('GET', '/v1/status');
+      expect((await fetch(`${serving.url}/v1/status`, { headers: captured })).status).toBe(200);
+      await serving.stop();
+      serving = await startHubProcess(dataDir, port);
+      const replayed = await fetch(`${serving.url}/v1/status`, { headers: captured });
+      expect(replayed.status).toBe(401);
+      expect(await replayed.json()).toMatchObject({ error: 'replayed' });
+      expect((await fetch(`${serving.url}/v1/status`, { headers: deviceIdentityFrom(deviceId, key).signRequest('GET', '/v1/status') })).status).toBe(200);
+    } finally {
+      await serving.stop();
+    }
+  });
+
   it('refuses each kind of bad signature with 401 and its code, a revoked kiosk with 403', async () => {
     const h = await hub();
     const kiosk = await h.enrol();
