@@ -21,7 +21,7 @@ export async function handleEntries(hub: HubContext, exchange: Exchange): Promis
   const entries = await decodedBatch(hub, exchange);
   let result: IngestResult;
   try {
-    result = await hub.storage.entries.ingest(device.deviceId, entries);
+    result = await hub.storage.entries.ingest(device.deviceId, entries, device.location);
   } catch (error) {
     if (error instanceof RangeError) throw new HttpError(400, 'bad-batch', error.message);
     if (error instanceof EntryStoreBusy) throw new HttpError(503, 'busy', error.message, { 'Retry-After': String(BUSY_RETRY_SECONDS) });

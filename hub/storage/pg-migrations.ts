@@ -182,7 +182,7 @@ export const HUB_PG_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
-    name: 'request nonces',
+    name: 'request nonces, entry flags',
     sql: `
       -- The nonces of accepted kiosk requests within the clock window (pg-nonce-store.ts), so
       -- that a captured request does not pass again after a restart, or at another hub process.
@@ -193,6 +193,15 @@ export const HUB_PG_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (device_id, nonce)
       );
       CREATE INDEX request_nonce_by_time ON request_nonce (at_ms);
+      -- What ingest flagged in an entry whose chain is intact, for an investigation: an entry
+      -- naming another location than the one the hub enrolled its kiosk at (ingest-plan.ts).
+      CREATE TABLE entry_flag (
+        kiosk_id text NOT NULL,
+        seq      bigint NOT NULL,
+        flag     text NOT NULL CHECK (flag IN ('foreign-location')),
+        detail   text NOT NULL, -- the location the entry names
+        PRIMARY KEY (kiosk_id, seq, flag)
+      );
     `,
   },
 ];
