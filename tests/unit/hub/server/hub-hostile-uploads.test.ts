@@ -90,6 +90,12 @@ describe('POST /v1/entries under hostile uploads', () => {
     const topSeq = kioskChain(kiosk.identity.deviceId, 1, () => ({ at: now })).map((e) => ({ ...e, seq: 2 ** 53 - 1 }));
     expect(await refusalOf(await post(h, kiosk, gzipSync(JSON.stringify({ entries: topSeq }))))).toMatchObject({ status: 400, message: expect.stringContaining('seq must be an integer from 1 to') as unknown });
     expect(await h.admin.entries.chain(kiosk.identity.deviceId)).toBeUndefined();
+
+    // Another location than the one the kiosk was enrolled at: stored, and flagged.
+    const elsewhere = kioskChain(kiosk.identity.deviceId, 2, (seq) => ({ at: now, location: seq === 2 ? 'Bến xe phía Bắc' : 'Cổng chính' }));
+    const answer = await post(h, kiosk, gzipSync(JSON.stringify({ entries: elsewhere })));
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ accepted: 2, receipt: { contiguousSeq: 2 }, problems: [{ seq: 2, kind: 'foreign-location' }] });
   });
 
   it("checks the signature's headers before reading a body: an unknown device or a replayed nonce is refused at once", async () => {
