@@ -125,7 +125,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       cleanups.push(() => uploadWorker.close());
       uploadWorker.warm().catch((error: unknown) => log(`the upload worker did not start (retried on the first upload): ${error instanceof Error ? error.message : String(error)}`));
     }
-    const decodeUpload = async (body: Uint8Array, encoding: string, nowMs: number): Promise<DecodedUpload> => {
+    const decodeOffThread = async (body: Uint8Array, encoding: string, nowMs: number): Promise<DecodedUpload> => {
       // With an open storage (tests, small hubs) there are no workers: decoded here.
       if (uploadWorker === undefined) return decodeUpload(body, encoding, nowMs);
       return (await uploadWorker.run({ type: 'upload', body, encoding, nowMs })) as DecodedUpload;
@@ -177,7 +177,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       snapshots,
       delta,
       maxDeltaPeople,
-      decodeUpload,
+      decodeUpload: decodeOffThread,
       watcher,
       now,
     };

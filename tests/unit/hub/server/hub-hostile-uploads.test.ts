@@ -3,7 +3,9 @@ import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_UPLOAD_INFLATED_BYTES, MAX_UPLOAD_JSON_DEPTH } from '../../../../domain/entries/entry-upload.js';
+import { openHubStorage } from '../../../../hub/storage/open-hub-storage.js';
 import { kioskChain } from '../../../support/entry-fixtures.js';
+import { tempDataDir } from '../../../support/kiosk-process.js';
 import { eventually, startTestHub, type TestHub, type TestKiosk } from './hub-test-kit.js';
 
 const hubs: TestHub[] = [];
@@ -69,6 +71,21 @@ describe('POST /v1/entries under hostile uploads', () => {
       const { refusal, ms } = await hostile;
       expect(refusal).toMatchObject({ status: 400, error: 'bad-batch', message: expect.stringContaining(reason) as unknown });
       expect(ms).toBeLessThan(1000);
+    }
+  });
+
+  it('with a storage opened by the caller (no worker threads) decodes in process, with the same checks', async () => {
+    const dataDir = tempDataDir('chot-hub-open-');
+    const storage = await openHubStorage({ dataDir });
+    try {
+      const h = await hub({ dataDir, storage });
+      const kiosk = await h.enrol();
+      const entries = kioskChain(kiosk.identity.deviceId, 2, () => ({ at: new Date().toISOString(), location: 'Cổng chính' }));
+      expect((await post(h, kiosk, gzipSync(JSON.stringify({ entries })))).status).toBe(200);
+      expect(await refusalOf(await post(h, kiosk, gzipSync(`{"entries":${'['.repeat(100_000)}`)))).toMatchObject({ status: 400, message: expect.stringContaining('nests deeper') as unknown });
+    } finally {
+      await Promise.all(hubs.splice(0).map((h) => h.close()));
+      await storage.close();
     }
   });
 
