@@ -25,9 +25,10 @@ export type UploadedEntry = StoredEntry & {
 /** The most entries one batch may hold; the kiosk sends 2 000 (main/upload: DEFAULT_BATCH_ENTRIES). */
 export const MAX_UPLOAD_ENTRIES = 5_000;
 /**
- * The most bytes a batch may take once inflated. 2 000 entries are about 1 MB of JSON; an
- * entry at every limit of domain/entries/entry-fields.ts is under 2.5 KB as a kiosk writes
- * it, so 2 000 of those fit too. The bound keeps a hostile body's parse small.
+ * The most bytes a batch may take once inflated. 2 000 entries are about 1 MB of JSON; with
+ * their location, device id and override at the limits of entry-fields.ts, in Vietnamese
+ * (3 bytes a letter), an entry is about 2.5 KB, so 2 000 of those fit too. The bound keeps
+ * a hostile body's parse small.
  */
 export const MAX_UPLOAD_INFLATED_BYTES = 8 * 1024 * 1024;
 /** The most bytes a batch may take on the wire: gzip of JSON is smaller, plain JSON the same. */

@@ -34,6 +34,20 @@ describe('decoding an upload body (hub/entries/upload-body.ts)', () => {
     expect(() => decodeUploadBody(Buffer.alloc(MAX_UPLOAD_INFLATED_BYTES + 1, 0x20), 'identity', NOW)).toThrow(/more than 8388608 bytes/);
   });
 
+  it('takes a kiosk batch of 2 000 entries with location, device id and override at their limits, in Vietnamese', () => {
+    const long = (chars: number): string => 'Đường Trần Phú '.repeat(chars).slice(0, chars);
+    const entries = kioskChain(KIOSK, 2_000, () => ({
+      at: '2021-10-20T08:00:00.000+07:00',
+      location: long(200),
+      sourceDeviceId: long(200),
+      override: { by: long(60), reason: long(120) },
+      reasonCodes: ['override', 'overrides:123456'],
+    }));
+    const body = Buffer.from(JSON.stringify({ entries }));
+    expect(body.length).toBeLessThan(MAX_UPLOAD_INFLATED_BYTES);
+    expect(decodeUploadBody(gzipSync(body), 'gzip', NOW)).toHaveLength(2_000);
+  });
+
   it('refuses an unknown encoding with 415, bad gzip and bad JSON with 400', () => {
     expect(decodeUpload(bytes('{}'), 'br', NOW)).toMatchObject({ kind: 'refused', status: 415 });
     expect(decodeUpload(bytes('not gzip'), 'gzip', NOW)).toMatchObject({ kind: 'refused', status: 400, message: 'the batch is not valid gzip' });
