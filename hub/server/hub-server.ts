@@ -199,6 +199,9 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     server.on('upgrade', (request, socket, head) => void routeUpgrade(hub, notify, request, socket, head, log).catch(() => socket.destroy()));
     const host = options.host ?? '127.0.0.1';
     await listen(server, options.port ?? 0, host);
+    // Once listening, an error of the listening socket (accept failing for want of file
+    // descriptors) must not end the process: without a listener it would be thrown.
+    server.on('error', (error) => log(`server error: ${error.message}`));
     cleanups.push(async () => {
       // WebSocket sockets count as the server's connections: end them, or close never completes.
       const closed = closeServer(server);
