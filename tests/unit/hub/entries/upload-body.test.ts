@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MAX_UPLOAD_INFLATED_BYTES, MAX_UPLOAD_JSON_DEPTH } from '../../../../domain/entries/entry-upload.js';
@@ -59,5 +60,24 @@ describe('decoding an upload body (hub/entries/upload-body.ts)', () => {
     expect(() => decodeUploadBody(bytes(JSON.stringify({ entries })), 'identity', NOW)).toThrow(new BadBatch('entry 2 (#1): personId must be null or an identifier of 12, 10 or 9 digits'));
     const future = kioskChain(KIOSK, 1, () => ({ at: '2021-10-21T08:00:00.000+07:00' }));
     expect(() => decodeUploadBody(bytes(JSON.stringify({ entries: future })), 'identity', NOW)).toThrow(/entry 1 \(#0\): at is more than 10 minutes after the hub's clock/);
+  });
+
+  it('fuzz: any body, JSON or not, nested or not, is decoded or refused with a reason, never thrown', () => {
+    const good = kioskChain(KIOSK, 2, () => ({ at: '2021-10-20T08:00:00.000+07:00' }));
+    const bodies = fc.oneof(
+      fc.json({ maxDepth: 8 }).map((text) => `{"entries":[${text}]}`),
+      fc.jsonValue({ maxDepth: 6 }).map((value) => JSON.stringify({ entries: [{ ...good[0], sourceDeviceId: value }] })),
+      fc.record({ field: fc.constantFrom('seq', 'at', 'personId', 'location', 'reasonCodes', 'override', 'format', 'hash'), value: fc.jsonValue({ maxDepth: 3 }) })
+        .map(({ field, value }) => JSON.stringify({ entries: [{ ...good[0], [field]: value }, good[1]] })),
+      fc.nat({ max: 200 }).map((depth) => `{"entries":${'['.repeat(depth)}${']'.repeat(depth)}}`),
+      fc.string({ maxLength: 200 }),
+    );
+    fc.assert(
+      fc.property(bodies, fc.boolean(), (text, zipped) => {
+        const decoded = decodeUpload(zipped ? gzipSync(text) : bytes(text), zipped ? 'gzip' : 'identity', NOW);
+        return decoded.kind === 'entries' ? decoded.entries.length > 0 : decoded.status === 400 && decoded.message.length > 0;
+      }),
+      { numRuns: 1500 },
+    );
   });
 });
