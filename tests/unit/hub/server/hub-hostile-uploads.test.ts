@@ -172,4 +172,41 @@ describe('POST /v1/entries under hostile uploads', () => {
     });
     expect((await kiosk.get('/v1/status')).status).toBe(200);
   });
+
+  it('holds no body room for a client that hangs up while its headers are being checked', async () => {
+    const dataDir = tempDataDir('chot-hub-slow-lookup-');
+    const storage = await openHubStorage({ dataDir });
+    // The device lookup waits for the test: the client hangs up in between.
+    let lookups = 0;
+    let release: () => void = () => undefined;
+    let hold = false;
+    const enrollment = new Proxy(storage.enrollment, {
+      get(target, name, receiver) {
+        if (name !== 'findDevice') return Reflect.get(target, name, receiver) as unknown;
+        return async (deviceId: string) => {
+          lookups += 1;
+          if (hold) await new Promise<void>((resolve) => (release = resolve));
+          return target.findDevice(deviceId);
+        };
+      },
+    });
+    const slowStorage = new Proxy(storage, { get: (target, name, receiver) => (name === 'enrollment' ? enrollment : (Reflect.get(target, name, receiver) as unknown)) });
+    try {
+      const h = await hub({ dataDir, storage: slowStorage, bodyBudget: { maxBodies: 1, maxBytes: 64 * 1024 * 1024 } });
+      const kiosk = await h.enrol();
+      hold = true;
+      const before = lookups;
+      const gone = partialPost(h, kiosk.identity.signRequest('POST', '/v1/entries'), 1000, 10);
+      await eventually(() => lookups > before);
+      gone.request.destroy();
+      await eventually(() => h.logs.some((line) => line.includes('POST /v1/entries') && line.includes('aborted')));
+      hold = false;
+      release();
+      const entries = kioskChain(kiosk.identity.deviceId, 1, () => ({ at: new Date().toISOString(), location: 'Cổng chính' }));
+      expect((await post(h, kiosk, gzipSync(JSON.stringify({ entries })))).status).toBe(200);
+    } finally {
+      await Promise.all(hubs.splice(0).map((h) => h.close()));
+      await storage.close();
+    }
+  });
 });
