@@ -2,7 +2,9 @@ import type { PersonFacts } from '../facts/person-facts.js';
 import type { Bilingual } from '../text/bilingual.js';
 import type { DccDiagnostics } from './dcc/dcc-diagnostics.js';
 
-export type CredentialKind = 'cccd-qr' | 'bhyt-qr' | 'chip' | 'pass' | 'dcc' | 'manual';
+/** Every kind of credential Chốt reads: the one list the type, the entry log and the hub's upload check share. */
+export const CREDENTIAL_KINDS = ['cccd-qr', 'bhyt-qr', 'chip', 'pass', 'dcc', 'manual'] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
 /**
  * How far the credential itself can be trusted:
@@ -13,9 +15,11 @@ export type CredentialKind = 'cccd-qr' | 'bhyt-qr' | 'chip' | 'pass' | 'dcc' | '
  * - `manual`: a bare ID number, typed or read from a code that holds nothing else. Knowing a
  *   number is not holding a card: the weakest class;
  * - `invalid`: unreadable, forged, expired or untrusted.
- * The entry log stores these strings as they are (docs/entry-log.md).
+ * The entry log stores these strings as they are (docs/entry-log.md); the hub's upload check
+ * accepts exactly this list.
  */
-export type Authenticity = 'signed-valid' | 'chip-verified' | 'unsigned' | 'manual' | 'invalid';
+export const AUTHENTICITIES = ['signed-valid', 'chip-verified', 'unsigned', 'manual', 'invalid'] as const;
+export type Authenticity = (typeof AUTHENTICITIES)[number];
 
 /** Identifiers a person can be looked up by. Names are never identifiers. */
 export interface PersonIdentifiers {

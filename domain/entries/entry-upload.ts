@@ -22,11 +22,22 @@ export type UploadedEntry = StoredEntry & {
   readonly hash: string;
 };
 
-/** The most entries one batch may hold; the kiosk sends fewer (a few thousand). */
-export const MAX_UPLOAD_ENTRIES = 10_000;
-/** The most bytes a batch may take on the wire (gzip) and once inflated. */
-export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
-export const MAX_UPLOAD_INFLATED_BYTES = 48 * 1024 * 1024;
+/** The most entries one batch may hold; the kiosk sends 2 000 (main/upload: DEFAULT_BATCH_ENTRIES). */
+export const MAX_UPLOAD_ENTRIES = 5_000;
+/**
+ * The most bytes a batch may take once inflated. 2 000 entries are about 1 MB of JSON; with
+ * their location, device id and override at the limits of entry-fields.ts, in Vietnamese
+ * (3 bytes a letter), an entry is about 2.5 KB, so 2 000 of those fit too. The bound keeps
+ * a hostile body's parse small.
+ */
+export const MAX_UPLOAD_INFLATED_BYTES = 8 * 1024 * 1024;
+/** The most bytes a batch may take on the wire: gzip of JSON is smaller, plain JSON the same. */
+export const MAX_UPLOAD_BYTES = MAX_UPLOAD_INFLATED_BYTES;
+/**
+ * How deep an upload's JSON nests: the body object, its entries list, an entry, an entry's
+ * reason codes or override. Anything deeper is refused before it is parsed.
+ */
+export const MAX_UPLOAD_JSON_DEPTH = 4;
 
 export const RECEIPT_VERSION = 'chot-receipt-1';
 

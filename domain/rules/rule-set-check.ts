@@ -1,3 +1,4 @@
+import { REASON_CODE } from '../entries/entry-fields.js';
 import { validate } from './certlogic/index.js';
 import { COLOURS, type RuleSet } from './rule-set.js';
 
@@ -62,6 +63,8 @@ function checkRule(rule: unknown, path: string, isPolicy: boolean, problem: (pat
 
 function checkReason(reason: unknown, path: string, problem: (path: string, message: string) => void): void {
   if (!isObject(reason) || !isText(reason.code)) return problem(path, 'reason: { code, vi, en }');
+  // Every verdict's codes are logged with its entry, and the hub refuses an upload whose codes have another shape.
+  if (!REASON_CODE.test(reason.code)) problem(`${path}/code`, 'code: 1–80 letters, digits and . _ : @ / + - (starting with a letter or digit), as the entry log keeps it');
   checkBilingual(reason, path, problem);
 }
 

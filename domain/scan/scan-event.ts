@@ -1,5 +1,7 @@
+/** Every kind of reader: the one list the type, the RPC check and the hub's upload check share. */
+export const SCAN_SOURCE_KINDS = ['wedge', 'serial', 'hid-pos', 'camera', 'chip', 'manual'] as const;
 /** Where a scan came from. The core trusts none of it; it is recorded in the entry log. */
-export type ScanSourceKind = 'wedge' | 'serial' | 'hid-pos' | 'camera' | 'chip' | 'manual';
+export type ScanSourceKind = (typeof SCAN_SOURCE_KINDS)[number];
 
 export interface ScanSource {
   readonly kind: ScanSourceKind;
@@ -23,5 +25,3 @@ export interface ScanEvent {
 
 /** Longest scan the core will look at. A QR code (version 40) holds at most 7 089 characters. */
 export const MAX_SCAN_CHARS = 8192;
-
-export const SCAN_SOURCE_KINDS: readonly ScanSourceKind[] = ['wedge', 'serial', 'hid-pos', 'camera', 'chip', 'manual'];

@@ -2,8 +2,10 @@ import type { CredentialKind, Authenticity } from '../credentials/credential.js'
 import type { Bilingual, Reason } from '../text/bilingual.js';
 
 export type Colour = 'green' | 'yellow' | 'red';
+/** Every outcome a decision can have (one list: the entry log and the hub's upload check read it). */
+export const OUTCOMES = ['green', 'yellow', 'red', 'none'] as const;
 /** `none`: no colour could be decided (unreadable, forged, unknown person, stale data by policy). */
-export type Outcome = Colour | 'none';
+export type Outcome = (typeof OUTCOMES)[number];
 
 /** What the screen shows after a scan. Built by the core; the renderer only draws it. */
 export interface Verdict {

@@ -13,7 +13,7 @@ export const MAX_CODE_VALIDITY_MS = 7 * 24 * 3600_000;
 /** Location names are shown on kiosks and in lists, not stored as documents. */
 export const MAX_LOCATION_LENGTH = 200;
 
-export type EnrollRefusal = 'unknown-code' | 'expired-code' | 'bad-public-key' | 'revoked-device';
+export type EnrollRefusal = 'unknown-code' | 'expired-code' | 'bad-public-key' | 'revoked-device' | 'already-enrolled';
 
 /** The SHA-256 (hex) the stores keep instead of the code, so a copy of the hub database enrols nobody. */
 export const hashCode = (code: string): string => createHash('sha256').update(normaliseCode(code)).digest('hex');
@@ -51,13 +51,17 @@ export class EnrollmentService {
     if (publicKeyRaw.length !== 32) return { ok: false, refusal: 'bad-public-key' };
     const deviceId = deviceIdOf(publicKeyRaw);
     // Checked before the code is spent, so the admin's code still enrols the kiosk's new key.
-    if ((await this.store.findDevice(deviceId))?.revoked === true) return { ok: false, refusal: 'revoked-device' };
+    const known = await this.store.findDevice(deviceId);
+    if (known?.revoked === true) return { ok: false, refusal: 'revoked-device' };
+    // A known key would otherwise move that kiosk (its entries, its traces) to the code's location.
+    if (known !== undefined) return { ok: false, refusal: 'already-enrolled' };
     const taken = await this.store.takeCode(hashCode(code));
     if (taken === undefined) return { ok: false, refusal: 'unknown-code' };
     const now = this.now();
     if (now > taken.expiresAt) return { ok: false, refusal: 'expired-code' };
     const device: EnrolledDevice = { deviceId, publicKeyRaw: new Uint8Array(publicKeyRaw), location: taken.location, revoked: false, enrolledAt: now };
-    await this.store.saveDevice(device);
+    // Two redemptions with one key at once: the store admits one; the other's code is spent.
+    if (!(await this.store.saveDevice(device))) return { ok: false, refusal: 'already-enrolled' };
     return { ok: true, device };
   }
 

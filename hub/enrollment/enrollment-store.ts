@@ -29,10 +29,11 @@ export interface EnrollmentStore extends DeviceDirectory {
    */
   takeCode(codeHash: string): Promise<Omit<StoredCode, 'codeHash'> | undefined>;
   /**
-   * Adds a device, or re-enrols a known one (new location and enrolment time). Never undoes
-   * a revocation: a revoked key stays revoked, and the kiosk enrols again with a new key.
+   * Adds a device; false, changing nothing, when its key is known already (atomically, even
+   * across processes). A key is enrolled once: a code redeemed with a known key must not move
+   * that kiosk to the code's location, nor undo a revocation; a kiosk enrols again with a new key.
    */
-  saveDevice(device: EnrolledDevice): Promise<void>;
+  saveDevice(device: EnrolledDevice): Promise<boolean>;
   findDevice(deviceId: string): Promise<EnrolledDevice | undefined>;
   /** Marks the device revoked; false when no such device is known. */
   revokeDevice(deviceId: string): Promise<boolean>;
@@ -62,13 +63,10 @@ export class MemoryEnrollmentStore implements EnrollmentStore {
     return code;
   }
 
-  async saveDevice(device: EnrolledDevice): Promise<void> {
-    const known = this.devices.get(device.deviceId);
-    this.devices.set(device.deviceId, {
-      ...device,
-      publicKeyRaw: known?.publicKeyRaw ?? new Uint8Array(device.publicKeyRaw),
-      revoked: device.revoked || (known?.revoked ?? false),
-    });
+  async saveDevice(device: EnrolledDevice): Promise<boolean> {
+    if (this.devices.has(device.deviceId)) return false;
+    this.devices.set(device.deviceId, { ...device, publicKeyRaw: new Uint8Array(device.publicKeyRaw) });
+    return true;
   }
 
   async findDevice(deviceId: string): Promise<EnrolledDevice | undefined> {

@@ -25,26 +25,63 @@ export interface IncomingRequest {
 }
 
 /**
+ * Where the nonces of accepted requests are kept for the clock window: the hub's storage, so
+ * that a captured request does not pass again after a restart (or at another hub process on
+ * the same database). Entries older than the window may be forgotten: their timestamp can
+ * no longer pass.
+ */
+export interface NonceStore {
+  /** Whether this device's nonce was recorded (and not yet forgotten). */
+  seen(deviceId: string, nonce: string): Promise<boolean>;
+  /** Records the nonce unless it is there already, atomically (even across processes): false when it was. */
+  remember(deviceId: string, nonce: string, timestampMs: number, nowMs: number): Promise<boolean>;
+}
+
+/** Nonces in memory: for tests, and for a hub that keeps nothing across restarts. */
+export class MemoryNonceStore implements NonceStore {
+  private readonly nonces = new Map<string, number>();
+
+  async seen(deviceId: string, nonce: string): Promise<boolean> {
+    return this.nonces.has(`${deviceId}\n${nonce}`);
+  }
+
+  async remember(deviceId: string, nonce: string, timestampMs: number, nowMs: number): Promise<boolean> {
+    for (const [key, at] of this.nonces) {
+      if (nowMs - at <= REQUEST_CLOCK_WINDOW_MS) break; // insertion order ≈ time order
+      this.nonces.delete(key);
+    }
+    const key = `${deviceId}\n${nonce}`;
+    if (this.nonces.has(key)) return false;
+    this.nonces.set(key, timestampMs);
+    return true;
+  }
+}
+
+type Refused = { ok: false; refusal: RequestRefusal };
+/** A request whose headers passed every check that needs no body. */
+type Admitted = { ok: true; device: DeviceRecord; deviceId: string; timestampMs: number; nonce: string; signature: string };
+
+/**
  * Authenticates kiosk requests: known, unrevoked device; timestamp within the window;
  * a nonce never seen within the window (nonces older than the window cannot pass the
  * timestamp check, so forgetting them is safe); a valid Ed25519 signature.
  *
- * `verify` is async because the directory is. The nonce is checked and recorded after the
- * last await, in one synchronous step, so two concurrent copies of one request cannot both
- * pass; and the device is looked up on every request (no cache), so a revocation counts
- * from the next request.
+ * `admit` runs every check the headers allow, before a body is read: a request from no
+ * enrolled device, a stale or a replayed one costs the hub no body. `verify` then checks the
+ * signature over the body and records the nonce, atomically in the nonce store, so two
+ * concurrent copies of one request cannot both pass; the device is looked up on every
+ * request (no cache), so a revocation counts from the next request.
  */
 export class RequestVerifier {
-  private readonly seen = new Map<string, number>();
-
   constructor(
     private readonly devices: DeviceDirectory,
     private readonly now: () => number = Date.now,
+    private readonly nonces: NonceStore = new MemoryNonceStore(),
   ) {}
 
-  async verify(request: IncomingRequest): Promise<{ ok: true; device: DeviceRecord } | { ok: false; refusal: RequestRefusal }> {
+  async admit(headers: IncomingRequest['headers']): Promise<Admitted | Refused> {
     const header = (name: string): string | undefined => {
-      const value = request.headers[name];
+      const value = headers[name];
       return typeof value === 'string' ? value : undefined;
     };
     const deviceId = header(REQUEST_HEADERS.device);
@@ -55,10 +92,17 @@ export class RequestVerifier {
     const device = await this.devices.findDevice(deviceId);
     if (device === undefined) return { ok: false, refusal: 'unknown-device' };
     if (device.revoked) return { ok: false, refusal: 'revoked' };
-    const now = this.now();
     const timestampMs = Number(timestamp);
-    if (!Number.isSafeInteger(timestampMs) || Math.abs(now - timestampMs) > REQUEST_CLOCK_WINDOW_MS) return { ok: false, refusal: 'stale-timestamp' };
+    if (!Number.isSafeInteger(timestampMs) || Math.abs(this.now() - timestampMs) > REQUEST_CLOCK_WINDOW_MS) return { ok: false, refusal: 'stale-timestamp' };
     if (nonce.length < 16 || nonce.length > 64) return { ok: false, refusal: 'unsigned' };
+    if (await this.nonces.seen(deviceId, nonce)) return { ok: false, refusal: 'replayed' };
+    return { ok: true, device, deviceId, timestampMs, nonce, signature };
+  }
+
+  async verify(request: IncomingRequest): Promise<{ ok: true; device: DeviceRecord } | Refused> {
+    const admitted = await this.admit(request.headers);
+    if (!admitted.ok) return admitted;
+    const { device, deviceId, timestampMs, nonce, signature } = admitted;
     const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(device.publicKeyRaw).toString('base64url') }, format: 'jwk' });
     const signed = canonicalRequest({
       method: request.method,
@@ -71,17 +115,7 @@ export class RequestVerifier {
     const signatureBytes = Buffer.from(signature, 'base64url');
     if (signatureBytes.length !== 64 || !verify(null, signed, key, signatureBytes)) return { ok: false, refusal: 'bad-signature' };
     // Only a correctly signed request consumes its nonce, so nobody can burn another device's nonces.
-    const replayKey = `${deviceId}\n${nonce}`;
-    this.forgetOldNonces(now);
-    if (this.seen.has(replayKey)) return { ok: false, refusal: 'replayed' };
-    this.seen.set(replayKey, timestampMs);
+    if (!(await this.nonces.remember(deviceId, nonce, timestampMs, this.now()))) return { ok: false, refusal: 'replayed' };
     return { ok: true, device };
-  }
-
-  private forgetOldNonces(now: number): void {
-    for (const [key, at] of this.seen) {
-      if (now - at <= REQUEST_CLOCK_WINDOW_MS) break; // insertion order ≈ time order
-      this.seen.delete(key);
-    }
   }
 }

@@ -12,8 +12,12 @@ export type { UploadedEntry } from '../../domain/entries/entry-upload.js';
  *   flagged: it is checked when the missing entry arrives.
  * - `conflict`: the hub already holds another entry with this kiosk and seq. Kept out of the
  *   entry table (the first one stays), recorded in entry_conflict for an investigation.
+ * - `foreign-location`: the entry names a location other than the one the hub enrolled the
+ *   kiosk at. Stored (it is in the kiosk's hash chain: refusing it would refuse every entry
+ *   after it, and the hub keeps what kiosks logged as evidence), and recorded in entry_flag
+ *   for an investigation; it does not hold the receipt back, as its chain is intact.
  */
-export const INGEST_PROBLEM_KINDS = ['edited', 'broken-chain', 'gap', 'conflict'] as const;
+export const INGEST_PROBLEM_KINDS = ['edited', 'broken-chain', 'gap', 'conflict', 'foreign-location'] as const;
 export type IngestProblemKind = (typeof INGEST_PROBLEM_KINDS)[number];
 /** The flags a stored row may carry. */
 export type RowProblem = 'edited' | 'broken-chain';
@@ -102,8 +106,10 @@ export interface EntryStore {
    * against its own hash and its predecessor (stored, or earlier in the batch). Throws a
    * RangeError, storing nothing, when the batch is malformed (an entry of another kiosk, a
    * seq that is not a positive integer, a hash that is not 64 hex digits, an unreadable time).
+   * `enrolledLocation`: where the hub enrolled the kiosk; an entry naming another location is
+   * stored and flagged `foreign-location` (entry_flag).
    */
-  ingest(kioskId: string, entries: readonly UploadedEntry[]): Promise<IngestResult>;
+  ingest(kioskId: string, entries: readonly UploadedEntry[], enrolledLocation?: string): Promise<IngestResult>;
 
   /** The kiosk's chain state, or undefined when it never uploaded. */
   chain(kioskId: string): Promise<KioskChain | undefined>;

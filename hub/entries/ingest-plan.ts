@@ -76,15 +76,21 @@ export interface IngestPlan {
   readonly conflicts: readonly UploadedEntry[];
   readonly duplicates: number;
   readonly problems: readonly IngestProblem[];
+  /** New rows naming a location other than the kiosk's enrolled one (entry_flag). */
+  readonly foreignLocations: readonly { seq: number; location: string }[];
 }
 
-/** Decides a checked batch against the stored links of seqsToRead(batch). */
-export function planIngest(batch: readonly CheckedEntry[], stored: ReadonlyMap<number, StoredLink>): IngestPlan {
+/**
+ * Decides a checked batch against the stored links of seqsToRead(batch). `enrolledLocation`:
+ * the kiosk's location at the hub; entries logged before enrolment (location '') are not compared.
+ */
+export function planIngest(batch: readonly CheckedEntry[], stored: ReadonlyMap<number, StoredLink>, enrolledLocation?: string): IngestPlan {
   const known = new Map(stored);
   const rows: PlannedRow[] = [];
   const reflag: { seq: number; problem: RowProblem }[] = [];
   const conflicts: UploadedEntry[] = [];
   const problems: IngestProblem[] = [];
+  const foreignLocations: { seq: number; location: string }[] = [];
   let duplicates = 0;
   for (const { entry, atMs } of batch) {
     const { seq } = entry;
@@ -112,6 +118,10 @@ export function planIngest(batch: readonly CheckedEntry[], stored: ReadonlyMap<n
     }
     known.set(seq, { seq, prevHash: entry.prevHash, hash: entry.hash, problem });
     rows.push({ entry, atMs, problem });
+    if (enrolledLocation !== undefined && entry.format === 2 && entry.location !== '' && entry.location.normalize('NFC') !== enrolledLocation.normalize('NFC')) {
+      foreignLocations.push({ seq, location: entry.location });
+      problems.push({ seq, kind: 'foreign-location', message: `entry ${seq} names location ${JSON.stringify(entry.location)}, not ${JSON.stringify(enrolledLocation)} where this kiosk was enrolled: stored and flagged` });
+    }
     // A successor stored earlier (after a gap) is checked now that its predecessor is here.
     const successor = stored.get(seq + 1);
     if (successor !== undefined && successor.problem === null && successor.prevHash !== entry.hash) {
@@ -120,7 +130,7 @@ export function planIngest(batch: readonly CheckedEntry[], stored: ReadonlyMap<n
       problems.push({ seq: seq + 1, kind: 'broken-chain', message: `entry ${seq + 1} does not follow entry ${seq}: its previous hash differs` });
     }
   }
-  return { rows, reflag, conflicts, duplicates, problems };
+  return { rows, reflag, conflicts, duplicates, problems, foreignLocations };
 }
 
 export interface ChainHead {
@@ -154,6 +164,9 @@ export function entryColumns(kioskId: string, row: PlannedRow): (string | number
     entry.format, v2 === undefined || v2.kioskId === kioskId ? null : v2.kioskId,
   ];
 }
+
+/** The flag entry_flag keeps for an entry naming another location than its kiosk's. */
+export const FOREIGN_LOCATION_FLAG = 'foreign-location';
 
 export const ENTRY_COLUMN_NAMES = [
   'kiosk_id', 'seq', 'at_ms', 'at', 'location', 'lane', 'direction', 'source_kind', 'source_device_id',

@@ -1,25 +1,107 @@
+import { gunzipSync } from 'node:zlib';
+import { entryFieldProblem } from '../../domain/entries/entry-fields.js';
 import { ENTRY_DIRECTIONS, type EntryDirection, type EntryOverride } from '../../domain/entries/entry-record.js';
-import { MAX_UPLOAD_ENTRIES, type UploadedEntry } from '../../domain/entries/entry-upload.js';
+import { MAX_UPLOAD_ENTRIES, MAX_UPLOAD_INFLATED_BYTES, MAX_UPLOAD_JSON_DEPTH, type UploadedEntry } from '../../domain/entries/entry-upload.js';
 
-/** Why a batch body is not one (→ 400 bad-batch); names the entry when one is at fault. */
+/** Why a batch body is not one (→ 400 bad-batch, or 415 for an encoding); names the entry and field when one is at fault. */
 export class BadBatch extends Error {
   override readonly name = 'BadBatch';
+  constructor(
+    message: string,
+    readonly status: 400 | 415 = 400,
+  ) {
+    super(message);
+  }
 }
 
 type Json = Record<string, unknown>;
 
 /**
- * Reads the JSON of an upload (`{"entries": [...]}`, docs/hub-api.md) into entries, checking
- * every field's type. Each entry is rebuilt from the fields its format has: anything else
- * the body carries is dropped, never stored. Whether the entries hash and chain is ingest's
- * to judge (hub/entries/ingest-plan.ts), not this.
+ * Decodes an upload's bytes into checked entries: inflates (never past
+ * MAX_UPLOAD_INFLATED_BYTES), refuses JSON nested deeper than the format is before parsing
+ * it (JSON.parse of 40 MB of brackets takes most of a minute and gigabytes), parses, and
+ * checks every entry's fields (parseUploadBody). Synchronous and CPU-bound: the hub runs it
+ * in a worker thread (build-worker.ts), never on the thread that answers kiosks.
  */
-export function parseUploadBody(body: unknown): UploadedEntry[] {
+export function decodeUploadBody(body: Uint8Array, contentEncoding: string, nowMs: number): UploadedEntry[] {
+  let json: Buffer;
+  if (contentEncoding === 'gzip') {
+    try {
+      json = gunzipSync(body, { maxOutputLength: MAX_UPLOAD_INFLATED_BYTES });
+    } catch (error) {
+      const tooLarge = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+      throw new BadBatch(tooLarge ? `the batch inflates to more than ${MAX_UPLOAD_INFLATED_BYTES} bytes: send fewer entries per batch` : 'the batch is not valid gzip');
+    }
+  } else if (contentEncoding === 'identity') {
+    if (body.length > MAX_UPLOAD_INFLATED_BYTES) throw new BadBatch(`the batch is more than ${MAX_UPLOAD_INFLATED_BYTES} bytes: send fewer entries per batch`);
+    json = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  } else throw new BadBatch(`Content-Encoding ${contentEncoding} is not accepted: send gzip or nothing`, 415);
+  const depth = jsonDepthBeyond(json, MAX_UPLOAD_JSON_DEPTH);
+  if (depth !== undefined) throw new BadBatch(`the batch nests deeper than ${MAX_UPLOAD_JSON_DEPTH} levels (at byte ${depth}): an upload is {"entries": [entry…]}, an entry's lists hold strings`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json.toString('utf8'));
+  } catch (error) {
+    throw new BadBatch(`the batch is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parseUploadBody(parsed, nowMs);
+}
+
+/** A decoded upload, or why it was refused: what crosses back from the worker thread. */
+export type DecodedUpload =
+  | { readonly kind: 'entries'; readonly entries: UploadedEntry[] }
+  | { readonly kind: 'refused'; readonly status: 400 | 415; readonly message: string };
+
+/** decodeUploadBody with its refusal as a value (a thrown error loses its class crossing threads). */
+export function decodeUpload(body: Uint8Array, contentEncoding: string, nowMs: number): DecodedUpload {
+  try {
+    return { kind: 'entries', entries: decodeUploadBody(body, contentEncoding, nowMs) };
+  } catch (error) {
+    if (error instanceof BadBatch) return { kind: 'refused', status: error.status, message: error.message };
+    throw error;
+  }
+}
+
+/**
+ * The offset of the first bracket that opens level `maxDepth + 1` of JSON `bytes`, or
+ * undefined when it nests no deeper. A byte scan (strings skipped, escapes honoured) that
+ * needs no parse: UTF-8 continuation bytes are never a quote, backslash or bracket.
+ */
+export function jsonDepthBeyond(bytes: Uint8Array, maxDepth: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i += 1) {
+    const byte = bytes[i];
+    if (inString) {
+      if (byte === 0x5c) i += 1;
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) {
+      depth += 1;
+      if (depth > maxDepth) return i;
+    } else if (byte === 0x5d || byte === 0x7d) depth -= 1;
+  }
+  return undefined;
+}
+
+/**
+ * Reads the JSON of an upload (`{"entries": [...]}`, docs/hub-api.md) into entries, checking
+ * every field's type and then its limits (domain/entries/entry-fields.ts; `nowMs`, the hub's
+ * clock, bounds the entries' times). Each entry is rebuilt from the fields its format has:
+ * anything else the body carries is dropped, never stored. Whether the entries hash and
+ * chain is ingest's to judge (hub/entries/ingest-plan.ts), not this.
+ */
+export function parseUploadBody(body: unknown, nowMs: number): UploadedEntry[] {
   if (typeof body !== 'object' || body === null || !Array.isArray((body as Json).entries)) throw new BadBatch('the body must be a JSON object with an "entries" list');
   const entries = (body as { entries: unknown[] }).entries;
   if (entries.length === 0) throw new BadBatch('the batch holds no entries');
   if (entries.length > MAX_UPLOAD_ENTRIES) throw new BadBatch(`a batch holds at most ${MAX_UPLOAD_ENTRIES} entries, this one ${entries.length}`);
-  return entries.map((value, index) => parseEntry(value, index));
+  return entries.map((value, index) => {
+    const entry = parseEntry(value, index);
+    const problem = entryFieldProblem(entry, nowMs);
+    if (problem !== undefined) throw new BadBatch(`entry ${entry.seq} (#${index}): ${problem.field} ${problem.message}`);
+    return entry;
+  });
 }
 
 function parseEntry(value: unknown, index: number): UploadedEntry {

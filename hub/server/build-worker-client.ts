@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { BuildJob, BuildReply, BuildResult, BuildWorkerData } from './build-worker-protocol.js';
 
 type Waiter = { resolve(result: BuildResult): void; reject(error: Error): void };
@@ -19,6 +19,8 @@ export class BuildWorker {
   constructor(
     private readonly data: BuildWorkerData,
     private readonly url: URL = new URL('./build-worker.js', import.meta.url),
+    /** A memory cap: a job past it kills the thread (its waiters fail) and the next job starts another. */
+    private readonly resourceLimits?: ResourceLimits,
   ) {}
 
   async run(job: BuildJob): Promise<BuildResult> {
@@ -50,7 +52,7 @@ export class BuildWorker {
 
   private start(): Promise<Worker> {
     this.worker ??= new Promise<Worker>((resolve, reject) => {
-      const worker = new Worker(this.url, { workerData: this.data });
+      const worker = new Worker(this.url, { workerData: this.data, ...(this.resourceLimits === undefined ? {} : { resourceLimits: this.resourceLimits }) });
       let ready = false;
       worker.on('message', (reply: BuildReply) => {
         if (reply.type === 'ready') {

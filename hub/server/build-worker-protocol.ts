@@ -1,4 +1,5 @@
 import type { ChunkingOptions } from '../../domain/sync/sync-encoder.js';
+import type { DecodedUpload } from '../entries/upload-body.js';
 import type { HubStorageLocation } from '../storage/open-hub-storage.js';
 import type { BuiltDelta } from './delta-builder.js';
 import type { SnapshotIndex } from './snapshot-files.js';
@@ -12,16 +13,20 @@ export interface BuildWorkerData {
   readonly cacheDir: string;
 }
 
-/** One build: a snapshot into the cache, or a delta handed back whole. */
+/**
+ * One job: a snapshot into the cache, a delta handed back whole, or an upload's body decoded
+ * into checked entries (hub/entries/upload-body.ts: decodeUpload; `nowMs` is the hub's clock).
+ */
 export type BuildJob =
   | { readonly type: 'snapshot'; readonly seq: number; readonly buildId: string; readonly pageSize: number; readonly chunking: ChunkingOptions }
-  | { readonly type: 'delta'; readonly from: number; readonly to: number; readonly maxPeople: number; readonly pageSize: number; readonly chunking: ChunkingOptions };
+  | { readonly type: 'delta'; readonly from: number; readonly to: number; readonly maxPeople: number; readonly pageSize: number; readonly chunking: ChunkingOptions }
+  | { readonly type: 'upload'; readonly body: Uint8Array; readonly encoding: string; readonly nowMs: number };
 
 export type BuildRequest = BuildJob & { readonly id: number };
 
-export type BuildResult = SnapshotIndex | BuiltDelta;
+export type BuildResult = SnapshotIndex | BuiltDelta | DecodedUpload;
 
-/** `ready` once the storage is open; then one reply per request, in order. */
+/** `ready` once started; then one reply per request, in order. */
 export type BuildReply =
   | { readonly type: 'ready' }
   | { readonly type: 'done'; readonly id: number; readonly result: BuildResult }

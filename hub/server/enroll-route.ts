@@ -10,10 +10,28 @@ const REFUSALS: Record<EnrollRefusal, { status: number; message: string }> = {
   'expired-code': { status: 403, message: 'this enrolment code has expired: ask an admin for a new one (chot hub enroll-code)' },
   'revoked-device': { status: 403, message: 'this device key has been revoked at this hub: make a new device key and enrol it with a new code' },
   'bad-public-key': { status: 400, message: 'publicKey must be a raw 32-byte Ed25519 public key in base64' },
+  'already-enrolled': {
+    status: 409,
+    message: 'this device key is enrolled at this hub already; a key is enrolled once, at one location: to enrol the kiosk again, make a new device key (the code was not used)',
+  },
 };
+
+/**
+ * Enrolment attempts: codes are 60 bits, so guessing is hopeless, and these limits keep it so
+ * (and keep the hub's database out of a flood): a kiosk enrols once, a rollout a few a minute.
+ */
+export const ENROLL_LIMITS = { perAddress: { burst: 10, perMinute: 6 }, overall: { burst: 60, perMinute: 60 } } as const;
 
 /** `POST /v1/enroll`: redeems a one-time code for the kiosk's public key (the only unsigned request). */
 export async function handleEnroll(hub: HubContext, exchange: Exchange): Promise<void> {
+  const address = exchange.request.socket.remoteAddress ?? '-';
+  const allowed = hub.enrollLimiter.take(address);
+  if (!allowed.ok) {
+    hub.log(`enrol: attempt from ${address} refused, too many ${allowed.scope === 'address' ? 'from this address' : 'at this hub'} (next in ${allowed.retryAfterSeconds} s)`);
+    throw new HttpError(429, 'too-many-attempts', `too many enrolment attempts ${allowed.scope === 'address' ? 'from this address' : 'at this hub'}: try again in ${allowed.retryAfterSeconds} s`, {
+      'Retry-After': String(allowed.retryAfterSeconds),
+    });
+  }
   const type = (exchange.request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw new HttpError(400, 'bad-request', 'the body must be JSON (Content-Type: application/json)');
   const body = await readSmallBody(exchange.request, MAX_ENROLL_BODY_BYTES);

@@ -69,6 +69,8 @@ export function readSmallBody(request: IncomingMessage, maxBytes: number): Promi
   const tooLarge = (): HttpError =>
     new HttpError(400, 'bad-request', `the request body is larger than ${maxBytes} bytes`, { Connection: 'close' });
   if (declared > maxBytes) return Promise.reject(tooLarge());
+  // Gone while its headers were being checked: its 'close' has passed, and would never come.
+  if (request.destroyed) return Promise.reject(new HttpError(400, 'bad-request', 'the request body was cut off before its end'));
   return new Promise((resolve, reject) => {
     const pieces: Buffer[] = [];
     let size = 0;
@@ -90,13 +92,20 @@ export function readSmallBody(request: IncomingMessage, maxBytes: number): Promi
       cleanup();
       reject(error);
     };
+    // A kiosk that hangs up mid-body: not every Node version says so with 'error'.
+    const onClose = (): void => {
+      cleanup();
+      reject(new HttpError(400, 'bad-request', 'the request body was cut off before its end'));
+    };
     const cleanup = (): void => {
       request.off('data', onData);
       request.off('end', onEnd);
       request.off('error', onError);
+      request.off('close', onClose);
     };
     request.on('data', onData);
     request.on('end', onEnd);
     request.on('error', onError);
+    request.on('close', onClose);
   });
 }

@@ -4,7 +4,10 @@ import type { EnrollmentService } from '../enrollment/enrollment-service.js';
 import type { DeviceRecord, RequestVerifier } from '../enrollment/request-verifier.js';
 import type { HubSigningKey } from '../keys/hub-signing-key.js';
 import type { HubStorage } from '../storage/hub-storage.js';
+import type { DecodedUpload } from '../entries/upload-body.js';
+import type { BodyBudget } from './body-budget.js';
 import type { BuiltDelta } from './delta-builder.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { SeqWatcher } from './seq-watcher.js';
 import type { SnapshotCache } from './snapshot-cache.js';
 
@@ -15,11 +18,19 @@ export interface HubContext {
   readonly dataDir: string;
   readonly key: HubSigningKey;
   readonly verifier: RequestVerifier;
+  /** Request bodies read before their signature is checked: bounded in number and bytes. */
+  readonly bodyBudget: BodyBudget;
+  /** Enrolment attempts, per remote address and in all (enroll-route.ts). */
+  readonly enrollLimiter: RateLimiter;
+  /** The server's log: one line per request and per event. */
+  readonly log: (line: string) => void;
   readonly enrollment: EnrollmentService;
   readonly snapshots: SnapshotCache;
   /** The delta (from, to], from the in-memory cache or built once for everyone asking. */
   readonly delta: (from: number, to: number) => Promise<BuiltDelta>;
   readonly maxDeltaPeople: number;
+  /** An upload's body decoded into checked entries, in the upload worker thread (hub/entries/upload-body.ts). */
+  readonly decodeUpload: (body: Uint8Array, encoding: string, nowMs: number) => Promise<DecodedUpload>;
   readonly watcher: SeqWatcher;
   readonly now: () => number;
 }

@@ -9,7 +9,7 @@ import { handleEntries } from './entry-routes.js';
 import { HttpError, readSmallBody, sendError } from './http-responses.js';
 import { handleRules, handleStatus } from './info-routes.js';
 import type { NotifySockets } from './notify-socket.js';
-import { authenticate } from './request-auth.js';
+import { admit, authenticate } from './request-auth.js';
 import { loggedTarget } from './request-log.js';
 import { handleDelta, handleSnapshot } from './sync-routes.js';
 
@@ -76,12 +76,28 @@ export async function routeRequest(hub: HubContext, request: IncomingMessage, re
     const route = ROUTES.get(exchange.path);
     if (route === undefined) throw new HttpError(404, 'not-found', `no ${exchange.path} here: this is a Chốt hub (API version 1, docs/hub-api.md)`);
     if (request.method !== route.method) throw new HttpError(405, 'method-not-allowed', `${exchange.path} takes ${route.method}, not ${request.method}`, { Allow: route.method });
-    if (route.maxBodyBytes !== undefined) exchange.body = await readSmallBody(request, route.maxBodyBytes);
+    if (route.maxBodyBytes !== undefined) exchange.body = await readSignedBody(hub, request, route.maxBodyBytes);
     if (route.signed) exchange.device = await authenticate(hub.verifier, request, hub.now, exchange.body);
     else if (route.admin !== undefined) exchange.admin = await authenticateAdmin(hub.storage.adminTokens, request, hub.now);
     await route.handle(hub, exchange);
   } catch (error) {
     answerFailure(response, error, log);
+  }
+}
+
+/**
+ * A signed route's body: only once the headers pass every check they allow (hub-api.md:
+ * device, revocation, clock, nonce), and only within the hub's budget for bodies not yet
+ * authenticated (body-budget.ts). The signature over it is checked next.
+ */
+async function readSignedBody(hub: HubContext, request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  await admit(hub.verifier, request, hub.now);
+  const declared = Number(request.headers['content-length'] ?? Number.NaN);
+  const release = hub.bodyBudget.reserve(Number.isSafeInteger(declared) && declared >= 0 && declared <= maxBytes ? declared : maxBytes);
+  try {
+    return await readSmallBody(request, maxBytes);
+  } finally {
+    release();
   }
 }
 
@@ -100,7 +116,7 @@ export async function routeUpgrade(hub: HubContext, notify: NotifySockets, reque
     if (path !== NOTIFY_PATH) throw new HttpError(404, 'not-found', `no WebSocket at ${path}: the hub's is ${NOTIFY_PATH}`);
     const device = await authenticate(hub.verifier, request, hub.now);
     deviceId = device.deviceId;
-    notify.accept(request, socket, head, () => log(requestLine(request, '101', performance.now() - started, deviceId)));
+    notify.accept(request, socket, head, device.deviceId, () => log(requestLine(request, '101', performance.now() - started, deviceId)));
   } catch (error) {
     const refusal = error instanceof HttpError ? error : internalError(error, log);
     log(requestLine(request, String(refusal.status), performance.now() - started, deviceId));

@@ -8,7 +8,11 @@ import { loadOrCreateHubSigningKey } from '../keys/hub-signing-key.js';
 import { ensureDefaultRuleSetPublished } from '../rules/rule-publisher.js';
 import { MAX_PAGE_SIZE, type HubStorage } from '../storage/hub-storage.js';
 import { openHubStorage, type HubStorageLocation } from '../storage/open-hub-storage.js';
+import { decodeUpload, type DecodedUpload } from '../entries/upload-body.js';
+import { BodyBudget, type BodyBudgetLimits } from './body-budget.js';
 import { BuildWorker } from './build-worker-client.js';
+import { ENROLL_LIMITS } from './enroll-route.js';
+import { RateLimiter, type RateLimit } from './rate-limiter.js';
 import { DeltaCache } from './delta-cache.js';
 import { buildDelta, MAX_DELTA_PEOPLE, type BuiltDelta } from './delta-builder.js';
 import type { HubContext } from './hub-context.js';
@@ -40,6 +44,8 @@ export interface HubServerOptions {
   readonly seqPollMs?: number;
   /** WebSocket ping interval. Default 30 000. */
   readonly pingMs?: number;
+  /** How often the devices of open notify sockets are looked up for revocations. Default 10 000. */
+  readonly deviceCheckMs?: number;
   /**
    * The build worker's script (snapshots and deltas are encoded in worker threads); default
    * the compiled build-worker.js beside this module. Tests pass a bundle of the source.
@@ -57,6 +63,10 @@ export interface HubServerOptions {
   readonly chunking?: ChunkingOptions;
   /** One line per request and per event. Default: standard error. */
   readonly log?: (line: string) => void;
+  /** Bounds on request bodies read before their signature is checked (body-budget.ts). */
+  readonly bodyBudget?: BodyBudgetLimits;
+  /** Enrolment attempts allowed per remote address and in all (default ENROLL_LIMITS). */
+  readonly enrollLimits?: { readonly perAddress: RateLimit; readonly overall: RateLimit };
   readonly hooks?: HubServerHooks;
 }
 
@@ -81,6 +91,8 @@ export interface HubServer {
 }
 
 const DEFAULT_DELTA_CACHE_BYTES = 256 * 1024 * 1024;
+/** An upload inflates to 8 MiB at most and parses to a few times that: ample, and a bound. */
+const UPLOAD_WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 } as const;
 
 /** Starts the hub's HTTP + WebSocket server (docs/hub-api.md). */
 export async function startHubServer(options: HubServerOptions): Promise<HubServer> {
@@ -106,6 +118,18 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       ? undefined
       : [0, 1].map(() => new BuildWorker({ location: given, keyDir: options.dataDir, cacheDir }, options.workerUrl));
     const [snapshotWorker, deltaWorker] = workers ?? [];
+    // Uploads are decoded in a thread of their own with a memory cap: a hostile body (deep,
+    // huge) costs that thread, never the one answering kiosks, and never the builds.
+    const uploadWorker = isOpenStorage(given) ? undefined : new BuildWorker({ location: given, keyDir: options.dataDir, cacheDir }, options.workerUrl, UPLOAD_WORKER_LIMITS);
+    if (uploadWorker !== undefined) {
+      cleanups.push(() => uploadWorker.close());
+      uploadWorker.warm().catch((error: unknown) => log(`the upload worker did not start (retried on the first upload): ${error instanceof Error ? error.message : String(error)}`));
+    }
+    const decodeOffThread = async (body: Uint8Array, encoding: string, nowMs: number): Promise<DecodedUpload> => {
+      // With an open storage (tests, small hubs) there are no workers: decoded here.
+      if (uploadWorker === undefined) return decodeUpload(body, encoding, nowMs);
+      return (await uploadWorker.run({ type: 'upload', body, encoding, nowMs })) as DecodedUpload;
+    };
     if (deltaWorker !== undefined) {
       cleanups.push(() => deltaWorker.close());
       deltaWorker.warm().catch((error: unknown) => log(`the delta build worker did not start (retried on the first delta): ${error instanceof Error ? error.message : String(error)}`));
@@ -145,15 +169,23 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       storage,
       dataDir: options.dataDir,
       key,
-      verifier: new RequestVerifier(storage.enrollment, now),
+      verifier: new RequestVerifier(storage.enrollment, now, storage.nonces),
+      bodyBudget: new BodyBudget(options.bodyBudget),
+      enrollLimiter: new RateLimiter(options.enrollLimits?.perAddress ?? ENROLL_LIMITS.perAddress, options.enrollLimits?.overall ?? ENROLL_LIMITS.overall, now),
+      log,
       enrollment: new EnrollmentService(storage.enrollment, now),
       snapshots,
       delta,
       maxDeltaPeople,
+      decodeUpload: decodeOffThread,
       watcher,
       now,
     };
-    const notify = new NotifySockets(announcer, options.pingMs ?? DEFAULT_PING_MS, log);
+    const revokedAmong = async (deviceIds: readonly string[]): Promise<Set<string>> => {
+      const serving = new Set((await storage.enrollment.listDevices()).filter((d) => !d.revoked).map((d) => d.deviceId));
+      return new Set(deviceIds.filter((id) => !serving.has(id)));
+    };
+    const notify = new NotifySockets(announcer, options.pingMs ?? DEFAULT_PING_MS, log, revokedAmong, options.deviceCheckMs);
     cleanups.push(() => notify.close());
 
     const server = createServer({ keepAlive: true, requestTimeout: 30_000, headersTimeout: 20_000 });
@@ -167,6 +199,9 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     server.on('upgrade', (request, socket, head) => void routeUpgrade(hub, notify, request, socket, head, log).catch(() => socket.destroy()));
     const host = options.host ?? '127.0.0.1';
     await listen(server, options.port ?? 0, host);
+    // Once listening, an error of the listening socket (accept failing for want of file
+    // descriptors) must not end the process: without a listener it would be thrown.
+    server.on('error', (error) => log(`server error: ${error.message}`));
     cleanups.push(async () => {
       // WebSocket sockets count as the server's connections: end them, or close never completes.
       const closed = closeServer(server);

@@ -6,6 +6,13 @@ import type { SeqSource } from './seq-announcer.js';
 /** Kiosks send nothing that matters on this socket: anything large is not a kiosk. */
 const MAX_INCOMING_BYTES = 1024;
 export const DEFAULT_PING_MS = 30_000;
+/** How often the devices of open sockets are looked up again (a revocation is made by another process). */
+export const DEFAULT_DEVICE_CHECK_MS = 10_000;
+/** The close code a revoked (or no longer known) kiosk's socket ends with: private use, "forbidden". */
+export const REVOKED_CLOSE_CODE = 4403;
+
+/** Which of these device ids may no longer be served (revoked, or unknown to the storage). */
+export type RevokedAmong = (deviceIds: readonly string[]) => Promise<ReadonlySet<string>>;
 
 /**
  * `GET /v1/notify`: a WebSocket on which the hub says `{ "type": "seq", "seq": N }` when a
@@ -13,11 +20,17 @@ export const DEFAULT_PING_MS = 30_000;
  * their next poll. Authentication happens before the upgrade (hub-server.ts); this only
  * serves accepted sockets. A ping every `pingMs`; a socket that has not answered the
  * previous ping is dead (a kiosk unplugged, a NAT that forgot it) and is terminated.
+ *
+ * Revocation is written to the storage by `chot hub revoke`, another process: the devices of
+ * the open sockets are looked up every `deviceCheckMs` and before every notice, and a revoked
+ * kiosk's socket is closed (code 4403) rather than told anything more.
  */
 export class NotifySockets {
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: MAX_INCOMING_BYTES, clientTracking: true });
   private readonly alive = new WeakSet<WebSocket>();
+  private readonly deviceOf = new WeakMap<WebSocket, string>();
   private readonly pinger: NodeJS.Timeout;
+  private readonly checker: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
   private closed = false;
 
@@ -25,12 +38,16 @@ export class NotifySockets {
     private readonly watcher: SeqSource,
     pingMs: number,
     private readonly log: (line: string) => void,
+    private readonly revokedAmong: RevokedAmong = async () => new Set(),
+    deviceCheckMs = DEFAULT_DEVICE_CHECK_MS,
   ) {
     this.unsubscribe = watcher.onChange((seq, change) => {
-      if (change === 'advanced') this.broadcast(seq);
+      if (change === 'advanced') void this.broadcast(seq);
     });
     this.pinger = setInterval(() => this.ping(), pingMs);
     this.pinger.unref();
+    this.checker = setInterval(() => void this.closeRevoked(), deviceCheckMs);
+    this.checker.unref();
   }
 
   get connected(): number {
@@ -38,9 +55,10 @@ export class NotifySockets {
   }
 
   /** Completes the handshake of an authenticated upgrade and sends the current sequence. */
-  accept(request: IncomingMessage, socket: Duplex, head: Buffer, onOpen: () => void): void {
+  accept(request: IncomingMessage, socket: Duplex, head: Buffer, deviceId: string, onOpen: () => void): void {
     this.server.handleUpgrade(request, socket, head, (ws) => {
       this.alive.add(ws);
+      this.deviceOf.set(ws, deviceId);
       ws.on('pong', () => this.alive.add(ws));
       // Errors (a reset connection, an oversized frame) end the socket; nothing to report.
       ws.on('error', () => ws.terminate());
@@ -53,13 +71,34 @@ export class NotifySockets {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pinger);
+    clearInterval(this.checker);
     this.unsubscribe();
     for (const ws of this.server.clients) ws.terminate();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private broadcast(seq: number): void {
+  private async broadcast(seq: number): Promise<void> {
+    await this.closeRevoked();
     for (const ws of this.server.clients) send(ws, seq);
+  }
+
+  /** Closes the sockets of kiosks revoked since they connected. A failed lookup leaves them open until the next. */
+  private async closeRevoked(): Promise<void> {
+    const open = [...this.server.clients];
+    if (open.length === 0) return;
+    let revoked: ReadonlySet<string>;
+    try {
+      revoked = await this.revokedAmong([...new Set(open.map((ws) => this.deviceOf.get(ws) ?? ''))]);
+    } catch (error) {
+      this.log(`notify: could not look the connected kiosks up: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    for (const ws of open) {
+      const deviceId = this.deviceOf.get(ws) ?? '';
+      if (!revoked.has(deviceId) || ws.readyState !== ws.OPEN) continue;
+      this.log(`notify: closed the socket of ${deviceId}, revoked`);
+      ws.close(REVOKED_CLOSE_CODE, 'revoked');
+    }
   }
 
   private ping(): void {

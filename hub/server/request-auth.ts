@@ -18,6 +18,15 @@ export async function authenticate(verifier: RequestVerifier, request: IncomingM
   throw refusalError(result.refusal, request, now());
 }
 
+/**
+ * The checks a signed request's headers allow, before its body is read (device known and
+ * not revoked, timestamp fresh, nonce unused): throws the same refusals as authenticate.
+ */
+export async function admit(verifier: RequestVerifier, request: IncomingMessage, now: () => number): Promise<void> {
+  const result = await verifier.admit(request.headers);
+  if (!result.ok) throw refusalError(result.refusal, request, now());
+}
+
 function refusalError(refusal: RequestRefusal, request: IncomingMessage, now: number): HttpError {
   const device = String(request.headers[REQUEST_HEADERS.device] ?? '');
   switch (refusal) {

@@ -1,6 +1,7 @@
 import type { ChangedPerson, SyncedPerson } from '../../domain/sync/synced-person.js';
 import type { AdminTokenStore } from '../admin/admin-token-store.js';
 import type { EnrollmentStore } from '../enrollment/enrollment-store.js';
+import type { NonceStore } from '../enrollment/request-verifier.js';
 import type { EntryStore } from '../entries/entry-store.js';
 import type { ReportStore } from '../reports/report-store.js';
 import type { ImportKind, ImportRowOf } from './import-rows.js';
@@ -80,6 +81,12 @@ export interface HubStorage {
   readonly adminTokens: AdminTokenStore;
   /** Scan counts for reports, grouped by the database from the entries (migration 3). Closed with the storage. */
   readonly reports: ReportStore;
+  /**
+   * The nonces of accepted kiosk requests within the clock window, kept across restarts so
+   * that a captured request is refused after one too (PostgreSQL: migration 6; SQLite: a
+   * file of its own beside the database). Closed with the storage.
+   */
+  readonly nonces: NonceStore;
 
   close(): Promise<void>;
 }

@@ -32,14 +32,14 @@ export class PgEnrollmentStore implements EnrollmentStore {
     return row === undefined ? undefined : { location: row.location, expiresAt: row.expires_at.getTime() };
   }
 
-  async saveDevice(device: EnrolledDevice): Promise<void> {
-    // Re-enrolment keeps the key (the id is the key's hash) and never clears a revocation.
-    await this.pool.query(
+  async saveDevice(device: EnrolledDevice): Promise<boolean> {
+    // A known key is never moved nor un-revoked: the first enrolment stands (enrollment-store.ts).
+    const { rowCount } = await this.pool.query(
       `INSERT INTO device (device_id, public_key, location, revoked, enrolled_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (device_id) DO UPDATE SET location = excluded.location, enrolled_at = excluded.enrolled_at,
-         revoked = device.revoked OR excluded.revoked`,
+       ON CONFLICT (device_id) DO NOTHING`,
       [device.deviceId, Buffer.from(device.publicKeyRaw), device.location, device.revoked, new Date(device.enrolledAt)],
     );
+    return (rowCount ?? 0) > 0;
   }
 
   async findDevice(deviceId: string): Promise<EnrolledDevice | undefined> {

@@ -7,6 +7,7 @@ import { conflictProblem, importStatements, mergeProblems, PG_DIALECT, type Impo
 import { ImportRejected, MAX_REPORTED_PROBLEMS, type ImportKind, type ImportProblem, type ImportRow, type ImportRowOf } from './import-rows.js';
 import { assemblePeople, id12FromKey, withoutSeq, type PersonRecord, type QuarantineRecord, type TestRecord } from './person-assembly.js';
 import { PgEnrollmentStore } from './pg-enrollment-store.js';
+import { PgNonceStore } from './pg-nonce-store.js';
 import { PgEntryStore } from './pg-entry-store.js';
 import { PgReportStore } from './pg-report-store.js';
 import { migrateHubPg } from './pg-migrations.js';
@@ -56,8 +57,10 @@ export class PgHubStorage implements HubStorage {
   readonly entries: PgEntryStore;
   readonly adminTokens: PgAdminTokenStore;
   readonly reports: PgReportStore;
+  readonly nonces: PgNonceStore;
 
   private constructor(private readonly pool: pg.Pool) {
+    this.nonces = new PgNonceStore(pool);
     this.enrollment = new PgEnrollmentStore(pool);
     this.entries = new PgEntryStore(pool);
     this.adminTokens = new PgAdminTokenStore(pool);

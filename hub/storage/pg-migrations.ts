@@ -180,6 +180,30 @@ export const HUB_PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'request nonces, entry flags',
+    sql: `
+      -- The nonces of accepted kiosk requests within the clock window (pg-nonce-store.ts), so
+      -- that a captured request does not pass again after a restart, or at another hub process.
+      CREATE TABLE request_nonce (
+        device_id text NOT NULL,
+        nonce     text NOT NULL,
+        at_ms     bigint NOT NULL, -- the request's timestamp, epoch ms
+        PRIMARY KEY (device_id, nonce)
+      );
+      CREATE INDEX request_nonce_by_time ON request_nonce (at_ms);
+      -- What ingest flagged in an entry whose chain is intact, for an investigation: an entry
+      -- naming another location than the one the hub enrolled its kiosk at (ingest-plan.ts).
+      CREATE TABLE entry_flag (
+        kiosk_id text NOT NULL,
+        seq      bigint NOT NULL,
+        flag     text NOT NULL CHECK (flag IN ('foreign-location')),
+        detail   text NOT NULL, -- the location the entry names
+        PRIMARY KEY (kiosk_id, seq, flag)
+      );
+    `,
+  },
 ];
 
 /** Any number, as long as every Chốt hub uses the same one for "migrating now". */

@@ -30,8 +30,7 @@ export class SqliteEnrollmentStore implements EnrollmentStore {
       // Re-enrolment keeps the key (the id is the key's hash) and never clears a revocation.
       saveDevice: db.prepare<[string, Buffer, string, number, number]>(
         `INSERT INTO device (device_id, public_key, location, revoked, enrolled_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (device_id) DO UPDATE SET location = excluded.location, enrolled_at = excluded.enrolled_at,
-           revoked = max(device.revoked, excluded.revoked)`,
+         ON CONFLICT (device_id) DO NOTHING`,
       ),
       findDevice: db.prepare<[string], DeviceRow>(`SELECT ${DEVICE_COLUMNS} WHERE device_id = ?`),
       revokeDevice: db.prepare<[string]>('UPDATE device SET revoked = 1 WHERE device_id = ?'),
@@ -48,8 +47,8 @@ export class SqliteEnrollmentStore implements EnrollmentStore {
     return row === undefined ? undefined : { location: row.location, expiresAt: row.expires_at };
   }
 
-  async saveDevice(device: EnrolledDevice): Promise<void> {
-    writeUnlessBusy(() => this.statements.saveDevice.run(device.deviceId, Buffer.from(device.publicKeyRaw), device.location, device.revoked ? 1 : 0, device.enrolledAt));
+  async saveDevice(device: EnrolledDevice): Promise<boolean> {
+    return writeUnlessBusy(() => this.statements.saveDevice.run(device.deviceId, Buffer.from(device.publicKeyRaw), device.location, device.revoked ? 1 : 0, device.enrolledAt)).changes > 0;
   }
 
   async findDevice(deviceId: string): Promise<EnrolledDevice | undefined> {

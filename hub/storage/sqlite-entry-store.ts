@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { UploadedEntry, EntryStore, IngestResult, KioskChain, TracePlace, TraceQuery } from '../entries/entry-store.js';
 import { checkTraceQuery, EntryStoreBusy } from '../entries/entry-store.js';
-import { advanceChain, checkBatch, ENTRY_COLUMN_NAMES, entryColumns, planIngest, seqsToRead, ZERO_HASH, type StoredLink } from '../entries/ingest-plan.js';
+import { advanceChain, checkBatch, ENTRY_COLUMN_NAMES, entryColumns, FOREIGN_LOCATION_FLAG, planIngest, seqsToRead, ZERO_HASH, type StoredLink } from '../entries/ingest-plan.js';
 import { TRACE_COLUMNS, tracedEntryOf, type TraceRow } from '../entries/trace-rows.js';
 import { SQLITE_BUSY_MESSAGE, writeUnlessBusy } from './sqlite-busy.js';
 
@@ -37,6 +37,7 @@ export class SqliteEntryStore implements EntryStore {
       linksAfter: db.prepare<[string, number, number], LinkRow>('SELECT seq, prev_hash, hash, problem FROM entry WHERE kiosk_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
       insert: db.prepare(`INSERT INTO entry (${ENTRY_COLUMN_NAMES.join(', ')}) VALUES (${ENTRY_COLUMN_NAMES.map(() => '?').join(', ')})`),
       reflag: db.prepare<[string, string, number]>('UPDATE entry SET problem = ? WHERE kiosk_id = ? AND seq = ?'),
+      flag: db.prepare<[string, number, string, string]>('INSERT INTO entry_flag (kiosk_id, seq, flag, detail) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       conflict: db.prepare<[string, number, string, string, number]>(
         'INSERT INTO entry_conflict (kiosk_id, seq, hash, entry, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
@@ -56,7 +57,7 @@ export class SqliteEntryStore implements EntryStore {
     };
   }
 
-  async ingest(kioskId: string, entries: readonly UploadedEntry[]): Promise<IngestResult> {
+  async ingest(kioskId: string, entries: readonly UploadedEntry[], enrolledLocation?: string): Promise<IngestResult> {
     const batch = checkBatch(kioskId, entries);
     const s = this.statements;
     const run = this.db.transaction((): IngestResult => {
@@ -72,8 +73,9 @@ export class SqliteEntryStore implements EntryStore {
           if (row !== undefined) stored.set(seq, linkOf(row));
         }
       }
-      const plan = planIngest(batch, stored);
+      const plan = planIngest(batch, stored, enrolledLocation);
       for (const row of plan.rows) s.insert.run(...entryColumns(kioskId, row));
+      for (const { seq, location } of plan.foreignLocations) s.flag.run(kioskId, seq, FOREIGN_LOCATION_FLAG, location);
       for (const { seq, problem } of plan.reflag) s.reflag.run(problem, kioskId, seq);
       const now = Date.now();
       for (const entry of plan.conflicts) s.conflict.run(kioskId, entry.seq, entry.hash, JSON.stringify(entry), now);

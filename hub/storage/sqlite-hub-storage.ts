@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createOwnerOnlyFile } from '../../domain/storage/owner-only-files.js';
+import { MemoryNonceStore, type NonceStore } from '../enrollment/request-verifier.js';
 import type { ChangedPerson, SyncedPerson } from '../../domain/sync/synced-person.js';
 import { SqliteAdminTokenStore } from '../admin/sqlite-admin-token-store.js';
 import { TABLE_SPECS, type TableSpec } from './fact-tables.js';
@@ -11,6 +12,7 @@ import { ImportRejected, MAX_REPORTED_PROBLEMS, type ImportKind, type ImportProb
 import { assemblePeople, id12FromKey, withoutSeq, type DoseRecord, type PersonRecord, type QuarantineRecord, type TestRecord } from './person-assembly.js';
 import { SqliteEnrollmentStore } from './sqlite-enrollment-store.js';
 import { SqliteEntryStore } from './sqlite-entry-store.js';
+import { HUB_NONCES_FILE, SqliteNonceStore } from './sqlite-nonce-store.js';
 import { SqliteReportStore } from './sqlite-report-store.js';
 import { migrateHubSqlite } from './sqlite-migrations.js';
 
@@ -65,6 +67,7 @@ export class SqliteHubStorage implements HubStorage {
   readonly entries: SqliteEntryStore;
   readonly adminTokens: SqliteAdminTokenStore;
   readonly reports: SqliteReportStore;
+  private nonceStore: NonceStore | undefined;
 
   private constructor(private readonly file: string) {
     this.db = connect(file);
@@ -148,8 +151,15 @@ export class SqliteHubStorage implements HubStorage {
     })();
   }
 
+  /** Opened on first use: the build workers open the storage too and never need it. */
+  get nonces(): NonceStore {
+    this.nonceStore ??= this.file === ':memory:' ? new MemoryNonceStore() : new SqliteNonceStore(join(dirname(this.file), HUB_NONCES_FILE));
+    return this.nonceStore;
+  }
+
   async close(): Promise<void> {
     await this.importQueue;
+    if (this.nonceStore instanceof SqliteNonceStore) this.nonceStore.close();
     this.db.close();
   }
 

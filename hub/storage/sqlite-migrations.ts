@@ -187,6 +187,22 @@ export const HUB_SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    name: 'entry flags',
+    sql: `
+      -- What ingest flagged in an entry whose chain is intact, for an investigation: an entry
+      -- naming another location than the one the hub enrolled its kiosk at (ingest-plan.ts).
+      -- (Request nonces are kept in a file of their own: sqlite-nonce-store.ts.)
+      CREATE TABLE entry_flag (
+        kiosk_id TEXT NOT NULL,
+        seq      INTEGER NOT NULL,
+        flag     TEXT NOT NULL CHECK (flag IN ('foreign-location')),
+        detail   TEXT NOT NULL, -- the location the entry names
+        PRIMARY KEY (kiosk_id, seq, flag)
+      ) STRICT;
+    `,
+  },
 ];
 
 /** Applies every migration above the database's `user_version`, each in its own transaction. */

@@ -28,7 +28,7 @@ export function entryRecord(kioskId: string, seq: number, fields: Partial<EntryR
     personId: `0790950${String(seq).padStart(5, '0')}`,
     outcome: 'green',
     reasonCodes: ['vaccinated-2'],
-    ruleSet: 'vn-2021@1',
+    ruleSet: 'vn-2021@1.0.0',
     override: null,
     ...fields,
   };

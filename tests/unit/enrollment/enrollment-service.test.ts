@@ -32,11 +32,14 @@ describe('enrolment', () => {
     const { code } = await hub.createCode('Chợ Xóm Mới');
     expect(JSON.stringify([...(store as unknown as { codes: Map<string, unknown> }).codes.keys()])).not.toContain(code.replace(/-/g, ''));
     expect((await hub.redeem(code, key)).ok).toBe(true);
-    expect(await hub.redeem(code, key)).toEqual({ ok: false, refusal: 'unknown-code' });
+    const other = publicKeyRawOf(generateKeyPairSync('ed25519').privateKey);
+    expect(await hub.redeem(code, other)).toEqual({ ok: false, refusal: 'unknown-code' });
     const late = await hub.createCode('Chợ Xóm Mới');
     now += CODE_VALIDITY_MS + 1;
-    expect(await hub.redeem(late.code, key)).toEqual({ ok: false, refusal: 'expired-code' });
-    expect(await hub.redeem('AAAA-BBBB-CCCC', key)).toEqual({ ok: false, refusal: 'unknown-code' });
+    expect(await hub.redeem(late.code, other)).toEqual({ ok: false, refusal: 'expired-code' });
+    expect(await hub.redeem('AAAA-BBBB-CCCC', other)).toEqual({ ok: false, refusal: 'unknown-code' });
+    // The key enrolled already: refused before any code is looked at.
+    expect(await hub.redeem('AAAA-BBBB-CCCC', key)).toEqual({ ok: false, refusal: 'already-enrolled' });
     expect(await hub.redeem((await hub.createCode('x')).code, new Uint8Array(5))).toEqual({ ok: false, refusal: 'bad-public-key' });
   });
 });

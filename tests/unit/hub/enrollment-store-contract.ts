@@ -131,8 +131,23 @@ export function describeEnrollmentStoreContract(name: string, open: OpenEnrollme
       const nextCode = await hub.createCode('Chợ Xóm Mới');
       expect(await hub.redeem(nextCode.code, publicKeyRawOf(key))).toEqual({ ok: false, refusal: 'revoked-device' });
       expect((await hub.redeem(nextCode.code, publicKeyRawOf(newKey()))).ok).toBe(true); // the code was not spent
-      await store.saveDevice({ ...enrolled.device, location: 'elsewhere', revoked: false, enrolledAt: NOW + 1 });
-      expect(await store.findDevice(deviceId)).toMatchObject({ revoked: true, location: 'elsewhere', enrolledAt: NOW + 1 });
+      expect(await store.saveDevice({ ...enrolled.device, location: 'elsewhere', revoked: false, enrolledAt: NOW + 1 })).toBe(false);
+      expect(await store.findDevice(deviceId)).toMatchObject({ revoked: true, location: 'Chợ Xóm Mới', enrolledAt: NOW });
+    });
+
+    it('enrols a key once: a second code redeemed with it is refused, unspent, and the kiosk stays where it was', async () => {
+      const { store, another } = await fresh();
+      const hub = new EnrollmentService(store, () => NOW);
+      const key = publicKeyRawOf(newKey());
+      const first = await hub.redeem((await hub.createCode('Chợ Đầm')).code, key);
+      if (!first.ok) throw new Error(first.refusal);
+      const elsewhere = await hub.createCode('Bến xe phía Bắc');
+      expect(await hub.redeem(elsewhere.code, key)).toEqual({ ok: false, refusal: 'already-enrolled' });
+      expect(await store.findDevice(first.device.deviceId)).toMatchObject({ location: 'Chợ Đầm', enrolledAt: NOW });
+      expect((await hub.redeem(elsewhere.code, publicKeyRawOf(newKey()))).ok).toBe(true); // the code was not spent
+      // Written straight to the store from another connection, as a racing redemption would: refused too.
+      expect(await (await another()).saveDevice({ ...first.device, location: 'Bến xe phía Bắc', enrolledAt: NOW + 1 })).toBe(false);
+      expect(await store.findDevice(first.device.deviceId)).toMatchObject({ location: 'Chợ Đầm' });
     });
 
     it('lists every device in enrolment order, revoked ones too', async () => {

@@ -117,6 +117,17 @@ export function describeEntryStoreContract(name: string, newLocation: () => HubS
       expect(await storage.entries.ingest(K1, [])).toEqual({ accepted: 0, duplicates: 0, contiguousSeq: 6, problems: [] });
     });
 
+    it('stores and flags an entry naming another location than the enrolled one, without holding the receipt back', async () => {
+      const { storage, location } = await fresh();
+      const batch = kioskChain(K1, 4, (seq) => (seq === 3 ? { location: 'Bến xe phía Bắc' } : seq === 1 ? { location: '', kioskId: 'unenrolled' } : {}));
+      const result = await storage.entries.ingest(K1, batch, 'Chợ Đầm');
+      expect(result).toMatchObject({ accepted: 4, contiguousSeq: 4, problems: [{ seq: 3, kind: 'foreign-location', message: expect.stringContaining('"Bến xe phía Bắc"') as unknown }] });
+      expect(await rawRows(location, 'SELECT kiosk_id, seq, flag, detail FROM entry_flag')).toEqual([{ kiosk_id: K1, seq: 3, flag: 'foreign-location', detail: 'Bến xe phía Bắc' }]);
+      // Sent again (a lost receipt): a duplicate, flagged once.
+      expect(await storage.entries.ingest(K1, batch, 'Chợ Đầm')).toMatchObject({ duplicates: 4, problems: [] });
+      expect(await rawRows(location, 'SELECT seq FROM entry_flag')).toHaveLength(1);
+    });
+
     it('flags a gap, holds the prefix before it, and moves on when the missing entry arrives', async () => {
       const { storage } = await fresh();
       const all = kioskChain(K1, 6);

@@ -44,7 +44,7 @@ describe('migrations 3 and 4', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(HUB_SQLITE_MIGRATIONS.at(-1)?.version);
     expect(db.prepare('SELECT DISTINCT format FROM entry').pluck().all()).toEqual([2]);
     expect(db.prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'entry%' ORDER BY name").pluck().all()).toEqual([
-      'entry', 'entry_by_person', 'entry_by_place', 'entry_chain', 'entry_conflict',
+      'entry', 'entry_by_person', 'entry_by_place', 'entry_chain', 'entry_conflict', 'entry_flag',
     ]);
     db.close();
   });

@@ -7,6 +7,7 @@ import { HUB_PG_MIGRATIONS, migrateHubPg } from '../../../hub/storage/pg-migrati
 import { publicKeyRawOf } from '../../../main/enrollment/device-identity.js';
 import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
 import { describeEnrollmentStoreContract, hubStorageSubject } from './enrollment-store-contract.js';
+import { describeNonceStoreContract, hubNonceSubject } from './nonce-store-contract.js';
 import { AN, describeHubStorageContract } from './hub-storage-contract.js';
 
 // A real server, never a mock: a private cluster for this file (tests/support/postgres.ts).
@@ -19,6 +20,7 @@ afterAll(() => cluster?.stop());
 
 describeHubStorageContract('PostgreSQL', () => ({ pgUrl: cluster.createDatabase() }));
 describeEnrollmentStoreContract('PostgreSQL', hubStorageSubject(() => ({ pgUrl: cluster.createDatabase() })));
+describeNonceStoreContract('PostgreSQL', hubNonceSubject(() => ({ pgUrl: cluster.createDatabase() })));
 
 describe('the test cluster', () => {
   it('fails, saying what to install, when the PostgreSQL server is missing', () => {

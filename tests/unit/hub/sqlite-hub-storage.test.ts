@@ -9,10 +9,13 @@ import { HUB_SQLITE_MIGRATIONS, migrateHubSqlite } from '../../../hub/storage/sq
 import { publicKeyRawOf } from '../../../main/enrollment/device-identity.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 import { describeEnrollmentStoreContract, hubStorageSubject } from './enrollment-store-contract.js';
+import { describeMemoryNonceStoreContract, describeNonceStoreContract, hubNonceSubject } from './nonce-store-contract.js';
 import { AN, describeHubStorageContract, ids, lines } from './hub-storage-contract.js';
 
 describeHubStorageContract('SQLite', () => ({ dataDir: tempDataDir('chot-hub-') }));
 describeEnrollmentStoreContract('SQLite', hubStorageSubject(() => ({ dataDir: tempDataDir('chot-hub-') })));
+describeNonceStoreContract('SQLite', hubNonceSubject(() => ({ dataDir: tempDataDir('chot-hub-') })));
+describeMemoryNonceStoreContract();
 
 describe('SQLite hub schema', () => {
   it('migrations are numbered 1, 2, 3… and reach the newest version, in WAL mode', async () => {

@@ -37,6 +37,9 @@ describe('checkRuleSet', () => {
   it('reports every shape problem with its path', () => {
     const broken = { ...KHANH_HOA_2021_10, id: 'Bad Id', version: '1', validFrom: 'soon', rules: [{ id: 'x', colour: 'purple', when: true, reason: { code: 'x' } }], extra: 1 };
     expect(paths(broken)).toEqual(['/id', '/version', '/validFrom', '/rules/0/colour', '/rules/0/reason/vi', '/rules/0/reason/en', '/extra']);
+    // A reason code the entry log could not keep (the hub refuses such entries).
+    const spaced = { ...KHANH_HOA_2021_10, rules: [{ id: 'x', colour: 'green', when: true, reason: { code: 'fully vaccinated', vi: 'v', en: 'e' } }] };
+    expect(paths(spaced)).toEqual(['/rules/0/reason/code']);
   });
 });
 

@@ -11,7 +11,7 @@ import { EntryUploader } from '../../../main/upload/entry-uploader.js';
 const KIOSK = 'k-0123456789abcdef';
 const fields = (i: number): EntryFields => ({
   at: '2021-10-20T08:00:00.000+07:00', kioskId: KIOSK, location: 'Chợ Đầm', lane: '1', direction: 'in', sourceKind: 'wedge', sourceDeviceId: 'keyboard',
-  credentialKind: 'cccd-qr', authenticity: 'unsigned', personId: `0790950${String(i).padStart(5, '0')}`, outcome: 'green', reasonCodes: ['vaccinated-full'], ruleSet: 'vn-2021@1', override: null,
+  credentialKind: 'cccd-qr', authenticity: 'unsigned', personId: `0790950${String(i).padStart(5, '0')}`, outcome: 'green', reasonCodes: ['vaccinated-full'], ruleSet: 'vn-2021@1.0.0', override: null,
 });
 
 /**

@@ -11,7 +11,7 @@ import { startTestHub, type TestHub, type TestKiosk } from '../hub/server/hub-te
 const fields = (kioskId: string, i: number): EntryFields => ({
   at: `2021-10-20T${String(8 + Math.floor(i / 3600) % 12).padStart(2, '0')}:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000+07:00`,
   kioskId,
-  location: 'Chợ Đầm',
+  location: 'Cổng chính', // where hub-test-kit enrols its kiosks
   lane: '1',
   direction: 'in',
   sourceKind: 'wedge',
@@ -21,7 +21,7 @@ const fields = (kioskId: string, i: number): EntryFields => ({
   personId: `0790950${String(i % 100_000).padStart(5, '0')}`,
   outcome: i % 7 === 0 ? 'red' : 'green',
   reasonCodes: ['vaccinated-full'],
-  ruleSet: 'vn-2021@1',
+  ruleSet: 'vn-2021@1.0.0',
   override: null,
 });
 

@@ -29,7 +29,7 @@ describe('the admin token table', () => {
     await (await openHubStorage({ dataDir: join(file, '..') })).close();
     const db = new Database(file, { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(5);
+      expect(db.pragma('user_version', { simple: true })).toBe(HUB_SQLITE_MIGRATIONS.at(-1)?.version);
       expect(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'admin_token'").pluck().all()).toEqual(['admin_token']);
     } finally {
       db.close();

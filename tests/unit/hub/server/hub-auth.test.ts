@@ -7,6 +7,7 @@ import { openHubStorage } from '../../../../hub/storage/open-hub-storage.js';
 import type { HubStorage } from '../../../../hub/storage/hub-storage.js';
 import { deviceIdentityFrom, publicKeyRawOf } from '../../../../main/enrollment/device-identity.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
+import { freePort, startHubProcess } from '../../../support/hub-process.js';
 import { startTestHub, type TestHub } from './hub-test-kit.js';
 
 const hubs: TestHub[] = [];
@@ -87,6 +88,35 @@ describe('POST /v1/enroll', () => {
     expect(await enrol(h, body)).toMatchObject({ status: 400, json: { error } });
   });
 
+  it("refuses a key that is enrolled already with 409, leaving the kiosk where it was and the code unspent", async () => {
+    const h = await hub();
+    const service = new EnrollmentService(h.admin.enrollment);
+    const key = newKey();
+    const first = await enrol(h, { code: (await service.createCode('Chợ Đầm')).code, publicKey: base64(key) });
+    expect(first.status).toBe(200);
+    const { code } = await service.createCode('Bến xe phía Bắc');
+    expect(await enrol(h, { code, publicKey: base64(key) })).toMatchObject({ status: 409, json: { error: 'already-enrolled' } });
+    expect(await h.admin.enrollment.findDevice(first.json.deviceId as string)).toMatchObject({ location: 'Chợ Đầm' });
+    expect((await enrol(h, { code, publicKey: base64(newKey()) })).status).toBe(200);
+  });
+
+  it('limits enrolment attempts per address and in all with 429 and Retry-After, and logs the refusals', async () => {
+    const h = await hub({ enrollLimits: { perAddress: { burst: 3, perMinute: 1 }, overall: { burst: 100, perMinute: 100 } } });
+    const guesses = [];
+    for (let i = 0; i < 4; i += 1) guesses.push(await enrol(h, { code: `GUESS-${i}`, publicKey: base64(newKey()) }));
+    expect(guesses.map((g) => g.status)).toEqual([403, 403, 403, 429]);
+    expect(guesses[3]?.json).toMatchObject({ error: 'too-many-attempts', message: expect.stringContaining('from this address') as unknown });
+    const answer = await fetch(`${h.server.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(answer.status).toBe(429);
+    expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(h.logs.some((line) => /enrol: attempt from \S+ refused, too many from this address/.test(line))).toBe(true);
+
+    const busy = await hub({ enrollLimits: { perAddress: { burst: 100, perMinute: 100 }, overall: { burst: 2, perMinute: 1 } } });
+    const all = [];
+    for (let i = 0; i < 3; i += 1) all.push((await enrol(busy, { code: `GUESS-${i}`, publicKey: base64(newKey()) })).json);
+    expect(all[2]).toMatchObject({ error: 'too-many-attempts', message: expect.stringContaining('at this hub') as unknown });
+  });
+
   it('refuses a body that is not sent as JSON, and a GET', async () => {
     const h = await hub();
     expect(await enrol(h, { code: 'x', publicKey: 'y' }, { 'content-type': 'text/plain' })).toMatchObject({ status: 400, json: { error: 'bad-request' } });
@@ -98,6 +128,30 @@ describe('POST /v1/enroll', () => {
 });
 
 describe('signed requests', () => {
+  it('refuses a captured request replayed after the hub restarts (chot hub serve, stopped and started again)', async () => {
+    const dataDir = tempDataDir('chot-hub-replay-');
+    const port = await freePort();
+    let serving = await startHubProcess(dataDir, port);
+    try {
+      const admin = await openHubStorage({ dataDir });
+      const { code } = await new EnrollmentService(admin.enrollment).createCode('Chợ Đầm');
+      await admin.close();
+      const key = newKey();
+      const enrolled = await fetch(`${serving.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, publicKey: base64(key) }) });
+      const { deviceId } = (await enrolled.json()) as { deviceId: string };
+      const captured = deviceIdentityFrom(deviceId, key).signRequest('GET', '/v1/status');
+      expect((await fetch(`${serving.url}/v1/status`, { headers: captured })).status).toBe(200);
+      await serving.stop();
+      serving = await startHubProcess(dataDir, port);
+      const replayed = await fetch(`${serving.url}/v1/status`, { headers: captured });
+      expect(replayed.status).toBe(401);
+      expect(await replayed.json()).toMatchObject({ error: 'replayed' });
+      expect((await fetch(`${serving.url}/v1/status`, { headers: deviceIdentityFrom(deviceId, key).signRequest('GET', '/v1/status') })).status).toBe(200);
+    } finally {
+      await serving.stop();
+    }
+  });
+
   it('refuses each kind of bad signature with 401 and its code, a revoked kiosk with 403', async () => {
     const h = await hub();
     const kiosk = await h.enrol();

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
+import { REVOKED_CLOSE_CODE } from '../../../../hub/server/notify-socket.js';
+import { runChotAsync } from '../../../support/run-chot.js';
 import { EnrollmentService } from '../../../../hub/enrollment/enrollment-service.js';
 import { people, startTestHub, type TestHub, type TestKiosk } from './hub-test-kit.js';
 
@@ -31,7 +34,9 @@ function listen(h: TestHub, kiosk: TestKiosk | undefined, options: WebSocket.Cli
   });
   socket.on('error', () => undefined);
   const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-  return { socket, seqs, refused, closed };
+  const closeCode = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+  const opened = new Promise<void>((resolve) => socket.on('open', () => resolve()));
+  return { socket, seqs, refused, closed, closeCode, opened };
 }
 
 async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -102,6 +107,41 @@ describe('GET /v1/notify (WebSocket)', () => {
     await silent.closed;
     expect(lively.socket.readyState).toBe(WebSocket.OPEN);
     expect(h.logs.some((line) => line.includes('stopped answering pings'))).toBe(true);
+  });
+
+  it('closes the socket of a kiosk revoked by `chot hub revoke` in another process, which hears nothing more', async () => {
+    const h = await hub({ deviceCheckMs: 100 });
+    const [revoked, kept] = [await h.enrol(), await h.enrol()];
+    const gone = listen(h, revoked);
+    const staying = listen(h, kept);
+    await until(() => gone.seqs.length === 1 && staying.seqs.length === 1);
+    const run = await runChotAsync(['hub', 'revoke', revoked.identity.deviceId, '--data', h.dataDir]);
+    expect(run.status).toBe(0);
+    expect(await gone.closeCode).toBe(REVOKED_CLOSE_CODE);
+    await h.importRows('person', people(2));
+    await until(() => staying.seqs.length === 2);
+    expect(gone.seqs).toEqual([0]);
+    expect(h.logs.some((line) => line.includes(`notify: closed the socket of ${revoked.identity.deviceId}, revoked`))).toBe(true);
+  });
+
+  it.each([
+    ['a text frame of invalid UTF-8', Buffer.from([0x81, 0x82, 0, 0, 0, 0, 0xc3, 0x28])],
+    ['a frame larger than the hub takes', Buffer.concat([Buffer.from([0x82, 0xfe, 0x10, 0x00, 0, 0, 0, 0]), Buffer.alloc(4096)])],
+    ['a frame with a reserved opcode', Buffer.from([0x83, 0x80, 0, 0, 0, 0])],
+    ['a frame with reserved bits set', Buffer.from([0xf1, 0x80, 0, 0, 0, 0])],
+    ['an unmasked frame', Buffer.from([0x81, 0x02, 0x68, 0x69])],
+  ])('ends the socket of a kiosk that sends %s, and serves on', async (_kind, frame) => {
+    const h = await hub();
+    const [bad, good] = [await h.enrol(), await h.enrol()];
+    const hostile = listen(h, bad);
+    const other = listen(h, good);
+    await hostile.opened;
+    await until(() => other.seqs.length === 1);
+    (hostile.socket as unknown as { _socket: Socket })._socket.write(frame);
+    await hostile.closed;
+    expect((await good.get('/v1/status')).status).toBe(200);
+    await h.importRows('person', people(1));
+    await until(() => other.seqs.length === 2);
   });
 
   it('ends the sockets when the server closes', async () => {

@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { MAX_UPLOAD_INFLATED_BYTES, MAX_UPLOAD_JSON_DEPTH } from '../../../../domain/entries/entry-upload.js';
+import { BadBatch, decodeUpload, decodeUploadBody, jsonDepthBeyond } from '../../../../hub/entries/upload-body.js';
+import { kioskChain } from '../../../support/entry-fixtures.js';
+
+const NOW = Date.parse('2021-10-21T00:00:00Z');
+const KIOSK = 'k-0123456789abcdef';
+const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
+
+describe('decoding an upload body (hub/entries/upload-body.ts)', () => {
+  it('decodes a kiosk batch, gzip or plain', () => {
+    const body = JSON.stringify({ entries: kioskChain(KIOSK, 3) });
+    expect(decodeUploadBody(gzipSync(body), 'gzip', NOW).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(decodeUploadBody(bytes(body), 'identity', NOW)).toHaveLength(3);
+  });
+
+  it('measures nesting without parsing, skipping brackets inside strings and escaped quotes', () => {
+    expect(jsonDepthBeyond(bytes('{"entries":[{"reasonCodes":["a"]}]}'), 4)).toBeUndefined();
+    expect(jsonDepthBeyond(bytes('{"entries":[{"reasonCodes":[["a"]]}]}'), 4)).toBe(28);
+    expect(jsonDepthBeyond(bytes('{"a":"[[[[[[\\"[[[[[["}'), 1)).toBeUndefined();
+    expect(jsonDepthBeyond(bytes('[[["ồ[",[[]]]]'), 3)).toBe(10);
+  });
+
+  it('refuses a body nested deeper than the format before JSON.parse sees it', () => {
+    const deep = gzipSync(`{"entries":${'['.repeat(4_000_000)}`);
+    const refused = decodeUpload(deep, 'gzip', NOW);
+    expect(refused).toEqual({ kind: 'refused', status: 400, message: expect.stringContaining(`nests deeper than ${MAX_UPLOAD_JSON_DEPTH} levels`) as unknown });
+  });
+
+  it('refuses a body that inflates past the cap, and a plain one as large', () => {
+    const huge = gzipSync(Buffer.alloc(MAX_UPLOAD_INFLATED_BYTES + 1, 0x20));
+    expect(() => decodeUploadBody(huge, 'gzip', NOW)).toThrow(/inflates to more than 8388608 bytes/);
+    expect(() => decodeUploadBody(Buffer.alloc(MAX_UPLOAD_INFLATED_BYTES + 1, 0x20), 'identity', NOW)).toThrow(/more than 8388608 bytes/);
+  });
+
+  it('takes a kiosk batch of 2 000 entries with location, device id and override at their limits, in Vietnamese', () => {
+    const long = (chars: number): string => 'Đường Trần Phú '.repeat(chars).slice(0, chars);
+    const entries = kioskChain(KIOSK, 2_000, () => ({
+      at: '2021-10-20T08:00:00.000+07:00',
+      location: long(200),
+      sourceDeviceId: long(200),
+      override: { by: long(60), reason: long(120) },
+      reasonCodes: ['override', 'overrides:123456'],
+    }));
+    const body = Buffer.from(JSON.stringify({ entries }));
+    expect(body.length).toBeLessThan(MAX_UPLOAD_INFLATED_BYTES);
+    expect(decodeUploadBody(gzipSync(body), 'gzip', NOW)).toHaveLength(2_000);
+  });
+
+  it('refuses an unknown encoding with 415, bad gzip and bad JSON with 400', () => {
+    expect(decodeUpload(bytes('{}'), 'br', NOW)).toMatchObject({ kind: 'refused', status: 415 });
+    expect(decodeUpload(bytes('not gzip'), 'gzip', NOW)).toMatchObject({ kind: 'refused', status: 400, message: 'the batch is not valid gzip' });
+    expect(decodeUpload(bytes('{"entries": ['), 'identity', NOW)).toMatchObject({ kind: 'refused', message: expect.stringMatching(/^the batch is not JSON/) as unknown });
+  });
+
+  it('names the entry and the field that breaks a limit', () => {
+    const entries = kioskChain(KIOSK, 3, (seq) => (seq === 2 ? { personId: '=1+2' } : {}));
+    expect(() => decodeUploadBody(bytes(JSON.stringify({ entries })), 'identity', NOW)).toThrow(new BadBatch('entry 2 (#1): personId must be null or an identifier of 12, 10 or 9 digits'));
+    const future = kioskChain(KIOSK, 1, () => ({ at: '2021-10-21T08:00:00.000+07:00' }));
+    expect(() => decodeUploadBody(bytes(JSON.stringify({ entries: future })), 'identity', NOW)).toThrow(/entry 1 \(#0\): at is more than 10 minutes after the hub's clock/);
+  });
+
+  it('fuzz: any body, JSON or not, nested or not, is decoded or refused with a reason, never thrown', () => {
+    const good = kioskChain(KIOSK, 2, () => ({ at: '2021-10-20T08:00:00.000+07:00' }));
+    const bodies = fc.oneof(
+      fc.json({ maxDepth: 8 }).map((text) => `{"entries":[${text}]}`),
+      fc.jsonValue({ maxDepth: 6 }).map((value) => JSON.stringify({ entries: [{ ...good[0], sourceDeviceId: value }] })),
+      fc.record({ field: fc.constantFrom('seq', 'at', 'personId', 'location', 'reasonCodes', 'override', 'format', 'hash'), value: fc.jsonValue({ maxDepth: 3 }) })
+        .map(({ field, value }) => JSON.stringify({ entries: [{ ...good[0], [field]: value }, good[1]] })),
+      fc.nat({ max: 200 }).map((depth) => `{"entries":${'['.repeat(depth)}${']'.repeat(depth)}}`),
+      fc.string({ maxLength: 200 }),
+    );
+    fc.assert(
+      fc.property(bodies, fc.boolean(), (text, zipped) => {
+        const decoded = decodeUpload(zipped ? gzipSync(text) : bytes(text), zipped ? 'gzip' : 'identity', NOW);
+        return decoded.kind === 'entries' ? decoded.entries.length > 0 : decoded.status === 400 && decoded.message.length > 0;
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
