@@ -65,6 +65,10 @@ export const UPLOAD_BACKLOG_NOTICE = 100;
 
 const UPLOAD_ERRORS: Readonly<Record<string, { vi: string; en: string }>> = {
   'upload.entries-flagged': { vi: 'máy chủ phát hiện nhật ký bị sửa — báo quản trị', en: 'the hub found edited log entries — report the kiosk' },
+  'upload.entries-noted': {
+    vi: 'máy chủ ghi nhận lượt quét sai giờ hoặc sai địa điểm — kiểm tra đồng hồ, báo quản trị',
+    en: 'the hub noted scans with a wrong time or place — check the clock, report the kiosk',
+  },
   'upload.receipt-mismatch': { vi: 'máy chủ giữ nhật ký khác — báo quản trị', en: 'the hub holds a different log — report the kiosk' },
 };
 

@@ -22,9 +22,9 @@ export const ENTRY_LIMITS = {
   /** No Chốt kiosk logged before this instant (epoch ms of 2021-01-01T00:00:00Z). */
   earliestAtMs: Date.UTC(2021, 0, 1),
   /**
-   * How far past the hub's clock an entry's time may be. A kiosk's requests are refused
-   * beyond a few minutes of clock difference already; this leaves room for that and for
-   * the time an upload takes.
+   * How far past the hub's clock an entry's time may be before it is flagged. A kiosk's
+   * requests are refused beyond a few minutes of clock difference already; this leaves room
+   * for that and for the time an upload takes.
    */
   maxFutureMs: 10 * 60_000,
   /** As the hub's admin may name a location (hub/enrollment: MAX_LOCATION_LENGTH). */
@@ -79,16 +79,14 @@ export function entryInstant(at: string): number | undefined {
 }
 
 /**
- * The first field of `entry` outside the limits, or undefined. `nowMs` is the checker's
- * clock (the hub's), which bounds how far in the future `at` may be.
+ * The first field of `entry` outside the limits, or undefined. Its time must be well formed;
+ * whether the kiosk's clock was right when it logged is entryClockProblem's to say.
  */
-export function entryFieldProblem(entry: StoredEntry, nowMs: number): EntryFieldProblem | undefined {
+export function entryFieldProblem(entry: StoredEntry): EntryFieldProblem | undefined {
   const problem = (field: string, message: string): EntryFieldProblem => ({ field, message });
   if (!Number.isSafeInteger(entry.seq) || entry.seq < 1 || entry.seq > ENTRY_LIMITS.maxSeq) return problem('seq', `must be an integer from 1 to ${ENTRY_LIMITS.maxSeq}`);
   const atMs = entryInstant(entry.at);
   if (atMs === undefined) return problem('at', 'must be a real date and time in ISO 8601 with its zone, e.g. 2021-10-15T08:00:00.000+07:00');
-  if (atMs < ENTRY_LIMITS.earliestAtMs) return problem('at', `is before ${new Date(ENTRY_LIMITS.earliestAtMs).toISOString()}: the kiosk's clock was wrong`);
-  if (atMs > nowMs + ENTRY_LIMITS.maxFutureMs) return problem('at', `is more than ${ENTRY_LIMITS.maxFutureMs / 60_000} minutes after the hub's clock (${new Date(nowMs).toISOString()})`);
   if (!SCAN_SOURCE_KINDS.includes(entry.sourceKind as never)) return problem('sourceKind', oneOf(SCAN_SOURCE_KINDS));
   const deviceId = textProblem(entry.sourceDeviceId, 0, ENTRY_LIMITS.maxSourceDeviceIdChars);
   if (deviceId !== undefined) return problem('sourceDeviceId', deviceId);
@@ -112,6 +110,19 @@ export function entryFieldProblem(entry: StoredEntry, nowMs: number): EntryField
     const reason = textProblem(entry.override.reason, 1, ENTRY_LIMITS.maxOverrideReasonChars);
     if (reason !== undefined) return problem('override.reason', reason);
   }
+  return undefined;
+}
+
+/**
+ * Why an entry's instant cannot be when it was logged — before any Chốt kiosk ran, or later
+ * than `nowMs` (the hub's clock) allows — or undefined. Such an entry is a kiosk's clock
+ * fault, not a malformed entry: it is in the kiosk's hash chain, so the hub stores and flags
+ * it (`clock-skew`) rather than refuse it, which would stall that kiosk's upload for good
+ * (an entry from a board that booted in 1970 never becomes acceptable).
+ */
+export function entryClockProblem(atMs: number, nowMs: number): string | undefined {
+  if (atMs < ENTRY_LIMITS.earliestAtMs) return `is before ${new Date(ENTRY_LIMITS.earliestAtMs).toISOString()}: the kiosk's clock was wrong`;
+  if (atMs > nowMs + ENTRY_LIMITS.maxFutureMs) return `is more than ${ENTRY_LIMITS.maxFutureMs / 60_000} minutes after the hub's clock (${new Date(nowMs).toISOString()}): the kiosk's clock was ahead`;
   return undefined;
 }
 

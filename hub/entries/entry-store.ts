@@ -1,4 +1,5 @@
 import type { UploadedEntry } from '../../domain/entries/entry-upload.js';
+import type { IngestContext } from './ingest-plan.js';
 
 export type { UploadedEntry } from '../../domain/entries/entry-upload.js';
 
@@ -16,8 +17,12 @@ export type { UploadedEntry } from '../../domain/entries/entry-upload.js';
  *   kiosk at. Stored (it is in the kiosk's hash chain: refusing it would refuse every entry
  *   after it, and the hub keeps what kiosks logged as evidence), and recorded in entry_flag
  *   for an investigation; it does not hold the receipt back, as its chain is intact.
+ * - `clock-skew`: the entry's time is before any Chốt kiosk ran (2021) or beyond the hub's
+ *   clock by more than a few minutes: the kiosk's clock was wrong when it logged. Stored and
+ *   recorded in entry_flag, for the same reason: refusing it would stall the kiosk's upload
+ *   for good (an entry from 1970 never becomes acceptable).
  */
-export const INGEST_PROBLEM_KINDS = ['edited', 'broken-chain', 'gap', 'conflict', 'foreign-location'] as const;
+export const INGEST_PROBLEM_KINDS = ['edited', 'broken-chain', 'gap', 'conflict', 'foreign-location', 'clock-skew'] as const;
 export type IngestProblemKind = (typeof INGEST_PROBLEM_KINDS)[number];
 /** The flags a stored row may carry. */
 export type RowProblem = 'edited' | 'broken-chain';
@@ -106,10 +111,11 @@ export interface EntryStore {
    * against its own hash and its predecessor (stored, or earlier in the batch). Throws a
    * RangeError, storing nothing, when the batch is malformed (an entry of another kiosk, a
    * seq that is not a positive integer, a hash that is not 64 hex digits, an unreadable time).
-   * `enrolledLocation`: where the hub enrolled the kiosk; an entry naming another location is
-   * stored and flagged `foreign-location` (entry_flag).
+   * `context`: where the hub enrolled the kiosk (an entry naming another location is stored
+   * and flagged `foreign-location`) and when the upload arrived (an entry whose time the
+   * kiosk's clock got wrong is stored and flagged `clock-skew`), both in entry_flag.
    */
-  ingest(kioskId: string, entries: readonly UploadedEntry[], enrolledLocation?: string): Promise<IngestResult>;
+  ingest(kioskId: string, entries: readonly UploadedEntry[], context?: IngestContext): Promise<IngestResult>;
 
   /** The kiosk's chain state, or undefined when it never uploaded. */
   chain(kioskId: string): Promise<KioskChain | undefined>;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { entryClockProblem } from '../../domain/entries/entry-fields.js';
 import { canonicalStoredEntry, ENTRY_DIRECTIONS, UNENROLLED_KIOSK_ID, type EntryDirection } from '../../domain/entries/entry-record.js';
 import type { UploadedEntry, IngestProblem, RowProblem } from './entry-store.js';
 
@@ -76,21 +77,36 @@ export interface IngestPlan {
   readonly conflicts: readonly UploadedEntry[];
   readonly duplicates: number;
   readonly problems: readonly IngestProblem[];
-  /** New rows naming a location other than the kiosk's enrolled one (entry_flag). */
-  readonly foreignLocations: readonly { seq: number; location: string }[];
+  /** New rows to record in entry_flag: another location than the kiosk's enrolled one, a clock fault. */
+  readonly flags: readonly EntryFlag[];
 }
 
-/**
- * Decides a checked batch against the stored links of seqsToRead(batch). `enrolledLocation`:
- * the kiosk's location at the hub; entries logged before enrolment (location '') are not compared.
- */
-export function planIngest(batch: readonly CheckedEntry[], stored: ReadonlyMap<number, StoredLink>, enrolledLocation?: string): IngestPlan {
+/** The flags entry_flag keeps (migration 6): stored entries an investigator should know about. */
+export const ENTRY_FLAGS = ['foreign-location', 'clock-skew'] as const;
+export interface EntryFlag {
+  readonly seq: number;
+  readonly flag: (typeof ENTRY_FLAGS)[number];
+  /** The location the entry names, or the time it claims. */
+  readonly detail: string;
+}
+
+/** What ingest knows beyond the batch: where the hub enrolled the kiosk, and the hub's clock. */
+export interface IngestContext {
+  /** Entries logged before enrolment (location '') are not compared. */
+  readonly enrolledLocation?: string;
+  /** When the hub received the upload (epoch ms): bounds how far ahead an entry's time may be. */
+  readonly receivedAtMs?: number;
+}
+
+/** Decides a checked batch against the stored links of seqsToRead(batch). */
+export function planIngest(batch: readonly CheckedEntry[], stored: ReadonlyMap<number, StoredLink>, context: IngestContext = {}): IngestPlan {
+  const { enrolledLocation, receivedAtMs } = context;
   const known = new Map(stored);
   const rows: PlannedRow[] = [];
   const reflag: { seq: number; problem: RowProblem }[] = [];
   const conflicts: UploadedEntry[] = [];
   const problems: IngestProblem[] = [];
-  const foreignLocations: { seq: number; location: string }[] = [];
+  const flags: EntryFlag[] = [];
   let duplicates = 0;
   for (const { entry, atMs } of batch) {
     const { seq } = entry;
@@ -119,8 +135,13 @@ export function planIngest(batch: readonly CheckedEntry[], stored: ReadonlyMap<n
     known.set(seq, { seq, prevHash: entry.prevHash, hash: entry.hash, problem });
     rows.push({ entry, atMs, problem });
     if (enrolledLocation !== undefined && entry.format === 2 && entry.location !== '' && entry.location.normalize('NFC') !== enrolledLocation.normalize('NFC')) {
-      foreignLocations.push({ seq, location: entry.location });
+      flags.push({ seq, flag: 'foreign-location', detail: entry.location });
       problems.push({ seq, kind: 'foreign-location', message: `entry ${seq} names location ${JSON.stringify(entry.location)}, not ${JSON.stringify(enrolledLocation)} where this kiosk was enrolled: stored and flagged` });
+    }
+    const clock = receivedAtMs === undefined ? undefined : entryClockProblem(atMs, receivedAtMs);
+    if (clock !== undefined) {
+      flags.push({ seq, flag: 'clock-skew', detail: entry.at });
+      problems.push({ seq, kind: 'clock-skew', message: `entry ${seq}: its time ${JSON.stringify(entry.at)} ${clock}: stored and flagged` });
     }
     // A successor stored earlier (after a gap) is checked now that its predecessor is here.
     const successor = stored.get(seq + 1);
@@ -130,7 +151,7 @@ export function planIngest(batch: readonly CheckedEntry[], stored: ReadonlyMap<n
       problems.push({ seq: seq + 1, kind: 'broken-chain', message: `entry ${seq + 1} does not follow entry ${seq}: its previous hash differs` });
     }
   }
-  return { rows, reflag, conflicts, duplicates, problems, foreignLocations };
+  return { rows, reflag, conflicts, duplicates, problems, flags };
 }
 
 export interface ChainHead {
@@ -165,8 +186,6 @@ export function entryColumns(kioskId: string, row: PlannedRow): (string | number
   ];
 }
 
-/** The flag entry_flag keeps for an entry naming another location than its kiosk's. */
-export const FOREIGN_LOCATION_FLAG = 'foreign-location';
 
 export const ENTRY_COLUMN_NAMES = [
   'kiosk_id', 'seq', 'at_ms', 'at', 'location', 'lane', 'direction', 'source_kind', 'source_device_id',

@@ -23,7 +23,7 @@ type Json = Record<string, unknown>;
  * checks every entry's fields (parseUploadBody). Synchronous and CPU-bound: the hub runs it
  * in a worker thread (build-worker.ts), never on the thread that answers kiosks.
  */
-export function decodeUploadBody(body: Uint8Array, contentEncoding: string, nowMs: number): UploadedEntry[] {
+export function decodeUploadBody(body: Uint8Array, contentEncoding: string): UploadedEntry[] {
   let json: Buffer;
   if (contentEncoding === 'gzip') {
     try {
@@ -44,7 +44,7 @@ export function decodeUploadBody(body: Uint8Array, contentEncoding: string, nowM
   } catch (error) {
     throw new BadBatch(`the batch is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return parseUploadBody(parsed, nowMs);
+  return parseUploadBody(parsed);
 }
 
 /** A decoded upload, or why it was refused: what crosses back from the worker thread. */
@@ -53,9 +53,9 @@ export type DecodedUpload =
   | { readonly kind: 'refused'; readonly status: 400 | 415; readonly message: string };
 
 /** decodeUploadBody with its refusal as a value (a thrown error loses its class crossing threads). */
-export function decodeUpload(body: Uint8Array, contentEncoding: string, nowMs: number): DecodedUpload {
+export function decodeUpload(body: Uint8Array, contentEncoding: string): DecodedUpload {
   try {
-    return { kind: 'entries', entries: decodeUploadBody(body, contentEncoding, nowMs) };
+    return { kind: 'entries', entries: decodeUploadBody(body, contentEncoding) };
   } catch (error) {
     if (error instanceof BadBatch) return { kind: 'refused', status: error.status, message: error.message };
     throw error;
@@ -86,19 +86,19 @@ export function jsonDepthBeyond(bytes: Uint8Array, maxDepth: number): number | u
 
 /**
  * Reads the JSON of an upload (`{"entries": [...]}`, docs/hub-api.md) into entries, checking
- * every field's type and then its limits (domain/entries/entry-fields.ts; `nowMs`, the hub's
- * clock, bounds the entries' times). Each entry is rebuilt from the fields its format has:
+ * every field's type and then its limits (domain/entries/entry-fields.ts; whether the
+ * kiosk's clock was right is ingest's to flag). Each entry is rebuilt from the fields its format has:
  * anything else the body carries is dropped, never stored. Whether the entries hash and
  * chain is ingest's to judge (hub/entries/ingest-plan.ts), not this.
  */
-export function parseUploadBody(body: unknown, nowMs: number): UploadedEntry[] {
+export function parseUploadBody(body: unknown): UploadedEntry[] {
   if (typeof body !== 'object' || body === null || !Array.isArray((body as Json).entries)) throw new BadBatch('the body must be a JSON object with an "entries" list');
   const entries = (body as { entries: unknown[] }).entries;
   if (entries.length === 0) throw new BadBatch('the batch holds no entries');
   if (entries.length > MAX_UPLOAD_ENTRIES) throw new BadBatch(`a batch holds at most ${MAX_UPLOAD_ENTRIES} entries, this one ${entries.length}`);
   return entries.map((value, index) => {
     const entry = parseEntry(value, index);
-    const problem = entryFieldProblem(entry, nowMs);
+    const problem = entryFieldProblem(entry);
     if (problem !== undefined) throw new BadBatch(`entry ${entry.seq} (#${index}): ${problem.field} ${problem.message}`);
     return entry;
   });

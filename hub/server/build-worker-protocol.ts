@@ -15,12 +15,12 @@ export interface BuildWorkerData {
 
 /**
  * One job: a snapshot into the cache, a delta handed back whole, or an upload's body decoded
- * into checked entries (hub/entries/upload-body.ts: decodeUpload; `nowMs` is the hub's clock).
+ * into checked entries (hub/entries/upload-body.ts: decodeUpload).
  */
 export type BuildJob =
   | { readonly type: 'snapshot'; readonly seq: number; readonly buildId: string; readonly pageSize: number; readonly chunking: ChunkingOptions }
   | { readonly type: 'delta'; readonly from: number; readonly to: number; readonly maxPeople: number; readonly pageSize: number; readonly chunking: ChunkingOptions }
-  | { readonly type: 'upload'; readonly body: Uint8Array; readonly encoding: string; readonly nowMs: number };
+  | { readonly type: 'upload'; readonly body: Uint8Array; readonly encoding: string };
 
 export type BuildRequest = BuildJob & { readonly id: number };
 

@@ -30,7 +30,7 @@ async function run(request: BuildRequest): Promise<void> {
   const { id } = request;
   try {
     if (request.type === 'upload') {
-      port?.postMessage({ type: 'done', id, result: decodeUpload(request.body, request.encoding, request.nowMs) } satisfies BuildReply);
+      port?.postMessage({ type: 'done', id, result: decodeUpload(request.body, request.encoding) } satisfies BuildReply);
       return;
     }
     if (request.type === 'snapshot') {

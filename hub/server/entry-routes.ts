@@ -21,7 +21,7 @@ export async function handleEntries(hub: HubContext, exchange: Exchange): Promis
   const entries = await decodedBatch(hub, exchange);
   let result: IngestResult;
   try {
-    result = await hub.storage.entries.ingest(device.deviceId, entries, device.location);
+    result = await hub.storage.entries.ingest(device.deviceId, entries, { enrolledLocation: device.location, receivedAtMs: hub.now() });
   } catch (error) {
     if (error instanceof RangeError) throw new HttpError(400, 'bad-batch', error.message);
     if (error instanceof EntryStoreBusy) throw new HttpError(503, 'busy', error.message, { 'Retry-After': String(BUSY_RETRY_SECONDS) });
@@ -54,7 +54,7 @@ async function decodedBatch(hub: HubContext, exchange: Exchange): Promise<Upload
   const type = (exchange.request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw new HttpError(400, 'bad-batch', 'the batch must be JSON (Content-Type: application/json)');
   const encoding = (exchange.request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  const decoded = await hub.decodeUpload(body, encoding, hub.now());
+  const decoded = await hub.decodeUpload(body, encoding);
   if (decoded.kind === 'refused') throw new HttpError(decoded.status, 'bad-batch', decoded.message);
   return decoded.entries;
 }

@@ -30,7 +30,7 @@ export interface HubContext {
   readonly delta: (from: number, to: number) => Promise<BuiltDelta>;
   readonly maxDeltaPeople: number;
   /** An upload's body decoded into checked entries, in the upload worker thread (hub/entries/upload-body.ts). */
-  readonly decodeUpload: (body: Uint8Array, encoding: string, nowMs: number) => Promise<DecodedUpload>;
+  readonly decodeUpload: (body: Uint8Array, encoding: string) => Promise<DecodedUpload>;
   readonly watcher: SeqWatcher;
   readonly now: () => number;
 }

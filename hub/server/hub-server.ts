@@ -125,10 +125,10 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       cleanups.push(() => uploadWorker.close());
       uploadWorker.warm().catch((error: unknown) => log(`the upload worker did not start (retried on the first upload): ${error instanceof Error ? error.message : String(error)}`));
     }
-    const decodeOffThread = async (body: Uint8Array, encoding: string, nowMs: number): Promise<DecodedUpload> => {
+    const decodeOffThread = async (body: Uint8Array, encoding: string): Promise<DecodedUpload> => {
       // With an open storage (tests, small hubs) there are no workers: decoded here.
-      if (uploadWorker === undefined) return decodeUpload(body, encoding, nowMs);
-      return (await uploadWorker.run({ type: 'upload', body, encoding, nowMs })) as DecodedUpload;
+      if (uploadWorker === undefined) return decodeUpload(body, encoding);
+      return (await uploadWorker.run({ type: 'upload', body, encoding })) as DecodedUpload;
     };
     if (deltaWorker !== undefined) {
       cleanups.push(() => deltaWorker.close());

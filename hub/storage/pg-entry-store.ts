@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { UploadedEntry, EntryStore, IngestResult, KioskChain, TracePlace, TraceQuery } from '../entries/entry-store.js';
 import { checkTraceQuery } from '../entries/entry-store.js';
-import { advanceChain, checkBatch, ENTRY_COLUMN_NAMES, entryColumns, FOREIGN_LOCATION_FLAG, planIngest, seqsToRead, ZERO_HASH, type StoredLink } from '../entries/ingest-plan.js';
+import { advanceChain, checkBatch, ENTRY_COLUMN_NAMES, entryColumns, planIngest, seqsToRead, ZERO_HASH, type IngestContext, type StoredLink } from '../entries/ingest-plan.js';
 import { TRACE_COLUMNS, tracedEntryOf, type TraceRow } from '../entries/trace-rows.js';
 import { inPgTransaction } from './pg-transaction.js';
 
@@ -32,7 +32,7 @@ const linkOf = (row: LinkRow): StoredLink => ({ seq: Number(row.seq), prevHash: 
 export class PgEntryStore implements EntryStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  async ingest(kioskId: string, entries: readonly UploadedEntry[], enrolledLocation?: string): Promise<IngestResult> {
+  async ingest(kioskId: string, entries: readonly UploadedEntry[], context: IngestContext = {}): Promise<IngestResult> {
     const batch = checkBatch(kioskId, entries);
     return inPgTransaction(this.pool, 'BEGIN', async (client) => {
       await client.query(
@@ -45,15 +45,15 @@ export class PgEntryStore implements EntryStore {
       const { rows: links } = await client.query<LinkRow>('SELECT seq, prev_hash, hash, problem FROM entry WHERE kiosk_id = $1 AND seq = ANY($2::bigint[])', [
         kioskId, seqsToRead(batch),
       ]);
-      const plan = planIngest(batch, new Map(links.map((row) => [Number(row.seq), linkOf(row)])), enrolledLocation);
+      const plan = planIngest(batch, new Map(links.map((row) => [Number(row.seq), linkOf(row)])), context);
       for (let start = 0; start < plan.rows.length; start += INSERT_BATCH) {
         const columns: unknown[][] = ENTRY_COLUMN_NAMES.map(() => []);
         for (const row of plan.rows.slice(start, start + INSERT_BATCH)) entryColumns(kioskId, row).forEach((value, i) => columns[i]?.push(value));
         await client.query(INSERT_ROWS, columns);
       }
       for (const { seq, problem } of plan.reflag) await client.query('UPDATE entry SET problem = $1 WHERE kiosk_id = $2 AND seq = $3', [problem, kioskId, seq]);
-      for (const { seq, location } of plan.foreignLocations) {
-        await client.query('INSERT INTO entry_flag (kiosk_id, seq, flag, detail) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [kioskId, seq, FOREIGN_LOCATION_FLAG, location]);
+      for (const { seq, flag, detail } of plan.flags) {
+        await client.query('INSERT INTO entry_flag (kiosk_id, seq, flag, detail) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [kioskId, seq, flag, detail]);
       }
       for (const entry of plan.conflicts) {
         await client.query('INSERT INTO entry_conflict (kiosk_id, seq, hash, entry) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [

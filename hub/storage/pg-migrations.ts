@@ -198,7 +198,7 @@ export const HUB_PG_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE entry_flag (
         kiosk_id text NOT NULL,
         seq      bigint NOT NULL,
-        flag     text NOT NULL CHECK (flag IN ('foreign-location')),
+        flag     text NOT NULL CHECK (flag IN ('foreign-location', 'clock-skew')),
         detail   text NOT NULL, -- the location the entry names
         PRIMARY KEY (kiosk_id, seq, flag)
       );

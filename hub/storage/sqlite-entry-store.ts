@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { UploadedEntry, EntryStore, IngestResult, KioskChain, TracePlace, TraceQuery } from '../entries/entry-store.js';
 import { checkTraceQuery, EntryStoreBusy } from '../entries/entry-store.js';
-import { advanceChain, checkBatch, ENTRY_COLUMN_NAMES, entryColumns, FOREIGN_LOCATION_FLAG, planIngest, seqsToRead, ZERO_HASH, type StoredLink } from '../entries/ingest-plan.js';
+import { advanceChain, checkBatch, ENTRY_COLUMN_NAMES, entryColumns, planIngest, seqsToRead, ZERO_HASH, type IngestContext, type StoredLink } from '../entries/ingest-plan.js';
 import { TRACE_COLUMNS, tracedEntryOf, type TraceRow } from '../entries/trace-rows.js';
 import { SQLITE_BUSY_MESSAGE, writeUnlessBusy } from './sqlite-busy.js';
 
@@ -57,7 +57,7 @@ export class SqliteEntryStore implements EntryStore {
     };
   }
 
-  async ingest(kioskId: string, entries: readonly UploadedEntry[], enrolledLocation?: string): Promise<IngestResult> {
+  async ingest(kioskId: string, entries: readonly UploadedEntry[], context: IngestContext = {}): Promise<IngestResult> {
     const batch = checkBatch(kioskId, entries);
     const s = this.statements;
     const run = this.db.transaction((): IngestResult => {
@@ -73,9 +73,9 @@ export class SqliteEntryStore implements EntryStore {
           if (row !== undefined) stored.set(seq, linkOf(row));
         }
       }
-      const plan = planIngest(batch, stored, enrolledLocation);
+      const plan = planIngest(batch, stored, context);
       for (const row of plan.rows) s.insert.run(...entryColumns(kioskId, row));
-      for (const { seq, location } of plan.foreignLocations) s.flag.run(kioskId, seq, FOREIGN_LOCATION_FLAG, location);
+      for (const { seq, flag, detail } of plan.flags) s.flag.run(kioskId, seq, flag, detail);
       for (const { seq, problem } of plan.reflag) s.reflag.run(problem, kioskId, seq);
       const now = Date.now();
       for (const entry of plan.conflicts) s.conflict.run(kioskId, entry.seq, entry.hash, JSON.stringify(entry), now);

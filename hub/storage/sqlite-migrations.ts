@@ -197,7 +197,7 @@ export const HUB_SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE entry_flag (
         kiosk_id TEXT NOT NULL,
         seq      INTEGER NOT NULL,
-        flag     TEXT NOT NULL CHECK (flag IN ('foreign-location')),
+        flag     TEXT NOT NULL CHECK (flag IN ('foreign-location', 'clock-skew')),
         detail   TEXT NOT NULL, -- the location the entry names
         PRIMARY KEY (kiosk_id, seq, flag)
       ) STRICT;

@@ -1,5 +1,6 @@
 import { ENTRY_DIRECTIONS, type EntryDirection } from '../../domain/entries/entry-record.js';
 import type { SerialSuffix } from '../../drivers/serial/serial-framing.js';
+import { ENTRY_LANE } from '../../domain/entries/entry-fields.js';
 
 /**
  * Devices named explicitly, by `chot start --device KIND=PATH[:BAUD][,key=value…]` or by
@@ -153,7 +154,7 @@ function buildSpec(kind: DeviceSpecKind, path: string, options: Readonly<Record<
     throw new DeviceSpecError(`${where}: ${JSON.stringify(path)} is not a serial port path (/dev/ttyACM0, /dev/serial/by-id/…, COM3)`);
   }
   const lane = options.lane ?? DEFAULT_LANE;
-  if (!/^[\p{L}\p{N}._-]{1,32}$/u.test(lane)) throw new DeviceSpecError(`${where}: lane ${JSON.stringify(lane)} must be 1–32 letters, digits, '.', '_' or '-'`);
+  if (!ENTRY_LANE.test(lane)) throw new DeviceSpecError(`${where}: lane ${JSON.stringify(lane)} must be 1–32 letters, digits, '.', '_' or '-'`);
   const baudRate = options.baud === undefined ? undefined : integer(options.baud, 'baud rate', where);
   if (baudRate !== undefined && !BAUD_RATES.includes(baudRate)) throw new DeviceSpecError(`${where}: baud rate ${baudRate} is not a standard one (${BAUD_RATES.join(', ')})`);
   if (kind === 'serial-scanner' || kind === 'hid-pos-scanner') {

@@ -88,6 +88,8 @@ export class EntryUploader {
     let sent = 0;
     let batches = 0;
     const flagged: string[] = [];
+    // Stored entries the hub noted (a wrong clock, another location): the chain is intact.
+    const noted: string[] = [];
     let next = this.prepare(this.sentThrough);
     for (;;) {
       const prepared = await next;
@@ -108,7 +110,10 @@ export class EntryUploader {
       const rewindTo = this.keepReceipt(answer);
       // Batches go one after the other, so a gap too means a row missing from this kiosk's
       // log — unless the hub just said it lost entries, which this run sends again.
-      for (const problem of answer.problems) if (rewindTo === undefined || problem.kind !== 'gap') flagged.push(problem.message);
+      for (const problem of answer.problems) {
+        if (rewindTo !== undefined && problem.kind === 'gap') continue;
+        (NOTED_BY_HUB.has(problem.kind) ? noted : flagged).push(problem.message);
+      }
       this.sentThrough = prepared.batch.throughSeq;
       sent += prepared.batch.entries.length;
       batches += 1;
@@ -122,8 +127,9 @@ export class EntryUploader {
     }
     const purged = await this.purge();
     if (flagged.length > 0) {
-      throw new UploadError('upload.entries-flagged', `the hub flagged entries of this kiosk's log: ${flagged.slice(0, 3).join('; ')}${flagged.length > 3 ? ` (and ${flagged.length - 3} more)` : ''}; check it with chot log verify`);
+      throw new UploadError('upload.entries-flagged', `the hub flagged entries of this kiosk's log: ${listed(flagged)}; check it with chot log verify`);
     }
+    if (noted.length > 0) throw new UploadError('upload.entries-noted', `the hub stored and noted entries of this kiosk's log: ${listed(noted)}; check the kiosk's clock and location`);
     return { watermark: this.receiptedSeq(), sent, batches, pending: this.pending(), purged };
   }
 
@@ -170,3 +176,8 @@ export class EntryUploader {
     return receipt.contiguousSeq < previous ? receipt.contiguousSeq : undefined;
   }
 }
+
+/** Problems the hub stores and notes without doubting the log itself (hub/entries/entry-store.ts). */
+const NOTED_BY_HUB: ReadonlySet<string> = new Set(['foreign-location', 'clock-skew']);
+
+const listed = (messages: readonly string[]): string => `${messages.slice(0, 3).join('; ')}${messages.length > 3 ? ` (and ${messages.length - 3} more)` : ''}`;

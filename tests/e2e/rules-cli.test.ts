@@ -45,14 +45,15 @@ describe('rule sets through the CLI', () => {
     expect(ok(['hub', 'rules', 'list', '--data', hubDir])).toMatch(/^khanh-hoa-2021-10@1\.1\.0 {2}from 2021-10-01T00:00:00\+07:00 /m);
     ok(['rules', 'install', join(hubDir, 'rules', 'published', 'khanh-hoa-2021-10@1.1.0.json'), '--data-dir', kioskDir]);
     const lines = verifyLines(['--data-dir', kioskDir, '--at', AT], PEOPLE.map((p) => p.id12));
-    expect(lines.map((l) => [l.color, (l.reasons as { code: string }[]).map((r) => r.code)])).toEqual(PEOPLE.map((p) => [p.colour, p.reasons]));
+    // Typed IDs: each verdict also says the number is not a verified card.
+    expect(lines.map((l) => [l.color, (l.reasons as { code: string }[]).map((r) => r.code)])).toEqual(PEOPLE.map((p) => [p.colour, [...p.reasons, 'credential.manual']]));
     expect(lines[0]).toMatchObject({ factsFrom: 'local', ruleSet: { id: 'khanh-hoa-2021-10', version: '1.1.0' } });
   });
 
   it('the same data 30 hours after the last sync: green becomes yellow, "dữ liệu chưa cập nhật"', () => {
     const later = new Date(Date.parse(AT) + 28 * 3600_000).toISOString();
     const [first] = verifyLines(['--data-dir', kioskDir, '--at', later], [PEOPLE[0]?.id12 ?? '']);
-    expect(first).toMatchObject({ color: 'yellow', reasons: [{ code: 'vaccinated-full' }, { code: 'data-stale', vi: 'Dữ liệu chưa cập nhật' }] });
+    expect(first).toMatchObject({ color: 'yellow', reasons: [{ code: 'vaccinated-full' }, { code: 'data-stale', vi: 'Dữ liệu chưa cập nhật' }, { code: 'credential.manual' }] });
   });
 
   it('a forged rule set is refused with a clear error, and the installed one stays', () => {
@@ -77,7 +78,7 @@ describe('rule sets through the CLI', () => {
     const after = verifyLines(['--data-dir', kioskDir, '--at', '2021-11-01T00:00:00+07:00'], ['048078008765', '056089001234']);
     expect(before[0]).toMatchObject({ color: 'red', ruleSet: { id: 'khanh-hoa-2021-10' } });
     expect(after.map((l) => l.color)).toEqual(['green', 'red']);
-    expect(after[0]).toMatchObject({ ruleSet: { id: 'event-2021-11' }, reasons: [{ code: 'access-allowed' }] });
+    expect(after[0]).toMatchObject({ ruleSet: { id: 'event-2021-11' }, reasons: [{ code: 'access-allowed' }, { code: 'credential.manual' }] });
   });
 });
 

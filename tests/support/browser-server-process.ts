@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import WebSocket from 'ws';
+import { RPC_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX } from '../../domain/contract/rpc-messages.js';
 import { repoRoot } from './kiosk-process.js';
 
 /**
@@ -86,4 +88,20 @@ export async function startServerProcess(): Promise<ServerProcess> {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** A normal contract call on a fresh connection, as the kiosk's page makes it: the server still serves. */
+export async function answersACall(server: ServerProcess, method = 'getKioskStatus', id = 7): Promise<unknown> {
+  const ws = new WebSocket(`${server.origin.replace('http', 'ws')}/rpc`, [RPC_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX + server.token], { origin: server.origin });
+  try {
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    const reply = new Promise<Record<string, unknown>>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)) as Record<string, unknown>)));
+    ws.send(JSON.stringify({ t: 'call', id, method, args: [] }));
+    return await reply;
+  } finally {
+    ws.close();
+  }
 }

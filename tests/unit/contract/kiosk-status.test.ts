@@ -56,6 +56,8 @@ describe('describeUpload', () => {
   });
 
   it('names a refusal that needs an administrator', () => {
+    const noted = describeUpload({ state: 'error', pending: 0, lastError: { code: 'upload.entries-noted', message: 'entry 6: its time is before 2021' } });
+    expect(noted?.en).toBe('Log: the hub noted scans with a wrong time or place — check the clock, report the kiosk (0 not uploaded)');
     const line = describeUpload({ state: 'error', pending: 20, lastError: { code: 'upload.entries-flagged', message: 'entry 7 does not match its hash' } });
     expect(line).toMatchObject({ level: 'stale', glyph: '▲' });
     expect(line?.vi).toContain('nhật ký bị sửa');

@@ -120,12 +120,36 @@ export function describeEntryStoreContract(name: string, newLocation: () => HubS
     it('stores and flags an entry naming another location than the enrolled one, without holding the receipt back', async () => {
       const { storage, location } = await fresh();
       const batch = kioskChain(K1, 4, (seq) => (seq === 3 ? { location: 'Bến xe phía Bắc' } : seq === 1 ? { location: '', kioskId: 'unenrolled' } : {}));
-      const result = await storage.entries.ingest(K1, batch, 'Chợ Đầm');
+      const result = await storage.entries.ingest(K1, batch, { enrolledLocation: 'Chợ Đầm' });
       expect(result).toMatchObject({ accepted: 4, contiguousSeq: 4, problems: [{ seq: 3, kind: 'foreign-location', message: expect.stringContaining('"Bến xe phía Bắc"') as unknown }] });
       expect(await rawRows(location, 'SELECT kiosk_id, seq, flag, detail FROM entry_flag')).toEqual([{ kiosk_id: K1, seq: 3, flag: 'foreign-location', detail: 'Bến xe phía Bắc' }]);
       // Sent again (a lost receipt): a duplicate, flagged once.
-      expect(await storage.entries.ingest(K1, batch, 'Chợ Đầm')).toMatchObject({ duplicates: 4, problems: [] });
+      expect(await storage.entries.ingest(K1, batch, { enrolledLocation: 'Chợ Đầm' })).toMatchObject({ duplicates: 4, problems: [] });
       expect(await rawRows(location, 'SELECT seq FROM entry_flag')).toHaveLength(1);
+    });
+
+    it('stores and flags an entry the kiosk logged with a wrong clock (1970, or ahead of the hub), without holding the receipt back', async () => {
+      const { storage, location } = await fresh();
+      const receivedAtMs = Date.parse('2021-10-20T08:00:00.000+07:00');
+      const batch = kioskChain(K1, 4, (seq) =>
+        seq === 2 ? { at: '1970-01-01T07:00:05.000+07:00' } : seq === 3 ? { at: '2099-01-01T08:00:00.000+07:00' } : { at: '2021-10-20T07:59:00.000+07:00' },
+      );
+      const result = await storage.entries.ingest(K1, batch, { receivedAtMs });
+      expect(result).toMatchObject({
+        accepted: 4,
+        contiguousSeq: 4,
+        problems: [
+          { seq: 2, kind: 'clock-skew', message: expect.stringContaining("the kiosk's clock was wrong") as unknown },
+          { seq: 3, kind: 'clock-skew', message: expect.stringContaining("the kiosk's clock was ahead") as unknown },
+        ],
+      });
+      expect(await rawRows(location, 'SELECT seq, flag, detail FROM entry_flag ORDER BY seq')).toEqual([
+        { seq: 2, flag: 'clock-skew', detail: '1970-01-01T07:00:05.000+07:00' },
+        { seq: 3, flag: 'clock-skew', detail: '2099-01-01T08:00:00.000+07:00' },
+      ]);
+      // Without the hub's clock (an import of a log, say) nothing is judged ahead; 1970 is only judged against a clock too.
+      const other = kioskChain(K2, 1, () => ({ at: '2099-01-01T08:00:00.000+07:00' }));
+      expect((await storage.entries.ingest(K2, other)).problems).toEqual([]);
     });
 
     it('flags a gap, holds the prefix before it, and moves on when the missing entry arrives', async () => {

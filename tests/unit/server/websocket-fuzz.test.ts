@@ -1,8 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { RPC_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX } from '../../../domain/contract/rpc-messages.js';
-import { startServerProcess, type ServerProcess } from '../../support/browser-server-process.js';
+import { answersACall, startServerProcess, type ServerProcess } from '../../support/browser-server-process.js';
 import { encodeFrame, OPCODE, openRawWebSocket } from '../../support/raw-websocket.js';
 
 /**
@@ -19,21 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
-
-async function answersACall(): Promise<unknown> {
-  const ws = new WebSocket(`${server.origin.replace('http', 'ws')}/rpc`, [RPC_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX + server.token], { origin: server.origin });
-  try {
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
-    });
-    const reply = new Promise<Record<string, unknown>>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)) as Record<string, unknown>)));
-    ws.send(JSON.stringify({ t: 'call', id: 1, method: 'getKioskInfo', args: [] }));
-    return await reply;
-  } finally {
-    ws.close();
-  }
-}
 
 /** Sends the bytes on a fresh authorised socket, then half-closes and waits until the server has let go. */
 async function attack(bytes: Uint8Array): Promise<void> {
@@ -76,7 +59,7 @@ describe('browser-mode server under random frames', () => {
       }),
       { numRuns: 150 },
     );
-    expect(await answersACall()).toMatchObject({ t: 'result', id: 1, ok: true });
+    expect(await answersACall(server, 'getKioskInfo', 1)).toMatchObject({ t: 'result', id: 1, ok: true });
     expect(server.alive()).toBe(true);
     // Faults of the core would mean a bad call got past the dispatcher's checks.
     expect(server.log()).not.toContain('core fault');

@@ -1,8 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { RPC_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX } from '../../../domain/contract/rpc-messages.js';
-import { startServerProcess, type ServerProcess } from '../../support/browser-server-process.js';
+import { answersACall, startServerProcess, type ServerProcess } from '../../support/browser-server-process.js';
 import { closePayload, encodeFrame, OPCODE, openRawWebSocket } from '../../support/raw-websocket.js';
 
 /**
@@ -23,22 +21,6 @@ beforeEach(async () => {
 afterAll(async () => {
   await server?.stop();
 });
-
-/** A normal contract call on a fresh connection, as the kiosk's page makes it. */
-async function answersACall(): Promise<unknown> {
-  const ws = new WebSocket(`${server.origin.replace('http', 'ws')}/rpc`, [RPC_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX + server.token], { origin: server.origin });
-  try {
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
-    });
-    const reply = new Promise<Record<string, unknown>>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)) as Record<string, unknown>)));
-    ws.send(JSON.stringify({ t: 'call', id: 7, method: 'getKioskStatus', args: [] }));
-    return await reply;
-  } finally {
-    ws.close();
-  }
-}
 
 const text = (value: string): Buffer => Buffer.from(value, 'utf8');
 const KIB = 1024;
@@ -83,7 +65,7 @@ describe('browser-mode server: WebSocket protocol violations after an authorised
     await attacker.ended();
     const line = await server.logLine(new RegExp(`protocol error.*${wsError}`), mark);
     expect(line).toContain(`close code ${code}`);
-    expect(await answersACall()).toMatchObject({ t: 'result', id: 7, ok: true });
+    expect(await answersACall(server)).toMatchObject({ t: 'result', id: 7, ok: true });
     expect(server.alive()).toBe(true);
   });
 
@@ -98,7 +80,7 @@ describe('browser-mode server: WebSocket protocol violations after an authorised
     expect(await attacker.closeCode()).toBe(1008);
     attacker.socket.end();
     await server.logLine(/not a contract call.*close code 1008/, mark);
-    expect(await answersACall()).toMatchObject({ ok: true });
+    expect(await answersACall(server)).toMatchObject({ ok: true });
     expect(server.alive()).toBe(true);
   });
 
@@ -107,7 +89,7 @@ describe('browser-mode server: WebSocket protocol violations after an authorised
     attacker.write(encodeFrame({ opcode: OPCODE.text, payload: Buffer.alloc(1000, 0x61) }).subarray(0, 500));
     attacker.socket.resetAndDestroy();
     await attacker.ended();
-    expect(await answersACall()).toMatchObject({ ok: true });
+    expect(await answersACall(server)).toMatchObject({ ok: true });
     expect(server.alive()).toBe(true);
   });
 });
@@ -148,7 +130,7 @@ describe('browser-mode server: broken HTTP', () => {
     await Promise.all(Array.from({ length: 50 }, () => rawHttp(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, { reset: true })));
     await Promise.all(Array.from({ length: 20 }, () => rawHttp(`POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999\r\n\r\nxx`, { reset: true })));
     expect((await fetch(`${server.origin}/`)).status).toBe(200);
-    expect(await answersACall()).toMatchObject({ ok: true });
+    expect(await answersACall(server)).toMatchObject({ ok: true });
     expect(server.alive()).toBe(true);
   });
 });

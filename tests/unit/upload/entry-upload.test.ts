@@ -113,6 +113,19 @@ describe('uploading the entry log (POST /v1/entries)', () => {
     });
   }
 
+  it('an entry logged while the kiosk clock was wrong is stored and noted by the hub: the receipt covers it, the status says check the clock', async () => {
+    const { hub, kiosk, log, uploader } = await gate(5);
+    log.append({ ...fields(kiosk.identity.deviceId, 6), at: '1970-01-01T07:00:06.000+07:00' });
+    log.append(fields(kiosk.identity.deviceId, 7));
+    const up = uploader();
+    const failure = await run(up).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(UploadError);
+    expect((failure as UploadError).code).toBe('upload.entries-noted');
+    expect((failure as Error).message).toMatch(/entry 6: its time "1970-01-01T07:00:06.000\+07:00" is before 2021/);
+    expect(await hub.admin.entries.chain(kiosk.identity.deviceId)).toMatchObject({ contiguousSeq: 7, maxSeq: 7, flaggedEntries: 0 });
+    expect(up.receiptedSeq()).toBe(7);
+  });
+
   it('refuses a receipt whose signature was changed on the way, and keeps none of it', async () => {
     const { client, uploader } = await gate(10);
     const forged = async (body: Uint8Array, signal: AbortSignal): Promise<UploadAnswer> => {
