@@ -120,9 +120,12 @@ async function start(): Promise<void> {
         diagnostics.showTestScan(scan.text);
         return;
       }
-      void decide({ source: { kind: 'wedge', deviceId: 'keyboard' }, text: scan.text, overflow: scan.overflow }, scan.endedAt);
+      return decide({ source: { kind: 'wedge', deviceId: 'keyboard' }, text: scan.text, overflow: scan.overflow }, scan.endedAt);
     },
     () => operator.ownsKeyboard,
+    () => {
+      metrics.wedgeSuffixesSettled += 1;
+    },
   );
   if (cameraRequested(location.hash)) {
     const panel = document.getElementById('camera') as HTMLElement;

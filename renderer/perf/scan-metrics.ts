@@ -6,12 +6,18 @@
  */
 export interface ScanMetrics {
   readonly scanToPaintMs: number[];
+  /**
+   * Keyboard-wedge suffix keys whose handling is over: ignored (not a scan), or framed and
+   * its verdict (or fault) shown. Tests wait on it rather than sleep before asserting that
+   * nothing was decided.
+   */
+  wedgeSuffixesSettled: number;
 }
 
 const KEEP = 1000;
 
 export function createScanMetrics(): ScanMetrics {
-  const metrics: ScanMetrics = { scanToPaintMs: [] };
+  const metrics: ScanMetrics = { scanToPaintMs: [], wedgeSuffixesSettled: 0 };
   (window as unknown as { chotMetrics: ScanMetrics }).chotMetrics = metrics;
   return metrics;
 }

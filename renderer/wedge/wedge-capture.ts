@@ -10,20 +10,28 @@ import { KeystrokeFramer, type FramedScan } from './keystroke-framer.js';
  *
  * `isPaused`: while staff type into a form (the override's who and why), keys are theirs:
  * the framer leaves them alone and the sink does not take the focus back.
+ * `onSuffixSettled`: a suffix key has been dealt with — it ended no scan, or the scan it
+ * ended has been handled (`onScan`'s promise settled).
  */
 export function captureWedge(
   sink: HTMLInputElement,
   settings: WedgeSettings,
-  onScan: (scan: FramedScan) => void,
+  onScan: (scan: FramedScan) => void | Promise<void>,
   isPaused: () => boolean = () => false,
+  onSuffixSettled: () => void = () => undefined,
 ): () => void {
-  const framer = new KeystrokeFramer(settings, onScan);
+  let handling: void | Promise<void> = undefined;
+  const framer = new KeystrokeFramer(settings, (scan) => {
+    handling = onScan(scan);
+  });
 
   const onKeyDown = (event: KeyboardEvent): void => {
     if (event.ctrlKey || event.altKey || event.metaKey || isPaused()) return;
     if (event.key === settings.suffixKey) {
       event.preventDefault();
+      handling = undefined;
       framer.suffix(event.timeStamp);
+      void Promise.resolve(handling).finally(onSuffixSettled);
     } else if ([...event.key].length === 1) {
       event.preventDefault();
       framer.character(event.key, event.timeStamp);

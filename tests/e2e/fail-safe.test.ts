@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
-import { typeAsWedge } from '../support/wedge-keys.js';
+import { typeAsWedgeAndSettle } from '../support/wedge-keys.js';
 import { startKioskProcess, type KioskProcess } from '../support/kiosk-process.js';
 
 let kiosk: KioskProcess | undefined;
@@ -25,8 +25,7 @@ describe('fail safe', () => {
     expect(await page.textContent('#fault-en')).toBe('Lost connection to the kiosk core');
 
     // A scan now cannot be decided, so it must not be shown as one.
-    await typeAsWedge(page, '056089001234|225123456|Nguyễn Văn An|15031989|Nam|x|10072021', { intervalMs: 2 });
-    await page.waitForTimeout(300);
+    await typeAsWedgeAndSettle(page, '056089001234|225123456|Nguyễn Văn An|15031989|Nam|x|10072021', { intervalMs: 2 });
     expect(await page.getAttribute('#verdict-screen', 'data-verdict')).toBeNull();
     expect(await page.isVisible('#fault-screen')).toBe(true);
   });

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoCards } from '../../main/demo/demo-people.js';
 import { launchChromium } from '../support/chromium.js';
-import { typeAsWedge } from '../support/wedge-keys.js';
+import { typeAsWedge, typeAsWedgeAndSettle } from '../support/wedge-keys.js';
 import { repoRoot, startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
 
 /**
@@ -100,8 +100,7 @@ describe('one real scan, end to end in browser mode', () => {
   it('the same characters typed 150 ms apart, as a person types, make no scan', async () => {
     const before = entries().length;
     const text = card('Nguyễn Văn An').qrText.slice(0, 20);
-    await typeAsWedge(page, text, { intervalMs: 150 });
-    await page.waitForTimeout(500);
+    await typeAsWedgeAndSettle(page, text, { intervalMs: 150 });
     expect(await page.getAttribute('#verdict-screen', 'data-verdict')).toBeNull();
     expect(await page.getAttribute('#app', 'data-screen')).toBe('idle');
     expect(entries()).toHaveLength(before);

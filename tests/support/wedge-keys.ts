@@ -43,3 +43,18 @@ export async function typeAsWedge(page: Page, text: string, options: WedgeTyping
   }
   await Promise.all(sends);
 }
+
+/** How many wedge suffix keys the page has finished handling (renderer/perf/scan-metrics.ts). */
+export function wedgeSuffixesSettled(page: Page): Promise<number> {
+  return page.evaluate(() => (globalThis as unknown as { chotMetrics: { wedgeSuffixesSettled: number } }).chotMetrics.wedgeSuffixesSettled);
+}
+
+/**
+ * Types a wedge scan and waits until the page has finished with its suffix — the explicit
+ * signal that lets a test assert nothing was decided without sleeping first.
+ */
+export async function typeAsWedgeAndSettle(page: Page, text: string, options: WedgeTyping = {}): Promise<void> {
+  const before = await wedgeSuffixesSettled(page);
+  await typeAsWedge(page, text, options);
+  await page.waitForFunction((n) => (globalThis as unknown as { chotMetrics: { wedgeSuffixesSettled: number } }).chotMetrics.wedgeSuffixesSettled > n, before, { timeout: 10_000 });
+}
