@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -97,6 +97,16 @@ describe('one list of system packages', () => {
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
     expect(scripts.test).toMatch(/^node scripts\/system-deps\.mjs --install && /);
     expect(ci.trimEnd().endsWith('npm test')).toBe(true);
+  });
+
+  it('.ci/run stops before installing anything when ../shared is absent, rather than let its suites skip', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chot-ci-'));
+    dirs.push(dir);
+    mkdirSync(join(dir, 'repo', '.ci'), { recursive: true });
+    copyFileSync(join(repoRoot(), '.ci', 'run'), join(dir, 'repo', '.ci', 'run'));
+    const result = spawnSync('bash', [join(dir, 'repo', '.ci', 'run')], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('../shared/test-data is missing');
   });
 
   it("the README's set-up table says what needs each package, for every package in the list", () => {
