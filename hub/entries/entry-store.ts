@@ -1,5 +1,4 @@
 import type { UploadedEntry } from '../../domain/entries/entry-upload.js';
-import type { IngestContext } from './ingest-plan.js';
 
 export type { UploadedEntry } from '../../domain/entries/entry-upload.js';
 
@@ -26,6 +25,14 @@ export const INGEST_PROBLEM_KINDS = ['edited', 'broken-chain', 'gap', 'conflict'
 export type IngestProblemKind = (typeof INGEST_PROBLEM_KINDS)[number];
 /** The flags a stored row may carry. */
 export type RowProblem = 'edited' | 'broken-chain';
+
+/** What ingest knows beyond the batch: where the hub enrolled the kiosk, and the hub's clock. */
+export interface IngestContext {
+  /** Entries logged before enrolment (location '') are not compared. */
+  readonly enrolledLocation?: string;
+  /** When the hub received the upload (epoch ms): bounds how far ahead an entry's time may be. */
+  readonly receivedAtMs?: number;
+}
 
 export interface IngestProblem {
   readonly seq: number;

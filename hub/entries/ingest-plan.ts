@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { entryClockProblem } from '../../domain/entries/entry-fields.js';
 import { canonicalStoredEntry, ENTRY_DIRECTIONS, UNENROLLED_KIOSK_ID, type EntryDirection } from '../../domain/entries/entry-record.js';
-import type { UploadedEntry, IngestProblem, RowProblem } from './entry-store.js';
+import type { IngestContext, IngestProblem, RowProblem, UploadedEntry } from './entry-store.js';
 
 /**
  * The engine-free half of ingest: check a batch, decide for each entry whether it is new, a
@@ -90,13 +90,6 @@ export interface EntryFlag {
   readonly detail: string;
 }
 
-/** What ingest knows beyond the batch: where the hub enrolled the kiosk, and the hub's clock. */
-export interface IngestContext {
-  /** Entries logged before enrolment (location '') are not compared. */
-  readonly enrolledLocation?: string;
-  /** When the hub received the upload (epoch ms): bounds how far ahead an entry's time may be. */
-  readonly receivedAtMs?: number;
-}
 
 /** Decides a checked batch against the stored links of seqsToRead(batch). */
 export function planIngest(batch: readonly CheckedEntry[], stored: ReadonlyMap<number, StoredLink>, context: IngestContext = {}): IngestPlan {

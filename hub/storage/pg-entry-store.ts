@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { UploadedEntry, EntryStore, IngestResult, KioskChain, TracePlace, TraceQuery } from '../entries/entry-store.js';
+import type { UploadedEntry, EntryStore, IngestContext, IngestResult, KioskChain, TracePlace, TraceQuery } from '../entries/entry-store.js';
 import { checkTraceQuery } from '../entries/entry-store.js';
-import { advanceChain, checkBatch, ENTRY_COLUMN_NAMES, entryColumns, planIngest, seqsToRead, ZERO_HASH, type IngestContext, type StoredLink } from '../entries/ingest-plan.js';
+import { advanceChain, checkBatch, ENTRY_COLUMN_NAMES, entryColumns, planIngest, seqsToRead, ZERO_HASH, type StoredLink } from '../entries/ingest-plan.js';
 import { TRACE_COLUMNS, tracedEntryOf, type TraceRow } from '../entries/trace-rows.js';
 import { inPgTransaction } from './pg-transaction.js';
 

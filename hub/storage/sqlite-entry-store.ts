@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { UploadedEntry, EntryStore, IngestResult, KioskChain, TracePlace, TraceQuery } from '../entries/entry-store.js';
+import type { UploadedEntry, EntryStore, IngestContext, IngestResult, KioskChain, TracePlace, TraceQuery } from '../entries/entry-store.js';
 import { checkTraceQuery, EntryStoreBusy } from '../entries/entry-store.js';
-import { advanceChain, checkBatch, ENTRY_COLUMN_NAMES, entryColumns, planIngest, seqsToRead, ZERO_HASH, type IngestContext, type StoredLink } from '../entries/ingest-plan.js';
+import { advanceChain, checkBatch, ENTRY_COLUMN_NAMES, entryColumns, planIngest, seqsToRead, ZERO_HASH, type StoredLink } from '../entries/ingest-plan.js';
 import { TRACE_COLUMNS, tracedEntryOf, type TraceRow } from '../entries/trace-rows.js';
 import { SQLITE_BUSY_MESSAGE, writeUnlessBusy } from './sqlite-busy.js';
 
