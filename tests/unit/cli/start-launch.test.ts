@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { browserModeOptions, runStart, START_HELP } from '../../../cli/commands/start.js';
+import { START_OPTIONS, type StartOption } from '../../../cli/commands/start-options.js';
+import type { KioskRuntimeOptions } from '../../../main/core/kiosk-runtime.js';
+import { launchOptionsFromArgs, type LaunchOptions } from '../../../main/launcher/launch-options.js';
+import { cameraAllowed, runFakeElectron } from '../../support/fake-electron.js';
+import { tempDataDir } from '../../support/kiosk-process.js';
+
+/**
+ * A value other than the default for every option of `chot start`. Typed by the options
+ * definition: an option added there does not type-check until it has a value here, and the
+ * test below then proves it reaches both shells.
+ */
+const NON_DEFAULT: Readonly<Record<StartOption, () => readonly string[]>> = {
+  'data-dir': () => ['--data-dir', tempDataDir('chot-start-other-')],
+  port: () => ['--port', '18123'],
+  open: () => ['--open'],
+  browser: () => ['--browser'],
+  camera: () => ['--camera'],
+  'sync-interval': () => ['--sync-interval', '7'],
+  'upload-interval': () => ['--upload-interval', '2.5'],
+  'retention-days': () => ['--retention-days', '3'],
+  device: () => ['--device', 'serial-scanner=/dev/ttyACM0:9600,lane=2,direction=out,suffix=hex:03'],
+};
+
+/** The runtime's options without its log function, which each shell supplies its own. */
+function comparable(options: KioskRuntimeOptions | undefined): unknown {
+  if (options === undefined) return undefined;
+  const { log: _log, ...rest } = options as KioskRuntimeOptions & { port?: number };
+  delete (rest as { port?: number }).port;
+  return rest;
+}
+
+/** What reached each shell when `chot start ARGS` ran: browser mode (no Electron installed) and Electron (installed). */
+async function launchBoth(args: readonly string[]) {
+  let browserLaunch: LaunchOptions | undefined;
+  const browserExit = await runStart(args, {
+    findElectron: () => null,
+    runElectron: () => Promise.reject(new Error('Electron is not installed here')),
+    runBrowserMode: (launch) => ((browserLaunch = launch), Promise.resolve(0)),
+  });
+  expect(browserExit).toBe(0);
+  if (browserLaunch === undefined) throw new Error('browser mode did not start');
+  const browser = { ...browserModeOptions(browserLaunch), open: browserLaunch.open, camera: browserLaunch.camera };
+
+  let electronArgs: readonly string[] | undefined;
+  let electronWentToBrowserMode = false;
+  await runStart(args, {
+    findElectron: () => '/opt/electron/electron',
+    runElectron: (_binary, electronArgv) => ((electronArgs = electronArgv), Promise.resolve(0)),
+    runBrowserMode: () => ((electronWentToBrowserMode = true), Promise.resolve(0)),
+  });
+  // What the Electron process does with its argv (the app dir first): the real shell, on fakes.
+  const handed = electronArgs === undefined ? undefined : launchOptionsFromArgs(electronArgs.slice(1));
+  const run = handed === undefined ? undefined : await runFakeElectron(handed);
+  const electron = {
+    started: run !== undefined,
+    wentToBrowserMode: electronWentToBrowserMode,
+    runtime: comparable(run?.runtimeOptions),
+    urls: run?.windows.flatMap((window) => window.loaded),
+    camera: run === undefined ? undefined : cameraAllowed(run),
+    logs: run?.logs,
+  };
+  return { browser, electron, browserRuntime: comparable(browserModeOptions(browserLaunch)) };
+}
+
+beforeEach(() => {
+  // The default data dir, where devices.json is looked for: an empty one of the test's own.
+  vi.stubEnv('CHOT_DATA_DIR', tempDataDir('chot-start-default-'));
+});
+afterEach(() => vi.unstubAllEnvs());
+
+describe('chot start: every option reaches the kiosk in both shells', () => {
+  it('has a non-default value for every option of the definition, and --help names each', () => {
+    expect(Object.keys(NON_DEFAULT).sort()).toEqual(Object.keys(START_OPTIONS).sort());
+    for (const option of Object.keys(START_OPTIONS)) expect(START_HELP).toContain(`--${option}`);
+  });
+
+  it.each(Object.keys(START_OPTIONS) as StartOption[])('--%s', async (option) => {
+    const defaults = await launchBoth([]);
+    const given = await launchBoth(NON_DEFAULT[option]());
+
+    // Each option changes what at least one shell starts with: none is parsed and dropped.
+    expect({ browser: given.browser, electron: given.electron }).not.toEqual({ browser: defaults.browser, electron: defaults.electron });
+    // Whatever the runtime gets, it gets the same in Electron as in browser mode.
+    if (given.electron.started) expect(given.electron.runtime).toEqual(given.browserRuntime);
+    expect(defaults.electron.runtime).toEqual(defaults.browserRuntime);
+  });
+
+  it('the durations arrive in the runtime in milliseconds, in both shells', async () => {
+    const { browserRuntime, electron } = await launchBoth(['--sync-interval', '7', '--upload-interval', '2.5', '--retention-days', '3']);
+    const expected = { syncIntervalMs: 7000, uploadIntervalMs: 2500, retentionMs: 3 * 86_400_000 };
+    expect(browserRuntime).toMatchObject(expected);
+    expect(electron.runtime).toMatchObject(expected);
+  });
+
+  it('the devices reach the Electron runtime resolved, a hex suffix included', async () => {
+    const { electron } = await launchBoth(NON_DEFAULT.device());
+    expect(electron.runtime).toMatchObject({
+      devicesConfig: { devices: [{ kind: 'serial-scanner', path: '/dev/ttyACM0', lane: '2', direction: 'out', baudRate: 9600, suffix: { hex: '03' } }] },
+    });
+  });
+
+  it('--camera reaches the Electron window and its media policy; --browser keeps Electron out', async () => {
+    expect((await launchBoth(['--camera'])).electron).toMatchObject({ urls: ['app://kiosk/index.html#camera=1'], camera: true });
+    expect((await launchBoth([])).electron).toMatchObject({ urls: ['app://kiosk/index.html'], camera: false });
+    expect((await launchBoth(['--browser'])).electron).toMatchObject({ started: false, wentToBrowserMode: true });
+  });
+});
