@@ -5,25 +5,15 @@
 import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { startElectronKiosk } from '../main/electron/electron-kiosk.js';
 import { keepRunningWhenOutputCloses } from '../main/launcher/process-output.js';
-import { launchOptionsFromArgs, type LaunchOptions } from '../main/launcher/launch-options.js';
-import { buildLaunchOptions } from './commands/start-options.js';
+import type { LaunchOptions } from '../main/launcher/launch-options.js';
+import { electronLaunchOptions } from './commands/start-options.js';
 
 const log = (message: string): void => void process.stderr.write(`chot: ${message}\n`);
 keepRunningWhenOutputCloses();
 
-/**
- * Started by `chot start`: the launch options it built and checked, checked again here.
- * Started directly: built from this process's arguments (unpackaged: electron <app dir> [args];
- * packaged: chot [args]), exactly as `chot start` builds them.
- */
-function launchOptions(): LaunchOptions {
-  const args = process.argv.slice(app.isPackaged ? 1 : 2);
-  return launchOptionsFromArgs(args) ?? buildLaunchOptions(args);
-}
-
 let launch: LaunchOptions | undefined;
 try {
-  launch = launchOptions();
+  launch = electronLaunchOptions(process.argv, app.isPackaged);
 } catch (error) {
   log(error instanceof Error ? error.message : String(error));
   app.exit(2);

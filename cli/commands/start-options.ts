@@ -3,7 +3,7 @@ import { defaultDataDir } from '../../main/config/paths.js';
 import { resolveDevicesConfig } from '../../main/devices/device-setup.js';
 import { DeviceSpecError } from '../../main/devices/device-spec.js';
 import { devicesConfigToJson } from '../../main/devices/devices-file.js';
-import { LAUNCH_DURATIONS, LaunchOptionsError, validateLaunchOptions, type LaunchDuration, type LaunchOptions } from '../../main/launcher/launch-options.js';
+import { LAUNCH_DURATIONS, launchOptionsFromArgs, LaunchOptionsError, validateLaunchOptions, type LaunchDuration, type LaunchOptions } from '../../main/launcher/launch-options.js';
 import { parseCommandArgs, parsePort, UsageError } from '../args.js';
 
 /**
@@ -51,6 +51,22 @@ export function buildLaunchOptions(args: readonly string[], env: NodeJS.ProcessE
     });
   } catch (error) {
     if (error instanceof DeviceSpecError || error instanceof LaunchOptionsError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * The Electron app's launch options from its process arguments (unpackaged: electron
+ * <app dir> [args]; packaged: chot [args]). Started by `chot start`: the object it built and
+ * checked, checked again here (a process boundary). Started directly — the packaged app from
+ * an autostart entry — built from those arguments exactly as `chot start` builds them.
+ */
+export function electronLaunchOptions(argv: readonly string[], packaged: boolean, env: NodeJS.ProcessEnv = process.env): LaunchOptions {
+  const args = argv.slice(packaged ? 1 : 2);
+  try {
+    return launchOptionsFromArgs(args) ?? buildLaunchOptions(args, env);
+  } catch (error) {
+    if (error instanceof LaunchOptionsError) throw new UsageError(error.message);
     throw error;
   }
 }

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { browserModeOptions, runStart, START_HELP } from '../../../cli/commands/start.js';
-import { START_OPTIONS, type StartOption } from '../../../cli/commands/start-options.js';
+import { buildLaunchOptions, electronLaunchOptions, START_OPTIONS, type StartOption } from '../../../cli/commands/start-options.js';
+import { UsageError } from '../../../cli/args.js';
 import type { KioskRuntimeOptions } from '../../../main/core/kiosk-runtime.js';
-import { launchOptionsFromArgs, type LaunchOptions } from '../../../main/launcher/launch-options.js';
+import { launchOptionsArg, launchOptionsFromArgs, type LaunchOptions } from '../../../main/launcher/launch-options.js';
 import { cameraAllowed, runFakeElectron } from '../../support/fake-electron.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 
@@ -105,5 +106,49 @@ describe('chot start: every option reaches the kiosk in both shells', () => {
     expect((await launchBoth(['--camera'])).electron).toMatchObject({ urls: ['app://kiosk/index.html#camera=1'], camera: true });
     expect((await launchBoth([])).electron).toMatchObject({ urls: ['app://kiosk/index.html'], camera: false });
     expect((await launchBoth(['--browser'])).electron).toMatchObject({ started: false, wentToBrowserMode: true });
+  });
+});
+
+describe('chot start: bad options stop it before either shell starts', () => {
+  it.each([
+    [['--sync-interval', '0'], '--sync-interval must be a number of seconds from 1 to 86400'],
+    [['--upload-interval', ''], '--upload-interval must be a number of seconds from 1 to 86400'],
+    [['--upload-interval', 'soon'], '--upload-interval must be'],
+    [['--retention-days', '1.5'], '--retention-days must be a whole number of days from 0 to 3650'],
+    [['--retention-days', ' '], '--retention-days must be'],
+    [['--port', '65536'], '--port must be 0–65535'],
+    [['--device', 'serial-relay=auto'], 'cannot be found automatically'],
+  ])('%j', async (args, message) => {
+    const started: string[] = [];
+    const shells = {
+      findElectron: () => '/opt/electron/electron',
+      runElectron: () => (started.push('electron'), Promise.resolve(0)),
+      runBrowserMode: () => (started.push('browser'), Promise.resolve(0)),
+    };
+    await expect(runStart(args, shells)).rejects.toThrow(UsageError);
+    await expect(runStart(args, shells)).rejects.toThrow(message);
+    expect(started).toEqual([]);
+  });
+});
+
+describe('the Electron app reads its launch options', () => {
+  it('from chot start: the object it was handed, whatever else is on its command line', () => {
+    const launch = buildLaunchOptions(['--retention-days', '5', '--camera']);
+    expect(electronLaunchOptions(['/opt/electron/electron', '/app', '--no-sandbox', launchOptionsArg(launch)], false)).toEqual(launch);
+    expect(electronLaunchOptions(['/opt/chot/chot', launchOptionsArg(launch)], true)).toEqual(launch);
+  });
+
+  it('started directly (the packaged app from an autostart entry): from its arguments, by chot start’s parser', () => {
+    const dataDir = tempDataDir('chot-packaged-');
+    const launch = electronLaunchOptions(['/opt/chot/chot', '--data-dir', dataDir, '--retention-days', '5', '--sync-interval', '30'], true);
+    expect(launch).toEqual(buildLaunchOptions(['--data-dir', dataDir, '--retention-days', '5', '--sync-interval', '30']));
+    expect(launch).toMatchObject({ dataDir, retentionMs: 5 * 86_400_000, syncIntervalMs: 30_000 });
+  });
+
+  it('refuses, as a usage error, a handed object that does not pass the check or options that do not', () => {
+    const tampered = launchOptionsArg({ ...buildLaunchOptions([]), retentionMs: -1 });
+    expect(() => electronLaunchOptions(['/opt/chot/chot', tampered], true)).toThrow(UsageError);
+    expect(() => electronLaunchOptions(['/opt/chot/chot', tampered], true)).toThrow('--retention-days must be');
+    expect(() => electronLaunchOptions(['/opt/chot/chot', '--retention-days', 'x'], true)).toThrow(UsageError);
   });
 });
