@@ -14,7 +14,8 @@ mode, which runs the core in Node, serves the kiosk on 127.0.0.1 and prints
   kiosk-url: http://127.0.0.1:<port>/#token=<random>
 Enrolled with a hub (chot enroll), the kiosk syncs continuously in the background
 and decides on its last data whenever the hub is out of reach; without a hub it runs
-on the built-in demo data set.
+on the built-in demo data set. The Electron window starts with every option below but
+--port and --open (browser mode's); the packaged app (chot) takes the same options.
 
 Options:
   --data-dir DIR  where the kiosk keeps its database (default: ${defaultDataDir()})

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { browserModeOptions, runStart, START_HELP } from '../../../cli/commands/start.js';
 import { buildLaunchOptions, electronLaunchOptions, START_OPTIONS, type StartOption } from '../../../cli/commands/start-options.js';
@@ -5,7 +7,7 @@ import { UsageError } from '../../../cli/args.js';
 import type { KioskRuntimeOptions } from '../../../main/core/kiosk-runtime.js';
 import { launchOptionsArg, launchOptionsFromArgs, type LaunchOptions } from '../../../main/launcher/launch-options.js';
 import { cameraAllowed, runFakeElectron } from '../../support/fake-electron.js';
-import { tempDataDir } from '../../support/kiosk-process.js';
+import { repoRoot, tempDataDir } from '../../support/kiosk-process.js';
 
 /**
  * A value other than the default for every option of `chot start`. Typed by the options
@@ -75,6 +77,13 @@ describe('chot start: every option reaches the kiosk in both shells', () => {
   it('has a non-default value for every option of the definition, and --help names each', () => {
     expect(Object.keys(NON_DEFAULT).sort()).toEqual(Object.keys(START_OPTIONS).sort());
     for (const option of Object.keys(START_OPTIONS)) expect(START_HELP).toContain(`--${option}`);
+  });
+
+  it("the README's options table has a row for every option, and no other", () => {
+    const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Browser mode and Electron'), readme.indexOf('\n## ', readme.indexOf('## Browser mode and Electron') + 1));
+    const rows = [...section.matchAll(/^\| `--([a-z-]+)` \|/gm)].map((match) => match[1]);
+    expect(rows.sort()).toEqual(Object.keys(START_OPTIONS).sort());
   });
 
   it.each(Object.keys(START_OPTIONS) as StartOption[])('--%s', async (option) => {
