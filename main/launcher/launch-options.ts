@@ -82,7 +82,8 @@ export function validateLaunchOptions(value: unknown): LaunchOptions {
  * alter it. Why the command line and not a file in the data dir: the options hold no secret
  * and no personal data (a directory, device paths, intervals), so being readable in `ps` costs
  * nothing; and an argument lives exactly as long as its process — no file to remove, none left
- * stale for a later start to read, no race between two starts on one data dir.
+ * stale for a later start to read, no race between two starts on one data dir. Its size is
+ * a few hundred bytes per device: far inside any command-line limit (Windows' 32 767 characters).
  */
 export const LAUNCH_OPTIONS_ARG = '--chot-launch-options=';
 
