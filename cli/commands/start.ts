@@ -1,12 +1,11 @@
-import { resolve } from 'node:path';
 import { defaultDataDir, packageRoot } from '../../main/config/paths.js';
+import type { KioskRuntimeOptions } from '../../main/core/kiosk-runtime.js';
 import { startBrowserMode } from '../../main/launcher/browser-mode.js';
 import { findChromium, openKioskWindow, type KioskWindow } from '../../main/launcher/chromium.js';
 import { findElectronBinary, runElectron } from '../../main/launcher/electron-binary.js';
 import { keepRunningWhenOutputCloses } from '../../main/launcher/process-output.js';
-import { parseCommandArgs, parsePort, UsageError } from '../args.js';
-import { resolveDevicesConfig } from '../../main/devices/device-setup.js';
-import { DeviceSpecError } from '../../main/devices/device-spec.js';
+import { kioskRuntimeOptions, launchOptionsArg, type LaunchOptions } from '../../main/launcher/launch-options.js';
+import { buildLaunchOptions } from './start-options.js';
 
 export const START_HELP = `Usage: chot start [options]
 
@@ -15,7 +14,8 @@ mode, which runs the core in Node, serves the kiosk on 127.0.0.1 and prints
   kiosk-url: http://127.0.0.1:<port>/#token=<random>
 Enrolled with a hub (chot enroll), the kiosk syncs continuously in the background
 and decides on its last data whenever the hub is out of reach; without a hub it runs
-on the built-in demo data set.
+on the built-in demo data set. The Electron window starts with every option below but
+--port and --open (browser mode's); the packaged app (chot) takes the same options.
 
 Options:
   --data-dir DIR  where the kiosk keeps its database (default: ${defaultDataDir()})
@@ -62,61 +62,43 @@ Options:
                   {"gates": {"2": {"open": ["green", "yellow"], "openFor": ["signed-valid", "unsigned"]}}}.
 `;
 
-export async function runStart(args: readonly string[]): Promise<number> {
-  const { values } = parseCommandArgs(args, {
-    'data-dir': { type: 'string' },
-    port: { type: 'string' },
-    open: { type: 'boolean' },
-    browser: { type: 'boolean' },
-    camera: { type: 'boolean' },
-    'sync-interval': { type: 'string' },
-    'upload-interval': { type: 'string' },
-    'retention-days': { type: 'string' },
-    device: { type: 'string', multiple: true },
-  });
-  const syncIntervalSeconds = values['sync-interval'] === undefined ? undefined : Number(values['sync-interval']);
-  if (syncIntervalSeconds !== undefined && !(syncIntervalSeconds >= 1 && syncIntervalSeconds <= 86_400)) {
-    throw new UsageError('--sync-interval must be a number of seconds from 1 to 86400');
-  }
-  const uploadIntervalSeconds = values['upload-interval'] === undefined ? undefined : Number(values['upload-interval']);
-  if (uploadIntervalSeconds !== undefined && !(uploadIntervalSeconds >= 1 && uploadIntervalSeconds <= 86_400)) {
-    throw new UsageError('--upload-interval must be a number of seconds from 1 to 86400');
-  }
-  const retentionDays = values['retention-days'] === undefined ? undefined : Number(values['retention-days']);
-  if (retentionDays !== undefined && !(Number.isInteger(retentionDays) && retentionDays >= 0 && retentionDays <= 3650)) {
-    throw new UsageError('--retention-days must be a whole number of days from 0 to 3650');
-  }
-  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
-  const port = parsePort(values.port);
-  const deviceArgs = values.device ?? [];
-  let devicesConfig;
-  try {
-    devicesConfig = resolveDevicesConfig(dataDir, deviceArgs);
-  } catch (error) {
-    if (error instanceof DeviceSpecError) throw new UsageError(error.message);
-    throw error;
-  }
+/** The two shells `chot start` chooses between; a test hands in its own. */
+export interface StartShells {
+  /** The installed Electron binary, or null. */
+  findElectron(): string | null;
+  runElectron(binary: string, args: readonly string[]): Promise<number>;
+  runBrowserMode(launch: LaunchOptions): Promise<number>;
+}
 
-  const electron = values.browser === true ? null : findElectronBinary();
-  if (electron !== null) {
-    return runElectron(electron, [packageRoot(), '--data-dir', dataDir, ...deviceArgs.flatMap((device) => ['--device', device]), ...(values.camera === true ? ['--camera'] : [])]);
-  }
+const INSTALLED_SHELLS: StartShells = {
+  findElectron: () => findElectronBinary(),
+  runElectron: (binary, args) => runElectron(binary, args),
+  runBrowserMode: (launch) => runBrowserMode(launch),
+};
 
+/** What browser mode gets from the launch options: the runtime's options, as the Electron shell gets them, and its port. */
+export function browserModeOptions(launch: LaunchOptions): KioskRuntimeOptions & { readonly port: number } {
+  return { ...kioskRuntimeOptions(launch), port: launch.port };
+}
+
+export async function runStart(args: readonly string[], shells: StartShells = INSTALLED_SHELLS): Promise<number> {
+  const launch = buildLaunchOptions(args);
+  const electron = launch.browser ? null : shells.findElectron();
+  // The whole checked object, as one argument: Electron does not parse the user's options again.
+  if (electron !== null) return shells.runElectron(electron, [packageRoot(), launchOptionsArg(launch)]);
+  return shells.runBrowserMode(launch);
+}
+
+/** The core in this process, serving the renderer on 127.0.0.1, until SIGINT or SIGTERM. */
+async function runBrowserMode(launch: LaunchOptions): Promise<number> {
   keepRunningWhenOutputCloses();
-  const kiosk = await startBrowserMode({
-    dataDir,
-    port,
-    devicesConfig,
-    ...(syncIntervalSeconds === undefined ? {} : { syncIntervalMs: syncIntervalSeconds * 1000 }),
-    ...(uploadIntervalSeconds === undefined ? {} : { uploadIntervalMs: uploadIntervalSeconds * 1000 }),
-    ...(retentionDays === undefined ? {} : { retentionMs: retentionDays * 86_400_000 }),
-  });
+  const kiosk = await startBrowserMode(browserModeOptions(launch));
   // The renderer reads its options from the URL fragment, beside the token (never sent over HTTP).
-  const kioskUrl = values.camera === true ? `${kiosk.server.kioskUrl}&camera=1` : kiosk.server.kioskUrl;
+  const kioskUrl = launch.camera ? `${kiosk.server.kioskUrl}&camera=1` : kiosk.server.kioskUrl;
   process.stdout.write(`kiosk-url: ${kioskUrl}\n`);
-  process.stderr.write(`browser mode: data in ${dataDir}, ${kiosk.enrolled ? 'syncing with its hub' : 'demo data (not enrolled with a hub)'}; stop with Ctrl+C\n`);
+  process.stderr.write(`browser mode: data in ${launch.dataDir}, ${kiosk.enrolled ? 'syncing with its hub' : 'demo data (not enrolled with a hub)'}; stop with Ctrl+C\n`);
   let window: KioskWindow | null = null;
-  if (values.open === true) {
+  if (launch.open) {
     const chromium = findChromium();
     if (chromium === null) process.stderr.write('--open: no Chromium found (set CHOT_CHROMIUM to its path); open the URL above yourself\n');
     else window = openKioskWindow(chromium, kioskUrl);

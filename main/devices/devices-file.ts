@@ -45,6 +45,11 @@ export function parseDevicesConfig(text: string, name = DEVICES_FILE): DevicesCo
   } catch (error) {
     throw new DeviceSpecError(`${name}: not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
+  return devicesConfigFromJson(value, name);
+}
+
+/** Checks a parsed devices.json value (the file's, or one handed to the Electron shell); `name` prefixes every error. */
+export function devicesConfigFromJson(value: unknown, name: string): DevicesConfig {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DeviceSpecError(`${name}: must be an object {"devices": […], "gates": {…}}`);
   const fields = value as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
@@ -75,6 +80,18 @@ function parseGates(value: unknown, where: string): GatePolicies {
     };
   }
   return gates;
+}
+
+/**
+ * The devices.json form of a config, which devicesConfigFromJson reads back to the same
+ * config: a serial suffix given in hex is written as its `hex:XX` text, as in the file.
+ */
+export function devicesConfigToJson(config: DevicesConfig): unknown {
+  return {
+    devices: config.devices.map((spec) => ('suffix' in spec && typeof spec.suffix === 'object' ? { ...spec, suffix: `hex:${spec.suffix.hex}` } : spec)),
+    gates: config.gates,
+    ...(config.wedge === undefined ? {} : { wedge: config.wedge }),
+  };
 }
 
 /** A JSON array of names from `allowed`, each once; anything else is an error naming its place. */

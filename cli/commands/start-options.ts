@@ -1,0 +1,72 @@
+import { resolve } from 'node:path';
+import { defaultDataDir } from '../../main/config/paths.js';
+import { resolveDevicesConfig } from '../../main/devices/device-setup.js';
+import { DeviceSpecError } from '../../main/devices/device-spec.js';
+import { devicesConfigToJson } from '../../main/devices/devices-file.js';
+import { LAUNCH_DURATIONS, launchOptionsFromArgs, LaunchOptionsError, validateLaunchOptions, type LaunchDuration, type LaunchOptions } from '../../main/launcher/launch-options.js';
+import { parseCommandArgs, parsePort, UsageError } from '../args.js';
+
+/**
+ * Every option a person can give `chot start` (and the packaged Electron app, which takes
+ * the same ones): the one definition the parser, the help test and the launch test read.
+ */
+export const START_OPTIONS = {
+  'data-dir': { type: 'string' },
+  port: { type: 'string' },
+  open: { type: 'boolean' },
+  browser: { type: 'boolean' },
+  camera: { type: 'boolean' },
+  'sync-interval': { type: 'string' },
+  'upload-interval': { type: 'string' },
+  'retention-days': { type: 'string' },
+  device: { type: 'string', multiple: true },
+} as const;
+export type StartOption = keyof typeof START_OPTIONS;
+
+/**
+ * The launch options from a command line: parsed, devices.json read and merged with
+ * `--device` (here, once), and checked by the same validator the Electron shell runs on
+ * what it is handed. Every problem is a UsageError naming the option or the file's field.
+ */
+export function buildLaunchOptions(args: readonly string[], env: NodeJS.ProcessEnv = process.env): LaunchOptions {
+  const { values } = parseCommandArgs(args, START_OPTIONS);
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir(env));
+  const durations: { -readonly [K in LaunchDuration]?: number } = {};
+  for (const [field, limit] of Object.entries(LAUNCH_DURATIONS) as [LaunchDuration, (typeof LAUNCH_DURATIONS)[LaunchDuration]][]) {
+    const text = values[limit.flag.slice(2) as 'sync-interval' | 'upload-interval' | 'retention-days'];
+    if (text === undefined) continue;
+    // Blank text is not zero: Number('') would be 0, a valid retention.
+    durations[field] = text.trim() === '' ? Number.NaN : Number(text) * limit.unitMs;
+  }
+  try {
+    return validateLaunchOptions({
+      dataDir,
+      port: parsePort(values.port),
+      open: values.open === true,
+      browser: values.browser === true,
+      camera: values.camera === true,
+      // The validator reads devices in devices.json's form, as the Electron shell receives them.
+      devicesConfig: devicesConfigToJson(resolveDevicesConfig(dataDir, values.device ?? [])),
+      ...durations,
+    });
+  } catch (error) {
+    if (error instanceof DeviceSpecError || error instanceof LaunchOptionsError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * The Electron app's launch options from its process arguments (unpackaged: electron
+ * <app dir> [args]; packaged: chot [args]). Started by `chot start`: the object it built and
+ * checked, checked again here (a process boundary). Started directly — the packaged app from
+ * an autostart entry — built from those arguments exactly as `chot start` builds them.
+ */
+export function electronLaunchOptions(argv: readonly string[], packaged: boolean, env: NodeJS.ProcessEnv = process.env): LaunchOptions {
+  const args = argv.slice(packaged ? 1 : 2);
+  try {
+    return launchOptionsFromArgs(args) ?? buildLaunchOptions(args, env);
+  } catch (error) {
+    if (error instanceof LaunchOptionsError) throw new UsageError(error.message);
+    throw error;
+  }
+}
