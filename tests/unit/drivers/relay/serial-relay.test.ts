@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeviceFault, type DeviceInfo, type RelayHandle } from '../../../../drivers/device.js';
-import { SerialRelayDriver, switchOffRelaysOnExit, type SerialRelayHandle } from '../../../../drivers/relay/serial-relay-driver.js';
+import { SerialRelayDriver, type SerialRelayHandle } from '../../../../drivers/relay/serial-relay-driver.js';
+import { switchOffRelaysOnExit } from '../../../../drivers/relay-pulser.js';
 import { FakeSerialTransport } from '../../../../drivers/serial/fake-serial-transport.js';
 
 const PATH = '/dev/ttyUSB0';
