@@ -7,13 +7,17 @@ import { Listeners } from './listeners.js';
  * What every open handle (scanner or relay, serial or HID) has in common: a DeviceKeeper for
  * its life cycle, fault and ready listeners, and a close() that lets the handle finish its
  * own work (drop a half scan, switch a relay off) before the keeper releases the device.
- * Subclasses create `keeper` in their constructor with `onFault: (fault) => this.faulted(fault)`
- * and `onReady: () => this.becameReady()`.
+ * Subclasses create `keeper` in their constructor, handing it `...this.keeperEvents`.
  */
 export abstract class KeptDeviceHandle<C extends KeptConnection> {
   protected abstract readonly keeper: DeviceKeeper<C>;
   readonly #faults = new Listeners<[DeviceFault]>();
   readonly #ready = new Listeners<[]>();
+  /** The keeper's callbacks: its faults and recoveries reach this handle's listeners (through `faulted`, which subclasses extend). */
+  protected readonly keeperEvents = {
+    onFault: (fault: DeviceFault): void => this.faulted(fault),
+    onReady: (): void => this.becameReady(),
+  };
 
   get state(): DeviceState {
     return this.keeper.state;

@@ -1,8 +1,8 @@
 import type { ScanEvent } from '../../domain/scan/scan-event.js';
 import { KeptScannerHandle } from '../device-handle.js';
 import { DeviceFault, type DeviceInfo, type ScannerDriver } from '../device.js';
-import { hex4, present, type HidBinding, type HidConnection, type HidDeviceDescriptor } from '../hid/hid-binding.js';
-import { enumerateHid, hidKeeper, type HidKeeper } from '../hid/hid-keeper.js';
+import { hex4, hidDeviceInfo, present, type HidBinding, type HidConnection, type HidDeviceDescriptor } from '../hid/hid-binding.js';
+import { enumerateHid, hidKeeper, type HidKeeper, type HidKeeperTimings } from '../hid/hid-keeper.js';
 import { DEFAULT_REPORT_GAP_MS, HidPosAssembler, type AssemblerResult } from './report-assembler.js';
 import { layoutForVendor, type HidPosLayout } from './report-layouts.js';
 
@@ -20,12 +20,7 @@ export interface HidPosScanEvent extends ScanEvent {
   readonly symbology?: { readonly aim?: string; readonly codeId?: string };
 }
 
-export interface HidPosScannerOptions {
-  /** Hot-plug polling while a scanner is away. Default 1 000 ms. */
-  readonly pollIntervalMs?: number;
-  /** Backoff while reopening fails (busy, permissions): doubles from initial up to max. */
-  readonly backoffInitialMs?: number;
-  readonly backoffMaxMs?: number;
+export interface HidPosScannerOptions extends HidKeeperTimings {
   /** Longest wait between two reports of one bar code. */
   readonly reportGapMs?: number;
   /** The report layout for a device; by default chosen by USB vendor id. */
@@ -38,17 +33,6 @@ export function isHidPosScanner(device: HidDeviceDescriptor): boolean {
   return device.usagePage === USAGE_PAGE_BAR_CODE_SCANNER && device.usage !== undefined && SCANNER_USAGES.has(device.usage);
 }
 
-export function hidPosDeviceInfo(device: HidDeviceDescriptor): DeviceInfo {
-  return {
-    id: device.path,
-    kind: 'hid-pos-scanner',
-    vendorId: hex4(device.vendorId),
-    productId: hex4(device.productId),
-    manufacturer: present(device.manufacturer),
-    product: present(device.product),
-    serialNumber: present(device.serialNumber),
-  };
-}
 
 export class HidPosScannerDriver implements ScannerDriver {
   readonly #binding: HidBinding;
@@ -68,7 +52,7 @@ export class HidPosScannerDriver implements ScannerDriver {
     for (const device of devices) {
       if (!isHidPosScanner(device) || seen.has(device.path)) continue;
       seen.add(device.path);
-      found.push(hidPosDeviceInfo(device));
+      found.push(hidDeviceInfo(device, 'hid-pos-scanner'));
     }
     return found;
   }
@@ -104,11 +88,8 @@ export class HidPosScannerHandle extends KeptScannerHandle<HidConnection, HidPos
       claimed,
       setup: async (connection) => this.#listen(connection),
       watchPresence: false,
-      pollIntervalMs: options.pollIntervalMs ?? 1_000,
-      backoffInitialMs: options.backoffInitialMs ?? 1_000,
-      backoffMaxMs: options.backoffMaxMs ?? 30_000,
-      onFault: (fault) => this.faulted(fault),
-      onReady: () => this.becameReady(),
+      timings: options,
+      ...this.keeperEvents,
     });
   }
 

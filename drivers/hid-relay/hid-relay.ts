@@ -1,7 +1,7 @@
 import { DeviceFault, type DeviceInfo, type RelayDriver } from '../device.js';
-import { hex4, present, type HidBinding, type HidConnection, type HidDeviceDescriptor } from '../hid/hid-binding.js';
+import { hidDeviceInfo, type HidBinding, type HidConnection, type HidDeviceDescriptor } from '../hid/hid-binding.js';
 import { messageOf } from '../device-keeper.js';
-import { enumerateHid, hidKeeper, type HidKeeper } from '../hid/hid-keeper.js';
+import { enumerateHid, hidKeeper, type HidKeeper, type HidKeeperTimings } from '../hid/hid-keeper.js';
 import { KeptRelayHandle } from '../kept-relay-handle.js';
 import { DEFAULT_RELAY_MAX_PULSE_MS } from '../relay-pulser.js';
 import {
@@ -16,13 +16,10 @@ import {
   type RelayBoardState,
 } from './usb-relay-protocol.js';
 
-export interface HidRelayOptions {
+/** pollIntervalMs: presence polling while open, and hot-plug polling while away. */
+export interface HidRelayOptions extends HidKeeperTimings {
   /** Longest pulse accepted: a relay is never left closed for long, whatever the caller asks. Default 10 s. */
   readonly maxPulseMs?: number;
-  /** Presence polling while open, and hot-plug polling while away. Default 1 000 ms. */
-  readonly pollIntervalMs?: number;
-  readonly backoffInitialMs?: number;
-  readonly backoffMaxMs?: number;
 }
 
 export function isUsbRelayBoard(device: HidDeviceDescriptor): boolean {
@@ -41,15 +38,7 @@ export class HidRelayDriver implements RelayDriver {
 
   async list(): Promise<DeviceInfo[]> {
     const devices = await enumerateHid(this.#binding, 'hid-relay');
-    return devices.filter(isUsbRelayBoard).map((device) => ({
-      id: device.path,
-      kind: 'hid-relay' as const,
-      vendorId: hex4(device.vendorId),
-      productId: hex4(device.productId),
-      manufacturer: present(device.manufacturer),
-      product: present(device.product),
-      serialNumber: present(device.serialNumber),
-    }));
+    return devices.filter(isUsbRelayBoard).map((device) => hidDeviceInfo(device, 'hid-relay'));
   }
 
   async open(info: DeviceInfo): Promise<HidRelayHandle> {
@@ -82,11 +71,8 @@ export class HidRelayHandle extends KeptRelayHandle<HidConnection> {
       claimed,
       setup: (connection) => this.#switchAllOffAndCheck(connection),
       watchPresence: true,
-      pollIntervalMs: options.pollIntervalMs ?? 1_000,
-      backoffInitialMs: options.backoffInitialMs ?? 1_000,
-      backoffMaxMs: options.backoffMaxMs ?? 30_000,
-      onFault: (fault) => this.faulted(fault),
-      onReady: () => this.becameReady(),
+      timings: options,
+      ...this.keeperEvents,
     });
   }
 

@@ -7,6 +7,15 @@ import type { HidBinding, HidConnection, HidDeviceDescriptor } from './hid-bindi
  * for in enumeration (hot-plug, every `pollIntervalMs`), possibly under a new path, and
  * reopened when it is back; node-hid reports a pulled device as a read error.
  */
+/** Each defaults to the HID pace: poll every 1 000 ms, reopen backoff 1 000 ms → 30 000 ms. */
+export interface HidKeeperTimings {
+  /** Hot-plug polling while the device is away, and presence polling while open (relays). */
+  readonly pollIntervalMs?: number;
+  /** Backoff while reopening fails (busy, permissions): doubles from initial up to max. */
+  readonly backoffInitialMs?: number;
+  readonly backoffMaxMs?: number;
+}
+
 export interface HidKeeperOptions {
   readonly binding: HidBinding;
   /** The stable id faults carry (the DeviceInfo id the device was opened with). */
@@ -21,9 +30,7 @@ export interface HidKeeperOptions {
   readonly setup: (connection: HidConnection) => Promise<void>;
   /** Also poll enumeration while ready: for devices that are never read (relays), the only unplug signal. */
   readonly watchPresence: boolean;
-  readonly pollIntervalMs: number;
-  readonly backoffInitialMs: number;
-  readonly backoffMaxMs: number;
+  readonly timings: HidKeeperTimings;
   readonly onFault: (fault: DeviceFault) => void;
   readonly onReady: () => void;
 }
@@ -32,6 +39,7 @@ export type HidKeeper = DeviceKeeper<HidConnection>;
 
 export function hidKeeper(options: HidKeeperOptions): HidKeeper {
   const { binding } = options;
+  const { pollIntervalMs = 1_000, backoffInitialMs = 1_000, backoffMaxMs = 30_000 } = options.timings;
   const isPresent = async (path: string): Promise<boolean> => (await binding.devices()).some((device) => device.path === path);
   return new DeviceKeeper<HidConnection>({
     transport: {
@@ -48,7 +56,7 @@ export function hidKeeper(options: HidKeeperOptions): HidKeeper {
     deviceId: options.deviceId,
     path: options.path,
     // After a loss the device is looked for at the polling pace; failed opens back off from backoffInitialMs.
-    timings: { afterLossMs: options.pollIntervalMs, pollIntervalMs: options.pollIntervalMs, backoffInitialMs: options.backoffInitialMs, backoffMaxMs: options.backoffMaxMs },
+    timings: { afterLossMs: pollIntervalMs, pollIntervalMs, backoffInitialMs, backoffMaxMs },
     claimed: options.claimed,
     setup: options.setup,
     onFault: options.onFault,

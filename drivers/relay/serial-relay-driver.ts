@@ -73,8 +73,7 @@ export class SerialRelayHandle extends KeptRelayHandle<SerialConnection> {
       setup: (connection) => this.#writeAllOff(connection),
       // Neither board kind is read: a Modbus echo or a stray byte changes nothing.
       onData: () => undefined,
-      onFault: (fault) => this.faulted(fault),
-      onReady: () => this.becameReady(),
+      ...this.keeperEvents,
     });
   }
 

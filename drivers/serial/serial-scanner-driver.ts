@@ -1,4 +1,4 @@
-import { MAX_SCAN_CHARS, type ScanEvent } from '../../domain/scan/scan-event.js';
+import { MAX_SCAN_CHARS } from '../../domain/scan/scan-event.js';
 import { KeptScannerHandle } from '../device-handle.js';
 import { DeviceFault, type DeviceInfo, type ScannerDriver } from '../device.js';
 import { checkFraming, SerialFramer, type FramerOutput, type SerialFraming } from './serial-framing.js';
@@ -112,8 +112,7 @@ export class SerialScannerHandle extends KeptScannerHandle<SerialConnection> {
         this.#resetFraming();
       },
       onData: (chunk) => this.#handle(this.#framer.push(chunk, this.#now())),
-      onFault: (fault) => this.faulted(fault),
-      onReady: () => this.becameReady(),
+      ...this.keeperEvents,
     });
   }
 
