@@ -1,8 +1,8 @@
 import type { ScanEvent } from '../../domain/scan/scan-event.js';
-import { DeviceFault, type DeviceInfo, type ScannerDriver, type ScannerHandle } from '../device.js';
-import { hex4, present, type HidBinding, type HidConnection, type HidDeviceDescriptor } from '../hid/hid-binding.js';
-import { enumerateHid, HidKeeper } from '../hid/hid-keeper.js';
-import { Listeners } from '../listeners.js';
+import { KeptScannerHandle } from '../device-handle.js';
+import { DeviceFault, type DeviceInfo, type ScannerDriver } from '../device.js';
+import { hex4, hidDeviceInfo, present, type HidBinding, type HidConnection, type HidDeviceDescriptor } from '../hid/hid-binding.js';
+import { enumerateHid, hidKeeper, type HidKeeper, type HidKeeperTimings } from '../hid/hid-keeper.js';
 import { DEFAULT_REPORT_GAP_MS, HidPosAssembler, type AssemblerResult } from './report-assembler.js';
 import { layoutForVendor, type HidPosLayout } from './report-layouts.js';
 
@@ -20,12 +20,7 @@ export interface HidPosScanEvent extends ScanEvent {
   readonly symbology?: { readonly aim?: string; readonly codeId?: string };
 }
 
-export interface HidPosScannerOptions {
-  /** Hot-plug polling while a scanner is away. Default 1 000 ms. */
-  readonly pollIntervalMs?: number;
-  /** Backoff while reopening fails (busy, permissions): doubles from initial up to max. */
-  readonly backoffInitialMs?: number;
-  readonly backoffMaxMs?: number;
+export interface HidPosScannerOptions extends HidKeeperTimings {
   /** Longest wait between two reports of one bar code. */
   readonly reportGapMs?: number;
   /** The report layout for a device; by default chosen by USB vendor id. */
@@ -38,17 +33,6 @@ export function isHidPosScanner(device: HidDeviceDescriptor): boolean {
   return device.usagePage === USAGE_PAGE_BAR_CODE_SCANNER && device.usage !== undefined && SCANNER_USAGES.has(device.usage);
 }
 
-export function hidPosDeviceInfo(device: HidDeviceDescriptor): DeviceInfo {
-  return {
-    id: device.path,
-    kind: 'hid-pos-scanner',
-    vendorId: hex4(device.vendorId),
-    productId: hex4(device.productId),
-    manufacturer: present(device.manufacturer),
-    product: present(device.product),
-    serialNumber: present(device.serialNumber),
-  };
-}
 
 export class HidPosScannerDriver implements ScannerDriver {
   readonly #binding: HidBinding;
@@ -68,7 +52,7 @@ export class HidPosScannerDriver implements ScannerDriver {
     for (const device of devices) {
       if (!isHidPosScanner(device) || seen.has(device.path)) continue;
       seen.add(device.path);
-      found.push(hidPosDeviceInfo(device));
+      found.push(hidDeviceInfo(device, 'hid-pos-scanner'));
     }
     return found;
   }
@@ -82,23 +66,21 @@ export class HidPosScannerDriver implements ScannerDriver {
   }
 }
 
-export class HidPosScannerHandle implements ScannerHandle {
+export class HidPosScannerHandle extends KeptScannerHandle<HidConnection, HidPosScanEvent> {
+  protected readonly keeper: HidKeeper;
   readonly #info: DeviceInfo;
   readonly #assembler: HidPosAssembler;
-  readonly #keeper: HidKeeper;
   readonly #now: () => number;
   readonly #gapMs: number;
-  readonly #scans = new Listeners<[HidPosScanEvent]>();
-  readonly #faults = new Listeners<[DeviceFault]>();
-  readonly #ready = new Listeners<[]>();
   #gapTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(binding: HidBinding, info: DeviceInfo, layout: HidPosLayout, claimed: Set<string>, options: HidPosScannerOptions) {
+    super();
     this.#info = info;
     this.#now = options.now ?? Date.now;
     this.#gapMs = options.reportGapMs ?? DEFAULT_REPORT_GAP_MS;
     this.#assembler = new HidPosAssembler(layout, { gapMs: this.#gapMs });
-    this.#keeper = new HidKeeper({
+    this.keeper = hidKeeper({
       binding,
       deviceId: info.id,
       path: info.id,
@@ -106,15 +88,8 @@ export class HidPosScannerHandle implements ScannerHandle {
       claimed,
       setup: async (connection) => this.#listen(connection),
       watchPresence: false,
-      pollIntervalMs: options.pollIntervalMs ?? 1_000,
-      backoffInitialMs: options.backoffInitialMs ?? 1_000,
-      backoffMaxMs: options.backoffMaxMs ?? 30_000,
-      onFault: (fault) => {
-        // Whatever half a bar code arrived before the fault can never be completed.
-        this.#dropPartial();
-        this.#faults.emit(fault);
-      },
-      onReady: () => this.#ready.emit(),
+      timings: options,
+      ...this.keeperEvents,
     });
   }
 
@@ -122,38 +97,20 @@ export class HidPosScannerHandle implements ScannerHandle {
     return this.#assembler.layout;
   }
 
-  get state(): HidKeeper['state'] {
-    return this.#keeper.state;
-  }
-
-  async start(): Promise<void> {
-    await this.#keeper.open();
-  }
-
-  onScan(listener: (scan: HidPosScanEvent) => void): void {
-    this.#scans.add(listener);
-  }
-
-  onFault(listener: (fault: DeviceFault) => void): void {
-    this.#faults.add(listener);
-  }
-
-  onReady(listener: () => void): void {
-    this.#ready.add(listener);
-  }
-
-  async close(): Promise<void> {
+  protected override faulted(fault: DeviceFault): void {
+    // Whatever half a bar code arrived before the fault can never be completed.
     this.#dropPartial();
-    await this.#keeper.close();
-    this.#scans.clear();
-    this.#faults.clear();
-    this.#ready.clear();
+    super.faulted(fault);
+  }
+
+  protected async beforeRelease(): Promise<void> {
+    this.#dropPartial();
   }
 
   #listen(connection: HidConnection): void {
     connection.onData((report) => {
       // A report from a connection the keeper has already given up on is stale.
-      if (this.#keeper.connection === connection) this.#onReport(report);
+      if (this.keeper.connection === connection) this.#onReport(report);
     });
   }
 
@@ -179,7 +136,7 @@ export class HidPosScannerHandle implements ScannerHandle {
         this.#clearGapTimer();
         const { barcode } = result;
         const symbology = barcode.aim === undefined && barcode.codeId === undefined ? undefined : { aim: barcode.aim, codeId: barcode.codeId };
-        this.#scans.emit({
+        this.scanned({
           source: { kind: 'hid-pos', deviceId: this.#info.id },
           // Decoded by us as UTF-8 (never by a keyboard layout). Lenient here so the screen can
           // show something; the credential parser decodes `bytes` strictly and refuses bad UTF-8.
@@ -216,7 +173,7 @@ export class HidPosScannerHandle implements ScannerHandle {
 
   /** A bad report spoils one scan, not the device: it is reported, and the scanner stays ready. */
   #protocolFault(message: string): void {
-    this.#faults.emit(new DeviceFault('protocol', this.#info.id, message));
+    super.faulted(new DeviceFault('protocol', this.#info.id, message));
   }
 }
 

@@ -1,3 +1,5 @@
+import type { DeviceInfo, DeviceKind } from '../device.js';
+
 /**
  * The transport the HID drivers (HID-POS scanners, HID relay boards) are handed: just the
  * part of node-hid they use, so that production passes node-hid (`node-hid-binding.ts`)
@@ -40,6 +42,19 @@ export interface HidConnection {
 export interface HidBinding {
   devices(): Promise<HidDeviceDescriptor[]>;
   open(path: string): Promise<HidConnection>;
+}
+
+/** What a HID device is, as enumeration described it. */
+export function hidDeviceInfo(device: HidDeviceDescriptor, kind: DeviceKind): DeviceInfo {
+  return {
+    id: device.path,
+    kind,
+    vendorId: hex4(device.vendorId),
+    productId: hex4(device.productId),
+    manufacturer: present(device.manufacturer),
+    product: present(device.product),
+    serialNumber: present(device.serialNumber),
+  };
 }
 
 /** USB ids in DeviceInfo are 4 lowercase hex digits. */

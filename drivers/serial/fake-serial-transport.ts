@@ -93,6 +93,7 @@ class FakeSerialConnection implements SerialConnection {
   readonly #record: (bytes: Uint8Array) => void;
   readonly #forget: () => void;
   #open = true;
+  #writing = false;
 
   constructor(record: (bytes: Uint8Array) => void, forget: () => void) {
     this.#record = record;
@@ -107,9 +108,22 @@ class FakeSerialConnection implements SerialConnection {
     this.#close.push(listener);
   }
 
+  /**
+   * As @serialport/binding-mock: a write completes on a later turn, and a write issued while
+   * the previous one is still in progress, or to a closed port, is an error — not silently
+   * accepted — so a driver that forgets to queue its writes fails here rather than on a real port.
+   */
   async write(bytes: Uint8Array): Promise<void> {
     if (!this.#open) throw errnoError('EBADF', 'Port is not open');
-    this.#record(bytes);
+    if (this.#writing) throw new Error('Overlapping writes are not supported: a write was issued before the previous one completed');
+    this.#writing = true;
+    try {
+      await new Promise<void>((resolve) => queueMicrotask(resolve));
+      if (!this.#open) throw errnoError('EBADF', 'Port closed while writing');
+      this.#record(Uint8Array.from(bytes));
+    } finally {
+      this.#writing = false;
+    }
   }
 
   async close(): Promise<void> {

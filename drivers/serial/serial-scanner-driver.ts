@@ -1,9 +1,9 @@
-import { MAX_SCAN_CHARS, type ScanEvent } from '../../domain/scan/scan-event.js';
-import { DeviceFault, type DeviceInfo, type ScannerDriver, type ScannerHandle } from '../device.js';
-import { Listeners } from '../listeners.js';
+import { MAX_SCAN_CHARS } from '../../domain/scan/scan-event.js';
+import { KeptScannerHandle } from '../device-handle.js';
+import { DeviceFault, type DeviceInfo, type ScannerDriver } from '../device.js';
 import { checkFraming, SerialFramer, type FramerOutput, type SerialFraming } from './serial-framing.js';
-import { SerialKeeper, type Backoff } from './serial-keeper.js';
-import { SERIAL_9600_8N1, type SerialPortListing, type SerialSettings, type SerialTransport } from './serial-transport.js';
+import { serialKeeper, type Backoff, type SerialKeeper } from './serial-keeper.js';
+import { SERIAL_9600_8N1, type SerialConnection, type SerialPortListing, type SerialSettings, type SerialTransport } from './serial-transport.js';
 
 export interface SerialScannerConfig {
   readonly settings: SerialSettings;
@@ -87,24 +87,22 @@ export class SerialScannerDriver implements ScannerDriver {
   }
 }
 
-export class SerialScannerHandle implements ScannerHandle {
+export class SerialScannerHandle extends KeptScannerHandle<SerialConnection> {
   readonly config: SerialScannerConfig;
+  protected readonly keeper: SerialKeeper;
   readonly #info: DeviceInfo;
   readonly #framer: SerialFramer;
-  readonly #keeper: SerialKeeper;
   readonly #now: () => number;
-  readonly #scans = new Listeners<[ScanEvent]>();
-  readonly #faults = new Listeners<[DeviceFault]>();
-  readonly #ready = new Listeners<[]>();
   #silenceTimer: ReturnType<typeof setTimeout> | undefined;
   #silenceAt = 0;
 
   constructor(transport: SerialTransport, info: DeviceInfo, config: SerialScannerConfig, backoff: Backoff, now: () => number) {
+    super();
     this.config = config;
     this.#info = info;
     this.#now = now;
     this.#framer = new SerialFramer(config.framing);
-    this.#keeper = new SerialKeeper({
+    this.keeper = serialKeeper({
       transport,
       path: info.id,
       settings: config.settings,
@@ -114,52 +112,30 @@ export class SerialScannerHandle implements ScannerHandle {
         this.#resetFraming();
       },
       onData: (chunk) => this.#handle(this.#framer.push(chunk, this.#now())),
-      onFault: (fault) => {
-        this.#resetFraming();
-        this.#faults.emit(fault);
-      },
-      onReady: () => this.#ready.emit(),
+      ...this.keeperEvents,
     });
   }
 
-  get state(): SerialKeeper['state'] {
-    return this.#keeper.state;
-  }
-
-  async start(): Promise<void> {
-    await this.#keeper.open();
-  }
-
-  onScan(listener: (scan: ScanEvent) => void): void {
-    this.#scans.add(listener);
-  }
-
-  onFault(listener: (fault: DeviceFault) => void): void {
-    this.#faults.add(listener);
-  }
-
-  onReady(listener: () => void): void {
-    this.#ready.add(listener);
-  }
-
-  async close(): Promise<void> {
+  protected override faulted(fault: DeviceFault): void {
     this.#resetFraming();
-    await this.#keeper.close();
-    this.#scans.clear();
-    this.#faults.clear();
-    this.#ready.clear();
+    super.faulted(fault);
+  }
+
+  protected async beforeRelease(): Promise<void> {
+    this.#resetFraming();
   }
 
   #handle(outputs: readonly FramerOutput[]): void {
     for (const output of outputs) {
       if (output.kind === 'dropped') {
-        // Not a scan: the scanner stays ready, the diagnostics screen shows why a code was lost.
-        this.#faults.emit(
+        // Not a scan: the scanner stays ready, the diagnostics screen shows why a code was lost
+        // (super, not this.faulted: the port is fine and the framer keeps the bytes that followed).
+        super.faulted(
           new DeviceFault('protocol', this.#info.id, `an incomplete scan of ${output.length} bytes was dropped: its suffix never came (check the scanner's suffix setting)`),
         );
         continue;
       }
-      this.#scans.emit({
+      this.scanned({
         source: { kind: 'serial', deviceId: this.#info.id },
         // Decoded by us as UTF-8: invalid sequences become U+FFFD here; `bytes` keeps them, and the
         // credential parser decodes those strictly.

@@ -4,7 +4,7 @@ import type { Verdict } from '../../domain/verdict/verdict.js';
 import { DeviceFault, type DeviceInfo, type DeviceState, type DeviceStatus, type RelayHandle, type ScannerHandle } from '../../drivers/device.js';
 import type { HidBinding } from '../../drivers/hid/hid-binding.js';
 import type { ProfileCatalog } from '../../drivers/profiles/profile-catalog.js';
-import { switchOffRelaysOnExit } from '../../drivers/relay/serial-relay-driver.js';
+import { switchOffRelaysOnExit } from '../../drivers/relay-pulser.js';
 import type { SerialTransport } from '../../drivers/serial/serial-transport.js';
 import type { DecidedVerdict, LaneDeviceStatus } from '../core/kiosk-event-hub.js';
 import { AUTO, isScannerSpec, type DeviceSpec, type RelaySpec, type ScannerSpec } from './device-spec.js';

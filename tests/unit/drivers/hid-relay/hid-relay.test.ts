@@ -119,6 +119,18 @@ describe('HidRelayDriver', () => {
     expect(sent(board)).toEqual([ALL_OFF, ON_1, ALL_OFF]);
   });
 
+  it('a pulse started while allOff() is in flight is its own pulse: on after the all off, then its own off', async () => {
+    const { board, handle } = await openBoard();
+    const allOff = handle.allOff();
+    const pulse = handle.pulse(2, 5);
+    await allOff;
+    await pulse;
+    // All off did not swallow the later pulse: the relay it closed is open again.
+    expect(sent(board)).toEqual([ALL_OFF, ALL_OFF, ON_2, OFF_2]);
+    expect(board.mask).toBe(0);
+    await handle.close();
+  });
+
   it('close() switches everything off and releases the board', async () => {
     const { board, handle } = await openBoard();
     const pulse = handle.pulse(1, 5_000);

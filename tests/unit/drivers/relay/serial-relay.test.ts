@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeviceFault, type DeviceInfo, type RelayHandle } from '../../../../drivers/device.js';
-import { SerialRelayDriver, switchOffRelaysOnExit, type SerialRelayHandle } from '../../../../drivers/relay/serial-relay-driver.js';
+import { SerialRelayDriver, type SerialRelayHandle } from '../../../../drivers/relay/serial-relay-driver.js';
+import { switchOffRelaysOnExit } from '../../../../drivers/relay-pulser.js';
 import { FakeSerialTransport } from '../../../../drivers/serial/fake-serial-transport.js';
 
 const PATH = '/dev/ttyUSB0';
@@ -153,6 +154,22 @@ describe('SerialRelayDriver on the fake transport', () => {
     expect(transport.openConnections(PATH)).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
     expect(relay.state).toBe('closed');
+  });
+
+  it('close() whose all off fails still releases the port, stops every timer and drops the listeners, then throws', async () => {
+    const relay = await open();
+    const faults: DeviceFault[] = [];
+    relay.onFault((fault) => faults.push(fault));
+    transport.failWrites(PATH);
+    await expect(relay.close()).rejects.toMatchObject({ name: 'DeviceFault', kind: 'io' });
+    expect(relay.state).toBe('closed');
+    expect(transport.openConnections(PATH)).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+    const seen = faults.length;
+    transport.failWrites(PATH, null);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(transport.openAttempts).toBe(1);
+    expect(faults).toHaveLength(seen);
   });
 
   it('a failed write is an io fault: the pulse rejects, the port is reopened and switched all off', async () => {
