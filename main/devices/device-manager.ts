@@ -6,9 +6,10 @@ import type { HidBinding } from '../../drivers/hid/hid-binding.js';
 import type { ProfileCatalog } from '../../drivers/profiles/profile-catalog.js';
 import { switchOffRelaysOnExit } from '../../drivers/relay/serial-relay-driver.js';
 import type { SerialTransport } from '../../drivers/serial/serial-transport.js';
+import { backoffWindow, type BackoffWindow } from '../../platform/backoff.js';
 import type { DecidedVerdict, LaneDeviceStatus } from '../core/kiosk-event-hub.js';
 import { AUTO, isScannerSpec, type DeviceSpec, type RelaySpec, type ScannerSpec } from './device-spec.js';
-import { DeviceOpeners, type Backoff } from './device-openers.js';
+import { DeviceOpeners } from './device-openers.js';
 import { resolvedPath } from './device-paths.js';
 
 /** What the manager needs of the core: decide a device's scan (durably), and hear every committed verdict. */
@@ -34,7 +35,7 @@ export interface DeviceManagerOptions {
   readonly onChange?: () => void;
   readonly log?: (line: string) => void;
   /** Retrying a device whose first open failed (absent at start, busy): default 250 ms doubling to 2 s. */
-  readonly retry?: Backoff;
+  readonly retry?: BackoffWindow;
   /** How often `auto` devices are looked for. Default 2 s. */
   readonly discoveryIntervalMs?: number;
   readonly now?: () => number;
@@ -56,7 +57,9 @@ interface Managed {
   readonly placeholder: boolean;
 }
 
-const DEFAULT_RETRY: Backoff = { initialMs: 250, maxMs: 2_000 };
+// No jitter: these are this kiosk's own USB and serial devices, not a thousand clients of
+// one server, so a retry on the window alone comes back as soon as it may.
+const DEFAULT_RETRY: BackoffWindow = { minMs: 250, maxMs: 2_000 };
 
 /**
  * The kiosk's scanners and relays, running: opens every configured device (and, for `auto`,
@@ -154,8 +157,7 @@ export class DeviceManager {
       const fault = error instanceof DeviceFault ? error : new DeviceFault('open-failed', device.info.id, error instanceof Error ? error.message : String(error));
       if (device.state !== 'fault' || device.fault?.kind !== fault.kind) this.#log(`${device.spec.kind} ${device.info.id}: ${fault.message}`);
       this.#set(device, 'fault', fault);
-      const { initialMs, maxMs } = this.#options.retry ?? DEFAULT_RETRY;
-      device.timer = setTimeout(() => void this.#open(device), Math.min(initialMs * 2 ** device.failures, maxMs));
+      device.timer = setTimeout(() => void this.#open(device), backoffWindow(device.failures, this.#options.retry ?? DEFAULT_RETRY));
       device.timer.unref?.();
       device.failures += 1;
     }

@@ -1,5 +1,5 @@
 import { SyncError } from '../../domain/sync/sync-error.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../../platform/backoff.js';
 import { HubError, isHubOffline } from './hub-client.js';
 import type { SyncSummary } from './sync-client.js';
 
