@@ -11,6 +11,7 @@ import type { DecidedVerdict, LaneDeviceStatus } from '../core/kiosk-event-hub.j
 import { AUTO, isScannerSpec, type DeviceSpec, type RelaySpec, type ScannerSpec } from './device-spec.js';
 import { DeviceOpeners } from './device-openers.js';
 import { resolvedPath } from './device-paths.js';
+import { messageOf } from '../../platform/message-of.js';
 
 /** What the manager needs of the core: decide a device's scan (durably), and hear every committed verdict. */
 export interface DeviceCore {
@@ -154,7 +155,7 @@ export class DeviceManager {
       this.#attach(device, handle);
       this.#set(device, 'ready');
     } catch (error) {
-      const fault = error instanceof DeviceFault ? error : new DeviceFault('open-failed', device.info.id, error instanceof Error ? error.message : String(error));
+      const fault = error instanceof DeviceFault ? error : new DeviceFault('open-failed', device.info.id, messageOf(error));
       if (device.state !== 'fault' || device.fault?.kind !== fault.kind) this.#log(`${device.spec.kind} ${device.info.id}: ${fault.message}`);
       this.#set(device, 'fault', fault);
       device.timer = setTimeout(() => void this.#open(device), backoffWindow(device.failures, this.#options.retry ?? DEFAULT_RETRY));
@@ -202,7 +203,7 @@ export class DeviceManager {
         this.#options.core.submitDeviceScan(next, { lane: spec.lane, direction: spec.direction });
       } catch (error) {
         // Not committed, so not shown and no gate opens: the person scans again.
-        this.#log(`a scan from ${device.info.id} could not be decided: ${error instanceof Error ? error.message : String(error)}`);
+        this.#log(`a scan from ${device.info.id} could not be decided: ${messageOf(error)}`);
       }
     });
   }
@@ -218,7 +219,7 @@ export class DeviceManager {
         continue;
       }
       handle.pulse(spec.channel, spec.pulseMs).catch((error: unknown) => {
-        this.#log(`gate relay ${device.info.id} could not pulse for entry ${decided.verdict.entrySeq}: ${error instanceof Error ? error.message : String(error)}`);
+        this.#log(`gate relay ${device.info.id} could not pulse for entry ${decided.verdict.entrySeq}: ${messageOf(error)}`);
       });
     }
   }
@@ -246,7 +247,7 @@ export class DeviceManager {
         found = await this.#openers.list(spec.kind);
       } catch (error) {
         const placeholder = this.#devices.find((device) => device.placeholder && device.spec === spec);
-        if (placeholder !== undefined) this.#set(placeholder, 'fault', new DeviceFault('io', AUTO, error instanceof Error ? error.message : String(error)));
+        if (placeholder !== undefined) this.#set(placeholder, 'fault', new DeviceFault('io', AUTO, messageOf(error)));
         continue;
       }
       if (this.#closed) return;
