@@ -21,13 +21,15 @@ import { repoRoot, tempDataDir } from '../../support/kiosk-process.js';
  */
 const ROUNDS = 4;
 const dir = tempDataDir('chot-hub-migration-race-');
+let bundleDir = '';
 let childScript = '';
 
 beforeAll(async () => {
   const esbuild = await import('esbuild');
   const root = repoRoot();
   const sqlite = createRequire(join(root, 'package.json')).resolve('better-sqlite3');
-  childScript = join(mkdtempSync(join(tmpdir(), 'chot-hub-child-bundle-')), 'open-hub-child.mjs');
+  bundleDir = mkdtempSync(join(tmpdir(), 'chot-hub-child-bundle-'));
+  childScript = join(bundleDir, 'open-hub-child.mjs');
   await esbuild.build({
     entryPoints: [join(root, 'tests/unit/hub/open-hub-child.ts')],
     outfile: childScript, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning',
@@ -35,7 +37,9 @@ beforeAll(async () => {
   });
 }, 60_000);
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  for (const path of [dir, bundleDir]) if (path !== '') rmSync(path, { recursive: true, force: true });
+});
 
 /** A version-1 hub database (the first release's schema) holding one person. */
 function seedVersion1(name: string): string {
