@@ -16,10 +16,12 @@ const chot = layerBoundariesPlugin({
   mayImport: {
     domain: [],
     drivers: ['domain'],
-    main: ['domain', 'drivers'],
-    hub: ['domain'],
+    /** Node plumbing that main/ and hub/ both need but may not take from each other. */
+    platform: ['domain'],
+    main: ['domain', 'drivers', 'platform'],
+    hub: ['domain', 'platform'],
     renderer: ['domain', 'decoder'],
-    cli: ['domain', 'drivers', 'main', 'hub', 'decoder'],
+    cli: ['domain', 'drivers', 'platform', 'main', 'hub', 'decoder'],
     /** Pure QR decoding (zxing-wasm) shared by the renderer's camera worker and `chot decode-image`. */
     decoder: ['domain'],
   },

@@ -11,6 +11,7 @@ import { runSync, SYNC_HELP } from './commands/sync.js';
 import { runTrust, TRUST_HELP } from './commands/trust.js';
 import { runVerify, VERIFY_HELP } from './commands/verify.js';
 import { terminalLines, terminalText } from '../domain/text/terminal-text.js';
+import { messageOf } from '../platform/message-of.js';
 
 interface Command {
   readonly summary: string;
@@ -76,7 +77,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     // Error messages quote what came from outside (files, a hub's answers): escaped for the terminal.
-    process.stderr.write(`chot ${first}: ${terminalLines(error instanceof Error ? error.message : String(error))}\n`);
+    process.stderr.write(`chot ${first}: ${terminalLines(messageOf(error))}\n`);
     return 1;
   }
 }

@@ -5,6 +5,7 @@ import { parseHubUrl } from '../../main/sync/hub-client.js';
 import { hubKeyStoreFromKeys } from '../../main/trust/hub-key-store.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { terminalText } from '../../domain/text/terminal-text.js';
+import { messageOf } from '../../platform/message-of.js';
 
 export const ENROLL_HELP = `Usage: chot enroll --hub URL --code CODE [--hub-key BASE64] [--data-dir DIR]
 
@@ -36,7 +37,7 @@ export async function runEnroll(args: readonly string[]): Promise<number> {
     parseHubUrl(values.hub);
     if (values['hub-key'] !== undefined) hubKeyStoreFromKeys([values['hub-key']]);
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(messageOf(error));
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   try {

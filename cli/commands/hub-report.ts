@@ -8,6 +8,7 @@ import { reportHtml } from '../../hub/reports/report-html.js';
 import { REPORT_BUCKETS, vnDayOfDate, type ReportBucket } from '../../hub/reports/vn-calendar.js';
 import { openHubStorage, type HubStorageLocation } from '../../hub/storage/open-hub-storage.js';
 import { UsageError } from '../args.js';
+import { messageOf } from '../../platform/message-of.js';
 
 /** The report command's lines for the hub's help text. */
 export const HUB_REPORT_HELP = `  report --from YYYY-MM-DD --to YYYY-MM-DD [--by day|week] [--format csv|html] [--out FILE] [--pg URL]
@@ -52,7 +53,7 @@ export async function runHubReport(args: readonly string[], io: HubReportIo = { 
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(messageOf(error));
   }
   if (values.from === undefined || values.to === undefined) throw new UsageError('--from and --to are needed: the first and last day of the report, YYYY-MM-DD');
   const fromDay = parseReportDate('from', values.from);

@@ -4,6 +4,7 @@ import { defaultHubDataDir } from '../../hub/config/hub-paths.js';
 import { parseTraceParameters, renderTrace, TraceParameterError, type TraceRequest } from '../../hub/entries/trace-report.js';
 import { openHubStorage, type HubStorageLocation } from '../../hub/storage/open-hub-storage.js';
 import { UsageError } from '../args.js';
+import { messageOf } from '../../platform/message-of.js';
 
 // The parsing and serialisation live in the hub (GET /v1/admin/trace gives the same answer);
 // re-exported for the callers that know them from here.
@@ -34,7 +35,7 @@ export async function runHubTrace(args: readonly string[], io: HubTraceIo = { st
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(messageOf(error));
   }
   let request: TraceRequest;
   try {

@@ -21,6 +21,7 @@ import { HUB_REPORT_HELP, runHubReport } from './hub-report.js';
 import { HUB_TRACE_HELP, runHubTrace } from './hub-trace.js';
 import { ADMIN_TOKEN_HELP, runHubAdminToken } from './hub-admin-token.js';
 import { terminalText } from '../../domain/text/terminal-text.js';
+import { messageOf } from '../../platform/message-of.js';
 
 export const HUB_HELP = `Usage: chot hub <command> [options]
 
@@ -141,7 +142,7 @@ async function runImport(args: readonly string[]): Promise<number> {
   try {
     parsed = parseArgs({ args: [...args], options: { data: { type: 'string' }, pg: { type: 'string' }, kind: { type: 'string' } }, strict: true, allowPositionals: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(messageOf(error));
   }
   const { values, positionals } = parsed;
   if (values.kind === undefined || !isImportKind(values.kind)) throw new UsageError(`--kind must be one of ${IMPORT_KINDS.join(', ')}`);

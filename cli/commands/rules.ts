@@ -9,6 +9,7 @@ import { loadVerificationPorts } from '../../main/trust/kiosk-trust.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { parseInstant } from './verify.js';
 import { terminalText } from '../../domain/text/terminal-text.js';
+import { messageOf } from '../../platform/message-of.js';
 
 export const RULES_HELP = `Usage: chot rules <command> [options]
 
@@ -31,7 +32,7 @@ const readJson = (file: string): unknown => {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UsageError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`${file}: ${messageOf(error)}`);
   }
 };
 

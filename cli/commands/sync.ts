@@ -9,6 +9,7 @@ import type { SyncSummary } from '../../main/sync/sync-client.js';
 import { SyncError } from '../../domain/sync/sync-error.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { terminalText } from '../../domain/text/terminal-text.js';
+import { messageOf } from '../../platform/message-of.js';
 
 export const SYNC_HELP = `Usage: chot sync [--hub URL] [--data-dir DIR]
 
@@ -30,7 +31,7 @@ export async function runSync(args: readonly string[], seams: Pick<KioskSyncOpti
     try {
       parseHubUrl(values.hub);
     } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
+      throw new UsageError(messageOf(error));
     }
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
@@ -52,7 +53,7 @@ export async function runSync(args: readonly string[], seams: Pick<KioskSyncOpti
     return summary.rulesRefused.length === 0 ? 0 : 1;
   } catch (error) {
     const code = error instanceof HubError || error instanceof SyncError ? ` (${error.code})` : '';
-    process.stderr.write(`chot sync: ${terminalText(error instanceof Error ? error.message : String(error))}${code}\n`);
+    process.stderr.write(`chot sync: ${terminalText(messageOf(error))}${code}\n`);
     process.stderr.write(`the kiosk keeps its data: sequence ${(await sync.applier.position()).watermark}, data age ${describeAge(readLastSyncedAt(factsDatabaseFile))}\n`);
     return 1;
   } finally {

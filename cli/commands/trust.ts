@@ -3,6 +3,7 @@ import { defaultDataDir } from '../../main/config/paths.js';
 import { hubKeyStoreFromKeys } from '../../main/trust/hub-key-store.js';
 import { pinHubKey } from '../../main/trust/hub-keys-file.js';
 import { parseCommandArgs, UsageError } from '../args.js';
+import { messageOf } from '../../platform/message-of.js';
 
 export const TRUST_HELP = `Usage: chot trust hub-key KEY [--data-dir DIR]
 
@@ -19,7 +20,7 @@ export async function runTrust(args: readonly string[]): Promise<number> {
   try {
     hubKeyStoreFromKeys([key]);
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(messageOf(error));
   }
   const { file, keys } = pinHubKey(resolve(values['data-dir'] ?? defaultDataDir()), key);
   process.stdout.write(`trusting ${keys.length} hub key(s) in ${file}\n`);

@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { entryFieldProblem } from '../../domain/entries/entry-fields.js';
 import { ENTRY_DIRECTIONS, type EntryDirection, type EntryOverride } from '../../domain/entries/entry-record.js';
 import { MAX_UPLOAD_ENTRIES, MAX_UPLOAD_INFLATED_BYTES, MAX_UPLOAD_JSON_DEPTH, type UploadedEntry } from '../../domain/entries/entry-upload.js';
+import { messageOf } from '../../platform/message-of.js';
 
 /** Why a batch body is not one (→ 400 bad-batch, or 415 for an encoding); names the entry and field when one is at fault. */
 export class BadBatch extends Error {
@@ -42,7 +43,7 @@ export function decodeUploadBody(body: Uint8Array, contentEncoding: string): Upl
   try {
     parsed = JSON.parse(json.toString('utf8'));
   } catch (error) {
-    throw new BadBatch(`the batch is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new BadBatch(`the batch is not JSON: ${messageOf(error)}`);
   }
   return parseUploadBody(parsed);
 }

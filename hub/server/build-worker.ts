@@ -6,6 +6,7 @@ import { openHubStorage } from '../storage/open-hub-storage.js';
 import type { BuildReply, BuildRequest, BuildWorkerData } from './build-worker-protocol.js';
 import { buildDelta } from './delta-builder.js';
 import { writeSnapshotFile } from './snapshot-files.js';
+import { messageOf } from '../../platform/message-of.js';
 
 /**
  * A build worker thread: reads people from the storage and encodes, compresses and signs
@@ -47,7 +48,7 @@ async function run(request: BuildRequest): Promise<void> {
     const body = new Uint8Array(delta.body);
     port?.postMessage({ type: 'done', id, result: { ...delta, body: Buffer.from(body.buffer) } } satisfies BuildReply, [body.buffer]);
   } catch (error) {
-    port?.postMessage({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) } satisfies BuildReply);
+    port?.postMessage({ type: 'failed', id, message: messageOf(error) } satisfies BuildReply);
   }
 }
 

@@ -12,6 +12,7 @@ import type { NotifySockets } from './notify-socket.js';
 import { admit, authenticate } from './request-auth.js';
 import { loggedTarget } from './request-log.js';
 import { handleDelta, handleSnapshot } from './sync-routes.js';
+import { messageOf } from '../../platform/message-of.js';
 
 interface Route {
   readonly method: 'GET' | 'POST';
@@ -132,7 +133,7 @@ function answerFailure(response: ServerResponse, error: unknown, log: (line: str
 }
 
 function internalError(error: unknown, log: (line: string) => void): HttpError {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   log(`internal error: ${error instanceof Error && error.stack !== undefined ? error.stack : message}`);
   return new HttpError(500, 'internal', `the hub failed to answer: ${message}`);
 }

@@ -23,6 +23,7 @@ import { SeqWatcher } from './seq-watcher.js';
 import { SnapshotCache } from './snapshot-cache.js';
 import { SNAPSHOT_CACHE_DIR } from './snapshot-files.js';
 import { inProcessSnapshotRunner, workerSnapshotRunner } from './snapshot-runner.js';
+import { messageOf } from '../../platform/message-of.js';
 
 export interface HubServerOptions {
   /** The hub's data directory: its signing key, published rule sets and snapshot cache (even with PostgreSQL). */
@@ -123,7 +124,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     const uploadWorker = isOpenStorage(given) ? undefined : new BuildWorker({ location: given, keyDir: options.dataDir, cacheDir }, options.workerUrl, UPLOAD_WORKER_LIMITS);
     if (uploadWorker !== undefined) {
       cleanups.push(() => uploadWorker.close());
-      uploadWorker.warm().catch((error: unknown) => log(`the upload worker did not start (retried on the first upload): ${error instanceof Error ? error.message : String(error)}`));
+      uploadWorker.warm().catch((error: unknown) => log(`the upload worker did not start (retried on the first upload): ${messageOf(error)}`));
     }
     const decodeOffThread = async (body: Uint8Array, encoding: string): Promise<DecodedUpload> => {
       // With an open storage (tests, small hubs) there are no workers: decoded here.
@@ -132,7 +133,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     };
     if (deltaWorker !== undefined) {
       cleanups.push(() => deltaWorker.close());
-      deltaWorker.warm().catch((error: unknown) => log(`the delta build worker did not start (retried on the first delta): ${error instanceof Error ? error.message : String(error)}`));
+      deltaWorker.warm().catch((error: unknown) => log(`the delta build worker did not start (retried on the first delta): ${messageOf(error)}`));
     }
     const runner =
       snapshotWorker === undefined

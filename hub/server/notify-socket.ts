@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SeqSource } from './seq-announcer.js';
+import { messageOf } from '../../platform/message-of.js';
 
 /** Kiosks send nothing that matters on this socket: anything large is not a kiosk. */
 const MAX_INCOMING_BYTES = 1024;
@@ -90,7 +91,7 @@ export class NotifySockets {
     try {
       revoked = await this.revokedAmong([...new Set(open.map((ws) => this.deviceOf.get(ws) ?? ''))]);
     } catch (error) {
-      this.log(`notify: could not look the connected kiosks up: ${error instanceof Error ? error.message : String(error)}`);
+      this.log(`notify: could not look the connected kiosks up: ${messageOf(error)}`);
       return;
     }
     for (const ws of open) {

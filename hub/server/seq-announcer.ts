@@ -1,4 +1,5 @@
 import type { SeqListener, SeqWatcher } from './seq-watcher.js';
+import { messageOf } from '../../platform/message-of.js';
 
 /** What follows the hub's sequence: the watcher itself, or the announcer below. */
 export interface SeqSource {
@@ -77,7 +78,7 @@ export class SeqAnnouncer implements SeqSource {
     });
     const built = this.options.prepare(from, to).then(
       () => undefined,
-      (error: unknown) => this.options.log(`delta ${from}→${to} could not be built ahead: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) => this.options.log(`delta ${from}→${to} could not be built ahead: ${messageOf(error)}`),
     );
     await Promise.race([built, timeout]);
     clearTimeout(timer);
@@ -89,7 +90,7 @@ export class SeqAnnouncer implements SeqSource {
       try {
         listener(seq, change);
       } catch (error) {
-        this.options.log(`sequence listener failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.log(`sequence listener failed: ${messageOf(error)}`);
       }
     }
   }

@@ -1,3 +1,5 @@
+import { messageOf } from '../../platform/message-of.js';
+
 /**
  * Follows the hub's sequence. Imports run in other processes (`chot hub import`), which
  * cannot tell this one, so the watcher reads the storage's sequence every `intervalMs`
@@ -64,7 +66,7 @@ export class SeqWatcher {
       if (!this.closed && seq !== this.seq) this.update(seq);
     } catch (error) {
       // Logged once per outage, not every second.
-      if (!this.failing) this.log(`sequence poll failed (retrying every ${this.intervalMs} ms): ${error instanceof Error ? error.message : String(error)}`);
+      if (!this.failing) this.log(`sequence poll failed (retrying every ${this.intervalMs} ms): ${messageOf(error)}`);
       this.failing = true;
     } finally {
       this.schedule();
@@ -78,7 +80,7 @@ export class SeqWatcher {
       try {
         listener(seq, change);
       } catch (error) {
-        this.log(`sequence listener failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.log(`sequence listener failed: ${messageOf(error)}`);
       }
     }
   }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { chunkCount, loadCachedSnapshots, newBuildId, removeSnapshot, type SnapshotIndex } from './snapshot-files.js';
 import type { SnapshotRunner } from './snapshot-runner.js';
+import { messageOf } from '../../platform/message-of.js';
 
 export interface SnapshotCacheOptions {
   readonly cacheDir: string;
@@ -111,7 +112,7 @@ export class SnapshotCache {
     } catch (error) {
       if (this.closed) return;
       const retryMs = this.options.retryMs ?? 10_000;
-      this.options.log(`snapshot at sequence ${seq} failed (next try in ${retryMs} ms): ${error instanceof Error ? error.message : String(error)}`);
+      this.options.log(`snapshot at sequence ${seq} failed (next try in ${retryMs} ms): ${messageOf(error)}`);
       this.retry = {
         at: Date.now() + retryMs,
         timer: setTimeout(() => {
@@ -147,7 +148,7 @@ export class SnapshotCache {
       try {
         removeSnapshot(this.options.cacheDir, index);
       } catch (error) {
-        this.options.log(`could not delete the old snapshot at sequence ${index.seq}: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.log(`could not delete the old snapshot at sequence ${index.seq}: ${messageOf(error)}`);
       }
     }
     this.ready = this.ready.slice(0, this.keep);

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Migration } from './sqlite-migrations.js';
+import { assertNotNewer, newestVersion, type Migration } from '../../platform/migration.js';
 
 /**
  * Numbered schema migrations of the hub's PostgreSQL database (its own list: the dialects
@@ -211,7 +211,6 @@ const MIGRATION_LOCK = 0x43686f74;
 
 /** Applies every migration the database lacks, each in its own transaction, one migrator at a time. */
 export async function migrateHubPg(client: pg.ClientBase, migrations: readonly Migration[] = HUB_PG_MIGRATIONS): Promise<number> {
-  const newest = migrations.at(-1)?.version ?? 0;
   for (const migration of migrations) {
     await client.query('BEGIN');
     try {
@@ -223,9 +222,7 @@ export async function migrateHubPg(client: pg.ClientBase, migrations: readonly M
       )`);
       const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM chot_schema');
       const current = rows[0]?.version ?? 0;
-      if (current > newest) {
-        throw new Error(`hub database schema version ${current} is newer than this Chốt (knows up to ${newest}); upgrade Chốt`);
-      }
+      assertNotNewer('hub database', current, migrations);
       if (migration.version > current) {
         await client.query(migration.sql);
         await client.query('INSERT INTO chot_schema (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
@@ -236,5 +233,5 @@ export async function migrateHubPg(client: pg.ClientBase, migrations: readonly M
       throw error;
     }
   }
-  return newest;
+  return newestVersion(migrations);
 }

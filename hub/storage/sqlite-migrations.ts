@@ -1,17 +1,11 @@
 import type Database from 'better-sqlite3';
+import { migrateSqlite, type SqliteMigration } from '../../platform/sqlite-migrate.js';
 
 /**
  * Numbered schema migrations of the hub's SQLite database. Append only: a migration that
- * has shipped is never edited. (The hub may not import main/, so it keeps its own small
- * runner, the same shape as the kiosk's.)
+ * has shipped is never edited. They run through the same runner as the kiosk's.
  */
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
-
-export const HUB_SQLITE_MIGRATIONS: readonly Migration[] = [
+export const HUB_SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   {
     version: 1,
     name: 'people, facts per kind and the change feed',
@@ -205,19 +199,11 @@ export const HUB_SQLITE_MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-/** Applies every migration above the database's `user_version`, each in its own transaction. */
-export function migrateHubSqlite(db: Database.Database, migrations: readonly Migration[] = HUB_SQLITE_MIGRATIONS): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const newest = migrations.at(-1)?.version ?? 0;
-  if (current > newest) {
-    throw new Error(`hub database schema version ${current} is newer than this Chốt (knows up to ${newest}); upgrade Chốt`);
-  }
-  for (const migration of migrations) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
-  }
-  return newest;
+/**
+ * Applies every migration above the database's `user_version`. `chot hub import` and
+ * `chot hub serve` may open an old file at the same moment: the runner re-checks the
+ * version under the write lock, so the second finds the work done.
+ */
+export function migrateHubSqlite(db: Database.Database, migrations: readonly SqliteMigration[] = HUB_SQLITE_MIGRATIONS): number {
+  return migrateSqlite(db, migrations, 'hub database');
 }

@@ -1,6 +1,7 @@
 import type { KioskApi } from '../../domain/contract/kiosk-api.js';
 import type { RpcFailure } from '../../domain/contract/rpc-messages.js';
 import { validateCall } from '../../domain/contract/validate-call.js';
+import { messageOf } from '../../platform/message-of.js';
 
 export type DispatchResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: RpcFailure };
 export type Dispatch = (method: unknown, args: unknown) => Promise<DispatchResult>;
@@ -23,7 +24,7 @@ export function createDispatcher(api: KioskApi, reportFault: (method: string, er
       return { ok: true, value };
     } catch (error) {
       reportFault(call.method, error);
-      return { ok: false, error: { code: 'core.fault', message: error instanceof Error ? error.message : String(error) } };
+      return { ok: false, error: { code: 'core.fault', message: messageOf(error) } };
     }
   };
 }

@@ -4,6 +4,7 @@ import type { EntryDirection } from '../../domain/entries/entry-record.js';
 import type { ScanSource } from '../../domain/scan/scan-event.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import type { DeviceStatus } from '../../drivers/device.js';
+import { messageOf } from '../../platform/message-of.js';
 
 /** A verdict the core committed, with where it was decided: the relays of that lane act on it. */
 export interface DecidedVerdict {
@@ -75,7 +76,7 @@ export class KioskEventHub {
     try {
       run();
     } catch (error) {
-      this.report(`event listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.report(`event listener failed: ${messageOf(error)}`);
     }
   }
 }

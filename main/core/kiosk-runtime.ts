@@ -13,6 +13,7 @@ import { DeviceManager } from '../devices/device-manager.js';
 import { loadUsableProfiles, type ProfileCatalog } from '../../drivers/profiles/profile-catalog.js';
 import { firmwareConfigDir } from '../diagnostics/firmware-config-dir.js';
 import type { DevicesConfig } from '../devices/devices-file.js';
+import { messageOf } from '../../platform/message-of.js';
 
 export interface KioskRuntimeOptions extends Omit<KioskCoreOptions, 'demo' | 'syncState' | 'devices' | 'gates'> {
   /** The scanners, relays and gate policies (devices.json merged with `--device`, see resolveDevicesConfig). */
@@ -91,7 +92,7 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
         ...(options.hidBinding === undefined ? {} : { hidBinding: options.hidBinding }),
       });
     } catch (error) {
-      log(`the devices cannot start: ${error instanceof Error ? error.message : String(error)}`);
+      log(`the devices cannot start: ${messageOf(error)}`);
     }
     core.devicesChanged();
   }
@@ -116,7 +117,7 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
       });
       if (sync !== undefined) upload = startUpload(sync, options, log);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       syncState = { state: 'error', lastError: { code: 'sync.setup', message } };
       log(`sync cannot start: ${message}; the kiosk decides on its last data`);
     }

@@ -6,10 +6,12 @@ import type { HidBinding } from '../../drivers/hid/hid-binding.js';
 import type { ProfileCatalog } from '../../drivers/profiles/profile-catalog.js';
 import { switchOffRelaysOnExit } from '../../drivers/relay-pulser.js';
 import type { SerialTransport } from '../../drivers/serial/serial-transport.js';
+import { backoffWindow, type BackoffWindow } from '../../platform/backoff.js';
 import type { DecidedVerdict, LaneDeviceStatus } from '../core/kiosk-event-hub.js';
 import { AUTO, isScannerSpec, type DeviceSpec, type RelaySpec, type ScannerSpec } from './device-spec.js';
-import { DeviceOpeners, type Backoff } from './device-openers.js';
+import { DeviceOpeners } from './device-openers.js';
 import { resolvedPath } from './device-paths.js';
+import { messageOf } from '../../platform/message-of.js';
 
 /** What the manager needs of the core: decide a device's scan (durably), and hear every committed verdict. */
 export interface DeviceCore {
@@ -34,7 +36,7 @@ export interface DeviceManagerOptions {
   readonly onChange?: () => void;
   readonly log?: (line: string) => void;
   /** Retrying a device whose first open failed (absent at start, busy): default 250 ms doubling to 2 s. */
-  readonly retry?: Backoff;
+  readonly retry?: BackoffWindow;
   /** How often `auto` devices are looked for. Default 2 s. */
   readonly discoveryIntervalMs?: number;
   readonly now?: () => number;
@@ -56,7 +58,9 @@ interface Managed {
   readonly placeholder: boolean;
 }
 
-const DEFAULT_RETRY: Backoff = { initialMs: 250, maxMs: 2_000 };
+// No jitter: these are this kiosk's own USB and serial devices, not a thousand clients of
+// one server, so a retry on the window alone comes back as soon as it may.
+const DEFAULT_RETRY: BackoffWindow = { minMs: 250, maxMs: 2_000 };
 
 /**
  * The kiosk's scanners and relays, running: opens every configured device (and, for `auto`,
@@ -151,11 +155,10 @@ export class DeviceManager {
       this.#attach(device, handle);
       this.#set(device, 'ready');
     } catch (error) {
-      const fault = error instanceof DeviceFault ? error : new DeviceFault('open-failed', device.info.id, error instanceof Error ? error.message : String(error));
+      const fault = error instanceof DeviceFault ? error : new DeviceFault('open-failed', device.info.id, messageOf(error));
       if (device.state !== 'fault' || device.fault?.kind !== fault.kind) this.#log(`${device.spec.kind} ${device.info.id}: ${fault.message}`);
       this.#set(device, 'fault', fault);
-      const { initialMs, maxMs } = this.#options.retry ?? DEFAULT_RETRY;
-      device.timer = setTimeout(() => void this.#open(device), Math.min(initialMs * 2 ** device.failures, maxMs));
+      device.timer = setTimeout(() => void this.#open(device), backoffWindow(device.failures, this.#options.retry ?? DEFAULT_RETRY));
       device.timer.unref?.();
       device.failures += 1;
     }
@@ -200,7 +203,7 @@ export class DeviceManager {
         this.#options.core.submitDeviceScan(next, { lane: spec.lane, direction: spec.direction });
       } catch (error) {
         // Not committed, so not shown and no gate opens: the person scans again.
-        this.#log(`a scan from ${device.info.id} could not be decided: ${error instanceof Error ? error.message : String(error)}`);
+        this.#log(`a scan from ${device.info.id} could not be decided: ${messageOf(error)}`);
       }
     });
   }
@@ -216,7 +219,7 @@ export class DeviceManager {
         continue;
       }
       handle.pulse(spec.channel, spec.pulseMs).catch((error: unknown) => {
-        this.#log(`gate relay ${device.info.id} could not pulse for entry ${decided.verdict.entrySeq}: ${error instanceof Error ? error.message : String(error)}`);
+        this.#log(`gate relay ${device.info.id} could not pulse for entry ${decided.verdict.entrySeq}: ${messageOf(error)}`);
       });
     }
   }
@@ -244,7 +247,7 @@ export class DeviceManager {
         found = await this.#openers.list(spec.kind);
       } catch (error) {
         const placeholder = this.#devices.find((device) => device.placeholder && device.spec === spec);
-        if (placeholder !== undefined) this.#set(placeholder, 'fault', new DeviceFault('io', AUTO, error instanceof Error ? error.message : String(error)));
+        if (placeholder !== undefined) this.#set(placeholder, 'fault', new DeviceFault('io', AUTO, messageOf(error)));
         continue;
       }
       if (this.#closed) return;

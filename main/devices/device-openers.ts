@@ -11,11 +11,6 @@ import { SERIAL_9600_8N1, type SerialPortListing, type SerialTransport } from '.
 import { samePath } from './device-paths.js';
 import type { DeviceSpec, DeviceSpecKind, RelaySpec, ScannerSpec } from './device-spec.js';
 
-export interface Backoff {
-  readonly initialMs: number;
-  readonly maxMs: number;
-}
-
 export interface OpenedDevice {
   readonly handle: ScannerHandle | RelayHandle;
   /** What is known of the device now (a serial port named by path gets its USB ids from the port list). */

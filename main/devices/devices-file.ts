@@ -5,6 +5,7 @@ import { GATE_AUTHENTICITIES, GATE_COLOURS, type GateAuthenticity, type GatePoli
 import type { Colour } from '../../domain/verdict/verdict.js';
 import type { WedgeSettings } from '../../domain/contract/kiosk-api.js';
 import { parseWedgeSettings } from './wedge-config.js';
+import { messageOf } from '../../platform/message-of.js';
 
 /**
  * `<data-dir>/devices.json`: the scanners and relays of this kiosk and each lane's gate
@@ -43,7 +44,7 @@ export function parseDevicesConfig(text: string, name = DEVICES_FILE): DevicesCo
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new DeviceSpecError(`${name}: not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DeviceSpecError(`${name}: not valid JSON: ${messageOf(error)}`);
   }
   return devicesConfigFromJson(value, name);
 }
@@ -112,7 +113,7 @@ export function loadDevicesConfig(dataDir: string): DevicesConfig {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY_DEVICES_CONFIG;
-    throw new DeviceSpecError(`${path}: cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DeviceSpecError(`${path}: cannot be read: ${messageOf(error)}`);
   }
   return parseDevicesConfig(text, path);
 }

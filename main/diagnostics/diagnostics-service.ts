@@ -8,6 +8,7 @@ import { matchProfile, type DeviceHints } from '../../domain/devices/device-prof
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import { renderScannerCodes } from './code-barcodes.js';
 import { visibleText } from '../../domain/text/visible-text.js';
+import { messageOf } from '../../platform/message-of.js';
 
 export interface DiagnosticsOptions {
   /** The devices the kiosk drives (the device manager's statuses); none when absent. */
@@ -70,7 +71,7 @@ export class DiagnosticsService {
         const catalog = loadProfileCatalog(this.options.firmwareConfigDir);
         return { catalog, scanners: await renderScannerCodes(catalog.profiles) };
       } catch (error) {
-        return { scanners: [], error: error instanceof Error ? error.message : String(error) };
+        return { scanners: [], error: messageOf(error) };
       }
     })();
     return this.loaded;

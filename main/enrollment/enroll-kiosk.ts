@@ -6,6 +6,7 @@ import { hubKeyIdOf, pinHubKey, unpinHubKey } from '../trust/hub-keys-file.js';
 import { HUB_KEYS_FILE } from '../trust/kiosk-trust.js';
 import { createDeviceKey, DEVICE_ID_FILE, DEVICE_KEY_FILE, publicKeyRawOf, saveDeviceId } from './device-identity.js';
 import { HUB_CONFIG_FILE, loadHubConfig, saveHubConfig, type HubConfig } from './hub-config.js';
+import { messageOf } from '../../platform/message-of.js';
 
 export interface EnrollKioskOptions {
   readonly dataDir: string;
@@ -113,7 +114,7 @@ function normaliseKey(key: string): string {
   try {
     hubKeyStoreFromKeys([key]);
   } catch (error) {
-    throw new EnrollmentError('bad-hub-key', `--hub-key: ${error instanceof Error ? error.message : String(error)}`);
+    throw new EnrollmentError('bad-hub-key', `--hub-key: ${messageOf(error)}`);
   }
   return Buffer.from(key, 'base64').toString('base64');
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { messageOf } from '../../platform/message-of.js';
 
 /** `<data-dir>/hub.json`, written by `chot enroll`: its presence means "enrolled: sync". */
 export const HUB_CONFIG_FILE = 'hub.json';
@@ -22,7 +23,7 @@ export function loadHubConfig(dataDir: string): HubConfig | undefined {
   try {
     value = JSON.parse(readFileSync(file, 'utf8')) as typeof value;
   } catch (error) {
-    throw new Error(`${file} is not readable JSON (${error instanceof Error ? error.message : String(error)}): enrol again`, { cause: error });
+    throw new Error(`${file} is not readable JSON (${messageOf(error)}): enrol again`, { cause: error });
   }
   const { url, deviceId, location, enrolledAt } = value ?? {};
   if (typeof url !== 'string' || typeof deviceId !== 'string' || typeof location !== 'string' || typeof enrolledAt !== 'string') {

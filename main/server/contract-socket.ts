@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { ResultMessage } from '../../domain/contract/rpc-messages.js';
 import type { Dispatch, DispatchResult } from '../contract/contract-dispatcher.js';
+import { messageOf } from '../../platform/message-of.js';
 
 /** Where the server reports what happened to a page's socket: one short line, no personal data. */
 export type ServerLog = (line: string) => void;
@@ -59,7 +60,7 @@ async function answer(socket: WebSocket, call: Call, dispatch: Dispatch, log: Se
     result = await dispatch(call.method, call.args);
   } catch (error) {
     // The dispatcher turns the core's faults into results; this is a defect of its own.
-    log(`browser mode: the contract dispatcher failed: ${error instanceof Error ? error.message : String(error)}`);
+    log(`browser mode: the contract dispatcher failed: ${messageOf(error)}`);
     result = { ok: false, error: { code: 'core.fault', message: 'the kiosk core failed to answer' } };
   }
   const reply: ResultMessage = result.ok ? { t: 'result', id: call.id, ok: true, value: result.value } : { t: 'result', id: call.id, ok: false, error: result.error };
@@ -67,7 +68,7 @@ async function answer(socket: WebSocket, call: Call, dispatch: Dispatch, log: Se
   try {
     text = JSON.stringify(reply);
   } catch (error) {
-    log(`browser mode: a result of ${typeof call.method === 'string' ? call.method : '?'} could not be encoded: ${error instanceof Error ? error.message : String(error)}`);
+    log(`browser mode: a result of ${typeof call.method === 'string' ? call.method : '?'} could not be encoded: ${messageOf(error)}`);
     text = JSON.stringify({ t: 'result', id: call.id, ok: false, error: { code: 'core.fault', message: 'the kiosk core gave an answer that cannot be sent' } } satisfies ResultMessage);
   }
   if (socket.readyState === socket.OPEN) socket.send(text);

@@ -1,4 +1,5 @@
-import { openMigratedDatabase, type Migration, type SqliteDatabase } from './sqlite-database.js';
+import type { SqliteMigration } from '../../platform/sqlite-migrate.js';
+import { openMigratedDatabase, type SqliteDatabase } from './sqlite-database.js';
 
 /**
  * The people and their facts, synced from the hub, in a database file of their own
@@ -28,7 +29,7 @@ export function personIndexesSql(schema = 'main'): string {
  * Numbered schema migrations of the facts database; append only, like the kiosk's (so the
  * SQL is written out, not built from the helpers above, which may change).
  */
-export const FACTS_MIGRATIONS: readonly Migration[] = [
+export const FACTS_MIGRATIONS: readonly SqliteMigration[] = [
   {
     version: 1,
     name: 'people and their facts, as kiosk migration 3 left them',

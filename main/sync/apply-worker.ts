@@ -6,6 +6,7 @@ import { openFactsDatabase } from '../store/facts-database.js';
 import { hubKeyStoreFromKeys } from '../trust/hub-key-store.js';
 import { FactsSyncWriter } from './facts-sync-writer.js';
 import type { ApplyWorkerData, ChunkApplied, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import { messageOf } from '../../platform/message-of.js';
 
 /**
  * The sync applier's worker thread: verifies and applies chunks on its own connection to
@@ -77,7 +78,7 @@ port.on('message', (request: WorkerRequest) => {
     if (request.type === 'chunk') stream = undefined;
     reply = error instanceof SyncError
       ? { id: request.id, ok: false, code: error.code, message: error.message }
-      : { id: request.id, ok: false, code: 'sync.store', message: error instanceof Error ? error.message : String(error) };
+      : { id: request.id, ok: false, code: 'sync.store', message: messageOf(error) };
   }
   port.postMessage(reply);
 });

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../../platform/backoff.js';
 
 export interface NotifyOptions {
   /** Told when the socket opens (true) or drops (false, with why). */

@@ -5,6 +5,7 @@ import type { SignedRuleSetError } from '../../domain/rules/signed-rule-set.js';
 import { frameChunks } from './chunk-framer.js';
 import { HubError, type ChunkDownload, type HubClient } from './hub-client.js';
 import type { ApplyOptions, ApplyResult } from './sync-applier.js';
+import { messageOf } from '../../platform/message-of.js';
 
 /** What syncOnce needs of the applier: SyncApplier, or a test double. */
 export interface SyncApplierPort {
@@ -176,7 +177,7 @@ async function syncRules(target: SyncTarget, options: SyncOnceOptions): Promise<
       else refused.push({ ...(name === undefined ? {} : { name }), code: result.error.code, message: result.error.message.en });
     } catch (error) {
       // A set that cannot be written (disk full, permissions) must not stop the others.
-      refused.push({ ...(name === undefined ? {} : { name }), code: 'rules.unwritable', message: error instanceof Error ? error.message : String(error) });
+      refused.push({ ...(name === undefined ? {} : { name }), code: 'rules.unwritable', message: messageOf(error) });
     }
   }
   return { rulesInstalled: installed, rulesRefused: refused, ...(refused.length === 0 && answer.etag !== undefined ? { rulesEtag: answer.etag } : {}) };

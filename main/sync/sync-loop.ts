@@ -1,7 +1,8 @@
 import { SyncError } from '../../domain/sync/sync-error.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../../platform/backoff.js';
 import { HubError, isHubOffline } from './hub-client.js';
 import type { SyncSummary } from './sync-client.js';
+import { messageOf } from '../../platform/message-of.js';
 
 export type SyncState = 'idle' | 'syncing' | 'offline' | 'error';
 
@@ -191,5 +192,5 @@ export class SyncLoop<S extends RunSummary = SyncSummary> {
 function describe(error: unknown): { code: string; message: string } {
   if (error instanceof HubError || error instanceof SyncError) return { code: error.code, message: error.message };
   const code = (error as { code?: unknown } | null)?.code;
-  return { code: typeof code === 'string' ? code : 'sync.failed', message: error instanceof Error ? error.message : String(error) };
+  return { code: typeof code === 'string' ? code : 'sync.failed', message: messageOf(error) };
 }

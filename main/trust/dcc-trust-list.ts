@@ -1,6 +1,7 @@
 import { constants, createHash, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { DccSigningCertificate, DccTrustList } from '../../domain/credentials/verification.js';
+import { messageOf } from '../../platform/message-of.js';
 
 /**
  * The DCC document signers this kiosk trusts, behind the domain's `DccTrustList` port.
@@ -70,7 +71,7 @@ export function dccTrustListFromCertificates(base64Certificates: readonly string
       try {
         return dccSigningCertificateFromDer(Buffer.from(encoded, 'base64'));
       } catch (error) {
-        throw new Error(`DCC trust list: certificate ${index + 1} is not a readable X.509 certificate (${(error as Error).message})`, { cause: error });
+        throw new Error(`DCC trust list: certificate ${index + 1} is not a readable X.509 certificate (${messageOf(error)})`, { cause: error });
       }
     }),
   );
@@ -93,7 +94,7 @@ export function loadDccTrustList(sources: { readonly files?: readonly string[]; 
     try {
       return parseDccTrustListFile(readFileSync(file, 'utf8'));
     } catch (error) {
-      throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
+      throw new Error(`${file}: ${messageOf(error)}`, { cause: error });
     }
   });
   return dccTrustListFromCertificates([...fromFiles, ...(sources.base64Certificates ?? [])]);

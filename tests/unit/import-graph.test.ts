@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/kiosk-process.js';
 
 const root = repoRoot();
-const SOURCE_DIRS = ['domain', 'decoder', 'drivers', 'main', 'hub', 'renderer', 'cli'];
+const SOURCE_DIRS = ['domain', 'decoder', 'drivers', 'platform', 'main', 'hub', 'renderer', 'cli'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

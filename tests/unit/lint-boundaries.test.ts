@@ -46,6 +46,16 @@ describe('layer boundaries are lint errors', () => {
     ['imports-decoder.ts', 'domain', 'chot/layer-boundaries'],
     ['imports-decoder.ts', 'main', 'chot/layer-boundaries'],
     ['imports-decoder.ts', 'drivers', 'chot/layer-boundaries'],
+    // platform/ is Node plumbing below main/ and hub/: nothing pure or device-side takes it,
+    // and it takes nothing above the domain.
+    ['imports-platform.ts', 'domain', 'chot/layer-boundaries'],
+    ['imports-platform.ts', 'renderer', 'chot/layer-boundaries'],
+    ['imports-platform.ts', 'decoder', 'chot/layer-boundaries'],
+    ['imports-platform.ts', 'drivers', 'chot/layer-boundaries'],
+    ['imports-main-core.ts', 'platform', 'chot/layer-boundaries'],
+    ['imports-hub.ts', 'platform', 'chot/layer-boundaries'],
+    ['imports-decoder.ts', 'platform', 'chot/layer-boundaries'],
+    ['imports-renderer.ts', 'platform', 'chot/layer-boundaries'],
   ])('%s in %s/ fails with %s', async (fixtureName, layer, rule) => {
     expect(await rulesFired(fixtureName, layer)).toContain(rule);
   });
@@ -58,6 +68,12 @@ describe('layer boundaries are lint errors', () => {
     ['imports-decoder.ts', 'renderer'],
     ['imports-decoder.ts', 'cli'],
     ['imports-domain-type.ts', 'decoder'],
+    ['imports-platform.ts', 'main'],
+    ['imports-platform.ts', 'hub'],
+    ['imports-platform.ts', 'cli'],
+    ['imports-domain-value.ts', 'platform'],
+    ['imports-node-fs.ts', 'platform'],
+    ['imports-sqlite.ts', 'platform'],
   ])('%s in %s/ is allowed', async (fixtureName, layer) => {
     expect(await rulesFired(fixtureName, layer)).toEqual([]);
   });

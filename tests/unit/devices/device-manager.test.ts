@@ -62,7 +62,7 @@ async function rig(devices: readonly string[], options: { gates?: GatePolicies; 
     hidBinding: hid,
     onChange: () => core.devicesChanged(),
     log: (line) => lines.push(line),
-    retry: { initialMs: 20, maxMs: 50 },
+    retry: { minMs: 20, maxMs: 50 },
     discoveryIntervalMs: 30,
   });
   started.manager = manager;

@@ -60,7 +60,7 @@ async function rig(devices: readonly string[], plug: readonly { path: string }[]
     serialTransport: serial,
     ...(profiles === null ? {} : { profiles }),
     log: () => undefined,
-    retry: { initialMs: 20, maxMs: 50 },
+    retry: { minMs: 20, maxMs: 50 },
     discoveryIntervalMs: 30,
   });
   managers.push(manager);

@@ -7,7 +7,8 @@ import { demoCards, demoRecords } from '../../../main/demo/demo-people.js';
 import { EntryLog } from '../../../main/store/entry-log.js';
 import { FACTS_DATABASE_FILE, openFactsDatabase } from '../../../main/store/facts-database.js';
 import { FactsStore } from '../../../main/store/facts-store.js';
-import { KIOSK_DATABASE_FILE, migrate, openKioskDatabase } from '../../../main/store/kiosk-database.js';
+import { migrateSqlite } from '../../../platform/sqlite-migrate.js';
+import { KIOSK_DATABASE_FILE, openKioskDatabase } from '../../../main/store/kiosk-database.js';
 import { KIOSK_MIGRATIONS } from '../../../main/store/migrations.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 
@@ -38,7 +39,7 @@ describe('KioskCore and its two database files', () => {
   it('opens a data directory from before the split with its synced people', async () => {
     const dataDir = tempDataDir('chot-core-files-');
     const v3 = new Database(join(dataDir, KIOSK_DATABASE_FILE));
-    migrate(v3, KIOSK_MIGRATIONS.slice(0, 3));
+    migrateSqlite(v3, KIOSK_MIGRATIONS.slice(0, 3));
     const insert = v3.prepare('INSERT INTO person (id12, old_id, facts) VALUES (?, ?, ?)');
     for (const p of demoRecords(NOW)) insert.run(Number(p.id12), p.oldId ?? null, encodeFacts(p.facts));
     v3.prepare("INSERT INTO meta (key, value) VALUES ('facts_synced_at', ?)").run(String(NOW - 3_600_000));

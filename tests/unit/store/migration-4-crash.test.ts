@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFacts } from '../../../domain/sync/facts-codec.js';
 import { FACTS_DATABASE_FILE } from '../../../main/store/facts-database.js';
 import { PEOPLE_MOVED_KEY } from '../../../main/store/facts-move.js';
-import { KIOSK_DATABASE_FILE, migrate, openKioskDatabase, type SqliteDatabase } from '../../../main/store/kiosk-database.js';
+import { migrateSqlite } from '../../../platform/sqlite-migrate.js';
+import { KIOSK_DATABASE_FILE, openKioskDatabase, type SqliteDatabase } from '../../../main/store/kiosk-database.js';
 import { KIOSK_MIGRATIONS } from '../../../main/store/migrations.js';
 import { repoRoot, tempDataDir } from '../../support/kiosk-process.js';
 import { databaseDigest, people, peopleDigest } from '../../support/sync-fixtures.js';
@@ -30,7 +31,7 @@ let childScript = '';
 beforeAll(async () => {
   const db = new Database(template);
   db.pragma('journal_mode = WAL');
-  migrate(db, KIOSK_MIGRATIONS.slice(0, 3));
+  migrateSqlite(db, KIOSK_MIGRATIONS.slice(0, 3));
   const insert = db.prepare('INSERT INTO person (id12, old_id, bhxh, facts) VALUES (?, ?, ?, ?)');
   db.transaction(() => {
     for (const p of people(N)) insert.run(Number(p.id12), p.oldId ?? null, p.bhxh ?? null, encodeFacts(p.facts));

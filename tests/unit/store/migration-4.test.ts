@@ -6,7 +6,8 @@ import { encodeFacts } from '../../../domain/sync/facts-codec.js';
 import { FACTS_DATABASE_FILE, openFactsDatabase } from '../../../main/store/facts-database.js';
 import { copyPeopleToFactsDatabase, PEOPLE_MOVED_KEY } from '../../../main/store/facts-move.js';
 import { FactsStore } from '../../../main/store/facts-store.js';
-import { KIOSK_DATABASE_FILE, migrate, openKioskDatabase, type SqliteDatabase } from '../../../main/store/kiosk-database.js';
+import { migrateSqlite } from '../../../platform/sqlite-migrate.js';
+import { KIOSK_DATABASE_FILE, openKioskDatabase, type SqliteDatabase } from '../../../main/store/kiosk-database.js';
 import { KIOSK_MIGRATIONS } from '../../../main/store/migrations.js';
 import { FactsSyncWriter } from '../../../main/sync/facts-sync-writer.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
@@ -26,7 +27,7 @@ function seedVersion3(): { dir: string; kioskFile: string; factsFile: string } {
   const kioskFile = join(dir, KIOSK_DATABASE_FILE);
   const db = new Database(kioskFile);
   db.pragma('journal_mode = WAL');
-  migrate(db, KIOSK_MIGRATIONS.slice(0, 3));
+  migrateSqlite(db, KIOSK_MIGRATIONS.slice(0, 3));
   const insert = db.prepare('INSERT INTO person (id12, old_id, bhxh, facts) VALUES (?, ?, ?, ?)');
   db.transaction(() => {
     for (const p of people(N)) insert.run(Number(p.id12), p.oldId ?? null, p.bhxh ?? null, encodeFacts(p.facts));
@@ -163,7 +164,7 @@ describe('kiosk migration 4: people move to facts.sqlite', () => {
       first = openKioskDatabase(kioskFile);
       m.setup?.(db);
     } }));
-    migrate(late, racing);
+    migrateSqlite(late, racing);
     expect(first).toBeDefined();
     expect(version(late)).toBe(KIOSK_MIGRATIONS.at(-1)?.version);
     expect(tables(late)).toEqual(['entry', 'meta', 'upload_receipt']);

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EntryLog, type EntryFields } from '../../../main/store/entry-log.js';
-import { KIOSK_DATABASE_FILE, migrate, openKioskDatabase, type SqliteDatabase } from '../../../main/store/kiosk-database.js';
+import { migrateSqlite } from '../../../platform/sqlite-migrate.js';
+import { KIOSK_DATABASE_FILE, openKioskDatabase, type SqliteDatabase } from '../../../main/store/kiosk-database.js';
 import { KIOSK_MIGRATIONS } from '../../../main/store/migrations.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 
@@ -18,7 +19,7 @@ function seedVersion4(rows: number): { kioskFile: string; hashes: Buffer[] } {
   const kioskFile = join(tempDataDir('chot-migration-5-'), KIOSK_DATABASE_FILE);
   const db = new Database(kioskFile);
   db.pragma('journal_mode = WAL');
-  migrate(db, KIOSK_MIGRATIONS.slice(0, 4));
+  migrateSqlite(db, KIOSK_MIGRATIONS.slice(0, 4));
   const insert = db.prepare(
     `INSERT INTO entry (seq, at, source_kind, device_id, credential_kind, authenticity, person_id, outcome, reasons, rule_set, prev_hash, hash)
      VALUES (?, ?, 'serial', 'ttyACM0', 'cccd-qr', 'unsigned', ?, ?, ?, ?, ?, ?)`,

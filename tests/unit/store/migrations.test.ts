@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { migrate, openKioskDatabase } from '../../../main/store/kiosk-database.js';
+import { migrateSqlite } from '../../../platform/sqlite-migrate.js';
+import { openKioskDatabase } from '../../../main/store/kiosk-database.js';
 import { KIOSK_MIGRATIONS } from '../../../main/store/migrations.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 
@@ -22,7 +23,7 @@ describe('kiosk database migrations', () => {
     const file = join(tempDataDir(), 'kiosk.sqlite');
     openKioskDatabase(file).close();
     const db = openKioskDatabase(file);
-    expect(migrate(db, KIOSK_MIGRATIONS)).toBe(KIOSK_MIGRATIONS.at(-1)?.version);
+    expect(migrateSqlite(db, KIOSK_MIGRATIONS)).toBe(KIOSK_MIGRATIONS.at(-1)?.version);
     db.close();
   });
 
@@ -36,7 +37,7 @@ describe('kiosk database migrations', () => {
 
   it('roll a failed migration back whole', () => {
     const db = new Database(':memory:');
-    expect(() => migrate(db, [...KIOSK_MIGRATIONS, { version: KIOSK_MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE half (x); SELECT nonsense FROM nowhere;' }])).toThrow();
+    expect(() => migrateSqlite(db, [...KIOSK_MIGRATIONS, { version: KIOSK_MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE half (x); SELECT nonsense FROM nowhere;' }])).toThrow();
     expect(db.pragma('user_version', { simple: true })).toBe(KIOSK_MIGRATIONS.length);
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
     db.close();
@@ -47,14 +48,14 @@ describe('migration 2: BHXH lookup', () => {
   it('migrates a seeded version-1 database, keeping its people and entries', () => {
     const file = join(tempDataDir(), 'kiosk.sqlite');
     const v1 = new Database(file);
-    migrate(v1, KIOSK_MIGRATIONS.slice(0, 1));
+    migrateSqlite(v1, KIOSK_MIGRATIONS.slice(0, 1));
     v1.prepare('INSERT INTO person (id12, old_id, facts) VALUES (?, ?, ?)').run(56089001234, '225123456', '{"doses":[],"tests":[],"quarantine":[]}');
     v1.prepare("INSERT INTO entry (seq, at, source_kind, device_id, credential_kind, authenticity, person_id, outcome, reasons, rule_set, prev_hash, hash) VALUES (1, 'x', 'wedge', 'k', 'cccd-qr', 'unsigned', '056089001234', 'green', '[]', null, zeroblob(32), zeroblob(32))").run();
     v1.close();
 
     // Migration 2 alone, from the version before it (migration 3 has its own test).
     const db = new Database(file);
-    migrate(db, KIOSK_MIGRATIONS.slice(0, 2));
+    migrateSqlite(db, KIOSK_MIGRATIONS.slice(0, 2));
     expect(db.pragma('user_version', { simple: true })).toBe(2);
     expect(db.prepare('SELECT id12, old_id, bhxh FROM person').get()).toEqual({ id12: 56089001234, old_id: '225123456', bhxh: null });
     expect(db.prepare('SELECT count(*) FROM entry').pluck().get()).toBe(1);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { backoffDelay, backoffWindow } from '../../../main/sync/backoff.js';
+import { backoffWindow } from '../../../platform/backoff.js';
 import { SyncLoop, type SyncStatus } from '../../../main/sync/sync-loop.js';
 import type { SyncSummary } from '../../../main/sync/sync-client.js';
 import { changedPeople, people, person, testHubKey } from '../../support/sync-fixtures.js';
@@ -22,16 +22,6 @@ async function setUp() {
   const kiosk = await enrolledKiosk(hub);
   return { hub, kiosk, timers: new ManualTimers() };
 }
-
-describe('backoff', () => {
-  it('full jitter under a window that doubles from 1 s up to 5 min', () => {
-    const policy = { minMs: 1_000, maxMs: 300_000 };
-    expect([0, 1, 2, 8, 9, 30].map((n) => backoffWindow(n, policy))).toEqual([1_000, 2_000, 4_000, 256_000, 300_000, 300_000]);
-    expect(backoffDelay(3, { ...policy, random: () => 0 })).toBe(0);
-    expect(backoffDelay(3, { ...policy, random: () => 0.25 })).toBe(2_000);
-    expect(backoffDelay(3, { ...policy, random: () => 0.999_999 })).toBeLessThan(8_000);
-  });
-});
 
 describe('SyncLoop', () => {
   it('hub down: offline, backing off with jitter inside a growing window; hub back: catches up with a delta, no snapshot', async () => {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeFacts } from '../../../domain/sync/facts-codec.js';
 import { FactsStore } from '../../../main/store/facts-store.js';
-import { migrate, openKioskDatabase, type SqliteDatabase } from '../../../main/store/kiosk-database.js';
+import { migrateSqlite } from '../../../platform/sqlite-migrate.js';
+import { openKioskDatabase, type SqliteDatabase } from '../../../main/store/kiosk-database.js';
 import { KIOSK_MIGRATIONS } from '../../../main/store/migrations.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 
@@ -19,7 +20,7 @@ describe('migration 3: facts as compact binary', () => {
   it('converts a seeded version-2 database, keeping people, lookups and entries', () => {
     const file = join(tempDataDir(), 'kiosk.sqlite');
     const v2 = new Database(file);
-    migrate(v2, KIOSK_MIGRATIONS.slice(0, 2));
+    migrateSqlite(v2, KIOSK_MIGRATIONS.slice(0, 2));
     const insert = v2.prepare('INSERT INTO person (id12, old_id, bhxh, facts) VALUES (?, ?, ?, ?)');
     insert.run(56089001234, '225123456', null, JSON.stringify(facts));
     insert.run(79195004321, null, '7912345678', '{"doses":[],"tests":[],"quarantine":[]}');
@@ -54,7 +55,7 @@ describe('migration 3: facts as compact binary', () => {
   it('runs once even when two connections open the database together', () => {
     const file = join(tempDataDir(), 'kiosk.sqlite');
     const v2 = new Database(file);
-    migrate(v2, KIOSK_MIGRATIONS.slice(0, 2));
+    migrateSqlite(v2, KIOSK_MIGRATIONS.slice(0, 2));
     v2.prepare('INSERT INTO person (id12, facts) VALUES (?, ?)').run(56089001234, JSON.stringify(facts));
     // A connection that read version 2 just before another one migrated must not convert
     // the already binary facts again (which would drop every row).
@@ -65,7 +66,7 @@ describe('migration 3: facts as compact binary', () => {
       first = openKioskDatabase(file, upTo3);
       m.setup?.(db);
     } }));
-    migrate(late, racing);
+    migrateSqlite(late, racing);
     expect(first).toBeDefined();
     expect(new FactsStore(late).findById12('056089001234')?.facts.doses).toHaveLength(2);
     for (const db of [v2, late, first as SqliteDatabase]) db.close();
