@@ -7,6 +7,7 @@ import { startElectronKiosk } from '../main/electron/electron-kiosk.js';
 import { keepRunningWhenOutputCloses } from '../main/launcher/process-output.js';
 import type { LaunchOptions } from '../main/launcher/launch-options.js';
 import { electronLaunchOptions } from './commands/start-options.js';
+import { messageOf } from '../platform/message-of.js';
 
 const log = (message: string): void => void process.stderr.write(`chot: ${message}\n`);
 keepRunningWhenOutputCloses();
@@ -15,7 +16,7 @@ let launch: LaunchOptions | undefined;
 try {
   launch = electronLaunchOptions(process.argv, app.isPackaged);
 } catch (error) {
-  log(error instanceof Error ? error.message : String(error));
+  log(messageOf(error));
   app.exit(2);
 }
 if (launch !== undefined) {
@@ -24,7 +25,7 @@ if (launch !== undefined) {
     launch,
     { log },
   ).catch((error: unknown) => {
-    log(`the kiosk cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    log(`the kiosk cannot start: ${messageOf(error)}`);
     app.exit(1);
   });
 }

@@ -2,6 +2,7 @@ import { isAbsolute } from 'node:path';
 import { DeviceSpecError } from '../devices/device-spec.js';
 import { devicesConfigFromJson, devicesConfigToJson, type DevicesConfig } from '../devices/devices-file.js';
 import type { KioskRuntimeOptions } from '../core/kiosk-runtime.js';
+import { messageOf } from '../../platform/message-of.js';
 
 /**
  * Everything one `chot start` decided, checked once: what either shell — browser mode in
@@ -100,7 +101,7 @@ export function launchOptionsFromArgs(args: readonly string[]): LaunchOptions | 
   try {
     value = JSON.parse(Buffer.from(arg.slice(LAUNCH_OPTIONS_ARG.length), 'base64url').toString('utf8'));
   } catch (error) {
-    throw new LaunchOptionsError(`launch options: not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new LaunchOptionsError(`launch options: not valid JSON: ${messageOf(error)}`);
   }
   return validateLaunchOptions(value);
 }
