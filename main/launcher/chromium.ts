@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { messageOf } from '../../platform/message-of.js';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'];
 
@@ -51,15 +53,31 @@ export function openKioskWindow(chromium: string, url: string, log: (line: strin
       `--app=${pathToFileURL(launchPage).href}`, '--kiosk', `--user-data-dir=${profileDir}`, '--no-first-run', '--disable-sync',
       '--disable-background-networking', '--disable-component-update', '--noerrdialogs', '--disable-translate',
     ],
-    { stdio: 'ignore', detached: false },
+    // Its own process group: Chromium's helpers (zygote, renderers, crash handler) can outlive
+    // the browser process for a moment and keep writing into the profile; the group is how
+    // they are all ended before the profile is removed.
+    { stdio: 'ignore', detached: true },
   );
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // The group is gone already.
+    }
+  };
   const exited = new Promise<void>((resolve) => {
     let finished = false;
     const finish = (): void => {
       if (finished) return;
       finished = true;
-      rmSync(profileDir, { recursive: true, force: true });
-      resolve();
+      signalGroup('SIGKILL');
+      // Chromium's helpers (renderer, crash handler) may still be writing into the profile a
+      // moment after the browser process exits: a removal that meets a directory refilling
+      // under it (ENOTEMPTY) tries again rather than leave the profile, or throw in a listener.
+      rm(profileDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
+        .catch((error: unknown) => log(`--open: could not remove Chromium's profile ${profileDir}: ${messageOf(error)}`))
+        .finally(resolve);
     };
     // A spawn failure (ENOENT, EACCES) is an 'error' event with no 'exit' after it; without
     // this listener it would end the kiosk.
@@ -78,8 +96,8 @@ export function openKioskWindow(chromium: string, url: string, log: (line: strin
     exited,
     close: async () => {
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return exited;
-      child.kill('SIGTERM');
-      const lingering = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);
+      signalGroup('SIGTERM');
+      const lingering = setTimeout(() => signalGroup('SIGKILL'), EXIT_GRACE_MS);
       await exited;
       clearTimeout(lingering);
     },
