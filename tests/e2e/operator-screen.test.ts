@@ -1,11 +1,11 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCards } from '../../main/demo/demo-people.js';
 import { EntryLog } from '../../main/store/entry-log.js';
 import { launchChromium } from '../support/chromium.js';
 import { startKioskProcess, type KioskProcess } from '../support/kiosk-process.js';
+import { kioskLogRows, withKioskLog } from '../support/kiosk-log.js';
 
 let kiosk: KioskProcess;
 let browser: Browser;
@@ -19,16 +19,8 @@ const card = (label: string): string => {
 
 interface Row { seq: number; outcome: string; person_id: string | null; reasons: string; credential_kind: string; lane: string; override_by: string | null; override_reason: string | null }
 
-function withDb<T>(read: (db: Database.Database) => T): T {
-  const db = new Database(join(kiosk.dataDir, 'kiosk.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return read(db);
-  } finally {
-    db.close();
-  }
-}
-
-const entries = (): Row[] => withDb((db) => db.prepare('SELECT * FROM entry ORDER BY seq').all() as Row[]);
+const withDb = <T>(read: (db: Database.Database) => T): T => withKioskLog(kiosk.dataDir, read);
+const entries = (): Row[] => kioskLogRows<Row>(kiosk.dataDir);
 
 /**
  * Scans a demo person's card through the idle screen's demo buttons: the same submitScan

@@ -1,5 +1,4 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCards } from '../../main/demo/demo-people.js';
@@ -7,6 +6,7 @@ import { EntryLog } from '../../main/store/entry-log.js';
 import { launchChromium } from '../support/chromium.js';
 import { startKioskProcess, type KioskProcess } from '../support/kiosk-process.js';
 import { SocatPty } from '../support/socat-pty.js';
+import { kioskLogRows, withKioskLog } from '../support/kiosk-log.js';
 
 /**
  * The default gate policy, end to end: the BUILT kiosk in browser mode with Chromium on its
@@ -28,15 +28,8 @@ let relay: SocatPty;
 
 interface Row { seq: number; outcome: string; person_id: string | null; reasons: string; credential_kind: string; authenticity: string; lane: string; override_by: string | null; override_reason: string | null }
 
-function withDb<T>(read: (db: Database.Database) => T): T {
-  const db = new Database(join(kiosk.dataDir, 'kiosk.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return read(db);
-  } finally {
-    db.close();
-  }
-}
-const entries = (): Row[] => withDb((db) => db.prepare('SELECT * FROM entry ORDER BY seq').all() as Row[]);
+const withDb = <T>(read: (db: Database.Database) => T): T => withKioskLog(kiosk.dataDir, read);
+const entries = (): Row[] => kioskLogRows<Row>(kiosk.dataDir);
 
 /** Scans a demo card through the idle screen's demo buttons (the same submitScan as a wedge scan). */
 async function scanGreenCard(): Promise<void> {
