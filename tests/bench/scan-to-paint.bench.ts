@@ -1,6 +1,5 @@
 import { demoCards } from '../../main/demo/demo-people.js';
 import { launchChromium } from '../support/chromium.js';
-import { typeAsWedge } from '../support/wedge-keys.js';
 import { startKioskProcess } from '../support/kiosk-process.js';
 import { percentile, round, type Benchmark } from './bench-types.js';
 
@@ -27,7 +26,8 @@ export const scanToPaint: Benchmark = {
       for (let i = 0; i < WARM_UP + SCANS; i++) {
         const card = cards[i % cards.length];
         if (card === undefined) throw new Error('no demo cards');
-        await typeAsWedge(page, card.qrText, { intervalMs: 5 });
+        await page.keyboard.type(card.qrText);
+        await page.keyboard.press('Enter');
         await page.waitForFunction((n) => (globalThis as unknown as { chotMetrics: { scanToPaintMs: number[] } }).chotMetrics.scanToPaintMs.length >= n, i + 1);
       }
       const all = await page.evaluate(() => (globalThis as unknown as { chotMetrics: { scanToPaintMs: number[] } }).chotMetrics.scanToPaintMs);
