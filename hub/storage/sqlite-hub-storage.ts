@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createOwnerOnlyFile } from '../../domain/storage/owner-only-files.js';
+import { createOwnerOnlyFile } from '../../platform/owner-only-files.js';
 import { MemoryNonceStore, type NonceStore } from '../enrollment/request-verifier.js';
 import type { ChangedPerson, SyncedPerson } from '../../domain/sync/synced-person.js';
 import { SqliteAdminTokenStore } from '../admin/sqlite-admin-token-store.js';

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import { dirname } from 'node:path';
-import { createOwnerOnlyFile } from '../../domain/storage/owner-only-files.js';
+import { createOwnerOnlyFile } from '../../platform/owner-only-files.js';
 import { REQUEST_CLOCK_WINDOW_MS } from '../../domain/sync/signed-request.js';
 import type { NonceStore } from '../enrollment/request-verifier.js';
 

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { createOwnerOnlyFile, secureOwnerOnlyTree, type OwnerOnlyFileSystem } from '../../domain/storage/owner-only-files.js';
+import { createOwnerOnlyFile, secureOwnerOnlyTree, type OwnerOnlyFileSystem } from '../../platform/owner-only-files.js';
 
 /** node:fs as the owner-only port of the domain. */
 export const nodeOwnerOnlyFs: OwnerOnlyFileSystem = { ...fs, platform: process.platform };

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { HubKeyStore } from '../../domain/credentials/verification.js';
-import { OWNER_ONLY_DIR_MODE, OWNER_ONLY_FILE_MODE } from '../../domain/storage/owner-only-files.js';
+import { OWNER_ONLY_DIR_MODE, OWNER_ONLY_FILE_MODE } from '../../platform/owner-only-files.js';
 import { DEFAULT_RULE_SET } from '../../domain/rules/builtin/index.js';
 import { CompiledRuleSet } from '../../domain/rules/compiled-rule-set.js';
 import { ruleSetInForce } from '../../domain/rules/rule-book.js';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { OWNER_ONLY_DIR_MODE, OWNER_ONLY_FILE_MODE } from '../../domain/storage/owner-only-files.js';
+import { OWNER_ONLY_DIR_MODE, OWNER_ONLY_FILE_MODE } from '../../platform/owner-only-files.js';
 import { hubKeyStoreFromKeys } from './hub-key-store.js';
 import { HUB_KEYS_FILE } from './kiosk-trust.js';
 

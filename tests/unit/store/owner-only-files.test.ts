@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { secureOwnerOnlyTree, type OwnerOnlyFileSystem } from '../../../domain/storage/owner-only-files.js';
+import { secureOwnerOnlyTree, type OwnerOnlyFileSystem } from '../../../platform/owner-only-files.js';
 
 /** An in-memory tree for the pure walk: path → mode (directories end in '/'), and what chmod refuses. */
 function fakeFs(tree: Record<string, number>, refuse: readonly string[] = [], platform = 'linux'): OwnerOnlyFileSystem & { tree: Record<string, number> } {

@@ -4,8 +4,8 @@
  * the machine. One mechanism for both (the kiosk's data directory and the hub's): a
  * directory 0700, every file 0600, created so and tightened when found more open.
  *
- * The file system is a port (node:fs fits it as it is), so the kiosk (main/) and the hub
- * (hub/), which may not import each other, share this code rather than keeping two copies.
+ * Shared by the kiosk (main/) and the hub (hub/), which may not import each other. The file
+ * system is a port (node:fs fits it as it is), so tests can hand it a failing one.
  */
 
 /** rwx for the owner only. */
