@@ -1,4 +1,6 @@
-// Builds Chốt: tsc emits the Node layers to dist/, esbuild bundles the renderer
+// Builds Chốt: tsc -b emits the pure domain and then the Node layers to dist/ (each project
+// compiled once; `npm run typecheck` after a build finds them up to date and checks only the
+// renderer and the tests against their declarations), esbuild bundles the renderer
 // (browser, no Node) and the Electron preload (CommonJS, as sandboxed preloads require).
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
@@ -11,7 +13,7 @@ const require = createRequire(import.meta.url);
 const esbuild = await import('esbuild');
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], {
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', join(root, 'tsconfig.json')], {
   stdio: 'inherit',
 });
 

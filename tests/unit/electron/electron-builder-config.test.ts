@@ -84,6 +84,8 @@ describe('electron-builder.yml', () => {
     expect(includes).toContain('package.json');
     // tsc compiles tests/support into dist/tests: excluded.
     expect(excludes.some((pattern) => pattern.startsWith('dist/tests'))).toBe(true);
+    // tsc -b emits declarations for the projects that reference each other: they do not ship.
+    expect(excludes).toContain('dist/**/*.d.ts');
     // Nothing outside dist/ and bin/ but package.json: no source folder, no catch-all.
     for (const pattern of includes) {
       expect(pattern === 'package.json' || /^(dist|bin)\//.test(pattern), pattern).toBe(true);
