@@ -46,6 +46,24 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules: a promise nobody awaits loses its rejection (an unhandled rejection
+    // ends a Node process), and a promise handed to a callback that expects void (an event
+    // listener, a timer) is one nobody awaits. Each file is checked with the tsconfig that
+    // owns it; the lint fixtures (tests/unit/lint-boundaries.test.ts) are linted as virtual
+    // files under a layer folder, so they use the default project.
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['vitest.config.ts', '*/__lint_fixture__.ts'] },
+        tsconfigRootDir: dirname(fileURLToPath(import.meta.url)),
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     files: ['renderer/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
   },

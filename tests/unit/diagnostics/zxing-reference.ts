@@ -7,17 +7,17 @@ import { prepareZXingModule, readBarcodes, type ReadInputBarcodeFormat } from 'z
  * zxing-wasm as a reference decoder for tests, loaded offline from the package's .wasm (its
  * default loader would fetch it from a CDN).
  */
-let prepared = false;
-function prepare(): void {
-  if (prepared) return;
+let prepared: Promise<unknown> | undefined;
+function prepare(): Promise<unknown> {
+  if (prepared !== undefined) return prepared;
   const require = createRequire(import.meta.url);
   const wasm = readFileSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm'));
-  prepareZXingModule({ overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer }, fireImmediately: true });
-  prepared = true;
+  prepared = prepareZXingModule({ overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer }, fireImmediately: true });
+  return prepared;
 }
 
 export async function decodePixels(data: Uint8ClampedArray<ArrayBuffer>, width: number, height: number, format: ReadInputBarcodeFormat): Promise<string | null> {
-  prepare();
+  await prepare();
   const [first] = await readBarcodes({ data, width, height, colorSpace: 'srgb' }, { formats: [format], tryHarder: true });
   return first?.isValid === true ? first.text : null;
 }
