@@ -12,11 +12,11 @@ export interface DeviceInfo {
   readonly id: string;
   readonly kind: DeviceKind;
   /** USB ids as 4 lowercase hex digits, when known. */
-  readonly vendorId?: string;
-  readonly productId?: string;
-  readonly manufacturer?: string;
-  readonly product?: string;
-  readonly serialNumber?: string;
+  readonly vendorId?: string | undefined;
+  readonly productId?: string | undefined;
+  readonly manufacturer?: string | undefined;
+  readonly product?: string | undefined;
+  readonly serialNumber?: string | undefined;
 }
 
 export type DeviceKind = 'serial-scanner' | 'hid-pos-scanner' | 'serial-relay' | 'modbus-relay' | 'hid-relay';

@@ -17,7 +17,7 @@ const SCANNER_USAGES: ReadonlySet<number> = new Set([0x01, 0x02, 0x03, 0x04, 0x0
 
 /** A scan from a HID-POS scanner: the symbology is known, and kept out of the text. */
 export interface HidPosScanEvent extends ScanEvent {
-  readonly symbology?: { readonly aim?: string; readonly codeId?: string };
+  readonly symbology?: { readonly aim?: string | undefined; readonly codeId?: string | undefined };
 }
 
 export interface HidPosScannerOptions extends HidKeeperTimings {

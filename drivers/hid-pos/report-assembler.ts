@@ -19,9 +19,9 @@ export interface AssembledBarcode {
   /** The decoded data exactly as the scanner sent it, minus any AIM prefix lifted off. */
   readonly bytes: Uint8Array;
   /** AIM symbology identifier (`]Q1`): recorded, never part of the text. */
-  readonly aim?: string;
+  readonly aim?: string | undefined;
   /** Vendor code id (Honeywell / Newland), when the scanner sent one. */
-  readonly codeId?: string;
+  readonly codeId?: string | undefined;
   /** The bar code exceeded `maxBytes`: `bytes` holds its first `maxBytes` (cut on a UTF-8 boundary). */
   readonly overflow: boolean;
 }

@@ -40,9 +40,9 @@
 export interface HidPosReportSlice {
   readonly data: Uint8Array;
   /** AIM symbology identifier from the report's own field (`]Q1`), when it has one. */
-  readonly aim?: string;
+  readonly aim?: string | undefined;
   /** The vendor's one-character code id (Honeywell / Newland Code ID), when transmitted. */
-  readonly codeId?: string;
+  readonly codeId?: string | undefined;
   /** More reports follow for the same bar code. */
   readonly more: boolean;
 }

@@ -14,12 +14,12 @@ export interface HidDeviceDescriptor {
   readonly vendorId: number;
   readonly productId: number;
   /** Top-level collection usage page and usage (0x8C / 0x02 for a HID-POS bar code scanner). */
-  readonly usagePage?: number;
-  readonly usage?: number;
-  readonly interface?: number;
-  readonly manufacturer?: string;
-  readonly product?: string;
-  readonly serialNumber?: string;
+  readonly usagePage?: number | undefined;
+  readonly usage?: number | undefined;
+  readonly interface?: number | undefined;
+  readonly manufacturer?: string | undefined;
+  readonly product?: string | undefined;
+  readonly serialNumber?: string | undefined;
 }
 
 /** An open HID interface. */

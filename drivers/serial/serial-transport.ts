@@ -7,10 +7,10 @@
 /** One serial port as the system lists it. USB ids are 4 lowercase hex digits, when known. */
 export interface SerialPortListing {
   readonly path: string;
-  readonly vendorId?: string;
-  readonly productId?: string;
-  readonly manufacturer?: string;
-  readonly serialNumber?: string;
+  readonly vendorId?: string | undefined;
+  readonly productId?: string | undefined;
+  readonly manufacturer?: string | undefined;
+  readonly serialNumber?: string | undefined;
 }
 
 export interface SerialSettings {

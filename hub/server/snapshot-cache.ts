@@ -12,7 +12,7 @@ export interface SnapshotCacheOptions {
   /** Wait after a failed build before the next try. */
   readonly retryMs?: number;
   /** Awaited before each build starts (tests hold a build back with it). */
-  readonly beforeBuild?: (seq: number) => Promise<void> | void;
+  readonly beforeBuild?: ((seq: number) => Promise<void> | void) | undefined;
 }
 
 /** Retry-After when nothing better is known: a first snapshot of a small hub takes seconds. */

@@ -48,11 +48,11 @@ interface Managed {
   state: DeviceState;
   fault?: DeviceStatus['fault'];
   lastScanAt?: string;
-  handle?: ScannerHandle | RelayHandle;
+  handle?: ScannerHandle | RelayHandle | undefined;
   failures: number;
   timer?: ReturnType<typeof setTimeout>;
   /** Scanners: the newest scan not yet decided (see #scan). */
-  pending?: ScanEvent;
+  pending?: ScanEvent | undefined;
   droppedScans: number;
   /** A placeholder for an `auto` spec that found nothing yet. */
   readonly placeholder: boolean;

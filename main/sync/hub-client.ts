@@ -31,7 +31,7 @@ export interface HubClientOptions {
   /** The hub's base URL (http or https; a path prefix is kept). */
   readonly url: string;
   /** Signs every request but enrolment; needed for everything after `enroll`. */
-  readonly identity?: DeviceIdentity;
+  readonly identity?: DeviceIdentity | undefined;
   /** How long to wait for the hub's response headers (default 15 s). */
   readonly connectTimeoutMs?: number;
   /** How long a body may go without a byte before the download is abandoned (default 30 s). */

@@ -23,6 +23,11 @@ export const REVOKED = 51;
 
 const OUTCOMES = ['green', 'yellow', 'red', 'none'] as const;
 const KINDS = ['pass', 'dcc', 'cccd-qr', 'chip', 'bhyt-qr', 'manual', 'unknown'] as const;
+
+/** The n-th value, cycling: an index into a fixed list is always in range. */
+function cycle<T>(list: readonly [T, ...T[]], n: number): T {
+  return list[n % list.length] ?? list[0];
+}
 /** Times of day that test the bucketing at Vietnam's midnight (17:00 UTC) and at UTC's (07:00 Vietnam). */
 const TIMES = ['00:00:00.000', '23:59:59.999', '06:59:59.999', '07:00:00.000', '12:34:56.000', '16:59:59.999', '17:00:00.000'];
 
@@ -46,9 +51,9 @@ function fieldsOf(i: number, seq: number): Partial<EntryRecord> {
   return {
     at,
     location: placeName(i),
-    outcome: OUTCOMES[(i + seq) % 4],
-    credentialKind: KINDS[(i * 3 + seq) % 7],
-    personId: KINDS[(i * 3 + seq) % 7] === 'unknown' ? null : `0790${String(i).padStart(3, '0')}${String(seq).padStart(5, '0')}`,
+    outcome: cycle(OUTCOMES, i + seq),
+    credentialKind: cycle(KINDS, i * 3 + seq),
+    personId: cycle(KINDS, i * 3 + seq) === 'unknown' ? null : `0790${String(i).padStart(3, '0')}${String(seq).padStart(5, '0')}`,
   };
 }
 
