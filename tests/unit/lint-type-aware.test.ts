@@ -2,8 +2,9 @@ import { ESLint } from 'eslint';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/kiosk-process.js';
 
-const root = join(import.meta.dirname, '..', '..');
+const root = repoRoot();
 
 let eslint: ESLint;
 beforeAll(() => {

@@ -1,14 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeHidBinding } from '../../../drivers/hid/fake-hid-binding.js';
 import { discoverDevices, hidTransportOf, procHolders, type SerialLister } from '../../../drivers/profiles/device-discovery.js';
 import { loadProfileCatalog, serialScannerConfigFor, serialTransportOf } from '../../../drivers/profiles/profile-catalog.js';
 import type { SerialPortListing } from '../../../drivers/serial/serial-transport.js';
+import { repoRoot } from '../../support/kiosk-process.js';
 
-const catalog = loadProfileCatalog(fileURLToPath(new URL('../../../firmware-config/', import.meta.url)));
+const catalog = loadProfileCatalog(join(repoRoot(), 'firmware-config'));
 const lister = (ports: SerialPortListing[]): SerialLister => ({ list: async () => ports });
 
 const temps: string[] = [];

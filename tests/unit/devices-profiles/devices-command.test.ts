@@ -1,10 +1,11 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runDevices, type DevicesDeps } from '../../../cli/commands/devices.js';
 import { main } from '../../../cli/main.js';
 import { FakeHidBinding } from '../../../drivers/hid/fake-hid-binding.js';
+import { repoRoot } from '../../support/kiosk-process.js';
 
-const FIRMWARE_CONFIG = fileURLToPath(new URL('../../../firmware-config/', import.meta.url));
+const FIRMWARE_CONFIG = join(repoRoot(), 'firmware-config');
 
 /** A machine with a Honeywell in keyboard mode, a CH340 the user may not open, a relay board the kiosk holds, and a mouse. */
 function machine(): { deps: DevicesDeps; output: () => string } {

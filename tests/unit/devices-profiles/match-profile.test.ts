@@ -1,9 +1,10 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { matchProfile, switchCodes, type DeviceHints, type DeviceProfile } from '../../../domain/devices/device-profile.js';
 import { loadProfileCatalog } from '../../../drivers/profiles/profile-catalog.js';
+import { repoRoot } from '../../support/kiosk-process.js';
 
-const catalog = loadProfileCatalog(fileURLToPath(new URL('../../../firmware-config/', import.meta.url)));
+const catalog = loadProfileCatalog(join(repoRoot(), 'firmware-config'));
 
 /** A minimal profile, for the cases the shipped catalogue does not cover. */
 function profile(id: string, overrides: Partial<DeviceProfile>): DeviceProfile {

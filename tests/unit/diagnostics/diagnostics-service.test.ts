@@ -1,7 +1,6 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateCall } from '../../../domain/contract/validate-call.js';
 import type { DeviceStatus } from '../../../drivers/device.js';
@@ -11,8 +10,9 @@ import { DiagnosticsService } from '../../../main/diagnostics/diagnostics-servic
 import { firmwareConfigDir } from '../../../main/diagnostics/firmware-config-dir.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 import { decodeQrSvg } from './svg-qr.js';
+import { repoRoot } from '../../support/kiosk-process.js';
 
-const FIRMWARE_CONFIG = fileURLToPath(new URL('../../../firmware-config/', import.meta.url));
+const FIRMWARE_CONFIG = join(repoRoot(), 'firmware-config');
 const NOW = Date.parse('2026-11-23T10:00:00+07:00');
 
 const temps: string[] = [];

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { repoRoot } from '../../support/kiosk-process.js';
 
-const root = join(import.meta.dirname, '..', '..', '..');
+const root = repoRoot();
 const readJson = (path: string): unknown => JSON.parse(readFileSync(join(root, path), 'utf8'));
 
 interface TargetEntry {

@@ -1,11 +1,11 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileProfileSchema, loadProfileCatalog, ProfileCatalogError, validateProfileJson } from '../../../drivers/profiles/profile-catalog.js';
+import { repoRoot } from '../../support/kiosk-process.js';
 
-const FIRMWARE_CONFIG = fileURLToPath(new URL('../../../firmware-config/', import.meta.url));
+const FIRMWARE_CONFIG = join(repoRoot(), 'firmware-config');
 const PROFILES = join(FIRMWARE_CONFIG, 'profiles');
 const files = readdirSync(PROFILES).filter((name) => name.endsWith('.json')).sort();
 const read = (name: string): Record<string, unknown> => JSON.parse(readFileSync(join(PROFILES, name), 'utf8')) as Record<string, unknown>;

@@ -15,6 +15,7 @@ import { DirectoryDccSchemaValidator } from '../../../../main/trust/dcc-schema-v
 import { dccTrustListFromCertificates } from '../../../../main/trust/dcc-trust-list.js';
 import { cborToJson, jsonToCbor } from '../../../support/dcc-fixtures.js';
 import { decodeQrPng } from '../../../support/qr-png.js';
+import { repoRoot } from '../../../support/kiosk-process.js';
 
 /**
  * Conformance with the public DCC test data (dgc-testdata, ../shared/test-data): every
@@ -24,7 +25,7 @@ import { decodeQrPng } from '../../../support/qr-png.js';
  * test runs unchanged on any country's cases.
  */
 
-const root = join(import.meta.dirname, '..', '..', '..', '..');
+const root = repoRoot();
 const sharedData = join(root, '..', 'shared', 'test-data');
 const casesDir = join(sharedData, 'dcc-testdata');
 const schemaDir = join(sharedData, 'dcc-schema');

@@ -9,6 +9,7 @@ import { assessCredential, type Assessment } from '../../../../domain/verdict/as
 import { DirectoryDccSchemaValidator } from '../../../../main/trust/dcc-schema-validator.js';
 import { dccTrustListFromCertificates } from '../../../../main/trust/dcc-trust-list.js';
 import { buildDcc, createDccSigner } from '../../../support/dcc-fixtures.js';
+import { repoRoot } from '../../../support/kiosk-process.js';
 
 /**
  * The whole path a DCC takes at the gate, for the tests of what its entries mean: signed
@@ -17,7 +18,7 @@ import { buildDcc, createDccSigner } from '../../../support/dcc-fixtures.js';
  * built-in rule set. Nothing is stubbed but the clock.
  */
 
-const schemaDir = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'test-data', 'dcc-schema');
+const schemaDir = join(repoRoot(), '..', 'shared', 'test-data', 'dcc-schema');
 const signer = createDccSigner({ notBefore: new Date('2021-01-01T00:00:00Z'), notAfter: new Date('2023-01-01T00:00:00Z') });
 const trust = dccTrustListFromCertificates([signer.certificateBase64]);
 const schemas = existsSync(schemaDir) ? new DirectoryDccSchemaValidator(schemaDir) : { validate: () => true };

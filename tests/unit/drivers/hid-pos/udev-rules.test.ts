@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { layoutForVendor } from '../../../../drivers/hid-pos/report-layouts.js';
+import { repoRoot } from '../../../support/kiosk-process.js';
 
 /**
  * The udev rule is what makes the HID drivers work for a non-root kiosk user: a packaging
  * slip (a renamed file, a vendor added to the driver but not to the rule) shows up as
  * "open-failed" on a kiosk in the field, so it is checked here.
  */
-const root = join(import.meta.dirname, '..', '..', '..', '..');
+const root = repoRoot();
 const RULES_PATH = 'packaging/udev/70-chot.rules';
 const rules = readFileSync(join(root, RULES_PATH), 'utf8');
 const ruleLines = rules.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluate, validate } from '../../../../domain/rules/certlogic/index.js';
 import { resolvePointer } from './json-pointer.js';
+import { repoRoot } from '../../../support/kiosk-process.js';
 
 /**
  * The official CertLogic conformance suites (../shared/test-data/certlogic, spec 1.3.3):
@@ -46,7 +47,7 @@ interface ValidationSuite {
   readonly cases: readonly ValidationCase[];
 }
 
-const root = join(import.meta.dirname, '..', '..', '..', '..');
+const root = repoRoot();
 const certlogicDir = join(root, '..', 'shared', 'test-data', 'certlogic');
 const evaluationDir = join(certlogicDir, 'testSuite');
 const validationDir = join(certlogicDir, 'validation-testSuite');
