@@ -38,7 +38,7 @@ export interface SerialScannerDriverOptions {
    * a relay board may have as well: such a port gets its profile's config only when named.
    */
   readonly discoverable?: (port: SerialPortListing) => boolean;
-  /** Default SERIAL_REOPEN_BACKOFF, 250 ms → 2 s: a replugged scanner must scan again within 5 s. */
+  /** Default SERIAL_REOPEN_BACKOFF, 250 ms → 2 s: a replugged scanner scans again within about 2 s. */
   readonly reopenBackoff?: BackoffWindow;
   readonly now?: () => number;
 }
