@@ -1,8 +1,10 @@
-// ESLint flat config. The layer table of ARCHITECTURE.md is enforced as errors by a local
-// rule (scripts/eslint/layer-boundaries.js): each layer imports only the layers below it,
-// the renderer takes nothing but types from the domain, and the pure domain and the
-// renderer touch no Node modules or I/O packages. Import cycles are caught by
-// tests/unit/import-graph.test.ts.
+// ESLint flat config. The layer table of docs/architecture.md is enforced as errors by a
+// local rule (scripts/eslint/layer-boundaries.js): each layer imports only the layers below
+// it, and the pure domain, the decoder and the renderer touch no Node modules or I/O
+// packages. The renderer may take values from the domain, not only types: the domain
+// compiles with neither Node nor DOM types and uses no host globals (checked below), so
+// whatever the renderer imports from it runs in the page as it runs in Node. Import cycles
+// are caught by tests/unit/import-graph.test.ts.
 import js from '@eslint/js';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,13 +12,25 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import { layerBoundariesPlugin } from './scripts/eslint/layer-boundaries.js';
 
+/**
+ * What a browser or Node provides beyond ECMAScript (document, window, fetch, process, Buffer…):
+ * the pure domain uses none, so it runs the same in the page, in Node and in a worker. Its
+ * tsconfig has no Node or DOM types either; this says it at lint time, naming the layer rule.
+ * TextEncoder and TextDecoder are the exception every runtime has (domain/globals.d.ts).
+ */
+const ecmaScriptGlobals = new Set(Object.keys(globals.es2022));
+const hostGlobals = [...new Set([...Object.keys(globals.browser), ...Object.keys(globals.node)])]
+  .filter((name) => !ecmaScriptGlobals.has(name) && name !== 'TextEncoder' && name !== 'TextDecoder')
+  .map((name) => ({ name, message: 'the pure domain uses no browser or Node globals: it runs in the page and in Node alike (see docs/architecture.md)' }));
+
 const chot = layerBoundariesPlugin({
   root: dirname(fileURLToPath(import.meta.url)),
-  /** What each layer may import besides itself (ARCHITECTURE.md, "Layers"). */
+  /** What each layer may import besides itself (docs/architecture.md, "Layers"). */
   mayImport: {
     domain: [],
-    drivers: ['domain'],
-    /** Node plumbing that main/ and hub/ both need but may not take from each other. */
+    /** Drivers run in Node: they share its plumbing (messageOf, backoff) rather than copy it. */
+    drivers: ['domain', 'platform'],
+    /** Node plumbing that drivers/, main/ and hub/ all need but may not take from each other. */
     platform: ['domain'],
     main: ['domain', 'drivers', 'platform'],
     hub: ['domain', 'platform'],
@@ -25,9 +39,8 @@ const chot = layerBoundariesPlugin({
     /** Pure QR decoding (zxing-wasm) shared by the renderer's camera worker and `chot decode-image`. */
     decoder: ['domain'],
   },
-  typeOnlyFrom: { renderer: ['domain'], decoder: ['domain'] },
   noIo: ['domain', 'renderer', 'decoder'],
-  /** Packages that do I/O: never in the pure domain or the renderer. */
+  /** Packages that do I/O: never in the pure domain, the decoder or the renderer. */
   ioPackages: ['better-sqlite3', 'ws', 'electron', 'serialport', '@serialport/*', 'node-hid', 'pg', 'pcsclite', 'playwright-core'],
 });
 
@@ -66,6 +79,10 @@ export default tseslint.config(
   {
     files: ['renderer/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['domain/**/*.ts'],
+    rules: { 'no-restricted-globals': ['error', ...hostGlobals] },
   },
   {
     files: ['scripts/**/*.mjs', 'scripts/**/*.js', 'bin/**/*.js', 'eslint.config.js'],

@@ -1,3 +1,5 @@
+import { backoffWindow, type BackoffWindow } from '../platform/backoff.js';
+import { messageOf } from '../platform/message-of.js';
 import { DeviceFault, type DeviceFaultKind, type DeviceState } from './device.js';
 
 /**
@@ -39,9 +41,12 @@ export interface KeeperTimings {
   readonly afterLossMs: number;
   /** Look again for an absent device (locate) and presence polling. */
   readonly pollIntervalMs: number;
-  /** After the n-th failed reopen in a row: min(initialMs × 2^(n−1), maxMs). */
-  readonly backoffInitialMs: number;
-  readonly backoffMaxMs: number;
+  /**
+   * After the n-th failed reopen in a row the keeper waits the (n−1)-th backoff window itself,
+   * min(maxMs, minMs × 2ⁿ⁻¹), without jitter: only this kiosk retries its own device, so
+   * there is no crowd to spread out.
+   */
+  readonly reopenBackoff: BackoffWindow;
 }
 
 export interface DeviceKeeperOptions<C extends KeptConnection> {
@@ -224,11 +229,6 @@ export class DeviceKeeper<C extends KeptConnection> {
     if (this.#closed()) return;
     this.#failures += 1;
     this.#fault(kind, message, cause);
-    const { backoffInitialMs, backoffMaxMs } = this.#options.timings;
-    this.#schedule(Math.min(backoffInitialMs * 2 ** (this.#failures - 1), backoffMaxMs));
+    this.#schedule(backoffWindow(this.#failures - 1, this.#options.timings.reopenBackoff));
   }
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,7 +3,7 @@ import type { ScanEvent } from '../domain/scan/scan-event.js';
 /**
  * The contract every device kind implements (serial and HID-POS scanners, relays, card
  * readers): one small async interface, handed its transport, so that tests pass a
- * scriptable fake and production passes serialport / node-hid. See ../../shared/ARCHITECTURE.md.
+ * scriptable fake and production passes serialport / node-hid. See docs/architecture.md, "Drivers".
  */
 
 /** What a device is, as discovery or configuration found it. */

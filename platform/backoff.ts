@@ -1,10 +1,10 @@
 /**
- * Exponential backoff, the one copy main/, hub/ and cli/ share: the n-th retry (from 0)
- * has the window min(max, min · 2ⁿ). With full jitter (backoffDelay) it waits a uniformly
- * random time in [0, window): a thousand kiosks that lost the hub at the same moment then
- * come back spread over the whole window instead of in synchronised waves. A retry of
- * something only this process uses (a local device) may wait the window itself.
- * (drivers/ may not import this layer; its device keepers count their own reopen delay.)
+ * Exponential backoff, the one copy drivers/, main/, hub/ and cli/ share: the n-th retry
+ * (from 0) has the window min(max, min · 2ⁿ). With full jitter (backoffDelay) it waits a
+ * uniformly random time in [0, window): a thousand kiosks that lost the hub at the same
+ * moment then come back spread over the whole window instead of in synchronised waves. A
+ * retry of something only this process uses waits the window itself (backoffWindow): the
+ * device keepers reopen a local scanner or relay so, serial 250 ms → 2 s, HID 1 s → 30 s.
  */
 export interface BackoffWindow {
   /** The first window (docs/hub-api.md: 1 s for the hub). */

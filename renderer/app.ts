@@ -1,10 +1,12 @@
 import type { KioskApi, KioskInfo, ScanSubmission } from '../domain/contract/kiosk-api.js';
 import type { KioskEvent } from '../domain/contract/kiosk-events.js';
-import { asKioskEvent } from './api/kiosk-event-guard.js';
+import { ContractCallError } from '../domain/contract/contract-client.js';
+import { asKioskEvent } from '../domain/contract/kiosk-event-guard.js';
+import { RPC_PATH } from '../domain/contract/rpc-messages.js';
 import { setDeviceLine } from './view/device-line.js';
 import type { Verdict } from '../domain/verdict/verdict.js';
 import { cameraRequested, startCameraScanner } from './camera/camera-scanner.js';
-import { connectContract, ContractCallError, RPC_PATH } from './api/ws-contract-client.js';
+import { connectContract } from './api/contract-socket.js';
 import { DiagnosticsScreen } from './diagnostics/diagnostics-screen.js';
 import { WedgeHint } from './diagnostics/wedge-hint.js';
 import { OperatorMode } from './operator/operator-mode.js';
@@ -45,8 +47,9 @@ async function obtainApi(): Promise<KioskApi> {
   return api;
 }
 
+/** A failed call's words for the fault screen: a ContractCallError's message leads with its code. */
 function describe(error: unknown): string {
-  return error instanceof ContractCallError ? `${error.code}: ${error.message}` : String(error);
+  return error instanceof ContractCallError ? error.message : String(error);
 }
 
 async function start(): Promise<void> {

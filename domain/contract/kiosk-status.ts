@@ -37,8 +37,8 @@ export interface DataStatus {
 }
 
 /**
- * `KioskApi.getKioskStatus`'s answer. The line is worded by the core (the renderer imports
- * types only), from the core's clock, each time the renderer asks.
+ * `KioskApi.getKioskStatus`'s answer. The line is worded by the core, from the core's clock
+ * (the one the facts' ages are measured on), each time the renderer asks.
  */
 export interface KioskStatus extends DataStatus {
   readonly dataLine: DataAgeLine;

@@ -1,6 +1,6 @@
+import { messageOf } from '../../platform/message-of.js';
 import { DeviceFault, type DeviceInfo, type RelayDriver } from '../device.js';
 import { hidDeviceInfo, type HidBinding, type HidConnection, type HidDeviceDescriptor } from '../hid/hid-binding.js';
-import { messageOf } from '../device-keeper.js';
 import { enumerateHid, hidKeeper, type HidKeeper, type HidKeeperTimings } from '../hid/hid-keeper.js';
 import { KeptRelayHandle } from '../kept-relay-handle.js';
 import { DEFAULT_RELAY_MAX_PULSE_MS } from '../relay-pulser.js';

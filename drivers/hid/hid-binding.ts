@@ -4,7 +4,7 @@ import type { DeviceInfo, DeviceKind } from '../device.js';
  * The transport the HID drivers (HID-POS scanners, HID relay boards) are handed: just the
  * part of node-hid they use, so that production passes node-hid (`node-hid-binding.ts`)
  * and tests pass a scriptable fake created per test (`fake-hid-binding.ts`), with no
- * module-global mock state (ARCHITECTURE.md, "Drivers").
+ * module-global mock state (docs/architecture.md, "Drivers").
  */
 
 /** One HID interface as enumeration reports it (node-hid's `Device`, narrowed). */

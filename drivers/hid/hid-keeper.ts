@@ -1,4 +1,5 @@
-import { DeviceKeeper, messageOf } from '../device-keeper.js';
+import { messageOf } from '../../platform/message-of.js';
+import { DeviceKeeper } from '../device-keeper.js';
 import { DeviceFault } from '../device.js';
 import type { HidBinding, HidConnection, HidDeviceDescriptor } from './hid-binding.js';
 
@@ -56,7 +57,7 @@ export function hidKeeper(options: HidKeeperOptions): HidKeeper {
     deviceId: options.deviceId,
     path: options.path,
     // After a loss the device is looked for at the polling pace; failed opens back off from backoffInitialMs.
-    timings: { afterLossMs: pollIntervalMs, pollIntervalMs, backoffInitialMs, backoffMaxMs },
+    timings: { afterLossMs: pollIntervalMs, pollIntervalMs, reopenBackoff: { minMs: backoffInitialMs, maxMs: backoffMaxMs } },
     claimed: options.claimed,
     setup: options.setup,
     onFault: options.onFault,

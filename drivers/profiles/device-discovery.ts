@@ -1,6 +1,7 @@
 import { accessSync, constants, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { matchProfile, type ProfileMatch, type ProfileTransport } from '../../domain/devices/device-profile.js';
+import { messageOf } from '../../platform/message-of.js';
 import { enumerateHid } from '../hid/hid-keeper.js';
 import { hex4, present, type HidBinding, type HidDeviceDescriptor } from '../hid/hid-binding.js';
 import type { SerialTransport } from '../serial/serial-transport.js';
@@ -124,7 +125,7 @@ export async function discoverDevices(options: DiscoveryOptions): Promise<Discov
         );
       }
     } catch (error) {
-      problems.push(`serial ports: ${error instanceof Error ? error.message : String(error)}`);
+      problems.push(`serial ports: ${messageOf(error)}`);
     }
   }
   if (options.hid !== undefined) {
@@ -143,7 +144,7 @@ export async function discoverDevices(options: DiscoveryOptions): Promise<Discov
         );
       }
     } catch (error) {
-      problems.push(`HID devices: ${error instanceof Error ? error.message : String(error)}`);
+      problems.push(`HID devices: ${messageOf(error)}`);
     }
   }
   devices.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { matchProfile, type DeviceProfile, type ProfileMatch, type ProfileTransport } from '../../domain/devices/device-profile.js';
+import { messageOf } from '../../platform/message-of.js';
 import type { SerialSuffix } from '../serial/serial-framing.js';
 import { DEFAULT_SERIAL_SCANNER_CONFIG, type SerialScannerConfig, type SerialScannerDriverOptions } from '../serial/serial-scanner-driver.js';
 import type { SerialPortListing } from '../serial/serial-transport.js';
@@ -92,7 +93,7 @@ export function loadUsableProfiles(firmwareConfigDir: string): { readonly catalo
   try {
     return { catalog: readCatalog(firmwareConfigDir, (error) => problems.push(error.message)), problems };
   } catch (error) {
-    problems.push(error instanceof Error ? error.message : String(error));
+    problems.push(messageOf(error));
     return { catalog: catalogOf(firmwareConfigDir, []), problems };
   }
 }
@@ -109,7 +110,7 @@ function readCatalog(firmwareConfigDir: string, onBadFile: (error: ProfileCatalo
       try {
         json = JSON.parse(readFileSync(file, 'utf8'));
       } catch (error) {
-        throw new ProfileCatalogError(file, '', `not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+        throw new ProfileCatalogError(file, '', `not valid JSON: ${messageOf(error)}`);
       }
       const profile = validateProfileJson(validate, file, json);
       const other = seen.get(profile.id);

@@ -1,8 +1,9 @@
-import { messageOf } from '../device-keeper.js';
+import type { BackoffWindow } from '../../platform/backoff.js';
+import { messageOf } from '../../platform/message-of.js';
 import { DeviceFault, type DeviceInfo, type RelayDriver } from '../device.js';
 import { KeptRelayHandle } from '../kept-relay-handle.js';
 import { DEFAULT_RELAY_MAX_PULSE_MS } from '../relay-pulser.js';
-import { serialKeeper, type Backoff, type SerialKeeper } from '../serial/serial-keeper.js';
+import { SERIAL_REOPEN_BACKOFF, serialKeeper, type SerialKeeper } from '../serial/serial-keeper.js';
 import { SERIAL_9600_8N1, type SerialConnection, type SerialSettings, type SerialTransport } from '../serial/serial-transport.js';
 import { ch340RelayFrame, CH340_RELAY_MAX_CHANNELS } from './ch340-relay-frames.js';
 import { modbusRelayFrame } from './modbus-rtu-frames.js';
@@ -20,10 +21,8 @@ export interface SerialRelayDriverOptions {
   /** Longest pulse accepted: a relay is never left closed for long, whatever the caller asks. Default 10 s. */
   readonly maxPulseMs?: number;
   /** Default 250 ms → 2 s: the gate works again soon after its cable is back. */
-  readonly reopenBackoff?: Backoff;
+  readonly reopenBackoff?: BackoffWindow;
 }
-
-const DEFAULT_RELAY_BACKOFF: Backoff = { initialMs: 250, maxMs: 2_000 };
 
 export class SerialRelayDriver implements RelayDriver {
   readonly #options: SerialRelayDriverOptions;
@@ -68,7 +67,7 @@ export class SerialRelayHandle extends KeptRelayHandle<SerialConnection> {
       transport: options.transport,
       path: info.id,
       settings: options.settings ?? SERIAL_9600_8N1,
-      backoff: options.reopenBackoff ?? DEFAULT_RELAY_BACKOFF,
+      backoff: options.reopenBackoff ?? SERIAL_REOPEN_BACKOFF,
       // Every open and reopen: a relay left on by a crash or a power cut does not stay on.
       setup: (connection) => this.#writeAllOff(connection),
       // Neither board kind is read: a Modbus echo or a stray byte changes nothing.

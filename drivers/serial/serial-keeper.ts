@@ -1,4 +1,6 @@
-import { DeviceKeeper, messageOf, type KeeperTransport } from '../device-keeper.js';
+import type { BackoffWindow } from '../../platform/backoff.js';
+import { messageOf } from '../../platform/message-of.js';
+import { DeviceKeeper, type KeeperTransport } from '../device-keeper.js';
 import type { DeviceFault } from '../device.js';
 import { isMissingPortError, type SerialConnection, type SerialSettings, type SerialTransport } from './serial-transport.js';
 
@@ -10,18 +12,18 @@ import { isMissingPortError, type SerialConnection, type SerialSettings, type Se
  * Serial devices are reopened by path: name them by their stable udev link
  * (/dev/serial/by-id/…) so that a replug onto another ttyACMn finds them again.
  */
-export interface Backoff {
-  /** The first reopen after a loss; each failed reopen doubles the wait… */
-  readonly initialMs: number;
-  /** …up to this. */
-  readonly maxMs: number;
-}
+/**
+ * The serial reopen pace, scanners and relays alike: the first reopen after a loss waits
+ * minMs, each failed reopen doubles the wait up to maxMs. 250 ms → 2 s: a replugged scanner
+ * or relay works again within about 2 s, and a missing one costs one open() every 2 s.
+ */
+export const SERIAL_REOPEN_BACKOFF: BackoffWindow = { minMs: 250, maxMs: 2_000 };
 
 export interface SerialKeeperOptions {
   readonly transport: SerialTransport;
   readonly path: string;
   readonly settings: SerialSettings;
-  readonly backoff: Backoff;
+  readonly backoff: BackoffWindow;
   /** Runs on every (re)open before the port counts as ready (a relay switches all off); throwing fails that open. */
   readonly setup: (connection: SerialConnection) => Promise<void>;
   /** Bytes read from the current connection. Always read, even when unused: a port nobody reads reports no EIO. */
@@ -46,13 +48,13 @@ export function serialKeeper(options: SerialKeeperOptions): SerialKeeper {
     },
     openFailure,
   };
-  const { initialMs, maxMs } = options.backoff;
+  const { minMs, maxMs } = options.backoff;
   keeper = new DeviceKeeper({
     transport,
     deviceId: options.path,
     path: options.path,
-    // The port is retried at once after a loss (initialMs), then 2×, 4×… initialMs up to maxMs.
-    timings: { afterLossMs: initialMs, pollIntervalMs: initialMs, backoffInitialMs: Math.min(2 * initialMs, maxMs), backoffMaxMs: maxMs },
+    // The port is retried soon after a loss (minMs), then after 2×, 4×… minMs up to maxMs.
+    timings: { afterLossMs: minMs, pollIntervalMs: minMs, reopenBackoff: { minMs: Math.min(2 * minMs, maxMs), maxMs } },
     setup: options.setup,
     onFault: options.onFault,
     onReady: options.onReady,

@@ -1,4 +1,4 @@
-// A local ESLint rule for the layer table of ARCHITECTURE.md. Chốt imports its own code
+// A local ESLint rule for the layer table of docs/architecture.md. Chốt imports its own code
 // by relative path only, so a layer is the first folder of the resolved path: no module
 // resolver is needed (eslint-plugin-import-x pulled in native resolver bindings that the
 // package registry available to CI does not fully carry, which broke `npm ci`).
@@ -22,22 +22,13 @@ function layerOf(root, file, layers) {
   return layers.includes(top) ? top : null;
 }
 
-/** A type-only import or re-export: erased at compile time, so it carries no code across. */
-function isTypeOnly(node) {
-  if (node.type === 'ImportExpression') return false;
-  if (node.importKind === 'type' || node.exportKind === 'type') return true;
-  const specifiers = node.specifiers ?? [];
-  return specifiers.length > 0 && specifiers.every((s) => s.importKind === 'type' || s.exportKind === 'type');
-}
-
 /**
- * @param {{ root: string, mayImport: Record<string, string[]>, typeOnlyFrom: Record<string, string[]>,
- *           noIo: string[], ioPackages: string[] }} options
+ * @param {{ root: string, mayImport: Record<string, string[]>, noIo: string[], ioPackages: string[] }} options
  */
 export function layerBoundariesPlugin(options) {
   const layers = Object.keys(options.mayImport);
   const rule = {
-    meta: { type: 'problem', docs: { description: 'enforce the layer table of ARCHITECTURE.md' }, schema: [] },
+    meta: { type: 'problem', docs: { description: 'enforce the layer table of docs/architecture.md' }, schema: [] },
     create(context) {
       const fileLayer = layerOf(options.root, context.filename, layers);
       if (fileLayer === null) return {};
@@ -49,9 +40,7 @@ export function layerBoundariesPlugin(options) {
           const targetLayer = layerOf(options.root, resolve(dirname(context.filename), specifier), layers);
           if (targetLayer === null || targetLayer === fileLayer) return;
           if (!options.mayImport[fileLayer].includes(targetLayer)) {
-            context.report({ node: source, message: `the ${fileLayer} layer may not import the ${targetLayer} layer (may import: ${options.mayImport[fileLayer].join(', ') || 'only itself'}; see ARCHITECTURE.md)` });
-          } else if ((options.typeOnlyFrom[fileLayer] ?? []).includes(targetLayer) && !isTypeOnly(node)) {
-            context.report({ node: source, message: `the ${fileLayer} layer may import only types from ${targetLayer}: use \`import type\`` });
+            context.report({ node: source, message: `the ${fileLayer} layer may not import the ${targetLayer} layer (may import: ${options.mayImport[fileLayer].join(', ') || 'only itself'}; see docs/architecture.md)` });
           }
           return;
         }

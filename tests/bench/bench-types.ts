@@ -4,7 +4,7 @@ export interface BenchFigure {
   readonly metric: string;
   readonly value: number;
   readonly unit: string;
-  /** The target from the issue, e.g. `p99 ≤ 50 ms`, and whether the figure meets it. */
+  /** The figure's goal, e.g. `p99 ≤ 50 ms` (README, "Performance"), and whether the figure meets it. */
   readonly goal?: { readonly text: string; readonly met: boolean };
   readonly samples?: number;
 }

@@ -122,7 +122,7 @@ async function photos(): Promise<LabelledImage[]> {
 }
 
 /**
- * Issue 8's camera figures: recall and time per frame for each QR decoder in node_modules,
+ * The camera decoder's figures: recall and time per frame for each QR decoder in node_modules,
  * on the DCC test pictures, on camera-like 640×480 frames made from them, on real photos
  * (zxing-cpp's samples) and on empty frames (time only). Single-threaded, in Node; the
  * kiosk runs the same decoder in a Web Worker.

@@ -10,7 +10,7 @@ import { envCount, figureCollector, seededRandom } from './support/figures.js';
 import type { ReaderOptions, ReaderReport } from './support/entry-log-reader.js';
 
 const NAME = 'entry-log';
-/** Issue 7: the log must keep up with a busy gate, and add little to the verdict path. */
+/** The log must keep up with a busy gate, and add little to the verdict path. */
 const GOALS = { perSecond: 1_000, p99Ms: 5 };
 /** Rows per read of the stand-in uploader (the hub's ingest takes batches of this size). */
 const READ_BATCH = 5_000;

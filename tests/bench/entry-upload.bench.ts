@@ -39,7 +39,7 @@ function entry(kioskId: string, location: string, i: number): EntryFields {
 }
 
 /**
- * The issue's upload figure: a kiosk that was offline with N buffered entries
+ * The upload figure: a kiosk that was offline with N buffered entries
  * (CHOT_BENCH_UPLOAD_ENTRIES, default 1 000 000) uploads them to `chot hub serve` (its own
  * process, SQLite) over loopback HTTP, through the real uploader: batches of 2 000 read
  * from kiosk.sqlite, gzip, signed, ingested (hash and chain checked per entry), each

@@ -11,7 +11,7 @@ import { percentile, round, type BenchFigure, type Benchmark } from './bench-typ
 import { envCount, figureCollector, seededRandom } from './support/figures.js';
 
 const NAME = 'hub-ingest';
-/** Issue 7: a hub must take a day's uploads of a province's kiosks in minutes, not hours. */
+/** A hub must take a day's uploads of a province's kiosks in minutes, not hours. */
 const GOAL_PER_SECOND = 20_000;
 const START_MS = Date.UTC(2021, 9, 20, 0, 0, 0);
 

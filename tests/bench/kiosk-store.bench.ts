@@ -16,7 +16,7 @@ const NAME = 'kiosk-store';
 const DELTA_PEOPLE = 100_000;
 const LOOKUPS = 200_000;
 const MB = 1024 * 1024;
-/** Issue 6's figures. The apply rate goal is 10 M people in 60 s, whatever N this run uses. */
+/** The sync goals for a province-sized data set. The apply rate goal is 10 M people in 60 s, whatever N this run uses. */
 const GOALS = { peoplePerSecond: 10_000_000 / 60, peakRssMb: 400, deltaSeconds: 5, lookupDuringDeltaMs: 1, lookupUs: 50 };
 
 const idText = (i: number): string => String(personId(i)).padStart(12, '0');
@@ -54,7 +54,7 @@ const fileSize = (file: string): number => {
 
 /**
  * The kiosk's local store at scale: an initial snapshot of N people (CHOT_BENCH_PEOPLE,
- * default 1 000 000; the issue's figure is 10 000 000), ~2 facts each, applied from a
+ * default 1 000 000; the goal's figure is 10 000 000), ~2 facts each, applied from a
  * chunk file by a child process through the real SyncApplier, so its peak RSS is the
  * applying kiosk's alone; then lookups in process, and a delta of 100 000 changes applied
  * by the worker while the main thread keeps looking people up and logging entries. As in

@@ -6,7 +6,7 @@ import { percentile, round, type Benchmark } from './bench-types.js';
 import { envCount, figureCollector } from './support/figures.js';
 
 const NAME = 'serial-latency';
-/** Issue 8's target: last byte received → ScanEvent delivered, p99 ≤ 5 ms over a pty. */
+/** A serial scan must add little to scan-to-paint: last byte received → ScanEvent delivered, p99 ≤ 5 ms over a pty. */
 const GOAL_P99_MS = 5;
 const WARM_UP = 50;
 const CCCD = '079203012345|025123456|Nguyễn Thị Bích Ngọc|05062003|Nữ|12 Nguyễn Trãi, Phường Bến Thành, Quận 1, TP Hồ Chí Minh|10082021';

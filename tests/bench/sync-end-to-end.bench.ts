@@ -14,7 +14,7 @@ import { startHubProcess, type HubProcess } from './support/hub-process.js';
 const NAME = 'sync-end-to-end';
 const DELTA_PEOPLE = 100_000;
 const MB = 1024 * 1024;
-/** Issue 6's figures. The initial sync's rate goal is 10 M people in 60 s, whatever N this run uses. */
+/** The sync goals for a province-sized data set. The initial sync's rate goal is 10 M people in 60 s, whatever N this run uses. */
 const GOALS = { peoplePerSecond: 10_000_000 / 60, peakRssMb: 400, deltaSeconds: 5, lookupDuringDeltaMs: 1 };
 /** A child that has not finished by then is stuck, not slow. */
 const CHILD_TIMEOUT_MS = 20 * 60_000;
@@ -50,7 +50,7 @@ const fileSize = (file: string): number => {
 
 /**
  * The sync as it runs in the field, hub → kiosk over loopback HTTP: a SQLite hub seeded
- * with N people (CHOT_BENCH_PEOPLE, default 1 000 000; the issue's figure is 10 000 000),
+ * with N people (CHOT_BENCH_PEOPLE, default 1 000 000; the goal's figure is 10 000 000),
  * ~2 facts each, served by `chot hub serve` in its own process; a fresh kiosk process
  * enrols with a one-time code and syncs once (snapshot download verified and applied as it
  * arrives, then the delta check and the rules); then an import of 100 000 changes on the

@@ -11,7 +11,7 @@ import { runChot } from '../support/run-chot.js';
 import { SocatPty } from '../support/socat-pty.js';
 
 /**
- * Issue 8's acceptance, end to end: the BUILT kiosk in browser mode, Chromium on its page,
+ * Serial scanners and gate relays end to end: the BUILT kiosk in browser mode, Chromium on its page,
  * and socat pseudo-terminals standing in for a serial scanner and for gate relays (a CH340
  * board on lane 1, a Modbus RTU board on lane 2). Every scan goes through the real serial
  * driver, the core (decided and logged), the relay driver and the pushed verdict event.

@@ -8,7 +8,7 @@ import { freePort, startHubProcess, type HubProcess } from '../support/hub-proce
 import { runChot, runChotAsync, verifyLines } from '../support/run-chot.js';
 
 /**
- * Issue 6 through the binaries, as an operator runs them: `chot hub import` → `chot hub
+ * Hub-to-kiosk sync through the binaries, as an operator runs them: `chot hub import` → `chot hub
  * serve` → `chot hub enroll-code` → `chot enroll` → `chot sync` / `chot start` → verdicts.
  */
 const AT = '2021-10-20T08:00:00+07:00';

@@ -11,7 +11,7 @@ import { repoRoot, tempDataDir } from '../support/kiosk-process.js';
 import { runChot, runChotAsync } from '../support/run-chot.js';
 
 /**
- * Issue 6's kill acceptance through the real path: `chot hub serve` → HTTP → `chot sync`
+ * A sync survives a crash, through the real path: `chot hub serve` → HTTP → `chot sync`
  * (its worker thread applying), the kiosk process SIGKILLed in the middle of a snapshot
  * and in the middle of a delta, then started again.
  */

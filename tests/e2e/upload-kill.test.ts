@@ -10,7 +10,7 @@ import { runChot } from '../support/run-chot.js';
 import { appendInChild, bundleAppendChild, hubEntryState, hubIngestInProgress, kioskLogState, kioskReceiptThrough, LineWatcher, waitFor, type KioskLogState } from '../support/upload-kill.js';
 
 /**
- * Issue 7's kill acceptance, with real processes: the kiosk SIGKILLed while appending to its
+ * No entry lost or doubled by a crash, with real processes: the kiosk SIGKILLed while appending to its
  * entry log and while uploading it (`chot start`), the hub (`chot hub serve`, SQLite)
  * SIGKILLed while ingesting. Afterwards no acknowledged entry is missing, and the hub holds
  * every entry of the kiosk's log exactly once, unflagged, without conflicts, each with the

@@ -1,5 +1,5 @@
 /**
- * Timing in tests, only where an issue asks for a bound on one call (e.g. "a 1 MB input is
+ * Timing in tests, only where a requirement bounds one call (e.g. "a 1 MB input is
  * rejected in under 5 ms"). The figure is the best of several runs after a warm-up: a busy
  * CI core or a GC pause slows one run, a real blow-up slows every run. Throughput and
  * latency targets belong in benchmarks (npm run bench), never here.

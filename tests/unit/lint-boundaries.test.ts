@@ -21,7 +21,7 @@ async function rulesFired(fixtureName: string, layer: string): Promise<string[]>
 describe('layer boundaries are lint errors', () => {
   it('says which layer may import what', async () => {
     const [result] = await eslint.lintText(fixture('imports-main-core.ts'), { filePath: join(root, 'renderer', '__lint_fixture__.ts') });
-    expect(result?.messages[0]?.message).toBe('the renderer layer may not import the main layer (may import: domain, decoder; see ARCHITECTURE.md)');
+    expect(result?.messages[0]?.message).toBe('the renderer layer may not import the main layer (may import: domain, decoder; see docs/architecture.md)');
   });
 
   it.each([
@@ -30,9 +30,11 @@ describe('layer boundaries are lint errors', () => {
     ['imports-main-core.ts', 'drivers', 'chot/layer-boundaries'],
     ['imports-main-core.ts', 'hub', 'chot/layer-boundaries'],
     ['imports-renderer.ts', 'main', 'chot/layer-boundaries'],
-    ['imports-domain-value.ts', 'renderer', 'chot/layer-boundaries'],
     ['imports-node-fs.ts', 'domain', 'chot/layer-boundaries'],
     ['imports-node-fs.ts', 'renderer', 'chot/layer-boundaries'],
+    ['imports-ws.ts', 'renderer', 'chot/layer-boundaries'],
+    ['imports-ws.ts', 'domain', 'chot/layer-boundaries'],
+    ['imports-fs-bare.ts', 'renderer', 'chot/layer-boundaries'],
     ['imports-sqlite.ts', 'domain', 'chot/layer-boundaries'],
     ['imports-sqlite.ts', 'renderer', 'chot/layer-boundaries'],
     ['imports-ws-subpath.ts', 'domain', 'chot/layer-boundaries'],
@@ -41,28 +43,36 @@ describe('layer boundaries are lint errors', () => {
     ['dynamic-import-main.ts', 'drivers', 'chot/layer-boundaries'],
     ['imports-main-core.ts', 'decoder', 'chot/layer-boundaries'],
     ['imports-renderer.ts', 'decoder', 'chot/layer-boundaries'],
-    ['imports-domain-value.ts', 'decoder', 'chot/layer-boundaries'],
     ['imports-node-fs.ts', 'decoder', 'chot/layer-boundaries'],
     ['imports-sqlite.ts', 'decoder', 'chot/layer-boundaries'],
     ['imports-decoder.ts', 'domain', 'chot/layer-boundaries'],
     ['imports-decoder.ts', 'main', 'chot/layer-boundaries'],
     ['imports-decoder.ts', 'drivers', 'chot/layer-boundaries'],
-    // platform/ is Node plumbing below main/ and hub/: nothing pure or device-side takes it,
-    // and it takes nothing above the domain.
+    // platform/ is Node plumbing below drivers/, main/ and hub/: nothing pure takes it, and
+    // it takes nothing above the domain.
     ['imports-platform.ts', 'domain', 'chot/layer-boundaries'],
     ['imports-platform.ts', 'renderer', 'chot/layer-boundaries'],
     ['imports-platform.ts', 'decoder', 'chot/layer-boundaries'],
-    ['imports-platform.ts', 'drivers', 'chot/layer-boundaries'],
     ['imports-main-core.ts', 'platform', 'chot/layer-boundaries'],
     ['imports-hub.ts', 'platform', 'chot/layer-boundaries'],
     ['imports-decoder.ts', 'platform', 'chot/layer-boundaries'],
     ['imports-renderer.ts', 'platform', 'chot/layer-boundaries'],
+    ['imports-hub.ts', 'drivers', 'chot/layer-boundaries'],
+    // The domain runs in the page and in Node alike: no host globals, not even unimported ones.
+    ['uses-dom-global.ts', 'domain', 'no-restricted-globals'],
+    ['uses-node-global.ts', 'domain', 'no-restricted-globals'],
   ])('%s in %s/ fails with %s', async (fixtureName, layer, rule) => {
     expect(await rulesFired(fixtureName, layer)).toContain(rule);
   });
 
   it.each([
     ['imports-domain-type.ts', 'renderer'],
+    // The renderer and the decoder may take the domain's values (its contract client, guards,
+    // constants): the domain holds no Node and no I/O, so its code runs in the page.
+    ['imports-domain-value.ts', 'renderer'],
+    ['imports-domain-value.ts', 'decoder'],
+    ['uses-dom-global.ts', 'renderer'],
+    ['imports-platform.ts', 'drivers'],
     ['imports-main-core.ts', 'cli'],
     ['imports-node-fs.ts', 'main'],
     ['imports-sqlite.ts', 'main'],

@@ -183,7 +183,7 @@ class Validator {
       return BOOLEAN;
     }
     // `!!` (truthiness as a boolean) is not in spec 1.3.3; Chốt accepts it as JsonLogic does,
-    // because rule authors expect it (issue 5 names it). Sets using it are Chốt-specific.
+    // because rule authors who know JsonLogic expect it. Sets using it are Chốt-specific.
     if (operator === '!' || operator === '!!') {
       arity(n === 1, `a ${operator}-operation (logical ${operator === '!' ? 'not/negation' : 'double negation'}) must have exactly 1 operand, but it has ${n}`);
       need(0, operand(0), CONDITION, 'truthy or falsy');

@@ -3,7 +3,7 @@ import { percentile, round } from '../bench-types.js';
 import type { figureCollector } from './figures.js';
 import { seededPersonId, type SeededEntries } from './hub-entry-seed.js';
 
-/** Issue 7: an investigator's trace answers within a second at ten million entries. */
+/** An investigator's trace answers within a second at ten million entries. */
 export const TRACE_GOAL_P99_MS = 1_000;
 const DAY_MS = 86_400_000;
 /** ± 30 min at the same place: the window an investigator would start with. */

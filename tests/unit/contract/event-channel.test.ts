@@ -10,7 +10,7 @@ import { createPreloadEvents, EVENT_CHANNEL } from '../../../main/electron/prelo
 import { startBrowserModeServer, type BrowserModeServer } from '../../../main/server/browser-mode-server.js';
 import { loadStaticFiles } from '../../../main/server/static-files.js';
 import { demoCards } from '../../../main/demo/demo-people.js';
-import { asKioskEvent } from '../../../renderer/api/kiosk-event-guard.js';
+import { asKioskEvent } from '../../../domain/contract/kiosk-event-guard.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 
 const closers: (() => Promise<void> | void)[] = [];
@@ -79,7 +79,7 @@ describe('pushed events over the browser-mode WebSocket', () => {
   });
 });
 
-describe('the renderer’s check of pushed events', () => {
+describe('the contract’s check of pushed events (preload and renderer)', () => {
   it.each([
     ['no name', { verdict: {} }],
     ['an unknown name', { name: 'reboot' }],
@@ -94,7 +94,7 @@ describe('the renderer’s check of pushed events', () => {
 });
 
 describe('pushed events over the Electron preload', () => {
-  it('hands the page the event only (never the IPC event), and only events the contract names', () => {
+  it('hands the page the event only (never the IPC event), and only events the contract’s guard accepts', () => {
     const handlers: ((ipcEvent: unknown, ...args: unknown[]) => void)[] = [];
     const events = createPreloadEvents({ on: (channel, listener) => (channel === EVENT_CHANNEL ? handlers.push(listener) : 0) });
     const received: KioskEvent[] = [];
@@ -102,6 +102,8 @@ describe('pushed events over the Electron preload', () => {
     const devices: KioskEvent = { name: 'devices', devices: [] };
     handlers.forEach((handler) => handler({ sender: 'secret' }, devices));
     handlers.forEach((handler) => handler({ sender: 'secret' }, { name: 'something-else' }));
+    // A known name is not enough: the preload checks the shape with the renderer's own guard.
+    handlers.forEach((handler) => handler({ sender: 'secret' }, { name: 'verdict', verdict: {} }));
     handlers.forEach((handler) => handler({ sender: 'secret' }, null));
     expect(received).toEqual([devices]);
   });

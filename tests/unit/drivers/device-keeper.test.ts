@@ -33,7 +33,7 @@ class ScriptedTransport implements KeeperTransport<Connection> {
   }
 }
 
-const TIMINGS = { afterLossMs: 100, pollIntervalMs: 1_000, backoffInitialMs: 200, backoffMaxMs: 700 };
+const TIMINGS = { afterLossMs: 100, pollIntervalMs: 1_000, reopenBackoff: { minMs: 200, maxMs: 700 } };
 
 describe('DeviceKeeper', () => {
   let transport: ScriptedTransport;

@@ -154,8 +154,9 @@ function outcomes(testCase: TestCase, result: DccCredential | ParseError): Recor
       const inflated = bytes === null ? null : inflateZlib(bytes, 1 << 20);
       return stages?.inflate === true && inflated?.kind === 'inflated' && (cose === undefined || hex(inflated.bytes) === cose.toLowerCase());
     },
-    // The case's own QR picture decodes to its PREFIX (with a reference decoder until the
-    // camera decoder of the scanner issue can read image files).
+    // The case's own QR picture decodes to its PREFIX (with the tests' reference decoder, so this
+    // checks the test data; the camera decoder's recall on these pictures is
+    // tests/unit/decoder/shared-dcc-recall.test.ts).
     EXPECTEDPICTUREDECODE: () => {
       const picture = pictureOf(data);
       const prefixed = text(data, 'PREFIX');

@@ -3,7 +3,7 @@ import type { ScanEvent, ScanSourceKind } from '../../../../domain/scan/scan-eve
 import type { DeviceInfo, DeviceKind, ScannerDriver, ScannerHandle } from '../../../../drivers/device.js';
 
 /**
- * The scanner conformance suite (ARCHITECTURE.md, "Drivers"): the same tests run against a
+ * The scanner conformance suite (docs/architecture.md, "Drivers"): the same tests run against a
  * driver on its fake transport in CI and against a real scanner when an env var names one.
  * Only `scan()` differs: the fake injects recorded reports, a person scans the test code.
  * Any scanner driver (HID-POS, serial) can use it.

@@ -31,7 +31,7 @@ describe('SerialRelayDriver on the fake transport', () => {
 
   async function open(channels = 1, info = CH340): Promise<SerialRelayHandle> {
     const protocol = info.kind === 'serial-relay' ? ({ kind: 'ch340' } as const) : ({ kind: 'modbus', unitId: 1 } as const);
-    return new SerialRelayDriver({ transport, protocol, channels, reopenBackoff: { initialMs: 250, maxMs: 2_000 } }).open(info);
+    return new SerialRelayDriver({ transport, protocol, channels, reopenBackoff: { minMs: 250, maxMs: 2_000 } }).open(info);
   }
 
   it('lists nothing: a CH340 relay cannot be told from any other CH340 port', async () => {

@@ -183,7 +183,7 @@ describe('SerialScannerDriver: silence, unplug and reopen (fake timers)', () => 
   it('unplug: one unplugged fault at once, reopen with backoff, onReady when back, then scans again', async () => {
     const transport = new FakeSerialTransport();
     transport.plug({ path: PATH });
-    const handle = await new SerialScannerDriver({ transport, reopenBackoff: { initialMs: 250, maxMs: 2_000 } }).open(INFO);
+    const handle = await new SerialScannerDriver({ transport, reopenBackoff: { minMs: 250, maxMs: 2_000 } }).open(INFO);
     const recorded = record(handle);
     transport.send(PATH, 'half');
     transport.unplug(PATH);

@@ -1,0 +1,29 @@
+import { OUTCOMES } from '../verdict/verdict.js';
+import type { KioskEvent } from './kiosk-events.js';
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/**
+ * The check a pushed event passes before it reaches a screen, shared by the Electron preload
+ * (what may cross to the page) and the renderer (what it paints): a verdict event must carry
+ * a verdict with a known outcome, a headline, reasons and a gate; a devices event a list and,
+ * if any, a device line in both languages. Anything else is dropped, so a malformed push
+ * costs that push, never the screen.
+ */
+export function asKioskEvent(value: unknown): KioskEvent | undefined {
+  if (!isObject(value)) return undefined;
+  if (value.name === 'verdict') {
+    const { verdict } = value;
+    if (!isObject(verdict)) return undefined;
+    if (!(OUTCOMES as readonly unknown[]).includes(verdict.outcome)) return undefined;
+    if (!isObject(verdict.headline) || !Array.isArray(verdict.reasons) || !isObject(verdict.gate)) return undefined;
+    return value as KioskEvent;
+  }
+  if (value.name === 'devices') {
+    if (!Array.isArray(value.devices)) return undefined;
+    const line = value.deviceLine;
+    if (line !== undefined && (!isObject(line) || typeof line.vi !== 'string' || typeof line.en !== 'string')) return undefined;
+    return value as KioskEvent;
+  }
+  return undefined;
+}
