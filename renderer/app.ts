@@ -114,13 +114,13 @@ async function start(): Promise<void> {
   captureWedge(
     sink,
     info.wedge,
-    (scan) => {
+    (scan, suffixReceivedAt) => {
       // Setting a scanner up: a scan on the diagnostics screen is a test, not an entry.
       if (diagnostics.isOpen) {
         diagnostics.showTestScan(scan.text);
         return;
       }
-      return decide({ source: { kind: 'wedge', deviceId: 'keyboard' }, text: scan.text, overflow: scan.overflow }, scan.endedAt);
+      return decide({ source: { kind: 'wedge', deviceId: 'keyboard' }, text: scan.text, overflow: scan.overflow }, suffixReceivedAt);
     },
     () => operator.ownsKeyboard,
     () => {

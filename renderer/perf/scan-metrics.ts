@@ -1,8 +1,9 @@
 /**
- * Scan → verdict painted, measured in the page: from the suffix keystroke's event time
- * to the first moment after the frame that shows the verdict (a message posted from a
- * frame callback runs after that frame is painted). Kept in memory for the benchmark;
- * nothing leaves the page.
+ * Scan → verdict painted, measured in the page: from the moment the page's handler gets the
+ * scan's last key (a wedge scan's suffix key, a camera frame's decode, a demo card's tap) to
+ * the first moment after the frame that shows the verdict (a message posted from a frame
+ * callback runs after that frame is painted). Kept in memory for the benchmark; nothing
+ * leaves the page.
  */
 export interface ScanMetrics {
   readonly scanToPaintMs: number[];
