@@ -112,14 +112,18 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
     ['red', RED],
     ['yellow', YELLOW],
   ])('does not pulse for %s (default policy)', async (outcome, text) => {
-    const { serial, events } = await rig(['serial-scanner=/dev/ttyACM0', 'serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth });
+    const { serial, events, manager } = await rig(['serial-scanner=/dev/ttyACM0', 'serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth });
     serial.send('/dev/ttyACM0', `${text}\r`);
     await vi.waitFor(() => expect(verdicts(events)).toHaveLength(1));
     expect(verdicts(events)[0]?.verdict.outcome).toBe(outcome);
     expect(verdicts(events)[0]?.verdict.gate.open).toBe(false);
-    // Longer than a pulse would take: still only the all-off of the start.
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF]);
+    // The relays hear a verdict in the turn it commits, and the board takes one command at a
+    // time, in order: a pulse asked for this verdict would go out before close()'s all off,
+    // which has reached the board once close() resolves.
+    await manager.close();
+    const frames = hex(serial.written('/dev/ttyUSB0'));
+    expect(frames.length).toBeGreaterThan(1);
+    expect(frames.filter((frame) => frame !== CH1_OFF)).toEqual([]);
   });
 
   it('pulses for yellow where the lane’s policy says so, and logs the scanner’s lane and direction', async () => {
@@ -182,8 +186,8 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
     const { serial, events, manager } = await rig(['serial-scanner=/dev/ttyACM0'], { plug: plugBoth });
     const noise = Array.from({ length: 200 }, (_, i) => `garbage-${i}`).join('\r');
     serial.send('/dev/ttyACM0', `${noise}\r${GREEN}\r`);
-    await vi.waitFor(() => expect(verdicts(events)).toHaveLength(1));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Every one of the 201 scans framed is accounted for, dropped or decided: none is left to come.
+    await vi.waitFor(() => expect(verdicts(events).length + (manager.statuses()[0]?.droppedScans ?? 0)).toBe(201));
     expect(verdicts(events).map((event) => event.verdict.outcome)).toEqual(['green']);
     expect(manager.statuses()[0]?.droppedScans).toBe(200);
   });
