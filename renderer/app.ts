@@ -138,6 +138,9 @@ async function start(): Promise<void> {
         if (screens.current === 'operator' || screens.current === 'override' || screens.current === 'confirm') return;
         void decide({ source: { kind: 'camera', deviceId: 'camera' }, text }, seenAt);
       },
+      onRepeat: () => {
+        metrics.cameraRepeats += 1;
+      },
     });
   }
   screens.setVersion(info.version);

@@ -13,12 +13,17 @@ export interface ScanMetrics {
    * nothing was decided.
    */
   wedgeSuffixesSettled: number;
+  /**
+   * Camera frames that showed the last scan's code again and so were no new scan. Tests wait
+   * on it to know the card was seen again before asserting it made one entry only.
+   */
+  cameraRepeats: number;
 }
 
 const KEEP = 1000;
 
 export function createScanMetrics(): ScanMetrics {
-  const metrics: ScanMetrics = { scanToPaintMs: [], wedgeSuffixesSettled: 0 };
+  const metrics: ScanMetrics = { scanToPaintMs: [], wedgeSuffixesSettled: 0, cameraRepeats: 0 };
   (window as unknown as { chotMetrics: ScanMetrics }).chotMetrics = metrics;
   return metrics;
 }
