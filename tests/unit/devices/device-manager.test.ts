@@ -95,7 +95,7 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
   };
 
   it('switches the relay off at start, then pulses it once for green, after the entry is logged', async () => {
-    const { serial, events, dataDir, manager } = await rig(['serial-scanner=/dev/ttyACM0,lane=1', 'serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth, gates: MANNED('1') });
+    const { serial, events, dataDir, manager, core } = await rig(['serial-scanner=/dev/ttyACM0,lane=1', 'serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth, gates: MANNED('1') });
     expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF]);
     expect(manager.statuses().map((status) => status.state)).toEqual(['ready', 'ready']);
     serial.send('/dev/ttyACM0', `${GREEN}\r`);
@@ -106,6 +106,9 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
     expect(pushed?.source).toEqual({ kind: 'serial', deviceId: '/dev/ttyACM0' });
     expect(loggedEntries(dataDir)).toEqual([{ outcome: 'green', lane: '1', direction: 'in', source_kind: 'serial', source_device_id: '/dev/ttyACM0' }]);
     expect(manager.statuses()[0]?.lastScanAt).toBeDefined();
+    // The status counts the pulse, and the contract carries it to the screen and tests.
+    expect(manager.statuses()[1]?.pulses).toBe(1);
+    expect((await core.getKioskStatus()).devices?.find((device) => device.id === '/dev/ttyUSB0')?.pulses).toBe(1);
   });
 
   it.each([
@@ -153,15 +156,17 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
   });
 
   it('by default a green CCCD QR (unsigned) pulses nothing until staff confirm it; the confirm pulses once', async () => {
-    const { serial, core, events } = await rig(['serial-scanner=/dev/ttyACM0', 'serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth });
+    const { serial, core, events, manager } = await rig(['serial-scanner=/dev/ttyACM0', 'serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth });
     serial.send('/dev/ttyACM0', `${GREEN}\r`);
     await vi.waitFor(() => expect(verdicts(events)).toHaveLength(1));
     const green = verdicts(events)[0]?.verdict;
     expect(green).toMatchObject({ outcome: 'green', gate: { open: false, needsConfirm: { code: 'gate.not-verified' } } });
     // The pipeline commits, then tells the relays in the same turn: no pulse has been asked for.
     expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF]);
+    expect(manager.statuses()[1]?.pulses).toBeUndefined();
     const result = await core.confirmLastVerdict({ seq: green?.entrySeq ?? 0, by: 'Chị Lan' });
     expect(result.ok).toBe(true);
+    expect(manager.statuses()[1]?.pulses).toBe(1);
     await vi.waitFor(() => expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF, CH1_ON, CH1_OFF]));
   });
 
