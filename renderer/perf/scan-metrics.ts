@@ -1,7 +1,7 @@
 /**
- * Scan → verdict painted, measured in the page: from the moment the page's handler gets the
- * scan's last key (a wedge scan's suffix key, a camera frame's decode, a demo card's tap) to
- * the first moment after the frame that shows the verdict (a message posted from a frame
+ * Scan → verdict painted, measured in the page: from when the scan ended there (a wedge scan:
+ * its handler got the suffix key; a camera scan: its frame was grabbed; a demo card: the tap)
+ * to the first moment after the frame that shows the verdict (a message posted from a frame
  * callback runs after that frame is painted). Kept in memory for the benchmark; nothing
  * leaves the page.
  */

@@ -64,7 +64,7 @@ export function scanToPaintSamples(page: Page): Promise<number[]> {
   return page.evaluate(() => [...(globalThis as unknown as { chotMetrics: { scanToPaintMs: number[] } }).chotMetrics.scanToPaintMs]);
 }
 
-/** Waits until the page has recorded more than `count` scan → paint times: the verdict's frame is painted. */
+/** Waits until the page has recorded more than `count` scan → paint times (it keeps the last 1 000): the verdict's frame is painted. */
 export async function waitForScanToPaint(page: Page, count: number): Promise<void> {
   await page.waitForFunction((n) => (globalThis as unknown as { chotMetrics: { scanToPaintMs: number[] } }).chotMetrics.scanToPaintMs.length > n, count, { timeout: 10_000 });
 }
