@@ -117,13 +117,13 @@ async function start(): Promise<void> {
   captureWedge(
     sink,
     info.wedge,
-    (scan) => {
+    (scan, suffixReceivedAt) => {
       // Setting a scanner up: a scan on the diagnostics screen is a test, not an entry.
       if (diagnostics.isOpen) {
         diagnostics.showTestScan(scan.text);
         return;
       }
-      return decide({ source: { kind: 'wedge', deviceId: 'keyboard' }, text: scan.text, overflow: scan.overflow }, scan.endedAt);
+      return decide({ source: { kind: 'wedge', deviceId: 'keyboard' }, text: scan.text, overflow: scan.overflow }, suffixReceivedAt);
     },
     () => operator.ownsKeyboard,
     () => {
@@ -140,6 +140,9 @@ async function start(): Promise<void> {
         // Staff forms own the screen: a card seen meanwhile is not an entry.
         if (screens.current === 'operator' || screens.current === 'override' || screens.current === 'confirm') return;
         void decide({ source: { kind: 'camera', deviceId: 'camera' }, text }, seenAt);
+      },
+      onRepeat: () => {
+        metrics.cameraRepeats += 1;
       },
     });
   }

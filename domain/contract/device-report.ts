@@ -16,4 +16,9 @@ export interface DeviceReport {
   readonly direction?: EntryDirection;
   readonly fault?: { readonly kind: DeviceReportFaultKind; readonly message: string; readonly at: string };
   readonly lastScanAt?: string;
+  /**
+   * Relays: gate pulses asked of it since the kiosk started. Asked in the turn a verdict's entry
+   * commits, so a status read after a verdict says whether that verdict opened the gate.
+   */
+  readonly pulses?: number;
 }

@@ -64,6 +64,8 @@ export class FakeHidDevice {
   /** Called after each feature report is recorded (an emulated board updates its state here). */
   onFeatureReport: ((report: Uint8Array) => void) | undefined;
   openCount = 0;
+  /** When each open refused by `openError` happened (performance.now()): a reopen's backoff is visible in tests. */
+  readonly refusedOpensAt: number[] = [];
   readonly #connections = new Set<FakeHidConnection>();
 
   constructor(descriptor: HidDeviceDescriptor) {
@@ -86,7 +88,10 @@ export class FakeHidDevice {
   }
 
   connect(): FakeHidConnection {
-    if (this.openError !== undefined) throw this.openError;
+    if (this.openError !== undefined) {
+      this.refusedOpensAt.push(performance.now());
+      throw this.openError;
+    }
     this.openCount += 1;
     const connection = new FakeHidConnection(this);
     this.#connections.add(connection);

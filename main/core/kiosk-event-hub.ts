@@ -20,11 +20,13 @@ export interface LaneDeviceStatus extends DeviceStatus {
   readonly direction?: EntryDirection;
   /** Scanners: scans framed from one burst of bytes and not decided (only the newest is; see DeviceManager). */
   readonly droppedScans?: number;
+  /** Relays: gate pulses handed to it since the kiosk started (whether or not the board then made them). */
+  readonly pulses?: number;
 }
 
 /** A DeviceStatus as the contract carries it to the screen (flat, no driver types). */
 export function deviceReport(status: DeviceStatus): DeviceReport {
-  const { lane, direction } = status as LaneDeviceStatus;
+  const { lane, direction, pulses } = status as LaneDeviceStatus;
   return {
     id: status.info.id,
     kind: status.info.kind,
@@ -33,6 +35,7 @@ export function deviceReport(status: DeviceStatus): DeviceReport {
     ...(direction === undefined ? {} : { direction }),
     ...(status.fault === undefined ? {} : { fault: status.fault }),
     ...(status.lastScanAt === undefined ? {} : { lastScanAt: status.lastScanAt }),
+    ...(pulses === undefined ? {} : { pulses }),
   };
 }
 

@@ -54,6 +54,8 @@ interface Managed {
   /** Scanners: the newest scan not yet decided (see #scan). */
   pending?: ScanEvent | undefined;
   droppedScans: number;
+  /** Relays: gate pulses handed to it (see LaneDeviceStatus.pulses). */
+  pulses: number;
   /** A placeholder for an `auto` spec that found nothing yet. */
   readonly placeholder: boolean;
 }
@@ -115,6 +117,7 @@ export class DeviceManager {
       ...(device.fault === undefined ? {} : { fault: device.fault }),
       ...(device.lastScanAt === undefined ? {} : { lastScanAt: device.lastScanAt }),
       ...(device.droppedScans === 0 ? {} : { droppedScans: device.droppedScans }),
+      ...(device.pulses === 0 ? {} : { pulses: device.pulses }),
     }));
   }
 
@@ -135,7 +138,7 @@ export class DeviceManager {
   }
 
   #add(spec: DeviceSpec, info: DeviceInfo, placeholder: boolean): Managed {
-    const device: Managed = { spec, info, state: placeholder ? 'fault' : 'opening', failures: 0, droppedScans: 0, placeholder };
+    const device: Managed = { spec, info, state: placeholder ? 'fault' : 'opening', failures: 0, droppedScans: 0, pulses: 0, placeholder };
     if (placeholder) device.fault = { kind: 'unplugged', message: `no ${spec.kind} found yet`, at: this.#nowIso() };
     this.#devices.push(device);
     return device;
@@ -218,6 +221,7 @@ export class DeviceManager {
         this.#log(`gate relay ${device.info.id} (lane ${spec.lane}) is ${device.state}: the gate did not open for entry ${decided.verdict.entrySeq}`);
         continue;
       }
+      device.pulses += 1;
       handle.pulse(spec.channel, spec.pulseMs).catch((error: unknown) => {
         this.#log(`gate relay ${device.info.id} could not pulse for entry ${decided.verdict.entrySeq}: ${messageOf(error)}`);
       });

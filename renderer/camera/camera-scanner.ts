@@ -9,6 +9,8 @@ export interface CameraScannerOptions {
   readonly status: HTMLElement;
   /** A new code seen (already deduplicated), with the `performance.now()` of its frame. */
   readonly onScan: (text: string, seenAt: number) => void;
+  /** A frame showed the code of the last scan again, within the window: the same scan, not a new one. */
+  readonly onRepeat?: () => void;
   /** Frames per second sent to the decoder (default 10). */
   readonly fps?: number;
   /** The same text within this window is one scan (default 3 s). */
@@ -82,6 +84,7 @@ export async function startCameraScanner(options: CameraScannerOptions): Promise
     if (stopped || frame === undefined || reply.id !== frame.id) return;
     if (reply.ok) {
       if (deduper.accept(reply.text, frame.at)) options.onScan(reply.text, frame.at);
+      else options.onRepeat?.();
     } else if (reply.error !== undefined && reply.error.startsWith('decoder.')) {
       setState('decoder-failed', reply.error);
     }

@@ -1,8 +1,9 @@
 /**
- * Scan → verdict painted, measured in the page: from the suffix keystroke's event time
- * to the first moment after the frame that shows the verdict (a message posted from a
- * frame callback runs after that frame is painted). Kept in memory for the benchmark;
- * nothing leaves the page.
+ * Scan → verdict painted, measured in the page: from when the scan ended there (a wedge scan:
+ * its handler got the suffix key; a camera scan: its frame was grabbed; a demo card: the tap)
+ * to the first moment after the frame that shows the verdict (a message posted from a frame
+ * callback runs after that frame is painted). Kept in memory for the benchmark; nothing
+ * leaves the page.
  */
 export interface ScanMetrics {
   readonly scanToPaintMs: number[];
@@ -12,12 +13,17 @@ export interface ScanMetrics {
    * nothing was decided.
    */
   wedgeSuffixesSettled: number;
+  /**
+   * Camera frames that showed the last scan's code again and so were no new scan. Tests wait
+   * on it to know the card was seen again before asserting it made one entry only.
+   */
+  cameraRepeats: number;
 }
 
 const KEEP = 1000;
 
 export function createScanMetrics(): ScanMetrics {
-  const metrics: ScanMetrics = { scanToPaintMs: [], wedgeSuffixesSettled: 0 };
+  const metrics: ScanMetrics = { scanToPaintMs: [], wedgeSuffixesSettled: 0, cameraRepeats: 0 };
   (window as unknown as { chotMetrics: ScanMetrics }).chotMetrics = metrics;
   return metrics;
 }

@@ -12,22 +12,28 @@ import { KeystrokeFramer, type FramedScan } from './keystroke-framer.js';
  * the framer leaves them alone and the sink does not take the focus back.
  * `onSuffixSettled`: a suffix key has been dealt with — it ended no scan, or the scan it
  * ended has been handled (`onScan`'s promise settled).
+ * `onScan`'s `suffixReceivedAt` is `performance.now()` when this page's handler got the suffix
+ * key: the start of scan → paint. The event's own `timeStamp` is the sender's (the framer
+ * needs it for the rhythm), and a sender may set it — a test driving the keys does — so it
+ * says when the key was stamped, not when the page had it.
  */
 export function captureWedge(
   sink: HTMLInputElement,
   settings: WedgeSettings,
-  onScan: (scan: FramedScan) => void | Promise<void>,
+  onScan: (scan: FramedScan, suffixReceivedAt: number) => void | Promise<void>,
   isPaused: () => boolean = () => false,
   onSuffixSettled: () => void = () => undefined,
 ): () => void {
   let handling: void | Promise<void> = undefined;
+  let suffixReceivedAt = 0;
   const framer = new KeystrokeFramer(settings, (scan) => {
-    handling = onScan(scan);
+    handling = onScan(scan, suffixReceivedAt);
   });
 
   const onKeyDown = (event: KeyboardEvent): void => {
     if (event.ctrlKey || event.altKey || event.metaKey || isPaused()) return;
     if (event.key === settings.suffixKey) {
+      suffixReceivedAt = performance.now();
       event.preventDefault();
       handling = undefined;
       framer.suffix(event.timeStamp);

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoCards } from '../../main/demo/demo-people.js';
 import { launchChromium } from '../support/chromium.js';
-import { typeAsWedge, typeAsWedgeAndSettle } from '../support/wedge-keys.js';
+import { scanToPaintSamples, typeAsWedge, typeAsWedgeAndSettle, waitForScanToPaint } from '../support/wedge-keys.js';
 import { repoRoot, startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
 
 /**
@@ -95,6 +95,21 @@ describe('one real scan, end to end in browser mode', () => {
     expect(after).toHaveLength(before + 1);
     expect(after.at(-1)).toMatchObject({ outcome: expected, person_id: card(name).qrText.slice(0, 12), source_kind: 'wedge' });
     if (name === 'Nguyễn Văn An') expect((await page.screenshot({ path: join(screenshotDir, 'verdict-green.png') })).length).toBeGreaterThan(10_000);
+  });
+
+  it('times scan → paint from when the page gets the suffix key, not from the time stamped on it', async () => {
+    // Keys stamped 40 ms apart (a scanner's rhythm) but sent at once: the suffix's stamp is
+    // seconds ahead of when the page gets it, as a late-delivered key's stamp is behind.
+    const text = card('Nguyễn Văn An').qrText;
+    expect(text.length * 40).toBeGreaterThan(2000);
+    const recorded = (await scanToPaintSamples(page)).length;
+    const sentAt = await page.evaluate(() => performance.now());
+    await typeAsWedgeAndSettle(page, text, { intervalMs: 40 });
+    await waitForScanToPaint(page, recorded);
+    const paintedBy = await page.evaluate(() => performance.now());
+    const measured = (await scanToPaintSamples(page)).at(-1) ?? Number.NaN;
+    expect(measured).toBeGreaterThanOrEqual(0);
+    expect(measured).toBeLessThanOrEqual(paintedBy - sentAt);
   });
 
   it('the same characters typed 150 ms apart, as a person types, make no scan', async () => {

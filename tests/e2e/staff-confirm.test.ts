@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCards } from '../../main/demo/demo-people.js';
 import { EntryLog } from '../../main/store/entry-log.js';
 import { launchChromium } from '../support/chromium.js';
+import { connectKioskContract } from '../support/kiosk-contract.js';
 import { startKioskProcess, type KioskProcess } from '../support/kiosk-process.js';
 import { SocatPty } from '../support/socat-pty.js';
 import { kioskLogRows, withKioskLog } from '../support/kiosk-log.js';
@@ -30,6 +31,23 @@ interface Row { seq: number; outcome: string; person_id: string | null; reasons:
 
 const withDb = <T>(read: (db: Database.Database) => T): T => withKioskLog(kiosk.dataDir, read);
 const entries = (): Row[] => kioskLogRows<Row>(kiosk.dataDir);
+
+/**
+ * Gate pulses the kiosk has asked of the relay so far, from its status. They are asked in the
+ * turn a verdict's entry commits, so once the verdict is on screen this is final for it —
+ * unlike the bytes at the pty, which might still be on their way.
+ */
+async function pulsesAsked(): Promise<number> {
+  const contract = await connectKioskContract(kiosk.url);
+  try {
+    const status = await contract.api.getKioskStatus();
+    const report = status.devices?.find((device) => device.id === relay.path);
+    if (report === undefined) throw new Error(`the kiosk reports no device ${relay.path}`);
+    return report.pulses ?? 0;
+  } finally {
+    contract.close();
+  }
+}
 
 /** Scans a demo card through the idle screen's demo buttons (the same submitScan as a wedge scan). */
 async function scanGreenCard(): Promise<void> {
@@ -70,6 +88,7 @@ describe('staff confirm of an unsigned green, in browser mode, with a relay on t
     expect(await page.textContent('#confirm-open')).toContain('Nhân viên xác nhận');
     expect(await page.isVisible('#override-open')).toBe(false);
     // The relays were told in the same turn the entry committed: nothing was asked of this one.
+    expect(await pulsesAsked()).toBe(0);
     expect(relay.received()).toHaveLength(0);
 
     await page.click('#confirm-open');
@@ -89,6 +108,7 @@ describe('staff confirm of an unsigned green, in browser mode, with a relay on t
     expect(await page.textContent('#verdict-gate')).toContain('Mời vào');
     expect(await page.isVisible('#confirm-open')).toBe(false);
     expect(hex(await relay.waitForReceived(8, 3000))).toBe(CH340_ON + CH340_OFF);
+    expect(await pulsesAsked()).toBe(1);
 
     const rows = entries();
     expect(rows).toHaveLength((green?.seq ?? 0) + 1);
@@ -109,10 +129,12 @@ describe('staff confirm of an unsigned green, in browser mode, with a relay on t
     relay.clearReceived();
     await scanGreenCard();
     const green = entries().at(-1);
+    expect(await pulsesAsked()).toBe(1);
     expect(relay.received()).toHaveLength(0);
     await page.keyboard.press('F3');
     await page.waitForSelector('#verdict-screen[data-confirm]', { state: 'visible', timeout: 2000 });
     expect(hex(await relay.waitForReceived(8, 3000))).toBe(CH340_ON + CH340_OFF);
+    expect(await pulsesAsked()).toBe(2);
     expect(entries().at(-1)).toMatchObject({ seq: (green?.seq ?? 0) + 1, override_by: 'NV-07 Lê Văn Tâm' });
   });
 });

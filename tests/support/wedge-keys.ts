@@ -58,3 +58,13 @@ export async function typeAsWedgeAndSettle(page: Page, text: string, options: We
   await typeAsWedge(page, text, options);
   await page.waitForFunction((n) => (globalThis as unknown as { chotMetrics: { wedgeSuffixesSettled: number } }).chotMetrics.wedgeSuffixesSettled > n, before, { timeout: 10_000 });
 }
+
+/** The scan → verdict painted times the page has recorded (renderer/perf/scan-metrics.ts), oldest first. */
+export function scanToPaintSamples(page: Page): Promise<number[]> {
+  return page.evaluate(() => [...(globalThis as unknown as { chotMetrics: { scanToPaintMs: number[] } }).chotMetrics.scanToPaintMs]);
+}
+
+/** Waits until the page has recorded more than `count` scan → paint times (it keeps the last 1 000): the verdict's frame is painted. */
+export async function waitForScanToPaint(page: Page, count: number): Promise<void> {
+  await page.waitForFunction((n) => (globalThis as unknown as { chotMetrics: { scanToPaintMs: number[] } }).chotMetrics.scanToPaintMs.length > n, count, { timeout: 10_000 });
+}

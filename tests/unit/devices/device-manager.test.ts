@@ -95,7 +95,7 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
   };
 
   it('switches the relay off at start, then pulses it once for green, after the entry is logged', async () => {
-    const { serial, events, dataDir, manager } = await rig(['serial-scanner=/dev/ttyACM0,lane=1', 'serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth, gates: MANNED('1') });
+    const { serial, events, dataDir, manager, core } = await rig(['serial-scanner=/dev/ttyACM0,lane=1', 'serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth, gates: MANNED('1') });
     expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF]);
     expect(manager.statuses().map((status) => status.state)).toEqual(['ready', 'ready']);
     serial.send('/dev/ttyACM0', `${GREEN}\r`);
@@ -106,20 +106,27 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
     expect(pushed?.source).toEqual({ kind: 'serial', deviceId: '/dev/ttyACM0' });
     expect(loggedEntries(dataDir)).toEqual([{ outcome: 'green', lane: '1', direction: 'in', source_kind: 'serial', source_device_id: '/dev/ttyACM0' }]);
     expect(manager.statuses()[0]?.lastScanAt).toBeDefined();
+    // The status counts the pulse, and the contract carries it to the screen and tests.
+    expect(manager.statuses()[1]?.pulses).toBe(1);
+    expect((await core.getKioskStatus()).devices?.find((device) => device.id === '/dev/ttyUSB0')?.pulses).toBe(1);
   });
 
   it.each([
     ['red', RED],
     ['yellow', YELLOW],
   ])('does not pulse for %s (default policy)', async (outcome, text) => {
-    const { serial, events } = await rig(['serial-scanner=/dev/ttyACM0', 'serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth });
+    const { serial, events, manager } = await rig(['serial-scanner=/dev/ttyACM0', 'serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth });
     serial.send('/dev/ttyACM0', `${text}\r`);
     await vi.waitFor(() => expect(verdicts(events)).toHaveLength(1));
     expect(verdicts(events)[0]?.verdict.outcome).toBe(outcome);
     expect(verdicts(events)[0]?.verdict.gate.open).toBe(false);
-    // Longer than a pulse would take: still only the all-off of the start.
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF]);
+    // The relays hear a verdict in the turn it commits, and the board takes one command at a
+    // time, in order: a pulse asked for this verdict would go out before close()'s all off,
+    // which has reached the board once close() resolves.
+    await manager.close();
+    const frames = hex(serial.written('/dev/ttyUSB0'));
+    expect(frames.length).toBeGreaterThan(1);
+    expect(frames.filter((frame) => frame !== CH1_OFF)).toEqual([]);
   });
 
   it('pulses for yellow where the lane’s policy says so, and logs the scanner’s lane and direction', async () => {
@@ -149,15 +156,17 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
   });
 
   it('by default a green CCCD QR (unsigned) pulses nothing until staff confirm it; the confirm pulses once', async () => {
-    const { serial, core, events } = await rig(['serial-scanner=/dev/ttyACM0', 'serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth });
+    const { serial, core, events, manager } = await rig(['serial-scanner=/dev/ttyACM0', 'serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth });
     serial.send('/dev/ttyACM0', `${GREEN}\r`);
     await vi.waitFor(() => expect(verdicts(events)).toHaveLength(1));
     const green = verdicts(events)[0]?.verdict;
     expect(green).toMatchObject({ outcome: 'green', gate: { open: false, needsConfirm: { code: 'gate.not-verified' } } });
     // The pipeline commits, then tells the relays in the same turn: no pulse has been asked for.
     expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF]);
+    expect(manager.statuses()[1]?.pulses).toBeUndefined();
     const result = await core.confirmLastVerdict({ seq: green?.entrySeq ?? 0, by: 'Chị Lan' });
     expect(result.ok).toBe(true);
+    expect(manager.statuses()[1]?.pulses).toBe(1);
     await vi.waitFor(() => expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF, CH1_ON, CH1_OFF]));
   });
 
@@ -182,8 +191,8 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
     const { serial, events, manager } = await rig(['serial-scanner=/dev/ttyACM0'], { plug: plugBoth });
     const noise = Array.from({ length: 200 }, (_, i) => `garbage-${i}`).join('\r');
     serial.send('/dev/ttyACM0', `${noise}\r${GREEN}\r`);
-    await vi.waitFor(() => expect(verdicts(events)).toHaveLength(1));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Every one of the 201 scans framed is accounted for, dropped or decided: none is left to come.
+    await vi.waitFor(() => expect(verdicts(events).length + (manager.statuses()[0]?.droppedScans ?? 0)).toBe(201));
     expect(verdicts(events).map((event) => event.verdict.outcome)).toEqual(['green']);
     expect(manager.statuses()[0]?.droppedScans).toBe(200);
   });

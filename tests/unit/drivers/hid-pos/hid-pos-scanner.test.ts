@@ -154,11 +154,13 @@ describe('HidPosScannerDriver faults and hot-plug', () => {
     const back = binding.plug(HONEYWELL);
     back.openError = new Error('Permission denied');
     await vi.waitFor(() => expect(faults.map((fault) => fault.kind)).toEqual(['unplugged', 'open-failed']));
-    const polls = binding.devicesCalls;
-    // Backoff caps at 20 ms here: in 100 ms at most ~6 attempts, not one per 5 ms poll.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(binding.devicesCalls - polls).toBeLessThanOrEqual(8);
+    // Five reopens refused in a row: still the two faults, and the waits between them grow
+    // (5, 10, 20 ms here) to the 20 ms cap — not one try per 5 ms poll. A loaded machine only
+    // makes a wait longer, so each is checked from below (timers may fire 1 ms early).
+    await vi.waitFor(() => expect(back.refusedOpensAt.length).toBeGreaterThanOrEqual(5));
     expect(faults).toHaveLength(2);
+    const waits = back.refusedOpensAt.slice(1, 5).map((at, i) => at - (back.refusedOpensAt[i] ?? at));
+    expect(waits.map((wait, i) => wait >= Math.min(FAST.backoffInitialMs * 2 ** i, FAST.backoffMaxMs) - 1)).toEqual([true, true, true, true]);
     back.openError = undefined;
     await vi.waitFor(() => expect(ready()).toBe(1));
   });
@@ -182,16 +184,24 @@ describe('HidPosScannerDriver faults and hot-plug', () => {
   });
 
   it('close() releases the device and stops polling', async () => {
-    const binding = new FakeHidBinding();
-    binding.plug(HONEYWELL);
-    const { handle } = await openScanner(binding);
-    binding.unplug(HONEYWELL.path);
-    await handle.close();
-    expect(handle.state).toBe('closed');
-    const polls = binding.devicesCalls;
-    binding.plug(HONEYWELL);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    expect(binding.devicesCalls).toBe(polls);
-    expect(binding.device(HONEYWELL.path)?.openConnections).toBe(0);
+    // Fake timers: whether anything is still scheduled is a state to read, not a wait.
+    vi.useFakeTimers();
+    try {
+      const binding = new FakeHidBinding();
+      binding.plug(HONEYWELL);
+      const { handle } = await openScanner(binding);
+      binding.unplug(HONEYWELL.path);
+      expect(vi.getTimerCount()).toBeGreaterThan(0);
+      await handle.close();
+      expect(handle.state).toBe('closed');
+      expect(vi.getTimerCount()).toBe(0);
+      const polls = binding.devicesCalls;
+      binding.plug(HONEYWELL);
+      await vi.runAllTimersAsync();
+      expect(binding.devicesCalls).toBe(polls);
+      expect(binding.device(HONEYWELL.path)?.openConnections).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

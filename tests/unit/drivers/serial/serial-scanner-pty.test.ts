@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ScanEvent } from '../../../../domain/scan/scan-event.js';
 import type { DeviceFault } from '../../../../drivers/device.js';
 import { NodeSerialTransport } from '../../../../drivers/serial/node-serial-transport.js';
 import { SerialScannerDriver, type SerialScannerHandle } from '../../../../drivers/serial/serial-scanner-driver.js';
+import type { SerialConnection, SerialPortListing, SerialSettings, SerialTransport } from '../../../../drivers/serial/serial-transport.js';
 import { SocatPty } from '../../../support/socat-pty.js';
 
 /**
@@ -47,14 +48,35 @@ class Events {
   }
 }
 
+/** serialport, counting the opens that failed: the driver's reopen attempts while the port is away. */
+class CountingTransport implements SerialTransport {
+  failedOpens = 0;
+  readonly #inner = new NodeSerialTransport();
+
+  list(): Promise<SerialPortListing[]> {
+    return this.#inner.list();
+  }
+
+  async open(path: string, settings: SerialSettings): Promise<SerialConnection> {
+    try {
+      return await this.#inner.open(path, settings);
+    } catch (error) {
+      this.failedOpens += 1;
+      throw error;
+    }
+  }
+}
+
 describe('SerialScannerDriver over a real pty (socat, serialport)', { timeout: 20_000 }, () => {
   let pty: SocatPty;
   let handle: SerialScannerHandle;
   let events: Events;
+  let transport: CountingTransport;
 
   beforeEach(async () => {
     pty = await SocatPty.start();
-    const driver = new SerialScannerDriver({ transport: new NodeSerialTransport() });
+    transport = new CountingTransport();
+    const driver = new SerialScannerDriver({ transport });
     handle = await driver.open({ id: pty.path, kind: 'serial-scanner' });
     events = new Events(handle);
   });
@@ -115,8 +137,9 @@ describe('SerialScannerDriver over a real pty (socat, serialport)', { timeout: 2
     expect(events.faults.map((fault) => fault.kind)).toEqual(['unplugged']);
     expect(handle.state).toBe('fault');
     expect(faultMs).toBeLessThan(2_000);
-    // Away for a while: still one fault.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Away while the driver tries to reopen it, twice in vain: still one fault.
+    const failed = transport.failedOpens;
+    await vi.waitFor(() => expect(transport.failedOpens).toBeGreaterThanOrEqual(failed + 2), { timeout: 3_000 });
     expect(events.faults).toHaveLength(1);
     await pty.restart();
     const readyMs = await events.until('ready again', () => events.ready === 1, 5_000);
