@@ -1,0 +1,13 @@
+import { createLogger, type LogLevel, type LogRecord, type RootLogger } from '../../platform/logging/logger.js';
+import { formatLogLine } from '../../platform/logging/stderr-sink.js';
+
+/** A logger that keeps its records, and their human lines as stderr would show them (without the prefix). */
+export function memoryLogger(level: LogLevel = 'debug'): RootLogger & { readonly records: LogRecord[]; readonly lines: string[] } {
+  const records: LogRecord[] = [];
+  const lines: string[] = [];
+  const logger = createLogger({
+    level,
+    sinks: [{ write: (record) => void (records.push(record), lines.push(formatLogLine(record))) }],
+  });
+  return Object.assign(logger, { records, lines });
+}
