@@ -24,6 +24,8 @@ import { SnapshotCache } from './snapshot-cache.js';
 import { SNAPSHOT_CACHE_DIR } from './snapshot-files.js';
 import { inProcessSnapshotRunner, workerSnapshotRunner } from './snapshot-runner.js';
 import { messageOf } from '../../platform/message-of.js';
+import { lineLog, type Logger } from '../../platform/logging/logger.js';
+import { openProcessLogger } from '../../platform/logging/open-logger.js';
 
 export interface HubServerOptions {
   /** The hub's data directory: its signing key, published rule sets and snapshot cache (even with PostgreSQL). */
@@ -62,8 +64,11 @@ export interface HubServerOptions {
   readonly maxDeltaPeople?: number;
   /** Chunking of snapshots and deltas (tests make small chunks). */
   readonly chunking?: ChunkingOptions;
-  /** One line per request and per event. Default: standard error. */
-  readonly log?: (line: string) => void;
+  /**
+   * One line per request and per event (request lines carry no fields: tools read them
+   * as they are). Default: standard error only; `chot hub serve` adds the rotating files.
+   */
+  readonly logger?: Logger;
   /** Bounds on request bodies read before their signature is checked (body-budget.ts). */
   readonly bodyBudget?: BodyBudgetLimits;
   /** Enrolment attempts allowed per remote address and in all (default ENROLL_LIMITS). */
@@ -97,7 +102,7 @@ const UPLOAD_WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSi
 
 /** Starts the hub's HTTP + WebSocket server (docs/hub-api.md). */
 export async function startHubServer(options: HubServerOptions): Promise<HubServer> {
-  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const log = lineLog(options.logger ?? openProcessLogger({ stderrPrefix: '' }), 'info');
   const now = options.now ?? Date.now;
   const key = loadOrCreateHubSigningKey(options.dataDir);
   ensureDefaultRuleSetPublished(options.dataDir, key);

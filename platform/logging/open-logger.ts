@@ -29,13 +29,15 @@ export interface ProcessLoggerOptions {
   readonly logDir?: string;
   /** Before every stderr line. Default `chot: `. */
   readonly stderrPrefix?: string;
+  /** Default: process.stderr (a command's tests hand in their own). */
+  readonly stderr?: { write(text: string): unknown };
   readonly maxFileBytes?: number;
   readonly filesKept?: number;
 }
 
 /** A long-running process's logger: human lines on stderr and, given a directory, the rotating files. */
 export function openProcessLogger(options: ProcessLoggerOptions = {}): RootLogger {
-  const stderr = stderrSink({ prefix: options.stderrPrefix ?? 'chot: ' });
+  const stderr = stderrSink({ prefix: options.stderrPrefix ?? 'chot: ', ...(options.stderr === undefined ? {} : { stream: options.stderr }) });
   const sinks: LogSink[] = [stderr];
   if (options.logDir !== undefined) {
     sinks.push(

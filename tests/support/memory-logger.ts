@@ -11,3 +11,8 @@ export function memoryLogger(level: LogLevel = 'debug'): RootLogger & { readonly
   });
   return Object.assign(logger, { records, lines });
 }
+
+/** A logger whose human lines (as stderr shows them, without the prefix) go to `push`: for tests that collected the old line callbacks. */
+export function linesLogger(push: (line: string) => void, level: LogLevel = 'debug'): RootLogger {
+  return createLogger({ level, sinks: [{ write: (record) => push(formatLogLine(record)) }] });
+}

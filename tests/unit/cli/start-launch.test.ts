@@ -24,12 +24,13 @@ const NON_DEFAULT: Readonly<Record<StartOption, () => readonly string[]>> = {
   'upload-interval': () => ['--upload-interval', '2.5'],
   'retention-days': () => ['--retention-days', '3'],
   device: () => ['--device', 'serial-scanner=/dev/ttyACM0:9600,lane=2,direction=out,suffix=hex:03'],
+  'log-level': () => ['--log-level', 'debug'],
 };
 
-/** The runtime's options without its log function, which each shell supplies its own. */
+/** The runtime's options without its logger, which each shell opens its own of (at the level the options carry). */
 function comparable(options: KioskRuntimeOptions | undefined): unknown {
   if (options === undefined) return undefined;
-  const { log: _log, ...rest } = options as KioskRuntimeOptions & { port?: number };
+  const { logger: _logger, ...rest } = options as KioskRuntimeOptions & { port?: number };
   delete (rest as { port?: number }).port;
   return rest;
 }
@@ -127,6 +128,7 @@ describe('chot start: bad options stop it before either shell starts', () => {
     [['--retention-days', ' '], '--retention-days must be'],
     [['--port', '65536'], '--port must be 0–65535'],
     [['--device', 'serial-relay=auto'], 'cannot be found automatically'],
+    [['--log-level', 'loud'], '--log-level must be debug, info, warn or error'],
   ])('%j', async (args, message) => {
     const started: string[] = [];
     const shells = {

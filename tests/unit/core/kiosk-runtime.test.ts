@@ -1,3 +1,4 @@
+import { linesLogger } from '../../support/memory-logger.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ afterEach(async () => {
 
 async function start(dataDir: string, log: string[] = [], uploadIntervalMs?: number): Promise<KioskRuntime> {
   const runtime = await startKioskRuntime({
-    dataDir, syncWorkerUrl: (await syncBundles()).workerUrl, log: (line) => log.push(line), ...(uploadIntervalMs === undefined ? {} : { uploadIntervalMs }),
+    dataDir, syncWorkerUrl: (await syncBundles()).workerUrl, logger: linesLogger((line) => log.push(line)), ...(uploadIntervalMs === undefined ? {} : { uploadIntervalMs }),
   });
   runtimes.push(runtime);
   return runtime;
@@ -84,7 +85,7 @@ describe('startKioskRuntime: the core, and its sync when enrolled', () => {
       const log: string[] = [];
       await start(dataDir, log, 100);
       const line = await until(async () => log.find((l) => l.startsWith('upload idle')));
-      expect(line).toBe('upload idle: nothing uploaded yet');
+      expect(line).toBe('upload idle: nothing uploaded yet component=upload watermark=0');
     } finally {
       await hub.close();
     }
