@@ -7,7 +7,8 @@
  *   typed in groups (`056 089 001 234`), as could a health-insurance card number (two letters,
  *   then digits: `DN4797912345678`): it becomes `••••` and its last 4 digits, enough to tell two
  *   apart in a log and no more. A digit run inside a hexadecimal token (a device id, a hash)
- *   is not an ID and is kept, so the kiosk's own identifiers stay greppable.
+ *   is not an ID and is kept, so the kiosk's own identifiers stay greppable; so is a number
+ *   followed by a unit (`523456789 bytes`, `… ms`).
  * - A card's text (CCCD and BHYT QR codes are `|`-separated and carry names, birth dates and
  *   addresses) and signed payloads (`HC1:` carries a name, `CHOT1:` an ID) are withheld whole.
  * - A field whose name says it is personal (name, fullName, address, birth…, photo…) keeps
@@ -30,7 +31,9 @@ export type RedactedValue = string | number | boolean | null;
 export type RedactedFields = Readonly<Record<string, RedactedValue>>;
 
 // Hex characters around a digit run: part of a hash or a device id, not an ID on its own.
-const DIGIT_RUN = /(?<![0-9A-Fa-f])\d(?: ?\d){8,}(?![0-9A-Fa-f])/g;
+// Nor is a size or a duration: an ID is never followed by a unit (a snapshot's byte count
+// must stay readable, and benchmarks read it).
+const DIGIT_RUN = /(?<![0-9A-Fa-f])\d(?: ?\d){8,}(?![0-9A-Fa-f])(?! ?(?:bytes|ms)\b)/g;
 // A BHYT number: two capital letters (the beneficiary's group) glued to its digits.
 const LETTERS_AND_DIGITS = /(?<![\p{L}\p{N}])[A-Z]{2}\d{8,}(?![\p{L}\p{N}])/gu;
 // From the token before a card's first `|` to the token after its last one, on one line.

@@ -10,6 +10,7 @@ describe('redaction of texts', () => {
     ['a BHYT card number with its letters', 'card DN4797912345678 expired', 'card ••••5678 expired'],
     ['an ID typed in groups', 'typed 056 089 001 234.', 'typed ••••1234.'],
     ['a phone number', 'call 0905123456', 'call ••••3456'],
+    ['an ID followed by a word that only starts like a unit', '056089001234 msg', '••••1234 msg'],
     ['a CCCD QR text with name and address', 'refused 056089001234|225123456|Nguyễn Văn An|15031989|Nam|Số 1 Trần Phú, Nha Trang|10072021 at lane 1', `refused ${CARD_TEXT_WITHHELD} at lane 1`],
     ['a DCC payload', 'cannot read HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH here', 'cannot read HC1:[withheld] here'],
     ['a status pass', 'CHOT1:abcdef123', 'CHOT1:[withheld]'],
@@ -22,6 +23,7 @@ describe('redaction of texts', () => {
     ['a hash', 'hash 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
     ['a date, a time, an address with a port', '2026-12-06T06:30:04.123Z 192.168.100.200:8080'],
     ['small counts and sequences', 'sync ok at sequence 12345678, 25000 people'],
+    ['a size or a duration with its unit', 'snapshot at sequence 9 ready: 10000000 people, 400 chunks, 523456789 bytes, built in 1234567890 ms'],
   ])('keeps %s', (_what, text) => {
     expect(redactText(text)).toBe(text);
   });
