@@ -119,6 +119,16 @@ describe('chot start: every option reaches the kiosk in both shells', () => {
   });
 });
 
+describe('chot start: the log level', () => {
+  it('comes from CHOT_LOG_LEVEL when no option gives it, and the option wins', () => {
+    const env = { CHOT_DATA_DIR: tempDataDir('chot-start-env-'), CHOT_LOG_LEVEL: 'warn' };
+    expect(buildLaunchOptions([], env).logLevel).toBe('warn');
+    expect(buildLaunchOptions(['--log-level', 'error'], env).logLevel).toBe('error');
+    expect(buildLaunchOptions([], { CHOT_DATA_DIR: env.CHOT_DATA_DIR }).logLevel).toBeUndefined();
+    expect(() => buildLaunchOptions([], { ...env, CHOT_LOG_LEVEL: 'verbose' })).toThrow(UsageError);
+  });
+});
+
 describe('chot start: bad options stop it before either shell starts', () => {
   it.each([
     [['--sync-interval', '0'], '--sync-interval must be a number of seconds from 1 to 86400'],

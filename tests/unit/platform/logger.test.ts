@@ -1,6 +1,9 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger, lineLog, type LogRecord } from '../../../platform/logging/logger.js';
-import { LogLevelError, logLevelFrom } from '../../../platform/logging/open-logger.js';
+import { LogLevelError, logLevelFrom, openProcessLogger } from '../../../platform/logging/open-logger.js';
+import { tempDataDir } from '../../support/kiosk-process.js';
 import { formatLogLine, stderrSink } from '../../../platform/logging/stderr-sink.js';
 
 function collecting(level?: 'debug' | 'info' | 'warn' | 'error') {
@@ -79,5 +82,18 @@ describe('logger fields and children', () => {
     lineLog(logger, 'warn')('relay fault');
     lineLog(logger)('ready');
     expect(records.map((record) => [record.level, record.message])).toEqual([['warn', 'relay fault'], ['info', 'ready']]);
+  });
+});
+
+describe('a process logger', () => {
+  it('writes stderr and the files; a file it cannot write is said once on its stderr, and stderr keeps every record', () => {
+    const dataDir = tempDataDir('chot-process-logger-');
+    let stderr = '';
+    const logger = openProcessLogger({ logDir: join(dataDir, 'logs'), stderr: { write: (text: string) => (stderr += text) } });
+    rmSync(dataDir, { recursive: true });
+    for (let index = 0; index < 3; index += 1) logger.warn('relay fault', { entry: index });
+    logger.close();
+    expect(stderr.match(/cannot be written/g)).toHaveLength(1);
+    expect(stderr.match(/^chot: relay fault entry=\d$/gm)).toHaveLength(3);
   });
 });
