@@ -8,24 +8,26 @@ import { keepRunningWhenOutputCloses } from '../main/launcher/process-output.js'
 import type { LaunchOptions } from '../main/launcher/launch-options.js';
 import { electronLaunchOptions } from './commands/start-options.js';
 import { messageOf } from '../platform/message-of.js';
+import { openKioskLogger, stderrLogger } from '../main/logging/kiosk-logger.js';
 
-const log = (message: string): void => void process.stderr.write(`chot: ${message}\n`);
 keepRunningWhenOutputCloses();
 
 let launch: LaunchOptions | undefined;
 try {
   launch = electronLaunchOptions(process.argv, app.isPackaged);
 } catch (error) {
-  log(messageOf(error));
+  // No data directory known yet: stderr only.
+  stderrLogger().error(messageOf(error));
   app.exit(2);
 }
 if (launch !== undefined) {
+  const logger = openKioskLogger(launch.dataDir, launch.logLevel);
   startElectronKiosk(
     { app, createWindow: (options) => new BrowserWindow(options), ipcMain, protocol, defaultSession: () => session.defaultSession },
     launch,
-    { log },
+    { logger },
   ).catch((error: unknown) => {
-    log(`the kiosk cannot start: ${messageOf(error)}`);
+    logger.error(`the kiosk cannot start: ${messageOf(error)}`);
     app.exit(1);
   });
 }

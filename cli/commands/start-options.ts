@@ -5,6 +5,7 @@ import { DeviceSpecError } from '../../main/devices/device-spec.js';
 import { devicesConfigToJson } from '../../main/devices/devices-file.js';
 import { LAUNCH_DURATIONS, launchOptionsFromArgs, LaunchOptionsError, validateLaunchOptions, type LaunchDuration, type LaunchOptions } from '../../main/launcher/launch-options.js';
 import { parseCommandArgs, parsePort, UsageError } from '../args.js';
+import { LOG_LEVEL_ENV, LogLevelError, logLevelFrom } from '../../platform/logging/open-logger.js';
 
 /**
  * Every option a person can give `chot start` (and the packaged Electron app, which takes
@@ -20,6 +21,7 @@ export const START_OPTIONS = {
   'upload-interval': { type: 'string' },
   'retention-days': { type: 'string' },
   device: { type: 'string', multiple: true },
+  'log-level': { type: 'string' },
 } as const;
 export type StartOption = keyof typeof START_OPTIONS;
 
@@ -39,6 +41,8 @@ export function buildLaunchOptions(args: readonly string[], env: NodeJS.ProcessE
     durations[field] = text.trim() === '' ? Number.NaN : Number(text) * limit.unitMs;
   }
   try {
+    // Resolved here, once: the Electron process gets the level, not the environment to read again.
+    const logLevel = values['log-level'] !== undefined || (env[LOG_LEVEL_ENV] ?? '') !== '' ? logLevelFrom(values['log-level'], env) : undefined;
     return validateLaunchOptions({
       dataDir,
       port: parsePort(values.port),
@@ -48,9 +52,10 @@ export function buildLaunchOptions(args: readonly string[], env: NodeJS.ProcessE
       // The validator reads devices in devices.json's form, as the Electron shell receives them.
       devicesConfig: devicesConfigToJson(resolveDevicesConfig(dataDir, values.device ?? [])),
       ...durations,
+      ...(logLevel === undefined ? {} : { logLevel }),
     });
   } catch (error) {
-    if (error instanceof DeviceSpecError || error instanceof LaunchOptionsError) throw new UsageError(error.message);
+    if (error instanceof DeviceSpecError || error instanceof LaunchOptionsError || error instanceof LogLevelError) throw new UsageError(error.message);
     throw error;
   }
 }

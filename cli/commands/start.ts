@@ -6,6 +6,8 @@ import { findElectronBinary, runElectron } from '../../main/launcher/electron-bi
 import { keepRunningWhenOutputCloses } from '../../main/launcher/process-output.js';
 import { kioskRuntimeOptions, launchOptionsArg, type LaunchOptions } from '../../main/launcher/launch-options.js';
 import { buildLaunchOptions } from './start-options.js';
+import { lineLog } from '../../platform/logging/logger.js';
+import { stderrLogger } from '../../main/logging/kiosk-logger.js';
 
 export const START_HELP = `Usage: chot start [options]
 
@@ -33,6 +35,10 @@ Options:
   --retention-days N
                   keep entries this many days after the hub's receipt for them, then
                   purge them from the kiosk (default 21; 0 purges once the hub holds them)
+  --log-level debug|info|warn|error
+                  what the kiosk logs (default: $CHOT_LOG_LEVEL, else info): to stderr
+                  and to DATA-DIR/logs/chot.log (JSON lines, rotated at 5 MiB, 4 old
+                  files kept; no names, addresses or full ID numbers)
   --device KIND=PATH[:BAUD][,OPTION=VALUE…]
                   a scanner or gate relay the kiosk drives (repeatable; adds to, or for the
                   same kind and path replaces, the devices in DATA-DIR/devices.json):
@@ -72,7 +78,8 @@ export interface StartShells {
 
 const INSTALLED_SHELLS: StartShells = {
   findElectron: () => findElectronBinary(),
-  runElectron: (binary, args) => runElectron(binary, args),
+  // The launcher only: the Electron process writes the kiosk's log files itself.
+  runElectron: (binary, args) => runElectron(binary, args, lineLog(stderrLogger(), 'error')),
   runBrowserMode: (launch) => runBrowserMode(launch),
 };
 
@@ -96,12 +103,13 @@ async function runBrowserMode(launch: LaunchOptions): Promise<number> {
   // The renderer reads its options from the URL fragment, beside the token (never sent over HTTP).
   const kioskUrl = launch.camera ? `${kiosk.server.kioskUrl}&camera=1` : kiosk.server.kioskUrl;
   process.stdout.write(`kiosk-url: ${kioskUrl}\n`);
-  process.stderr.write(`browser mode: data in ${launch.dataDir}, ${kiosk.enrolled ? 'syncing with its hub' : 'demo data (not enrolled with a hub)'}; stop with Ctrl+C\n`);
+  const log = kiosk.logger.child({ component: 'browser-mode' });
+  log.info(`browser mode: data in ${launch.dataDir}, ${kiosk.enrolled ? 'syncing with its hub' : 'demo data (not enrolled with a hub)'}; stop with Ctrl+C`);
   let window: KioskWindow | null = null;
   if (launch.open) {
     const chromium = findChromium();
-    if (chromium === null) process.stderr.write('--open: no Chromium found (set CHOT_CHROMIUM to its path); open the URL above yourself\n');
-    else window = openKioskWindow(chromium, kioskUrl);
+    if (chromium === null) log.warn('--open: no Chromium found (set CHOT_CHROMIUM to its path); open the URL above yourself');
+    else window = openKioskWindow(chromium, kioskUrl, lineLog(log, 'warn'));
   }
   return new Promise((done) => {
     const stop = (): void => {

@@ -27,7 +27,7 @@ export async function handleEnroll(hub: HubContext, exchange: Exchange): Promise
   const address = exchange.request.socket.remoteAddress ?? '-';
   const allowed = hub.enrollLimiter.take(address);
   if (!allowed.ok) {
-    hub.log(`enrol: attempt from ${address} refused, too many ${allowed.scope === 'address' ? 'from this address' : 'at this hub'} (next in ${allowed.retryAfterSeconds} s)`);
+    hub.log.warn(`enrol: attempt from ${address} refused, too many ${allowed.scope === 'address' ? 'from this address' : 'at this hub'} (next in ${allowed.retryAfterSeconds} s)`);
     throw new HttpError(429, 'too-many-attempts', `too many enrolment attempts ${allowed.scope === 'address' ? 'from this address' : 'at this hub'}: try again in ${allowed.retryAfterSeconds} s`, {
       'Retry-After': String(allowed.retryAfterSeconds),
     });

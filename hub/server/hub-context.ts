@@ -10,6 +10,7 @@ import type { BuiltDelta } from './delta-builder.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SeqWatcher } from './seq-watcher.js';
 import type { SnapshotCache } from './snapshot-cache.js';
+import type { Logger } from '../../platform/logging/logger.js';
 
 /** What the route handlers share: one per running server. */
 export interface HubContext {
@@ -23,7 +24,7 @@ export interface HubContext {
   /** Enrolment attempts, per remote address and in all (enroll-route.ts). */
   readonly enrollLimiter: RateLimiter;
   /** The server's log: one line per request and per event. */
-  readonly log: (line: string) => void;
+  readonly log: Logger;
   readonly enrollment: EnrollmentService;
   readonly snapshots: SnapshotCache;
   /** The delta (from, to], from the in-memory cache or built once for everyone asking. */

@@ -13,6 +13,7 @@ import { admit, authenticate } from './request-auth.js';
 import { loggedTarget } from './request-log.js';
 import { handleDelta, handleSnapshot } from './sync-routes.js';
 import { messageOf } from '../../platform/message-of.js';
+import type { Logger } from '../../platform/logging/logger.js';
 
 interface Route {
   readonly method: 'GET' | 'POST';
@@ -59,7 +60,7 @@ const MAX_LOGGED_TARGET = 200;
  * log line. Nothing a handler throws escapes: a refusal becomes its JSON error, anything
  * else a 500 with the message (and the process goes on serving).
  */
-export async function routeRequest(hub: HubContext, request: IncomingMessage, response: ServerResponse, log: (line: string) => void): Promise<void> {
+export async function routeRequest(hub: HubContext, request: IncomingMessage, response: ServerResponse, log: Logger): Promise<void> {
   const started = performance.now();
   const target = request.url ?? '/';
   const queryAt = target.indexOf('?');
@@ -71,7 +72,7 @@ export async function routeRequest(hub: HubContext, request: IncomingMessage, re
   };
   response.once('close', () => {
     const outcome = response.writableFinished ? String(response.statusCode) : `${response.statusCode} aborted`;
-    log(requestLine(request, outcome, performance.now() - started, exchange.admin === undefined ? exchange.device?.deviceId : `admin:${exchange.admin.name}`));
+    log.info(requestLine(request, outcome, performance.now() - started, exchange.admin === undefined ? exchange.device?.deviceId : `admin:${exchange.admin.name}`));
   });
   try {
     const route = ROUTES.get(exchange.path);
@@ -107,7 +108,7 @@ async function readSignedBody(hub: HubContext, request: IncomingMessage, maxByte
  * verified. Refusals are the same JSON errors as for plain requests, written on the raw
  * socket before it is closed.
  */
-export async function routeUpgrade(hub: HubContext, notify: NotifySockets, request: IncomingMessage, socket: Duplex, head: Buffer, log: (line: string) => void): Promise<void> {
+export async function routeUpgrade(hub: HubContext, notify: NotifySockets, request: IncomingMessage, socket: Duplex, head: Buffer, log: Logger): Promise<void> {
   const started = performance.now();
   // A kiosk that disconnects during the handshake: nothing to answer, nothing to crash.
   socket.on('error', () => socket.destroy());
@@ -117,24 +118,24 @@ export async function routeUpgrade(hub: HubContext, notify: NotifySockets, reque
     if (path !== NOTIFY_PATH) throw new HttpError(404, 'not-found', `no WebSocket at ${path}: the hub's is ${NOTIFY_PATH}`);
     const device = await authenticate(hub.verifier, request, hub.now);
     deviceId = device.deviceId;
-    notify.accept(request, socket, head, device.deviceId, () => log(requestLine(request, '101', performance.now() - started, deviceId)));
+    notify.accept(request, socket, head, device.deviceId, () => log.info(requestLine(request, '101', performance.now() - started, deviceId)));
   } catch (error) {
     const refusal = error instanceof HttpError ? error : internalError(error, log);
-    log(requestLine(request, String(refusal.status), performance.now() - started, deviceId));
+    log.info(requestLine(request, String(refusal.status), performance.now() - started, deviceId));
     refuseUpgrade(socket, refusal);
   }
 }
 
-function answerFailure(response: ServerResponse, error: unknown, log: (line: string) => void): void {
+function answerFailure(response: ServerResponse, error: unknown, log: Logger): void {
   const failure = error instanceof HttpError ? error : internalError(error, log);
   if (!response.headersSent) sendError(response, failure);
   // Half an answer sent: the kiosk sees a cut body (a length mismatch), never a wrong one.
   else response.destroy();
 }
 
-function internalError(error: unknown, log: (line: string) => void): HttpError {
+function internalError(error: unknown, log: Logger): HttpError {
   const message = messageOf(error);
-  log(`internal error: ${error instanceof Error && error.stack !== undefined ? error.stack : message}`);
+  log.error(`internal error: ${error instanceof Error && error.stack !== undefined ? error.stack : message}`);
   return new HttpError(500, 'internal', `the hub failed to answer: ${message}`);
 }
 

@@ -24,6 +24,8 @@ import { SnapshotCache } from './snapshot-cache.js';
 import { SNAPSHOT_CACHE_DIR } from './snapshot-files.js';
 import { inProcessSnapshotRunner, workerSnapshotRunner } from './snapshot-runner.js';
 import { messageOf } from '../../platform/message-of.js';
+import type { Logger } from '../../platform/logging/logger.js';
+import { openProcessLogger } from '../../platform/logging/open-logger.js';
 
 export interface HubServerOptions {
   /** The hub's data directory: its signing key, published rule sets and snapshot cache (even with PostgreSQL). */
@@ -62,8 +64,11 @@ export interface HubServerOptions {
   readonly maxDeltaPeople?: number;
   /** Chunking of snapshots and deltas (tests make small chunks). */
   readonly chunking?: ChunkingOptions;
-  /** One line per request and per event. Default: standard error. */
-  readonly log?: (line: string) => void;
+  /**
+   * One line per request and per event (request lines carry no fields: tools read them
+   * as they are). Default: standard error only; `chot hub serve` adds the rotating files.
+   */
+  readonly logger?: Logger;
   /** Bounds on request bodies read before their signature is checked (body-budget.ts). */
   readonly bodyBudget?: BodyBudgetLimits;
   /** Enrolment attempts allowed per remote address and in all (default ENROLL_LIMITS). */
@@ -97,7 +102,7 @@ const UPLOAD_WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSi
 
 /** Starts the hub's HTTP + WebSocket server (docs/hub-api.md). */
 export async function startHubServer(options: HubServerOptions): Promise<HubServer> {
-  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const log = options.logger ?? openProcessLogger({ stderrPrefix: '' });
   const now = options.now ?? Date.now;
   const key = loadOrCreateHubSigningKey(options.dataDir);
   ensureDefaultRuleSetPublished(options.dataDir, key);
@@ -124,7 +129,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     const uploadWorker = isOpenStorage(given) ? undefined : new BuildWorker({ location: given, keyDir: options.dataDir, cacheDir }, options.workerUrl, UPLOAD_WORKER_LIMITS);
     if (uploadWorker !== undefined) {
       cleanups.push(() => uploadWorker.close());
-      uploadWorker.warm().catch((error: unknown) => log(`the upload worker did not start (retried on the first upload): ${messageOf(error)}`));
+      uploadWorker.warm().catch((error: unknown) => log.warn(`the upload worker did not start (retried on the first upload): ${messageOf(error)}`));
     }
     const decodeOffThread = async (body: Uint8Array, encoding: string): Promise<DecodedUpload> => {
       // With an open storage (tests, small hubs) there are no workers: decoded here.
@@ -133,7 +138,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     };
     if (deltaWorker !== undefined) {
       cleanups.push(() => deltaWorker.close());
-      deltaWorker.warm().catch((error: unknown) => log(`the delta build worker did not start (retried on the first delta): ${messageOf(error)}`));
+      deltaWorker.warm().catch((error: unknown) => log.warn(`the delta build worker did not start (retried on the first delta): ${messageOf(error)}`));
     }
     const runner =
       snapshotWorker === undefined
@@ -159,7 +164,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     cleanups.push(() => announcer.close());
     announcer.onChange((seq, change) => {
       if (change === 'restored') {
-        log(`the hub's sequence went back to ${seq}: its database was restored; cached snapshots and deltas above it are dropped`);
+        log.warn(`the hub's sequence went back to ${seq}: its database was restored; cached snapshots and deltas above it are dropped`);
         deltas.clear();
         snapshots.restored(seq);
       } else snapshots.want(seq);
@@ -202,7 +207,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     await listen(server, options.port ?? 0, host);
     // Once listening, an error of the listening socket (accept failing for want of file
     // descriptors) must not end the process: without a listener it would be thrown.
-    server.on('error', (error) => log(`server error: ${error.message}`));
+    server.on('error', (error) => log.error(`server error: ${error.message}`));
     cleanups.push(async () => {
       // WebSocket sockets count as the server's connections: end them, or close never completes.
       const closed = closeServer(server);
@@ -210,7 +215,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       await closed;
     });
     const port = (server.address() as AddressInfo).port;
-    log(`hub serving on ${host}:${port}, key ${key.keyId}, sequence ${watcher.current}`);
+    log.info(`hub serving on ${host}:${port}, key ${key.keyId}, sequence ${watcher.current}`);
 
     let closing: Promise<void> | undefined;
     return {

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SeqSource } from './seq-announcer.js';
 import { messageOf } from '../../platform/message-of.js';
+import type { Logger } from '../../platform/logging/logger.js';
 
 /** Kiosks send nothing that matters on this socket: anything large is not a kiosk. */
 const MAX_INCOMING_BYTES = 1024;
@@ -38,7 +39,7 @@ export class NotifySockets {
   constructor(
     private readonly watcher: SeqSource,
     pingMs: number,
-    private readonly log: (line: string) => void,
+    private readonly log: Logger,
     private readonly revokedAmong: RevokedAmong = async () => new Set(),
     deviceCheckMs = DEFAULT_DEVICE_CHECK_MS,
   ) {
@@ -91,13 +92,13 @@ export class NotifySockets {
     try {
       revoked = await this.revokedAmong([...new Set(open.map((ws) => this.deviceOf.get(ws) ?? ''))]);
     } catch (error) {
-      this.log(`notify: could not look the connected kiosks up: ${messageOf(error)}`);
+      this.log.warn(`notify: could not look the connected kiosks up: ${messageOf(error)}`);
       return;
     }
     for (const ws of open) {
       const deviceId = this.deviceOf.get(ws) ?? '';
       if (!revoked.has(deviceId) || ws.readyState !== ws.OPEN) continue;
-      this.log(`notify: closed the socket of ${deviceId}, revoked`);
+      this.log.info(`notify: closed the socket of ${deviceId}, revoked`);
       ws.close(REVOKED_CLOSE_CODE, 'revoked');
     }
   }
@@ -113,7 +114,7 @@ export class NotifySockets {
       this.alive.delete(ws);
       ws.ping();
     }
-    if (dead > 0) this.log(`notify: closed ${dead} socket(s) that stopped answering pings`);
+    if (dead > 0) this.log.info(`notify: closed ${dead} socket(s) that stopped answering pings`);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { SeqListener, SeqWatcher } from './seq-watcher.js';
 import { messageOf } from '../../platform/message-of.js';
+import type { Logger } from '../../platform/logging/logger.js';
 
 /** What follows the hub's sequence: the watcher itself, or the announcer below. */
 export interface SeqSource {
@@ -12,7 +13,7 @@ export interface SeqAnnouncerOptions {
   readonly prepare: (from: number, to: number) => Promise<unknown>;
   /** Announce anyway after this long: a slow build must not keep kiosks from syncing. Default 10 s. */
   readonly maxWaitMs?: number;
-  readonly log: (line: string) => void;
+  readonly log: Logger;
 }
 
 /**
@@ -72,13 +73,13 @@ export class SeqAnnouncer implements SeqSource {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
-        this.options.log(`delta ${from}→${to} still building after ${this.options.maxWaitMs ?? 10_000} ms: announcing sequence ${to} anyway`);
+        this.options.log.warn(`delta ${from}→${to} still building after ${this.options.maxWaitMs ?? 10_000} ms: announcing sequence ${to} anyway`);
         resolve();
       }, this.options.maxWaitMs ?? 10_000);
     });
     const built = this.options.prepare(from, to).then(
       () => undefined,
-      (error: unknown) => this.options.log(`delta ${from}→${to} could not be built ahead: ${messageOf(error)}`),
+      (error: unknown) => this.options.log.warn(`delta ${from}→${to} could not be built ahead: ${messageOf(error)}`),
     );
     await Promise.race([built, timeout]);
     clearTimeout(timer);
@@ -90,7 +91,7 @@ export class SeqAnnouncer implements SeqSource {
       try {
         listener(seq, change);
       } catch (error) {
-        this.options.log(`sequence listener failed: ${messageOf(error)}`);
+        this.options.log.error(`sequence listener failed: ${messageOf(error)}`);
       }
     }
   }

@@ -1,4 +1,5 @@
 import { messageOf } from '../../platform/message-of.js';
+import type { Logger } from '../../platform/logging/logger.js';
 
 /**
  * Follows the hub's sequence. Imports run in other processes (`chot hub import`), which
@@ -23,11 +24,11 @@ export class SeqWatcher {
     private seq: number,
     private readonly read: () => Promise<number>,
     private readonly intervalMs: number,
-    private readonly log: (line: string) => void,
+    private readonly log: Logger,
   ) {}
 
   /** Reads the sequence once (so `current` is known from the start), then polls. */
-  static async start(read: () => Promise<number>, intervalMs: number, log: (line: string) => void): Promise<SeqWatcher> {
+  static async start(read: () => Promise<number>, intervalMs: number, log: Logger): Promise<SeqWatcher> {
     const watcher = new SeqWatcher(await read(), read, intervalMs, log);
     watcher.schedule();
     return watcher;
@@ -61,12 +62,12 @@ export class SeqWatcher {
   private async poll(): Promise<void> {
     try {
       const seq = await this.read();
-      if (this.failing) this.log('sequence poll: the storage answers again');
+      if (this.failing) this.log.info('sequence poll: the storage answers again');
       this.failing = false;
       if (!this.closed && seq !== this.seq) this.update(seq);
     } catch (error) {
       // Logged once per outage, not every second.
-      if (!this.failing) this.log(`sequence poll failed (retrying every ${this.intervalMs} ms): ${messageOf(error)}`);
+      if (!this.failing) this.log.warn(`sequence poll failed (retrying every ${this.intervalMs} ms): ${messageOf(error)}`);
       this.failing = true;
     } finally {
       this.schedule();
@@ -80,7 +81,7 @@ export class SeqWatcher {
       try {
         listener(seq, change);
       } catch (error) {
-        this.log(`sequence listener failed: ${messageOf(error)}`);
+        this.log.error(`sequence listener failed: ${messageOf(error)}`);
       }
     }
   }

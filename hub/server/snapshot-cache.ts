@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import { chunkCount, loadCachedSnapshots, newBuildId, removeSnapshot, type SnapshotIndex } from './snapshot-files.js';
 import type { SnapshotRunner } from './snapshot-runner.js';
 import { messageOf } from '../../platform/message-of.js';
+import type { Logger } from '../../platform/logging/logger.js';
 
 export interface SnapshotCacheOptions {
   readonly cacheDir: string;
   readonly runner: SnapshotRunner;
-  readonly log: (line: string) => void;
+  readonly log: Logger;
   /** How many snapshots stay on disk: the newest, and the one before for downloads under way. */
   readonly keep?: number;
   /** Wait after a failed build before the next try. */
@@ -108,11 +109,11 @@ export class SnapshotCache {
       if (this.closed) return; // complete on disk: the next start serves it
       this.add(index);
       const bytes = index.offsets.at(-1) ?? 0;
-      this.options.log(`snapshot at sequence ${seq} ready: ${index.people} people, ${chunkCount(index)} chunks, ${bytes} bytes, built in ${index.buildMs} ms`);
+      this.options.log.info(`snapshot at sequence ${seq} ready: ${index.people} people, ${chunkCount(index)} chunks, ${bytes} bytes, built in ${index.buildMs} ms`);
     } catch (error) {
       if (this.closed) return;
       const retryMs = this.options.retryMs ?? 10_000;
-      this.options.log(`snapshot at sequence ${seq} failed (next try in ${retryMs} ms): ${messageOf(error)}`);
+      this.options.log.warn(`snapshot at sequence ${seq} failed (next try in ${retryMs} ms): ${messageOf(error)}`);
       this.retry = {
         at: Date.now() + retryMs,
         timer: setTimeout(() => {
@@ -148,7 +149,7 @@ export class SnapshotCache {
       try {
         removeSnapshot(this.options.cacheDir, index);
       } catch (error) {
-        this.options.log(`could not delete the old snapshot at sequence ${index.seq}: ${messageOf(error)}`);
+        this.options.log.warn(`could not delete the old snapshot at sequence ${index.seq}: ${messageOf(error)}`);
       }
     }
     this.ready = this.ready.slice(0, this.keep);

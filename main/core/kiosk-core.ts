@@ -28,6 +28,9 @@ import type { KioskEvent } from '../../domain/contract/kiosk-events.js';
 import type { ScanEvent } from '../../domain/scan/scan-event.js';
 import { gatePolicyFor, type GatePolicies, type GatePolicy } from '../devices/gate-policy.js';
 import { devicesEvent, KioskEventHub, type DecidedVerdict } from './kiosk-event-hub.js';
+import type { Logger } from '../../platform/logging/logger.js';
+import { messageOf } from '../../platform/message-of.js';
+import { stderrLogger } from '../logging/kiosk-logger.js';
 
 export interface KioskCoreOptions {
   readonly dataDir: string;
@@ -51,6 +54,8 @@ export interface KioskCoreOptions {
   readonly devices?: () => readonly DeviceStatus[];
   /** Where the device profiles are (default: firmware-config/ of the installation). */
   readonly firmwareConfigDir?: string;
+  /** Decisions (codes, never content), refusals, faults and rule-set problems. Default: stderr only. */
+  readonly logger?: Logger;
 }
 
 export const DEFAULT_WEDGE_SETTINGS: WedgeSettings = {
@@ -86,8 +91,9 @@ export class KioskCore implements KioskApi {
   private readonly facts: FactsStore;
   private readonly log: EntryLog;
   private readonly station: EntryStation;
-  private readonly hub = new KioskEventHub((message) => process.stderr.write(`chot: ${message}\n`));
+  private readonly hub: KioskEventHub;
   private readonly diagnostics: DiagnosticsService;
+  private readonly logger: Logger;
 
   /**
    * Two files, two write locks: the entry log commits every verdict before it is shown,
@@ -99,6 +105,8 @@ export class KioskCore implements KioskApi {
     private readonly options: KioskCoreOptions,
   ) {
     const now = options.now ?? Date.now;
+    this.logger = (options.logger ?? stderrLogger()).child({ component: 'core' });
+    this.hub = new KioskEventHub((message) => this.logger.error(message));
     const facts = new FactsStore(factsDb);
     this.facts = facts;
     if (options.demo) {
@@ -109,7 +117,8 @@ export class KioskCore implements KioskApi {
     const trust = loadVerificationPorts({ dataDir: options.dataDir });
     // Compile the DCC schemas at start, not at the first DCC scanned.
     trust.dccSchemas?.compileAll();
-    this.rules = new RuleSetRepository(options.dataDir, trust.hubKeys, (message) => process.stderr.write(`chot: ${message}\n`));
+    const rulesLogger = this.logger.child({ component: 'rules' });
+    this.rules = new RuleSetRepository(options.dataDir, trust.hubKeys, (message) => rulesLogger.warn(message));
     this.stopWatchingRules = this.rules.watch();
     const station = stationOf(options);
     this.station = station;
@@ -156,7 +165,7 @@ export class KioskCore implements KioskApi {
 
   async submitScan(submission: ScanSubmission): Promise<Verdict> {
     const at = toVietnamIso((this.options.now ?? Date.now)());
-    const verdict = this.pipeline.decide({ source: submission.source, text: submission.text, overflow: submission.overflow === true, at });
+    const verdict = this.decide(() => this.pipeline.decide({ source: submission.source, text: submission.text, overflow: submission.overflow === true, at }), submission.source.kind);
     // The renderer that asked shows it from the answer; the relays of the kiosk's own lane act on it.
     this.hub.verdict({ verdict, source: submission.source, lane: this.station.lane, direction: this.station.direction });
     return verdict;
@@ -168,7 +177,7 @@ export class KioskCore implements KioskApi {
    * so nothing opens or shows before its entry is durable. Throws when it cannot be logged.
    */
   submitDeviceScan(scan: ScanEvent, gate: ScanGate): Verdict {
-    const verdict = this.pipeline.decide(scan, gate);
+    const verdict = this.decide(() => this.pipeline.decide(scan, gate), scan.source.kind);
     const decided: DecidedVerdict = { verdict, source: scan.source, lane: gate.lane, direction: gate.direction };
     this.hub.verdict(decided);
     this.hub.event({ name: 'verdict', ...decided });
@@ -231,14 +240,50 @@ export class KioskCore implements KioskApi {
 
   async overrideLastVerdict(request: OverrideRequest): Promise<OverrideResult> {
     const result = overrideLastVerdict(this.log, this.station, request, (this.options.now ?? Date.now)());
+    this.logStaffDecision('override', request.seq, result);
     if (result.ok) this.staffOpenedGate(result.verdict);
     return result;
   }
 
   async confirmLastVerdict(request: ConfirmRequest): Promise<ConfirmResult> {
     const result = confirmLastVerdict(this.log, this.station, (lane) => this.gatePolicy(lane), request, (this.options.now ?? Date.now)());
+    this.logStaffDecision('confirm', request.seq, result);
     if (result.ok) this.staffOpenedGate(result.verdict);
     return result;
+  }
+
+  /**
+   * One decision, logged by its codes only: the entry, colour, credential kind and reason
+   * codes say what happened; what was scanned (names, IDs, addresses) stays out of the log.
+   * A scan that cannot be logged is an error the caller hears too (nothing was shown).
+   */
+  private decide(run: () => Verdict, source: string): Verdict {
+    let verdict: Verdict;
+    try {
+      verdict = run();
+    } catch (error) {
+      this.logger.error('a scan could not be decided or logged', { source, error: messageOf(error) });
+      throw error;
+    }
+    const fields = {
+      entry: verdict.entrySeq,
+      outcome: verdict.outcome,
+      credential: verdict.credentialKind,
+      authenticity: verdict.authenticity,
+      source,
+      reasons: verdict.reasons.map((reason) => reason.code).join(','),
+      gate: verdict.gate.open ? 'open' : verdict.gate.needsConfirm === undefined ? 'closed' : 'waits-for-staff',
+    };
+    // A code that could not be read or trusted is what a gate's trouble looks like: info; a colour, debug.
+    if (verdict.outcome === 'none') this.logger.info('scan refused', fields);
+    else this.logger.debug('scan decided', fields);
+    return verdict;
+  }
+
+  /** Staff decisions: which entry, and the outcome; never who (a staff name) or their words. */
+  private logStaffDecision(kind: 'override' | 'confirm', seq: number, result: OverrideResult | ConfirmResult): void {
+    if (result.ok) this.logger.info(`staff ${kind}`, { entry: result.verdict.entrySeq, of: seq });
+    else this.logger.info(`staff ${kind} refused`, { of: seq, code: result.refusal.code });
   }
 
   private gatePolicy(lane: string): GatePolicy {

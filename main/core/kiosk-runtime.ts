@@ -14,6 +14,8 @@ import { loadUsableProfiles, type ProfileCatalog } from '../../drivers/profiles/
 import { firmwareConfigDir } from '../diagnostics/firmware-config-dir.js';
 import type { DevicesConfig } from '../devices/devices-file.js';
 import { messageOf } from '../../platform/message-of.js';
+import { lineLog, type Logger, type LogLevel } from '../../platform/logging/logger.js';
+import { openKioskLogger } from '../logging/kiosk-logger.js';
 
 export interface KioskRuntimeOptions extends Omit<KioskCoreOptions, 'demo' | 'syncState' | 'devices' | 'gates'> {
   /** The scanners, relays and gate policies (devices.json merged with `--device`, see resolveDevicesConfig). */
@@ -21,8 +23,13 @@ export interface KioskRuntimeOptions extends Omit<KioskCoreOptions, 'demo' | 'sy
   /** Tests: the transports the drivers are handed (default: serialport and node-hid). */
   readonly serialTransport?: SerialTransport;
   readonly hidBinding?: HidBinding;
-  /** Where problems of the sync are reported for the operator (default: stderr). */
-  readonly log?: (line: string) => void;
+  /**
+   * The kiosk's logger, which the shell opened (and closes) to log its own events too.
+   * Absent: the runtime opens the kiosk's own (stderr and `<data-dir>/logs`) at `logLevel`.
+   */
+  readonly logger?: Logger;
+  /** The threshold of the logger the runtime opens when none is given (`chot start --log-level`). */
+  readonly logLevel?: LogLevel;
   /** The sync applier's worker script (tests run sources and pass a bundled one). */
   readonly syncWorkerUrl?: URL;
   /** How long the kiosk waits after a successful sync before asking again (default 60 s); a hub notice cuts it short. */
@@ -35,6 +42,7 @@ export interface KioskRuntimeOptions extends Omit<KioskCoreOptions, 'demo' | 'sy
 
 export interface KioskRuntime {
   readonly core: KioskCore;
+  readonly logger: Logger;
   /** Whether the kiosk is enrolled with a hub (else it runs on the demo data set). */
   readonly enrolled: boolean;
   /** The scanners and relays, when any are configured. */
@@ -52,10 +60,12 @@ export interface KioskRuntime {
  * the failure shows on the idle screen's data line and the kiosk decides on its last data.
  */
 export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<KioskRuntime> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`chot: ${line}\n`));
+  const ownLogger = options.logger === undefined ? openKioskLogger(options.dataDir, options.logLevel) : undefined;
+  const logger = options.logger ?? (ownLogger as Logger);
+  const runtimeLog = logger.child({ component: 'runtime' });
   // Before anything opens or writes a file there: a fresh kiosk gets 0700/0600, an older
   // install with world-readable files is tightened.
-  secureKioskDataDir(options.dataDir, log);
+  secureKioskDataDir(options.dataDir, lineLog(runtimeLog, 'warn'));
   const enrolled = loadHubConfig(options.dataDir) !== undefined;
   let syncState: KioskStatus['sync'] = { state: 'syncing' };
   let loop: SyncLoop | undefined;
@@ -71,6 +81,7 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
   let devices: DeviceManager | undefined;
   const core = KioskCore.open({
     ...options,
+    logger,
     demo: !enrolled,
     ...(enrolled ? { syncState: loopState, uploadState } : {}),
     ...(options.devicesConfig === undefined ? {} : { gates: options.devicesConfig.gates }),
@@ -78,7 +89,7 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
     ...(specs.length === 0 ? {} : { devices: () => devices?.statuses() ?? [] }),
   });
   if (specs.length > 0) {
-    const profiles = specs.some((spec) => spec.kind === 'serial-scanner') ? loadDeviceProfiles(options.firmwareConfigDir ?? firmwareConfigDir(), log) : undefined;
+    const profiles = specs.some((spec) => spec.kind === 'serial-scanner') ? loadDeviceProfiles(options.firmwareConfigDir ?? firmwareConfigDir(), runtimeLog) : undefined;
     try {
       // Never throws for a device (an absent or failing one is a fault on screen, retried); a
       // bug here must not stop the kiosk deciding either: wedge and camera scans still work.
@@ -86,13 +97,13 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
         specs,
         core,
         onChange: () => core.devicesChanged(),
-        log,
+        logger: logger.child({ component: 'devices' }),
         ...(profiles === undefined ? {} : { profiles }),
         ...(options.serialTransport === undefined ? {} : { serialTransport: options.serialTransport }),
         ...(options.hidBinding === undefined ? {} : { hidBinding: options.hidBinding }),
       });
     } catch (error) {
-      log(`the devices cannot start: ${messageOf(error)}`);
+      runtimeLog.error('the devices cannot start', { error: messageOf(error) });
     }
     core.devicesChanged();
   }
@@ -106,24 +117,29 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
         ...(options.syncWorkerUrl === undefined ? {} : { workerUrl: options.syncWorkerUrl }),
       });
       let lastReported: string | undefined;
+      const syncLog = logger.child({ component: 'sync' });
       loop = await sync?.startLoop({
         ...(options.syncIntervalMs === undefined ? {} : { pollMs: options.syncIntervalMs }),
         onStatus: (status) => {
           // One line per change of state or error, not one per retry.
           const line = status.lastError === undefined ? `sync ${status.state} at sequence ${status.watermark}` : `sync ${status.state}: ${status.lastError.code}: ${status.lastError.message}`;
-          if (line !== lastReported) log(line);
+          if (line !== lastReported) {
+            if (status.lastError === undefined) syncLog.info(line, { watermark: status.watermark });
+            else syncLog.warn(line, { code: status.lastError.code });
+          }
           lastReported = line;
         },
       });
-      if (sync !== undefined) upload = startUpload(sync, options, log);
+      if (sync !== undefined) upload = startUpload(sync, options, logger.child({ component: 'upload' }));
     } catch (error) {
       const message = messageOf(error);
       syncState = { state: 'error', lastError: { code: 'sync.setup', message } };
-      log(`sync cannot start: ${message}; the kiosk decides on its last data`);
+      runtimeLog.error(`sync cannot start: ${message}; the kiosk decides on its last data`);
     }
   }
   return {
     core,
+    logger,
     enrolled,
     ...(devices === undefined ? {} : { devices }),
     close: async () => {
@@ -133,6 +149,7 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
       await loop?.stop();
       await sync?.close();
       core.close();
+      ownLogger?.close();
     },
   };
 }
@@ -142,14 +159,14 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
  * what `serial-scanner=auto` may open. A broken profile file is logged and skipped (the
  * diagnostics screen shows it too); the kiosk starts with the others.
  */
-function loadDeviceProfiles(dir: string, log: (line: string) => void): ProfileCatalog {
+function loadDeviceProfiles(dir: string, logger: Logger): ProfileCatalog {
   const { catalog, problems } = loadUsableProfiles(dir);
-  for (const problem of problems) log(`device profile skipped: ${problem}`);
+  for (const problem of problems) logger.warn(`device profile skipped: ${problem}`);
   return catalog;
 }
 
 /** The entry log's upload beside the sync, on the same enrolment; one log line per change of state. */
-function startUpload(sync: KioskSync, options: KioskRuntimeOptions, log: (line: string) => void): KioskUpload {
+function startUpload(sync: KioskSync, options: KioskRuntimeOptions, logger: Logger): KioskUpload {
   let lastReported: string | undefined;
   return startKioskUpload({
     dataDir: options.dataDir,
@@ -161,7 +178,10 @@ function startUpload(sync: KioskSync, options: KioskRuntimeOptions, log: (line: 
     onStatus: (status) => {
       if (status.state === 'syncing') return;
       const line = uploadLogLine(status);
-      if (line !== lastReported) log(line);
+      if (line !== lastReported) {
+        if (status.lastError === undefined) logger.info(line, { watermark: status.watermark });
+        else logger.warn(line, { code: status.lastError.code });
+      }
       lastReported = line;
     },
   });

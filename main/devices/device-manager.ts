@@ -12,6 +12,8 @@ import { AUTO, isScannerSpec, type DeviceSpec, type RelaySpec, type ScannerSpec 
 import { DeviceOpeners } from './device-openers.js';
 import { resolvedPath } from './device-paths.js';
 import { messageOf } from '../../platform/message-of.js';
+import type { Logger } from '../../platform/logging/logger.js';
+import { stderrLogger } from '../logging/kiosk-logger.js';
 
 /** What the manager needs of the core: decide a device's scan (durably), and hear every committed verdict. */
 export interface DeviceCore {
@@ -34,7 +36,8 @@ export interface DeviceManagerOptions {
   readonly profiles?: ProfileCatalog;
   /** A device's state changed (the screen's device line is pushed from here). */
   readonly onChange?: () => void;
-  readonly log?: (line: string) => void;
+  /** Faults, recoveries and relays that did not pulse. Default: stderr only. */
+  readonly logger?: Logger;
   /** Retrying a device whose first open failed (absent at start, busy): default 250 ms doubling to 2 s. */
   readonly retry?: BackoffWindow;
   /** How often `auto` devices are looked for. Default 2 s. */
@@ -79,14 +82,14 @@ export class DeviceManager {
   readonly #devices: Managed[] = [];
   readonly #openers: DeviceOpeners;
   readonly #unsubscribe: () => void;
-  readonly #log: (line: string) => void;
+  readonly #log: Logger;
   #discovery: ReturnType<typeof setInterval> | undefined;
   #closed = false;
   #discovering = false;
 
   private constructor(options: DeviceManagerOptions) {
     this.#options = options;
-    this.#log = options.log ?? ((line) => process.stderr.write(`chot: ${line}\n`));
+    this.#log = options.logger ?? stderrLogger();
     this.#openers = new DeviceOpeners(options);
     this.#unsubscribe = options.core.onVerdict((decided) => this.#onVerdict(decided));
   }
@@ -159,7 +162,7 @@ export class DeviceManager {
       this.#set(device, 'ready');
     } catch (error) {
       const fault = error instanceof DeviceFault ? error : new DeviceFault('open-failed', device.info.id, messageOf(error));
-      if (device.state !== 'fault' || device.fault?.kind !== fault.kind) this.#log(`${device.spec.kind} ${device.info.id}: ${fault.message}`);
+      if (device.state !== 'fault' || device.fault?.kind !== fault.kind) this.#log.warn(`${device.spec.kind} ${device.info.id}: ${fault.message}`, { device: device.info.id, fault: fault.kind });
       this.#set(device, 'fault', fault);
       device.timer = setTimeout(() => void this.#open(device), backoffWindow(device.failures, this.#options.retry ?? DEFAULT_RETRY));
       device.timer.unref?.();
@@ -174,11 +177,11 @@ export class DeviceManager {
         device.fault = { kind: fault.kind, message: fault.message, at: this.#nowIso() };
         return;
       }
-      this.#log(`${device.spec.kind} ${device.info.id}: ${fault.kind}: ${fault.message}`);
+      this.#log.warn(`${device.spec.kind} ${device.info.id}: ${fault.kind}: ${fault.message}`, { device: device.info.id, fault: fault.kind });
       this.#set(device, 'fault', fault);
     });
     handle.onReady?.(() => {
-      this.#log(`${device.spec.kind} ${device.info.id}: ready again`);
+      this.#log.info(`${device.spec.kind} ${device.info.id}: ready again`, { device: device.info.id });
       this.#set(device, 'ready');
     });
     if ('onScan' in handle) handle.onScan((scan) => this.#scan(device, scan));
@@ -206,7 +209,7 @@ export class DeviceManager {
         this.#options.core.submitDeviceScan(next, { lane: spec.lane, direction: spec.direction });
       } catch (error) {
         // Not committed, so not shown and no gate opens: the person scans again.
-        this.#log(`a scan from ${device.info.id} could not be decided: ${messageOf(error)}`);
+        this.#log.error(`a scan from ${device.info.id} could not be decided: ${messageOf(error)}`, { device: device.info.id });
       }
     });
   }
@@ -218,12 +221,12 @@ export class DeviceManager {
       const spec = device.spec as RelaySpec;
       const handle = device.handle as RelayHandle | undefined;
       if (handle === undefined || device.state !== 'ready') {
-        this.#log(`gate relay ${device.info.id} (lane ${spec.lane}) is ${device.state}: the gate did not open for entry ${decided.verdict.entrySeq}`);
+        this.#log.error(`gate relay ${device.info.id} (lane ${spec.lane}) is ${device.state}: the gate did not open for entry ${decided.verdict.entrySeq}`, { device: device.info.id, entry: decided.verdict.entrySeq });
         continue;
       }
       device.pulses += 1;
       handle.pulse(spec.channel, spec.pulseMs).catch((error: unknown) => {
-        this.#log(`gate relay ${device.info.id} could not pulse for entry ${decided.verdict.entrySeq}: ${messageOf(error)}`);
+        this.#log.error(`gate relay ${device.info.id} could not pulse for entry ${decided.verdict.entrySeq}: ${messageOf(error)}`, { device: device.info.id, entry: decided.verdict.entrySeq });
       });
     }
   }

@@ -1,5 +1,6 @@
 // Electron's main process: a thin shell around the same core browser mode runs, started
 // with the launch options `chot start` built (launch-options.ts), never from argv of its own.
+import { lineLog, type Logger } from '../../platform/logging/logger.js';
 import type { App, BrowserWindowConstructorOptions, IpcMain, Protocol, Session } from 'electron';
 import { join } from 'node:path';
 import { rendererDir } from '../config/paths.js';
@@ -38,7 +39,8 @@ export interface ElectronApis {
 }
 
 export interface ElectronKioskDeps {
-  readonly log: (message: string) => void;
+  /** The kiosk's logger (stderr and `<data-dir>/logs`), opened by the entry point and handed to the runtime. */
+  readonly logger: Logger;
   /** Tests: a runtime that records its options (default: the real one). */
   readonly startRuntime?: (options: KioskRuntimeOptions) => Promise<KioskRuntime>;
   /** Tests: the renderer's files (default: the built renderer). */
@@ -54,10 +56,11 @@ export interface ElectronKioskDeps {
  */
 export async function startElectronKiosk(electron: ElectronApis, launch: LaunchOptions, deps: ElectronKioskDeps): Promise<void> {
   const { app } = electron;
-  const { log } = deps;
+  const logger = deps.logger.child({ component: 'electron' });
+  const log = lineLog(logger, 'warn');
   electron.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
   if (!app.requestSingleInstanceLock()) {
-    log('another Chốt kiosk is already running; quitting');
+    logger.info('another Chốt kiosk is already running; quitting');
     app.quit();
     return;
   }
@@ -70,7 +73,7 @@ export async function startElectronKiosk(electron: ElectronApis, launch: LaunchO
 
   await app.whenReady();
   // The core and, when enrolled, its sync; demo data otherwise.
-  const runtime = await (deps.startRuntime ?? startKioskRuntime)({ ...kioskRuntimeOptions(launch), log });
+  const runtime = await (deps.startRuntime ?? startKioskRuntime)({ ...kioskRuntimeOptions(launch), logger: deps.logger });
   // Quitting waits for the runtime to close: every relay all off before the process ends.
   let closed = false;
   app.on('before-quit', (event) => {
@@ -84,7 +87,7 @@ export async function startElectronKiosk(electron: ElectronApis, launch: LaunchO
   runtime.core.onEvent((event) => {
     if (window !== null && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
   });
-  const dispatch = createDispatcher(runtime.core, (method, error) => log(`core fault in ${method}: ${String(error)}`));
+  const dispatch = createDispatcher(runtime.core, (method, error) => logger.error(`core fault in ${method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, { method }));
   electron.ipcMain.handle(CONTRACT_CHANNEL, createContractIpcHandler(dispatch, APP_ORIGIN));
   installMediaPolicy(electron.defaultSession() as PermissionSession, { appOrigin: APP_ORIGIN, camera: launch.camera }, log);
   // The camera's decode worker fetches the QR reader's .wasm: that one file of ours, nothing else.

@@ -1,3 +1,5 @@
+import { lineLog } from '../../platform/logging/logger.js';
+import { stderrLogger } from '../logging/kiosk-logger.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -43,7 +45,7 @@ export interface KioskWindow {
  * Never throws for a Chromium that cannot start (missing, not executable): that is logged,
  * and the URL printed on stdout still opens the kiosk by hand.
  */
-export function openKioskWindow(chromium: string, url: string, log: (line: string) => void = (line) => void process.stderr.write(`chot: ${line}\n`)): KioskWindow {
+export function openKioskWindow(chromium: string, url: string, log: (line: string) => void = lineLog(stderrLogger(), 'warn')): KioskWindow {
   const profileDir = mkdtempSync(join(tmpdir(), 'chot-chromium-'));
   const launchPage = join(profileDir, 'launch.html');
   writeFileSync(launchPage, launchPageHtml(url), { mode: 0o600, flag: 'wx' });

@@ -1,3 +1,5 @@
+import { lineLog } from '../../platform/logging/logger.js';
+import { stderrLogger } from '../logging/kiosk-logger.js';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,7 +33,7 @@ export function findElectronBinary(env: NodeJS.ProcessEnv = process.env, package
  * that cannot be started (not executable, gone since it was found) is a spawn 'error'
  * event: reported, and exit code 1, never an uncaught exception.
  */
-export function runElectron(binary: string, args: readonly string[], log: (line: string) => void = (line) => void process.stderr.write(`chot: ${line}\n`)): Promise<number> {
+export function runElectron(binary: string, args: readonly string[], log: (line: string) => void = lineLog(stderrLogger(), 'warn')): Promise<number> {
   const child = spawn(binary, args, { stdio: 'inherit' });
   return new Promise((done) => {
     child.once('error', (error: Error & { code?: unknown }) => {

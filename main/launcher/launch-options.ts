@@ -3,6 +3,7 @@ import { DeviceSpecError } from '../devices/device-spec.js';
 import { devicesConfigFromJson, devicesConfigToJson, type DevicesConfig } from '../devices/devices-file.js';
 import type { KioskRuntimeOptions } from '../core/kiosk-runtime.js';
 import { messageOf } from '../../platform/message-of.js';
+import { isLogLevel, type LogLevel } from '../../platform/logging/logger.js';
 
 /**
  * Everything one `chot start` decided, checked once: what either shell — browser mode in
@@ -25,6 +26,8 @@ export interface LaunchOptions {
   readonly uploadIntervalMs?: number;
   readonly retentionMs?: number;
   readonly devicesConfig: DevicesConfig;
+  /** The log threshold (`--log-level`, else `$CHOT_LOG_LEVEL`); absent: info. */
+  readonly logLevel?: LogLevel;
 }
 
 /** Which option of `chot start` sets a duration, in what unit and range: the one place these limits live. */
@@ -40,7 +43,7 @@ export class LaunchOptionsError extends Error {
   override readonly name = 'LaunchOptionsError';
 }
 
-const FIELDS: readonly string[] = ['dataDir', 'port', 'open', 'browser', 'camera', 'devicesConfig', ...Object.keys(LAUNCH_DURATIONS)];
+const FIELDS: readonly string[] = ['dataDir', 'port', 'open', 'browser', 'camera', 'devicesConfig', 'logLevel', ...Object.keys(LAUNCH_DURATIONS)];
 
 /**
  * The one check of a launch-options object: `chot start` runs it on what it built from the
@@ -60,6 +63,8 @@ export function validateLaunchOptions(value: unknown): LaunchOptions {
   for (const [name, flag] of [['open', open], ['browser', browser], ['camera', camera]] as const) {
     if (typeof flag !== 'boolean') throw new LaunchOptionsError(`launch options: ${name} must be true or false`);
   }
+  const { logLevel } = fields;
+  if (logLevel !== undefined && !isLogLevel(logLevel)) throw new LaunchOptionsError(`--log-level must be debug, info, warn or error, got ${JSON.stringify(logLevel)}`);
   let devicesConfig: DevicesConfig;
   try {
     devicesConfig = devicesConfigFromJson(fields.devicesConfig, 'devices');
@@ -74,7 +79,7 @@ export function validateLaunchOptions(value: unknown): LaunchOptions {
     if (!(units >= limit.min && units <= limit.max) || (limit.wholeUnits && !Number.isInteger(units))) throw new LaunchOptionsError(`${limit.flag} must be ${limit.range}`);
     durations[field] = ms as number;
   }
-  return { dataDir, port, open: open as boolean, browser: browser as boolean, camera: camera as boolean, devicesConfig, ...durations };
+  return { dataDir, port, open: open as boolean, browser: browser as boolean, camera: camera as boolean, devicesConfig, ...durations, ...(logLevel === undefined ? {} : { logLevel }) };
 }
 
 /**
@@ -114,5 +119,6 @@ export function kioskRuntimeOptions(options: LaunchOptions): KioskRuntimeOptions
     ...(options.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.syncIntervalMs }),
     ...(options.uploadIntervalMs === undefined ? {} : { uploadIntervalMs: options.uploadIntervalMs }),
     ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
+    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
   };
 }

@@ -1,3 +1,5 @@
+import { lineLog } from '../../platform/logging/logger.js';
+import { stderrLogger } from '../logging/kiosk-logger.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -42,7 +44,7 @@ const MAX_MESSAGE_BYTES = 256 * 1024;
  */
 export async function startBrowserModeServer(options: BrowserModeServerOptions): Promise<BrowserModeServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const log = options.log ?? ((line: string) => void process.stderr.write(`chot: ${line}\n`));
+  const log = options.log ?? lineLog(stderrLogger());
   const http = createServer();
   await listen(http, options.port);
   // After listening, a server 'error' (accept failing for want of file descriptors) must

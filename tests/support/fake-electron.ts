@@ -1,3 +1,5 @@
+import { createLogger } from '../../platform/logging/logger.js';
+import { formatLogLine } from '../../platform/logging/stderr-sink.js';
 import type { KioskCore } from '../../main/core/kiosk-core.js';
 import type { KioskRuntime, KioskRuntimeOptions } from '../../main/core/kiosk-runtime.js';
 import { APP_ORIGIN } from '../../main/electron/app-protocol.js';
@@ -107,8 +109,11 @@ export async function runFakeElectron(launch: LaunchOptions, options: { readonly
       return () => undefined;
     },
   };
+  // The fake's log is the lines the shell wrote, as stderr shows them.
+  const logger = createLogger({ level: 'debug', sinks: [{ write: (record) => void run.logs.push(formatLogLine(record)) }] });
   const runtime: KioskRuntime = {
     core: core as unknown as KioskCore,
+    logger,
     enrolled: false,
     close: () => {
       run.runtimeClosed += 1;
@@ -118,7 +123,7 @@ export async function runFakeElectron(launch: LaunchOptions, options: { readonly
   const files = new Map<string, StaticFile>([['/index.html', { body: Buffer.from('<!doctype html>'), contentType: 'text/html; charset=utf-8' }]]);
   // The fakes implement only what ElectronApis names; the cast bridges Electron's overloaded `on`.
   await startElectronKiosk(electron as unknown as ElectronApis, launch, {
-    log: (message) => void run.logs.push(message),
+    logger,
     startRuntime: (runtimeOptions) => {
       run.runtimeOptions = runtimeOptions;
       return Promise.resolve(runtime);

@@ -24,12 +24,13 @@ const NON_DEFAULT: Readonly<Record<StartOption, () => readonly string[]>> = {
   'upload-interval': () => ['--upload-interval', '2.5'],
   'retention-days': () => ['--retention-days', '3'],
   device: () => ['--device', 'serial-scanner=/dev/ttyACM0:9600,lane=2,direction=out,suffix=hex:03'],
+  'log-level': () => ['--log-level', 'debug'],
 };
 
-/** The runtime's options without its log function, which each shell supplies its own. */
+/** The runtime's options without its logger, which each shell opens its own of (at the level the options carry). */
 function comparable(options: KioskRuntimeOptions | undefined): unknown {
   if (options === undefined) return undefined;
-  const { log: _log, ...rest } = options as KioskRuntimeOptions & { port?: number };
+  const { logger: _logger, ...rest } = options as KioskRuntimeOptions & { port?: number };
   delete (rest as { port?: number }).port;
   return rest;
 }
@@ -118,6 +119,16 @@ describe('chot start: every option reaches the kiosk in both shells', () => {
   });
 });
 
+describe('chot start: the log level', () => {
+  it('comes from CHOT_LOG_LEVEL when no option gives it, and the option wins', () => {
+    const env = { CHOT_DATA_DIR: tempDataDir('chot-start-env-'), CHOT_LOG_LEVEL: 'warn' };
+    expect(buildLaunchOptions([], env).logLevel).toBe('warn');
+    expect(buildLaunchOptions(['--log-level', 'error'], env).logLevel).toBe('error');
+    expect(buildLaunchOptions([], { CHOT_DATA_DIR: env.CHOT_DATA_DIR }).logLevel).toBeUndefined();
+    expect(() => buildLaunchOptions([], { ...env, CHOT_LOG_LEVEL: 'verbose' })).toThrow(UsageError);
+  });
+});
+
 describe('chot start: bad options stop it before either shell starts', () => {
   it.each([
     [['--sync-interval', '0'], '--sync-interval must be a number of seconds from 1 to 86400'],
@@ -127,6 +138,7 @@ describe('chot start: bad options stop it before either shell starts', () => {
     [['--retention-days', ' '], '--retention-days must be'],
     [['--port', '65536'], '--port must be 0–65535'],
     [['--device', 'serial-relay=auto'], 'cannot be found automatically'],
+    [['--log-level', 'loud'], '--log-level must be debug, info, warn or error'],
   ])('%j', async (args, message) => {
     const started: string[] = [];
     const shells = {

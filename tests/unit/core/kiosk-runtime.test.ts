@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { linesLogger } from '../../support/memory-logger.js';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startKioskRuntime, type KioskRuntime } from '../../../main/core/kiosk-runtime.js';
@@ -20,7 +21,7 @@ afterEach(async () => {
 
 async function start(dataDir: string, log: string[] = [], uploadIntervalMs?: number): Promise<KioskRuntime> {
   const runtime = await startKioskRuntime({
-    dataDir, syncWorkerUrl: (await syncBundles()).workerUrl, log: (line) => log.push(line), ...(uploadIntervalMs === undefined ? {} : { uploadIntervalMs }),
+    dataDir, syncWorkerUrl: (await syncBundles()).workerUrl, logger: linesLogger((line) => log.push(line)), ...(uploadIntervalMs === undefined ? {} : { uploadIntervalMs }),
   });
   runtimes.push(runtime);
   return runtime;
@@ -41,6 +42,16 @@ describe('startKioskRuntime: the core, and its sync when enrolled', () => {
     expect(runtime.enrolled).toBe(false);
     expect((await runtime.core.getKioskInfo()).demoCards?.length).toBeGreaterThan(0);
     expect((await runtime.core.getKioskStatus()).sync.state).toBe('demo');
+  });
+
+  it('without a logger handed in, logs to <data-dir>/logs/chot.log at the level asked', async () => {
+    const dataDir = tempDataDir('chot-runtime-');
+    const runtime = await startKioskRuntime({ dataDir, logLevel: 'debug' });
+    await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: '056089001234' });
+    await runtime.close();
+    const records = readFileSync(join(dataDir, 'logs', 'chot.log'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toContainEqual(expect.objectContaining({ level: 'debug', message: 'scan decided', component: 'core', entry: 1, outcome: 'green', credential: 'manual', source: 'manual' }));
+    if (process.platform !== 'win32') expect(statSync(join(dataDir, 'logs')).mode & 0o777).toBe(0o700);
   });
 
   it('enrolled: no demo data; syncs from the hub at once and reports idle at the hub’s sequence', async () => {
@@ -84,7 +95,7 @@ describe('startKioskRuntime: the core, and its sync when enrolled', () => {
       const log: string[] = [];
       await start(dataDir, log, 100);
       const line = await until(async () => log.find((l) => l.startsWith('upload idle')));
-      expect(line).toBe('upload idle: nothing uploaded yet');
+      expect(line).toBe('upload idle: nothing uploaded yet component=upload watermark=0');
     } finally {
       await hub.close();
     }

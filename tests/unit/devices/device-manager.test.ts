@@ -1,3 +1,4 @@
+import { linesLogger } from '../../support/memory-logger.js';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -61,7 +62,7 @@ async function rig(devices: readonly string[], options: { gates?: GatePolicies; 
     serialTransport: serial,
     hidBinding: hid,
     onChange: () => core.devicesChanged(),
-    log: (line) => lines.push(line),
+    logger: linesLogger((line) => lines.push(line)),
     retry: { minMs: 20, maxMs: 50 },
     discoveryIntervalMs: 30,
   });

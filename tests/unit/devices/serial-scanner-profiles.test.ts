@@ -1,3 +1,4 @@
+import { linesLogger } from '../../support/memory-logger.js';
 import { cpSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,7 +60,7 @@ async function rig(devices: readonly string[], plug: readonly { path: string }[]
     core,
     serialTransport: serial,
     ...(profiles === null ? {} : { profiles }),
-    log: () => undefined,
+    logger: linesLogger(() => undefined),
     retry: { minMs: 20, maxMs: 50 },
     discoveryIntervalMs: 30,
   });
@@ -213,7 +214,7 @@ describe('the kiosk’s profile catalog', () => {
       firmwareConfigDir: dir,
       devicesConfig: { devices: [parseDeviceArg('serial-scanner=auto')], gates: {} },
       serialTransport: serial,
-      log: (line) => lines.push(line),
+      logger: linesLogger((line) => lines.push(line)),
     });
     try {
       expect(lines.filter((line) => line.startsWith('device profile skipped: '))).toEqual([expect.stringContaining('zebra-ds9308.json')]);

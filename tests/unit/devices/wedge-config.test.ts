@@ -1,3 +1,4 @@
+import { linesLogger } from '../../support/memory-logger.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,7 +30,7 @@ describe('devices.json wedge thresholds', () => {
   it('reaches the renderer through KioskInfo, over the defaults, with --device flags beside it', async () => {
     const dataDir = tempDataDir();
     writeFileSync(join(dataDir, 'devices.json'), JSON.stringify({ wedge: { maxInterKeyMs: 90 } }));
-    const runtime = await startKioskRuntime({ dataDir, log: () => {}, devicesConfig: resolveDevicesConfig(dataDir, []) });
+    const runtime = await startKioskRuntime({ dataDir, logger: linesLogger(() => {}), devicesConfig: resolveDevicesConfig(dataDir, []) });
     try {
       const info = await runtime.core.getKioskInfo();
       expect(info.wedge).toEqual({ maxInterKeyMs: 90, minLength: 6, suffixKey: 'Enter', maxLength: 8192 });

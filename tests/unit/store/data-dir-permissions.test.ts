@@ -1,3 +1,4 @@
+import { linesLogger } from '../../support/memory-logger.js';
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ describe.skipIf(process.platform === 'win32')('the kiosk data directory is owner
   it('a fresh start makes the directory 0700 and the databases, their journals and the trust file 0600', async () => {
     const dataDir = join(tempDataDir('chot-perm-'), 'kiosk');
     const log: string[] = [];
-    const runtime = await startKioskRuntime({ dataDir, log: (line) => log.push(line) });
+    const runtime = await startKioskRuntime({ dataDir, logger: linesLogger((line) => log.push(line)) });
     try {
       pinHubKey(dataDir, testHubKey().publicKeyBase64);
       await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: '056089001234' });
@@ -76,7 +77,7 @@ describe.skipIf(process.platform === 'win32')('the kiosk data directory is owner
     expect(tooOpen(modes(dataDir)).length).toBeGreaterThanOrEqual(5);
 
     const log: string[] = [];
-    const runtime = await startKioskRuntime({ dataDir, log: (line) => log.push(line) });
+    const runtime = await startKioskRuntime({ dataDir, logger: linesLogger((line) => log.push(line)) });
     await runtime.close();
     expect(tooOpen(modes(dataDir)).filter((path) => path !== 'link-to-shared')).toEqual([]);
     expect(modeOf(outside)).toBe(0o644);
@@ -89,7 +90,7 @@ describe.skipIf(process.platform === 'win32')('the kiosk data directory is owner
 
     // Once fixed, nothing more to say.
     const again: string[] = [];
-    await (await startKioskRuntime({ dataDir, log: (line) => again.push(line) })).close();
+    await (await startKioskRuntime({ dataDir, logger: linesLogger((line) => again.push(line)) })).close();
     expect(again.filter((line) => line.includes('owner-only'))).toEqual([]);
     expect(existsSync(join(dataDir, 'kiosk.sqlite'))).toBe(true);
   });

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../cli/args.js';
 import { HUB_SERVE_HELP, runHubServe } from '../../../../cli/commands/hub-serve.js';
@@ -28,6 +30,31 @@ describe('chot hub serve', () => {
     expect(await running).toBe(0);
     expect(stderr.text()).toMatch(/GET \/v1\/status 401/);
     await expect(fetch(`${url}/v1/status`)).rejects.toThrow();
+    // The same lines, as JSON records, in the hub data directory's owner-only log file.
+    const file = join(dataDir, 'logs', 'chot.log');
+    const records = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { level: string; message: string });
+    expect(records.find((record) => / GET \/v1\/status 401 /.test(record.message))).toMatchObject({ level: 'info' });
+    expect(records.map((record) => record.message)).toContain('stopping the hub…');
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('--log-level warn keeps the request lines out of stderr and the file; a wrong level is a usage error', async () => {
+    const dataDir = tempDataDir('chot-hub-serve-');
+    const stdout = output();
+    const stderr = output();
+    let stop: () => void = () => undefined;
+    const stopSignal = new Promise<void>((resolve) => (stop = resolve));
+    const running = runHubServe(['--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'], { stdout, stderr, stopSignal });
+    const deadline = Date.now() + 10_000;
+    while (!stdout.text().includes('hub key id') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    const url = /hub serving\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout.text())?.[1];
+    expect((await fetch(`${url}/v1/status`)).status).toBe(401);
+    stop();
+    expect(await running).toBe(0);
+    expect(stderr.text()).not.toMatch(/GET \/v1\/status/);
+    const file = join(dataDir, 'logs', 'chot.log');
+    expect(existsSync(file) ? readFileSync(file, 'utf8') : '').not.toMatch(/GET \/v1\/status/);
+    await expect(runHubServe(['--log-level', 'loud'], { stdout: output(), stderr: output(), stopSignal: Promise.resolve() })).rejects.toThrow(/--log-level must be debug, info, warn or error/);
   });
 
   it('refuses a bad port as a usage error, and has help lines', async () => {

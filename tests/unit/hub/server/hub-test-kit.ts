@@ -1,3 +1,4 @@
+import { linesLogger } from '../../../support/memory-logger.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { ChunkStreamVerifier, type ChunkCursor, type SyncPosition } from '../../../../domain/sync/chunk-stream-verifier.js';
 import type { SyncKind } from '../../../../domain/sync/sync-chunk.js';
@@ -45,7 +46,7 @@ export async function startTestHub(options: Partial<HubServerOptions> & { locati
     seqPollMs: 30,
     workerUrl: await hubWorkerBundle(),
     snapshotRetryMs: 200,
-    log: (line) => logs.push(line),
+    logger: linesLogger((line) => logs.push(line)),
     ...options,
     dataDir,
     storage: options.storage ?? location,
