@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadDeviceIdentity } from '../../../main/enrollment/device-identity.js';
-import { HubClient, HubError, isHubOffline, parseRetryAfter } from '../../../main/sync/hub-client.js';
+import { loadDeviceIdentity } from '../../../main/hub-client/device-identity.js';
+import { HubClient, HubError, isHubOffline, parseRetryAfter } from '../../../main/hub-client/hub-client.js';
 import { people, testHubKey } from '../../support/sync-fixtures.js';
 import { closeAll, enrolledKiosk, fakeHub } from './sync-harness.js';
 
@@ -120,6 +120,6 @@ describe('HubClient', () => {
     expect(parseRetryAfter('12')).toBe(12_000);
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
     expect(parseRetryAfter('soon')).toBeUndefined();
-    expect(new HubError('x', 0, 'y')).toBeInstanceOf(Error);
+    expect(new HubError('unreachable', 0, 'y')).toBeInstanceOf(Error);
   });
 });
