@@ -51,7 +51,7 @@ describe('HubClient', () => {
 
   it('turns the hub’s JSON errors into HubErrors with code, status, message and Retry-After', async () => {
     const { hub, client } = await clientOf();
-    hub.fail('delta', { kind: 'error', status: 503, error: 'busy', message: 'come back later', retryAfterSeconds: 7 });
+    hub.fail('delta', { kind: 'error', error: 'busy', message: 'come back later', retryAfterSeconds: 7 });
     await expect(client.delta(0)).rejects.toMatchObject({ name: 'HubError', code: 'busy', status: 503, message: 'come back later', retryAfterMs: 7_000 });
     await expect(client.snapshot({ seq: 3 })).rejects.toMatchObject({ code: 'snapshot-gone', status: 404 });
     await expect(client.snapshot({ from: 99 })).rejects.toMatchObject({ code: 'bad-request', status: 400 });
