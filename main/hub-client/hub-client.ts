@@ -7,9 +7,6 @@ import { HubError, isHubError, refusalError } from './hub-error.js';
 import type { DeviceIdentity } from './device-identity.js';
 import { subscribeToHub, type NotifyOptions, type NotifySubscription } from './hub-notifier.js';
 
-export { HubError, isHubOffline } from './hub-error.js';
-export type { EnrollResponse } from '../../domain/protocol/hub-bodies.js';
-
 export interface HubClientOptions {
   /** The hub's base URL (http or https; a path prefix is kept). */
   readonly url: string;
@@ -23,8 +20,6 @@ export interface HubClientOptions {
   /** The clock requests are signed with. */
   readonly now?: () => number;
 }
-
-export type HubStatus = StatusResponse;
 
 /** A snapshot or delta download. `body` is the raw bytes as they arrive (frame them with frameChunks); read it once. */
 export interface ChunkDownload {
@@ -99,10 +94,10 @@ export class HubClient {
     return json as unknown as EnrollResponse;
   }
 
-  async status(signal?: AbortSignal): Promise<HubStatus> {
+  async status(signal?: AbortSignal): Promise<StatusResponse> {
     const json = await this.json(await this.request('status', { signal }), MAX_JSON_BYTES);
     if (!Number.isSafeInteger(json.seq)) throw new HubError('bad-response', 200, 'the hub’s status has no sequence');
-    return json as unknown as HubStatus;
+    return json as unknown as StatusResponse;
   }
 
   /** The snapshot at `seq` (default: the newest), from chunk `from` (default 0). */

@@ -1,7 +1,8 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadDeviceIdentity } from '../../../main/hub-client/device-identity.js';
-import { HubClient, HubError, isHubOffline, parseRetryAfter } from '../../../main/hub-client/hub-client.js';
+import { HubClient, parseRetryAfter } from '../../../main/hub-client/hub-client.js';
+import { HubError, isHubOffline } from '../../../main/hub-client/hub-error.js';
 import { people, testHubKey } from '../../support/sync-fixtures.js';
 import { closeAll, enrolledKiosk, fakeHub } from './sync-harness.js';
 

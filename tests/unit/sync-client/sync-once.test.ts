@@ -3,7 +3,7 @@ import { KHANH_HOA_2021_10 } from '../../../domain/rules/builtin/khanh-hoa-2021-
 import { signRuleSet } from '../../../hub/rules/rule-publisher.js';
 import { RuleSetRepository } from '../../../main/rules/rule-set-repository.js';
 import { hubKeyStoreFromKeys } from '../../../main/trust/hub-key-store.js';
-import { HubError } from '../../../main/hub-client/hub-client.js';
+import { HubError } from '../../../main/hub-client/hub-error.js';
 import { changedPeople, people, peopleDigest, person, testHubKey } from '../../support/sync-fixtures.js';
 import { closeAll, enrolledKiosk, fakeHub, latest, signingKeyOf } from './sync-harness.js';
 
