@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defaultDataDir } from '../../main/config/paths.js';
 import { enrollKiosk, EnrollmentError } from '../../main/enrollment/enroll-kiosk.js';
-import { parseHubUrl } from '../../main/sync/hub-client.js';
+import { parseHubUrl } from '../../main/hub-client/hub-client.js';
 import { hubKeyStoreFromKeys } from '../../main/trust/hub-key-store.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { terminalText } from '../../domain/text/terminal-text.js';

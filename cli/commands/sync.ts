@@ -1,9 +1,10 @@
 import { join, resolve } from 'node:path';
 import { defaultDataDir } from '../../main/config/paths.js';
-import { HUB_CONFIG_FILE, loadHubConfig } from '../../main/enrollment/hub-config.js';
+import { HUB_CONFIG_FILE, loadHubConfig } from '../../main/hub-client/hub-config.js';
 import { FACTS_DATABASE_FILE } from '../../main/store/facts-database.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase } from '../../main/store/kiosk-database.js';
-import { HubError, parseHubUrl } from '../../main/sync/hub-client.js';
+import { parseHubUrl } from '../../main/hub-client/hub-client.js';
+import { HubError, isHubError } from '../../main/hub-client/hub-error.js';
 import { KioskSync, readLastSyncedAt, type KioskSyncOptions } from '../../main/sync/kiosk-sync.js';
 import type { SyncSummary } from '../../main/sync/sync-client.js';
 import { SyncError } from '../../domain/sync/sync-error.js';
@@ -93,7 +94,7 @@ async function syncWaitingForSnapshot(sync: KioskSync, maxWaitMs = 15 * 60_000):
     try {
       return await sync.syncOnce();
     } catch (error) {
-      if (!(error instanceof HubError) || error.code !== 'snapshot-building' || Date.now() > deadline) throw error;
+      if (!isHubError(error, 'snapshot-building') || Date.now() > deadline) throw error;
       const waitMs = Math.min(Math.max(error.retryAfterMs ?? 5000, 500), 60_000);
       process.stdout.write(`the hub is still building its snapshot; trying again in ${Math.round(waitMs / 1000)} s\n`);
       await new Promise((resolve) => setTimeout(resolve, waitMs));

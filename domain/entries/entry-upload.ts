@@ -64,10 +64,14 @@ export function canonicalReceipt(receipt: UploadReceipt): Uint8Array {
   );
 }
 
+/** What the hub can find wrong with an uploaded entry (each is explained in hub/entries/entry-store.ts). */
+export const UPLOAD_PROBLEM_KINDS = ['edited', 'broken-chain', 'gap', 'conflict', 'foreign-location', 'clock-skew'] as const;
+export type UploadProblemKind = (typeof UPLOAD_PROBLEM_KINDS)[number];
+
 /** A problem the hub found in a batch (hub/entries/entry-store.ts, IngestProblem). */
 export interface UploadProblem {
   readonly seq: number;
-  readonly kind: string;
+  readonly kind: UploadProblemKind;
   readonly message: string;
 }
 

@@ -1,3 +1,5 @@
+import { HUB_HEADERS } from '../protocol/hub-headers.js';
+
 /**
  * How a kiosk authenticates each request to the hub after enrolment: an Ed25519
  * signature with its device key over a canonical text of the request. The hub refuses a
@@ -16,11 +18,12 @@
  */
 export const REQUEST_SIGNATURE_VERSION = 'chot-request-1';
 
+/** The headers a signed request carries (named in domain/protocol/hub-headers.ts). */
 export const REQUEST_HEADERS = {
-  device: 'x-chot-device',
-  timestamp: 'x-chot-timestamp',
-  nonce: 'x-chot-nonce',
-  signature: 'x-chot-signature',
+  device: HUB_HEADERS.device,
+  timestamp: HUB_HEADERS.timestamp,
+  nonce: HUB_HEADERS.nonce,
+  signature: HUB_HEADERS.signature,
 } as const;
 
 /** How far a request's clock may differ from the hub's; also how long nonces are remembered. */

@@ -1,4 +1,4 @@
-import type { UploadedEntry } from '../../domain/entries/entry-upload.js';
+import { UPLOAD_PROBLEM_KINDS, type UploadedEntry, type UploadProblemKind } from '../../domain/entries/entry-upload.js';
 
 export type { UploadedEntry } from '../../domain/entries/entry-upload.js';
 
@@ -21,8 +21,8 @@ export type { UploadedEntry } from '../../domain/entries/entry-upload.js';
  *   recorded in entry_flag, for the same reason: refusing it would stall the kiosk's upload
  *   for good (an entry from 1970 never becomes acceptable).
  */
-export const INGEST_PROBLEM_KINDS = ['edited', 'broken-chain', 'gap', 'conflict', 'foreign-location', 'clock-skew'] as const;
-export type IngestProblemKind = (typeof INGEST_PROBLEM_KINDS)[number];
+export const INGEST_PROBLEM_KINDS = UPLOAD_PROBLEM_KINDS;
+export type IngestProblemKind = UploadProblemKind;
 /** The flags a stored row may carry. */
 export type RowProblem = 'edited' | 'broken-chain';
 

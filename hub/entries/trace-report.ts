@@ -3,6 +3,8 @@ import { csvCell } from '../reports/csv-cell.js';
 import { readIsoInstant } from '../../domain/time/iso-instant.js';
 import { terminalJson } from '../../domain/text/terminal-text.js';
 import { VIETNAM_UTC_OFFSET_MINUTES } from '../../domain/time/calendar-date.js';
+import type { TraceEntryJson, TraceResponse } from '../../domain/protocol/hub-bodies.js';
+import { HUB_ROUTES } from '../../domain/protocol/hub-routes.js';
 
 /** The formula-guarded CSV cell, shared with the reports. */
 export { csvCell };
@@ -24,7 +26,8 @@ export interface TraceParameters {
   readonly format?: string | undefined;
 }
 export type TraceParameterName = keyof TraceParameters;
-export const TRACE_PARAMETER_NAMES: readonly TraceParameterName[] = ['id', 'from', 'to', 'window', 'format'];
+/** The query parameters of GET /v1/admin/trace are the CLI's options: one list. */
+export const TRACE_PARAMETER_NAMES: readonly TraceParameterName[] = HUB_ROUTES.adminTrace.query;
 
 export interface TraceRequest {
   readonly query: TraceQuery;
@@ -100,10 +103,10 @@ export async function renderTrace(entries: EntryStore, request: TraceRequest): P
     : traceCsv(places);
 }
 
-const entryJson = (e: TracedEntry) => ({ personId: e.personId, at: e.at, location: e.location, kioskId: e.kioskId, seq: e.seq, lane: e.lane, direction: e.direction, outcome: e.outcome });
+const entryJson = (e: TracedEntry): TraceEntryJson => ({ personId: e.personId, at: e.at, location: e.location, kioskId: e.kioskId, seq: e.seq, lane: e.lane, direction: e.direction, outcome: e.outcome });
 
-export function traceJson(query: { personId: string; from: string; to: string; windowMs: number }, places: readonly TracePlace[]): string {
-  const body = { ...query, places: places.map((p) => ({ ...entryJson(p.visit), contacts: p.contacts.map(entryJson) })) };
+export function traceJson(query: Omit<TraceResponse, 'places'>, places: readonly TracePlace[]): string {
+  const body: TraceResponse = { ...query, places: places.map((p) => ({ ...entryJson(p.visit), contacts: p.contacts.map(entryJson) })) };
   // Locations and lanes come from kiosks' uploads: written so the JSON prints safely on a
   // terminal (`chot hub trace`) and parses to the same value (the HTTP answer is the same bytes).
   return `${terminalJson(body, 2)}\n`;

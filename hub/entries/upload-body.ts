@@ -3,17 +3,21 @@ import { entryFieldProblem } from '../../domain/entries/entry-fields.js';
 import { ENTRY_DIRECTIONS, type EntryDirection, type EntryOverride } from '../../domain/entries/entry-record.js';
 import { MAX_UPLOAD_ENTRIES, MAX_UPLOAD_INFLATED_BYTES, MAX_UPLOAD_JSON_DEPTH, type UploadedEntry } from '../../domain/entries/entry-upload.js';
 import { messageOf } from '../../platform/message-of.js';
+import { hubErrorStatus, type HubErrorCode } from '../../domain/protocol/hub-errors.js';
 
-/** Why a batch body is not one (→ 400 bad-batch, or 415 for an encoding); names the entry and field when one is at fault. */
+/** Why a batch body is not one (`bad-batch`, or `unsupported-encoding`); names the entry and field when one is at fault. */
 export class BadBatch extends Error {
   override readonly name = 'BadBatch';
   constructor(
     message: string,
-    readonly status: 400 | 415 = 400,
+    readonly code: UploadRefusal = 'bad-batch',
   ) {
     super(message);
   }
 }
+
+/** The hub API's codes for a body that is not a batch (domain/protocol/hub-errors.ts). */
+export type UploadRefusal = Extract<HubErrorCode, 'bad-batch' | 'unsupported-encoding'>;
 
 type Json = Record<string, unknown>;
 
@@ -36,7 +40,7 @@ export function decodeUploadBody(body: Uint8Array, contentEncoding: string): Upl
   } else if (contentEncoding === 'identity') {
     if (body.length > MAX_UPLOAD_INFLATED_BYTES) throw new BadBatch(`the batch is more than ${MAX_UPLOAD_INFLATED_BYTES} bytes: send fewer entries per batch`);
     json = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  } else throw new BadBatch(`Content-Encoding ${contentEncoding} is not accepted: send gzip or nothing`, 415);
+  } else throw new BadBatch(`Content-Encoding ${contentEncoding} is not accepted: send gzip or nothing`, 'unsupported-encoding');
   const depth = jsonDepthBeyond(json, MAX_UPLOAD_JSON_DEPTH);
   if (depth !== undefined) throw new BadBatch(`the batch nests deeper than ${MAX_UPLOAD_JSON_DEPTH} levels (at byte ${depth}): an upload is {"entries": [entry…]}, an entry's lists hold strings`);
   let parsed: unknown;
@@ -51,14 +55,14 @@ export function decodeUploadBody(body: Uint8Array, contentEncoding: string): Upl
 /** A decoded upload, or why it was refused: what crosses back from the worker thread. */
 export type DecodedUpload =
   | { readonly kind: 'entries'; readonly entries: UploadedEntry[] }
-  | { readonly kind: 'refused'; readonly status: 400 | 415; readonly message: string };
+  | { readonly kind: 'refused'; readonly code: UploadRefusal; readonly status: number; readonly message: string };
 
 /** decodeUploadBody with its refusal as a value (a thrown error loses its class crossing threads). */
 export function decodeUpload(body: Uint8Array, contentEncoding: string): DecodedUpload {
   try {
     return { kind: 'entries', entries: decodeUploadBody(body, contentEncoding) };
   } catch (error) {
-    if (error instanceof BadBatch) return { kind: 'refused', status: error.status, message: error.message };
+    if (error instanceof BadBatch) return { kind: 'refused', code: error.code, status: hubErrorStatus(error.code), message: error.message };
     throw error;
   }
 }

@@ -32,16 +32,16 @@ function parseTraceQuery(query: URLSearchParams): ReturnType<typeof parseTracePa
   const parameters: Record<string, string> = {};
   for (const name of new Set(query.keys())) {
     if (!(TRACE_PARAMETER_NAMES as readonly string[]).includes(name)) {
-      throw new HttpError(400, 'bad-request', `unknown query parameter ${JSON.stringify(name.slice(0, 40))}: a trace takes ${TRACE_PARAMETER_NAMES.join(', ')}`);
+      throw new HttpError('bad-request', `unknown query parameter ${JSON.stringify(name.slice(0, 40))}: a trace takes ${TRACE_PARAMETER_NAMES.join(', ')}`);
     }
     const values = query.getAll(name);
-    if (values.length > 1) throw new HttpError(400, 'bad-request', `the query parameter ${name} is given ${values.length} times: give it once`);
+    if (values.length > 1) throw new HttpError('bad-request', `the query parameter ${name} is given ${values.length} times: give it once`);
     parameters[name] = values[0] as string;
   }
   try {
     return parseTraceParameters(parameters as TraceParameters, (name) => `the query parameter ${name}`);
   } catch (error) {
-    if (error instanceof TraceParameterError) throw new HttpError(400, 'bad-request', error.message);
+    if (error instanceof TraceParameterError) throw new HttpError('bad-request', error.message);
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import { HttpError } from './http-responses.js';
+import { HUB_HEADERS } from '../../domain/protocol/hub-headers.js';
 
 export interface BodyBudgetLimits {
   /** Bodies being read at once before their signature is checked. */
@@ -31,8 +32,8 @@ export class BodyBudget {
   /** Reserves room for a body of up to `bytes`; returns the release (call it once, however the read ends). */
   reserve(bytes: number): () => void {
     if (this.bodies + 1 > this.limits.maxBodies || this.bytes + bytes > this.limits.maxBytes) {
-      throw new HttpError(503, 'busy', `the hub is reading ${this.bodies} request bodies already: try again in a moment`, {
-        'Retry-After': String(RETRY_AFTER_SECONDS),
+      throw new HttpError('busy', `the hub is reading ${this.bodies} request bodies already: try again in a moment`, {
+        [HUB_HEADERS.retryAfter]: String(RETRY_AFTER_SECONDS),
         Connection: 'close',
       });
     }

@@ -1,19 +1,18 @@
 import type { EnrollRefusal } from '../enrollment/enrollment-service.js';
 import type { Exchange, HubContext } from './hub-context.js';
 import { HttpError, readSmallBody, sendJson } from './http-responses.js';
+import { MAX_ENROLL_BODY_BYTES, type EnrollRequest, type EnrollResponse } from '../../domain/protocol/hub-bodies.js';
+import { HUB_HEADERS } from '../../domain/protocol/hub-headers.js';
 
-/** An enrolment request is a code and a key: anything near this size is not one. */
-export const MAX_ENROLL_BODY_BYTES = 4096;
+export { MAX_ENROLL_BODY_BYTES };
 
-const REFUSALS: Record<EnrollRefusal, { status: number; message: string }> = {
-  'unknown-code': { status: 403, message: 'this enrolment code is unknown or already used: ask an admin for a new one (chot hub enroll-code)' },
-  'expired-code': { status: 403, message: 'this enrolment code has expired: ask an admin for a new one (chot hub enroll-code)' },
-  'revoked-device': { status: 403, message: 'this device key has been revoked at this hub: make a new device key and enrol it with a new code' },
-  'bad-public-key': { status: 400, message: 'publicKey must be a raw 32-byte Ed25519 public key in base64' },
-  'already-enrolled': {
-    status: 409,
-    message: 'this device key is enrolled at this hub already; a key is enrolled once, at one location: to enrol the kiosk again, make a new device key (the code was not used)',
-  },
+const REFUSALS: Record<EnrollRefusal, string> = {
+  'unknown-code': 'this enrolment code is unknown or already used: ask an admin for a new one (chot hub enroll-code)',
+  'expired-code': 'this enrolment code has expired: ask an admin for a new one (chot hub enroll-code)',
+  'revoked-device': 'this device key has been revoked at this hub: make a new device key and enrol it with a new code',
+  'bad-public-key': 'publicKey must be a raw 32-byte Ed25519 public key in base64',
+  'already-enrolled':
+    'this device key is enrolled at this hub already; a key is enrolled once, at one location: to enrol the kiosk again, make a new device key (the code was not used)',
 };
 
 /**
@@ -28,33 +27,33 @@ export async function handleEnroll(hub: HubContext, exchange: Exchange): Promise
   const allowed = hub.enrollLimiter.take(address);
   if (!allowed.ok) {
     hub.log.warn(`enrol: attempt from ${address} refused, too many ${allowed.scope === 'address' ? 'from this address' : 'at this hub'} (next in ${allowed.retryAfterSeconds} s)`);
-    throw new HttpError(429, 'too-many-attempts', `too many enrolment attempts ${allowed.scope === 'address' ? 'from this address' : 'at this hub'}: try again in ${allowed.retryAfterSeconds} s`, {
-      'Retry-After': String(allowed.retryAfterSeconds),
+    throw new HttpError('too-many-attempts', `too many enrolment attempts ${allowed.scope === 'address' ? 'from this address' : 'at this hub'}: try again in ${allowed.retryAfterSeconds} s`, {
+      [HUB_HEADERS.retryAfter]: String(allowed.retryAfterSeconds),
     });
   }
-  const type = (exchange.request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') throw new HttpError(400, 'bad-request', 'the body must be JSON (Content-Type: application/json)');
+  const type = (exchange.request.headers[HUB_HEADERS.contentType] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new HttpError('bad-request', 'the body must be JSON (Content-Type: application/json)');
   const body = await readSmallBody(exchange.request, MAX_ENROLL_BODY_BYTES);
   const { code, publicKey, hubKey } = parseEnrollBody(body);
   // Before the code is spent: a kiosk told to expect another hub's key keeps its code.
   const ownKey = Buffer.from(hub.key.publicKeyRaw).toString('base64');
   if (hubKey !== undefined && hubKey !== ownKey) {
-    throw new HttpError(409, 'wrong-hub-key', `this hub signs with key ${hub.key.keyId} (${ownKey}), not the key the kiosk expects: the code was not used`);
+    throw new HttpError('wrong-hub-key', `this hub signs with key ${hub.key.keyId} (${ownKey}), not the key the kiosk expects: the code was not used`);
   }
   const result = await hub.enrollment.redeem(code, publicKey);
   if (!result.ok) {
-    const refusal = REFUSALS[result.refusal];
-    throw new HttpError(refusal.status, result.refusal, refusal.message);
+    throw new HttpError(result.refusal, REFUSALS[result.refusal]);
   }
   const { device } = result;
   exchange.device = device;
-  sendJson(exchange.response, 200, {
+  const answer: EnrollResponse = {
     deviceId: device.deviceId,
     location: device.location,
     hubPublicKey: Buffer.from(hub.key.publicKeyRaw).toString('base64'),
     hubKeyId: hub.key.keyId,
     seq: await hub.storage.currentSeq(),
-  });
+  };
+  sendJson(exchange.response, 200, answer);
 }
 
 function parseEnrollBody(body: Buffer): { code: string; publicKey: Uint8Array; hubKey?: string } {
@@ -62,16 +61,17 @@ function parseEnrollBody(body: Buffer): { code: string; publicKey: Uint8Array; h
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new HttpError(400, 'bad-request', 'the body is not valid JSON');
+    throw new HttpError('bad-request', 'the body is not valid JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'bad-request', 'the body must be a JSON object { "code", "publicKey" }');
-  const { code, publicKey, hubKey } = value as { code?: unknown; publicKey?: unknown; hubKey?: unknown };
-  if (typeof code !== 'string' || code.trim() === '' || code.length > 64) throw new HttpError(400, 'bad-request', '"code" must be the enrolment code, a string (e.g. "ABCD-EFGH-JKMN")');
-  if (typeof publicKey !== 'string') throw new HttpError(400, 'bad-request', '"publicKey" must be a string: the raw 32-byte Ed25519 public key in base64');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError('bad-request', 'the body must be a JSON object { "code", "publicKey" }');
+  // Unknown until checked: the fields of an EnrollRequest, of any type.
+  const { code, publicKey, hubKey } = value as { readonly [K in keyof EnrollRequest]?: unknown };
+  if (typeof code !== 'string' || code.trim() === '' || code.length > 64) throw new HttpError('bad-request', '"code" must be the enrolment code, a string (e.g. "ABCD-EFGH-JKMN")');
+  if (typeof publicKey !== 'string') throw new HttpError('bad-request', '"publicKey" must be a string: the raw 32-byte Ed25519 public key in base64');
   // Strict base64 of exactly 32 bytes: Buffer.from would quietly skip stray characters.
-  if (!/^[A-Za-z0-9+/]{43}=$/.test(publicKey)) throw new HttpError(400, 'bad-public-key', REFUSALS['bad-public-key'].message);
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(publicKey)) throw new HttpError('bad-public-key', REFUSALS['bad-public-key']);
   if (hubKey !== undefined && (typeof hubKey !== 'string' || !/^[A-Za-z0-9+/]{43}=$/.test(hubKey))) {
-    throw new HttpError(400, 'bad-request', '"hubKey", when given, must be the expected hub key: a raw 32-byte Ed25519 public key in base64');
+    throw new HttpError('bad-request', '"hubKey", when given, must be the expected hub key: a raw 32-byte Ed25519 public key in base64');
   }
   return { code, publicKey: new Uint8Array(Buffer.from(publicKey, 'base64')), ...(hubKey === undefined ? {} : { hubKey }) };
 }

@@ -1,4 +1,6 @@
-import { canonicalReceipt, type UploadAnswer, type UploadedEntry, type UploadReceipt } from '../../domain/entries/entry-upload.js';
+import { canonicalReceipt, type UploadedEntry, type UploadReceipt } from '../../domain/entries/entry-upload.js';
+import type { EntriesResponse } from '../../domain/protocol/hub-bodies.js';
+import { HUB_HEADERS } from '../../domain/protocol/hub-headers.js';
 import { EntryStoreBusy, type IngestResult } from '../entries/entry-store.js';
 import { ZERO_HASH } from '../entries/ingest-plan.js';
 import type { Exchange, HubContext } from './hub-context.js';
@@ -23,8 +25,8 @@ export async function handleEntries(hub: HubContext, exchange: Exchange): Promis
   try {
     result = await hub.storage.entries.ingest(device.deviceId, entries, { enrolledLocation: device.location, receivedAtMs: hub.now() });
   } catch (error) {
-    if (error instanceof RangeError) throw new HttpError(400, 'bad-batch', error.message);
-    if (error instanceof EntryStoreBusy) throw new HttpError(503, 'busy', error.message, { 'Retry-After': String(BUSY_RETRY_SECONDS) });
+    if (error instanceof RangeError) throw new HttpError('bad-batch', error.message);
+    if (error instanceof EntryStoreBusy) throw new HttpError('busy', error.message, { [HUB_HEADERS.retryAfter]: String(BUSY_RETRY_SECONDS) });
     throw error;
   }
   // The chain as stored now: another upload of this kiosk may have extended it meanwhile, and
@@ -37,7 +39,7 @@ export async function handleEntries(hub: HubContext, exchange: Exchange): Promis
     issuedAt: hub.now(),
     hubKeyId: hub.key.keyId,
   };
-  const answer: UploadAnswer & { moreProblems: number } = {
+  const answer: EntriesResponse = {
     receipt,
     signature: Buffer.from(hub.key.sign(canonicalReceipt(receipt))).toString('base64url'),
     accepted: result.accepted,
@@ -51,10 +53,10 @@ export async function handleEntries(hub: HubContext, exchange: Exchange): Promis
 /** The body's entries, decoded and checked off this thread (HubContext.decodeUpload). */
 async function decodedBatch(hub: HubContext, exchange: Exchange): Promise<UploadedEntry[]> {
   const body = exchange.body ?? Buffer.alloc(0);
-  const type = (exchange.request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') throw new HttpError(400, 'bad-batch', 'the batch must be JSON (Content-Type: application/json)');
-  const encoding = (exchange.request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const type = (exchange.request.headers[HUB_HEADERS.contentType] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new HttpError('bad-batch', 'the batch must be JSON (Content-Type: application/json)');
+  const encoding = (exchange.request.headers[HUB_HEADERS.contentEncoding] ?? 'identity').trim().toLowerCase();
   const decoded = await hub.decodeUpload(body, encoding);
-  if (decoded.kind === 'refused') throw new HttpError(decoded.status, 'bad-batch', decoded.message);
+  if (decoded.kind === 'refused') throw new HttpError(decoded.code, decoded.message);
   return decoded.entries;
 }

@@ -1,17 +1,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hubErrorStatus, type HubErrorBody, type HubErrorCode } from '../../domain/protocol/hub-errors.js';
+import { HUB_HEADERS } from '../../domain/protocol/hub-headers.js';
 
 /**
- * A refusal with its HTTP status and the error code of docs/hub-api.md. Handlers throw it;
- * the router turns it into `{ "error", "message" }`. Anything else thrown becomes a 500.
+ * A refusal with an error code of the hub API (domain/protocol/hub-errors.ts), which also
+ * fixes its HTTP status. Handlers throw it; the router turns it into `{ "error", "message" }`.
+ * Anything else thrown becomes a 500.
  */
 export class HttpError extends Error {
+  readonly status: number;
+
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly code: HubErrorCode,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
+    this.status = hubErrorStatus(code);
+  }
+
+  get body(): HubErrorBody {
+    return { error: this.code, message: this.message };
   }
 }
 
@@ -25,12 +34,12 @@ export function sendJson(response: ServerResponse, status: number, value: unknow
 }
 
 export function sendError(response: ServerResponse, error: HttpError): void {
-  sendJson(response, error.status, { error: error.code, message: error.message }, error.headers);
+  sendJson(response, error.status, error.body, error.headers);
 }
 
 /** 304: the kiosk already has exactly this (its If-None-Match names the ETag). */
 export function sendNotModified(response: ServerResponse, etag: string, headers: Readonly<Record<string, string>> = {}): void {
-  response.writeHead(304, { ...COMMON_HEADERS, ...headers, ETag: etag });
+  response.writeHead(304, { ...COMMON_HEADERS, ...headers, [HUB_HEADERS.etag]: etag });
   response.end();
 }
 
@@ -41,7 +50,7 @@ export function writeOkHead(response: ServerResponse, headers: Readonly<Record<s
 
 /** True when If-None-Match names `etag` (a list, `*`, or weak forms of it). */
 export function matchesEtag(request: IncomingMessage, etag: string): boolean {
-  const header = request.headers['if-none-match'];
+  const header = request.headers[HUB_HEADERS.ifNoneMatch];
   if (header === undefined) return false;
   return header.split(',').some((tag) => {
     const trimmed = tag.trim();
@@ -55,7 +64,7 @@ export function integerParameter(query: URLSearchParams, name: string): number |
   if (all.length === 0) return undefined;
   const value = all[0] as string;
   if (all.length > 1 || !/^\d{1,16}$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new HttpError(400, 'bad-request', `${name} must be one non-negative integer, got ${JSON.stringify(all.length > 1 ? all : value)}`);
+    throw new HttpError('bad-request', `${name} must be one non-negative integer, got ${JSON.stringify(all.length > 1 ? all : value)}`);
   }
   return Number(value);
 }
@@ -67,10 +76,10 @@ export function integerParameter(query: URLSearchParams, name: string): number |
 export function readSmallBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length'] ?? 0);
   const tooLarge = (): HttpError =>
-    new HttpError(400, 'bad-request', `the request body is larger than ${maxBytes} bytes`, { Connection: 'close' });
+    new HttpError('bad-request', `the request body is larger than ${maxBytes} bytes`, { Connection: 'close' });
   if (declared > maxBytes) return Promise.reject(tooLarge());
   // Gone while its headers were being checked: its 'close' has passed, and would never come.
-  if (request.destroyed) return Promise.reject(new HttpError(400, 'bad-request', 'the request body was cut off before its end'));
+  if (request.destroyed) return Promise.reject(new HttpError('bad-request', 'the request body was cut off before its end'));
   return new Promise((resolve, reject) => {
     const pieces: Buffer[] = [];
     let size = 0;
@@ -95,7 +104,7 @@ export function readSmallBody(request: IncomingMessage, maxBytes: number): Promi
     // A kiosk that hangs up mid-body: not every Node version says so with 'error'.
     const onClose = (): void => {
       cleanup();
-      reject(new HttpError(400, 'bad-request', 'the request body was cut off before its end'));
+      reject(new HttpError('bad-request', 'the request body was cut off before its end'));
     };
     const cleanup = (): void => {
       request.off('data', onData);

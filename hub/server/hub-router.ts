@@ -14,43 +14,50 @@ import { loggedTarget } from './request-log.js';
 import { handleDelta, handleSnapshot } from './sync-routes.js';
 import { messageOf } from '../../platform/message-of.js';
 import type { Logger } from '../../platform/logging/logger.js';
+import { HUB_HEADERS } from '../../domain/protocol/hub-headers.js';
+import { HUB_ROUTE_NAMES, HUB_ROUTES, type HubRoute, type HubRouteAuth, type HubRouteName } from '../../domain/protocol/hub-routes.js';
 
-interface Route {
-  readonly method: 'GET' | 'POST';
-  /** Everything but enrolment is signed by an enrolled kiosk. */
-  readonly signed: boolean;
+/** How the hub serves one route of domain/protocol/hub-routes.ts; its method, path and authentication come from there. */
+interface RouteHandling {
   /** Signed routes with a body: read whole (up to this size) before the signature, which covers it, is checked. */
   readonly maxBodyBytes?: number;
-  /**
-   * Admin routes (admin-routes.ts): authenticated by an admin token instead (signed: false),
-   * and logged with only these query parameters in clear.
-   */
-  readonly admin?: { readonly loggedParams: readonly string[] };
+  /** Admin routes (admin-routes.ts): logged with only these query parameters in clear. */
+  readonly loggedParams?: readonly string[];
   readonly handle: (hub: HubContext, exchange: Exchange) => Promise<void>;
 }
 
-export const NOTIFY_PATH = '/v1/notify';
+interface Route extends RouteHandling {
+  readonly name: HubRouteName;
+  readonly method: HubRoute['method'];
+  readonly auth: HubRouteAuth;
+}
 
-/** The API of docs/hub-api.md, version 1. */
-const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
-  ['/v1/enroll', { method: 'POST', signed: false, handle: handleEnroll }],
-  ['/v1/status', { method: 'GET', signed: true, handle: handleStatus }],
-  ['/v1/snapshot', { method: 'GET', signed: true, handle: handleSnapshot }],
-  ['/v1/delta', { method: 'GET', signed: true, handle: handleDelta }],
-  ['/v1/rules', { method: 'GET', signed: true, handle: handleRules }],
-  ['/v1/entries', { method: 'POST', signed: true, maxBodyBytes: MAX_UPLOAD_BYTES, handle: handleEntries }],
-  ['/v1/admin/trace', { method: 'GET', signed: false, admin: { loggedParams: ADMIN_TRACE_LOGGED_PARAMS }, handle: handleAdminTrace }],
-  [
-    NOTIFY_PATH,
-    {
-      method: 'GET',
-      signed: true,
-      handle: async () => {
-        throw new HttpError(426, 'upgrade-required', `${NOTIFY_PATH} is a WebSocket: open it with an Upgrade request`, { Upgrade: 'websocket' });
-      },
+export const NOTIFY_PATH = HUB_ROUTES.notify.path;
+
+/** Every route of the API has its handler here: a route added to the protocol and not served does not compile. */
+const HANDLING: Readonly<Record<HubRouteName, RouteHandling>> = {
+  enroll: { handle: handleEnroll },
+  status: { handle: handleStatus },
+  snapshot: { handle: handleSnapshot },
+  delta: { handle: handleDelta },
+  rules: { handle: handleRules },
+  entries: { maxBodyBytes: MAX_UPLOAD_BYTES, handle: handleEntries },
+  adminTrace: { loggedParams: ADMIN_TRACE_LOGGED_PARAMS, handle: handleAdminTrace },
+  // The WebSocket is answered on the upgrade (routeUpgrade); a plain GET is told so.
+  notify: {
+    handle: async () => {
+      throw new HttpError('upgrade-required', `${NOTIFY_PATH} is a WebSocket: open it with an Upgrade request`, { Upgrade: 'websocket' });
     },
-  ],
-]);
+  },
+};
+
+/** The API of docs/hub-api.md, version 1, by path. */
+const ROUTES: ReadonlyMap<string, Route> = new Map(
+  HUB_ROUTE_NAMES.map((name) => {
+    const { method, path, auth } = HUB_ROUTES[name] as HubRoute;
+    return [path, { name, method, auth, ...HANDLING[name] }];
+  }),
+);
 
 /** Paths are short; anything longer is logged cut, never whole. */
 const MAX_LOGGED_TARGET = 200;
@@ -76,11 +83,11 @@ export async function routeRequest(hub: HubContext, request: IncomingMessage, re
   });
   try {
     const route = ROUTES.get(exchange.path);
-    if (route === undefined) throw new HttpError(404, 'not-found', `no ${exchange.path} here: this is a Chốt hub (API version 1, docs/hub-api.md)`);
-    if (request.method !== route.method) throw new HttpError(405, 'method-not-allowed', `${exchange.path} takes ${route.method}, not ${request.method}`, { Allow: route.method });
+    if (route === undefined) throw new HttpError('not-found', `no ${exchange.path} here: this is a Chốt hub (API version 1, docs/hub-api.md)`);
+    if (request.method !== route.method) throw new HttpError('method-not-allowed', `${exchange.path} takes ${route.method}, not ${request.method}`, { [HUB_HEADERS.allow]: route.method });
     if (route.maxBodyBytes !== undefined) exchange.body = await readSignedBody(hub, request, route.maxBodyBytes);
-    if (route.signed) exchange.device = await authenticate(hub.verifier, request, hub.now, exchange.body);
-    else if (route.admin !== undefined) exchange.admin = await authenticateAdmin(hub.storage.adminTokens, request, hub.now);
+    if (route.auth === 'device') exchange.device = await authenticate(hub.verifier, request, hub.now, exchange.body);
+    else if (route.auth === 'admin') exchange.admin = await authenticateAdmin(hub.storage.adminTokens, request, hub.now);
     await route.handle(hub, exchange);
   } catch (error) {
     answerFailure(response, error, log);
@@ -115,7 +122,7 @@ export async function routeUpgrade(hub: HubContext, notify: NotifySockets, reque
   let deviceId: string | undefined;
   try {
     const path = (request.url ?? '/').split('?')[0];
-    if (path !== NOTIFY_PATH) throw new HttpError(404, 'not-found', `no WebSocket at ${path}: the hub's is ${NOTIFY_PATH}`);
+    if (path !== NOTIFY_PATH) throw new HttpError('not-found', `no WebSocket at ${path}: the hub's is ${NOTIFY_PATH}`);
     const device = await authenticate(hub.verifier, request, hub.now);
     deviceId = device.deviceId;
     notify.accept(request, socket, head, device.deviceId, () => log.info(requestLine(request, '101', performance.now() - started, deviceId)));
@@ -136,7 +143,7 @@ function answerFailure(response: ServerResponse, error: unknown, log: Logger): v
 function internalError(error: unknown, log: Logger): HttpError {
   const message = messageOf(error);
   log.error(`internal error: ${error instanceof Error && error.stack !== undefined ? error.stack : message}`);
-  return new HttpError(500, 'internal', `the hub failed to answer: ${message}`);
+  return new HttpError('internal', `the hub failed to answer: ${message}`);
 }
 
 function refuseUpgrade(socket: Duplex, error: HttpError): void {
@@ -144,7 +151,7 @@ function refuseUpgrade(socket: Duplex, error: HttpError): void {
     socket.destroy();
     return;
   }
-  const body = Buffer.from(`${JSON.stringify({ error: error.code, message: error.message })}\n`);
+  const body = Buffer.from(`${JSON.stringify(error.body)}\n`);
   const headers = { ...error.headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(body.length), Connection: 'close' };
   const head = [`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)].join('\r\n');
   socket.end(Buffer.concat([Buffer.from(`${head}\r\n\r\n`), body]));
@@ -159,6 +166,6 @@ function requestLine(request: IncomingMessage, outcome: string, ms: number, who:
   const sent = request.url ?? '/';
   const route = ROUTES.get(sent.split('?')[0] as string);
   // Masked before it is cut, so that a cut never splits a value out of its mask.
-  const target = loggedTarget(sent, route === undefined ? [] : route.admin?.loggedParams).slice(0, MAX_LOGGED_TARGET);
+  const target = loggedTarget(sent, route === undefined ? [] : route.loggedParams).slice(0, MAX_LOGGED_TARGET);
   return `${new Date().toISOString()} ${request.socket.remoteAddress ?? '-'} ${request.method ?? '-'} ${JSON.stringify(target).slice(1, -1)} ${outcome} ${Math.round(ms)}ms ${who ?? '-'}`;
 }

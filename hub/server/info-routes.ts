@@ -2,12 +2,15 @@ import { createHash } from 'node:crypto';
 import { listPublishedRuleSets } from '../rules/rule-publisher.js';
 import type { Exchange, HubContext } from './hub-context.js';
 import { matchesEtag, sendJson, sendNotModified } from './http-responses.js';
+import type { RulesResponse, StatusResponse } from '../../domain/protocol/hub-bodies.js';
+import { HUB_HEADERS } from '../../domain/protocol/hub-headers.js';
 
 /** `GET /v1/status`: the sequence, the newest downloadable snapshot, the key, the hub's clock. */
 export async function handleStatus(hub: HubContext, exchange: Exchange): Promise<void> {
   const seq = await hub.storage.currentSeq();
   hub.watcher.observe(seq);
-  sendJson(exchange.response, 200, { seq, snapshotSeq: hub.snapshots.newest()?.seq ?? null, hubKeyId: hub.key.keyId, serverTime: hub.now() });
+  const status: StatusResponse = { seq, snapshotSeq: hub.snapshots.newest()?.seq ?? null, hubKeyId: hub.key.keyId, serverTime: hub.now() };
+  sendJson(exchange.response, 200, status);
 }
 
 /**
@@ -16,11 +19,11 @@ export async function handleStatus(hub: HubContext, exchange: Exchange): Promise
  * process) is served at once; the ETag is over the content, so polls cost a 304.
  */
 export async function handleRules(hub: HubContext, exchange: Exchange): Promise<void> {
-  const value = { ruleSets: listPublishedRuleSets(hub.dataDir) };
+  const value: RulesResponse = { ruleSets: listPublishedRuleSets(hub.dataDir) };
   const etag = `"rules-${createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32)}"`;
   if (matchesEtag(exchange.request, etag)) {
     sendNotModified(exchange.response, etag);
     return;
   }
-  sendJson(exchange.response, 200, value, { ETag: etag });
+  sendJson(exchange.response, 200, value, { [HUB_HEADERS.etag]: etag });
 }

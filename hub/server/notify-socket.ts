@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { SeqSource } from './seq-announcer.js';
 import { messageOf } from '../../platform/message-of.js';
 import type { Logger } from '../../platform/logging/logger.js';
+import type { SeqNotice } from '../../domain/protocol/hub-bodies.js';
 
 /** Kiosks send nothing that matters on this socket: anything large is not a kiosk. */
 const MAX_INCOMING_BYTES = 1024;
@@ -119,5 +120,5 @@ export class NotifySockets {
 }
 
 function send(ws: WebSocket, seq: number): void {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'seq', seq }));
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'seq', seq } satisfies SeqNotice));
 }

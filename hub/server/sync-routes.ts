@@ -3,8 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import type { Exchange, HubContext } from './hub-context.js';
 import { HttpError, integerParameter, matchesEtag, sendNotModified, writeOkHead } from './http-responses.js';
 import { chunkCount, type SnapshotIndex } from './snapshot-files.js';
+import { deltaEtag, HUB_HEADERS, snapshotEtag, SYNC_CONTENT_TYPE } from '../../domain/protocol/hub-headers.js';
 
-export const SYNC_CONTENT_TYPE = 'application/vnd.chot.sync';
 /** Read-ahead per download: a few chunks' worth at most in memory per kiosk. */
 const STREAM_BUFFER_BYTES = 256 * 1024;
 
@@ -18,14 +18,14 @@ export async function handleSnapshot(hub: HubContext, exchange: Exchange): Promi
   const newest = hub.snapshots.newest();
   if (newest === undefined) {
     const seconds = hub.snapshots.retryAfterSeconds();
-    throw new HttpError(503, 'snapshot-building', `the hub's first snapshot is being built: try again in ${seconds} s`, { 'Retry-After': String(seconds) });
+    throw new HttpError('snapshot-building', `the hub's first snapshot is being built: try again in ${seconds} s`, { [HUB_HEADERS.retryAfter]: String(seconds) });
   }
   const index = asked === undefined ? newest : hub.snapshots.find(asked);
   if (index === undefined) throw gone(asked as number, newest);
   const chunks = chunkCount(index);
-  if (from >= chunks) throw new HttpError(400, 'bad-request', `from=${from} is beyond the last chunk of the snapshot at sequence ${index.seq} (chunks 0–${chunks - 1})`);
-  const etag = `"snapshot-${index.seq}"`;
-  const headers = { ETag: etag, 'X-Chot-Seq': String(index.seq), 'X-Chot-Chunks': String(chunks) };
+  if (from >= chunks) throw new HttpError('bad-request', `from=${from} is beyond the last chunk of the snapshot at sequence ${index.seq} (chunks 0–${chunks - 1})`);
+  const etag = snapshotEtag(index.seq);
+  const headers = { [HUB_HEADERS.etag]: etag, [HUB_HEADERS.seq]: String(index.seq), [HUB_HEADERS.chunks]: String(chunks) };
   if (matchesEtag(exchange.request, etag)) {
     sendNotModified(exchange.response, etag, headers);
     return;
@@ -40,7 +40,7 @@ export async function handleSnapshot(hub: HubContext, exchange: Exchange): Promi
   }
   const start = index.offsets[from] as number;
   const end = index.offsets.at(-1) as number;
-  writeOkHead(exchange.response, { ...headers, 'Content-Type': SYNC_CONTENT_TYPE, 'Content-Length': String(end - start) });
+  writeOkHead(exchange.response, { ...headers, [HUB_HEADERS.contentType]: SYNC_CONTENT_TYPE, 'Content-Length': String(end - start) });
   try {
     await pipeline(file.createReadStream({ start, end: end - 1, highWaterMark: STREAM_BUFFER_BYTES }), exchange.response);
   } catch {
@@ -49,7 +49,7 @@ export async function handleSnapshot(hub: HubContext, exchange: Exchange): Promi
 }
 
 function gone(seq: number, newest: SnapshotIndex): HttpError {
-  return new HttpError(404, 'snapshot-gone', `the snapshot at sequence ${seq} is no longer kept: download the newest (sequence ${newest.seq}) from chunk 0`);
+  return new HttpError('snapshot-gone', `the snapshot at sequence ${seq} is no longer kept: download the newest (sequence ${newest.seq}) from chunk 0`);
 }
 
 /**
@@ -58,26 +58,24 @@ function gone(seq: number, newest: SnapshotIndex): HttpError {
  */
 export async function handleDelta(hub: HubContext, exchange: Exchange): Promise<void> {
   const since = integerParameter(exchange.query, 'since');
-  if (since === undefined) throw new HttpError(400, 'bad-request', 'since=F is needed: the sequence the kiosk has applied');
+  if (since === undefined) throw new HttpError('bad-request', 'since=F is needed: the sequence the kiosk has applied');
   const to = await hub.storage.currentSeq();
   hub.watcher.observe(to);
   if (since > to) {
-    throw new HttpError(
-      409,
-      'ahead-of-hub',
+    throw new HttpError('ahead-of-hub',
       `the kiosk has data up to sequence ${since}, but this hub is at ${to}: was the hub restored from an older backup? An operator must look; the kiosk keeps its newer data`,
     );
   }
-  const etag = `"delta-${since}-${to}"`;
-  const headers = { ETag: etag, 'X-Chot-Seq': String(to) };
+  const etag = deltaEtag(since, to);
+  const headers = { [HUB_HEADERS.etag]: etag, [HUB_HEADERS.seq]: String(to) };
   if (matchesEtag(exchange.request, etag)) {
     sendNotModified(exchange.response, etag, headers);
     return;
   }
   const delta = await hub.delta(since, to);
   if (delta.kind === 'too-large') {
-    throw new HttpError(409, 'delta-too-large', `more than ${hub.maxDeltaPeople} people changed since sequence ${since}: download the snapshot instead`);
+    throw new HttpError('delta-too-large', `more than ${hub.maxDeltaPeople} people changed since sequence ${since}: download the snapshot instead`);
   }
-  writeOkHead(exchange.response, { ...headers, 'X-Chot-Chunks': String(delta.chunks), 'Content-Type': SYNC_CONTENT_TYPE, 'Content-Length': String(delta.body.length) });
+  writeOkHead(exchange.response, { ...headers, [HUB_HEADERS.chunks]: String(delta.chunks), [HUB_HEADERS.contentType]: SYNC_CONTENT_TYPE, 'Content-Length': String(delta.body.length) });
   exchange.response.end(delta.body);
 }

@@ -13,7 +13,7 @@ import { toVietnamIso, vietnamDateOf, vietnamMidnightMs } from '../../domain/tim
 import type { Outcome, Verdict } from '../../domain/verdict/verdict.js';
 import { chotVersion } from '../config/paths.js';
 import { demoCards, demoRecords } from '../demo/demo-people.js';
-import { loadHubConfig } from '../enrollment/hub-config.js';
+import { loadHubConfig } from '../hub-client/hub-config.js';
 import { EntryLog } from '../store/entry-log.js';
 import { FACTS_DATABASE_FILE, openFactsDatabase } from '../store/facts-database.js';
 import { FactsStore } from '../store/facts-store.js';

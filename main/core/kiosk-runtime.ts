@@ -1,6 +1,6 @@
 import type { KioskStatus, UploadStatus } from '../../domain/contract/kiosk-status.js';
 import { secureKioskDataDir } from '../config/data-dir-permissions.js';
-import { loadHubConfig } from '../enrollment/hub-config.js';
+import { loadHubConfig } from '../hub-client/hub-config.js';
 import { KioskSync } from '../sync/kiosk-sync.js';
 import { readPinnedHubKeys } from '../trust/hub-keys-file.js';
 import { startKioskUpload, type KioskUpload } from '../upload/kiosk-upload.js';

@@ -1,11 +1,13 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { HubClient, HubError, type HubClientOptions } from '../sync/hub-client.js';
+import { HubClient, type HubClientOptions } from '../hub-client/hub-client.js';
+import { HubError, type HubFailureCode } from '../hub-client/hub-error.js';
+import type { HubErrorCode } from '../../domain/protocol/hub-errors.js';
 import { hubKeyStoreFromKeys } from '../trust/hub-key-store.js';
 import { hubKeyIdOf, pinHubKey, unpinHubKey } from '../trust/hub-keys-file.js';
 import { HUB_KEYS_FILE } from '../trust/kiosk-trust.js';
-import { createDeviceKey, DEVICE_ID_FILE, DEVICE_KEY_FILE, publicKeyRawOf, saveDeviceId } from './device-identity.js';
-import { HUB_CONFIG_FILE, loadHubConfig, saveHubConfig, type HubConfig } from './hub-config.js';
+import { createDeviceKey, DEVICE_ID_FILE, DEVICE_KEY_FILE, publicKeyRawOf, saveDeviceId } from '../hub-client/device-identity.js';
+import { HUB_CONFIG_FILE, loadHubConfig, saveHubConfig, type HubConfig } from '../hub-client/hub-config.js';
 import { messageOf } from '../../platform/message-of.js';
 
 export interface EnrollKioskOptions {
@@ -30,7 +32,8 @@ export interface EnrolledKiosk {
   readonly seq: number;
 }
 
-export type EnrollmentFailure = 'already-enrolled' | 'bad-hub-key' | 'hub-key-mismatch' | 'bad-response' | string;
+/** The kiosk's own reasons, or the hub client's code (HubFailureCode) when the hub refused or could not be asked. */
+export type EnrollmentFailure = 'already-enrolled' | 'bad-hub-key' | 'hub-key-mismatch' | HubFailureCode;
 
 /** Why enrolment did not happen; `code` is the hub's (`unknown-code`, `expired-code`, …) when it refused. */
 export class EnrollmentError extends Error {
@@ -41,7 +44,8 @@ export class EnrollmentError extends Error {
   }
 }
 
-const HUB_REFUSALS: Readonly<Record<string, string>> = {
+/** What the operator is told for the hub's enrolment refusals; any other shows the hub's own message. */
+export const ENROLL_REFUSAL_MESSAGES: Readonly<Partial<Record<HubErrorCode, string>>> = {
   'unknown-code': 'the hub does not know this code, or it has been used already: ask the hub’s admin for a new one (chot hub enroll-code)',
   'expired-code': 'this code has expired: ask the hub’s admin for a new one (chot hub enroll-code)',
   'revoked-device': 'the hub has revoked this device key',
@@ -84,7 +88,7 @@ export async function enrollKiosk(options: EnrollKioskOptions): Promise<Enrolled
     try {
       answer = await client.enroll(options.code, publicKeyRawOf(privateKey), undefined, expected);
     } catch (error) {
-      if (error instanceof HubError) throw new EnrollmentError(error.code, `${HUB_REFUSALS[error.code] ?? error.message} (${error.code})`);
+      if (error instanceof HubError) throw new EnrollmentError(error.code, `${refusalMessage(error)} (${error.code})`);
       throw error;
     }
     const hubKey = checkedHubKey(answer.hubPublicKey, answer.hubKeyId);
@@ -107,6 +111,11 @@ export async function enrollKiosk(options: EnrollKioskOptions): Promise<Enrolled
     if (pinned !== undefined) unpinHubKey(dataDir, pinned);
     throw error;
   }
+}
+
+function refusalMessage(error: HubError): string {
+  const known = Object.hasOwn(ENROLL_REFUSAL_MESSAGES, error.code) ? ENROLL_REFUSAL_MESSAGES[error.code as HubErrorCode] : undefined;
+  return known ?? error.message;
 }
 
 /** A base64 raw 32-byte Ed25519 key in canonical base64 (padding and all), or an EnrollmentError. */

@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { loadDeviceIdentity, DEVICE_KEY_FILE } from '../enrollment/device-identity.js';
-import { loadHubConfig, type HubConfig } from '../enrollment/hub-config.js';
+import { loadDeviceIdentity, DEVICE_KEY_FILE } from '../hub-client/device-identity.js';
+import { loadHubConfig, type HubConfig } from '../hub-client/hub-config.js';
 import { RuleSetRepository } from '../rules/rule-set-repository.js';
 import { FactsStore } from '../store/facts-store.js';
 import { hubKeyStoreFromKeys } from '../trust/hub-key-store.js';
 import { readPinnedHubKeys } from '../trust/hub-keys-file.js';
-import { HubClient, type HubClientOptions } from './hub-client.js';
+import { HubClient, type HubClientOptions } from '../hub-client/hub-client.js';
 import { SyncApplier } from './sync-applier.js';
 import { syncOnce, type RuleSetInstaller, type SyncOnceOptions, type SyncSummary } from './sync-client.js';
 import { SyncLoop, type SyncLoopOptions } from './sync-loop.js';

@@ -3,7 +3,9 @@ import type { SyncKind } from '../../domain/sync/sync-chunk.js';
 import { SyncError } from '../../domain/sync/sync-error.js';
 import type { SignedRuleSetError } from '../../domain/rules/signed-rule-set.js';
 import { frameChunks } from './chunk-framer.js';
-import { HubError, type ChunkDownload, type HubClient } from './hub-client.js';
+import type { ChunkDownload, HubClient } from '../hub-client/hub-client.js';
+import { HubError, isHubError } from '../hub-client/hub-error.js';
+import { deltaEtag } from '../../domain/protocol/hub-headers.js';
 import type { ApplyOptions, ApplyResult } from './sync-applier.js';
 import { messageOf } from '../../platform/message-of.js';
 
@@ -111,7 +113,7 @@ export async function syncOnce(target: SyncTarget, options: SyncOnceOptions = {}
     const since = watermark;
     let download: ChunkDownload;
     try {
-      download = await hub.delta(since, { ifNoneMatch: `"delta-${since}-${since}"`, ...(signal === undefined ? {} : { signal }) });
+      download = await hub.delta(since, { ifNoneMatch: deltaEtag(since, since), ...(signal === undefined ? {} : { signal }) });
     } catch (error) {
       if (isHubError(error, 'delta-too-large')) return false;
       if (isHubError(error, 'ahead-of-hub')) throw aheadOfHub(error, since);
@@ -193,8 +195,6 @@ function ruleSetName(document: unknown): string | undefined {
   const ruleSet = (document as { ruleSet?: { id?: unknown; version?: unknown } } | null)?.ruleSet;
   return typeof ruleSet?.id === 'string' && typeof ruleSet.version === 'string' ? `${ruleSet.id}@${ruleSet.version}` : undefined;
 }
-
-const isHubError = (error: unknown, code: string): error is HubError => error instanceof HubError && error.code === code;
 
 function aheadOfHub(error: HubError, watermark: number): HubError {
   return new HubError(

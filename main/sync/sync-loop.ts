@@ -1,6 +1,6 @@
 import { SyncError } from '../../domain/sync/sync-error.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../../platform/backoff.js';
-import { HubError, isHubOffline } from './hub-client.js';
+import { HubError, isHubOffline } from '../hub-client/hub-error.js';
 import type { SyncSummary } from './sync-client.js';
 import { messageOf } from '../../platform/message-of.js';
 

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToScans } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { canonicalReceipt, type UploadAnswer, type UploadedEntry } from '../../domain/entries/entry-upload.js';
+import { canonicalReceipt, type UploadAnswer, type UploadedEntry, type UploadProblemKind } from '../../domain/entries/entry-upload.js';
 import type { HubKeyStore } from '../../domain/credentials/verification.js';
 import { hubKeyStoreFromKeys } from '../trust/hub-key-store.js';
 import type { EntryOutbox, OutboxBatch } from './entry-outbox.js';
@@ -178,6 +178,6 @@ export class EntryUploader {
 }
 
 /** Problems the hub stores and notes without doubting the log itself (hub/entries/entry-store.ts). */
-const NOTED_BY_HUB: ReadonlySet<string> = new Set(['foreign-location', 'clock-skew']);
+const NOTED_BY_HUB: ReadonlySet<UploadProblemKind> = new Set<UploadProblemKind>(['foreign-location', 'clock-skew']);
 
 const listed = (messages: readonly string[]): string => `${messages.slice(0, 3).join('; ')}${messages.length > 3 ? ` (and ${messages.length - 3} more)` : ''}`;

@@ -1,7 +1,7 @@
 import { KIOSK_DATABASE_FILE, openKioskDatabase } from '../store/kiosk-database.js';
 import type { UploadStatus } from '../../domain/contract/kiosk-status.js';
 import { join } from 'node:path';
-import type { HubClient } from '../sync/hub-client.js';
+import type { HubClient } from '../hub-client/hub-client.js';
 import { SyncLoop, type SyncStatus } from '../sync/sync-loop.js';
 import { EntryOutbox } from './entry-outbox.js';
 import { EntryUploader, type UploadSummary } from './entry-uploader.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deviceIdOf } from '../../hub/enrollment/enrollment-service.js';
 import { openHubStorage } from '../../hub/storage/open-hub-storage.js';
-import { publicKeyRawOf } from '../../main/enrollment/device-identity.js';
+import { publicKeyRawOf } from '../../main/hub-client/device-identity.js';
 import { seedSqliteHub, seedSqliteHubDelta } from '../support/hub-seed.js';
 import { tempDataDir } from '../support/kiosk-process.js';
 import type { PhaseResult, PolledDevice } from '../support/polling-load-child.js';

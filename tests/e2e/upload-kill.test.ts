@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadHubConfig, type HubConfig } from '../../main/enrollment/hub-config.js';
+import { loadHubConfig, type HubConfig } from '../../main/hub-client/hub-config.js';
 import { seedSqliteHub } from '../support/hub-seed.js';
 import { freePort, startHubProcess, type HubProcess } from '../support/hub-process.js';
 import { connectKioskContract } from '../support/kiosk-contract.js';

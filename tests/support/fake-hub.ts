@@ -7,19 +7,26 @@ import type { SyncedPerson } from '../../domain/sync/synced-person.js';
 import { EnrollmentService, MemoryEnrollmentStore } from '../../hub/enrollment/enrollment-service.js';
 import { RequestVerifier } from '../../hub/enrollment/request-verifier.js';
 import type { TestHubKey } from './sync-fixtures.js';
+import type { EnrollRequest, EnrollResponse, RulesResponse, SeqNotice, StatusResponse } from '../../domain/protocol/hub-bodies.js';
+import { hubErrorStatus, type HubErrorBody, type HubErrorCode } from '../../domain/protocol/hub-errors.js';
+import { deltaEtag, HUB_HEADERS, snapshotEtag, SYNC_CONTENT_TYPE } from '../../domain/protocol/hub-headers.js';
+import { HUB_ROUTES, hubRouteAt, type HubRouteName } from '../../domain/protocol/hub-routes.js';
 
 /**
- * A hub for the kiosk's sync tests, following docs/hub-api.md with the real chunk encoder,
+ * A hub for the kiosk's sync tests, on the wire contract of domain/protocol (routes, methods,
+ * headers, bodies and error codes with their statuses), with the real chunk encoder,
  * enrolment service and request verifier, and able to misbehave on demand: an error
  * answer, a body cut or stalled after k chunks, chunks altered or replaced on the way,
  * and going down (connection refused) and coming back on the same port. It counts and
  * records every request, so tests can tell what the kiosk asked for.
  */
-export type FakeRoute = 'enroll' | 'status' | 'snapshot' | 'delta' | 'rules' | 'notify' | 'other';
+export type FakeRoute = HubRouteName | 'other';
 
 export type FakeFault =
-  /** Answer with this error instead (docs/hub-api.md's JSON). */
-  | { readonly kind: 'error'; readonly status: number; readonly error: string; readonly message?: string; readonly retryAfterSeconds?: number }
+  /** Answer with this refusal of the API instead, at its status. */
+  | { readonly kind: 'error'; readonly error: HubErrorCode; readonly message?: string; readonly retryAfterSeconds?: number }
+  /** Answer with a code outside the API (a newer hub's): what a kiosk makes of one it does not know. */
+  | { readonly kind: 'unknown-error'; readonly status: number; readonly error: string; readonly message?: string }
   /** Send the first k chunks of the body, then drop the connection. */
   | { readonly kind: 'cut'; readonly afterChunks: number }
   /** Send the first k chunks, then nothing, keeping the connection open. */
@@ -163,7 +170,7 @@ export class FakeHub {
   private createHttpServer(): Server {
     const server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
-        if (!response.headersSent) sendError(response, 500, 'internal', error instanceof Error ? error.message : String(error));
+        if (!response.headersSent) sendError(response, 'internal', error instanceof Error ? error.message : String(error));
         else response.destroy();
       });
     });
@@ -175,10 +182,11 @@ export class FakeHub {
       this.record(request);
       void this.verifier.verify({ method: 'GET', pathWithQuery: request.url ?? '/', headers: request.headers, body: new Uint8Array() }).then((result) => {
         if (!result.ok) {
-          socket.end(`HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\r\n${JSON.stringify({ error: result.refusal })}`);
+          const body: HubErrorBody = { error: result.refusal, message: `refused: ${result.refusal}` };
+          socket.end(`HTTP/1.1 ${hubErrorStatus(result.refusal)} Refused\r\ncontent-type: application/json\r\n\r\n${JSON.stringify(body)}`);
           return;
         }
-        this.wss.handleUpgrade(request, socket, head, (ws: WebSocket) => ws.send(JSON.stringify({ type: 'seq', seq: this.seqValue })));
+        this.wss.handleUpgrade(request, socket, head, (ws: WebSocket) => ws.send(JSON.stringify({ type: 'seq', seq: this.seqValue } satisfies SeqNotice)));
       });
     });
     return server;
@@ -186,7 +194,7 @@ export class FakeHub {
 
   private record(request: IncomingMessage): FakeRequest {
     const url = new URL(request.url ?? '/', 'http://hub');
-    const route = (ROUTES as Record<string, FakeRoute | undefined>)[url.pathname] ?? 'other';
+    const route = hubRouteAt(url.pathname) ?? 'other';
     const entry: FakeRequest = { method: request.method ?? 'GET', route, url: request.url ?? '/', query: url.searchParams, headers: request.headers };
     this.requests.push(entry);
     return entry;
@@ -195,71 +203,77 @@ export class FakeHub {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const { route, query } = this.record(request);
     const body = await readBody(request);
-    if (route !== 'enroll') {
-      const verified = await this.verifier.verify({ method: request.method ?? 'GET', pathWithQuery: request.url ?? '/', headers: request.headers, body });
-      if (!verified.ok) return sendError(response, verified.refusal === 'revoked' ? 403 : 401, verified.refusal, `refused: ${verified.refusal}`);
+    if (route === 'other') return sendError(response, 'not-found', `no route ${request.url}`);
+    const { method, auth } = HUB_ROUTES[route];
+    if (request.method !== method) return sendError(response, 'method-not-allowed', `${route} takes ${method}`, { [HUB_HEADERS.allow]: method });
+    if (auth === 'device') {
+      const verified = await this.verifier.verify({ method: request.method, pathWithQuery: request.url ?? '/', headers: request.headers, body });
+      if (!verified.ok) return sendError(response, verified.refusal, `refused: ${verified.refusal}`);
     }
     const fault = this.faults.get(route)?.shift();
     if (fault?.kind === 'error') {
-      const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
-      return sendError(response, fault.status, fault.error, fault.message ?? `fake hub: ${fault.error}`, headers);
+      const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { [HUB_HEADERS.retryAfter]: String(fault.retryAfterSeconds) };
+      return sendError(response, fault.error, fault.message ?? `fake hub: ${fault.error}`, headers);
     }
+    if (fault?.kind === 'unknown-error') return sendJson(response, fault.status, { error: fault.error, message: fault.message ?? `fake hub: ${fault.error}` });
     switch (route) {
       case 'enroll':
         return this.enroll(body, response);
       case 'status':
-        return sendJson(response, 200, { seq: this.seqValue, snapshotSeq: this.snapshots.at(-1)?.seq ?? null, hubKeyId: this.keyId, serverTime: Date.now() });
+        return sendJson(response, 200, { seq: this.seqValue, snapshotSeq: this.snapshots.at(-1)?.seq ?? null, hubKeyId: this.keyId, serverTime: Date.now() } satisfies StatusResponse);
       case 'snapshot':
         return this.snapshot(request, query, response, fault);
       case 'delta':
         return this.delta(request, query, response, fault);
       case 'rules': {
         const etag = `"rules-${createHash('sha256').update(JSON.stringify(this.ruleSets)).digest('hex').slice(0, 16)}"`;
-        if (request.headers['if-none-match'] === etag) return void response.writeHead(304, { etag }).end();
-        return sendJson(response, 200, { ruleSets: this.ruleSets }, { etag });
+        if (request.headers[HUB_HEADERS.ifNoneMatch] === etag) return void response.writeHead(304, { [HUB_HEADERS.etag]: etag }).end();
+        return sendJson(response, 200, { ruleSets: this.ruleSets } satisfies RulesResponse, { [HUB_HEADERS.etag]: etag });
       }
       default:
-        return sendError(response, 404, 'not-found', `no route ${request.url}`);
+        // Routes the kiosk's sync does not call here (uploads, the admin API, a plain GET of the WebSocket).
+        return sendError(response, 'not-found', `the fake hub does not serve ${route}`);
     }
   }
 
   private async enroll(body: Uint8Array, response: ServerResponse): Promise<void> {
-    let parsed: { code?: unknown; publicKey?: unknown };
+    let parsed: { readonly [K in keyof EnrollRequest]?: unknown };
     try {
       parsed = JSON.parse(Buffer.from(body).toString('utf8')) as typeof parsed;
     } catch {
-      return sendError(response, 400, 'bad-request', 'not JSON');
+      return sendError(response, 'bad-request', 'not JSON');
     }
-    if (typeof parsed.code !== 'string' || typeof parsed.publicKey !== 'string') return sendError(response, 400, 'bad-request', 'code and publicKey are needed');
+    if (typeof parsed.code !== 'string' || typeof parsed.publicKey !== 'string') return sendError(response, 'bad-request', 'code and publicKey are needed');
     const result = await this.enrollment.redeem(parsed.code, new Uint8Array(Buffer.from(parsed.publicKey, 'base64')));
-    if (!result.ok) return sendError(response, result.refusal === 'bad-public-key' ? 400 : 403, result.refusal, `fake hub refuses: ${result.refusal}`);
-    sendJson(response, 200, { deviceId: result.device.deviceId, location: result.device.location, hubPublicKey: this.options.key.publicKeyBase64, hubKeyId: this.keyId, seq: this.seqValue });
+    if (!result.ok) return sendError(response, result.refusal, `fake hub refuses: ${result.refusal}`);
+    const answer: EnrollResponse = { deviceId: result.device.deviceId, location: result.device.location, hubPublicKey: this.options.key.publicKeyBase64, hubKeyId: this.keyId, seq: this.seqValue };
+    sendJson(response, 200, answer);
   }
 
   private snapshot(request: IncomingMessage, query: URLSearchParams, response: ServerResponse, fault: FakeFault | undefined): void {
     const newest = this.snapshots.at(-1);
-    if (newest === undefined) return sendError(response, 503, 'snapshot-building', 'the first snapshot is being built', { 'retry-after': '2' });
+    if (newest === undefined) return sendError(response, 'snapshot-building', 'the first snapshot is being built', { [HUB_HEADERS.retryAfter]: '2' });
     const asked = query.has('seq') ? Number(query.get('seq')) : newest.seq;
     const from = query.has('from') ? Number(query.get('from')) : 0;
     const snapshot = this.snapshots.find((s) => s.seq === asked);
-    if (snapshot === undefined) return sendError(response, 404, 'snapshot-gone', `snapshot ${asked} is no longer kept: download the newest (${newest.seq}) from 0`);
-    if (!Number.isSafeInteger(from) || from < 0 || from >= snapshot.chunks.length) return sendError(response, 400, 'bad-request', `from=${from} is beyond the last chunk`);
-    const etag = `"snapshot-${snapshot.seq}"`;
-    const headers = { etag, 'x-chot-seq': String(snapshot.seq), 'x-chot-chunks': String(snapshot.chunks.length) };
-    if (request.headers['if-none-match'] === etag) return void response.writeHead(304, headers).end();
+    if (snapshot === undefined) return sendError(response, 'snapshot-gone', `snapshot ${asked} is no longer kept: download the newest (${newest.seq}) from 0`);
+    if (!Number.isSafeInteger(from) || from < 0 || from >= snapshot.chunks.length) return sendError(response, 'bad-request', `from=${from} is beyond the last chunk`);
+    const etag = snapshotEtag(snapshot.seq);
+    const headers = { [HUB_HEADERS.etag]: etag, [HUB_HEADERS.seq]: String(snapshot.seq), [HUB_HEADERS.chunks]: String(snapshot.chunks.length) };
+    if (request.headers[HUB_HEADERS.ifNoneMatch] === etag) return void response.writeHead(304, headers).end();
     sendChunks(response, headers, snapshot.chunks.slice(from), fault);
   }
 
   private delta(request: IncomingMessage, query: URLSearchParams, response: ServerResponse, fault: FakeFault | undefined): void {
     const since = Number(query.get('since') ?? 'x');
-    if (!query.has('since') || !Number.isSafeInteger(since) || since < 0) return sendError(response, 400, 'bad-request', 'since must be a non-negative integer');
+    if (!query.has('since') || !Number.isSafeInteger(since) || since < 0) return sendError(response, 'bad-request', 'since must be a non-negative integer');
     const to = this.seqValue;
-    if (since > to) return sendError(response, 409, 'ahead-of-hub', `the kiosk is at ${since}, the hub at ${to}`);
-    const etag = `"delta-${since}-${to}"`;
-    const headers = { etag, 'x-chot-seq': String(to) };
-    if (request.headers['if-none-match'] === etag) return void response.writeHead(304, headers).end();
+    if (since > to) return sendError(response, 'ahead-of-hub', `the kiosk is at ${since}, the hub at ${to}`);
+    const etag = deltaEtag(since, to);
+    const headers = { [HUB_HEADERS.etag]: etag, [HUB_HEADERS.seq]: String(to) };
+    if (request.headers[HUB_HEADERS.ifNoneMatch] === etag) return void response.writeHead(304, headers).end();
     const changed = [...this.people.values()].filter((entry) => entry.seq > since).map((entry) => entry.person);
-    if (changed.length > this.maxDeltaPeople) return sendError(response, 409, 'delta-too-large', `${changed.length} people changed since ${since}`);
+    if (changed.length > this.maxDeltaPeople) return sendError(response, 'delta-too-large', `${changed.length} people changed since ${since}`);
     sendChunks(response, headers, this.encode(changed, { kind: 'delta', fromSeq: since, toSeq: to }), fault);
   }
 
@@ -269,19 +283,10 @@ export class FakeHub {
   }
 }
 
-const ROUTES: Readonly<Record<string, FakeRoute>> = {
-  '/v1/enroll': 'enroll',
-  '/v1/status': 'status',
-  '/v1/snapshot': 'snapshot',
-  '/v1/delta': 'delta',
-  '/v1/rules': 'rules',
-  '/v1/notify': 'notify',
-};
-
 function sendChunks(response: ServerResponse, headers: Record<string, string>, chunks: readonly Uint8Array[], fault: FakeFault | undefined): void {
   const served = fault?.kind === 'replace' ? fault.chunks(chunks) : [...chunks];
   const length = served.reduce((sum, chunk) => sum + chunk.length, 0);
-  response.writeHead(200, { ...headers, 'content-type': 'application/vnd.chot.sync', 'content-length': String(length) });
+  response.writeHead(200, { ...headers, [HUB_HEADERS.contentType]: SYNC_CONTENT_TYPE, 'content-length': String(length) });
   if (fault?.kind === 'cut' || fault?.kind === 'stall') {
     const sent = served.slice(0, fault.afterChunks);
     // The cut waits a moment: fetch drops bytes that arrived with the close but were not
@@ -298,12 +303,12 @@ function sendChunks(response: ServerResponse, headers: Record<string, string>, c
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+  response.writeHead(status, { ...headers, [HUB_HEADERS.contentType]: 'application/json', 'content-length': String(Buffer.byteLength(text)) });
   response.end(text);
 }
 
-function sendError(response: ServerResponse, status: number, error: string, message: string, headers: Record<string, string> = {}): void {
-  sendJson(response, status, { error, message }, headers);
+function sendError(response: ServerResponse, error: HubErrorCode, message: string, headers: Record<string, string> = {}): void {
+  sendJson(response, hubErrorStatus(error), { error, message } satisfies HubErrorBody, headers);
 }
 
 async function readBody(request: IncomingMessage): Promise<Uint8Array> {

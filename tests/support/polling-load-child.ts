@@ -18,7 +18,7 @@ import { Agent, request } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { deviceIdentityFrom, type DeviceIdentity } from '../../main/enrollment/device-identity.js';
+import { deviceIdentityFrom, type DeviceIdentity } from '../../main/hub-client/device-identity.js';
 import { seedSqliteHubDelta } from './hub-seed.js';
 
 export interface PolledDevice {

@@ -51,6 +51,23 @@ function findCycle(graph: Map<string, string[]>): string[] | null {
   return null;
 }
 
+/**
+ * Folders of one layer that must not import each other: each uses the hub client
+ * (main/hub-client), and reaching into the other would tie enrolment to the sync engine.
+ */
+const APART: readonly (readonly [string, string])[] = [
+  ['main/sync', 'main/enrollment'],
+  ['main/upload', 'main/enrollment'],
+];
+
+/** Imports from a file under `from` to a file under `to`, as "file → imported file". */
+function importsBetween(graph: Map<string, string[]>, from: string, to: string): string[] {
+  const under = (file: string, dir: string): boolean => relative(join(root, dir), file).split(/[\\/]/)[0] !== '..';
+  return [...graph.entries()].flatMap(([file, imports]) =>
+    under(file, from) ? imports.filter((i) => under(i, to)).map((i) => `${relative(root, file)} → ${relative(root, i)}`) : [],
+  );
+}
+
 describe('import graph', () => {
   it('has no cycles', () => {
     expect(findCycle(importGraph())).toBeNull();
@@ -60,6 +77,17 @@ describe('import graph', () => {
     const graph = importGraph();
     const missing = [...graph.entries()].flatMap(([file, imports]) => imports.filter((i) => !graph.has(i)).map((i) => `${relative(root, file)} → ${relative(root, i)}`));
     expect(missing).toEqual([]);
+  });
+
+  it.each(APART)('%s and %s do not import each other', (a, b) => {
+    const graph = importGraph();
+    expect([...importsBetween(graph, a, b), ...importsBetween(graph, b, a)]).toEqual([]);
+  });
+
+  it('the folder check finds a planted import', () => {
+    const planted = new Map([[join(root, 'main/sync/x.ts'), [join(root, 'main/enrollment/y.ts')]]]);
+    expect(importsBetween(planted, 'main/sync', 'main/enrollment')).toEqual([`${join('main', 'sync', 'x.ts')} → ${join('main', 'enrollment', 'y.ts')}`]);
+    expect(importsBetween(planted, 'main/sync', 'main/syncing')).toEqual([]);
   });
 
   it('the cycle finder finds a planted cycle', () => {

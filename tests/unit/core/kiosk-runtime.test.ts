@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startKioskRuntime, type KioskRuntime } from '../../../main/core/kiosk-runtime.js';
 import { enrollKiosk } from '../../../main/enrollment/enroll-kiosk.js';
-import { DEVICE_KEY_FILE } from '../../../main/enrollment/device-identity.js';
+import { DEVICE_KEY_FILE } from '../../../main/hub-client/device-identity.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 import { syncBundles } from '../../support/sync-bundle.js';
 import { people, testHubKey } from '../../support/sync-fixtures.js';

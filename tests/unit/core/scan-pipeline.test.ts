@@ -5,7 +5,7 @@ import { KioskCore } from '../../../main/core/kiosk-core.js';
 import { RuleSetRepository } from '../../../main/rules/rule-set-repository.js';
 import { ScanPipeline, type EntryStation } from '../../../main/core/scan-pipeline.js';
 import { demoCards, demoRecords } from '../../../main/demo/demo-people.js';
-import { saveHubConfig } from '../../../main/enrollment/hub-config.js';
+import { saveHubConfig } from '../../../main/hub-client/hub-config.js';
 import { EntryLog } from '../../../main/store/entry-log.js';
 import { FactsStore } from '../../../main/store/facts-store.js';
 import { openFactsDatabase } from '../../../main/store/facts-database.js';

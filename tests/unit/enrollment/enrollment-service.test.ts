@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CODE_VALIDITY_MS, EnrollmentService, MemoryEnrollmentStore } from '../../../hub/enrollment/enrollment-service.js';
 import { RequestVerifier } from '../../../hub/enrollment/request-verifier.js';
-import { deviceIdentityFrom, publicKeyRawOf } from '../../../main/enrollment/device-identity.js';
+import { deviceIdentityFrom, publicKeyRawOf } from '../../../main/hub-client/device-identity.js';
 
 const NOW = Date.parse('2021-10-20T01:00:00Z');
 

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { REQUEST_CLOCK_WINDOW_MS, REQUEST_HEADERS } from '../../../domain/sync/signed-request.js';
 import { RequestVerifier, type DeviceRecord } from '../../../hub/enrollment/request-verifier.js';
-import { createDeviceKey, deviceIdentityFrom, loadDeviceIdentity, saveDeviceId } from '../../../main/enrollment/device-identity.js';
+import { createDeviceKey, deviceIdentityFrom, loadDeviceIdentity, saveDeviceId } from '../../../main/hub-client/device-identity.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 
 const NOW = Date.parse('2021-10-20T01:00:00Z');

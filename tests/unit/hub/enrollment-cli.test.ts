@@ -6,7 +6,7 @@ import { EnrollmentService } from '../../../hub/enrollment/enrollment-service.js
 import type { EnrolledDevice } from '../../../hub/enrollment/enrollment-store.js';
 import { RequestVerifier } from '../../../hub/enrollment/request-verifier.js';
 import { openHubStorage, type HubStorageLocation } from '../../../hub/storage/open-hub-storage.js';
-import { deviceIdentityFrom, publicKeyRawOf } from '../../../main/enrollment/device-identity.js';
+import { deviceIdentityFrom, publicKeyRawOf } from '../../../main/hub-client/device-identity.js';
 import { repoRoot, tempDataDir } from '../../support/kiosk-process.js';
 import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
 import { runChot } from '../../support/run-chot.js';

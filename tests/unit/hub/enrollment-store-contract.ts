@@ -5,7 +5,7 @@ import type { EnrollmentStore, MemoryEnrollmentStore } from '../../../hub/enroll
 import { RequestVerifier } from '../../../hub/enrollment/request-verifier.js';
 import type { HubStorageLocation } from '../../../hub/storage/open-hub-storage.js';
 import { hubStorageSubjectOf, memorySubjectOf, type OpenStoreSubject, type StoreSubject } from './store-subject.js';
-import { deviceIdentityFrom, publicKeyRawOf } from '../../../main/enrollment/device-identity.js';
+import { deviceIdentityFrom, publicKeyRawOf } from '../../../main/hub-client/device-identity.js';
 
 /**
  * The one behaviour every EnrollmentStore must have, run against the hub's SQLite and

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EnrollmentService } from '../../../hub/enrollment/enrollment-service.js';
 import { PgHubStorage } from '../../../hub/storage/pg-hub-storage.js';
 import { HUB_PG_MIGRATIONS, migrateHubPg } from '../../../hub/storage/pg-migrations.js';
-import { publicKeyRawOf } from '../../../main/enrollment/device-identity.js';
+import { publicKeyRawOf } from '../../../main/hub-client/device-identity.js';
 import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
 import { describeEnrollmentStoreContract, hubStorageSubject } from './enrollment-store-contract.js';
 import { describeNonceStoreContract, hubNonceSubject } from './nonce-store-contract.js';

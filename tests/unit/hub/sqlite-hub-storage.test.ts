@@ -6,7 +6,7 @@ import { HUB_SQLITE_FILE, SqliteHubStorage } from '../../../hub/storage/sqlite-h
 import { generateKeyPairSync } from 'node:crypto';
 import { EnrollmentService } from '../../../hub/enrollment/enrollment-service.js';
 import { HUB_SQLITE_MIGRATIONS, migrateHubSqlite } from '../../../hub/storage/sqlite-migrations.js';
-import { publicKeyRawOf } from '../../../main/enrollment/device-identity.js';
+import { publicKeyRawOf } from '../../../main/hub-client/device-identity.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 import { describeEnrollmentStoreContract, hubStorageSubject } from './enrollment-store-contract.js';
 import { describeMemoryNonceStoreContract, describeNonceStoreContract, hubNonceSubject } from './nonce-store-contract.js';

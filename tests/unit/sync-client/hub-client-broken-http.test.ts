@@ -1,8 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deviceIdentityFrom } from '../../../main/enrollment/device-identity.js';
-import { HubClient, HubError } from '../../../main/sync/hub-client.js';
+import { deviceIdentityFrom } from '../../../main/hub-client/device-identity.js';
+import { HubClient } from '../../../main/hub-client/hub-client.js';
+import { HubError } from '../../../main/hub-client/hub-error.js';
 
 /**
  * The kiosk's HTTP client against a "hub" that answers with broken HTTP: every failure is

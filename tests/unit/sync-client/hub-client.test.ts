@@ -1,7 +1,8 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadDeviceIdentity } from '../../../main/enrollment/device-identity.js';
-import { HubClient, HubError, isHubOffline, parseRetryAfter } from '../../../main/sync/hub-client.js';
+import { loadDeviceIdentity } from '../../../main/hub-client/device-identity.js';
+import { HubClient, parseRetryAfter } from '../../../main/hub-client/hub-client.js';
+import { HubError, isHubOffline } from '../../../main/hub-client/hub-error.js';
 import { people, testHubKey } from '../../support/sync-fixtures.js';
 import { closeAll, enrolledKiosk, fakeHub } from './sync-harness.js';
 
@@ -51,7 +52,7 @@ describe('HubClient', () => {
 
   it('turns the hub’s JSON errors into HubErrors with code, status, message and Retry-After', async () => {
     const { hub, client } = await clientOf();
-    hub.fail('delta', { kind: 'error', status: 503, error: 'busy', message: 'come back later', retryAfterSeconds: 7 });
+    hub.fail('delta', { kind: 'error', error: 'busy', message: 'come back later', retryAfterSeconds: 7 });
     await expect(client.delta(0)).rejects.toMatchObject({ name: 'HubError', code: 'busy', status: 503, message: 'come back later', retryAfterMs: 7_000 });
     await expect(client.snapshot({ seq: 3 })).rejects.toMatchObject({ code: 'snapshot-gone', status: 404 });
     await expect(client.snapshot({ from: 99 })).rejects.toMatchObject({ code: 'bad-request', status: 400 });
@@ -120,6 +121,6 @@ describe('HubClient', () => {
     expect(parseRetryAfter('12')).toBe(12_000);
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
     expect(parseRetryAfter('soon')).toBeUndefined();
-    expect(new HubError('x', 0, 'y')).toBeInstanceOf(Error);
+    expect(new HubError('unreachable', 0, 'y')).toBeInstanceOf(Error);
   });
 });

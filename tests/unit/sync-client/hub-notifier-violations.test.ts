@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { subscribeToHub } from '../../../main/sync/hub-notifier.js';
+import { subscribeToHub } from '../../../main/hub-client/hub-notifier.js';
 import { encodeFrame, OPCODE } from '../../support/raw-websocket.js';
 
 /**

@@ -3,7 +3,7 @@ import { KHANH_HOA_2021_10 } from '../../../domain/rules/builtin/khanh-hoa-2021-
 import { signRuleSet } from '../../../hub/rules/rule-publisher.js';
 import { RuleSetRepository } from '../../../main/rules/rule-set-repository.js';
 import { hubKeyStoreFromKeys } from '../../../main/trust/hub-key-store.js';
-import { HubError } from '../../../main/sync/hub-client.js';
+import { HubError } from '../../../main/hub-client/hub-error.js';
 import { changedPeople, people, peopleDigest, person, testHubKey } from '../../support/sync-fixtures.js';
 import { closeAll, enrolledKiosk, fakeHub, latest, signingKeyOf } from './sync-harness.js';
 
@@ -114,7 +114,7 @@ describe('syncOnce', () => {
     const kiosk = await enrolledKiosk(hub);
     await kiosk.sync.syncOnce();
     const state = kiosk.digest();
-    hub.fail('delta', { kind: 'error', status: 409, error: 'ahead-of-hub', message: 'the kiosk is ahead' });
+    hub.fail('delta', { kind: 'error', error: 'ahead-of-hub', message: 'the kiosk is ahead' });
 
     const failure = await kiosk.sync.syncOnce().catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'ahead-of-hub', status: 409 });

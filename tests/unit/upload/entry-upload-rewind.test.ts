@@ -31,7 +31,7 @@ function memoryHub(): { hubKey: string; held: UploadedEntry[]; sent: string[]; u
     const gapAt = held.length + 1;
     for (const entry of entries) if (entry.seq === held.length + 1) held.push(entry);
     const receipt: UploadReceipt = { kioskId: KIOSK, contiguousSeq: held.length, headHash: held.at(-1)?.hash ?? '0'.repeat(64), issuedAt: Date.now(), hubKeyId: hubKeyIdOf(hubKey) };
-    const problems = (entries[0]?.seq ?? 0) > gapAt ? [{ seq: gapAt, kind: 'gap', message: `entry ${gapAt} has not arrived` }] : [];
+    const problems = (entries[0]?.seq ?? 0) > gapAt ? [{ seq: gapAt, kind: 'gap' as const, message: `entry ${gapAt} has not arrived` }] : [];
     return { receipt, signature: sign(null, canonicalReceipt(receipt), privateKey).toString('base64url'), accepted: entries.length, duplicates: 0, problems };
   };
   return { hubKey, held, sent, upload };

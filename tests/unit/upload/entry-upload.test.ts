@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UploadAnswer } from '../../../domain/entries/entry-upload.js';
-import { HubClient } from '../../../main/sync/hub-client.js';
+import { HubClient } from '../../../main/hub-client/hub-client.js';
 import { EntryLog, type EntryFields } from '../../../main/store/entry-log.js';
 import { openKioskDatabase, type SqliteDatabase } from '../../../main/store/kiosk-database.js';
 import { EntryOutbox } from '../../../main/upload/entry-outbox.js';

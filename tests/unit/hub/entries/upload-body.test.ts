@@ -25,7 +25,7 @@ describe('decoding an upload body (hub/entries/upload-body.ts)', () => {
   it('refuses a body nested deeper than the format before JSON.parse sees it', () => {
     const deep = gzipSync(`{"entries":${'['.repeat(4_000_000)}`);
     const refused = decodeUpload(deep, 'gzip');
-    expect(refused).toEqual({ kind: 'refused', status: 400, message: expect.stringContaining(`nests deeper than ${MAX_UPLOAD_JSON_DEPTH} levels`) as unknown });
+    expect(refused).toEqual({ kind: 'refused', code: 'bad-batch', status: 400, message: expect.stringContaining(`nests deeper than ${MAX_UPLOAD_JSON_DEPTH} levels`) as unknown });
   });
 
   it('refuses a body that inflates past the cap, and a plain one as large', () => {
@@ -49,7 +49,7 @@ describe('decoding an upload body (hub/entries/upload-body.ts)', () => {
   });
 
   it('refuses an unknown encoding with 415, bad gzip and bad JSON with 400', () => {
-    expect(decodeUpload(bytes('{}'), 'br')).toMatchObject({ kind: 'refused', status: 415 });
+    expect(decodeUpload(bytes('{}'), 'br')).toMatchObject({ kind: 'refused', code: 'unsupported-encoding', status: 415 });
     expect(decodeUpload(bytes('not gzip'), 'gzip')).toMatchObject({ kind: 'refused', status: 400, message: 'the batch is not valid gzip' });
     expect(decodeUpload(bytes('{"entries": ['), 'identity')).toMatchObject({ kind: 'refused', message: expect.stringMatching(/^the batch is not JSON/) as unknown });
   });

@@ -5,7 +5,7 @@ import { EnrollmentService } from '../../../../hub/enrollment/enrollment-service
 import { loadOrCreateHubSigningKey } from '../../../../hub/keys/hub-signing-key.js';
 import { openHubStorage } from '../../../../hub/storage/open-hub-storage.js';
 import type { HubStorage } from '../../../../hub/storage/hub-storage.js';
-import { deviceIdentityFrom, publicKeyRawOf } from '../../../../main/enrollment/device-identity.js';
+import { deviceIdentityFrom, publicKeyRawOf } from '../../../../main/hub-client/device-identity.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
 import { freePort, startHubProcess } from '../../../support/hub-process.js';
 import { startTestHub, type TestHub } from './hub-test-kit.js';

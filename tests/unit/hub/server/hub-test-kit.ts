@@ -9,7 +9,7 @@ import { startHubServer, type HubServer, type HubServerOptions } from '../../../
 import type { HubStorage } from '../../../../hub/storage/hub-storage.js';
 import type { ImportKind, ImportRowOf } from '../../../../hub/storage/import-rows.js';
 import { openHubStorage, type HubStorageLocation } from '../../../../hub/storage/open-hub-storage.js';
-import { deviceIdentityFrom, publicKeyRawOf, type DeviceIdentity } from '../../../../main/enrollment/device-identity.js';
+import { deviceIdentityFrom, publicKeyRawOf, type DeviceIdentity } from '../../../../main/hub-client/device-identity.js';
 import { frameChunks } from '../../../../main/sync/chunk-framer.js';
 import { hubKeyStoreFromKeys } from '../../../../main/trust/hub-key-store.js';
 import { hubWorkerBundle } from '../../../support/hub-bundle.js';

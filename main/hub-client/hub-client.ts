@@ -1,31 +1,11 @@
-import { uploadAnswerProblem, type UploadAnswer } from '../../domain/entries/entry-upload.js';
-import type { DeviceIdentity } from '../enrollment/device-identity.js';
+import { uploadAnswerProblem } from '../../domain/entries/entry-upload.js';
+import type { EnrollRequest, EnrollResponse, EntriesResponse, RulesResponse, StatusResponse } from '../../domain/protocol/hub-bodies.js';
+import type { HubErrorBody } from '../../domain/protocol/hub-errors.js';
+import { HUB_HEADERS } from '../../domain/protocol/hub-headers.js';
+import { HUB_ROUTES, type HubRouteName, type HubRouteQuery } from '../../domain/protocol/hub-routes.js';
+import { HubError, isHubError, refusalError } from './hub-error.js';
+import type { DeviceIdentity } from './device-identity.js';
 import { subscribeToHub, type NotifyOptions, type NotifySubscription } from './hub-notifier.js';
-
-/**
- * A refusal or failure talking to the hub. `code` is the hub's own (`snapshot-gone`,
- * `delta-too-large`, `unknown-code`, … — docs/hub-api.md) when it answered with one, else
- * the client's: `unreachable` (no connection), `timeout` (no answer, or a body that stopped
- * arriving), `interrupted` (the connection broke mid-body), `bad-response` (not what the
- * protocol says), `aborted` (stopped by the caller). `status` is 0 when there was no answer.
- */
-export class HubError extends Error {
-  override readonly name = 'HubError';
-
-  constructor(
-    readonly code: string,
-    readonly status: number,
-    message: string,
-    /** From `Retry-After`: when the hub asked to be asked again. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
-}
-
-/** Failures that mean "the hub cannot be reached right now", not "the hub said no". */
-const OFFLINE_CODES = new Set(['unreachable', 'timeout', 'interrupted']);
-export const isHubOffline = (error: unknown): boolean => error instanceof HubError && OFFLINE_CODES.has(error.code);
 
 export interface HubClientOptions {
   /** The hub's base URL (http or https; a path prefix is kept). */
@@ -41,22 +21,6 @@ export interface HubClientOptions {
   readonly now?: () => number;
 }
 
-export interface EnrollResponse {
-  readonly deviceId: string;
-  readonly location: string;
-  /** Base64 raw 32-byte Ed25519 key. */
-  readonly hubPublicKey: string;
-  readonly hubKeyId: string;
-  readonly seq: number;
-}
-
-export interface HubStatus {
-  readonly seq: number;
-  readonly snapshotSeq: number | null;
-  readonly hubKeyId: string;
-  readonly serverTime: number;
-}
-
 /** A snapshot or delta download. `body` is the raw bytes as they arrive (frame them with frameChunks); read it once. */
 export interface ChunkDownload {
   readonly status: 200 | 304;
@@ -68,19 +32,17 @@ export interface ChunkDownload {
   readonly body: AsyncIterable<Uint8Array>;
 }
 
-export interface RulesResponse {
+/** The rule sets, or 304 (none: the kiosk has them). */
+export interface RulesDownload extends RulesResponse {
   readonly status: 200 | 304;
   readonly etag?: string;
-  /** The signed rule sets, unverified: the kiosk checks each before installing it. */
-  readonly ruleSets: readonly unknown[];
 }
 
 interface RequestOptions {
-  readonly query?: Readonly<Record<string, number | undefined>>;
+  readonly query?: Readonly<Record<string, string | number | undefined>>;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: Uint8Array;
   readonly signal?: AbortSignal | undefined;
-  readonly signed: boolean;
 }
 
 interface Answer {
@@ -121,9 +83,9 @@ export class HubClient {
 
   /** `expectedHubKey` (base64): the hub refuses (`wrong-hub-key`) before spending the code if its key differs. */
   async enroll(code: string, publicKeyRaw: Uint8Array, signal?: AbortSignal, expectedHubKey?: string): Promise<EnrollResponse> {
-    const request = { code, publicKey: Buffer.from(publicKeyRaw).toString('base64'), ...(expectedHubKey === undefined ? {} : { hubKey: expectedHubKey }) };
+    const request: EnrollRequest = { code, publicKey: Buffer.from(publicKeyRaw).toString('base64'), ...(expectedHubKey === undefined ? {} : { hubKey: expectedHubKey }) };
     const body = new TextEncoder().encode(JSON.stringify(request));
-    const answer = await this.request('POST', '/v1/enroll', { body, headers: { 'content-type': 'application/json' }, signal, signed: false });
+    const answer = await this.request('enroll', { body, headers: { [HUB_HEADERS.contentType]: 'application/json' }, signal });
     const json = await this.json(answer, MAX_JSON_BYTES);
     const ok =
       typeof json.deviceId === 'string' && typeof json.location === 'string' && typeof json.hubPublicKey === 'string' &&
@@ -132,25 +94,25 @@ export class HubClient {
     return json as unknown as EnrollResponse;
   }
 
-  async status(signal?: AbortSignal): Promise<HubStatus> {
-    const json = await this.json(await this.request('GET', '/v1/status', { signal, signed: true }), MAX_JSON_BYTES);
+  async status(signal?: AbortSignal): Promise<StatusResponse> {
+    const json = await this.json(await this.request('status', { signal }), MAX_JSON_BYTES);
     if (!Number.isSafeInteger(json.seq)) throw new HubError('bad-response', 200, 'the hub’s status has no sequence');
-    return json as unknown as HubStatus;
+    return json as unknown as StatusResponse;
   }
 
   /** The snapshot at `seq` (default: the newest), from chunk `from` (default 0). */
   snapshot(options: { seq?: number; from?: number; ifNoneMatch?: string; signal?: AbortSignal } = {}): Promise<ChunkDownload> {
-    return this.chunks('/v1/snapshot', { seq: options.seq, from: options.from }, options.ifNoneMatch, options.signal);
+    return this.chunks('snapshot', { seq: options.seq, from: options.from }, options.ifNoneMatch, options.signal);
   }
 
   /** Everyone changed after `since`, up to the hub's current sequence. */
   delta(since: number, options: { ifNoneMatch?: string; signal?: AbortSignal } = {}): Promise<ChunkDownload> {
-    return this.chunks('/v1/delta', { since }, options.ifNoneMatch, options.signal);
+    return this.chunks('delta', { since }, options.ifNoneMatch, options.signal);
   }
 
-  async rules(options: { ifNoneMatch?: string; signal?: AbortSignal } = {}): Promise<RulesResponse> {
-    const answer = await this.request('GET', '/v1/rules', { headers: conditional(options.ifNoneMatch), signal: options.signal, signed: true });
-    const etag = answer.response.headers.get('etag') ?? undefined;
+  async rules(options: { ifNoneMatch?: string; signal?: AbortSignal } = {}): Promise<RulesDownload> {
+    const answer = await this.request('rules', { headers: conditional(options.ifNoneMatch), signal: options.signal });
+    const etag = answer.response.headers.get(HUB_HEADERS.etag) ?? undefined;
     if (answer.response.status === 304) {
       answer.discard();
       return { status: 304, ...(etag === undefined ? {} : { etag }), ruleSets: [] };
@@ -165,12 +127,12 @@ export class HubClient {
    * (domain/entries/entry-upload.ts), signed with the request. Resolves with the hub's
    * answer, its shape checked; the caller verifies the receipt's signature.
    */
-  async uploadEntries(gzipJson: Uint8Array, signal?: AbortSignal): Promise<UploadAnswer> {
-    const headers = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
-    const json = await this.json(await this.request('POST', '/v1/entries', { body: gzipJson, headers, signal, signed: true }), MAX_JSON_BYTES);
+  async uploadEntries(gzipJson: Uint8Array, signal?: AbortSignal): Promise<EntriesResponse> {
+    const headers = { [HUB_HEADERS.contentType]: 'application/json', [HUB_HEADERS.contentEncoding]: 'gzip' };
+    const json = await this.json(await this.request('entries', { body: gzipJson, headers, signal }), MAX_JSON_BYTES);
     const problem = uploadAnswerProblem(json);
     if (problem !== undefined) throw new HubError('bad-response', 200, `the hub’s upload answer is not one: ${problem}`);
-    return json as unknown as UploadAnswer;
+    return json as unknown as EntriesResponse;
   }
 
   /**
@@ -178,16 +140,16 @@ export class HubClient {
    * until closed. `onSeq` gets every sequence the hub announces.
    */
   notify(onSeq: (seq: number) => void, options: NotifyOptions = {}): NotifySubscription {
-    const url = this.endpoint('/v1/notify', {});
+    const url = this.endpoint(HUB_ROUTES.notify.path, {});
     return subscribeToHub(url, () => this.signatureHeaders('GET', url), onSeq, { handshakeTimeoutMs: this.connectTimeoutMs, ...options });
   }
 
-  private async chunks(route: string, query: Record<string, number | undefined>, ifNoneMatch: string | undefined, signal: AbortSignal | undefined): Promise<ChunkDownload> {
-    const answer = await this.request('GET', route, { query, headers: conditional(ifNoneMatch), signal, signed: true });
+  private async chunks<R extends 'snapshot' | 'delta'>(route: R, query: HubRouteQuery<R>, ifNoneMatch: string | undefined, signal: AbortSignal | undefined): Promise<ChunkDownload> {
+    const answer = await this.request(route, { query, headers: conditional(ifNoneMatch), signal });
     const { response } = answer;
-    const etag = response.headers.get('etag') ?? undefined;
-    const seq = integerHeader(response, 'x-chot-seq');
-    const totalChunks = integerHeader(response, 'x-chot-chunks');
+    const etag = response.headers.get(HUB_HEADERS.etag) ?? undefined;
+    const seq = integerHeader(response, HUB_HEADERS.seq);
+    const totalChunks = integerHeader(response, HUB_HEADERS.chunks);
     const meta = { ...(etag === undefined ? {} : { etag }), ...(seq === undefined ? {} : { seq }), ...(totalChunks === undefined ? {} : { totalChunks }) };
     if (response.status === 304) {
       answer.discard();
@@ -195,15 +157,19 @@ export class HubClient {
     }
     if (seq === undefined) {
       answer.discard();
-      throw new HubError('bad-response', response.status, `the hub’s ${route} answer has no X-Chot-Seq header`);
+      throw new HubError('bad-response', response.status, `the hub’s ${HUB_ROUTES[route].path} answer has no ${HUB_HEADERS.seq} header`);
     }
     return { status: 200, ...meta, body: answer.body };
   }
 
-  /** Sends one request; resolves with a 2xx or 304 answer, throws a HubError for anything else. */
-  private async request(method: string, route: string, options: RequestOptions): Promise<Answer> {
-    const url = this.endpoint(route, options.query ?? {});
-    const headers: Record<string, string> = { ...options.headers, ...(options.signed ? this.signatureHeaders(method, url, options.body) : {}) };
+  /**
+   * Sends one request to a route of the API, with its method, signed when the route wants a
+   * device's signature; resolves with a 2xx or 304 answer, throws a HubError for anything else.
+   */
+  private async request(route: Exclude<HubRouteName, 'notify' | 'adminTrace'>, options: RequestOptions): Promise<Answer> {
+    const { method, path, auth } = HUB_ROUTES[route];
+    const url = this.endpoint(path, options.query ?? {});
+    const headers: Record<string, string> = { ...options.headers, ...(auth === 'device' ? this.signatureHeaders(method, url, options.body) : {}) };
     const controller = new AbortController();
     const signal = options.signal === undefined ? controller.signal : AbortSignal.any([controller.signal, options.signal]);
     let timedOut = false;
@@ -270,7 +236,7 @@ export class HubClient {
 
   private async refusal(answer: Answer): Promise<HubError> {
     const { response, body } = answer;
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    const retryAfterMs = parseRetryAfter(response.headers.get(HUB_HEADERS.retryAfter));
     if (response.status >= 300 && response.status < 400) {
       answer.discard();
       return new HubError('bad-response', response.status, `the hub redirects to ${response.headers.get('location') ?? '?'}: use that URL`);
@@ -279,17 +245,17 @@ export class HubClient {
     try {
       text = new TextDecoder().decode(await readAll(body, MAX_ERROR_BYTES));
     } catch (error) {
-      if (error instanceof HubError && error.code === 'aborted') throw error;
+      if (isHubError(error, 'aborted')) throw error;
     }
-    let json: { error?: unknown; message?: unknown } = {};
+    // Unknown until checked: the fields of a HubErrorBody, of any type.
+    let json: { readonly [K in keyof HubErrorBody]?: unknown } = {};
     try {
-      json = JSON.parse(text) as typeof json;
+      json = (JSON.parse(text) ?? {}) as typeof json;
     } catch {
       // Not the hub's JSON: a proxy's error page, most likely.
     }
-    const code = typeof json.error === 'string' ? json.error : response.status >= 500 ? 'unavailable' : 'bad-response';
     const message = typeof json.message === 'string' ? json.message : `the hub answered HTTP ${response.status}${text === '' ? '' : `: ${text.slice(0, 200)}`}`;
-    return new HubError(code, response.status, message, retryAfterMs);
+    return refusalError(json.error, message, response.status, retryAfterMs, response.status >= 500 ? 'unavailable' : 'bad-response');
   }
 
   private async json(answer: Answer, maxBytes: number): Promise<Record<string, unknown>> {
@@ -303,11 +269,11 @@ export class HubClient {
     throw new HubError('bad-response', answer.response.status, 'the hub’s answer is not a JSON object');
   }
 
-  private endpoint(route: string, query: Readonly<Record<string, number | undefined>>): URL {
+  private endpoint(path: string, query: Readonly<Record<string, string | number | undefined>>): URL {
     const url = new URL(this.base.href);
-    url.pathname = `${url.pathname.replace(/\/+$/, '')}${route}`;
-    const params = Object.entries(query).filter((entry): entry is [string, number] => entry[1] !== undefined);
-    url.search = params.map(([name, value]) => `${name}=${value}`).join('&');
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
+    const params = Object.entries(query).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
+    url.search = params.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&');
     return url;
   }
 
@@ -346,7 +312,7 @@ async function readAll(body: AsyncGenerator<Uint8Array>, maxBytes: number): Prom
   return Buffer.concat(pieces);
 }
 
-const conditional = (etag: string | undefined): Record<string, string> => (etag === undefined ? {} : { 'if-none-match': etag });
+const conditional = (etag: string | undefined): Record<string, string> => (etag === undefined ? {} : { [HUB_HEADERS.ifNoneMatch]: etag });
 const aborted = (): HubError => new HubError('aborted', 0, 'the request to the hub was stopped');
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 

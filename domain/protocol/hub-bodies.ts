@@ -1,0 +1,81 @@
+import type { UploadAnswer } from '../entries/entry-upload.js';
+
+/**
+ * The JSON bodies of the hub API (docs/hub-api.md), request and answer, per route of
+ * hub-routes.ts. Snapshot and delta answers are not JSON: they are signed chunks
+ * (docs/sync-format.md), described by their headers (hub-headers.ts). Upload batches and
+ * receipts are in domain/entries/entry-upload.ts, shared with the code that builds them.
+ */
+
+/** `POST /v1/enroll` (at most MAX_ENROLL_BODY_BYTES). */
+export interface EnrollRequest {
+  /** The one-time code, e.g. "ABCD-EFGH-JKMN". */
+  readonly code: string;
+  /** The kiosk's raw 32-byte Ed25519 public key, base64. */
+  readonly publicKey: string;
+  /** The hub key the kiosk expects (base64 raw 32 bytes): another hub refuses before spending the code. */
+  readonly hubKey?: string;
+}
+
+/** An enrolment request is a code and a key: anything near this size is not one. */
+export const MAX_ENROLL_BODY_BYTES = 4096;
+
+export interface EnrollResponse {
+  readonly deviceId: string;
+  /** The location the code was made for. */
+  readonly location: string;
+  /** Base64 raw 32-byte Ed25519 key: the kiosk pins it. */
+  readonly hubPublicKey: string;
+  readonly hubKeyId: string;
+  /** The hub's sequence at enrolment. */
+  readonly seq: number;
+}
+
+/** `GET /v1/status`. */
+export interface StatusResponse {
+  readonly seq: number;
+  /** The newest snapshot ready to download; null while the first is being built. */
+  readonly snapshotSeq: number | null;
+  readonly hubKeyId: string;
+  /** The hub's clock, Unix ms. */
+  readonly serverTime: number;
+}
+
+/** `GET /v1/rules` (200). */
+export interface RulesResponse {
+  /** The signed rule sets as published; the kiosk verifies each before installing it. */
+  readonly ruleSets: readonly unknown[];
+}
+
+/** `POST /v1/entries` (200): the answer of entry-upload.ts, and how many problems were left off its list. */
+export interface EntriesResponse extends UploadAnswer {
+  readonly moreProblems: number;
+}
+
+/** `GET /v1/notify`: what the hub sends on the WebSocket. */
+export interface SeqNotice {
+  readonly type: 'seq';
+  readonly seq: number;
+}
+
+/** An entry in a trace answer. */
+export interface TraceEntryJson {
+  readonly personId: string;
+  readonly at: string;
+  readonly location: string;
+  readonly kioskId: string;
+  readonly seq: number;
+  readonly lane: string;
+  readonly direction: string;
+  readonly outcome: string;
+}
+
+/** `GET /v1/admin/trace?format=json` (200), the same as `chot hub trace --format json`. */
+export interface TraceResponse {
+  readonly personId: string;
+  /** ISO 8601, UTC. */
+  readonly from: string;
+  readonly to: string;
+  readonly windowMs: number;
+  readonly places: readonly (TraceEntryJson & { readonly contacts: readonly TraceEntryJson[] })[];
+}

@@ -1,0 +1,49 @@
+/**
+ * The hub's HTTP routes, version 1 (docs/hub-api.md): one table that the hub serves
+ * (hub/server/hub-router.ts), the kiosk's client calls (main/hub-client/hub-client.ts) and
+ * the test hub imitates. A route is named once here; its method, path, how it is
+ * authenticated and its query parameters follow from the name.
+ */
+
+/** How a request to the route proves who sends it. */
+export type HubRouteAuth =
+  /** Nobody yet: enrolment, which redeems a one-time code. */
+  | 'none'
+  /** An enrolled kiosk's signature over the request (domain/sync/signed-request.ts). */
+  | 'device'
+  /** An admin token (`Authorization: Bearer`), never a kiosk's signature. */
+  | 'admin';
+
+export interface HubRoute {
+  readonly method: 'GET' | 'POST';
+  /** The path below the hub's base URL; no route takes path parameters: they go in the query. */
+  readonly path: string;
+  readonly auth: HubRouteAuth;
+  /** The query parameters the route reads; any other is ignored (kiosk routes) or refused (admin routes). */
+  readonly query: readonly string[];
+  /** A WebSocket: answered only to an Upgrade request. */
+  readonly websocket?: true;
+}
+
+export const HUB_ROUTES = {
+  enroll: { method: 'POST', path: '/v1/enroll', auth: 'none', query: [] },
+  status: { method: 'GET', path: '/v1/status', auth: 'device', query: [] },
+  snapshot: { method: 'GET', path: '/v1/snapshot', auth: 'device', query: ['seq', 'from'] },
+  delta: { method: 'GET', path: '/v1/delta', auth: 'device', query: ['since'] },
+  rules: { method: 'GET', path: '/v1/rules', auth: 'device', query: [] },
+  entries: { method: 'POST', path: '/v1/entries', auth: 'device', query: [] },
+  notify: { method: 'GET', path: '/v1/notify', auth: 'device', query: [], websocket: true },
+  adminTrace: { method: 'GET', path: '/v1/admin/trace', auth: 'admin', query: ['id', 'from', 'to', 'window', 'format'] },
+} as const satisfies Readonly<Record<string, HubRoute>>;
+
+export type HubRouteName = keyof typeof HUB_ROUTES;
+
+export const HUB_ROUTE_NAMES = Object.keys(HUB_ROUTES) as readonly HubRouteName[];
+
+/** The query parameters of a route, by name: what a caller may set. */
+export type HubRouteQuery<R extends HubRouteName> = Partial<Record<(typeof HUB_ROUTES)[R]['query'][number], string | number | undefined>>;
+
+/** The route serving `path` (without query), if any. */
+export function hubRouteAt(path: string): HubRouteName | undefined {
+  return HUB_ROUTE_NAMES.find((name) => HUB_ROUTES[name].path === path);
+}
