@@ -7,8 +7,8 @@ import { launchChromium } from '../support/chromium.js';
 import { typeAsWedge } from '../support/wedge-keys.js';
 import { startKioskProcess, type KioskProcess } from '../support/kiosk-process.js';
 import { decodeQrPng } from '../support/qr-png.js';
-import { decodeQrSvg } from '../unit/diagnostics/svg-qr.js';
-import { decodePng } from '../unit/diagnostics/zxing-reference.js';
+import { decodeQrSvg } from '../unit/main/diagnostics/svg-qr.js';
+import { decodePng } from '../unit/main/diagnostics/zxing-reference.js';
 import { telexKeys } from '../unit/renderer/wedge-damage-samples.js';
 
 

@@ -10,7 +10,7 @@ import { deviceIdentityFrom, publicKeyRawOf } from '../../../main/hub-client/dev
 /**
  * The one behaviour every EnrollmentStore must have, run against the hub's SQLite and
  * PostgreSQL storage for real (sqlite-hub-storage.test.ts, pg-hub-storage.test.ts) and
- * against the memory store (tests/unit/enrollment/memory-enrollment-store.test.ts).
+ * against the memory store (tests/unit/hub/enrollment/memory-enrollment-store.test.ts).
  */
 export type EnrollmentSubject = StoreSubject<EnrollmentStore>;
 /** A fresh, empty subject per call. */

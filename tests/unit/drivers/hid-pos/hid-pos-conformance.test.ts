@@ -3,7 +3,7 @@ import type { ScanEvent } from '../../../../domain/scan/scan-event.js';
 import { FakeHidBinding } from '../../../../drivers/hid/fake-hid-binding.js';
 import { NodeHidBinding } from '../../../../drivers/hid/node-hid-binding.js';
 import { HidPosScannerDriver, type HidPosScanEvent } from '../../../../drivers/hid-pos/hid-pos-scanner.js';
-import { scannerConformance } from '../conformance/scanner-conformance.js';
+import { scannerConformance } from '../scanner-conformance.js';
 import { CCCD_QR_TEXT, HONEYWELL_CCCD_REPORTS } from './report-fixtures.js';
 
 /**

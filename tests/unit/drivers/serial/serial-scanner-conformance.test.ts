@@ -3,7 +3,7 @@ import { describe } from 'vitest';
 import { FakeSerialTransport } from '../../../../drivers/serial/fake-serial-transport.js';
 import { NodeSerialTransport } from '../../../../drivers/serial/node-serial-transport.js';
 import { DEFAULT_SERIAL_SCANNER_CONFIG, SerialScannerDriver } from '../../../../drivers/serial/serial-scanner-driver.js';
-import { scannerConformance } from '../conformance/scanner-conformance.js';
+import { scannerConformance } from '../scanner-conformance.js';
 import { CCCD_QR_TEXT } from '../hid-pos/report-fixtures.js';
 
 /**

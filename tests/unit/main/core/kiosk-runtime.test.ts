@@ -1,0 +1,129 @@
+import { linesLogger } from '../../../support/memory-logger.js';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startKioskRuntime, type KioskRuntime } from '../../../../main/core/kiosk-runtime.js';
+import { enrollKiosk } from '../../../../main/enrollment/enroll-kiosk.js';
+import { DEVICE_KEY_FILE } from '../../../../main/hub-client/device-identity.js';
+import { tempDataDir } from '../../../support/kiosk-process.js';
+import { syncBundles } from '../../../support/sync-bundle.js';
+import { people, testHubKey } from '../../../support/sync-fixtures.js';
+import { closeAll, fakeHub } from '../sync/sync-harness.js';
+import { EnrollmentService } from '../../../../hub/enrollment/enrollment-service.js';
+import { startTestHub } from '../../hub/server/hub-test-kit.js';
+
+const key = testHubKey();
+const runtimes: KioskRuntime[] = [];
+afterEach(async () => {
+  for (const runtime of runtimes.splice(0)) await runtime.close();
+  await closeAll();
+});
+
+async function start(dataDir: string, log: string[] = [], uploadIntervalMs?: number): Promise<KioskRuntime> {
+  const runtime = await startKioskRuntime({
+    dataDir, syncWorkerUrl: (await syncBundles()).workerUrl, logger: linesLogger((line) => log.push(line)), ...(uploadIntervalMs === undefined ? {} : { uploadIntervalMs }),
+  });
+  runtimes.push(runtime);
+  return runtime;
+}
+
+async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('condition never held');
+}
+
+describe('startKioskRuntime: the core, and its sync when enrolled', () => {
+  it('not enrolled: the demo data set, and the status says so', async () => {
+    const runtime = await start(tempDataDir('chot-runtime-'));
+    expect(runtime.enrolled).toBe(false);
+    expect((await runtime.core.getKioskInfo()).demoCards?.length).toBeGreaterThan(0);
+    expect((await runtime.core.getKioskStatus()).sync.state).toBe('demo');
+  });
+
+  it('without a logger handed in, logs to <data-dir>/logs/chot.log at the level asked', async () => {
+    const dataDir = tempDataDir('chot-runtime-');
+    const runtime = await startKioskRuntime({ dataDir, logLevel: 'debug' });
+    await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: '056089001234' });
+    await runtime.close();
+    const records = readFileSync(join(dataDir, 'logs', 'chot.log'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toContainEqual(expect.objectContaining({ level: 'debug', message: 'scan decided', component: 'core', entry: 1, outcome: 'green', credential: 'manual', source: 'manual' }));
+    if (process.platform !== 'win32') expect(statSync(join(dataDir, 'logs')).mode & 0o777).toBe(0o700);
+  });
+
+  it('enrolled: no demo data; syncs from the hub at once and reports idle at the hub’s sequence', async () => {
+    const hub = await fakeHub(key);
+    hub.publish(people(50));
+    hub.buildSnapshot();
+    const dataDir = tempDataDir('chot-runtime-');
+    await enrollKiosk({ dataDir, hubUrl: hub.url, code: await hub.createCode() });
+    const runtime = await start(dataDir);
+    expect(runtime.enrolled).toBe(true);
+    expect((await runtime.core.getKioskInfo()).demoCards).toBeUndefined();
+    const status = await until(async () => {
+      const now = await runtime.core.getKioskStatus();
+      return now.sync.state === 'idle' && now.watermark !== undefined ? now : undefined;
+    });
+    expect(status).toMatchObject({ watermark: hub.seq, dataLine: { level: 'fresh' } });
+    const verdict = await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: people(1).next().value?.id12 ?? '' });
+    expect(verdict.outcome).not.toBe('none');
+  });
+
+  it('a damaged enrolment does not stop the kiosk: it decides, and the screen says what is wrong', async () => {
+    const hub = await fakeHub(key);
+    const dataDir = tempDataDir('chot-runtime-');
+    await enrollKiosk({ dataDir, hubUrl: hub.url, code: await hub.createCode() });
+    rmSync(join(dataDir, DEVICE_KEY_FILE));
+    const log: string[] = [];
+    const runtime = await start(dataDir, log);
+    const status = await runtime.core.getKioskStatus();
+    expect(status.sync).toMatchObject({ state: 'error', lastError: { code: 'sync.setup', message: expect.stringContaining('device key') } });
+    expect(status.dataLine.vi).toContain('lỗi đồng bộ');
+    expect(log.join('\n')).toMatch(/sync cannot start/);
+    expect((await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: '056089001234' })).outcome).toBe('none');
+  });
+
+  it('enrolled, nothing logged yet: the upload says nothing is uploaded, not “entries 1–0”', async () => {
+    const hub = await startTestHub();
+    try {
+      const dataDir = tempDataDir('chot-runtime-');
+      const { code } = await new EnrollmentService(hub.admin.enrollment).createCode('Chợ Đầm');
+      await enrollKiosk({ dataDir, hubUrl: hub.server.url, code });
+      const log: string[] = [];
+      await start(dataDir, log, 100);
+      const line = await until(async () => log.find((l) => l.startsWith('upload idle')));
+      expect(line).toBe('upload idle: nothing uploaded yet component=upload watermark=0');
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('enrolled: uploads every decision to the hub, and the status says when the hub is out of reach', async () => {
+    const hub = await startTestHub();
+    const dataDir = tempDataDir('chot-runtime-');
+    const { code } = await new EnrollmentService(hub.admin.enrollment).createCode('Bến xe phía Bắc');
+    const { deviceId } = (await enrollKiosk({ dataDir, hubUrl: hub.server.url, code })).config;
+    const log: string[] = [];
+    const runtime = await start(dataDir, log, 100);
+    for (const id of ['056089001234', '079195004321', '001090000001']) await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: id });
+    const chain = await until(async () => {
+      const now = await hub.admin.entries.chain(deviceId);
+      return now !== undefined && now.contiguousSeq === 3 ? now : undefined;
+    });
+    expect(chain).toMatchObject({ maxSeq: 3, flaggedEntries: 0 });
+    const places = await hub.admin.entries.trace({ personId: '079195004321', fromMs: 0, toMs: Date.now() + 60_000, windowMs: 0 });
+    expect(places.map((p) => p.visit.location)).toEqual(['Bến xe phía Bắc']);
+    await until(async () => ((await runtime.core.getKioskStatus()).upload?.pending === 0 ? true : undefined));
+    expect(log.join('\n')).toMatch(/upload idle: the hub holds entries 1–3/);
+    await hub.close();
+    await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: '056089001234' });
+    const offline = await until(async () => {
+      const status = await runtime.core.getKioskStatus();
+      return status.upload?.state === 'offline' ? status : undefined;
+    });
+    expect(offline.upload).toMatchObject({ pending: 1, lastError: { code: 'unreachable' } });
+  });
+});

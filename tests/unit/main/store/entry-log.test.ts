@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { canonicalEntry } from '../../../../domain/entries/entry-record.js';
+import { EntryLog, sha256Chain, type EntryFields } from '../../../../main/store/entry-log.js';
+import { openKioskDatabase, type SqliteDatabase } from '../../../../main/store/kiosk-database.js';
+import { tempDataDir } from '../../../support/kiosk-process.js';
+
+const entry = (personId: string | null, outcome = 'green'): EntryFields => ({
+  at: '2021-10-15T08:00:00.000+07:00',
+  kioskId: 'k-0123456789abcdef',
+  location: 'Cổng Bắc, Chợ Đầm',
+  lane: '1',
+  direction: 'in',
+  sourceKind: 'wedge',
+  sourceDeviceId: 'keyboard',
+  credentialKind: 'cccd-qr',
+  authenticity: 'unsigned',
+  personId,
+  outcome,
+  reasonCodes: ['vaccinated-full'],
+  ruleSet: 'khanh-hoa-2021-10@1.0.0',
+  override: null,
+});
+
+const open: SqliteDatabase[] = [];
+const openDb = (file: string): SqliteDatabase => {
+  const db = openKioskDatabase(file);
+  open.push(db);
+  return db;
+};
+afterEach(() => {
+  for (const db of open.splice(0)) if (db.open) db.close();
+});
+
+describe('EntryLog', () => {
+  it('numbers entries from 1 and chains each hash to the previous one', () => {
+    const log = new EntryLog(openDb(':memory:'));
+    expect(log.append(entry('056089001234'))).toBe(1);
+    expect(log.append(entry('079195004321', 'yellow'))).toBe(2);
+    const first = log.get(1);
+    const second = log.get(2);
+    expect(first?.prevHash.equals(Buffer.alloc(32))).toBe(true);
+    expect(second?.prevHash.equals(first?.hash ?? Buffer.alloc(0))).toBe(true);
+    const expected = sha256Chain(first?.hash ?? Buffer.alloc(0), canonicalEntry({ ...entry('079195004321', 'yellow'), seq: 2 }));
+    expect(second?.hash.equals(expected)).toBe(true);
+  });
+
+  it('hashes SHA-256(prev_hash ‖ canonical entry v2)', () => {
+    const db = openDb(':memory:');
+    const log = new EntryLog(db);
+    log.append({ ...entry(null, 'none'), direction: 'alighting', lane: 'B', override: { by: 'staff-7', reason: 'thẻ mờ' } });
+    const canonical =
+      '["chot-entry-2",1,"2021-10-15T08:00:00.000+07:00","k-0123456789abcdef","Cổng Bắc, Chợ Đầm","B","alighting","wedge","keyboard",' +
+      '"cccd-qr","unsigned",null,"none",["vaccinated-full"],"khanh-hoa-2021-10@1.0.0",["staff-7","thẻ mờ"]]';
+    const expected = createHash('sha256').update(Buffer.alloc(32)).update(canonical, 'utf8').digest();
+    expect(log.get(1)?.hash.equals(expected)).toBe(true);
+  });
+
+  it('reads back every v2 field, as format 2', () => {
+    const log = new EntryLog(openDb(':memory:'));
+    const fields = { ...entry('056089001234'), direction: 'boarding' as const, override: { by: 'staff-7', reason: 'thẻ mờ' } };
+    log.append(fields);
+    log.append(entry(null));
+    expect(log.get(1)).toMatchObject({ format: 2, seq: 1, ...fields });
+    expect(log.get(2)).toMatchObject({ format: 2, personId: null, override: null });
+    expect(log.get(3)).toBeUndefined();
+  });
+
+  it('keeps committed entries across a reopen and continues the chain', () => {
+    const file = join(tempDataDir(), 'kiosk.sqlite');
+    const firstRun = openDb(file);
+    new EntryLog(firstRun).append(entry('056089001234'));
+    firstRun.close();
+    const log = new EntryLog(openDb(file));
+    expect(log.count()).toBe(1);
+    expect(log.append(entry('056089001234'))).toBe(2);
+    expect(log.get(2)?.prevHash.equals(log.get(1)?.hash ?? Buffer.alloc(0))).toBe(true);
+    expect(log.verify()).toMatchObject({ ok: true, entries: 2 });
+  });
+
+  it('opens the database with WAL and synchronous=FULL, and insists on FULL', () => {
+    const db = openDb(join(tempDataDir(), 'kiosk.sqlite'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    db.pragma('synchronous = NORMAL');
+    new EntryLog(db);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('appends nothing when the commit fails, and the chain stays intact', () => {
+    const db = openDb(':memory:');
+    const log = new EntryLog(db);
+    log.append(entry('056089001234'));
+    db.exec("CREATE TRIGGER refuse BEFORE INSERT ON entry BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    expect(() => log.append(entry('056089001234'))).toThrow(/disk full/);
+    db.exec('DROP TRIGGER refuse');
+    expect(log.append(entry('056089001234'))).toBe(2);
+    expect(log.verify()).toMatchObject({ ok: true, entries: 2 });
+  });
+});
+
+describe('EntryLog.verify', () => {
+  function logOf(n: number): { db: SqliteDatabase; log: EntryLog } {
+    const db = openDb(':memory:');
+    const log = new EntryLog(db);
+    for (let i = 1; i <= n; i += 1) log.append(entry(`0560890012${String(i).padStart(2, '0')}`));
+    return { db, log };
+  }
+
+  it('an intact log: how many entries, and the last one', () => {
+    const { log } = logOf(5);
+    const check = log.verify();
+    expect(check).toEqual({ ok: true, entries: 5, last: { seq: 5, hash: log.get(5)?.hash } });
+    expect(new EntryLog(openDb(':memory:')).verify()).toMatchObject({ ok: true, entries: 0, last: { seq: 0 } });
+  });
+
+  it.each<[string, string, number, string]>([
+    ['an outcome edited', "UPDATE entry SET outcome = 'red' WHERE seq = 3", 3, 'edited'],
+    ['a lane edited', "UPDATE entry SET lane = '2' WHERE seq = 4", 4, 'edited'],
+    ['a middle row deleted', 'DELETE FROM entry WHERE seq = 3', 4, 'gap'],
+    ['the last row’s link edited', 'UPDATE entry SET prev_hash = zeroblob(32) WHERE seq = 5', 5, 'broken-chain'],
+    ['two rows reordered', 'UPDATE entry SET seq = -seq WHERE seq IN (2, 3); UPDATE entry SET seq = 5 + seq WHERE seq IN (-2, -3)', 2, 'broken-chain'],
+  ])('%s: reported', (_label, sql, seq, problem) => {
+    const { db, log } = logOf(5);
+    db.exec(sql);
+    expect(log.verify()).toMatchObject({ ok: false, seq, problem });
+  });
+
+  it('a row holding values no Chốt writes is reported as edited, with what is wrong', () => {
+    const { db, log } = logOf(3);
+    db.exec("UPDATE entry SET reasons = 'not json' WHERE seq = 2");
+    expect(log.verify()).toEqual({ ok: false, seq: 2, problem: 'edited', message: 'entry 2: edited — its reason codes are not JSON' });
+    expect(() => log.get(2)).toThrow(/entry 2 cannot be read: its reason codes are not JSON/);
+    db.exec("UPDATE entry SET reasons = '[]', override_by = 'someone' WHERE seq = 2");
+    expect(log.verify()).toMatchObject({ ok: false, seq: 2, message: expect.stringMatching(/override/) });
+    db.exec('UPDATE entry SET override_by = NULL, lane = NULL WHERE seq = 2');
+    expect(log.verify()).toMatchObject({ ok: false, seq: 2, problem: 'edited' });
+  });
+});
