@@ -57,7 +57,9 @@ beforeAll(() => {
 });
 afterAll(() => cluster?.stop());
 
-describe('chot hub enroll-code, devices, revoke (the real binary)', () => {
+// Each case runs the built `chot` a dozen times, each a Node start-up: on a loaded 2-core
+// machine that alone can pass the default 20 s, so the bound is on hangs, not on speed.
+describe('chot hub enroll-code, devices, revoke (the real binary)', { timeout: 120_000 }, () => {
   it('prints a one-time code and its expiry; the code enrols one kiosk, once, and is not in the database file', async () => {
     const dataDir = tempDataDir('chot-hub-');
     const before = Date.now();

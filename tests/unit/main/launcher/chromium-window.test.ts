@@ -13,7 +13,8 @@ const URL_WITH_TOKEN = `http://127.0.0.1:45678/#token=${TOKEN}&camera=1`;
 function recordingBrowser(): { path: string; argv: () => string[]; environ: () => string } {
   const dir = tempDataDir('chot-fake-chromium-');
   const path = join(dir, 'chromium');
-  writeFileSync(path, `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/argv.tmp" && mv "${dir}/argv.tmp" "${dir}/argv"\nenv > "${dir}/environ"\nexec sleep 60\n`, { mode: 0o755 });
+  // The environment first, argv last: argv appearing (by rename) is the sign both are written.
+  writeFileSync(path, `#!/bin/sh\nenv > "${dir}/environ"\nprintf '%s\\n' "$@" > "${dir}/argv.tmp" && mv "${dir}/argv.tmp" "${dir}/argv"\nexec sleep 60\n`, { mode: 0o755 });
   return { path, argv: () => readFileSync(join(dir, 'argv'), 'utf8').trim().split('\n'), environ: () => readFileSync(join(dir, 'environ'), 'utf8') };
 }
 

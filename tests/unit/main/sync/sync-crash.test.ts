@@ -89,7 +89,9 @@ function inspect(): { seq: number | undefined; digest: PeopleDigest; shadow: boo
 const chunkLine = (index: number) => (line: string): boolean => line.startsWith(`chunk ${index} `);
 const done = (run: ChildRun): Record<string, number> => JSON.parse(run.lines.find((l) => l.startsWith('done '))?.slice(5) ?? 'null') as Record<string, number>;
 
-describe('sync apply survives SIGKILL', () => {
+// Child processes killed and rerun: under load their start-up alone can pass the default
+// 20 s, so the bound is on hangs, not on speed.
+describe('sync apply survives SIGKILL', { timeout: 120_000 }, () => {
   it('during a snapshot: the old data at the old sequence, then the next run resumes', async () => {
     await applyInChild('a.bin', 'snapshot');
     expect(inspect()).toMatchObject({ seq: 10, digest: states['10'] });
