@@ -3,7 +3,9 @@ import { messageOf } from '../platform/message-of.js';
 
 export class UsageError extends Error {}
 
-type StrictParse<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>>;
+type StrictParse<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>
+>;
 
 /** parseArgs with our error type, so every bad flag becomes one clear line and exit code 2. */
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T): StrictParse<T> {

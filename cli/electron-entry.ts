@@ -22,11 +22,9 @@ try {
 }
 if (launch !== undefined) {
   const logger = openKioskLogger(launch.dataDir, launch.logLevel);
-  startElectronKiosk(
-    { app, createWindow: (options) => new BrowserWindow(options), ipcMain, protocol, defaultSession: () => session.defaultSession },
-    launch,
-    { logger },
-  ).catch((error: unknown) => {
+  startElectronKiosk({ app, createWindow: (options) => new BrowserWindow(options), ipcMain, protocol, defaultSession: () => session.defaultSession }, launch, {
+    logger,
+  }).catch((error: unknown) => {
     logger.error(`the kiosk cannot start: ${messageOf(error)}`);
     app.exit(1);
   });

@@ -27,8 +27,16 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   sync: { summary: 'sync an enrolled kiosk with its hub once: data, then rule sets', help: SYNC_HELP, run: (args) => runSync(args) },
   trust: { summary: 'pin a hub key in the kiosk', help: TRUST_HELP, run: runTrust },
   log: { summary: "verify the kiosk's hash-chained entry log: reports the first edited, missing or reordered entry", help: LOG_HELP, run: runLog },
-  'decode-image': { summary: "decode the QR code in image files with the camera's decoder, one JSON line per file", help: DECODE_IMAGE_HELP, run: runDecodeImage },
-  devices: { summary: 'list connected scanners, relays and card readers, the device profile each matches and its state', help: DEVICES_HELP, run: (args) => runDevices(args) },
+  'decode-image': {
+    summary: "decode the QR code in image files with the camera's decoder, one JSON line per file",
+    help: DECODE_IMAGE_HELP,
+    run: runDecodeImage,
+  },
+  devices: {
+    summary: 'list connected scanners, relays and card readers, the device profile each matches and its state',
+    help: DEVICES_HELP,
+    run: (args) => runDevices(args),
+  },
   hub: { summary: 'hub commands: import, enroll-code, devices, revoke, issue-pass, public-key, rules publish|list', help: HUB_HELP, run: runHub },
 };
 

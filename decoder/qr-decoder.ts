@@ -14,9 +14,7 @@ export interface RgbaImage {
   readonly height: number;
 }
 
-export type QrDecodeResult =
-  | { readonly ok: true; readonly text: string; readonly bytes: Uint8Array }
-  | { readonly ok: false; readonly error?: string };
+export type QrDecodeResult = { readonly ok: true; readonly text: string; readonly bytes: Uint8Array } | { readonly ok: false; readonly error?: string };
 
 /** Where the reader's .wasm comes from: its bytes (Node) or a URL on our own origin (browser). */
 export type QrWasmSource = { readonly wasmBinary: ArrayBuffer } | { readonly wasmUrl: string };
@@ -85,7 +83,10 @@ async function decode(input: RgbaImage | Uint8Array): Promise<QrDecodeResult> {
 /** Decodes the QR code in a frame of RGBA pixels (a camera frame, a decoded PNG). */
 export function decodeQr(image: RgbaImage): Promise<QrDecodeResult> {
   if (!(image.width > 0 && image.height > 0 && image.data.length >= image.width * image.height * 4)) {
-    return Promise.resolve({ ok: false, error: `decoder.bad-image: ${image.width}×${image.height} needs ${image.width * image.height * 4} RGBA bytes, got ${image.data.length}` });
+    return Promise.resolve({
+      ok: false,
+      error: `decoder.bad-image: ${image.width}×${image.height} needs ${image.width * image.height * 4} RGBA bytes, got ${image.data.length}`,
+    });
   }
   return decode(image);
 }

@@ -39,10 +39,15 @@ async function obtainApi(): Promise<KioskApi> {
   }
   const token = new URLSearchParams(location.hash.slice(1)).get('token');
   if (token === null || token === '') throw new ContractCallError('rpc.no-token', 'the kiosk URL has no #token: use the URL `chot start` printed');
-  const { api, ready } = connectContract(`ws://${location.host}${RPC_PATH}`, token, (connected) => {
-    if (!connected) screens.showFault('MẤT KẾT NỐI VỚI LÕI KIOSK', 'Lost connection to the kiosk core', 'Đang kết nối lại… / Reconnecting…');
-    else if (document.getElementById('app')?.dataset.screen === 'fault') screens.show('idle');
-  }, (event) => handleEvent(event));
+  const { api, ready } = connectContract(
+    `ws://${location.host}${RPC_PATH}`,
+    token,
+    (connected) => {
+      if (!connected) screens.showFault('MẤT KẾT NỐI VỚI LÕI KIOSK', 'Lost connection to the kiosk core', 'Đang kết nối lại… / Reconnecting…');
+      else if (document.getElementById('app')?.dataset.screen === 'fault') screens.show('idle');
+    },
+    (event) => handleEvent(event),
+  );
   await ready;
   return api;
 }

@@ -55,7 +55,10 @@ function probeFinds(probe, env) {
 
 /** The packages of `packages` that are missing, checked against `env` (PATH, the probe variables). */
 export function missingPackages(packages, env = process.env) {
-  const installed = dpkgInstalled(packages.map((p) => p.name), env);
+  const installed = dpkgInstalled(
+    packages.map((p) => p.name),
+    env,
+  );
   // Without dpkg a package with no probe cannot be checked: assume present rather than refuse to test.
   return packages.filter((p) => !(installed?.has(p.name) ?? p.probe === undefined) && !probeFinds(p.probe, env));
 }
@@ -73,7 +76,10 @@ export function missingMessage(missing, asRoot) {
     `Chốt: ${missing.length === 1 ? 'a system package is' : `${missing.length} system packages are`} missing, so no test was run:`,
     ...missing.map((p) => `  ${p.name.padEnd(width)}  ${p.needs}`),
     'Install with:',
-    `  ${installCommand(missing.map((p) => p.name), asRoot)}`,
+    `  ${installCommand(
+      missing.map((p) => p.name),
+      asRoot,
+    )}`,
     'then run the tests again (npm test).',
   ].join('\n');
 }
@@ -111,7 +117,11 @@ function main(argv) {
   if (missing.length === 0) return 0;
   const prefix = argv.includes('--install') ? installer(env) : null;
   if (prefix !== null) {
-    install(prefix, missing.map((p) => p.name), env);
+    install(
+      prefix,
+      missing.map((p) => p.name),
+      env,
+    );
     missing = missingPackages(wanted, env);
     if (missing.length === 0) return 0;
   }

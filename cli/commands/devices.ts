@@ -58,7 +58,10 @@ function hintFor(device: DiscoveredDevice): string | undefined {
   const match = device.match;
   if (match?.mode.mode === 'keyboard') {
     const codes = switchCodes(match.profile).filter((code) => code.barcode !== undefined);
-    const list = codes.length === 0 ? 'see the profile notes (firmware-config/profiles/' + match.profile.id + '.json)' : codes.map((code) => `${code.label.en}: "${code.barcode?.text}"`).join('; ');
+    const list =
+      codes.length === 0
+        ? 'see the profile notes (firmware-config/profiles/' + match.profile.id + '.json)'
+        : codes.map((code) => `${code.label.en}: "${code.barcode?.text}"`).join('; ');
     return `keyboard mode garbles Vietnamese names: switch it to serial or HID-POS (${list}); the diagnostics screen (F4) shows the codes as bar codes`;
   }
   return undefined;

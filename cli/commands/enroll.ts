@@ -41,7 +41,12 @@ export async function runEnroll(args: readonly string[]): Promise<number> {
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   try {
-    const enrolled = await enrollKiosk({ dataDir, hubUrl: values.hub, code: values.code, ...(values['hub-key'] === undefined ? {} : { expectedHubKey: values['hub-key'] }) });
+    const enrolled = await enrollKiosk({
+      dataDir,
+      hubUrl: values.hub,
+      code: values.code,
+      ...(values['hub-key'] === undefined ? {} : { expectedHubKey: values['hub-key'] }),
+    });
     process.stdout.write(
       [
         `enrolled with ${terminalText(enrolled.config.url)}`,

@@ -17,9 +17,10 @@ export async function runHubAdminToken(args: readonly string[], io: HubAdminToke
   switch (command) {
     case 'create': {
       const { values, location } = parseStorageCommand(rest, { name: { type: 'string' }, 'valid-days': { type: 'string' } }, 0);
-      if (values.name === undefined) throw new UsageError('--name NAME is needed: who or what holds the token (it names the token in the hub\'s request log)');
+      if (values.name === undefined) throw new UsageError("--name NAME is needed: who or what holds the token (it names the token in the hub's request log)");
       const validDays = Number(values['valid-days'] ?? DEFAULT_ADMIN_TOKEN_DAYS);
-      if (!(validDays > 0 && validDays <= MAX_ADMIN_TOKEN_DAYS)) throw new UsageError(`--valid-days must be a positive number of days, at most ${MAX_ADMIN_TOKEN_DAYS}`);
+      if (!(validDays > 0 && validDays <= MAX_ADMIN_TOKEN_DAYS))
+        throw new UsageError(`--valid-days must be a positive number of days, at most ${MAX_ADMIN_TOKEN_DAYS}`);
       try {
         checkAdminTokenName(values.name);
         return await runCreateAdminTokenCommand({ ...io, location, name: values.name, validDays });
@@ -42,4 +43,3 @@ export async function runHubAdminToken(args: readonly string[], io: HubAdminToke
       throw new UsageError(command === undefined ? 'name an admin-token command: create, list or revoke' : `unknown admin-token command "${command}"`);
   }
 }
-

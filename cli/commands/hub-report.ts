@@ -46,8 +46,13 @@ export async function runHubReport(args: readonly string[], io: HubReportIo = { 
     ({ values } = parseArgs({
       args: [...args],
       options: {
-        from: { type: 'string' }, to: { type: 'string' }, by: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' },
-        data: { type: 'string' }, pg: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        by: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+        data: { type: 'string' },
+        pg: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -55,7 +60,8 @@ export async function runHubReport(args: readonly string[], io: HubReportIo = { 
   } catch (error) {
     throw new UsageError(messageOf(error));
   }
-  if (values.from === undefined || values.to === undefined) throw new UsageError('--from and --to are needed: the first and last day of the report, YYYY-MM-DD');
+  if (values.from === undefined || values.to === undefined)
+    throw new UsageError('--from and --to are needed: the first and last day of the report, YYYY-MM-DD');
   const fromDay = parseReportDate('from', values.from);
   const toDay = parseReportDate('to', values.to);
   if (fromDay > toDay) throw new UsageError(`--from (${values.from}) must not be after --to (${values.to})`);

@@ -29,7 +29,13 @@ export interface HubServeIo {
 
 /** `chot hub serve [--data DIR] [--pg URL] [--port N] [--host H]`: exit code 0 after a clean stop. */
 export async function runHubServe(args: readonly string[], io: HubServeIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  const { values } = parseCommandArgs(args, { data: { type: 'string' }, pg: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'log-level': { type: 'string' } });
+  const { values } = parseCommandArgs(args, {
+    data: { type: 'string' },
+    pg: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'log-level': { type: 'string' },
+  });
   let level: LogLevel;
   try {
     level = logLevelFrom(values['log-level']);

@@ -12,7 +12,12 @@ import { messageOf } from '../../platform/message-of.js';
 export function parseStorageCommand<T extends Record<string, { type: 'string' }>>(args: readonly string[], options: T, positionals: number) {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options: { ...options, data: { type: 'string' }, pg: { type: 'string' } }, strict: true, allowPositionals: positionals > 0 });
+    parsed = parseArgs({
+      args: [...args],
+      options: { ...options, data: { type: 'string' }, pg: { type: 'string' } },
+      strict: true,
+      allowPositionals: positionals > 0,
+    });
   } catch (error) {
     throw new UsageError(messageOf(error));
   }

@@ -28,8 +28,13 @@ export async function runHubTrace(args: readonly string[], io: HubTraceIo = { st
     ({ values } = parseArgs({
       args: [...args],
       options: {
-        id: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, window: { type: 'string' }, format: { type: 'string' },
-        data: { type: 'string' }, pg: { type: 'string' },
+        id: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        window: { type: 'string' },
+        format: { type: 'string' },
+        data: { type: 'string' },
+        pg: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,

@@ -4,7 +4,13 @@ import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
 import type { PersonFacts } from '../../domain/facts/person-facts.js';
 import { defaultHubDataDir } from '../../hub/config/hub-paths.js';
-import { ADMIN_CREDENTIAL_HELP, ENROLLMENT_HELP, runEnrollCodeCommand, runListDevicesCommand, runRevokeDeviceCommand } from '../../hub/enrollment/enrollment-commands.js';
+import {
+  ADMIN_CREDENTIAL_HELP,
+  ENROLLMENT_HELP,
+  runEnrollCodeCommand,
+  runListDevicesCommand,
+  runRevokeDeviceCommand,
+} from '../../hub/enrollment/enrollment-commands.js';
 import { CODE_VALIDITY_MS, MAX_CODE_VALIDITY_MS } from '../../hub/enrollment/enrollment-service.js';
 import { IMPORT_HELP, runImportCommand } from '../../hub/import/import-command.js';
 import { IMPORT_KINDS, isImportKind } from '../../hub/storage/import-rows.js';
@@ -92,7 +98,8 @@ async function runIssuePass(args: readonly string[]): Promise<number> {
   const validForHours = Number(values['valid-hours'] ?? 72);
   if (!(validForHours > 0 && validForHours <= 24 * 366)) throw new UsageError('--valid-hours must be a positive number of hours, at most a year');
   const { dataDir, key } = openHub(values.data);
-  const facts = values.facts === undefined ? await factsFromHub(values.pg === undefined ? { dataDir } : { pgUrl: values.pg }, values.id) : readFacts(values.facts);
+  const facts =
+    values.facts === undefined ? await factsFromHub(values.pg === undefined ? { dataDir } : { pgUrl: values.pg }, values.id) : readFacts(values.facts);
   if (facts === undefined) {
     process.stderr.write(`chot hub issue-pass: no person with ID ${values.id} in the hub's data; import them first (chot hub import), or give --facts\n`);
     return 1;
@@ -118,7 +125,12 @@ async function factsFromHub(location: HubStorageLocation, id12: string): Promise
 function readFacts(file: string): PersonFacts {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<PersonFacts>;
   if (typeof parsed !== 'object' || parsed === null) throw new UsageError(`${file}: facts must be a JSON object`);
-  return { doses: parsed.doses ?? [], tests: parsed.tests ?? [], quarantine: parsed.quarantine ?? [], ...(parsed.recoveredOn === undefined ? {} : { recoveredOn: parsed.recoveredOn }) };
+  return {
+    doses: parsed.doses ?? [],
+    tests: parsed.tests ?? [],
+    quarantine: parsed.quarantine ?? [],
+    ...(parsed.recoveredOn === undefined ? {} : { recoveredOn: parsed.recoveredOn }),
+  };
 }
 
 function runPassKey(args: readonly string[]): number {
@@ -140,7 +152,12 @@ function openHub(dataOption: string | undefined) {
 async function runImport(args: readonly string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options: { data: { type: 'string' }, pg: { type: 'string' }, kind: { type: 'string' } }, strict: true, allowPositionals: true });
+    parsed = parseArgs({
+      args: [...args],
+      options: { data: { type: 'string' }, pg: { type: 'string' }, kind: { type: 'string' } },
+      strict: true,
+      allowPositionals: true,
+    });
   } catch (error) {
     throw new UsageError(messageOf(error));
   }
@@ -151,7 +168,6 @@ async function runImport(args: readonly string[]): Promise<number> {
   const location = values.pg !== undefined ? { pgUrl: values.pg } : { dataDir: resolve(values.data ?? defaultHubDataDir()) };
   return runImportCommand({ kind: values.kind, file: positionals[0] as string, location, stdout: process.stdout, stderr: process.stderr });
 }
-
 
 /** `enroll-code --location NAME [--valid-hours N] [--data DIR | --pg URL]` */
 async function runEnrollCode(args: readonly string[]): Promise<number> {
@@ -188,13 +204,19 @@ function runHubRules(args: readonly string[]): number {
   if (command === 'list') {
     const { values } = parseCommandArgs(rest, { data: { type: 'string' } });
     for (const { ruleSet } of listPublishedRuleSets(openHub(values.data).dataDir)) {
-      process.stdout.write(`${ruleSet.id}@${ruleSet.version}  from ${ruleSet.validFrom}${ruleSet.validTo === undefined ? '' : ` to ${ruleSet.validTo}`}  ${terminalText(ruleSet.description.vi)}\n`);
+      process.stdout.write(
+        `${ruleSet.id}@${ruleSet.version}  from ${ruleSet.validFrom}${ruleSet.validTo === undefined ? '' : ` to ${ruleSet.validTo}`}  ${terminalText(ruleSet.description.vi)}\n`,
+      );
     }
     return 0;
   }
   if (command !== 'publish') throw new UsageError(command === undefined ? 'name a rules command: publish or list' : `unknown hub rules command "${command}"`);
   const file = rest[0] !== undefined && !rest[0].startsWith('--') ? rest[0] : undefined;
-  const { values } = parseCommandArgs(file === undefined ? rest : rest.slice(1), { data: { type: 'string' }, builtin: { type: 'string' }, 'valid-from': { type: 'string' } });
+  const { values } = parseCommandArgs(file === undefined ? rest : rest.slice(1), {
+    data: { type: 'string' },
+    builtin: { type: 'string' },
+    'valid-from': { type: 'string' },
+  });
   if ((file === undefined) === (values.builtin === undefined)) throw new UsageError('publish takes a FILE or --builtin NAME');
   let document: unknown;
   if (values.builtin !== undefined) {
@@ -211,7 +233,9 @@ function runHubRules(args: readonly string[]): number {
     return 0;
   } catch (error) {
     if (error instanceof RuleSetRefused) {
-      process.stderr.write(`chot hub rules publish: refused:\n${error.problems.map((p) => `  ${terminalText(p.path || '/')}: ${terminalText(p.message)}`).join('\n')}\n`);
+      process.stderr.write(
+        `chot hub rules publish: refused:\n${error.problems.map((p) => `  ${terminalText(p.path || '/')}: ${terminalText(p.message)}`).join('\n')}\n`,
+      );
       return 1;
     }
     throw error;

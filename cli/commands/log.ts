@@ -41,7 +41,10 @@ export async function runLog(args: readonly string[]): Promise<number> {
     const { entries, last } = check;
     const anchor = log.anchor();
     // After uploads and the retention period, the log starts after the last entry purged.
-    const purged = anchor.seq === 0 ? '' : ` after entries 1–${anchor.seq}, which the hub holds and this kiosk purged (anchor hash ${Buffer.from(anchor.hash).toString('hex')})`;
+    const purged =
+      anchor.seq === 0
+        ? ''
+        : ` after entries 1–${anchor.seq}, which the hub holds and this kiosk purged (anchor hash ${Buffer.from(anchor.hash).toString('hex')})`;
     process.stdout.write(
       entries === 0
         ? `0 entries: the log is empty${purged}\n`

@@ -59,10 +59,14 @@ function runCheck(args: readonly string[]): number {
   if (file === undefined || extra.length > 0) throw new UsageError('check takes one FILE');
   const checked = checkRuleSet(ruleSetOf(readJson(file)));
   if (!checked.ok) {
-    process.stdout.write(`${file}: ${checked.problems.length} problem(s)\n${checked.problems.map((p) => `  ${terminalText(p.path || '/')}: ${terminalText(p.message)}`).join('\n')}\n`);
+    process.stdout.write(
+      `${file}: ${checked.problems.length} problem(s)\n${checked.problems.map((p) => `  ${terminalText(p.path || '/')}: ${terminalText(p.message)}`).join('\n')}\n`,
+    );
     return 1;
   }
-  process.stdout.write(`${file}: ok — ${checked.ruleSet.id}@${checked.ruleSet.version}, ${checked.ruleSet.rules.length} rule(s), valid from ${checked.ruleSet.validFrom}\n`);
+  process.stdout.write(
+    `${file}: ok — ${checked.ruleSet.id}@${checked.ruleSet.version}, ${checked.ruleSet.rules.length} rule(s), valid from ${checked.ruleSet.validFrom}\n`,
+  );
   return 0;
 }
 
@@ -104,7 +108,11 @@ function runTest(args: readonly string[]): number {
     };
     const outcome = compiled.compiled.evaluate(
       facts,
-      { nowMs: parseInstant(c.at, `${name}: "at"`), ...(c.person === undefined ? {} : { person: c.person }), ...(c.dataAgeHours === undefined ? {} : { dataAgeMs: c.dataAgeHours * 3_600_000 }) },
+      {
+        nowMs: parseInstant(c.at, `${name}: "at"`),
+        ...(c.person === undefined ? {} : { person: c.person }),
+        ...(c.dataAgeHours === undefined ? {} : { dataAgeMs: c.dataAgeHours * 3_600_000 }),
+      },
       c.parameters ?? {},
     );
     const codes = outcome.reasons.map((r) => r.code);
@@ -115,7 +123,9 @@ function runTest(args: readonly string[]): number {
       return;
     }
     failures++;
-    process.stdout.write(`✗ ${name}\n  - expected: ${c.expect}${c.reasons === undefined ? '' : ` [${c.reasons.join(', ')}]`}\n  + actual:   ${outcome.outcome} [${codes.join(', ')}]\n`);
+    process.stdout.write(
+      `✗ ${name}\n  - expected: ${c.expect}${c.reasons === undefined ? '' : ` [${c.reasons.join(', ')}]`}\n  + actual:   ${outcome.outcome} [${codes.join(', ')}]\n`,
+    );
   });
   process.stdout.write(`${cases.length - failures} passed, ${failures} failed\n`);
   return failures === 0 ? 0 : 1;
@@ -130,7 +140,9 @@ function runInstall(args: readonly string[]): number {
   const result = repository.install(readJson(file));
   if (!result.ok) {
     const details = result.error.problems?.map((p) => `\n  ${p.path || '/'}: ${p.message}`).join('') ?? '';
-    process.stderr.write(`chot rules install: refused ${file}: ${result.error.message.vi} — ${result.error.message.en} (${result.error.code})${details}\nThe rule sets already installed are unchanged.\n`);
+    process.stderr.write(
+      `chot rules install: refused ${file}: ${result.error.message.vi} — ${result.error.message.en} (${result.error.code})${details}\nThe rule sets already installed are unchanged.\n`,
+    );
     return 1;
   }
   process.stdout.write(`installed ${result.file}\n`);

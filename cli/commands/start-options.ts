@@ -3,7 +3,14 @@ import { defaultDataDir } from '../../main/config/paths.js';
 import { resolveDevicesConfig } from '../../main/devices/device-setup.js';
 import { DeviceSpecError } from '../../main/devices/device-spec.js';
 import { devicesConfigToJson } from '../../main/devices/devices-file.js';
-import { LAUNCH_DURATIONS, launchOptionsFromArgs, LaunchOptionsError, validateLaunchOptions, type LaunchDuration, type LaunchOptions } from '../../main/launcher/launch-options.js';
+import {
+  LAUNCH_DURATIONS,
+  launchOptionsFromArgs,
+  LaunchOptionsError,
+  validateLaunchOptions,
+  type LaunchDuration,
+  type LaunchOptions,
+} from '../../main/launcher/launch-options.js';
 import { parseCommandArgs, parsePort, UsageError } from '../args.js';
 import { LOG_LEVEL_ENV, LogLevelError, logLevelFrom } from '../../platform/logging/open-logger.js';
 

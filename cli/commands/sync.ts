@@ -37,7 +37,9 @@ export async function runSync(args: readonly string[], seams: Pick<KioskSyncOpti
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   if (loadHubConfig(dataDir) === undefined) {
-    process.stderr.write(`chot sync: this kiosk is not enrolled with a hub (no ${join(dataDir, HUB_CONFIG_FILE)}): run \`chot enroll --hub URL --code CODE\` first\n`);
+    process.stderr.write(
+      `chot sync: this kiosk is not enrolled with a hub (no ${join(dataDir, HUB_CONFIG_FILE)}): run \`chot enroll --hub URL --code CODE\` first\n`,
+    );
     return 1;
   }
   // Opening the kiosk database runs its migrations, which move an older kiosk's people
@@ -55,7 +57,9 @@ export async function runSync(args: readonly string[], seams: Pick<KioskSyncOpti
   } catch (error) {
     const code = error instanceof HubError || error instanceof SyncError ? ` (${error.code})` : '';
     process.stderr.write(`chot sync: ${terminalText(messageOf(error))}${code}\n`);
-    process.stderr.write(`the kiosk keeps its data: sequence ${(await sync.applier.position()).watermark}, data age ${describeAge(readLastSyncedAt(factsDatabaseFile))}\n`);
+    process.stderr.write(
+      `the kiosk keeps its data: sequence ${(await sync.applier.position()).watermark}, data age ${describeAge(readLastSyncedAt(factsDatabaseFile))}\n`,
+    );
     return 1;
   } finally {
     await sync.close();

@@ -81,7 +81,10 @@ export async function runVerify(args: readonly string[]): Promise<number> {
       const parsed = parseScan(line, context);
       const output = isParseError(parsed)
         ? verifyLineForError(parsed, assessParseError(parsed))
-        : verifyLineForCredential(parsed, assessCredential(parsed, (ids) => facts?.findWithAge(ids, now), rules, now));
+        : verifyLineForCredential(
+            parsed,
+            assessCredential(parsed, (ids) => facts?.findWithAge(ids, now), rules, now),
+          );
       // Card data may hold C1 controls and bidi characters, which JSON leaves raw: escaped for the terminal.
       process.stdout.write(`${terminalJson(output)}\n`);
     }

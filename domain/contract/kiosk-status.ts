@@ -81,10 +81,20 @@ export function describeUpload(upload: UploadStatus): DataAgeLine | undefined {
   const count = upload.pending.toLocaleString('vi-VN');
   if (upload.state === 'error') {
     const words = UPLOAD_ERRORS[upload.lastError?.code ?? ''] ?? { vi: 'lỗi gửi nhật ký', en: 'log upload failing' };
-    return { level: 'stale', glyph: GLYPHS.stale, vi: `Nhật ký: ${words.vi} (${count} lượt chưa gửi)`, en: `Log: ${words.en} (${upload.pending} not uploaded)` };
+    return {
+      level: 'stale',
+      glyph: GLYPHS.stale,
+      vi: `Nhật ký: ${words.vi} (${count} lượt chưa gửi)`,
+      en: `Log: ${words.en} (${upload.pending} not uploaded)`,
+    };
   }
   if (upload.state === 'offline' && upload.pending >= UPLOAD_BACKLOG_NOTICE) {
-    return { level: 'aging', glyph: GLYPHS.aging, vi: `Nhật ký: ${count} lượt chờ gửi (mất kết nối)`, en: `Log: ${upload.pending} entries waiting (hub unreachable)` };
+    return {
+      level: 'aging',
+      glyph: GLYPHS.aging,
+      vi: `Nhật ký: ${count} lượt chờ gửi (mất kết nối)`,
+      en: `Log: ${upload.pending} entries waiting (hub unreachable)`,
+    };
   }
   return undefined;
 }
@@ -135,8 +145,9 @@ export function describeDataAge(status: DataStatus): DataAgeLine {
   }
   const age = formatAge(status.dataAgeMs);
   const level: DataAgeLevel = status.dataAgeMs > status.staleAfterMs ? 'stale' : status.dataAgeMs > status.staleAfterMs / 2 ? 'aging' : 'fresh';
-  const head = level === 'stale'
-    ? { vi: `Dữ liệu CŨ — cập nhật ${age.vi}`, en: `Data OUT OF DATE — updated ${age.en}` }
-    : { vi: `Dữ liệu cập nhật ${age.vi}`, en: `Data updated ${age.en}` };
+  const head =
+    level === 'stale'
+      ? { vi: `Dữ liệu CŨ — cập nhật ${age.vi}`, en: `Data OUT OF DATE — updated ${age.en}` }
+      : { vi: `Dữ liệu cập nhật ${age.vi}`, en: `Data updated ${age.en}` };
   return { level, glyph: GLYPHS[level], ...suffix(head) };
 }

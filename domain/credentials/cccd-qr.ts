@@ -100,7 +100,14 @@ export function parseCccdQr(text: string, nowMs: number): CccdQrCredential | Par
   const fields = text.split('|');
   if (fields.length < 7) return parseError('cccd.field-count');
   const [id12, oldId9, rawName, birth, rawSex, , issue, ...extraFields] = fields.map((field) => field.trim()) as [
-    string, string, string, string, string, string, string, ...string[],
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    ...string[],
   ];
 
   if (!ID12_PATTERN.test(id12)) return parseError('cccd.id-format');

@@ -147,9 +147,7 @@ export function matchProfile(profiles: readonly DeviceProfile[], hints: DeviceHi
 /** The codes that take a scanner out of keyboard mode, the preferred first: serial, then HID-POS, then UTF-8. */
 export function switchCodes(profile: DeviceProfile): readonly ProgrammingCode[] {
   const order: readonly ProgrammingPurpose[] = ['enter-setup', 'to-serial', 'to-hid-pos', 'utf8-output', 'cr-suffix', 'exit-setup'];
-  return (profile.programming ?? [])
-    .filter((code) => order.includes(code.purpose))
-    .sort((a, b) => order.indexOf(a.purpose) - order.indexOf(b.purpose));
+  return (profile.programming ?? []).filter((code) => order.includes(code.purpose)).sort((a, b) => order.indexOf(a.purpose) - order.indexOf(b.purpose));
 }
 
 /** Whether a fact or code is backed by a source and not flagged unverified. */

@@ -38,9 +38,7 @@ export interface ChainAnchor {
   readonly hash: Uint8Array;
 }
 
-export type ChainCheck =
-  | { readonly ok: true; readonly entries: number; readonly last: ChainAnchor }
-  | ({ readonly ok: false } & ChainBreak);
+export type ChainCheck = { readonly ok: true; readonly entries: number; readonly last: ChainAnchor } | ({ readonly ok: false } & ChainBreak);
 
 /** The hash before entry 1. */
 export function genesisAnchor(): ChainAnchor {

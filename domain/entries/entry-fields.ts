@@ -84,7 +84,8 @@ export function entryInstant(at: string): number | undefined {
  */
 export function entryFieldProblem(entry: StoredEntry): EntryFieldProblem | undefined {
   const problem = (field: string, message: string): EntryFieldProblem => ({ field, message });
-  if (!Number.isSafeInteger(entry.seq) || entry.seq < 1 || entry.seq > ENTRY_LIMITS.maxSeq) return problem('seq', `must be an integer from 1 to ${ENTRY_LIMITS.maxSeq}`);
+  if (!Number.isSafeInteger(entry.seq) || entry.seq < 1 || entry.seq > ENTRY_LIMITS.maxSeq)
+    return problem('seq', `must be an integer from 1 to ${ENTRY_LIMITS.maxSeq}`);
   const atMs = entryInstant(entry.at);
   if (atMs === undefined) return problem('at', 'must be a real date and time in ISO 8601 with its zone, e.g. 2021-10-15T08:00:00.000+07:00');
   if (!SCAN_SOURCE_KINDS.includes(entry.sourceKind as never)) return problem('sourceKind', oneOf(SCAN_SOURCE_KINDS));
@@ -96,7 +97,11 @@ export function entryFieldProblem(entry: StoredEntry): EntryFieldProblem | undef
   if (!OUTCOMES.includes(entry.outcome as never)) return problem('outcome', oneOf(OUTCOMES));
   if (entry.reasonCodes.length > ENTRY_LIMITS.maxReasonCodes) return problem('reasonCodes', `holds at most ${ENTRY_LIMITS.maxReasonCodes} codes`);
   const badCode = entry.reasonCodes.findIndex((code) => code.length > ENTRY_LIMITS.maxReasonCodeChars || !REASON_CODE.test(code));
-  if (badCode >= 0) return problem(`reasonCodes[${badCode}]`, `must be a code of 1–${ENTRY_LIMITS.maxReasonCodeChars} letters, digits and . _ : @ / + - (starting with a letter or digit)`);
+  if (badCode >= 0)
+    return problem(
+      `reasonCodes[${badCode}]`,
+      `must be a code of 1–${ENTRY_LIMITS.maxReasonCodeChars} letters, digits and . _ : @ / + - (starting with a letter or digit)`,
+    );
   if (entry.ruleSet !== null && !ENTRY_RULE_SET.test(entry.ruleSet)) return problem('ruleSet', 'must be null or id@MAJOR.MINOR.PATCH');
   if (entry.format === 1) return undefined;
   if (!ENTRY_KIOSK_ID.test(entry.kioskId)) return problem('kioskId', `must be a device id (k- and 16 hex digits) or ${UNENROLLED_KIOSK_ID}`);
@@ -122,7 +127,8 @@ export function entryFieldProblem(entry: StoredEntry): EntryFieldProblem | undef
  */
 export function entryClockProblem(atMs: number, nowMs: number): string | undefined {
   if (atMs < ENTRY_LIMITS.earliestAtMs) return `is before ${new Date(ENTRY_LIMITS.earliestAtMs).toISOString()}: the kiosk's clock was wrong`;
-  if (atMs > nowMs + ENTRY_LIMITS.maxFutureMs) return `is more than ${ENTRY_LIMITS.maxFutureMs / 60_000} minutes after the hub's clock (${new Date(nowMs).toISOString()}): the kiosk's clock was ahead`;
+  if (atMs > nowMs + ENTRY_LIMITS.maxFutureMs)
+    return `is more than ${ENTRY_LIMITS.maxFutureMs / 60_000} minutes after the hub's clock (${new Date(nowMs).toISOString()}): the kiosk's clock was ahead`;
   return undefined;
 }
 

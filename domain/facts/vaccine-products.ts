@@ -28,7 +28,12 @@ export const VACCINE_PRODUCTS: readonly VaccineProduct[] = [
   { code: 'Convidecia', names: ['Convidecia', 'CanSino'], dosesInFullCourse: 1, passIndex: 14 },
 ];
 
-const fold = (name: string): string => name.normalize('NFC').toLowerCase().replace(/[\s_-]+/g, ' ').trim();
+const fold = (name: string): string =>
+  name
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ')
+    .trim();
 const BY_NAME = new Map(VACCINE_PRODUCTS.flatMap((p) => [p.code, ...p.names].map((n) => [fold(n), p] as const)));
 const BY_CODE = new Map(VACCINE_PRODUCTS.map((p) => [p.code, p]));
 const BY_PASS_INDEX = new Map(VACCINE_PRODUCTS.map((p) => [p.passIndex, p]));

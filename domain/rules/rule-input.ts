@@ -117,18 +117,32 @@ export function buildRuleInput(facts: PersonFacts, context: RuleContext, params:
     }));
   const certificate = facts.recoveryCertificate;
   const recoveryCertificate =
-    certificate === undefined ? undefined : { positiveAt: midnight(certificate.positiveOn), validFrom: midnight(certificate.validFrom), validUntil: afterDay(certificate.validUntil) };
+    certificate === undefined
+      ? undefined
+      : { positiveAt: midnight(certificate.positiveOn), validFrom: midnight(certificate.validFrom), validUntil: afterDay(certificate.validUntil) };
   const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
   return {
     facts: {
       doses,
-      ...optional('courseCompleted', doses.find((d) => d.completesCourse)),
+      ...optional(
+        'courseCompleted',
+        doses.find((d) => d.completesCourse),
+      ),
       ...optional('firstDose', doses[0]),
       ...optional('lastDose', doses.at(-1)),
       tests,
-      ...optional('lastNegativePcr', lastTest((t) => t.kind === 'pcr' && t.result === 'negative')),
-      ...optional('lastNegativeRapid', lastTest((t) => t.kind === 'rapid' && t.result === 'negative')),
-      ...optional('lastPositiveTest', lastTest((t) => t.result === 'positive')),
+      ...optional(
+        'lastNegativePcr',
+        lastTest((t) => t.kind === 'pcr' && t.result === 'negative'),
+      ),
+      ...optional(
+        'lastNegativeRapid',
+        lastTest((t) => t.kind === 'rapid' && t.result === 'negative'),
+      ),
+      ...optional(
+        'lastPositiveTest',
+        lastTest((t) => t.result === 'positive'),
+      ),
       ...optional('recoveredAt', facts.recoveredOn === undefined ? undefined : midnight(facts.recoveredOn)),
       ...optional('recoveryCertificate', recoveryCertificate),
       notCounted: (facts.notCounted ?? []).map((entry) => ({ kind: entry.kind, why: entry.why })),

@@ -25,9 +25,11 @@ export function checkRuleSet(document: unknown): { ok: true; ruleSet: RuleSet } 
   const d = document;
   if (typeof d.id !== 'string' || !ID.test(d.id)) problem('/id', 'id: lower-case letters, digits, "." and "-", at most 64');
   if (typeof d.version !== 'string' || !SEMVER.test(d.version)) problem('/version', 'version: MAJOR.MINOR.PATCH');
-  if (typeof d.validFrom !== 'string' || !ISO_INSTANT.test(d.validFrom) || Number.isNaN(Date.parse(d.validFrom))) problem('/validFrom', 'validFrom: an ISO 8601 instant with a zone');
+  if (typeof d.validFrom !== 'string' || !ISO_INSTANT.test(d.validFrom) || Number.isNaN(Date.parse(d.validFrom)))
+    problem('/validFrom', 'validFrom: an ISO 8601 instant with a zone');
   if (d.validTo !== undefined) {
-    if (typeof d.validTo !== 'string' || !ISO_INSTANT.test(d.validTo) || Number.isNaN(Date.parse(d.validTo))) problem('/validTo', 'validTo: an ISO 8601 instant with a zone');
+    if (typeof d.validTo !== 'string' || !ISO_INSTANT.test(d.validTo) || Number.isNaN(Date.parse(d.validTo)))
+      problem('/validTo', 'validTo: an ISO 8601 instant with a zone');
     else if (typeof d.validFrom === 'string' && Date.parse(d.validTo) <= Date.parse(d.validFrom)) problem('/validTo', 'validTo must be after validFrom');
   }
   checkBilingual(d.description, '/description', problem);
@@ -53,7 +55,8 @@ function checkRule(rule: unknown, path: string, isPolicy: boolean, problem: (pat
   if (!isObject(rule)) return problem(path, isPolicy ? 'a policy is { id, from, to, when, reason }' : 'a rule is { id, colour, when, reason }');
   if (!isText(rule.id)) problem(`${path}/id`, 'id: a non-empty string');
   if (isPolicy) {
-    if (!Array.isArray(rule.from) || rule.from.length === 0 || !rule.from.every((c) => COLOURS.includes(c as never))) problem(`${path}/from`, `from: colours among ${COLOURS.join(', ')}`);
+    if (!Array.isArray(rule.from) || rule.from.length === 0 || !rule.from.every((c) => COLOURS.includes(c as never)))
+      problem(`${path}/from`, `from: colours among ${COLOURS.join(', ')}`);
     if (!COLOURS.includes(rule.to as never)) problem(`${path}/to`, `to: one of ${COLOURS.join(', ')}`);
   } else if (!COLOURS.includes(rule.colour as never)) problem(`${path}/colour`, `colour: one of ${COLOURS.join(', ')}`);
   if (!('when' in rule)) problem(`${path}/when`, 'when: a CertLogic condition');
@@ -64,7 +67,8 @@ function checkRule(rule: unknown, path: string, isPolicy: boolean, problem: (pat
 function checkReason(reason: unknown, path: string, problem: (path: string, message: string) => void): void {
   if (!isObject(reason) || !isText(reason.code)) return problem(path, 'reason: { code, vi, en }');
   // Every verdict's codes are logged with its entry, and the hub refuses an upload whose codes have another shape.
-  if (!REASON_CODE.test(reason.code)) problem(`${path}/code`, 'code: 1–80 letters, digits and . _ : @ / + - (starting with a letter or digit), as the entry log keeps it');
+  if (!REASON_CODE.test(reason.code))
+    problem(`${path}/code`, 'code: 1–80 letters, digits and . _ : @ / + - (starting with a letter or digit), as the entry log keeps it');
   checkBilingual(reason, path, problem);
 }
 

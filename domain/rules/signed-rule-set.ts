@@ -47,7 +47,10 @@ const refuse = (code: keyof typeof ERRORS, problems?: readonly RuleSetProblem[])
 });
 
 /** Accepts a published rule set only if a trusted hub key signed exactly this document and it is well-formed. */
-export function verifySignedRuleSet(document: unknown, hubKeys: HubKeyStore | undefined): { ok: true; ruleSet: RuleSet } | { ok: false; error: SignedRuleSetError } {
+export function verifySignedRuleSet(
+  document: unknown,
+  hubKeys: HubKeyStore | undefined,
+): { ok: true; ruleSet: RuleSet } | { ok: false; error: SignedRuleSetError } {
   if (typeof document !== 'object' || document === null) return refuse('rules.malformed');
   const envelope = document as Partial<SignedRuleSet>;
   const signature = envelope.signature;

@@ -76,7 +76,11 @@ export class ByteWriter {
 export class ByteReader {
   at: number;
 
-  constructor(readonly bytes: Uint8Array, start = 0, readonly end = bytes.length) {
+  constructor(
+    readonly bytes: Uint8Array,
+    start = 0,
+    readonly end = bytes.length,
+  ) {
     this.at = start;
   }
 

@@ -44,7 +44,11 @@ export class ChunkStreamVerifier {
   private finished = false;
   private firstIndex: number | undefined;
 
-  constructor(private readonly kind: SyncKind, private readonly position: SyncPosition, private readonly keys: HubKeyStore) {}
+  constructor(
+    private readonly kind: SyncKind,
+    private readonly position: SyncPosition,
+    private readonly keys: HubKeyStore,
+  ) {}
 
   /** True once the final chunk has been accepted. */
   get complete(): boolean {
@@ -71,8 +75,12 @@ export class ChunkStreamVerifier {
     const records = readRecords(inflateChunkBody(bytes, header), header);
     const final = isFinalChunk(header);
     const cursor: ChunkCursor = {
-      kind: header.kind, keyId: header.keyId, fromSeq: header.fromSeq, toSeq: header.toSeq,
-      nextIndex: header.index + 1, nextRangeStart: header.rangeEnd + 1,
+      kind: header.kind,
+      keyId: header.keyId,
+      fromSeq: header.fromSeq,
+      toSeq: header.toSeq,
+      nextIndex: header.index + 1,
+      nextRangeStart: header.rangeEnd + 1,
     };
     this.cursor = cursor;
     this.firstIndex ??= header.index;
@@ -105,7 +113,10 @@ export class ChunkStreamVerifier {
     if (header.index === 0) return { kind: header.kind, keyId: header.keyId, fromSeq: header.fromSeq, toSeq: header.toSeq, nextIndex: 0, nextRangeStart: 0 };
     // Only a snapshot resumes (into its shadow table); a delta is always applied whole.
     if (header.kind === 'snapshot' && snapshotInProgress !== undefined) return snapshotInProgress;
-    throw new SyncError('sync.sequence', `chunk ${header.index} of ${describe(header)} refused: the stream must start at chunk 0${header.kind === 'snapshot' ? ' (no snapshot in progress to resume)' : ''}`);
+    throw new SyncError(
+      'sync.sequence',
+      `chunk ${header.index} of ${describe(header)} refused: the stream must start at chunk 0${header.kind === 'snapshot' ? ' (no snapshot in progress to resume)' : ''}`,
+    );
   }
 }
 

@@ -57,7 +57,8 @@ function count(items: readonly unknown[], limit: number, what: string): number {
 }
 
 function smallInt(value: number, min: number, what: string): number {
-  if (!Number.isInteger(value) || value < min || value > FACT_LIMITS.doseNumber) throw new RangeError(`${what} ${value} is not an integer from ${min} to ${FACT_LIMITS.doseNumber}`);
+  if (!Number.isInteger(value) || value < min || value > FACT_LIMITS.doseNumber)
+    throw new RangeError(`${what} ${value} is not an integer from ${min} to ${FACT_LIMITS.doseNumber}`);
   return value;
 }
 
@@ -69,7 +70,8 @@ export function writeFacts(w: ByteWriter, facts: PersonFacts): void {
     const index = PRODUCT_INDEX.get(dose.product);
     if (index !== undefined) w.varint(index);
     else {
-      if (!/^[\x20-\x7e]{1,64}$/.test(dose.product)) throw new RangeError(`product code ${JSON.stringify(dose.product)} is not 1–64 printable ASCII characters`);
+      if (!/^[\x20-\x7e]{1,64}$/.test(dose.product))
+        throw new RangeError(`product code ${JSON.stringify(dose.product)} is not 1–64 printable ASCII characters`);
       w.varint(0);
       w.u8(dose.product.length);
       for (let i = 0; i < dose.product.length; i++) w.u8(dose.product.charCodeAt(i));

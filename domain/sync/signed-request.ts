@@ -41,7 +41,15 @@ export interface RequestToSign {
 
 export function canonicalRequest(request: RequestToSign): Uint8Array {
   return new TextEncoder().encode(
-    [REQUEST_SIGNATURE_VERSION, request.method.toUpperCase(), request.pathWithQuery, request.deviceId, String(request.timestampMs), request.nonce, request.bodySha256].join('\n'),
+    [
+      REQUEST_SIGNATURE_VERSION,
+      request.method.toUpperCase(),
+      request.pathWithQuery,
+      request.deviceId,
+      String(request.timestampMs),
+      request.nonce,
+      request.bodySha256,
+    ].join('\n'),
   );
 }
 

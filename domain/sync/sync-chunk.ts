@@ -69,15 +69,24 @@ export function parseChunkHeader(bytes: Uint8Array): ChunkHeader {
   if (total === undefined) throw malformed('truncated header');
   const r = new ByteReader(bytes, MAGIC_BYTES.length, HEADER_BYTES);
   const version = r.u8();
-  if (version !== SYNC_FORMAT_VERSION) throw new SyncError('sync.version', `sync chunk format version ${version} is not supported (this kiosk reads version ${SYNC_FORMAT_VERSION})`);
+  if (version !== SYNC_FORMAT_VERSION)
+    throw new SyncError('sync.version', `sync chunk format version ${version} is not supported (this kiosk reads version ${SYNC_FORMAT_VERSION})`);
   const kindCode = r.u8();
   const kind = kindCode === 1 ? 'snapshot' : kindCode === 2 ? 'delta' : undefined;
   if (kind === undefined) throw malformed(`unknown kind ${kindCode}`);
   const keyId = Array.from(r.take(4), (b) => b.toString(16).padStart(2, '0')).join('');
   const header: ChunkHeader = {
-    version, kind, keyId,
-    fromSeq: r.uint(8), toSeq: r.uint(8), index: r.uint(4), rangeStart: r.uint(6), rangeEnd: r.uint(6),
-    recordCount: r.uint(4), bodyLength: r.uint(4), compressedLength: r.uint(4),
+    version,
+    kind,
+    keyId,
+    fromSeq: r.uint(8),
+    toSeq: r.uint(8),
+    index: r.uint(4),
+    rangeStart: r.uint(6),
+    rangeEnd: r.uint(6),
+    recordCount: r.uint(4),
+    bodyLength: r.uint(4),
+    compressedLength: r.uint(4),
   };
   if (bytes.length < total) throw malformed(`truncated: ${bytes.length} of ${total} bytes`);
   if (bytes.length > total) throw malformed(`${bytes.length - total} trailing bytes after the signature`);

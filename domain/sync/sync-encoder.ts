@@ -33,7 +33,12 @@ const DEFAULT_CHUNK_BODY_BYTES = 4 * 1024 * 1024;
  * right after the last ID of the one before, and the final one ends at 999 999 999 999 —
  * which is how a reader knows it is final. No people gives one empty chunk.
  */
-export function* encodeSyncChunks(people: Iterable<SyncedPerson>, identity: SyncStreamIdentity, signer: ChunkSigner, options: ChunkingOptions = {}): Generator<Uint8Array> {
+export function* encodeSyncChunks(
+  people: Iterable<SyncedPerson>,
+  identity: SyncStreamIdentity,
+  signer: ChunkSigner,
+  options: ChunkingOptions = {},
+): Generator<Uint8Array> {
   const maxRecords = options.maxRecords ?? DEFAULT_CHUNK_RECORDS;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_CHUNK_BODY_BYTES;
   if (identity.kind === 'snapshot' && identity.fromSeq !== 0) throw new RangeError('a snapshot has fromSeq 0');

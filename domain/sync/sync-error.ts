@@ -28,7 +28,10 @@ export type SyncErrorCode =
 export class SyncError extends Error {
   override readonly name = 'SyncError';
 
-  constructor(readonly code: SyncErrorCode, message: string) {
+  constructor(
+    readonly code: SyncErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -38,6 +41,14 @@ export function isSyncErrorCode(value: unknown): value is SyncErrorCode {
 }
 
 const SYNC_ERROR_CODES = new Set<SyncErrorCode>([
-  'sync.malformed', 'sync.version', 'sync.unknown-key', 'sync.signature', 'sync.body-size',
-  'sync.replay', 'sync.gap', 'sync.sequence', 'sync.incomplete', 'sync.too-large',
+  'sync.malformed',
+  'sync.version',
+  'sync.unknown-key',
+  'sync.signature',
+  'sync.body-size',
+  'sync.replay',
+  'sync.gap',
+  'sync.sequence',
+  'sync.incomplete',
+  'sync.too-large',
 ]);

@@ -68,8 +68,13 @@ export function readRecords(body: Uint8Array, header: ChunkHeader): ChunkRecords
   const r = new ByteReader(body);
   const count = header.recordCount;
   const records: ChunkRecords = {
-    count, body, id12: new Float64Array(count), oldId: new Float64Array(count), bhxh: new Float64Array(count),
-    factsStart: new Uint32Array(count), factsEnd: new Uint32Array(count),
+    count,
+    body,
+    id12: new Float64Array(count),
+    oldId: new Float64Array(count),
+    bhxh: new Float64Array(count),
+    factsStart: new Uint32Array(count),
+    factsEnd: new Uint32Array(count),
   };
   let previous = header.rangeStart - 1;
   for (let i = 0; i < count; i++) {

@@ -2,9 +2,7 @@
  * Hex-encoded UTF-8 text, as the health-insurance (BHYT) QR stores names and addresses
  * (`4e677579e1bb856e` → `Nguyễn`). The domain has no Buffer, so bytes are decoded here.
  */
-export type HexUtf8Result =
-  | { readonly ok: true; readonly text: string }
-  | { readonly ok: false; readonly reason: 'not-hex' | 'not-utf8' };
+export type HexUtf8Result = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: 'not-hex' | 'not-utf8' };
 
 // One character class and one quantifier: linear, whatever the input.
 const HEX_DIGITS = /^[0-9A-Fa-f]*$/;

@@ -28,7 +28,8 @@ export function readIsoInstant(text: string, zonelessOffsetMinutes = 0): IsoInst
     return { ok: false, problem: `is not a real date: ${MONTH_NAMES[month - 1] ?? ''} ${year} has ${days} days` };
   }
   const second = m[6] === undefined ? 0 : Number(m[6]);
-  if (hour > 23 || minute > 59 || second > 60) return { ok: false, problem: `is not a real time of day (${m[4]}:${m[5]}${m[6] === undefined ? '' : `:${m[6]}`})` };
+  if (hour > 23 || minute > 59 || second > 60)
+    return { ok: false, problem: `is not a real time of day (${m[4]}:${m[5]}${m[6] === undefined ? '' : `:${m[6]}`})` };
   const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
   let offsetMinutes = zonelessOffsetMinutes;
   if (m[8] !== undefined) offsetMinutes = 0;

@@ -33,7 +33,6 @@ export function isHidPosScanner(device: HidDeviceDescriptor): boolean {
   return device.usagePage === USAGE_PAGE_BAR_CODE_SCANNER && device.usage !== undefined && SCANNER_USAGES.has(device.usage);
 }
 
-
 export class HidPosScannerDriver implements ScannerDriver {
   readonly #binding: HidBinding;
   readonly #options: HidPosScannerOptions;

@@ -107,7 +107,12 @@ export async function discoverDevices(options: DiscoveryOptions): Promise<Discov
   const holders = options.holders ?? procHolders;
   const devices: DiscoveredDevice[] = [];
   const problems: string[] = [];
-  const describe = (bus: 'serial' | 'hid', path: string, ids: { vendorId?: string; productId?: string; transport?: ProfileTransport }, names: { manufacturer?: string; product?: string }): DiscoveredDevice => {
+  const describe = (
+    bus: 'serial' | 'hid',
+    path: string,
+    ids: { vendorId?: string; productId?: string; transport?: ProfileTransport },
+    names: { manufacturer?: string; product?: string },
+  ): DiscoveredDevice => {
     const match = ids.vendorId === undefined && ids.transport === undefined ? undefined : matchProfile(options.catalog.profiles, ids);
     return { path, bus, ...ids, ...names, ...(match === undefined ? {} : { match }), access: access(path), heldBy: holders(path) };
   };
@@ -119,7 +124,11 @@ export async function discoverDevices(options: DiscoveryOptions): Promise<Discov
           describe(
             'serial',
             port.path,
-            { ...(port.vendorId === undefined ? {} : { vendorId: port.vendorId }), ...(port.productId === undefined ? {} : { productId: port.productId }), ...(transport === undefined ? {} : { transport }) },
+            {
+              ...(port.vendorId === undefined ? {} : { vendorId: port.vendorId }),
+              ...(port.productId === undefined ? {} : { productId: port.productId }),
+              ...(transport === undefined ? {} : { transport }),
+            },
             port.manufacturer === undefined ? {} : { manufacturer: port.manufacturer },
           ),
         );

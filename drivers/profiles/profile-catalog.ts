@@ -58,7 +58,7 @@ function describeErrors(errors: readonly ErrorObject[]): { field: string; reason
   const unexpected = errors.find((error) => error.keyword === 'additionalProperties' || error.keyword === 'unevaluatedProperties');
   const first = unexpected ?? errors.find((error) => error.keyword !== 'anyOf' && error.keyword !== 'if') ?? errors[0];
   if (first === undefined) return { field: '', reason: 'does not match the schema' };
-  const extra = (first.params as { additionalProperty?: string; unevaluatedProperty?: string });
+  const extra = first.params as { additionalProperty?: string; unevaluatedProperty?: string };
   const name = extra.additionalProperty ?? extra.unevaluatedProperty;
   return { field: first.instancePath, reason: name === undefined ? (first.message ?? 'is invalid') : `unknown property "${name}"` };
 }
@@ -103,7 +103,9 @@ function readCatalog(firmwareConfigDir: string, onBadFile: (error: ProfileCatalo
   const dir = join(firmwareConfigDir, PROFILES_DIR);
   const profiles: DeviceProfile[] = [];
   const seen = new Map<string, string>();
-  for (const name of readdirSync(dir).filter((entry) => entry.endsWith('.json')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((entry) => entry.endsWith('.json'))
+    .sort()) {
     const file = join(dir, name);
     try {
       let json: unknown;

@@ -54,7 +54,8 @@ export function suffixBytes(suffix: SerialSuffix): Uint8Array {
 
 export function checkFraming(framing: SerialFraming): void {
   suffixBytes(framing.suffix);
-  if (!Number.isInteger(framing.maxFrameBytes) || framing.maxFrameBytes < 1) throw new RangeError(`maxFrameBytes must be a positive integer: ${framing.maxFrameBytes}`);
+  if (!Number.isInteger(framing.maxFrameBytes) || framing.maxFrameBytes < 1)
+    throw new RangeError(`maxFrameBytes must be a positive integer: ${framing.maxFrameBytes}`);
   if (!Number.isFinite(framing.interByteTimeoutMs) || framing.interByteTimeoutMs <= 0) {
     throw new RangeError(`interByteTimeoutMs must be a positive number: ${framing.interByteTimeoutMs}`);
   }

@@ -81,7 +81,13 @@ export class SerialScannerDriver implements ScannerDriver {
     } catch (error) {
       throw new DeviceFault('open-failed', info.id, `bad serial scanner configuration: ${messageOf(error)}`, { cause: error });
     }
-    const handle = new SerialScannerHandle(this.#options.transport, info, resolved, this.#options.reopenBackoff ?? SERIAL_REOPEN_BACKOFF, this.#options.now ?? Date.now);
+    const handle = new SerialScannerHandle(
+      this.#options.transport,
+      info,
+      resolved,
+      this.#options.reopenBackoff ?? SERIAL_REOPEN_BACKOFF,
+      this.#options.now ?? Date.now,
+    );
     await handle.start();
     return handle;
   }
@@ -131,7 +137,11 @@ export class SerialScannerHandle extends KeptScannerHandle<SerialConnection> {
         // Not a scan: the scanner stays ready, the diagnostics screen shows why a code was lost
         // (super, not this.faulted: the port is fine and the framer keeps the bytes that followed).
         super.faulted(
-          new DeviceFault('protocol', this.#info.id, `an incomplete scan of ${output.length} bytes was dropped: its suffix never came (check the scanner's suffix setting)`),
+          new DeviceFault(
+            'protocol',
+            this.#info.id,
+            `an incomplete scan of ${output.length} bytes was dropped: its suffix never came (check the scanner's suffix setting)`,
+          ),
         );
         continue;
       }
@@ -159,13 +169,16 @@ export class SerialScannerHandle extends KeptScannerHandle<SerialConnection> {
   #startTimer(deadline: number): void {
     if (this.#silenceTimer !== undefined) clearTimeout(this.#silenceTimer);
     this.#silenceAt = deadline;
-    this.#silenceTimer = setTimeout(() => {
-      this.#silenceTimer = undefined;
-      const nowMs = this.#now();
-      const next = this.#framer.deadline;
-      if (next !== undefined && nowMs < next) this.#startTimer(next);
-      else this.#handle(this.#framer.expire(nowMs));
-    }, Math.max(0, deadline - this.#now()));
+    this.#silenceTimer = setTimeout(
+      () => {
+        this.#silenceTimer = undefined;
+        const nowMs = this.#now();
+        const next = this.#framer.deadline;
+        if (next !== undefined && nowMs < next) this.#startTimer(next);
+        else this.#handle(this.#framer.expire(nowMs));
+      },
+      Math.max(0, deadline - this.#now()),
+    );
     this.#silenceTimer.unref?.();
   }
 

@@ -68,7 +68,9 @@ export async function runRevokeAdminTokenCommand(options: AdminTokenCommandOptio
     const at = now();
     const token = await store.revoke(options.name, at);
     if (token === undefined) {
-      options.stderr.write(`chot hub admin-token revoke: no admin token "${options.name}" in ${describeHubStorage(options.location)} (chot hub admin-token list shows them)\n`);
+      options.stderr.write(
+        `chot hub admin-token revoke: no admin token "${options.name}" in ${describeHubStorage(options.location)} (chot hub admin-token list shows them)\n`,
+      );
       return 1;
     }
     options.stdout.write(
@@ -81,7 +83,11 @@ export async function runRevokeAdminTokenCommand(options: AdminTokenCommandOptio
 }
 
 /** Listing and revoking need a hub that exists: a mistyped --data must say so, not create an empty hub. */
-async function withAdminTokenStore(location: HubStorageLocation, open: 'create' | 'existing', work: (store: AdminTokenStore) => Promise<number>): Promise<number> {
+async function withAdminTokenStore(
+  location: HubStorageLocation,
+  open: 'create' | 'existing',
+  work: (store: AdminTokenStore) => Promise<number>,
+): Promise<number> {
   if (open === 'existing' && 'dataDir' in location && !existsSync(join(location.dataDir, HUB_SQLITE_FILE))) {
     throw new Error(`no hub database at ${describeHubStorage(location)}: check --data (or give --pg URL)`);
   }

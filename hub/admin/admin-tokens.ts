@@ -31,25 +31,39 @@ export function checkAdminTokenName(name: string): string {
 
 export class AdminTokenNameTaken extends Error {
   constructor(readonly tokenName: string) {
-    super(`an admin token named "${tokenName}" exists already (revoked and expired ones keep their names, so the request log stays unambiguous): choose another name`);
+    super(
+      `an admin token named "${tokenName}" exists already (revoked and expired ones keep their names, so the request log stays unambiguous): choose another name`,
+    );
   }
 }
 
 /** Makes a token: the caller shows `token` once; the store keeps only its hash. */
-export async function createAdminToken(store: AdminTokenStore, name: string, validDays: number, now: () => number = Date.now): Promise<{ token: string; record: AdminTokenRecord }> {
+export async function createAdminToken(
+  store: AdminTokenStore,
+  name: string,
+  validDays: number,
+  now: () => number = Date.now,
+): Promise<{ token: string; record: AdminTokenRecord }> {
   checkAdminTokenName(name);
   if (!Number.isFinite(validDays) || validDays <= 0 || validDays > MAX_ADMIN_TOKEN_DAYS) {
     throw new RangeError(`an admin token is valid for more than 0 and at most ${MAX_ADMIN_TOKEN_DAYS} days`);
   }
   const token = `${ADMIN_TOKEN_PREFIX}${randomBytes(TOKEN_BYTES).toString('base64url')}`;
   const createdAt = now();
-  const record: AdminTokenRecord = { name, tokenHash: hashAdminToken(token), createdAt, expiresAt: createdAt + Math.round(validDays * DAY_MS), revokedAt: null };
+  const record: AdminTokenRecord = {
+    name,
+    tokenHash: hashAdminToken(token),
+    createdAt,
+    expiresAt: createdAt + Math.round(validDays * DAY_MS),
+    revokedAt: null,
+  };
   if (!(await store.add(record))) throw new AdminTokenNameTaken(name);
   return { token, record };
 }
 
 export type AdminTokenRefusal = 'unknown' | 'expired' | 'revoked';
-export type AdminTokenCheck = { ok: true; record: AdminTokenRecord } | { ok: false; refusal: 'unknown' } | { ok: false; refusal: 'expired' | 'revoked'; record: AdminTokenRecord };
+export type AdminTokenCheck =
+  { ok: true; record: AdminTokenRecord } | { ok: false; refusal: 'unknown' } | { ok: false; refusal: 'expired' | 'revoked'; record: AdminTokenRecord };
 
 /**
  * Checks a presented token. The store is searched by the token's SHA-256, so how long a

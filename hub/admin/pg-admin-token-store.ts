@@ -1,7 +1,13 @@
 import type pg from 'pg';
 import type { AdminTokenRecord, AdminTokenStore } from './admin-token-store.js';
 
-interface TokenRow { label: string; token_hash: string; created_at: Date; expires_at: Date; revoked_at: Date | null }
+interface TokenRow {
+  label: string;
+  token_hash: string;
+  created_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
 
 const COLUMNS = 'label, token_hash, created_at, expires_at, revoked_at';
 
@@ -38,10 +44,10 @@ export class PgAdminTokenStore implements AdminTokenStore {
   }
 
   async revoke(name: string, at: number): Promise<AdminTokenRecord | undefined> {
-    const { rows } = await this.pool.query<TokenRow>(
-      `UPDATE admin_token SET revoked_at = coalesce(revoked_at, $1) WHERE label = $2 RETURNING ${COLUMNS}`,
-      [new Date(at), name],
-    );
+    const { rows } = await this.pool.query<TokenRow>(`UPDATE admin_token SET revoked_at = coalesce(revoked_at, $1) WHERE label = $2 RETURNING ${COLUMNS}`, [
+      new Date(at),
+      name,
+    ]);
     return rows[0] === undefined ? undefined : recordOf(rows[0]);
   }
 }

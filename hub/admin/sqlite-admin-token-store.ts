@@ -2,7 +2,13 @@ import type Database from 'better-sqlite3';
 import type { AdminTokenRecord, AdminTokenStore } from './admin-token-store.js';
 import { writeUnlessBusy } from '../storage/sqlite-busy.js';
 
-interface TokenRow { label: string; token_hash: string; created_at: number; expires_at: number; revoked_at: number | null }
+interface TokenRow {
+  label: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
 
 const COLUMNS = 'label, token_hash, created_at, expires_at, revoked_at';
 

@@ -58,7 +58,10 @@ export async function runListDevicesCommand(options: EnrollmentCommandOptions): 
       return 0;
     }
     // The location, the only column of varying width, goes last: the others stay aligned.
-    const rows = [['DEVICE', 'ENROLLED AT', 'STATUS', 'LOCATION'], ...devices.map((d) => [d.deviceId, toVietnamIso(d.enrolledAt), d.revoked ? 'revoked' : 'active', d.location])];
+    const rows = [
+      ['DEVICE', 'ENROLLED AT', 'STATUS', 'LOCATION'],
+      ...devices.map((d) => [d.deviceId, toVietnamIso(d.enrolledAt), d.revoked ? 'revoked' : 'active', d.location]),
+    ];
     // The status column is as wide as 'revoked' even when none is: the layout does not shift.
     const widths = [0, 1, 2].map((column) => Math.max(column === 2 ? 'revoked'.length : 0, ...rows.map((row) => row[column]?.length ?? 0)));
     options.stdout.write(rows.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')).join('\n') + '\n');
@@ -71,7 +74,9 @@ export async function runRevokeDeviceCommand(options: EnrollmentCommandOptions &
   return withEnrollmentStore(options.location, 'existing', async (store) => {
     const device = await store.findDevice(options.deviceId);
     if (device === undefined || !(await store.revokeDevice(options.deviceId))) {
-      options.stderr.write(`chot hub revoke: no kiosk "${options.deviceId}" is enrolled in ${describeHubStorage(options.location)} (chot hub devices lists them)\n`);
+      options.stderr.write(
+        `chot hub revoke: no kiosk "${options.deviceId}" is enrolled in ${describeHubStorage(options.location)} (chot hub devices lists them)\n`,
+      );
       return 1;
     }
     options.stdout.write(
@@ -87,7 +92,11 @@ export async function runRevokeDeviceCommand(options: EnrollmentCommandOptions &
  * Opens the hub's storage for one command. Listing and revoking need a hub that exists: a
  * mistyped --data must say so, not create an empty hub and report it has no kiosks.
  */
-async function withEnrollmentStore(location: HubStorageLocation, open: 'create' | 'existing', work: (store: EnrollmentStore) => Promise<number>): Promise<number> {
+async function withEnrollmentStore(
+  location: HubStorageLocation,
+  open: 'create' | 'existing',
+  work: (store: EnrollmentStore) => Promise<number>,
+): Promise<number> {
   if (open === 'existing' && 'dataDir' in location && !existsSync(join(location.dataDir, HUB_SQLITE_FILE))) {
     throw new Error(`no hub database at ${describeHubStorage(location)}: check --data (or give --pg URL)`);
   }

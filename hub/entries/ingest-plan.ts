@@ -47,7 +47,8 @@ export function checkBatch(kioskId: string, entries: readonly UploadedEntry[]): 
       if (entry.kioskId !== kioskId && entry.kioskId !== UNENROLLED_KIOSK_ID) {
         throw new RangeError(`entry ${entry.seq} belongs to kiosk ${JSON.stringify(entry.kioskId)}, not ${JSON.stringify(kioskId)}`);
       }
-      if (!ENTRY_DIRECTIONS.includes(entry.direction as EntryDirection)) throw new RangeError(`entry ${entry.seq}: direction ${JSON.stringify(entry.direction)} is not one of ${ENTRY_DIRECTIONS.join(', ')}`);
+      if (!ENTRY_DIRECTIONS.includes(entry.direction as EntryDirection))
+        throw new RangeError(`entry ${entry.seq}: direction ${JSON.stringify(entry.direction)} is not one of ${ENTRY_DIRECTIONS.join(', ')}`);
     }
     if (!HEX_HASH.test(entry.hash) || !HEX_HASH.test(entry.prevHash)) throw new RangeError(`entry ${entry.seq}: hashes must be 64 lowercase hex digits`);
     const atMs = Date.parse(entry.at);
@@ -90,7 +91,6 @@ export interface EntryFlag {
   readonly detail: string;
 }
 
-
 /** Decides a checked batch against the stored links of seqsToRead(batch). */
 export function planIngest(batch: readonly CheckedEntry[], stored: ReadonlyMap<number, StoredLink>, context: IngestContext = {}): IngestPlan {
   const { enrolledLocation, receivedAtMs } = context;
@@ -127,9 +127,18 @@ export function planIngest(batch: readonly CheckedEntry[], stored: ReadonlyMap<n
     }
     known.set(seq, { seq, prevHash: entry.prevHash, hash: entry.hash, problem });
     rows.push({ entry, atMs, problem });
-    if (enrolledLocation !== undefined && entry.format === 2 && entry.location !== '' && entry.location.normalize('NFC') !== enrolledLocation.normalize('NFC')) {
+    if (
+      enrolledLocation !== undefined &&
+      entry.format === 2 &&
+      entry.location !== '' &&
+      entry.location.normalize('NFC') !== enrolledLocation.normalize('NFC')
+    ) {
       flags.push({ seq, flag: 'foreign-location', detail: entry.location });
-      problems.push({ seq, kind: 'foreign-location', message: `entry ${seq} names location ${JSON.stringify(entry.location)}, not ${JSON.stringify(enrolledLocation)} where this kiosk was enrolled: stored and flagged` });
+      problems.push({
+        seq,
+        kind: 'foreign-location',
+        message: `entry ${seq} names location ${JSON.stringify(entry.location)}, not ${JSON.stringify(enrolledLocation)} where this kiosk was enrolled: stored and flagged`,
+      });
     }
     const clock = receivedAtMs === undefined ? undefined : entryClockProblem(atMs, receivedAtMs);
     if (clock !== undefined) {
@@ -172,16 +181,50 @@ export function entryColumns(kioskId: string, row: PlannedRow): (string | number
   // Format 1 has no place, lane, direction or override: stored as '' (and NULL), never guessed.
   const v2 = entry.format === 2 ? entry : undefined;
   return [
-    kioskId, entry.seq, row.atMs, entry.at, v2?.location ?? '', v2?.lane ?? '', v2?.direction ?? '', entry.sourceKind, entry.sourceDeviceId,
-    entry.credentialKind, entry.authenticity, entry.personId, entry.outcome, JSON.stringify(entry.reasonCodes), entry.ruleSet,
-    v2?.override == null ? null : JSON.stringify([v2.override.by, v2.override.reason]), entry.prevHash, entry.hash, row.problem,
-    entry.format, v2 === undefined || v2.kioskId === kioskId ? null : v2.kioskId,
+    kioskId,
+    entry.seq,
+    row.atMs,
+    entry.at,
+    v2?.location ?? '',
+    v2?.lane ?? '',
+    v2?.direction ?? '',
+    entry.sourceKind,
+    entry.sourceDeviceId,
+    entry.credentialKind,
+    entry.authenticity,
+    entry.personId,
+    entry.outcome,
+    JSON.stringify(entry.reasonCodes),
+    entry.ruleSet,
+    v2?.override == null ? null : JSON.stringify([v2.override.by, v2.override.reason]),
+    entry.prevHash,
+    entry.hash,
+    row.problem,
+    entry.format,
+    v2 === undefined || v2.kioskId === kioskId ? null : v2.kioskId,
   ];
 }
 
-
 export const ENTRY_COLUMN_NAMES = [
-  'kiosk_id', 'seq', 'at_ms', 'at', 'location', 'lane', 'direction', 'source_kind', 'source_device_id',
-  'credential_kind', 'authenticity', 'person_id', 'outcome', 'reasons', 'rule_set', 'override', 'prev_hash', 'hash', 'problem',
-  'format', 'entry_kiosk_id',
+  'kiosk_id',
+  'seq',
+  'at_ms',
+  'at',
+  'location',
+  'lane',
+  'direction',
+  'source_kind',
+  'source_device_id',
+  'credential_kind',
+  'authenticity',
+  'person_id',
+  'outcome',
+  'reasons',
+  'rule_set',
+  'override',
+  'prev_hash',
+  'hash',
+  'problem',
+  'format',
+  'entry_kiosk_id',
 ] as const;

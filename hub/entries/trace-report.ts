@@ -54,7 +54,8 @@ const UNIT_MS = { s: 1000, m: 60_000, h: 3600_000 } as const;
 export function parseWindow(text: string, label = '--window'): number {
   const match = /^(\d+)([smh])$/.exec(text.trim());
   const ms = match === null ? NaN : Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
-  if (!(ms >= 0 && ms <= MAX_TRACE_WINDOW_MS)) throw new TraceParameterError('window', `${label} must be a duration like 90s, 30m or 2h, at most 24h; got ${JSON.stringify(text)}`);
+  if (!(ms >= 0 && ms <= MAX_TRACE_WINDOW_MS))
+    throw new TraceParameterError('window', `${label} must be a duration like 90s, 30m or 2h, at most 24h; got ${JSON.stringify(text)}`);
   return ms;
 }
 
@@ -65,7 +66,8 @@ export function parseWindow(text: string, label = '--window'): number {
  */
 export function parseTraceInstant(parameter: 'from' | 'to', text: string, label = `--${parameter}`): number {
   const result = readIsoInstant(text.trim(), VIETNAM_UTC_OFFSET_MINUTES);
-  if (!result.ok) throw new TraceParameterError(parameter, `${label} must be an ISO 8601 time, e.g. 2021-10-20T08:00+07:00; ${JSON.stringify(text)} ${result.problem}`);
+  if (!result.ok)
+    throw new TraceParameterError(parameter, `${label} must be an ISO 8601 time, e.g. 2021-10-20T08:00+07:00; ${JSON.stringify(text)} ${result.problem}`);
   return result.ms;
 }
 
@@ -76,7 +78,8 @@ export function parseTraceInstant(parameter: 'from' | 'to', text: string, label 
 export function parseTraceParameters(parameters: TraceParameters, label: ParameterLabel): TraceRequest {
   const { id, from, to } = parameters;
   if (id === undefined || !/^\d{12}$/.test(id)) throw new TraceParameterError('id', `${label('id')} must be a 12-digit citizen ID`);
-  if (from === undefined || to === undefined) throw new TraceParameterError(from === undefined ? 'from' : 'to', `${label('from')} and ${label('to')} are needed: the period to trace`);
+  if (from === undefined || to === undefined)
+    throw new TraceParameterError(from === undefined ? 'from' : 'to', `${label('from')} and ${label('to')} are needed: the period to trace`);
   const fromMs = parseTraceInstant('from', from, label('from'));
   const toMs = parseTraceInstant('to', to, label('to'));
   if (fromMs > toMs) throw new TraceParameterError('from', `${label('from')} must not be after ${label('to')}`);
@@ -103,7 +106,16 @@ export async function renderTrace(entries: EntryStore, request: TraceRequest): P
     : traceCsv(places);
 }
 
-const entryJson = (e: TracedEntry): TraceEntryJson => ({ personId: e.personId, at: e.at, location: e.location, kioskId: e.kioskId, seq: e.seq, lane: e.lane, direction: e.direction, outcome: e.outcome });
+const entryJson = (e: TracedEntry): TraceEntryJson => ({
+  personId: e.personId,
+  at: e.at,
+  location: e.location,
+  kioskId: e.kioskId,
+  seq: e.seq,
+  lane: e.lane,
+  direction: e.direction,
+  outcome: e.outcome,
+});
 
 export function traceJson(query: Omit<TraceResponse, 'places'>, places: readonly TracePlace[]): string {
   const body: TraceResponse = { ...query, places: places.map((p) => ({ ...entryJson(p.visit), contacts: p.contacts.map(entryJson) })) };
@@ -113,8 +125,18 @@ export function traceJson(query: Omit<TraceResponse, 'places'>, places: readonly
 }
 
 export const TRACE_CSV_HEADER = [
-  'visit_at', 'location', 'visit_kiosk', 'visit_seq', 'visit_outcome',
-  'contact_id', 'contact_at', 'contact_kiosk', 'contact_seq', 'contact_lane', 'contact_direction', 'contact_outcome',
+  'visit_at',
+  'location',
+  'visit_kiosk',
+  'visit_seq',
+  'visit_outcome',
+  'contact_id',
+  'contact_at',
+  'contact_kiosk',
+  'contact_seq',
+  'contact_lane',
+  'contact_direction',
+  'contact_outcome',
 ];
 
 /**

@@ -35,14 +35,19 @@ export function decodeUploadBody(body: Uint8Array, contentEncoding: string): Upl
       json = gunzipSync(body, { maxOutputLength: MAX_UPLOAD_INFLATED_BYTES });
     } catch (error) {
       const tooLarge = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-      throw new BadBatch(tooLarge ? `the batch inflates to more than ${MAX_UPLOAD_INFLATED_BYTES} bytes: send fewer entries per batch` : 'the batch is not valid gzip');
+      throw new BadBatch(
+        tooLarge ? `the batch inflates to more than ${MAX_UPLOAD_INFLATED_BYTES} bytes: send fewer entries per batch` : 'the batch is not valid gzip',
+      );
     }
   } else if (contentEncoding === 'identity') {
     if (body.length > MAX_UPLOAD_INFLATED_BYTES) throw new BadBatch(`the batch is more than ${MAX_UPLOAD_INFLATED_BYTES} bytes: send fewer entries per batch`);
     json = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   } else throw new BadBatch(`Content-Encoding ${contentEncoding} is not accepted: send gzip or nothing`, 'unsupported-encoding');
   const depth = jsonDepthBeyond(json, MAX_UPLOAD_JSON_DEPTH);
-  if (depth !== undefined) throw new BadBatch(`the batch nests deeper than ${MAX_UPLOAD_JSON_DEPTH} levels (at byte ${depth}): an upload is {"entries": [entry…]}, an entry's lists hold strings`);
+  if (depth !== undefined)
+    throw new BadBatch(
+      `the batch nests deeper than ${MAX_UPLOAD_JSON_DEPTH} levels (at byte ${depth}): an upload is {"entries": [entry…]}, an entry's lists hold strings`,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(json.toString('utf8'));
@@ -97,7 +102,8 @@ export function jsonDepthBeyond(bytes: Uint8Array, maxDepth: number): number | u
  * chain is ingest's to judge (hub/entries/ingest-plan.ts), not this.
  */
 export function parseUploadBody(body: unknown): UploadedEntry[] {
-  if (typeof body !== 'object' || body === null || !Array.isArray((body as Json).entries)) throw new BadBatch('the body must be a JSON object with an "entries" list');
+  if (typeof body !== 'object' || body === null || !Array.isArray((body as Json).entries))
+    throw new BadBatch('the body must be a JSON object with an "entries" list');
   const entries = (body as { entries: unknown[] }).entries;
   if (entries.length === 0) throw new BadBatch('the batch holds no entries');
   if (entries.length > MAX_UPLOAD_ENTRIES) throw new BadBatch(`a batch holds at most ${MAX_UPLOAD_ENTRIES} entries, this one ${entries.length}`);

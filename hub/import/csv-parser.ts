@@ -98,7 +98,8 @@ export class CsvParser {
         SPECIAL.lastIndex = i;
         const match = SPECIAL.exec(buffer);
         const end = match === null ? buffer.length : match.index;
-        if (match?.[0] === '"') return this.skipBadRecord(line, newlines, end, final, 'a quote inside an unquoted field (quote the whole field and double the quote)');
+        if (match?.[0] === '"')
+          return this.skipBadRecord(line, newlines, end, final, 'a quote inside an unquoted field (quote the whole field and double the quote)');
         field = buffer.slice(i, end);
         i = end;
       }

@@ -96,7 +96,8 @@ export function parseDose(text: string): Parsed<number> {
 /** A vaccine by DCC code or common name → its canonical code. */
 export function parseProduct(text: string): Parsed<string> {
   const product = findVaccineProduct(text);
-  if (product === undefined) return bad('is not a known COVID-19 vaccine (give a DCC code such as EU/1/20/1528, or a name such as Comirnaty, Vaxzevria, Spikevax, Sinopharm)');
+  if (product === undefined)
+    return bad('is not a known COVID-19 vaccine (give a DCC code such as EU/1/20/1528, or a name such as Comirnaty, Vaxzevria, Spikevax, Sinopharm)');
   return ok(product.code);
 }
 

@@ -9,7 +9,9 @@ import { IMPORT_COLUMNS } from './row-validator.js';
 export const IMPORT_HELP = `  import --kind KIND FILE.csv [--pg URL]
              apply a platform's CSV export (UTF-8, header row) all or nothing; every
              bad row is reported by line. Re-importing a file changes nothing. Columns:
-${Object.entries(IMPORT_COLUMNS).map(([kind, columns]) => `               ${kind.padEnd(12)}${columns.join(',')}`).join('\n')}
+${Object.entries(IMPORT_COLUMNS)
+  .map(([kind, columns]) => `               ${kind.padEnd(12)}${columns.join(',')}`)
+  .join('\n')}
              dates YYYY-MM-DD or dd/mm/yyyy; product a DCC code or a common name;
              taken_at ISO 8601, in Vietnam time (UTC+7) when it has no zone; kind pcr|rapid;
              result positive|negative; status F0|F1, to may be empty.

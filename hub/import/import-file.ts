@@ -87,7 +87,9 @@ async function* validatedRows<K extends ImportKind>(options: ImportFileOptions<K
   }
   yield* take(parser.end(decoder.end()));
   if (header === undefined) {
-    throw new ImportRejected([{ line: 1, message: `the file is empty: a ${options.kind} file starts with the header row ${IMPORT_COLUMNS[options.kind].join(',')}` }]);
+    throw new ImportRejected([
+      { line: 1, message: `the file is empty: a ${options.kind} file starts with the header row ${IMPORT_COLUMNS[options.kind].join(',')}` },
+    ]);
   }
   if (problems.count > 0) throw new ImportRejected(problems.problems, problems.count);
   // A file big enough to report progress is big enough for the apply to take a while.

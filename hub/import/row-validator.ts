@@ -26,7 +26,8 @@ export interface ValidationContext {
   readonly nowMs: number;
 }
 
-export type HeaderCheck<K extends ImportKind> = { readonly ok: true; readonly index: HeaderIndex<K> } | { readonly ok: false; readonly problems: readonly string[] };
+export type HeaderCheck<K extends ImportKind> =
+  { readonly ok: true; readonly index: HeaderIndex<K> } | { readonly ok: false; readonly problems: readonly string[] };
 
 export function checkHeader<K extends ImportKind>(kind: K, fields: readonly string[]): HeaderCheck<K> {
   const expected: readonly string[] = IMPORT_COLUMNS[kind];
@@ -36,7 +37,9 @@ export function checkHeader<K extends ImportKind>(kind: K, fields: readonly stri
   names.forEach((name, i) => {
     if (names.indexOf(name) !== i) problems.push(`column "${name}" appears twice`);
     else if (!expected.includes(name)) {
-      problems.push(name === '' ? `column ${i + 1} has no name (${layout})` : `unexpected column "${name}" (${layout}; names and addresses are never imported)`);
+      problems.push(
+        name === '' ? `column ${i + 1} has no name (${layout})` : `unexpected column "${name}" (${layout}; names and addresses are never imported)`,
+      );
     }
   });
   for (const column of expected) if (!names.includes(column)) problems.push(`missing column "${column}" (${layout})`);
@@ -143,7 +146,12 @@ export function validateRow<K extends ImportKind>(kind: K, index: HeaderIndex<K>
   if (lastClock.nowMs !== context.nowMs) lastClock = { nowMs: context.nowMs, today: vietnamDateOf(context.nowMs) };
   const reader = new FieldReader(record.fields, index as unknown as Readonly<Record<string, number>>);
   const id12 = reader.take('id', parseId12);
-  const row = (READERS[kind] as (f: FieldReader, line: number, id12: string | undefined, clock: Clock) => ImportRowOf[K] | undefined)(reader, record.line, id12, lastClock);
+  const row = (READERS[kind] as (f: FieldReader, line: number, id12: string | undefined, clock: Clock) => ImportRowOf[K] | undefined)(
+    reader,
+    record.line,
+    id12,
+    lastClock,
+  );
   if (reader.reasons.length > 0 || row === undefined) return { ok: false, reason: reader.reasons.join('; ') };
   return { ok: true, row };
 }

@@ -9,9 +9,18 @@ import { vnDate } from './vn-calendar.js';
  * Columns that do not apply to a section are empty. Dates are Vietnam calendar days.
  */
 export const REPORT_CSV_HEADER = [
-  'section', 'location', 'scan_point', 'period', 'first_day', 'last_day',
-  'scan_points_registered', 'scan_points_active', 'scans', 'flagged',
-  ...REPORT_OUTCOMES, ...KIND_GROUPS.map((k) => k.replace(/-/g, '_')),
+  'section',
+  'location',
+  'scan_point',
+  'period',
+  'first_day',
+  'last_day',
+  'scan_points_registered',
+  'scan_points_active',
+  'scans',
+  'flagged',
+  ...REPORT_OUTCOMES,
+  ...KIND_GROUPS.map((k) => k.replace(/-/g, '_')),
 ];
 
 const countCells = (c: Counts): number[] => [c.scans, c.flagged, ...REPORT_OUTCOMES.map((o) => c.byOutcome[o]), ...KIND_GROUPS.map((k) => c.byKind[k])];
@@ -28,6 +37,7 @@ export function reportCsv(report: Report): string {
     for (const p of place.periods) rows.push(['location-period', place.location, '', ...periodCells(p), '', '', ...countCells(p.counts)]);
   }
   const idleWindow = [`${vnDate(report.toDay - 6)}/${vnDate(report.toDay)}`, vnDate(report.toDay - 6), vnDate(report.toDay)];
-  for (const idle of report.idle) rows.push(['idle', idle.location, idle.deviceId, ...idleWindow, '', '', 0, 0, ...REPORT_OUTCOMES.map(() => 0), ...KIND_GROUPS.map(() => 0)]);
+  for (const idle of report.idle)
+    rows.push(['idle', idle.location, idle.deviceId, ...idleWindow, '', '', 0, 0, ...REPORT_OUTCOMES.map(() => 0), ...KIND_GROUPS.map(() => 0)]);
   return `${[REPORT_CSV_HEADER.join(','), ...rows.map((cells) => cells.map(csvCell).join(','))].join('\r\n')}\r\n`;
 }

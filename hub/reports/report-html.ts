@@ -62,9 +62,15 @@ ${label(LABELS.generated)}: ${vnDateTime(report.generatedAt)}</p></header>
 <h2>${label(LABELS.summary)}</h2>
 <div class="kpi">${kpi(LABELS.registered, totals.registered)}${kpi(LABELS.active, totals.active)}${kpi(LABELS.scans, c.scans)}${kpi(LABELS.flagged, c.flagged)}</div>
 <h3>${label(LABELS.byOutcome)}</h3>
-${barChart(both(LABELS.byOutcome), REPORT_OUTCOMES.map((o) => ({ label: both(OUTCOME_LABELS[o]), value: c.byOutcome[o], outcome: o })))}
+${barChart(
+  both(LABELS.byOutcome),
+  REPORT_OUTCOMES.map((o) => ({ label: both(OUTCOME_LABELS[o]), value: c.byOutcome[o], outcome: o })),
+)}
 <h3>${label(LABELS.byKind)}</h3>
-${barChart(both(LABELS.byKind), KIND_GROUPS.map((k) => ({ label: both(KIND_LABELS[k]), value: c.byKind[k] })))}
+${barChart(
+  both(LABELS.byKind),
+  KIND_GROUPS.map((k) => ({ label: both(KIND_LABELS[k]), value: c.byKind[k] })),
+)}
 <table><thead><tr>${countHeads()}</tr></thead><tbody><tr>${countCells(c)}</tr></tbody></table>
 <p class="note">${label(LABELS.flaggedNote)}</p>
 </section>`;
@@ -75,7 +81,10 @@ function byPeriod(report: Report): string {
   const rows = report.periods.map((p) => `<tr><td>${escapeHtml(periodName(p))}</td>${countCells(p.counts)}</tr>`);
   return `<section>
 <h2>${label(title)}</h2>
-${stackedOutcomeChart(both(title), report.periods.map((p) => ({ label: periodName(p), byOutcome: p.counts.byOutcome })))}
+${stackedOutcomeChart(
+  both(title),
+  report.periods.map((p) => ({ label: periodName(p), byOutcome: p.counts.byOutcome })),
+)}
 <table><thead><tr>${th(report.by === 'day' ? { vi: 'Ngày', en: 'Day' } : { vi: 'Tuần', en: 'Week' }, false)}${countHeads()}</tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>
 </section>`;
@@ -85,7 +94,10 @@ function byLocation(report: Report): string {
   const rows = report.locations.map(
     (p) => `<tr><td>${escapeHtml(locationName(p.location))}</td>${td(p.registered)}${td(p.active)}${countCells(p.counts)}</tr>`,
   );
-  const chart = stackedOutcomeChart(both(LABELS.byLocation), report.locations.map((p) => ({ label: locationName(p.location), byOutcome: p.counts.byOutcome })));
+  const chart = stackedOutcomeChart(
+    both(LABELS.byLocation),
+    report.locations.map((p) => ({ label: locationName(p.location), byOutcome: p.counts.byOutcome })),
+  );
   return `<section>
 <h2>${label(LABELS.byLocation)}</h2>
 ${chart}
@@ -102,7 +114,10 @@ function locationByPeriod(report: Report): string {
     const periods = report.periods.slice(start, start + 7);
     const heads = periods.map((p) => `<th class="n">${escapeHtml(p.firstDay === p.lastDay ? vnDisplayDate(p.firstDay).slice(0, 5) : p.label)}</th>`).join('');
     const rows = report.locations.map((place) => {
-      const cells = place.periods.slice(start, start + 7).map((p) => td(p.counts.scans)).join('');
+      const cells = place.periods
+        .slice(start, start + 7)
+        .map((p) => td(p.counts.scans))
+        .join('');
       return `<tr><td>${escapeHtml(locationName(place.location))}</td>${cells}</tr>`;
     });
     tables.push(`<table><thead><tr>${th(LABELS.location, false)}${heads}</tr></thead><tbody>${rows.join('\n')}</tbody></table>`);

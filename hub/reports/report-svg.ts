@@ -60,10 +60,13 @@ function stripes(x: number, y: number, w: number, h: number): string {
 export function outcomeBox(outcome: ReportOutcome, x: number, y: number, w: number, h: number): string {
   const { fill, ink } = COLOURS[outcome];
   const d =
-    outcome === 'green' ? diagonals(x, y, w, h, true)
-    : outcome === 'red' ? diagonals(x, y, w, h, true) + diagonals(x, y, w, h, false)
-    : outcome === 'none' ? stripes(x, y, w, h)
-    : '';
+    outcome === 'green'
+      ? diagonals(x, y, w, h, true)
+      : outcome === 'red'
+        ? diagonals(x, y, w, h, true) + diagonals(x, y, w, h, false)
+        : outcome === 'none'
+          ? stripes(x, y, w, h)
+          : '';
   const marks =
     outcome === 'yellow'
       ? `<path class="mark-${outcome}" d="${dots(x, y, w, h)}" fill="${ink}"/>`

@@ -20,16 +20,28 @@ export async function authenticateAdmin(store: AdminTokenStore, request: Incomin
   const header = request.headers[HUB_HEADERS.authorization];
   const match = header === undefined ? null : /^Bearer +(\S+) *$/i.exec(header);
   if (match === null) {
-    throw new HttpError('admin-unauthenticated', 'admin routes need an admin token: send "Authorization: Bearer <token>" (make one with chot hub admin-token create)', challenge());
+    throw new HttpError(
+      'admin-unauthenticated',
+      'admin routes need an admin token: send "Authorization: Bearer <token>" (make one with chot hub admin-token create)',
+      challenge(),
+    );
   }
   const at = now();
   const result = await checkAdminToken(store, match[1] as string, at);
   if (result.ok) return result.record;
   switch (result.refusal) {
     case 'unknown':
-      throw new HttpError('admin-unknown-token', 'this admin token is not known to this hub (mistyped, or made for another hub): chot hub admin-token list shows the tokens', challenge('invalid_token'));
+      throw new HttpError(
+        'admin-unknown-token',
+        'this admin token is not known to this hub (mistyped, or made for another hub): chot hub admin-token list shows the tokens',
+        challenge('invalid_token'),
+      );
     case 'expired':
-      throw new HttpError('admin-token-expired', `admin token "${result.record.name}" expired at ${toVietnamIso(result.record.expiresAt)}: make a new one with chot hub admin-token create`, challenge('invalid_token'));
+      throw new HttpError(
+        'admin-token-expired',
+        `admin token "${result.record.name}" expired at ${toVietnamIso(result.record.expiresAt)}: make a new one with chot hub admin-token create`,
+        challenge('invalid_token'),
+      );
     case 'revoked':
       throw new HttpError('admin-token-revoked', `admin token "${result.record.name}" has been revoked at this hub: ask an administrator for a new one`);
   }

@@ -1,4 +1,11 @@
-import { parseTraceParameters, renderTrace, TRACE_CONTENT_TYPES, TRACE_PARAMETER_NAMES, TraceParameterError, type TraceParameters } from '../entries/trace-report.js';
+import {
+  parseTraceParameters,
+  renderTrace,
+  TRACE_CONTENT_TYPES,
+  TRACE_PARAMETER_NAMES,
+  TraceParameterError,
+  type TraceParameters,
+} from '../entries/trace-report.js';
 import type { Exchange, HubContext } from './hub-context.js';
 import { HttpError, writeOkHead } from './http-responses.js';
 

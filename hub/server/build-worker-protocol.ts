@@ -19,7 +19,14 @@ export interface BuildWorkerData {
  */
 export type BuildJob =
   | { readonly type: 'snapshot'; readonly seq: number; readonly buildId: string; readonly pageSize: number; readonly chunking: ChunkingOptions }
-  | { readonly type: 'delta'; readonly from: number; readonly to: number; readonly maxPeople: number; readonly pageSize: number; readonly chunking: ChunkingOptions }
+  | {
+      readonly type: 'delta';
+      readonly from: number;
+      readonly to: number;
+      readonly maxPeople: number;
+      readonly pageSize: number;
+      readonly chunking: ChunkingOptions;
+    }
   | { readonly type: 'upload'; readonly body: Uint8Array; readonly encoding: string };
 
 export type BuildRequest = BuildJob & { readonly id: number };

@@ -35,11 +35,23 @@ async function run(request: BuildRequest): Promise<void> {
       return;
     }
     if (request.type === 'snapshot') {
-      const index = await writeSnapshotFile({ storage: await storage(), signer, cacheDir: data.cacheDir, seq: request.seq, buildId: request.buildId, pageSize: request.pageSize, chunking: request.chunking });
+      const index = await writeSnapshotFile({
+        storage: await storage(),
+        signer,
+        cacheDir: data.cacheDir,
+        seq: request.seq,
+        buildId: request.buildId,
+        pageSize: request.pageSize,
+        chunking: request.chunking,
+      });
       port?.postMessage({ type: 'done', id, result: index } satisfies BuildReply);
       return;
     }
-    const delta = await buildDelta(await storage(), signer, request.from, request.to, { maxPeople: request.maxPeople, pageSize: request.pageSize, chunking: request.chunking });
+    const delta = await buildDelta(await storage(), signer, request.from, request.to, {
+      maxPeople: request.maxPeople,
+      pageSize: request.pageSize,
+      chunking: request.chunking,
+    });
     if (delta.kind === 'too-large') {
       port?.postMessage({ type: 'done', id, result: delta } satisfies BuildReply);
       return;

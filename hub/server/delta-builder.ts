@@ -16,7 +16,15 @@ export const MAX_DELTA_PEOPLE = 500_000;
 export const DELTA_PAGE_SIZE = 10_000;
 
 export type BuiltDelta =
-  | { readonly kind: 'chunks'; readonly from: number; readonly to: number; readonly body: Buffer; readonly chunks: number; readonly people: number; readonly bytes: number }
+  | {
+      readonly kind: 'chunks';
+      readonly from: number;
+      readonly to: number;
+      readonly body: Buffer;
+      readonly chunks: number;
+      readonly people: number;
+      readonly bytes: number;
+    }
   | { readonly kind: 'too-large'; readonly from: number; readonly to: number; readonly bytes: 0 };
 
 class DeltaTooLarge extends Error {}

@@ -26,10 +26,16 @@ export async function handleEnroll(hub: HubContext, exchange: Exchange): Promise
   const address = exchange.request.socket.remoteAddress ?? '-';
   const allowed = hub.enrollLimiter.take(address);
   if (!allowed.ok) {
-    hub.log.warn(`enrol: attempt from ${address} refused, too many ${allowed.scope === 'address' ? 'from this address' : 'at this hub'} (next in ${allowed.retryAfterSeconds} s)`);
-    throw new HttpError('too-many-attempts', `too many enrolment attempts ${allowed.scope === 'address' ? 'from this address' : 'at this hub'}: try again in ${allowed.retryAfterSeconds} s`, {
-      [HUB_HEADERS.retryAfter]: String(allowed.retryAfterSeconds),
-    });
+    hub.log.warn(
+      `enrol: attempt from ${address} refused, too many ${allowed.scope === 'address' ? 'from this address' : 'at this hub'} (next in ${allowed.retryAfterSeconds} s)`,
+    );
+    throw new HttpError(
+      'too-many-attempts',
+      `too many enrolment attempts ${allowed.scope === 'address' ? 'from this address' : 'at this hub'}: try again in ${allowed.retryAfterSeconds} s`,
+      {
+        [HUB_HEADERS.retryAfter]: String(allowed.retryAfterSeconds),
+      },
+    );
   }
   const type = (exchange.request.headers[HUB_HEADERS.contentType] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw new HttpError('bad-request', 'the body must be JSON (Content-Type: application/json)');
@@ -63,10 +69,12 @@ function parseEnrollBody(body: Buffer): { code: string; publicKey: Uint8Array; h
   } catch {
     throw new HttpError('bad-request', 'the body is not valid JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError('bad-request', 'the body must be a JSON object { "code", "publicKey" }');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new HttpError('bad-request', 'the body must be a JSON object { "code", "publicKey" }');
   // Unknown until checked: the fields of an EnrollRequest, of any type.
   const { code, publicKey, hubKey } = value as { readonly [K in keyof EnrollRequest]?: unknown };
-  if (typeof code !== 'string' || code.trim() === '' || code.length > 64) throw new HttpError('bad-request', '"code" must be the enrolment code, a string (e.g. "ABCD-EFGH-JKMN")');
+  if (typeof code !== 'string' || code.trim() === '' || code.length > 64)
+    throw new HttpError('bad-request', '"code" must be the enrolment code, a string (e.g. "ABCD-EFGH-JKMN")');
   if (typeof publicKey !== 'string') throw new HttpError('bad-request', '"publicKey" must be a string: the raw 32-byte Ed25519 public key in base64');
   // Strict base64 of exactly 32 bytes: Buffer.from would quietly skip stray characters.
   if (!/^[A-Za-z0-9+/]{43}=$/.test(publicKey)) throw new HttpError('bad-public-key', REFUSALS['bad-public-key']);

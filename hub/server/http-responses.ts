@@ -75,8 +75,7 @@ export function integerParameter(query: URLSearchParams, name: string): number |
  */
 export function readSmallBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length'] ?? 0);
-  const tooLarge = (): HttpError =>
-    new HttpError('bad-request', `the request body is larger than ${maxBytes} bytes`, { Connection: 'close' });
+  const tooLarge = (): HttpError => new HttpError('bad-request', `the request body is larger than ${maxBytes} bytes`, { Connection: 'close' });
   if (declared > maxBytes) return Promise.reject(tooLarge());
   // Gone while its headers were being checked: its 'close' has passed, and would never come.
   if (request.destroyed) return Promise.reject(new HttpError('bad-request', 'the request body was cut off before its end'));

@@ -79,12 +79,15 @@ export async function routeRequest(hub: HubContext, request: IncomingMessage, re
   };
   response.once('close', () => {
     const outcome = response.writableFinished ? String(response.statusCode) : `${response.statusCode} aborted`;
-    log.info(requestLine(request, outcome, performance.now() - started, exchange.admin === undefined ? exchange.device?.deviceId : `admin:${exchange.admin.name}`));
+    log.info(
+      requestLine(request, outcome, performance.now() - started, exchange.admin === undefined ? exchange.device?.deviceId : `admin:${exchange.admin.name}`),
+    );
   });
   try {
     const route = ROUTES.get(exchange.path);
     if (route === undefined) throw new HttpError('not-found', `no ${exchange.path} here: this is a Chốt hub (API version 1, docs/hub-api.md)`);
-    if (request.method !== route.method) throw new HttpError('method-not-allowed', `${exchange.path} takes ${route.method}, not ${request.method}`, { [HUB_HEADERS.allow]: route.method });
+    if (request.method !== route.method)
+      throw new HttpError('method-not-allowed', `${exchange.path} takes ${route.method}, not ${request.method}`, { [HUB_HEADERS.allow]: route.method });
     if (route.maxBodyBytes !== undefined) exchange.body = await readSignedBody(hub, request, route.maxBodyBytes);
     if (route.auth === 'device') exchange.device = await authenticate(hub.verifier, request, hub.now, exchange.body);
     else if (route.auth === 'admin') exchange.admin = await authenticateAdmin(hub.storage.adminTokens, request, hub.now);
@@ -153,7 +156,9 @@ function refuseUpgrade(socket: Duplex, error: HttpError): void {
   }
   const body = Buffer.from(`${JSON.stringify(error.body)}\n`);
   const headers = { ...error.headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(body.length), Connection: 'close' };
-  const head = [`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)].join('\r\n');
+  const head = [`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)].join(
+    '\r\n',
+  );
   socket.end(Buffer.concat([Buffer.from(`${head}\r\n\r\n`), body]));
 }
 

@@ -126,7 +126,9 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     const [snapshotWorker, deltaWorker] = workers ?? [];
     // Uploads are decoded in a thread of their own with a memory cap: a hostile body (deep,
     // huge) costs that thread, never the one answering kiosks, and never the builds.
-    const uploadWorker = isOpenStorage(given) ? undefined : new BuildWorker({ location: given, keyDir: options.dataDir, cacheDir }, options.workerUrl, UPLOAD_WORKER_LIMITS);
+    const uploadWorker = isOpenStorage(given)
+      ? undefined
+      : new BuildWorker({ location: given, keyDir: options.dataDir, cacheDir }, options.workerUrl, UPLOAD_WORKER_LIMITS);
     if (uploadWorker !== undefined) {
       cleanups.push(() => uploadWorker.close());
       uploadWorker.warm().catch((error: unknown) => log.warn(`the upload worker did not start (retried on the first upload): ${messageOf(error)}`));
@@ -152,7 +154,13 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       return built.kind === 'chunks' ? { ...built, body: Buffer.from(built.body.buffer, built.body.byteOffset, built.body.byteLength) } : built;
     };
     const snapshots = new SnapshotCache(
-      { cacheDir, runner, log, ...(options.snapshotRetryMs === undefined ? {} : { retryMs: options.snapshotRetryMs }), beforeBuild: options.hooks?.beforeSnapshotBuild },
+      {
+        cacheDir,
+        runner,
+        log,
+        ...(options.snapshotRetryMs === undefined ? {} : { retryMs: options.snapshotRetryMs }),
+        beforeBuild: options.hooks?.beforeSnapshotBuild,
+      },
       key.keyId,
       watcher.current,
     );
@@ -160,7 +168,11 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     const deltas = new DeltaCache<BuiltDelta>(options.deltaCacheBytes ?? DEFAULT_DELTA_CACHE_BYTES);
     const delta = (from: number, to: number): Promise<BuiltDelta> => deltas.get(`${from}-${to}`, () => build(from, to));
     // Kiosks and the snapshot builder hear of a new sequence once its delta is cached (seq-announcer.ts).
-    const announcer = new SeqAnnouncer(watcher, { prepare: delta, log, ...(options.announceWaitMs === undefined ? {} : { maxWaitMs: options.announceWaitMs }) });
+    const announcer = new SeqAnnouncer(watcher, {
+      prepare: delta,
+      log,
+      ...(options.announceWaitMs === undefined ? {} : { maxWaitMs: options.announceWaitMs }),
+    });
     cleanups.push(() => announcer.close());
     announcer.onChange((seq, change) => {
       if (change === 'restored') {

@@ -31,9 +31,15 @@ function refusalError(refusal: RequestRefusal, request: IncomingMessage, now: nu
   const device = String(request.headers[REQUEST_HEADERS.device] ?? '');
   switch (refusal) {
     case 'unsigned':
-      return new HttpError(refusal, `the request is not signed: every request but POST /v1/enroll needs the ${Object.values(REQUEST_HEADERS).join(', ')} headers (and a nonce of 16–64 characters)`);
+      return new HttpError(
+        refusal,
+        `the request is not signed: every request but POST /v1/enroll needs the ${Object.values(REQUEST_HEADERS).join(', ')} headers (and a nonce of 16–64 characters)`,
+      );
     case 'unknown-device':
-      return new HttpError(refusal, `device ${JSON.stringify(device)} is not enrolled at this hub: enrol the kiosk (chot enroll) with a code from chot hub enroll-code`);
+      return new HttpError(
+        refusal,
+        `device ${JSON.stringify(device)} is not enrolled at this hub: enrol the kiosk (chot enroll) with a code from chot hub enroll-code`,
+      );
     case 'revoked':
       return new HttpError(refusal, `device ${JSON.stringify(device)} has been revoked at this hub: enrol it again with a new key and code`);
     case 'stale-timestamp':

@@ -31,7 +31,10 @@ export class SeqAnnouncer implements SeqSource {
   private latest: number;
   private readonly unsubscribe: () => void;
 
-  constructor(watcher: SeqWatcher, private readonly options: SeqAnnouncerOptions) {
+  constructor(
+    watcher: SeqWatcher,
+    private readonly options: SeqAnnouncerOptions,
+  ) {
     this.announced = watcher.current;
     this.latest = watcher.current;
     this.unsubscribe = watcher.onChange((seq, change) => {

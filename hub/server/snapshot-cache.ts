@@ -37,7 +37,11 @@ export class SnapshotCache {
   private readonly keep: number;
 
   /** Opens the cache, keeping what a previous run completed (up to `currentSeq`, signed by `keyId`). */
-  constructor(private readonly options: SnapshotCacheOptions, keyId: string, currentSeq: number) {
+  constructor(
+    private readonly options: SnapshotCacheOptions,
+    keyId: string,
+    currentSeq: number,
+  ) {
     this.keep = options.keep ?? 2;
     this.ready = loadCachedSnapshots(options.cacheDir, keyId, currentSeq);
     this.prune();
@@ -109,7 +113,9 @@ export class SnapshotCache {
       if (this.closed) return; // complete on disk: the next start serves it
       this.add(index);
       const bytes = index.offsets.at(-1) ?? 0;
-      this.options.log.info(`snapshot at sequence ${seq} ready: ${index.people} people, ${chunkCount(index)} chunks, ${bytes} bytes, built in ${index.buildMs} ms`);
+      this.options.log.info(
+        `snapshot at sequence ${seq} ready: ${index.people} people, ${chunkCount(index)} chunks, ${bytes} bytes, built in ${index.buildMs} ms`,
+      );
     } catch (error) {
       if (this.closed) return;
       const retryMs = this.options.retryMs ?? 10_000;

@@ -25,13 +25,24 @@ const IN_PROCESS_PAGE_SIZE = DELTA_PAGE_SIZE;
  * The normal runner: builds in a worker thread with its own storage connection, in pages
  * as large as the storage allows, so encoding millions of people never delays a request.
  */
-export function workerSnapshotRunner(options: { readonly worker: BuildWorker; readonly cacheDir: string; readonly keyId: string; readonly chunking: ChunkingOptions }): SnapshotRunner {
+export function workerSnapshotRunner(options: {
+  readonly worker: BuildWorker;
+  readonly cacheDir: string;
+  readonly keyId: string;
+  readonly chunking: ChunkingOptions;
+}): SnapshotRunner {
   let running: string | undefined;
   return {
     async build(seq, buildId) {
       running = buildId;
       try {
-        const index = (await options.worker.run({ type: 'snapshot', seq, buildId, pageSize: WORKER_SNAPSHOT_PAGE_SIZE, chunking: options.chunking })) as SnapshotIndex;
+        const index = (await options.worker.run({
+          type: 'snapshot',
+          seq,
+          buildId,
+          pageSize: WORKER_SNAPSHOT_PAGE_SIZE,
+          chunking: options.chunking,
+        })) as SnapshotIndex;
         // A worker that found no key would have made one: its chunks would be refused by every kiosk.
         if (index.keyId !== options.keyId) throw new Error(`the build worker signed with key ${index.keyId}, not the server's ${options.keyId}`);
         return index;

@@ -18,12 +18,15 @@ export async function handleSnapshot(hub: HubContext, exchange: Exchange): Promi
   const newest = hub.snapshots.newest();
   if (newest === undefined) {
     const seconds = hub.snapshots.retryAfterSeconds();
-    throw new HttpError('snapshot-building', `the hub's first snapshot is being built: try again in ${seconds} s`, { [HUB_HEADERS.retryAfter]: String(seconds) });
+    throw new HttpError('snapshot-building', `the hub's first snapshot is being built: try again in ${seconds} s`, {
+      [HUB_HEADERS.retryAfter]: String(seconds),
+    });
   }
   const index = asked === undefined ? newest : hub.snapshots.find(asked);
   if (index === undefined) throw gone(asked as number, newest);
   const chunks = chunkCount(index);
-  if (from >= chunks) throw new HttpError('bad-request', `from=${from} is beyond the last chunk of the snapshot at sequence ${index.seq} (chunks 0–${chunks - 1})`);
+  if (from >= chunks)
+    throw new HttpError('bad-request', `from=${from} is beyond the last chunk of the snapshot at sequence ${index.seq} (chunks 0–${chunks - 1})`);
   const etag = snapshotEtag(index.seq);
   const headers = { [HUB_HEADERS.etag]: etag, [HUB_HEADERS.seq]: String(index.seq), [HUB_HEADERS.chunks]: String(chunks) };
   if (matchesEtag(exchange.request, etag)) {
@@ -62,7 +65,8 @@ export async function handleDelta(hub: HubContext, exchange: Exchange): Promise<
   const to = await hub.storage.currentSeq();
   hub.watcher.observe(to);
   if (since > to) {
-    throw new HttpError('ahead-of-hub',
+    throw new HttpError(
+      'ahead-of-hub',
       `the kiosk has data up to sequence ${since}, but this hub is at ${to}: was the hub restored from an older backup? An operator must look; the kiosk keeps its newer data`,
     );
   }
@@ -76,6 +80,11 @@ export async function handleDelta(hub: HubContext, exchange: Exchange): Promise<
   if (delta.kind === 'too-large') {
     throw new HttpError('delta-too-large', `more than ${hub.maxDeltaPeople} people changed since sequence ${since}: download the snapshot instead`);
   }
-  writeOkHead(exchange.response, { ...headers, [HUB_HEADERS.chunks]: String(delta.chunks), [HUB_HEADERS.contentType]: SYNC_CONTENT_TYPE, 'Content-Length': String(delta.body.length) });
+  writeOkHead(exchange.response, {
+    ...headers,
+    [HUB_HEADERS.chunks]: String(delta.chunks),
+    [HUB_HEADERS.contentType]: SYNC_CONTENT_TYPE,
+    'Content-Length': String(delta.body.length),
+  });
   exchange.response.end(delta.body);
 }

@@ -37,11 +37,7 @@ export interface HubStorage {
    * or the storage finds rows of the file contradicting each other (an ImportRejected),
    * nothing is applied and the error is rethrown. `rows` is consumed once, as it streams.
    */
-  applyImport<K extends ImportKind>(
-    kind: K,
-    rows: AsyncIterable<ImportRowOf[K]> | Iterable<ImportRowOf[K]>,
-    source: ImportSource,
-  ): Promise<ImportResult>;
+  applyImport<K extends ImportKind>(kind: K, rows: AsyncIterable<ImportRowOf[K]> | Iterable<ImportRowOf[K]>, source: ImportSource): Promise<ImportResult>;
 
   /** The sequence of the last change set; 0 for an empty hub. */
   currentSeq(): Promise<number>;

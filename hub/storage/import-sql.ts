@@ -50,25 +50,26 @@ export function importStatements(spec: TableSpec, dialect: SqlDialect): ImportSt
 
   // For `latest` (recovery), the file's own latest date per person is what counts, and it
   // changes the store only when it is later than what the store holds.
-  const staged = spec.merge === 'latest'
-    ? `(SELECT ${spec.keys.map((k) => k.name).join(', ')}, ${spec.values.map((v) => `max(${v.name}) AS ${v.name}`).join(', ')} FROM import_stage GROUP BY ${spec.keys.map((k) => k.name).join(', ')})`
-    : 'import_stage';
-  const changedWhere = spec.merge === 'latest'
-    ? spec.values.map((v) => `t.${v.name} < s.${v.name}`).join(' OR ')
-    : valuesDiffer('t', 's');
+  const staged =
+    spec.merge === 'latest'
+      ? `(SELECT ${spec.keys.map((k) => k.name).join(', ')}, ${spec.values.map((v) => `max(${v.name}) AS ${v.name}`).join(', ')} FROM import_stage GROUP BY ${spec.keys.map((k) => k.name).join(', ')})`
+      : 'import_stage';
+  const changedWhere = spec.merge === 'latest' ? spec.values.map((v) => `t.${v.name} < s.${v.name}`).join(' OR ') : valuesDiffer('t', 's');
 
   const firstOfKey = `SELECT ${spec.keys.map((k) => k.name).join(', ')}, min(line) AS line FROM import_stage GROUP BY ${spec.keys.map((k) => k.name).join(', ')} HAVING count(*) > 1`;
-  const conflictRows = spec.merge === 'latest'
-    ? 'SELECT 0 AS line, 0 AS first_line WHERE 1 = 0'
-    : `SELECT s.line AS line, f.line AS first_line
+  const conflictRows =
+    spec.merge === 'latest'
+      ? 'SELECT 0 AS line, 0 AS first_line WHERE 1 = 0'
+      : `SELECT s.line AS line, f.line AS first_line
          FROM (${firstOfKey}) AS f
          JOIN import_stage AS o ON o.line = f.line
          JOIN import_stage AS s ON ${keysMatch('s', 'f')} AND s.line > f.line
         WHERE ${valuesDiffer('s', 'o')}`;
 
-  const applyDiff = spec.table === 'person'
-    ? `UPDATE person SET ${spec.values.map((v) => `${v.name} = d.${v.name}`).join(', ')} FROM import_diff AS d WHERE person.id12 = d.id12`
-    : `INSERT INTO ${spec.table} (${list('')}) SELECT ${list('')} FROM import_diff WHERE true
+  const applyDiff =
+    spec.table === 'person'
+      ? `UPDATE person SET ${spec.values.map((v) => `${v.name} = d.${v.name}`).join(', ')} FROM import_diff AS d WHERE person.id12 = d.id12`
+      : `INSERT INTO ${spec.table} (${list('')}) SELECT ${list('')} FROM import_diff WHERE true
        ON CONFLICT (${spec.keys.map((k) => k.name).join(', ')}) DO UPDATE SET ${spec.values.map((v) => `${v.name} = excluded.${v.name}`).join(', ')}`;
 
   return {

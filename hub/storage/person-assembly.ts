@@ -69,9 +69,7 @@ export function assemblePeople(
   const quarantineById = groupById(quarantine);
   return people.map((person) => {
     const facts: PersonFacts = {
-      doses: (dosesById.get(person.id12) ?? [])
-        .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.dose - b.dose))
-        .map(toDose),
+      doses: (dosesById.get(person.id12) ?? []).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.dose - b.dose)).map(toDose),
       tests: (testsById.get(person.id12) ?? [])
         .sort((a, b) => a.takenAtMs - b.takenAtMs || a.kind.localeCompare(b.kind))
         .map((t) => ({ takenAt: toVietnamIso(t.takenAtMs), kind: t.kind, result: t.result })),

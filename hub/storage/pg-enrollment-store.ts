@@ -1,7 +1,13 @@
 import type pg from 'pg';
 import type { EnrolledDevice, EnrollmentStore, StoredCode } from '../enrollment/enrollment-store.js';
 
-interface DeviceRow { device_id: string; public_key: Buffer; location: string; revoked: boolean; enrolled_at: Date }
+interface DeviceRow {
+  device_id: string;
+  public_key: Buffer;
+  location: string;
+  revoked: boolean;
+  enrolled_at: Date;
+}
 
 const DEVICE_COLUMNS = 'device_id, public_key, location, revoked, enrolled_at FROM device';
 
@@ -23,11 +29,18 @@ export class PgEnrollmentStore implements EnrollmentStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async saveCode(code: StoredCode): Promise<void> {
-    await this.pool.query('INSERT INTO enrollment_code (code_hash, location, expires_at) VALUES ($1, $2, $3)', [code.codeHash, code.location, new Date(code.expiresAt)]);
+    await this.pool.query('INSERT INTO enrollment_code (code_hash, location, expires_at) VALUES ($1, $2, $3)', [
+      code.codeHash,
+      code.location,
+      new Date(code.expiresAt),
+    ]);
   }
 
   async takeCode(codeHash: string): Promise<Omit<StoredCode, 'codeHash'> | undefined> {
-    const { rows } = await this.pool.query<{ location: string; expires_at: Date }>('DELETE FROM enrollment_code WHERE code_hash = $1 RETURNING location, expires_at', [codeHash]);
+    const { rows } = await this.pool.query<{ location: string; expires_at: Date }>(
+      'DELETE FROM enrollment_code WHERE code_hash = $1 RETURNING location, expires_at',
+      [codeHash],
+    );
     const row = rows[0];
     return row === undefined ? undefined : { location: row.location, expiresAt: row.expires_at.getTime() };
   }

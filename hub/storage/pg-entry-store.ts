@@ -5,8 +5,20 @@ import { advanceChain, checkBatch, ENTRY_COLUMN_NAMES, entryColumns, planIngest,
 import { TRACE_COLUMNS, tracedEntryOf, type TraceRow } from '../entries/trace-rows.js';
 import { inPgTransaction } from './pg-transaction.js';
 
-interface LinkRow { seq: string; prev_hash: string; hash: string; problem: StoredLink['problem'] }
-interface ChainRow { kiosk_id: string; contiguous_seq: string; head_hash: string; max_seq: string; flagged_entries: string; conflicts: string }
+interface LinkRow {
+  seq: string;
+  prev_hash: string;
+  hash: string;
+  problem: StoredLink['problem'];
+}
+interface ChainRow {
+  kiosk_id: string;
+  contiguous_seq: string;
+  head_hash: string;
+  max_seq: string;
+  flagged_entries: string;
+  conflicts: string;
+}
 
 /** Links read per step while walking a chain's verified prefix forward. */
 const WALK_STEP = 1_000;
@@ -15,9 +27,27 @@ const INSERT_BATCH = 5_000;
 
 /** The entry table's column types, for unnest() of one array per column. */
 const COLUMN_TYPES: Record<(typeof ENTRY_COLUMN_NAMES)[number], string> = {
-  kiosk_id: 'text', seq: 'bigint', at_ms: 'bigint', at: 'text', location: 'text', lane: 'text', direction: 'text', source_kind: 'text',
-  source_device_id: 'text', credential_kind: 'text', authenticity: 'text', person_id: 'text', outcome: 'text', reasons: 'text',
-  rule_set: 'text', override: 'text', prev_hash: 'text', hash: 'text', problem: 'text', format: 'smallint', entry_kiosk_id: 'text',
+  kiosk_id: 'text',
+  seq: 'bigint',
+  at_ms: 'bigint',
+  at: 'text',
+  location: 'text',
+  lane: 'text',
+  direction: 'text',
+  source_kind: 'text',
+  source_device_id: 'text',
+  credential_kind: 'text',
+  authenticity: 'text',
+  person_id: 'text',
+  outcome: 'text',
+  reasons: 'text',
+  rule_set: 'text',
+  override: 'text',
+  prev_hash: 'text',
+  hash: 'text',
+  problem: 'text',
+  format: 'smallint',
+  entry_kiosk_id: 'text',
 };
 const INSERT_ROWS = `INSERT INTO entry (${ENTRY_COLUMN_NAMES.join(', ')})
   SELECT * FROM unnest(${ENTRY_COLUMN_NAMES.map((name, i) => `$${i + 1}::${COLUMN_TYPES[name]}[]`).join(', ')})`;
@@ -43,7 +73,8 @@ export class PgEntryStore implements EntryStore {
       const chain = (await client.query<ChainRow>('SELECT * FROM entry_chain WHERE kiosk_id = $1 FOR UPDATE', [kioskId])).rows[0];
       if (chain === undefined) throw new Error(`entry_chain row of ${kioskId} vanished`);
       const { rows: links } = await client.query<LinkRow>('SELECT seq, prev_hash, hash, problem FROM entry WHERE kiosk_id = $1 AND seq = ANY($2::bigint[])', [
-        kioskId, seqsToRead(batch),
+        kioskId,
+        seqsToRead(batch),
       ]);
       const plan = planIngest(batch, new Map(links.map((row) => [Number(row.seq), linkOf(row)])), context);
       for (let start = 0; start < plan.rows.length; start += INSERT_BATCH) {
@@ -57,14 +88,19 @@ export class PgEntryStore implements EntryStore {
       }
       for (const entry of plan.conflicts) {
         await client.query('INSERT INTO entry_conflict (kiosk_id, seq, hash, entry) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
-          kioskId, entry.seq, entry.hash, JSON.stringify(entry),
+          kioskId,
+          entry.seq,
+          entry.hash,
+          JSON.stringify(entry),
         ]);
       }
 
       let head = { contiguousSeq: Number(chain.contiguous_seq), headHash: chain.head_hash };
       for (;;) {
         const { rows } = await client.query<LinkRow>('SELECT seq, prev_hash, hash, problem FROM entry WHERE kiosk_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
-          kioskId, head.contiguousSeq, WALK_STEP,
+          kioskId,
+          head.contiguousSeq,
+          WALK_STEP,
         ]);
         const walked = advanceChain(head, rows.map(linkOf));
         head = walked;

@@ -21,11 +21,16 @@ const ANALYZE_AFTER_CHANGES = 10_000;
 const DATE_OID = 1082;
 /** Dates stay 'YYYY-MM-DD' strings: node-postgres would make them local-time Date objects. */
 const types = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    oid === DATE_OID ? (value: string) => value : pg.types.getTypeParser(oid, format ?? 'text'),
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === DATE_OID ? (value: string) => value : pg.types.getTypeParser(oid, format ?? 'text')),
 } as pg.CustomTypesConfig;
 
-interface PersonRow { id12: string; old_id: string | null; bhxh: string | null; seq: string; recovered_on: string | null }
+interface PersonRow {
+  id12: string;
+  old_id: string | null;
+  bhxh: string | null;
+  seq: string;
+  recovered_on: string | null;
+}
 
 const PERSON_COLUMNS = 'p.id12, p.old_id, p.bhxh, p.seq, r.recovered_on';
 const WITH_RECOVERY = 'LEFT JOIN recovery AS r ON r.id12 = p.id12';
@@ -84,7 +89,11 @@ export class PgHubStorage implements HubStorage {
     }
   }
 
-  async applyImport<K extends ImportKind>(kind: K, rows: AsyncIterable<ImportRowOf[K]> | Iterable<ImportRowOf[K]>, source: ImportSource): Promise<ImportResult> {
+  async applyImport<K extends ImportKind>(
+    kind: K,
+    rows: AsyncIterable<ImportRowOf[K]> | Iterable<ImportRowOf[K]>,
+    source: ImportSource,
+  ): Promise<ImportResult> {
     const spec = TABLE_SPECS[kind] as TableSpec;
     return inPgTransaction(this.pool, 'BEGIN', (client) => applyInTransaction(client, spec, importStatements(spec, PG_DIALECT), rows, source));
   }
@@ -141,7 +150,13 @@ async function readFeed(client: pg.Pool | pg.ClientBase, lock = false): Promise<
 
 async function withFacts(client: pg.ClientBase, rows: readonly PersonRow[], dense: boolean): Promise<ChangedPerson[]> {
   if (rows.length === 0) return [];
-  const people: PersonRecord[] = rows.map((r) => ({ id12: id12FromKey(r.id12), oldId: r.old_id, bhxh: r.bhxh, seq: Number(r.seq), recoveredOn: r.recovered_on }));
+  const people: PersonRecord[] = rows.map((r) => ({
+    id12: id12FromKey(r.id12),
+    oldId: r.old_id,
+    bhxh: r.bhxh,
+    seq: Number(r.seq),
+    recoveredOn: r.recovered_on,
+  }));
   const [where, params] = dense ? [SQL.byRange, [rows[0]?.id12, rows.at(-1)?.id12]] : [SQL.byIds, [rows.map((r) => r.id12)]];
   const [doses, tests, quarantine] = [
     await client.query<{ id12: string; dose: number; given_on: string; product: string }>(SQL.doses + where, params),
@@ -211,7 +226,11 @@ async function applyInTransaction(
   await client.query(sql.applyDiff);
   await client.query('UPDATE feed SET seq = $1, people = people + $2', [seq, newPeople]);
   await client.query('INSERT INTO change_set (seq, kind, source, rows, people_changed) VALUES ($1, $2, $3, $4, $5)', [
-    seq, spec.kind, source.name, staged, peopleChanged,
+    seq,
+    spec.kind,
+    source.name,
+    staged,
+    peopleChanged,
   ]);
   for (const drop of sql.dropTemporary) await client.query(drop);
   if (peopleChanged >= ANALYZE_AFTER_CHANGES) await client.query('ANALYZE person');

@@ -164,7 +164,8 @@ export const HUB_PG_MIGRATIONS: readonly Migration[] = [
       -- (entries logged before enrolment carry 'unenrolled'); NULL when they are the same.
       ALTER TABLE entry ADD COLUMN entry_kiosk_id text;
     `,
-  },  {
+  },
+  {
     version: 5,
     name: 'admin API tokens',
     sql: `

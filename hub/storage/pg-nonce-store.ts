@@ -21,7 +21,11 @@ export class PgNonceStore implements NonceStore {
       this.prunedAt = nowMs;
       await this.pool.query('DELETE FROM request_nonce WHERE at_ms < $1', [nowMs - REQUEST_CLOCK_WINDOW_MS]);
     }
-    const { rowCount } = await this.pool.query('INSERT INTO request_nonce (device_id, nonce, at_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [deviceId, nonce, timestampMs]);
+    const { rowCount } = await this.pool.query('INSERT INTO request_nonce (device_id, nonce, at_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+      deviceId,
+      nonce,
+      timestampMs,
+    ]);
     return (rowCount ?? 0) > 0;
   }
 }

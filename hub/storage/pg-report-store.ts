@@ -3,8 +3,20 @@ import { bucketSql, checkReportRange, PLACES_CTE, type KioskActivity, type Repor
 import type { ReportBucket } from '../reports/vn-calendar.js';
 
 /** bigint and count(*) come back as strings. */
-interface CountRow { location: string; kiosk_id: string; bucket: string; outcome: string; credential_kind: string; scans: string; flagged: string }
-interface ActivityRow { kiosk_id: string; scans: string; last_at_ms: string }
+interface CountRow {
+  location: string;
+  kiosk_id: string;
+  bucket: string;
+  outcome: string;
+  credential_kind: string;
+  scans: string;
+  flagged: string;
+}
+interface ActivityRow {
+  kiosk_id: string;
+  scans: string;
+  last_at_ms: string;
+}
 
 /**
  * The period's entries, place by place. The LATERAL subquery with OFFSET 0 is not flattened,

@@ -2,7 +2,13 @@ import type Database from 'better-sqlite3';
 import type { EnrolledDevice, EnrollmentStore, StoredCode } from '../enrollment/enrollment-store.js';
 import { writeUnlessBusy } from './sqlite-busy.js';
 
-interface DeviceRow { device_id: string; public_key: Buffer; location: string; revoked: number; enrolled_at: number }
+interface DeviceRow {
+  device_id: string;
+  public_key: Buffer;
+  location: string;
+  revoked: number;
+  enrolled_at: number;
+}
 
 const DEVICE_COLUMNS = 'device_id, public_key, location, revoked, enrolled_at FROM device';
 
@@ -26,7 +32,9 @@ export class SqliteEnrollmentStore implements EnrollmentStore {
   constructor(db: Database.Database) {
     this.statements = {
       saveCode: db.prepare<[string, string, number]>('INSERT INTO enrollment_code (code_hash, location, expires_at) VALUES (?, ?, ?)'),
-      takeCode: db.prepare<[string], { location: string; expires_at: number }>('DELETE FROM enrollment_code WHERE code_hash = ? RETURNING location, expires_at'),
+      takeCode: db.prepare<[string], { location: string; expires_at: number }>(
+        'DELETE FROM enrollment_code WHERE code_hash = ? RETURNING location, expires_at',
+      ),
       // Re-enrolment keeps the key (the id is the key's hash) and never clears a revocation.
       saveDevice: db.prepare<[string, Buffer, string, number, number]>(
         `INSERT INTO device (device_id, public_key, location, revoked, enrolled_at) VALUES (?, ?, ?, ?, ?)
@@ -48,7 +56,11 @@ export class SqliteEnrollmentStore implements EnrollmentStore {
   }
 
   async saveDevice(device: EnrolledDevice): Promise<boolean> {
-    return writeUnlessBusy(() => this.statements.saveDevice.run(device.deviceId, Buffer.from(device.publicKeyRaw), device.location, device.revoked ? 1 : 0, device.enrolledAt)).changes > 0;
+    return (
+      writeUnlessBusy(() =>
+        this.statements.saveDevice.run(device.deviceId, Buffer.from(device.publicKeyRaw), device.location, device.revoked ? 1 : 0, device.enrolledAt),
+      ).changes > 0
+    );
   }
 
   async findDevice(deviceId: string): Promise<EnrolledDevice | undefined> {

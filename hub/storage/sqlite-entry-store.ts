@@ -5,8 +5,20 @@ import { advanceChain, checkBatch, ENTRY_COLUMN_NAMES, entryColumns, planIngest,
 import { TRACE_COLUMNS, tracedEntryOf, type TraceRow } from '../entries/trace-rows.js';
 import { SQLITE_BUSY_MESSAGE, writeUnlessBusy } from './sqlite-busy.js';
 
-interface LinkRow { seq: number; prev_hash: string; hash: string; problem: StoredLink['problem'] }
-interface ChainRow { kiosk_id: string; contiguous_seq: number; head_hash: string; max_seq: number; flagged_entries: number; conflicts: number }
+interface LinkRow {
+  seq: number;
+  prev_hash: string;
+  hash: string;
+  problem: StoredLink['problem'];
+}
+interface ChainRow {
+  kiosk_id: string;
+  contiguous_seq: number;
+  head_hash: string;
+  max_seq: number;
+  flagged_entries: number;
+  conflicts: number;
+}
 
 /** Links read per step while walking a chain's verified prefix forward. */
 const WALK_STEP = 1_000;
@@ -31,10 +43,14 @@ export class SqliteEntryStore implements EntryStore {
 
   constructor(private readonly db: Database.Database) {
     this.statements = {
-      chain: db.prepare<[string], ChainRow>('SELECT kiosk_id, contiguous_seq, head_hash, max_seq, flagged_entries, conflicts FROM entry_chain WHERE kiosk_id = ?'),
+      chain: db.prepare<[string], ChainRow>(
+        'SELECT kiosk_id, contiguous_seq, head_hash, max_seq, flagged_entries, conflicts FROM entry_chain WHERE kiosk_id = ?',
+      ),
       link: db.prepare<[string, number], LinkRow>('SELECT seq, prev_hash, hash, problem FROM entry WHERE kiosk_id = ? AND seq = ?'),
       linksBetween: db.prepare<[string, number, number], LinkRow>('SELECT seq, prev_hash, hash, problem FROM entry WHERE kiosk_id = ? AND seq BETWEEN ? AND ?'),
-      linksAfter: db.prepare<[string, number, number], LinkRow>('SELECT seq, prev_hash, hash, problem FROM entry WHERE kiosk_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      linksAfter: db.prepare<[string, number, number], LinkRow>(
+        'SELECT seq, prev_hash, hash, problem FROM entry WHERE kiosk_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
       insert: db.prepare(`INSERT INTO entry (${ENTRY_COLUMN_NAMES.join(', ')}) VALUES (${ENTRY_COLUMN_NAMES.map(() => '?').join(', ')})`),
       reflag: db.prepare<[string, string, number]>('UPDATE entry SET problem = ? WHERE kiosk_id = ? AND seq = ?'),
       flag: db.prepare<[string, number, string, string]>('INSERT INTO entry_flag (kiosk_id, seq, flag, detail) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
@@ -89,10 +105,21 @@ export class SqliteEntryStore implements EntryStore {
       }
       const flagged = plan.rows.filter((r) => r.problem !== null).length + plan.reflag.length;
       const maxSeq = Math.max(before?.max_seq ?? 0, plan.rows.at(-1)?.entry.seq ?? 0);
-      s.saveChain.run(kioskId, head.contiguousSeq, head.headHash, maxSeq, (before?.flagged_entries ?? 0) + flagged, (before?.conflicts ?? 0) + plan.conflicts.length, now);
+      s.saveChain.run(
+        kioskId,
+        head.contiguousSeq,
+        head.headHash,
+        maxSeq,
+        (before?.flagged_entries ?? 0) + flagged,
+        (before?.conflicts ?? 0) + plan.conflicts.length,
+        now,
+      );
       return { accepted: plan.rows.length, duplicates: plan.duplicates, contiguousSeq: head.contiguousSeq, problems: plan.problems };
     });
-    return writeUnlessBusy(() => run.immediate(), (cause) => new EntryStoreBusy(SQLITE_BUSY_MESSAGE, { cause }));
+    return writeUnlessBusy(
+      () => run.immediate(),
+      (cause) => new EntryStoreBusy(SQLITE_BUSY_MESSAGE, { cause }),
+    );
   }
 
   async chain(kioskId: string): Promise<KioskChain | undefined> {
@@ -107,7 +134,10 @@ export class SqliteEntryStore implements EntryStore {
     return this.db.transaction(() =>
       s.visits.all(query.personId, query.fromMs, query.toMs).map((row) => ({
         visit: tracedEntryOf(row),
-        contacts: row.location === '' ? [] : s.present.all(row.location, Number(row.at_ms) - query.windowMs, Number(row.at_ms) + query.windowMs, query.personId).map(tracedEntryOf),
+        contacts:
+          row.location === ''
+            ? []
+            : s.present.all(row.location, Number(row.at_ms) - query.windowMs, Number(row.at_ms) + query.windowMs, query.personId).map(tracedEntryOf),
       })),
     )();
   }

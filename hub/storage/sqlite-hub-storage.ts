@@ -19,7 +19,13 @@ import { migrateHubSqlite } from './sqlite-migrations.js';
 /** The hub's embedded database file in its data directory. */
 export const HUB_SQLITE_FILE = 'hub.sqlite';
 
-interface PersonRow { id12: number; old_id: string | null; bhxh: string | null; seq: number; recovered_on: string | null }
+interface PersonRow {
+  id12: number;
+  old_id: string | null;
+  bhxh: string | null;
+  seq: number;
+  recovered_on: string | null;
+}
 
 const PERSON_COLUMNS = 'p.id12, p.old_id, p.bhxh, p.seq, r.recovered_on FROM person AS p';
 const WITH_RECOVERY = 'LEFT JOIN recovery AS r ON r.id12 = p.id12';
@@ -99,7 +105,10 @@ export class SqliteHubStorage implements HubStorage {
       // A page's facts: by a list of ids for a sparse page (a small delta), by the id range
       // for a dense one (a snapshot): a range walks the clustered key without a lookup per person.
       doses: factQueries<{ id12: number; dose: number; given_on: string; product: string }>(db, 'id12, dose, given_on, product FROM vaccination'),
-      tests: factQueries<{ id12: number; taken_at: number; kind: TestRecord['kind']; result: TestRecord['result'] }>(db, 'id12, taken_at, kind, result FROM test_result'),
+      tests: factQueries<{ id12: number; taken_at: number; kind: TestRecord['kind']; result: TestRecord['result'] }>(
+        db,
+        'id12, taken_at, kind, result FROM test_result',
+      ),
       quarantine: factQueries<{ id12: number; status: QuarantineRecord['status']; starts_on: string; ends_on: string | null }>(
         db,
         'id12, status, starts_on, ends_on FROM quarantine',
@@ -178,7 +187,12 @@ export class SqliteHubStorage implements HubStorage {
     const read = <T>(queries: FactQueries<T>): T[] => (ids === undefined ? queries.byRange.all(...range) : queries.byIds.all(ids));
     const doses: DoseRecord[] = read(this.statements.doses).map((d) => ({ id12: id12FromKey(d.id12), dose: d.dose, date: d.given_on, product: d.product }));
     const tests: TestRecord[] = read(this.statements.tests).map((t) => ({ id12: id12FromKey(t.id12), takenAtMs: t.taken_at, kind: t.kind, result: t.result }));
-    const quarantine: QuarantineRecord[] = read(this.statements.quarantine).map((q) => ({ id12: id12FromKey(q.id12), status: q.status, from: q.starts_on, to: q.ends_on }));
+    const quarantine: QuarantineRecord[] = read(this.statements.quarantine).map((q) => ({
+      id12: id12FromKey(q.id12),
+      status: q.status,
+      from: q.starts_on,
+      to: q.ends_on,
+    }));
     return assemblePeople(people, doses, tests, quarantine);
   }
 
@@ -189,7 +203,8 @@ export class SqliteHubStorage implements HubStorage {
       try {
         db.exec('BEGIN IMMEDIATE');
       } catch (error) {
-        if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new Error(`another import is writing to ${this.file}; run this one when it has finished`, { cause: error });
+        if ((error as { code?: string }).code === 'SQLITE_BUSY')
+          throw new Error(`another import is writing to ${this.file}; run this one when it has finished`, { cause: error });
         throw error;
       }
       try {
@@ -247,7 +262,12 @@ async function applyInTransaction(
   db.exec(sql.applyDiff);
   db.prepare('UPDATE feed SET seq = ?, people = people + ?').run(seq, newPeople);
   db.prepare('INSERT INTO change_set (seq, kind, source, rows, people_changed, applied_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-    seq, spec.kind, source.name, count, peopleChanged, new Date().toISOString(),
+    seq,
+    spec.kind,
+    source.name,
+    count,
+    peopleChanged,
+    new Date().toISOString(),
   );
   for (const drop of sql.dropTemporary) db.exec(drop);
   return { rows: count, peopleChanged, seq };

@@ -165,7 +165,8 @@ export const HUB_SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       -- Kept so the stored row still hashes to what the kiosk chained.
       ALTER TABLE entry ADD COLUMN entry_kiosk_id TEXT;
     `,
-  },  {
+  },
+  {
     version: 5,
     name: 'admin API tokens',
     sql: `

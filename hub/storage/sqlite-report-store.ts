@@ -2,8 +2,20 @@ import type Database from 'better-sqlite3';
 import { bucketSql, checkReportRange, PLACES_CTE, type KioskActivity, type ReportStore, type ScanCount, type ScanCountQuery } from '../reports/report-store.js';
 import type { ReportBucket } from '../reports/vn-calendar.js';
 
-interface CountRow { location: string; kiosk_id: string; bucket: number; outcome: string; credential_kind: string; scans: number; flagged: number }
-interface ActivityRow { kiosk_id: string; scans: number; last_at_ms: number }
+interface CountRow {
+  location: string;
+  kiosk_id: string;
+  bucket: number;
+  outcome: string;
+  credential_kind: string;
+  scans: number;
+  flagged: number;
+}
+interface ActivityRow {
+  kiosk_id: string;
+  scans: number;
+  last_at_ms: number;
+}
 
 /**
  * The covering index a report would rather read, (location, at_ms, kiosk_id, outcome,

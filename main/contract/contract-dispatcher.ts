@@ -17,10 +17,13 @@ export function createDispatcher(api: KioskApi, reportFault: (method: string, er
     if (!call.ok) return call;
     try {
       const value =
-        call.method === 'submitScan' ? await api.submitScan(...call.args)
-        : call.method === 'overrideLastVerdict' ? await api.overrideLastVerdict(...call.args)
-        : call.method === 'confirmLastVerdict' ? await api.confirmLastVerdict(...call.args)
-        : await api[call.method]();
+        call.method === 'submitScan'
+          ? await api.submitScan(...call.args)
+          : call.method === 'overrideLastVerdict'
+            ? await api.overrideLastVerdict(...call.args)
+            : call.method === 'confirmLastVerdict'
+              ? await api.confirmLastVerdict(...call.args)
+              : await api[call.method]();
       return { ok: true, value };
     } catch (error) {
       reportFault(call.method, error);

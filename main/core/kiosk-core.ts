@@ -123,7 +123,15 @@ export class KioskCore implements KioskApi {
     const station = stationOf(options);
     this.station = station;
     this.log = new EntryLog(db);
-    this.pipeline = new ScanPipeline({ facts, log: this.log, rulesAt: (at) => this.rules.inForce(at), now, trust, station, gatePolicy: (lane) => this.gatePolicy(lane) });
+    this.pipeline = new ScanPipeline({
+      facts,
+      log: this.log,
+      rulesAt: (at) => this.rules.inForce(at),
+      now,
+      trust,
+      station,
+      gatePolicy: (lane) => this.gatePolicy(lane),
+    });
     this.diagnostics = new DiagnosticsService({
       firmwareConfigDir: options.firmwareConfigDir ?? firmwareConfigDir(),
       now,
@@ -165,7 +173,10 @@ export class KioskCore implements KioskApi {
 
   async submitScan(submission: ScanSubmission): Promise<Verdict> {
     const at = toVietnamIso((this.options.now ?? Date.now)());
-    const verdict = this.decide(() => this.pipeline.decide({ source: submission.source, text: submission.text, overflow: submission.overflow === true, at }), submission.source.kind);
+    const verdict = this.decide(
+      () => this.pipeline.decide({ source: submission.source, text: submission.text, overflow: submission.overflow === true, at }),
+      submission.source.kind,
+    );
     // The renderer that asked shows it from the answer; the relays of the kiosk's own lane act on it.
     this.hub.verdict({ verdict, source: submission.source, lane: this.station.lane, direction: this.station.direction });
     return verdict;

@@ -75,7 +75,8 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
     return { state, ...(lastError === undefined ? {} : { lastError: { code: lastError.code, message: lastError.message } }) };
   };
   let upload: KioskUpload | undefined;
-  const uploadState = (): UploadStatus => upload?.status() ?? { state: 'error', pending: 0, lastError: { code: 'upload.setup', message: 'the upload did not start' } };
+  const uploadState = (): UploadStatus =>
+    upload?.status() ?? { state: 'error', pending: 0, lastError: { code: 'upload.setup', message: 'the upload did not start' } };
   // Not enrolled: the core says 'demo' itself.
   const specs = options.devicesConfig?.devices ?? [];
   let devices: DeviceManager | undefined;
@@ -89,7 +90,9 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
     ...(specs.length === 0 ? {} : { devices: () => devices?.statuses() ?? [] }),
   });
   if (specs.length > 0) {
-    const profiles = specs.some((spec) => spec.kind === 'serial-scanner') ? loadDeviceProfiles(options.firmwareConfigDir ?? firmwareConfigDir(), runtimeLog) : undefined;
+    const profiles = specs.some((spec) => spec.kind === 'serial-scanner')
+      ? loadDeviceProfiles(options.firmwareConfigDir ?? firmwareConfigDir(), runtimeLog)
+      : undefined;
     try {
       // Never throws for a device (an absent or failing one is a fault on screen, retried); a
       // bug here must not stop the kiosk deciding either: wedge and camera scans still work.
@@ -122,7 +125,10 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
         ...(options.syncIntervalMs === undefined ? {} : { pollMs: options.syncIntervalMs }),
         onStatus: (status) => {
           // One line per change of state or error, not one per retry.
-          const line = status.lastError === undefined ? `sync ${status.state} at sequence ${status.watermark}` : `sync ${status.state}: ${status.lastError.code}: ${status.lastError.message}`;
+          const line =
+            status.lastError === undefined
+              ? `sync ${status.state} at sequence ${status.watermark}`
+              : `sync ${status.state}: ${status.lastError.code}: ${status.lastError.message}`;
           if (line !== lastReported) {
             if (status.lastError === undefined) syncLog.info(line, { watermark: status.watermark });
             else syncLog.warn(line, { code: status.lastError.code });

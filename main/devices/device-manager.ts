@@ -132,7 +132,9 @@ export class DeviceManager {
     if (this.#discovery !== undefined) clearInterval(this.#discovery);
     for (const device of this.#devices) clearTimeout(device.timer);
     const relays = this.#devices.filter((device) => !isScannerSpec(device.spec) && device.handle !== undefined).map((device) => device.handle as RelayHandle);
-    const scanners = this.#devices.filter((device) => isScannerSpec(device.spec) && device.handle !== undefined).map((device) => device.handle as ScannerHandle);
+    const scanners = this.#devices
+      .filter((device) => isScannerSpec(device.spec) && device.handle !== undefined)
+      .map((device) => device.handle as ScannerHandle);
     await Promise.all([switchOffRelaysOnExit(relays), ...scanners.map((handle) => handle.close().catch(() => undefined))]);
     for (const device of this.#devices) {
       device.handle = undefined;
@@ -162,7 +164,8 @@ export class DeviceManager {
       this.#set(device, 'ready');
     } catch (error) {
       const fault = error instanceof DeviceFault ? error : new DeviceFault('open-failed', device.info.id, messageOf(error));
-      if (device.state !== 'fault' || device.fault?.kind !== fault.kind) this.#log.warn(`${device.spec.kind} ${device.info.id}: ${fault.message}`, { device: device.info.id, fault: fault.kind });
+      if (device.state !== 'fault' || device.fault?.kind !== fault.kind)
+        this.#log.warn(`${device.spec.kind} ${device.info.id}: ${fault.message}`, { device: device.info.id, fault: fault.kind });
       this.#set(device, 'fault', fault);
       device.timer = setTimeout(() => void this.#open(device), backoffWindow(device.failures, this.#options.retry ?? DEFAULT_RETRY));
       device.timer.unref?.();
@@ -221,12 +224,18 @@ export class DeviceManager {
       const spec = device.spec as RelaySpec;
       const handle = device.handle as RelayHandle | undefined;
       if (handle === undefined || device.state !== 'ready') {
-        this.#log.error(`gate relay ${device.info.id} (lane ${spec.lane}) is ${device.state}: the gate did not open for entry ${decided.verdict.entrySeq}`, { device: device.info.id, entry: decided.verdict.entrySeq });
+        this.#log.error(`gate relay ${device.info.id} (lane ${spec.lane}) is ${device.state}: the gate did not open for entry ${decided.verdict.entrySeq}`, {
+          device: device.info.id,
+          entry: decided.verdict.entrySeq,
+        });
         continue;
       }
       device.pulses += 1;
       handle.pulse(spec.channel, spec.pulseMs).catch((error: unknown) => {
-        this.#log.error(`gate relay ${device.info.id} could not pulse for entry ${decided.verdict.entrySeq}: ${messageOf(error)}`, { device: device.info.id, entry: decided.verdict.entrySeq });
+        this.#log.error(`gate relay ${device.info.id} could not pulse for entry ${decided.verdict.entrySeq}: ${messageOf(error)}`, {
+          device: device.info.id,
+          entry: decided.verdict.entrySeq,
+        });
       });
     }
   }

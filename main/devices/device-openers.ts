@@ -88,7 +88,8 @@ export class DeviceOpeners {
   async #openSerialScanner(spec: ScannerSpec, info: DeviceInfo): Promise<OpenedDevice> {
     const listing = info.vendorId === undefined ? await this.#serialListing(info.id) : listingOf(info);
     const described: DeviceInfo = listing === undefined ? info : { ...info, ...withoutPath(listing) };
-    const profile = (listing === undefined || this.#profiles === undefined ? undefined : serialScannerConfigFor(this.#profiles)(listing)) ?? DEFAULT_SERIAL_SCANNER_CONFIG;
+    const profile =
+      (listing === undefined || this.#profiles === undefined ? undefined : serialScannerConfigFor(this.#profiles)(listing)) ?? DEFAULT_SERIAL_SCANNER_CONFIG;
     const config: SerialScannerConfig = {
       settings: { ...profile.settings, ...(spec.baudRate === undefined ? {} : { baudRate: spec.baudRate }) },
       framing: { ...profile.framing, ...(spec.suffix === undefined ? {} : { suffix: spec.suffix }) },

@@ -118,10 +118,19 @@ export function parseDeviceArg(text: string): DeviceSpec {
 /** A device as devices.json writes it: `{kind, path, lane?, direction?, baudRate?, suffix?, channel?, pulseMs?, unitId?}`. */
 export function deviceSpecFromJson(value: unknown, where: string): DeviceSpec {
   if (typeof value === 'string') return parseDeviceArg(value);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DeviceSpecError(`${where}: a device is an object {"kind", "path", …} or a string like "serial-scanner=/dev/ttyACM0"`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new DeviceSpecError(`${where}: a device is an object {"kind", "path", …} or a string like "serial-scanner=/dev/ttyACM0"`);
   const fields = value as Record<string, unknown>;
   const kind = checkKind(fields.kind, `${where}.kind`);
-  const names: Readonly<Record<string, string>> = { lane: 'lane', direction: 'direction', baudRate: 'baud', suffix: 'suffix', channel: 'channel', pulseMs: 'pulse', unitId: 'unit' };
+  const names: Readonly<Record<string, string>> = {
+    lane: 'lane',
+    direction: 'direction',
+    baudRate: 'baud',
+    suffix: 'suffix',
+    channel: 'channel',
+    pulseMs: 'pulse',
+    unitId: 'unit',
+  };
   const options: Record<string, string> = {};
   for (const [key, raw] of Object.entries(fields)) {
     if (key === 'kind' || key === 'path') continue;
@@ -133,7 +142,8 @@ export function deviceSpecFromJson(value: unknown, where: string): DeviceSpec {
     if (typeof raw !== 'string' && typeof raw !== 'number') throw new DeviceSpecError(`${where}.${key}: must be a string or a number`);
     options[option] = String(raw);
   }
-  if (typeof fields.path !== 'string') throw new DeviceSpecError(`${where}.path: missing (a device path such as /dev/ttyACM0${canDiscover(kind) ? ', or "auto"' : ''})`);
+  if (typeof fields.path !== 'string')
+    throw new DeviceSpecError(`${where}.path: missing (a device path such as /dev/ttyACM0${canDiscover(kind) ? ', or "auto"' : ''})`);
   return buildSpec(kind, fields.path, options, where);
 }
 
@@ -144,11 +154,14 @@ function checkKind(kind: unknown, where: string): DeviceSpecKind {
 
 function buildSpec(kind: DeviceSpecKind, path: string, options: Readonly<Record<string, string>>, where: string): DeviceSpec {
   for (const key of Object.keys(options)) {
-    if (!OPTIONS[kind].includes(key)) throw new DeviceSpecError(`${where}: ${kind} has no option ${JSON.stringify(key)} (options: ${OPTIONS[kind].join(', ')})`);
+    if (!OPTIONS[kind].includes(key))
+      throw new DeviceSpecError(`${where}: ${kind} has no option ${JSON.stringify(key)} (options: ${OPTIONS[kind].join(', ')})`);
   }
   if (path === '') throw new DeviceSpecError(`${where}: the device path is missing`);
   if (path === AUTO && !canDiscover(kind)) {
-    throw new DeviceSpecError(`${where}: a ${kind} cannot be found automatically (its USB-serial adapter does not say what is behind it): name its path, e.g. /dev/serial/by-id/…`);
+    throw new DeviceSpecError(
+      `${where}: a ${kind} cannot be found automatically (its USB-serial adapter does not say what is behind it): name its path, e.g. /dev/serial/by-id/…`,
+    );
   }
   if (path !== AUTO && isSerialKind(kind) && !path.startsWith('/') && !/^COM\d+$/i.test(path)) {
     throw new DeviceSpecError(`${where}: ${JSON.stringify(path)} is not a serial port path (/dev/ttyACM0, /dev/serial/by-id/…, COM3)`);
@@ -156,12 +169,21 @@ function buildSpec(kind: DeviceSpecKind, path: string, options: Readonly<Record<
   const lane = options.lane ?? DEFAULT_LANE;
   if (!ENTRY_LANE.test(lane)) throw new DeviceSpecError(`${where}: lane ${JSON.stringify(lane)} must be 1–32 letters, digits, '.', '_' or '-'`);
   const baudRate = options.baud === undefined ? undefined : integer(options.baud, 'baud rate', where);
-  if (baudRate !== undefined && !BAUD_RATES.includes(baudRate)) throw new DeviceSpecError(`${where}: baud rate ${baudRate} is not a standard one (${BAUD_RATES.join(', ')})`);
+  if (baudRate !== undefined && !BAUD_RATES.includes(baudRate))
+    throw new DeviceSpecError(`${where}: baud rate ${baudRate} is not a standard one (${BAUD_RATES.join(', ')})`);
   if (kind === 'serial-scanner' || kind === 'hid-pos-scanner') {
     const direction = options.direction ?? 'in';
-    if (!(ENTRY_DIRECTIONS as readonly string[]).includes(direction)) throw new DeviceSpecError(`${where}: direction ${JSON.stringify(direction)} must be one of ${ENTRY_DIRECTIONS.join(', ')}`);
+    if (!(ENTRY_DIRECTIONS as readonly string[]).includes(direction))
+      throw new DeviceSpecError(`${where}: direction ${JSON.stringify(direction)} must be one of ${ENTRY_DIRECTIONS.join(', ')}`);
     const suffix = options.suffix === undefined ? undefined : parseSuffix(options.suffix, where);
-    return { kind, path, lane, direction: direction as EntryDirection, ...(baudRate === undefined ? {} : { baudRate }), ...(suffix === undefined ? {} : { suffix }) };
+    return {
+      kind,
+      path,
+      lane,
+      direction: direction as EntryDirection,
+      ...(baudRate === undefined ? {} : { baudRate }),
+      ...(suffix === undefined ? {} : { suffix }),
+    };
   }
   const channel = options.channel === undefined ? 1 : integer(options.channel, 'channel', where);
   const maxChannel = kind === 'serial-relay' ? 8 : 256;

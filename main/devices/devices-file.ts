@@ -51,10 +51,12 @@ export function parseDevicesConfig(text: string, name = DEVICES_FILE): DevicesCo
 
 /** Checks a parsed devices.json value (the file's, or one handed to the Electron shell); `name` prefixes every error. */
 export function devicesConfigFromJson(value: unknown, name: string): DevicesConfig {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DeviceSpecError(`${name}: must be an object {"devices": […], "gates": {…}}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new DeviceSpecError(`${name}: must be an object {"devices": […], "gates": {…}}`);
   const fields = value as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
-    if (key !== 'devices' && key !== 'gates' && key !== 'wedge' && key !== '$comment') throw new DeviceSpecError(`${name}: unknown field ${JSON.stringify(key)} (fields: devices, gates, wedge)`);
+    if (key !== 'devices' && key !== 'gates' && key !== 'wedge' && key !== '$comment')
+      throw new DeviceSpecError(`${name}: unknown field ${JSON.stringify(key)} (fields: devices, gates, wedge)`);
   }
   const devices = fields.devices ?? [];
   if (!Array.isArray(devices)) throw new DeviceSpecError(`${name}: devices must be an array`);
@@ -66,18 +68,23 @@ export function devicesConfigFromJson(value: unknown, name: string): DevicesConf
 }
 
 function parseGates(value: unknown, where: string): GatePolicies {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DeviceSpecError(`${where} must be an object of lanes, e.g. {"1": {"open": ["green"]}}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new DeviceSpecError(`${where} must be an object of lanes, e.g. {"1": {"open": ["green"]}}`);
   const gates: Record<string, GatePolicy> = {};
   for (const [lane, policy] of Object.entries(value)) {
     const at = `${where}.${lane}`;
-    if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) throw new DeviceSpecError(`${at} must be an object {"open": [colours], "openFor": [authenticities]}`);
-    for (const key of Object.keys(policy)) if (key !== 'open' && key !== 'openFor') throw new DeviceSpecError(`${at}: unknown field ${JSON.stringify(key)} (fields: open, openFor)`);
+    if (typeof policy !== 'object' || policy === null || Array.isArray(policy))
+      throw new DeviceSpecError(`${at} must be an object {"open": [colours], "openFor": [authenticities]}`);
+    for (const key of Object.keys(policy))
+      if (key !== 'open' && key !== 'openFor') throw new DeviceSpecError(`${at}: unknown field ${JSON.stringify(key)} (fields: open, openFor)`);
     const { open, openFor } = policy as { open?: unknown; openFor?: unknown };
     const colours = listOf<Colour>(open, `${at}.open`, GATE_COLOURS, 'a colour that can open a gate', 'colours');
     gates[lane] = {
       open: colours,
       // Absent is the default (only what proves itself opens); an empty list is a staff-only gate.
-      ...(openFor === undefined ? {} : { openFor: listOf<GateAuthenticity>(openFor, `${at}.openFor`, GATE_AUTHENTICITIES, 'an authenticity a gate can open for', 'authenticities') }),
+      ...(openFor === undefined
+        ? {}
+        : { openFor: listOf<GateAuthenticity>(openFor, `${at}.openFor`, GATE_AUTHENTICITIES, 'an authenticity a gate can open for', 'authenticities') }),
     };
   }
   return gates;
@@ -99,7 +106,8 @@ export function devicesConfigToJson(config: DevicesConfig): unknown {
 function listOf<T extends string>(value: unknown, at: string, allowed: readonly T[], what: string, plural: string): T[] {
   if (!Array.isArray(value)) throw new DeviceSpecError(`${at} must be an array of ${plural} (${allowed.join(', ')})`);
   const names = value.map((name, index) => {
-    if (!(allowed as readonly unknown[]).includes(name)) throw new DeviceSpecError(`${at}[${index}]: ${JSON.stringify(name)} is not ${what} (${allowed.join(', ')})`);
+    if (!(allowed as readonly unknown[]).includes(name))
+      throw new DeviceSpecError(`${at}[${index}]: ${JSON.stringify(name)} is not ${what} (${allowed.join(', ')})`);
     return name as T;
   });
   return [...new Set(names)];

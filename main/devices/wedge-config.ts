@@ -22,7 +22,8 @@ export function parseWedgeSettings(value: unknown, where: string): Partial<Wedge
   const settings: { -readonly [K in keyof WedgeSettings]?: WedgeSettings[K] } = {};
   for (const [key, field] of Object.entries(value)) {
     if (key === 'suffixKey') {
-      if (!(SUFFIX_KEYS as readonly unknown[]).includes(field)) throw new DeviceSpecError(`${where}.suffixKey: ${JSON.stringify(field)} is not ${SUFFIX_KEYS.join(' or ')}`);
+      if (!(SUFFIX_KEYS as readonly unknown[]).includes(field))
+        throw new DeviceSpecError(`${where}.suffixKey: ${JSON.stringify(field)} is not ${SUFFIX_KEYS.join(' or ')}`);
       settings.suffixKey = field as WedgeSettings['suffixKey'];
     } else if (key === 'maxInterKeyMs' || key === 'minLength' || key === 'maxLength') {
       const [min, max] = LIMITS[key];

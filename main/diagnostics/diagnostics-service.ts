@@ -51,7 +51,15 @@ async function hidKeyboardScanners(catalog: ProfileCatalog): Promise<readonly Ke
   const { devices } = await discoverDevices({ catalog, hid: new NodeHidBinding(), holders: () => [] });
   return devices.flatMap((device) =>
     device.match?.mode.mode === 'keyboard' && device.vendorId !== undefined && device.productId !== undefined
-      ? [{ path: device.path, vendorId: device.vendorId, productId: device.productId, profileId: device.match.profile.id, model: `${device.match.profile.vendor} ${device.match.profile.model}` }]
+      ? [
+          {
+            path: device.path,
+            vendorId: device.vendorId,
+            productId: device.productId,
+            profileId: device.match.profile.id,
+            model: `${device.match.profile.vendor} ${device.match.profile.model}`,
+          },
+        ]
       : [],
   );
 }

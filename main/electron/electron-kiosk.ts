@@ -87,7 +87,9 @@ export async function startElectronKiosk(electron: ElectronApis, launch: LaunchO
   runtime.core.onEvent((event) => {
     if (window !== null && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
   });
-  const dispatch = createDispatcher(runtime.core, (method, error) => logger.error(`core fault in ${method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, { method }));
+  const dispatch = createDispatcher(runtime.core, (method, error) =>
+    logger.error(`core fault in ${method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, { method }),
+  );
   electron.ipcMain.handle(CONTRACT_CHANNEL, createContractIpcHandler(dispatch, APP_ORIGIN));
   installMediaPolicy(electron.defaultSession() as PermissionSession, { appOrigin: APP_ORIGIN, camera: launch.camera }, log);
   // The camera's decode worker fetches the QR reader's .wasm: that one file of ours, nothing else.

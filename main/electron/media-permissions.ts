@@ -38,7 +38,11 @@ export interface PermissionSession {
 
 export function installMediaPolicy(session: PermissionSession, policy: MediaPolicy, log: (message: string) => void): void {
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    const question = { permission, requestingUrl: details.requestingUrl ?? '', ...(details.mediaTypes === undefined ? {} : { mediaTypes: details.mediaTypes }) };
+    const question = {
+      permission,
+      requestingUrl: details.requestingUrl ?? '',
+      ...(details.mediaTypes === undefined ? {} : { mediaTypes: details.mediaTypes }),
+    };
     const granted = permissionAllowed(question, policy);
     if (!granted) log(`refused permission ${permission}${details.mediaTypes === undefined ? '' : ` (${details.mediaTypes.join(', ')})`}`);
     callback(granted);
@@ -46,7 +50,11 @@ export function installMediaPolicy(session: PermissionSession, policy: MediaPoli
   // Checks (e.g. enumerateDevices labels) answer the same question without a request.
   session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
     permissionAllowed(
-      { permission, requestingUrl: requestingOrigin, ...(details.mediaType === undefined || details.mediaType === 'unknown' ? {} : { mediaTypes: [details.mediaType] }) },
+      {
+        permission,
+        requestingUrl: requestingOrigin,
+        ...(details.mediaType === undefined || details.mediaType === 'unknown' ? {} : { mediaTypes: [details.mediaType] }),
+      },
       policy,
     ),
   );

@@ -39,7 +39,10 @@ export type EnrollmentFailure = 'already-enrolled' | 'bad-hub-key' | 'hub-key-mi
 export class EnrollmentError extends Error {
   override readonly name = 'EnrollmentError';
 
-  constructor(readonly code: EnrollmentFailure, message: string) {
+  constructor(
+    readonly code: EnrollmentFailure,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -75,7 +78,10 @@ export async function enrollKiosk(options: EnrollKioskOptions): Promise<Enrolled
   }
   const keyFile = join(dataDir, DEVICE_KEY_FILE);
   if (existsSync(keyFile)) {
-    throw new EnrollmentError('already-enrolled', `this kiosk already has a device key (${keyFile}) but no ${HUB_CONFIG_FILE}: an earlier enrolment did not finish; remove the key to enrol again`);
+    throw new EnrollmentError(
+      'already-enrolled',
+      `this kiosk already has a device key (${keyFile}) but no ${HUB_CONFIG_FILE}: an earlier enrolment did not finish; remove the key to enrol again`,
+    );
   }
   const expected = options.expectedHubKey === undefined ? undefined : normaliseKey(options.expectedHubKey);
   // Checked before anything is made: a bad URL must not leave a device key behind.
@@ -99,10 +105,16 @@ export async function enrollKiosk(options: EnrollKioskOptions): Promise<Enrolled
           'Check the URL (is something else answering?) and the key you were given',
       );
     }
-    if (!/^[\w.:-]{1,128}$/.test(answer.deviceId)) throw new EnrollmentError('bad-response', `the hub gave an unusable device id ${JSON.stringify(answer.deviceId)}`);
+    if (!/^[\w.:-]{1,128}$/.test(answer.deviceId))
+      throw new EnrollmentError('bad-response', `the hub gave an unusable device id ${JSON.stringify(answer.deviceId)}`);
     saveDeviceId(dataDir, answer.deviceId);
     if (pinHubKey(dataDir, hubKey).added) pinned = hubKey;
-    const config: HubConfig = { url: client.url, deviceId: answer.deviceId, location: answer.location, enrolledAt: new Date(options.now?.() ?? Date.now()).toISOString() };
+    const config: HubConfig = {
+      url: client.url,
+      deviceId: answer.deviceId,
+      location: answer.location,
+      enrolledAt: new Date(options.now?.() ?? Date.now()).toISOString(),
+    };
     saveHubConfig(dataDir, config);
     return { config, hubPublicKey: hubKey, hubKeyId: hubKeyIdOf(hubKey), hubKeysFile: join(dataDir, HUB_KEYS_FILE), seq: answer.seq };
   } catch (error) {
@@ -135,6 +147,7 @@ function checkedHubKey(key: string, keyId: string): string {
   } catch {
     throw new EnrollmentError('bad-response', 'the hub’s public key is not a raw 32-byte Ed25519 key');
   }
-  if (hubKeyIdOf(canonical) !== keyId) throw new EnrollmentError('bad-response', `the hub names its key ${keyId}, but the key it sent is ${hubKeyIdOf(canonical)}`);
+  if (hubKeyIdOf(canonical) !== keyId)
+    throw new EnrollmentError('bad-response', `the hub names its key ${keyId}, but the key it sent is ${hubKeyIdOf(canonical)}`);
   return canonical;
 }

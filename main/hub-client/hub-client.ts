@@ -83,13 +83,20 @@ export class HubClient {
 
   /** `expectedHubKey` (base64): the hub refuses (`wrong-hub-key`) before spending the code if its key differs. */
   async enroll(code: string, publicKeyRaw: Uint8Array, signal?: AbortSignal, expectedHubKey?: string): Promise<EnrollResponse> {
-    const request: EnrollRequest = { code, publicKey: Buffer.from(publicKeyRaw).toString('base64'), ...(expectedHubKey === undefined ? {} : { hubKey: expectedHubKey }) };
+    const request: EnrollRequest = {
+      code,
+      publicKey: Buffer.from(publicKeyRaw).toString('base64'),
+      ...(expectedHubKey === undefined ? {} : { hubKey: expectedHubKey }),
+    };
     const body = new TextEncoder().encode(JSON.stringify(request));
     const answer = await this.request('enroll', { body, headers: { [HUB_HEADERS.contentType]: 'application/json' }, signal });
     const json = await this.json(answer, MAX_JSON_BYTES);
     const ok =
-      typeof json.deviceId === 'string' && typeof json.location === 'string' && typeof json.hubPublicKey === 'string' &&
-      typeof json.hubKeyId === 'string' && Number.isSafeInteger(json.seq);
+      typeof json.deviceId === 'string' &&
+      typeof json.location === 'string' &&
+      typeof json.hubPublicKey === 'string' &&
+      typeof json.hubKeyId === 'string' &&
+      Number.isSafeInteger(json.seq);
     if (!ok) throw new HubError('bad-response', 200, 'the hub’s enrolment answer lacks deviceId, location, hubPublicKey, hubKeyId or seq');
     return json as unknown as EnrollResponse;
   }
@@ -144,7 +151,12 @@ export class HubClient {
     return subscribeToHub(url, () => this.signatureHeaders('GET', url), onSeq, { handshakeTimeoutMs: this.connectTimeoutMs, ...options });
   }
 
-  private async chunks<R extends 'snapshot' | 'delta'>(route: R, query: HubRouteQuery<R>, ifNoneMatch: string | undefined, signal: AbortSignal | undefined): Promise<ChunkDownload> {
+  private async chunks<R extends 'snapshot' | 'delta'>(
+    route: R,
+    query: HubRouteQuery<R>,
+    ifNoneMatch: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ChunkDownload> {
     const answer = await this.request(route, { query, headers: conditional(ifNoneMatch), signal });
     const { response } = answer;
     const etag = response.headers.get(HUB_HEADERS.etag) ?? undefined;
@@ -180,7 +192,13 @@ export class HubClient {
     let response: Response;
     try {
       // Redirects are not followed: the signature covers the path asked, not another.
-      response = await this.fetch(url, { method, headers, ...(options.body === undefined ? {} : { body: new Uint8Array(options.body) }), signal, redirect: 'manual' });
+      response = await this.fetch(url, {
+        method,
+        headers,
+        ...(options.body === undefined ? {} : { body: new Uint8Array(options.body) }),
+        signal,
+        redirect: 'manual',
+      });
     } catch (error) {
       if (options.signal?.aborted === true) throw aborted();
       if (timedOut) throw new HubError('timeout', 0, `no answer from the hub at ${this.base.origin} within ${seconds(this.connectTimeoutMs)}`);
@@ -214,7 +232,8 @@ export class HubClient {
         } catch (error) {
           finished = true;
           if (callerSignal?.aborted === true) throw aborted();
-          if (stalled) throw new HubError('timeout', response.status, `the hub stopped sending for ${seconds(this.stallTimeoutMs)} in the middle of a download`);
+          if (stalled)
+            throw new HubError('timeout', response.status, `the hub stopped sending for ${seconds(this.stallTimeoutMs)} in the middle of a download`);
           throw new HubError('interrupted', response.status, `the download from the hub broke off: ${describeCause(error)}`);
         } finally {
           clearTimeout(timer);
@@ -294,7 +313,8 @@ export function parseHubUrl(text: string): URL {
     throw new Error(`not a URL: ${JSON.stringify(text)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`the hub URL must be http:// or https://, got ${url.protocol}`);
-  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') throw new Error('the hub URL takes no query, fragment or credentials');
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '')
+    throw new Error('the hub URL takes no query, fragment or credentials');
   return url;
 }
 

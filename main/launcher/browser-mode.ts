@@ -35,7 +35,13 @@ export async function startBrowserMode(options: KioskRuntimeOptions & { readonly
     const dispatch = createDispatcher(runtime.core, (method, error) => {
       shellLog.error(`core fault in ${method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, { method });
     });
-    const server = await startBrowserModeServer({ dispatch, files, port: options.port, events: (listener) => runtime.core.onEvent(listener), log: lineLog(shellLog, 'info') });
+    const server = await startBrowserModeServer({
+      dispatch,
+      files,
+      port: options.port,
+      events: (listener) => runtime.core.onEvent(listener),
+      log: lineLog(shellLog, 'info'),
+    });
     return {
       core: runtime.core,
       logger,

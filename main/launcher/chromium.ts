@@ -52,8 +52,15 @@ export function openKioskWindow(chromium: string, url: string, log: (line: strin
   const child = spawn(
     chromium,
     [
-      `--app=${pathToFileURL(launchPage).href}`, '--kiosk', `--user-data-dir=${profileDir}`, '--no-first-run', '--disable-sync',
-      '--disable-background-networking', '--disable-component-update', '--noerrdialogs', '--disable-translate',
+      `--app=${pathToFileURL(launchPage).href}`,
+      '--kiosk',
+      `--user-data-dir=${profileDir}`,
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--noerrdialogs',
+      '--disable-translate',
     ],
     // Its own process group: Chromium's helpers (zygote, renderers, crash handler) can outlive
     // the browser process for a moment and keep writing into the profile; the group is how

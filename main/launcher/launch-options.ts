@@ -59,12 +59,18 @@ export function validateLaunchOptions(value: unknown): LaunchOptions {
   }
   const { dataDir, port, open, browser, camera } = fields;
   if (typeof dataDir !== 'string' || !isAbsolute(dataDir)) throw new LaunchOptionsError('launch options: dataDir must be an absolute path');
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw new LaunchOptionsError(`--port must be 0–65535, got ${JSON.stringify(port)}`);
-  for (const [name, flag] of [['open', open], ['browser', browser], ['camera', camera]] as const) {
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new LaunchOptionsError(`--port must be 0–65535, got ${JSON.stringify(port)}`);
+  for (const [name, flag] of [
+    ['open', open],
+    ['browser', browser],
+    ['camera', camera],
+  ] as const) {
     if (typeof flag !== 'boolean') throw new LaunchOptionsError(`launch options: ${name} must be true or false`);
   }
   const { logLevel } = fields;
-  if (logLevel !== undefined && !isLogLevel(logLevel)) throw new LaunchOptionsError(`--log-level must be debug, info, warn or error, got ${JSON.stringify(logLevel)}`);
+  if (logLevel !== undefined && !isLogLevel(logLevel))
+    throw new LaunchOptionsError(`--log-level must be debug, info, warn or error, got ${JSON.stringify(logLevel)}`);
   let devicesConfig: DevicesConfig;
   try {
     devicesConfig = devicesConfigFromJson(fields.devicesConfig, 'devices');
@@ -76,10 +82,20 @@ export function validateLaunchOptions(value: unknown): LaunchOptions {
     const ms = fields[field];
     if (ms === undefined) continue;
     const units = typeof ms === 'number' ? ms / limit.unitMs : Number.NaN;
-    if (!(units >= limit.min && units <= limit.max) || (limit.wholeUnits && !Number.isInteger(units))) throw new LaunchOptionsError(`${limit.flag} must be ${limit.range}`);
+    if (!(units >= limit.min && units <= limit.max) || (limit.wholeUnits && !Number.isInteger(units)))
+      throw new LaunchOptionsError(`${limit.flag} must be ${limit.range}`);
     durations[field] = ms as number;
   }
-  return { dataDir, port, open: open as boolean, browser: browser as boolean, camera: camera as boolean, devicesConfig, ...durations, ...(logLevel === undefined ? {} : { logLevel }) };
+  return {
+    dataDir,
+    port,
+    open: open as boolean,
+    browser: browser as boolean,
+    camera: camera as boolean,
+    devicesConfig,
+    ...durations,
+    ...(logLevel === undefined ? {} : { logLevel }),
+  };
 }
 
 /**

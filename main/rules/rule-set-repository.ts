@@ -61,7 +61,12 @@ export class RuleSetRepository {
     const next = new Map<string, CompiledRuleSet>();
     const refused: RuleSetFileError[] = [];
     const dir = this.dir;
-    const files = dir !== undefined && existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+    const files =
+      dir !== undefined && existsSync(dir)
+        ? readdirSync(dir)
+            .filter((f) => f.endsWith('.json'))
+            .sort()
+        : [];
     for (const file of files) {
       const result = this.read(join(dir as string, file));
       if (result.ok) next.set(file, result.compiled);
@@ -69,7 +74,9 @@ export class RuleSetRepository {
         refused.push({ file, error: result.error });
         const kept = this.byFile.get(file);
         if (kept !== undefined) next.set(file, kept);
-        this.report(`rule set ${file} refused (${result.error.code}: ${result.error.message.en})${kept === undefined ? '' : `; keeping ${kept.ruleSet.id}@${kept.ruleSet.version}`}`);
+        this.report(
+          `rule set ${file} refused (${result.error.code}: ${result.error.message.en})${kept === undefined ? '' : `; keeping ${kept.ruleSet.id}@${kept.ruleSet.version}`}`,
+        );
       }
     }
     this.byFile = next;
@@ -130,7 +137,11 @@ export class RuleSetRepository {
     const verified = verifySignedRuleSet(document, this.hubKeys);
     if (!verified.ok) return verified;
     const compiled = CompiledRuleSet.compile(verified.ruleSet);
-    if (!compiled.ok) return { ok: false, error: { code: 'rules.malformed', message: { vi: 'Bộ tiêu chí không hợp lệ', en: 'The rule set is malformed' }, problems: compiled.problems } };
+    if (!compiled.ok)
+      return {
+        ok: false,
+        error: { code: 'rules.malformed', message: { vi: 'Bộ tiêu chí không hợp lệ', en: 'The rule set is malformed' }, problems: compiled.problems },
+      };
     return { ok: true, compiled: compiled.compiled };
   }
 }

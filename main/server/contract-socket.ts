@@ -27,7 +27,7 @@ export function serveContract(socket: WebSocket, dispatch: Dispatch, log: Server
   socket.on('message', (data, isBinary) => {
     const call = isBinary ? undefined : parseCall(data.toString());
     if (call === undefined) {
-      log('browser mode: closed a page\'s contract socket: it sent something that is not a contract call (close code 1008)');
+      log("browser mode: closed a page's contract socket: it sent something that is not a contract call (close code 1008)");
       socket.close(1008, 'malformed message');
       return;
     }
@@ -63,13 +63,20 @@ async function answer(socket: WebSocket, call: Call, dispatch: Dispatch, log: Se
     log(`browser mode: the contract dispatcher failed: ${messageOf(error)}`);
     result = { ok: false, error: { code: 'core.fault', message: 'the kiosk core failed to answer' } };
   }
-  const reply: ResultMessage = result.ok ? { t: 'result', id: call.id, ok: true, value: result.value } : { t: 'result', id: call.id, ok: false, error: result.error };
+  const reply: ResultMessage = result.ok
+    ? { t: 'result', id: call.id, ok: true, value: result.value }
+    : { t: 'result', id: call.id, ok: false, error: result.error };
   let text: string;
   try {
     text = JSON.stringify(reply);
   } catch (error) {
     log(`browser mode: a result of ${typeof call.method === 'string' ? call.method : '?'} could not be encoded: ${messageOf(error)}`);
-    text = JSON.stringify({ t: 'result', id: call.id, ok: false, error: { code: 'core.fault', message: 'the kiosk core gave an answer that cannot be sent' } } satisfies ResultMessage);
+    text = JSON.stringify({
+      t: 'result',
+      id: call.id,
+      ok: false,
+      error: { code: 'core.fault', message: 'the kiosk core gave an answer that cannot be sent' },
+    } satisfies ResultMessage);
   }
   if (socket.readyState === socket.OPEN) socket.send(text);
 }

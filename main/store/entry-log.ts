@@ -20,18 +20,32 @@ export type EntryRow = StoredEntry & {
 };
 
 /** SHA-256(prevHash ‖ UTF-8 of canonical): the chain's hash, for `findBrokenLink` and the like. */
-export const sha256Chain: ChainHasher = (prevHash, canonical) =>
-  createHash('sha256').update(prevHash).update(canonical, 'utf8').digest();
+export const sha256Chain: ChainHasher = (prevHash, canonical) => createHash('sha256').update(prevHash).update(canonical, 'utf8').digest();
 
 /** The meta keys holding the last purged entry: the chain's start on this kiosk once purged. */
 export const ANCHOR_SEQ_KEY = 'entry_anchor_seq';
 export const ANCHOR_HASH_KEY = 'entry_anchor_hash';
 
 export interface SqlEntry {
-  seq: number; format: number; at: string; kiosk_id: string | null; location: string | null; lane: string | null;
-  direction: string | null; source_kind: string; source_device_id: string; credential_kind: string; authenticity: string;
-  person_id: string | null; outcome: string; reasons: string; rule_set: string | null;
-  override_by: string | null; override_reason: string | null; prev_hash: Buffer; hash: Buffer;
+  seq: number;
+  format: number;
+  at: string;
+  kiosk_id: string | null;
+  location: string | null;
+  lane: string | null;
+  direction: string | null;
+  source_kind: string;
+  source_device_id: string;
+  credential_kind: string;
+  authenticity: string;
+  person_id: string | null;
+  outcome: string;
+  reasons: string;
+  rule_set: string | null;
+  override_by: string | null;
+  override_reason: string | null;
+  prev_hash: Buffer;
+  hash: Buffer;
 }
 
 /** Why a row cannot be read back as an entry; no Chốt writes such a row, so it was edited. */
@@ -51,10 +65,18 @@ function reasonCodes(json: string): string[] {
 /** Reads a row back as an entry; throws UnreadableRow if it holds values no Chốt writes. */
 export function decodeRow(row: SqlEntry): EntryRow {
   const common = {
-    seq: row.seq, at: row.at, sourceKind: row.source_kind, sourceDeviceId: row.source_device_id,
-    credentialKind: row.credential_kind, authenticity: row.authenticity, personId: row.person_id,
-    outcome: row.outcome, reasonCodes: reasonCodes(row.reasons), ruleSet: row.rule_set,
-    prevHash: row.prev_hash, hash: row.hash,
+    seq: row.seq,
+    at: row.at,
+    sourceKind: row.source_kind,
+    sourceDeviceId: row.source_device_id,
+    credentialKind: row.credential_kind,
+    authenticity: row.authenticity,
+    personId: row.person_id,
+    outcome: row.outcome,
+    reasonCodes: reasonCodes(row.reasons),
+    ruleSet: row.rule_set,
+    prevHash: row.prev_hash,
+    hash: row.hash,
   };
   if (row.format === 1) return { format: 1, ...common };
   if (row.format !== 2) throw new UnreadableRow(`its format ${String(row.format)} is not one Chốt writes`);
@@ -63,7 +85,12 @@ export function decodeRow(row: SqlEntry): EntryRow {
   if (!ENTRY_DIRECTIONS.includes(direction as EntryDirection)) throw new UnreadableRow(`its direction ${JSON.stringify(direction)} is not one Chốt writes`);
   if ((by === null) !== (reason === null)) throw new UnreadableRow('its override has a "who" or a "why" but not both');
   return {
-    format: 2, ...common, kioskId, location, lane, direction: direction as EntryDirection,
+    format: 2,
+    ...common,
+    kioskId,
+    location,
+    lane,
+    direction: direction as EntryDirection,
     override: by === null || reason === null ? null : { by, reason },
   };
 }
@@ -97,39 +124,43 @@ export class EntryLog {
     this.selectAll = db.prepare<[], SqlEntry>('SELECT * FROM entry ORDER BY seq');
     this.countRows = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM entry');
     this.selectMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
-    this.selectNewestFirst = db.prepare<[], { at: string; outcome: string; credential_kind: string }>('SELECT at, outcome, credential_kind FROM entry ORDER BY seq DESC');
+    this.selectNewestFirst = db.prepare<[], { at: string; outcome: string; credential_kind: string }>(
+      'SELECT at, outcome, credential_kind FROM entry ORDER BY seq DESC',
+    );
   }
 
   /** Appends one entry in its own durable transaction and returns its sequence number. */
   append(entry: EntryFields): number {
-    return this.db.transaction(() => {
-      // Read the tail inside the transaction: the chain must follow what is on disk.
-      // Every row purged after upload: the chain goes on from the last purged one.
-      const last = this.selectLast.get() ?? this.anchor();
-      const seq = last.seq + 1;
-      const prevHash = Buffer.from(last.hash);
-      this.insert.run({
-        seq,
-        at: entry.at,
-        kioskId: entry.kioskId,
-        location: entry.location,
-        lane: entry.lane,
-        direction: entry.direction,
-        sourceKind: entry.sourceKind,
-        sourceDeviceId: entry.sourceDeviceId,
-        credentialKind: entry.credentialKind,
-        authenticity: entry.authenticity,
-        personId: entry.personId,
-        outcome: entry.outcome,
-        reasons: JSON.stringify(entry.reasonCodes),
-        ruleSet: entry.ruleSet,
-        overrideBy: entry.override?.by ?? null,
-        overrideReason: entry.override?.reason ?? null,
-        prevHash,
-        hash: sha256Chain(prevHash, canonicalEntry({ ...entry, seq })),
-      });
-      return seq;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        // Read the tail inside the transaction: the chain must follow what is on disk.
+        // Every row purged after upload: the chain goes on from the last purged one.
+        const last = this.selectLast.get() ?? this.anchor();
+        const seq = last.seq + 1;
+        const prevHash = Buffer.from(last.hash);
+        this.insert.run({
+          seq,
+          at: entry.at,
+          kioskId: entry.kioskId,
+          location: entry.location,
+          lane: entry.lane,
+          direction: entry.direction,
+          sourceKind: entry.sourceKind,
+          sourceDeviceId: entry.sourceDeviceId,
+          credentialKind: entry.credentialKind,
+          authenticity: entry.authenticity,
+          personId: entry.personId,
+          outcome: entry.outcome,
+          reasons: JSON.stringify(entry.reasonCodes),
+          ruleSet: entry.ruleSet,
+          overrideBy: entry.override?.by ?? null,
+          overrideReason: entry.override?.reason ?? null,
+          prevHash,
+          hash: sha256Chain(prevHash, canonicalEntry({ ...entry, seq })),
+        });
+        return seq;
+      })
+      .immediate();
   }
 
   /**

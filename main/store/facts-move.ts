@@ -34,10 +34,11 @@ export function copyPeopleToFactsDatabase(kiosk: SqliteDatabase): void {
   // Already moved by another connection (the migration's transaction re-checks the version).
   if (!hasPersonTable(kiosk, 'main')) return;
   // A brand-new kiosk, or one that never synced: nothing to keep, and no file to create.
-  const hasData = kiosk
-    .prepare(`SELECT EXISTS (SELECT 1 FROM person) OR EXISTS (SELECT 1 FROM meta WHERE key IN (${inList(MOVED_META_KEYS)}))`)
-    .pluck()
-    .get() === 1;
+  const hasData =
+    kiosk
+      .prepare(`SELECT EXISTS (SELECT 1 FROM person) OR EXISTS (SELECT 1 FROM meta WHERE key IN (${inList(MOVED_META_KEYS)}))`)
+      .pluck()
+      .get() === 1;
   if (!hasData) return;
   if (kiosk.memory) throw new Error('kiosk migration 4 cannot move people out of an in-memory database');
 

@@ -66,7 +66,13 @@ function applyChunk(current: Stream, bytes: Uint8Array): ChunkApplied {
     if (chunk.final) watermark = writer.applyDelta(current.delta);
   }
   if (chunk.final) stream = undefined;
-  return { index: chunk.header.index, records: chunk.records.count, final: chunk.final, startedAt: current.verifier.startedAt ?? chunk.header.index, ...(watermark === undefined ? {} : { watermark }) };
+  return {
+    index: chunk.header.index,
+    records: chunk.records.count,
+    final: chunk.final,
+    startedAt: current.verifier.startedAt ?? chunk.header.index,
+    ...(watermark === undefined ? {} : { watermark }),
+  };
 }
 
 port.on('message', (request: WorkerRequest) => {
@@ -76,9 +82,10 @@ port.on('message', (request: WorkerRequest) => {
   } catch (error) {
     // A refused chunk ends its stream: the next apply begins afresh (a held delta is dropped).
     if (request.type === 'chunk') stream = undefined;
-    reply = error instanceof SyncError
-      ? { id: request.id, ok: false, code: error.code, message: error.message }
-      : { id: request.id, ok: false, code: 'sync.store', message: messageOf(error) };
+    reply =
+      error instanceof SyncError
+        ? { id: request.id, ok: false, code: error.code, message: error.message }
+        : { id: request.id, ok: false, code: 'sync.store', message: messageOf(error) };
   }
   port.postMessage(reply);
 });

@@ -44,7 +44,10 @@ export class FactsSyncWriter {
   private readonly upsertProgress;
   private readonly deleteProgress;
 
-  constructor(private readonly db: SqliteDatabase, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly now: () => number = Date.now,
+  ) {
     this.facts = new FactsStore(db);
     this.selectProgress = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
     this.upsertProgress = db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
@@ -68,15 +71,17 @@ export class FactsSyncWriter {
     // cut only moves the resume point back, as rows and cursor commit together. The swap
     // is the commit that matters, so it runs with synchronous=FULL.
     this.db.pragma(`synchronous = ${chunk.final ? 'FULL' : 'NORMAL'}`);
-    this.db.transaction(() => {
-      if (chunk.header.index === 0) {
-        this.db.exec(`DROP TABLE IF EXISTS ${SHADOW_TABLE}`);
-        this.db.exec(SHADOW_DDL);
-      }
-      insertAll(this.db.prepare(`INSERT INTO ${SHADOW_TABLE} (id12, old_id, facts, bhxh) VALUES (?, ?, ?, ?)`), chunk.records);
-      if (chunk.final) this.swapIn(chunk.header.toSeq);
-      else this.upsertProgress.run(PROGRESS_KEY, JSON.stringify(chunk.cursor));
-    }).immediate();
+    this.db
+      .transaction(() => {
+        if (chunk.header.index === 0) {
+          this.db.exec(`DROP TABLE IF EXISTS ${SHADOW_TABLE}`);
+          this.db.exec(SHADOW_DDL);
+        }
+        insertAll(this.db.prepare(`INSERT INTO ${SHADOW_TABLE} (id12, old_id, facts, bhxh) VALUES (?, ?, ?, ?)`), chunk.records);
+        if (chunk.final) this.swapIn(chunk.header.toSeq);
+        else this.upsertProgress.run(PROGRESS_KEY, JSON.stringify(chunk.cursor));
+      })
+      .immediate();
     return chunk.final ? chunk.header.toSeq : undefined;
   }
 
@@ -98,11 +103,13 @@ export class FactsSyncWriter {
    * cannot be stamped current by a stale answer. False (nothing changed) otherwise.
    */
   confirmCurrent(seq: number): boolean {
-    return this.db.transaction(() => {
-      if (this.facts.syncedSeq() !== seq) return false;
-      this.facts.markSynced(this.now());
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        if (this.facts.syncedSeq() !== seq) return false;
+        this.facts.markSynced(this.now());
+        return true;
+      })
+      .immediate();
   }
 
   /** Applies a whole verified delta in one transaction and returns the new watermark. */
@@ -113,21 +120,25 @@ export class FactsSyncWriter {
     // Most changes are new facts for a known person. Setting only `facts` then leaves the
     // old-ID and BHXH indexes untouched: a third of the pages written, and the
     // transaction a third as long.
-    const updateFacts = this.db.prepare<[Uint8Array, number, string | null, string | null]>('UPDATE person SET facts = ? WHERE id12 = ? AND old_id IS ? AND bhxh IS ?');
+    const updateFacts = this.db.prepare<[Uint8Array, number, string | null, string | null]>(
+      'UPDATE person SET facts = ? WHERE id12 = ? AND old_id IS ? AND bhxh IS ?',
+    );
     const upsert = this.db.prepare<[number, string | null, Uint8Array, string | null]>(
       `INSERT INTO person (id12, old_id, facts, bhxh) VALUES (?, ?, ?, ?)
        ON CONFLICT (id12) DO UPDATE SET old_id = excluded.old_id, facts = excluded.facts, bhxh = excluded.bhxh`,
     );
-    this.db.transaction(() => {
-      for (const { records } of chunks) {
-        for (let i = 0; i < records.count; i++) {
-          const [id12, oldId, facts, bhxh] = [records.id12[i] as number, recordOldId(records, i), recordFacts(records, i), recordBhxh(records, i)];
-          if (updateFacts.run(facts, id12, oldId, bhxh).changes === 0) upsert.run(id12, oldId, facts, bhxh);
+    this.db
+      .transaction(() => {
+        for (const { records } of chunks) {
+          for (let i = 0; i < records.count; i++) {
+            const [id12, oldId, facts, bhxh] = [records.id12[i] as number, recordOldId(records, i), recordFacts(records, i), recordBhxh(records, i)];
+            if (updateFacts.run(facts, id12, oldId, bhxh).changes === 0) upsert.run(id12, oldId, facts, bhxh);
+          }
         }
-      }
-      // The verifier refused deltas ending below the watermark, so this never moves it back.
-      this.facts.markSynced(this.now(), last.header.toSeq);
-    }).immediate();
+        // The verifier refused deltas ending below the watermark, so this never moves it back.
+        this.facts.markSynced(this.now(), last.header.toSeq);
+      })
+      .immediate();
     return last.header.toSeq;
   }
 }

@@ -51,13 +51,20 @@ export class KioskSync {
     if (hubKeys.length === 0) throw new Error('no hub key is pinned (trust/hub-keys.json): enrol again, or pin it with `chot trust hub-key`');
     const client = new HubClient({ ...options.client, url: options.hubUrl ?? hub.url, identity });
     const rules = options.rules ?? new RuleSetRepository(options.dataDir, hubKeyStoreFromKeys(hubKeys));
-    const applier = await SyncApplier.open({ factsDatabaseFile: options.factsDatabaseFile, hubKeys, ...(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl }) });
+    const applier = await SyncApplier.open({
+      factsDatabaseFile: options.factsDatabaseFile,
+      hubKeys,
+      ...(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl }),
+    });
     return new KioskSync(hub, client, applier, rules, options.factsDatabaseFile);
   }
 
   /** One sync; the rules ETag is remembered for the next. */
   async syncOnce(options: Omit<SyncOnceOptions, 'rulesEtag'> = {}): Promise<SyncSummary> {
-    const summary = await syncOnce({ hub: this.client, applier: this.applier, rules: this.rules }, { ...options, ...(this.rulesEtag === undefined ? {} : { rulesEtag: this.rulesEtag }) });
+    const summary = await syncOnce(
+      { hub: this.client, applier: this.applier, rules: this.rules },
+      { ...options, ...(this.rulesEtag === undefined ? {} : { rulesEtag: this.rulesEtag }) },
+    );
     this.rulesEtag = summary.rulesEtag;
     return summary;
   }

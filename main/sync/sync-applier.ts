@@ -8,7 +8,10 @@ import type { ApplyWorkerData, ChunkApplied, WorkerOk, WorkerReply, WorkerReques
 export class SyncApplierError extends Error {
   override readonly name = 'SyncApplierError';
 
-  constructor(readonly code: 'sync.busy' | 'sync.closed' | 'sync.worker' | 'sync.store', message: string) {
+  constructor(
+    readonly code: 'sync.busy' | 'sync.closed' | 'sync.worker' | 'sync.store',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -82,7 +85,11 @@ export class SyncApplier {
 
   /** Starts the worker and resolves once it has opened the database. */
   static open(options: SyncApplierOptions): Promise<SyncApplier> {
-    const workerData: ApplyWorkerData = { factsDatabaseFile: options.factsDatabaseFile, hubKeys: [...options.hubKeys], maxDeltaRecords: options.maxDeltaRecords ?? 1_000_000 };
+    const workerData: ApplyWorkerData = {
+      factsDatabaseFile: options.factsDatabaseFile,
+      hubKeys: [...options.hubKeys],
+      maxDeltaRecords: options.maxDeltaRecords ?? 1_000_000,
+    };
     // Each chunk leaves ~25 000 short-lived objects behind; a small young generation
     // collects them sooner. Measured at 1 million people: peak RSS 190 → 135 MB, no slower.
     const resourceLimits = { maxYoungGenerationSizeMb: 8 };

@@ -101,10 +101,20 @@ export async function syncOnce(target: SyncTarget, options: SyncOnceOptions = {}
 
   const snapshot = async (seq?: number, from?: number): Promise<void> => {
     stopIfAborted(signal);
-    const download = await hub.snapshot({ ...(seq === undefined ? {} : { seq }), ...(from === undefined || from === 0 ? {} : { from }), ...(signal === undefined ? {} : { signal }) });
+    const download = await hub.snapshot({
+      ...(seq === undefined ? {} : { seq }),
+      ...(from === undefined || from === 0 ? {} : { from }),
+      ...(signal === undefined ? {} : { signal }),
+    });
     const result = await applier.applySnapshot(frameChunks(download.body), progress('snapshot', download, options));
     watermark = result.watermark;
-    applied.push({ kind: 'snapshot', toSeq: result.watermark, records: result.records, chunks: result.chunks, ...(result.startedAt > 0 ? { resumedFrom: result.startedAt } : {}) });
+    applied.push({
+      kind: 'snapshot',
+      toSeq: result.watermark,
+      records: result.records,
+      chunks: result.chunks,
+      ...(result.startedAt > 0 ? { resumedFrom: result.startedAt } : {}),
+    });
   };
 
   /** A delta since the watermark; false when the hub (or the applier) wants a snapshot instead. */
@@ -136,7 +146,8 @@ export async function syncOnce(target: SyncTarget, options: SyncOnceOptions = {}
     // An empty delta (F = T) is the hub's signed "nothing new": the applier has recorded it.
     confirmed = true;
     upToDate = result.records === 0;
-    if (result.records > 0 || result.watermark > since) applied.push({ kind: 'delta', toSeq: result.watermark, records: result.records, chunks: result.chunks });
+    if (result.records > 0 || result.watermark > since)
+      applied.push({ kind: 'delta', toSeq: result.watermark, records: result.records, chunks: result.chunks });
     return true;
   };
 
@@ -155,7 +166,8 @@ export async function syncOnce(target: SyncTarget, options: SyncOnceOptions = {}
   if (!(await delta())) {
     // One fallback snapshot per sync: a hub still saying "too large" right after it is
     // racing an import, and the next sync (a delta) catches up.
-    if (applied.some((stream) => stream.kind === 'snapshot')) throw new HubError('delta-too-large', 409, 'the hub moved on by too many changes while the snapshot was fetched; the next sync continues');
+    if (applied.some((stream) => stream.kind === 'snapshot'))
+      throw new HubError('delta-too-large', 409, 'the hub moved on by too many changes while the snapshot was fetched; the next sync continues');
     await snapshot();
     confirmed = true;
     await delta();
@@ -167,7 +179,10 @@ export async function syncOnce(target: SyncTarget, options: SyncOnceOptions = {}
 }
 
 async function syncRules(target: SyncTarget, options: SyncOnceOptions): Promise<Pick<SyncSummary, 'rulesInstalled' | 'rulesRefused' | 'rulesEtag'>> {
-  const answer = await target.hub.rules({ ...(options.rulesEtag === undefined ? {} : { ifNoneMatch: options.rulesEtag }), ...(options.signal === undefined ? {} : { signal: options.signal }) });
+  const answer = await target.hub.rules({
+    ...(options.rulesEtag === undefined ? {} : { ifNoneMatch: options.rulesEtag }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
   if (answer.status === 304) return { rulesInstalled: [], rulesRefused: [], ...(options.rulesEtag === undefined ? {} : { rulesEtag: options.rulesEtag }) };
   const installed: string[] = [];
   const refused: RuleSetRefusal[] = [];

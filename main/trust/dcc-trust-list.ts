@@ -83,7 +83,8 @@ export function parseDccTrustListFile(text: string): string[] {
   if (!Array.isArray(data)) throw new Error('DCC trust list: expected a JSON array of certificates');
   return data.map((entry: unknown, index) => {
     if (typeof entry === 'string') return entry;
-    if (typeof entry === 'object' && entry !== null && typeof (entry as { certificate?: unknown }).certificate === 'string') return (entry as { certificate: string }).certificate;
+    if (typeof entry === 'object' && entry !== null && typeof (entry as { certificate?: unknown }).certificate === 'string')
+      return (entry as { certificate: string }).certificate;
     throw new Error(`DCC trust list: entry ${index + 1} is neither a base64 string nor an object with a "certificate" string`);
   });
 }

@@ -32,7 +32,11 @@ export function pinHubKey(dataDir: string, key: string): { file: string; keys: r
 /** Removes a key pinned by a step that is being undone (a failed enrolment). */
 export function unpinHubKey(dataDir: string, key: string): void {
   const keys = readPinnedHubKeys(dataDir);
-  if (keys.includes(key)) writeHubKeys(dataDir, keys.filter((k) => k !== key));
+  if (keys.includes(key))
+    writeHubKeys(
+      dataDir,
+      keys.filter((k) => k !== key),
+    );
 }
 
 function writeHubKeys(dataDir: string, keys: readonly string[]): void {

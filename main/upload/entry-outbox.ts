@@ -39,7 +39,9 @@ export class EntryOutbox {
       hashAt: db.prepare<[number], { hash: Buffer }>('SELECT hash FROM entry WHERE seq = ?'),
       meta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-      newestReceipt: db.prepare<[], { through_seq: number; received_at: number }>('SELECT through_seq, received_at FROM upload_receipt ORDER BY rowid DESC LIMIT 1'),
+      newestReceipt: db.prepare<[], { through_seq: number; received_at: number }>(
+        'SELECT through_seq, received_at FROM upload_receipt ORDER BY rowid DESC LIMIT 1',
+      ),
       // The furthest a receipt old enough vouches for; capped by the newest receipt below.
       purgeHorizon: db.prepare<[number], { seq: number | null }>('SELECT max(through_seq) AS seq FROM upload_receipt WHERE received_at <= ?'),
       insertReceipt: db.prepare('INSERT INTO upload_receipt (through_seq, head_hash, issued_at, received_at, hub_key_id, signature) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -113,14 +115,16 @@ export class EntryOutbox {
       const first = s.firstSeq.get()?.seq;
       if (first === null || first === undefined || first > horizon) break;
       const through = Math.min(horizon, first + Math.min(PURGE_STEP, budget - purged) - 1);
-      const deleted = this.db.transaction(() => {
-        const hash = s.hashAt.get(through)?.hash;
-        // A hole in the log at `through` (a row deleted by hand): stop rather than anchor on nothing.
-        if (hash === undefined) return 0;
-        s.setMeta.run(ANCHOR_SEQ_KEY, String(through));
-        s.setMeta.run(ANCHOR_HASH_KEY, hash.toString('hex'));
-        return s.deleteThrough.run(through).changes;
-      }).immediate();
+      const deleted = this.db
+        .transaction(() => {
+          const hash = s.hashAt.get(through)?.hash;
+          // A hole in the log at `through` (a row deleted by hand): stop rather than anchor on nothing.
+          if (hash === undefined) return 0;
+          s.setMeta.run(ANCHOR_SEQ_KEY, String(through));
+          s.setMeta.run(ANCHOR_HASH_KEY, hash.toString('hex'));
+          return s.deleteThrough.run(through).changes;
+        })
+        .immediate();
       if (deleted === 0) break;
       purged += deleted;
     }

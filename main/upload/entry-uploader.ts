@@ -129,7 +129,11 @@ export class EntryUploader {
     if (flagged.length > 0) {
       throw new UploadError('upload.entries-flagged', `the hub flagged entries of this kiosk's log: ${listed(flagged)}; check it with chot log verify`);
     }
-    if (noted.length > 0) throw new UploadError('upload.entries-noted', `the hub stored and noted entries of this kiosk's log: ${listed(noted)}; check the kiosk's clock and location`);
+    if (noted.length > 0)
+      throw new UploadError(
+        'upload.entries-noted',
+        `the hub stored and noted entries of this kiosk's log: ${listed(noted)}; check the kiosk's clock and location`,
+      );
     return { watermark: this.receiptedSeq(), sent, batches, pending: this.pending(), purged };
   }
 
@@ -165,12 +169,16 @@ export class EntryUploader {
     if (!key.verify(canonicalReceipt(receipt), Buffer.from(signature, 'base64url'))) {
       throw new UploadError('upload.receipt-signature', 'the receipt’s signature does not match the hub key: it was changed on the way');
     }
-    if (receipt.kioskId !== this.options.deviceId) throw new UploadError('upload.receipt-kiosk', `the receipt is for kiosk ${receipt.kioskId}, not this one (${this.options.deviceId})`);
+    if (receipt.kioskId !== this.options.deviceId)
+      throw new UploadError('upload.receipt-kiosk', `the receipt is for kiosk ${receipt.kioskId}, not this one (${this.options.deviceId})`);
     const previous = this.receiptedSeq();
     if (receipt.contiguousSeq === previous) return undefined;
     const ours = this.options.outbox.hashAt(receipt.contiguousSeq);
     if (ours !== undefined && ours.toString('hex') !== receipt.headHash) {
-      throw new UploadError('upload.receipt-mismatch', `the hub holds a different entry ${receipt.contiguousSeq} than this kiosk logged: report the kiosk and the hub`);
+      throw new UploadError(
+        'upload.receipt-mismatch',
+        `the hub holds a different entry ${receipt.contiguousSeq} than this kiosk logged: report the kiosk and the hub`,
+      );
     }
     this.options.outbox.recordReceipt(receipt, signature, this.now());
     return receipt.contiguousSeq < previous ? receipt.contiguousSeq : undefined;

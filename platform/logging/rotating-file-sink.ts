@@ -101,7 +101,8 @@ export function rotatingFileSink(options: RotatingFileSinkOptions): RotatingFile
     size += bytes;
   };
 
-  const lineOf = (record: LogRecord): string => `${terminalJson({ at: new Date(record.at).toISOString(), level: record.level, message: record.message, ...record.fields })}\n`;
+  const lineOf = (record: LogRecord): string =>
+    `${terminalJson({ at: new Date(record.at).toISOString(), level: record.level, message: record.message, ...record.fields })}\n`;
 
   return {
     file,
@@ -109,7 +110,14 @@ export function rotatingFileSink(options: RotatingFileSinkOptions): RotatingFile
     write: (record) => {
       try {
         if (droppedInOutage > 0) {
-          append(lineOf({ at: record.at, level: 'warn', message: `${droppedInOutage} log records could not be written to this file and are lost`, fields: { dropped: droppedInOutage } }));
+          append(
+            lineOf({
+              at: record.at,
+              level: 'warn',
+              message: `${droppedInOutage} log records could not be written to this file and are lost`,
+              fields: { dropped: droppedInOutage },
+            }),
+          );
           trouble(`log file ${file} is written again (${droppedInOutage} records lost)`);
           droppedInOutage = 0;
         }
@@ -117,7 +125,8 @@ export function rotatingFileSink(options: RotatingFileSinkOptions): RotatingFile
       } catch (error) {
         dropped += 1;
         droppedInOutage += 1;
-        if (droppedInOutage === 1) trouble(`log file ${file} cannot be written (${errorCode(error) ?? messageOf(error)}): log records are lost until it can; everything else works on`);
+        if (droppedInOutage === 1)
+          trouble(`log file ${file} cannot be written (${errorCode(error) ?? messageOf(error)}): log records are lost until it can; everything else works on`);
       }
     },
   };

@@ -17,7 +17,9 @@ scope.onmessage = (event) => {
   void decodeQr({ data: new Uint8ClampedArray(pixels), width, height }).then(
     (result) => {
       const ms = performance.now() - started;
-      scope.postMessage(result.ok ? { id, ok: true, text: result.text, ms } : { id, ok: false, ...(result.error === undefined ? {} : { error: result.error }), ms });
+      scope.postMessage(
+        result.ok ? { id, ok: true, text: result.text, ms } : { id, ok: false, ...(result.error === undefined ? {} : { error: result.error }), ms },
+      );
     },
     (error: unknown) => scope.postMessage({ id, ok: false, error: String(error), ms: performance.now() - started }),
   );

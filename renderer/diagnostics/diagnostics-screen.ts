@@ -47,9 +47,17 @@ function deviceItem(device: DiagnosticsDevice): HTMLElement {
   item.dataset.state = device.state;
   const ids = device.vendorId === undefined ? '' : ` ${device.vendorId}:${device.productId ?? '????'}`;
   item.append(element('span', 'diag-device-id', `${device.id}${ids}`), element('span', 'diag-device-kind', device.kind));
-  item.append(element('span', 'diag-device-profile', device.profile === undefined ? 'hồ sơ: không rõ · profile: unknown' : `${device.profile.model} [${device.profile.mode}]`));
+  item.append(
+    element(
+      'span',
+      'diag-device-profile',
+      device.profile === undefined ? 'hồ sơ: không rõ · profile: unknown' : `${device.profile.model} [${device.profile.mode}]`,
+    ),
+  );
   item.append(bilingual('span', STATE_WORDS[device.state], 'diag-device-state'));
-  item.append(element('span', 'diag-device-last', device.lastScanAt === undefined ? 'chưa quét · no scan yet' : `quét lần cuối · last scan ${device.lastScanAt}`));
+  item.append(
+    element('span', 'diag-device-last', device.lastScanAt === undefined ? 'chưa quét · no scan yet' : `quét lần cuối · last scan ${device.lastScanAt}`),
+  );
   if (device.fault !== undefined) {
     const words = FAULT_WORDS[device.fault.kind] ?? { vi: device.fault.kind, en: device.fault.kind };
     item.append(element('span', 'diag-device-fault', `${words.vi} · ${words.en}: ${device.fault.message} (${device.fault.at})`));
@@ -74,10 +82,21 @@ function codeCard(code: RenderedCode): HTMLElement {
   const caption = element('figcaption');
   caption.append(bilingual('span', code.label, 'diag-code-label'));
   if (code.text !== undefined) caption.append(element('code', 'diag-code-text', code.text));
-  if (code.code128Svg !== undefined) caption.append(bilingual('span', { vi: 'Hãng in mã này dạng Code 128 (trên); mã QR cùng nội dung', en: 'The vendor prints this as Code 128 (top); the QR holds the same text' }, 'diag-code-note'));
+  if (code.code128Svg !== undefined)
+    caption.append(
+      bilingual(
+        'span',
+        { vi: 'Hãng in mã này dạng Code 128 (trên); mã QR cùng nội dung', en: 'The vendor prints this as Code 128 (top); the QR holds the same text' },
+        'diag-code-note',
+      ),
+    );
   if (code.serialCommand !== undefined) caption.append(element('code', 'diag-code-serial', `serial: ${code.serialCommand}`));
   if (!code.verified) {
-    const warning = bilingual('span', { vi: 'Chưa kiểm chứng — thử trên máy quét dự phòng trước', en: 'Unverified — try on a spare scanner first' }, 'diag-unverified');
+    const warning = bilingual(
+      'span',
+      { vi: 'Chưa kiểm chứng — thử trên máy quét dự phòng trước', en: 'Unverified — try on a spare scanner first' },
+      'diag-unverified',
+    );
     if (code.note !== undefined) warning.title = code.note;
     caption.append(warning);
   }
@@ -140,7 +159,15 @@ export class DiagnosticsScreen {
     line.hidden = false;
     line.dataset.damaged = String(damage.damaged);
     line.replaceChildren(
-      bilingual('span', damage.damaged ? { vi: 'Quét thử: ký tự bị lỗi — chuyển máy quét sang cổng nối tiếp hoặc HID-POS', en: 'Test scan: characters damaged — switch the scanner to serial or HID-POS' } : { vi: 'Quét thử: nhận đúng', en: 'Test scan: received intact' }),
+      bilingual(
+        'span',
+        damage.damaged
+          ? {
+              vi: 'Quét thử: ký tự bị lỗi — chuyển máy quét sang cổng nối tiếp hoặc HID-POS',
+              en: 'Test scan: characters damaged — switch the scanner to serial or HID-POS',
+            }
+          : { vi: 'Quét thử: nhận đúng', en: 'Test scan: received intact' },
+      ),
       element('code', undefined, text.slice(0, 300)),
     );
   }
@@ -159,17 +186,30 @@ export class DiagnosticsScreen {
     const devices = byId('diag-devices');
     devices.replaceChildren(
       ...(diagnostics.devices.length === 0
-        ? [bilingual('li', { vi: 'Chưa cấu hình thiết bị nào (chỉ dùng máy quét dạng bàn phím hoặc camera)', en: 'No devices configured (keyboard-wedge scanner or camera only)' }, 'diag-none')]
+        ? [
+            bilingual(
+              'li',
+              {
+                vi: 'Chưa cấu hình thiết bị nào (chỉ dùng máy quét dạng bàn phím hoặc camera)',
+                en: 'No devices configured (keyboard-wedge scanner or camera only)',
+              },
+              'diag-none',
+            ),
+          ]
         : diagnostics.devices.map(deviceItem)),
     );
     const keyboards = byId('diag-keyboards');
     keyboards.hidden = diagnostics.keyboardScanners.length === 0;
     keyboards.replaceChildren(
       ...diagnostics.keyboardScanners.map((scanner) =>
-        bilingual('li', { vi: `${scanner.model} (${scanner.path}) đang ở chế độ bàn phím: tên tiếng Việt sẽ bị lỗi — quét mã chuyển chế độ bên dưới`, en: `${scanner.model} (${scanner.path}) is in keyboard mode: Vietnamese names will be garbled — scan its switch code below` }),
+        bilingual('li', {
+          vi: `${scanner.model} (${scanner.path}) đang ở chế độ bàn phím: tên tiếng Việt sẽ bị lỗi — quét mã chuyển chế độ bên dưới`,
+          en: `${scanner.model} (${scanner.path}) is in keyboard mode: Vietnamese names will be garbled — scan its switch code below`,
+        }),
       ),
     );
-    if (diagnostics.profilesError !== undefined) setAlert(byId('diag-profiles-error'), { vi: 'Hồ sơ thiết bị bị lỗi', en: 'A device profile is broken' }, diagnostics.profilesError);
+    if (diagnostics.profilesError !== undefined)
+      setAlert(byId('diag-profiles-error'), { vi: 'Hồ sơ thiết bị bị lỗi', en: 'A device profile is broken' }, diagnostics.profilesError);
     else setAlert(byId('diag-profiles-error'), undefined);
     // The codes do not change while the kiosk runs: rebuilt on open only, so a refresh never
     // redraws a QR code a scanner is reading.

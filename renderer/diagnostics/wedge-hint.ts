@@ -33,9 +33,15 @@ export class WedgeHint {
     }
     hint.dataset.signs = damage.signs.join(' ');
     const lines: Node[] = [
-      langSpan('vi', 'Máy quét đang ở chế độ bàn phím nên chữ tiếng Việt bị lỗi; kết quả dựa trên số CCCD. Hãy chuyển máy quét sang cổng nối tiếp (USB CDC) hoặc HID-POS với UTF-8.'),
+      langSpan(
+        'vi',
+        'Máy quét đang ở chế độ bàn phím nên chữ tiếng Việt bị lỗi; kết quả dựa trên số CCCD. Hãy chuyển máy quét sang cổng nối tiếp (USB CDC) hoặc HID-POS với UTF-8.',
+      ),
       document.createTextNode(' '),
-      langSpan('en', 'The scanner is in keyboard mode, so Vietnamese letters are garbled; the verdict rests on the ID number. Switch the scanner to serial (USB CDC) or HID-POS with UTF-8.'),
+      langSpan(
+        'en',
+        'The scanner is in keyboard mode, so Vietnamese letters are garbled; the verdict rests on the ID number. Switch the scanner to serial (USB CDC) or HID-POS with UTF-8.',
+      ),
     ];
     hint.replaceChildren(...lines);
     hint.hidden = false;
@@ -55,7 +61,11 @@ export class WedgeHint {
         list.append(item);
       }
       const more = document.createElement('p');
-      more.append(langSpan('vi', 'Mã quét được: màn hình chẩn đoán, phím F4.'), document.createTextNode(' '), langSpan('en', 'Scannable codes: diagnostics screen, F4.'));
+      more.append(
+        langSpan('vi', 'Mã quét được: màn hình chẩn đoán, phím F4.'),
+        document.createTextNode(' '),
+        langSpan('en', 'Scannable codes: diagnostics screen, F4.'),
+      );
       hint.append(list, more);
     }
     return true;

@@ -43,12 +43,18 @@ export class OperatorMode {
 
   constructor(private readonly deps: OperatorModeDeps) {
     this.form = new OverrideForm(deps.info.override);
-    this.form.onSubmit(() => void this.confirm(), () => this.close());
+    this.form.onSubmit(
+      () => void this.confirm(),
+      () => this.close(),
+    );
     byId('operator-open').addEventListener('click', () => void this.openPanel());
     byId('operator-close').addEventListener('click', () => this.close());
     byId('override-open').addEventListener('click', () => this.openOverride());
     this.confirmForm = new ConfirmForm(deps.info.override);
-    this.confirmForm.onSubmit(() => this.submitConfirmForm(), () => this.close());
+    this.confirmForm.onSubmit(
+      () => this.submitConfirmForm(),
+      () => this.close(),
+    );
     byId('confirm-open').addEventListener('click', () => this.openConfirm());
     window.addEventListener('keydown', (event) => this.onKey(event));
     // Any input on a staff screen means someone is there: the 30 s start again.

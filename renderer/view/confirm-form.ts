@@ -33,7 +33,9 @@ export class ConfirmForm {
 
   open(verdict: Verdict, by: string): void {
     const subject = [verdict.subject?.name, verdict.subject?.idTail === undefined ? undefined : `••••${verdict.subject.idTail}`];
-    byId('confirm-subject').textContent = [COLOURS[verdict.outcome], verdict.gate.needsConfirm?.vi, ...subject].filter((part) => part !== undefined).join('  ·  ');
+    byId('confirm-subject').textContent = [COLOURS[verdict.outcome], verdict.gate.needsConfirm?.vi, ...subject]
+      .filter((part) => part !== undefined)
+      .join('  ·  ');
     this.by.value = by;
     this.showProblem(undefined);
     this.by.focus();

@@ -81,7 +81,13 @@ export class OverrideForm {
     const base = preset === undefined ? '' : `${preset.vi} / ${preset.en}`;
     const reason = [base, note].filter((part) => part !== '').join(' — ');
     if (chars(reason) > this.settings.reasonMaxChars) {
-      return { ok: false, problem: { vi: `Lý do quá dài (tối đa ${this.settings.reasonMaxChars} ký tự)`, en: `Reason too long (at most ${this.settings.reasonMaxChars} characters)` } };
+      return {
+        ok: false,
+        problem: {
+          vi: `Lý do quá dài (tối đa ${this.settings.reasonMaxChars} ký tự)`,
+          en: `Reason too long (at most ${this.settings.reasonMaxChars} characters)`,
+        },
+      };
     }
     return { ok: true, by, reason };
   }

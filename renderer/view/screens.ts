@@ -9,8 +9,7 @@ const ICONS: Readonly<Record<Verdict['outcome'], string>> = { green: '✓', yell
 export type ScreenName = 'starting' | 'idle' | 'verdict' | 'fault' | 'operator' | 'override' | 'confirm';
 
 /** Staff may let through a person the kiosk stopped; not one it let in, nor an unreadable code. */
-export const mayOverride = (verdict: Verdict): boolean =>
-  (verdict.outcome === 'yellow' || verdict.outcome === 'red') && verdict.override === undefined;
+export const mayOverride = (verdict: Verdict): boolean => (verdict.outcome === 'yellow' || verdict.outcome === 'red') && verdict.override === undefined;
 
 /** Staff may confirm a verdict whose gate waits for them: the colour opens, the credential proves nothing alone. */
 export const mayConfirm = (verdict: Verdict): boolean => !verdict.gate.open && verdict.gate.needsConfirm !== undefined;
@@ -127,6 +126,13 @@ export class Screens {
   }
 
   tickClock(now: Date): void {
-    byId('clock').textContent = now.toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric' });
+    byId('clock').textContent = now.toLocaleString('vi-VN', {
+      timeZone: 'Asia/Ho_Chi_Minh',
+      hour: '2-digit',
+      minute: '2-digit',
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+    });
   }
 }

@@ -39,7 +39,8 @@ export interface WedgeDamage {
 // E1 for U+1Exx) as code page 1252 or 1258 shows it, followed by a continuation byte
 // (80–BF) as those code pages show it.
 const LEAD = 'ÃĂÂÄÅÆáâ';
-const CONTINUATION = '\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178';
+const CONTINUATION =
+  '\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178';
 // Code page 1258 shows five continuation bytes as combining tone marks: kept out of the
 // character class, where they would combine with the character before them.
 const UTF8_AS_CODEPAGE = new RegExp(`[${LEAD}](?:[${CONTINUATION}]|\u0300|\u0301|\u0303|\u0309|\u0323)`, 'u');

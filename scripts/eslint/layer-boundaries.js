@@ -40,7 +40,10 @@ export function layerBoundariesPlugin(options) {
           const targetLayer = layerOf(options.root, resolve(dirname(context.filename), specifier), layers);
           if (targetLayer === null || targetLayer === fileLayer) return;
           if (!options.mayImport[fileLayer].includes(targetLayer)) {
-            context.report({ node: source, message: `the ${fileLayer} layer may not import the ${targetLayer} layer (may import: ${options.mayImport[fileLayer].join(', ') || 'only itself'}; see docs/architecture.md)` });
+            context.report({
+              node: source,
+              message: `the ${fileLayer} layer may not import the ${targetLayer} layer (may import: ${options.mayImport[fileLayer].join(', ') || 'only itself'}; see docs/architecture.md)`,
+            });
           }
           return;
         }

@@ -51,7 +51,13 @@ function zxingJs(binarizer: 'hybrid' | 'hybrid+global'): Candidate {
 }
 
 const CANDIDATES: readonly Candidate[] = [
-  { name: 'zxing-wasm 3.1.4 (Chốt decoder: local average, then global histogram)', decode: async (image) => { const r = await decodeQr(image); return r.ok ? r.text : null; } },
+  {
+    name: 'zxing-wasm 3.1.4 (Chốt decoder: local average, then global histogram)',
+    decode: async (image) => {
+      const r = await decodeQr(image);
+      return r.ok ? r.text : null;
+    },
+  },
   {
     name: 'zxing-wasm 3.1.4 (local average only)',
     decode: async (image) => {
@@ -67,7 +73,10 @@ const CANDIDATES: readonly Candidate[] = [
   },
   zxingJs('hybrid'),
   zxingJs('hybrid+global'),
-  { name: 'jsqr 1.4.0 (attempt both)', decode: async (image) => jsQR(image.data, image.width, image.height, { inversionAttempts: 'attemptBoth' })?.data ?? null },
+  {
+    name: 'jsqr 1.4.0 (attempt both)',
+    decode: async (image) => jsQR(image.data, image.width, image.height, { inversionAttempts: 'attemptBoth' })?.data ?? null,
+  },
 ];
 
 interface SetResult {
@@ -111,7 +120,10 @@ async function photos(): Promise<LabelledImage[]> {
   if (files.length === 0) return [];
   const browser = await launchChromium();
   try {
-    const pixels = await decodeImagesInChromium(browser, files.map((f) => f.path));
+    const pixels = await decodeImagesInChromium(
+      browser,
+      files.map((f) => f.path),
+    );
     return files.flatMap((file, i) => {
       const image = pixels[i];
       return image === null || image === undefined ? [] : [{ name: file.name, expected: file.expected, image }];
@@ -137,13 +149,19 @@ export const cameraDecode: Benchmark = {
     }
     useQrWasmFromPackage();
     const dcc = dccQrImages();
-    const sets: Record<string, LabelledImage[]> = { 'dcc-images': dcc, 'camera-640x480': cameraLikeFrames(dcc), 'qr-photos': await photos(), 'empty-640x480': emptyFrames(30) };
+    const sets: Record<string, LabelledImage[]> = {
+      'dcc-images': dcc,
+      'camera-640x480': cameraLikeFrames(dcc),
+      'qr-photos': await photos(),
+      'empty-640x480': emptyFrames(30),
+    };
     const figures: BenchFigure[] = [];
     for (const candidate of CANDIDATES) {
       for (const [set, images] of Object.entries(sets)) {
         const result = await measure(candidate, images);
         const metric = (what: string): string => `${candidate.name} · ${set} · ${what}`;
-        if (set !== 'empty-640x480') figures.push({ benchmark: 'camera-decode', metric: metric('decoded'), value: result.found, unit: `of ${result.total}`, samples: result.total });
+        if (set !== 'empty-640x480')
+          figures.push({ benchmark: 'camera-decode', metric: metric('decoded'), value: result.found, unit: `of ${result.total}`, samples: result.total });
         figures.push({ benchmark: 'camera-decode', metric: metric('median'), value: round(percentile(result.times, 50)), unit: 'ms', samples: result.total });
         figures.push({ benchmark: 'camera-decode', metric: metric('p95'), value: round(percentile(result.times, 95)), unit: 'ms', samples: result.total });
         process.stderr.write(`  ${metric('')} ${result.found}/${result.total}, median ${round(percentile(result.times, 50))} ms\n`);

@@ -65,7 +65,18 @@ export const RULE = {
   ],
 } as const;
 
-const dose = (dn: number, dt: string) => ({ tg: '840539006', vp: '1119349007', mp: 'EU/1/20/1528', ma: 'ORG-100030215', dn, sd: 2, dt, co: 'VN', is: 'Bộ Y tế', ci: `URN:UVCI:01:VN:${dn}ABC#X` });
+const dose = (dn: number, dt: string) => ({
+  tg: '840539006',
+  vp: '1119349007',
+  mp: 'EU/1/20/1528',
+  ma: 'ORG-100030215',
+  dn,
+  sd: 2,
+  dt,
+  co: 'VN',
+  is: 'Bộ Y tế',
+  ci: `URN:UVCI:01:VN:${dn}ABC#X`,
+});
 const test = (sc: string, tr: string) => ({ tg: '840539006', tt: PCR, sc, tr, tc: 'BV Khánh Hòa', co: 'VN', is: 'Bộ Y tế', ci: 'URN:UVCI:01:VN:T1#Y' });
 const SCAN_MS = Date.parse('2021-10-15T01:30:00Z');
 const DAY_MS = 86_400_000;
@@ -85,13 +96,23 @@ function contextFor(i: number): { data: unknown; expected: boolean } {
   const shift = (i % 7) * 3_600_000;
   switch (i % 3) {
     case 0:
-      return { data: { payload: { v: [dose(1, isoDate(scan - (70 + (i % 20)) * DAY_MS)), dose(2, isoDate(scan - (35 + (i % 20)) * DAY_MS))], t: [] }, external: { validationClock: clock } }, expected: true };
+      return {
+        data: {
+          payload: { v: [dose(1, isoDate(scan - (70 + (i % 20)) * DAY_MS)), dose(2, isoDate(scan - (35 + (i % 20)) * DAY_MS))], t: [] },
+          external: { validationClock: clock },
+        },
+        expected: true,
+      };
     case 1:
       return {
         data: {
           payload: {
             v: [dose(1, isoDate(scan - 5 * DAY_MS))],
-            t: [test(vietnamTime(scan - 14 * DAY_MS - shift), NOT_DETECTED), test(vietnamTime(scan - DAY_MS - shift), '260373001'), test(vietnamTime(scan - DAY_MS - shift), NOT_DETECTED)],
+            t: [
+              test(vietnamTime(scan - 14 * DAY_MS - shift), NOT_DETECTED),
+              test(vietnamTime(scan - DAY_MS - shift), '260373001'),
+              test(vietnamTime(scan - DAY_MS - shift), NOT_DETECTED),
+            ],
           },
           external: { validationClock: clock },
         },
@@ -99,7 +120,13 @@ function contextFor(i: number): { data: unknown; expected: boolean } {
       };
     default:
       return {
-        data: { payload: { v: [dose(1, isoDate(scan - 20 * DAY_MS)), dose(2, isoDate(scan - 3 * DAY_MS))], t: [test(vietnamTime(scan - 4 * DAY_MS - shift), NOT_DETECTED)] }, external: { validationClock: clock } },
+        data: {
+          payload: {
+            v: [dose(1, isoDate(scan - 20 * DAY_MS)), dose(2, isoDate(scan - 3 * DAY_MS))],
+            t: [test(vietnamTime(scan - 4 * DAY_MS - shift), NOT_DETECTED)],
+          },
+          external: { validationClock: clock },
+        },
         expected: false,
       };
   }

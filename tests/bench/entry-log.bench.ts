@@ -111,7 +111,13 @@ export const entryLog: Benchmark = {
 
       const alone = appendMany(log, count, random);
       const rate = count / (alone.elapsedMs / 1000);
-      figure(`durable appends back to back (${count.toLocaleString('en')})`, Math.round(rate), 'entries/s', { text: '≥ 1000/s', met: rate >= GOALS.perSecond }, count);
+      figure(
+        `durable appends back to back (${count.toLocaleString('en')})`,
+        Math.round(rate),
+        'entries/s',
+        { text: '≥ 1000/s', met: rate >= GOALS.perSecond },
+        count,
+      );
       figure('append p50', round(percentile(alone.latencies, 50), 3), 'ms', undefined, count);
       figure('append p99', round(percentile(alone.latencies, 99), 3), 'ms', { text: '≤ 5 ms', met: percentile(alone.latencies, 99) <= GOALS.p99Ms }, count);
       figure('append max', round(Math.max(...alone.latencies), 2), 'ms', undefined, count);
@@ -121,11 +127,29 @@ export const entryLog: Benchmark = {
       const busy = appendMany(log, count, random);
       const read = await reader.stop();
       const busyRate = count / (busy.elapsedMs / 1000);
-      figure('durable appends while a reader reads 5 000-row batches', Math.round(busyRate), 'entries/s', { text: '≥ 1000/s', met: busyRate >= GOALS.perSecond }, count);
+      figure(
+        'durable appends while a reader reads 5 000-row batches',
+        Math.round(busyRate),
+        'entries/s',
+        { text: '≥ 1000/s', met: busyRate >= GOALS.perSecond },
+        count,
+      );
       figure('append p50 under the reader', round(percentile(busy.latencies, 50), 3), 'ms', undefined, count);
-      figure('append p99 under the reader', round(percentile(busy.latencies, 99), 3), 'ms', { text: '≤ 5 ms', met: percentile(busy.latencies, 99) <= GOALS.p99Ms }, count);
+      figure(
+        'append p99 under the reader',
+        round(percentile(busy.latencies, 99), 3),
+        'ms',
+        { text: '≤ 5 ms', met: percentile(busy.latencies, 99) <= GOALS.p99Ms },
+        count,
+      );
       figure('append max under the reader', round(Math.max(...busy.latencies), 2), 'ms', undefined, count);
-      figure('reader: 5 000-row batch read + JSON p50, not a goal', round(read.batches === 0 ? 0 : percentile(read.batchMs, 50), 1), 'ms', undefined, read.batches);
+      figure(
+        'reader: 5 000-row batch read + JSON p50, not a goal',
+        round(read.batches === 0 ? 0 : percentile(read.batchMs, 50), 1),
+        'ms',
+        undefined,
+        read.batches,
+      );
       figure('reader: rows read during the appends, not a goal', read.rows, 'rows', undefined, read.batches);
       figure('kiosk database size after the run', round((fileSize(file) + fileSize(`${file}-wal`)) / 2 ** 20, 1), 'MB');
     } finally {

@@ -90,14 +90,28 @@ export const entryUpload: Benchmark = {
       const check = await openHubStorage({ dataDir: hubDir });
       const chain = await check.entries.chain(config.deviceId);
       await check.close();
-      if (summary.watermark !== n || chain?.contiguousSeq !== n) throw new Error(`upload incomplete: receipt ${summary.watermark}, hub holds 1–${chain?.contiguousSeq ?? 0} of ${n}`);
+      if (summary.watermark !== n || chain?.contiguousSeq !== n)
+        throw new Error(`upload incomplete: receipt ${summary.watermark}, hub holds 1–${chain?.contiguousSeq ?? 0} of ${n}`);
       const goalSeconds = (GOAL_SECONDS_PER_MILLION * n) / 1_000_000;
       figures.push(
-        { benchmark: NAME, metric: `upload of ${n.toLocaleString('en')} buffered entries, end to end`, value: round(seconds, 1), unit: 's', goal: { text: `≤ ${round(goalSeconds, 1)} s (1 M in 60 s)`, met: seconds <= goalSeconds } },
-        { benchmark: NAME, metric: 'upload rate (kiosk read + gzip + sign, hub ingest + receipt)', value: Math.round(n / seconds), unit: 'entries/s', samples: summary.batches },
+        {
+          benchmark: NAME,
+          metric: `upload of ${n.toLocaleString('en')} buffered entries, end to end`,
+          value: round(seconds, 1),
+          unit: 's',
+          goal: { text: `≤ ${round(goalSeconds, 1)} s (1 M in 60 s)`, met: seconds <= goalSeconds },
+        },
+        {
+          benchmark: NAME,
+          metric: 'upload rate (kiosk read + gzip + sign, hub ingest + receipt)',
+          value: Math.round(n / seconds),
+          unit: 'entries/s',
+          samples: summary.batches,
+        },
       );
       const hubRss = hub.peakRssBytes();
-      if (hubRss !== undefined) figures.push({ benchmark: NAME, metric: 'hub peak RSS during the upload, not a goal', value: round(hubRss / 2 ** 20, 0), unit: 'MB' });
+      if (hubRss !== undefined)
+        figures.push({ benchmark: NAME, metric: 'hub peak RSS during the upload, not a goal', value: round(hubRss / 2 ** 20, 0), unit: 'MB' });
       return figures;
     } finally {
       await hub?.stop();

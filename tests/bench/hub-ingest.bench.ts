@@ -78,7 +78,13 @@ async function ingestAll(store: EntryStore, uploads: readonly Upload[]): Promise
 
 function report(figure: ReturnType<typeof figureCollector>['figure'], engine: string, total: number, run: IngestRun, goal: boolean): void {
   const rate = total / (run.elapsedMs / 1000);
-  figure(`${engine}: ingest rate, ${total.toLocaleString('en')} entries`, Math.round(rate), 'entries/s', goal ? { text: '≥ 20 000/s', met: rate >= GOAL_PER_SECOND } : undefined, run.batchMs.length);
+  figure(
+    `${engine}: ingest rate, ${total.toLocaleString('en')} entries`,
+    Math.round(rate),
+    'entries/s',
+    goal ? { text: '≥ 20 000/s', met: rate >= GOAL_PER_SECOND } : undefined,
+    run.batchMs.length,
+  );
   // The second half lands in a table already holding the first: does the rate hold up?
   const half = Math.floor(run.batchMs.length / 2);
   const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
@@ -106,7 +112,11 @@ export const hubIngest: Benchmark = {
     const { figures, figure } = figureCollector(NAME);
     const started = performance.now();
     const uploads = prepareUploads(kiosks, perKiosk, batch);
-    figure(`kiosks: chain ${total.toLocaleString('en')} entries (${kiosks} kiosks × ${perKiosk.toLocaleString('en')}, batches of ${Math.min(batch, perKiosk)}), not timed below`, round((performance.now() - started) / 1000, 1), 's');
+    figure(
+      `kiosks: chain ${total.toLocaleString('en')} entries (${kiosks} kiosks × ${perKiosk.toLocaleString('en')}, batches of ${Math.min(batch, perKiosk)}), not timed below`,
+      round((performance.now() - started) / 1000, 1),
+      's',
+    );
 
     const dir = tempDataDir('chot-bench-ingest-');
     try {
@@ -121,7 +131,9 @@ export const hubIngest: Benchmark = {
     }
 
     if (findPostgresBin() === undefined) {
-      process.stderr.write(`${NAME}: PostgreSQL server binaries not found (initdb in /usr/lib/postgresql/<version>/bin or $CHOT_PG_BIN): PostgreSQL figures skipped\n`);
+      process.stderr.write(
+        `${NAME}: PostgreSQL server binaries not found (initdb in /usr/lib/postgresql/<version>/bin or $CHOT_PG_BIN): PostgreSQL figures skipped\n`,
+      );
       return figures;
     }
     const cluster = startPostgres();

@@ -115,14 +115,18 @@ export const hubPolling: Benchmark = {
         const label = result.phase === 'steady' ? '(a) steady, 5 s polls' : '(b) herd, 1 000 in 1 s ×3';
         // A failed request (status 0) or a refusal is no fast answer: the goal needs none.
         const failed = result.requests - (result.statuses['200'] ?? 0) - (result.statuses['304'] ?? 0);
-        const goal = result.phase === 'herd' ? { text: `≤ ${GOAL_P99_MS} ms, none failed (${cores})`, met: result.p99Ms <= GOAL_P99_MS && failed === 0 } : undefined;
-        const statuses = Object.entries(result.statuses).map(([status, count]) => `${count}×${status}`).join(' ');
+        const goal =
+          result.phase === 'herd' ? { text: `≤ ${GOAL_P99_MS} ms, none failed (${cores})`, met: result.p99Ms <= GOAL_P99_MS && failed === 0 } : undefined;
+        const statuses = Object.entries(result.statuses)
+          .map(([status, count]) => `${count}×${status}`)
+          .join(' ');
         figure(`${label} p50`, round(result.p50Ms, 1), 'ms', undefined, result.requests);
         figure(`${label} p99`, round(result.p99Ms, 1), 'ms', goal, result.requests);
         figure(`${label} max`, round(result.maxMs, 1), 'ms', undefined, result.requests);
         figure(`${label} requests (${statuses})`, result.requests, 'requests');
         if (result.firstError !== undefined) figure(`${label} first failure: ${result.firstError}`, failed, 'requests');
-        for (const [status, p99] of Object.entries(result.p99ByStatusMs)) figure(`${label} p99 of ${status} answers, not a goal`, round(p99, 1), 'ms', undefined, result.statuses[status]);
+        for (const [status, p99] of Object.entries(result.p99ByStatusMs))
+          figure(`${label} p99 of ${status} answers, not a goal`, round(p99, 1), 'ms', undefined, result.statuses[status]);
         figure(`${label} load process's event-loop delay p99, not a goal`, round(result.clientLoopDelayP99Ms, 1), 'ms');
         // The hub's own time per request, from its log: the rest of the client's figure is queueing and the wire.
         const start = run.phaseStarts.get(result.phase) ?? 0;
@@ -131,7 +135,8 @@ export const hubPolling: Benchmark = {
           .map((line) => DELTA_LINE.exec(line)?.[2])
           .filter((ms): ms is string => ms !== undefined)
           .map(Number);
-        if (hubMs.length > 0) figure(`${label} hub's logged time (request in → response closed) p99, not a goal`, percentile(hubMs, 99), 'ms', undefined, hubMs.length);
+        if (hubMs.length > 0)
+          figure(`${label} hub's logged time (request in → response closed) p99, not a goal`, percentile(hubMs, 99), 'ms', undefined, hubMs.length);
       }
       const hubRss = hub.peakRssBytes();
       if (hubRss !== undefined) figure('hub peak RSS, not a goal', round(hubRss / MB, 0), 'MB');

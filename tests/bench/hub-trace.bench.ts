@@ -90,7 +90,10 @@ export const hubTrace: Benchmark = {
       const pick = (): number[] => Array.from({ length: traces }, () => Math.floor(random() * seeded.people));
       // Two sets of people: the first traced right after the file left the OS page cache,
       // the second after (other people, so not the same rows again, but warm upper pages).
-      const passes = [{ name: 'cold', people: pick() }, { name: 'warm', people: pick() }] as const;
+      const passes = [
+        { name: 'cold', people: pick() },
+        { name: 'warm', people: pick() },
+      ] as const;
       for (const [i, opening] of OPENINGS.entries()) {
         const evicted = evictFromPageCache(file);
         const hub = opening.open(file);

@@ -32,14 +32,24 @@ interface ChildFigures {
 
 function applyInChild(factsDatabase: string, chunks: string, publicKey: string): Promise<ChildFigures> {
   const script = fileURLToPath(new URL('../support/sync-apply-child.js', import.meta.url));
-  const child = spawn(process.execPath, [script, '--db', factsDatabase, '--chunks', chunks, '--kind', 'snapshot', '--key', publicKey], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, '--db', factsDatabase, '--chunks', chunks, '--kind', 'snapshot', '--key', publicKey], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (data: Buffer) => (out += data.toString()));
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => {
       const done = /^done (.*)$/m.exec(out);
       if (code === 0 && done?.[1] !== undefined) resolve(JSON.parse(done[1]) as ChildFigures);
-      else reject(new Error(`apply child exited ${code}: ${out.split('\n').filter((l) => !l.startsWith('chunk ')).join('\n')}`));
+      else
+        reject(
+          new Error(
+            `apply child exited ${code}: ${out
+              .split('\n')
+              .filter((l) => !l.startsWith('chunk '))
+              .join('\n')}`,
+          ),
+        );
     });
   });
 }
@@ -82,9 +92,17 @@ export const kioskStore: Benchmark = {
 
       const applied = await applyInChild(database, join(dir, 'snapshot.bin'), key.publicKeyBase64);
       const rate = applied.records / (applied.elapsedMs / 1000);
-      figure(`initial snapshot apply, ${n.toLocaleString('en')} people`, round(applied.elapsedMs / 1000, 1), 's', n >= 10_000_000 ? { text: '≤ 60 s at 10 M', met: applied.elapsedMs <= 60_000 } : undefined);
+      figure(
+        `initial snapshot apply, ${n.toLocaleString('en')} people`,
+        round(applied.elapsedMs / 1000, 1),
+        's',
+        n >= 10_000_000 ? { text: '≤ 60 s at 10 M', met: applied.elapsedMs <= 60_000 } : undefined,
+      );
       figure('apply rate', Math.round(rate), 'people/s', { text: '≥ 166 667 people/s (10 M in 60 s)', met: rate >= GOALS.peoplePerSecond });
-      figure('peak RSS of the applying process', round(applied.maxRssBytes / MB, 0), 'MB', { text: '≤ 400 MB', met: applied.maxRssBytes / MB <= GOALS.peakRssMb });
+      figure('peak RSS of the applying process', round(applied.maxRssBytes / MB, 0), 'MB', {
+        text: '≤ 400 MB',
+        met: applied.maxRssBytes / MB <= GOALS.peakRssMb,
+      });
       // The facts database's write lock only: the entry log (kiosk.sqlite) does not wait for it.
       figure('longest chunk (verify + insert) while loading, not a goal', round(applied.longestChunkMs, 0), 'ms');
       figure('final chunk: index build + swap under the write lock, not a goal', round(applied.finalChunkMs / 1000, 1), 's');
@@ -100,7 +118,13 @@ export const kioskStore: Benchmark = {
         return (performance.now() - t) * 1000;
       });
       figure('lookup by 12-digit ID p50', round(percentile(lookups, 50), 1), 'µs', undefined, lookups.length);
-      figure('lookup by 12-digit ID p99', round(percentile(lookups, 99), 1), 'µs', { text: `≤ 50 µs${n >= 10_000_000 ? '' : ' (at 10 M)'}`, met: percentile(lookups, 99) <= GOALS.lookupUs }, lookups.length);
+      figure(
+        'lookup by 12-digit ID p99',
+        round(percentile(lookups, 99), 1),
+        'µs',
+        { text: `≤ 50 µs${n >= 10_000_000 ? '' : ' (at 10 M)'}`, met: percentile(lookups, 99) <= GOALS.lookupUs },
+        lookups.length,
+      );
 
       const stride = Math.max(1, Math.floor(n / DELTA_PEOPLE));
       writeChunkFile(join(dir, 'delta.bin'), changedPeople(Math.min(n, stride * DELTA_PEOPLE), stride, 1), { kind: 'delta', fromSeq: 1000, toSeq: 1100 }, key);
@@ -123,7 +147,22 @@ export const kioskStore: Benchmark = {
         }
         if (performance.now() - lastEntry > 50) {
           lastEntry = performance.now();
-          log.append({ at: new Date().toISOString(), kioskId: 'bench', location: '', lane: '1', direction: 'in', sourceKind: 'wedge', sourceDeviceId: 'bench', credentialKind: 'cccd-qr', authenticity: 'unsigned', personId: ids[0] as string, outcome: 'green', reasonCodes: [], ruleSet: null, override: null });
+          log.append({
+            at: new Date().toISOString(),
+            kioskId: 'bench',
+            location: '',
+            lane: '1',
+            direction: 'in',
+            sourceKind: 'wedge',
+            sourceDeviceId: 'bench',
+            credentialKind: 'cccd-qr',
+            authenticity: 'unsigned',
+            personId: ids[0] as string,
+            outcome: 'green',
+            reasonCodes: [],
+            ruleSet: null,
+            override: null,
+          });
           appends.push(performance.now() - lastEntry);
         }
         await new Promise((resolve) => setImmediate(resolve));
@@ -131,7 +170,13 @@ export const kioskStore: Benchmark = {
       const delta = await deltaApplied;
       const deltaSeconds = (performance.now() - started) / 1000;
       figure(`delta of ${delta.records.toLocaleString('en')} changes`, round(deltaSeconds, 2), 's', { text: '≤ 5 s', met: deltaSeconds <= GOALS.deltaSeconds });
-      figure('lookup p99 during the delta', round(percentile(during, 99), 3), 'ms', { text: '≤ 1 ms', met: percentile(during, 99) <= GOALS.lookupDuringDeltaMs }, during.length);
+      figure(
+        'lookup p99 during the delta',
+        round(percentile(during, 99), 3),
+        'ms',
+        { text: '≤ 1 ms', met: percentile(during, 99) <= GOALS.lookupDuringDeltaMs },
+        during.length,
+      );
       figure('entry append (durable) max during the delta, not a goal', round(Math.max(...appends), 1), 'ms', undefined, appends.length);
       await applier.close();
       kioskDb.close();

@@ -23,7 +23,22 @@ import { scanToPaint } from './scan-to-paint.bench.js';
 import { serialLatency } from './serial-latency.bench.js';
 import { syncEndToEnd } from './sync-end-to-end.bench.js';
 
-const BENCHMARKS: readonly Benchmark[] = [scanToPaint, credentialParse, ruleSetEval, certlogicEval, kioskStore, syncEndToEnd, hubPolling, entryLog, hubIngest, hubTrace, hubTracePg, entryUpload, serialLatency, cameraDecode];
+const BENCHMARKS: readonly Benchmark[] = [
+  scanToPaint,
+  credentialParse,
+  ruleSetEval,
+  certlogicEval,
+  kioskStore,
+  syncEndToEnd,
+  hubPolling,
+  entryLog,
+  hubIngest,
+  hubTrace,
+  hubTracePg,
+  entryUpload,
+  serialLatency,
+  cameraDecode,
+];
 
 function machine() {
   let chromium = 'unknown';
@@ -43,7 +58,13 @@ function machine() {
 }
 
 function printTable(figures: readonly BenchFigure[]): void {
-  const rows = figures.map((f) => [f.benchmark, f.metric, `${f.value} ${f.unit}`, f.samples === undefined ? '' : String(f.samples), f.goal === undefined ? '' : `${f.goal.text} ${f.goal.met ? 'met' : 'NOT MET'}`]);
+  const rows = figures.map((f) => [
+    f.benchmark,
+    f.metric,
+    `${f.value} ${f.unit}`,
+    f.samples === undefined ? '' : String(f.samples),
+    f.goal === undefined ? '' : `${f.goal.text} ${f.goal.met ? 'met' : 'NOT MET'}`,
+  ]);
   const header = ['benchmark', 'metric', 'value', 'samples', 'goal'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
@@ -75,7 +96,8 @@ async function main(names: readonly string[]): Promise<number> {
   const file = join(dir, 'latest.json');
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { benchmarks?: Record<string, unknown> }) : {};
   const benchmarks: Record<string, unknown> = { ...(previous.benchmarks ?? {}) };
-  for (const benchmark of selected) benchmarks[benchmark.name] = { ...run, loadAverage1m: load.get(benchmark.name), figures: figures.filter((f) => f.benchmark === benchmark.name) };
+  for (const benchmark of selected)
+    benchmarks[benchmark.name] = { ...run, loadAverage1m: load.get(benchmark.name), figures: figures.filter((f) => f.benchmark === benchmark.name) };
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, `${JSON.stringify({ benchmarks }, null, 2)}\n`);
   process.stdout.write(`written: tests/bench/results/latest.json\n`);

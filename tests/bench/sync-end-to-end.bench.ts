@@ -89,18 +89,30 @@ export const syncEndToEnd: Benchmark = {
       hub = await startHubProcess(hubDir);
       const snapshot = await hub.snapshotReady(1);
       say(`hub at ${hub.url}: snapshot ready ${round((performance.now() - started) / 1000, 1)} s after start`);
-      figure(`hub: snapshot build, ${snapshot.people.toLocaleString('en')} people (${snapshot.chunks} chunks), not a goal`, round(snapshot.buildMs / 1000, 1), 's');
+      figure(
+        `hub: snapshot build, ${snapshot.people.toLocaleString('en')} people (${snapshot.chunks} chunks), not a goal`,
+        round(snapshot.buildMs / 1000, 1),
+        's',
+      );
       figure('snapshot size on the wire', round(snapshot.bytes / MB, 1), 'MB');
 
       const initial = await syncInChild(['--data', kioskDir, '--hub', hub.url, '--code', code]);
       const seconds = initial.elapsedMs / 1000;
       const rate = initial.records / seconds;
       const firstByte = initial.requests.find((r) => r.path.startsWith('/v1/snapshot'));
-      figure(`initial sync end to end, ${initial.records.toLocaleString('en')} people`, round(seconds, 1), 's', n >= 10_000_000 ? { text: '≤ 60 s at 10 M', met: initial.elapsedMs <= 60_000 } : undefined);
+      figure(
+        `initial sync end to end, ${initial.records.toLocaleString('en')} people`,
+        round(seconds, 1),
+        's',
+        n >= 10_000_000 ? { text: '≤ 60 s at 10 M', met: initial.elapsedMs <= 60_000 } : undefined,
+      );
       figure('initial sync rate', Math.round(rate), 'people/s', { text: '≥ 166 667 people/s (10 M in 60 s)', met: rate >= GOALS.peoplePerSecond });
       if (firstByte !== undefined) figure('snapshot response headers after, not a goal', round(firstByte.headersMs, 1), 'ms');
       if (initial.committedMs !== undefined) figure('snapshot committed (swap done) after, not a goal', round(initial.committedMs / 1000, 1), 's');
-      figure('kiosk peak RSS (the syncing process)', round(initial.maxRssBytes / MB, 0), 'MB', { text: '≤ 400 MB', met: initial.maxRssBytes / MB <= GOALS.peakRssMb });
+      figure('kiosk peak RSS (the syncing process)', round(initial.maxRssBytes / MB, 0), 'MB', {
+        text: '≤ 400 MB',
+        met: initial.maxRssBytes / MB <= GOALS.peakRssMb,
+      });
       const factsFile = join(kioskDir, FACTS_DATABASE_FILE);
       figure('kiosk facts database size', round((fileSize(factsFile) + fileSize(`${factsFile}-wal`)) / MB, 0), 'MB');
 
@@ -119,13 +131,17 @@ export const syncEndToEnd: Benchmark = {
 
       const deltaFigures = (label: string, delta: SyncKioskFigures, lookupDetail: boolean): void => {
         const seconds = delta.elapsedMs / 1000;
-        figure(`delta of ${delta.records.toLocaleString('en')} changes end to end, ${label}`, round(seconds, 2), 's', { text: '≤ 5 s', met: seconds <= GOALS.deltaSeconds });
+        figure(`delta of ${delta.records.toLocaleString('en')} changes end to end, ${label}`, round(seconds, 2), 's', {
+          text: '≤ 5 s',
+          met: seconds <= GOALS.deltaSeconds,
+        });
         // Where the time went: the hub's answer (its build, if not cached) and the kiosk's one
         // transaction (the final chunk's acknowledgement comes after it; the others are held).
         const request = delta.requests.find((r) => r.path.startsWith('/v1/delta'));
         if (request !== undefined) figure(`  hub's answer (response headers), ${label}, not a goal`, round(request.headersMs, 0), 'ms');
         const [heldAt, committedAt] = [delta.chunkAtMs.at(-2), delta.chunkAtMs.at(-1)];
-        if (heldAt !== undefined && committedAt !== undefined) figure(`  kiosk's commit of the delta, ${label}, not a goal`, round(committedAt - heldAt, 0), 'ms');
+        if (heldAt !== undefined && committedAt !== undefined)
+          figure(`  kiosk's commit of the delta, ${label}, not a goal`, round(committedAt - heldAt, 0), 'ms');
         if (delta.lookups === undefined) return;
         const { samples, p50Ms, p99Ms, maxMs } = delta.lookups;
         if (lookupDetail) figure(`lookup p50 during the delta sync, ${label}`, round(p50Ms, 3), 'ms', undefined, samples);

@@ -32,14 +32,18 @@ function entries(): { outcome: string; person_id: string | null; source_kind: st
 }
 
 /** How many camera frames showed the last scan's code again (renderer/perf/scan-metrics.ts). */
-const cameraRepeats = (): Promise<number> => page.evaluate(() => (globalThis as unknown as { chotMetrics: { cameraRepeats: number } }).chotMetrics.cameraRepeats);
+const cameraRepeats = (): Promise<number> =>
+  page.evaluate(() => (globalThis as unknown as { chotMetrics: { cameraRepeats: number } }).chotMetrics.cameraRepeats);
 
 beforeAll(async () => {
   const video = join(tempDataDir('chot-camera-'), 'cccd.y4m');
   const random = seededRandom(8);
   const code = pngToRgba(await qrPng(person.qrText));
   const frame = cameraFrame(code, { size: 300, angleDeg: 12, perspective: 0.04, blur: 1, noise: 4, dark: 50, light: 200 }, random);
-  writeY4m(video, Array.from({ length: 5 }, () => frame));
+  writeY4m(
+    video,
+    Array.from({ length: 5 }, () => frame),
+  );
   kiosk = await startKioskProcess({ extraArgs: ['--camera'] });
   browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -71,7 +75,9 @@ describe('camera scanning (chot start --camera, Chromium fake camera)', () => {
     await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 20_000 });
     // Seen again in several frames since, each one the same scan: still one entry.
     const repeats = await cameraRepeats();
-    await page.waitForFunction((n) => (globalThis as unknown as { chotMetrics: { cameraRepeats: number } }).chotMetrics.cameraRepeats >= n, repeats + 5, { timeout: 10_000 });
+    await page.waitForFunction((n) => (globalThis as unknown as { chotMetrics: { cameraRepeats: number } }).chotMetrics.cameraRepeats >= n, repeats + 5, {
+      timeout: 10_000,
+    });
     expect(entries()).toHaveLength(1);
     expect(await page.getAttribute('#camera-status', 'data-state')).toBe('scanning');
     expect(await page.isHidden('#camera')).toBe(false);
@@ -92,10 +98,14 @@ describe('without a camera', () => {
     try {
       const noCamera = await plain.newPage();
       await noCamera.goto(kiosk.url);
-      await noCamera.waitForFunction(() => {
-        const state = document.getElementById('camera-status')?.dataset.state;
-        return state !== undefined && state !== 'starting';
-      }, undefined, { timeout: 10_000 });
+      await noCamera.waitForFunction(
+        () => {
+          const state = document.getElementById('camera-status')?.dataset.state;
+          return state !== undefined && state !== 'starting';
+        },
+        undefined,
+        { timeout: 10_000 },
+      );
       const state = await noCamera.getAttribute('#camera-status', 'data-state');
       expect(['no-camera', 'denied', 'unsupported']).toContain(state);
       const text = (await noCamera.textContent('#camera-status')) ?? '';

@@ -11,12 +11,13 @@ import { decodeQrSvg } from '../unit/main/diagnostics/svg-qr.js';
 import { decodePng } from '../unit/main/diagnostics/zxing-reference.js';
 import { telexKeys } from '../unit/renderer/wedge-damage-samples.js';
 
-
 let kiosk: KioskProcess;
 let browser: Browser;
 let page: Page;
 
-interface ProfileFile { programming?: { purpose: string; barcode?: { text: string } }[] }
+interface ProfileFile {
+  programming?: { purpose: string; barcode?: { text: string } }[];
+}
 const profile = (id: string): ProfileFile =>
   JSON.parse(readFileSync(fileURLToPath(new URL(`../../firmware-config/profiles/${id}.json`, import.meta.url)), 'utf8')) as ProfileFile;
 const HONEYWELL_TO_SERIAL = profile('honeywell-1900').programming?.find((code) => code.purpose === 'to-serial')?.barcode?.text ?? '';

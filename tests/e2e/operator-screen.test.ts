@@ -17,7 +17,16 @@ const card = (label: string): string => {
   return found.qrText;
 };
 
-interface Row { seq: number; outcome: string; person_id: string | null; reasons: string; credential_kind: string; lane: string; override_by: string | null; override_reason: string | null }
+interface Row {
+  seq: number;
+  outcome: string;
+  person_id: string | null;
+  reasons: string;
+  credential_kind: string;
+  lane: string;
+  override_by: string | null;
+  override_reason: string | null;
+}
 
 const withDb = <T>(read: (db: Database.Database) => T): T => withKioskLog(kiosk.dataDir, read);
 const entries = (): Row[] => kioskLogRows<Row>(kiosk.dataDir);

@@ -80,10 +80,14 @@ describe('serial scanner and relays in the running kiosk (socat ptys)', () => {
     kiosk = await startKioskProcess({
       dataDir,
       extraArgs: [
-        '--device', `serial-scanner=${scanner.path}:9600`,
-        '--device', `serial-scanner=${scanner2.path},lane=2,direction=out`,
-        '--device', `serial-relay=${relay.path},pulse=200`,
-        '--device', `modbus-relay=${modbus.path},lane=2,pulse=200`,
+        '--device',
+        `serial-scanner=${scanner.path}:9600`,
+        '--device',
+        `serial-scanner=${scanner2.path},lane=2,direction=out`,
+        '--device',
+        `serial-relay=${relay.path},pulse=200`,
+        '--device',
+        `modbus-relay=${modbus.path},lane=2,pulse=200`,
       ],
     });
     browser = await launchChromium();
@@ -165,12 +169,19 @@ describe('serial scanner and relays in the running kiosk (socat ptys)', () => {
     });
     const noise = randomBytes(1024 * 1024);
     // The frames the noise holds: what ends a scan (any line ending) splits it; empty ones are skipped.
-    const frames = noise.toString('latin1').split(/\r\n|\r|\n/).filter((frame) => frame !== '').length;
+    const frames = noise
+      .toString('latin1')
+      .split(/\r\n|\r|\n/)
+      .filter((frame) => frame !== '').length;
     const startedAt = Date.now();
     // The CR ends the noise's last half frame, as a scanner's next code would follow it.
     await scanner.write(Buffer.concat([noise, Buffer.from('\r')]));
     await scanner.write(`${GREEN}\r`);
-    await page.waitForFunction(() => document.getElementById('verdict-screen')?.dataset.verdict === 'green' && (document.getElementById('verdict-name')?.textContent ?? '') !== '', undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => document.getElementById('verdict-screen')?.dataset.verdict === 'green' && (document.getElementById('verdict-name')?.textContent ?? '') !== '',
+      undefined,
+      { timeout: 10_000 },
+    );
     const verdictMs = Date.now() - startedAt;
     expect(await page.textContent('#verdict-name')).toBe(GREEN_NAME);
     expect(kiosk.child.exitCode).toBeNull();
@@ -184,7 +195,9 @@ describe('serial scanner and relays in the running kiosk (socat ptys)', () => {
     const callAt = Date.now();
     expect((await fetch(new URL('/index.html', kiosk.url))).status).toBe(200);
     expect(Date.now() - callAt).toBeLessThan(1000);
-    process.stderr.write(`serial-devices: 1 MB of noise (${frames} framed chunks) → ${unreadable} logged "cannot read", ${shownNone} shown; the good scan after it was on screen ${verdictMs} ms after the noise began\n`);
+    process.stderr.write(
+      `serial-devices: 1 MB of noise (${frames} framed chunks) → ${unreadable} logged "cannot read", ${shownNone} shown; the good scan after it was on screen ${verdictMs} ms after the noise began\n`,
+    );
   }, 30_000);
 
   it('F4 diagnostics show each live device: ready in words, the scanner’s last scan, the fault after socat is killed; Esc back to idle', async () => {
@@ -195,7 +208,12 @@ describe('serial scanner and relays in the running kiosk (socat ptys)', () => {
     await page.waitForSelector('#diagnostics-screen', { state: 'visible', timeout: 5000 });
     const item = (path: string) => page.locator('#diag-devices li.diag-device', { has: page.locator('.diag-device-id', { hasText: path }) });
     await page.waitForFunction(() => document.querySelectorAll('#diag-devices li.diag-device').length === 4, undefined, { timeout: 5000 });
-    for (const [pty, kind] of [[scanner, 'serial-scanner'], [scanner2, 'serial-scanner'], [relay, 'serial-relay'], [modbus, 'modbus-relay']] as const) {
+    for (const [pty, kind] of [
+      [scanner, 'serial-scanner'],
+      [scanner2, 'serial-scanner'],
+      [relay, 'serial-relay'],
+      [modbus, 'modbus-relay'],
+    ] as const) {
       const device = item(pty.path);
       expect(await device.getAttribute('data-state')).toBe('ready');
       expect(await device.locator('.diag-device-state').textContent()).toBe('Sẵn sàng · Ready');

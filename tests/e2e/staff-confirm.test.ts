@@ -17,7 +17,9 @@ import { kioskLogRows, withKioskLog } from '../support/kiosk-log.js';
  */
 
 const GREEN_NAME = 'Nguyễn Văn An';
-const GREEN_ID = demoCards().find((c) => c.label === GREEN_NAME)?.qrText.slice(0, 12);
+const GREEN_ID = demoCards()
+  .find((c) => c.label === GREEN_NAME)
+  ?.qrText.slice(0, 12);
 const CH340_OFF = 'a00100a1';
 const CH340_ON = 'a00101a2';
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -27,7 +29,17 @@ let browser: Browser;
 let page: Page;
 let relay: SocatPty;
 
-interface Row { seq: number; outcome: string; person_id: string | null; reasons: string; credential_kind: string; authenticity: string; lane: string; override_by: string | null; override_reason: string | null }
+interface Row {
+  seq: number;
+  outcome: string;
+  person_id: string | null;
+  reasons: string;
+  credential_kind: string;
+  authenticity: string;
+  lane: string;
+  override_by: string | null;
+  override_reason: string | null;
+}
 
 const withDb = <T>(read: (db: Database.Database) => T): T => withKioskLog(kiosk.dataDir, read);
 const entries = (): Row[] => kioskLogRows<Row>(kiosk.dataDir);

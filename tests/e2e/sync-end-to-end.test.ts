@@ -39,7 +39,8 @@ function enrolmentCode(hubDir: string, location: string): string {
 }
 
 const colours = (kioskDir: string, ids: readonly string[]): unknown[] => verifyLines(['--data-dir', kioskDir, '--at', AT], ids).map((line) => line.color);
-const requests = async (hub: HubProcess, route: string): Promise<number> => (await hub.log()).split('\n').filter((line) => line.includes(` GET ${route}`)).length;
+const requests = async (hub: HubProcess, route: string): Promise<number> =>
+  (await hub.log()).split('\n').filter((line) => line.includes(` GET ${route}`)).length;
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -58,7 +59,12 @@ describe('hub → kiosk through the CLI', () => {
 
   beforeAll(async () => {
     importCsv(hubDir, 'person', ['id,old_id,bhxh_number', `${GREEN},,`, `${PARTIAL},,`, `${TESTED},,`]);
-    importCsv(hubDir, 'vaccination', ['id,dose,date,product', `${GREEN},1,2021-08-01,Pfizer`, `${GREEN},2,2021-09-01,Comirnaty`, `${PARTIAL},1,2021-10-01,AstraZeneca`]);
+    importCsv(hubDir, 'vaccination', [
+      'id,dose,date,product',
+      `${GREEN},1,2021-08-01,Pfizer`,
+      `${GREEN},2,2021-09-01,Comirnaty`,
+      `${PARTIAL},1,2021-10-01,AstraZeneca`,
+    ]);
     hub = await startHubProcess(hubDir, await freePort());
   });
   afterAll(async () => {
@@ -181,7 +187,8 @@ async function flippingProxy(hubPort: number): Promise<Server> {
       answer.on('end', () => {
         const body = Buffer.concat(parts);
         const middle = Math.floor(body.length / 2);
-        if ((answer.headers['content-type'] ?? '').includes('vnd.chot.sync') && body.length > 100) body.writeUInt8((body.readUInt8(middle) ^ 0x01) & 0xff, middle);
+        if ((answer.headers['content-type'] ?? '').includes('vnd.chot.sync') && body.length > 100)
+          body.writeUInt8((body.readUInt8(middle) ^ 0x01) & 0xff, middle);
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         outgoing.end(body);
       });

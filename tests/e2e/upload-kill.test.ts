@@ -7,7 +7,17 @@ import { freePort, startHubProcess, type HubProcess } from '../support/hub-proce
 import { connectKioskContract } from '../support/kiosk-contract.js';
 import { startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
 import { runChot } from '../support/run-chot.js';
-import { appendInChild, bundleAppendChild, hubEntryState, hubIngestInProgress, kioskLogState, kioskReceiptThrough, LineWatcher, waitFor, type KioskLogState } from '../support/upload-kill.js';
+import {
+  appendInChild,
+  bundleAppendChild,
+  hubEntryState,
+  hubIngestInProgress,
+  kioskLogState,
+  kioskReceiptThrough,
+  LineWatcher,
+  waitFor,
+  type KioskLogState,
+} from '../support/upload-kill.js';
 
 /**
  * No entry lost or doubled by a crash, with real processes: the kiosk SIGKILLed while appending to its
@@ -86,7 +96,11 @@ function expectHubHoldsExactly(kioskDir: string, kioskId: string): number {
 /** Polls the hub's database until its chain for the kiosk reaches `n`; a timeout says where the chain stopped. */
 async function hubReaches(kioskId: string, n: number): Promise<void> {
   try {
-    await waitFor(`the hub to hold entries 1–${n} of ${kioskId}`, () => ((hubEntryState(hubDir, kioskId, false).chain?.contiguous_seq ?? 0) >= n ? true : undefined), 60_000);
+    await waitFor(
+      `the hub to hold entries 1–${n} of ${kioskId}`,
+      () => ((hubEntryState(hubDir, kioskId, false).chain?.contiguous_seq ?? 0) >= n ? true : undefined),
+      60_000,
+    );
   } catch (error) {
     const { count, chain, conflictRows } = hubEntryState(hubDir, kioskId, false);
     throw new Error(`${(error as Error).message}: it holds ${count} entries, chain ${JSON.stringify(chain)}, ${conflictRows} conflicts`, { cause: error });

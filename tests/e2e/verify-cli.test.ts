@@ -21,8 +21,31 @@ let passText: string;
 
 beforeAll(() => {
   const factsFile = join(hubDir, 'facts.json');
-  writeFileSync(factsFile, JSON.stringify({ doses: [{ dose: 1, date: '2021-08-01', product: 'Pfizer' }, { dose: 2, date: '2021-09-01', product: 'Pfizer' }], tests: [], quarantine: [] }));
-  const issued = runChot(['hub', 'issue-pass', '--data', hubDir, '--id', '001089000001', '--facts', factsFile, '--png', join(hubDir, 'pass.png'), '--valid-hours', '48']);
+  writeFileSync(
+    factsFile,
+    JSON.stringify({
+      doses: [
+        { dose: 1, date: '2021-08-01', product: 'Pfizer' },
+        { dose: 2, date: '2021-09-01', product: 'Pfizer' },
+      ],
+      tests: [],
+      quarantine: [],
+    }),
+  );
+  const issued = runChot([
+    'hub',
+    'issue-pass',
+    '--data',
+    hubDir,
+    '--id',
+    '001089000001',
+    '--facts',
+    factsFile,
+    '--png',
+    join(hubDir, 'pass.png'),
+    '--valid-hours',
+    '48',
+  ]);
   expect(issued.status, issued.stderr).toBe(0);
   passText = issued.stdout.trim();
   passKey = runChot(['hub', 'public-key', '--data', hubDir]).stdout.trim();
@@ -61,14 +84,23 @@ describe('chot hub issue-pass', () => {
 describe('chot verify', () => {
   it('verifies a pass the hub issued, and colours it from the facts it carries', () => {
     const [line] = verifyLines(['--at', NOW, '--hub-key', passKey], [passText]);
-    expect(line).toMatchObject({ kind: 'pass', ok: true, authenticity: 'signed-valid', subject: { id: '001089000001' }, color: 'green', factsFrom: 'credential' });
+    expect(line).toMatchObject({
+      kind: 'pass',
+      ok: true,
+      authenticity: 'signed-valid',
+      subject: { id: '001089000001' },
+      color: 'green',
+      factsFrom: 'credential',
+    });
   });
 
   it('refuses a tampered pass, an expired one and one from an unknown key, each with its own reason', () => {
     const bytes = decodeBase45(passText.slice(PASS_PREFIX.length)) as Uint8Array;
     bytes[15] = (bytes[15] as number) ^ 0x10;
     const tampered = PASS_PREFIX + encodeBase45(bytes);
-    const [flipped, expired] = verifyLines(['--at', NOW, '--hub-key', passKey], [tampered]).concat(verifyLines(['--at', IN_THREE_DAYS, '--hub-key', passKey], [passText]));
+    const [flipped, expired] = verifyLines(['--at', NOW, '--hub-key', passKey], [tampered]).concat(
+      verifyLines(['--at', IN_THREE_DAYS, '--hub-key', passKey], [passText]),
+    );
     const [unknown] = verifyLines(['--at', NOW], [passText]);
     expect(flipped).toMatchObject({ kind: 'pass', ok: false, authenticity: 'invalid', error: { code: 'pass.signature-invalid' }, color: 'none' });
     expect(expired).toMatchObject({ ok: false, error: { code: 'pass.expired' }, color: 'none' });
@@ -79,15 +111,31 @@ describe('chot verify', () => {
     const dataDir = tempDataDir();
     KioskCore.open({ dataDir, demo: true, now: () => Date.parse(AT) }).close();
     const cards = demoCards();
-    const lines = verifyLines(['--at', AT, '--data-dir', dataDir], cards.map((c) => c.qrText));
+    const lines = verifyLines(
+      ['--at', AT, '--data-dir', dataDir],
+      cards.map((c) => c.qrText),
+    );
     expect(lines.map((l) => l.color)).toEqual(cards.map((c) => c.expected));
-    expect(lines[0]).toMatchObject({ kind: 'cccd-qr', ok: true, authenticity: 'unsigned', factsFrom: 'local', subject: { id: '056089001234', name: 'Nguyễn Văn An', birthDate: '1989-03-15', sex: 'Nam' } });
+    expect(lines[0]).toMatchObject({
+      kind: 'cccd-qr',
+      ok: true,
+      authenticity: 'unsigned',
+      factsFrom: 'local',
+      subject: { id: '056089001234', name: 'Nguyễn Văn An', birthDate: '1989-03-15', sex: 'Nam' },
+    });
     // A typed ID is a manual credential (a bare number, authenticity `manual`), looked up the same way.
     expect(verifyLines(['--at', AT, '--data-dir', dataDir], ['056089001234'])[0]).toMatchObject({ kind: 'manual', authenticity: 'manual', color: 'green' });
   });
 
   it('answers every line, bad ones with a precise error, and never stops', () => {
-    const payloads = ['', 'hello', '056089001234|225123456|An|15031989|Nam|x|10072021', '999089001234|225123456|An|15031989|Nam|x|10072021', 'HC1:not-base45~~', `${PASS_PREFIX}%%%%`];
+    const payloads = [
+      '',
+      'hello',
+      '056089001234|225123456|An|15031989|Nam|x|10072021',
+      '999089001234|225123456|An|15031989|Nam|x|10072021',
+      'HC1:not-base45~~',
+      `${PASS_PREFIX}%%%%`,
+    ];
     const lines = verifyLines(['--at', AT], payloads);
     expect(lines).toHaveLength(payloads.length);
     expect(lines.map((l) => [l.kind, (l.error as { code?: string } | undefined)?.code ?? null])).toEqual([
@@ -111,10 +159,25 @@ describe('chot verify', () => {
 
 describe('chot verify on EU DCCs', () => {
   it('verifies a DCC signed by a trusted certificate, colours it from its own facts, and refuses it untrusted', () => {
-    const signer = createDccSigner({ notBefore: new Date('2021-01-01T00:00:00Z'), notAfter: new Date('2031-01-01T00:00:00Z'), extendedKeyUsage: [EKU.vaccination] });
-    const text = buildDcc({ signer, hcert: vaccinationHcert(), issuedAt: Date.parse('2021-10-02T00:00:00Z') / 1000, expiresAt: Date.parse('2030-10-02T00:00:00Z') / 1000 });
+    const signer = createDccSigner({
+      notBefore: new Date('2021-01-01T00:00:00Z'),
+      notAfter: new Date('2031-01-01T00:00:00Z'),
+      extendedKeyUsage: [EKU.vaccination],
+    });
+    const text = buildDcc({
+      signer,
+      hcert: vaccinationHcert(),
+      issuedAt: Date.parse('2021-10-02T00:00:00Z') / 1000,
+      expiresAt: Date.parse('2030-10-02T00:00:00Z') / 1000,
+    });
     const [trusted] = verifyLines(['--at', '2022-01-01T00:00:00Z', '--trust-cert', signer.certificateBase64], [text]);
-    expect(trusted).toMatchObject({ kind: 'dcc', ok: true, authenticity: 'signed-valid', factsFrom: 'credential', dcc: { signature: 'valid', expired: false, keyUsageOk: true } });
+    expect(trusted).toMatchObject({
+      kind: 'dcc',
+      ok: true,
+      authenticity: 'signed-valid',
+      factsFrom: 'credential',
+      dcc: { signature: 'valid', expired: false, keyUsageOk: true },
+    });
     expect(['green', 'yellow', 'red']).toContain(trusted?.color);
     const [untrusted] = verifyLines(['--at', '2022-01-01T00:00:00Z'], [text]);
     expect(untrusted).toMatchObject({ kind: 'dcc', ok: false, authenticity: 'invalid', color: 'none', dcc: { signature: 'unknown-key' } });

@@ -24,7 +24,13 @@ function bundleChild(): Promise<string> {
     const building = `${outfile}.${randomUUID()}.tmp`;
     await esbuild.build({
       entryPoints: [join(root, 'tests/support/browser-server-child.ts')],
-      outfile: building, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', packages: 'external',
+      outfile: building,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'warning',
+      packages: 'external',
     });
     renameSync(building, outfile);
     return outfile;
@@ -72,7 +78,10 @@ export async function startServerProcess(): Promise<ServerProcess> {
     logLine: (pattern, from = 0) =>
       new Promise((resolve, reject) => {
         const check = (): void => {
-          const line = stderr.slice(from).split('\n').find((candidate) => pattern.test(candidate));
+          const line = stderr
+            .slice(from)
+            .split('\n')
+            .find((candidate) => pattern.test(candidate));
           if (line !== undefined) resolve(line);
           else if (!alive()) reject(new Error(`the server exited without logging ${pattern}: ${stderr}`));
           else waiters.push(check);

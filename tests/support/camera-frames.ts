@@ -124,12 +124,25 @@ export function cameraFrame(code: Rgba, style: FrameStyle, random: () => number,
   const angle = (style.angleDeg * Math.PI) / 180;
   const cx = width / 2 + (random() - 0.5) * Math.max(0, width - style.size * 1.5) * 0.5;
   const cy = height / 2 + (random() - 0.5) * Math.max(0, height - style.size * 1.5) * 0.5;
-  const corners: [number, number][] = [[-half, -half], [half, -half], [half, half], [-half, half]].map(([x, y]) => {
+  const corners: [number, number][] = [
+    [-half, -half],
+    [half, -half],
+    [half, half],
+    [-half, half],
+  ].map(([x, y]) => {
     const jx = (random() - 0.5) * 2 * style.perspective * style.size;
     const jy = (random() - 0.5) * 2 * style.perspective * style.size;
-    return [cx + (x as number) * Math.cos(angle) - (y as number) * Math.sin(angle) + jx, cy + (x as number) * Math.sin(angle) + (y as number) * Math.cos(angle) + jy];
+    return [
+      cx + (x as number) * Math.cos(angle) - (y as number) * Math.sin(angle) + jx,
+      cy + (x as number) * Math.sin(angle) + (y as number) * Math.cos(angle) + jy,
+    ];
   });
-  const source: [number, number][] = [[0, 0], [code.width, 0], [code.width, code.height], [0, code.height]];
+  const source: [number, number][] = [
+    [0, 0],
+    [code.width, 0],
+    [code.width, code.height],
+    [0, code.height],
+  ];
   const h = homography(corners, source);
   const values = new Float32Array(width * height);
   const codeGrey = greyPlane(code);

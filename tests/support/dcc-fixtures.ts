@@ -75,7 +75,9 @@ export interface SignerOptions {
 /** A fresh key and a self-signed document-signer certificate for it. */
 export function createDccSigner(options: SignerOptions): DccSigner {
   const ps256 = options.alg === 'PS256';
-  const { privateKey, publicKey } = ps256 ? generateKeyPairSync('rsa-pss', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: options.curve ?? 'P-256' });
+  const { privateKey, publicKey } = ps256
+    ? generateKeyPairSync('rsa-pss', { modulusLength: 2048 })
+    : generateKeyPairSync('ec', { namedCurve: options.curve ?? 'P-256' });
   const name = sequence(der(0x31, sequence(oid('2.5.4.3'), utf8String(options.commonName ?? 'Chot test DSC'))));
   const eku = options.extendedKeyUsage ?? [];
   const extensions = eku.length === 0 ? [] : [explicit(3, sequence(sequence(oid('2.5.29.37'), der(0x04, sequence(...eku.map(oid))))))];
@@ -90,7 +92,9 @@ export function createDccSigner(options: SignerOptions): DccSigner {
     new Uint8Array(publicKey.export({ type: 'spki', format: 'der' })),
     ...extensions,
   );
-  const tbsSignature = ps256 ? sign('sha256', tbs, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }) : sign('sha256', tbs, privateKey);
+  const tbsSignature = ps256
+    ? sign('sha256', tbs, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 })
+    : sign('sha256', tbs, privateKey);
   const certificateDer = sequence(tbs, signatureAlgorithm, der(0x03, concat(Uint8Array.of(0), tbsSignature)));
   return {
     alg: ps256 ? -37 : -7,
@@ -183,7 +187,20 @@ export function vaccinationHcert(overrides: Record<string, unknown> = {}): Recor
     ver: '1.3.0',
     nam: { fn: 'Nguyễn', fnt: 'NGUYEN', gn: 'Văn An', gnt: 'VAN<AN' },
     dob: '1989-03-15',
-    v: [{ tg: '840539006', vp: '1119349007', mp: 'EU/1/20/1528', ma: 'ORG-100030215', dn: 2, sd: 2, dt: '2021-10-01', co: 'VN', is: 'Bộ Y tế', ci: 'URN:UVCI:01:VN:TEST0001#X' }],
+    v: [
+      {
+        tg: '840539006',
+        vp: '1119349007',
+        mp: 'EU/1/20/1528',
+        ma: 'ORG-100030215',
+        dn: 2,
+        sd: 2,
+        dt: '2021-10-01',
+        co: 'VN',
+        is: 'Bộ Y tế',
+        ci: 'URN:UVCI:01:VN:TEST0001#X',
+      },
+    ],
     ...overrides,
   };
 }
@@ -192,10 +209,28 @@ const HOLDER = { ver: '1.3.0', nam: { fn: 'Nguyễn', fnt: 'NGUYEN', gn: 'Văn A
 
 /** A test certificate (schema 1.3.0): a negative PCR unless `entry` says otherwise. */
 export function testHcert(entry: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...HOLDER, t: [{ tg: '840539006', tt: 'LP6464-4', sc: '2021-10-19T22:00:00+07:00', tr: '260415000', tc: 'CDC Khánh Hòa', co: 'VN', is: 'Bộ Y tế', ci: 'URN:UVCI:01:VN:TEST0002#Y', ...entry }] };
+  return {
+    ...HOLDER,
+    t: [
+      {
+        tg: '840539006',
+        tt: 'LP6464-4',
+        sc: '2021-10-19T22:00:00+07:00',
+        tr: '260415000',
+        tc: 'CDC Khánh Hòa',
+        co: 'VN',
+        is: 'Bộ Y tế',
+        ci: 'URN:UVCI:01:VN:TEST0002#Y',
+        ...entry,
+      },
+    ],
+  };
 }
 
 /** A certificate of recovery (schema 1.3.0): `fr`, `df`, `du` as `entry` gives them. */
 export function recoveryHcert(entry: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...HOLDER, r: [{ tg: '840539006', fr: '2021-09-01', co: 'VN', is: 'Bộ Y tế', df: '2021-09-12', du: '2022-02-28', ci: 'URN:UVCI:01:VN:TEST0003#Z', ...entry }] };
+  return {
+    ...HOLDER,
+    r: [{ tg: '840539006', fr: '2021-09-01', co: 'VN', is: 'Bộ Y tế', df: '2021-09-12', du: '2022-02-28', ci: 'URN:UVCI:01:VN:TEST0003#Z', ...entry }],
+  };
 }

@@ -20,7 +20,13 @@ import { EntryLog, type EntryFields } from '../../main/store/entry-log.js';
 const FILL_STEP = 5_000;
 
 const { values } = parseArgs({
-  options: { 'data-dir': { type: 'string' }, 'kiosk-id': { type: 'string' }, location: { type: 'string' }, count: { type: 'string' }, fill: { type: 'boolean' } },
+  options: {
+    'data-dir': { type: 'string' },
+    'kiosk-id': { type: 'string' },
+    location: { type: 'string' },
+    count: { type: 'string' },
+    fill: { type: 'boolean' },
+  },
 });
 if (values['data-dir'] === undefined || values['kiosk-id'] === undefined || values.location === undefined) {
   process.stderr.write('usage: entry-append-child --data-dir DIR --kiosk-id K --location L [--count N] [--fill]\n');
@@ -29,7 +35,13 @@ if (values['data-dir'] === undefined || values['kiosk-id'] === undefined || valu
 const { 'data-dir': dataDir, 'kiosk-id': kioskId, location } = values;
 const count = values.count === undefined ? Number.POSITIVE_INFINITY : Number(values.count);
 
-const SOURCES = [['camera', 'cam-0'], ['wedge', 'keyboard'], ['serial', '/dev/ttyUSB0'], ['chip', 'acr122u'], ['manual', 'staff']] as const;
+const SOURCES = [
+  ['camera', 'cam-0'],
+  ['wedge', 'keyboard'],
+  ['serial', '/dev/ttyUSB0'],
+  ['chip', 'acr122u'],
+  ['manual', 'staff'],
+] as const;
 const DIRECTIONS: readonly EntryDirection[] = ['in', 'out', 'boarding', 'alighting'];
 const VERDICTS = [
   ['green', ['vaccinated-full']],
@@ -88,4 +100,3 @@ if (values.fill === true) {
   }
 }
 db.close();
-

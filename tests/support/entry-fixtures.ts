@@ -9,7 +9,10 @@ import type { UploadedEntry } from '../../hub/entries/entry-store.js';
 export const GENESIS = '0'.repeat(64);
 
 export function chainHash(prevHash: string, entry: EntryRecord): string {
-  return createHash('sha256').update(Buffer.from(prevHash, 'hex')).update(Buffer.from(canonicalEntry(entry), 'utf8')).digest('hex');
+  return createHash('sha256')
+    .update(Buffer.from(prevHash, 'hex'))
+    .update(Buffer.from(canonicalEntry(entry), 'utf8'))
+    .digest('hex');
 }
 
 /** A plausible green entry; `fields` override any field. */
@@ -54,7 +57,10 @@ export function kioskChain(kioskId: string, n: number, fields: (seq: number) => 
 export function chainedStored(entries: readonly StoredEntry[], prevHash = GENESIS): UploadedEntry[] {
   let previous = prevHash;
   return entries.map((entry) => {
-    const hash = createHash('sha256').update(Buffer.from(previous, 'hex')).update(Buffer.from(canonicalStoredEntry(entry), 'utf8')).digest('hex');
+    const hash = createHash('sha256')
+      .update(Buffer.from(previous, 'hex'))
+      .update(Buffer.from(canonicalStoredEntry(entry), 'utf8'))
+      .digest('hex');
     const uploaded: UploadedEntry = { ...entry, prevHash: previous, hash };
     previous = hash;
     return uploaded;

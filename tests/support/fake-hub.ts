@@ -220,7 +220,12 @@ export class FakeHub {
       case 'enroll':
         return this.enroll(body, response);
       case 'status':
-        return sendJson(response, 200, { seq: this.seqValue, snapshotSeq: this.snapshots.at(-1)?.seq ?? null, hubKeyId: this.keyId, serverTime: Date.now() } satisfies StatusResponse);
+        return sendJson(response, 200, {
+          seq: this.seqValue,
+          snapshotSeq: this.snapshots.at(-1)?.seq ?? null,
+          hubKeyId: this.keyId,
+          serverTime: Date.now(),
+        } satisfies StatusResponse);
       case 'snapshot':
         return this.snapshot(request, query, response, fault);
       case 'delta':
@@ -246,7 +251,13 @@ export class FakeHub {
     if (typeof parsed.code !== 'string' || typeof parsed.publicKey !== 'string') return sendError(response, 'bad-request', 'code and publicKey are needed');
     const result = await this.enrollment.redeem(parsed.code, new Uint8Array(Buffer.from(parsed.publicKey, 'base64')));
     if (!result.ok) return sendError(response, result.refusal, `fake hub refuses: ${result.refusal}`);
-    const answer: EnrollResponse = { deviceId: result.device.deviceId, location: result.device.location, hubPublicKey: this.options.key.publicKeyBase64, hubKeyId: this.keyId, seq: this.seqValue };
+    const answer: EnrollResponse = {
+      deviceId: result.device.deviceId,
+      location: result.device.location,
+      hubPublicKey: this.options.key.publicKeyBase64,
+      hubKeyId: this.keyId,
+      seq: this.seqValue,
+    };
     sendJson(response, 200, answer);
   }
 
@@ -257,7 +268,8 @@ export class FakeHub {
     const from = query.has('from') ? Number(query.get('from')) : 0;
     const snapshot = this.snapshots.find((s) => s.seq === asked);
     if (snapshot === undefined) return sendError(response, 'snapshot-gone', `snapshot ${asked} is no longer kept: download the newest (${newest.seq}) from 0`);
-    if (!Number.isSafeInteger(from) || from < 0 || from >= snapshot.chunks.length) return sendError(response, 'bad-request', `from=${from} is beyond the last chunk`);
+    if (!Number.isSafeInteger(from) || from < 0 || from >= snapshot.chunks.length)
+      return sendError(response, 'bad-request', `from=${from} is beyond the last chunk`);
     const etag = snapshotEtag(snapshot.seq);
     const headers = { [HUB_HEADERS.etag]: etag, [HUB_HEADERS.seq]: String(snapshot.seq), [HUB_HEADERS.chunks]: String(snapshot.chunks.length) };
     if (request.headers[HUB_HEADERS.ifNoneMatch] === etag) return void response.writeHead(304, headers).end();

@@ -27,7 +27,11 @@ export function freePort(): Promise<number> {
 
 /** `chot hub serve` as a real child process on 127.0.0.1; resolves once it prints its URL. */
 export function startHubProcess(dataDir: string, port: number, timeoutMs = 30_000): Promise<HubProcess> {
-  const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'chot.js'), 'hub', 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot(), 'bin', 'chot.js'), 'hub', 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', String(port)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

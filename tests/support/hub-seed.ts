@@ -33,7 +33,11 @@ export async function seedSqliteHub(dataDir: string, people: number): Promise<vo
           FROM n`);
       }
       db.prepare('UPDATE feed SET seq = 1, people = ?').run(people);
-      db.prepare("INSERT INTO change_set (seq, kind, source, rows, people_changed, applied_at) VALUES (1, 'vaccination', 'benchmark seed', ?, ?, ?)").run(2 * people, people, new Date().toISOString());
+      db.prepare("INSERT INTO change_set (seq, kind, source, rows, people_changed, applied_at) VALUES (1, 'vaccination', 'benchmark seed', ?, ?, ?)").run(
+        2 * people,
+        people,
+        new Date().toISOString(),
+      );
     })();
   } finally {
     db.close();
@@ -48,18 +52,25 @@ export function seedSqliteHubDelta(dataDir: string, people: number, stride: numb
   const db = new Database(join(dataDir, HUB_SQLITE_FILE));
   try {
     db.pragma('busy_timeout = 10000');
-    return db.transaction(() => {
-      const seq = (db.prepare('SELECT seq FROM feed').pluck().get() as number) + 1;
-      const series = `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + ${stride} FROM n WHERE i + ${stride} < ${people})`;
-      db.exec(`${series}
+    return db
+      .transaction(() => {
+        const seq = (db.prepare('SELECT seq FROM feed').pluck().get() as number) + 1;
+        const series = `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + ${stride} FROM n WHERE i + ${stride} < ${people})`;
+        db.exec(`${series}
         INSERT OR REPLACE INTO vaccination (id12, dose, given_on, product)
         SELECT 1000000000 + i * 97, 3, '2021-12-01', 'EU/1/20/1528' FROM n`);
-      db.exec(`${series} UPDATE person SET seq = ${seq} WHERE id12 IN (SELECT 1000000000 + i * 97 FROM n)`);
-      const count = Math.ceil(people / stride);
-      db.prepare('UPDATE feed SET seq = ?').run(seq);
-      db.prepare("INSERT INTO change_set (seq, kind, source, rows, people_changed, applied_at) VALUES (?, 'vaccination', 'benchmark booster', ?, ?, ?)").run(seq, count, count, new Date().toISOString());
-      return seq;
-    }).immediate();
+        db.exec(`${series} UPDATE person SET seq = ${seq} WHERE id12 IN (SELECT 1000000000 + i * 97 FROM n)`);
+        const count = Math.ceil(people / stride);
+        db.prepare('UPDATE feed SET seq = ?').run(seq);
+        db.prepare("INSERT INTO change_set (seq, kind, source, rows, people_changed, applied_at) VALUES (?, 'vaccination', 'benchmark booster', ?, ?, ?)").run(
+          seq,
+          count,
+          count,
+          new Date().toISOString(),
+        );
+        return seq;
+      })
+      .immediate();
   } finally {
     db.close();
   }

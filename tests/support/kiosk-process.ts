@@ -35,9 +35,18 @@ export function startKioskProcess(
   const dataDir = options.dataDir ?? tempDataDir();
   const args = ['--data-dir', dataDir, '--port', '0', ...(options.extraArgs ?? [])];
   // `npm start` is what the README tells a newcomer to run; the direct form forces browser mode.
-  const child = options.viaNpmStart === true
-    ? spawn('npm', ['start', '--silent', '--', ...args], { cwd: repoRoot(), stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: options.env ?? process.env })
-    : spawn(process.execPath, [join(repoRoot(), 'bin', 'chot.js'), 'start', '--browser', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const child =
+    options.viaNpmStart === true
+      ? spawn('npm', ['start', '--silent', '--', ...args], {
+          cwd: repoRoot(),
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+          env: options.env ?? process.env,
+        })
+      : spawn(process.execPath, [join(repoRoot(), 'bin', 'chot.js'), 'start', '--browser', ...args], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: options.env ?? process.env,
+        });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -92,12 +92,17 @@ function get(kiosk: Kiosk, pathWithQuery: string, headers: Record<string, string
       firstError ??= error.message;
       resolve({ status: 0, ms: performance.now() - started, body: '' });
     };
-    const sent = request({ host: hub.hostname, port: hub.port, path: pathWithQuery, method: 'GET', agent: kiosk.agent, headers: { ...signed, ...headers } }, (response) => {
-      const pieces: Buffer[] = [];
-      response.on('data', (piece: Buffer) => pieces.push(piece));
-      response.on('error', fail);
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, ms: performance.now() - started, body: Buffer.concat(pieces).toString('latin1') }));
-    });
+    const sent = request(
+      { host: hub.hostname, port: hub.port, path: pathWithQuery, method: 'GET', agent: kiosk.agent, headers: { ...signed, ...headers } },
+      (response) => {
+        const pieces: Buffer[] = [];
+        response.on('data', (piece: Buffer) => pieces.push(piece));
+        response.on('error', fail);
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, ms: performance.now() - started, body: Buffer.concat(pieces).toString('latin1') }),
+        );
+      },
+    );
     sent.on('error', fail);
     sent.end();
   });
@@ -106,13 +111,20 @@ function get(kiosk: Kiosk, pathWithQuery: string, headers: Record<string, string
 const polled = (kiosk: Kiosk, since: number): Promise<Sample> => get(kiosk, `/v1/delta?since=${since}`, { 'if-none-match': `"delta-${since}-${since}"` });
 
 function result(phase: PhaseResult['phase'], samples: readonly Sample[], wallMs: number, loopDelayP99Ms: number): PhaseResult {
-  const at = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+  const at = (sorted: readonly number[], p: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
   const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
   const statuses: Record<string, number> = {};
   for (const s of samples) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
   const p99ByStatusMs: Record<string, number> = {};
   for (const status of Object.keys(statuses)) {
-    p99ByStatusMs[status] = at(samples.filter((s) => String(s.status) === status).map((s) => s.ms).sort((a, b) => a - b), 99);
+    p99ByStatusMs[status] = at(
+      samples
+        .filter((s) => String(s.status) === status)
+        .map((s) => s.ms)
+        .sort((a, b) => a - b),
+      99,
+    );
   }
   return {
     phase,

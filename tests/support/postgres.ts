@@ -25,7 +25,9 @@ export function findPostgresBin(env: NodeJS.ProcessEnv = process.env): string | 
   if (env.CHOT_PG_BIN !== undefined) return existsSync(join(env.CHOT_PG_BIN, 'initdb')) ? env.CHOT_PG_BIN : undefined;
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] === undefined ? undefined : join(root, versions[0], 'bin');
 }
 

@@ -77,8 +77,14 @@ export async function decodeImagesInChromium(browser: Browser, paths: readonly s
     for (const path of paths) {
       const result = await page.evaluate(async (base64: string) => {
         // This runs in the page; tests/support compiles without DOM types, so the two browser APIs are named here.
-        interface Bitmap { readonly width: number; readonly height: number }
-        interface Context2d { drawImage(image: Bitmap, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } }
+        interface Bitmap {
+          readonly width: number;
+          readonly height: number;
+        }
+        interface Context2d {
+          drawImage(image: Bitmap, x: number, y: number): void;
+          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+        }
         const page = globalThis as unknown as {
           createImageBitmap(blob: Blob): Promise<Bitmap>;
           OffscreenCanvas: new (width: number, height: number) => { getContext(kind: '2d'): Context2d | null };

@@ -18,7 +18,11 @@ export function runChot(args: readonly string[], input = ''): ChotRun {
 export function verifyLines(args: readonly string[], payloads: readonly string[]): Record<string, unknown>[] {
   const run = runChot(['verify', ...args], payloads.map((p) => `${p}\n`).join(''));
   if (run.status !== 0) throw new Error(`chot verify exited ${run.status}: ${run.stderr}`);
-  return run.stdout.trimEnd().split('\n').filter((l) => l !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return run.stdout
+    .trimEnd()
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /**

@@ -45,6 +45,9 @@ async function build(): Promise<SyncBundles> {
     });
     return outfile;
   };
-  const [worker, child] = await Promise.all([bundle('main/sync/apply-worker.ts', 'apply-worker.mjs'), bundle('tests/support/sync-apply-child.ts', 'sync-apply-child.mjs')]);
+  const [worker, child] = await Promise.all([
+    bundle('main/sync/apply-worker.ts', 'apply-worker.mjs'),
+    bundle('tests/support/sync-apply-child.ts', 'sync-apply-child.mjs'),
+  ]);
   return { workerUrl: pathToFileURL(worker), childScript: child };
 }

@@ -36,10 +36,19 @@ export function person(i: number, version = 0): SyncedPerson {
   let facts: PersonFacts;
   switch (i % 10) {
     case 7:
-      facts = { doses: [{ dose: 1, date: day('2021-07-01', shift), product: PRODUCTS[i % 4] as string }], tests: [{ takenAt: new Date(Date.UTC(2021, 8, 1, 3) + shift * 3_600_000).toISOString(), kind: 'pcr', result: 'negative' }], quarantine: [] };
+      facts = {
+        doses: [{ dose: 1, date: day('2021-07-01', shift), product: PRODUCTS[i % 4] as string }],
+        tests: [{ takenAt: new Date(Date.UTC(2021, 8, 1, 3) + shift * 3_600_000).toISOString(), kind: 'pcr', result: 'negative' }],
+        quarantine: [],
+      };
       break;
     case 8:
-      facts = { doses: [], tests: [], recoveredOn: day('2021-08-01', shift), quarantine: [{ status: 'F0', from: day('2021-07-10', shift), to: day('2021-07-24', shift) }] };
+      facts = {
+        doses: [],
+        tests: [],
+        recoveredOn: day('2021-08-01', shift),
+        quarantine: [{ status: 'F0', from: day('2021-07-10', shift), to: day('2021-07-24', shift) }],
+      };
       break;
     default:
       facts = {
@@ -73,7 +82,13 @@ export function chunksOf(source: Iterable<SyncedPerson>, identity: SyncStreamIde
 }
 
 /** Writes the chunks of a stream to a file, concatenated as a hub would serve them; returns the chunk count. */
-export function writeChunkFile(file: string, source: Iterable<SyncedPerson>, identity: SyncStreamIdentity, key: ChunkSigner, options?: ChunkingOptions): number {
+export function writeChunkFile(
+  file: string,
+  source: Iterable<SyncedPerson>,
+  identity: SyncStreamIdentity,
+  key: ChunkSigner,
+  options?: ChunkingOptions,
+): number {
   const fd = openSync(file, 'w');
   let count = 0;
   try {
@@ -98,8 +113,16 @@ const line = (id12: number, oldId: string | null, bhxh: string | null): string =
 export function databaseDigest(db: SqliteDatabase): PeopleDigest {
   const hash = createHash('sha256');
   let count = 0;
-  for (const row of db.prepare('SELECT id12, old_id, bhxh, facts FROM person ORDER BY id12').iterate() as Iterable<{ id12: number; old_id: string | null; bhxh: string | null; facts: Buffer }>) {
-    hash.update(line(row.id12, row.old_id, row.bhxh)).update(row.facts).update('\n');
+  for (const row of db.prepare('SELECT id12, old_id, bhxh, facts FROM person ORDER BY id12').iterate() as Iterable<{
+    id12: number;
+    old_id: string | null;
+    bhxh: string | null;
+    facts: Buffer;
+  }>) {
+    hash
+      .update(line(row.id12, row.old_id, row.bhxh))
+      .update(row.facts)
+      .update('\n');
     count += 1;
   }
   return { count, sha256: hash.digest('hex') };
@@ -112,7 +135,10 @@ export function peopleDigest(source: Iterable<SyncedPerson>): PeopleDigest {
   const hash = createHash('sha256');
   for (const id of [...byId.keys()].sort((a, b) => a - b)) {
     const p = byId.get(id) as SyncedPerson;
-    hash.update(line(id, p.oldId ?? null, p.bhxh ?? null)).update(encodeFacts(p.facts)).update('\n');
+    hash
+      .update(line(id, p.oldId ?? null, p.bhxh ?? null))
+      .update(encodeFacts(p.facts))
+      .update('\n');
   }
   return { count: byId.size, sha256: hash.digest('hex') };
 }

@@ -25,7 +25,12 @@ export async function bundleAppendChild(): Promise<string> {
   const outfile = join(mkdtempSync(join(tmpdir(), 'chot-append-bundle-')), 'entry-append-child.mjs');
   await esbuild.build({
     entryPoints: [join(root, 'tests/support/entry-append-child.ts')],
-    outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning',
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
     plugins: [{ name: 'sqlite-external', setup: (b) => b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: sqlite, external: true })) }],
   });
   return outfile;
@@ -96,7 +101,8 @@ export function kioskLogState(dataDir: string): KioskLogState {
   const db = openKioskDatabase(join(dataDir, KIOSK_DATABASE_FILE));
   try {
     const rows = new Map<number, string>();
-    for (const row of db.prepare<[], { seq: number; hash: Buffer }>('SELECT seq, hash FROM entry ORDER BY seq').iterate()) rows.set(row.seq, row.hash.toString('hex'));
+    for (const row of db.prepare<[], { seq: number; hash: Buffer }>('SELECT seq, hash FROM entry ORDER BY seq').iterate())
+      rows.set(row.seq, row.hash.toString('hex'));
     const receiptThrough = db.prepare<[], { n: number | null }>('SELECT max(through_seq) AS n FROM upload_receipt').get()?.n ?? 0;
     return { rows, maxSeq: [...rows.keys()].at(-1) ?? 0, verify: new EntryLog(db).verify(), receiptThrough };
   } finally {
@@ -132,13 +138,16 @@ export function hubEntryState(hubDir: string, kioskId: string, withRows = true):
     return db.transaction((): HubEntryState => {
       const rows = new Map<number, string>();
       if (withRows) {
-        for (const row of db.prepare<[string], { seq: number; hash: string }>('SELECT seq, hash FROM entry WHERE kiosk_id = ? ORDER BY seq').iterate(kioskId)) rows.set(row.seq, row.hash);
+        for (const row of db.prepare<[string], { seq: number; hash: string }>('SELECT seq, hash FROM entry WHERE kiosk_id = ? ORDER BY seq').iterate(kioskId))
+          rows.set(row.seq, row.hash);
       }
       const count = (k: string, sql: string): number => db.prepare<[string], { n: number }>(sql).get(k)?.n ?? 0;
       return {
         rows,
         count: count(kioskId, 'SELECT count(*) AS n FROM entry WHERE kiosk_id = ?'),
-        chain: db.prepare<[string], HubEntryState['chain'] & object>('SELECT contiguous_seq, max_seq, flagged_entries, conflicts FROM entry_chain WHERE kiosk_id = ?').get(kioskId),
+        chain: db
+          .prepare<[string], HubEntryState['chain'] & object>('SELECT contiguous_seq, max_seq, flagged_entries, conflicts FROM entry_chain WHERE kiosk_id = ?')
+          .get(kioskId),
         conflictRows: count(kioskId, 'SELECT count(*) AS n FROM entry_conflict WHERE kiosk_id = ?'),
         problemRows: count(kioskId, 'SELECT count(*) AS n FROM entry WHERE kiosk_id = ? AND problem IS NOT NULL'),
       };
@@ -180,7 +189,10 @@ export class LineWatcher {
   private matched = 0;
   private waiters: { n: number; resolve: () => void }[] = [];
 
-  constructor(stream: Readable, private readonly pattern: RegExp) {
+  constructor(
+    stream: Readable,
+    private readonly pattern: RegExp,
+  ) {
     stream.on('data', (chunk: Buffer) => {
       const lines = (this.text + chunk.toString()).split('\n');
       this.text = lines.pop() ?? '';

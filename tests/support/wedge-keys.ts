@@ -56,7 +56,9 @@ export function wedgeSuffixesSettled(page: Page): Promise<number> {
 export async function typeAsWedgeAndSettle(page: Page, text: string, options: WedgeTyping = {}): Promise<void> {
   const before = await wedgeSuffixesSettled(page);
   await typeAsWedge(page, text, options);
-  await page.waitForFunction((n) => (globalThis as unknown as { chotMetrics: { wedgeSuffixesSettled: number } }).chotMetrics.wedgeSuffixesSettled > n, before, { timeout: 10_000 });
+  await page.waitForFunction((n) => (globalThis as unknown as { chotMetrics: { wedgeSuffixesSettled: number } }).chotMetrics.wedgeSuffixesSettled > n, before, {
+    timeout: 10_000,
+  });
 }
 
 /** The scan → verdict painted times the page has recorded (renderer/perf/scan-metrics.ts), oldest first. */
@@ -66,5 +68,7 @@ export function scanToPaintSamples(page: Page): Promise<number[]> {
 
 /** Waits until the page has recorded more than `count` scan → paint times (it keeps the last 1 000): the verdict's frame is painted. */
 export async function waitForScanToPaint(page: Page, count: number): Promise<void> {
-  await page.waitForFunction((n) => (globalThis as unknown as { chotMetrics: { scanToPaintMs: number[] } }).chotMetrics.scanToPaintMs.length > n, count, { timeout: 10_000 });
+  await page.waitForFunction((n) => (globalThis as unknown as { chotMetrics: { scanToPaintMs: number[] } }).chotMetrics.scanToPaintMs.length > n, count, {
+    timeout: 10_000,
+  });
 }

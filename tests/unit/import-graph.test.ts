@@ -75,7 +75,9 @@ describe('import graph', () => {
 
   it('every relative import names a file that exists', () => {
     const graph = importGraph();
-    const missing = [...graph.entries()].flatMap(([file, imports]) => imports.filter((i) => !graph.has(i)).map((i) => `${relative(root, file)} → ${relative(root, i)}`));
+    const missing = [...graph.entries()].flatMap(([file, imports]) =>
+      imports.filter((i) => !graph.has(i)).map((i) => `${relative(root, file)} → ${relative(root, i)}`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -91,7 +93,13 @@ describe('import graph', () => {
   });
 
   it('the cycle finder finds a planted cycle', () => {
-    const cycle = findCycle(new Map([['/x/a', ['/x/b']], ['/x/b', ['/x/c']], ['/x/c', ['/x/a']]]));
+    const cycle = findCycle(
+      new Map([
+        ['/x/a', ['/x/b']],
+        ['/x/b', ['/x/c']],
+        ['/x/c', ['/x/a']],
+      ]),
+    );
     expect(cycle).toEqual(['/x/a', '/x/b', '/x/c', '/x/a'].map((f) => relative(root, f)));
   });
 });

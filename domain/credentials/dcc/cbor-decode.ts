@@ -34,7 +34,8 @@ export interface CborDecodeOptions {
   readonly allowTrailing?: boolean;
 }
 
-export type CborResult = { readonly ok: true; readonly value: CborValue; readonly length: number } | { readonly ok: false; readonly error: string; readonly offset: number };
+export type CborResult =
+  { readonly ok: true; readonly value: CborValue; readonly length: number } | { readonly ok: false; readonly error: string; readonly offset: number };
 
 const DEFAULT_MAX_DEPTH = 32;
 const BREAK = Symbol('break');

@@ -18,8 +18,7 @@ export interface CwtClaims {
 }
 
 export type CwtReadResult =
-  | { readonly ok: true; readonly claims: CwtClaims }
-  | { readonly ok: false; readonly stage: 'cbor' | 'hcert'; readonly reason: string };
+  { readonly ok: true; readonly claims: CwtClaims } | { readonly ok: false; readonly stage: 'cbor' | 'hcert'; readonly reason: string };
 
 /** Decodes the COSE payload as CWT claims and extracts the health certificate. */
 export function readCwtClaims(payload: Uint8Array): CwtReadResult {
@@ -28,7 +27,8 @@ export function readCwtClaims(payload: Uint8Array): CwtReadResult {
   if (!(decoded.value instanceof Map)) return { ok: false, stage: 'cbor', reason: 'CWT claims must be a map' };
   const claims = decoded.value;
   const hcertClaim = claims.get(CLAIM_HCERT);
-  if (!(hcertClaim instanceof Map) || !hcertClaim.has(HCERT_EU_DCC_V1)) return { ok: false, stage: 'hcert', reason: 'no health certificate (claim -260, key 1)' };
+  if (!(hcertClaim instanceof Map) || !hcertClaim.has(HCERT_EU_DCC_V1))
+    return { ok: false, stage: 'hcert', reason: 'no health certificate (claim -260, key 1)' };
   const hcert = toJson(hcertClaim.get(HCERT_EU_DCC_V1), 0);
   if (hcert === NOT_JSON || typeof hcert !== 'object' || hcert === null || Array.isArray(hcert)) {
     return { ok: false, stage: 'hcert', reason: 'the health certificate is not a JSON object' };

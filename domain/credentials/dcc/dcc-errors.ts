@@ -25,11 +25,17 @@ export const DCC_PROBLEMS = {
   'dcc.algorithm': { vi: 'Thuật toán chữ ký của chứng nhận không được hỗ trợ', en: 'The certificate signature algorithm is not supported' },
   'dcc.expired': { vi: 'Chứng nhận đã hết hạn', en: 'The certificate has expired' },
   'dcc.not-yet-valid': { vi: 'Chứng nhận chưa có hiệu lực (ngày cấp ở tương lai)', en: 'The certificate is not valid yet (issued in the future)' },
-  'dcc.outside-signer-validity': { vi: 'Thời hạn chứng nhận vượt ngoài thời hạn của khóa ký', en: 'The certificate validity lies outside its signing key validity' },
+  'dcc.outside-signer-validity': {
+    vi: 'Thời hạn chứng nhận vượt ngoài thời hạn của khóa ký',
+    en: 'The certificate validity lies outside its signing key validity',
+  },
   'dcc.no-validity': { vi: 'Chứng nhận không ghi ngày cấp hoặc ngày hết hạn', en: 'The certificate states no issue or expiry time' },
   'dcc.key-usage': { vi: 'Khóa ký không được phép cấp loại chứng nhận này', en: 'The signing key may not sign this kind of certificate' },
   'dcc.schema-invalid': { vi: 'Nội dung chứng nhận không đúng cấu trúc quy định', en: 'The certificate content does not follow the DCC schema' },
-  'dcc.not-one-certificate': { vi: 'Chứng nhận phải có đúng một mục tiêm chủng, xét nghiệm hoặc khỏi bệnh', en: 'The certificate must hold exactly one vaccination, test or recovery entry' },
+  'dcc.not-one-certificate': {
+    vi: 'Chứng nhận phải có đúng một mục tiêm chủng, xét nghiệm hoặc khỏi bệnh',
+    en: 'The certificate must hold exactly one vaccination, test or recovery entry',
+  },
 } as const satisfies Record<string, Bilingual>;
 
 export type DccErrorCode = keyof typeof DCC_ERRORS;

@@ -45,7 +45,10 @@ export function factsFromHcert(hcert: unknown): PersonFacts {
   const tests = entries(hcert, 't').flatMap((t) => counted('test', readTest(t)));
   // The latest recovery counts; ISO dates compare as strings.
   const recoveries = entries(hcert, 'r').flatMap((r) => counted('recovery', readRecovery(r)));
-  const recoveryCertificate = recoveries.reduce<RecoveryCertificate | undefined>((latest, r) => (latest === undefined || r.positiveOn > latest.positiveOn ? r : latest), undefined);
+  const recoveryCertificate = recoveries.reduce<RecoveryCertificate | undefined>(
+    (latest, r) => (latest === undefined || r.positiveOn > latest.positiveOn ? r : latest),
+    undefined,
+  );
   return {
     doses,
     tests,
@@ -73,7 +76,11 @@ function readTest(t: Json): Read<TestResult> {
   if (!inValueSet(TEST_RESULT, t['tr'])) return { why: 'test-result' };
   const takenAt = typeof t['sc'] === 'string' ? parseIsoInstant(t['sc']) : null;
   if (takenAt === null) return { why: 'incomplete' };
-  return { takenAt: new Date(takenAt).toISOString(), kind: TEST_TYPE.kinds[t['tt']] as TestResult['kind'], result: TEST_RESULT.results[t['tr']] as TestResult['result'] };
+  return {
+    takenAt: new Date(takenAt).toISOString(),
+    kind: TEST_TYPE.kinds[t['tt']] as TestResult['kind'],
+    result: TEST_RESULT.results[t['tr']] as TestResult['result'],
+  };
 }
 
 function readRecovery(r: Json): Read<RecoveryCertificate> {

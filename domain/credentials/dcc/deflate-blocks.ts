@@ -125,7 +125,7 @@ function dynamicCodes(reader: BitReader): { length: Huffman; distance: Huffman }
   const lencode = construct(codeLengths);
   if (lencode.left !== 0) throw new Corrupt('incomplete code-length code');
   const lengths = new Uint8Array(nlen + ndist);
-  for (let index = 0; index < nlen + ndist; ) {
+  for (let index = 0; index < nlen + ndist;) {
     const symbol = decode(reader, lencode.code);
     if (symbol < 16) {
       lengths[index++] = symbol;
@@ -154,7 +154,7 @@ function dynamicCodes(reader: BitReader): { length: Huffman; distance: Huffman }
 export function deflateBlocksWellFormed(deflate: Uint8Array): boolean {
   const reader = new BitReader(deflate);
   try {
-    for (let last = 0; last === 0; ) {
+    for (let last = 0; last === 0;) {
       last = reader.bits(1);
       const type = reader.bits(2);
       if (type === 0) reader.storedBlock();

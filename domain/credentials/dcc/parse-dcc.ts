@@ -70,12 +70,7 @@ export function parseDcc(text: string, context: VerificationContext): DccCredent
   }
 }
 
-function read(
-  text: string,
-  context: VerificationContext,
-  diagnostics: Progress,
-  fail: (code: DccErrorCode) => ParseError,
-): DccCredential | ParseError {
+function read(text: string, context: VerificationContext, diagnostics: Progress, fail: (code: DccErrorCode) => ParseError): DccCredential | ParseError {
   if (text.length > MAX_TEXT_CHARS) return fail('dcc.too-long');
   if (!text.startsWith(PREFIX)) return fail(CONTEXT_PREFIX.test(text) ? 'dcc.prefix-unsupported' : 'dcc.prefix-missing');
   diagnostics.stages.unprefix = true;

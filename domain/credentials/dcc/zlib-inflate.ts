@@ -74,7 +74,7 @@ function adler32(bytes: Uint8Array): number {
   let a = 1;
   let b = 0;
   // 5552 is the longest run before b can overflow 2^32 (zlib's NMAX).
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const end = Math.min(i + 5552, bytes.length);
     for (; i < end; i++) {
       a += bytes[i] as number;

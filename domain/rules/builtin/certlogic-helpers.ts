@@ -13,8 +13,12 @@ export const notAfter = (a: CertLogicExpression, b: CertLogicExpression): CertLo
 export const notBefore = (a: CertLogicExpression, b: CertLogicExpression): CertLogicExpression => ({ 'not-before': [a, b] });
 export const before = (a: CertLogicExpression, b: CertLogicExpression): CertLogicExpression => ({ before: [a, b] });
 /** `then` when `guard` is truthy, else `otherwise`. */
-export const ifThen = (guard: CertLogicExpression, then: CertLogicExpression, otherwise: CertLogicExpression): CertLogicExpression => ({ if: [guard, then, otherwise] });
+export const ifThen = (guard: CertLogicExpression, then: CertLogicExpression, otherwise: CertLogicExpression): CertLogicExpression => ({
+  if: [guard, then, otherwise],
+});
 /** Whether any element of the array at `path` satisfies `predicate` (reading `current`): a fold, as CertLogic has no "some". */
-export const some = (path: string, predicate: CertLogicExpression): CertLogicExpression => ({ reduce: [v(path), ifThen(v('accumulator'), true, predicate), false] });
+export const some = (path: string, predicate: CertLogicExpression): CertLogicExpression => ({
+  reduce: [v(path), ifThen(v('accumulator'), true, predicate), false],
+});
 /** `a` or `b`, from `if`: CertLogic has no "or". */
 export const either = (a: CertLogicExpression, b: CertLogicExpression): CertLogicExpression => ifThen(a, true, b);

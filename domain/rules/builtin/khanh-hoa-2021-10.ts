@@ -8,7 +8,11 @@ const NOW = time('scan.at');
 const CERTIFICATE = 'facts.recoveryCertificate';
 /** From `path`'s instant (inclusive) for `days` days: F0 counts 14 days from the positive test. */
 const withinDaysOf = (path: string, days: number) => and(notBefore(NOW, time(path)), before(NOW, time(path, days, 'day')));
-const POSITIVE: Reason = { code: 'test-positive', vi: 'Có kết quả xét nghiệm dương tính trong vòng 14 ngày (F0)', en: 'Tested positive within the last 14 days (F0)' };
+const POSITIVE: Reason = {
+  code: 'test-positive',
+  vi: 'Có kết quả xét nghiệm dương tính trong vòng 14 ngày (F0)',
+  en: 'Tested positive within the last 14 days (F0)',
+};
 const RECOVERED: Reason = { code: 'recovered', vi: 'Đã khỏi bệnh COVID-19 trong vòng 180 ngày', en: 'Recovered from COVID-19 within 180 days' };
 /** A certificate's entry left out of the facts for one of these reasons (rule-input.ts, facts.notCounted). */
 const uncounted = (...why: UncountedReason[]) => some('facts.notCounted', { in: [v('current.why'), why] });
@@ -93,25 +97,41 @@ export const KHANH_HOA_2021_10: RuleSet = {
       id: 'recovery-expired',
       colour: 'red',
       when: and(v(CERTIFICATE), either(notBefore(NOW, time(`${CERTIFICATE}.validUntil`)), notBefore(NOW, time(`${CERTIFICATE}.positiveAt`, 181, 'day')))),
-      reason: { code: 'recovery-expired', vi: 'Giấy chứng nhận khỏi bệnh đã hết hiệu lực (quá 180 ngày)', en: 'The certificate of recovery has expired (over 180 days)' },
+      reason: {
+        code: 'recovery-expired',
+        vi: 'Giấy chứng nhận khỏi bệnh đã hết hiệu lực (quá 180 ngày)',
+        en: 'The certificate of recovery has expired (over 180 days)',
+      },
     },
     {
       id: 'not-covid',
       colour: 'red',
       when: uncounted('disease'),
-      reason: { code: 'certificate-not-covid', vi: 'Chứng nhận không phải về COVID-19, không được tính', en: 'The certificate is not about COVID-19 and does not count' },
+      reason: {
+        code: 'certificate-not-covid',
+        vi: 'Chứng nhận không phải về COVID-19, không được tính',
+        en: 'The certificate is not about COVID-19 and does not count',
+      },
     },
     {
       id: 'vaccine-not-recognised',
       colour: 'red',
       when: uncounted('vaccine-product', 'vaccine-type'),
-      reason: { code: 'vaccine-not-recognised', vi: 'Vắc-xin không thuộc danh mục được công nhận, mũi tiêm không được tính', en: 'Not a recognised COVID-19 vaccine: the dose does not count' },
+      reason: {
+        code: 'vaccine-not-recognised',
+        vi: 'Vắc-xin không thuộc danh mục được công nhận, mũi tiêm không được tính',
+        en: 'Not a recognised COVID-19 vaccine: the dose does not count',
+      },
     },
     {
       id: 'test-not-recognised',
       colour: 'red',
       when: uncounted('test-type', 'test-result'),
-      reason: { code: 'test-not-recognised', vi: 'Loại hoặc kết quả xét nghiệm không được công nhận, xét nghiệm không được tính', en: 'Test type or result not recognised: the test does not count' },
+      reason: {
+        code: 'test-not-recognised',
+        vi: 'Loại hoặc kết quả xét nghiệm không được công nhận, xét nghiệm không được tính',
+        en: 'Test type or result not recognised: the test does not count',
+      },
     },
   ],
   default: {

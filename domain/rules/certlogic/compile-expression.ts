@@ -80,7 +80,10 @@ export function compileNode(expr: unknown, path: string): Node {
     case 'if':
       return compileIf(sub(0), sub(1), sub(2), `${at}/0`);
     case 'and':
-      return compileAnd(args.map((_, i) => sub(i)), at);
+      return compileAnd(
+        args.map((_, i) => sub(i)),
+        at,
+      );
     case '===':
       return compileEquality(sub(0), sub(1), path);
     case 'in':
@@ -91,12 +94,24 @@ export function compileNode(expr: unknown, path: string): Node {
     case '>':
     case '<=':
     case '>=':
-      return compileComparison(operator, operator, args.map((_, i) => sub(i)), at, integerOperand);
+      return compileComparison(
+        operator,
+        operator,
+        args.map((_, i) => sub(i)),
+        at,
+        integerOperand,
+      );
     case 'after':
     case 'before':
     case 'not-after':
     case 'not-before':
-      return compileComparison(operator, DATE_OPERATORS[operator], args.map((_, i) => sub(i)), at, dateTimeOperand);
+      return compileComparison(
+        operator,
+        DATE_OPERATORS[operator],
+        args.map((_, i) => sub(i)),
+        at,
+        dateTimeOperand,
+      );
     case '!':
       return compileNot(sub(0), `${at}/0`, false);
     case '!!':
@@ -204,7 +219,9 @@ const integerOperand: OperandReader = (value, path, operator) =>
   isInteger(value) ? value : fail(path, `operands of "${operator}" must be integers, but this one is ${kindOf(value)}`);
 
 const dateTimeOperand: OperandReader = (value, path, operator) =>
-  value instanceof CertLogicDateTime ? value.epochMs : fail(path, `operands of a date-time comparison ("${operator}") must be date-times, but this one is ${kindOf(value)}`);
+  value instanceof CertLogicDateTime
+    ? value.epochMs
+    : fail(path, `operands of a date-time comparison ("${operator}") must be date-times, but this one is ${kindOf(value)}`);
 
 function holds(ordering: Ordering, a: number, b: number): boolean {
   switch (ordering) {
@@ -261,7 +278,10 @@ function compilePlusTime(dateExpr: unknown, date: Node, amount: number, unit: Ti
 function compileDateOfBirth(dobExpr: unknown, dob: Node, dobPath: string): Node {
   const convert = (text: unknown): CertLogicDateTime => {
     if (typeof text !== 'string') return fail(dobPath, `the operand of "dccDateOfBirth" must be a string, but it is ${kindOf(text)}`);
-    return parseDateOfBirth(text) ?? fail(dobPath, `the operand of "dccDateOfBirth" is not a date of birth as YYYY, YYYY-MM or YYYY-MM-DD (${text.length} characters)`);
+    return (
+      parseDateOfBirth(text) ??
+      fail(dobPath, `the operand of "dccDateOfBirth" is not a date of birth as YYYY, YYYY-MM or YYYY-MM-DD (${text.length} characters)`)
+    );
   };
   return (typeof dobExpr === 'string' && folded(() => convert(dobExpr))) || ((data, run) => convert(dob(data, run)));
 }

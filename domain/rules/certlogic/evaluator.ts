@@ -35,7 +35,8 @@ export interface CompiledExpression {
   evaluate(data: unknown, options?: EvaluateOptions): EvaluationResult;
 }
 
-export type CompileResult = { readonly ok: true; readonly compiled: CompiledExpression } | { readonly ok: false; readonly problems: readonly ValidationIssue[] };
+export type CompileResult =
+  { readonly ok: true; readonly compiled: CompiledExpression } | { readonly ok: false; readonly problems: readonly ValidationIssue[] };
 
 function run(root: Node, data: unknown, options: EvaluateOptions | undefined): EvaluationResult {
   const state: Run = { steps: 0, maxSteps: options?.maxSteps ?? DEFAULT_MAX_STEPS };

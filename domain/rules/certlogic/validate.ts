@@ -242,6 +242,9 @@ export function validate(expression: unknown): ValidationIssue[] {
     validator.check(expression, '', 0);
     return validator.issues;
   } catch (error) {
-    return [...validator.issues, { path: '', message: `expression could not be read: ${error instanceof Error ? error.message : String(error)}`, expr: expression }];
+    return [
+      ...validator.issues,
+      { path: '', message: `expression could not be read: ${error instanceof Error ? error.message : String(error)}`, expr: expression },
+    ];
   }
 }

@@ -6,14 +6,7 @@ import { CertLogicDateTime } from './date-time.js';
  * The spec's notion of truthy and falsy is narrower than JavaScript's and than JsonLogic's,
  * and some values are neither: this file is its single source.
  */
-export type CertLogicValue =
-  | null
-  | boolean
-  | number
-  | string
-  | CertLogicDateTime
-  | readonly CertLogicValue[]
-  | { readonly [key: string]: CertLogicValue };
+export type CertLogicValue = null | boolean | number | string | CertLogicDateTime | readonly CertLogicValue[] | { readonly [key: string]: CertLogicValue };
 
 export type Truthiness = 'truthy' | 'falsy' | 'neither';
 

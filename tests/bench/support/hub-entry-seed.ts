@@ -100,8 +100,19 @@ export function* seedRows(seed: EntrySeed): Generator<SeedRow> {
         const kind = OUTCOMES[Math.floor(random() * OUTCOMES.length)] ?? OUTCOMES[0];
         const hash = nextHash();
         yield {
-          kioskId, seq, atMs, at: toVietnamIso(atMs), location, lane: String(lane + 1), credentialKind: kind.credential, authenticity: kind.authenticity,
-          personId: seededPersonId(Math.floor(random() * seed.people)), outcome: kind.outcome, reasons: kind.reasons, prevHash, hash,
+          kioskId,
+          seq,
+          atMs,
+          at: toVietnamIso(atMs),
+          location,
+          lane: String(lane + 1),
+          credentialKind: kind.credential,
+          authenticity: kind.authenticity,
+          personId: seededPersonId(Math.floor(random() * seed.people)),
+          outcome: kind.outcome,
+          reasons: kind.reasons,
+          prevHash,
+          hash,
         };
         prevHash = hash;
       }
@@ -111,7 +122,12 @@ export function* seedRows(seed: EntrySeed): Generator<SeedRow> {
 
 /** What the seed tells the benchmark about the data it made. */
 export function seeded(seed: EntrySeed): SeededEntries {
-  return { ...seed, kiosks: seed.locations * KIOSKS_PER_LOCATION, startMs: START_MS, busiestLocationEntries: locationShares(seed.entries, seed.locations)[0] ?? 0 };
+  return {
+    ...seed,
+    kiosks: seed.locations * KIOSKS_PER_LOCATION,
+    startMs: START_MS,
+    busiestLocationEntries: locationShares(seed.entries, seed.locations)[0] ?? 0,
+  };
 }
 
 /** Creates and migrates the hub database at `file` (through the hub's own code), then seeds it. */
@@ -127,7 +143,9 @@ export async function seedHubEntries(file: string, seed: EntrySeed): Promise<See
     db.pragma('cache_size = -1048576');
     // The indexes are built once at the end (a sort), not row by row: recreated from the
     // hub's own definitions, so they are whatever the migrations say.
-    const indexes = db.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entry' AND sql IS NOT NULL").all();
+    const indexes = db
+      .prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entry' AND sql IS NOT NULL")
+      .all();
     // Explicit columns: those added by later migrations take their defaults.
     const insert = db.prepare(`INSERT INTO entry (kiosk_id, seq, at_ms, at, location, lane, direction, source_kind, source_device_id, credential_kind,
                                                  authenticity, person_id, outcome, reasons, rule_set, override, prev_hash, hash, problem)

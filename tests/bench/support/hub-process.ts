@@ -69,7 +69,8 @@ export function startHubProcess(dataDir: string, timeoutMs = 60_000): Promise<Hu
     child.once('exit', (code) => {
       exited = code;
       running.delete(child);
-      for (const waiter of readyWaiters) waiter.reject(new Error(`the hub exited (${code}) before its snapshot was ready; stderr:\n${lines.slice(-20).join('\n')}`));
+      for (const waiter of readyWaiters)
+        waiter.reject(new Error(`the hub exited (${code}) before its snapshot was ready; stderr:\n${lines.slice(-20).join('\n')}`));
       resolve();
     }),
   );
@@ -87,11 +88,13 @@ export function startHubProcess(dataDir: string, timeoutMs = 60_000): Promise<Hu
           readyWaiters.delete(waiter);
           reject(new Error(`no snapshot at sequence ≥ ${atLeast} within ${waitMs} ms`));
         }, waitMs);
-        const settle = <T>(f: (value: T) => void) => (value: T): void => {
-          clearTimeout(timer);
-          readyWaiters.delete(waiter);
-          f(value);
-        };
+        const settle =
+          <T>(f: (value: T) => void) =>
+          (value: T): void => {
+            clearTimeout(timer);
+            readyWaiters.delete(waiter);
+            f(value);
+          };
         const waiter = { atLeast, resolve: settle(resolve), reject: settle(reject) };
         readyWaiters.add(waiter);
       });

@@ -6,9 +6,19 @@ import { seeded, seedRows, type EntrySeed, type SeededEntries, type SeedRow } fr
 const ROWS_PER_INSERT = 10_000;
 
 const COLUMNS: readonly [keyof SeedRow, string, string][] = [
-  ['kioskId', 'kiosk_id', 'text'], ['seq', 'seq', 'bigint'], ['atMs', 'at_ms', 'bigint'], ['at', 'at', 'text'], ['location', 'location', 'text'],
-  ['lane', 'lane', 'text'], ['credentialKind', 'credential_kind', 'text'], ['authenticity', 'authenticity', 'text'], ['personId', 'person_id', 'text'],
-  ['outcome', 'outcome', 'text'], ['reasons', 'reasons', 'text'], ['prevHash', 'prev_hash', 'text'], ['hash', 'hash', 'text'],
+  ['kioskId', 'kiosk_id', 'text'],
+  ['seq', 'seq', 'bigint'],
+  ['atMs', 'at_ms', 'bigint'],
+  ['at', 'at', 'text'],
+  ['location', 'location', 'text'],
+  ['lane', 'lane', 'text'],
+  ['credentialKind', 'credential_kind', 'text'],
+  ['authenticity', 'authenticity', 'text'],
+  ['personId', 'person_id', 'text'],
+  ['outcome', 'outcome', 'text'],
+  ['reasons', 'reasons', 'text'],
+  ['prevHash', 'prev_hash', 'text'],
+  ['hash', 'hash', 'text'],
 ];
 // Explicit columns: constants written out, the columns of later migrations take their defaults.
 const INSERT = `INSERT INTO entry (${COLUMNS.map(([, column]) => column).join(', ')}, direction, source_kind, source_device_id, rule_set, override, problem)

@@ -17,7 +17,14 @@ async function chot(...argv: string[]): Promise<{ code: number; lines: Record<st
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
   const code = await main(argv);
   vi.restoreAllMocks();
-  return { code, lines: stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>), stderr };
+  return {
+    code,
+    lines: stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>),
+    stderr,
+  };
 }
 
 let dir: string;
@@ -94,9 +101,12 @@ describe('chot decode-image', () => {
   });
 
   const jpeg = join(QR_IMAGES, 'qrcode-2', '#199b.jpg');
-  it.skipIf(!existsSync(jpeg))(`decodes a JPEG photo (${existsSync(jpeg) ? 'shared qr-images' : 'skipped: ../shared/test-data/qr-images is absent'})`, async () => {
-    const { code, lines } = await chot('decode-image', jpeg);
-    expect(code).toBe(0);
-    expect(lines[0]).toMatchObject({ file: jpeg, ok: true, text: readFileSync(jpeg.replace(/\.jpg$/, '.txt'), 'utf8') });
-  });
+  it.skipIf(!existsSync(jpeg))(
+    `decodes a JPEG photo (${existsSync(jpeg) ? 'shared qr-images' : 'skipped: ../shared/test-data/qr-images is absent'})`,
+    async () => {
+      const { code, lines } = await chot('decode-image', jpeg);
+      expect(code).toBe(0);
+      expect(lines[0]).toMatchObject({ file: jpeg, ok: true, text: readFileSync(jpeg.replace(/\.jpg$/, '.txt'), 'utf8') });
+    },
+  );
 });

@@ -16,7 +16,17 @@ describe('trace CSV cells', () => {
 describe('trace JSON', () => {
   it('a location a kiosk uploaded with C1 controls or bidi characters prints escaped, and parses back the same', () => {
     const location = 'Chợ\u009B2J \u202EĐầm\u2028';
-    const visit = { personId: '056089001234', at: '2021-10-20T08:00:00+07:00', atMs: 0, location, kioskId: 'k-1', seq: 1, lane: '1', direction: 'entering', outcome: 'green' };
+    const visit = {
+      personId: '056089001234',
+      at: '2021-10-20T08:00:00+07:00',
+      atMs: 0,
+      location,
+      kioskId: 'k-1',
+      seq: 1,
+      lane: '1',
+      direction: 'entering',
+      outcome: 'green',
+    };
     const json = traceJson({ personId: visit.personId, from: 'a', to: 'b', windowMs: 0 }, [{ visit, contacts: [] }]);
     expect(json).not.toMatch(/[\u007F-\u009F\u202E\u2028]/u);
     expect((JSON.parse(json) as { places: { location: string }[] }).places[0]?.location).toBe(location);

@@ -53,7 +53,13 @@ class ScriptedPort implements RelayPort {
 
 async function settled(promise: Promise<unknown>): Promise<'resolved' | 'rejected' | 'pending'> {
   const marker = Symbol('pending');
-  const result = await Promise.race([promise.then(() => 'resolved' as const, () => 'rejected' as const), Promise.resolve().then(() => marker)]);
+  const result = await Promise.race([
+    promise.then(
+      () => 'resolved' as const,
+      () => 'rejected' as const,
+    ),
+    Promise.resolve().then(() => marker),
+  ]);
   return result === marker ? 'pending' : (result as 'resolved' | 'rejected');
 }
 

@@ -7,7 +7,9 @@ import { repoRoot } from '../../support/kiosk-process.js';
 
 const FIRMWARE_CONFIG = join(repoRoot(), 'firmware-config');
 const PROFILES = join(FIRMWARE_CONFIG, 'profiles');
-const files = readdirSync(PROFILES).filter((name) => name.endsWith('.json')).sort();
+const files = readdirSync(PROFILES)
+  .filter((name) => name.endsWith('.json'))
+  .sort();
 const read = (name: string): Record<string, unknown> => JSON.parse(readFileSync(join(PROFILES, name), 'utf8')) as Record<string, unknown>;
 
 /** Every object in a profile that carries a `value`: the facts the schema requires a provenance for. */
@@ -29,7 +31,21 @@ describe('firmware-config device profiles', () => {
 
   it('has a profile for each scanner, relay and reader model Chốt supports', () => {
     const ids = files.map((name) => name.replace(/\.json$/, ''));
-    for (const id of ['honeywell-1450g', 'honeywell-1900', 'zebra-ds2208', 'zebra-ds9308', 'newland-fm430', 'newland-hr22', 'generic-serial-2d-scanner', 'usb-relay-hid', 'ch340-serial-relay', 'modbus-rtu-relay', 'acs-acr122u', 'acs-acr39u', 'generic-ccid-reader']) {
+    for (const id of [
+      'honeywell-1450g',
+      'honeywell-1900',
+      'zebra-ds2208',
+      'zebra-ds9308',
+      'newland-fm430',
+      'newland-hr22',
+      'generic-serial-2d-scanner',
+      'usb-relay-hid',
+      'ch340-serial-relay',
+      'modbus-rtu-relay',
+      'acs-acr122u',
+      'acs-acr39u',
+      'generic-ccid-reader',
+    ]) {
       expect(ids).toContain(id);
     }
   });

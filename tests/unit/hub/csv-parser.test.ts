@@ -22,7 +22,11 @@ describe('CsvParser (RFC 4180, streaming)', () => {
     ['a byte-order mark', '\uFEFFid,dose\r\n1,2\r\n3,4'],
     ['blank lines', 'id,dose\n\n1,2\r\n\r\n3,4\n\n'],
   ])('reads records with %s', (_, text) => {
-    expect(parse(text).map((r) => r.fields)).toEqual([['id', 'dose'], ['1', '2'], ['3', '4']]);
+    expect(parse(text).map((r) => r.fields)).toEqual([
+      ['id', 'dose'],
+      ['1', '2'],
+      ['3', '4'],
+    ]);
   });
 
   it('numbers records by the line they start on, counting blank lines and line ends inside quotes', () => {

@@ -72,7 +72,10 @@ describe('chot hub enroll-code, devices, revoke (the real binary)', { timeout: 1
     expect(Date.parse(expires ?? '')).toBeLessThanOrEqual(Date.now() + 24 * 3600_000);
     const storage = await openHubStorage({ dataDir });
     try {
-      expect(await new EnrollmentService(storage.enrollment).redeem(code, publicKeyRawOf(generateKeyPairSync('ed25519').privateKey))).toEqual({ ok: false, refusal: 'unknown-code' });
+      expect(await new EnrollmentService(storage.enrollment).redeem(code, publicKeyRawOf(generateKeyPairSync('ed25519').privateKey))).toEqual({
+        ok: false,
+        refusal: 'unknown-code',
+      });
     } finally {
       await storage.close();
     }

@@ -60,7 +60,12 @@ export function describeEnrollmentStoreContract(name: string, open: OpenEnrollme
       const second = await another();
       const code = { codeHash: hashCode('CONC-URRE-NT01'), location: 'Chợ Đầm', expiresAt: NOW + HOUR };
       await store.saveCode(code);
-      const takes = await Promise.all([store.takeCode(code.codeHash), second.takeCode(code.codeHash), store.takeCode(code.codeHash), second.takeCode(code.codeHash)]);
+      const takes = await Promise.all([
+        store.takeCode(code.codeHash),
+        second.takeCode(code.codeHash),
+        store.takeCode(code.codeHash),
+        second.takeCode(code.codeHash),
+      ]);
       expect(takes.filter((t) => t !== undefined)).toEqual([{ location: 'Chợ Đầm', expiresAt: NOW + HOUR }]);
 
       // The same through the service: six kiosks race for one code; one is enrolled.
@@ -118,7 +123,12 @@ export function describeEnrollmentStoreContract(name: string, open: OpenEnrollme
       const { deviceId } = enrolled.device;
       const verifier = new RequestVerifier(store, () => NOW);
       const identity = deviceIdentityFrom(deviceId, key);
-      const request = () => ({ method: 'GET', pathWithQuery: '/v1/snapshot', body: new Uint8Array(), headers: identity.signRequest('GET', '/v1/snapshot', new Uint8Array(), NOW) });
+      const request = () => ({
+        method: 'GET',
+        pathWithQuery: '/v1/snapshot',
+        body: new Uint8Array(),
+        headers: identity.signRequest('GET', '/v1/snapshot', new Uint8Array(), NOW),
+      });
       expect((await verifier.verify(request())).ok).toBe(true);
 
       // The admin revokes through another connection (the CLI); the serving hub sees it on the next request.

@@ -23,7 +23,9 @@ export async function rawRows(location: HubStorageLocation, sql: string): Promis
     }
   }
   // bigint as a number, as SQLite gives it: the same expectations read both engines.
-  const types = { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format ?? 'text')) } as pg.CustomTypesConfig;
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format ?? 'text')),
+  } as pg.CustomTypesConfig;
   const client = new pg.Client({ connectionString: location.pgUrl, types });
   await client.connect();
   try {
@@ -90,7 +92,8 @@ export function describeEntryStoreContract(name: string, newLocation: () => HubS
     afterEach(async () => {
       await Promise.all(open.splice(0).map((s) => s.close()));
     });
-    const count = async (location: HubStorageLocation, where = 'true') => Number((await rawRows(location, `SELECT count(*) AS n FROM entry WHERE ${where}`))[0]?.n);
+    const count = async (location: HubStorageLocation, where = 'true') =>
+      Number((await rawRows(location, `SELECT count(*) AS n FROM entry WHERE ${where}`))[0]?.n);
 
     it('stores a batch once: the same batch again is all duplicates, nothing doubled', async () => {
       const { storage, location } = await fresh();
@@ -101,7 +104,9 @@ export function describeEntryStoreContract(name: string, newLocation: () => HubS
       const more = kioskChain(K1, 7);
       expect(await storage.entries.ingest(K1, more.slice(3))).toEqual({ accepted: 2, duplicates: 2, contiguousSeq: 7, problems: [] });
       expect(await count(location)).toBe(7);
-      expect(await rawRows(location, `SELECT seq, hash, problem FROM entry ORDER BY seq`)).toEqual(more.map((e) => ({ seq: e.seq, hash: e.hash, problem: null })));
+      expect(await rawRows(location, `SELECT seq, hash, problem FROM entry ORDER BY seq`)).toEqual(
+        more.map((e) => ({ seq: e.seq, hash: e.hash, problem: null })),
+      );
     });
 
     it('extends the verified prefix across batches, in any order within a batch, and keeps kiosks apart', async () => {
@@ -121,8 +126,14 @@ export function describeEntryStoreContract(name: string, newLocation: () => HubS
       const { storage, location } = await fresh();
       const batch = kioskChain(K1, 4, (seq) => (seq === 3 ? { location: 'Bến xe phía Bắc' } : seq === 1 ? { location: '', kioskId: 'unenrolled' } : {}));
       const result = await storage.entries.ingest(K1, batch, { enrolledLocation: 'Chợ Đầm' });
-      expect(result).toMatchObject({ accepted: 4, contiguousSeq: 4, problems: [{ seq: 3, kind: 'foreign-location', message: expect.stringContaining('"Bến xe phía Bắc"') as unknown }] });
-      expect(await rawRows(location, 'SELECT kiosk_id, seq, flag, detail FROM entry_flag')).toEqual([{ kiosk_id: K1, seq: 3, flag: 'foreign-location', detail: 'Bến xe phía Bắc' }]);
+      expect(result).toMatchObject({
+        accepted: 4,
+        contiguousSeq: 4,
+        problems: [{ seq: 3, kind: 'foreign-location', message: expect.stringContaining('"Bến xe phía Bắc"') as unknown }],
+      });
+      expect(await rawRows(location, 'SELECT kiosk_id, seq, flag, detail FROM entry_flag')).toEqual([
+        { kiosk_id: K1, seq: 3, flag: 'foreign-location', detail: 'Bến xe phía Bắc' },
+      ]);
       // Sent again (a lost receipt): a duplicate, flagged once.
       expect(await storage.entries.ingest(K1, batch, { enrolledLocation: 'Chợ Đầm' })).toMatchObject({ duplicates: 4, problems: [] });
       expect(await rawRows(location, 'SELECT seq FROM entry_flag')).toHaveLength(1);
@@ -170,7 +181,10 @@ export function describeEntryStoreContract(name: string, newLocation: () => HubS
       const [other4] = chained([entryRecord(K1, 4, { outcome: 'red' })], all[2]!.hash);
       const result = await storage.entries.ingest(K1, [other4!]);
       expect(result).toMatchObject({ accepted: 1, contiguousSeq: 4, problems: [{ seq: 5, kind: 'broken-chain' }] });
-      expect(await rawRows(location, `SELECT seq, problem FROM entry WHERE seq >= 4 ORDER BY seq`)).toEqual([{ seq: 4, problem: null }, { seq: 5, problem: 'broken-chain' }]);
+      expect(await rawRows(location, `SELECT seq, problem FROM entry WHERE seq >= 4 ORDER BY seq`)).toEqual([
+        { seq: 4, problem: null },
+        { seq: 5, problem: 'broken-chain' },
+      ]);
       expect(await storage.entries.chain(K1)).toMatchObject({ contiguousSeq: 4, flaggedEntries: 1 });
     });
 
@@ -182,7 +196,10 @@ export function describeEntryStoreContract(name: string, newLocation: () => HubS
       expect(result).toMatchObject({ accepted: 4, duplicates: 0, contiguousSeq: 2, problems: [{ seq: 3, kind: 'edited' }] });
       expect(result.problems).toHaveLength(1);
       expect(await rawRows(location, `SELECT seq, problem FROM entry ORDER BY seq`)).toEqual([
-        { seq: 1, problem: null }, { seq: 2, problem: null }, { seq: 3, problem: 'edited' }, { seq: 4, problem: null },
+        { seq: 1, problem: null },
+        { seq: 2, problem: null },
+        { seq: 3, problem: 'edited' },
+        { seq: 4, problem: null },
       ]);
       expect(await storage.entries.chain(K1)).toMatchObject({ contiguousSeq: 2, maxSeq: 4, flaggedEntries: 1 });
     });
@@ -209,16 +226,31 @@ export function describeEntryStoreContract(name: string, newLocation: () => HubS
       expect(await storage.entries.chain(K1)).toMatchObject({ contiguousSeq: 3, conflicts: 1 });
       // The same seq twice in one batch, differently: the first is stored, the second is a conflict.
       const [a, b] = [kioskChain(K2, 1)[0]!, kioskChain(K2, 1, () => ({ lane: '2' }))[0]!];
-      expect(await storage.entries.ingest(K2, [a, b])).toMatchObject({ accepted: 1, duplicates: 0, contiguousSeq: 1, problems: [{ seq: 1, kind: 'conflict' }] });
+      expect(await storage.entries.ingest(K2, [a, b])).toMatchObject({
+        accepted: 1,
+        duplicates: 0,
+        contiguousSeq: 1,
+        problems: [{ seq: 1, kind: 'conflict' }],
+      });
     });
 
-    it('refuses a batch holding another kiosk\'s entry, or a malformed one, and stores none of it', async () => {
+    it("refuses a batch holding another kiosk's entry, or a malformed one, and stores none of it", async () => {
       const { storage, location } = await fresh();
       const batch = [...kioskChain(K1, 2), kioskChain(K2, 3)[2]!];
       await expect(storage.entries.ingest(K1, batch)).rejects.toThrow(RangeError);
-      await expect(storage.entries.ingest(K1, kioskChain(K1, 2).map((e) => ({ ...e, hash: e.hash.toUpperCase() })))).rejects.toThrow(/64 lowercase hex/);
+      await expect(
+        storage.entries.ingest(
+          K1,
+          kioskChain(K1, 2).map((e) => ({ ...e, hash: e.hash.toUpperCase() })),
+        ),
+      ).rejects.toThrow(/64 lowercase hex/);
       await expect(storage.entries.ingest(K1, [{ ...kioskChain(K1, 1)[0]!, seq: 0 }])).rejects.toThrow(/positive integer/);
-      await expect(storage.entries.ingest(K1, kioskChain(K1, 1, () => ({ at: 'yesterday' })))).rejects.toThrow(/unreadable time/);
+      await expect(
+        storage.entries.ingest(
+          K1,
+          kioskChain(K1, 1, () => ({ at: 'yesterday' })),
+        ),
+      ).rejects.toThrow(/unreadable time/);
       expect(await count(location)).toBe(0);
       expect(await storage.entries.chain(K1)).toBeUndefined();
     });
@@ -249,11 +281,27 @@ export function describeEntryStoreContract(name: string, newLocation: () => HubS
 
     it('keeps every field as hashed: a stored entry hashes to its stored hash', async () => {
       const { storage, location } = await fresh();
-      const record = entryRecord(K1, 1, { at: T('09:00'), location: 'Bến xe "Phía Bắc", Nha Trang', override: { by: 'staff-7', reason: 'trẻ em < 12 tuổi' }, ruleSet: null, personId: null, reasonCodes: ['a', 'b'] });
+      const record = entryRecord(K1, 1, {
+        at: T('09:00'),
+        location: 'Bến xe "Phía Bắc", Nha Trang',
+        override: { by: 'staff-7', reason: 'trẻ em < 12 tuổi' },
+        ruleSet: null,
+        personId: null,
+        reasonCodes: ['a', 'b'],
+      });
       const [entry] = chained([record]);
       await storage.entries.ingest(K1, [entry!]);
       const [row] = await rawRows(location, 'SELECT * FROM entry');
-      expect(row).toMatchObject({ at: T('09:00'), location: 'Bến xe "Phía Bắc", Nha Trang', person_id: null, rule_set: null, reasons: '["a","b"]', override: '["staff-7","trẻ em < 12 tuổi"]', prev_hash: GENESIS, hash: entry!.hash });
+      expect(row).toMatchObject({
+        at: T('09:00'),
+        location: 'Bến xe "Phía Bắc", Nha Trang',
+        person_id: null,
+        rule_set: null,
+        reasons: '["a","b"]',
+        override: '["staff-7","trẻ em < 12 tuổi"]',
+        prev_hash: GENESIS,
+        hash: entry!.hash,
+      });
       expect(Number(row!.at_ms)).toBe(ms(T('09:00')));
     });
 
@@ -267,7 +315,10 @@ export function describeEntryStoreContract(name: string, newLocation: () => HubS
 
       // The period bounds the visits (inclusive), not the contacts; a window of 0 keeps only the same instant.
       const morning = await storage.entries.trace({ personId: F0, fromMs: ms(T('09:00')), toMs: ms(T('09:20')), windowMs: 0 });
-      expect(morning.map((p) => [p.visit.at, p.contacts.length])).toEqual([[T('09:00'), 0], [T('09:20'), 0]]);
+      expect(morning.map((p) => [p.visit.at, p.contacts.length])).toEqual([
+        [T('09:00'), 0],
+        [T('09:20'), 0],
+      ]);
       expect(await storage.entries.trace({ personId: '079000000000', fromMs: PLANTED.from, toMs: PLANTED.to, windowMs: 60_000 })).toEqual([]);
       await expect(storage.entries.trace({ personId: F0, fromMs: 2, toMs: 1, windowMs: 0 })).rejects.toThrow(RangeError);
     });

@@ -44,7 +44,12 @@ describe('migrations 3 and 4', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(HUB_SQLITE_MIGRATIONS.at(-1)?.version);
     expect(db.prepare('SELECT DISTINCT format FROM entry').pluck().all()).toEqual([2]);
     expect(db.prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'entry%' ORDER BY name").pluck().all()).toEqual([
-      'entry', 'entry_by_person', 'entry_by_place', 'entry_chain', 'entry_conflict', 'entry_flag',
+      'entry',
+      'entry_by_person',
+      'entry_by_place',
+      'entry_chain',
+      'entry_conflict',
+      'entry_flag',
     ]);
     db.close();
   });
@@ -57,7 +62,8 @@ describe('migrations 3 and 4', () => {
     // Two entries as a version-3 hub stored them (its 19 columns).
     const v3Columns = ENTRY_COLUMN_NAMES.slice(0, 19);
     const insert = raw.prepare(`INSERT INTO entry (${v3Columns.join(', ')}) VALUES (${v3Columns.map(() => '?').join(', ')})`);
-    for (const entry of entries.slice(0, 2)) insert.run(...entryColumns('k-1111111111111111', { entry, atMs: Date.parse(entry.at), problem: null }).slice(0, 19));
+    for (const entry of entries.slice(0, 2))
+      insert.run(...entryColumns('k-1111111111111111', { entry, atMs: Date.parse(entry.at), problem: null }).slice(0, 19));
     raw.close();
     const storage = SqliteHubStorage.open(file);
     try {
@@ -67,7 +73,9 @@ describe('migrations 3 and 4', () => {
       await storage.close();
     }
     const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT seq, format, entry_kiosk_id FROM entry ORDER BY seq').all()).toEqual([1, 2, 3].map((seq) => ({ seq, format: 2, entry_kiosk_id: null })));
+    expect(db.prepare('SELECT seq, format, entry_kiosk_id FROM entry ORDER BY seq').all()).toEqual(
+      [1, 2, 3].map((seq) => ({ seq, format: 2, entry_kiosk_id: null })),
+    );
     db.close();
   });
 
@@ -77,7 +85,9 @@ describe('migrations 3 and 4', () => {
     await client.connect();
     try {
       await migrateHubPg(client, HUB_PG_MIGRATIONS.slice(0, 2));
-      await client.query("INSERT INTO device (device_id, public_key, location, revoked, enrolled_at) VALUES ('k-1111111111111111', decode(repeat('00', 32), 'hex'), 'Chợ Đầm', false, now())");
+      await client.query(
+        "INSERT INTO device (device_id, public_key, location, revoked, enrolled_at) VALUES ('k-1111111111111111', decode(repeat('00', 32), 'hex'), 'Chợ Đầm', false, now())",
+      );
       const storage = await PgHubStorage.open(url);
       try {
         expect(await storage.enrollment.findDevice('k-1111111111111111')).toMatchObject({ location: 'Chợ Đầm' });
@@ -100,12 +110,21 @@ describe('SQLite entry store', () => {
     await (await openHubStorage({ dataDir })).close();
     const db = new Database(join(dataDir, HUB_SQLITE_FILE), { readonly: true });
     try {
-      const plan = (sql: string, ...params: unknown[]): string => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+      const plan = (sql: string, ...params: unknown[]): string =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
       // The store's own statements, as prepared in sqlite-entry-store.ts.
-      const visits = plan(`SELECT person_id FROM entry INDEXED BY entry_by_person WHERE person_id = ? AND at_ms BETWEEN ? AND ? ORDER BY at_ms, kiosk_id, seq`, F0, 0, 1);
+      const visits = plan(
+        `SELECT person_id FROM entry INDEXED BY entry_by_person WHERE person_id = ? AND at_ms BETWEEN ? AND ? ORDER BY at_ms, kiosk_id, seq`,
+        F0,
+        0,
+        1,
+      );
       const present = plan(
         `SELECT person_id FROM entry INDEXED BY entry_by_place WHERE location = ? AND at_ms BETWEEN ? AND ? AND person_id IS NOT NULL AND person_id <> ? ORDER BY at_ms, kiosk_id, seq`,
-        'x', 0, 1, F0,
+        'x',
+        0,
+        1,
+        F0,
       );
       expect(visits).toMatch(/SEARCH entry USING INDEX entry_by_person \(person_id=\? AND at_ms>\? AND at_ms<\?\)/);
       expect(present).toMatch(/SEARCH entry USING INDEX entry_by_place \(location=\? AND at_ms>\? AND at_ms<\?\)/);
@@ -134,7 +153,12 @@ describe('chot hub trace', () => {
       }
       const where = 'dataDir' in location ? ['--data', location.dataDir] : ['--pg', location.pgUrl];
       const period = ['--id', F0, '--from', '2021-10-20', '--to', '2021-10-20T23:59'];
-      const json = JSON.parse(await capture([...period, ...where])) as { personId: string; from: string; windowMs: number; places: { at: string; location: string; contacts: { personId: string; at: string }[] }[] };
+      const json = JSON.parse(await capture([...period, ...where])) as {
+        personId: string;
+        from: string;
+        windowMs: number;
+        places: { at: string; location: string; contacts: { personId: string; at: string }[] }[];
+      };
       expect(json).toMatchObject({ personId: F0, from: '2021-10-19T17:00:00.000Z', windowMs: PLANTED.windowMs });
       expect(json.places.map((p) => ({ at: p.at, contacts: p.contacts.map((c) => `${c.at.slice(11, 16)} ${c.personId}`) }))).toEqual(PLANTED.expected);
 
@@ -167,8 +191,12 @@ describe('chot hub trace', () => {
     await expect(runHubTrace(['--id', F0, '--from', '2021-02-31', '--to', '2021-03-10', '--data', dataDir])).rejects.toThrow(
       /--from must be an ISO 8601 time.*"2021-02-31" is not a real date: February 2021 has 28 days/,
     );
-    await expect(runHubTrace(['--id', F0, '--from', '2021-02-01', '--to', '2021-04-31T08:00', '--data', dataDir])).rejects.toThrow(/--to .*April 2021 has 30 days/);
-    await expect(runHubTrace(['--id', F0, '--from', '2021-02-01T24:30', '--to', '2021-03-01', '--data', dataDir])).rejects.toThrow(/--from .*not a real time of day/);
+    await expect(runHubTrace(['--id', F0, '--from', '2021-02-01', '--to', '2021-04-31T08:00', '--data', dataDir])).rejects.toThrow(
+      /--to .*April 2021 has 30 days/,
+    );
+    await expect(runHubTrace(['--id', F0, '--from', '2021-02-01T24:30', '--to', '2021-03-01', '--data', dataDir])).rejects.toThrow(
+      /--from .*not a real time of day/,
+    );
     await expect(runHubTrace(['--id', F0, '--from', '2021-13-01', '--to', '2021-03-01', '--data', dataDir])).rejects.toThrow(/--from .*has no month 13/);
   });
 });

@@ -147,13 +147,19 @@ export function describeHubStorageContract(name: string, newLocation: () => HubS
       expect(result).toEqual({ rows: 3, peopleChanged: 2, seq: 2 });
       expect((await storage.findPerson(BINH))?.seq).toBe(1);
       expect((await storage.findPerson(AN))?.seq).toBe(2);
-      expect((await storage.changedSince(1, undefined, 10)).map((p) => [p.id12, p.seq])).toEqual([[CUONG, 2], [AN, 2]]);
+      expect((await storage.changedSince(1, undefined, 10)).map((p) => [p.id12, p.seq])).toEqual([
+        [CUONG, 2],
+        [AN, 2],
+      ]);
       expect(await storage.countPeople()).toBe(3);
     });
 
     it('keeps the latest recovery, and treats identifiers in a person file as authoritative', async () => {
       const storage = await fresh();
-      await importRows(storage, 'recovery', [{ id12: AN, recoveredOn: '2021-08-01' }, { id12: AN, recoveredOn: '2021-07-01' }]);
+      await importRows(storage, 'recovery', [
+        { id12: AN, recoveredOn: '2021-08-01' },
+        { id12: AN, recoveredOn: '2021-07-01' },
+      ]);
       expect((await storage.findPerson(AN))?.facts.recoveredOn).toBe('2021-08-01');
       expect((await importRows(storage, 'recovery', [{ id12: AN, recoveredOn: '2021-06-01' }])).peopleChanged).toBe(0);
       expect((await importRows(storage, 'recovery', [{ id12: AN, recoveredOn: '2021-09-01' }])).peopleChanged).toBe(1);
@@ -168,32 +174,49 @@ export function describeHubStorageContract(name: string, newLocation: () => HubS
     it('pages a delta by id12 across page boundaries, by either plan', async () => {
       const storage = await fresh();
       const people = ids(25);
-      await importRows(storage, 'vaccination', people.map((id12) => doses(id12, '2021-07-01')[0]!));
+      await importRows(
+        storage,
+        'vaccination',
+        people.map((id12) => doses(id12, '2021-07-01')[0]!),
+      );
       // Everyone changed since 0: the delta is walked by the primary key.
       const all = await allPages((after) => storage.changedSince(0, after, 10), 10);
       expect(all.map((p) => p.length)).toEqual([10, 10, 5]);
       expect(all.flat()).toEqual(people);
       // Three changed since 1, scattered: the delta is gathered through the seq index.
       const changed = [people[3]!, people[11]!, people[24]!];
-      await importRows(storage, 'vaccination', changed.map((id12) => doses(id12, '2021-07-02')[0]!));
+      await importRows(
+        storage,
+        'vaccination',
+        changed.map((id12) => doses(id12, '2021-07-02')[0]!),
+      );
       expect(await allPages((after) => storage.changedSince(1, after, 2), 2)).toEqual([[changed[0], changed[1]], [changed[2]]]);
       expect((await storage.changedSince(1, changed[0], 10)).map((p) => p.id12)).toEqual(changed.slice(1));
       expect(await storage.changedSince(2, undefined, 10)).toEqual([]);
       const page = await storage.changedSince(1, undefined, 1);
-      expect(page).toEqual([{ id12: changed[0], seq: 2, facts: { doses: [{ dose: 1, date: '2021-07-02', product: 'EU/1/20/1528', totalDoses: 2 }], tests: [], quarantine: [] } }]);
+      expect(page).toEqual([
+        { id12: changed[0], seq: 2, facts: { doses: [{ dose: 1, date: '2021-07-02', product: 'EU/1/20/1528', totalDoses: 2 }], tests: [], quarantine: [] } },
+      ]);
     });
 
     it('gives a snapshot at a sequence without the people changed after it', async () => {
       const storage = await fresh();
       const people = ids(7);
-      await importRows(storage, 'vaccination', people.map((id12) => doses(id12, '2021-07-01')[0]!));
+      await importRows(
+        storage,
+        'vaccination',
+        people.map((id12) => doses(id12, '2021-07-01')[0]!),
+      );
       await importRows(storage, 'vaccination', doses(people[2]!, '2021-07-05'));
       await importRows(storage, 'person', [{ id12: people[6]!, oldId: '225123456' }]);
       const atOne = (await allPages((after) => storage.snapshotPage(1, after, 3), 3)).flat();
       expect(atOne).toEqual(people.filter((_, i) => i !== 2 && i !== 6));
       const atThree = await storage.snapshotPage(3, undefined, 100);
       expect(atThree.map((p) => p.id12)).toEqual(people);
-      expect(atThree[2]).toEqual({ id12: people[2], facts: { doses: [{ dose: 1, date: '2021-07-05', product: 'EU/1/20/1528', totalDoses: 2 }], tests: [], quarantine: [] } });
+      expect(atThree[2]).toEqual({
+        id12: people[2],
+        facts: { doses: [{ dose: 1, date: '2021-07-05', product: 'EU/1/20/1528', totalDoses: 2 }], tests: [], quarantine: [] },
+      });
       expect(atThree[6]).not.toHaveProperty('seq');
       expect(atThree[6]?.oldId).toBe('225123456');
     });
@@ -255,7 +278,10 @@ export function describeHubStorageContract(name: string, newLocation: () => HubS
 
     it('serialises concurrent imports: each gets its own sequence, none is lost', async () => {
       const storage = await fresh();
-      const results = await Promise.all([importRows(storage, 'vaccination', doses(AN, '2021-07-01')), importRows(storage, 'recovery', [{ id12: BINH, recoveredOn: '2021-07-01' }])]);
+      const results = await Promise.all([
+        importRows(storage, 'vaccination', doses(AN, '2021-07-01')),
+        importRows(storage, 'recovery', [{ id12: BINH, recoveredOn: '2021-07-01' }]),
+      ]);
       expect(results.map((r) => r.seq).sort()).toEqual([1, 2]);
       expect(await storage.currentSeq()).toBe(2);
       expect(await storage.countPeople()).toBe(2);

@@ -26,7 +26,9 @@ function run(storage: HubStorage, dir: string, kind: ImportKind, text: string | 
 
 const rejection = (promise: Promise<unknown>): Promise<ImportRejected> =>
   promise.then(
-    () => { throw new Error('expected the import to be refused'); },
+    () => {
+      throw new Error('expected the import to be refused');
+    },
     (error: unknown) => {
       if (error instanceof ImportRejected) return error;
       throw error;
@@ -36,7 +38,8 @@ const rejection = (promise: Promise<unknown>): Promise<ImportRejected> =>
 describe('importCsvFile', () => {
   it('applies a spreadsheet export: BOM, CRLF, quoted fields, dd/mm/yyyy, common product names', async () => {
     const { dir, storage } = await setup();
-    const csv = '\uFEFFid,dose,date,product\r\n056089001234,1,30/07/2021,"Pfizer"\r\n056089001234,2,2021-08-20,"Comirnaty"\r\n"079195004321",1,2021-09-01,"Vero Cell"\r\n';
+    const csv =
+      '\uFEFFid,dose,date,product\r\n056089001234,1,30/07/2021,"Pfizer"\r\n056089001234,2,2021-08-20,"Comirnaty"\r\n"079195004321",1,2021-09-01,"Vero Cell"\r\n';
     expect(await run(storage, dir, 'vaccination', csv)).toEqual({ rows: 3, peopleChanged: 2, seq: 1 });
     expect((await storage.findPerson('056089001234'))?.facts.doses.map((d) => [d.date, d.product])).toEqual([
       ['2021-07-30', 'EU/1/20/1528'],

@@ -12,7 +12,10 @@ const DEVICE = 'k-0123456789abcdef';
  * engine: `reopen` gives another handle on the same data — a second hub process, or the same
  * hub after a restart (undefined for the memory store, which keeps nothing).
  */
-export function describeNonceStoreContract(name: string, open: () => Promise<{ store: NonceStore; reopen?: () => Promise<NonceStore>; close: () => Promise<void> }>): void {
+export function describeNonceStoreContract(
+  name: string,
+  open: () => Promise<{ store: NonceStore; reopen?: () => Promise<NonceStore>; close: () => Promise<void> }>,
+): void {
   describe(`NonceStore contract: ${name}`, () => {
     const closers: (() => Promise<void>)[] = [];
     afterEach(async () => {
@@ -70,4 +73,5 @@ export function hubNonceSubject(newLocation: () => HubStorageLocation) {
 }
 
 /** The memory store (tests, a hub that keeps nothing): the same contract but across handles. */
-export const describeMemoryNonceStoreContract = (): void => describeNonceStoreContract('memory', async () => ({ store: new MemoryNonceStore(), close: async () => undefined }));
+export const describeMemoryNonceStoreContract = (): void =>
+  describeNonceStoreContract('memory', async () => ({ store: new MemoryNonceStore(), close: async () => undefined }));

@@ -19,8 +19,14 @@ beforeAll(() => {
 afterAll(() => cluster?.stop());
 
 describeHubStorageContract('PostgreSQL', () => ({ pgUrl: cluster.createDatabase() }));
-describeEnrollmentStoreContract('PostgreSQL', hubStorageSubject(() => ({ pgUrl: cluster.createDatabase() })));
-describeNonceStoreContract('PostgreSQL', hubNonceSubject(() => ({ pgUrl: cluster.createDatabase() })));
+describeEnrollmentStoreContract(
+  'PostgreSQL',
+  hubStorageSubject(() => ({ pgUrl: cluster.createDatabase() })),
+);
+describeNonceStoreContract(
+  'PostgreSQL',
+  hubNonceSubject(() => ({ pgUrl: cluster.createDatabase() })),
+);
 
 describe('the test cluster', () => {
   it('fails, saying what to install, when the PostgreSQL server is missing', () => {
@@ -75,7 +81,9 @@ describe('PostgreSQL hub schema', () => {
         await storage.close();
       }
       expect((await client.query('SELECT version FROM chot_schema ORDER BY version')).rows).toEqual(HUB_PG_MIGRATIONS.map((m) => ({ version: m.version })));
-      const tables = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE tablename IN ('enrollment_code', 'device') ORDER BY tablename");
+      const tables = await client.query<{ tablename: string }>(
+        "SELECT tablename FROM pg_tables WHERE tablename IN ('enrollment_code', 'device') ORDER BY tablename",
+      );
       expect(tables.rows.map((r) => r.tablename)).toEqual(['device', 'enrollment_code']);
     } finally {
       await client.end();

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { bucketLabel, bucketStart, isoWeekLabel, isoWeekStart, vnDate, vnDayOf, vnDayOfDate, vnDayStartMs, vnDisplayDate } from '../../../hub/reports/vn-calendar.js';
+import {
+  bucketLabel,
+  bucketStart,
+  isoWeekLabel,
+  isoWeekStart,
+  vnDate,
+  vnDayOf,
+  vnDayOfDate,
+  vnDayStartMs,
+  vnDisplayDate,
+} from '../../../hub/reports/vn-calendar.js';
 import { bucketSql } from '../../../hub/reports/report-store.js';
 import Database from 'better-sqlite3';
 
@@ -53,10 +63,20 @@ describe('Vietnam calendar of reports', () => {
     // An integer, as at_ms is in the table (better-sqlite3 binds a JavaScript number as a REAL).
     const T = 'CAST(@t AS INTEGER)';
     try {
-      const times = ['2021-10-17T16:59:59.999Z', '2021-10-17T17:00:00.000Z', '2021-10-24T16:59:59.999Z', '2021-10-24T17:00:00.000Z', '2021-01-03T17:00:00Z', '2021-01-03T16:59:59Z'];
+      const times = [
+        '2021-10-17T16:59:59.999Z',
+        '2021-10-17T17:00:00.000Z',
+        '2021-10-24T16:59:59.999Z',
+        '2021-10-24T17:00:00.000Z',
+        '2021-01-03T17:00:00Z',
+        '2021-01-03T16:59:59Z',
+      ];
       for (const at of times) {
         const ms = Date.parse(at);
-        const [byDay, byWeek] = db.prepare(`SELECT ${bucketSql('day', T)} AS d, ${bucketSql('week', T)} AS w`).raw().get({ t: ms }) as [number, number];
+        const [byDay, byWeek] = db
+          .prepare(`SELECT ${bucketSql('day', T)} AS d, ${bucketSql('week', T)} AS w`)
+          .raw()
+          .get({ t: ms }) as [number, number];
         expect({ at, byDay, byWeek }).toEqual({ at, byDay: vnDayOf(ms), byWeek: isoWeekStart(vnDayOf(ms)) });
       }
     } finally {

@@ -11,9 +11,21 @@ import { vnDayOfDate } from '../../../hub/reports/vn-calendar.js';
 const day = (date: string): number => vnDayOfDate(date) as number;
 const EVIL = '<script>alert("x")</script> & \'Chợ\'';
 const FORMULA = '=HYPERLINK("http://evil.example","Cổng")';
-const device = (deviceId: string, location: string, revoked = false) => ({ deviceId, publicKeyRaw: new Uint8Array(32), location, revoked, enrolledAt: Date.parse('2021-10-01T08:00:00+07:00') });
+const device = (deviceId: string, location: string, revoked = false) => ({
+  deviceId,
+  publicKeyRaw: new Uint8Array(32),
+  location,
+  revoked,
+  enrolledAt: Date.parse('2021-10-01T08:00:00+07:00'),
+});
 const count = (location: string, kioskId: string, date: string, outcome: string, credentialKind: string, scans: number, flagged = 0): ScanCount => ({
-  location, kioskId, bucketStart: day(date), outcome, credentialKind, scans, flagged,
+  location,
+  kioskId,
+  bucketStart: day(date),
+  outcome,
+  credentialKind,
+  scans,
+  flagged,
 });
 
 function sample(): Report {
@@ -34,14 +46,25 @@ function sample(): Report {
       count('', 'unenrolled', '2021-10-20', 'surprise', 'dcc', 4),
     ],
     devices: [device('k-1', 'Chợ Đầm'), device('k-2', EVIL), device('k-3', FORMULA), device('k-4', 'Bến xe <Bắc>'), device('k-5', 'Chợ Đầm', true)],
-    recent: [{ kioskId: 'k-1', scans: 130, lastAtMs: 0 }, { kioskId: 'k-3', scans: 6, lastAtMs: 0 }],
+    recent: [
+      { kioskId: 'k-1', scans: 130, lastAtMs: 0 },
+      { kioskId: 'k-3', scans: 6, lastAtMs: 0 },
+    ],
   });
 }
 
 describe('report model', () => {
   it('groups credential kinds as officials ask for them', () => {
     expect(['pass', 'dcc', 'cccd-qr', 'chip', 'bhyt-qr', 'manual', 'unknown', 'toString', ''].map(kindGroupOf)).toEqual([
-      'phone-pass', 'phone-pass', 'id-card', 'id-card', 'health-insurance', 'typed', 'other', 'other', 'other',
+      'phone-pass',
+      'phone-pass',
+      'id-card',
+      'id-card',
+      'health-insurance',
+      'typed',
+      'other',
+      'other',
+      'other',
     ]);
   });
 
@@ -51,12 +74,17 @@ describe('report model', () => {
       registered: 4,
       active: 3,
       counts: {
-        scans: 142, flagged: 1,
+        scans: 142,
+        flagged: 1,
         byOutcome: { green: 126, yellow: 7, red: 3, none: 6 },
         byKind: { 'phone-pass': 124, 'id-card': 10, 'health-insurance': 5, typed: 1, other: 2 },
       },
     });
-    expect(report.periods.map((p) => [p.label, p.counts.scans])).toEqual([['2021-10-18', 123], ['2021-10-19', 7], ['2021-10-20', 12]]);
+    expect(report.periods.map((p) => [p.label, p.counts.scans])).toEqual([
+      ['2021-10-18', 123],
+      ['2021-10-19', 7],
+      ['2021-10-20', 12],
+    ]);
     expect(report.idle.map((d) => d.deviceId)).toEqual(['k-2', 'k-4']); // by place name: '<' sorts before letters
     expect(report.locations.find((l) => l.location === 'Chợ Đầm')).toMatchObject({ registered: 1, active: 1, counts: { scans: 130, flagged: 1 } });
   });
@@ -112,12 +140,22 @@ describe('report HTML', () => {
   });
 
   it('speaks Vietnamese first with English beside, and never colour alone', () => {
-    for (const text of ['Xanh <span class="en">/ Green</span>', 'Vàng <span class="en">/ Yellow</span>', 'Đỏ <span class="en">/ Red</span>', 'Thẻ BHYT <span class="en">/ Health-insurance card</span>']) {
+    for (const text of [
+      'Xanh <span class="en">/ Green</span>',
+      'Vàng <span class="en">/ Yellow</span>',
+      'Đỏ <span class="en">/ Red</span>',
+      'Thẻ BHYT <span class="en">/ Health-insurance card</span>',
+    ]) {
       expect(html).toContain(text);
     }
     expect(html).toContain('Điểm quét đã đăng ký <span class="en">/ Scan points registered</span>');
     // The colour chart names each bar, marks it and writes its value; the legend names each outcome's marks.
-    for (const [outcome, name, value] of [['green', 'Xanh / Green', 126], ['yellow', 'Vàng / Yellow', 7], ['red', 'Đỏ / Red', 3], ['none', 'Không có kết quả / No result', 6]] as const) {
+    for (const [outcome, name, value] of [
+      ['green', 'Xanh / Green', 126],
+      ['yellow', 'Vàng / Yellow', 7],
+      ['red', 'Đỏ / Red', 3],
+      ['none', 'Không có kết quả / No result', 6],
+    ] as const) {
       expect(html).toMatch(new RegExp(`>${name}</text><rect [^>]*/><path class="mark-${outcome}" d="M[^"]+"[^>]*/><rect [^>]*/><text [^>]*>${value}</text>`));
       expect(html).toMatch(new RegExp(`<path class="mark-${outcome}" d="M[^"]+"[^>]*/><rect [^>]*/><text [^>]*>${name}</text>`));
     }

@@ -39,7 +39,12 @@ export function describeReportStoreContract(name: string, newLocation: () => Hub
       const storage = await fresh();
       const uploads = await plantWeek(storage);
       const expected = expectedCounts(uploads);
-      const report: Report = await buildReport(storage, { fromDay: day(WEEK.from), toDay: day(WEEK.to), by: 'day', now: Date.parse('2021-10-25T08:00:00+07:00') });
+      const report: Report = await buildReport(storage, {
+        fromDay: day(WEEK.from),
+        toDay: day(WEEK.to),
+        by: 'day',
+        now: Date.parse('2021-10-25T08:00:00+07:00'),
+      });
 
       expect(expected.total.scans).toBeGreaterThan(1000);
       expect(expected.total.flagged).toBe(5);
@@ -59,12 +64,22 @@ export function describeReportStoreContract(name: string, newLocation: () => Hub
       for (const place of report.locations) {
         const n = Number(place.location === placeName(7) ? 7 : /^Điểm (\d+)/.exec(place.location)?.[1]);
         expect({ place: place.location, registered: place.registered, active: place.active }).toEqual({
-          place: place.location, registered: n === REVOKED ? 0 : 1, active: n === REVOKED || IDLE.includes(n) ? 0 : 1,
+          place: place.location,
+          registered: n === REVOKED ? 0 : 1,
+          active: n === REVOKED || IDLE.includes(n) ? 0 : 1,
         });
-        const none = { scans: 0, flagged: 0, byOutcome: { green: 0, yellow: 0, red: 0, none: 0 }, byKind: { 'phone-pass': 0, 'id-card': 0, 'health-insurance': 0, typed: 0, other: 0 } };
+        const none = {
+          scans: 0,
+          flagged: 0,
+          byOutcome: { green: 0, yellow: 0, red: 0, none: 0 },
+          byKind: { 'phone-pass': 0, 'id-card': 0, 'health-insurance': 0, typed: 0, other: 0 },
+        };
         expect({ place: place.location, ...plain(place.counts) }).toEqual({ place: place.location, ...(expected.byPlace.get(place.location) ?? none) });
         for (const p of place.periods) {
-          expect({ at: `${place.location} ${p.label}`, ...plain(p.counts) }).toEqual({ at: `${place.location} ${p.label}`, ...(expected.byPlaceDay.get(`${place.location}|${p.label}`) ?? none) });
+          expect({ at: `${place.location} ${p.label}`, ...plain(p.counts) }).toEqual({
+            at: `${place.location} ${p.label}`,
+            ...(expected.byPlaceDay.get(`${place.location}|${p.label}`) ?? none),
+          });
         }
       }
       const flaggedPlaces = report.locations.filter((l) => l.counts.flagged > 0).map((l) => l.location);

@@ -95,18 +95,36 @@ describe('chot hub report', () => {
       const lines = (await run([...period, ...where])).split('\r\n');
       expect(lines[0]).toBe(REPORT_CSV_HEADER.join(','));
       const t = expected.total;
-      const counts = [t.scans, t.flagged, t.byOutcome.green, t.byOutcome.yellow, t.byOutcome.red, t.byOutcome.none, t.byKind['phone-pass'], t.byKind['id-card'], t.byKind['health-insurance'], t.byKind.typed, t.byKind.other];
+      const counts = [
+        t.scans,
+        t.flagged,
+        t.byOutcome.green,
+        t.byOutcome.yellow,
+        t.byOutcome.red,
+        t.byOutcome.none,
+        t.byKind['phone-pass'],
+        t.byKind['id-card'],
+        t.byKind['health-insurance'],
+        t.byKind.typed,
+        t.byKind.other,
+      ];
       expect(lines[1]).toBe(`"total","","","2021-10-18/2021-10-24","2021-10-18","2021-10-24",50,${50 - IDLE.length},${counts.join(',')}`);
       expect(lines.filter((l) => l.startsWith('"period",'))).toHaveLength(7);
       expect(lines.filter((l) => l.startsWith('"location",'))).toHaveLength(51);
       expect(lines.filter((l) => l.startsWith('"location-period",'))).toHaveLength(51 * 7);
       expect(lines.filter((l) => l.startsWith('"idle",')).map((l) => l.split(',')[2])).toEqual(IDLE.map((i) => `"${kioskId(i)}"`));
-      expect(lines).toContain(`"location","Cổng ""B"", Chợ Đầm","","2021-10-18/2021-10-24","2021-10-18","2021-10-24",1,1,${expected.byPlace.get(placeName(7))?.scans},0,` +
-        Object.values(expected.byPlace.get(placeName(7))!.byOutcome).join(',') + ',' + Object.values(expected.byPlace.get(placeName(7))!.byKind).join(','));
+      expect(lines).toContain(
+        `"location","Cổng ""B"", Chợ Đầm","","2021-10-18/2021-10-24","2021-10-18","2021-10-24",1,1,${expected.byPlace.get(placeName(7))?.scans},0,` +
+          Object.values(expected.byPlace.get(placeName(7))!.byOutcome).join(',') +
+          ',' +
+          Object.values(expected.byPlace.get(placeName(7))!.byKind).join(','),
+      );
 
       const out = join(tempDataDir('chot-report-'), 'week.html');
       const said = await run([...period, '--by', 'week', '--format', 'html', '--out', out, ...where]);
-      expect(said).toBe(`report written to ${out}: ${t.scans} scans (5 flagged), 47 of 50 registered scan points active, 3 without a scan in the last 7 days\n`);
+      expect(said).toBe(
+        `report written to ${out}: ${t.scans} scans (5 flagged), 47 of 50 registered scan points active, 3 without a scan in the last 7 days\n`,
+      );
       const html = readFileSync(out, 'utf8');
       expect(html).toContain('2021-W42');
       expect(html).toContain('Cổng &#34;B&#34;, Chợ Đầm');

@@ -66,7 +66,11 @@ export function weekOfTraffic(): [number, UploadedEntry[]][] {
     if (i === 1) {
       // Just outside the week, either side: never counted.
       entries = kioskChain(kioskId(i), n + 2, (seq) =>
-        seq === n + 1 ? { ...fieldsOf(i, seq), at: '2021-10-17T23:59:59.999+07:00' } : seq === n + 2 ? { ...fieldsOf(i, seq), at: '2021-10-24T17:00:00.000Z' } : fieldsOf(i, seq),
+        seq === n + 1
+          ? { ...fieldsOf(i, seq), at: '2021-10-17T23:59:59.999+07:00' }
+          : seq === n + 2
+            ? { ...fieldsOf(i, seq), at: '2021-10-24T17:00:00.000Z' }
+            : fieldsOf(i, seq),
       );
     }
     if (i % 10 === 3) {
@@ -128,7 +132,11 @@ export function expectedCounts(uploads: readonly [number, UploadedEntry[]][], fr
 export async function plantWeek(storage: HubStorage): Promise<[number, UploadedEntry[]][]> {
   for (let i = 1; i <= 51; i += 1) {
     await storage.enrollment.saveDevice({
-      deviceId: kioskId(i), publicKeyRaw: new Uint8Array(32).fill(i), location: placeName(i), revoked: false, enrolledAt: Date.parse('2021-10-01T08:00:00+07:00') + i * 60_000,
+      deviceId: kioskId(i),
+      publicKeyRaw: new Uint8Array(32).fill(i),
+      location: placeName(i),
+      revoked: false,
+      enrolledAt: Date.parse('2021-10-01T08:00:00+07:00') + i * 60_000,
     });
   }
   await storage.enrollment.revokeDevice(kioskId(REVOKED));

@@ -36,7 +36,11 @@ describe('import row validation', () => {
     ['vaccination', `${ID},1,2021-08-05,Hayat-Vax`, { line: 7, id12: ID, dose: 1, date: '2021-08-05', product: 'Hayat-Vax' }],
     ['test', `${ID},2021-10-15T08:30,PCR,Negative`, { line: 7, id12: ID, takenAtMs: Date.UTC(2021, 9, 15, 1, 30), kind: 'pcr', result: 'negative' }],
     ['test', `${ID},2021-10-15T01:30:00Z,rapid,positive`, { line: 7, id12: ID, takenAtMs: Date.UTC(2021, 9, 15, 1, 30), kind: 'rapid', result: 'positive' }],
-    ['test', `${ID},2021-10-15 08:30:00.5+07:00,pcr,negative`, { line: 7, id12: ID, takenAtMs: Date.UTC(2021, 9, 15, 1, 30, 0, 500), kind: 'pcr', result: 'negative' }],
+    [
+      'test',
+      `${ID},2021-10-15 08:30:00.5+07:00,pcr,negative`,
+      { line: 7, id12: ID, takenAtMs: Date.UTC(2021, 9, 15, 1, 30, 0, 500), kind: 'pcr', result: 'negative' },
+    ],
     ['test', `${ID},15/10/2021 08:30,pcr,negative`, { line: 7, id12: ID, takenAtMs: Date.UTC(2021, 9, 15, 1, 30), kind: 'pcr', result: 'negative' }],
     ['recovery', `${ID},2021-09-01`, { line: 7, id12: ID, recoveredOn: '2021-09-01' }],
     ['quarantine', `${ID},F1,2021-10-01,2021-10-14`, { line: 7, id12: ID, status: 'F1', from: '2021-10-01', to: '2021-10-14' }],
@@ -92,10 +96,18 @@ describe('import row validation', () => {
 
   it.each<[ImportKind, string, string[]]>([
     ['vaccination', 'id,dose,date', ['missing column "product" (a vaccination file has the columns id,dose,date,product)']],
-    ['vaccination', 'id,dose,date,product,name', ['unexpected column "name" (a vaccination file has the columns id,dose,date,product; names and addresses are never imported)']],
+    [
+      'vaccination',
+      'id,dose,date,product,name',
+      ['unexpected column "name" (a vaccination file has the columns id,dose,date,product; names and addresses are never imported)'],
+    ],
     ['recovery', 'id,id,recovered_on', ['column "id" appears twice']],
     ['quarantine', 'id,status,from,,to', ['column 4 has no name (a quarantine file has the columns id,status,from,to)']],
-    ['person', 'cccd,old_id,bhxh_number', [expect.stringContaining('unexpected column "cccd"') as unknown as string, expect.stringContaining('missing column "id"') as unknown as string]],
+    [
+      'person',
+      'cccd,old_id,bhxh_number',
+      [expect.stringContaining('unexpected column "cccd"') as unknown as string, expect.stringContaining('missing column "id"') as unknown as string],
+    ],
   ])('refuses the %s header %j, naming the column', (kind, header, problems) => {
     expect(checkHeader(kind, header.split(','))).toEqual({ ok: false, problems });
   });

@@ -13,8 +13,14 @@ import { describeMemoryNonceStoreContract, describeNonceStoreContract, hubNonceS
 import { AN, describeHubStorageContract, ids, lines } from './hub-storage-contract.js';
 
 describeHubStorageContract('SQLite', () => ({ dataDir: tempDataDir('chot-hub-') }));
-describeEnrollmentStoreContract('SQLite', hubStorageSubject(() => ({ dataDir: tempDataDir('chot-hub-') })));
-describeNonceStoreContract('SQLite', hubNonceSubject(() => ({ dataDir: tempDataDir('chot-hub-') })));
+describeEnrollmentStoreContract(
+  'SQLite',
+  hubStorageSubject(() => ({ dataDir: tempDataDir('chot-hub-') })),
+);
+describeNonceStoreContract(
+  'SQLite',
+  hubNonceSubject(() => ({ dataDir: tempDataDir('chot-hub-') })),
+);
 describeMemoryNonceStoreContract();
 
 describe('SQLite hub schema', () => {
@@ -50,7 +56,10 @@ describe('SQLite hub schema', () => {
     await storage.close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(HUB_SQLITE_MIGRATIONS.at(-1)?.version);
-    expect(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('enrollment_code', 'device') ORDER BY name").pluck().all()).toEqual(['device', 'enrollment_code']);
+    expect(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('enrollment_code', 'device') ORDER BY name").pluck().all()).toEqual([
+      'device',
+      'enrollment_code',
+    ]);
     db.close();
   });
 
@@ -96,8 +105,13 @@ describe('SQLite hub schema', () => {
     const db = new Database(file, { readonly: true });
     expect(db.prepare('SELECT * FROM vaccination').all()).toEqual([{ id12: 56089001234, dose: 1, given_on: '2021-07-01', product: 'EU/1/20/1528' }]);
     expect(db.prepare('SELECT id12, seq FROM person').all()).toEqual([{ id12: 56089001234, seq: 1 }]);
-    expect(db.prepare('SELECT seq, kind, source, rows, people_changed FROM change_set').all()).toEqual([{ seq: 1, kind: 'vaccination', source: 'v.csv', rows: 1, people_changed: 1 }]);
-    const columns = db.prepare("SELECT c.name FROM pragma_table_list() AS t, pragma_table_info(t.name) AS c WHERE t.schema = 'main' AND t.name NOT LIKE 'sqlite%'").pluck().all() as string[];
+    expect(db.prepare('SELECT seq, kind, source, rows, people_changed FROM change_set').all()).toEqual([
+      { seq: 1, kind: 'vaccination', source: 'v.csv', rows: 1, people_changed: 1 },
+    ]);
+    const columns = db
+      .prepare("SELECT c.name FROM pragma_table_list() AS t, pragma_table_info(t.name) AS c WHERE t.schema = 'main' AND t.name NOT LIKE 'sqlite%'")
+      .pluck()
+      .all() as string[];
     expect(columns.filter((c) => /name|address|birth/i.test(c))).toEqual([]);
     db.close();
   });
@@ -109,8 +123,12 @@ describe('SQLite hub schema', () => {
     await storage.close();
     const db = new Database(file, { readonly: true });
     const plan = (sql: string): string => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1, 0, 10) as { detail: string }[]).map((r) => r.detail).join(' | ');
-    expect(plan('SELECT id12 FROM person INDEXED BY person_by_seq WHERE seq > ? AND id12 > ? ORDER BY id12 LIMIT ?')).toMatch(/USING COVERING INDEX person_by_seq \(seq>\?\)/);
-    expect(plan('SELECT id12 FROM person NOT INDEXED WHERE seq <= ? AND id12 > ? ORDER BY id12 LIMIT ?')).toMatch(/SEARCH person USING INTEGER PRIMARY KEY \(rowid>\?\)/);
+    expect(plan('SELECT id12 FROM person INDEXED BY person_by_seq WHERE seq > ? AND id12 > ? ORDER BY id12 LIMIT ?')).toMatch(
+      /USING COVERING INDEX person_by_seq \(seq>\?\)/,
+    );
+    expect(plan('SELECT id12 FROM person NOT INDEXED WHERE seq <= ? AND id12 > ? ORDER BY id12 LIMIT ?')).toMatch(
+      /SEARCH person USING INTEGER PRIMARY KEY \(rowid>\?\)/,
+    );
     db.close();
   });
 });

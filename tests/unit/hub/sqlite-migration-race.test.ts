@@ -32,7 +32,12 @@ beforeAll(async () => {
   childScript = join(bundleDir, 'open-hub-child.mjs');
   await esbuild.build({
     entryPoints: [join(root, 'tests/unit/hub/open-hub-child.ts')],
-    outfile: childScript, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning',
+    outfile: childScript,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
     plugins: [{ name: 'sqlite-external', setup: (b) => b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: sqlite, external: true })) }],
   });
 }, 60_000);
@@ -102,7 +107,9 @@ describe('two hub processes migrating one old SQLite database', () => {
       const db = new Database(file, { readonly: true });
       expect(db.pragma('user_version', { simple: true })).toBe(HUB_SQLITE_MIGRATIONS.at(-1)?.version);
       expect(db.prepare('SELECT id12, old_id, seq FROM person').all()).toEqual([{ id12: 56089001234, old_id: '225123456', seq: 1 }]);
-      expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('device', 'entry', 'admin_token', 'entry_flag')").pluck().get()).toBe(4);
+      expect(
+        db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('device', 'entry', 'admin_token', 'entry_flag')").pluck().get(),
+      ).toBe(4);
       db.close();
     }
   }, 120_000);

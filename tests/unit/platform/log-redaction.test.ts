@@ -11,7 +11,11 @@ describe('redaction of texts', () => {
     ['an ID typed in groups', 'typed 056 089 001 234.', 'typed ••••1234.'],
     ['a phone number', 'call 0905123456', 'call ••••3456'],
     ['an ID followed by a word that only starts like a unit', '056089001234 msg', '••••1234 msg'],
-    ['a CCCD QR text with name and address', 'refused 056089001234|225123456|Nguyễn Văn An|15031989|Nam|Số 1 Trần Phú, Nha Trang|10072021 at lane 1', `refused ${CARD_TEXT_WITHHELD} at lane 1`],
+    [
+      'a CCCD QR text with name and address',
+      'refused 056089001234|225123456|Nguyễn Văn An|15031989|Nam|Số 1 Trần Phú, Nha Trang|10072021 at lane 1',
+      `refused ${CARD_TEXT_WITHHELD} at lane 1`,
+    ],
     ['a DCC payload', 'cannot read HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH here', 'cannot read HC1:[withheld] here'],
     ['a status pass', 'CHOT1:abcdef123', 'CHOT1:[withheld]'],
   ])('%s', (_what, text, expected) => {
@@ -37,12 +41,26 @@ describe('redaction of texts', () => {
 });
 
 describe('redaction of fields', () => {
-  it.each(['name', 'fullName', 'full_name', 'staffName', 'address', 'birthDate', 'dateOfBirth', 'dob', 'photo', 'photoPng', 'phone', 'email'])('withholds a field named %s', (name) => {
-    expect(redactFields({ [name]: 'Nguyễn Văn An' })).toEqual({ [name]: WITHHELD });
-  });
+  it.each(['name', 'fullName', 'full_name', 'staffName', 'address', 'birthDate', 'dateOfBirth', 'dob', 'photo', 'photoPng', 'phone', 'email'])(
+    'withholds a field named %s',
+    (name) => {
+      expect(redactFields({ [name]: 'Nguyễn Văn An' })).toEqual({ [name]: WITHHELD });
+    },
+  );
 
   it('masks IDs in values and big numbers, keeps codes, counts and flags, leaves undefined out', () => {
-    expect(redactFields({ id: '056089001234', code: 'scan.unknown-format', status: 409, pending: 2000, ok: false, none: null, idAsNumber: 79195004321, absent: undefined })).toEqual({
+    expect(
+      redactFields({
+        id: '056089001234',
+        code: 'scan.unknown-format',
+        status: 409,
+        pending: 2000,
+        ok: false,
+        none: null,
+        idAsNumber: 79195004321,
+        absent: undefined,
+      }),
+    ).toEqual({
       id: '••••1234',
       code: 'scan.unknown-format',
       status: 409,

@@ -8,7 +8,11 @@ import { formatLogLine, stderrSink } from '../../../platform/logging/stderr-sink
 
 function collecting(level?: 'debug' | 'info' | 'warn' | 'error') {
   const records: LogRecord[] = [];
-  const logger = createLogger({ sinks: [{ write: (record) => void records.push(record) }], now: () => Date.UTC(2026, 0, 2, 3, 4, 5), ...(level === undefined ? {} : { level }) });
+  const logger = createLogger({
+    sinks: [{ write: (record) => void records.push(record) }],
+    now: () => Date.UTC(2026, 0, 2, 3, 4, 5),
+    ...(level === undefined ? {} : { level }),
+  });
   return { logger, records };
 }
 
@@ -19,7 +23,11 @@ describe('logger levels', () => {
     logger.info('written');
     logger.warn('a warning');
     logger.error('an error');
-    expect(records.map((record) => [record.level, record.message])).toEqual([['info', 'written'], ['warn', 'a warning'], ['error', 'an error']]);
+    expect(records.map((record) => [record.level, record.message])).toEqual([
+      ['info', 'written'],
+      ['warn', 'a warning'],
+      ['error', 'an error'],
+    ]);
     expect(logger.enabled('debug')).toBe(false);
     expect(logger.enabled('warn')).toBe(true);
   });
@@ -52,7 +60,12 @@ describe('logger fields and children', () => {
     const upload = logger.child({ component: 'upload' });
     upload.warn('upload refused', { status: 409, batch: 12, retry: true, missing: undefined });
     logger.info('plain');
-    expect(records[0]).toEqual({ at: Date.UTC(2026, 0, 2, 3, 4, 5), level: 'warn', message: 'upload refused', fields: { component: 'upload', status: 409, batch: 12, retry: true } });
+    expect(records[0]).toEqual({
+      at: Date.UTC(2026, 0, 2, 3, 4, 5),
+      level: 'warn',
+      message: 'upload refused',
+      fields: { component: 'upload', status: 409, batch: 12, retry: true },
+    });
     expect(records[1]?.fields).toEqual({});
     expect(upload.child({ lane: '2' }).level).toBe('info');
   });
@@ -72,7 +85,16 @@ describe('logger fields and children', () => {
 
   it('a sink that throws costs its own line, never the caller, and the other sinks still write', () => {
     const records: LogRecord[] = [];
-    const logger = createLogger({ sinks: [{ write: () => { throw new Error('broken sink'); } }, { write: (record) => void records.push(record) }] });
+    const logger = createLogger({
+      sinks: [
+        {
+          write: () => {
+            throw new Error('broken sink');
+          },
+        },
+        { write: (record) => void records.push(record) },
+      ],
+    });
     expect(() => logger.error('still logged')).not.toThrow();
     expect(records.map((record) => record.message)).toEqual(['still logged']);
   });
@@ -81,7 +103,10 @@ describe('logger fields and children', () => {
     const { logger, records } = collecting();
     lineLog(logger, 'warn')('relay fault');
     lineLog(logger)('ready');
-    expect(records.map((record) => [record.level, record.message])).toEqual([['warn', 'relay fault'], ['info', 'ready']]);
+    expect(records.map((record) => [record.level, record.message])).toEqual([
+      ['warn', 'relay fault'],
+      ['info', 'ready'],
+    ]);
   });
 });
 

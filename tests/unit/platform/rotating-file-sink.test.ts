@@ -16,8 +16,12 @@ describe('rotating log files', () => {
   it('writes one JSON record per line, owner-only, in a directory it makes owner-only', () => {
     const dir = join(tempDataDir('chot-logs-'), 'logs');
     const sink = rotatingFileSink({ dir });
-    createLogger({ sinks: [sink], now: () => Date.UTC(2026, 11, 6, 1, 2, 3) }).child({ component: 'upload' }).warn('upload refused', { status: 409, batch: 12 });
-    expect(jsonLines(join(dir, LOG_FILE_NAME))).toEqual([{ at: '2026-12-06T01:02:03.000Z', level: 'warn', message: 'upload refused', component: 'upload', status: 409, batch: 12 }]);
+    createLogger({ sinks: [sink], now: () => Date.UTC(2026, 11, 6, 1, 2, 3) })
+      .child({ component: 'upload' })
+      .warn('upload refused', { status: 409, batch: 12 });
+    expect(jsonLines(join(dir, LOG_FILE_NAME))).toEqual([
+      { at: '2026-12-06T01:02:03.000Z', level: 'warn', message: 'upload refused', component: 'upload', status: 409, batch: 12 },
+    ]);
     if (process.platform !== 'win32') {
       expect(mode(dir)).toBe(0o700);
       expect(mode(join(dir, LOG_FILE_NAME))).toBe(0o600);
@@ -75,7 +79,10 @@ describe('rotating log files', () => {
     // Space again (the link replaced by a real file): the first record says what was lost.
     rmSync(join(dir, LOG_FILE_NAME));
     logger.info('back');
-    expect(jsonLines(join(dir, LOG_FILE_NAME)).map((record) => record.message)).toEqual(['10 log records could not be written to this file and are lost', 'back']);
+    expect(jsonLines(join(dir, LOG_FILE_NAME)).map((record) => record.message)).toEqual([
+      '10 log records could not be written to this file and are lost',
+      'back',
+    ]);
     expect(trouble).toHaveLength(2);
   });
 

@@ -56,14 +56,18 @@ describe('the SQLite migration runner', () => {
     migrateSqlite(late, MIGRATIONS.slice(0, 1));
     // The late connection has read version 1; just before its migration 2 takes the write
     // lock, another connection migrates all the way.
-    const racing = MIGRATIONS.map((m) => (m.version !== 2 ? m : {
-      ...m,
-      setup: () => {
-        const first = new Database(file);
-        open.push(first);
-        migrateSqlite(first, MIGRATIONS);
-      },
-    }));
+    const racing = MIGRATIONS.map((m) =>
+      m.version !== 2
+        ? m
+        : {
+            ...m,
+            setup: () => {
+              const first = new Database(file);
+              open.push(first);
+              migrateSqlite(first, MIGRATIONS);
+            },
+          },
+    );
     expect(migrateSqlite(late, racing)).toBe(3);
     expect(version(late)).toBe(3);
     expect(late.prepare('SELECT count(*) FROM a').pluck().get()).toBe(1);

@@ -50,11 +50,17 @@ describe('KeystrokeFramer', () => {
   it('frames back-to-back scans separately and reports when each ended', () => {
     const scans: FramedScan[] = [];
     const framer = new KeystrokeFramer(SETTINGS, (scan) => scans.push(scan));
-    for (const [start, text] of [[0, 'FIRST-CODE'], [40, 'SECOND-CODE']] as const) {
+    for (const [start, text] of [
+      [0, 'FIRST-CODE'],
+      [40, 'SECOND-CODE'],
+    ] as const) {
       [...text].forEach((c, i) => framer.character(c, start + i));
       framer.suffix(start + text.length);
     }
-    expect(scans.map((s) => [s.text, s.endedAt])).toEqual([['FIRST-CODE', 10], ['SECOND-CODE', 51]]);
+    expect(scans.map((s) => [s.text, s.endedAt])).toEqual([
+      ['FIRST-CODE', 10],
+      ['SECOND-CODE', 51],
+    ]);
   });
 
   it('the shipped defaults frame scanner-speed keys and ignore 150 ms typing', () => {

@@ -36,8 +36,10 @@ export function telexKeys(text: string): string {
     for (const char of word.normalize('NFD')) {
       const last = out.at(-1) ?? '';
       if (char in TONE_TELEX) tone = TONE_TELEX[char]!;
-      else if (char === '\u0302') out += last; // â ê ô: the vowel twice
-      else if (char === '\u0306' || char === '\u031b') out += last === last.toUpperCase() ? 'W' : 'w'; // ă, ơ ư
+      else if (char === '\u0302')
+        out += last; // â ê ô: the vowel twice
+      else if (char === '\u0306' || char === '\u031b')
+        out += last === last.toUpperCase() ? 'W' : 'w'; // ă, ơ ư
       else if (char === 'đ') out += 'dd';
       else if (char === 'Đ') out += 'DD';
       else out += char;
@@ -64,11 +66,27 @@ export function vniKeys(text: string): string {
 // Code pages 1252 and 1258 above ASCII: 80–9F differ from Latin-1 (Node's TextDecoder maps
 // them to C1 controls, Windows does not), and 1258 puts Vietnamese letters and combining
 // tones where 1252 has Latin-1 ones.
-const CP1252_80_9F = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const CP1252_80_9F =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 const CP1258_OVERRIDES: Readonly<Record<number, string>> = {
-  0x8a: '\u008a', 0x8e: '\u008e', 0x9a: '\u009a', 0x9e: '\u009e',
-  0xc3: 'Ă', 0xcc: '\u0300', 0xd0: 'Đ', 0xd2: '\u0309', 0xd5: 'Ơ', 0xdd: 'Ư', 0xde: '\u0303',
-  0xe3: 'ă', 0xec: '\u0301', 0xf0: 'đ', 0xf2: '\u0323', 0xf5: 'ơ', 0xfd: 'ư', 0xfe: '₫',
+  0x8a: '\u008a',
+  0x8e: '\u008e',
+  0x9a: '\u009a',
+  0x9e: '\u009e',
+  0xc3: 'Ă',
+  0xcc: '\u0300',
+  0xd0: 'Đ',
+  0xd2: '\u0309',
+  0xd5: 'Ơ',
+  0xdd: 'Ư',
+  0xde: '\u0303',
+  0xe3: 'ă',
+  0xec: '\u0301',
+  0xf0: 'đ',
+  0xf2: '\u0323',
+  0xf5: 'ơ',
+  0xfd: 'ư',
+  0xfe: '₫',
 };
 
 function decodeCodepage(bytes: Uint8Array, codepage: 'windows-1252' | 'windows-1258'): string {
@@ -90,10 +108,33 @@ export function utf8AsCodepage(text: string, codepage: 'windows-1252' | 'windows
 // TCVN 5712:1993 (VN3, "ABC") bytes of the letters the samples use; capitals with a tone do
 // not exist in VN3 (fonts draw them), so only Ă Â Ê Ô Ơ Ư Đ are upper case.
 const TCVN3: Readonly<Record<string, number>> = {
-  ă: 0xa8, â: 0xa9, ê: 0xaa, ơ: 0xac, ư: 0xad, đ: 0xae, Đ: 0xa7,
-  à: 0xb5, ả: 0xb6, ã: 0xb7, ạ: 0xb9, ẵ: 0xbd, ặ: 0xc6, ầ: 0xc7, ậ: 0xcb,
-  ễ: 0xd4, ệ: 0xd6, ì: 0xd7, ị: 0xde, ò: 0xdf, ố: 0xe8, ộ: 0xe9, ờ: 0xea,
-  ợ: 0xee, ú: 0xf3, ữ: 0xf7, ứ: 0xf8,
+  ă: 0xa8,
+  â: 0xa9,
+  ê: 0xaa,
+  ơ: 0xac,
+  ư: 0xad,
+  đ: 0xae,
+  Đ: 0xa7,
+  à: 0xb5,
+  ả: 0xb6,
+  ã: 0xb7,
+  ạ: 0xb9,
+  ẵ: 0xbd,
+  ặ: 0xc6,
+  ầ: 0xc7,
+  ậ: 0xcb,
+  ễ: 0xd4,
+  ệ: 0xd6,
+  ì: 0xd7,
+  ị: 0xde,
+  ò: 0xdf,
+  ố: 0xe8,
+  ộ: 0xe9,
+  ờ: 0xea,
+  ợ: 0xee,
+  ú: 0xf3,
+  ữ: 0xf7,
+  ứ: 0xf8,
 };
 
 /** The text in TCVN3 bytes (Unikey's "TCVN3 (ABC)" charset), read as code page 1252. */

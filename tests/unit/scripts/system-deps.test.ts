@@ -19,7 +19,9 @@ afterEach(() => {
 function machineLacking(absent: readonly string[]): string {
   const bin = mkdtempSync(join(tmpdir(), 'chot-sysdeps-'));
   dirs.push(bin);
-  const installed = systemPackages().map((p) => p.name).filter((name) => !absent.includes(name));
+  const installed = systemPackages()
+    .map((p) => p.name)
+    .filter((name) => !absent.includes(name));
   // The real dpkg-query prints a status line per installed package and complains about the rest on stderr.
   writeFileSync(
     join(bin, 'dpkg-query'),

@@ -3,7 +3,14 @@ import { describeDevices, DEVICE_FAULT_GLYPH } from '../../../../domain/contract
 import type { DeviceReport } from '../../../../domain/contract/kiosk-events.js';
 
 const AT = '2026-11-23T06:00:00.000Z';
-const scanner = (state: DeviceReport['state'], fault?: DeviceReport['fault']): DeviceReport => ({ id: '/dev/ttyACM0', kind: 'serial-scanner', state, lane: '1', direction: 'in', ...(fault === undefined ? {} : { fault }) });
+const scanner = (state: DeviceReport['state'], fault?: DeviceReport['fault']): DeviceReport => ({
+  id: '/dev/ttyACM0',
+  kind: 'serial-scanner',
+  state,
+  lane: '1',
+  direction: 'in',
+  ...(fault === undefined ? {} : { fault }),
+});
 
 describe('describeDevices (the device-fault line)', () => {
   it('is absent while every device works, is opening, or was closed', () => {
@@ -16,8 +23,16 @@ describe('describeDevices (the device-fault line)', () => {
   it.each<[DeviceReport, string, string]>([
     [scanner('fault', { kind: 'unplugged', message: 'EIO', at: AT }), 'Máy quét /dev/ttyACM0 bị rút ra', 'Scanner /dev/ttyACM0 unplugged'],
     [scanner('fault', { kind: 'open-failed', message: 'EACCES', at: AT }), 'Máy quét /dev/ttyACM0 không mở được', 'Scanner /dev/ttyACM0 cannot be opened'],
-    [{ id: '/dev/ttyUSB0', kind: 'serial-relay', state: 'fault', lane: '1', fault: { kind: 'io', message: 'x', at: AT } }, 'Rơ-le cổng /dev/ttyUSB0 lỗi đọc/ghi', 'Gate relay /dev/ttyUSB0 read/write error'],
-    [{ id: 'auto', kind: 'hid-pos-scanner', state: 'fault', lane: '1', fault: { kind: 'unplugged', message: 'none', at: AT } }, 'Máy quét (tự dò) bị rút ra', 'Scanner (auto) unplugged'],
+    [
+      { id: '/dev/ttyUSB0', kind: 'serial-relay', state: 'fault', lane: '1', fault: { kind: 'io', message: 'x', at: AT } },
+      'Rơ-le cổng /dev/ttyUSB0 lỗi đọc/ghi',
+      'Gate relay /dev/ttyUSB0 read/write error',
+    ],
+    [
+      { id: 'auto', kind: 'hid-pos-scanner', state: 'fault', lane: '1', fault: { kind: 'unplugged', message: 'none', at: AT } },
+      'Máy quét (tự dò) bị rút ra',
+      'Scanner (auto) unplugged',
+    ],
   ])('words a fault in Vietnamese and English, with a glyph (%#)', (device, vi, en) => {
     expect(describeDevices([device])).toEqual({ level: 'stale', glyph: DEVICE_FAULT_GLYPH, vi, en });
   });

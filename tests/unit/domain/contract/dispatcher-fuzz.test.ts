@@ -22,10 +22,20 @@ afterAll(() => core.close());
 
 const method = fc.oneof(fc.constantFrom(...KIOSK_API_METHODS, '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'close'), fc.string(), fc.anything());
 const nearScan = fc.record(
-  { source: fc.oneof(fc.record({ kind: fc.oneof(fc.constantFrom('wedge', 'serial', 'camera', 'hid-pos'), fc.string()), deviceId: fc.anything() }), fc.anything()), text: fc.oneof(fc.string(), fc.anything()), overflow: fc.anything() },
+  {
+    source: fc.oneof(
+      fc.record({ kind: fc.oneof(fc.constantFrom('wedge', 'serial', 'camera', 'hid-pos'), fc.string()), deviceId: fc.anything() }),
+      fc.anything(),
+    ),
+    text: fc.oneof(fc.string(), fc.anything()),
+    overflow: fc.anything(),
+  },
   { requiredKeys: [] },
 );
-const nearOverride = fc.record({ seq: fc.oneof(fc.integer(), fc.double(), fc.anything()), by: fc.oneof(fc.string(), fc.anything()), reason: fc.oneof(fc.string(), fc.anything()) }, { requiredKeys: [] });
+const nearOverride = fc.record(
+  { seq: fc.oneof(fc.integer(), fc.double(), fc.anything()), by: fc.oneof(fc.string(), fc.anything()), reason: fc.oneof(fc.string(), fc.anything()) },
+  { requiredKeys: [] },
+);
 const args = fc.oneof(fc.anything(), fc.array(fc.oneof(nearScan, nearOverride, fc.anything()), { maxLength: 3 }));
 
 describe('contract dispatcher under random calls', () => {
@@ -34,7 +44,8 @@ describe('contract dispatcher under random calls', () => {
       fc.asyncProperty(method, args, async (m, a) => {
         const result = await dispatch(m, a);
         if (!result.ok) expect(['rpc.unknown-method', 'rpc.bad-arguments']).toContain(result.error.code);
-        if (typeof m !== 'string' || !(KIOSK_API_METHODS as readonly string[]).includes(m)) expect(result).toMatchObject({ ok: false, error: { code: 'rpc.unknown-method' } });
+        if (typeof m !== 'string' || !(KIOSK_API_METHODS as readonly string[]).includes(m))
+          expect(result).toMatchObject({ ok: false, error: { code: 'rpc.unknown-method' } });
       }),
       { numRuns: 3_000 },
     );

@@ -57,7 +57,10 @@ describe('pushed events over the browser-mode WebSocket', () => {
     expect(await connect(server, 'wrong-token')).toBe(401);
     if (typeof a === 'number' || typeof b === 'number') throw new Error('not connected');
     const text = demoCards()[0]?.qrText ?? '';
-    const verdict = core.submitDeviceScan({ source: { kind: 'serial', deviceId: '/dev/ttyACM0' }, text, at: new Date().toISOString() }, { lane: '1', direction: 'in' });
+    const verdict = core.submitDeviceScan(
+      { source: { kind: 'serial', deviceId: '/dev/ttyACM0' }, text, at: new Date().toISOString() },
+      { lane: '1', direction: 'in' },
+    );
     await until(() => a.messages.length > 0 && b.messages.length > 0);
     const expected = { t: 'event', event: { name: 'verdict', verdict, source: { kind: 'serial', deviceId: '/dev/ttyACM0' }, lane: '1', direction: 'in' } };
     expect(a.messages).toEqual([expected]);

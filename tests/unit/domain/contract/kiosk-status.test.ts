@@ -28,7 +28,9 @@ describe('describeDataAge', () => {
   });
 
   it('gives every level its own glyph, so the line does not rely on colour', () => {
-    const glyphs = [status({}), status({ dataAgeMs: 0 }), status({ dataAgeMs: 13 * HOUR }), status({ dataAgeMs: 30 * HOUR })].map((s) => describeDataAge(s).glyph);
+    const glyphs = [status({}), status({ dataAgeMs: 0 }), status({ dataAgeMs: 13 * HOUR }), status({ dataAgeMs: 30 * HOUR })].map(
+      (s) => describeDataAge(s).glyph,
+    );
     expect(new Set(glyphs).size).toBe(4);
   });
 
@@ -38,7 +40,10 @@ describe('describeDataAge', () => {
       en: 'Data updated 5 min ago · hub unreachable',
     });
     expect(describeDataAge(status({ dataAgeMs: 0 })).en).toBe('Data updated just now');
-    expect(describeDataAge(status({ sync: { state: 'not-enrolled' } }))).toMatchObject({ level: 'unknown', en: 'Data: never synced · not enrolled with a hub' });
+    expect(describeDataAge(status({ sync: { state: 'not-enrolled' } }))).toMatchObject({
+      level: 'unknown',
+      en: 'Data: never synced · not enrolled with a hub',
+    });
   });
 });
 
@@ -51,7 +56,10 @@ describe('describeUpload', () => {
 
   it('shows a backlog building while the hub is unreachable, with a shape, in both languages', () => {
     expect(describeUpload({ state: 'offline', pending: 12_345 })).toEqual({
-      level: 'aging', glyph: '◐', vi: 'Nhật ký: 12.345 lượt chờ gửi (mất kết nối)', en: 'Log: 12345 entries waiting (hub unreachable)',
+      level: 'aging',
+      glyph: '◐',
+      vi: 'Nhật ký: 12.345 lượt chờ gửi (mất kết nối)',
+      en: 'Log: 12345 entries waiting (hub unreachable)',
     });
   });
 
@@ -62,6 +70,8 @@ describe('describeUpload', () => {
     expect(line).toMatchObject({ level: 'stale', glyph: '▲' });
     expect(line?.vi).toContain('nhật ký bị sửa');
     expect(line?.en).toBe('Log: the hub found edited log entries — report the kiosk (20 not uploaded)');
-    expect(describeUpload({ state: 'error', pending: 0, lastError: { code: 'unavailable', message: 'x' } })?.en).toBe('Log: log upload failing (0 not uploaded)');
+    expect(describeUpload({ state: 'error', pending: 0, lastError: { code: 'unavailable', message: 'x' } })?.en).toBe(
+      'Log: log upload failing (0 not uploaded)',
+    );
   });
 });

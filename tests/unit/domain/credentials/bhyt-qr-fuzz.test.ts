@@ -12,22 +12,43 @@ const TODAY = '2021-10-20';
 
 const SAMPLES = [
   [
-    'GD4797931775688', hex('Nguyễn Văn An'), '15/03/1989', '1', hex('Số 1 Trần Phú, Quận 1'), '79 - 033',
-    '01/01/2021', '31/12/2021', '01/01/2021', '79079', '-', '4', '01/01/2025', '7f3a9c01b2', '$',
+    'GD4797931775688',
+    hex('Nguyễn Văn An'),
+    '15/03/1989',
+    '1',
+    hex('Số 1 Trần Phú, Quận 1'),
+    '79 - 033',
+    '01/01/2021',
+    '31/12/2021',
+    '01/01/2021',
+    '79079',
+    '-',
+    '4',
+    '01/01/2025',
+    '7f3a9c01b2',
+    '$',
   ],
+  ['TE1010123456789', hex('Lê Bé Na'), '2019', '2', '-', '01033', '05/06/2019', '04/06/2025', '05/06/2019', '01001', hex('Lê Văn Bố'), '-', '-', '-', '$'],
   [
-    'TE1010123456789', hex('Lê Bé Na'), '2019', '2', '-', '01033',
-    '05/06/2019', '04/06/2025', '05/06/2019', '01001', hex('Lê Văn Bố'), '-', '-', '-', '$',
+    '7931775688',
+    hex('Trần Thị Bình'),
+    '1995',
+    '2',
+    '-',
+    '01 - 002',
+    '01/04/2021',
+    '31/03/2022',
+    '01/04/2021',
+    '01001',
+    hex('Trần Văn Cha'),
+    '4',
+    '-',
+    'c0ffee',
+    '-',
+    hex('BHXH Thành phố Hà Nội'),
+    '$',
   ],
-  [
-    '7931775688', hex('Trần Thị Bình'), '1995', '2', '-', '01 - 002',
-    '01/04/2021', '31/03/2022', '01/04/2021', '01001', hex('Trần Văn Cha'), '4', '-', 'c0ffee', '-',
-    hex('BHXH Thành phố Hà Nội'), '$',
-  ],
-  [
-    '0123456789', hex('Đỗ Minh Ê'), '29/02/2000', '1', hex('Cần Thơ'), '92 - 001',
-    '01/01/2022', '-', '01/01/2022', '92001', '-', '-', '-', '-', '-', '-', '$',
-  ],
+  ['0123456789', hex('Đỗ Minh Ê'), '29/02/2000', '1', hex('Cần Thơ'), '92 - 001', '01/01/2022', '-', '01/01/2022', '92001', '-', '-', '-', '-', '-', '-', '$'],
 ].map((fields) => fields.join('|'));
 
 const ISO_OR_YEAR = /^\d{4}(?:-\d{2}-\d{2})?$/;
@@ -68,21 +89,29 @@ describe('parseBhytQr fuzz', () => {
     for (const sample of SAMPLES) expect(parseBhytQr(sample).kind).toBe('bhyt-qr');
   });
 
-  it(`never throws and answers well-formed within the bound: ${FUZZ_RUNS} random inputs`, () => {
-    const outcomes = new Map<string, number>();
-    fc.assert(fc.property(randomText, checker(outcomes)), { numRuns: FUZZ_RUNS });
-    expect(totalOf(outcomes)).toBe(FUZZ_RUNS);
-    expect(outcomes.get('bhyt.end-marker')).toBeGreaterThan(0);
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    `never throws and answers well-formed within the bound: ${FUZZ_RUNS} random inputs`,
+    () => {
+      const outcomes = new Map<string, number>();
+      fc.assert(fc.property(randomText, checker(outcomes)), { numRuns: FUZZ_RUNS });
+      expect(totalOf(outcomes)).toBe(FUZZ_RUNS);
+      expect(outcomes.get('bhyt.end-marker')).toBeGreaterThan(0);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it(`never throws and answers well-formed within the bound: ${FUZZ_RUNS} mutated cards`, () => {
-    const outcomes = new Map<string, number>();
-    fc.assert(fc.property(mutationsOf(SAMPLES), checker(outcomes)), { numRuns: FUZZ_RUNS });
-    expect(totalOf(outcomes)).toBe(FUZZ_RUNS);
-    // The mutations must exercise the whole parser, not just its first check.
-    expect(outcomes.get('bhyt-qr')).toBeGreaterThan(0);
-    for (const code of Object.keys(BHYT_ERRORS)) expect(outcomes.get(code) ?? 0, code).toBeGreaterThan(0);
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    `never throws and answers well-formed within the bound: ${FUZZ_RUNS} mutated cards`,
+    () => {
+      const outcomes = new Map<string, number>();
+      fc.assert(fc.property(mutationsOf(SAMPLES), checker(outcomes)), { numRuns: FUZZ_RUNS });
+      expect(totalOf(outcomes)).toBe(FUZZ_RUNS);
+      // The mutations must exercise the whole parser, not just its first check.
+      expect(outcomes.get('bhyt-qr')).toBeGreaterThan(0);
+      for (const code of Object.keys(BHYT_ERRORS)) expect(outcomes.get(code) ?? 0, code).toBeGreaterThan(0);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
   it('refuses a 1 MB input in under 5 ms', () => {
     const { ms, code } = measureHugeInput(parseBhytQr, `${'41'.repeat(512 * 1024)}|$`);

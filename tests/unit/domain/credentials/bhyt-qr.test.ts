@@ -9,19 +9,45 @@ const parseBhytQr = (text: string) => parseBhytQrAt(text, NOW);
 
 /** Old card (15 fields): see the field table in domain/credentials/bhyt-qr.ts. */
 const OLD_FIELDS: readonly string[] = [
-  'GD4797931775688', hex('Nguyễn Văn An'), '15/03/1989', '1', hex('Số 1 Trần Phú, Quận 1'), '79 - 033',
-  '01/01/2021', '31/12/2021', '01/01/2021', '79079', '-', '4', '01/01/2025', '7f3a9c01b2', '$',
+  'GD4797931775688',
+  hex('Nguyễn Văn An'),
+  '15/03/1989',
+  '1',
+  hex('Số 1 Trần Phú, Quận 1'),
+  '79 - 033',
+  '01/01/2021',
+  '31/12/2021',
+  '01/01/2021',
+  '79079',
+  '-',
+  '4',
+  '01/01/2025',
+  '7f3a9c01b2',
+  '$',
 ];
 
 /** Card since 2021 (17 fields): the 10-digit number first, the issuing office in field 15. */
 const NEW_FIELDS: readonly string[] = [
-  '7931775688', hex('Trần Thị Bình'), '1995', '2', '-', '01 - 002',
-  '01/04/2021', '31/03/2022', '01/04/2021', '01001', hex('Trần Văn Cha'), '4', '-', 'c0ffee', '-',
-  hex('BHXH Thành phố Hà Nội'), '$',
+  '7931775688',
+  hex('Trần Thị Bình'),
+  '1995',
+  '2',
+  '-',
+  '01 - 002',
+  '01/04/2021',
+  '31/03/2022',
+  '01/04/2021',
+  '01001',
+  hex('Trần Văn Cha'),
+  '4',
+  '-',
+  'c0ffee',
+  '-',
+  hex('BHXH Thành phố Hà Nội'),
+  '$',
 ];
 
-const qr = (base: readonly string[], changes: Record<number, string> = {}): string =>
-  base.map((field, index) => changes[index] ?? field).join('|');
+const qr = (base: readonly string[], changes: Record<number, string> = {}): string => base.map((field, index) => changes[index] ?? field).join('|');
 
 const OLD = qr(OLD_FIELDS);
 const NEW = qr(NEW_FIELDS);

@@ -56,21 +56,29 @@ describe('parseCccdQr fuzz', () => {
     for (const sample of SAMPLES) expect(parseCccdQr(sample).kind).toBe('cccd-qr');
   });
 
-  it(`never throws and answers well-formed within the bound: ${FUZZ_RUNS} random inputs`, () => {
-    const outcomes = new Map<string, number>();
-    fc.assert(fc.property(randomText, checker(outcomes)), { numRuns: FUZZ_RUNS });
-    expect(totalOf(outcomes)).toBe(FUZZ_RUNS);
-    expect(outcomes.get('cccd.field-count')).toBeGreaterThan(0);
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    `never throws and answers well-formed within the bound: ${FUZZ_RUNS} random inputs`,
+    () => {
+      const outcomes = new Map<string, number>();
+      fc.assert(fc.property(randomText, checker(outcomes)), { numRuns: FUZZ_RUNS });
+      expect(totalOf(outcomes)).toBe(FUZZ_RUNS);
+      expect(outcomes.get('cccd.field-count')).toBeGreaterThan(0);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it(`never throws and answers well-formed within the bound: ${FUZZ_RUNS} mutated cards`, () => {
-    const outcomes = new Map<string, number>();
-    fc.assert(fc.property(mutationsOf(SAMPLES), checker(outcomes)), { numRuns: FUZZ_RUNS });
-    expect(totalOf(outcomes)).toBe(FUZZ_RUNS);
-    // The mutations must exercise the whole parser, not just its first check.
-    expect(outcomes.get('cccd-qr')).toBeGreaterThan(0);
-    for (const code of Object.keys(CCCD_ERRORS)) expect(outcomes.get(code) ?? 0, code).toBeGreaterThan(0);
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    `never throws and answers well-formed within the bound: ${FUZZ_RUNS} mutated cards`,
+    () => {
+      const outcomes = new Map<string, number>();
+      fc.assert(fc.property(mutationsOf(SAMPLES), checker(outcomes)), { numRuns: FUZZ_RUNS });
+      expect(totalOf(outcomes)).toBe(FUZZ_RUNS);
+      // The mutations must exercise the whole parser, not just its first check.
+      expect(outcomes.get('cccd-qr')).toBeGreaterThan(0);
+      for (const code of Object.keys(CCCD_ERRORS)) expect(outcomes.get(code) ?? 0, code).toBeGreaterThan(0);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
   it('refuses a 1 MB input in under 5 ms', () => {
     const { ms, code } = measureHugeInput(parseCccdQr, `${SAMPLES[0]}|${'x|'.repeat(512 * 1024)}`);

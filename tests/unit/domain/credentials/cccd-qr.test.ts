@@ -12,7 +12,10 @@ const VALID = `056089001234|225123456|Nguyễn Văn An|15031989|Nam|${ADDRESS}|1
 
 /** A QR with the given fields replaced (0 id12, 1 old ID, 2 name, 3 birth, 4 sex, 5 address, 6 issue). */
 const withFields = (changes: Record<number, string>, base = VALID): string =>
-  base.split('|').map((field, index) => changes[index] ?? field).join('|');
+  base
+    .split('|')
+    .map((field, index) => changes[index] ?? field)
+    .join('|');
 
 const read = (text: string): CccdQrCredential => {
   const result = parseCccdQr(text);
@@ -115,7 +118,11 @@ describe('parseCccdQr: refusals, each with its own code', () => {
     ['slashed birth date', 'cccd.birth-date', withFields({ 3: '15/03/1989' })],
     ['born in the 1800s', 'cccd.birth-date', withFields({ 3: '15031889' })],
     ['born after the evaluation day', 'cccd.birth-in-future', withFields({ 0: '056226001234', 3: '16012026', 6: '16012026' })],
-    ['2100s digit 4 with a birth year of 2189, as a typed number is refused', 'cccd.century-digit', withFields({ 0: '056489001234', 3: '15032189', 6: '15032189' })],
+    [
+      '2100s digit 4 with a birth year of 2189, as a typed number is refused',
+      'cccd.century-digit',
+      withFields({ 0: '056489001234', 3: '15032189', 6: '15032189' }),
+    ],
     ['a name of combining marks only', 'cccd.name-format', withFields({ 2: '\u0301\u0300\u0303' })],
     ['a name of invisible characters only', 'cccd.name-format', withFields({ 2: '\u202E\u200B\u2066' })],
     ['sex in English', 'cccd.sex', withFields({ 4: 'Male' })],

@@ -19,9 +19,46 @@ export const FUZZ_TIMEOUT_MS = 60_000;
 
 /** Characters that mean something to some parser, plus awkward Unicode. */
 const INTERESTING = [
-  '|', '|', '|', '$', '/', '-', ' ', '0', '1', '2', '9', 'A', 'Z', 'a', 'f', 'ễ', 'Ữ', '\u0301',
-  '\u0000', '\u0007', '\t', '\r', '\n', '\u007F', '\u0085', '\u00A0', '\uFEFF', '\u200B', '\u202E', '\u2066', '\u200D', '\u00AD', '\u2028', '\u061C', '\u3164',
-  '０', '😀', '\uD800', '\uDFFF', '\uFFFD',
+  '|',
+  '|',
+  '|',
+  '$',
+  '/',
+  '-',
+  ' ',
+  '0',
+  '1',
+  '2',
+  '9',
+  'A',
+  'Z',
+  'a',
+  'f',
+  'ễ',
+  'Ữ',
+  '\u0301',
+  '\u0000',
+  '\u0007',
+  '\t',
+  '\r',
+  '\n',
+  '\u007F',
+  '\u0085',
+  '\u00A0',
+  '\uFEFF',
+  '\u200B',
+  '\u202E',
+  '\u2066',
+  '\u200D',
+  '\u00AD',
+  '\u2028',
+  '\u061C',
+  '\u3164',
+  '０',
+  '😀',
+  '\uD800',
+  '\uDFFF',
+  '\uFFFD',
 ] as const;
 
 /**
@@ -116,14 +153,16 @@ function applyMutation(text: string, mutation: Mutation): string {
 
 /** A valid sample with 0–6 mutations applied (0 keeps some runs on the happy path). */
 export function mutationsOf(samples: readonly string[]): fc.Arbitrary<string> {
-  return fc
-    .tuple(fc.constantFrom(...samples), fc.array(mutation, { maxLength: 6 }))
-    .map(([sample, mutations]) => mutations.reduce(applyMutation, sample));
+  return fc.tuple(fc.constantFrom(...samples), fc.array(mutation, { maxLength: 6 })).map(([sample, mutations]) => mutations.reduce(applyMutation, sample));
 }
 
 /** Calls the parser and returns its result, failing if even the best of three runs exceeds the bound. */
 export function timedCall<T>(parse: (text: string) => T, text: string, boundMs = PER_CALL_BOUND_MS): T {
-  return withinBound(() => parse(text), boundMs, () => `parser on input of length ${text.length}`);
+  return withinBound(
+    () => parse(text),
+    boundMs,
+    () => `parser on input of length ${text.length}`,
+  );
 }
 
 interface ErrorLike {

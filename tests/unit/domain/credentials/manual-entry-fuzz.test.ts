@@ -33,19 +33,27 @@ describe('parseManualEntry fuzz', () => {
     for (const sample of SAMPLES) expect(parseManualEntry(sample).kind).toBe('manual');
   });
 
-  it(`never throws and answers well-formed within the bound: ${FUZZ_RUNS} random inputs`, () => {
-    const outcomes = new Map<string, number>();
-    fc.assert(fc.property(randomText, checker(outcomes)), { numRuns: FUZZ_RUNS });
-    expect(totalOf(outcomes)).toBe(FUZZ_RUNS);
-    expect(outcomes.get('manual.format')).toBeGreaterThan(0);
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    `never throws and answers well-formed within the bound: ${FUZZ_RUNS} random inputs`,
+    () => {
+      const outcomes = new Map<string, number>();
+      fc.assert(fc.property(randomText, checker(outcomes)), { numRuns: FUZZ_RUNS });
+      expect(totalOf(outcomes)).toBe(FUZZ_RUNS);
+      expect(outcomes.get('manual.format')).toBeGreaterThan(0);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it(`never throws and answers well-formed within the bound: ${FUZZ_RUNS} mutated entries`, () => {
-    const outcomes = new Map<string, number>();
-    fc.assert(fc.property(mutationsOf(SAMPLES), checker(outcomes)), { numRuns: FUZZ_RUNS });
-    expect(totalOf(outcomes)).toBe(FUZZ_RUNS);
-    for (const code of ['manual', ...Object.keys(MANUAL_ERRORS)]) expect(outcomes.get(code) ?? 0, code).toBeGreaterThan(0);
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    `never throws and answers well-formed within the bound: ${FUZZ_RUNS} mutated entries`,
+    () => {
+      const outcomes = new Map<string, number>();
+      fc.assert(fc.property(mutationsOf(SAMPLES), checker(outcomes)), { numRuns: FUZZ_RUNS });
+      expect(totalOf(outcomes)).toBe(FUZZ_RUNS);
+      for (const code of ['manual', ...Object.keys(MANUAL_ERRORS)]) expect(outcomes.get(code) ?? 0, code).toBeGreaterThan(0);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
   it('refuses a 1 MB input in under 5 ms', () => {
     const { ms, code } = measureHugeInput(parseManualEntry, '1'.repeat(1024 * 1024));

@@ -14,7 +14,23 @@ import { buildDcc, createDccSigner, vaccinationHcert } from '../../../support/dc
 const CONTEXT: VerificationContext = { now: Date.UTC(2021, 9, 15) };
 
 const CCCD = '056089001234|225123456|Nguyễn Văn An|15031989|Nam|Số 1 Trần Phú, Nha Trang|10072021';
-const BHYT = ['GD4797931775688', hex('Nguyễn Văn An'), '15/03/1989', '1', hex('Số 1'), '79 - 033', '01/01/2021', '31/12/2021', '01/01/2021', '79079', '-', '4', '01/01/2025', '7f3a9c01b2', '$'].join('|');
+const BHYT = [
+  'GD4797931775688',
+  hex('Nguyễn Văn An'),
+  '15/03/1989',
+  '1',
+  hex('Số 1'),
+  '79 - 033',
+  '01/01/2021',
+  '31/12/2021',
+  '01/01/2021',
+  '79079',
+  '-',
+  '4',
+  '01/01/2025',
+  '7f3a9c01b2',
+  '$',
+].join('|');
 const PASS = issuePass(hubSigningKeyFrom(generateKeyPairSync('ed25519').privateKey), { id12: '056089001234', now: CONTEXT.now, validForHours: 1 });
 const DCC = buildDcc({
   signer: createDccSigner({ notBefore: new Date('2021-01-01T00:00:00Z'), notAfter: new Date('2031-01-01T00:00:00Z'), extendedKeyUsage: [] }),
@@ -48,9 +64,9 @@ describe('parseScan: one entry point that routes every format', () => {
 
   it('recognises as typed every number the typed-ID parser accepts, and gives the same answer', () => {
     const digitsAndSpaces = fc.string({ unit: fc.constantFrom('0', '1', '2', '5', '6', '9', ' ', ' '), minLength: 1, maxLength: 24 });
-    const known = fc.constantFrom('056089001234', '225123456', '079195004321').chain((id) =>
-      fc.array(fc.nat(id.length), { maxLength: 4 }).map((cuts) => [...id].map((digit, i) => (cuts.includes(i) ? ` ${digit}` : digit)).join('')),
-    );
+    const known = fc
+      .constantFrom('056089001234', '225123456', '079195004321')
+      .chain((id) => fc.array(fc.nat(id.length), { maxLength: 4 }).map((cuts) => [...id].map((digit, i) => (cuts.includes(i) ? ` ${digit}` : digit)).join('')));
     fc.assert(
       fc.property(fc.oneof(digitsAndSpaces, known), (text) => {
         const typed = parseManualEntry(text.trim());

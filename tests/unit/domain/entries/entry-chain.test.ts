@@ -7,12 +7,18 @@ const sha256: ChainHasher = (prev, canonical) => createHash('sha256').update(pre
 
 function stored(seq: number, format: 1 | 2): StoredEntry {
   const v1 = {
-    seq, at: `2021-10-15T08:00:0${seq % 10}.000+07:00`, sourceKind: 'wedge', sourceDeviceId: 'keyboard', credentialKind: 'cccd-qr',
-    authenticity: 'unsigned', personId: `05608900${String(seq).padStart(4, '0')}`, outcome: 'green', reasonCodes: ['vaccinated-full'], ruleSet: null,
+    seq,
+    at: `2021-10-15T08:00:0${seq % 10}.000+07:00`,
+    sourceKind: 'wedge',
+    sourceDeviceId: 'keyboard',
+    credentialKind: 'cccd-qr',
+    authenticity: 'unsigned',
+    personId: `05608900${String(seq).padStart(4, '0')}`,
+    outcome: 'green',
+    reasonCodes: ['vaccinated-full'],
+    ruleSet: null,
   };
-  return format === 1
-    ? { format: 1, ...v1 }
-    : { format: 2, ...v1, kioskId: 'k-1', location: 'Chợ Đầm', lane: '1', direction: 'in', override: null };
+  return format === 1 ? { format: 1, ...v1 } : { format: 2, ...v1, kioskId: 'k-1', location: 'Chợ Đầm', lane: '1', direction: 'in', override: null };
 }
 
 /** A well-formed chain: `v1Count` format-1 rows, then format-2 rows, as on an upgraded kiosk. */
@@ -30,10 +36,38 @@ function chain(count: number, v1Count = 0): ChainedEntry[] {
 
 /** The hash written out from the spec (docs/entry-log.md), not through the domain's own canonical functions. */
 function rehash(prevHash: Uint8Array, entry: StoredEntry): Uint8Array {
-  const canonical = entry.format === 1
-    ? JSON.stringify([entry.seq, entry.at, entry.sourceKind, entry.sourceDeviceId, entry.credentialKind, entry.authenticity, entry.personId, entry.outcome, entry.reasonCodes, entry.ruleSet])
-    : JSON.stringify(['chot-entry-2', entry.seq, entry.at, entry.kioskId, entry.location, entry.lane, entry.direction, entry.sourceKind, entry.sourceDeviceId,
-      entry.credentialKind, entry.authenticity, entry.personId, entry.outcome, entry.reasonCodes, entry.ruleSet, entry.override === null ? null : [entry.override.by, entry.override.reason]]);
+  const canonical =
+    entry.format === 1
+      ? JSON.stringify([
+          entry.seq,
+          entry.at,
+          entry.sourceKind,
+          entry.sourceDeviceId,
+          entry.credentialKind,
+          entry.authenticity,
+          entry.personId,
+          entry.outcome,
+          entry.reasonCodes,
+          entry.ruleSet,
+        ])
+      : JSON.stringify([
+          'chot-entry-2',
+          entry.seq,
+          entry.at,
+          entry.kioskId,
+          entry.location,
+          entry.lane,
+          entry.direction,
+          entry.sourceKind,
+          entry.sourceDeviceId,
+          entry.credentialKind,
+          entry.authenticity,
+          entry.personId,
+          entry.outcome,
+          entry.reasonCodes,
+          entry.ruleSet,
+          entry.override === null ? null : [entry.override.by, entry.override.reason],
+        ]);
   return sha256(prevHash, canonical);
 }
 
@@ -59,8 +93,20 @@ describe('findBrokenLink', () => {
     ['a middle row deleted', (rows) => rows.filter((r) => r.seq !== 3), 4, 'gap', /^entry 4: entry 3 is missing \(the log jumps from entry 2 to 4\)$/],
     ['three rows deleted', (rows) => rows.filter((r) => r.seq < 2 || r.seq > 4), 5, 'gap', /entries 2–4 are missing/],
     ['the first row deleted', (rows) => rows.slice(1), 2, 'gap', /^entry 2: entry 1 is missing \(the log starts at entry 2\)$/],
-    ['a middle row deleted and the rest renumbered', (rows) => rows.filter((r) => r.seq !== 3).map((r) => (r.seq > 3 ? { ...r, seq: r.seq - 1 } : r)), 3, 'broken-chain', /^entry 3: a row is missing or out of order before entry 3/],
-    ['two rows’ seqs swapped', (rows) => rows.map((r) => (r.seq === 3 ? { ...r, seq: 4 } : r.seq === 4 ? { ...r, seq: 3 } : r)).sort((a, b) => a.seq - b.seq), 3, 'broken-chain', /out of order/],
+    [
+      'a middle row deleted and the rest renumbered',
+      (rows) => rows.filter((r) => r.seq !== 3).map((r) => (r.seq > 3 ? { ...r, seq: r.seq - 1 } : r)),
+      3,
+      'broken-chain',
+      /^entry 3: a row is missing or out of order before entry 3/,
+    ],
+    [
+      'two rows’ seqs swapped',
+      (rows) => rows.map((r) => (r.seq === 3 ? { ...r, seq: 4 } : r.seq === 4 ? { ...r, seq: 3 } : r)).sort((a, b) => a.seq - b.seq),
+      3,
+      'broken-chain',
+      /out of order/,
+    ],
     ['two rows swapped in place', (rows) => [rows[0], rows[2], rows[1], ...rows.slice(3)] as ChainedEntry[], 3, 'gap', /^entry 3: entry 2 is missing/],
     ['a row’s link replaced', (rows) => withRow(rows, 5, (r) => ({ ...r, prevHash: new Uint8Array(32) })), 5, 'broken-chain', /chain on from entry 4/],
   ])('%s: reported at the right entry', (_label, tamper, seq, problem, message) => {
@@ -82,11 +128,19 @@ describe('findBrokenLink', () => {
     const anchor = { seq: 5, hash: rows[4]?.hash ?? new Uint8Array() };
     expect(findBrokenLink(rows.slice(5), sha256, anchor)).toMatchObject({ ok: true, entries: 3, last: { seq: 8 } });
     expect(findBrokenLink(rows.slice(6), sha256, anchor)).toMatchObject({ ok: false, seq: 7, problem: 'gap' });
-    expect(findBrokenLink(rows.slice(5), sha256, { seq: 5, hash: rows[3]?.hash ?? new Uint8Array() })).toMatchObject({ ok: false, seq: 6, problem: 'broken-chain' });
+    expect(findBrokenLink(rows.slice(5), sha256, { seq: 5, hash: rows[3]?.hash ?? new Uint8Array() })).toMatchObject({
+      ok: false,
+      seq: 6,
+      problem: 'broken-chain',
+    });
   });
 
   it('stops reading at the first problem, and keeps only that one', () => {
-    const rows = withRow(withRow(chain(6), 2, (r) => ({ ...r, outcome: 'red' })), 4, (r) => ({ ...r, outcome: 'red' }));
+    const rows = withRow(
+      withRow(chain(6), 2, (r) => ({ ...r, outcome: 'red' })),
+      4,
+      (r) => ({ ...r, outcome: 'red' }),
+    );
     let read = 0;
     function* lazily(): Generator<ChainedEntry> {
       for (const row of rows) {
@@ -105,6 +159,10 @@ describe('findBrokenLink', () => {
 
   it('an unreadable row counts as edited', () => {
     const walker = new EntryChainWalker(sha256);
-    expect(walker.unreadable(1, 'its reason codes are not JSON')).toEqual({ seq: 1, problem: 'edited', message: 'entry 1: edited — its reason codes are not JSON' });
+    expect(walker.unreadable(1, 'its reason codes are not JSON')).toEqual({
+      seq: 1,
+      problem: 'edited',
+      message: 'entry 1: edited — its reason codes are not JSON',
+    });
   });
 });

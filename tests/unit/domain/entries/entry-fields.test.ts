@@ -16,7 +16,9 @@ describe('entry field limits (domain/entries/entry-fields.ts)', () => {
   it('accepts what kiosks write: both formats, every enumerated value, override, unenrolled', () => {
     expect(entryFieldProblem(v2())).toBeUndefined();
     expect(entryFieldProblem(entryRecordV1(3))).toBeUndefined();
-    expect(fieldOf(v2({ kioskId: 'unenrolled', location: '', personId: null, outcome: 'none', reasonCodes: ['person.unknown', 'overrides:12'], ruleSet: null }))).toBeUndefined();
+    expect(
+      fieldOf(v2({ kioskId: 'unenrolled', location: '', personId: null, outcome: 'none', reasonCodes: ['person.unknown', 'overrides:12'], ruleSet: null })),
+    ).toBeUndefined();
     expect(fieldOf(v2({ override: { by: 'staff-7', reason: 'Đã kiểm tra giấy tờ / Papers checked' }, lane: 'Bắc-2', direction: 'alighting' }))).toBeUndefined();
     expect(fieldOf(v2({ personId: '225123456' }))).toBeUndefined();
     expect(fieldOf(v2({ personId: '0123456789' }))).toBeUndefined();
@@ -30,7 +32,16 @@ describe('entry field limits (domain/entries/entry-fields.ts)', () => {
 
   it('reads a time only when it is a real date with its zone', () => {
     expect(entryInstant('2021-10-15T08:00:00.000+07:00')).toBe(Date.parse('2021-10-15T01:00:00Z'));
-    for (const bad of ['1', '2021-02-30T08:00:00+07:00', '2021-10-15T24:00:00+07:00', '2021-10-15T08:00:00', '2021-10-15 08:00:00+07:00', '2021-10-15T08:60:00Z', '2021-10-15T08:00:00+15:00', '+020210-10-15T08:00:00Z']) {
+    for (const bad of [
+      '1',
+      '2021-02-30T08:00:00+07:00',
+      '2021-10-15T24:00:00+07:00',
+      '2021-10-15T08:00:00',
+      '2021-10-15 08:00:00+07:00',
+      '2021-10-15T08:60:00Z',
+      '2021-10-15T08:00:00+15:00',
+      '+020210-10-15T08:00:00Z',
+    ]) {
       expect(entryInstant(bad), bad).toBeUndefined();
     }
     expect(entryInstant('2024-02-29T00:00:00Z')).toBeDefined();
@@ -80,7 +91,19 @@ describe('entry field limits (domain/entries/entry-fields.ts)', () => {
   });
 
   it('fuzz: any string in a bounded field is either within its limits or refused naming that field, quickly', () => {
-    const fields = ['sourceDeviceId', 'credentialKind', 'authenticity', 'personId', 'outcome', 'location', 'lane', 'kioskId', 'ruleSet', 'at', 'sourceKind'] as const;
+    const fields = [
+      'sourceDeviceId',
+      'credentialKind',
+      'authenticity',
+      'personId',
+      'outcome',
+      'location',
+      'lane',
+      'kioskId',
+      'ruleSet',
+      'at',
+      'sourceKind',
+    ] as const;
     const attacks = fc.oneof(
       fc.string({ maxLength: 300 }),
       fc.string({ unit: 'binary', maxLength: 300 }),
@@ -98,10 +121,14 @@ describe('entry field limits (domain/entries/entry-fields.ts)', () => {
 
   it('fuzz: reason code lists and overrides are refused at the field they break', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ maxLength: 100 }), { maxLength: 30 }), fc.option(fc.record({ by: fc.string({ maxLength: 80 }), reason: fc.string({ unit: 'binary', maxLength: 150 }) })), (reasonCodes, override) => {
-        const problem = entryFieldProblem(v2({ reasonCodes, override }));
-        return problem === undefined || /^(reasonCodes(\[\d+\])?|override\.(by|reason))$/.test(problem.field);
-      }),
+      fc.property(
+        fc.array(fc.string({ maxLength: 100 }), { maxLength: 30 }),
+        fc.option(fc.record({ by: fc.string({ maxLength: 80 }), reason: fc.string({ unit: 'binary', maxLength: 150 }) })),
+        (reasonCodes, override) => {
+          const problem = entryFieldProblem(v2({ reasonCodes, override }));
+          return problem === undefined || /^(reasonCodes(\[\d+\])?|override\.(by|reason))$/.test(problem.field);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalEntry,
-  canonicalEntryV1,
-  canonicalStoredEntry,
-  type EntryRecord,
-  type EntryRecordV1,
-} from '../../../../domain/entries/entry-record.js';
+import { canonicalEntry, canonicalEntryV1, canonicalStoredEntry, type EntryRecord, type EntryRecordV1 } from '../../../../domain/entries/entry-record.js';
 
 const v1: EntryRecordV1 = {
   seq: 5,

@@ -6,8 +6,16 @@ const context = { nowMs: Date.parse('2021-10-20T08:00:00+07:00') };
 
 describe('the rule input: what the rules see of a recovery and of uncounted entries', () => {
   it('a certificate of recovery: its positive result and first valid day at 00:00 in Vietnam, its last valid day ending at 00:00 the day after', () => {
-    const input = buildRuleInput({ ...NO_FACTS, recoveryCertificate: { positiveOn: '2021-09-01', validFrom: '2021-09-12', validUntil: '2022-02-28' } }, context, {});
-    expect(input.facts.recoveryCertificate).toEqual({ positiveAt: '2021-09-01T00:00:00.000+07:00', validFrom: '2021-09-12T00:00:00.000+07:00', validUntil: '2022-03-01T00:00:00.000+07:00' });
+    const input = buildRuleInput(
+      { ...NO_FACTS, recoveryCertificate: { positiveOn: '2021-09-01', validFrom: '2021-09-12', validUntil: '2022-02-28' } },
+      context,
+      {},
+    );
+    expect(input.facts.recoveryCertificate).toEqual({
+      positiveAt: '2021-09-01T00:00:00.000+07:00',
+      validFrom: '2021-09-12T00:00:00.000+07:00',
+      validUntil: '2022-03-01T00:00:00.000+07:00',
+    });
     expect(input.facts.recoveredAt).toBeUndefined();
   });
 
@@ -19,6 +27,8 @@ describe('the rule input: what the rules see of a recovery and of uncounted entr
 
   it('uncounted entries are always an array: empty for facts from the hub', () => {
     expect(buildRuleInput(NO_FACTS, context, {}).facts.notCounted).toEqual([]);
-    expect(buildRuleInput({ ...NO_FACTS, notCounted: [{ kind: 'test', why: 'test-type' }] }, context, {}).facts.notCounted).toEqual([{ kind: 'test', why: 'test-type' }]);
+    expect(buildRuleInput({ ...NO_FACTS, notCounted: [{ kind: 'test', why: 'test-type' }] }, context, {}).facts.notCounted).toEqual([
+      { kind: 'test', why: 'test-type' },
+    ]);
   });
 });

@@ -35,7 +35,14 @@ describe('checkRuleSet', () => {
   });
 
   it('reports every shape problem with its path', () => {
-    const broken = { ...KHANH_HOA_2021_10, id: 'Bad Id', version: '1', validFrom: 'soon', rules: [{ id: 'x', colour: 'purple', when: true, reason: { code: 'x' } }], extra: 1 };
+    const broken = {
+      ...KHANH_HOA_2021_10,
+      id: 'Bad Id',
+      version: '1',
+      validFrom: 'soon',
+      rules: [{ id: 'x', colour: 'purple', when: true, reason: { code: 'x' } }],
+      extra: 1,
+    };
     expect(paths(broken)).toEqual(['/id', '/version', '/validFrom', '/rules/0/colour', '/rules/0/reason/vi', '/rules/0/reason/en', '/extra']);
     // A reason code the entry log could not keep (the hub refuses such entries).
     const spaced = { ...KHANH_HOA_2021_10, rules: [{ id: 'x', colour: 'green', when: true, reason: { code: 'fully vaccinated', vi: 'v', en: 'e' } }] };
@@ -56,7 +63,12 @@ describe('rule evaluation', () => {
     const broken = compile({
       ...KHANH_HOA_2021_10,
       rules: [
-        { id: 'unguarded', colour: 'red', when: { 'not-after': [{ plusTime: [{ var: 'facts.nothing' }, 0, 'day'] }, { plusTime: [{ var: 'scan.at' }, 0, 'day'] }] }, reason: { code: 'r', vi: 'r', en: 'r' } },
+        {
+          id: 'unguarded',
+          colour: 'red',
+          when: { 'not-after': [{ plusTime: [{ var: 'facts.nothing' }, 0, 'day'] }, { plusTime: [{ var: 'scan.at' }, 0, 'day'] }] },
+          reason: { code: 'r', vi: 'r', en: 'r' },
+        },
         { id: 'always', colour: 'green', when: true, reason: { code: 'g', vi: 'g', en: 'g' } },
       ],
     });
@@ -69,26 +81,47 @@ describe('rule evaluation', () => {
     const rules = compile(KHANH_HOA_2021_10);
     const date = fc.date({ min: new Date('2019-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
     const person = fc.record({
-      doses: fc.array(fc.record({ dose: fc.integer({ min: 0, max: 20 }), date, product: fc.constantFrom('EU/1/20/1528', 'EU/1/20/1525', 'unknown', '') }), { maxLength: 5 }),
-      tests: fc.array(fc.record({ takenAt: fc.date({ noInvalidDate: true, min: new Date('2019-01-01'), max: new Date('2030-01-01') }).map((d) => d.toISOString()), kind: fc.constantFrom('pcr' as const, 'rapid' as const), result: fc.constantFrom('positive' as const, 'negative' as const) }), { maxLength: 4 }),
+      doses: fc.array(fc.record({ dose: fc.integer({ min: 0, max: 20 }), date, product: fc.constantFrom('EU/1/20/1528', 'EU/1/20/1525', 'unknown', '') }), {
+        maxLength: 5,
+      }),
+      tests: fc.array(
+        fc.record({
+          takenAt: fc.date({ noInvalidDate: true, min: new Date('2019-01-01'), max: new Date('2030-01-01') }).map((d) => d.toISOString()),
+          kind: fc.constantFrom('pcr' as const, 'rapid' as const),
+          result: fc.constantFrom('positive' as const, 'negative' as const),
+        }),
+        { maxLength: 4 },
+      ),
       recoveredOn: fc.option(date, { nil: undefined }),
       quarantine: fc.array(fc.record({ status: fc.constantFrom('F0' as const, 'F1' as const), from: date }), { maxLength: 2 }),
       recoveryCertificate: fc.option(fc.record({ positiveOn: date, validFrom: date, validUntil: date }), { nil: undefined }),
       notCounted: fc.array(
         fc.record({
           kind: fc.constantFrom('vaccination' as const, 'test' as const, 'recovery' as const),
-          why: fc.constantFrom('disease' as const, 'vaccine-product' as const, 'vaccine-type' as const, 'test-type' as const, 'test-result' as const, 'incomplete' as const),
+          why: fc.constantFrom(
+            'disease' as const,
+            'vaccine-product' as const,
+            'vaccine-type' as const,
+            'test-type' as const,
+            'test-result' as const,
+            'incomplete' as const,
+          ),
         }),
         { maxLength: 2 },
       ),
     });
     fc.assert(
-      fc.property(person, fc.integer({ min: Date.parse('2020-01-01'), max: Date.parse('2030-01-01') }), fc.option(fc.nat(10 ** 9), { nil: undefined }), (facts, nowMs, age) => {
-        const { recoveredOn, recoveryCertificate, ...rest } = facts;
-        const present = { ...(recoveredOn === undefined ? {} : { recoveredOn }), ...(recoveryCertificate === undefined ? {} : { recoveryCertificate }) };
-        const outcome = rules.evaluate({ ...rest, ...present }, { nowMs, ...(age === undefined ? {} : { dataAgeMs: age }) });
-        expect(['green', 'yellow', 'red']).toContain(outcome.outcome);
-      }),
+      fc.property(
+        person,
+        fc.integer({ min: Date.parse('2020-01-01'), max: Date.parse('2030-01-01') }),
+        fc.option(fc.nat(10 ** 9), { nil: undefined }),
+        (facts, nowMs, age) => {
+          const { recoveredOn, recoveryCertificate, ...rest } = facts;
+          const present = { ...(recoveredOn === undefined ? {} : { recoveredOn }), ...(recoveryCertificate === undefined ? {} : { recoveryCertificate }) };
+          const outcome = rules.evaluate({ ...rest, ...present }, { nowMs, ...(age === undefined ? {} : { dataAgeMs: age }) });
+          expect(['green', 'yellow', 'red']).toContain(outcome.outcome);
+        },
+      ),
       { numRuns: 100_000 },
     );
   });

@@ -25,11 +25,19 @@ describe('signed rule sets', () => {
   it.each([
     ['unsigned', () => KHANH_HOA_2021_10, 'rules.not-signed'],
     ['signed by an unknown key', () => signRuleSet(strangerKey, KHANH_HOA_2021_10), 'rules.unknown-key'],
-    ['changed after signing', () => {
-      const signed = signRuleSet(hubKey, KHANH_HOA_2021_10);
-      return { ...signed, ruleSet: { ...signed.ruleSet, default: { ...signed.ruleSet.default, colour: 'green' } } };
-    }, 'rules.signature-invalid'],
-    ['signed but malformed', () => signRuleSet(hubKey, { ...KHANH_HOA_2021_10, rules: [{ id: 'x', colour: 'green', when: { nope: [] }, reason: { code: 'x', vi: 'x', en: 'x' } }] }), 'rules.malformed'],
+    [
+      'changed after signing',
+      () => {
+        const signed = signRuleSet(hubKey, KHANH_HOA_2021_10);
+        return { ...signed, ruleSet: { ...signed.ruleSet, default: { ...signed.ruleSet.default, colour: 'green' } } };
+      },
+      'rules.signature-invalid',
+    ],
+    [
+      'signed but malformed',
+      () => signRuleSet(hubKey, { ...KHANH_HOA_2021_10, rules: [{ id: 'x', colour: 'green', when: { nope: [] }, reason: { code: 'x', vi: 'x', en: 'x' } }] }),
+      'rules.malformed',
+    ],
   ])('a rule set %s is refused with its own error', (_label, make, code) => {
     const result = verifySignedRuleSet(make(), trusted);
     expect(result.ok).toBe(false);
@@ -87,7 +95,10 @@ describe('the kiosk’s rule sets', () => {
     repository.install(signRuleSet(hubKey, DECEMBER));
     const [file] = readdirSync(join(dataDir, RULES_DIR));
     const genuine = signRuleSet(hubKey, DECEMBER);
-    writeFileSync(join(dataDir, RULES_DIR, file ?? ''), JSON.stringify({ ...genuine, ruleSet: { ...genuine.ruleSet, parameters: { staleAfterHours: 100000 } } }));
+    writeFileSync(
+      join(dataDir, RULES_DIR, file ?? ''),
+      JSON.stringify({ ...genuine, ruleSet: { ...genuine.ruleSet, parameters: { staleAfterHours: 100000 } } }),
+    );
     const status = repository.reload();
     expect(status.refused).toMatchObject([{ file, error: { code: 'rules.signature-invalid' } }]);
     expect(repository.inForce(Date.parse('2022-01-01T00:00:00Z')).ruleSet.parameters).toEqual({ staleAfterHours: 12 });

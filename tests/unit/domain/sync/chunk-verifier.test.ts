@@ -46,7 +46,9 @@ describe('chunk verification: authenticity', () => {
         const flipped = chunk.slice();
         flipped[at] = (flipped[at] as number) ^ mask;
         // Structure is checked first, so a flip in a length or the magic reads as malformed.
-        expect(['sync.signature', 'sync.malformed', 'sync.version', 'sync.unknown-key', 'sync.body-size']).toContain(feed('snapshot', { watermark: 0 }, [flipped]));
+        expect(['sync.signature', 'sync.malformed', 'sync.version', 'sync.unknown-key', 'sync.body-size']).toContain(
+          feed('snapshot', { watermark: 0 }, [flipped]),
+        );
       }),
       { numRuns: 500 },
     );

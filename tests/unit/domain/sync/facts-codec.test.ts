@@ -12,9 +12,15 @@ const FULL: PersonFacts = {
     { dose: 2, date: '2021-07-01', product: 'EU/1/20/1528', totalDoses: 2 },
     { dose: 3, date: '2022-01-15', product: 'Some-New-Vaccine 2' },
   ],
-  tests: [{ takenAt: '2021-09-01T03:04:05.678Z', kind: 'pcr', result: 'negative' }, { takenAt: '2021-09-03T00:00:00.000Z', kind: 'rapid', result: 'positive' }],
+  tests: [
+    { takenAt: '2021-09-01T03:04:05.678Z', kind: 'pcr', result: 'negative' },
+    { takenAt: '2021-09-03T00:00:00.000Z', kind: 'rapid', result: 'positive' },
+  ],
   recoveredOn: '2021-10-01',
-  quarantine: [{ status: 'F0', from: '2021-09-03', to: '2021-09-17' }, { status: 'F1', from: '2021-11-01' }],
+  quarantine: [
+    { status: 'F0', from: '2021-09-03', to: '2021-09-17' },
+    { status: 'F1', from: '2021-11-01' },
+  ],
 };
 
 const refusal = (bytes: Uint8Array): string => {
@@ -31,7 +37,11 @@ describe('facts codec', () => {
     expect(decodeFacts(encodeFacts(FULL))).toStrictEqual(FULL);
     const many: PersonFacts = {
       doses: Array.from({ length: 20 }, (_, i) => ({ dose: i + 1, date: '2021-06-01', product: 'BBIBP-CorV' })),
-      tests: Array.from({ length: 300 }, (_, i) => ({ takenAt: new Date(Date.UTC(2021, 0, 1) + i * 3_600_000).toISOString(), kind: 'rapid', result: 'negative' })),
+      tests: Array.from({ length: 300 }, (_, i) => ({
+        takenAt: new Date(Date.UTC(2021, 0, 1) + i * 3_600_000).toISOString(),
+        kind: 'rapid',
+        result: 'negative',
+      })),
       quarantine: [],
     };
     expect(decodeFacts(encodeFacts(many))).toStrictEqual(many);
@@ -46,7 +56,9 @@ describe('facts codec', () => {
     fc.assert(
       fc.property(factsArbitrary, (facts) => {
         // Plain objects (fast-check's have no prototype), instants as toISOString gives them.
-        const normalised = JSON.parse(JSON.stringify({ ...facts, tests: facts.tests.map((t) => ({ ...t, takenAt: new Date(t.takenAt).toISOString() })) })) as PersonFacts;
+        const normalised = JSON.parse(
+          JSON.stringify({ ...facts, tests: facts.tests.map((t) => ({ ...t, takenAt: new Date(t.takenAt).toISOString() })) }),
+        ) as PersonFacts;
         expect(decodeFacts(encodeFacts(facts))).toStrictEqual(normalised);
       }),
       { numRuns: 2_000 },
@@ -60,7 +72,9 @@ describe('facts codec', () => {
     expect(() => encodeFacts({ ...base, tests: [{ takenAt: 'yesterday', kind: 'pcr', result: 'negative' }] })).toThrow(RangeError);
     expect(() => encodeFacts({ ...base, doses: [{ dose: 1, date: '2021-06-01', product: 'Vắc-xin' }] })).toThrow(RangeError);
     expect(() => encodeFacts({ ...base, doses: [{ dose: 1.5, date: '2021-06-01', product: 'X' }] })).toThrow(RangeError);
-    expect(() => encodeFacts({ ...base, quarantine: Array.from({ length: FACT_LIMITS.quarantine + 1 }, () => ({ status: 'F1' as const, from: '2021-06-01' })) })).toThrow(RangeError);
+    expect(() =>
+      encodeFacts({ ...base, quarantine: Array.from({ length: FACT_LIMITS.quarantine + 1 }, () => ({ status: 'F1' as const, from: '2021-06-01' })) }),
+    ).toThrow(RangeError);
   });
 
   it('decodes strictly: truncated, trailing bytes, counts above the limits, values out of range', () => {

@@ -38,7 +38,9 @@ describe('sync chunks: encoding', () => {
         const identity = isDelta ? { kind: 'delta' as const, fromSeq: 3, toSeq: 9 } : { kind: 'snapshot' as const, fromSeq: 0, toSeq: 9 };
         const chunks = chunksOf(list, identity, key, { maxRecords });
         expect(chunks).toHaveLength(Math.max(1, Math.ceil(list.length / maxRecords)));
-        const normalised = plain(list.map((p) => ({ ...p, facts: { ...p.facts, tests: p.facts.tests.map((t) => ({ ...t, takenAt: new Date(t.takenAt).toISOString() })) } })));
+        const normalised = plain(
+          list.map((p) => ({ ...p, facts: { ...p.facts, tests: p.facts.tests.map((t) => ({ ...t, takenAt: new Date(t.takenAt).toISOString() })) } })),
+        );
         expect(readAll(chunks, identity.kind)).toStrictEqual(normalised);
       }),
       { numRuns: 300 },
@@ -48,7 +50,12 @@ describe('sync chunks: encoding', () => {
   it('partitions the ID space: chunk 0 from ID 0, each next after the last, the final one to 999 999 999 999', () => {
     const chunks = chunksOf(people(1000), { kind: 'snapshot', fromSeq: 0, toSeq: 5 }, key, { maxRecords: 300 });
     const headers = chunks.map(parseChunkHeader);
-    expect(headers.map((h) => [h.index, h.recordCount])).toEqual([[0, 300], [1, 300], [2, 300], [3, 100]]);
+    expect(headers.map((h) => [h.index, h.recordCount])).toEqual([
+      [0, 300],
+      [1, 300],
+      [2, 300],
+      [3, 100],
+    ]);
     expect(headers[0]?.rangeStart).toBe(0);
     headers.slice(1).forEach((h, i) => expect(h.rangeStart).toBe((headers[i]?.rangeEnd as number) + 1));
     expect(headers.at(-1)?.rangeEnd).toBe(MAX_ID12);
@@ -85,23 +92,39 @@ describe('sync chunks: encoding', () => {
 describe('sync chunks: the example in docs/sync-format.md', () => {
   it('verifies and decodes', () => {
     const hex = [
-      '434853590101197f6b23', '0000000000000000', '000000000000002a', '00000000', '000000000000', '00e8d4a50fff', '00000001', '00000026', '0000002a',
+      '434853590101197f6b23',
+      '0000000000000000',
+      '000000000000002a',
+      '00000000',
+      '000000000000',
+      '00e8d4a50fff',
+      '00000001',
+      '00000026',
+      '0000002a',
       '9bf46bc5cf0b8ccc0d3bd7649fdb34ed8b8828530b272323c3214e462606c68627ffff2e636664600000',
-      '1c504755368481b28d7825b44e4b0eaf8b5c6f113efc369b35fe401eb790c084', '8e37b66e2c883a4d9db1e243bf2001f27352f3cf997c5e682cd889c13ddb6b04',
+      '1c504755368481b28d7825b44e4b0eaf8b5c6f113efc369b35fe401eb790c084',
+      '8e37b66e2c883a4d9db1e243bf2001f27352f3cf997c5e682cd889c13ddb6b04',
     ].join('');
     const chunk = new Uint8Array(Buffer.from(hex, 'hex'));
     const verifier = new ChunkStreamVerifier('snapshot', { watermark: 0 }, hubKeyStoreFromKeys(['GX9rI+FshTLGq8g4+s1ep4m+DHaykgM0A5v6iz02jWE=']));
     const { header, records, final } = verifier.accept(chunk);
     expect(header).toMatchObject({ keyId: '197f6b23', toSeq: 42, recordCount: 1, bodyLength: 38 });
     expect(final).toBe(true);
-    expect(recordsToPeople(records)).toStrictEqual([{
-      id12: '056089001234', oldId: '225123456', bhxh: '5612345678',
-      facts: {
-        doses: [{ dose: 1, date: '2021-08-01', product: 'EU/1/20/1528' }, { dose: 2, date: '2021-09-01', product: 'EU/1/20/1528' }],
-        tests: [{ takenAt: '2021-10-19T02:00:00.000Z', kind: 'pcr', result: 'negative' }],
-        quarantine: [],
+    expect(recordsToPeople(records)).toStrictEqual([
+      {
+        id12: '056089001234',
+        oldId: '225123456',
+        bhxh: '5612345678',
+        facts: {
+          doses: [
+            { dose: 1, date: '2021-08-01', product: 'EU/1/20/1528' },
+            { dose: 2, date: '2021-09-01', product: 'EU/1/20/1528' },
+          ],
+          tests: [{ takenAt: '2021-10-19T02:00:00.000Z', kind: 'pcr', result: 'negative' }],
+          quarantine: [],
+        },
       },
-    }]);
+    ]);
   });
 });
 

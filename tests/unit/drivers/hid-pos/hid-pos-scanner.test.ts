@@ -15,7 +15,15 @@ const HONEYWELL: HidDeviceDescriptor = {
   product: '1400g',
   serialNumber: '17001B2C3D',
 };
-const NEWLAND: HidDeviceDescriptor = { path: '/dev/hidraw5', vendorId: 0x1eab, productId: 0x0d10, usagePage: 0x8c, usage: 0x02, product: 'NLS-FM420', serialNumber: '' };
+const NEWLAND: HidDeviceDescriptor = {
+  path: '/dev/hidraw5',
+  vendorId: 0x1eab,
+  productId: 0x0d10,
+  usagePage: 0x8c,
+  usage: 0x02,
+  product: 'NLS-FM420',
+  serialNumber: '',
+};
 
 /** Fast timings: the behaviour is the same as the production seconds, the tests are not slower for it. */
 const FAST = { pollIntervalMs: 5, backoffInitialMs: 5, backoffMaxMs: 20, reportGapMs: 30 };

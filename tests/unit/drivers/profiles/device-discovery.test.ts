@@ -37,7 +37,13 @@ describe('discoverDevices', () => {
     expect(discovery.problems).toEqual([]);
     const byPath = new Map(discovery.devices.map((device) => [device.path, device]));
     expect(discovery.devices.map((d) => d.path)).toEqual(['/dev/hidraw0', '/dev/hidraw1', '/dev/hidraw2', '/dev/ttyACM0', '/dev/ttyS0', '/dev/ttyUSB0']);
-    expect(byPath.get('/dev/ttyACM0')).toMatchObject({ bus: 'serial', transport: 'cdc-acm', access: 'ok', heldBy: [4242], match: { profile: { id: 'honeywell-1450g' }, mode: { mode: 'serial' } } });
+    expect(byPath.get('/dev/ttyACM0')).toMatchObject({
+      bus: 'serial',
+      transport: 'cdc-acm',
+      access: 'ok',
+      heldBy: [4242],
+      match: { profile: { id: 'honeywell-1450g' }, mode: { mode: 'serial' } },
+    });
     expect(byPath.get('/dev/ttyUSB0')).toMatchObject({ access: 'no-access', match: { confidence: 'generic' } });
     expect(byPath.get('/dev/hidraw1')?.match?.mode.mode).toBe('keyboard');
     expect(byPath.get('/dev/hidraw2')?.match?.profile.id).toBe('usb-relay-hid');
@@ -85,7 +91,11 @@ describe('procHolders', () => {
   it('finds the processes whose fd links point at the device', () => {
     const proc = mkdtempSync(join(tmpdir(), 'chot-proc-'));
     temps.push(proc);
-    for (const [pid, target] of [['100', '/dev/ttyACM0'], ['200', '/dev/null'], ['300', '/dev/ttyACM0']] as const) {
+    for (const [pid, target] of [
+      ['100', '/dev/ttyACM0'],
+      ['200', '/dev/null'],
+      ['300', '/dev/ttyACM0'],
+    ] as const) {
       mkdirSync(join(proc, pid, 'fd'), { recursive: true });
       symlinkSync(target, join(proc, pid, 'fd', '3'));
     }

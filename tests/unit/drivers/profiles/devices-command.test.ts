@@ -35,7 +35,9 @@ describe('chot devices', () => {
     expect(await runDevices([], deps)).toBe(0);
     const text = output();
     expect(text).toMatch(/^PATH\s+KIND\s+VID:PID\s+PROFILE\s+STATE$/m);
-    expect(text).toMatch(/^\/dev\/hidraw1\s+scanner\s+0c2e:0b01\s+Honeywell Voyager 1450g \/ 1452g \[keyboard, by vendor id\] \(or honeywell-1900\)\s+present$/m);
+    expect(text).toMatch(
+      /^\/dev\/hidraw1\s+scanner\s+0c2e:0b01\s+Honeywell Voyager 1450g \/ 1452g \[keyboard, by vendor id\] \(or honeywell-1900\)\s+present$/m,
+    );
     expect(text).toContain('keyboard mode garbles Vietnamese names: switch it to serial or HID-POS (Switch to USB Serial (CDC): "TRMUSB130."');
     expect(text).toMatch(/^\/dev\/hidraw2\s+relay\s+16c0:05df\s+.*USBRelayN.*in use \(pid 777\)$/m);
     expect(text).toMatch(/^\/dev\/ttyUSB0\s+relay\s+1a86:7523\s+.*generic ids.*no access$/m);

@@ -13,20 +13,73 @@ function profile(id: string, overrides: Partial<DeviceProfile>): DeviceProfile {
 
 describe('matchProfile on the shipped catalogue', () => {
   const cases: { name: string; hints: DeviceHints; profile: string | undefined; mode?: string; confidence?: string; alternatives?: string[] }[] = [
-    { name: 'a USBRelayN board', hints: { vendorId: '16c0', productId: '05df', transport: 'hid-feature' }, profile: 'usb-relay-hid', mode: 'hid-relay', confidence: 'exact' },
+    {
+      name: 'a USBRelayN board',
+      hints: { vendorId: '16c0', productId: '05df', transport: 'hid-feature' },
+      profile: 'usb-relay-hid',
+      mode: 'hid-relay',
+      confidence: 'exact',
+    },
     { name: 'an ACR39U', hints: { vendorId: '072f', productId: 'b100' }, profile: 'acs-acr39u', mode: 'ccid', confidence: 'exact' },
-    { name: 'a Honeywell on ttyACM', hints: { vendorId: '0c2e', productId: '0b6a', transport: 'cdc-acm' }, profile: 'honeywell-1450g', mode: 'serial', confidence: 'vendor', alternatives: ['honeywell-1900'] },
-    { name: 'a Honeywell keyboard', hints: { vendorId: '0c2e', productId: '0b01', transport: 'hid-keyboard' }, profile: 'honeywell-1450g', mode: 'keyboard', confidence: 'vendor' },
+    {
+      name: 'a Honeywell on ttyACM',
+      hints: { vendorId: '0c2e', productId: '0b6a', transport: 'cdc-acm' },
+      profile: 'honeywell-1450g',
+      mode: 'serial',
+      confidence: 'vendor',
+      alternatives: ['honeywell-1900'],
+    },
+    {
+      name: 'a Honeywell keyboard',
+      hints: { vendorId: '0c2e', productId: '0b01', transport: 'hid-keyboard' },
+      profile: 'honeywell-1450g',
+      mode: 'keyboard',
+      confidence: 'vendor',
+    },
     { name: 'a Honeywell in HID-POS', hints: { vendorId: '0c2e', productId: '0b07', transport: 'hid-pos' }, profile: 'honeywell-1450g', mode: 'hid-pos' },
     { name: 'a Honeywell with no transport known', hints: { vendorId: '0c2e', productId: '0b07' }, profile: undefined },
-    { name: 'a Zebra keyboard', hints: { vendorId: '05e0', productId: '1200' }, profile: 'zebra-ds2208', mode: 'keyboard', confidence: 'exact', alternatives: ['zebra-ds9308'] },
+    {
+      name: 'a Zebra keyboard',
+      hints: { vendorId: '05e0', productId: '1200' },
+      profile: 'zebra-ds2208',
+      mode: 'keyboard',
+      confidence: 'exact',
+      alternatives: ['zebra-ds9308'],
+    },
     { name: 'a Newland in HID-POS', hints: { vendorId: '1eab', productId: '1234', transport: 'hid-pos' }, profile: 'newland-fm430', mode: 'hid-pos' },
-    { name: 'a CH340, kind unknown: scanner first, relay as alternative', hints: { vendorId: '1a86', productId: '7523', transport: 'usb-serial-bridge' }, profile: 'ch340-serial-relay', confidence: 'generic', alternatives: ['generic-serial-2d-scanner', 'modbus-rtu-relay'] },
-    { name: 'a CH340 named a scanner', hints: { vendorId: '1a86', productId: '7523', kind: 'scanner' }, profile: 'generic-serial-2d-scanner', mode: 'serial', confidence: 'generic' },
-    { name: 'a CH340 named a relay', hints: { vendorId: '1a86', productId: '7523', kind: 'relay' }, profile: 'ch340-serial-relay', alternatives: ['modbus-rtu-relay'] },
-    { name: 'an STM32 virtual COM port', hints: { vendorId: '0483', productId: '5740', transport: 'cdc-acm' }, profile: 'generic-serial-2d-scanner', mode: 'serial' },
+    {
+      name: 'a CH340, kind unknown: scanner first, relay as alternative',
+      hints: { vendorId: '1a86', productId: '7523', transport: 'usb-serial-bridge' },
+      profile: 'ch340-serial-relay',
+      confidence: 'generic',
+      alternatives: ['generic-serial-2d-scanner', 'modbus-rtu-relay'],
+    },
+    {
+      name: 'a CH340 named a scanner',
+      hints: { vendorId: '1a86', productId: '7523', kind: 'scanner' },
+      profile: 'generic-serial-2d-scanner',
+      mode: 'serial',
+      confidence: 'generic',
+    },
+    {
+      name: 'a CH340 named a relay',
+      hints: { vendorId: '1a86', productId: '7523', kind: 'relay' },
+      profile: 'ch340-serial-relay',
+      alternatives: ['modbus-rtu-relay'],
+    },
+    {
+      name: 'an STM32 virtual COM port',
+      hints: { vendorId: '0483', productId: '5740', transport: 'cdc-acm' },
+      profile: 'generic-serial-2d-scanner',
+      mode: 'serial',
+    },
     { name: 'a CH340 seen as CDC (wrong transport)', hints: { vendorId: '1a86', productId: '7523', transport: 'cdc-acm' }, profile: undefined },
-    { name: 'any CCID reader without a model profile', hints: { vendorId: '1234', productId: '5678', transport: 'ccid' }, profile: 'generic-ccid-reader', confidence: 'generic' },
+    {
+      name: 'any CCID reader without a model profile',
+      hints: { vendorId: '1234', productId: '5678', transport: 'ccid' },
+      profile: 'generic-ccid-reader',
+      confidence: 'generic',
+    },
     { name: 'an unknown mouse', hints: { vendorId: '046d', productId: 'c077' }, profile: undefined },
   ];
   it.each(cases)('$name', ({ hints, profile: id, mode, confidence, alternatives }) => {
@@ -48,7 +101,11 @@ describe('matchProfile ranking', () => {
   });
 
   it('a mode under its own vendor id matches that id, not the profile’s', () => {
-    const p = profile('c', { modes: [{ mode: 'serial', transport: 'cdc-acm', vendorId: { value: 'bbbb', source: 'test fixture' }, productId: { value: '0002', source: 'test fixture' } }] });
+    const p = profile('c', {
+      modes: [
+        { mode: 'serial', transport: 'cdc-acm', vendorId: { value: 'bbbb', source: 'test fixture' }, productId: { value: '0002', source: 'test fixture' } },
+      ],
+    });
     expect(matchProfile([p], { vendorId: 'bbbb', productId: '0002' })?.profile.id).toBe('c');
     expect(matchProfile([p], { vendorId: 'aaaa', productId: '0002' })).toBeUndefined();
   });

@@ -19,7 +19,10 @@ describe('SerialRelayDriver over a real pty (socat, serialport)', { timeout: 20_
   });
 
   it('CH340: all off at open, then exactly one on and one off for a pulse, all off at close', async () => {
-    const relay = await new SerialRelayDriver({ transport: new NodeSerialTransport(), protocol: { kind: 'ch340' } }).open({ id: pty.path, kind: 'serial-relay' });
+    const relay = await new SerialRelayDriver({ transport: new NodeSerialTransport(), protocol: { kind: 'ch340' } }).open({
+      id: pty.path,
+      kind: 'serial-relay',
+    });
     expect(hex(await pty.waitForReceived(4))).toBe('a00100a1');
     await relay.pulse(1, 100);
     expect(hex(await pty.waitForReceived(12))).toBe('a00100a1' + 'a00101a2' + 'a00100a1');
@@ -28,14 +31,20 @@ describe('SerialRelayDriver over a real pty (socat, serialport)', { timeout: 20_
   });
 
   it('Modbus RTU unit 1: function 05 frames, byte for byte', async () => {
-    const relay = await new SerialRelayDriver({ transport: new NodeSerialTransport(), protocol: { kind: 'modbus', unitId: 1 } }).open({ id: pty.path, kind: 'modbus-relay' });
+    const relay = await new SerialRelayDriver({ transport: new NodeSerialTransport(), protocol: { kind: 'modbus', unitId: 1 } }).open({
+      id: pty.path,
+      kind: 'modbus-relay',
+    });
     await relay.pulse(1, 50);
     await relay.close();
     expect(hex(await pty.waitForReceived(32))).toBe('010500000000cdca' + '01050000ff008c3a' + '010500000000cdca' + '010500000000cdca');
   });
 
   it('socat killed: unplugged fault, pulses refused; restarted: all off again, then pulses work', async () => {
-    const relay = await new SerialRelayDriver({ transport: new NodeSerialTransport(), protocol: { kind: 'ch340' } }).open({ id: pty.path, kind: 'serial-relay' });
+    const relay = await new SerialRelayDriver({ transport: new NodeSerialTransport(), protocol: { kind: 'ch340' } }).open({
+      id: pty.path,
+      kind: 'serial-relay',
+    });
     const faults: DeviceFault[] = [];
     const ready = new Promise<void>((resolve) => relay.onReady?.(resolve));
     const faulted = new Promise<void>((resolve) => relay.onFault((fault) => resolve(void faults.push(fault))));

@@ -11,7 +11,10 @@ afterEach(() => {
   vi.resetModules();
 });
 
-async function load(): Promise<{ NodeSerialTransport: typeof TransportModule.NodeSerialTransport; SerialScannerDriver: typeof ScannerModule.SerialScannerDriver }> {
+async function load(): Promise<{
+  NodeSerialTransport: typeof TransportModule.NodeSerialTransport;
+  SerialScannerDriver: typeof ScannerModule.SerialScannerDriver;
+}> {
   vi.resetModules();
   const { NodeSerialTransport } = await import('../../../../drivers/serial/node-serial-transport.js');
   const { SerialScannerDriver } = await import('../../../../drivers/serial/serial-scanner-driver.js');
@@ -35,8 +38,16 @@ describe('NodeSerialTransport', () => {
   it('lists ports with USB ids as 4 lowercase hex digits, and without empty strings', async () => {
     const SerialPort = {
       list: async () => [
-          { path: '/dev/ttyACM0', vendorId: '0C2E', productId: 'b61', manufacturer: 'Honeywell', serialNumber: '', pnpId: undefined, locationId: undefined },
-          { path: '/dev/ttyS0', vendorId: undefined, productId: undefined, manufacturer: undefined, serialNumber: undefined, pnpId: undefined, locationId: undefined },
+        { path: '/dev/ttyACM0', vendorId: '0C2E', productId: 'b61', manufacturer: 'Honeywell', serialNumber: '', pnpId: undefined, locationId: undefined },
+        {
+          path: '/dev/ttyS0',
+          vendorId: undefined,
+          productId: undefined,
+          manufacturer: undefined,
+          serialNumber: undefined,
+          pnpId: undefined,
+          locationId: undefined,
+        },
       ],
     };
     // serialport is CommonJS: the transport accepts its exports either way.

@@ -34,7 +34,8 @@ function run(config: SerialFraming, chunks: readonly Uint8Array[], silenceMs = 0
   return out;
 }
 
-const frames = (outputs: readonly FramerOutput[]): string[] => outputs.map((o) => (o.kind === 'frame' ? `${o.overflow ? 'OVERFLOW:' : ''}${decode(o.bytes)}` : `dropped:${o.length}`));
+const frames = (outputs: readonly FramerOutput[]): string[] =>
+  outputs.map((o) => (o.kind === 'frame' ? `${o.overflow ? 'OVERFLOW:' : ''}${decode(o.bytes)}` : `dropped:${o.length}`));
 
 /** Splits `bytes` at every given offset. */
 function split(bytes: Uint8Array, ...at: number[]): Uint8Array[] {
@@ -49,7 +50,12 @@ describe('SerialFramer: suffixes', () => {
     { name: "'cr' accepts a lone LF", suffix: 'cr', input: cat('abc', [0x0a], 'def', [0x0d]), expected: ['abc', 'def'] },
     { name: "'lf' accepts CR, LF and CRLF", suffix: 'lf', input: cat('a', [0x0a], 'b', [0x0d], 'c', [0x0d, 0x0a]), expected: ['a', 'b', 'c'] },
     { name: "'cr': blank lines are not scans", suffix: 'cr', input: cat([0x0d, 0x0d, 0x0a, 0x0a], 'x', [0x0d]), expected: ['x'] },
-    { name: "'crlf' only ends on CR LF; lone CR and LF stay in the payload", suffix: 'crlf', input: cat('a', [0x0d], 'b', [0x0a], 'c', [0x0d, 0x0a]), expected: ['a\rb\nc'] },
+    {
+      name: "'crlf' only ends on CR LF; lone CR and LF stay in the payload",
+      suffix: 'crlf',
+      input: cat('a', [0x0d], 'b', [0x0a], 'c', [0x0d, 0x0a]),
+      expected: ['a\rb\nc'],
+    },
     { name: '{hex: "03"} (ETX)', suffix: { hex: '03' }, input: cat('one', [0x03], 'two', [0x03]), expected: ['one', 'two'] },
     { name: '{hex: "0d0a"} multi-byte', suffix: { hex: '0d0a' }, input: cat('one', [0x0d, 0x0a], 'tw\ro', [0x0d, 0x0a]), expected: ['one', 'tw\ro'] },
   ];
@@ -160,15 +166,18 @@ describe('SerialFramer: overflow', () => {
     expect(frames(run(framing({ hex: '0d0a' }, 5), [cat('abcde', [0x0d, 0x0a])]))).toEqual(['abcde']);
   });
 
-  it.each([['cr' as const], [{ hex: '0d0a' }], ['none' as const]])('suffix %j: cut at maxFrameBytes, the rest of that frame discarded, then framing resumes', (suffix) => {
-    const end = suffix === 'none' ? [] : [0x0d, 0x0a];
-    const framer = new SerialFramer(framing(suffix, 5));
-    const out = framer.push(cat('abcdefghij', end), 100);
-    out.push(...framer.expire(200));
-    out.push(...framer.push(cat('ok', end), 300));
-    out.push(...framer.expire(400));
-    expect(frames(out)).toEqual(['OVERFLOW:abcde', 'ok']);
-  });
+  it.each([['cr' as const], [{ hex: '0d0a' }], ['none' as const]])(
+    'suffix %j: cut at maxFrameBytes, the rest of that frame discarded, then framing resumes',
+    (suffix) => {
+      const end = suffix === 'none' ? [] : [0x0d, 0x0a];
+      const framer = new SerialFramer(framing(suffix, 5));
+      const out = framer.push(cat('abcdefghij', end), 100);
+      out.push(...framer.expire(200));
+      out.push(...framer.push(cat('ok', end), 300));
+      out.push(...framer.expire(400));
+      expect(frames(out)).toEqual(['OVERFLOW:abcde', 'ok']);
+    },
+  );
 
   it('silence ends the discarding even without a suffix, so the next scan is read', () => {
     const framer = new SerialFramer(framing('cr', 5));

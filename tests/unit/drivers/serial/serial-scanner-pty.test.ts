@@ -128,26 +128,29 @@ describe('SerialScannerDriver over a real pty (socat, serialport)', { timeout: 2
     expect(events.faults.every((fault) => fault.kind === 'protocol')).toBe(true);
   });
 
-  it.each(['SIGKILL', 'SIGTERM'] as const)('socat killed (%s): one unplugged fault within 2 s; restarted on the same link: ready and scanning within 5 s', async (signal) => {
-    await pty.write('before\r');
-    await events.until('a scan before', () => events.scans.length === 1, 2_000);
-    // SIGKILL leaves the link dangling, SIGTERM removes it: both are a pulled cable.
-    await pty.kill(signal);
-    const faultMs = await events.until('the unplugged fault', () => events.faults.length > 0, 2_000);
-    expect(events.faults.map((fault) => fault.kind)).toEqual(['unplugged']);
-    expect(handle.state).toBe('fault');
-    expect(faultMs).toBeLessThan(2_000);
-    // Away while the driver tries to reopen it, twice in vain: still one fault.
-    const failed = transport.failedOpens;
-    await vi.waitFor(() => expect(transport.failedOpens).toBeGreaterThanOrEqual(failed + 2), { timeout: 3_000 });
-    expect(events.faults).toHaveLength(1);
-    await pty.restart();
-    const readyMs = await events.until('ready again', () => events.ready === 1, 5_000);
-    await pty.write(`${CCCD}\r`);
-    const scanMs = await events.until('a scan after', () => events.scans.length === 2, 5_000 - readyMs);
-    expect(events.scans[1]?.text).toBe(CCCD);
-    expect(readyMs + scanMs).toBeLessThan(5_000);
-  });
+  it.each(['SIGKILL', 'SIGTERM'] as const)(
+    'socat killed (%s): one unplugged fault within 2 s; restarted on the same link: ready and scanning within 5 s',
+    async (signal) => {
+      await pty.write('before\r');
+      await events.until('a scan before', () => events.scans.length === 1, 2_000);
+      // SIGKILL leaves the link dangling, SIGTERM removes it: both are a pulled cable.
+      await pty.kill(signal);
+      const faultMs = await events.until('the unplugged fault', () => events.faults.length > 0, 2_000);
+      expect(events.faults.map((fault) => fault.kind)).toEqual(['unplugged']);
+      expect(handle.state).toBe('fault');
+      expect(faultMs).toBeLessThan(2_000);
+      // Away while the driver tries to reopen it, twice in vain: still one fault.
+      const failed = transport.failedOpens;
+      await vi.waitFor(() => expect(transport.failedOpens).toBeGreaterThanOrEqual(failed + 2), { timeout: 3_000 });
+      expect(events.faults).toHaveLength(1);
+      await pty.restart();
+      const readyMs = await events.until('ready again', () => events.ready === 1, 5_000);
+      await pty.write(`${CCCD}\r`);
+      const scanMs = await events.until('a scan after', () => events.scans.length === 2, 5_000 - readyMs);
+      expect(events.scans[1]?.text).toBe(CCCD);
+      expect(readyMs + scanMs).toBeLessThan(5_000);
+    },
+  );
 
   it('socat restarted at once (another pty behind the same link): one fault, then ready on the new one', async () => {
     await pty.kill();

@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ScanEvent } from '../../../../domain/scan/scan-event.js';
 import { DeviceFault, type DeviceInfo } from '../../../../drivers/device.js';
 import { FakeSerialTransport } from '../../../../drivers/serial/fake-serial-transport.js';
-import { DEFAULT_SERIAL_SCANNER_CONFIG, SerialScannerDriver, type SerialScannerConfig, type SerialScannerHandle } from '../../../../drivers/serial/serial-scanner-driver.js';
+import {
+  DEFAULT_SERIAL_SCANNER_CONFIG,
+  SerialScannerDriver,
+  type SerialScannerConfig,
+  type SerialScannerHandle,
+} from '../../../../drivers/serial/serial-scanner-driver.js';
 import type { SerialPortListing } from '../../../../drivers/serial/serial-transport.js';
 
 const PATH = '/dev/ttyACM0';
@@ -64,7 +69,10 @@ describe('SerialScannerDriver: list and open', () => {
     expect(transport.opened).toEqual([{ path: PATH, settings: { baudRate: 115_200 } }]);
     expect(handle.config.framing).toEqual(profile.framing);
     await handle.close();
-    await expect(driver.open(INFO, { framing: { suffix: { hex: 'x' }, interByteTimeoutMs: 50, maxFrameBytes: 10 } })).rejects.toMatchObject({ kind: 'open-failed', message: /hex/ });
+    await expect(driver.open(INFO, { framing: { suffix: { hex: 'x' }, interByteTimeoutMs: 50, maxFrameBytes: 10 } })).rejects.toMatchObject({
+      kind: 'open-failed',
+      message: /hex/,
+    });
   });
 });
 

@@ -23,7 +23,11 @@ async function run(location: HubStorageLocation, args: readonly string[], now = 
   let stdout = '';
   let stderr = '';
   const where = 'dataDir' in location ? ['--data', location.dataDir] : ['--pg', location.pgUrl];
-  const status = await runHubAdminToken([...args, ...where], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, now: () => now });
+  const status = await runHubAdminToken([...args, ...where], {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    now: () => now,
+  });
   return { status, stdout, stderr };
 }
 
@@ -64,7 +68,10 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
       ]);
       expect(listed.stdout).not.toContain('chot-admin-');
 
-      expect(await run(location, ['revoke', 'cdc'], NOW + DAY)).toMatchObject({ status: 0, stdout: 'revoked admin token "cdc": the hub refuses it from now on\n' });
+      expect(await run(location, ['revoke', 'cdc'], NOW + DAY)).toMatchObject({
+        status: 0,
+        stdout: 'revoked admin token "cdc": the hub refuses it from now on\n',
+      });
       expect((await run(location, ['revoke', 'cdc'], NOW + 2 * DAY)).stdout).toMatch(/was already revoked \(2026-01-02T07:00:00\.000\+07:00\)/);
       expect((await run(location, ['list'], NOW + 2 * DAY)).stdout).toMatch(/^cdc .* revoked$/m);
       expect(await run(location, ['revoke', 'nobody'])).toMatchObject({ status: 1, stderr: expect.stringContaining('no admin token "nobody"') });

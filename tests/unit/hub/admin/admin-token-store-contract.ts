@@ -91,7 +91,11 @@ export function describeAdminTokenStoreContract(name: string, open: OpenAdminTok
       await store.revoke('zed', NOW + 1);
       await expect(createAdminToken(store, 'zed', 30, () => NOW + 2)).rejects.toThrow(AdminTokenNameTaken);
       await expect(createAdminToken(store, 'amy', 30, () => NOW + 2)).rejects.toThrow(/exists already/);
-      expect((await store.list()).map((t) => [t.name, t.revokedAt])).toEqual([['Bea', null], ['amy', null], ['zed', NOW + 1]]);
+      expect((await store.list()).map((t) => [t.name, t.revokedAt])).toEqual([
+        ['Bea', null],
+        ['amy', null],
+        ['zed', NOW + 1],
+      ]);
     });
 
     it('refuses names that would garble the log, and validities outside 0–366 days, storing nothing', async () => {
@@ -99,7 +103,8 @@ export function describeAdminTokenStoreContract(name: string, open: OpenAdminTok
       for (const bad of ['', ' alice', 'a b', 'x\nGET /v1/admin/trace 200', '-lead', 'a'.repeat(65), 'Nguyễn']) {
         await expect(createAdminToken(store, bad, 30, () => NOW)).rejects.toThrow(RangeError);
       }
-      for (const days of [0, -1, 367, Number.NaN, Number.POSITIVE_INFINITY]) await expect(createAdminToken(store, 'ok', days, () => NOW)).rejects.toThrow(/at most 366 days/);
+      for (const days of [0, -1, 367, Number.NaN, Number.POSITIVE_INFINITY])
+        await expect(createAdminToken(store, 'ok', days, () => NOW)).rejects.toThrow(/at most 366 days/);
       expect(await store.list()).toEqual([]);
     });
   });

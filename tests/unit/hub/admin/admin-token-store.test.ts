@@ -16,9 +16,18 @@ beforeAll(() => {
 }, 90_000);
 afterAll(() => cluster?.stop());
 
-describeAdminTokenStoreContract('memory', memoryTokenSubject(() => new MemoryAdminTokenStore()));
-describeAdminTokenStoreContract('SQLite', hubStorageTokenSubject(() => ({ dataDir: tempDataDir('chot-hub-') })));
-describeAdminTokenStoreContract('PostgreSQL', hubStorageTokenSubject(() => ({ pgUrl: cluster.createDatabase() })));
+describeAdminTokenStoreContract(
+  'memory',
+  memoryTokenSubject(() => new MemoryAdminTokenStore()),
+);
+describeAdminTokenStoreContract(
+  'SQLite',
+  hubStorageTokenSubject(() => ({ dataDir: tempDataDir('chot-hub-') })),
+);
+describeAdminTokenStoreContract(
+  'PostgreSQL',
+  hubStorageTokenSubject(() => ({ pgUrl: cluster.createDatabase() })),
+);
 
 describe('the admin token table', () => {
   it('is hub migration 5: a version-4 SQLite hub gains it', async () => {

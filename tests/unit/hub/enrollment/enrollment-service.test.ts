@@ -21,7 +21,10 @@ describe('enrolment', () => {
     const request = { method: 'GET', pathWithQuery: '/v1/snapshot', body: new Uint8Array() };
     expect((await verifier.verify({ ...request, headers: identity.signRequest('GET', '/v1/snapshot', new Uint8Array(), NOW) })).ok).toBe(true);
     expect(await hub.revoke(enrolled.device.deviceId)).toBe(true);
-    expect(await verifier.verify({ ...request, headers: identity.signRequest('GET', '/v1/snapshot', new Uint8Array(), NOW) })).toEqual({ ok: false, refusal: 'revoked' });
+    expect(await verifier.verify({ ...request, headers: identity.signRequest('GET', '/v1/snapshot', new Uint8Array(), NOW) })).toEqual({
+      ok: false,
+      refusal: 'revoked',
+    });
   });
 
   it('a code works once, expires after a day, and is never stored in clear', async () => {

@@ -3,4 +3,7 @@ import { describeEnrollmentStoreContract, memorySubject } from '../enrollment-st
 
 // The reference the hub's stores are held to, and what the service's own tests run on: it
 // passes the same contract as SQLite and PostgreSQL (tests/unit/hub/*-hub-storage.test.ts).
-describeEnrollmentStoreContract('memory', memorySubject(() => new MemoryEnrollmentStore()));
+describeEnrollmentStoreContract(
+  'memory',
+  memorySubject(() => new MemoryEnrollmentStore()),
+);

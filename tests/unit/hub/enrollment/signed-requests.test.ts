@@ -23,16 +23,29 @@ const request = (headers: Record<string, string>, overrides: Partial<{ method: s
 
 describe('signed kiosk requests', () => {
   it('a request signed by an enrolled device is accepted', async () => {
-    expect(await hubWith([registered]).verify(request(kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW)))).toMatchObject({ ok: true, device: { location: 'Chợ Đầm, Nha Trang' } });
+    expect(await hubWith([registered]).verify(request(kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW)))).toMatchObject({
+      ok: true,
+      device: { location: 'Chợ Đầm, Nha Trang' },
+    });
   });
 
   it.each<[string, () => ReturnType<RequestVerifier['verify']>]>([
     ['unsigned', () => hubWith([registered]).verify(request({}))],
     ['from an unknown device', () => hubWith([]).verify(request(kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW)))],
     ['from a revoked device', () => hubWith([{ ...registered, revoked: true }]).verify(request(kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW)))],
-    ['signed by another key under the same device id', () => hubWith([registered]).verify(request(impostor.signRequest('POST', '/v1/deltas?since=42', body, NOW)))],
-    ['with a changed body', () => hubWith([registered]).verify(request(kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW), { body: new TextEncoder().encode('{"since":0}') }))],
-    ['with a changed path', () => hubWith([registered]).verify(request(kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW), { path: '/v1/deltas?since=0' }))],
+    [
+      'signed by another key under the same device id',
+      () => hubWith([registered]).verify(request(impostor.signRequest('POST', '/v1/deltas?since=42', body, NOW))),
+    ],
+    [
+      'with a changed body',
+      () =>
+        hubWith([registered]).verify(request(kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW), { body: new TextEncoder().encode('{"since":0}') })),
+    ],
+    [
+      'with a changed path',
+      () => hubWith([registered]).verify(request(kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW), { path: '/v1/deltas?since=0' })),
+    ],
     ['too old', () => hubWith([registered]).verify(request(kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW - REQUEST_CLOCK_WINDOW_MS - 1)))],
   ])('a request %s is refused', async (_label, attempt) => {
     expect((await attempt()).ok).toBe(false);
@@ -52,13 +65,17 @@ describe('signed kiosk requests', () => {
     const hub = hubWith([registered]);
     const first = kiosk.signRequest('GET', '/v1/snapshot', new Uint8Array(), NOW);
     expect((await hub.verify(request(first, { method: 'GET', path: '/v1/snapshot', body: new Uint8Array() }))).ok).toBe(true);
-    for (let i = 0; i < 50; i++) await hub.verify(request(kiosk.signRequest('GET', `/v1/x${i}`, new Uint8Array(), NOW), { method: 'GET', path: `/v1/x${i}`, body: new Uint8Array() }));
+    for (let i = 0; i < 50; i++)
+      await hub.verify(request(kiosk.signRequest('GET', `/v1/x${i}`, new Uint8Array(), NOW), { method: 'GET', path: `/v1/x${i}`, body: new Uint8Array() }));
     expect(await hub.verify(request(first, { method: 'GET', path: '/v1/snapshot', body: new Uint8Array() }))).toEqual({ ok: false, refusal: 'replayed' });
   });
 
   it('of two copies of one request verified at once (the lookup is async), exactly one passes', async () => {
     // A directory as slow as a database round trip, so both verifications are in flight together.
-    const slow = new RequestVerifier({ findDevice: (id) => new Promise((resolve) => setTimeout(() => resolve(id === registered.deviceId ? registered : undefined), 5)) }, () => NOW);
+    const slow = new RequestVerifier(
+      { findDevice: (id) => new Promise((resolve) => setTimeout(() => resolve(id === registered.deviceId ? registered : undefined), 5)) },
+      () => NOW,
+    );
     const signed = kiosk.signRequest('POST', '/v1/deltas?since=42', body, NOW);
     const results = await Promise.all([slow.verify(request(signed)), slow.verify(request(signed))]);
     expect(results.map((r) => (r.ok ? 'ok' : r.refusal)).sort()).toEqual(['ok', 'replayed']);

@@ -25,7 +25,12 @@ describe('decoding an upload body (hub/entries/upload-body.ts)', () => {
   it('refuses a body nested deeper than the format before JSON.parse sees it', () => {
     const deep = gzipSync(`{"entries":${'['.repeat(4_000_000)}`);
     const refused = decodeUpload(deep, 'gzip');
-    expect(refused).toEqual({ kind: 'refused', code: 'bad-batch', status: 400, message: expect.stringContaining(`nests deeper than ${MAX_UPLOAD_JSON_DEPTH} levels`) as unknown });
+    expect(refused).toEqual({
+      kind: 'refused',
+      code: 'bad-batch',
+      status: 400,
+      message: expect.stringContaining(`nests deeper than ${MAX_UPLOAD_JSON_DEPTH} levels`) as unknown,
+    });
   });
 
   it('refuses a body that inflates past the cap, and a plain one as large', () => {
@@ -51,12 +56,17 @@ describe('decoding an upload body (hub/entries/upload-body.ts)', () => {
   it('refuses an unknown encoding with 415, bad gzip and bad JSON with 400', () => {
     expect(decodeUpload(bytes('{}'), 'br')).toMatchObject({ kind: 'refused', code: 'unsupported-encoding', status: 415 });
     expect(decodeUpload(bytes('not gzip'), 'gzip')).toMatchObject({ kind: 'refused', status: 400, message: 'the batch is not valid gzip' });
-    expect(decodeUpload(bytes('{"entries": ['), 'identity')).toMatchObject({ kind: 'refused', message: expect.stringMatching(/^the batch is not JSON/) as unknown });
+    expect(decodeUpload(bytes('{"entries": ['), 'identity')).toMatchObject({
+      kind: 'refused',
+      message: expect.stringMatching(/^the batch is not JSON/) as unknown,
+    });
   });
 
   it('names the entry and the field that breaks a limit', () => {
     const entries = kioskChain(KIOSK, 3, (seq) => (seq === 2 ? { personId: '=1+2' } : {}));
-    expect(() => decodeUploadBody(bytes(JSON.stringify({ entries })), 'identity')).toThrow(new BadBatch('entry 2 (#1): personId must be null or an identifier of 12, 10 or 9 digits'));
+    expect(() => decodeUploadBody(bytes(JSON.stringify({ entries })), 'identity')).toThrow(
+      new BadBatch('entry 2 (#1): personId must be null or an identifier of 12, 10 or 9 digits'),
+    );
     // A time the kiosk's clock got wrong is well formed: ingest stores and flags it (clock-skew).
     const future = kioskChain(KIOSK, 1, () => ({ at: '2099-10-21T08:00:00.000+07:00' }));
     expect(decodeUploadBody(bytes(JSON.stringify({ entries: future })), 'identity')).toHaveLength(1);
@@ -67,7 +77,11 @@ describe('decoding an upload body (hub/entries/upload-body.ts)', () => {
     const bodies = fc.oneof(
       fc.json({ maxDepth: 8 }).map((text) => `{"entries":[${text}]}`),
       fc.jsonValue({ maxDepth: 6 }).map((value) => JSON.stringify({ entries: [{ ...good[0], sourceDeviceId: value }] })),
-      fc.record({ field: fc.constantFrom('seq', 'at', 'personId', 'location', 'reasonCodes', 'override', 'format', 'hash'), value: fc.jsonValue({ maxDepth: 3 }) })
+      fc
+        .record({
+          field: fc.constantFrom('seq', 'at', 'personId', 'location', 'reasonCodes', 'override', 'format', 'hash'),
+          value: fc.jsonValue({ maxDepth: 3 }),
+        })
         .map(({ field, value }) => JSON.stringify({ entries: [{ ...good[0], [field]: value }, good[1]] })),
       fc.nat({ max: 200 }).map((depth) => `{"entries":${'['.repeat(depth)}${']'.repeat(depth)}}`),
       fc.string({ maxLength: 200 }),

@@ -59,7 +59,10 @@ function upgradeStatus(h: TestHub, pathWithQuery: string, bearer: string): Promi
   });
 }
 
-const errorOf = async (response: Response): Promise<{ status: number; error: string; message: string }> => ({ status: response.status, ...((await response.json()) as { error: string; message: string }) });
+const errorOf = async (response: Response): Promise<{ status: number; error: string; message: string }> => ({
+  status: response.status,
+  ...((await response.json()) as { error: string; message: string }),
+});
 
 describe('GET /v1/admin/trace', () => {
   it('answers an admin token with the JSON of chot hub trace, and the CSV with format=csv', async () => {
@@ -89,7 +92,10 @@ describe('GET /v1/admin/trace', () => {
     const none = await adminGet(h, path);
     expect(none.headers.get('www-authenticate')).toBe('Bearer realm="chot-admin"');
     expect(await errorOf(none)).toMatchObject({ status: 401, error: 'admin-unauthenticated', message: expect.stringContaining('Authorization: Bearer') });
-    expect(await errorOf(await adminGet(h, path, undefined, { authorization: 'Basic YWRtaW46YWRtaW4=' }))).toMatchObject({ status: 401, error: 'admin-unauthenticated' });
+    expect(await errorOf(await adminGet(h, path, undefined, { authorization: 'Basic YWRtaW46YWRtaW4=' }))).toMatchObject({
+      status: 401,
+      error: 'admin-unauthenticated',
+    });
 
     const good = await token(h, 'alice');
     const wrong = `${good.slice(0, -2)}${good.endsWith('AA') ? 'BB' : 'AA'}`;
@@ -105,12 +111,20 @@ describe('GET /v1/admin/trace', () => {
     expect((await adminGet(h, path, good)).status).toBe(200);
     // Revoked by the CLI's store in another connection: refused from the next request.
     await h.admin.adminTokens.revoke('alice', h.clock.now);
-    expect(await errorOf(await adminGet(h, path, good))).toMatchObject({ status: 403, error: 'admin-token-revoked', message: expect.stringContaining('"alice"') });
+    expect(await errorOf(await adminGet(h, path, good))).toMatchObject({
+      status: 403,
+      error: 'admin-token-revoked',
+      message: expect.stringContaining('"alice"'),
+    });
 
     const short = await token(h, 'bob', 1);
     expect((await adminGet(h, path, short)).status).toBe(200);
     h.clock.now += DAY;
-    expect(await errorOf(await adminGet(h, path, short))).toMatchObject({ status: 401, error: 'admin-token-expired', message: expect.stringContaining('"bob" expired at') });
+    expect(await errorOf(await adminGet(h, path, short))).toMatchObject({
+      status: 401,
+      error: 'admin-token-expired',
+      message: expect.stringContaining('"bob" expired at'),
+    });
   });
 
   it('refuses a bad query with a 400 that says what is wrong, after authentication', async () => {
@@ -139,7 +153,9 @@ describe('GET /v1/admin/trace', () => {
     }
     // Unauthenticated, a bad query is still just unauthenticated: nothing about the query leaks.
     expect(await errorOf(await adminGet(h, '/v1/admin/trace?id=1'))).toMatchObject({ status: 401, error: 'admin-unauthenticated' });
-    expect(await errorOf(await fetch(`${h.server.url}/v1/admin/trace?${PERIOD}`, { method: 'POST', headers: { authorization: `Bearer ${bearer}` } }))).toMatchObject({ status: 405 });
+    expect(
+      await errorOf(await fetch(`${h.server.url}/v1/admin/trace?${PERIOD}`, { method: 'POST', headers: { authorization: `Bearer ${bearer}` } })),
+    ).toMatchObject({ status: 405 });
   });
 
   it('logs admin requests with the token name, never the token or the person traced', async () => {

@@ -23,7 +23,11 @@ afterEach(async () => {
 const newKey = () => generateKeyPairSync('ed25519').privateKey;
 const base64 = (key: ReturnType<typeof newKey>): string => Buffer.from(publicKeyRawOf(key)).toString('base64');
 
-async function enrol(h: TestHub, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<{ status: number; json: Record<string, unknown> }> {
+async function enrol(
+  h: TestHub,
+  body: unknown,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const answer = await fetch(`${h.server.url}/v1/enroll`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return { status: answer.status, json: (await answer.json()) as Record<string, unknown> };
 }
@@ -88,7 +92,7 @@ describe('POST /v1/enroll', () => {
     expect(await enrol(h, body)).toMatchObject({ status: 400, json: { error } });
   });
 
-  it("refuses a key that is enrolled already with 409, leaving the kiosk where it was and the code unspent", async () => {
+  it('refuses a key that is enrolled already with 409, leaving the kiosk where it was and the code unspent', async () => {
     const h = await hub();
     const service = new EnrollmentService(h.admin.enrollment);
     const key = newKey();
@@ -137,7 +141,11 @@ describe('signed requests', () => {
       const { code } = await new EnrollmentService(admin.enrollment).createCode('Chợ Đầm');
       await admin.close();
       const key = newKey();
-      const enrolled = await fetch(`${serving.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, publicKey: base64(key) }) });
+      const enrolled = await fetch(`${serving.url}/v1/enroll`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code, publicKey: base64(key) }),
+      });
       const { deviceId } = (await enrolled.json()) as { deviceId: string };
       const captured = deviceIdentityFrom(deviceId, key).signRequest('GET', '/v1/status');
       expect((await fetch(`${serving.url}/v1/status`, { headers: captured })).status).toBe(200);
@@ -167,7 +175,7 @@ describe('signed requests', () => {
 
     const stale = await fetch(url, { headers: kiosk.identity.signRequest('GET', '/v1/status', undefined, Date.now() - 10 * 60_000) });
     expect(stale.status).toBe(401);
-    const message = ((await stale.json()) as { error: string; message: string });
+    const message = (await stale.json()) as { error: string; message: string };
     expect(message.error).toBe('stale-timestamp');
     expect(message.message).toMatch(/clock is 600 s behind the hub's/);
 

@@ -72,7 +72,14 @@ describe('the hub serves the routes of domain/protocol', () => {
     }
     // What each handler says to an empty request: authentication passed in every case. (The
     // first snapshot of an empty hub may or may not be built yet.)
-    expect(answers).toEqual({ status: 200, snapshot: expect.toBeOneOf([200, 'snapshot-building']), delta: 'bad-request', rules: 200, entries: 'bad-batch', notify: 'upgrade-required' });
+    expect(answers).toEqual({
+      status: 200,
+      snapshot: expect.toBeOneOf([200, 'snapshot-building']),
+      delta: 'bad-request',
+      rules: 200,
+      entries: 'bad-batch',
+      notify: 'upgrade-required',
+    });
   });
 
   it('a path the protocol does not name is 404 not-found', async () => {
@@ -90,7 +97,9 @@ function sourceFiles(dir: string): string[] {
 }
 
 it('every error code of the protocol is one the hub sends (its sources name it)', () => {
-  const hubText = sourceFiles(join(repoRoot(), 'hub')).map((file) => readFileSync(file, 'utf8')).join('\n');
+  const hubText = sourceFiles(join(repoRoot(), 'hub'))
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
   const unsent = HUB_ERROR_CODES.filter((code) => !hubText.includes(`'${code}'`));
   expect(unsent).toEqual([]);
 });

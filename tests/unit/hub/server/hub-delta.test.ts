@@ -80,13 +80,16 @@ describe('GET /v1/delta', () => {
     expect((await kiosk.get('/v1/delta?since=1')).status).toBe(200);
   });
 
-  it.each(['', '?since=', '?since=-1', '?since=1.5', '?since=abc', '?since=1&since=2', '?since=99999999999999999'])('refuses %s with 400 bad-request', async (query) => {
-    const h = await hub();
-    const kiosk = await h.enrol();
-    const answer = await kiosk.get(`/v1/delta${query}`);
-    expect(answer.status).toBe(400);
-    expect(await answer.json()).toMatchObject({ error: 'bad-request' });
-  });
+  it.each(['', '?since=', '?since=-1', '?since=1.5', '?since=abc', '?since=1&since=2', '?since=99999999999999999'])(
+    'refuses %s with 400 bad-request',
+    async (query) => {
+      const h = await hub();
+      const kiosk = await h.enrol();
+      const answer = await kiosk.get(`/v1/delta${query}`);
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toMatchObject({ error: 'bad-request' });
+    },
+  );
 
   it('builds a (F, T) once for 50 kiosks asking at the same time, and serves it from memory after', async () => {
     const builds: string[] = [];

@@ -24,16 +24,31 @@ const GZIP_JSON = { 'content-type': 'application/json', 'content-encoding': 'gzi
 const refusalOf = async (response: Response) => ({ status: response.status, ...((await response.json()) as { error: string; message: string }) });
 
 function post(h: TestHub, kiosk: TestKiosk, body: Uint8Array): Promise<Response> {
-  return fetch(`${h.server.url}/v1/entries`, { method: 'POST', body: new Uint8Array(body), headers: { ...GZIP_JSON, ...kiosk.identity.signRequest('POST', '/v1/entries', body) } });
+  return fetch(`${h.server.url}/v1/entries`, {
+    method: 'POST',
+    body: new Uint8Array(body),
+    headers: { ...GZIP_JSON, ...kiosk.identity.signRequest('POST', '/v1/entries', body) },
+  });
 }
 
 /**
  * A POST whose headers go out with only `sent` bytes of a body announced as `declared`: the
  * rest never comes (a slow or hostile client). Resolves with the answer, if the hub gives one.
  */
-function partialPost(h: TestHub, headers: Record<string, string>, declared: number, sent: number): { request: ClientRequest; answer: Promise<{ status: number; body: { error: string; message: string } }> } {
+function partialPost(
+  h: TestHub,
+  headers: Record<string, string>,
+  declared: number,
+  sent: number,
+): { request: ClientRequest; answer: Promise<{ status: number; body: { error: string; message: string } }> } {
   const { hostname, port } = new URL(h.server.url);
-  const request = httpRequest({ hostname, port, path: '/v1/entries', method: 'POST', headers: { ...GZIP_JSON, ...headers, 'content-length': String(declared) } });
+  const request = httpRequest({
+    hostname,
+    port,
+    path: '/v1/entries',
+    method: 'POST',
+    headers: { ...GZIP_JSON, ...headers, 'content-length': String(declared) },
+  });
   open.push(request);
   request.on('error', () => undefined);
   const answer = new Promise<{ status: number; body: { error: string; message: string } }>((resolve) => {
@@ -82,7 +97,10 @@ describe('POST /v1/entries under hostile uploads', () => {
       const kiosk = await h.enrol();
       const entries = kioskChain(kiosk.identity.deviceId, 2, () => ({ at: new Date().toISOString(), location: 'Cổng chính' }));
       expect((await post(h, kiosk, gzipSync(JSON.stringify({ entries })))).status).toBe(200);
-      expect(await refusalOf(await post(h, kiosk, gzipSync(`{"entries":${'['.repeat(100_000)}`)))).toMatchObject({ status: 400, message: expect.stringContaining('nests deeper') as unknown });
+      expect(await refusalOf(await post(h, kiosk, gzipSync(`{"entries":${'['.repeat(100_000)}`)))).toMatchObject({
+        status: 400,
+        message: expect.stringContaining('nests deeper') as unknown,
+      });
     } finally {
       await Promise.all(hubs.splice(0).map((h) => h.close()));
       await storage.close();
@@ -102,10 +120,17 @@ describe('POST /v1/entries under hostile uploads', () => {
     ];
     for (const [fields, message] of cases) {
       const entries = kioskChain(kiosk.identity.deviceId, 3, (seq) => ({ at: now, ...(seq === 2 ? fields : {}) }));
-      expect(await refusalOf(await post(h, kiosk, gzipSync(JSON.stringify({ entries }))))).toMatchObject({ status: 400, error: 'bad-batch', message: expect.stringContaining(message) as unknown });
+      expect(await refusalOf(await post(h, kiosk, gzipSync(JSON.stringify({ entries }))))).toMatchObject({
+        status: 400,
+        error: 'bad-batch',
+        message: expect.stringContaining(message) as unknown,
+      });
     }
     const topSeq = kioskChain(kiosk.identity.deviceId, 1, () => ({ at: now })).map((e) => ({ ...e, seq: 2 ** 53 - 1 }));
-    expect(await refusalOf(await post(h, kiosk, gzipSync(JSON.stringify({ entries: topSeq }))))).toMatchObject({ status: 400, message: expect.stringContaining('seq must be an integer from 1 to') as unknown });
+    expect(await refusalOf(await post(h, kiosk, gzipSync(JSON.stringify({ entries: topSeq }))))).toMatchObject({
+      status: 400,
+      message: expect.stringContaining('seq must be an integer from 1 to') as unknown,
+    });
     expect(await h.admin.entries.chain(kiosk.identity.deviceId)).toBeUndefined();
 
     // Another location than the one the kiosk was enrolled at: stored, and flagged.
@@ -147,7 +172,10 @@ describe('POST /v1/entries under hostile uploads', () => {
     // And one body too large for the room is refused whole rather than queued.
     const bigBudget = await hub({ bodyBudget: { maxBodies: 8, maxBytes: 1000 } });
     const other = await bigBudget.enrol();
-    expect(await partialPost(bigBudget, other.identity.signRequest('POST', '/v1/entries'), 5000, 10).answer).toMatchObject({ status: 503, body: { error: 'busy' } });
+    expect(await partialPost(bigBudget, other.identity.signRequest('POST', '/v1/entries'), 5000, 10).answer).toMatchObject({
+      status: 503,
+      body: { error: 'busy' },
+    });
   });
 
   it('serves on after a malformed HTTP request and a connection reset mid-headers', async () => {
@@ -190,7 +218,9 @@ describe('POST /v1/entries under hostile uploads', () => {
         };
       },
     });
-    const slowStorage = new Proxy(storage, { get: (target, name, receiver) => (name === 'enrollment' ? enrollment : (Reflect.get(target, name, receiver) as unknown)) });
+    const slowStorage = new Proxy(storage, {
+      get: (target, name, receiver) => (name === 'enrollment' ? enrollment : (Reflect.get(target, name, receiver) as unknown)),
+    });
     try {
       const h = await hub({ dataDir, storage: slowStorage, bodyBudget: { maxBodies: 1, maxBytes: 64 * 1024 * 1024 } });
       const kiosk = await h.enrol();

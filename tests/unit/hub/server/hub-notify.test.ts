@@ -69,10 +69,14 @@ describe('GET /v1/notify (WebSocket)', () => {
     const builds: string[] = [];
     let seqsAtBuild: number[] = [];
     let heard: number[] = [];
-    const h = await hub({ hooks: { onDeltaBuild: (from, to) => {
-      builds.push(`${from}-${to}`);
-      seqsAtBuild = [...heard];
-    } } });
+    const h = await hub({
+      hooks: {
+        onDeltaBuild: (from, to) => {
+          builds.push(`${from}-${to}`);
+          seqsAtBuild = [...heard];
+        },
+      },
+    });
     const kiosk = await h.enrol();
     await h.importRows('person', people(3));
     const { seqs } = listen(h, kiosk);

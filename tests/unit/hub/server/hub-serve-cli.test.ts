@@ -32,7 +32,10 @@ describe('chot hub serve', () => {
     await expect(fetch(`${url}/v1/status`)).rejects.toThrow();
     // The same lines, as JSON records, in the hub data directory's owner-only log file.
     const file = join(dataDir, 'logs', 'chot.log');
-    const records = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { level: string; message: string });
+    const records = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: string; message: string });
     expect(records.find((record) => / GET \/v1\/status 401 /.test(record.message))).toMatchObject({ level: 'info' });
     expect(records.map((record) => record.message)).toContain('stopping the hub…');
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -54,7 +57,9 @@ describe('chot hub serve', () => {
     expect(stderr.text()).not.toMatch(/GET \/v1\/status/);
     const file = join(dataDir, 'logs', 'chot.log');
     expect(existsSync(file) ? readFileSync(file, 'utf8') : '').not.toMatch(/GET \/v1\/status/);
-    await expect(runHubServe(['--log-level', 'loud'], { stdout: output(), stderr: output(), stopSignal: Promise.resolve() })).rejects.toThrow(/--log-level must be debug, info, warn or error/);
+    await expect(runHubServe(['--log-level', 'loud'], { stdout: output(), stderr: output(), stopSignal: Promise.resolve() })).rejects.toThrow(
+      /--log-level must be debug, info, warn or error/,
+    );
   });
 
   it('refuses a bad port as a usage error, and has help lines', async () => {

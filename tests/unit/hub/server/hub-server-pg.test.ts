@@ -28,7 +28,9 @@ describe('hub server on PostgreSQL', () => {
 
       const delta = await kiosk.get('/v1/delta?since=1');
       expect(delta.headers.get('etag')).toBe('"delta-1-2"');
-      expect((await readChunks(await bytesOf(delta), 'delta', kiosk.hubPublicKey, { watermark: 1 })).people.map((p) => p.id12)).toEqual(people(3, 100).map((p) => p.id12));
+      expect((await readChunks(await bytesOf(delta), 'delta', kiosk.hubPublicKey, { watermark: 1 })).people.map((p) => p.id12)).toEqual(
+        people(3, 100).map((p) => p.id12),
+      );
       expect(await (await kiosk.get('/v1/status')).json()).toMatchObject({ seq: 2, snapshotSeq: 2 });
     } finally {
       await h.close();

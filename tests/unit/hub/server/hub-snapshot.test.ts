@@ -61,7 +61,10 @@ describe('GET /v1/snapshot', () => {
     const first = await readChunks(whole.subarray(0, offsets[1]), 'snapshot', kiosk.hubPublicKey);
     expect(first.complete).toBe(false);
     // Resumed where a kiosk that kept chunk 0 is: the verifier accepts the continuation.
-    const resumed = await readChunks(body, 'snapshot', kiosk.hubPublicKey, { watermark: 0, ...(first.cursor === undefined ? {} : { snapshotInProgress: first.cursor }) });
+    const resumed = await readChunks(body, 'snapshot', kiosk.hubPublicKey, {
+      watermark: 0,
+      ...(first.cursor === undefined ? {} : { snapshotInProgress: first.cursor }),
+    });
     expect(resumed.complete).toBe(true);
     expect([...first.people, ...resumed.people].map((p) => p.id12)).toEqual(people(10).map((p) => p.id12));
 
@@ -132,10 +135,14 @@ describe('GET /v1/snapshot', () => {
     const built: number[] = [];
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const h = await hub({ hooks: { beforeSnapshotBuild: async (seq) => {
-      built.push(seq);
-      await gate;
-    } } });
+    const h = await hub({
+      hooks: {
+        beforeSnapshotBuild: async (seq) => {
+          built.push(seq);
+          await gate;
+        },
+      },
+    });
     for (let i = 0; i < 3; i++) await h.importRows('person', people(2, i * 10));
     release();
     expect(await h.server.snapshotReady(3)).toBe(3);
@@ -174,7 +181,10 @@ describe('GET /v1/snapshot', () => {
     writeFileSync(join(cacheDir, 'snapshot-0-big.chsy'), Buffer.alloc(size, 1));
     const offsets = Array.from({ length: 17 }, (_, i) => (i * size) / 16);
     const keyId = loadOrCreateHubSigningKey(dataDir).keyId;
-    writeFileSync(join(cacheDir, 'snapshot-0.json'), JSON.stringify({ format: 1, seq: 0, keyId, dataFile: 'snapshot-0-big.chsy', people: 0, offsets, buildMs: 1 }));
+    writeFileSync(
+      join(cacheDir, 'snapshot-0.json'),
+      JSON.stringify({ format: 1, seq: 0, keyId, dataFile: 'snapshot-0-big.chsy', people: 0, offsets, buildMs: 1 }),
+    );
     const h = await hub({ dataDir });
     const kiosk = await h.enrol();
     const url = new URL(`${h.server.url}/v1/snapshot`);

@@ -84,7 +84,8 @@ export async function startTestHub(options: Partial<HubServerOptions> & { locati
 }
 
 /** n people with 12-digit IDs spread over the ID space (Hà Nội, born 1990). */
-export const people = (n: number, from = 0): { id12: string }[] => Array.from({ length: n }, (_, i) => ({ id12: `001090${String(from + i).padStart(6, '0')}` }));
+export const people = (n: number, from = 0): { id12: string }[] =>
+  Array.from({ length: n }, (_, i) => ({ id12: `001090${String(from + i).padStart(6, '0')}` }));
 
 export interface ReadStream {
   readonly people: SyncedPerson[];

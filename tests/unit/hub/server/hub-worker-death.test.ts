@@ -48,7 +48,11 @@ describe('the hub when a worker thread dies', () => {
     const kiosk = await h.enrol();
     const body = (n: number) => gzipSync(JSON.stringify({ entries: kioskChain(kiosk.identity.deviceId, n, () => ({ at: new Date().toISOString() })) }));
     const upload = (bytes: Buffer) =>
-      fetch(`${h.server.url}/v1/entries`, { method: 'POST', body: new Uint8Array(bytes), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', ...kiosk.identity.signRequest('POST', '/v1/entries', bytes) } });
+      fetch(`${h.server.url}/v1/entries`, {
+        method: 'POST',
+        body: new Uint8Array(bytes),
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', ...kiosk.identity.signRequest('POST', '/v1/entries', bytes) },
+      });
     const failed = await upload(body(1));
     expect(failed.status).toBe(500);
     expect(await failed.json()).toMatchObject({ error: 'internal', message: expect.stringContaining('exited') as unknown });

@@ -85,7 +85,10 @@ describe('KioskCore device hooks', () => {
     expect((await core.getKioskStatus()).devices).toEqual([{ id: '/dev/ttyACM0', kind: 'serial-scanner', state: 'ready', lane: '' }]);
     statuses = [{ info: { id: '/dev/ttyACM0', kind: 'serial-scanner' }, state: 'fault', fault: { kind: 'unplugged', message: 'EIO', at: 'x' } }];
     core.devicesChanged();
-    expect(events.at(-1)).toMatchObject({ name: 'devices', deviceLine: { glyph: '⚠', vi: 'Máy quét /dev/ttyACM0 bị rút ra', en: 'Scanner /dev/ttyACM0 unplugged' } });
+    expect(events.at(-1)).toMatchObject({
+      name: 'devices',
+      deviceLine: { glyph: '⚠', vi: 'Máy quét /dev/ttyACM0 bị rút ra', en: 'Scanner /dev/ttyACM0 unplugged' },
+    });
     expect((await core.getKioskStatus()).deviceLine?.vi).toBe('Máy quét /dev/ttyACM0 bị rút ra');
   });
 

@@ -21,7 +21,10 @@ afterEach(async () => {
 
 async function start(dataDir: string, log: string[] = [], uploadIntervalMs?: number): Promise<KioskRuntime> {
   const runtime = await startKioskRuntime({
-    dataDir, syncWorkerUrl: (await syncBundles()).workerUrl, logger: linesLogger((line) => log.push(line)), ...(uploadIntervalMs === undefined ? {} : { uploadIntervalMs }),
+    dataDir,
+    syncWorkerUrl: (await syncBundles()).workerUrl,
+    logger: linesLogger((line) => log.push(line)),
+    ...(uploadIntervalMs === undefined ? {} : { uploadIntervalMs }),
   });
   runtimes.push(runtime);
   return runtime;
@@ -49,8 +52,21 @@ describe('startKioskRuntime: the core, and its sync when enrolled', () => {
     const runtime = await startKioskRuntime({ dataDir, logLevel: 'debug' });
     await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: '056089001234' });
     await runtime.close();
-    const records = readFileSync(join(dataDir, 'logs', 'chot.log'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(records).toContainEqual(expect.objectContaining({ level: 'debug', message: 'scan decided', component: 'core', entry: 1, outcome: 'green', credential: 'manual', source: 'manual' }));
+    const records = readFileSync(join(dataDir, 'logs', 'chot.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toContainEqual(
+      expect.objectContaining({
+        level: 'debug',
+        message: 'scan decided',
+        component: 'core',
+        entry: 1,
+        outcome: 'green',
+        credential: 'manual',
+        source: 'manual',
+      }),
+    );
     if (process.platform !== 'win32') expect(statSync(join(dataDir, 'logs')).mode & 0o777).toBe(0o700);
   });
 
@@ -108,7 +124,8 @@ describe('startKioskRuntime: the core, and its sync when enrolled', () => {
     const { deviceId } = (await enrollKiosk({ dataDir, hubUrl: hub.server.url, code })).config;
     const log: string[] = [];
     const runtime = await start(dataDir, log, 100);
-    for (const id of ['056089001234', '079195004321', '001090000001']) await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: id });
+    for (const id of ['056089001234', '079195004321', '001090000001'])
+      await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: id });
     const chain = await until(async () => {
       const now = await hub.admin.entries.chain(deviceId);
       return now !== undefined && now.contiguousSeq === 3 ? now : undefined;

@@ -28,7 +28,12 @@ describe('KioskCore.getKioskStatus: data age and sync state for the idle screen'
   it('grows with the clock from the last sync, reports the watermark and the sync loop’s state', async () => {
     const dataDir = tempDataDir('chot-status-');
     let now = NOW;
-    const core = KioskCore.open({ dataDir, demo: false, now: () => now, syncState: () => ({ state: 'offline', lastError: { code: 'hub.unreachable', message: 'connect ECONNREFUSED' } }) });
+    const core = KioskCore.open({
+      dataDir,
+      demo: false,
+      now: () => now,
+      syncState: () => ({ state: 'offline', lastError: { code: 'hub.unreachable', message: 'connect ECONNREFUSED' } }),
+    });
     // The sync applier writes on its own connection; the core reads what it committed.
     const writer = openFactsDatabase(core.factsDatabaseFile);
     new FactsStore(writer).markSynced(NOW, 42);

@@ -93,7 +93,10 @@ describe('no personal data reaches the kiosk logs', () => {
     const green = await core.submitScan({ source: wedge, text: demoCards().find((card) => card.expected === 'green')?.qrText ?? '' });
     const confirm = await core.confirmLastVerdict({ seq: green.entrySeq, by: STAFF });
     // A careless caller, as a later change could add: the logger itself keeps the card out.
-    runtime.logger.warn(`unexpected scan ${demoCards()[1]?.qrText ?? ''} from ${DEMO_PEOPLE[1]?.id12 ?? ''}`, { fullName: DEMO_PEOPLE[1]?.name, address: DEMO_PEOPLE[1]?.address });
+    runtime.logger.warn(`unexpected scan ${demoCards()[1]?.qrText ?? ''} from ${DEMO_PEOPLE[1]?.id12 ?? ''}`, {
+      fullName: DEMO_PEOPLE[1]?.name,
+      address: DEMO_PEOPLE[1]?.address,
+    });
     await runtime.close();
     runtimes.splice(0);
     logger.close();
@@ -101,7 +104,10 @@ describe('no personal data reaches the kiosk logs', () => {
     expect(override.ok && confirm.ok).toBe(true);
     const files = logFilesText(dataDir);
     // The logs say what happened — one record per decision, staff decisions, refusals — so the check below is not vacuous.
-    const records = files.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = files
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records.filter((record) => record.message === 'scan decided' || record.message === 'scan refused')).toHaveLength(verdicts.length + 2);
     expect(records.filter((record) => record.message === 'scan refused').length).toBeGreaterThanOrEqual(malformed.length);
     expect(records.map((record) => record.message)).toEqual(expect.arrayContaining(['staff override', 'staff confirm']));

@@ -22,11 +22,23 @@ function setup(station?: EntryStation) {
   const log = new EntryLog(db);
   facts.markSynced(NOW - 3600_000);
   const rules = new RuleSetRepository(undefined, undefined);
-  const pipeline = new ScanPipeline({ facts, log, rulesAt: (at) => rules.inForce(at), now: () => NOW, trust: {}, ...(station === undefined ? {} : { station }) });
+  const pipeline = new ScanPipeline({
+    facts,
+    log,
+    rulesAt: (at) => rules.inForce(at),
+    now: () => NOW,
+    trust: {},
+    ...(station === undefined ? {} : { station }),
+  });
   return { db, log, pipeline, facts };
 }
 
-const scan = (text: string, overflow = false): ScanEvent => ({ source: { kind: 'wedge', deviceId: 'keyboard' }, text, overflow, at: new Date(NOW).toISOString() });
+const scan = (text: string, overflow = false): ScanEvent => ({
+  source: { kind: 'wedge', deviceId: 'keyboard' },
+  text,
+  overflow,
+  at: new Date(NOW).toISOString(),
+});
 
 describe('ScanPipeline', () => {
   it.each(demoCards().map((card) => [card.label, card.expected, card.qrText] as const))('demo person %s is %s', (_label, expected, qrText) => {
@@ -50,7 +62,23 @@ describe('ScanPipeline', () => {
     const an = demoRecords(NOW).find((p) => p.id12 === '056089001234');
     facts.upsertMany([{ id12: '056089001234', bhxh: '7931775688', facts: an?.facts ?? { doses: [], tests: [], quarantine: [] } }]);
     const card = (validTo: string): string =>
-      ['GD4797931775688', hexUtf8('Nguyễn Văn An'), '15/03/1989', '1', '-', '79 - 033', '01/01/2021', validTo, '01/01/2021', '79079', '-', '4', '-', '-', '$'].join('|');
+      [
+        'GD4797931775688',
+        hexUtf8('Nguyễn Văn An'),
+        '15/03/1989',
+        '1',
+        '-',
+        '79 - 033',
+        '01/01/2021',
+        validTo,
+        '01/01/2021',
+        '79079',
+        '-',
+        '4',
+        '-',
+        '-',
+        '$',
+      ].join('|');
     const valid = pipeline.decide(scan(card('31/12/2021')));
     expect(valid.outcome).toBe('green');
     expect(valid.reasons.map((r) => r.code)).not.toContain('bhyt.expired');
@@ -86,7 +114,7 @@ describe('ScanPipeline', () => {
 
   it('shows no verdict when the entry cannot be committed', () => {
     const { db, pipeline } = setup();
-    db.exec('CREATE TRIGGER refuse BEFORE INSERT ON entry BEGIN SELECT RAISE(ABORT, \'disk full\'); END');
+    db.exec("CREATE TRIGGER refuse BEFORE INSERT ON entry BEGIN SELECT RAISE(ABORT, 'disk full'); END");
     expect(() => pipeline.decide(scan(demoCards()[0]?.qrText ?? ''))).toThrow(/disk full/);
   });
 
@@ -95,8 +123,13 @@ describe('ScanPipeline', () => {
     const { pipeline, log } = setup(station);
     const verdict = pipeline.decide(scan(demoCards()[0]?.qrText ?? ''));
     expect(log.get(verdict.entrySeq)).toMatchObject({
-      format: 2, ...station, sourceKind: 'wedge', sourceDeviceId: 'keyboard', at: '2021-10-20T08:00:00.000+07:00',
-      ruleSet: 'khanh-hoa-2021-10@1.1.0', override: null,
+      format: 2,
+      ...station,
+      sourceKind: 'wedge',
+      sourceDeviceId: 'keyboard',
+      at: '2021-10-20T08:00:00.000+07:00',
+      ruleSet: 'khanh-hoa-2021-10@1.1.0',
+      override: null,
     });
     expect(log.verify()).toMatchObject({ ok: true, entries: 1 });
   });
@@ -126,9 +159,19 @@ describe('KioskCore: who logs the entries, and where', () => {
 
   it('takes the kiosk id and location from hub.json, and lane and direction from the gate option', async () => {
     const dataDir = tempDataDir('chot-station-');
-    saveHubConfig(dataDir, { url: 'https://hub.example/', deviceId: 'k-00000000000000aa', location: 'Cổng Nam, Chợ Đầm', enrolledAt: '2021-10-20T01:00:00.000Z' });
+    saveHubConfig(dataDir, {
+      url: 'https://hub.example/',
+      deviceId: 'k-00000000000000aa',
+      location: 'Cổng Nam, Chợ Đầm',
+      enrolledAt: '2021-10-20T01:00:00.000Z',
+    });
     expect(await firstEntry(dataDir, { lane: 'B2', direction: 'out' })).toMatchObject({
-      kioskId: 'k-00000000000000aa', location: 'Cổng Nam, Chợ Đầm', lane: 'B2', direction: 'out', sourceKind: 'serial', sourceDeviceId: 'ttyACM0',
+      kioskId: 'k-00000000000000aa',
+      location: 'Cổng Nam, Chợ Đầm',
+      lane: 'B2',
+      direction: 'out',
+      sourceKind: 'serial',
+      sourceDeviceId: 'ttyACM0',
     });
   });
 

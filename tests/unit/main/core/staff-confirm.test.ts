@@ -59,11 +59,22 @@ describe('the gate opens by authenticity as well as colour', () => {
 
   it('a bare ID number, as a scanner or camera reads it, is `manual`: not an ID card, not verified, and it does not open', async () => {
     const { core, opened, withLog } = kiosk();
-    const verdict = core.submitDeviceScan({ source: { kind: 'camera', deviceId: 'camera' }, text: GREEN_CCCD.slice(0, 12), at: new Date(NOW).toISOString() }, { lane: 'B', direction: 'in' });
+    const verdict = core.submitDeviceScan(
+      { source: { kind: 'camera', deviceId: 'camera' }, text: GREEN_CCCD.slice(0, 12), at: new Date(NOW).toISOString() },
+      { lane: 'B', direction: 'in' },
+    );
     core.close();
-    expect(verdict).toMatchObject({ outcome: 'green', credentialKind: 'manual', authenticity: 'manual', gate: { open: false, needsConfirm: { code: 'gate.not-verified' } } });
+    expect(verdict).toMatchObject({
+      outcome: 'green',
+      credentialKind: 'manual',
+      authenticity: 'manual',
+      gate: { open: false, needsConfirm: { code: 'gate.not-verified' } },
+    });
     expect(verdict.reasons.map((r) => r.code)).toContain('credential.manual');
-    expect(verdict.reasons.find((r) => r.code === 'credential.manual')).toMatchObject({ vi: expect.stringContaining('chưa xác thực'), en: 'Bare ID number — not verified' });
+    expect(verdict.reasons.find((r) => r.code === 'credential.manual')).toMatchObject({
+      vi: expect.stringContaining('chưa xác thực'),
+      en: 'Bare ID number — not verified',
+    });
     expect(opened()).toEqual([]);
     withLog((log) => expect(log.get(verdict.entrySeq)).toMatchObject({ credentialKind: 'manual', authenticity: 'manual' }));
   });

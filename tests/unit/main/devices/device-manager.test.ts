@@ -45,14 +45,22 @@ afterEach(async () => {
   }
 });
 
-async function rig(devices: readonly string[], options: { gates?: GatePolicies; plug?: (serial: FakeSerialTransport, hid: FakeHidBinding) => void } = {}): Promise<Rig> {
+async function rig(
+  devices: readonly string[],
+  options: { gates?: GatePolicies; plug?: (serial: FakeSerialTransport, hid: FakeHidBinding) => void } = {},
+): Promise<Rig> {
   const serial = new FakeSerialTransport();
   const hid = new FakeHidBinding();
   options.plug?.(serial, hid);
   const dataDir = tempDataDir();
   // The core asks for the statuses of a manager made after it.
   const started: { manager?: DeviceManager } = {};
-  const core = KioskCore.open({ dataDir, demo: true, ...(options.gates === undefined ? {} : { gates: options.gates }), devices: () => started.manager?.statuses() ?? [] });
+  const core = KioskCore.open({
+    dataDir,
+    demo: true,
+    ...(options.gates === undefined ? {} : { gates: options.gates }),
+    devices: () => started.manager?.statuses() ?? [],
+  });
   const events: KioskEvent[] = [];
   core.onEvent((event) => events.push(event));
   const lines: string[] = [];
@@ -96,7 +104,10 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
   };
 
   it('switches the relay off at start, then pulses it once for green, after the entry is logged', async () => {
-    const { serial, events, dataDir, manager, core } = await rig(['serial-scanner=/dev/ttyACM0,lane=1', 'serial-relay=/dev/ttyUSB0,pulse=60'], { plug: plugBoth, gates: MANNED('1') });
+    const { serial, events, dataDir, manager, core } = await rig(['serial-scanner=/dev/ttyACM0,lane=1', 'serial-relay=/dev/ttyUSB0,pulse=60'], {
+      plug: plugBoth,
+      gates: MANNED('1'),
+    });
     expect(hex(serial.written('/dev/ttyUSB0'))).toEqual([CH1_OFF]);
     expect(manager.statuses().map((status) => status.state)).toEqual(['ready', 'ready']);
     serial.send('/dev/ttyACM0', `${GREEN}\r`);
@@ -143,13 +154,16 @@ describe('DeviceManager: serial scanner → core → CH340 relay', () => {
   });
 
   it('pulses only the relays of the scanner’s lane', async () => {
-    const { serial } = await rig(['serial-scanner=/dev/ttyACM0,lane=2', 'serial-relay=/dev/ttyUSB0,lane=1,pulse=60', 'modbus-relay=/dev/ttyUSB1,lane=2,pulse=60,unit=1'], {
-      plug: (s) => {
-        plugBoth(s);
-        s.plug({ path: '/dev/ttyUSB1' });
+    const { serial } = await rig(
+      ['serial-scanner=/dev/ttyACM0,lane=2', 'serial-relay=/dev/ttyUSB0,lane=1,pulse=60', 'modbus-relay=/dev/ttyUSB1,lane=2,pulse=60,unit=1'],
+      {
+        plug: (s) => {
+          plugBoth(s);
+          s.plug({ path: '/dev/ttyUSB1' });
+        },
+        gates: MANNED('2'),
       },
-      gates: MANNED('2'),
-    });
+    );
     serial.send('/dev/ttyACM0', `${GREEN}\r`);
     // Modbus RTU: write single coil 0 of unit 1, FF00 on / 0000 off, CRC16 little-endian.
     await vi.waitFor(() => expect(hex(serial.written('/dev/ttyUSB1'))).toEqual(['010500000000cdca', '01050000ff008c3a', '010500000000cdca']));
@@ -267,7 +281,11 @@ describe('DeviceManager: faults and recovery', () => {
     serial.send('/dev/ttyACM0', `${GREEN}\r`);
     serial.send('/dev/ttyACM1', `${RED}\r`);
     await vi.waitFor(() => expect(verdicts(events)).toHaveLength(2));
-    expect(verdicts(events).map((event) => [event.source.deviceId, event.lane, event.direction, event.verdict.outcome]).sort()).toEqual([
+    expect(
+      verdicts(events)
+        .map((event) => [event.source.deviceId, event.lane, event.direction, event.verdict.outcome])
+        .sort(),
+    ).toEqual([
       ['/dev/ttyACM0', '1', 'in', 'green'],
       ['/dev/ttyACM1', '2', 'out', 'red'],
     ]);
@@ -283,13 +301,21 @@ describe('DeviceManager: HID devices (auto discovery)', () => {
     ]);
     hid.plug({ path: '/dev/hidraw3', vendorId: 0x0c2e, productId: 0x0b8f, usagePage: 0x8c, usage: 0x02, product: '1400g' });
     const board = new FakeUsbRelayBoard(hid.plug({ path: '/dev/hidraw7', vendorId: 0x16c0, productId: 0x05df, product: 'USBRelay2' }), 2);
-    await vi.waitFor(() => expect(manager.statuses().map((status) => [status.info.id, status.state]).sort()).toEqual([
-      ['/dev/hidraw3', 'ready'],
-      ['/dev/hidraw7', 'ready'],
-    ]));
+    await vi.waitFor(() =>
+      expect(
+        manager
+          .statuses()
+          .map((status) => [status.info.id, status.state])
+          .sort(),
+      ).toEqual([
+        ['/dev/hidraw3', 'ready'],
+        ['/dev/hidraw7', 'ready'],
+      ]),
+    );
     const bytes = [...new TextEncoder().encode(GREEN)];
     const device = hid.device('/dev/hidraw3');
-    for (let offset = 0; offset < bytes.length; offset += 56) device?.sendInputReport(honeywellReport(bytes.slice(offset, offset + 56), offset + 56 < bytes.length));
+    for (let offset = 0; offset < bytes.length; offset += 56)
+      device?.sendInputReport(honeywellReport(bytes.slice(offset, offset + 56), offset + 56 < bytes.length));
     await vi.waitFor(() => expect(verdicts(events)[0]?.verdict.subject?.name).toBe('Nguyễn Văn An'));
     expect(verdicts(events)[0]?.source.kind).toBe('hid-pos');
     // Power-on state, all off at open, channel 1 on, off again.

@@ -45,7 +45,10 @@ describe('devices.json', () => {
     ['{"gates": {"1": {"opens": ["green"]}}}', /gates\.1: unknown field "opens"/],
     ['{"gates": {"1": ["green"]}}', /gates\.1 must be an object/],
     ['{"gates": {"1": {"open": ["green"], "openUnsigned": true}}}', /gates\.1: unknown field "openUnsigned" \(fields: open, openFor\)/],
-    ['{"gates": {"1": {"open": ["green"], "openFor": "unsigned"}}}', /gates\.1\.openFor must be an array of authenticities \(signed-valid, chip-verified, unsigned, manual\)/],
+    [
+      '{"gates": {"1": {"open": ["green"], "openFor": "unsigned"}}}',
+      /gates\.1\.openFor must be an array of authenticities \(signed-valid, chip-verified, unsigned, manual\)/,
+    ],
     ['{"gates": {"1": {"open": ["green"], "openFor": ["unsigned", "signed"]}}}', /gates\.1\.openFor\[1\]: "signed" is not an authenticity a gate can open for/],
     // Nothing forged or unreadable may ever open a gate, whatever a lane wants.
     ['{"gates": {"1": {"open": ["green"], "openFor": ["invalid"]}}}', /gates\.1\.openFor\[0\]: "invalid" is not an authenticity/],
@@ -57,9 +60,15 @@ describe('devices.json', () => {
 
   it('reads a lane’s openFor (the authenticity classes that open without staff), an empty one as a staff-only gate', () => {
     const config = parseDevicesConfig(
-      JSON.stringify({ gates: { '1': { open: ['green'], openFor: ['signed-valid', 'unsigned', 'unsigned'] }, '2': { open: ['green'], openFor: [] }, '3': { open: ['green'] } } }),
+      JSON.stringify({
+        gates: { '1': { open: ['green'], openFor: ['signed-valid', 'unsigned', 'unsigned'] }, '2': { open: ['green'], openFor: [] }, '3': { open: ['green'] } },
+      }),
     );
-    expect(config.gates).toEqual({ '1': { open: ['green'], openFor: ['signed-valid', 'unsigned'] }, '2': { open: ['green'], openFor: [] }, '3': { open: ['green'] } });
+    expect(config.gates).toEqual({
+      '1': { open: ['green'], openFor: ['signed-valid', 'unsigned'] },
+      '2': { open: ['green'], openFor: [] },
+      '3': { open: ['green'] },
+    });
   });
 
   it('is optional: no file is no devices and the default gates', () => {
@@ -68,9 +77,16 @@ describe('devices.json', () => {
 
   it('is merged with --device flags: a flag adds a device or replaces the file’s one of the same kind and path', () => {
     const dir = tempDataDir();
-    writeFileSync(join(dir, 'devices.json'), JSON.stringify({ devices: ['serial-scanner=/dev/ttyACM0,lane=1', 'serial-relay=/dev/ttyUSB0'], gates: { '1': { open: ['green'] } } }));
+    writeFileSync(
+      join(dir, 'devices.json'),
+      JSON.stringify({ devices: ['serial-scanner=/dev/ttyACM0,lane=1', 'serial-relay=/dev/ttyUSB0'], gates: { '1': { open: ['green'] } } }),
+    );
     const config = resolveDevicesConfig(dir, ['serial-scanner=/dev/ttyACM0,lane=2', 'modbus-relay=/dev/ttyUSB1']);
-    expect(config.devices.map((spec) => `${spec.kind}=${spec.path}@${spec.lane}`)).toEqual(['serial-relay=/dev/ttyUSB0@1', 'serial-scanner=/dev/ttyACM0@2', 'modbus-relay=/dev/ttyUSB1@1']);
+    expect(config.devices.map((spec) => `${spec.kind}=${spec.path}@${spec.lane}`)).toEqual([
+      'serial-relay=/dev/ttyUSB0@1',
+      'serial-scanner=/dev/ttyACM0@2',
+      'modbus-relay=/dev/ttyUSB1@1',
+    ]);
     expect(config.gates).toEqual({ '1': { open: ['green'] } });
   });
 

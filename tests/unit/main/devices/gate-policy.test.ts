@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_GATE_POLICY,
-  GATE_NOT_VERIFIED,
-  GATE_STAFF_ONLY,
-  gateDecision,
-  gatePolicyFor,
-  type GatePolicy,
-} from '../../../../main/devices/gate-policy.js';
+import { DEFAULT_GATE_POLICY, GATE_NOT_VERIFIED, GATE_STAFF_ONLY, gateDecision, gatePolicyFor, type GatePolicy } from '../../../../main/devices/gate-policy.js';
 import type { Outcome } from '../../../../domain/verdict/verdict.js';
 
 const GREEN_YELLOW: GatePolicy = { open: ['green', 'yellow'] };

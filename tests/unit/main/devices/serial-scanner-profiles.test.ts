@@ -105,7 +105,12 @@ describe('serial-scanner=auto', () => {
     await discoveryRounds(serial, 3);
     expect(serial.opened.map((open) => open.path)).toEqual(['/dev/ttyACM1']);
     expect(serial.openConnections('/dev/ttyACM1')).toBe(1);
-    expect(manager.statuses().map((device) => `${device.info.id}:${device.info.kind}`).sort()).toEqual(['/dev/ttyACM1:serial-relay', 'auto:serial-scanner']);
+    expect(
+      manager
+        .statuses()
+        .map((device) => `${device.info.id}:${device.info.kind}`)
+        .sort(),
+    ).toEqual(['/dev/ttyACM1:serial-relay', 'auto:serial-scanner']);
   });
 
   it('picks up a scanner plugged in after the kiosk started, and scans from it', async () => {
@@ -140,7 +145,11 @@ describe('a serial scanner named by path', () => {
     const { manager } = await rig(['serial-scanner=/dev/ttyACM0', 'serial-scanner=/dev/ttyS0'], [HONEYWELL, { path: '/dev/ttyS0' }]);
     const diagnostics = new DiagnosticsService({ firmwareConfigDir: firmwareConfigDir(), devices: () => manager.statuses(), keyboardScanners: async () => [] });
     const { devices } = await diagnostics.getDiagnostics();
-    expect(devices.find((device) => device.id === '/dev/ttyACM0')).toMatchObject({ state: 'ready', vendorId: '0c2e', profile: { id: 'honeywell-1450g', mode: 'serial' } });
+    expect(devices.find((device) => device.id === '/dev/ttyACM0')).toMatchObject({
+      state: 'ready',
+      vendorId: '0c2e',
+      profile: { id: 'honeywell-1450g', mode: 'serial' },
+    });
     // No USB ids (an on-board UART, a pty): no profile, said as unknown on the screen.
     expect(devices.find((device) => device.id === '/dev/ttyS0')?.profile).toBeUndefined();
   });
@@ -176,7 +185,12 @@ describe('a serial scanner named by path', () => {
     serial.send('/dev/ttyS0', 'ABC\r');
     await vi.waitFor(() => expect(scans).toEqual([{ text: 'ABC', lane: '3' }]));
     serial.send('/dev/ttyS0', 'DEF\n');
-    await vi.waitFor(() => expect(scans).toEqual([{ text: 'ABC', lane: '3' }, { text: 'DEF', lane: '3' }]));
+    await vi.waitFor(() =>
+      expect(scans).toEqual([
+        { text: 'ABC', lane: '3' },
+        { text: 'DEF', lane: '3' },
+      ]),
+    );
   });
 
   it('is found again with its profile when it is plugged in after the kiosk started', async () => {

@@ -36,8 +36,24 @@ describe('DiagnosticsService', () => {
     const diagnostics = await service.getDiagnostics();
     expect(diagnostics.at).toBe('2026-11-23T10:00:00.000+07:00');
     expect(diagnostics.devices).toEqual([
-      { id: '/dev/ttyACM0', kind: 'serial-scanner', vendorId: '0c2e', productId: '0b6a', state: 'ready', lastScanAt: '2026-11-23T09:59:58+07:00', profile: { id: 'honeywell-1450g', model: 'Honeywell Voyager 1450g / 1452g', mode: 'serial' } },
-      { id: '/dev/ttyUSB1', kind: 'serial-relay', vendorId: '1a86', productId: '7523', state: 'fault', fault: statuses[1]!.fault, profile: { id: 'ch340-serial-relay', model: 'Generic (LC Technology and clones) CH340 USB serial relay (A0 frame)', mode: 'serial-relay' } },
+      {
+        id: '/dev/ttyACM0',
+        kind: 'serial-scanner',
+        vendorId: '0c2e',
+        productId: '0b6a',
+        state: 'ready',
+        lastScanAt: '2026-11-23T09:59:58+07:00',
+        profile: { id: 'honeywell-1450g', model: 'Honeywell Voyager 1450g / 1452g', mode: 'serial' },
+      },
+      {
+        id: '/dev/ttyUSB1',
+        kind: 'serial-relay',
+        vendorId: '1a86',
+        productId: '7523',
+        state: 'fault',
+        fault: statuses[1]!.fault,
+        profile: { id: 'ch340-serial-relay', model: 'Generic (LC Technology and clones) CH340 USB serial relay (A0 frame)', mode: 'serial-relay' },
+      },
       { id: 'pty:/dev/pts/7', kind: 'serial-scanner', state: 'opening' },
     ]);
     expect(diagnostics.profilesError).toBeUndefined();
@@ -121,7 +137,11 @@ describe('getDiagnostics through the contract', () => {
     const core = KioskCore.open({ dataDir: tempDataDir('chot-diag-core-'), demo: true, devices: () => statuses, firmwareConfigDir: FIRMWARE_CONFIG });
     try {
       const diagnostics = await core.getDiagnostics();
-      expect(diagnostics.devices.map((d) => [d.id, d.state])).toEqual([['/dev/ttyACM0', 'ready'], ['/dev/ttyUSB1', 'fault'], ['pty:/dev/pts/7', 'opening']]);
+      expect(diagnostics.devices.map((d) => [d.id, d.state])).toEqual([
+        ['/dev/ttyACM0', 'ready'],
+        ['/dev/ttyUSB1', 'fault'],
+        ['pty:/dev/pts/7', 'opening'],
+      ]);
       expect(diagnostics.scanners.length).toBeGreaterThan(0);
     } finally {
       core.close();

@@ -16,7 +16,10 @@ export function decodeQrSvg(svg: string): string | null {
   let x = 0;
   let y = 0;
   for (const [, op, args] of path.matchAll(/([MmHh])([^MmHh]+)/g)) {
-    const numbers = args!.trim().split(/[\s,]+/).map(Number);
+    const numbers = args!
+      .trim()
+      .split(/[\s,]+/)
+      .map(Number);
     if (op === 'M') [x, y] = [numbers[0]!, numbers[1]!];
     else if (op === 'm') [x, y] = [x + numbers[0]!, y + numbers[1]!];
     else if (op === 'h') {

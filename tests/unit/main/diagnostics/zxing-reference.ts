@@ -12,11 +12,19 @@ function prepare(): Promise<unknown> {
   if (prepared !== undefined) return prepared;
   const require = createRequire(import.meta.url);
   const wasm = readFileSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm'));
-  prepared = prepareZXingModule({ overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer }, fireImmediately: true });
+  prepared = prepareZXingModule({
+    overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer },
+    fireImmediately: true,
+  });
   return prepared;
 }
 
-export async function decodePixels(data: Uint8ClampedArray<ArrayBuffer>, width: number, height: number, format: ReadInputBarcodeFormat): Promise<string | null> {
+export async function decodePixels(
+  data: Uint8ClampedArray<ArrayBuffer>,
+  width: number,
+  height: number,
+  format: ReadInputBarcodeFormat,
+): Promise<string | null> {
   await prepare();
   const [first] = await readBarcodes({ data, width, height, colorSpace: 'srgb' }, { formats: [format], tryHarder: true });
   return first?.isValid === true ? first.text : null;

@@ -31,7 +31,7 @@ describe('contentSecurityPolicy', () => {
     expect(parsed.get('object-src')).toEqual(["'none'"]);
   });
 
-  it("connects nowhere when given no sources (Electron: the core is over IPC)", () => {
+  it('connects nowhere when given no sources (Electron: the core is over IPC)', () => {
     expect(directives(contentSecurityPolicy([])).get('connect-src')).toEqual(["'none'"]);
   });
 

@@ -20,20 +20,15 @@ describe('createContractIpcHandler', () => {
     expect(dispatch.mock.calls).toEqual([['getKioskInfo', []]]);
   });
 
-  it.each([
-    'app://evil/index.html',
-    'https://example.com/',
-    'http://127.0.0.1:5173/index.html',
-    'file:///opt/chot/index.html',
-    'about:blank',
-    'not a url',
-    '',
-  ])('refuses a frame at %j without calling the dispatcher', async (url) => {
-    const dispatch = fakeDispatch();
-    const result = await createContractIpcHandler(dispatch, APP_ORIGIN)(from(url), 'getKioskInfo', []);
-    expect(result).toMatchObject({ ok: false, error: { code: 'rpc.forbidden' } });
-    expect(dispatch.mock.calls).toEqual([]);
-  });
+  it.each(['app://evil/index.html', 'https://example.com/', 'http://127.0.0.1:5173/index.html', 'file:///opt/chot/index.html', 'about:blank', 'not a url', ''])(
+    'refuses a frame at %j without calling the dispatcher',
+    async (url) => {
+      const dispatch = fakeDispatch();
+      const result = await createContractIpcHandler(dispatch, APP_ORIGIN)(from(url), 'getKioskInfo', []);
+      expect(result).toMatchObject({ ok: false, error: { code: 'rpc.forbidden' } });
+      expect(dispatch.mock.calls).toEqual([]);
+    },
+  );
 
   it('refuses a call whose frame is gone (senderFrame null)', async () => {
     const dispatch = fakeDispatch();

@@ -60,7 +60,13 @@ describe('the Electron shell', () => {
 
   it('hardens every web contents created, and focuses the window on a second start', async () => {
     const run = await runFakeElectron(LAUNCH);
-    const contents = Object.assign(new EventEmitter(), { windowOpenHandler: undefined as unknown, setWindowOpenHandler(handler: unknown) { this.windowOpenHandler = handler; }, reload() {} });
+    const contents = Object.assign(new EventEmitter(), {
+      windowOpenHandler: undefined as unknown,
+      setWindowOpenHandler(handler: unknown) {
+        this.windowOpenHandler = handler;
+      },
+      reload() {},
+    });
     emitApp(run, 'web-contents-created', {}, contents);
     expect(contents.windowOpenHandler).toBeTypeOf('function');
     emitApp(run, 'second-instance');

@@ -27,7 +27,11 @@ describe('installMediaPolicy', () => {
     let request: Parameters<PermissionSession['setPermissionRequestHandler']>[0] | undefined;
     let check: Parameters<PermissionSession['setPermissionCheckHandler']>[0] | undefined;
     const logs: string[] = [];
-    installMediaPolicy({ setPermissionRequestHandler: (handler) => (request = handler), setPermissionCheckHandler: (handler) => (check = handler) }, { appOrigin: APP_ORIGIN, camera }, (message) => logs.push(message));
+    installMediaPolicy(
+      { setPermissionRequestHandler: (handler) => (request = handler), setPermissionCheckHandler: (handler) => (check = handler) },
+      { appOrigin: APP_ORIGIN, camera },
+      (message) => logs.push(message),
+    );
     if (request === undefined || check === undefined) throw new Error('both handlers must be installed');
     return { request, check, logs };
   }

@@ -16,8 +16,7 @@ function fakeInvoker(answer: (method: unknown) => Promise<unknown>): Invoker & {
 }
 
 /** The API as a plain record, to call each method by name. */
-const asRecord = (api: object): Record<string, (...args: unknown[]) => Promise<unknown>> =>
-  api as Record<string, (...args: unknown[]) => Promise<unknown>>;
+const asRecord = (api: object): Record<string, (...args: unknown[]) => Promise<unknown>> => api as Record<string, (...args: unknown[]) => Promise<unknown>>;
 
 afterEach(() => {
   vi.useRealTimers();
@@ -65,7 +64,10 @@ describe('createPreloadApi', () => {
     await vi.advanceTimersByTimeAsync(1);
     await expect(pending).rejects.toThrow(/rpc\.timeout/);
 
-    await createPreloadApi(fakeInvoker(async () => ({ ok: true, value: 1 })), 10_000).getKioskInfo();
+    await createPreloadApi(
+      fakeInvoker(async () => ({ ok: true, value: 1 })),
+      10_000,
+    ).getKioskInfo();
     expect(vi.getTimerCount()).toBe(0);
   });
 });

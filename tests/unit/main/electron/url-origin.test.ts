@@ -15,10 +15,7 @@ describe('urlOrigin', () => {
     expect(urlOrigin(url)).toBe(origin);
   });
 
-  it.each(['file:///opt/chot/index.html', 'about:blank', 'data:text/html,hi', 'javascript:alert(1)', 'not a url', ''])(
-    '%j has no origin',
-    (url) => {
-      expect(urlOrigin(url)).toBeNull();
-    },
-  );
+  it.each(['file:///opt/chot/index.html', 'about:blank', 'data:text/html,hi', 'javascript:alert(1)', 'not a url', ''])('%j has no origin', (url) => {
+    expect(urlOrigin(url)).toBeNull();
+  });
 });

@@ -47,11 +47,21 @@ describe('enrolKiosk', () => {
   it('registers the device key, pins the hub key and writes hub.json; requests are then signed and accepted', async () => {
     const hub = await fakeHub(key);
     const dataDir = tempDataDir('chot-enrol-');
-    const enrolled = await enrollKiosk({ dataDir, hubUrl: hub.url, code: await hub.createCode('Cổng Bắc, Chợ Đầm'), now: () => Date.parse('2021-10-20T01:00:00Z') });
+    const enrolled = await enrollKiosk({
+      dataDir,
+      hubUrl: hub.url,
+      code: await hub.createCode('Cổng Bắc, Chợ Đầm'),
+      now: () => Date.parse('2021-10-20T01:00:00Z'),
+    });
 
     expect(enrolled).toMatchObject({ hubPublicKey: key.publicKeyBase64, hubKeyId: key.keyId, seq: 0 });
     const config = loadHubConfig(dataDir);
-    expect(config).toEqual({ url: `${hub.url}/`, deviceId: expect.stringMatching(/^k-[0-9a-f]{16}$/), location: 'Cổng Bắc, Chợ Đầm', enrolledAt: '2021-10-20T01:00:00.000Z' });
+    expect(config).toEqual({
+      url: `${hub.url}/`,
+      deviceId: expect.stringMatching(/^k-[0-9a-f]{16}$/),
+      location: 'Cổng Bắc, Chợ Đầm',
+      enrolledAt: '2021-10-20T01:00:00.000Z',
+    });
     expect(readPinnedHubKeys(dataDir)).toEqual([key.publicKeyBase64]);
     expect(JSON.parse(readFileSync(join(dataDir, HUB_KEYS_FILE), 'utf8'))).toEqual([key.publicKeyBase64]);
     const identity = loadDeviceIdentity(dataDir);
@@ -72,16 +82,24 @@ describe('enrolKiosk', () => {
 
   it.each([
     ['an unknown code', async () => 'ABCD-EFGH-JKMN', 'unknown-code'],
-    ['a code already used', async (hub: Awaited<ReturnType<typeof fakeHub>>) => {
-      const code = await hub.createCode();
-      await enrollKiosk({ dataDir: tempDataDir('chot-enrol-'), hubUrl: hub.url, code });
-      return code;
-    }, 'unknown-code'],
-    ['an expired code', async (hub: Awaited<ReturnType<typeof fakeHub>>) => {
-      const code = await hub.createCode('Ga Nha Trang', 60_000);
-      hub.clock += 120_000;
-      return code;
-    }, 'expired-code'],
+    [
+      'a code already used',
+      async (hub: Awaited<ReturnType<typeof fakeHub>>) => {
+        const code = await hub.createCode();
+        await enrollKiosk({ dataDir: tempDataDir('chot-enrol-'), hubUrl: hub.url, code });
+        return code;
+      },
+      'unknown-code',
+    ],
+    [
+      'an expired code',
+      async (hub: Awaited<ReturnType<typeof fakeHub>>) => {
+        const code = await hub.createCode('Ga Nha Trang', 60_000);
+        hub.clock += 120_000;
+        return code;
+      },
+      'expired-code',
+    ],
   ])('%s is refused, no key is left behind, and a new code then works', async (_label, codeOf, refusal) => {
     const hub = await fakeHub(key);
     const dataDir = tempDataDir('chot-enrol-');
@@ -104,14 +122,18 @@ describe('enrolKiosk', () => {
   it('with --hub-key, a hub answering with another key is refused before anything is kept', async () => {
     const hub = await fakeHub(key);
     const dataDir = tempDataDir('chot-enrol-');
-    const failure = await enrollKiosk({ dataDir, hubUrl: hub.url, code: await hub.createCode(), expectedHubKey: other.publicKeyBase64 }).catch((error: unknown) => error);
+    const failure = await enrollKiosk({ dataDir, hubUrl: hub.url, code: await hub.createCode(), expectedHubKey: other.publicKeyBase64 }).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toMatchObject({ code: 'hub-key-mismatch', message: expect.stringContaining(`not the expected ${other.keyId}`) });
     expectNothingKept(dataDir);
     // A key pinned before enrolment stays pinned when the enrolment is undone.
     pinHubKey(dataDir, key.publicKeyBase64);
     await expect(enrollKiosk({ dataDir, hubUrl: hub.url, code: 'WRONG-CODE' })).rejects.toMatchObject({ code: 'unknown-code' });
     expect(readPinnedHubKeys(dataDir)).toEqual([key.publicKeyBase64]);
-    await expect(enrollKiosk({ dataDir, hubUrl: hub.url, code: await hub.createCode(), expectedHubKey: key.publicKeyBase64 })).resolves.toMatchObject({ hubKeyId: key.keyId });
+    await expect(enrollKiosk({ dataDir, hubUrl: hub.url, code: await hub.createCode(), expectedHubKey: key.publicKeyBase64 })).resolves.toMatchObject({
+      hubKeyId: key.keyId,
+    });
   });
 });
 
@@ -149,7 +171,10 @@ describe('chot enroll and chot sync', () => {
     const dataDir = tempDataDir('chot-enrol-');
     expect(await chot('sync', '--data-dir', dataDir)).toMatchObject({ code: 1, stderr: expect.stringContaining('not enrolled with a hub') });
     expect(await chot('enroll', '--hub', 'http://127.0.0.1:9', '--data-dir', dataDir)).toMatchObject({ code: 2, stderr: expect.stringContaining('--code') });
-    expect(await chot('enroll', '--hub', 'http://127.0.0.1:9', '--code', 'X', '--hub-key', 'c2hvcnQ=')).toMatchObject({ code: 2, stderr: expect.stringContaining('32-byte') });
+    expect(await chot('enroll', '--hub', 'http://127.0.0.1:9', '--code', 'X', '--hub-key', 'c2hvcnQ=')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('32-byte'),
+    });
     expect(await chot('enroll', '--hub', 'ws://hub', '--code', 'X')).toMatchObject({ code: 2, stderr: expect.stringContaining('http') });
     expectNothingKept(dataDir);
   });

@@ -99,7 +99,10 @@ describe('HubClient', () => {
     const { hub, client } = await clientOf();
     const seen: number[] = [];
     const connections: boolean[] = [];
-    const subscription = client.notify((seq) => seen.push(seq), { onConnection: (up) => connections.push(up), backoff: { minMs: 20, maxMs: 100, random: () => 0.5 } });
+    const subscription = client.notify((seq) => seen.push(seq), {
+      onConnection: (up) => connections.push(up),
+      backoff: { minMs: 20, maxMs: 100, random: () => 0.5 },
+    });
     try {
       await vi.waitFor(() => expect(seen).toEqual([200]));
       hub.publish(people(1));

@@ -25,7 +25,9 @@ async function rawHub(frames: (connection: number) => Buffer): Promise<{ url: UR
   hub.on('upgrade', (request, socket: Socket) => {
     connections += 1;
     upgraded.add(socket);
-    const accept = createHash('sha1').update(`${String(request.headers['sec-websocket-key'])}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    const accept = createHash('sha1')
+      .update(`${String(request.headers['sec-websocket-key'])}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+      .digest('base64');
     socket.on('error', () => undefined);
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
     socket.write(frames(connections));
@@ -40,7 +42,11 @@ describe('hub notice socket: protocol violations by the hub', () => {
   it.each([
     ['a text frame that is not UTF-8', encodeFrame({ opcode: OPCODE.text, payload: Buffer.from([0xff, 0xfe]), masked: false }), 'WS_ERR_INVALID_UTF8'],
     ['a masked frame (a server must not mask)', encodeFrame({ opcode: OPCODE.text, payload: Buffer.from('{}') }), 'WS_ERR_UNEXPECTED_MASK'],
-    ['a message over the 64 KiB limit', encodeFrame({ opcode: OPCODE.text, payload: Buffer.alloc(64 * 1024 + 1, 0x61), masked: false }), 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'],
+    [
+      'a message over the 64 KiB limit',
+      encodeFrame({ opcode: OPCODE.text, payload: Buffer.alloc(64 * 1024 + 1, 0x61), masked: false }),
+      'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
+    ],
     ['a declared length of 2^63', encodeFrame({ opcode: OPCODE.binary, declaredLength: 2n ** 63n, masked: false }), 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH'],
     ['opcode 3', encodeFrame({ opcode: 3, masked: false }), 'WS_ERR_INVALID_OPCODE'],
     ['RSV1 set', encodeFrame({ opcode: OPCODE.text, rsv: 0b100, payload: Buffer.from('{}'), masked: false }), 'WS_ERR_UNEXPECTED_RSV_1'],
@@ -49,12 +55,17 @@ describe('hub notice socket: protocol violations by the hub', () => {
     const { url, connections } = await rawHub((n) => (n === 1 ? bad : notice(42)));
     const seen: number[] = [];
     const drops: (Error | undefined)[] = [];
-    const subscription = subscribeToHub(url, () => ({}), (seq) => seen.push(seq), {
-      onConnection: (up, error) => {
-        if (!up) drops.push(error);
+    const subscription = subscribeToHub(
+      url,
+      () => ({}),
+      (seq) => seen.push(seq),
+      {
+        onConnection: (up, error) => {
+          if (!up) drops.push(error);
+        },
+        backoff: { minMs: 10, maxMs: 50, random: () => 0.5 },
       },
-      backoff: { minMs: 10, maxMs: 50, random: () => 0.5 },
-    });
+    );
     try {
       await vi.waitFor(() => expect(seen).toEqual([42]));
       expect(drops[0]).toMatchObject({ code: wsError });

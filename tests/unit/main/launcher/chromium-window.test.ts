@@ -14,7 +14,9 @@ function recordingBrowser(): { path: string; argv: () => string[]; environ: () =
   const dir = tempDataDir('chot-fake-chromium-');
   const path = join(dir, 'chromium');
   // The environment first, argv last: argv appearing (by rename) is the sign both are written.
-  writeFileSync(path, `#!/bin/sh\nenv > "${dir}/environ"\nprintf '%s\\n' "$@" > "${dir}/argv.tmp" && mv "${dir}/argv.tmp" "${dir}/argv"\nexec sleep 60\n`, { mode: 0o755 });
+  writeFileSync(path, `#!/bin/sh\nenv > "${dir}/environ"\nprintf '%s\\n' "$@" > "${dir}/argv.tmp" && mv "${dir}/argv.tmp" "${dir}/argv"\nexec sleep 60\n`, {
+    mode: 0o755,
+  });
   return { path, argv: () => readFileSync(join(dir, 'argv'), 'utf8').trim().split('\n'), environ: () => readFileSync(join(dir, 'environ'), 'utf8') };
 }
 

@@ -41,10 +41,14 @@ describe('findElectronBinary', () => {
 
 describe('runElectron', () => {
   it.each([
-    ['not executable', 'EACCES', (dir: string) => {
-      writeFileSync(join(dir, 'electron'), '#!/bin/sh\n', { mode: 0o644 });
-      return join(dir, 'electron');
-    }],
+    [
+      'not executable',
+      'EACCES',
+      (dir: string) => {
+        writeFileSync(join(dir, 'electron'), '#!/bin/sh\n', { mode: 0o644 });
+        return join(dir, 'electron');
+      },
+    ],
     ['gone since it was found', 'ENOENT', (dir: string) => join(dir, 'electron')],
   ])('an Electron that is %s is reported with exit code 1, not thrown', async (_label, code, make) => {
     const lines: string[] = [];

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseDevicesConfig, devicesConfigToJson } from '../../../../main/devices/devices-file.js';
-import { LAUNCH_OPTIONS_ARG, launchOptionsArg, launchOptionsFromArgs, LaunchOptionsError, validateLaunchOptions, type LaunchOptions } from '../../../../main/launcher/launch-options.js';
+import {
+  LAUNCH_OPTIONS_ARG,
+  launchOptionsArg,
+  launchOptionsFromArgs,
+  LaunchOptionsError,
+  validateLaunchOptions,
+  type LaunchOptions,
+} from '../../../../main/launcher/launch-options.js';
 
 const DEVICES = parseDevicesConfig(
   JSON.stringify({

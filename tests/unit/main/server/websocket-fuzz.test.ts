@@ -43,7 +43,12 @@ const frames = fc.tuple(fc.array(frame, { minLength: 1, maxLength: 4 }), fc.nat(
 });
 /** Text frames holding JSON that is almost a call: method and args anything. */
 const calls = fc
-  .record({ t: fc.constantFrom('call', 'result', 'event', 1), id: fc.oneof(fc.integer(), fc.double(), fc.string()), method: fc.oneof(fc.constantFrom('submitScan', 'getKioskInfo', 'overrideLastVerdict', '__proto__', 'constructor'), fc.string()), args: fc.jsonValue() })
+  .record({
+    t: fc.constantFrom('call', 'result', 'event', 1),
+    id: fc.oneof(fc.integer(), fc.double(), fc.string()),
+    method: fc.oneof(fc.constantFrom('submitScan', 'getKioskInfo', 'overrideLastVerdict', '__proto__', 'constructor'), fc.string()),
+    args: fc.jsonValue(),
+  })
   .map((message) => encodeFrame({ opcode: OPCODE.text, payload: Buffer.from(JSON.stringify(message)) }));
 
 describe('browser-mode server under random frames', () => {

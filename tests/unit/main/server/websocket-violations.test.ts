@@ -28,10 +28,19 @@ const KIB = 1024;
 // [what the page sends, its bytes, the close code expected, the ws error code logged]
 const violations: readonly [string, () => Buffer, number, string][] = [
   ['a text frame that is not UTF-8 (ff fe)', () => encodeFrame({ opcode: OPCODE.text, payload: Buffer.from([0xff, 0xfe]) }), 1007, 'WS_ERR_INVALID_UTF8'],
-  ['a message over the 256 KiB limit', () => encodeFrame({ opcode: OPCODE.text, payload: Buffer.alloc(256 * KIB + 1, 0x61) }), 1009, 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'],
+  [
+    'a message over the 256 KiB limit',
+    () => encodeFrame({ opcode: OPCODE.text, payload: Buffer.alloc(256 * KIB + 1, 0x61) }),
+    1009,
+    'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
+  ],
   [
     'a fragmented message that grows over the limit',
-    () => Buffer.concat([encodeFrame({ fin: false, opcode: OPCODE.text, payload: Buffer.alloc(200 * KIB, 0x61) }), encodeFrame({ opcode: OPCODE.continuation, payload: Buffer.alloc(100 * KIB, 0x61) })]),
+    () =>
+      Buffer.concat([
+        encodeFrame({ fin: false, opcode: OPCODE.text, payload: Buffer.alloc(200 * KIB, 0x61) }),
+        encodeFrame({ opcode: OPCODE.continuation, payload: Buffer.alloc(100 * KIB, 0x61) }),
+      ]),
     1009,
     'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
   ],
@@ -43,7 +52,12 @@ const violations: readonly [string, () => Buffer, number, string][] = [
   ['opcode 11 (reserved control)', () => encodeFrame({ opcode: 11 }), 1002, 'WS_ERR_INVALID_OPCODE'],
   ['a close frame with code 999', () => encodeFrame({ opcode: OPCODE.close, payload: closePayload(999) }), 1002, 'WS_ERR_INVALID_CLOSE_CODE'],
   ['a close frame of one byte', () => encodeFrame({ opcode: OPCODE.close, payload: Buffer.from([3]) }), 1002, 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH'],
-  ['a close reason that is not UTF-8', () => encodeFrame({ opcode: OPCODE.close, payload: Buffer.concat([closePayload(1000), Buffer.from([0xc3, 0x28])]) }), 1007, 'WS_ERR_INVALID_UTF8'],
+  [
+    'a close reason that is not UTF-8',
+    () => encodeFrame({ opcode: OPCODE.close, payload: Buffer.concat([closePayload(1000), Buffer.from([0xc3, 0x28])]) }),
+    1007,
+    'WS_ERR_INVALID_UTF8',
+  ],
   ['a ping of 126 bytes', () => encodeFrame({ opcode: OPCODE.ping, payload: Buffer.alloc(126, 1) }), 1002, 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH'],
   ['a fragmented ping', () => encodeFrame({ fin: false, opcode: OPCODE.ping, payload: text('p') }), 1002, 'WS_ERR_EXPECTED_FIN'],
   ['a continuation frame without a start', () => encodeFrame({ opcode: OPCODE.continuation, payload: text('x') }), 1002, 'WS_ERR_INVALID_OPCODE'],
@@ -118,8 +132,16 @@ describe('browser-mode server: broken HTTP', () => {
     ['a request body cut short', 'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\nabc', /^(HTTP\/1\.1 405|)/],
     ['a chunked body that is not chunked', 'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', /^(HTTP\/1\.1 (400|405)|)/],
     ['a 100 KiB header', `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(100 * KIB)}\r\n\r\n`, /^(HTTP\/1\.1 431|)/],
-    ['an upgrade to another path', 'GET /other HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\nSec-WebSocket-Version: 13\r\n\r\n', /^HTTP\/1\.1 400/],
-    ['an upgrade with a bad key', 'GET /rpc HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13\r\n\r\n', /^HTTP\/1\.1 400/],
+    [
+      'an upgrade to another path',
+      'GET /other HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      /^HTTP\/1\.1 400/,
+    ],
+    [
+      'an upgrade with a bad key',
+      'GET /rpc HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      /^HTTP\/1\.1 400/,
+    ],
   ])('%s is refused and the kiosk serves on', async (_label, bytes, expected) => {
     expect(await rawHttp(bytes)).toMatch(expected);
     expect((await fetch(`${server.origin}/`)).status).toBe(200);

@@ -25,7 +25,10 @@ function modes(dir: string): Record<string, number> {
   return out;
 }
 
-const tooOpen = (all: Record<string, number>): string[] => Object.entries(all).filter(([, mode]) => (mode & 0o077) !== 0).map(([path]) => path);
+const tooOpen = (all: Record<string, number>): string[] =>
+  Object.entries(all)
+    .filter(([, mode]) => (mode & 0o077) !== 0)
+    .map(([path]) => path);
 
 describe.skipIf(process.platform === 'win32')('the kiosk data directory is owner-only', () => {
   // The usual umask, under which SQLite and writeFileSync make world-readable files.
@@ -45,7 +48,19 @@ describe.skipIf(process.platform === 'win32')('the kiosk data directory is owner
       pinHubKey(dataDir, testHubKey().publicKeyBase64);
       await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: '056089001234' });
       const all = modes(dataDir);
-      expect(Object.keys(all)).toEqual(expect.arrayContaining(['.', 'kiosk.sqlite', 'kiosk.sqlite-wal', 'kiosk.sqlite-shm', 'facts.sqlite', 'facts.sqlite-wal', 'rules', 'trust', 'trust/hub-keys.json']));
+      expect(Object.keys(all)).toEqual(
+        expect.arrayContaining([
+          '.',
+          'kiosk.sqlite',
+          'kiosk.sqlite-wal',
+          'kiosk.sqlite-shm',
+          'facts.sqlite',
+          'facts.sqlite-wal',
+          'rules',
+          'trust',
+          'trust/hub-keys.json',
+        ]),
+      );
       expect(all['.']).toBe(0o700);
       expect(all['kiosk.sqlite']).toBe(0o600);
       expect(all['facts.sqlite-wal']).toBe(0o600);

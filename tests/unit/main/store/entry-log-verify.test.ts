@@ -15,9 +15,20 @@ function kioskWith(n: number, tamper?: string): string {
   const log = new EntryLog(db);
   for (let i = 1; i <= n; i += 1) {
     log.append({
-      at: `2021-10-15T08:00:${String(i).padStart(2, '0')}.000+07:00`, kioskId: 'k-0123456789abcdef', location: 'Chợ Đầm', lane: '1', direction: 'in',
-      sourceKind: 'wedge', sourceDeviceId: 'keyboard', credentialKind: 'cccd-qr', authenticity: 'unsigned', personId: `0560890012${String(i).padStart(2, '0')}`,
-      outcome: i % 3 === 0 ? 'yellow' : 'green', reasonCodes: [], ruleSet: 'khanh-hoa-2021-10@1.0.0', override: null,
+      at: `2021-10-15T08:00:${String(i).padStart(2, '0')}.000+07:00`,
+      kioskId: 'k-0123456789abcdef',
+      location: 'Chợ Đầm',
+      lane: '1',
+      direction: 'in',
+      sourceKind: 'wedge',
+      sourceDeviceId: 'keyboard',
+      credentialKind: 'cccd-qr',
+      authenticity: 'unsigned',
+      personId: `0560890012${String(i).padStart(2, '0')}`,
+      outcome: i % 3 === 0 ? 'yellow' : 'green',
+      reasonCodes: [],
+      ruleSet: 'khanh-hoa-2021-10@1.0.0',
+      override: null,
     });
   }
   if (tamper !== undefined) db.exec(tamper);
@@ -51,12 +62,18 @@ describe('chot log verify', () => {
     const dataDir = kioskWith(6);
     const db = openKioskDatabase(join(dataDir, KIOSK_DATABASE_FILE));
     const outbox = new EntryOutbox(db);
-    outbox.recordReceipt({ kioskId: 'k-0123456789abcdef', contiguousSeq: 4, headHash: outbox.hashAt(4)?.toString('hex') ?? '', issuedAt: 0, hubKeyId: 'abcd0123' }, 'sig', 0);
+    outbox.recordReceipt(
+      { kioskId: 'k-0123456789abcdef', contiguousSeq: 4, headHash: outbox.hashAt(4)?.toString('hex') ?? '', issuedAt: 0, hubKeyId: 'abcd0123' },
+      'sig',
+      0,
+    );
     expect(outbox.purge(1, 0)).toBe(4);
     db.close();
     const intact = await chotLog('verify', '--data-dir', dataDir);
     expect(intact.code).toBe(0);
-    expect(intact.stdout).toMatch(/^2 entries, chain intact after entries 1–4, which the hub holds and this kiosk purged \(anchor hash [0-9a-f]{64}\) \(last seq 6, hash [0-9a-f]{64}\)\n$/);
+    expect(intact.stdout).toMatch(
+      /^2 entries, chain intact after entries 1–4, which the hub holds and this kiosk purged \(anchor hash [0-9a-f]{64}\) \(last seq 6, hash [0-9a-f]{64}\)\n$/,
+    );
     const edited = openKioskDatabase(join(dataDir, KIOSK_DATABASE_FILE));
     edited.exec("UPDATE entry SET outcome = 'red' WHERE seq = 5");
     edited.close();
@@ -75,7 +92,7 @@ describe('chot log verify', () => {
       'UPDATE entry SET seq = -seq WHERE seq IN (2, 3); UPDATE entry SET seq = 5 + seq WHERE seq IN (-2, -3)',
       /^entry 2: a row is missing or out of order before entry 2 \(it does not chain on from entry 1\)\n/,
     ],
-    ['the last row deleted and another edited', "DELETE FROM entry WHERE seq = 6; UPDATE entry SET person_id = NULL WHERE seq = 5", /^entry 5: edited/],
+    ['the last row deleted and another edited', 'DELETE FROM entry WHERE seq = 6; UPDATE entry SET person_id = NULL WHERE seq = 5', /^entry 5: edited/],
   ])('%s: exit 1, naming the entry', async (_label, sql, message) => {
     const { code, stdout } = await chotLog('verify', '--data-dir', kioskWith(6, sql));
     expect(code).toBe(1);

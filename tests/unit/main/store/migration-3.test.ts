@@ -11,7 +11,10 @@ import { tempDataDir } from '../../../support/kiosk-process.js';
 // Lives with the sync tests because the binary facts are the sync format's (facts-codec.ts).
 describe('migration 3: facts as compact binary', () => {
   const facts = {
-    doses: [{ dose: 1, date: '2021-08-01', product: 'EU/1/20/1528' }, { dose: 2, date: '2021-09-01', product: 'EU/1/20/1528', totalDoses: 2 }],
+    doses: [
+      { dose: 1, date: '2021-08-01', product: 'EU/1/20/1528' },
+      { dose: 2, date: '2021-09-01', product: 'EU/1/20/1528', totalDoses: 2 },
+    ],
     tests: [{ takenAt: '2021-10-19T09:00:00+07:00', kind: 'pcr', result: 'negative' }],
     recoveredOn: '2021-06-01',
     quarantine: [{ status: 'F1', from: '2021-10-18' }],
@@ -27,19 +30,27 @@ describe('migration 3: facts as compact binary', () => {
     // Facts the binary cannot hold (a date before 1900): dropped, not blocking the kiosk.
     insert.run(1201005678, null, null, '{"doses":[{"dose":1,"date":"1850-01-01","product":"X"}],"tests":[],"quarantine":[]}');
     v2.prepare("INSERT INTO meta (key, value) VALUES ('facts_synced_at', '1634000000000')").run();
-    v2.prepare("INSERT INTO entry (seq, at, source_kind, device_id, credential_kind, authenticity, person_id, outcome, reasons, rule_set, prev_hash, hash) VALUES (1, 'x', 'wedge', 'k', 'cccd-qr', 'unsigned', '056089001234', 'green', '[]', null, zeroblob(32), zeroblob(32))").run();
+    v2.prepare(
+      "INSERT INTO entry (seq, at, source_kind, device_id, credential_kind, authenticity, person_id, outcome, reasons, rule_set, prev_hash, hash) VALUES (1, 'x', 'wedge', 'k', 'cccd-qr', 'unsigned', '056089001234', 'green', '[]', null, zeroblob(32), zeroblob(32))",
+    ).run();
     v2.close();
 
     // Up to migration 3 only: migration 4 moves the people to facts.sqlite (its own test).
     const db = openKioskDatabase(file, KIOSK_MIGRATIONS.slice(0, 3));
     expect(db.pragma('user_version', { simple: true })).toBe(3);
     const columns = db.prepare("SELECT name, type FROM pragma_table_info('person')").all();
-    expect(columns).toEqual([{ name: 'id12', type: 'INTEGER' }, { name: 'old_id', type: 'TEXT' }, { name: 'facts', type: 'BLOB' }, { name: 'bhxh', type: 'TEXT' }]);
+    expect(columns).toEqual([
+      { name: 'id12', type: 'INTEGER' },
+      { name: 'old_id', type: 'TEXT' },
+      { name: 'facts', type: 'BLOB' },
+      { name: 'bhxh', type: 'TEXT' },
+    ]);
     expect(db.prepare('SELECT facts FROM person WHERE id12 = ?').pluck().get(56089001234)).toEqual(Buffer.from(encodeFacts(facts as never)));
 
     const store = new FactsStore(db);
     expect(store.findById12('056089001234')).toEqual({
-      id12: '056089001234', oldId: '225123456',
+      id12: '056089001234',
+      oldId: '225123456',
       facts: { ...facts, tests: [{ takenAt: '2021-10-19T02:00:00.000Z', kind: 'pcr', result: 'negative' }] },
     });
     expect(store.findByBhxh('7912345678')?.facts).toEqual({ doses: [], tests: [], quarantine: [] });
@@ -62,10 +73,17 @@ describe('migration 3: facts as compact binary', () => {
     const late = new Database(file);
     let first: SqliteDatabase | undefined;
     const upTo3 = KIOSK_MIGRATIONS.slice(0, 3);
-    const racing = upTo3.map((m) => (m.version !== 3 ? m : { ...m, setup: (db: SqliteDatabase) => {
-      first = openKioskDatabase(file, upTo3);
-      m.setup?.(db);
-    } }));
+    const racing = upTo3.map((m) =>
+      m.version !== 3
+        ? m
+        : {
+            ...m,
+            setup: (db: SqliteDatabase) => {
+              first = openKioskDatabase(file, upTo3);
+              m.setup?.(db);
+            },
+          },
+    );
     migrateSqlite(late, racing);
     expect(first).toBeDefined();
     expect(new FactsStore(late).findById12('056089001234')?.facts.doses).toHaveLength(2);

@@ -51,7 +51,12 @@ async function bundleChild(): Promise<string> {
   const outfile = join(mkdtempSync(join(tmpdir(), 'chot-migrate-bundle-')), 'open-kiosk-child.mjs');
   await esbuild.build({
     entryPoints: [join(root, 'tests/unit/main/store/open-kiosk-child.ts')],
-    outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning',
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
     plugins: [{ name: 'sqlite-external', setup: (b) => b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: sqlite, external: true })) }],
   });
   return outfile;
@@ -97,13 +102,15 @@ type Where = 'kiosk' | 'both' | 'facts';
 /** Where the people are after a kill; fails if they are anywhere incomplete, or nowhere. */
 function inspect(kioskFile: string, factsFile: string): Where {
   const kioskVersion = readOnly(kioskFile, (db) => db.pragma('user_version', { simple: true }) as number);
-  const inFacts = existsSync(factsFile) && readOnly(factsFile, (db) => {
-    const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'meta'").get() !== undefined;
-    if (!hasMeta || db.prepare('SELECT 1 FROM meta WHERE key = ?').get(PEOPLE_MOVED_KEY) === undefined) return false;
-    expect(databaseDigest(db)).toEqual(expected);
-    expect(db.prepare("SELECT value FROM meta WHERE key = 'facts_seq'").pluck().get()).toBe(String(SEQ));
-    return true;
-  });
+  const inFacts =
+    existsSync(factsFile) &&
+    readOnly(factsFile, (db) => {
+      const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'meta'").get() !== undefined;
+      if (!hasMeta || db.prepare('SELECT 1 FROM meta WHERE key = ?').get(PEOPLE_MOVED_KEY) === undefined) return false;
+      expect(databaseDigest(db)).toEqual(expected);
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'facts_seq'").pluck().get()).toBe(String(SEQ));
+      return true;
+    });
   if (kioskVersion === 3) {
     expect(readOnly(kioskFile, databaseDigest)).toEqual(expected);
     return inFacts ? 'both' : 'kiosk';

@@ -40,7 +40,9 @@ function seedVersion3(): { dir: string; kioskFile: string; factsFile: string } {
   db.exec('CREATE TABLE person_next (id12 INTEGER PRIMARY KEY, old_id TEXT, facts BLOB NOT NULL, bhxh TEXT) STRICT');
   db.prepare('INSERT INTO person_next (id12, facts) VALUES (?, ?)').run(1, encodeFacts(person(1, 5).facts));
   for (const seq of [1, 2]) {
-    db.prepare("INSERT INTO entry (seq, at, source_kind, device_id, credential_kind, authenticity, person_id, outcome, reasons, rule_set, prev_hash, hash) VALUES (?, 'x', 'wedge', 'k', 'cccd-qr', 'unsigned', ?, 'green', '[]', null, zeroblob(32), randomblob(32))").run(seq, person(seq).id12);
+    db.prepare(
+      "INSERT INTO entry (seq, at, source_kind, device_id, credential_kind, authenticity, person_id, outcome, reasons, rule_set, prev_hash, hash) VALUES (?, 'x', 'wedge', 'k', 'cccd-qr', 'unsigned', ?, 'green', '[]', null, zeroblob(32), randomblob(32))",
+    ).run(seq, person(seq).id12);
   }
   db.close();
   return { dir, kioskFile, factsFile: join(dir, FACTS_DATABASE_FILE) };
@@ -160,10 +162,17 @@ describe('kiosk migration 4: people move to facts.sqlite', () => {
     const late = new Database(kioskFile);
     let first: SqliteDatabase | undefined;
     // A connection that read version 3 just before another one migrated all the way.
-    const racing = KIOSK_MIGRATIONS.map((m) => (m.version !== 4 ? m : { ...m, setup: (db: SqliteDatabase) => {
-      first = openKioskDatabase(kioskFile);
-      m.setup?.(db);
-    } }));
+    const racing = KIOSK_MIGRATIONS.map((m) =>
+      m.version !== 4
+        ? m
+        : {
+            ...m,
+            setup: (db: SqliteDatabase) => {
+              first = openKioskDatabase(kioskFile);
+              m.setup?.(db);
+            },
+          },
+    );
     migrateSqlite(late, racing);
     expect(first).toBeDefined();
     expect(version(late)).toBe(KIOSK_MIGRATIONS.at(-1)?.version);

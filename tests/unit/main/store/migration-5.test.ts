@@ -43,9 +43,20 @@ function seedVersion4(rows: number): { kioskFile: string; hashes: Buffer[] } {
 }
 
 const next: EntryFields = {
-  at: '2021-10-16T07:30:00.000+07:00', kioskId: 'k-0123456789abcdef', location: 'Bến xe phía Nam', lane: '3', direction: 'boarding',
-  sourceKind: 'wedge', sourceDeviceId: 'keyboard', credentialKind: 'cccd-qr', authenticity: 'unsigned', personId: '079195004321',
-  outcome: 'yellow', reasonCodes: ['test-expired'], ruleSet: 'khanh-hoa-2021-10@1.0.0', override: null,
+  at: '2021-10-16T07:30:00.000+07:00',
+  kioskId: 'k-0123456789abcdef',
+  location: 'Bến xe phía Nam',
+  lane: '3',
+  direction: 'boarding',
+  sourceKind: 'wedge',
+  sourceDeviceId: 'keyboard',
+  credentialKind: 'cccd-qr',
+  authenticity: 'unsigned',
+  personId: '079195004321',
+  outcome: 'yellow',
+  reasonCodes: ['test-expired'],
+  ruleSet: 'khanh-hoa-2021-10@1.0.0',
+  override: null,
 };
 
 describe('kiosk migration 5: entry log v2', () => {
@@ -55,20 +66,48 @@ describe('kiosk migration 5: entry log v2', () => {
     try {
       expect(version(db)).toBe(KIOSK_MIGRATIONS.at(-1)?.version);
       expect(columns(db)).toEqual([
-        'seq', 'at', 'source_kind', 'source_device_id', 'credential_kind', 'authenticity', 'person_id', 'outcome', 'reasons', 'rule_set',
-        'prev_hash', 'hash', 'format', 'kiosk_id', 'location', 'lane', 'direction', 'override_by', 'override_reason',
+        'seq',
+        'at',
+        'source_kind',
+        'source_device_id',
+        'credential_kind',
+        'authenticity',
+        'person_id',
+        'outcome',
+        'reasons',
+        'rule_set',
+        'prev_hash',
+        'hash',
+        'format',
+        'kiosk_id',
+        'location',
+        'lane',
+        'direction',
+        'override_by',
+        'override_reason',
       ]);
       expect(db.prepare('SELECT hash FROM entry ORDER BY seq').pluck().all()).toEqual(hashes);
-      expect(db.prepare('SELECT DISTINCT format, kiosk_id, location, lane, direction, override_by, override_reason FROM entry').all())
-        .toEqual([{ format: 1, kiosk_id: null, location: null, lane: null, direction: null, override_by: null, override_reason: null }]);
+      expect(db.prepare('SELECT DISTINCT format, kiosk_id, location, lane, direction, override_by, override_reason FROM entry').all()).toEqual([
+        { format: 1, kiosk_id: null, location: null, lane: null, direction: null, override_by: null, override_reason: null },
+      ]);
 
       const log = new EntryLog(db);
       expect(log.verify()).toMatchObject({ ok: true, entries: 4, last: { seq: 4, hash: hashes[3] } });
       const old = log.get(2);
       expect(old).toEqual({
-        format: 1, seq: 2, at: '2021-10-15T08:00:02.000+07:00', sourceKind: 'serial', sourceDeviceId: 'ttyACM0', credentialKind: 'cccd-qr',
-        authenticity: 'unsigned', personId: null, outcome: 'none', reasonCodes: ['scan.unrecognised'], ruleSet: null,
-        prevHash: hashes[0], hash: hashes[1],
+        format: 1,
+        seq: 2,
+        at: '2021-10-15T08:00:02.000+07:00',
+        sourceKind: 'serial',
+        sourceDeviceId: 'ttyACM0',
+        credentialKind: 'cccd-qr',
+        authenticity: 'unsigned',
+        personId: null,
+        outcome: 'none',
+        reasonCodes: ['scan.unrecognised'],
+        ruleSet: null,
+        prevHash: hashes[0],
+        hash: hashes[1],
       });
 
       expect(log.append(next)).toBe(5);

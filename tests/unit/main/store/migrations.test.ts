@@ -37,7 +37,12 @@ describe('kiosk database migrations', () => {
 
   it('roll a failed migration back whole', () => {
     const db = new Database(':memory:');
-    expect(() => migrateSqlite(db, [...KIOSK_MIGRATIONS, { version: KIOSK_MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE half (x); SELECT nonsense FROM nowhere;' }])).toThrow();
+    expect(() =>
+      migrateSqlite(db, [
+        ...KIOSK_MIGRATIONS,
+        { version: KIOSK_MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE half (x); SELECT nonsense FROM nowhere;' },
+      ]),
+    ).toThrow();
     expect(db.pragma('user_version', { simple: true })).toBe(KIOSK_MIGRATIONS.length);
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
     db.close();
@@ -50,7 +55,9 @@ describe('migration 2: BHXH lookup', () => {
     const v1 = new Database(file);
     migrateSqlite(v1, KIOSK_MIGRATIONS.slice(0, 1));
     v1.prepare('INSERT INTO person (id12, old_id, facts) VALUES (?, ?, ?)').run(56089001234, '225123456', '{"doses":[],"tests":[],"quarantine":[]}');
-    v1.prepare("INSERT INTO entry (seq, at, source_kind, device_id, credential_kind, authenticity, person_id, outcome, reasons, rule_set, prev_hash, hash) VALUES (1, 'x', 'wedge', 'k', 'cccd-qr', 'unsigned', '056089001234', 'green', '[]', null, zeroblob(32), zeroblob(32))").run();
+    v1.prepare(
+      "INSERT INTO entry (seq, at, source_kind, device_id, credential_kind, authenticity, person_id, outcome, reasons, rule_set, prev_hash, hash) VALUES (1, 'x', 'wedge', 'k', 'cccd-qr', 'unsigned', '056089001234', 'green', '[]', null, zeroblob(32), zeroblob(32))",
+    ).run();
     v1.close();
 
     // Migration 2 alone, from the version before it (migration 3 has its own test).

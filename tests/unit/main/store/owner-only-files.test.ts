@@ -16,7 +16,18 @@ function fakeFs(tree: Record<string, number>, refuse: readonly string[] = [], pl
       if (mode === undefined) throw new Error(`ENOENT ${path}`);
       return { mode, isDirectory: () => isDir(path), isFile: () => !isDir(path) };
     },
-    readdirSync: (path) => Object.keys(tree).filter((p) => p !== `${path}/` && p.startsWith(`${path}/`) && !p.slice(path.length + 1).replace(/\/$/, '').includes('/')).map((p) => p.slice(path.length + 1).replace(/\/$/, '')),
+    readdirSync: (path) =>
+      Object.keys(tree)
+        .filter(
+          (p) =>
+            p !== `${path}/` &&
+            p.startsWith(`${path}/`) &&
+            !p
+              .slice(path.length + 1)
+              .replace(/\/$/, '')
+              .includes('/'),
+        )
+        .map((p) => p.slice(path.length + 1).replace(/\/$/, '')),
     chmodSync: (path, mode) => {
       if (refuse.includes(path)) throw new Error(`EPERM ${path}`);
       tree[key(path)] = ((tree[key(path)] ?? 0) & ~0o7777) | mode; // as chmod: the file type bits stay
@@ -26,9 +37,23 @@ function fakeFs(tree: Record<string, number>, refuse: readonly string[] = [], pl
 
 describe('secureOwnerOnlyTree', () => {
   it('takes group and other bits away, keeps the owner’s, and names what it changed', () => {
-    const fs = fakeFs({ '/d/': 0o40755, '/d/kiosk.sqlite': 0o100644, '/d/ok': 0o100600, '/d/rules/': 0o40775, '/d/rules/a.json': 0o100664, '/d/tool': 0o100755 });
+    const fs = fakeFs({
+      '/d/': 0o40755,
+      '/d/kiosk.sqlite': 0o100644,
+      '/d/ok': 0o100600,
+      '/d/rules/': 0o40775,
+      '/d/rules/a.json': 0o100664,
+      '/d/tool': 0o100755,
+    });
     expect(secureOwnerOnlyTree(fs, '/d')).toEqual({ changed: ['.', 'kiosk.sqlite', 'rules', 'rules/a.json', 'tool'], failed: [] });
-    expect(fs.tree).toEqual({ '/d/': 0o40700, '/d/kiosk.sqlite': 0o100600, '/d/ok': 0o100600, '/d/rules/': 0o40700, '/d/rules/a.json': 0o100600, '/d/tool': 0o100700 });
+    expect(fs.tree).toEqual({
+      '/d/': 0o40700,
+      '/d/kiosk.sqlite': 0o100600,
+      '/d/ok': 0o100600,
+      '/d/rules/': 0o40700,
+      '/d/rules/a.json': 0o100600,
+      '/d/tool': 0o100700,
+    });
   });
 
   it('a path it cannot change (another user’s file) is reported, and the rest is still done', () => {

@@ -9,9 +9,20 @@ import { tempDataDir } from '../../../support/kiosk-process.js';
 import { person } from '../../../support/sync-fixtures.js';
 
 const entry: EntryFields = {
-  at: '2021-10-20T08:00:00.000+07:00', kioskId: 'unenrolled', location: '', lane: '1', direction: 'in', sourceKind: 'wedge',
-  sourceDeviceId: 'keyboard', credentialKind: 'cccd-qr', authenticity: 'unsigned', personId: person(1).id12, outcome: 'green',
-  reasonCodes: ['vaccinated-full'], ruleSet: null, override: null,
+  at: '2021-10-20T08:00:00.000+07:00',
+  kioskId: 'unenrolled',
+  location: '',
+  lane: '1',
+  direction: 'in',
+  sourceKind: 'wedge',
+  sourceDeviceId: 'keyboard',
+  credentialKind: 'cccd-qr',
+  authenticity: 'unsigned',
+  personId: person(1).id12,
+  outcome: 'green',
+  reasonCodes: ['vaccinated-full'],
+  ruleSet: null,
+  override: null,
 };
 
 const open: SqliteDatabase[] = [];

@@ -38,7 +38,8 @@ async function kiosk(options: { maxDeltaRecords?: number } = {}) {
 
 const snapshot = (atSeq: number, source: Iterable<SyncedPerson> = people(N), signer = key, maxRecords = 500) =>
   chunksOf(source, { kind: 'snapshot', fromSeq: 0, toSeq: atSeq }, signer, { maxRecords });
-const delta = (fromSeq: number, toSeq: number, source: Iterable<SyncedPerson>, signer = key) => chunksOf(source, { kind: 'delta', fromSeq, toSeq }, signer, { maxRecords: 400 });
+const delta = (fromSeq: number, toSeq: number, source: Iterable<SyncedPerson>, signer = key) =>
+  chunksOf(source, { kind: 'delta', fromSeq, toSeq }, signer, { maxRecords: 400 });
 const flipped = (chunk: Uint8Array): Uint8Array => {
   const copy = chunk.slice();
   copy[HEADER_BYTES + 5] = (copy[HEADER_BYTES + 5] as number) ^ 0x40;

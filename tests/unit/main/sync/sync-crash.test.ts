@@ -47,7 +47,19 @@ interface ChildRun {
 
 /** Runs the applying child; kills it with SIGKILL as soon as `killWhen` holds for a stdout line. */
 function applyInChild(chunks: string, kind: 'snapshot' | 'delta', options: { resume?: boolean; killWhen?: (line: string) => boolean } = {}): Promise<ChildRun> {
-  const args = [bundles.childScript, '--db', database, '--chunks', file(chunks), '--kind', kind, '--key', key.publicKeyBase64, '--worker', fileURLToPath(bundles.workerUrl)];
+  const args = [
+    bundles.childScript,
+    '--db',
+    database,
+    '--chunks',
+    file(chunks),
+    '--kind',
+    kind,
+    '--key',
+    key.publicKeyBase64,
+    '--worker',
+    fileURLToPath(bundles.workerUrl),
+  ];
   const child = spawn(process.execPath, options.resume === true ? [...args, '--resume'] : args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let killed = false;
@@ -86,7 +98,10 @@ function inspect(): { seq: number | undefined; digest: PeopleDigest; shadow: boo
   }
 }
 
-const chunkLine = (index: number) => (line: string): boolean => line.startsWith(`chunk ${index} `);
+const chunkLine =
+  (index: number) =>
+  (line: string): boolean =>
+    line.startsWith(`chunk ${index} `);
 const done = (run: ChildRun): Record<string, number> => JSON.parse(run.lines.find((l) => l.startsWith('done '))?.slice(5) ?? 'null') as Record<string, number>;
 
 // Child processes killed and rerun: under load their start-up alone can pass the default

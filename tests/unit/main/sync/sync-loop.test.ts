@@ -51,7 +51,13 @@ describe('SyncLoop', () => {
       scheduled = timers.next();
       timers.fire();
       delays.push(await scheduled);
-      expect(loop.status()).toMatchObject({ state: 'offline', failures: attempt + 1, watermark: N, lastError: { code: 'unreachable' }, lastSuccessAt: firstSuccess });
+      expect(loop.status()).toMatchObject({
+        state: 'offline',
+        failures: attempt + 1,
+        watermark: N,
+        lastError: { code: 'unreachable' },
+        lastSuccessAt: firstSuccess,
+      });
     }
     expect(delays).toEqual([900, 600, 3_960, 4_000, 1_600]);
     delays.forEach((delay, n) => expect(delay).toBeLessThan(backoffWindow(n, { minMs: 1_000, maxMs: 300_000 })));
@@ -134,7 +140,14 @@ describe('SyncLoop', () => {
   it('never throws out: a sync function that throws anything becomes the error state', async () => {
     const timers = new ManualTimers();
     const scheduled = timers.next();
-    const loop = new SyncLoop<SyncSummary>({ runSync: () => Promise.reject(new Error('disk full')), timers, backoff: { random: () => 0 }, onStatus: () => { throw new Error('a broken listener'); } });
+    const loop = new SyncLoop<SyncSummary>({
+      runSync: () => Promise.reject(new Error('disk full')),
+      timers,
+      backoff: { random: () => 0 },
+      onStatus: () => {
+        throw new Error('a broken listener');
+      },
+    });
     loops.push(loop);
     loop.start();
     expect(await scheduled).toBe(0);

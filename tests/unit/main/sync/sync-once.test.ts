@@ -87,7 +87,12 @@ describe('syncOnce', () => {
     const newest = hub.buildSnapshot();
 
     const summary = await kiosk.sync.syncOnce();
-    expect(hub.requestsTo('snapshot').slice(1).map((r) => r.url)).toEqual([`/v1/snapshot?seq=${snapshotSeq}&from=1`, '/v1/snapshot']);
+    expect(
+      hub
+        .requestsTo('snapshot')
+        .slice(1)
+        .map((r) => r.url),
+    ).toEqual([`/v1/snapshot?seq=${snapshotSeq}&from=1`, '/v1/snapshot']);
     expect(summary.applied[0]).toMatchObject({ kind: 'snapshot', toSeq: newest, records: N });
     expect(summary.watermark).toBe(newest);
     expect(kiosk.digest()).toEqual(peopleDigest(latest(people(N), changes, newer)));
@@ -105,7 +110,10 @@ describe('syncOnce', () => {
     hub.maxDeltaPeople = 100;
 
     const summary = await kiosk.sync.syncOnce();
-    expect(summary.applied.map((s) => [s.kind, s.toSeq])).toEqual([['snapshot', snapshot], ['delta', hub.seq]]);
+    expect(summary.applied.map((s) => [s.kind, s.toSeq])).toEqual([
+      ['snapshot', snapshot],
+      ['delta', hub.seq],
+    ]);
     expect(kiosk.digest()).toEqual(peopleDigest(latest(people(N), changedPeople(N, 7, 1), many, few)));
   });
 

@@ -25,7 +25,11 @@ async function syncedKiosk() {
 describe('refused data', () => {
   it.each([
     ['a chunk altered on the way (one bit flipped)', (served: readonly Uint8Array[]) => served.map((c, i) => (i === 1 ? tampered(c) : c)), 'sync.signature'],
-    ['chunks signed by a key the kiosk does not trust', () => chunksOf(changedPeople(N, 3, 1), { kind: 'delta', fromSeq: N, toSeq: N + 150 }, stranger, { maxRecords: 40 }), 'sync.unknown-key'],
+    [
+      'chunks signed by a key the kiosk does not trust',
+      () => chunksOf(changedPeople(N, 3, 1), { kind: 'delta', fromSeq: N, toSeq: N + 150 }, stranger, { maxRecords: 40 }),
+      'sync.unknown-key',
+    ],
     ['a delta that leaves a gap', () => chunksOf([person(1, 9)], { kind: 'delta', fromSeq: N + 1, toSeq: N + 150 }, key), 'sync.gap'],
   ])('%s: the sync fails with that code, nothing is applied, and the next sync starts afresh', async (_label, replace, code) => {
     const { hub, kiosk, watermark, state } = await syncedKiosk();

@@ -21,7 +21,9 @@ describe('sync applier: a failing worker thread', () => {
   it('a worker that cannot open the facts database: open() is refused with sync.worker', async () => {
     const file = join(tempDataDir('chot-sync-'), FACTS_DATABASE_FILE);
     writeFileSync(file, 'this is not an SQLite database, and it is long enough to have a header......');
-    await expect(SyncApplier.open({ factsDatabaseFile: file, hubKeys: [key.publicKeyBase64], workerUrl: bundles.workerUrl })).rejects.toMatchObject({ code: 'sync.worker' });
+    await expect(SyncApplier.open({ factsDatabaseFile: file, hubKeys: [key.publicKeyBase64], workerUrl: bundles.workerUrl })).rejects.toMatchObject({
+      code: 'sync.worker',
+    });
   });
 
   it('a worker that dies mid-work: the call in flight and every later one are refused', async () => {
@@ -29,7 +31,11 @@ describe('sync applier: a failing worker thread', () => {
     const dying = new URL(
       `data:text/javascript,${encodeURIComponent("import { parentPort } from 'node:worker_threads'; parentPort.postMessage({ type: 'ready' }); parentPort.on('message', () => { throw new Error('worker fault'); });")}`,
     );
-    const applier = await SyncApplier.open({ factsDatabaseFile: join(tempDataDir('chot-sync-'), FACTS_DATABASE_FILE), hubKeys: [key.publicKeyBase64], workerUrl: dying });
+    const applier = await SyncApplier.open({
+      factsDatabaseFile: join(tempDataDir('chot-sync-'), FACTS_DATABASE_FILE),
+      hubKeys: [key.publicKeyBase64],
+      workerUrl: dying,
+    });
     await expect(applier.position()).rejects.toMatchObject({ code: 'sync.worker', message: expect.stringContaining('worker fault') });
     await expect(applier.position()).rejects.toMatchObject({ code: 'sync.closed' });
     await applier.close();

@@ -51,7 +51,12 @@ describe('EntryOutbox', () => {
     expect(first).toMatchObject({ throughSeq: 2 });
     const batch = first as unknown as { entries: { seq: number; format: number; prevHash: string; hash: string; kioskId?: string }[] };
     expect(batch.entries.map((e) => e.seq)).toEqual([1, 2]);
-    expect(batch.entries[1]).toMatchObject({ format: 2, kioskId: 'k-0123456789abcdef', prevHash: log.get(1)?.hash.toString('hex'), hash: log.get(2)?.hash.toString('hex') });
+    expect(batch.entries[1]).toMatchObject({
+      format: 2,
+      kioskId: 'k-0123456789abcdef',
+      prevHash: log.get(1)?.hash.toString('hex'),
+      hash: log.get(2)?.hash.toString('hex'),
+    });
     expect(outbox.readBatch(4, 10)).toMatchObject({ throughSeq: 5 });
     expect(outbox.readBatch(5, 10)).toBeUndefined();
     expect(outbox.lastSeq()).toBe(5);
@@ -59,7 +64,7 @@ describe('EntryOutbox', () => {
 
   it('stops before a row it cannot read back, and names that row when it comes first', () => {
     const { db, outbox } = kiosk(4);
-    db.prepare("UPDATE entry SET direction = NULL WHERE seq = 3").run();
+    db.prepare('UPDATE entry SET direction = NULL WHERE seq = 3').run();
     expect(outbox.readBatch(0, 10)).toMatchObject({ throughSeq: 2 });
     expect(outbox.readBatch(2, 10)).toEqual({ unreadable: { seq: 3, message: expect.stringMatching(/^entry 3 cannot be read: its direction/) as unknown } });
     expect(outbox.readBatch(3, 10)).toMatchObject({ throughSeq: 4 });

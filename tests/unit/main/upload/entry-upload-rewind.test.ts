@@ -10,8 +10,20 @@ import { EntryUploader } from '../../../../main/upload/entry-uploader.js';
 
 const KIOSK = 'k-0123456789abcdef';
 const fields = (i: number): EntryFields => ({
-  at: '2021-10-20T08:00:00.000+07:00', kioskId: KIOSK, location: 'Chợ Đầm', lane: '1', direction: 'in', sourceKind: 'wedge', sourceDeviceId: 'keyboard',
-  credentialKind: 'cccd-qr', authenticity: 'unsigned', personId: `0790950${String(i).padStart(5, '0')}`, outcome: 'green', reasonCodes: ['vaccinated-full'], ruleSet: 'vn-2021@1.0.0', override: null,
+  at: '2021-10-20T08:00:00.000+07:00',
+  kioskId: KIOSK,
+  location: 'Chợ Đầm',
+  lane: '1',
+  direction: 'in',
+  sourceKind: 'wedge',
+  sourceDeviceId: 'keyboard',
+  credentialKind: 'cccd-qr',
+  authenticity: 'unsigned',
+  personId: `0790950${String(i).padStart(5, '0')}`,
+  outcome: 'green',
+  reasonCodes: ['vaccinated-full'],
+  ruleSet: 'vn-2021@1.0.0',
+  override: null,
 });
 
 /**
@@ -30,7 +42,13 @@ function memoryHub(): { hubKey: string; held: UploadedEntry[]; sent: string[]; u
     sent.push(`${entries[0]?.seq}–${entries.at(-1)?.seq}`);
     const gapAt = held.length + 1;
     for (const entry of entries) if (entry.seq === held.length + 1) held.push(entry);
-    const receipt: UploadReceipt = { kioskId: KIOSK, contiguousSeq: held.length, headHash: held.at(-1)?.hash ?? '0'.repeat(64), issuedAt: Date.now(), hubKeyId: hubKeyIdOf(hubKey) };
+    const receipt: UploadReceipt = {
+      kioskId: KIOSK,
+      contiguousSeq: held.length,
+      headHash: held.at(-1)?.hash ?? '0'.repeat(64),
+      issuedAt: Date.now(),
+      hubKeyId: hubKeyIdOf(hubKey),
+    };
     const problems = (entries[0]?.seq ?? 0) > gapAt ? [{ seq: gapAt, kind: 'gap' as const, message: `entry ${gapAt} has not arrived` }] : [];
     return { receipt, signature: sign(null, canonicalReceipt(receipt), privateKey).toString('base64url'), accepted: entries.length, duplicates: 0, problems };
   };
@@ -43,7 +61,13 @@ describe('a hub that vouches for less than before (restored from a backup)', () 
     const db = openKioskDatabase(':memory:');
     const log = new EntryLog(db);
     for (let i = 1; i <= 3_000; i += 1) log.append(fields(i));
-    const uploader = new EntryUploader({ outbox: new EntryOutbox(db), upload: (body) => hub.upload(body), deviceId: KIOSK, hubKeys: [hub.hubKey], batchEntries: 1_000 });
+    const uploader = new EntryUploader({
+      outbox: new EntryOutbox(db),
+      upload: (body) => hub.upload(body),
+      deviceId: KIOSK,
+      hubKeys: [hub.hubKey],
+      batchEntries: 1_000,
+    });
     const run = (): Promise<unknown> => uploader.uploadPending(new AbortController().signal).catch((error: unknown) => error);
     expect(await run()).toMatchObject({ watermark: 3_000 });
 

@@ -9,7 +9,7 @@ import { EntryUploader, UploadError } from '../../../../main/upload/entry-upload
 import { startTestHub, type TestHub, type TestKiosk } from '../../hub/server/hub-test-kit.js';
 
 const fields = (kioskId: string, i: number): EntryFields => ({
-  at: `2021-10-20T${String(8 + Math.floor(i / 3600) % 12).padStart(2, '0')}:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000+07:00`,
+  at: `2021-10-20T${String(8 + (Math.floor(i / 3600) % 12)).padStart(2, '0')}:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000+07:00`,
   kioskId,
   location: 'Cổng chính', // where hub-test-kit enrols its kiosks
   lane: '1',
@@ -51,7 +51,11 @@ async function gate(entries: number): Promise<Gate> {
   for (let i = 1; i <= entries; i += 1) log.append(fields(kiosk.identity.deviceId, i));
   const client = new HubClient({ url: hub.server.url, identity: kiosk.identity });
   return {
-    hub, kiosk, db, log, client,
+    hub,
+    kiosk,
+    db,
+    log,
+    client,
     uploader: (options = {}) =>
       new EntryUploader({
         outbox: new EntryOutbox(db),
@@ -97,7 +101,12 @@ describe('uploading the entry log (POST /v1/entries)', () => {
   for (const [tampering, sql, contiguous, message] of [
     ['an edited row', "UPDATE entry SET outcome = 'green' WHERE seq = 7", 6, /entry 7 does not match its hash/],
     ['a deleted row', 'DELETE FROM entry WHERE seq = 7', 6, /entry 7 has not arrived/],
-    ['two rows swapped', 'UPDATE entry SET seq = -7 WHERE seq = 7; UPDATE entry SET seq = 7 WHERE seq = 8; UPDATE entry SET seq = 8 WHERE seq = -7', 6, /entry 7 does not match its hash/],
+    [
+      'two rows swapped',
+      'UPDATE entry SET seq = -7 WHERE seq = 7; UPDATE entry SET seq = 7 WHERE seq = 8; UPDATE entry SET seq = 8 WHERE seq = -7',
+      6,
+      /entry 7 does not match its hash/,
+    ],
   ] as const) {
     it(`is refused at the hub for ${tampering}: flagged, and the receipt stops before it`, async () => {
       const { hub, kiosk, db, uploader } = await gate(20);
@@ -140,19 +149,33 @@ describe('uploading the entry log (POST /v1/entries)', () => {
   it('answers bad uploads with specific refusals', async () => {
     const { hub, kiosk } = await gate(0);
     const post = (body: Uint8Array, headers: Record<string, string>, signed = true) =>
-      fetch(`${hub.server.url}/v1/entries`, { method: 'POST', body: new Uint8Array(body), headers: { ...headers, ...(signed ? kiosk.identity.signRequest('POST', '/v1/entries', body) : {}) } });
+      fetch(`${hub.server.url}/v1/entries`, {
+        method: 'POST',
+        body: new Uint8Array(body),
+        headers: { ...headers, ...(signed ? kiosk.identity.signRequest('POST', '/v1/entries', body) : {}) },
+      });
     const json = { 'content-type': 'application/json' };
     const gz = { ...json, 'content-encoding': 'gzip' };
     const refusal = async (response: Response) => ({ status: response.status, ...((await response.json()) as { error: string; message: string }) });
     const good = gzipSync(JSON.stringify({ entries: [] }));
     expect(await refusal(await post(good, gz, false))).toMatchObject({ status: 401, error: 'unsigned' });
     // Signed over other bytes than those sent.
-    const other = await fetch(`${hub.server.url}/v1/entries`, { method: 'POST', body: good, headers: { ...gz, ...kiosk.identity.signRequest('POST', '/v1/entries', gzipSync('{}')) } });
+    const other = await fetch(`${hub.server.url}/v1/entries`, {
+      method: 'POST',
+      body: good,
+      headers: { ...gz, ...kiosk.identity.signRequest('POST', '/v1/entries', gzipSync('{}')) },
+    });
     expect(await refusal(other)).toMatchObject({ status: 401, error: 'bad-signature' });
     expect(await refusal(await post(good, gz))).toMatchObject({ status: 400, error: 'bad-batch', message: 'the batch holds no entries' });
     expect(await refusal(await post(Buffer.from('not gzip'), gz))).toMatchObject({ status: 400, message: 'the batch is not valid gzip' });
-    expect(await refusal(await post(Buffer.from('{"entries": ['), json))).toMatchObject({ status: 400, message: expect.stringMatching(/^the batch is not JSON/) as unknown });
-    expect(await refusal(await post(Buffer.from('{}'), { 'content-type': 'text/plain' }))).toMatchObject({ status: 400, message: expect.stringMatching(/must be JSON/) as unknown });
+    expect(await refusal(await post(Buffer.from('{"entries": ['), json))).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/^the batch is not JSON/) as unknown,
+    });
+    expect(await refusal(await post(Buffer.from('{}'), { 'content-type': 'text/plain' }))).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/must be JSON/) as unknown,
+    });
     const wrongType = gzipSync(JSON.stringify({ entries: [{ seq: 1, format: 2, at: 5 }] }));
     expect(await refusal(await post(wrongType, gz))).toMatchObject({ status: 400, message: 'entry 1: at must be a string' });
     const bomb = gzipSync(Buffer.alloc(60 * 1024 * 1024, 0x20));

@@ -14,6 +14,8 @@ describe('the upload’s log line says what the hub holds', () => {
   });
 
   it('a failure says the failure', () => {
-    expect(uploadLogLine({ state: 'offline', watermark: 0, lastError: { code: 'hub.unreachable', message: 'ECONNREFUSED', at: 0 } })).toBe('upload offline: hub.unreachable: ECONNREFUSED');
+    expect(uploadLogLine({ state: 'offline', watermark: 0, lastError: { code: 'hub.unreachable', message: 'ECONNREFUSED', at: 0 } })).toBe(
+      'upload offline: hub.unreachable: ECONNREFUSED',
+    );
   });
 });

@@ -1,13 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { factsFromHcert, subjectFromHcert } from '../../../../../domain/credentials/dcc/dcc-facts.js';
 
-const vaccination = { tg: '840539006', vp: '1119349007', mp: 'EU/1/20/1528', ma: 'ORG-100030215', dn: 2, sd: 2, dt: '2021-10-01', co: 'VN', is: 'Bộ Y tế', ci: 'URN:UVCI:01:VN:X' };
-const test = { tg: '840539006', tt: 'LP6464-4', sc: '2021-10-01T08:30:00+07:00', tr: '260415000', tc: 'CDC Khánh Hòa', co: 'VN', is: 'Bộ Y tế', ci: 'URN:UVCI:01:VN:Y' };
+const vaccination = {
+  tg: '840539006',
+  vp: '1119349007',
+  mp: 'EU/1/20/1528',
+  ma: 'ORG-100030215',
+  dn: 2,
+  sd: 2,
+  dt: '2021-10-01',
+  co: 'VN',
+  is: 'Bộ Y tế',
+  ci: 'URN:UVCI:01:VN:X',
+};
+const test = {
+  tg: '840539006',
+  tt: 'LP6464-4',
+  sc: '2021-10-01T08:30:00+07:00',
+  tr: '260415000',
+  tc: 'CDC Khánh Hòa',
+  co: 'VN',
+  is: 'Bộ Y tế',
+  ci: 'URN:UVCI:01:VN:Y',
+};
 const recovery = { tg: '840539006', fr: '2021-08-01', co: 'VN', is: 'Bộ Y tế', df: '2021-08-12', du: '2022-01-27', ci: 'URN:UVCI:01:VN:Z' };
 
 describe('health certificate → facts', () => {
   it('maps a vaccination: dose, series size, date, product', () => {
-    expect(factsFromHcert({ ver: '1.3.0', v: [vaccination] })).toEqual({ doses: [{ dose: 2, totalDoses: 2, date: '2021-10-01', product: 'EU/1/20/1528' }], tests: [], quarantine: [] });
+    expect(factsFromHcert({ ver: '1.3.0', v: [vaccination] })).toEqual({
+      doses: [{ dose: 2, totalDoses: 2, date: '2021-10-01', product: 'EU/1/20/1528' }],
+      tests: [],
+      quarantine: [],
+    });
   });
 
   it('takes the date part of a vaccination date written as a date-time', () => {
@@ -24,8 +48,15 @@ describe('health certificate → facts', () => {
   });
 
   it('maps a recovery to the certificate as issued: first positive result and validity window; the latest when several', () => {
-    expect(factsFromHcert({ r: [recovery] })).toEqual({ doses: [], tests: [], quarantine: [], recoveryCertificate: { positiveOn: '2021-08-01', validFrom: '2021-08-12', validUntil: '2022-01-27' } });
-    expect(factsFromHcert({ r: [recovery, { ...recovery, fr: '2021-09-02' }, { ...recovery, fr: '2021-01-01' }] }).recoveryCertificate?.positiveOn).toBe('2021-09-02');
+    expect(factsFromHcert({ r: [recovery] })).toEqual({
+      doses: [],
+      tests: [],
+      quarantine: [],
+      recoveryCertificate: { positiveOn: '2021-08-01', validFrom: '2021-08-12', validUntil: '2022-01-27' },
+    });
+    expect(factsFromHcert({ r: [recovery, { ...recovery, fr: '2021-09-02' }, { ...recovery, fr: '2021-01-01' }] }).recoveryCertificate?.positiveOn).toBe(
+      '2021-09-02',
+    );
   });
 
   it('never makes a certificate of recovery a recovery date: its first positive result is not the day the person recovered', () => {
@@ -75,11 +106,17 @@ describe('health certificate → facts', () => {
 
 describe('health certificate → what staff see', () => {
   it('shows surname then given name, in the national script', () => {
-    expect(subjectFromHcert({ nam: { fn: 'Nguyễn', fnt: 'NGUYEN', gn: 'Văn An', gnt: 'VAN<AN' }, dob: '1989-03-15' })).toEqual({ name: 'Nguyễn Văn An', birthDate: '1989-03-15' });
+    expect(subjectFromHcert({ nam: { fn: 'Nguyễn', fnt: 'NGUYEN', gn: 'Văn An', gnt: 'VAN<AN' }, dob: '1989-03-15' })).toEqual({
+      name: 'Nguyễn Văn An',
+      birthDate: '1989-03-15',
+    });
   });
 
   it('falls back to the transliteration, with its filler turned into spaces', () => {
-    expect(subjectFromHcert({ nam: { fnt: 'MUSTERFRAU<GOESSINGER', gnt: 'GABRIELE' }, dob: '1998-02-26' })).toEqual({ name: 'MUSTERFRAU GOESSINGER GABRIELE', birthDate: '1998-02-26' });
+    expect(subjectFromHcert({ nam: { fnt: 'MUSTERFRAU<GOESSINGER', gnt: 'GABRIELE' }, dob: '1998-02-26' })).toEqual({
+      name: 'MUSTERFRAU GOESSINGER GABRIELE',
+      birthDate: '1998-02-26',
+    });
     expect(subjectFromHcert({ nam: { fn: 'Nguyễn', gnt: 'VAN<<AN' } }).name).toBe('Nguyễn VAN AN');
   });
 

@@ -68,7 +68,9 @@ function isWellFormed(result: DccCredential | ParseError): boolean {
   }
   const problemsKnown = result.problems.every((problem) => Object.hasOwn(DCC_PROBLEMS, problem.code));
   const trusted = result.authenticity === 'signed-valid';
-  return result.kind === 'dcc' && problemsKnown && trusted === (result.problems.length === 0 && result.dcc.signature === 'valid') && isShowable(result.subject.name);
+  return (
+    result.kind === 'dcc' && problemsKnown && trusted === (result.problems.length === 0 && result.dcc.signature === 'valid') && isShowable(result.subject.name)
+  );
 }
 
 const outcomes = new Map<string, number>();
@@ -93,7 +95,9 @@ function applyEdit(text: string, e: Edit): string {
   if (e.op === 'delete') return text.slice(0, at) + text.slice(at + e.count);
   return text.slice(0, at) + e.char + text.slice(e.op === 'replace' ? at + 1 : at);
 }
-const textMutation = fc.tuple(fc.constantFrom(...SAMPLES), fc.array(edit, { minLength: 1, maxLength: 4 })).map(([sample, edits]) => edits.reduce(applyEdit, sample));
+const textMutation = fc
+  .tuple(fc.constantFrom(...SAMPLES), fc.array(edit, { minLength: 1, maxLength: 4 }))
+  .map(([sample, edits]) => edits.reduce(applyEdit, sample));
 /** Edits of the decoded bytes, re-encoded: most get past base45, into zlib, COSE and CBOR. */
 const byteEdit = fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'insert', 'delete'));
 const byteMutation = fc.tuple(fc.constantFrom(...SAMPLES), fc.array(byteEdit, { minLength: 1, maxLength: 3 })).map(([sample, edits]) => {
@@ -118,7 +122,10 @@ describe('parseDcc and the CBOR decoder under fuzzing', () => {
   });
 
   it('never throw on 20 000 random base45 codes and 10 000 random texts', { timeout: TIMEOUT_MS }, () => {
-    fc.assert(fc.property(fc.string({ unit: base45Char, maxLength: 600 }), (body) => checkText(`HC1:${body}`)), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(fc.string({ unit: base45Char, maxLength: 600 }), (body) => checkText(`HC1:${body}`)),
+      { numRuns: 20_000 },
+    );
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), checkText), { numRuns: 10_000 });
   });
 
@@ -140,23 +147,30 @@ describe('parseDcc and the CBOR decoder under fuzzing', () => {
     fc.assert(fc.property(mutatedCose, readAll), { numRuns: 10_000 });
   });
 
-  it('refuses every stored block whose NLEN is not the complement of its LEN (10 000 forged NLENs), and walks random DEFLATE without throwing', { timeout: TIMEOUT_MS }, () => {
-    expect(parseDcc(`HC1:${encodeBase45(STORED_ZLIB)}`, context).kind).toBe('dcc');
-    // The block header byte (BFINAL + BTYPE 00) is followed by LEN (2 bytes) and NLEN (2 bytes).
-    const len = (STORED_ZLIB[3] as number) | ((STORED_ZLIB[4] as number) << 8);
-    const forged = fc.integer({ min: 0, max: 0xffff }).filter((nlen) => nlen !== (~len & 0xffff));
-    fc.assert(
-      fc.property(forged, (nlen) => {
-        const bytes = STORED_ZLIB.slice();
-        bytes[5] = nlen & 0xff;
-        bytes[6] = nlen >> 8;
-        const result = timed(() => parseDcc(`HC1:${encodeBase45(bytes)}`, context));
-        return result.kind === 'error' && result.code === 'dcc.inflate';
-      }),
-      { numRuns: 10_000 },
-    );
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => typeof timed(() => deflateBlocksWellFormed(bytes)) === 'boolean'), { numRuns: 10_000 });
-  });
+  it(
+    'refuses every stored block whose NLEN is not the complement of its LEN (10 000 forged NLENs), and walks random DEFLATE without throwing',
+    { timeout: TIMEOUT_MS },
+    () => {
+      expect(parseDcc(`HC1:${encodeBase45(STORED_ZLIB)}`, context).kind).toBe('dcc');
+      // The block header byte (BFINAL + BTYPE 00) is followed by LEN (2 bytes) and NLEN (2 bytes).
+      const len = (STORED_ZLIB[3] as number) | ((STORED_ZLIB[4] as number) << 8);
+      const forged = fc.integer({ min: 0, max: 0xffff }).filter((nlen) => nlen !== (~len & 0xffff));
+      fc.assert(
+        fc.property(forged, (nlen) => {
+          const bytes = STORED_ZLIB.slice();
+          bytes[5] = nlen & 0xff;
+          bytes[6] = nlen >> 8;
+          const result = timed(() => parseDcc(`HC1:${encodeBase45(bytes)}`, context));
+          return result.kind === 'error' && result.code === 'dcc.inflate';
+        }),
+        { numRuns: 10_000 },
+      );
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => typeof timed(() => deflateBlocksWellFormed(bytes)) === 'boolean'),
+        { numRuns: 10_000 },
+      );
+    },
+  );
 
   it('never shows a name with a control, bidi or invisible character, whatever the certificate holds (10 000 names)', () => {
     const part = fc.option(randomText, { nil: undefined });
@@ -179,7 +193,11 @@ describe('parseDcc and the CBOR decoder under fuzzing', () => {
   });
 
   it('rejects 1 MB of CBOR nesting or forged lengths in under 5 ms', () => {
-    const inputs = [new Uint8Array(1 << 20).fill(0x9f), new Uint8Array(1 << 20).fill(0x5b), Uint8Array.from({ length: 1 << 20 }, (_, i) => (i % 2 === 0 ? 0x82 : 0x81))];
+    const inputs = [
+      new Uint8Array(1 << 20).fill(0x9f),
+      new Uint8Array(1 << 20).fill(0x5b),
+      Uint8Array.from({ length: 1 << 20 }, (_, i) => (i % 2 === 0 ? 0x82 : 0x81)),
+    ];
     for (const bytes of inputs) {
       expect(decodeCbor(bytes).ok).toBe(false);
       expect(bestOfMs(() => decodeCbor(bytes))).toBeLessThan(5);
@@ -209,11 +227,20 @@ describe('DCC entries with random codes and dates, through the verdict', () => {
   };
 
   it('a vaccination counts exactly when its disease, vaccine type and a recognised vaccine are in the value sets', () => {
-    const entry = fc.record({ tg: disease, mp: code(RECOGNISED_VACCINES, ['NOT-A-VACCINE', 'CVnCoV', 'EpiVacCorona', 'Pfizer', 'eu/1/20/1528', 'Inactivated-SARS-CoV-2-Vero-Cell']), vp: code(VACCINE_TYPES, ['J07BX99', '']) });
+    const entry = fc.record({
+      tg: disease,
+      mp: code(RECOGNISED_VACCINES, ['NOT-A-VACCINE', 'CVnCoV', 'EpiVacCorona', 'Pfizer', 'eu/1/20/1528', 'Inactivated-SARS-CoV-2-Vero-Cell']),
+      vp: code(VACCINE_TYPES, ['J07BX99', '']),
+    });
     fc.assert(
       fc.property(entry, (e) => {
         const dose = { ...(vaccinationHcert().v as Record<string, unknown>[])[0], ...e, dt: '2021-08-01' };
-        const expected = e.tg !== COVID ? ['red', 'certificate-not-covid'] : RECOGNISED_VACCINES.includes(e.mp) && VACCINE_TYPES.includes(e.vp) ? ['green', 'vaccinated-full'] : ['red', 'vaccine-not-recognised'];
+        const expected =
+          e.tg !== COVID
+            ? ['red', 'certificate-not-covid']
+            : RECOGNISED_VACCINES.includes(e.mp) && VACCINE_TYPES.includes(e.vp)
+              ? ['green', 'vaccinated-full']
+              : ['red', 'vaccine-not-recognised'];
         expect(decide(vaccinationHcert({ v: [dose] }))).toEqual(expected);
       }),
       { numRuns: 300 },
@@ -221,17 +248,25 @@ describe('DCC entries with random codes and dates, through the verdict', () => {
   });
 
   it('a test counts exactly when its disease, type and result are in the value sets; a positive one is F0', () => {
-    const entry = fc.record({ tg: disease, tt: code(['LP6464-4', 'LP217198-3'], ['LP6464-5', '94309-2']), tr: code(['260415000', '260373001'], ['260415001', '1240581000000104']) });
+    const entry = fc.record({
+      tg: disease,
+      tt: code(['LP6464-4', 'LP217198-3'], ['LP6464-5', '94309-2']),
+      tr: code(['260415000', '260373001'], ['260415001', '1240581000000104']),
+    });
     fc.assert(
       fc.property(entry, fc.integer({ min: 1, max: 71 }), (e, hoursAgo) => {
         const sc = new Date(NOW - hoursAgo * 3600_000).toISOString();
         const known = ['LP6464-4', 'LP217198-3'].includes(e.tt) && ['260415000', '260373001'].includes(e.tr);
         const expected =
-          e.tg !== COVID ? ['red', 'certificate-not-covid']
-          : !known ? ['red', 'test-not-recognised']
-          : e.tr === '260373001' ? ['red', 'test-positive']
-          : e.tt === 'LP6464-4' ? ['yellow', 'test-negative']
-          : ['red', 'no-protection'];
+          e.tg !== COVID
+            ? ['red', 'certificate-not-covid']
+            : !known
+              ? ['red', 'test-not-recognised']
+              : e.tr === '260373001'
+                ? ['red', 'test-positive']
+                : e.tt === 'LP6464-4'
+                  ? ['yellow', 'test-negative']
+                  : ['red', 'no-protection'];
         expect(decide(testHcert({ ...e, sc }))).toEqual(expected);
       }),
       { numRuns: 300 },

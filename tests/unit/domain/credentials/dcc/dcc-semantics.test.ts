@@ -25,7 +25,12 @@ describe('a certificate of recovery is checked at the moment of the scan', () =>
   it.each([
     ['expired: its last valid day (du) has passed', 'red', 'recovery-expired', { fr: '2021-03-01', df: '2021-03-12', du: '2021-08-28' }],
     ['not valid yet: its first valid day (df) is in the future', 'red', 'recovery-not-yet-valid', { fr: '2021-10-01', df: '2021-10-25', du: '2022-03-30' }],
-    ['its first positive result (fr) was yesterday, though the issuer made it valid at once', 'red', 'test-positive', { fr: '2021-10-19', df: '2021-10-19', du: '2022-04-17' }],
+    [
+      'its first positive result (fr) was yesterday, though the issuer made it valid at once',
+      'red',
+      'test-positive',
+      { fr: '2021-10-19', df: '2021-10-19', du: '2022-04-17' },
+    ],
     ['its positive result was 13 days ago', 'red', 'test-positive', { fr: '2021-10-07', df: '2021-10-18', du: '2022-04-04' }],
     ['inside its window, the positive result 14 days ago or more', 'green', 'recovered', { fr: '2021-09-01', df: '2021-09-12', du: '2022-02-28' }],
     ['on its last valid day', 'green', 'recovered', { fr: '2021-05-01', df: '2021-05-12', du: '2021-10-20' }],
@@ -42,7 +47,10 @@ describe('a certificate of recovery is checked at the moment of the scan', () =>
       vi: expect.stringMatching(/^Giấy chứng nhận khỏi bệnh đã hết hiệu lực/),
       en: expect.stringMatching(/^The certificate of recovery has expired/),
     });
-    expect(decide(recoveryHcert({ fr: '2021-10-19', df: '2021-10-19' })).text).toMatchObject({ vi: expect.stringMatching(/dương tính/), en: expect.stringMatching(/positive/) });
+    expect(decide(recoveryHcert({ fr: '2021-10-19', df: '2021-10-19' })).text).toMatchObject({
+      vi: expect.stringMatching(/dương tính/),
+      en: expect.stringMatching(/positive/),
+    });
   });
 });
 
@@ -61,8 +69,14 @@ describe('a vaccination counts only for a recognised COVID-19 vaccine', () => {
   });
 
   it('says so: "Vắc-xin không thuộc danh mục được công nhận"', () => {
-    expect(decide(dose({ mp: 'NOT-A-VACCINE' })).text).toMatchObject({ vi: expect.stringMatching(/^Vắc-xin không thuộc danh mục được công nhận/), en: expect.stringMatching(/^Not a recognised COVID-19 vaccine/) });
-    expect(decide(dose({ tg: '14189004' })).text).toMatchObject({ vi: expect.stringMatching(/không phải về COVID-19/), en: expect.stringMatching(/not about COVID-19/) });
+    expect(decide(dose({ mp: 'NOT-A-VACCINE' })).text).toMatchObject({
+      vi: expect.stringMatching(/^Vắc-xin không thuộc danh mục được công nhận/),
+      en: expect.stringMatching(/^Not a recognised COVID-19 vaccine/),
+    });
+    expect(decide(dose({ tg: '14189004' })).text).toMatchObject({
+      vi: expect.stringMatching(/không phải về COVID-19/),
+      en: expect.stringMatching(/not about COVID-19/),
+    });
   });
 });
 

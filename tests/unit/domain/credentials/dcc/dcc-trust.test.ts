@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dccSigningCertificateFromDer, dccTrustListFromCertificates, loadDccTrustList, parseDccTrustListFile } from '../../../../../main/trust/dcc-trust-list.js';
+import {
+  dccSigningCertificateFromDer,
+  dccTrustListFromCertificates,
+  loadDccTrustList,
+  parseDccTrustListFile,
+} from '../../../../../main/trust/dcc-trust-list.js';
 import { createDccSigner, EKU, type DccSigner } from '../../../../support/dcc-fixtures.js';
 
 const notBefore = new Date('2021-05-03T18:00:00Z');

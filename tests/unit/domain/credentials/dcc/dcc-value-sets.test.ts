@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { COVID_19, DISEASE_AGENT_TARGETED, inValueSet, RENAMED_PRODUCT_CODES, TEST_RESULT, TEST_TYPE, VACCINE_MEDICINAL_PRODUCT } from '../../../../../domain/credentials/dcc/dcc-value-sets.js';
+import {
+  COVID_19,
+  DISEASE_AGENT_TARGETED,
+  inValueSet,
+  RENAMED_PRODUCT_CODES,
+  TEST_RESULT,
+  TEST_TYPE,
+  VACCINE_MEDICINAL_PRODUCT,
+} from '../../../../../domain/credentials/dcc/dcc-value-sets.js';
 import { VACCINE_PRODUCTS } from '../../../../../domain/facts/vaccine-products.js';
 
 describe('the EU DCC value sets', () => {

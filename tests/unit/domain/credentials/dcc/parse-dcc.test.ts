@@ -37,11 +37,15 @@ beforeAll(() => {
   stranger = createDccSigner(SIGNER_VALIDITY);
   trust = dccTrustListFromCertificates([es256, ps256, testOnly].map((signer) => signer.certificateBase64));
   schemaDir = mkdtempSync(join(tmpdir(), 'chot-dcc-schema-'));
-  const schema = (extra: object): string => JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', required: ['ver', 'nam', 'dob'], ...extra });
+  const schema = (extra: object): string =>
+    JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', required: ['ver', 'nam', 'dob'], ...extra });
   mkdirSync(join(schemaDir, '1.0.0'));
   writeFileSync(join(schemaDir, '1.0.0', 'DGC.combined-schema.json'), schema({}));
   mkdirSync(join(schemaDir, '1.3.0'));
-  writeFileSync(join(schemaDir, '1.3.0', 'DCC.combined-schema.json'), schema({ properties: { dob: { type: 'string', format: 'date' }, nam: { type: 'object', required: ['fnt'] } } }));
+  writeFileSync(
+    join(schemaDir, '1.3.0', 'DCC.combined-schema.json'),
+    schema({ properties: { dob: { type: 'string', format: 'date' }, nam: { type: 'object', required: ['fnt'] } } }),
+  );
   mkdirSync(join(schemaDir, 'not-a-version'));
   context = { now: NOW, dccTrust: trust, dccSchemas: new DirectoryDccSchemaValidator(schemaDir) };
 });
@@ -50,7 +54,8 @@ afterAll(() => {
   rmSync(schemaDir, { recursive: true, force: true });
 });
 
-const dcc = (options: Partial<DccOptions> = {}): string => buildDcc({ signer: es256, hcert: vaccinationHcert(), issuedAt: ISSUED, expiresAt: EXPIRES, ...options });
+const dcc = (options: Partial<DccOptions> = {}): string =>
+  buildDcc({ signer: es256, hcert: vaccinationHcert(), issuedAt: ISSUED, expiresAt: EXPIRES, ...options });
 const asCredential = (result: DccCredential | ParseError): DccCredential => {
   if (result.kind === 'error') throw new Error(`expected a credential, got ${result.code}`);
   return result;
@@ -113,7 +118,9 @@ describe('parseDcc with our own signed certificates', () => {
   });
 
   it('flags a changed payload as an invalid signature', () => {
-    const forged = dcc({ tamper: (cose) => void (cose[2] = cwtPayload({ hcert: vaccinationHcert({ dob: '1990-01-01' }), issuedAt: ISSUED, expiresAt: EXPIRES })) });
+    const forged = dcc({
+      tamper: (cose) => void (cose[2] = cwtPayload({ hcert: vaccinationHcert({ dob: '1990-01-01' }), issuedAt: ISSUED, expiresAt: EXPIRES })),
+    });
     expect(parseDcc(forged, context)).toMatchObject({ authenticity: 'invalid', dcc: { signature: 'invalid' }, subject: { birthDate: '1990-01-01' } });
   });
 
@@ -124,7 +131,10 @@ describe('parseDcc with our own signed certificates', () => {
   });
 
   it('says so when there is no trust list at all', () => {
-    expect(parseDcc(dcc(), { now: NOW })).toMatchObject({ authenticity: 'invalid', dcc: { signature: 'unknown-key', schemaValid: null, keyUsageOk: null, expired: null } });
+    expect(parseDcc(dcc(), { now: NOW })).toMatchObject({
+      authenticity: 'invalid',
+      dcc: { signature: 'unknown-key', schemaValid: null, keyUsageOk: null, expired: null },
+    });
     expect(problemCodes(parseDcc(dcc(), { now: NOW }))).toEqual(['dcc.no-trust-list']);
   });
 
@@ -181,11 +191,36 @@ describe('parseDcc with our own signed certificates', () => {
   it('survives ports that throw', () => {
     const throwing: VerificationContext = {
       now: NOW,
-      dccTrust: { byKid: () => [{ kid: es256.kid, notBefore: 0, notAfter: Infinity, extendedKeyUsage: [], verify: () => { throw new Error('boom'); } }] },
-      dccSchemas: { validate: () => { throw new Error('boom'); } },
+      dccTrust: {
+        byKid: () => [
+          {
+            kid: es256.kid,
+            notBefore: 0,
+            notAfter: Infinity,
+            extendedKeyUsage: [],
+            verify: () => {
+              throw new Error('boom');
+            },
+          },
+        ],
+      },
+      dccSchemas: {
+        validate: () => {
+          throw new Error('boom');
+        },
+      },
     };
     expect(parseDcc(dcc(), throwing)).toMatchObject({ authenticity: 'invalid', dcc: { signature: 'invalid', schemaValid: null } });
-    expect(parseDcc(dcc(), { now: NOW, dccTrust: { byKid: () => { throw new Error('boom'); } } })).toMatchObject({ dcc: { signature: 'unknown-key' } });
+    expect(
+      parseDcc(dcc(), {
+        now: NOW,
+        dccTrust: {
+          byKid: () => {
+            throw new Error('boom');
+          },
+        },
+      }),
+    ).toMatchObject({ dcc: { signature: 'unknown-key' } });
   });
 });
 
@@ -198,8 +233,21 @@ describe('parseDcc errors: a stable code, both languages, and how far it got', (
     ['no prefix', () => dcc().slice(4), 'dcc.prefix-missing', { unprefix: false }],
     ['another context', () => `HC2:${dcc().slice(4)}`, 'dcc.prefix-unsupported', { unprefix: false }],
     ['bad base45', () => `${dcc()}=`, 'dcc.base45', { unprefix: true, base45: false }],
-    ['a trailing single character', () => { const b = dcc().slice(4); return `HC1:${b.slice(0, b.length - (b.length % 3))}A`; }, 'dcc.base45', { base45: false }],
-    ['corrupt zlib', () => `HC1:${encodeBase45(flipBit(zlibSync(buildCose({ signer: es256, hcert: vaccinationHcert(), issuedAt: ISSUED, expiresAt: EXPIRES })), -1))}`, 'dcc.inflate', { base45: true, inflate: false }],
+    [
+      'a trailing single character',
+      () => {
+        const b = dcc().slice(4);
+        return `HC1:${b.slice(0, b.length - (b.length % 3))}A`;
+      },
+      'dcc.base45',
+      { base45: false },
+    ],
+    [
+      'corrupt zlib',
+      () => `HC1:${encodeBase45(flipBit(zlibSync(buildCose({ signer: es256, hcert: vaccinationHcert(), issuedAt: ISSUED, expiresAt: EXPIRES })), -1))}`,
+      'dcc.inflate',
+      { base45: true, inflate: false },
+    ],
     ['a zip bomb', () => zlibOf(new Uint8Array(1 << 20)), 'dcc.too-large', { base45: true, inflate: false }],
     ['not COSE', () => zlibOf(encodeCbor([1, 2, 3])), 'dcc.cose', { inflate: true, cose: false }],
     ['a payload that is not CBOR', () => dcc({ tamper: (cose) => void (cose[2] = Uint8Array.of(0xff)) }), 'dcc.cbor', { cose: true, cbor: false }],

@@ -61,7 +61,11 @@ describe('zlib inflate with a size limit', () => {
     const stored = zlibSync(SAMPLE, { level: 0 }); // header, then one stored block: BFINAL/BTYPE byte, LEN, NLEN, data
     expect(stored[2]).toBe(0x01);
     expect(inflateZlib(stored, 1 << 16)).toEqual({ kind: 'inflated', bytes: SAMPLE });
-    for (const [at, flip] of [[5, 0x01], [6, 0x80], [5, 0xff]] as const) {
+    for (const [at, flip] of [
+      [5, 0x01],
+      [6, 0x80],
+      [5, 0xff],
+    ] as const) {
       const bad = stored.slice();
       bad[at] = (bad[at] as number) ^ flip; // NLEN's bytes: fflate alone reads past them
       expect(inflateZlib(bad, 1 << 16), `byte ${at} ^ ${flip}`).toEqual({ kind: 'error', reason: 'corrupt' });
@@ -99,7 +103,13 @@ describe('zlib inflate with a size limit', () => {
   it('the block walk accepts every stream zlib makes (no false refusal), at every level', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 3000 }), fc.integer({ min: 0, max: 9 }), fc.boolean(), (data, level, repetitive) => {
-        const input = repetitive ? new TextEncoder().encode(Array.from(data.subarray(0, 20), (b) => String.fromCharCode(97 + (b % 5))).join('').repeat(50)) : data;
+        const input = repetitive
+          ? new TextEncoder().encode(
+              Array.from(data.subarray(0, 20), (b) => String.fromCharCode(97 + (b % 5)))
+                .join('')
+                .repeat(50),
+            )
+          : data;
         const compressed = zlibSync(input, { level: level as 0 });
         expect(deflateBlocksWellFormed(compressed.subarray(2, compressed.length - 4))).toBe(true);
         expect(inflateZlib(compressed, 1 << 20)).toEqual({ kind: 'inflated', bytes: input });

@@ -22,8 +22,14 @@ const BOUND_MS = 20;
 
 /** Parses within the bound (best of three, so a GC pause is not a failure) and checks the answer is well formed. */
 function checked(text: string): void {
-  const result = withinBound(() => parsePass(text, context), BOUND_MS, () => `pass of length ${text.length}`);
-  expect(result.kind === 'pass' || (result.kind === 'error' && result.code.startsWith('pass.') && result.message.vi !== '' && result.message.en !== '')).toBe(true);
+  const result = withinBound(
+    () => parsePass(text, context),
+    BOUND_MS,
+    () => `pass of length ${text.length}`,
+  );
+  expect(result.kind === 'pass' || (result.kind === 'error' && result.code.startsWith('pass.') && result.message.vi !== '' && result.message.en !== '')).toBe(
+    true,
+  );
 }
 
 describe('status pass parser under fuzzing (100 000 inputs each)', () => {
@@ -46,7 +52,11 @@ describe('status pass parser under fuzzing (100 000 inputs each)', () => {
           // Two flips of one byte by the same mask cancel out: that is the valid pass itself, not a mutation.
           fc.pre(resized.length !== validBytes.length || resized.some((byte, index) => byte !== validBytes[index]));
           const text = PASS_PREFIX + encodeBase45(resized);
-          const result = withinBound(() => parsePass(text, context), BOUND_MS, () => 'a mutated pass');
+          const result = withinBound(
+            () => parsePass(text, context),
+            BOUND_MS,
+            () => 'a mutated pass',
+          );
           expect(result.kind === 'pass' && result.authenticity === 'signed-valid').toBe(false);
         },
       ),

@@ -88,7 +88,12 @@ describe('Chốt status pass', () => {
 
   it('the largest pass still fits a version-10 QR code at level M', () => {
     const many: PersonFacts = {
-      doses: Array.from({ length: 8 }, (_, i) => ({ dose: i + 1, date: `2021-0${(i % 9) + 1}-15`, product: 'Some-Unknown-Vaccine-With-A-Long-Name', totalDoses: 3 })),
+      doses: Array.from({ length: 8 }, (_, i) => ({
+        dose: i + 1,
+        date: `2021-0${(i % 9) + 1}-15`,
+        product: 'Some-Unknown-Vaccine-With-A-Long-Name',
+        totalDoses: 3,
+      })),
       tests: Array.from({ length: 9 }, (_, i) => ({ takenAt: `2021-10-1${i}T00:00:00.000Z`, kind: 'pcr' as const, result: 'positive' as const })),
       recoveredOn: '2021-06-01',
       quarantine: Array.from({ length: 5 }, (_, i) => ({ status: 'F0' as const, from: `2021-0${i + 1}-01`, to: `2021-0${i + 1}-14` })),

@@ -17,27 +17,100 @@ const RUNS = 100_000;
 const PER_CALL_BOUND_MS = 250;
 const TIMEOUT_MS = 180_000;
 
-const OPERATORS = ['if', 'and', '===', '<', '>', '<=', '>=', 'in', '+', '!', 'after', 'before', 'not-after', 'not-before', 'reduce', 'extractFromUVCI', 'dccDateOfBirth', 'plusTime', '!!', 'or', 'var'];
-const PATHS = ['', 'x', 'y', 'n', 'd', 'a', 'a.0', 'a.1', 'a.0.d', 'current', 'accumulator', 'current.d', 'payload.v.0.dt', 'payload.v', '0', '1', 'x.y.z', 'a.-1'];
+const OPERATORS = [
+  'if',
+  'and',
+  '===',
+  '<',
+  '>',
+  '<=',
+  '>=',
+  'in',
+  '+',
+  '!',
+  'after',
+  'before',
+  'not-after',
+  'not-before',
+  'reduce',
+  'extractFromUVCI',
+  'dccDateOfBirth',
+  'plusTime',
+  '!!',
+  'or',
+  'var',
+];
+const PATHS = [
+  '',
+  'x',
+  'y',
+  'n',
+  'd',
+  'a',
+  'a.0',
+  'a.1',
+  'a.0.d',
+  'current',
+  'accumulator',
+  'current.d',
+  'payload.v.0.dt',
+  'payload.v',
+  '0',
+  '1',
+  'x.y.z',
+  'a.-1',
+];
 
 const dateText = fc.oneof(
-  fc.constantFrom('2021-10-01', '2004', '2004-02', '2021-10-01T00:00:00+07:00', '2021-06-02T15:59:59.999999Z', '2021-02-29', '2021-10-01T08:00:00+7', 'not a date', ''),
+  fc.constantFrom(
+    '2021-10-01',
+    '2004',
+    '2004-02',
+    '2021-10-01T00:00:00+07:00',
+    '2021-06-02T15:59:59.999999Z',
+    '2021-02-29',
+    '2021-10-01T08:00:00+7',
+    'not a date',
+    '',
+  ),
   fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
 );
 const scalar = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.integer(), fc.boolean(), fc.string({ maxLength: 6 }), dateText, fc.double(), fc.constant(null));
 
 const { expr } = fc.letrec<{ expr: unknown; operation: unknown }>((tie) => ({
-  expr: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.constantFrom(...PATHS).map((path) => ({ var: path })), tie('operation'), fc.array(tie('expr'), { maxLength: 3 })),
+  expr: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    scalar,
+    fc.constantFrom(...PATHS).map((path) => ({ var: path })),
+    tie('operation'),
+    fc.array(tie('expr'), { maxLength: 3 }),
+  ),
   operation: fc.oneof(
     fc.tuple(fc.constantFrom(...OPERATORS), fc.array(tie('expr'), { maxLength: 4 })).map(([operator, operands]) => ({ [operator]: operands })),
-    fc.tuple(tie('expr'), fc.oneof(fc.integer({ min: -400, max: 400 }), fc.integer(), scalar), fc.constantFrom('year', 'month', 'day', 'hour', 'week')).map((operands) => ({ plusTime: operands })),
+    fc
+      .tuple(tie('expr'), fc.oneof(fc.integer({ min: -400, max: 400 }), fc.integer(), scalar), fc.constantFrom('year', 'month', 'day', 'hour', 'week'))
+      .map((operands) => ({ plusTime: operands })),
     fc.tuple(fc.constantFrom(...OPERATORS), scalar).map(([operator, operand]) => ({ [operator]: operand })),
   ),
 }));
 
-const jsonish = fc.oneof(fc.jsonValue({ maxDepth: 2 }), dateText, fc.array(fc.oneof(fc.integer({ min: -3, max: 3 }), dateText, fc.record({ d: dateText })), { maxLength: 5 }));
+const jsonish = fc.oneof(
+  fc.jsonValue({ maxDepth: 2 }),
+  dateText,
+  fc.array(fc.oneof(fc.integer({ min: -3, max: 3 }), dateText, fc.record({ d: dateText })), { maxLength: 5 }),
+);
 const data = fc.oneof(
-  fc.record({ x: jsonish, y: jsonish, n: fc.integer(), d: dateText, a: fc.array(jsonish, { maxLength: 4 }), payload: fc.record({ v: fc.array(fc.record({ dt: dateText }), { maxLength: 3 }) }) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      x: jsonish,
+      y: jsonish,
+      n: fc.integer(),
+      d: dateText,
+      a: fc.array(jsonish, { maxLength: 4 }),
+      payload: fc.record({ v: fc.array(fc.record({ dt: dateText }), { maxLength: 3 }) }),
+    },
+    { requiredKeys: [] },
+  ),
   fc.jsonValue({ maxDepth: 3 }),
 );
 

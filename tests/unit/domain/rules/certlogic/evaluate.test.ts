@@ -92,13 +92,10 @@ describe('date-times across time zones (Vietnam is UTC+7, no DST)', () => {
     '2021-1-01',
     '',
     ' 2021-01-01',
-  ])(
-    'reports %j as an evaluation error, not a guess',
-    (text) => {
-      const result = evaluate({ 'not-before': [plus(v('d'), 0, 'day'), plus('2000-01-01', 0, 'day')] }, { d: text });
-      expect(result).toMatchObject({ ok: false, error: { kind: 'evaluation', path: '/not-before/0/plusTime/0' } });
-    },
-  );
+  ])('reports %j as an evaluation error, not a guess', (text) => {
+    const result = evaluate({ 'not-before': [plus(v('d'), 0, 'day'), plus('2000-01-01', 0, 'day')] }, { d: text });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'evaluation', path: '/not-before/0/plusTime/0' } });
+  });
 
   it('dccDateOfBirth takes the last day consistent with a partial date', () => {
     expect(isoOf({ dccDateOfBirth: ['2004'] })).toBe('2004-12-31T00:00:00.000Z');
@@ -268,7 +265,10 @@ describe('errors and limits: never a throw', () => {
         return 1;
       },
     };
-    expect(evaluate({ and: [v('x'), { or: [1, 2] }] }, data)).toMatchObject({ ok: false, error: { kind: 'invalid-expression', message: 'unrecognised operator: "or"', path: '/and/1' } });
+    expect(evaluate({ and: [v('x'), { or: [1, 2] }] }, data)).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-expression', message: 'unrecognised operator: "or"', path: '/and/1' },
+    });
     expect(reads).toBe(0);
   });
 
@@ -303,7 +303,14 @@ describe('errors and limits: never a throw', () => {
       },
     };
     expect(evaluate(v('x'), throwing)).toMatchObject({ ok: false, error: { kind: 'evaluation', message: expect.stringContaining('boom') } });
-    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('no keys'); } });
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('no keys');
+        },
+      },
+    );
     expect(evaluate(proxy, {})).toMatchObject({ ok: false, error: { kind: 'invalid-expression' } });
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;

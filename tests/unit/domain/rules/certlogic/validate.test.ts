@@ -10,7 +10,17 @@ const plus = (date: unknown, amount: unknown, unit: unknown) => ({ plusTime: [da
 
 describe('validate', () => {
   it.each<[string, unknown, readonly (readonly [string, string])[]]>([
-    ['a realistic rule', { if: [v('payload.v.0'), { and: [{ '>=': [v('payload.v.0.dn'), 2] }, { 'not-after': [plus(v('payload.v.0.dt'), 14, 'day'), plus(v('external.validationClock'), 0, 'day')] }] }, false] }, []],
+    [
+      'a realistic rule',
+      {
+        if: [
+          v('payload.v.0'),
+          { and: [{ '>=': [v('payload.v.0.dn'), 2] }, { 'not-after': [plus(v('payload.v.0.dt'), 14, 'day'), plus(v('external.validationClock'), 0, 'day')] }] },
+          false,
+        ],
+      },
+      [],
+    ],
     ['a non-integer literal deep inside', { if: [true, { '===': [3.5, 1] }, 0] }, [['/if/1/===/0', '3.5 is a non-integer number']]],
     ['a null literal', { in: [null, ['a']] }, [['/in/0', 'invalid CertLogic expression']]],
     ['"!!" (a Chốt extension) with one operand', { '!!': [v('x')] }, []],
@@ -25,10 +35,18 @@ describe('validate', () => {
     ['"!" with two operands', { '!': [true, false] }, [['', 'a !-operation (logical not/negation) must have exactly 1 operand, but it has 2']]],
     ['"+" on a string literal', { '+': ['a', 1] }, [['/+/0', 'operand #1 of "+" must be an integer, but it can only be a string']]],
     ['"<" on a boolean result', { '<': [{ '!': [true] }, 1] }, [['/</0', 'operand #1 of "<" must be an integer, but it can only be a boolean']]],
-    ['"after" on a literal', { after: [plus(v('d'), 0, 'day'), '2021-01-01'] }, [['/after/1', 'operand #2 of "after" must be a date-time, but it can only be a string']]],
+    [
+      '"after" on a literal',
+      { after: [plus(v('d'), 0, 'day'), '2021-01-01'] },
+      [['/after/1', 'operand #2 of "after" must be a date-time, but it can only be a string']],
+    ],
     ['"in" on a string literal', { in: ['a', 'abc'] }, [['/in/1', 'operand #2 of "in" must be an array, but it can only be a string']]],
     ['"===" on two arrays', { '===': [['a'], ['a']] }, [['', '"===" compares strings, integers, booleans or null, but these operands can only be an array']]],
-    ['plusTime of a plusTime (invalid per the spec)', plus(plus(v('d'), 0, 'day'), 1, 'day'), [['/plusTime/0', 'operand #1 of "plusTime" must be a string with a date or date-time, but it can only be a date-time']]],
+    [
+      'plusTime of a plusTime (invalid per the spec)',
+      plus(plus(v('d'), 0, 'day'), 1, 'day'),
+      [['/plusTime/0', 'operand #1 of "plusTime" must be a string with a date or date-time, but it can only be a date-time']],
+    ],
     ['plusTime of an impossible date', plus('2021-02-29', 0, 'day'), [['/plusTime/0', 'not an allowed date or date-time format: 2021-02-29']]],
     [
       'plusTime with a bad amount and unit',
@@ -38,15 +56,47 @@ describe('validate', () => {
         ['/plusTime/2', '"unit" argument (#3) of "plusTime" must be a string equal to one of year, month, day, hour, but it is: week'],
       ],
     ],
-    ['plusTime with a computed amount', plus(v('d'), v('n'), 'day'), [['/plusTime/1', '"amount" argument (#2) of "plusTime" must be an integer, but it is: {"var":"n"}']]],
-    ['a date-time as a guard', { if: [plus(v('d'), 0, 'day'), 1, 2] }, [['/if/0', 'operand #1 of "if" must be truthy or falsy, but it can only be a date-time']]],
-    ['a date-time under "!"', { '!': [{ dccDateOfBirth: [v('dob')] }] }, [['/!/0', 'operand #1 of "!" must be truthy or falsy, but it can only be a date-time']]],
-    ['reduce over a literal integer', { reduce: [5, v('current'), 0] }, [['/reduce/0', 'operand #1 of "reduce" must be an array or null, but it can only be an integer']]],
-    ['extractFromUVCI with a string index', { extractFromUVCI: [v('u'), '1'] }, [['/extractFromUVCI/1', '"index" argument (#2) of "extractFromUVCI" must be an integer, but it is: 1']]],
-    ['extractFromUVCI of an integer', { extractFromUVCI: [5, 1] }, [['/extractFromUVCI/0', 'operand #1 of "extractFromUVCI" must be a string or null, but it can only be an integer']]],
+    [
+      'plusTime with a computed amount',
+      plus(v('d'), v('n'), 'day'),
+      [['/plusTime/1', '"amount" argument (#2) of "plusTime" must be an integer, but it is: {"var":"n"}']],
+    ],
+    [
+      'a date-time as a guard',
+      { if: [plus(v('d'), 0, 'day'), 1, 2] },
+      [['/if/0', 'operand #1 of "if" must be truthy or falsy, but it can only be a date-time']],
+    ],
+    [
+      'a date-time under "!"',
+      { '!': [{ dccDateOfBirth: [v('dob')] }] },
+      [['/!/0', 'operand #1 of "!" must be truthy or falsy, but it can only be a date-time']],
+    ],
+    [
+      'reduce over a literal integer',
+      { reduce: [5, v('current'), 0] },
+      [['/reduce/0', 'operand #1 of "reduce" must be an array or null, but it can only be an integer']],
+    ],
+    [
+      'extractFromUVCI with a string index',
+      { extractFromUVCI: [v('u'), '1'] },
+      [['/extractFromUVCI/1', '"index" argument (#2) of "extractFromUVCI" must be an integer, but it is: 1']],
+    ],
+    [
+      'extractFromUVCI of an integer',
+      { extractFromUVCI: [5, 1] },
+      [['/extractFromUVCI/0', 'operand #1 of "extractFromUVCI" must be a string or null, but it can only be an integer']],
+    ],
     ['dccDateOfBirth of an impossible month', { dccDateOfBirth: ['2004-13'] }, [['/dccDateOfBirth/0', 'can\'t parse "2004-13" as an EU DCC date-of-birth']]],
-    ['dccDateOfBirth with two operands', { dccDateOfBirth: ['2004', '2005'] }, [['', 'a "dccDateOfBirth"-operation must have exactly 1 operand, but it has 2']]],
-    ['an if whose branches may be a date-time is fine as an operand', { after: [{ if: [v('x'), plus(v('a'), 0, 'day'), plus(v('b'), 0, 'day')] }, plus(v('c'), 0, 'day')] }, []],
+    [
+      'dccDateOfBirth with two operands',
+      { dccDateOfBirth: ['2004', '2005'] },
+      [['', 'a "dccDateOfBirth"-operation must have exactly 1 operand, but it has 2']],
+    ],
+    [
+      'an if whose branches may be a date-time is fine as an operand',
+      { after: [{ if: [v('x'), plus(v('a'), 0, 'day'), plus(v('b'), 0, 'day')] }, plus(v('c'), 0, 'day')] },
+      [],
+    ],
     ['undefined in an array', [1, undefined], [['/1', 'invalid CertLogic expression']]],
   ])('%s', (_title, expression, expected) => {
     const issues = validate(expression);
