@@ -54,6 +54,8 @@ export interface FileCardOptions {
   readonly masterFiles?: ReadonlyMap<number, Uint8Array>;
   /** When set, every command must come under secure messaging with these keys. */
   readonly secureMessaging?: CardSecureMessaging;
+  /** Files the card refuses to read (6982), as it does for DG3/DG4 without extended access control. */
+  readonly deniedFids?: ReadonlySet<number>;
   /** The card answers SELECT MF only in this form ('both' by default). */
   readonly mfSelect?: 'implicit' | 'explicit' | 'both';
 }
@@ -77,6 +79,7 @@ export class FileCard {
   readonly reads: CardRead[] = [];
   private directory: 'mf' | 'application' = 'mf';
   private selected: Uint8Array | undefined;
+  private selectedDenied = false;
   private spoilNextMac = false;
 
   constructor(private readonly options: FileCardOptions) {}
@@ -100,6 +103,10 @@ export class FileCard {
     }
     const [data, sw] = this.process(command);
     const response = sm.wrapResponse(command.ins, data, sw);
+    // A short command (Lc in one byte) has a short Le: the protected answer must fit 256 bytes.
+    const short = apdu[4] !== 0;
+    if (short && response.length - 2 > 256)
+      return Promise.reject(new Error(`file card: protected response of ${response.length - 2} bytes exceeds a short Le`));
     if (this.spoilNextMac) {
       this.spoilNextMac = false;
       const at = response.length - 3; // last MAC byte, before SW1 SW2
@@ -135,6 +142,7 @@ export class FileCard {
       const file = (this.directory === 'application' ? this.options.files : this.options.masterFiles)?.get(fid);
       if (file === undefined) return 0x6a82;
       this.selected = file;
+      this.selectedDenied = this.options.deniedFids?.has(fid) === true;
       return 0x9000;
     }
     return 0x6a86;
@@ -143,6 +151,7 @@ export class FileCard {
   private read(command: CardCommand): [Uint8Array, number] {
     const file = this.selected;
     if (file === undefined) return [new Uint8Array(), 0x6986];
+    if (this.selectedDenied) return [new Uint8Array(), 0x6982];
     let offset: number;
     let le = command.le ?? 256;
     if (command.ins === 0xb0) {
