@@ -121,6 +121,26 @@ describe('reading large files: B0 up to offset 32 767, B1 beyond, in bounded chu
     expect(() => new ChipReader(card.transmit, { maxChunk: 0xe0 })).toThrow(RangeError);
     expect(() => new ChipReader(card.transmit, { maxChunk: 0x400, extendedLengthAllowed: true })).not.toThrow();
   });
+
+  it('with extended length, large chunks under secure messaging, B1 included', async () => {
+    const file = bigFile(40000);
+    const card = new FileCard({ files: new Map([[dataGroupFid(2), file]]), secureMessaging: new CardSecureMessaging(AES_SESSION, crypto) });
+    const reader = new ChipReader(card.transmit, { secureMessaging: new SecureMessaging(AES_SESSION, crypto), maxChunk: 1000, extendedLengthAllowed: true });
+    await reader.selectApplication();
+    expect(Buffer.compare(Buffer.from(await reader.readFile(dataGroupFid(2))), Buffer.from(file))).toBe(0);
+    expect(
+      card.reads
+        .filter((r) => r.ins === 0xb0)
+        .slice(1, -1)
+        .every((r) => r.le === 1000),
+    ).toBe(true);
+    expect(
+      card.reads
+        .filter((r) => r.ins === 0xb1)
+        .slice(0, -1)
+        .every((r) => r.le === 1000),
+    ).toBe(true);
+  });
 });
 
 describe('reading files: the card says no, or its bytes lie', () => {
