@@ -159,6 +159,9 @@ describe('secure messaging failures are typed and end the session', () => {
     }
     expect((caught(() => afterSelect().unwrap(hex('99029000 8E04FA855A5D 9000'), 'SELECT')) as SecureMessagingError).reason).toBe('malformed');
     expect((caught(() => afterSelect().unwrap(hex('990590009000'), 'SELECT')) as SecureMessagingError).reason).toBe('malformed');
+    const truncated = afterSelect();
+    expect((caught(() => truncated.unwrap(hex('90'), 'SELECT')) as SecureMessagingError).reason).toBe('malformed');
+    expect(truncated.usable).toBe(false);
   });
 
   it('READ BINARY B1 (odd INS) carries its DO 54 in DO 85, and the card reads the same command back', () => {
