@@ -119,6 +119,9 @@ describe('reading large files: B0 up to offset 32 767, B1 beyond, in bounded chu
     expect((await reader.readFile(dataGroupFid(1))).length).toBe(300);
     expect(card.reads.map((r) => r.le)).toEqual([4, 0x40, 0x40, 0x40, 0x40, 296 - 4 * 0x40]);
     expect(() => new ChipReader(card.transmit, { maxChunk: 0xe0 })).toThrow(RangeError);
+    // Past 32 767 a read loses DO 53's three bytes, so a full chunk there is refused before it is sent.
+    await expect(reader.readBinary(0x8000, 0x40)).rejects.toThrow(RangeError);
+    expect(card.reads.length).toBe(6);
     expect(() => new ChipReader(card.transmit, { maxChunk: 0x400, extendedLengthAllowed: true })).not.toThrow();
   });
 
