@@ -117,6 +117,7 @@ describe('PACE, ICAO 9303-11 Appendix G.1 value by value', () => {
     const access = parseCardAccess(hex('31283012060A04007F0007020204020202010202010D3012060A04007F0007020204020202010202010C'));
     const card = new ScriptedCard([{ command: '0022C1A412800A04007F0007020204020283010184010D', response: '9000' }, ...G1_SCRIPT.slice(1)]);
     const offer = access.offers.find((candidate) => candidate.parameterId === 13);
+    if (offer === undefined) throw new Error('the G.1 offer is missing');
     await performPace({ transmit: card.transmit, crypto: g1Crypto(), cardAccess: access, offer, password: G1.password });
     expect(card.finished).toBe(true);
   });
