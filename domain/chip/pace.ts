@@ -67,11 +67,12 @@ export async function performPace(options: PaceOptions): Promise<PaceResult> {
     throw new PaceError('pace.no-usable-offer', `EF.CardAccess offers no PACE variant this terminal runs (${reasons})`);
   }
   const { curve, cipher, oid } = offer;
+  // The password is checked and turned into K_π before the card hears anything.
+  const passwordKey = deriveKey(passwordBytes(password, crypto), KDF_PACE_PASSWORD, cipher, crypto);
   const sendParameterId = options.parameterIdInSetAt === 'always' || cardAccess.ambiguousDomainParameters;
   await setAuthenticationTemplate(transmit, mseSetAtCommand(oid, passwordReference(password), sendParameterId ? offer.parameterId : undefined));
 
   // Step 1: the card's nonce, encrypted under the password key.
-  const passwordKey = deriveKey(passwordBytes(password, crypto), KDF_PACE_PASSWORD, cipher, crypto);
   const encryptedNonce = await authenticateStep(transmit, 1, new Uint8Array(0), 0x80);
   const nonce = decryptNonce(cipher, passwordKey, encryptedNonce, crypto);
 

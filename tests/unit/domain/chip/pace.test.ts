@@ -247,6 +247,13 @@ describe('PACE passwords', () => {
     expect((error as PaceError).code).toBe('pace.not-supported-by-card');
   });
 
+  it('checks the password before sending anything', async () => {
+    const card = new ScriptedCard([]);
+    const password: PacePassword = { kind: 'CAN', can: '12345' };
+    await expect(performPace({ transmit: card.transmit, crypto: g1Crypto(), cardAccess: g1Access(), password })).rejects.toThrow(/six digits/);
+    expect(card.sent).toEqual([]);
+  });
+
   it.each([
     [{ kind: 'CAN', can: '12345' }],
     [{ kind: 'CAN', can: '12345a' }],
