@@ -114,6 +114,13 @@ describe('PACE, ICAO 9303-11 Appendix G.1 value by value', () => {
     expect(card.finished).toBe(true);
   });
 
+  it('reads T_IC among further objects of the last answer (a CAR for terminal authentication, 87)', async () => {
+    // 7C { 86 T_IC, 87 "DETEST01" }.
+    const card = new ScriptedCard([...G1_SCRIPT.slice(0, 4), [G1_SCRIPT[4]![0], `7C148608${G1.tIc}870844455445535430319000`]]);
+    const result = await performPace({ transmit: card.transmit, crypto: g1Crypto(), cardAccess: g1Access(), password: G1.password });
+    expect(toHex(result.keys.kMac)).toBe(G1.ksMac);
+  });
+
   it('names them unasked when EF.CardAccess offers several parameter sets', async () => {
     // The G.1 PACEInfo and a second one on P-256 (id 12): the card must be told which.
     const access = parseCardAccess(hex('31283012060A04007F0007020204020202010202010D3012060A04007F0007020204020202010202010C'));
