@@ -1,0 +1,31 @@
+import { TlvError } from '../tlv.js';
+
+/** The files of the logical data structure (ICAO 9303-10) this code reads. */
+export type LdsFile = 'EF.COM' | 'EF.SOD' | `DG${number}`;
+
+/**
+ * A file read from the chip that is not what ICAO 9303-10 (or, for DG13, the Vietnamese
+ * layout) says it is. Every parser of a data group throws only this, naming the file, so a
+ * caller can say which file was unreadable without knowing the encoding layers beneath.
+ */
+export class LdsError extends Error {
+  override readonly name = 'LdsError';
+  constructor(
+    readonly file: LdsFile,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: ${message}`, options);
+  }
+}
+
+/** Runs a parser of `file`, turning the TLV and DER layers' errors into an LdsError naming it. */
+export function parsingFile<T>(file: LdsFile, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof LdsError) throw error;
+    if (error instanceof TlvError || error instanceof RangeError) throw new LdsError(file, error.message, { cause: error });
+    throw error;
+  }
+}
