@@ -1,3 +1,4 @@
+import { DerError } from '../der.js';
 import { TlvError } from '../tlv.js';
 
 /** The files of the logical data structure (ICAO 9303-10) this code reads. */
@@ -19,13 +20,13 @@ export class LdsError extends Error {
   }
 }
 
-/** Runs a parser of `file`, turning the TLV and DER layers' errors into an LdsError naming it. */
+/** Runs a parser of `file`, turning the TLV and DER layers' errors (and a RangeError from decoding) into an LdsError naming it. */
 export function parsingFile<T>(file: LdsFile, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
     if (error instanceof LdsError) throw error;
-    if (error instanceof TlvError || error instanceof RangeError) throw new LdsError(file, error.message, { cause: error });
+    if (error instanceof TlvError || error instanceof DerError || error instanceof RangeError) throw new LdsError(file, error.message, { cause: error });
     throw error;
   }
 }
