@@ -19,15 +19,15 @@ export const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 export const RSASSA_PSS = '1.2.840.113549.1.1.10';
 export const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 
-/** `element` (a SEQUENCE read from `source`), as a public key. */
-export function readPublicKeyInfo(element: Tlv, source: Uint8Array): PublicKeyInfo {
+/** `element` (a SEQUENCE read from `container`, the bytes its offsets refer to), as a public key. */
+export function readPublicKeyInfo(element: Tlv, container: Uint8Array): PublicKeyInfo {
   const [algorithmId, keyBits] = derChildren(element, DER.SEQUENCE, 'public key');
   if (algorithmId === undefined || keyBits === undefined) throw new DerError('public key: no algorithm or key');
   const [oid] = derChildren(algorithmId, DER.SEQUENCE, 'public key algorithm');
   if (oid === undefined) throw new DerError('public key: the algorithm has no identifier');
   const algorithm = decodeOid(expectTag(oid, DER.OBJECT_IDENTIFIER, 'public key algorithm').value);
   const keyType = algorithm === RSA_ENCRYPTION || algorithm === RSASSA_PSS ? 'rsa' : algorithm === EC_PUBLIC_KEY ? 'ec' : 'other';
-  return { der: source.subarray(element.start, element.end), algorithm, keyType, key: bitStringBytes(keyBits, 'public key') };
+  return { der: container.subarray(element.start, element.end), algorithm, keyType, key: bitStringBytes(keyBits, 'public key') };
 }
 
 /** A BIT STRING's bytes; keys and signatures are whole bytes, so unused bits are refused. */
