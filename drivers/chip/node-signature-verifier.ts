@@ -1,6 +1,5 @@
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { ChipHash } from '../../domain/chip/chip-crypto.js';
-import type { SignatureScheme } from '../../domain/chip/signature-algorithms.js';
 import { UnsupportedKeyError, type ChipSignatureVerifier } from '../../domain/chip/signature-verifier.js';
 
 const HASH_NAMES: Record<ChipHash, string> = { 'SHA-1': 'sha1', 'SHA-224': 'sha224', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
