@@ -6,9 +6,10 @@
  * chip is hostile until verified, so each decoder refuses what DER does not allow instead of
  * guessing.
  */
-import { readTlv, readTlvs, TlvError, type Tlv } from './tlv.js';
+import { readTlv, readTlvs, type Tlv } from './tlv.js';
 
-export class DerError extends TlvError {
+/** What DER forbids in a value; malformed tags and lengths stay TlvError, from the TLV reader. */
+export class DerError extends Error {
   override readonly name = 'DerError';
 }
 
