@@ -14,6 +14,9 @@ import { certificateDer, chipSamplesUnavailable, generateSod, makeVnSample, temp
  */
 const unavailable = chipSamplesUnavailable();
 const ports = { crypto: nodeChipCrypto, verifier: nodeChipSignatureVerifier };
+const flipBit = (bytes: Uint8Array, at: number): void => {
+  bytes[at] = (bytes[at] ?? 0) ^ 0x01;
+};
 
 describe.skipIf(unavailable !== null)(`passive authentication of the card emulator's EF.SOD${unavailable === null ? '' : ` (skipped: ${unavailable})`}`, () => {
   const work = temporaryDirectory();
@@ -82,7 +85,7 @@ describe.skipIf(unavailable !== null)(`passive authentication of the card emulat
     for (const key of ['rsa', 'brainpoolP512r1']) {
       const sod = Uint8Array.from(sods.get(key)?.sod ?? []);
       const signature = parseSod(sod).signer.signature; // a view into `sod`
-      signature[signature.length >> 1] ^= 0x01;
+      flipBit(signature, signature.length >> 1);
       const result = passiveAuthenticate(input(key, { sod }), ports);
       expect(result.outcome).toBe('chip-altered');
       expect(result.reason.code).toBe('chip.pa.signature-invalid');
@@ -92,7 +95,7 @@ describe.skipIf(unavailable !== null)(`passive authentication of the card emulat
   it('finds a signed hash changed inside the SOD altered: the signed digest no longer matches', () => {
     const sod = Uint8Array.from(sods.get('rsa')?.sod ?? []);
     const dg13Hash = parseSod(sod).dataGroupHashes.get(13) as Uint8Array;
-    dg13Hash[0] ^= 0x01;
+    flipBit(dg13Hash, 0);
     const result = passiveAuthenticate(input('rsa', { sod, dataGroups: new Map([[1, sample.dg1]]) }), ports);
     expect(result.outcome).toBe('chip-altered');
     expect(result.reason.code).toBe('chip.pa.content-mismatch');

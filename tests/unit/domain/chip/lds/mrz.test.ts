@@ -5,9 +5,9 @@ import { chipSamplesUnavailable, makeVnSample, temporaryDirectory } from '../../
 
 // ICAO 9303-3 §4.9 and 9303-5 Appendix A: the specimen TD1 (document number D23145890 with a
 // long number's continuation, here the 9-character form) and 9303-4's TD3 specimen.
-const TD1 = ['I<UTOD231458907<<<<<<<<<<<<<<<', '7408122F1204159UTO<<<<<<<<<<<6', 'ERIKSSON<<ANNA<MARIA<<<<<<<<<<'];
-const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
-const TD2 = ['I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<', 'D231458907UTO7408122F1204159<<<<<<<6'];
+const TD1: readonly [string, string, string] = ['I<UTOD231458907<<<<<<<<<<<<<<<', '7408122F1204159UTO<<<<<<<<<<<6', 'ERIKSSON<<ANNA<MARIA<<<<<<<<<<'];
+const TD3: readonly [string, string] = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
+const TD2: readonly [string, string] = ['I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<', 'D231458907UTO7408122F1204159<<<<<<<6'];
 
 describe('the MRZ of DG1', () => {
   it('computes the 7-3-1 check digit (ICAO 9303-3 §4.9 examples)', () => {
