@@ -13,9 +13,10 @@ export function retailMac(key: Uint8Array, data: Uint8Array, crypto: ChipCrypto)
   if (key.length !== 16) throw new RangeError(`retail MAC takes a 16-byte key, got ${key.length}`);
   const k1 = key.subarray(0, 8);
   const k2 = key.subarray(8, 16);
-  const padded = padIso9797(data, 8);
-  let chain: Uint8Array = new Uint8Array(8);
-  for (let at = 0; at < padded.length; at += 8) chain = crypto.desBlock('encrypt', k1, xorBytes(chain, padded.subarray(at, at + 8)));
+  // CBC-DES under K1 is two-key 3DES-CBC with K1 ‖ K1 (E-D-E with one key is single DES):
+  // one cipher call for the whole input instead of one per block.
+  const chained = crypto.tripleDesCbc('encrypt', concatBytes(k1, k1), new Uint8Array(8), padIso9797(data, 8));
+  const chain = chained.subarray(chained.length - 8);
   return crypto.desBlock('encrypt', k1, crypto.desBlock('decrypt', k2, chain));
 }
 

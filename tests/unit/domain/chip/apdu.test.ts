@@ -73,12 +73,25 @@ describe('response APDUs and status words', () => {
   });
 
   it('names every status word the protocols meet, and 6Cxx with its count', () => {
-    expect(
-      [SW.OK, SW.END_OF_FILE_BEFORE_LE, SW.VERIFICATION_FAILED, SW.WRONG_LENGTH, SW.SECURITY_STATUS_NOT_SATISFIED, SW.CONDITIONS_NOT_SATISFIED]
-        .concat([SW.SM_DATA_OBJECTS_INCORRECT, SW.INCORRECT_DATA, SW.FILE_NOT_FOUND, SW.INCORRECT_P1_P2, SW.REFERENCED_DATA_NOT_FOUND])
-        .concat([SW.WRONG_P1_P2, SW.INS_NOT_SUPPORTED, SW.CLA_NOT_SUPPORTED])
-        .map((sw) => sw.toString(16).toUpperCase()),
-    ).toEqual(['9000', '6282', '6300', '6700', '6982', '6985', '6988', '6A80', '6A82', '6A86', '6A88', '6B00', '6D00', '6E00']);
+    const named: number[] = [SW.OK, SW.END_OF_FILE_BEFORE_LE, SW.VERIFICATION_FAILED, SW.WRONG_LENGTH, SW.SECURITY_STATUS_NOT_SATISFIED];
+    named.push(SW.CONDITIONS_NOT_SATISFIED, SW.SM_DATA_OBJECTS_INCORRECT, SW.INCORRECT_DATA, SW.FILE_NOT_FOUND, SW.INCORRECT_P1_P2);
+    named.push(SW.REFERENCED_DATA_NOT_FOUND, SW.WRONG_P1_P2, SW.INS_NOT_SUPPORTED, SW.CLA_NOT_SUPPORTED);
+    expect(named.map((sw) => sw.toString(16).toUpperCase())).toEqual([
+      '9000',
+      '6282',
+      '6300',
+      '6700',
+      '6982',
+      '6985',
+      '6988',
+      '6A80',
+      '6A82',
+      '6A86',
+      '6A88',
+      '6B00',
+      '6D00',
+      '6E00',
+    ]);
     expect(describeStatus(0x6a82)).toBe('6A82 file or application not found');
     expect(isWrongLe(0x6c10)).toBe(true);
     expect(isWrongLe(0x6b00)).toBe(false);
