@@ -1,3 +1,4 @@
+import { mrzCheckDigit, vietnameseDocumentNumber } from '../mrz-key.js';
 import { readTlv, requireTlv } from '../tlv.js';
 import { LdsError, parsingFile } from './lds-error.js';
 
@@ -38,20 +39,6 @@ export interface Mrz {
    * the optional data (as on printed cards and the test card emulator's sample).
    */
   readonly vietnameseId12?: string;
-}
-
-const WEIGHTS = [7, 3, 1] as const;
-
-/** The ICAO 9303-3 §4.9 check digit: digits as themselves, A–Z as 10–35, the filler "<" as 0, weights 7-3-1. */
-export function mrzCheckDigit(text: string): number {
-  let sum = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const value = code >= 0x30 && code <= 0x39 ? code - 0x30 : code >= 0x41 && code <= 0x5a ? code - 0x41 + 10 : code === 0x3c ? 0 : -1;
-    if (value < 0) throw new RangeError(`"${text[i]}" cannot be in an MRZ`);
-    sum += value * (WEIGHTS[i % 3] as number);
-  }
-  return sum % 10;
 }
 
 export function parseDg1(bytes: Uint8Array): Mrz {
@@ -158,13 +145,13 @@ function documentNumber(first9: string, digit: string, optional: string, failed:
 }
 
 function check(field: string, digit: string | undefined, name: MrzCheckedField, failed: MrzCheckedField[]): void {
-  if (digit === undefined || !/^[0-9]$/.test(digit) || mrzCheckDigit(field) !== Number(digit)) failed.push(name);
+  if (digit === undefined || mrzCheckDigit(field) !== digit) failed.push(name);
 }
 
 function vietnameseId12(issuingState: string, documentNumber: string, optional1: string): string | undefined {
   if (issuingState !== 'VNM') return undefined;
   const id12 = optional1.slice(0, 12);
-  return /^[0-9]{12}$/.test(id12) && id12.endsWith(documentNumber) && documentNumber.length === 9 ? id12 : undefined;
+  return /^[0-9]{12}$/.test(id12) && vietnameseDocumentNumber(id12) === documentNumber ? id12 : undefined;
 }
 
 function sexOf(char: string | undefined): Mrz['sex'] {
