@@ -66,9 +66,14 @@ export function parseSod(bytes: Uint8Array): SecurityObject {
 function signedDataOf(signedData: Tlv): SecurityObject {
   const parts = derChildren(signedData, DER.SEQUENCE, 'SignedData');
   // version, digestAlgorithms, encapContentInfo, [0] certificates OPTIONAL, [1] crls OPTIONAL, signerInfos
-  const encapsulated = parts[2];
+  const [version, digestAlgorithms, encapsulated] = parts;
   const signerInfos = parts[parts.length - 1];
-  if (encapsulated === undefined || signerInfos === undefined || parts.length < 4) throw new LdsError('EF.SOD', 'SignedData lacks its parts');
+  if (version === undefined || digestAlgorithms === undefined || encapsulated === undefined || signerInfos === undefined || parts.length < 4) {
+    throw new LdsError('EF.SOD', 'SignedData lacks its parts');
+  }
+  // Not covered by the signature, but part of the structure: read strictly, not skipped over.
+  cmsVersion(version, 'SignedData version');
+  derChildren(digestAlgorithms, DER.SET, 'digest algorithms').forEach((algorithm) => readAlgorithmIdentifier(algorithm, 'digest algorithm'));
   const certificateSet = parts.slice(3, -1).find((part) => part.tag === contextTag(0));
   const certificates = certificateSet === undefined ? [] : certificatesIn(certificateSet);
   const [contentTypeTlv, contentWrapper] = derChildren(encapsulated, DER.SEQUENCE, 'EncapsulatedContentInfo');
@@ -113,8 +118,9 @@ function ldsSecurityObjectOf(content: Uint8Array): Pick<SecurityObject, 'version
 function signerInfoOf(element: Tlv): { signer: SignerInfo; matches: (certificate: Certificate) => boolean } {
   const parts = derChildren(element, DER.SEQUENCE, 'SignerInfo');
   // version, sid, digestAlgorithm, [0] signedAttrs OPTIONAL, signatureAlgorithm, signature, [1] unsignedAttrs OPTIONAL
-  const [, sid, digestTlv, ...rest] = parts;
-  if (sid === undefined || digestTlv === undefined) throw new LdsError('EF.SOD', 'SignerInfo lacks its parts');
+  const [version, sid, digestTlv, ...rest] = parts;
+  if (version === undefined || sid === undefined || digestTlv === undefined) throw new LdsError('EF.SOD', 'SignerInfo lacks its parts');
+  cmsVersion(version, 'SignerInfo version');
   const attributes = rest[0]?.tag === contextTag(0) ? rest.shift() : undefined;
   const [algorithmTlv, signatureTlv] = rest;
   if (algorithmTlv === undefined || signatureTlv === undefined) throw new LdsError('EF.SOD', 'SignerInfo lacks its signature');
@@ -167,6 +173,13 @@ function signerMatcher(sid: Tlv): (certificate: Certificate) => boolean {
   const issuerBytes = sid.value.subarray(issuer.start, issuer.end);
   const serialBytes = expectTag(serial, DER.INTEGER, 'serial number').value;
   return (certificate) => bytesEqual(certificate.issuer, issuerBytes) && bytesEqual(certificate.serialNumber, serialBytes);
+}
+
+/** RFC 5652 versions are 1, 3, 4 or 5 (SignedData) and 1 or 3 (SignerInfo); anything but a small INTEGER is malformed. */
+function cmsVersion(element: Tlv, what: string): number {
+  const version = decodeSmallInteger(expectTag(element, DER.INTEGER, what).value, what);
+  if (version < 1 || version > 5) throw new LdsError('EF.SOD', `${what} ${version}`);
+  return version;
 }
 
 function oidOf(element: Tlv, what: string): string {

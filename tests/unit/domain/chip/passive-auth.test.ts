@@ -67,6 +67,14 @@ describe.skipIf(unavailable !== null)(`passive authentication of the card emulat
     expect(passiveAuthenticate(input('rsa', { trustedCscas: [] }), ports).outcome).toBe('chip-integrity-only');
   });
 
+  it('checks the signer certificate’s signature: a CSCA of the same name and key identifier but another key does not vouch for it', () => {
+    const real = sods.get('rsa')?.csca as Certificate;
+    const impostor: Certificate = { ...real, publicKey: (sods.get('brainpoolP256r1')?.csca as Certificate).publicKey };
+    const result = passiveAuthenticate(input('rsa', { trustedCscas: [impostor] }), ports);
+    expect(result).toMatchObject({ outcome: 'chip-integrity-only', reason: { code: 'chip.pa.csca-unknown' } });
+    expect(passiveAuthenticate(input('rsa', { trustedCscas: [impostor, real] }), ports).outcome).toBe('chip-verified');
+  });
+
   it('names DG13 when it was altered after signing', () => {
     const altered = Uint8Array.from(sample.dg13);
     const name = Buffer.from(altered).indexOf('Nguyễn Văn A', 0, 'utf8');
