@@ -19,6 +19,9 @@ const TRAILER_HASHES: ReadonlyMap<number, ChipHash> = new Map([
 ]);
 const HASH_LENGTHS: Readonly<Record<ChipHash, number>> = { 'SHA-1': 20, 'SHA-224': 28, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
 
+/** 8 192 bits: chips use 1 024–3 072; a bigger modulus from a hostile DG15 would only cost time. */
+const MAX_MODULUS_BYTES = 1024;
+
 export interface RsaPublicKey {
   readonly modulus: bigint;
   readonly exponent: bigint;
@@ -27,8 +30,9 @@ export interface RsaPublicKey {
 /** Whether `signature` is a scheme-1 signature with recovery of some M1, over M1 ‖ `nonRecoverable`. */
 export function verifyIso9796Scheme1(key: RsaPublicKey, signature: Uint8Array, nonRecoverable: Uint8Array, crypto: Pick<ChipCrypto, 'hash'>): boolean {
   const length = byteLength(key.modulus);
+  if (length > MAX_MODULUS_BYTES || signature.length !== length) return false;
   const sigma = toBigInt(signature);
-  if (signature.length !== length || sigma <= 0n || sigma >= key.modulus) return false;
+  if (sigma <= 0n || sigma >= key.modulus) return false;
   const opened = modPow(sigma, key.exponent, key.modulus);
   // The signer may publish min(J^d, n − J^d); the trailer's low nibble (C) tells which was sent.
   const representative = (opened & 0xfn) === 0xcn ? opened : ((key.modulus - opened) & 0xfn) === 0xcn ? key.modulus - opened : undefined;

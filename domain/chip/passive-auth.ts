@@ -49,6 +49,8 @@ export interface PassiveAuthPorts {
 }
 
 export function passiveAuthenticate(input: PassiveAuthInput, ports: PassiveAuthPorts): PassiveAuthResult {
+  // With no data group there is nothing the signature would vouch for: a caller's mistake, not a verified chip.
+  if (input.dataGroups.size === 0) throw new RangeError('passive authentication needs the data groups read (at least DG1)');
   let sod: SecurityObject;
   try {
     sod = parseSod(input.sod);

@@ -124,6 +124,10 @@ describe.skipIf(unavailable !== null)(`passive authentication of the card emulat
     }
   });
 
+  it('refuses to call a chip verified when no data group was given', () => {
+    expect(() => passiveAuthenticate(input('rsa', { dataGroups: new Map() }), ports)).toThrow(RangeError);
+  });
+
   it('proves nothing either way from an unreadable SOD or a key the port cannot load', () => {
     const truncated = (sods.get('rsa')?.sod as Uint8Array).subarray(0, 200);
     expect(passiveAuthenticate(input('rsa', { sod: truncated }), ports)).toMatchObject({
