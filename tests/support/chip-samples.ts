@@ -77,3 +77,20 @@ export function certificateDer(pemFile: string): Uint8Array {
   if (body === undefined) throw new Error(`${pemFile} holds no certificate`);
   return new Uint8Array(Buffer.from(body.replace(/\s+/g, ''), 'base64'));
 }
+
+/**
+ * DG2 as the card emulator builds it (`make_dg2` over a synthetic JPEG of `width` × `height`),
+ * or the reason it cannot: that needs the emulator's own modules (python3-virtualsmartcard,
+ * python3-pil), which the other generators do not.
+ */
+export function emulatorDg2(width: number, height: number): Uint8Array | string {
+  const script = [
+    'import sys',
+    "sys.argv = ['dg2']",
+    'import epass_vicc',
+    `sys.stdout.buffer.write(epass_vicc.make_dg2(*epass_vicc.photo_bytes('synthetic:${width}x${height}')))`,
+  ].join('\n');
+  const result = spawnSync(PYTHON, ['-c', script], { cwd: CHIP_EMULATOR_DIR, maxBuffer: 16 * 1024 * 1024 });
+  if (result.status !== 0) return `the emulator's modules do not load: ${result.stderr.toString().trim().split('\n').pop() ?? ''}`;
+  return new Uint8Array(result.stdout);
+}

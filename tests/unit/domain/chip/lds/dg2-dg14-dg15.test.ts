@@ -6,6 +6,7 @@ import { parseDg15 } from '../../../../../domain/chip/lds/dg15.js';
 import { parseDg2FaceImage } from '../../../../../domain/chip/lds/dg2-face.js';
 import { LdsError } from '../../../../../domain/chip/lds/lds-error.js';
 import { encodeTlv } from '../../../../../domain/chip/tlv.js';
+import { chipSamplesUnavailable, emulatorDg2 } from '../../../../support/chip-samples.js';
 
 const be = (value: number, size: number): number[] => Array.from({ length: size }, (_, i) => (value >>> (8 * (size - 1 - i))) & 0xff);
 const oid = (dotted: string): Uint8Array => encodeTlv(0x06, encodeOid(dotted));
@@ -51,6 +52,21 @@ describe('DG2: the face image', () => {
     expect(() => parseDg2FaceImage(broken)).toThrow(/^DG2: /);
   });
 });
+
+const emulatorDg2Unavailable = chipSamplesUnavailable();
+describe.skipIf(emulatorDg2Unavailable !== null)(
+  `DG2 of the card emulator${emulatorDg2Unavailable === null ? '' : ` (skipped: ${emulatorDg2Unavailable})`}`,
+  () => {
+    it('finds its synthetic JPEG whole, with the size the record states', (context) => {
+      const dg2 = emulatorDg2(120, 160);
+      if (typeof dg2 === 'string') return context.skip(dg2);
+      const face = parseDg2FaceImage(dg2);
+      expect(face).toMatchObject({ format: 'jpeg', width: 120, height: 160 });
+      expect(Array.from(face.image.subarray(0, 3))).toEqual([0xff, 0xd8, 0xff]);
+      expect(Array.from(face.image.subarray(-2))).toEqual([0xff, 0xd9]);
+    });
+  },
+);
 
 describe('DG14: SecurityInfos', () => {
   const caKey = generateKeyPairSync('ec', { namedCurve: 'brainpoolP256r1' }).publicKey.export({ type: 'spki', format: 'der' });
