@@ -26,7 +26,11 @@ export function parsingFile<T>(file: LdsFile, parse: () => T): T {
     return parse();
   } catch (error) {
     if (error instanceof LdsError) throw error;
-    if (error instanceof TlvError || error instanceof DerError || error instanceof RangeError) throw new LdsError(file, error.message, { cause: error });
+    if (error instanceof TlvError || error instanceof DerError || error instanceof RangeError) {
+      // "DG13 version: …" from a layer below reads "DG13: version: …", not "DG13: DG13 version: …".
+      const message = error.message.startsWith(`${file} `) ? error.message.slice(file.length + 1) : error.message;
+      throw new LdsError(file, message, { cause: error });
+    }
     throw error;
   }
 }
