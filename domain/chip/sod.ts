@@ -74,7 +74,10 @@ function signedDataOf(signedData: Tlv): SecurityObject {
   // Not covered by the signature, but part of the structure: read strictly, not skipped over.
   cmsVersion(version, 'SignedData version');
   derChildren(digestAlgorithms, DER.SET, 'digest algorithms').forEach((algorithm) => readAlgorithmIdentifier(algorithm, 'digest algorithm'));
-  const certificateSet = parts.slice(3, -1).find((part) => part.tag === contextTag(0));
+  const between = parts.slice(3, -1);
+  if (between.some((part) => part.tag !== contextTag(0) && part.tag !== contextTag(1)) || between.length > 2)
+    throw new LdsError('EF.SOD', 'SignedData holds unexpected parts');
+  const certificateSet = between.find((part) => part.tag === contextTag(0));
   const certificates = certificateSet === undefined ? [] : certificatesIn(certificateSet);
   const [contentTypeTlv, contentWrapper] = derChildren(encapsulated, DER.SEQUENCE, 'EncapsulatedContentInfo');
   if (contentTypeTlv === undefined || contentWrapper === undefined) throw new LdsError('EF.SOD', 'no encapsulated content');
@@ -122,8 +125,9 @@ function signerInfoOf(element: Tlv): { signer: SignerInfo; matches: (certificate
   if (version === undefined || sid === undefined || digestTlv === undefined) throw new LdsError('EF.SOD', 'SignerInfo lacks its parts');
   cmsVersion(version, 'SignerInfo version');
   const attributes = rest[0]?.tag === contextTag(0) ? rest.shift() : undefined;
-  const [algorithmTlv, signatureTlv] = rest;
+  const [algorithmTlv, signatureTlv, ...after] = rest;
   if (algorithmTlv === undefined || signatureTlv === undefined) throw new LdsError('EF.SOD', 'SignerInfo lacks its signature');
+  if (after.length > 1 || (after[0] !== undefined && after[0].tag !== contextTag(1))) throw new LdsError('EF.SOD', 'SignerInfo holds unexpected parts');
   const digestAlgorithm = readAlgorithmIdentifier(digestTlv, 'digest algorithm');
   const digest = hashOf(digestAlgorithm.oid);
   const signer: SignerInfo = {

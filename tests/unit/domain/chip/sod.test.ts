@@ -5,7 +5,7 @@ import { encodeOid } from '../../../../domain/chip/der.js';
 import { LdsError } from '../../../../domain/chip/lds/lds-error.js';
 import { readAlgorithmIdentifier, signatureSchemeOf } from '../../../../domain/chip/signature-algorithms.js';
 import { ID_LDS_SECURITY_OBJECT, parseSod, type SecurityObject } from '../../../../domain/chip/sod.js';
-import { encodeTlv, readTlv } from '../../../../domain/chip/tlv.js';
+import { encodeTlv, readTlv, readTlvs } from '../../../../domain/chip/tlv.js';
 import { parseCertificate } from '../../../../domain/chip/x509.js';
 import { certificateDer, chipSamplesUnavailable, generateSod, makeVnSample, temporaryDirectory } from '../../../support/chip-samples.js';
 
@@ -59,6 +59,29 @@ describe.skipIf(unavailable !== null)(
       expect(hex(csca.subject)).toBe(hex(signer?.issuer ?? new Uint8Array()));
       expect(hex(csca.subjectKeyIdentifier ?? new Uint8Array())).toBe(hex(signer?.authorityKeyIdentifier ?? Uint8Array.of(1)));
       expect(expected.verify(new X509Certificate(Buffer.from(csca.der)).publicKey)).toBe(true);
+    });
+
+    /** `sod` with SignedData's parts (version … signerInfos) replaced by what `change` makes of them. */
+    function withSignedDataParts(bytes: Uint8Array, change: (parts: Uint8Array[]) => Uint8Array[]): Uint8Array {
+      const contentInfo = readTlv(readTlv(bytes).value);
+      const [type, explicit] = readTlvs(contentInfo.value);
+      if (type === undefined || explicit === undefined) throw new Error('not a ContentInfo');
+      const signedData = readTlv(explicit.value);
+      const parts = readTlvs(signedData.value).map((part) => signedData.value.subarray(part.start, part.end));
+      return encodeTlv(0x77, encodeTlv(0x30, contentInfo.value.subarray(type.start, type.end), encodeTlv(0xa0, encodeTlv(0x30, ...change(parts)))));
+    }
+
+    it('reads a SOD rebuilt unchanged, and refuses unexpected parts in SignedData or its SignerInfo', () => {
+      const bytes = generateSod(pki, { 1: dg1 });
+      expect(hex(withSignedDataParts(bytes, (parts) => parts))).toBe(hex(bytes));
+      const extra = encodeTlv(0xa5, Uint8Array.of(1));
+      const inSignedData = withSignedDataParts(bytes, (parts) => [...parts.slice(0, -1), extra, ...parts.slice(-1)]);
+      expect(() => parseSod(inSignedData)).toThrow(/^EF\.SOD: SignedData holds unexpected parts/);
+      const inSignerInfo = withSignedDataParts(bytes, (parts) => {
+        const signerInfo = readTlv(readTlv(parts[parts.length - 1] as Uint8Array).value);
+        return [...parts.slice(0, -1), encodeTlv(0x31, encodeTlv(0x30, signerInfo.value, extra))];
+      });
+      expect(() => parseSod(inSignerInfo)).toThrow(/^EF\.SOD: SignerInfo holds unexpected parts/);
     });
 
     it.each([
