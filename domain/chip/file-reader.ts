@@ -127,7 +127,7 @@ export class ChipReader {
    */
   async readBinary(offset: number, length: number): Promise<Uint8Array> {
     const operation = `READ BINARY at ${offset}`;
-    if (!Number.isInteger(length) || length < 1 || length > this.maxChunk) throw new RangeError(`read of ${length} bytes`);
+    if (!Number.isInteger(length) || length < 1 || length > this.chunkAt(offset)) throw new RangeError(`read of ${length} bytes at ${offset}`);
     if (offset <= MAX_B0_OFFSET) {
       let response = await this.send({ cla: 0x00, ins: 0xb0, p1: offset >>> 8, p2: offset & 0xff, le: length }, operation);
       // 6Cxx: the card has fewer bytes there and says how many; ask again for exactly those.

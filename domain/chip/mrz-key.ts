@@ -4,9 +4,9 @@ import type { ChipCrypto } from './chip-crypto.js';
 export interface MrzKeyFields {
   /** As printed in the MRZ, without filler; shorter than 9 characters is padded with '<'. */
   readonly documentNumber: string;
-  /** YYMMDD. */
+  /** YYMMDD as printed, '<' for unknown parts. */
   readonly dateOfBirth: string;
-  /** YYMMDD. */
+  /** YYMMDD as printed, '<' when the document does not expire. */
   readonly dateOfExpiry: string;
 }
 
@@ -29,7 +29,12 @@ export function mrzCheckDigit(field: string): string {
   return String(sum % 10);
 }
 
-const DATE = /^\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/;
+/**
+ * YYMMDD as printed, where '<' stands for what is unknown or absent (ICAO 9303-3): a birth date
+ * known only to the year (common among older Vietnamese citizens) or a card without expiry (a
+ * CCCD issued after 60). The key is derived from the MRZ characters, whatever they mean.
+ */
+const DATE = /^[0-9<]{6}$/;
 
 /**
  * ICAO 9303-11 §9.7.2 "MRZ information": document number ‖ check digit ‖ birth date ‖ check
@@ -43,7 +48,7 @@ export function mrzInformation(fields: MrzKeyFields): string {
     ['birth', fields.dateOfBirth],
     ['expiry', fields.dateOfExpiry],
   ] as const) {
-    if (!DATE.test(date)) throw new MrzKeyError(`date of ${name} must be YYMMDD`);
+    if (!DATE.test(date)) throw new MrzKeyError(`date of ${name} must be 6 characters of 0-9 or <`);
   }
   const padded = number.padEnd(9, '<');
   return padded + mrzCheckDigit(padded) + fields.dateOfBirth + mrzCheckDigit(fields.dateOfBirth) + fields.dateOfExpiry + mrzCheckDigit(fields.dateOfExpiry);

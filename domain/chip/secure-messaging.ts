@@ -127,6 +127,7 @@ export class SecureMessaging {
   unwrap(raw: Uint8Array, operation: string): ResponseApdu {
     this.ensureOpen(operation);
     this.increment();
+    if (raw.length < 2) this.fail('malformed', operation, `response of ${raw.length} bytes has no status word`);
     const outer = parseResponse(raw, operation);
     if (outer.data.length === 0) {
       // ISO/IEC 7816-4 and ICAO 9303-11: a card that detects an SM error answers in plain and

@@ -37,10 +37,16 @@ describe('MRZ check digit and BAC key seed', () => {
   });
 
   it('refuses dates that are not YYMMDD and document numbers outside the MRZ alphabet', () => {
-    expect(() => mrzInformation({ ...ICAO_MRZ, dateOfBirth: '691306' })).toThrow(MrzKeyError);
+    expect(() => mrzInformation({ ...ICAO_MRZ, dateOfBirth: '6908O6' })).toThrow(MrzKeyError);
     expect(() => mrzInformation({ ...ICAO_MRZ, dateOfExpiry: '94062' })).toThrow(MrzKeyError);
     expect(() => mrzInformation({ ...ICAO_MRZ, documentNumber: 'L89-8902' })).toThrow(MrzKeyError);
     expect(() => mrzInformation({ ...ICAO_MRZ, documentNumber: '' })).toThrow(MrzKeyError);
+  });
+
+  it("unknown parts of a birth date and an absent expiry are '<' in the MRZ and count as 0 in check digits", () => {
+    expect(mrzInformation({ documentNumber: '099012345', dateOfBirth: '55<<<<', dateOfExpiry: '<<<<<<' })).toBe(
+      '099012345' + '9' + '55<<<<' + '0' + '<<<<<<' + '0',
+    );
   });
 
   it('Vietnamese CCCD: the document number is the last 9 digits of the 12-digit ID', () => {

@@ -119,7 +119,30 @@ describe('reading large files: B0 up to offset 32 767, B1 beyond, in bounded chu
     expect((await reader.readFile(dataGroupFid(1))).length).toBe(300);
     expect(card.reads.map((r) => r.le)).toEqual([4, 0x40, 0x40, 0x40, 0x40, 296 - 4 * 0x40]);
     expect(() => new ChipReader(card.transmit, { maxChunk: 0xe0 })).toThrow(RangeError);
+    // Past 32 767 a read loses DO 53's three bytes, so a full chunk there is refused before it is sent.
+    await expect(reader.readBinary(0x8000, 0x40)).rejects.toThrow(RangeError);
+    expect(card.reads.length).toBe(6);
     expect(() => new ChipReader(card.transmit, { maxChunk: 0x400, extendedLengthAllowed: true })).not.toThrow();
+  });
+
+  it('with extended length, large chunks under secure messaging, B1 included', async () => {
+    const file = bigFile(40000);
+    const card = new FileCard({ files: new Map([[dataGroupFid(2), file]]), secureMessaging: new CardSecureMessaging(AES_SESSION, crypto) });
+    const reader = new ChipReader(card.transmit, { secureMessaging: new SecureMessaging(AES_SESSION, crypto), maxChunk: 1000, extendedLengthAllowed: true });
+    await reader.selectApplication();
+    expect(Buffer.compare(Buffer.from(await reader.readFile(dataGroupFid(2))), Buffer.from(file))).toBe(0);
+    expect(
+      card.reads
+        .filter((r) => r.ins === 0xb0)
+        .slice(1, -1)
+        .every((r) => r.le === 1000),
+    ).toBe(true);
+    expect(
+      card.reads
+        .filter((r) => r.ins === 0xb1)
+        .slice(0, -1)
+        .every((r) => r.le === 1000),
+    ).toBe(true);
   });
 });
 

@@ -159,6 +159,9 @@ describe('secure messaging failures are typed and end the session', () => {
     }
     expect((caught(() => afterSelect().unwrap(hex('99029000 8E04FA855A5D 9000'), 'SELECT')) as SecureMessagingError).reason).toBe('malformed');
     expect((caught(() => afterSelect().unwrap(hex('990590009000'), 'SELECT')) as SecureMessagingError).reason).toBe('malformed');
+    const truncated = afterSelect();
+    expect((caught(() => truncated.unwrap(hex('90'), 'SELECT')) as SecureMessagingError).reason).toBe('malformed');
+    expect(truncated.usable).toBe(false);
   });
 
   it('READ BINARY B1 (odd INS) carries its DO 54 in DO 85, and the card reads the same command back', () => {
@@ -170,6 +173,21 @@ describe('secure messaging failures are typed and end the session', () => {
     const seen = responder.unwrapCommand(wrapped);
     expect(seen).toMatchObject({ ins: 0xb1, le: 0xdf });
     expect(toHex(seen.data)).toBe('54028000');
+  });
+
+  it('extended length when allowed: Le in a two-byte DO 97 and an outer Le of 0000, which the card reads back', () => {
+    const session: SessionKeys = {
+      cipher: 'AES-128',
+      kEnc: hex('F5F0E35C0D7161EE6724EE513A0D9A7F'),
+      kMac: hex('FE251C7858B356B24514B3BD5F4297D1'),
+      ssc: new Uint8Array(16),
+    };
+    const terminal = new SecureMessaging(session, crypto);
+    const wrapped = terminal.wrap({ cla: 0x00, ins: 0xb0, p1: 0, p2: 0, le: 1000 }, 'READ', { extendedLengthAllowed: true });
+    expect(toHex(wrapped.subarray(0, 7))).toBe('0CB00000' + '00000E');
+    expect(toHex(wrapped.subarray(7, 11))).toBe('970203E8');
+    expect(toHex(wrapped.subarray(wrapped.length - 2))).toBe('0000');
+    expect(new CardSecureMessaging(session, crypto).unwrapCommand(wrapped)).toMatchObject({ ins: 0xb0, le: 1000 });
   });
 
   it('a command that cannot be encoded leaves the SSC where it was (nothing reached the card)', () => {
