@@ -23,26 +23,20 @@ import { bitLength, EcError, type AffinePoint, type PrimeCurve } from './ec/curv
 import { bigintToBytes, bytesToBigint, decodePoint, encodePoint } from './ec/encoding.js';
 import { blockLengthOf, deriveKey, KDF_ENC, KDF_MAC, KDF_PACE_PASSWORD, type ChipCipher } from './kdf.js';
 import { aesCmac, retailMac } from './mac.js';
+import { mrzInformation, type MrzKeyFields } from './mrz-key.js';
+import type { SessionKeys } from './secure-messaging.js';
 import { encodeTlv } from './tlv.js';
 import { authenticateStep, mseSetAtCommand, PASSWORD_REFERENCE, PaceError, setAuthenticationTemplate, tokenInput } from './pace-messages.js';
 
 /**
- * The shared password. MRZ: the MRZ information as BAC uses it (document number, date of birth,
- * date of expiry, each followed by its check digit); CAN: the card access number printed on
- * the card. Neither is ever logged.
+ * The shared password: the MRZ fields BAC also uses (document number, birth and expiry
+ * dates), or the card access number printed on the card. Neither is ever logged.
  */
-export type PacePassword = { readonly kind: 'MRZ'; readonly mrzInformation: string } | { readonly kind: 'CAN'; readonly can: string };
-
-/** Secure-messaging keys as PACE leaves them: the send sequence counter starts at zero. */
-export interface PaceSessionKeys {
-  readonly cipher: ChipCipher;
-  readonly kEnc: Uint8Array;
-  readonly kMac: Uint8Array;
-  readonly ssc: 0;
-}
+export type PacePassword = { readonly kind: 'MRZ'; readonly mrz: MrzKeyFields } | { readonly kind: 'CAN'; readonly can: string };
 
 export interface PaceResult {
-  readonly keys: PaceSessionKeys;
+  /** For SecureMessaging: the send sequence counter starts at zero (ICAO 9303-11 §9.8.2). */
+  readonly keys: SessionKeys;
   /** The variant that ran (protocol OID, cipher, curve). */
   readonly offer: PaceOffer;
   /** The chip's ephemeral public key, encoded: chip authentication and terminal authentication refer to it. */
@@ -73,11 +67,12 @@ export async function performPace(options: PaceOptions): Promise<PaceResult> {
     throw new PaceError('pace.no-usable-offer', `EF.CardAccess offers no PACE variant this terminal runs (${reasons})`);
   }
   const { curve, cipher, oid } = offer;
+  // The password is checked and turned into K_π before the card hears anything.
+  const passwordKey = deriveKey(passwordBytes(password, crypto), KDF_PACE_PASSWORD, cipher, crypto);
   const sendParameterId = options.parameterIdInSetAt === 'always' || cardAccess.ambiguousDomainParameters;
   await setAuthenticationTemplate(transmit, mseSetAtCommand(oid, passwordReference(password), sendParameterId ? offer.parameterId : undefined));
 
   // Step 1: the card's nonce, encrypted under the password key.
-  const passwordKey = deriveKey(passwordBytes(password, crypto), KDF_PACE_PASSWORD, cipher, crypto);
   const encryptedNonce = await authenticateStep(transmit, 1, new Uint8Array(0), 0x80);
   const nonce = decryptNonce(cipher, passwordKey, encryptedNonce, crypto);
 
@@ -104,22 +99,23 @@ export async function performPace(options: PaceOptions): Promise<PaceResult> {
   const chipToken = await authenticateStep(transmit, 4, encodeTlv(0x85, terminalToken), 0x86);
   const expected = authenticationToken(cipher, kMac, tokenInput(oid, ephemeralKey.encoded), crypto);
   if (!bytesEqual(chipToken, expected)) throw new PaceError('pace.card-token-invalid', "the card's authentication token does not verify");
-  return { keys: { cipher, kEnc, kMac, ssc: 0 }, offer, chipEphemeralKey: chipKeyEncoded };
+  return { keys: { cipher, kEnc, kMac, ssc: new Uint8Array(blockLengthOf(cipher)) }, offer, chipEphemeralKey: chipKeyEncoded };
 }
 
 function passwordReference(password: PacePassword): number {
   return password.kind === 'MRZ' ? PASSWORD_REFERENCE.MRZ : PASSWORD_REFERENCE.CAN;
 }
 
-/** π (ICAO 9303-11 §4.4.1): SHA-1 of the MRZ information, or the CAN's digits as they are. */
+/**
+ * π (ICAO 9303-11 §4.4.1): SHA-1 of the MRZ information (all 20 bytes, where BAC keeps 16),
+ * or the CAN's digits as they are. MrzKeyError or RangeError for a malformed password.
+ */
 export function passwordBytes(password: PacePassword, crypto: ChipCrypto): Uint8Array {
   if (password.kind === 'CAN') {
     if (!/^[0-9]{6}$/.test(password.can)) throw new RangeError('a CAN is six digits');
     return new TextEncoder().encode(password.can);
   }
-  if (!/^[0-9A-Z<]{24,}$/.test(password.mrzInformation))
-    throw new RangeError('MRZ information is the document number, birth and expiry dates with their check digits');
-  return crypto.hash('SHA-1', new TextEncoder().encode(password.mrzInformation));
+  return crypto.hash('SHA-1', new TextEncoder().encode(mrzInformation(password.mrz)));
 }
 
 /**

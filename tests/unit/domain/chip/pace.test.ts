@@ -7,10 +7,12 @@ import { deriveKey } from '../../../../domain/chip/kdf.js';
 import { authenticationToken, decryptNonce, mapGenerator, passwordBytes, performPace, type PacePassword } from '../../../../domain/chip/pace.js';
 import { PaceError, tokenInput } from '../../../../domain/chip/pace-messages.js';
 import { nodeChipCrypto } from '../../../../drivers/chip/node-chip-crypto.js';
-import { cryptoWithRandomness, ScriptedCard, type ScriptedExchange } from '../../../support/scripted-card.js';
+import { fixedRandomCrypto, ScriptedCard } from '../../../support/chip-card.js';
 
 const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').toUpperCase();
+const cryptoWithRandomness = (...values: string[]) => fixedRandomCrypto(nodeChipCrypto, ...values.map(hex));
+type Exchange = readonly [command: string, response: string];
 
 /**
  * ICAO 9303-11 Appendix G.1: PACE, ECDH generic mapping, brainpoolP256r1, AES-128, MRZ
@@ -19,7 +21,7 @@ const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').
  */
 const G1 = {
   cardAccess: '31143012060A04007F0007020204020202010202010D',
-  password: { kind: 'MRZ', mrzInformation: 'T22000129364081251010318' } as PacePassword,
+  password: { kind: 'MRZ', mrz: { documentNumber: 'T22000129', dateOfBirth: '640812', dateOfExpiry: '101031' } } as PacePassword,
   pi: '7E2D2A41C74EA0B38CD36F863939BFA8E9032AAD',
   kPi: '89DED1B26624EC1E634C1989302849DD',
   z: '95A3A016522EE98D01E76CB6B98B42C3',
@@ -46,12 +48,12 @@ const G1 = {
 };
 
 /** The G.1 exchanges; the first is MSE:Set AT as ICAO prints it, with no DO 84. */
-const G1_SCRIPT: readonly ScriptedExchange[] = [
-  { command: '0022C1A40F800A04007F00070202040202830101', response: '9000' },
-  { command: '10860000027C0000', response: `7C128010${G1.z}9000` },
-  { command: `10860000457C438141${G1.terminalMappingPublic}00`, response: `7C438241${G1.cardMappingPublic}9000` },
-  { command: `10860000457C438341${G1.terminalEphemeralPublic}00`, response: `7C438441${G1.cardEphemeralPublic}9000` },
-  { command: `008600000C7C0A8508${G1.tIfd}00`, response: `7C0A8608${G1.tIc}9000` },
+const G1_SCRIPT: readonly Exchange[] = [
+  ['0022C1A40F800A04007F00070202040202830101', '9000'],
+  ['10860000027C0000', `7C128010${G1.z}9000`],
+  [`10860000457C438141${G1.terminalMappingPublic}00`, `7C438241${G1.cardMappingPublic}9000`],
+  [`10860000457C438341${G1.terminalEphemeralPublic}00`, `7C438441${G1.cardEphemeralPublic}9000`],
+  [`008600000C7C0A8508${G1.tIfd}00`, `7C0A8608${G1.tIc}9000`],
 ];
 
 const g1Crypto = () => cryptoWithRandomness(G1.terminalMappingPrivate, G1.terminalEphemeralPrivate);
@@ -100,13 +102,13 @@ describe('PACE, ICAO 9303-11 Appendix G.1 value by value', () => {
     expect(result.keys.cipher).toBe('AES-128');
     expect(toHex(result.keys.kEnc)).toBe(G1.ksEnc);
     expect(toHex(result.keys.kMac)).toBe(G1.ksMac);
-    expect(result.keys.ssc).toBe(0);
+    expect(toHex(result.keys.ssc)).toBe('00'.repeat(16));
     expect(toHex(result.chipEphemeralKey)).toBe(G1.cardEphemeralPublic);
     expect(result.offer.parameterId).toBe(13);
   });
 
   it('names the domain parameters in MSE:Set AT when asked to always (gmrtd pace/pace_test.go sends 84 0D)', async () => {
-    const script = [{ command: '0022C1A412800A04007F0007020204020283010184010D', response: '9000' }, ...G1_SCRIPT.slice(1)];
+    const script: Exchange[] = [['0022C1A412800A04007F0007020204020283010184010D', '9000'], ...G1_SCRIPT.slice(1)];
     const card = new ScriptedCard(script);
     await performPace({ transmit: card.transmit, crypto: g1Crypto(), cardAccess: g1Access(), password: G1.password, parameterIdInSetAt: 'always' });
     expect(card.finished).toBe(true);
@@ -115,8 +117,9 @@ describe('PACE, ICAO 9303-11 Appendix G.1 value by value', () => {
   it('names them unasked when EF.CardAccess offers several parameter sets', async () => {
     // The G.1 PACEInfo and a second one on P-256 (id 12): the card must be told which.
     const access = parseCardAccess(hex('31283012060A04007F0007020204020202010202010D3012060A04007F0007020204020202010202010C'));
-    const card = new ScriptedCard([{ command: '0022C1A412800A04007F0007020204020283010184010D', response: '9000' }, ...G1_SCRIPT.slice(1)]);
+    const card = new ScriptedCard([['0022C1A412800A04007F0007020204020283010184010D', '9000'], ...G1_SCRIPT.slice(1)]);
     const offer = access.offers.find((candidate) => candidate.parameterId === 13);
+    if (offer === undefined) throw new Error('the G.1 offer is missing');
     await performPace({ transmit: card.transmit, crypto: g1Crypto(), cardAccess: access, offer, password: G1.password });
     expect(card.finished).toBe(true);
   });
@@ -125,21 +128,17 @@ describe('PACE, ICAO 9303-11 Appendix G.1 value by value', () => {
 describe('PACE with 3DES (gmrtd pace/pace_test.go, TestDoPace_GM_ECDH_TDES_CBC_NZ)', () => {
   it('replays the transcript, a 16-byte nonce in two 3DES blocks, to its session keys', async () => {
     const card = new ScriptedCard([
-      { command: '0022C1A412800A04007F0007020204020183010184010D', response: '9000' },
-      { command: '10860000027c0000', response: '7c128010b88382812290017af1cc906ff00e7f4d9000' },
-      {
-        command:
-          '10860000457c438141047706b2b6246ab4612229b8a11212ddba7fea0568c9c0975dee22c0e3dd3a3f0321e8afee836e373b570d24000d56fb195104d486e63321ff8c819dd5ee018dcb00',
-        response:
-          '7c43824104780b4edec9b926f9f964fad826d9990a667608d96ba7b397ae8609b6533e0d036d148365ddf4e5ff6611c2b62aa17fc9899f327bc929db543e7abd0ee724e4be9000',
-      },
-      {
-        command:
-          '10860000457c43834104507a0156efae8fb8acc519036c0b2fe0393c878744c7f91878ee4e07a41412ba5c0753d68a44a91e9f57f3f992ab689e6c2065d3b2a27c3658a4fd632931ee3800',
-        response:
-          '7c438441042dbaf62e6fdfb31eb66f206493b9e7721586f0e5c93754d7bd5a884ca251ee4d720ab539a60561bc46812fa289b58ac69f0c6e32adbaf7241049a31211f80f5b9000',
-      },
-      { command: '008600000c7c0a85088d7c617d43efe09e00', response: '7c0a8608cb57047c809079f69000' },
+      ['0022C1A412800A04007F0007020204020183010184010D', '9000'],
+      ['10860000027c0000', '7c128010b88382812290017af1cc906ff00e7f4d9000'],
+      [
+        '10860000457c438141047706b2b6246ab4612229b8a11212ddba7fea0568c9c0975dee22c0e3dd3a3f0321e8afee836e373b570d24000d56fb195104d486e63321ff8c819dd5ee018dcb00',
+        '7c43824104780b4edec9b926f9f964fad826d9990a667608d96ba7b397ae8609b6533e0d036d148365ddf4e5ff6611c2b62aa17fc9899f327bc929db543e7abd0ee724e4be9000',
+      ],
+      [
+        '10860000457c43834104507a0156efae8fb8acc519036c0b2fe0393c878744c7f91878ee4e07a41412ba5c0753d68a44a91e9f57f3f992ab689e6c2065d3b2a27c3658a4fd632931ee3800',
+        '7c438441042dbaf62e6fdfb31eb66f206493b9e7721586f0e5c93754d7bd5a884ca251ee4d720ab539a60561bc46812fa289b58ac69f0c6e32adbaf7241049a31211f80f5b9000',
+      ],
+      ['008600000c7c0a85088d7c617d43efe09e00', '7c0a8608cb57047c809079f69000'],
     ]);
     const result = await performPace({
       transmit: card.transmit,
@@ -148,14 +147,15 @@ describe('PACE with 3DES (gmrtd pace/pace_test.go, TestDoPace_GM_ECDH_TDES_CBC_N
         '8f89449052df6c7983750c7b042c3cea12b36819174424c7cd28153f7b70b402',
       ),
       cardAccess: parseCardAccess(hex('31143012060a04007f0007020204020102010202010d')),
-      // Document LM277954 (padded with '<'), born 781214, expiring 271115, each with its check digit.
-      password: { kind: 'MRZ', mrzInformation: 'LM277954<178121452711151' },
+      // An 8-character document number: mrzInformation pads it with '<' to 9.
+      password: { kind: 'MRZ', mrz: { documentNumber: 'LM277954', dateOfBirth: '781214', dateOfExpiry: '271115' } },
       parameterIdInSetAt: 'always',
     });
     expect(card.finished).toBe(true);
     expect(result.keys.cipher).toBe('3DES');
     expect(toHex(result.keys.kEnc)).toBe('430E4C8C38DFEFAED92067B919A897F8');
     expect(toHex(result.keys.kMac)).toBe('C1BC1F075797B970B5A45E64A764B0CB');
+    expect(toHex(result.keys.ssc)).toBe('00'.repeat(8));
   });
 });
 
@@ -164,10 +164,7 @@ describe('PACE with 3DES (gmrtd pace/pace_test.go, TestDoPace_GM_ECDH_TDES_CBC_N
  * checked up to `anyCommandFrom` (a wrong password changes the terminal's later commands).
  */
 async function g1Failure(index: number, response: string, password: PacePassword = G1.password, anyCommandFrom = index): Promise<PaceError> {
-  const script = G1_SCRIPT.map((exchange, i) => ({
-    command: i < anyCommandFrom ? exchange.command : undefined,
-    response: i === index ? response : exchange.response,
-  }));
+  const script = G1_SCRIPT.map(([command, answer], i): Exchange => [i < anyCommandFrom ? command : '*', i === index ? response : answer]);
   const card = new ScriptedCard(script);
   const error: unknown = await performPace({ transmit: card.transmit, crypto: g1Crypto(), cardAccess: g1Access(), password }).catch(
     (thrown: unknown) => thrown,
@@ -181,7 +178,7 @@ async function g1Failure(index: number, response: string, password: PacePassword
 describe('PACE failures are typed', () => {
   it('a wrong MRZ: the card answers 6300 at step 4 → pace.wrong-password, no fallback', async () => {
     // Same document, another expiry date: π, s and G' change, so steps 3 and 4 differ from G.1.
-    const error = await g1Failure(4, '6300', { kind: 'MRZ', mrzInformation: 'T22000129364081251010326' }, 3);
+    const error = await g1Failure(4, '6300', { kind: 'MRZ', mrz: { documentNumber: 'T22000129', dateOfBirth: '640812', dateOfExpiry: '101030' } }, 3);
     expect(error.code).toBe('pace.wrong-password');
     expect(error.sw).toBe(0x6300);
     expect(error.fallBackToBac).toBe(false);
@@ -240,7 +237,7 @@ describe('PACE failures are typed', () => {
 describe('PACE passwords', () => {
   it('uses the CAN digits as π and password reference 02', async () => {
     expect(toHex(passwordBytes({ kind: 'CAN', can: '000225' }, nodeChipCrypto))).toBe('303030323235');
-    const card = new ScriptedCard([{ command: '0022C1A40F800A04007F00070202040202830102', response: '6A88' }]);
+    const card = new ScriptedCard([['0022C1A40F800A04007F00070202040202830102', '6A88']]);
     const error: unknown = await performPace({
       transmit: card.transmit,
       crypto: g1Crypto(),
@@ -250,13 +247,20 @@ describe('PACE passwords', () => {
     expect((error as PaceError).code).toBe('pace.not-supported-by-card');
   });
 
+  it('checks the password before sending anything', async () => {
+    const card = new ScriptedCard([]);
+    const password: PacePassword = { kind: 'CAN', can: '12345' };
+    await expect(performPace({ transmit: card.transmit, crypto: g1Crypto(), cardAccess: g1Access(), password })).rejects.toThrow(/six digits/);
+    expect(card.sent).toEqual([]);
+  });
+
   it.each([
     [{ kind: 'CAN', can: '12345' }],
     [{ kind: 'CAN', can: '12345a' }],
-    [{ kind: 'MRZ', mrzInformation: 't22000129364081251010318' }],
-    [{ kind: 'MRZ', mrzInformation: 'T2200012936408125101031' }],
+    [{ kind: 'MRZ', mrz: { documentNumber: 'T2200-0129', dateOfBirth: '640812', dateOfExpiry: '101031' } }],
+    [{ kind: 'MRZ', mrz: { documentNumber: 'T22000129', dateOfBirth: '6408', dateOfExpiry: '101031' } }],
   ] as [PacePassword][])('refuses a malformed password %j before using it', (password) => {
-    expect(() => passwordBytes(password, nodeChipCrypto)).toThrow(RangeError);
+    expect(() => passwordBytes(password, nodeChipCrypto)).toThrow(/six digits|document number|6 characters/);
   });
 
   it('draws private keys below n, masking the bits above it (secp521r1)', async () => {
@@ -265,9 +269,9 @@ describe('PACE passwords', () => {
     const crypto = cryptoWithRandomness('FF'.repeat(66), `01${'00'.repeat(64)}05`);
     const access = parseCardAccess(hex('31143012060A04007F00070202040202020102020112'));
     const card = new ScriptedCard([
-      { command: undefined, response: '9000' },
-      { command: undefined, response: `7C128010${G1.z}9000` },
-      { command: undefined, response: '6982' },
+      ['*', '9000'],
+      ['*', `7C128010${G1.z}9000`],
+      ['*', '6982'],
     ]);
     await expect(performPace({ transmit: card.transmit, crypto, cardAccess: access, password: G1.password })).rejects.toThrow(PaceError);
     // 10 86 00 00 8B, 7C 81 88, 81 81 85, then the 133-byte point.
