@@ -98,9 +98,7 @@ function parseTwoLine(text: string, format: 'TD2' | 'TD3', width: number): Mrz {
   check(line2.slice(13, 19), line2[19], 'birthDate', failed);
   check(line2.slice(21, 27), line2[27], 'expiryDate', failed);
   if (format === 'TD3') {
-    // 9303-4 §4.2.2: the personal number's check digit may be "<" when the field is all fillers.
-    const digit = line2[42];
-    if (!(digit === '<' && /^<*$/.test(optional))) check(optional, digit, 'personalNumber', failed);
+    check(optional, line2[42], 'personalNumber', failed);
   }
   check(line2.slice(0, 10) + line2.slice(13, 20) + line2.slice(21, width - 1), line2[width - 1], 'composite', failed);
   return {
@@ -144,7 +142,12 @@ function documentNumber(first9: string, digit: string, optional: string, failed:
   return whole;
 }
 
+/**
+ * A field made only of fillers — TD3's empty personal number (9303-4 §4.2.2), an expiry left
+ * blank on a card without one — may carry "<" as its check digit instead of the computed 0.
+ */
 function check(field: string, digit: string | undefined, name: MrzCheckedField, failed: MrzCheckedField[]): void {
+  if (digit === '<' && /^<+$/.test(field)) return;
   if (digit === undefined || mrzCheckDigit(field) !== digit) failed.push(name);
 }
 

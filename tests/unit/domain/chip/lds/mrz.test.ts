@@ -57,6 +57,19 @@ describe('the MRZ of DG1', () => {
     expect(parseMrz(td3PersonalWrong).failedCheckDigits).toContain('personalNumber');
   });
 
+  it('accepts "<" as the check digit of a field of fillers only: an expiry left blank, an empty personal number', () => {
+    const line2body = '7408122F<<<<<<<UTO<<<<<<<<<<<';
+    const composite = mrzCheckDigit(TD1[0].slice(5, 30) + line2body.slice(0, 7) + line2body.slice(8, 15) + line2body.slice(18, 29));
+    const mrz = parseMrz(TD1[0] + line2body + composite + TD1[2]);
+    expect(mrz.expiryDate).toBe('<<<<<<');
+    expect(mrz.failedCheckDigits).toEqual([]);
+    const blankWithDigit = TD1[0] + '7408122F<<<<<<5UTO<<<<<<<<<<<' + composite + TD1[2];
+    expect(parseMrz(blankWithDigit).failedCheckDigits).toContain('expiryDate');
+    const td3 = TD3[1].slice(0, 28) + '<'.repeat(15) + '0';
+    const td3Composite = TD3[0] + td3.slice(0, 43) + mrzCheckDigit(td3.slice(0, 10) + td3.slice(13, 20) + td3.slice(21, 43));
+    expect(parseMrz(td3Composite).failedCheckDigits).toEqual([]);
+  });
+
   it('reads a document number over 9 characters continued in the optional data (9303-5 §4.2.4)', () => {
     // D23145890 + 1234, check digit over all 13 characters, then a filler.
     const whole = 'D231458901234';
