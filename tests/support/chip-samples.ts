@@ -52,9 +52,16 @@ export function makeVnSample(dir: string): VnSample {
 
 /**
  * An EF.SOD over `dataGroups` signed by gen_sod.py with the PKI in `pkiDir` (made on first
- * use with `key`: "rsa" or an EC curve name; an existing PKI is reused whatever `key`).
+ * use with `key`: "rsa" or an EC curve name; an existing PKI is reused whatever `key`). With
+ * `pss`, gen_sod's own code signs with RSASSA-PSS (SHA-256, 32-byte salt), the scheme some
+ * states' document signers use, by adding OpenSSL's key options to its `openssl cms` call.
  */
-export function generateSod(pkiDir: string, dataGroups: Readonly<Record<number, Uint8Array>>, key = 'rsa'): Uint8Array {
+export function generateSod(
+  pkiDir: string,
+  dataGroups: Readonly<Record<number, Uint8Array>>,
+  key = 'rsa',
+  options: { readonly pss?: boolean } = {},
+): Uint8Array {
   const work = temporaryDirectory();
   try {
     const specs = Object.entries(dataGroups).map(([number, bytes]) => {
@@ -63,12 +70,28 @@ export function generateSod(pkiDir: string, dataGroups: Readonly<Record<number, 
       return `${number}=${file}`;
     });
     const out = join(work.dir, 'sod.bin');
-    execFileSync(PYTHON, [join(CHIP_EMULATOR_DIR, 'gen_sod.py'), '--key', key, pkiDir, out, ...specs], { stdio: 'pipe' });
+    if (options.pss === true) execFileSync(PYTHON, ['-c', PSS_SOD, CHIP_EMULATOR_DIR, key, pkiDir, out, ...specs], { stdio: 'pipe' });
+    else execFileSync(PYTHON, [join(CHIP_EMULATOR_DIR, 'gen_sod.py'), '--key', key, pkiDir, out, ...specs], { stdio: 'pipe' });
     return new Uint8Array(readFileSync(out));
   } finally {
     work.remove();
   }
 }
+
+/** gen_sod.make_sod with `-keyopt rsa_padding_mode:pss` on its CMS signing: args EMULATOR_DIR KEY PKI OUT N=FILE… */
+const PSS_SOD = [
+  'import sys',
+  'emulator, key, pki, out, specs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]',
+  'sys.path.insert(0, emulator)',
+  'import gen_sod',
+  'plain_run = gen_sod.run',
+  'def pss_run(*cmd):',
+  "    if cmd[:2] == ('openssl', 'cms'): cmd = cmd + ('-keyopt', 'rsa_padding_mode:pss', '-keyopt', 'rsa_pss_saltlen:32')",
+  '    plain_run(*cmd)',
+  'gen_sod.run = pss_run',
+  "dgs = {int(n): open(p, 'rb').read() for n, p in (spec.split('=', 1) for spec in specs)}",
+  "open(out, 'wb').write(gen_sod.make_sod(dgs, pki, key))",
+].join('\n');
 
 /** The DER of a PEM certificate file (the CSCA a PKI directory holds). */
 export function certificateDer(pemFile: string): Uint8Array {

@@ -57,6 +57,17 @@ describe.skipIf(unavailable !== null)(`passive authentication of the card emulat
     expect(chipAuthenticity(result.outcome)).toBe('chip-verified');
   });
 
+  it('verifies a SOD signed with RSASSA-PSS by the same generator', () => {
+    const pki = join(work.dir, 'pki-rsa');
+    const sod = generateSod(pki, Object.fromEntries(dataGroups), 'rsa', { pss: true });
+    expect(parseSod(sod).signer.signatureAlgorithm.oid).toBe('1.2.840.113549.1.1.10');
+    expect(passiveAuthenticate(input('rsa', { sod }), ports)).toMatchObject({ outcome: 'chip-verified', checkedDataGroups: [1, 13] });
+    const flipped = Uint8Array.from(sod);
+    const signature = parseSod(flipped).signer.signature;
+    flipBit(signature, 7);
+    expect(passiveAuthenticate(input('rsa', { sod: flipped }), ports).outcome).toBe('chip-altered');
+  });
+
   it('finds the data intact but its issuer unknown under another CSCA, or none', () => {
     const other = sods.get('brainpoolP256r1')?.csca as Certificate;
     const result = passiveAuthenticate(input('rsa', { trustedCscas: [other] }), ports);
