@@ -9,7 +9,8 @@ export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 /**
  * How far the credential itself can be trusted:
  * - `signed-valid`: a signature by a key the kiosk trusts checked out (status pass, DCC);
- * - `chip-verified`: the card's chip signature checked by a reader (no reader yet);
+ * - `chip-verified`: the card's chip data passed passive authentication under a trusted CSCA
+ *   (domain/chip/passive-auth.ts; the gate flow does not read chips yet);
  * - `unsigned`: a card format that carries no signature at all (CCCD / BHYT QR): anyone can
  *   print one, so it proves only what staff see when they compare card and face;
  * - `manual`: a bare ID number, typed or read from a code that holds nothing else. Knowing a
