@@ -8,13 +8,14 @@ import { parseDg15, type Dg15 } from '../../../../domain/chip/lds/dg15.js';
 import { encodeTlv } from '../../../../domain/chip/tlv.js';
 import { nodeChipCrypto } from '../../../../drivers/chip/node-chip-crypto.js';
 import { nodeChipSignatureVerifier } from '../../../../drivers/chip/node-signature-verifier.js';
+import { hexOfBytes } from '../../../support/hex.js';
 
 /**
  * Active Authentication with keys made here (the card emulator has no Active Authentication):
  * each test chip signs as ICAO 9303-11 §6.1 says, with node:crypto's private-key operations.
  */
 const ports = { crypto: nodeChipCrypto, verifier: nodeChipSignatureVerifier };
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+const hex = hexOfBytes;
 
 function dg15Of(key: KeyObject): Dg15 {
   return parseDg15(encodeTlv(0x6f, new Uint8Array(key.export({ type: 'spki', format: 'der' }))));

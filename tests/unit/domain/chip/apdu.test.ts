@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ChipError, ChipProtocolError, describeStatus, encodeCommand, isWrongLe, parseResponse, requireOk, SW } from '../../../../domain/chip/apdu.js';
+import { bytesOfHex, hexOfBytes } from '../../../support/hex.js';
 
-const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').toUpperCase();
+const hex = bytesOfHex;
+const toHex = (bytes: Uint8Array): string => hexOfBytes(bytes).toUpperCase();
 
 describe('command APDUs', () => {
   it('case 1: header only', () => {

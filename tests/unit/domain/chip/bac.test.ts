@@ -4,9 +4,10 @@ import { BacError, bacKeys, performBac } from '../../../../domain/chip/bac.js';
 import { retailMac } from '../../../../domain/chip/mac.js';
 import { bacKeySeed, MrzKeyError, mrzCheckDigit, mrzInformation, vietnameseDocumentNumber } from '../../../../domain/chip/mrz-key.js';
 import { fixedRandomCrypto, ScriptedCard } from '../../../support/chip-card.js';
+import { bytesOfHex, hexOfBytes } from '../../../support/hex.js';
 
-const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').toUpperCase();
+const hex = bytesOfHex;
+const toHex = (bytes: Uint8Array): string => hexOfBytes(bytes).toUpperCase();
 
 // ICAO 9303-11 Appendix D (worked example of BAC and secure messaging); the same values are in
 // gmrtd's bac/bac_test.go.

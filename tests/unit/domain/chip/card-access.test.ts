@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CardAccessError, choosePaceOffer, parseCardAccess } from '../../../../domain/chip/card-access.js';
 import { encodeOid } from '../../../../domain/chip/der.js';
 import { encodeTlv } from '../../../../domain/chip/tlv.js';
+import { bytesOfHex } from '../../../support/hex.js';
 
-const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
+const hex = bytesOfHex;
 
 const oid = (dotted: string): Uint8Array => encodeTlv(0x06, encodeOid(dotted));
 const integer = (value: number): Uint8Array => encodeTlv(0x02, Uint8Array.of(value));

@@ -12,9 +12,10 @@ import {
   readDerElement,
 } from '../../../../domain/chip/der.js';
 import { TlvError } from '../../../../domain/chip/tlv.js';
+import { bytesOfHex, hexOfBytes } from '../../../support/hex.js';
 
-const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+const hex = bytesOfHex;
+const toHex = hexOfBytes;
 
 describe('DER object identifiers', () => {
   it.each([

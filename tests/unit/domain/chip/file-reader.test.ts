@@ -8,9 +8,10 @@ import type { SessionKeys } from '../../../../domain/chip/secure-messaging.js';
 import { encodeTlv } from '../../../../domain/chip/tlv.js';
 import { FileCard, ScriptedCard } from '../../../support/chip-card.js';
 import { CardSecureMessaging } from '../../../support/chip-card-sm.js';
+import { bytesOfHex, hexOfBytes } from '../../../support/hex.js';
 
-const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').toUpperCase();
+const hex = bytesOfHex;
+const toHex = (bytes: Uint8Array): string => hexOfBytes(bytes).toUpperCase();
 
 const ICAO_SESSION: SessionKeys = {
   cipher: '3DES',

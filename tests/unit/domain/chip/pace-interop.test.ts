@@ -11,6 +11,7 @@ import { PaceError } from '../../../../domain/chip/pace-messages.js';
 import { SecureMessaging } from '../../../../domain/chip/secure-messaging.js';
 import { nodeChipCrypto } from '../../../../drivers/chip/node-chip-crypto.js';
 import { repoRoot } from '../../../support/kiosk-process.js';
+import { hexOfBytes } from '../../../support/hex.js';
 
 /**
  * PACE against the card side of the chip emulator (../shared/peers/chip-emulator/pace_card.py):
@@ -66,7 +67,7 @@ class EmulatedPaceCard {
 
 const MRZ: MrzKeyFields = { documentNumber: '012345678', dateOfBirth: '900101', dateOfExpiry: '350101' };
 const CAN = '000225';
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+const hex = hexOfBytes;
 
 const reason = unavailable();
 

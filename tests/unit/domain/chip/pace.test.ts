@@ -8,9 +8,10 @@ import { authenticationToken, decryptNonce, mapGenerator, passwordBytes, perform
 import { PaceError, tokenInput } from '../../../../domain/chip/pace-messages.js';
 import { nodeChipCrypto } from '../../../../drivers/chip/node-chip-crypto.js';
 import { fixedRandomCrypto, ScriptedCard } from '../../../support/chip-card.js';
+import { bytesOfHex, hexOfBytes } from '../../../support/hex.js';
 
-const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').toUpperCase();
+const hex = bytesOfHex;
+const toHex = (bytes: Uint8Array): string => hexOfBytes(bytes).toUpperCase();
 const cryptoWithRandomness = (...values: string[]) => fixedRandomCrypto(nodeChipCrypto, ...values.map(hex));
 type Exchange = readonly [command: string, response: string];
 

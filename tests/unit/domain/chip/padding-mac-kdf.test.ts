@@ -3,9 +3,10 @@ import { nodeChipCrypto as crypto } from '../../../../drivers/chip/node-chip-cry
 import { adjustDesParity, deriveKey } from '../../../../domain/chip/kdf.js';
 import { aesCmac, retailMac } from '../../../../domain/chip/mac.js';
 import { padIso9797, PaddingError, unpadIso9797 } from '../../../../domain/chip/padding.js';
+import { bytesOfHex, hexOfBytes } from '../../../support/hex.js';
 
-const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').toUpperCase();
+const hex = bytesOfHex;
+const toHex = (bytes: Uint8Array): string => hexOfBytes(bytes).toUpperCase();
 
 describe('ISO/IEC 9797-1 padding method 2', () => {
   it('adds 0x80 then zeros to the next block, a whole block when the data fills blocks', () => {

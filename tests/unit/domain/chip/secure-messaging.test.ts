@@ -7,9 +7,10 @@ import { SecureMessaging, SecureMessagingError } from '../../../../domain/chip/s
 import type { SessionKeys } from '../../../../domain/chip/secure-messaging.js';
 import { encodeTlv, readTlvs } from '../../../../domain/chip/tlv.js';
 import { CardSecureMessaging } from '../../../support/chip-card-sm.js';
+import { bytesOfHex, hexOfBytes } from '../../../support/hex.js';
 
-const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').toUpperCase();
+const hex = bytesOfHex;
+const toHex = (bytes: Uint8Array): string => hexOfBytes(bytes).toUpperCase();
 
 // ICAO 9303-11 Appendix D.3/D.4: the BAC session keys and SSC of the worked example.
 const ICAO_SESSION: SessionKeys = {

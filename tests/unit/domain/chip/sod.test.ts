@@ -8,8 +8,9 @@ import { ID_LDS_SECURITY_OBJECT, parseSod, type SecurityObject } from '../../../
 import { encodeTlv, readTlv, readTlvs } from '../../../../domain/chip/tlv.js';
 import { parseCertificate } from '../../../../domain/chip/x509.js';
 import { certificateDer, chipSamplesUnavailable, generateSod, makeVnSample, temporaryDirectory } from '../../../support/chip-samples.js';
+import { hexOfBytes } from '../../../support/hex.js';
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+const hex = hexOfBytes;
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 const unavailable = chipSamplesUnavailable();

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { encodeLength, encodeTlv, findTlv, isConstructed, readTlv, readTlvs, TlvError, tlvTotalLength } from '../../../../domain/chip/tlv.js';
+import { bytesOfHex, hexOfBytes } from '../../../support/hex.js';
 
-const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+const hex = bytesOfHex;
+const toHex = hexOfBytes;
 
 describe('BER-TLV', () => {
   it('reads one- and two-byte tags and short and long lengths', () => {

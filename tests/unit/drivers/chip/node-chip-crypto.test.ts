@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { nodeChipCrypto as crypto } from '../../../../drivers/chip/node-chip-crypto.js';
+import { bytesOfHex, hexOfBytes } from '../../../support/hex.js';
 
-const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+const hex = bytesOfHex;
+const toHex = hexOfBytes;
 
 describe('ChipCrypto on node:crypto', () => {
   it('single DES: the FIPS 81 / NBS known answer', () => {

@@ -3,9 +3,10 @@ import { multiplyPoint } from '../../../../../domain/chip/ec/arithmetic.js';
 import { EcError } from '../../../../../domain/chip/ec/curve.js';
 import { bigintToBytes, bytesToBigint, decodePoint, encodePoint } from '../../../../../domain/chip/ec/encoding.js';
 import { STANDARD_CURVES } from '../../../../../domain/chip/ec/standard-curves.js';
+import { bytesOfHex, hexOfBytes } from '../../../../support/hex.js';
 
-const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').toUpperCase();
+const hex = bytesOfHex;
+const toHex = (bytes: Uint8Array): string => hexOfBytes(bytes).toUpperCase();
 
 // The card's mapping public key of ICAO 9303-11 Appendix G.1 (brainpoolP256r1).
 const CARD_MAPPING_KEY = '04824FBA91C9CBE26BEF53A0EBE7342A3BF178CEA9F45DE0B70AA601651FBA3F5730D8C879AAA9C9F73991E61B58F4D52EB87A0A0C709A49DC63719363CCD13C54';

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { dataGroupOfTag, tagOfDataGroup } from '../../../../../domain/chip/lds/data-groups.js';
 import { parseEfCom } from '../../../../../domain/chip/lds/ef-com.js';
 import { LdsError } from '../../../../../domain/chip/lds/lds-error.js';
+import { bytesOfHex } from '../../../../support/hex.js';
 
-const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
+const hex = bytesOfHex;
 
 describe('EF.COM', () => {
   it('reads the LDS and Unicode versions and the data groups of the tag list', () => {
