@@ -19,7 +19,9 @@ afterEach(() => {
 function machineLacking(absent: readonly string[]): string {
   const bin = mkdtempSync(join(tmpdir(), 'chot-sysdeps-'));
   dirs.push(bin);
-  const installed = systemPackages().map((p) => p.name).filter((name) => !absent.includes(name));
+  const installed = systemPackages()
+    .map((p) => p.name)
+    .filter((name) => !absent.includes(name));
   // The real dpkg-query prints a status line per installed package and complains about the rest on stderr.
   writeFileSync(
     join(bin, 'dpkg-query'),
@@ -52,6 +54,13 @@ describe('system dependency check (scripts/system-deps.mjs)', () => {
     expect(stderr).toMatch(/^ {2}postgresql {2}hub storage tests/m);
     expect(stderr).toContain('apt-get install -y --no-install-recommends postgresql\n');
     expect(stderr).not.toContain('chromium');
+  });
+
+  it('a machine without the PC/SC daemon names pcscd, the chip card readers that need it, and its install command', () => {
+    const { status, stderr } = check(machineLacking(['pcscd']));
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/^ {2}pcscd {2}chip ID card readers \(PC\/SC\)/m);
+    expect(stderr).toContain('apt-get install -y --no-install-recommends pcscd\n');
   });
 
   it('several missing packages are named in one message and one command', () => {
