@@ -1,5 +1,6 @@
 import { DeviceFault } from '../device.js';
 import { asPcscError, type CardProtocol, type PcscCardConnection } from './pcsc-binding.js';
+import { transmitT0 } from './t0-responses.js';
 
 /** What a person is told when the card leaves the reader during a read. */
 export const CARD_REMOVED = 'thẻ đã được rút ra khỏi đầu đọc · the card was removed from the reader';
@@ -16,7 +17,8 @@ export interface ChipCard {
   /** False once the card has left, stopped answering or the reader was closed: every transmit then rejects. */
   readonly usable: boolean;
   /**
-   * Sends one command APDU. Commands are sent one at a time, in call order (a second call
+   * Sends one command APDU; over T=0 the card's `61 XX` and `6C XX` are followed up
+   * (t0-responses.ts), so the answer is the same as over T=1. Commands are sent one at a time, in call order (a second call
    * waits for the first). Rejects with a DeviceFault, never hangs: `unplugged` when the card
    * was removed (before or during the command), `io` when it failed or did not answer within
    * the reader's APDU timeout.
@@ -98,7 +100,9 @@ export class ConnectedChipCard implements ChipCard {
         this.#broken(fault);
       }, this.#timeoutMs);
       this.#inFlight.add(fail);
-      this.#connection.transmit(command).then(
+      const connection = this.#connection;
+      const exchange = connection.protocol === 'T=0' ? transmitT0(command, (apdu) => connection.transmit(apdu)) : connection.transmit(command);
+      exchange.then(
         (response) => {
           if (settled) return;
           settled = true;

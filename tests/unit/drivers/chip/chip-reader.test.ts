@@ -138,6 +138,24 @@ describe('chip card reader over PC/SC (fake daemon)', () => {
     expect(binding.commands.get(READER)?.map((c) => [...c])).toEqual([[...SELECT_EMRTD], [0x00, 0xb0, 0x9c, 0x00, 0x00]]);
   });
 
+  it('over T=0 the card is followed through 61 XX with GET RESPONSE: the caller gets the whole answer', async () => {
+    const binding = new FakePcscBinding();
+    binding.addReader(READER);
+    const handle = await open(binding);
+    const inserted = next<ChipCard>((l) => handle.onCardInserted(l));
+    binding.insertCard(READER, {
+      atr: ATR,
+      protocol: 'T=0',
+      respond: (command) => Uint8Array.from(command[1] === 0xc0 ? [0x0a, 0x0b, 0x90, 0x00] : [0x61, 0x02]),
+    });
+    const card = await inserted;
+    expect([...(await card.transmit(Uint8Array.from([0x00, 0x84, 0x00, 0x00, 0x02])))]).toEqual([0x0a, 0x0b, 0x90, 0x00]);
+    expect(binding.commands.get(READER)?.map((c) => [...c])).toEqual([
+      [0x00, 0x84, 0x00, 0x00, 0x02],
+      [0x00, 0xc0, 0x00, 0x00, 0x02],
+    ]);
+  });
+
   it('the card removed mid-transmit: the command rejects with an unplugged fault at once, and so does every later one', async () => {
     const binding = new FakePcscBinding();
     binding.addReader(READER);
