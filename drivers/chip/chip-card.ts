@@ -36,7 +36,7 @@ export class ConnectedChipCard implements ChipCard {
   readonly atr: Uint8Array;
   readonly #connection: PcscCardConnection;
   readonly #timeoutMs: number;
-  readonly #onBroken: (card: ConnectedChipCard, fault: DeviceFault) => void;
+  readonly #onBroken: (card: ConnectedChipCard, fault: DeviceFault, timedOut: boolean) => void;
   /** Rejecters of the command in flight, so an end (removal, close) settles it at once. */
   readonly #inFlight = new Set<(fault: DeviceFault) => void>();
   #queue: Promise<unknown> = Promise.resolve();
@@ -47,7 +47,7 @@ export class ConnectedChipCard implements ChipCard {
     atr: Uint8Array,
     connection: PcscCardConnection,
     timeoutMs: number,
-    onBroken: (card: ConnectedChipCard, fault: DeviceFault) => void,
+    onBroken: (card: ConnectedChipCard, fault: DeviceFault, timedOut: boolean) => void,
   ) {
     this.reader = reader;
     this.atr = Uint8Array.from(atr);
@@ -97,7 +97,7 @@ export class ConnectedChipCard implements ChipCard {
       const timer = setTimeout(() => {
         const fault = new DeviceFault('io', this.reader, `the card did not answer within ${this.#timeoutMs} ms`);
         fail(fault);
-        this.#broken(fault);
+        this.#broken(fault, true);
       }, this.#timeoutMs);
       this.#inFlight.add(fail);
       const connection = this.#connection;
@@ -131,10 +131,10 @@ export class ConnectedChipCard implements ChipCard {
     });
   }
 
-  #broken(fault: DeviceFault): void {
+  #broken(fault: DeviceFault, timedOut = false): void {
     if (this.#ended !== undefined) return;
     this.end(fault);
-    this.#onBroken(this, fault);
+    this.#onBroken(this, fault, timedOut);
   }
 }
 

@@ -26,11 +26,20 @@ export const DEFAULT_APDU_TIMEOUT_MS = 5_000;
  */
 export const PCSC_REOPEN_BACKOFF: BackoffWindow = { minMs: 500, maxMs: 5_000 };
 
+/**
+ * How often the handle compares the readers and cards with what pcscd says now. The monitor
+ * reports edges, and an edge can be missed (a card taken out and put back between two of its
+ * looks was seen on the emulator as one change of pcsc-lite's event counter with no insertion
+ * reported): this look is the safety net, one local SCardListReaders a second.
+ */
+export const RESYNC_INTERVAL_MS = 1_000;
+
 export interface ChipReaderOptions {
   /** Which readers to watch, by PC/SC name (default: all of them). */
   readonly readers?: (name: string) => boolean;
   readonly apduTimeoutMs?: number;
   readonly reopenBackoff?: BackoffWindow;
+  readonly resyncIntervalMs?: number;
 }
 
 /** A reader as listed, by its PC/SC name (e.g. "Virtual PCD 00 00", "ACS ACR1252 Dual Reader [ACR1252 Dual Reader PICC] 00 00"). */
@@ -83,12 +92,16 @@ interface ReaderSlot {
   card: ConnectedChipCard | undefined;
   /** Set while connecting to a card just inserted; cleared by its removal, which cancels that connection. */
   connecting: object | undefined;
+  /** The card in it failed a command: not connected again until the reader has been seen empty. */
+  broken: boolean;
 }
 
 export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
   protected readonly keeper: DeviceKeeper<PcscSession>;
   readonly #wanted: (name: string) => boolean;
   readonly #apduTimeoutMs: number;
+  readonly #resyncIntervalMs: number;
+  #resyncTimer: ReturnType<typeof setInterval> | undefined;
   readonly #slots = new Map<string, ReaderSlot>();
   readonly #readerAdded = new Listeners<[string]>();
   readonly #readerRemoved = new Listeners<[string]>();
@@ -101,6 +114,7 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
     super();
     this.#wanted = options.readers ?? (() => true);
     this.#apduTimeoutMs = options.apduTimeoutMs ?? DEFAULT_APDU_TIMEOUT_MS;
+    this.#resyncIntervalMs = options.resyncIntervalMs ?? RESYNC_INTERVAL_MS;
     const { minMs, maxMs } = options.reopenBackoff ?? PCSC_REOPEN_BACKOFF;
     this.keeper = new DeviceKeeper<PcscSession>({
       transport: {
@@ -160,6 +174,7 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
 
   protected async beforeRelease(): Promise<void> {
     this.#session = undefined;
+    this.#stopResync();
     const closing = new DeviceFault('io', PCSC_DEVICE_ID, 'the card reader was closed');
     const cards = [...this.#slots.values()].flatMap((slot) => (slot.card === undefined ? [] : [slot.card]));
     this.#slots.clear();
@@ -188,6 +203,30 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
     }
     if (this.#session !== session) return;
     for (const reader of readers) this.#readerPresent(session, reader.name, reader.atr);
+    this.#stopResync();
+    this.#resyncTimer = setInterval(() => void this.#resync(session), this.#resyncIntervalMs);
+    // Like the keeper's timers: never what keeps a CLI or a test process alive.
+    this.#resyncTimer.unref?.();
+  }
+
+  #stopResync(): void {
+    if (this.#resyncTimer !== undefined) clearInterval(this.#resyncTimer);
+    this.#resyncTimer = undefined;
+  }
+
+  /** Brings readers and cards in line with pcscd's listing (see RESYNC_INTERVAL_MS). */
+  async #resync(session: PcscSession): Promise<void> {
+    if (this.#session !== session) return;
+    // A failing listing says the session is ending: its monitor reports that, with the fault.
+    const listed = await session.readers().catch(() => undefined);
+    if (listed === undefined || this.#session !== session) return;
+    const names = new Set(listed.map((reader) => reader.name));
+    for (const name of [...this.#slots.keys()]) if (!names.has(name)) this.#readerGone(name);
+    for (const reader of listed) {
+      const slot = this.#slots.get(reader.name);
+      if (slot !== undefined && reader.atr === undefined) this.#cardGone(reader.name);
+      else this.#readerPresent(session, reader.name, reader.atr);
+    }
   }
 
   #onEvent(session: PcscSession, event: PcscEvent): void {
@@ -213,7 +252,7 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
     if (!this.#wanted(name)) return;
     let slot = this.#slots.get(name);
     if (slot === undefined) {
-      slot = { card: undefined, connecting: undefined };
+      slot = { card: undefined, connecting: undefined, broken: false };
       this.#slots.set(name, slot);
       this.#readerAdded.emit(name);
     }
@@ -221,8 +260,8 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
   }
 
   async #connect(session: PcscSession, name: string, slot: ReaderSlot, atr: Uint8Array): Promise<void> {
-    // The monitor and the first listing may both report one insertion: connect once.
-    if (slot.card !== undefined || slot.connecting !== undefined) return;
+    // The monitor, the first listing and the resync may all report one insertion: connect once.
+    if (slot.card !== undefined || slot.connecting !== undefined || slot.broken) return;
     const attempt = {};
     slot.connecting = attempt;
     let connection;
@@ -244,17 +283,25 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
       return;
     }
     slot.connecting = undefined;
-    const card = new ConnectedChipCard(name, atr, connection, this.#apduTimeoutMs, (broken, fault) => this.#cardBroken(name, broken, fault));
+    const card = new ConnectedChipCard(name, atr, connection, this.#apduTimeoutMs, (broken, fault, timedOut) =>
+      this.#cardBroken(name, broken, fault, timedOut),
+    );
     slot.card = card;
     this.#cardInserted.emit(card);
   }
 
-  /** A command failed or timed out: the card is reset and counts as removed until it is put in again. */
-  #cardBroken(name: string, card: ConnectedChipCard, fault: DeviceFault): void {
+  /**
+   * A command failed or timed out: the card counts as removed until it is put in again. A card
+   * that stopped answering is also reset (its chip may be stuck mid-command); one whose command
+   * failed is left alone: that is how a card leaving the field shows, and a reset sent to a
+   * card that is gone wedged vsmartcard's reader slot for the next card.
+   */
+  #cardBroken(name: string, card: ConnectedChipCard, fault: DeviceFault, timedOut: boolean): void {
     const slot = this.#slots.get(name);
     if (slot?.card !== card) return;
     slot.card = undefined;
-    void card.release(true);
+    slot.broken = true;
+    void card.release(timedOut);
     this.#cardRemoved.emit(name);
     // A removal mid-command is the person's doing, not a device problem: only a failure is a fault.
     if (fault.kind !== 'unplugged') this.faulted(fault);
@@ -264,6 +311,7 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
     const slot = this.#slots.get(name);
     if (slot === undefined) return;
     slot.connecting = undefined;
+    slot.broken = false;
     const card = slot.card;
     if (card === undefined) return;
     slot.card = undefined;
@@ -282,6 +330,7 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
   /** pcscd went away: every card and reader is gone with it; the keeper reconnects with backoff. */
   #sessionFailed(session: PcscSession, error: PcscError): void {
     this.#session = undefined;
+    this.#stopResync();
     for (const name of [...this.#slots.keys()]) this.#readerGone(name);
     const fault = serviceFault(error);
     this.keeper.lost(fault.kind, fault.message, error, session);

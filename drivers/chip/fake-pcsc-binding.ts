@@ -38,6 +38,8 @@ export class FakePcscBinding implements PcscBinding {
   #running = true;
   /** Every command each reader's card received, in order. */
   readonly commands = new Map<string, Uint8Array[]>();
+  /** Every disconnect of a card, in order, with whether it reset the card. */
+  readonly disconnects: { reader: string; reset: boolean }[] = [];
   /** Every open() call, failed or not: reconnect attempts are visible in tests. */
   openAttempts = 0;
 
@@ -73,21 +75,22 @@ export class FakePcscBinding implements PcscBinding {
     this.#emit({ type: 'reader-removed', reader: name });
   }
 
-  insertCard(name: string, card: FakeCard): void {
+  /** The card goes in; `unseen`: the monitor misses it (only a listing shows it), as a monitor can miss an edge. */
+  insertCard(name: string, card: FakeCard, options: { unseen?: boolean } = {}): void {
     const reader = this.#reader(name);
     if (reader.card !== undefined) throw new Error(`fake PC/SC: ${name} already holds a card`);
     reader.card = card;
-    this.#emit({ type: 'card-inserted', reader: name, atr: Uint8Array.from(card.atr) });
+    if (options.unseen !== true) this.#emit({ type: 'card-inserted', reader: name, atr: Uint8Array.from(card.atr) });
   }
 
   /** The card leaves: its command in flight fails as pcsc-lite reports it (SCARD_W_REMOVED_CARD). */
-  removeCard(name: string): void {
+  removeCard(name: string, options: { unseen?: boolean } = {}): void {
     const reader = this.#reader(name);
     reader.card = undefined;
     reader.holder?.lose(new PcscError('card-removed', 'Card was removed'));
     reader.holder = undefined;
     reader.heldElsewhere = false;
-    this.#emit({ type: 'card-removed', reader: name });
+    if (options.unseen !== true) this.#emit({ type: 'card-removed', reader: name });
   }
 
   /** Another program takes (or releases) the card in `name` exclusively. */
@@ -128,6 +131,7 @@ export class FakePcscBinding implements PcscBinding {
       () => {
         if (reader.holder === connection) reader.holder = undefined;
       },
+      (reset) => this.disconnects.push({ reader: name, reset }),
     );
     reader.holder = connection;
     return connection;
@@ -215,17 +219,16 @@ class FakeCardConnection implements PcscCardConnection {
   readonly #card: FakeCard;
   readonly #record: (command: Uint8Array) => void;
   readonly #release: () => void;
+  readonly #onDisconnect: (reset: boolean) => void;
   readonly #inFlight = new Set<(error: PcscError) => void>();
   #lost: PcscError | undefined;
   #connected = true;
-  /** Every disconnect, with whether it reset the card. */
-  readonly disconnects: boolean[] = [];
-
-  constructor(card: FakeCard, record: (command: Uint8Array) => void, release: () => void) {
+  constructor(card: FakeCard, record: (command: Uint8Array) => void, release: () => void, onDisconnect: (reset: boolean) => void) {
     this.#card = card;
     this.protocol = card.protocol ?? 'T=1';
     this.#record = record;
     this.#release = release;
+    this.#onDisconnect = onDisconnect;
   }
 
   transmit(command: Uint8Array): Promise<Uint8Array> {
@@ -250,7 +253,7 @@ class FakeCardConnection implements PcscCardConnection {
   }
 
   async disconnect(reset: boolean): Promise<void> {
-    this.disconnects.push(reset);
+    this.#onDisconnect(reset);
     this.release();
   }
 

@@ -60,7 +60,11 @@ describe.skipIf(unavailable !== undefined)(
     // And its removal must have been seen: onCardInserted reports the cards still connected first.
     afterEach(async () => {
       for (const emulator of emulators) await emulator.kill();
-      if (pcscd.running) for (const reader of VIRTUAL_READERS) await expect.poll(() => handle.card(reader), { timeout: 15_000 }).toBeUndefined();
+      if (!pcscd.running) return;
+      for (const reader of VIRTUAL_READERS) {
+        await expect.poll(() => handle.card(reader), { timeout: 15_000 }).toBeUndefined();
+        await waitUntilEmpty(reader);
+      }
     });
 
     afterAll(async () => {
@@ -74,6 +78,11 @@ describe.skipIf(unavailable !== undefined)(
       const emulator = await ChipEmulator.start(pcscd, { slot });
       emulators.push(emulator);
       return { emulator, card: await inserted };
+    }
+
+    async function waitUntilEmpty(reader: string): Promise<void> {
+      const driver = new ChipReaderDriver(new NodePcscBinding());
+      await expect.poll(async () => (await driver.list()).find((listed) => listed.name === reader)?.hasCard, { timeout: 15_000 }).toBe(false);
     }
 
     it('lists the two virtual readers', async () => {
@@ -127,6 +136,9 @@ describe.skipIf(unavailable !== undefined)(
       expect(['unplugged', 'io']).toContain((failure as DeviceFault).kind);
       await removed;
       await expect(card.transmit(apdu('00 A4 04 0C 07 A0000002471001'))).rejects.toBeInstanceOf(DeviceFault);
+      // The failed command told us first; a card put back before pcscd itself has seen the
+      // reader empty would be the same insertion to its monitor (an edge it reports only once).
+      await waitUntilEmpty(card.reader);
 
       const inserted = nextCard(handle, card.reader);
       await emulator.restart();

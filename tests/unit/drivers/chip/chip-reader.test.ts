@@ -3,6 +3,7 @@ import { DeviceFault } from '../../../../drivers/device.js';
 import type { ChipCard } from '../../../../drivers/chip/chip-card.js';
 import { ChipReaderDriver, PCSCD_NOT_RUNNING, type ChipReaderHandle, type ChipReaderOptions } from '../../../../drivers/chip/chip-reader.js';
 import { FakePcscBinding, type FakeCard } from '../../../../drivers/chip/fake-pcsc-binding.js';
+import { PcscError } from '../../../../drivers/chip/pcsc-binding.js';
 
 /** The chip card reader driver against the scriptable PC/SC fake: events, exclusive transmit, faults, pcscd restarts. */
 const READER = 'ACS ACR1252 Dual Reader PICC 00 00';
@@ -111,6 +112,19 @@ describe('chip card reader over PC/SC (fake daemon)', () => {
     expect(binding.commands.get(READER)).toBeUndefined();
   });
 
+  it('an insertion or removal the monitor misses is caught by the resync from the listing', async () => {
+    const binding = new FakePcscBinding();
+    binding.addReader(READER);
+    const handle = await open(binding, { resyncIntervalMs: 10 });
+    const inserted = next<ChipCard>((l) => handle.onCardInserted(l));
+    binding.insertCard(READER, echoCard(), { unseen: true });
+    const card = await inserted;
+    const removed = next<string>((l) => handle.onCardRemoved(l));
+    binding.removeCard(READER, { unseen: true });
+    expect(await removed).toBe(READER);
+    expect(card.usable).toBe(false);
+  });
+
   it('transmit sends the APDU and resolves with response ‖ SW; commands go one at a time, in order', async () => {
     const binding = new FakePcscBinding();
     binding.addReader(READER);
@@ -175,7 +189,7 @@ describe('chip card reader over PC/SC (fake daemon)', () => {
   it('a card that does not answer within the APDU timeout: io fault, the card is reset and counts as removed', async () => {
     const binding = new FakePcscBinding();
     binding.addReader(READER);
-    const handle = await open(binding, { apduTimeoutMs: 30 });
+    const handle = await open(binding, { apduTimeoutMs: 30, resyncIntervalMs: 10 });
     const faults: DeviceFault[] = [];
     handle.onFault((fault) => faults.push(fault));
     const inserted = next<ChipCard>((l) => handle.onCardInserted(l));
@@ -191,11 +205,33 @@ describe('chip card reader over PC/SC (fake daemon)', () => {
     expect(faults.map((f) => f.kind)).toEqual(['io']);
     expect(card.usable).toBe(false);
     expect(binding.isHeld(READER)).toBe(false);
-    // Taken out and put back: a fresh connection.
+    // A card that stopped answering is reset on the way out.
+    expect(binding.disconnects).toEqual([{ reader: READER, reset: true }]);
+    // Still in the reader, it is not connected again by the resync (it would only stall again)…
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(handle.card(READER)).toBeUndefined();
+    // …but taken out and put back, it gets a fresh connection.
     binding.removeCard(READER);
     const again = next<ChipCard>((l) => handle.onCardInserted(l));
     binding.insertCard(READER, echoCard());
     expect([...(await (await again).transmit(SELECT_EMRTD))]).toEqual([0x90, 0x00]);
+  });
+
+  it('a command that fails (as when the card leaves the field mid-command): io fault, released without a reset', async () => {
+    const binding = new FakePcscBinding();
+    binding.addReader(READER);
+    const handle = await open(binding);
+    const inserted = next<ChipCard>((l) => handle.onCardInserted(l));
+    binding.insertCard(READER, echoCard({ respond: () => Promise.reject(new PcscError('failed', 'Transaction failed')) }));
+    const card = await inserted;
+    const removed = next<string>((l) => handle.onCardRemoved(l));
+    await expect(card.transmit(SELECT_EMRTD)).rejects.toMatchObject({
+      name: 'DeviceFault',
+      kind: 'io',
+      message: expect.stringContaining('Transaction failed'),
+    });
+    expect(await removed).toBe(READER);
+    expect(binding.disconnects).toEqual([{ reader: READER, reset: false }]);
   });
 
   it.each([
