@@ -44,11 +44,16 @@ export const VIRTUAL_READERS = ['Virtual PCD 00 00', 'Virtual PCD 00 01'] as con
  * set-up failure (the caller throws the reason); elsewhere the suite skips, saying this.
  */
 export function chipEmulatorUnavailable(): string | undefined {
-  const missing = CHIP_EMULATOR_PACKAGES.filter((name) => {
-    const result = spawnSync(process.execPath, [join(repoRoot(), 'scripts', 'system-deps.mjs'), '--only', name], { encoding: 'utf8' });
-    return result.status !== 0;
-  });
-  if (missing.length > 0) return `system packages missing: ${missing.join(' ')} (install: apt-get install ${missing.join(' ')}, or npm run system-deps)`;
+  // The same check and message as `npm test`'s (the package, what needs it, its install command).
+  const check = spawnSync(process.execPath, [join(repoRoot(), 'scripts', 'system-deps.mjs'), '--only', CHIP_EMULATOR_PACKAGES.join(',')], { encoding: 'utf8' });
+  if (check.status !== 0) {
+    // Its indented lines: each missing package with what needs it, then the install command.
+    const lines = check.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('  '))
+      .map((line) => line.trim().replace(/\s{2,}/, ': '));
+    return `system packages missing — ${lines.join('; ') || CHIP_EMULATOR_PACKAGES.join(' ')}`;
+  }
   if (!existsSync(join(EMULATOR_DIR, 'epass_vicc.py'))) return `the chip card emulator is absent: ${EMULATOR_DIR}`;
   const probe = spawnSync('unshare', [...unshareArgs(), 'true'], { stdio: 'ignore' });
   if (probe.status !== 0) return 'cannot start a private pcscd: `unshare --mount` is refused here (user namespaces disabled?)';
