@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { repoRoot } from './kiosk-process.js';
 
 /**
@@ -129,6 +130,8 @@ export class PrivatePcscd {
       `FRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:${channel}\nLIBPATH      ${VPCD_DRIVER}\nCHANNELID    ${channel}\n`,
     );
     const pcscd = new PrivatePcscd(dir, port);
+    // In a worker thread process.env is a copy the native client library never reads.
+    if (!isMainThread) throw new Error('PrivatePcscd needs its own process (vitest pool "forks"), not a worker thread');
     const existing = process.env.PCSCLITE_CSOCK_NAME;
     if (existing !== undefined && existing !== pcscd.socketPath)
       throw new Error(`this process already talks to the pcscd at ${existing}: one private pcscd per test file`);
