@@ -56,6 +56,13 @@ describe('system dependency check (scripts/system-deps.mjs)', () => {
     expect(stderr).not.toContain('chromium');
   });
 
+  it('a machine without the PC/SC daemon names pcscd, the chip card readers that need it, and its install command', () => {
+    const { status, stderr } = check(machineLacking(['pcscd']));
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/^ {2}pcscd {2}chip ID card readers \(PC\/SC\)/m);
+    expect(stderr).toContain('apt-get install -y --no-install-recommends pcscd\n');
+  });
+
   it('several missing packages are named in one message and one command', () => {
     const { status, stderr } = check(machineLacking(['chromium', 'socat']));
     expect(status).toBe(1);
