@@ -1,5 +1,6 @@
 import { chotVersion } from '../main/config/paths.js';
 import { UsageError } from './args.js';
+import { CHIP_HELP, runChip } from './commands/chip.js';
 import { DECODE_IMAGE_HELP, runDecodeImage } from './commands/decode-image.js';
 import { DEVICES_HELP, runDevices } from './commands/devices.js';
 import { ENROLL_HELP, runEnroll } from './commands/enroll.js';
@@ -37,6 +38,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     help: DEVICES_HELP,
     run: (args) => runDevices(args),
   },
+  chip: { summary: 'read and authenticate a chip ID card in a PC/SC reader: chip read --can N | --mrz D,B,E', help: CHIP_HELP, run: runChip },
   hub: { summary: 'hub commands: import, enroll-code, devices, revoke, issue-pass, public-key, rules publish|list', help: HUB_HELP, run: runHub },
 };
 
