@@ -136,6 +136,35 @@ export function encodeCommand(command: CommandApdu, options: EncodeOptions = {})
   return Uint8Array.from(bytes);
 }
 
+/**
+ * The command `bytes` encode (the inverse of encodeCommand, short and extended): lets a
+ * protocol written against the plain Transmit port (active authentication) run through a
+ * secure-messaging session. RangeError when the bytes are not one well-formed command.
+ */
+export function decodeCommand(bytes: Uint8Array): CommandApdu {
+  if (bytes.length < 4) throw new RangeError(`a command of ${bytes.length} bytes has no header`);
+  const [cla = 0, ins = 0, p1 = 0, p2 = 0] = bytes;
+  const header = { cla, ins, p1, p2 };
+  if (bytes.length === 4) return header;
+  const b4 = bytes[4] ?? 0;
+  if (bytes.length === 5) return { ...header, le: b4 === 0 ? 256 : b4 };
+  if (b4 !== 0) {
+    const data = bytes.slice(5, 5 + b4);
+    const rest = bytes.length - 5 - b4;
+    if (rest === 0) return { ...header, data };
+    if (rest === 1) return { ...header, data, le: bytes[5 + b4] || 256 };
+    throw new RangeError(`short command with Lc ${b4} has ${rest} bytes after its data`);
+  }
+  const two = (at: number): number => ((bytes[at] ?? 0) << 8) | (bytes[at + 1] ?? 0);
+  if (bytes.length === 7) return { ...header, le: two(5) || 65536 };
+  const lc = two(5);
+  const data = bytes.slice(7, 7 + lc);
+  const rest = bytes.length - 7 - lc;
+  if (lc > 0 && rest === 0) return { ...header, data };
+  if (lc > 0 && rest === 2) return { ...header, data, le: two(7 + lc) || 65536 };
+  throw new RangeError(`extended command of ${bytes.length} bytes is malformed`);
+}
+
 /** Response data and status word; ChipProtocolError when there is not even a status word. */
 export function parseResponse(bytes: Uint8Array, operation: string): ResponseApdu {
   if (bytes.length < 2) throw new ChipProtocolError(operation, `response of ${bytes.length} bytes has no status word`);

@@ -1,4 +1,4 @@
-import { ChipError, ChipProtocolError, encodeCommand, isWrongLe, parseResponse, requireOk, SW } from './apdu.js';
+import { ChipError, ChipProtocolError, decodeCommand, encodeCommand, isWrongLe, parseResponse, requireOk, SW } from './apdu.js';
 import type { CommandApdu, ResponseApdu, Transmit } from './apdu.js';
 import { concatBytes } from './bytes.js';
 import type { SecureMessaging } from './secure-messaging.js';
@@ -88,6 +88,17 @@ export class ChipReader {
     if (this.secureMessaging !== undefined) return this.secureMessaging.send(this.transmit, command, operation, options);
     return parseResponse(await this.transmit(encodeCommand(command, options)), operation);
   }
+
+  /**
+   * This reader's channel as a Transmit port: through the session once one is set. For
+   * protocols written against Transmit that run after BAC or PACE (active authentication),
+   * whose commands the chip refuses, or answers with an error, when they come in plain.
+   */
+  readonly channel: Transmit = async (bytes) => {
+    const command = decodeCommand(bytes);
+    const response = await this.send(command, `command ${command.ins.toString(16).toUpperCase().padStart(2, '0')}`);
+    return concatBytes(response.data, Uint8Array.of(response.sw >>> 8, response.sw & 0xff));
+  };
 
   async selectApplication(): Promise<void> {
     requireOk(await this.send({ cla: 0x00, ins: 0xa4, p1: 0x04, p2: 0x0c, data: EMRTD_AID }, 'SELECT eMRTD application'), 'SELECT eMRTD application');

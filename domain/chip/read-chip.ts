@@ -25,7 +25,8 @@ import type { Certificate } from './x509.js';
  * the MRZ, DG13 the Vietnamese card's printed facts, DG14 and DG15 for active
  * authentication; DG2 the photo only when asked: it is by far the largest file) and EF.SOD,
  * then passive authentication over every data group read and active authentication when the
- * chip has a DG15 that passive authentication vouched for.
+ * chip has a DG15 that passive authentication vouched for (INTERNAL AUTHENTICATE goes through
+ * the session: a chip answers it in plain with an error once secure messaging is on).
  *
  * Pure: card I/O through `transmit`, crypto and signatures through ports, time through the
  * scan time and an injected monotonic clock. What it returns holds personal data (DG1, DG13,
@@ -124,7 +125,7 @@ export async function readChip(options: ReadChipOptions): Promise<ChipReadResult
     const active =
       dg15 !== undefined && vouched
         ? await timed('active-authentication', () =>
-            activeAuthenticate(options.transmit, parseDg15(dg15), dg14 === undefined ? undefined : parseDg14(dg14), options),
+            activeAuthenticate(reader.channel, parseDg15(dg15), dg14 === undefined ? undefined : parseDg14(dg14), options),
           )
         : undefined;
     const signer = documentSignerOf(sod);

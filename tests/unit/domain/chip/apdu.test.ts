@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ChipError, ChipProtocolError, describeStatus, encodeCommand, isWrongLe, parseResponse, requireOk, SW } from '../../../../domain/chip/apdu.js';
+import {
+  ChipError,
+  ChipProtocolError,
+  decodeCommand,
+  describeStatus,
+  encodeCommand,
+  isWrongLe,
+  parseResponse,
+  requireOk,
+  SW,
+  type CommandApdu,
+} from '../../../../domain/chip/apdu.js';
 import { bytesOfHex, hexOfBytes } from '../../../support/hex.js';
 
 const hex = bytesOfHex;
@@ -98,5 +109,34 @@ describe('response APDUs and status words', () => {
     expect(isWrongLe(0x6b00)).toBe(false);
     expect(describeStatus(0x6c10)).toBe('6C10 wrong Le, 16 bytes available');
     expect(describeStatus(0x6f00)).toBe('6F00 unexpected status');
+  });
+});
+
+describe('decodeCommand: the inverse of encodeCommand', () => {
+  const commands: CommandApdu[] = [
+    { cla: 0x00, ins: 0xa4, p1: 0x00, p2: 0x0c },
+    { cla: 0x00, ins: 0x84, p1: 0x00, p2: 0x00, le: 8 },
+    { cla: 0x00, ins: 0xb0, p1: 0x00, p2: 0x00, le: 256 },
+    { cla: 0x00, ins: 0xa4, p1: 0x02, p2: 0x0c, data: Uint8Array.of(0x01, 0x1e) },
+    { cla: 0x00, ins: 0x88, p1: 0x00, p2: 0x00, data: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8), le: 256 },
+    { cla: 0x0c, ins: 0xb0, p1: 0x00, p2: 0x00, le: 1000 },
+    { cla: 0x0c, ins: 0xd6, p1: 0x00, p2: 0x00, data: new Uint8Array(300).fill(7) },
+    { cla: 0x0c, ins: 0xb1, p1: 0x00, p2: 0x00, data: new Uint8Array(300).fill(9), le: 65536 },
+  ];
+  it.each(commands.map((command) => [Buffer.from(encodeCommand(command, { extendedLengthAllowed: true })).toString('hex'), command] as const))(
+    '%s',
+    (_hex, command) => {
+      const decoded = decodeCommand(encodeCommand(command, { extendedLengthAllowed: true }));
+      expect({ ...decoded, data: decoded.data === undefined ? undefined : [...decoded.data] }).toEqual({
+        ...command,
+        data: command.data === undefined ? undefined : [...command.data],
+      });
+    },
+  );
+
+  it('refuses bytes that are not one command', () => {
+    expect(() => decodeCommand(Uint8Array.of(0, 0xa4, 0))).toThrow(RangeError);
+    expect(() => decodeCommand(Uint8Array.of(0, 0xa4, 0, 0, 2, 1, 2, 3, 4))).toThrow(RangeError);
+    expect(() => decodeCommand(Uint8Array.of(0, 0xa4, 0, 0, 0, 0, 2, 1, 2, 3))).toThrow(RangeError);
   });
 });

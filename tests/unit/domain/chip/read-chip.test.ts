@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Transmit } from '../../../../domain/chip/apdu.js';
@@ -8,9 +9,18 @@ import type { SessionKeys } from '../../../../domain/chip/secure-messaging.js';
 import { parseCertificate, type Certificate } from '../../../../domain/chip/x509.js';
 import { nodeChipCrypto } from '../../../../drivers/chip/node-chip-crypto.js';
 import { nodeChipSignatureVerifier } from '../../../../drivers/chip/node-signature-verifier.js';
+import { encodeTlv } from '../../../../domain/chip/tlv.js';
 import { FileCard, fixedRandomCrypto, ScriptedCard } from '../../../support/chip-card.js';
 import { CardSecureMessaging } from '../../../support/chip-card-sm.js';
-import { certificateDer, chipSamplesUnavailable, generateSod, makeVnSample, temporaryDirectory, type VnSample } from '../../../support/chip-samples.js';
+import {
+  certificateDer,
+  chipSamplesUnavailable,
+  emulatorDg2,
+  generateSod,
+  makeVnSample,
+  temporaryDirectory,
+  type VnSample,
+} from '../../../support/chip-samples.js';
 import { bytesOfHex as hex } from '../../../support/hex.js';
 
 /**
@@ -245,5 +255,59 @@ describe.skipIf(unavailable !== null)(`reading a chip end to end${unavailable ==
     const crypto = fixedRandomCrypto(nodeChipCrypto, ...D3_RANDOM);
     const result = await readChip(options(card, { crypto, trustedCscas: [], key: { mrzCandidates: [D3_MRZ] } }));
     expect(result.passive).toMatchObject({ outcome: 'chip-integrity-only', reason: { code: 'chip.pa.csca-unknown' } });
+  });
+  it('DG2 only when asked, with progress in bytes up to the whole file', async () => {
+    const dg2 = emulatorDg2(120, 160);
+    if (typeof dg2 === 'string') return expect.soft(dg2, 'the emulator cannot build a DG2 here').toBe('');
+    const signed = generateSod(join(work.dir, 'pki'), { 1: sample.dg1, 2: dg2, 13: sample.dg13 });
+    const files = cardFiles();
+    files.set(dataGroupFid(2), dg2);
+    files.set(EF_SOD, signed);
+    files.set(EF_COM, hex('6015' + '5F0104' + '30313037' + '5F3606' + '303430303030' + '5C03' + '61756D'));
+    const card = new TestCard({ script: D3_SCRIPT, session: D3_SESSION, files });
+    const progress: { read: number; total: number }[] = [];
+    const crypto = fixedRandomCrypto(nodeChipCrypto, ...D3_RANDOM);
+    const result = await readChip(options(card, { crypto, key: { mrzCandidates: [D3_MRZ] }, readPhoto: true, onPhotoProgress: (step) => progress.push(step) }));
+    expect(result.dataGroups).toEqual([1, 2, 13]);
+    expect(result.passive).toMatchObject({ outcome: 'chip-verified', checkedDataGroups: [1, 2, 13] });
+    expect(result.photo?.format).toBe('jpeg');
+    expect(progress.length).toBeGreaterThan(2);
+    expect(progress.at(-1)).toEqual({ read: dg2.length, total: dg2.length });
+    expect(progress.every((step, i) => i === 0 || step.read > (progress[i - 1]?.read ?? 0))).toBe(true);
+  });
+
+  describe('active authentication when EF.COM lists DG15', () => {
+    const spki = new Uint8Array(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' }));
+    const dg15 = encodeTlv(0x6f, spki);
+    const comWithDg15 = hex('6015' + '5F0104' + '30313037' + '5F3606' + '303430303030' + '5C03' + '616D6F');
+
+    function cardWith(dg15OnCard: Uint8Array): TestCard {
+      const files = cardFiles();
+      files.set(EF_COM, comWithDg15);
+      files.set(dataGroupFid(15), dg15OnCard);
+      files.set(EF_SOD, generateSod(join(work.dir, 'pki'), { 1: sample.dg1, 13: sample.dg13, 15: dg15 }));
+      return new TestCard({ script: D3_SCRIPT, session: D3_SESSION, files });
+    }
+
+    it('runs INTERNAL AUTHENTICATE after passive authentication vouched for DG15; a chip that refuses it may be a copy', async () => {
+      const card = cardWith(dg15);
+      const crypto = fixedRandomCrypto(nodeChipCrypto, ...D3_RANDOM, hex('0102030405060708'));
+      const result = await readChip(options(card, { crypto, key: { mrzCandidates: [D3_MRZ] } }));
+      expect(result.dataGroups).toEqual([1, 13, 15]);
+      expect(result.passive.outcome).toBe('chip-verified');
+      // The FileCard has no private key: it answers INTERNAL AUTHENTICATE with 6D00.
+      expect(result.active).toMatchObject({ outcome: 'chip-not-genuine', reason: { code: 'chip.aa.no-answer' } });
+      expect(result.timings.map((timing) => timing.step)).toContain('active-authentication');
+    });
+
+    it('skips it when DG15 itself is not what was signed: an altered key proves nothing', async () => {
+      const altered = Uint8Array.from(dg15);
+      altered[altered.length - 1] = (altered[altered.length - 1] ?? 0) ^ 0x01;
+      const card = cardWith(altered);
+      const crypto = fixedRandomCrypto(nodeChipCrypto, ...D3_RANDOM);
+      const result = await readChip(options(card, { crypto, key: { mrzCandidates: [D3_MRZ] } }));
+      expect(result.passive).toMatchObject({ outcome: 'chip-altered', dataGroup: 15 });
+      expect(result.active).toBeUndefined();
+    });
   });
 });
