@@ -1,4 +1,4 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChipReaderDriver } from '../../../drivers/chip/chip-reader.js';
@@ -148,6 +148,21 @@ describe.skipIf(unavailable !== undefined)(
       await insertCard();
       const result = json(await read(['--can', CAN, '--csca', join(work.dir, 'pki-other', 'csca.pem'), '--json']));
       expect(result).toMatchObject({ passive: { outcome: 'chip-integrity-only', reason: { code: 'chip.pa.csca-unknown' } } });
+    });
+
+    it('a document signer on brainpoolP512r1 (the curve of the public Vietnamese ePassport CSCA): chip-verified', async () => {
+      const card = await insertCard(['--pki-key', 'brainpoolP512r1']);
+      expect(json(await read(['--can', CAN, '--csca', card.cscaPath, '--json']))).toMatchObject({ passive: { outcome: 'chip-verified' } });
+    });
+
+    it('a photo past 32 767 bytes: read on with READ BINARY B1, whole and verified', async () => {
+      const card = await insertCard(['--photo', 'synthetic:640x800:30']);
+      const photo = join(work.dir, 'large-face.jpg');
+      const result = json(await read(['--can', CAN, '--csca', card.cscaPath, '--photo', photo, '--json']));
+      const dg2 = (result.timings as { step: string; bytes?: number }[]).find((timing) => timing.step === 'DG2');
+      expect(dg2?.bytes).toBeGreaterThan(0x7fff);
+      expect(result).toMatchObject({ passive: { outcome: 'chip-verified', checkedDataGroups: [1, 2, 13] }, photo: { format: 'jpeg' } });
+      expect(readFileSync(photo).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
     });
 
     it('no card in the reader: exit 1 after --wait, saying so', async () => {
