@@ -9,6 +9,7 @@ import { chromiumPath } from '../support/chromium.js';
 import { repoRoot } from '../support/kiosk-process.js';
 import { round, type Benchmark, type BenchFigure } from './bench-types.js';
 import { cameraDecode } from './camera-decode.bench.js';
+import { chipRead } from './chip-read.bench.js';
 import { certlogicEval } from './certlogic-eval.bench.js';
 import { credentialParse } from './credential-parse.bench.js';
 import { entryLog } from './entry-log.bench.js';
@@ -38,6 +39,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   entryUpload,
   serialLatency,
   cameraDecode,
+  chipRead,
 ];
 
 function machine() {
