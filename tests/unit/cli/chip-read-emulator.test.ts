@@ -20,6 +20,20 @@ const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.en
 const CAN = '000225';
 const MRZ = '001095000225,950810,350810';
 
+describe('chot chip read: usage', () => {
+  it.each([
+    [['chip', 'read'], 'give --can or --mrz'],
+    [['chip', 'read', '--can', '12345'], '--can must be the 6 digits'],
+    [['chip', 'read', '--mrz', '095000225,1995-08-10,350810'], '--mrz must be DOCUMENT,YYMMDD,YYMMDD'],
+    [['chip', 'read', '--can', CAN, '--csca', '/nonexistent/csca.pem'], '--csca /nonexistent/csca.pem'],
+    [['chip', 'write'], 'unknown subcommand "write"'],
+  ])('%j: exit 2, saying what is wrong', async (args, message) => {
+    const run = await runChotAsync(args);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
+});
+
 describe.runIf(unavailable !== undefined && inCi)('chot chip read over the real PC/SC stack: set-up', () => {
   it('has what it needs in CI', () => {
     throw new Error(`the chip card emulator cannot run in CI: ${unavailable ?? ''}`);
