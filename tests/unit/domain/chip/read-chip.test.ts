@@ -242,6 +242,25 @@ describe.skipIf(unavailable !== null)(`reading a chip end to end${unavailable ==
     expect((error as ChipReadError).detail).toContain('6982');
   });
 
+  it('a response whose MAC does not verify (a faulty reader, or someone in between): chip.read-failed, the session ended', async () => {
+    const card = new TestCard({ script: D3_SCRIPT, session: D3_SESSION, files: cardFiles() });
+    card.files.spoilNextResponseMac();
+    const crypto = fixedRandomCrypto(nodeChipCrypto, ...D3_RANDOM);
+    const error = await readChip(options(card, { crypto, key: { mrzCandidates: [D3_MRZ] } })).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'chip.read-failed' });
+    expect((error as ChipReadError).cause).toMatchObject({ name: 'SecureMessagingError' });
+  });
+
+  it("the reader's own failure mid-read (the card taken out) comes through as it is, for the driver's fault to be shown", async () => {
+    const card = new TestCard({ script: D3_SCRIPT, session: D3_SESSION, files: cardFiles() });
+    const removed = new Error('the card was removed from the reader');
+    let protectedCommands = 0;
+    const transmit: Transmit = (command) => ((command[0] ?? 0) & 0x0c && ++protectedCommands > 3 ? Promise.reject(removed) : card.transmit(command));
+    const crypto = fixedRandomCrypto(nodeChipCrypto, ...D3_RANDOM);
+    const error = await readChip(options(card, { transmit, crypto, key: { mrzCandidates: [D3_MRZ] } })).catch((caught: unknown) => caught);
+    expect(error).toBe(removed);
+  });
+
   it('a DG13 rewritten after signing: chip-altered naming DG13, the data still shown for staff to compare', async () => {
     const rewritten = Uint8Array.from(sample.dg13);
     const at = Buffer.from(rewritten).indexOf('10/08/1995', 0, 'latin1');
