@@ -160,6 +160,8 @@ async function start(): Promise<void> {
       setDeviceLine(event.deviceLine);
       return;
     }
+    // The chip reader's prompt and progress are drawn by the chip card panel, not here.
+    if (event.name === 'chip') return;
     // A scanner the core reads: shown exactly as a wedge verdict, unless staff are at the
     // operator, override or confirm screen (the gate acted already; the entry is logged).
     if (screens.current === 'operator' || screens.current === 'override' || screens.current === 'confirm') return;

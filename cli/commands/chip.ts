@@ -4,7 +4,8 @@ import type { MrzKeyFields } from '../../domain/chip/mrz-key.js';
 import { vietnameseDocumentNumber } from '../../domain/chip/mrz-key.js';
 import { ChipReadError } from '../../domain/chip/read-chip-errors.js';
 import { readChip, type ChipReadResult } from '../../domain/chip/read-chip.js';
-import { parseCertificate, type Certificate } from '../../domain/chip/x509.js';
+import type { Certificate } from '../../domain/chip/x509.js';
+import { certificatesIn } from '../../main/trust/csca-certificates.js';
 import { terminalText } from '../../domain/text/terminal-text.js';
 import type { ChipCard } from '../../drivers/chip/chip-card.js';
 import { ChipReaderDriver, type ChipReaderHandle } from '../../drivers/chip/chip-reader.js';
@@ -116,7 +117,7 @@ function integerOption(name: string, value: string, min: number, max: number): n
   return number;
 }
 
-/** Every certificate in a PEM file, or the one a DER file holds. */
+/** The certificates of one --csca file. */
 function readCertificates(file: string): Certificate[] {
   let bytes: Buffer;
   try {
@@ -124,11 +125,8 @@ function readCertificates(file: string): Certificate[] {
   } catch (error) {
     throw new UsageError(`--csca ${file}: ${messageOf(error)}`);
   }
-  const pem = bytes.toString('latin1');
-  const blocks = [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/g)].map((match) => Buffer.from(match[1] ?? '', 'base64'));
-  const ders = blocks.length > 0 ? blocks : [bytes];
   try {
-    return ders.map((der) => parseCertificate(new Uint8Array(der)));
+    return certificatesIn(bytes);
   } catch (error) {
     throw new UsageError(`--csca ${file} is not a certificate: ${messageOf(error)}`);
   }

@@ -8,6 +8,7 @@ import type { ScanSource } from '../scan/scan-event.js';
 import type { KioskStatus } from './kiosk-status.js';
 import type { OverrideRequest, OverrideResult } from './operator-override.js';
 import type { ConfirmRequest, ConfirmResult } from './staff-confirm.js';
+import type { ChipCanRequest, ChipCanResult } from './chip-reading.js';
 import type { TodayStats } from './today-stats.js';
 import type { Bilingual } from '../text/bilingual.js';
 import type { Outcome, Verdict } from '../verdict/verdict.js';
@@ -80,6 +81,11 @@ export interface KioskApi {
   confirmLastVerdict(request: ConfirmRequest): Promise<ConfirmResult>;
   /** Every device with its state, last scan and fault, and the scanner programming codes, for the diagnostics screen (F4). */
   getDiagnostics(): Promise<Diagnostics>;
+  /**
+   * Staff typed the card access number printed on a chip ID card (no QR was scanned first): the
+   * card on the lane's reader, or the next one put there within a minute, is read with it.
+   */
+  enterChipCan(request: ChipCanRequest): Promise<ChipCanResult>;
 }
 
 export type KioskMethod = keyof KioskApi;
@@ -93,6 +99,7 @@ export const KIOSK_API_METHODS = [
   'overrideLastVerdict',
   'confirmLastVerdict',
   'getDiagnostics',
+  'enterChipCan',
 ] as const satisfies readonly KioskMethod[];
 
 // Compile-time proof that the list above names every method of KioskApi.

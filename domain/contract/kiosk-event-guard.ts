@@ -1,4 +1,5 @@
 import { OUTCOMES } from '../verdict/verdict.js';
+import { CHIP_READING_PHASES } from './chip-reading.js';
 import type { KioskEvent } from './kiosk-events.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -7,7 +8,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * The check a pushed event passes before it reaches a screen, shared by the Electron preload
  * (what may cross to the page) and the renderer (what it paints): a verdict event must carry
  * a verdict with a known outcome, a headline, reasons and a gate; a devices event a list and,
- * if any, a device line in both languages. Anything else is dropped, so a malformed push
+ * if any, a device line in both languages; a chip event a known phase and its lane. Anything else is dropped, so a malformed push
  * costs that push, never the screen.
  */
 export function asKioskEvent(value: unknown): KioskEvent | undefined {
@@ -23,6 +24,11 @@ export function asKioskEvent(value: unknown): KioskEvent | undefined {
     if (!Array.isArray(value.devices)) return undefined;
     const line = value.deviceLine;
     if (line !== undefined && (!isObject(line) || typeof line.vi !== 'string' || typeof line.en !== 'string')) return undefined;
+    return value as KioskEvent;
+  }
+  if (value.name === 'chip') {
+    const { state } = value;
+    if (!isObject(state) || !(CHIP_READING_PHASES as readonly unknown[]).includes(state.phase) || typeof state.lane !== 'string') return undefined;
     return value as KioskEvent;
   }
   return undefined;

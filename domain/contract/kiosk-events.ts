@@ -10,6 +10,7 @@ import type { EntryDirection } from '../entries/entry-record.js';
 import type { Verdict } from '../verdict/verdict.js';
 import type { DataAgeLine } from './kiosk-status.js';
 import type { DeviceReport } from './device-report.js';
+import type { ChipReadingState } from './chip-reading.js';
 
 export type { DeviceReport, DeviceReportFaultKind, DeviceReportKind, DeviceReportState } from './device-report.js';
 
@@ -26,7 +27,9 @@ export type KioskEvent =
       readonly devices: readonly DeviceReport[];
       /** The screen's device-fault line, absent while every device works. */
       readonly deviceLine?: DataAgeLine;
-    };
+    }
+  /** What a lane's chip card reader is doing (chip-reading.ts): the screen's card prompt and read progress. */
+  | { readonly name: 'chip'; readonly state: ChipReadingState };
 
 export type KioskEventName = KioskEvent['name'];
-export const KIOSK_EVENT_NAMES = ['verdict', 'devices'] as const satisfies readonly KioskEventName[];
+export const KIOSK_EVENT_NAMES = ['verdict', 'devices', 'chip'] as const satisfies readonly KioskEventName[];

@@ -2,6 +2,8 @@ import { MAX_SCAN_CHARS, SCAN_SOURCE_KINDS, type ScanSourceKind } from '../scan/
 import { KIOSK_API_METHODS, type KioskMethod, type ScanSubmission } from './kiosk-api.js';
 import { OVERRIDE_LIMITS, type OverrideRequest } from './operator-override.js';
 import type { ConfirmRequest } from './staff-confirm.js';
+import { CHIP_CAN_PATTERN, type ChipCanRequest } from './chip-reading.js';
+import { ENTRY_LANE } from '../entries/entry-fields.js';
 import type { RpcFailure } from './rpc-messages.js';
 
 export type ValidatedCall =
@@ -9,6 +11,7 @@ export type ValidatedCall =
   | { readonly ok: true; readonly method: 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats' | 'getDiagnostics'; readonly args: [] }
   | { readonly ok: true; readonly method: 'overrideLastVerdict'; readonly args: [OverrideRequest] }
   | { readonly ok: true; readonly method: 'confirmLastVerdict'; readonly args: [ConfirmRequest] }
+  | { readonly ok: true; readonly method: 'enterChipCan'; readonly args: [ChipCanRequest] }
   | { readonly ok: false; readonly error: RpcFailure };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -62,6 +65,16 @@ function validateConfirm(args: readonly unknown[]): ValidatedCall {
   return { ok: true, method: 'confirmLastVerdict', args: [{ seq, by }] };
 }
 
+/** A card access number is six digits; a lane, when named, is a lane as the entry log writes it. */
+function validateChipCan(args: readonly unknown[]): ValidatedCall {
+  const [request] = args;
+  if (args.length !== 1 || !isObject(request)) return bad('enterChipCan takes one request {can, lane?}');
+  const { can, lane } = request;
+  if (typeof can !== 'string' || !CHIP_CAN_PATTERN.test(can)) return bad('chip.can must be the 6 digits printed on the card');
+  if (lane !== undefined && (typeof lane !== 'string' || !ENTRY_LANE.test(lane))) return bad('chip.lane must be a lane name');
+  return { ok: true, method: 'enterChipCan', args: [lane === undefined ? { can } : { can, lane }] };
+}
+
 /**
  * Checks a call from the renderer before the core sees it. The renderer is our code,
  * but it renders untrusted input, so the core treats every call as untrusted.
@@ -85,6 +98,8 @@ export function validateCall(method: unknown, args: unknown): ValidatedCall {
     case 'confirmLastVerdict':
       // The shape only: whether that entry may be confirmed is the core's to say (staff-confirm.ts).
       return validateConfirm(args);
+    case 'enterChipCan':
+      return validateChipCan(args);
     case 'submitScan': {
       const [scan] = args as unknown[];
       if (args.length !== 1 || !isObject(scan)) return bad('submitScan takes one scan');

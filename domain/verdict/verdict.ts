@@ -1,5 +1,6 @@
 import type { CredentialKind, Authenticity } from '../credentials/credential.js';
 import type { Bilingual, Reason } from '../text/bilingual.js';
+import type { ChipVerdictDetail } from './chip-verdict.js';
 
 export type Colour = 'green' | 'yellow' | 'red';
 /** Every outcome a decision can have (one list: the entry log and the hub's upload check read it). */
@@ -38,6 +39,8 @@ export interface Verdict {
   readonly override?: { readonly by: string; readonly reason: string; readonly overridesSeq: number };
   /** Present when staff confirmed a verdict whose gate waited for them: who, and the entry confirmed. */
   readonly confirm?: { readonly by: string; readonly confirmsSeq: number };
+  /** Present on a chip card's verdict: how the chip was opened and checked, and the face for staff (never stored). */
+  readonly chip?: ChipVerdictDetail;
 }
 
 export const COLOUR_HEADLINES: Readonly<Record<Colour, Bilingual>> = {

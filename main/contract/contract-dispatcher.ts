@@ -23,7 +23,9 @@ export function createDispatcher(api: KioskApi, reportFault: (method: string, er
             ? await api.overrideLastVerdict(...call.args)
             : call.method === 'confirmLastVerdict'
               ? await api.confirmLastVerdict(...call.args)
-              : await api[call.method]();
+              : call.method === 'enterChipCan'
+                ? await api.enterChipCan(...call.args)
+                : await api[call.method]();
       return { ok: true, value };
     } catch (error) {
       reportFault(call.method, error);

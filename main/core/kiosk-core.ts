@@ -23,6 +23,7 @@ import { loadVerificationPorts } from '../trust/kiosk-trust.js';
 import { entryGate, overrideLastVerdict } from './operator-override.js';
 import { confirmLastVerdict } from './staff-confirm.js';
 import type { ConfirmRequest, ConfirmResult } from '../../domain/contract/staff-confirm.js';
+import { CHIP_CAN_REFUSALS, type ChipCanRequest, type ChipCanResult } from '../../domain/contract/chip-reading.js';
 import { DEFAULT_STATION, ScanPipeline, type EntryStation, type ScanGate } from './scan-pipeline.js';
 import type { KioskEvent } from '../../domain/contract/kiosk-events.js';
 import type { ScanEvent } from '../../domain/scan/scan-event.js';
@@ -307,6 +308,11 @@ export class KioskCore implements KioskApi {
     const gate = entry === undefined ? this.station : entryGate(entry, this.station);
     const source = { kind: (entry?.sourceKind ?? 'manual') as ScanEvent['source']['kind'], deviceId: entry?.sourceDeviceId ?? 'staff' };
     this.hub.verdict({ verdict, source, lane: gate.lane, direction: gate.direction });
+  }
+
+  /** A kiosk without a chip card reader refuses a typed CAN: there is no card to read with it. */
+  async enterChipCan(_request: ChipCanRequest): Promise<ChipCanResult> {
+    return { ok: false, refusal: CHIP_CAN_REFUSALS.noReader };
   }
 
   async getDiagnostics(): Promise<Diagnostics> {

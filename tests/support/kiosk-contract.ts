@@ -37,6 +37,7 @@ export async function connectKioskContract(kioskUrl: string): Promise<{ api: Kio
     getDiagnostics: () => call('getDiagnostics', []) as ReturnType<KioskApi['getDiagnostics']>,
     overrideLastVerdict: (request) => call('overrideLastVerdict', [request]) as ReturnType<KioskApi['overrideLastVerdict']>,
     confirmLastVerdict: (request) => call('confirmLastVerdict', [request]) as ReturnType<KioskApi['confirmLastVerdict']>,
+    enterChipCan: (request) => call('enterChipCan', [request]) as ReturnType<KioskApi['enterChipCan']>,
   };
   return { api, close: () => ws.close() };
 }

@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CSCA_DIR, certificatesIn, loadTrustedCscas } from '../../../../main/trust/csca-certificates.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A throw-away self-signed CA made by openssl, as PEM. */
+function makeCa(dir: string, name: string): string {
+  const key = join(dir, `${name}.key`);
+  const cert = join(dir, `${name}.pem`);
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '30',
+      '-subj',
+      `/C=VN/CN=${name}`,
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
+  return cert;
+}
+
+describe('trusted CSCA certificates', () => {
+  it('reads every certificate of the csca folder (PEM with two, DER) and names a file that holds none', () => {
+    const work = mkdtempSync(join(tmpdir(), 'chot-csca-'));
+    dirs.push(work);
+    const a = readFileSync(makeCa(work, 'CSCA A'), 'latin1');
+    const b = readFileSync(makeCa(work, 'CSCA B'), 'latin1');
+    const der = execFileSync('openssl', ['x509', '-in', makeCa(work, 'CSCA C'), '-outform', 'DER']);
+    const dir = join(work, CSCA_DIR);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'two.pem'), a + b);
+    writeFileSync(join(dir, 'c.der'), der);
+    writeFileSync(join(dir, 'broken.crt'), 'not a certificate');
+    writeFileSync(join(dir, 'README.txt'), 'ignored');
+    const trusted = loadTrustedCscas(work);
+    expect(trusted.certificates).toHaveLength(3);
+    expect(trusted.problems).toHaveLength(1);
+    expect(trusted.problems[0]).toMatch(/^broken\.crt: /);
+    expect(certificatesIn(new Uint8Array(der))).toHaveLength(1);
+  });
+
+  it('trusts none when the folder is absent', () => {
+    const work = mkdtempSync(join(tmpdir(), 'chot-csca-'));
+    dirs.push(work);
+    expect(loadTrustedCscas(work)).toEqual({ certificates: [], problems: [] });
+  });
+});
