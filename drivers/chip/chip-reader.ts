@@ -10,6 +10,12 @@ import { asPcscError, type PcscBinding, type PcscError, type PcscEvent, type Pcs
 /** The fault text when the PC/SC daemon is down: what a technician must fix (start pcscd). */
 export const PCSCD_NOT_RUNNING = 'pcscd không chạy · pcscd is not running';
 
+/**
+ * The fault text when pcscd refuses this user (its polkit check): what a technician must fix
+ * (packaging/polkit/'s rule, and the kiosk user in its group).
+ */
+export const PCSCD_ACCESS_DENIED = 'pcscd từ chối người dùng này · pcscd refuses this user';
+
 /** The device id of the PC/SC service as a whole: faults about pcscd carry it; card faults carry the reader's name. */
 export const PCSC_DEVICE_ID = 'pcsc';
 
@@ -354,5 +360,6 @@ function serviceFault(error: unknown): DeviceFault {
   if (error instanceof DeviceFault) return error;
   const pcsc = asPcscError(error);
   if (pcsc.kind === 'no-service') return new DeviceFault('open-failed', PCSC_DEVICE_ID, `${PCSCD_NOT_RUNNING} (${pcsc.message})`, { cause: error });
+  if (pcsc.kind === 'access-denied') return new DeviceFault('open-failed', PCSC_DEVICE_ID, `${PCSCD_ACCESS_DENIED} (${pcsc.message})`, { cause: error });
   return new DeviceFault('io', PCSC_DEVICE_ID, `PC/SC: ${messageOf(error)}`, { cause: error });
 }

@@ -36,6 +36,7 @@ export class FakePcscBinding implements PcscBinding {
   readonly #readers = new Map<string, FakeReader>();
   readonly #sessions = new Set<FakePcscSession>();
   #running = true;
+  #accessDenied = false;
   /** Every command each reader's card received, in order. */
   readonly commands = new Map<string, Uint8Array[]>();
   /** Every disconnect of a card, in order, with whether it reset the card. */
@@ -60,6 +61,15 @@ export class FakePcscBinding implements PcscBinding {
 
   startService(): void {
     this.#running = true;
+  }
+
+  /**
+   * pcscd refuses (or lets in again) this user, as its polkit check does a user outside the
+   * seat: new sessions are refused with `access-denied`; sessions already open are not touched
+   * (pcscd checks once, when the context is established).
+   */
+  denyAccess(denied = true): void {
+    this.#accessDenied = denied;
   }
 
   addReader(name: string): void {
@@ -106,6 +116,7 @@ export class FakePcscBinding implements PcscBinding {
   async open(): Promise<PcscSession> {
     this.openAttempts += 1;
     if (!this.#running) throw new PcscError('no-service', 'PC/SC service not running');
+    if (this.#accessDenied) throw new PcscError('access-denied', 'pcscd refused this user (polkit: org.debian.pcsc-lite.access_pcsc)');
     const session = new FakePcscSession(this, () => this.#sessions.delete(session));
     this.#sessions.add(session);
     return session;

@@ -59,6 +59,27 @@ export function classifySmartcardError(error: unknown): PcscError {
   return new PcscError(KIND_BY_MESSAGE.get(message) ?? 'failed', message, { cause: error });
 }
 
+/**
+ * The addon's words for a code it has no text for (its src/pcsc_errors.h). Establishing a
+ * context, the only such code pcsc-lite returns is SCARD_W_SECURITY_VIOLATION.
+ */
+const UNNAMED_CODE = 'Unknown PC/SC error';
+
+/**
+ * An error from establishing a context (SCardEstablishContext), as a PcscError. pcscd's polkit
+ * check refuses a client by closing its socket before reading its first message (pcsc-lite's
+ * winscard_svc.c, ContextThread: "Rejected unauthorized PC/SC client"); the client, waiting for
+ * the answer to that message, reads ECONNRESET, which libpcsclite reports as
+ * SCARD_W_SECURITY_VIOLATION ("Access was denied by the daemon (Polkit issue?)", winscard_clnt.c,
+ * since pcsc-lite 1.9.9). The addon words that code as UNNAMED_CODE; here it becomes
+ * `access-denied`.
+ */
+export function classifyContextError(error: unknown): PcscError {
+  const classified = classifySmartcardError(error);
+  if (classified.message !== UNNAMED_CODE) return classified;
+  return new PcscError('access-denied', 'pcscd refused this user (polkit: org.debian.pcsc-lite.access_pcsc)', { cause: error });
+}
+
 /** Large enough for an extended-length response (65 536 bytes of data ‖ SW1 SW2). */
 const MAX_RESPONSE_BYTES = 65_538;
 
@@ -69,7 +90,7 @@ export class NodePcscBinding implements PcscBinding {
     try {
       context = new smartcard.Context();
     } catch (error) {
-      throw classifySmartcardError(error);
+      throw classifyContextError(error);
     }
     return new NodePcscSession(smartcard, context);
   }

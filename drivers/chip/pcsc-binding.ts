@@ -12,13 +12,16 @@
 /**
  * Why a PC/SC call failed, in the words the driver acts on:
  * - `no-service`: pcscd is not running, or the connection to it broke;
+ * - `access-denied`: pcscd runs but refuses this user: its polkit check
+ *   (`org.debian.pcsc-lite.access_pcsc`, `…access_card`) lets only the user at the seat in by
+ *   default, not a kiosk service user (packaging/polkit/ has the rule that lets the kiosk in);
  * - `card-removed`: the card left the reader (or was reset) while in use;
  * - `no-card`: there is no card in the reader any more;
  * - `sharing-violation`: another program holds the card exclusively;
  * - `reader-unavailable`: the reader is gone;
  * - `failed`: anything else (a protocol mismatch, an internal error).
  */
-export type PcscErrorKind = 'no-service' | 'card-removed' | 'no-card' | 'sharing-violation' | 'reader-unavailable' | 'failed';
+export type PcscErrorKind = 'no-service' | 'access-denied' | 'card-removed' | 'no-card' | 'sharing-violation' | 'reader-unavailable' | 'failed';
 
 export class PcscError extends Error {
   override readonly name = 'PcscError';
@@ -71,7 +74,10 @@ export interface PcscSession {
 }
 
 export interface PcscBinding {
-  /** A new session (PC/SC context); rejects with a PcscError of kind `no-service` when pcscd is not running. */
+  /**
+   * A new session (PC/SC context); rejects with a PcscError of kind `no-service` when pcscd is
+   * not running, `access-denied` when it refuses this user.
+   */
   open(): Promise<PcscSession>;
 }
 

@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceFault } from '../../../../drivers/device.js';
 import type { ChipCard } from '../../../../drivers/chip/chip-card.js';
-import { ChipReaderDriver, PCSCD_NOT_RUNNING, type ChipReaderHandle, type ChipReaderOptions } from '../../../../drivers/chip/chip-reader.js';
+import {
+  ChipReaderDriver,
+  PCSCD_ACCESS_DENIED,
+  PCSCD_NOT_RUNNING,
+  type ChipReaderHandle,
+  type ChipReaderOptions,
+} from '../../../../drivers/chip/chip-reader.js';
 import { FakePcscBinding, type FakeCard } from '../../../../drivers/chip/fake-pcsc-binding.js';
 import { PcscError } from '../../../../drivers/chip/pcsc-binding.js';
 
@@ -62,6 +68,19 @@ describe('chip card reader over PC/SC (fake daemon)', () => {
     expect(failure).toBeInstanceOf(DeviceFault);
     expect(failure).toMatchObject({ kind: 'open-failed', message: expect.stringContaining(PCSCD_NOT_RUNNING) });
     expect(PCSCD_NOT_RUNNING).toBe('pcscd không chạy · pcscd is not running');
+  });
+
+  it('pcscd refuses this user (polkit): list and open reject with a fault that says so, not "not running"', async () => {
+    const binding = new FakePcscBinding();
+    binding.addReader(READER);
+    binding.denyAccess();
+    const driver = new ChipReaderDriver(binding);
+    const listed = await driver.list().catch((error: unknown) => error);
+    expect(listed).toMatchObject({ name: 'DeviceFault', kind: 'open-failed', deviceId: 'pcsc', message: expect.stringContaining(PCSCD_ACCESS_DENIED) });
+    expect((listed as DeviceFault).cause).toMatchObject({ name: 'PcscError', kind: 'access-denied' });
+    await expect(driver.open()).rejects.toMatchObject({ kind: 'open-failed', message: expect.stringContaining(PCSCD_ACCESS_DENIED) });
+    binding.denyAccess(false);
+    expect(await driver.list()).toEqual([{ name: READER, hasCard: false }]);
   });
 
   it('reports readers added and removed, cards inserted (connected, with ATR and protocol) and removed', async () => {

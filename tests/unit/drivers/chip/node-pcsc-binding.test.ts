@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifySmartcardError } from '../../../../drivers/chip/node-pcsc-binding.js';
+import { classifyContextError, classifySmartcardError } from '../../../../drivers/chip/node-pcsc-binding.js';
 import { PcscError } from '../../../../drivers/chip/pcsc-binding.js';
 
 /**
@@ -32,5 +32,20 @@ describe('classifySmartcardError', () => {
     const classified = new PcscError('no-card', 'x');
     expect(classifySmartcardError(classified)).toBe(classified);
     expect(classifySmartcardError('boom')).toMatchObject({ kind: 'failed', message: 'boom' });
+  });
+});
+
+describe('classifyContextError', () => {
+  it('an unnamed code when establishing a context is pcscd refusing this user (SCARD_W_SECURITY_VIOLATION): access-denied', () => {
+    const cause = new Error('Unknown PC/SC error');
+    const error = classifyContextError(cause);
+    expect(error).toMatchObject({ kind: 'access-denied', message: expect.stringContaining('org.debian.pcsc-lite.access_pcsc') });
+    expect(error.cause).toBe(cause);
+  });
+
+  it('every other error is classified as any other call’s', () => {
+    expect(classifyContextError(new Error('PC/SC service not running'))).toMatchObject({ kind: 'no-service' });
+    expect(classifyContextError(new Error('Communication error'))).toMatchObject({ kind: 'no-service' });
+    expect(classifyContextError(new Error('Internal error'))).toMatchObject({ kind: 'failed' });
   });
 });
