@@ -5,22 +5,27 @@ import { discoverDevices, type DeviceAccess, type DiscoveredDevice, type SerialL
 import { loadProfileCatalog } from '../../drivers/profiles/profile-catalog.js';
 import { switchCodes } from '../../domain/devices/device-profile.js';
 import { firmwareConfigDir } from '../../main/diagnostics/firmware-config-dir.js';
+import type { PcscBinding } from '../../drivers/chip/pcsc-binding.js';
 import { parseCommandArgs } from '../args.js';
+import { pcscSection, surveyPcsc } from './devices-pcsc.js';
 import { terminalJson, terminalLines, terminalText } from '../../domain/text/terminal-text.js';
 
 export const DEVICES_HELP = `Usage: chot devices [--json] [--all]
 
 Lists the scanners, relay boards and card readers plugged into this machine (USB serial
 ports and HID devices) with the device profile each matches (firmware-config/) and its
-state. Never opens a device, so it is safe while the kiosk runs:
+state, then the chip card readers pcscd offers and whether a card is in each. Never opens
+a device or a card, so it is safe while the kiosk runs:
   present     the device node is there and this user may open it
   no access   permission denied: install the udev rule (drivers/README.md) and run
               sudo usermod -aG plugdev,dialout $USER   (then log in again)
   in use      a process of this user holds it open (pid shown: the kiosk, usually)
 A scanner in keyboard mode gets the hint to switch it to serial or HID-POS.
+Card readers (PC/SC): pcscd not running, or refusing this user (polkit), is said with
+the command that fixes it.
 
 Options:
-  --json  one JSON document: devices, problems
+  --json  one JSON document: devices, problems, pcsc
   --all   also list devices that match no profile (keyboards, mice, other ports)
 `;
 
@@ -31,7 +36,14 @@ export interface DevicesDeps {
   readonly access?: (path: string) => DeviceAccess;
   readonly holders?: (path: string) => readonly number[];
   readonly firmwareConfigDir?: string;
+  /** PC/SC (pcscd): the native binding unless given, loaded only when the command runs. */
+  readonly pcsc?: PcscBinding;
   readonly write?: (text: string) => void;
+}
+
+async function nativePcsc(): Promise<PcscBinding> {
+  const { NodePcscBinding } = await import('../../drivers/chip/node-pcsc-binding.js');
+  return new NodePcscBinding();
 }
 
 type State = 'present' | 'no access' | 'in use' | 'unknown';
@@ -119,9 +131,10 @@ export async function runDevices(args: readonly string[], deps: DevicesDeps = {}
   });
   const shown = discovery.devices.filter((device) => values.all === true || device.match !== undefined);
   const rows = shown.map(deviceRow);
+  const pcsc = await surveyPcsc(deps.pcsc ?? (await nativePcsc()));
   if (values.json === true) {
-    // USB descriptors are the device's own text: escaped for the terminal.
-    write(terminalJson({ devices: rows, problems: discovery.problems, hidden: discovery.devices.length - shown.length }, 2) + '\n');
+    // USB descriptors and reader names are the device's own text: escaped for the terminal.
+    write(terminalJson({ devices: rows, problems: discovery.problems, hidden: discovery.devices.length - shown.length, pcsc }, 2) + '\n');
     return 0;
   }
   if (rows.length === 0) write(discovery.devices.length === 0 ? 'no devices found\n' : 'no device matches a profile\n');
@@ -129,5 +142,6 @@ export async function runDevices(args: readonly string[], deps: DevicesDeps = {}
   const hidden = discovery.devices.length - shown.length;
   if (hidden > 0) write(`${hidden} other device(s) match no profile: chot devices --all lists them\n`);
   for (const problem of discovery.problems) write(`could not list ${terminalText(problem)}\n`);
+  write(pcscSection(pcsc));
   return 0;
 }

@@ -2,13 +2,21 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runDevices, type DevicesDeps } from '../../../../cli/commands/devices.js';
 import { main } from '../../../../cli/main.js';
+import { FakePcscBinding } from '../../../../drivers/chip/fake-pcsc-binding.js';
 import { FakeHidBinding } from '../../../../drivers/hid/fake-hid-binding.js';
 import { repoRoot } from '../../../support/kiosk-process.js';
 
 const FIRMWARE_CONFIG = join(repoRoot(), 'firmware-config');
 
-/** A machine with a Honeywell in keyboard mode, a CH340 the user may not open, a relay board the kiosk holds, and a mouse. */
-function machine(): { deps: DevicesDeps; output: () => string } {
+const READER = 'ACS ACR1252 Dual Reader [ACR1252 Dual Reader PICC] 00 00';
+const SAM_SLOT = 'ACS ACR1252 Dual Reader [ACR1252 Dual Reader SAM] 01 00';
+const ATR = Uint8Array.from([0x3b, 0x88, 0x80, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09]);
+
+/**
+ * A machine with a Honeywell in keyboard mode, a CH340 the user may not open, a relay board the
+ * kiosk holds, a mouse, and pcscd with a dual reader whose contactless slot holds a card.
+ */
+function machine(pcsc = readersWithCard()): { deps: DevicesDeps; output: () => string } {
   let out = '';
   const hid = new FakeHidBinding();
   hid.plug({ path: '/dev/hidraw1', vendorId: 0x0c2e, productId: 0x0b01, usagePage: 0x01, usage: 0x06 });
@@ -21,10 +29,24 @@ function machine(): { deps: DevicesDeps; output: () => string } {
       hid,
       access: (path) => (path === '/dev/ttyUSB0' ? 'no-access' : 'ok'),
       holders: (path) => (path === '/dev/hidraw2' ? [777] : []),
+      pcsc,
       write: (text) => void (out += text),
     },
     output: () => out,
   };
+}
+
+function readersWithCard(): FakePcscBinding {
+  const pcsc = new FakePcscBinding();
+  pcsc.addReader(READER);
+  pcsc.addReader(SAM_SLOT);
+  pcsc.insertCard(READER, { atr: ATR, respond: () => Uint8Array.from([0x6d, 0x00]) });
+  return pcsc;
+}
+
+/** Only the PC/SC section of the text output. */
+function pcscPart(text: string): string {
+  return text.slice(text.indexOf('Card readers (PC/SC):'));
 }
 
 afterEach(() => vi.restoreAllMocks());
@@ -61,8 +83,82 @@ describe('chot devices', () => {
     let out = '';
     const hid = new FakeHidBinding();
     hid.devicesError = new Error('hidraw is missing');
-    expect(await runDevices([], { firmwareConfigDir: FIRMWARE_CONFIG, serial: { list: async () => [] }, hid, write: (t) => void (out += t) })).toBe(0);
-    expect(out).toBe('no devices found\ncould not list HID devices: cannot enumerate HID devices: hidraw is missing\n');
+    const pcsc = new FakePcscBinding();
+    expect(await runDevices([], { firmwareConfigDir: FIRMWARE_CONFIG, serial: { list: async () => [] }, hid, pcsc, write: (t) => void (out += t) })).toBe(0);
+    expect(out).toBe(
+      'no devices found\ncould not list HID devices: cannot enumerate HID devices: hidraw is missing\n' +
+        'Card readers (PC/SC):\n  → no card reader: plug one in (an ACR122U is taken by the kernel NFC driver unless pn533_usb is blacklisted: /etc/modprobe.d/blacklist-chot-nfc.conf, drivers/README.md)\n',
+    );
+  });
+
+  it('lists the PC/SC readers pcscd offers, with and without a card, and opens no card', async () => {
+    const pcsc = readersWithCard();
+    const { deps, output } = machine(pcsc);
+    expect(await runDevices([], deps)).toBe(0);
+    expect(pcscPart(output())).toBe(['Card readers (PC/SC):', `  ${READER}  card present`, `  ${SAM_SLOT.padEnd(READER.length)}  no card`, ''].join('\n'));
+    expect(pcsc.commands.size).toBe(0);
+    expect(pcsc.isHeld(READER)).toBe(false);
+    expect(pcsc.openSessions).toBe(0);
+  });
+
+  it('pcscd not running: says so with the command that starts it', async () => {
+    const pcsc = new FakePcscBinding();
+    pcsc.stopService();
+    const { deps, output } = machine(pcsc);
+    expect(await runDevices([], deps)).toBe(0);
+    expect(pcscPart(output())).toBe('Card readers (PC/SC):\n  → pcscd is not running: sudo systemctl enable --now pcscd.socket\n');
+  });
+
+  it('pcscd refusing this user (polkit): says so with the rule to install and the group to join, not "not running"', async () => {
+    const pcsc = readersWithCard();
+    pcsc.denyAccess();
+    const { deps, output } = machine(pcsc);
+    expect(await runDevices([], deps)).toBe(0);
+    const part = pcscPart(output());
+    expect(part).toContain('pcscd refuses this user (polkit): install packaging/polkit/70-chot-pcscd.rules as /usr/share/polkit-1/rules.d/70-chot-pcscd.rules');
+    expect(part).toContain('sudo usermod -aG plugdev $USER');
+    expect(part).not.toContain('not running');
+    expect(part).not.toContain(READER);
+  });
+
+  it('--json carries the PC/SC state: readers and cards, or the service state with its hint', async () => {
+    const listed = machine();
+    await runDevices(['--json'], listed.deps);
+    expect((JSON.parse(listed.output()) as { pcsc: unknown }).pcsc).toEqual({
+      service: 'running',
+      readers: [
+        { name: READER, hasCard: true },
+        { name: SAM_SLOT, hasCard: false },
+      ],
+    });
+
+    const stopped = new FakePcscBinding();
+    stopped.stopService();
+    const down = machine(stopped);
+    await runDevices(['--json'], down.deps);
+    expect((JSON.parse(down.output()) as { pcsc: unknown }).pcsc).toEqual({
+      service: 'not-running',
+      readers: [],
+      hint: 'pcscd is not running: sudo systemctl enable --now pcscd.socket',
+    });
+
+    const refusing = readersWithCard();
+    refusing.denyAccess();
+    const denied = machine(refusing);
+    await runDevices(['--json'], denied.deps);
+    expect((JSON.parse(denied.output()) as { pcsc: unknown }).pcsc).toMatchObject({
+      service: 'access-denied',
+      readers: [],
+      hint: expect.stringContaining('polkit'),
+    });
+  });
+
+  it('a PC/SC binding that cannot load (no addon) is said, and the USB devices are still listed', async () => {
+    const { deps, output } = machine();
+    const broken = { open: () => Promise.reject(new Error('Cannot find module smartcard')) };
+    expect(await runDevices([], { ...deps, pcsc: broken })).toBe(0);
+    expect(output()).toMatch(/^\/dev\/hidraw1\s+scanner/m);
+    expect(pcscPart(output())).toBe('Card readers (PC/SC):\n  could not ask pcscd: PC/SC: Cannot find module smartcard\n');
   });
 
   it('runs from the command line on this machine (real serialport and node-hid, whatever is plugged in)', async () => {
@@ -72,9 +168,10 @@ describe('chot devices', () => {
     const code = await main(['devices', '--json', '--all']);
     vi.restoreAllMocks();
     expect(code).toBe(0);
-    const doc = JSON.parse(stdout) as { devices: unknown[]; problems: string[] };
+    const doc = JSON.parse(stdout) as { devices: unknown[]; problems: string[]; pcsc: { service: string } };
     expect(Array.isArray(doc.devices)).toBe(true);
     expect(Array.isArray(doc.problems)).toBe(true);
+    expect(['running', 'not-running', 'access-denied', 'failed']).toContain(doc.pcsc.service);
   });
 
   it('a bad flag is a usage error listed in the help', async () => {
