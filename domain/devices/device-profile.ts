@@ -53,6 +53,22 @@ export interface SerialProfile {
   readonly interByteTimeoutMs?: Fact<number>;
 }
 
+export type CardInterface = 'contactless' | 'contact' | 'sam';
+/** The CCID exchange level (dwFeatures): whether the reader takes extended-length APDUs. */
+export type CcidExchange = 'tpdu' | 'short-apdu' | 'extended-apdu';
+
+/** What a PC/SC reader offers for reading a chip ID card, for the interface the chip is read through. */
+export interface CardReaderProfile {
+  readonly interfaces?: Fact<readonly CardInterface[]>;
+  /** Known to read ICAO 9303 eMRTDs. */
+  readonly emrtd?: Fact<boolean>;
+  readonly ccidExchange?: Fact<CcidExchange>;
+  /** dwMaxCCIDMessageLength, its 10-byte header included. */
+  readonly maxCcidMessageBytes?: Fact<number>;
+  /** Linux modules that take the reader before pcscd's CCID driver: to blacklist. */
+  readonly conflictingKernelModules?: Fact<readonly string[]>;
+}
+
 export interface DeviceProfile {
   readonly id: string;
   readonly kind: ProfileKind;
@@ -67,6 +83,8 @@ export interface DeviceProfile {
   readonly programming?: readonly ProgrammingCode[];
   readonly serial?: SerialProfile;
   readonly relay?: { readonly channels?: Fact<number>; readonly protocol?: Fact<'usb-relay-hid' | 'ch340-a0' | 'modbus-rtu-coil'> };
+  /** Card readers only. */
+  readonly cardReader?: CardReaderProfile;
 }
 
 /** What is known about a connected device when it is matched: USB ids and how it showed up. */

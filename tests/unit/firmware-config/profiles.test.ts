@@ -43,7 +43,10 @@ describe('firmware-config device profiles', () => {
       'ch340-serial-relay',
       'modbus-rtu-relay',
       'acs-acr122u',
+      'acs-acr1252u',
       'acs-acr39u',
+      'hid-omnikey-5022',
+      'hid-omnikey-5427ck',
       'generic-ccid-reader',
     ]) {
       expect(ids).toContain(id);
@@ -110,6 +113,49 @@ describe('firmware-config device profiles', () => {
     expect(() => validateProfileJson(validate, 'acs-acr39u.json', upper)).toThrow(/\/usb\/vendorId\/value/);
     const extra = { ...read('acs-acr39u.json'), colour: 'blue' };
     expect(() => validateProfileJson(validate, 'acs-acr39u.json', extra)).toThrow(/unknown property "colour"/);
+  });
+
+  it('every card reader for the chip ID card says its CCID exchange level and message size, each with a source', () => {
+    for (const id of ['acs-acr1252u', 'acs-acr122u', 'hid-omnikey-5022', 'hid-omnikey-5427ck']) {
+      const reader = read(`${id}.json`).cardReader as Record<string, Record<string, unknown>>;
+      for (const field of ['ccidExchange', 'maxCcidMessageBytes']) {
+        expect(reader[field]?.source, `${id} ${field}`).toEqual(expect.stringMatching(/dwFeatures|dwMaxCCIDMessageLength/));
+      }
+    }
+    // The extended-length readers, and the one that is not (ACR122U: 256 bytes a READ BINARY at most).
+    const exchange = (id: string): unknown => (read(`${id}.json`).cardReader as { ccidExchange: { value: unknown } }).ccidExchange.value;
+    expect(['acs-acr1252u', 'hid-omnikey-5022', 'hid-omnikey-5427ck'].map(exchange)).toEqual(['extended-apdu', 'extended-apdu', 'extended-apdu']);
+    expect(exchange('acs-acr122u')).toBe('short-apdu');
+  });
+
+  it('the ACR122U names the kernel modules to blacklist, and the shipped blacklist file blacklists exactly those', () => {
+    const modules = (read('acs-acr122u.json').cardReader as { conflictingKernelModules: { value: string[] } }).conflictingKernelModules.value;
+    expect(modules).toEqual(['pn533_usb', 'pn533', 'nfc']);
+    const blacklist = readFileSync(join(repoRoot(), 'packaging', 'modprobe', 'blacklist-chot-nfc.conf'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !line.startsWith('#'));
+    expect(blacklist).toEqual(modules.map((name) => `blacklist ${name}`));
+  });
+
+  it('cardReader: only on a card reader; its facts need a provenance; its values are checked', () => {
+    const scanner = { ...read('zebra-ds2208.json'), cardReader: { emrtd: { value: false, source: 'test fixture only' } } };
+    expect(() => validateProfileJson(validate, 'zebra-ds2208.json', scanner)).toThrow(ProfileCatalogError);
+
+    const unsourced = read('acs-acr1252u.json');
+    delete (unsourced.cardReader as { ccidExchange: Record<string, unknown> }).ccidExchange.source;
+    expect(() => validateProfileJson(validate, 'acs-acr1252u.json', unsourced)).toThrow(/\/cardReader\/ccidExchange: a value needs a "source"/);
+
+    const badLevel = read('acs-acr1252u.json');
+    (badLevel.cardReader as { ccidExchange: { value: string } }).ccidExchange.value = 'jumbo';
+    expect(() => validateProfileJson(validate, 'acs-acr1252u.json', badLevel)).toThrow(/\/cardReader\/ccidExchange\/value/);
+
+    const badModule = read('acs-acr122u.json');
+    (badModule.cardReader as { conflictingKernelModules: { value: string[] } }).conflictingKernelModules.value = ['pn533; rm -rf /'];
+    expect(() => validateProfileJson(validate, 'acs-acr122u.json', badModule)).toThrow(ProfileCatalogError);
+
+    const extra = read('acs-acr1252u.json');
+    (extra.cardReader as Record<string, unknown>).antennaColour = { value: 'blue', source: 'test fixture only' };
+    expect(() => validateProfileJson(validate, 'acs-acr1252u.json', extra)).toThrow(/unknown property "antennaColour"/);
   });
 
   it('a programming code needs a bar code text or a serial command', () => {

@@ -74,6 +74,28 @@ describe('matchProfile on the shipped catalogue', () => {
       mode: 'serial',
     },
     { name: 'a CH340 seen as CDC (wrong transport)', hints: { vendorId: '1a86', productId: '7523', transport: 'cdc-acm' }, profile: undefined },
+    ...(
+      [
+        ['an ACS ACR1252U', '072f', '223b', 'acs-acr1252u'],
+        ['an ACS ACR122U', '072f', '2200', 'acs-acr122u'],
+        ['an ACS ACR39U on its CCID interface', '072f', 'b100', 'acs-acr39u'],
+        ['an HID OMNIKEY 5022', '076b', '5022', 'hid-omnikey-5022'],
+        ['an HID OMNIKEY 5427 CK', '076b', '5427', 'hid-omnikey-5427ck'],
+      ] as const
+    ).map(([name, vendorId, productId, id]) => ({
+      name: `${name} (${vendorId}:${productId}, CCID)`,
+      hints: { vendorId, productId, transport: 'ccid' as const },
+      profile: id,
+      mode: 'ccid',
+      confidence: 'exact',
+      alternatives: [],
+    })),
+    {
+      name: 'another ACS reader, not one of the models: the generic CCID profile, not a guess by vendor id',
+      hints: { vendorId: '072f', productId: '223e', transport: 'ccid' },
+      profile: 'generic-ccid-reader',
+      confidence: 'generic',
+    },
     {
       name: 'any CCID reader without a model profile',
       hints: { vendorId: '1234', productId: '5678', transport: 'ccid' },
