@@ -3,6 +3,7 @@ import type { HidBinding } from '../../drivers/hid/hid-binding.js';
 import { NodeSerialTransport } from '../../drivers/serial/node-serial-transport.js';
 import { discoverDevices, type DeviceAccess, type DiscoveredDevice, type SerialLister } from '../../drivers/profiles/device-discovery.js';
 import { loadProfileCatalog } from '../../drivers/profiles/profile-catalog.js';
+import { sysfsCcidDevices, USERSPACE_DRIVER, type UsbCcidLister } from '../../drivers/profiles/usb-ccid.js';
 import { switchCodes } from '../../domain/devices/device-profile.js';
 import { firmwareConfigDir } from '../../main/diagnostics/firmware-config-dir.js';
 import type { PcscBinding } from '../../drivers/chip/pcsc-binding.js';
@@ -13,13 +14,15 @@ import { terminalJson, terminalLines, terminalText } from '../../domain/text/ter
 export const DEVICES_HELP = `Usage: chot devices [--json] [--all]
 
 Lists the scanners, relay boards and card readers plugged into this machine (USB serial
-ports and HID devices) with the device profile each matches (firmware-config/) and its
-state, then the chip card readers pcscd offers and whether a card is in each. Never opens
-a device or a card, so it is safe while the kiosk runs:
-  present     the device node is there and this user may open it
-  no access   permission denied: install the udev rule (drivers/README.md) and run
-              sudo usermod -aG plugdev,dialout $USER   (then log in again)
-  in use      a process of this user holds it open (pid shown: the kiosk, usually)
+ports, HID devices, USB card readers) with the device profile each matches (firmware-config/)
+and its state, then the chip card readers pcscd offers and whether a card is in each. Never
+opens a device or a card, so it is safe while the kiosk runs:
+  present        the device is there (and this user may open it; a card reader is pcscd's)
+  no access      permission denied: install the udev rule (drivers/README.md) and run
+                 sudo usermod -aG plugdev,dialout $USER   (then log in again)
+  in use         a process of this user holds it open (pid shown: the kiosk, usually)
+  kernel driver  a card reader a kernel driver took before pcscd could (the ACR122U and
+                 pn533_usb: blacklist it, drivers/README.md)
 A scanner in keyboard mode gets the hint to switch it to serial or HID-POS.
 Card readers (PC/SC): pcscd not running, or refusing this user (polkit), is said with
 the command that fixes it.
@@ -33,6 +36,8 @@ Options:
 export interface DevicesDeps {
   readonly serial?: SerialLister;
   readonly hid?: HidBinding;
+  /** USB card readers: sysfs unless given. */
+  readonly ccid?: UsbCcidLister;
   readonly access?: (path: string) => DeviceAccess;
   readonly holders?: (path: string) => readonly number[];
   readonly firmwareConfigDir?: string;
@@ -46,9 +51,16 @@ async function nativePcsc(): Promise<PcscBinding> {
   return new NodePcscBinding();
 }
 
-type State = 'present' | 'no access' | 'in use' | 'unknown';
+type State = 'present' | 'no access' | 'in use' | 'kernel driver' | 'unknown';
+
+/** A card reader's interface held by a kernel driver other than pcscd's (libusb's usbfs): pcscd cannot have it. */
+function foreignDrivers(device: DiscoveredDevice): readonly string[] {
+  return (device.kernelDrivers ?? []).filter((driver) => driver !== USERSPACE_DRIVER);
+}
 
 function stateOf(device: DiscoveredDevice): State {
+  // A card reader is pcscd's to open, never this user's: what matters is who holds it.
+  if (device.bus === 'usb') return foreignDrivers(device).length > 0 ? 'kernel driver' : 'present';
   if (device.access === 'no-access') return 'no access';
   if (device.heldBy.length > 0) return 'in use';
   return device.access === 'ok' ? 'present' : 'unknown';
@@ -64,6 +76,15 @@ function profileText(device: DiscoveredDevice): string {
 
 /** What the operator should do next about this device, if anything. */
 function hintFor(device: DiscoveredDevice): string | undefined {
+  const foreign = foreignDrivers(device);
+  if (device.bus === 'usb' && foreign.length > 0) {
+    const known = device.match?.profile.cardReader?.conflictingKernelModules?.value ?? [];
+    const holder = `the kernel driver ${foreign.join(', ')} holds it, so pcscd cannot`;
+    if (foreign.every((driver) => known.includes(driver))) {
+      return `${holder}: install packaging/modprobe/blacklist-chot-nfc.conf as /etc/modprobe.d/blacklist-chot-nfc.conf (the deb does), run \`sudo modprobe -r ${known.join(' ')}\`, then unplug and replug it`;
+    }
+    return `${holder}: blacklist that module (/etc/modprobe.d/), then unplug and replug it`;
+  }
   if (device.access === 'no-access') {
     return 'no permission: install packaging/udev/70-chot.rules and run `sudo usermod -aG plugdev,dialout $USER`, then log in again';
   }
@@ -95,7 +116,7 @@ export function deviceRow(device: DiscoveredDevice): DeviceRow {
   const hint = hintFor(device);
   return {
     path: device.path,
-    kind: device.match?.profile.kind ?? (device.bus === 'hid' ? 'hid' : 'serial'),
+    kind: device.match?.profile.kind ?? (device.bus === 'usb' ? 'card-reader' : device.bus),
     usbId: device.vendorId === undefined ? '-' : `${device.vendorId}:${device.productId ?? '????'}`,
     profile: profileText(device),
     state: stateOf(device),
@@ -126,6 +147,7 @@ export async function runDevices(args: readonly string[], deps: DevicesDeps = {}
     catalog,
     serial: deps.serial ?? new NodeSerialTransport(),
     hid: deps.hid ?? new NodeHidBinding(),
+    ccid: deps.ccid ?? (() => sysfsCcidDevices()),
     ...(deps.access === undefined ? {} : { access: deps.access }),
     ...(deps.holders === undefined ? {} : { holders: deps.holders }),
   });

@@ -6,11 +6,13 @@ import { enumerateHid } from '../hid/hid-keeper.js';
 import { hex4, present, type HidBinding, type HidDeviceDescriptor } from '../hid/hid-binding.js';
 import type { SerialTransport } from '../serial/serial-transport.js';
 import { serialTransportOf, type ProfileCatalog } from './profile-catalog.js';
+import type { UsbCcidLister } from './usb-ccid.js';
 
 /**
  * What is plugged in, and which profile each device matches: for `chot devices` and the
  * diagnostics. Never opens a device: a scanner the kiosk holds must not be disturbed, so the
- * state is what the file system says (present, no access) and which processes hold it open.
+ * state is what the file system says (present, no access) and which processes hold it open;
+ * for a card reader, which kernel driver holds it (`usb-ccid.ts`).
  */
 
 /**
@@ -24,7 +26,8 @@ export type DeviceAccess = 'ok' | 'no-access' | 'unknown';
 
 export interface DiscoveredDevice {
   readonly path: string;
-  readonly bus: 'serial' | 'hid';
+  /** `usb`: a card reader (CCID), found in sysfs; pcscd opens it, never the kiosk. */
+  readonly bus: 'serial' | 'hid' | 'usb';
   readonly transport?: ProfileTransport;
   readonly vendorId?: string;
   readonly productId?: string;
@@ -34,12 +37,16 @@ export interface DiscoveredDevice {
   readonly access: DeviceAccess;
   /** Processes (of this user: others' are not visible) that hold the device open. */
   readonly heldBy: readonly number[];
+  /** Card readers: the kernel drivers bound to its CCID interfaces (`usbfs`: pcscd's CCID driver has it). */
+  readonly kernelDrivers?: readonly string[];
 }
 
 export interface DiscoveryOptions {
   readonly catalog: ProfileCatalog;
   readonly serial?: SerialLister;
   readonly hid?: HidBinding;
+  /** USB card readers (sysfsCcidDevices in production). */
+  readonly ccid?: UsbCcidLister;
   readonly access?: (path: string) => DeviceAccess;
   readonly holders?: (path: string) => readonly number[];
 }
@@ -154,6 +161,29 @@ export async function discoverDevices(options: DiscoveryOptions): Promise<Discov
       }
     } catch (error) {
       problems.push(`HID devices: ${messageOf(error)}`);
+    }
+  }
+  if (options.ccid !== undefined) {
+    try {
+      for (const reader of options.ccid()) {
+        const match = matchProfile(options.catalog.profiles, { vendorId: reader.vendorId, productId: reader.productId, transport: 'ccid' });
+        devices.push({
+          // Its sysfs directory: a reader has no device node of the kiosk's (pcscd opens /dev/bus/usb/…).
+          path: `/sys/bus/usb/devices/${reader.name}`,
+          bus: 'usb',
+          transport: 'ccid',
+          vendorId: reader.vendorId,
+          productId: reader.productId,
+          ...(reader.manufacturer === undefined ? {} : { manufacturer: reader.manufacturer }),
+          ...(reader.product === undefined ? {} : { product: reader.product }),
+          ...(match === undefined ? {} : { match }),
+          access: 'unknown',
+          heldBy: [],
+          kernelDrivers: reader.drivers,
+        });
+      }
+    } catch (error) {
+      problems.push(`USB card readers: ${messageOf(error)}`);
     }
   }
   devices.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

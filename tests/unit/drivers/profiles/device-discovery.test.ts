@@ -52,6 +52,37 @@ describe('discoverDevices', () => {
     expect(opened).toEqual([]);
   });
 
+  it('lists USB card readers (CCID) with the profile of their ids and the kernel drivers holding them, without asking the file system', async () => {
+    const readers: { name: string; vendorId: string; productId: string; profile: string; confidence: string }[] = [
+      { name: '1-1', vendorId: '072f', productId: '223b', profile: 'acs-acr1252u', confidence: 'exact' },
+      { name: '1-2', vendorId: '072f', productId: '2200', profile: 'acs-acr122u', confidence: 'exact' },
+      { name: '1-3', vendorId: '072f', productId: 'b100', profile: 'acs-acr39u', confidence: 'exact' },
+      { name: '1-4', vendorId: '076b', productId: '5022', profile: 'hid-omnikey-5022', confidence: 'exact' },
+      { name: '1-5', vendorId: '076b', productId: '5427', profile: 'hid-omnikey-5427ck', confidence: 'exact' },
+      { name: '1-6', vendorId: '08e6', productId: '3437', profile: 'generic-ccid-reader', confidence: 'generic' },
+    ];
+    const asked: string[] = [];
+    const discovery = await discoverDevices({
+      catalog,
+      ccid: () => readers.map(({ name, vendorId, productId }) => ({ name, vendorId, productId, drivers: name === '1-2' ? ['pn533_usb'] : ['usbfs'] })),
+      access: (path) => (asked.push(path), 'ok'),
+      holders: (path) => (asked.push(path), []),
+    });
+    expect(discovery.problems).toEqual([]);
+    expect(asked).toEqual([]);
+    for (const reader of readers) {
+      const found = discovery.devices.find((device) => device.path === `/sys/bus/usb/devices/${reader.name}`);
+      expect(found, reader.name).toMatchObject({
+        bus: 'usb',
+        transport: 'ccid',
+        vendorId: reader.vendorId,
+        productId: reader.productId,
+        match: { profile: { id: reader.profile }, mode: { mode: 'ccid' }, confidence: reader.confidence, alternatives: [] },
+      });
+    }
+    expect(discovery.devices.find((device) => device.path.endsWith('/1-2'))?.kernelDrivers).toEqual(['pn533_usb']);
+  });
+
   it('a bus that cannot be listed is a problem in words, and the other bus still lists', async () => {
     const hid = new FakeHidBinding();
     hid.devicesError = new Error('no hidraw');

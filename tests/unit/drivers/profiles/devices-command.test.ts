@@ -27,6 +27,7 @@ function machine(pcsc = readersWithCard()): { deps: DevicesDeps; output: () => s
       firmwareConfigDir: FIRMWARE_CONFIG,
       serial: { list: async () => [{ path: '/dev/ttyUSB0', vendorId: '1a86', productId: '7523' }] },
       hid,
+      ccid: () => [],
       access: (path) => (path === '/dev/ttyUSB0' ? 'no-access' : 'ok'),
       holders: (path) => (path === '/dev/hidraw2' ? [777] : []),
       pcsc,
@@ -84,7 +85,9 @@ describe('chot devices', () => {
     const hid = new FakeHidBinding();
     hid.devicesError = new Error('hidraw is missing');
     const pcsc = new FakePcscBinding();
-    expect(await runDevices([], { firmwareConfigDir: FIRMWARE_CONFIG, serial: { list: async () => [] }, hid, pcsc, write: (t) => void (out += t) })).toBe(0);
+    expect(
+      await runDevices([], { firmwareConfigDir: FIRMWARE_CONFIG, serial: { list: async () => [] }, hid, ccid: () => [], pcsc, write: (t) => void (out += t) }),
+    ).toBe(0);
     expect(out).toBe(
       'no devices found\ncould not list HID devices: cannot enumerate HID devices: hidraw is missing\n' +
         'Card readers (PC/SC):\n  → no card reader: plug one in (an ACR122U is taken by the kernel NFC driver unless pn533_usb is blacklisted: /etc/modprobe.d/blacklist-chot-nfc.conf, drivers/README.md)\n',
@@ -99,6 +102,24 @@ describe('chot devices', () => {
     expect(pcsc.commands.size).toBe(0);
     expect(pcsc.isHeld(READER)).toBe(false);
     expect(pcsc.openSessions).toBe(0);
+  });
+
+  it('lists USB card readers by profile; one a kernel driver took gets the blacklist to install, one pcscd holds is present', async () => {
+    const { deps, output } = machine();
+    const ccid = (): ReturnType<NonNullable<DevicesDeps['ccid']>> => [
+      { name: '1-4', vendorId: '072f', productId: '2200', product: 'ACR122U PICC Interface', drivers: ['pn533_usb'] },
+      { name: '1-5', vendorId: '072f', productId: '223b', drivers: ['usbfs'] },
+      { name: '1-6', vendorId: '1234', productId: '0001', drivers: ['some_driver'] },
+    ];
+    expect(await runDevices([], { ...deps, ccid })).toBe(0);
+    const text = output();
+    expect(text).toMatch(/^\/sys\/bus\/usb\/devices\/1-4\s+card-reader\s+072f:2200\s+ACS ACR122U NFC reader \[ccid\]\s+kernel driver$/m);
+    expect(text).toContain(
+      '→ the kernel driver pn533_usb holds it, so pcscd cannot: install packaging/modprobe/blacklist-chot-nfc.conf as /etc/modprobe.d/blacklist-chot-nfc.conf (the deb does), run `sudo modprobe -r pn533_usb pn533 nfc`, then unplug and replug it',
+    );
+    expect(text).toMatch(/^\/sys\/bus\/usb\/devices\/1-5\s+card-reader\s+072f:223b\s+ACS ACR1252U NFC reader \(ACR1252 Dual Reader\) \[ccid\]\s+present$/m);
+    expect(text).toMatch(/^\/sys\/bus\/usb\/devices\/1-6\s+card-reader\s+1234:0001\s+.*generic ids\]\s+kernel driver$/m);
+    expect(text).toContain('→ the kernel driver some_driver holds it, so pcscd cannot: blacklist that module (/etc/modprobe.d/), then unplug and replug it');
   });
 
   it('pcscd not running: says so with the command that starts it', async () => {
