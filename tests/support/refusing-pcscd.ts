@@ -22,7 +22,7 @@ import { isMainThread } from 'node:worker_threads';
  * anything opens a PC/SC context.
  */
 const SCRIPT = `
-import socket, sys
+import socket, sys, time
 server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 server.bind(sys.argv[1])
 server.listen(8)
@@ -33,6 +33,7 @@ while True:
             seen = client.recv(20, socket.MSG_PEEK | socket.MSG_WAITALL)
             if len(seen) >= 20 or len(seen) == 0:
                 break
+            time.sleep(0.001)
     except OSError:
         pass
     client.close()
