@@ -13,6 +13,7 @@ import { OperatorMode } from './operator/operator-mode.js';
 import { createScanMetrics, recordAfterPaint } from './perf/scan-metrics.js';
 import { isStaffScreen, Screens } from './view/screens.js';
 import { ChipPrompt } from './chip/chip-prompt.js';
+import { endsChipRead } from './chip/chip-view.js';
 import { captureWedge } from './wedge/wedge-capture.js';
 
 declare global {
@@ -167,7 +168,7 @@ async function start(): Promise<void> {
       return;
     }
     // A chip card's verdict ends its read: the prompt goes even if staff are busy elsewhere.
-    if (event.verdict.chip !== undefined && event.lane === info.lane) chipPrompt.clear();
+    if (endsChipRead(event, info.lane)) chipPrompt.clear();
     // A scanner or the chip reader the core reads: shown exactly as a wedge verdict, unless staff
     // are at a staff screen (the gate acted already; the entry is logged).
     if (isStaffScreen(screens.current)) return;

@@ -1,8 +1,6 @@
 import type { ChipReadingState } from '../../domain/contract/chip-reading.js';
 import { byId } from '../view/dom.js';
-import { chipPromptView, isForLane, percentOf, type ChipPromptView } from './chip-view.js';
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { chipPromptView, isForLane, percentOf, promptEndsInMs, type ChipPromptView } from './chip-view.js';
 
 /**
  * The card prompt over the idle and verdict screens (chip.css shows it there only): "place
@@ -25,12 +23,10 @@ export class ChipPrompt {
   update(state: ChipReadingState): void {
     if (!isForLane(state, this.lane)) return;
     clearTimeout(this.expiry);
-    const view = chipPromptView(state, this.now());
-    this.render(view);
-    if (view !== undefined && state.phase === 'waiting-for-card') {
-      // A delay past setTimeout's 32-bit limit would fire at once: a far deadline waits the limit.
-      this.expiry = setTimeout(() => this.render(undefined), Math.min(state.untilMs - this.now(), MAX_TIMER_MS));
-    }
+    const now = this.now();
+    this.render(chipPromptView(state, now));
+    const endsInMs = promptEndsInMs(state, now);
+    if (endsInMs !== undefined) this.expiry = setTimeout(() => this.render(undefined), endsInMs);
   }
 
   /** The read is over (its verdict is on screen): the prompt goes, whatever the core says next. */

@@ -1,4 +1,5 @@
 import type { ChipReadStep, ChipReadingState } from '../../domain/contract/chip-reading.js';
+import type { KioskEvent } from '../../domain/contract/kiosk-events.js';
 import type { ChipPassiveOutcome, ChipVerdictDetail, DisplayImage } from '../../domain/verdict/chip-verdict.js';
 import type { Bilingual } from '../../domain/text/bilingual.js';
 
@@ -72,6 +73,22 @@ export function chipPromptView(state: ChipReadingState, nowMs: number): ChipProm
     }
   }
 }
+
+/** setTimeout's limit: a longer delay would fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * How long until a wait for the card shown at `nowMs` ends by itself, so a core that says
+ * nothing more never leaves the prompt up; undefined for every other state, and for a wait
+ * already over. A far deadline waits setTimeout's longest.
+ */
+export function promptEndsInMs(state: ChipReadingState, nowMs: number): number | undefined {
+  if (state.phase !== 'waiting-for-card' || state.untilMs <= nowMs) return undefined;
+  return Math.min(state.untilMs - nowMs, MAX_TIMER_MS);
+}
+
+/** A chip card's verdict for this lane ends its read: the prompt goes, whatever the core says next. */
+export const endsChipRead = (event: KioskEvent, lane: string): boolean => event.name === 'verdict' && event.verdict.chip !== undefined && event.lane === lane;
 
 /** The percentage a bar shows, as people read it: whole numbers, 100 only when everything is read. */
 export const percentOf = (fraction: number): number => (fraction >= 1 ? 100 : Math.min(99, Math.floor(fraction * 100)));

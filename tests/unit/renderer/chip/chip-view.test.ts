@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { ChipReadingState } from '../../../../domain/contract/chip-reading.js';
+import type { KioskEvent } from '../../../../domain/contract/kiosk-events.js';
 import type { ChipVerdictDetail } from '../../../../domain/verdict/chip-verdict.js';
+import type { Verdict } from '../../../../domain/verdict/verdict.js';
 import {
   ACCESS_PATH_TEXT,
   activeText,
   chipPromptView,
+  endsChipRead,
   isForLane,
+  MAX_TIMER_MS,
   PASSIVE_TEXT,
   percentOf,
   photoDataUrl,
   photoMissingText,
+  promptEndsInMs,
   readFraction,
 } from '../../../../renderer/chip/chip-view.js';
 
@@ -69,6 +74,35 @@ describe('the card prompt for each state of the lane’s reader', () => {
   it('only this screen’s lane', () => {
     expect(isForLane({ phase: 'idle', lane: '1' }, '1')).toBe(true);
     expect(isForLane({ phase: 'needs-key', lane: '2', reader: 'r' }, '1')).toBe(false);
+  });
+});
+
+describe('when the prompt ends by itself', () => {
+  const waiting = (untilMs: number): ChipReadingState => ({ phase: 'waiting-for-card', lane: '1', forEntrySeq: 7, untilMs });
+
+  it('a wait for the card ends at its deadline', () => {
+    expect(promptEndsInMs(waiting(NOW + 30_000), NOW)).toBe(30_000);
+    expect(promptEndsInMs(waiting(NOW), NOW)).toBeUndefined();
+    expect(promptEndsInMs(waiting(NOW - 1), NOW)).toBeUndefined();
+  });
+
+  it('a deadline beyond setTimeout’s range waits the longest it can, rather than firing at once', () => {
+    expect(promptEndsInMs(waiting(NOW + 40 * 86_400_000), NOW)).toBe(MAX_TIMER_MS);
+  });
+
+  it('reading and a card without a key last until the core says otherwise', () => {
+    expect(promptEndsInMs(reading(10, 100), NOW)).toBeUndefined();
+    expect(promptEndsInMs({ phase: 'needs-key', lane: '1', reader: 'r' }, NOW)).toBeUndefined();
+  });
+
+  it('a chip verdict for this lane ends the read; any other verdict does not', () => {
+    const verdict = { outcome: 'green', entrySeq: 9 } as Verdict;
+    const chip: ChipVerdictDetail = { accessPath: 'pace-can', passive: 'chip-verified' };
+    const event = (v: Verdict, lane: string): KioskEvent => ({ name: 'verdict', verdict: v, source: { kind: 'serial', deviceId: 'x' }, lane, direction: 'in' });
+    expect(endsChipRead(event({ ...verdict, chip }, '1'), '1')).toBe(true);
+    expect(endsChipRead(event({ ...verdict, chip }, '2'), '1')).toBe(false);
+    expect(endsChipRead(event(verdict, '1'), '1')).toBe(false);
+    expect(endsChipRead({ name: 'chip', state: { phase: 'idle', lane: '1' } }, '1')).toBe(false);
   });
 });
 
