@@ -11,7 +11,9 @@ import { DiagnosticsScreen } from './diagnostics/diagnostics-screen.js';
 import { WedgeHint } from './diagnostics/wedge-hint.js';
 import { OperatorMode } from './operator/operator-mode.js';
 import { createScanMetrics, recordAfterPaint } from './perf/scan-metrics.js';
-import { Screens } from './view/screens.js';
+import { isStaffScreen, Screens } from './view/screens.js';
+import { ChipPrompt } from './chip/chip-prompt.js';
+import { endsChipRead } from './chip/chip-view.js';
 import { captureWedge } from './wedge/wedge-capture.js';
 
 declare global {
@@ -143,7 +145,7 @@ async function start(): Promise<void> {
       status: document.getElementById('camera-status') as HTMLElement,
       onScan: (text, seenAt) => {
         // Staff forms own the screen: a card seen meanwhile is not an entry.
-        if (screens.current === 'operator' || screens.current === 'override' || screens.current === 'confirm') return;
+        if (isStaffScreen(screens.current)) return;
         void decide({ source: { kind: 'camera', deviceId: 'camera' }, text }, seenAt);
       },
       onRepeat: () => {
@@ -155,16 +157,21 @@ async function start(): Promise<void> {
   screens.showDemoCards(info.demoCards ?? [], (card) => {
     void decide({ source: { kind: 'manual', deviceId: 'demo-card' }, text: card.qrText }, performance.now());
   });
+  const chipPrompt = new ChipPrompt(info.lane);
   handleEvent = (event) => {
     if (event.name === 'devices') {
       setDeviceLine(event.deviceLine);
       return;
     }
-    // The chip reader's prompt and progress are drawn by the chip card panel, not here.
-    if (event.name === 'chip') return;
-    // A scanner the core reads: shown exactly as a wedge verdict, unless staff are at the
-    // operator, override or confirm screen (the gate acted already; the entry is logged).
-    if (screens.current === 'operator' || screens.current === 'override' || screens.current === 'confirm') return;
+    if (event.name === 'chip') {
+      chipPrompt.update(event.state);
+      return;
+    }
+    // A chip card's verdict ends its read: the prompt goes even if staff are busy elsewhere.
+    if (endsChipRead(event, info.lane)) chipPrompt.clear();
+    // A scanner or the chip reader the core reads: shown exactly as a wedge verdict, unless staff
+    // are at a staff screen (the gate acted already; the entry is logged).
+    if (isStaffScreen(screens.current)) return;
     showVerdict(event.verdict);
   };
   const refreshStatus = async (): Promise<void> => {

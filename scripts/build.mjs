@@ -3,7 +3,7 @@
 // renderer and the tests against their declarations), esbuild bundles the renderer
 // (browser, no Node) and the Electron preload (CommonJS, as sandboxed preloads require).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,8 @@ await esbuild.build({
   sourcemap: true,
   logLevel: 'warning',
 });
-for (const file of ['index.html', 'styles.css']) {
+// The page and every stylesheet beside it (styles.css, chip.css, …): a stylesheet added later ships without a change here.
+for (const file of readdirSync(join(root, 'renderer')).filter((name) => name === 'index.html' || name.endsWith('.css'))) {
   cpSync(join(root, 'renderer', file), join(rendererOut, file));
 }
 // The camera's QR decoder runs in a Web Worker of its own, and loads zxing-wasm's reader

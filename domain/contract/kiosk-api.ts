@@ -49,6 +49,8 @@ export interface OverrideSettings {
 
 export interface KioskInfo {
   readonly version: string;
+  /** The lane this screen stands at: the chip card prompt shows this lane's reader only. */
+  readonly lane: string;
   readonly wedge: WedgeSettings;
   /** How long a verdict stays on screen before the idle screen returns. */
   readonly verdictHoldMs: number;

@@ -140,6 +140,7 @@ export class KioskCore implements KioskApi {
     });
     this.info = {
       version: chotVersion(),
+      lane: station.lane,
       wedge: { ...DEFAULT_WEDGE_SETTINGS, ...options.wedge },
       verdictHoldMs: options.verdictHoldMs ?? 5000,
       override: { presetReasons: OVERRIDE_PRESET_REASONS, ...OVERRIDE_LIMITS },

@@ -4,8 +4,9 @@ import type { Verdict } from '../../domain/verdict/verdict.js';
 import { byId, setAlert } from '../view/dom.js';
 import { ConfirmForm } from '../view/confirm-form.js';
 import { OverrideForm } from '../view/override-form.js';
-import { mayConfirm, mayOverride, type Screens } from '../view/screens.js';
+import { isStaffScreen, mayConfirm, mayOverride, type Screens } from '../view/screens.js';
 import { showTodayStats } from '../view/stats-panel.js';
+import { ChipCanKeypad } from './chip-can-keypad.js';
 
 /** A staff screen left alone this long closes itself: a gate must never stay on it. */
 export const OPERATOR_IDLE_MS = 30_000;
@@ -29,11 +30,14 @@ export interface OperatorModeDeps {
  * The staff side of the kiosk: today's counts (F2 or the button on the idle screen), the
  * override of a yellow or red verdict, and the confirm of a green whose gate waits for staff
  * (an unsigned card or a bare number) — F3 or the button on the verdict, whichever the
- * verdict offers. Esc, the close buttons and 30 s without input all return to the idle screen.
+ * verdict offers; and, from today's counts, the card access number of a chip ID card on the
+ * reader (Nhập số CAN · Enter CAN). Esc, the close buttons and 30 s without input all return
+ * to the idle screen.
  */
 export class OperatorMode {
   private readonly form: OverrideForm;
   private readonly confirmForm: ConfirmForm;
+  private readonly canKeypad: ChipCanKeypad;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** The operator's "who", kept for the session so a shift types it once. Staff identity only. */
   private rememberedBy = '';
@@ -56,6 +60,13 @@ export class OperatorMode {
       () => this.close(),
     );
     byId('confirm-open').addEventListener('click', () => this.openConfirm());
+    this.canKeypad = new ChipCanKeypad(
+      deps.api,
+      deps.describe,
+      () => this.close(),
+      () => this.close(),
+    );
+    byId('chip-can-open').addEventListener('click', () => this.openChipCan());
     window.addEventListener('keydown', (event) => this.onKey(event));
     // Any input on a staff screen means someone is there: the 30 s start again.
     for (const type of ['keydown', 'pointerdown', 'input'] as const) {
@@ -63,15 +74,14 @@ export class OperatorMode {
     }
   }
 
-  /** While staff type who (and why), keys are theirs, not the scanner's. */
+  /** While staff type who (and why), or a CAN, keys are theirs, not the scanner's. */
   get ownsKeyboard(): boolean {
     const screen = this.deps.screens.current;
-    return screen === 'override' || screen === 'confirm';
+    return screen === 'override' || screen === 'confirm' || screen === 'chip-can';
   }
 
   private isOpen(): boolean {
-    const screen = this.deps.screens.current;
-    return screen === 'operator' || screen === 'override' || screen === 'confirm';
+    return isStaffScreen(this.deps.screens.current);
   }
 
   private onKey(event: KeyboardEvent): void {
@@ -104,6 +114,13 @@ export class OperatorMode {
     } catch (error) {
       setAlert(byId('stats-error'), { vi: 'Không lấy được số liệu', en: 'Could not read the counts' }, this.deps.describe(error));
     }
+  }
+
+  /** Staff type the CAN of the card on this lane's reader; the core answers with the read, or a refusal shown here. */
+  openChipCan(): void {
+    this.deps.screens.show('chip-can');
+    this.canKeypad.open();
+    this.restartIdleTimer();
   }
 
   openOverride(): void {

@@ -1,12 +1,16 @@
 import type { DemoCard } from '../../domain/contract/kiosk-api.js';
 import type { DataAgeLine } from '../../domain/contract/kiosk-status.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
+import { releaseChipDetailWhenVerdictLeaves, showChipDetail } from '../chip/chip-panel.js';
 import { byId } from './dom.js';
 
 /** Shape and word for each outcome: the screen never relies on colour alone. */
 const ICONS: Readonly<Record<Verdict['outcome'], string>> = { green: '✓', yellow: '!', red: '✕', none: '?' };
 
-export type ScreenName = 'starting' | 'idle' | 'verdict' | 'fault' | 'operator' | 'override' | 'confirm';
+export type ScreenName = 'starting' | 'idle' | 'verdict' | 'fault' | 'operator' | 'override' | 'confirm' | 'chip-can';
+
+/** The screens staff work at: a scan or a pushed verdict meanwhile is not shown over them (the entry is logged all the same). */
+export const isStaffScreen = (screen: ScreenName): boolean => screen === 'operator' || screen === 'override' || screen === 'confirm' || screen === 'chip-can';
 
 /** Staff may let through a person the kiosk stopped; not one it let in, nor an unreadable code. */
 export const mayOverride = (verdict: Verdict): boolean => (verdict.outcome === 'yellow' || verdict.outcome === 'red') && verdict.override === undefined;
@@ -31,6 +35,10 @@ const idLabel = (verdict: Verdict): string => (verdict.credentialKind === 'manua
 export class Screens {
   private readonly app = byId('app');
   private readonly verdict = byId('verdict-screen');
+
+  constructor() {
+    releaseChipDetailWhenVerdictLeaves(this.app);
+  }
 
   get current(): ScreenName {
     return (this.app.dataset.screen ?? 'starting') as ScreenName;
@@ -77,6 +85,7 @@ export class Screens {
       }),
     );
     byId('verdict-gate').textContent = gateLine(verdict);
+    showChipDetail(verdict);
     this.show('verdict');
   }
 

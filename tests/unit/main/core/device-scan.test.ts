@@ -49,6 +49,11 @@ describe('KioskCore device hooks', () => {
     expect(events).toEqual([{ name: 'verdict', verdict, source: { kind: 'serial', deviceId: '/dev/ttyACM0' }, lane: '3', direction: 'out' }]);
   });
 
+  it('tells the screen its own lane, so it answers only that lane’s chip card reader', async () => {
+    expect((await open({ gate: { lane: '4', direction: 'out' } }).getKioskInfo()).lane).toBe('4');
+    expect((await open().getKioskInfo()).lane).toBe('1');
+  });
+
   it('applies the lane’s gate policy to verdict.gate.open', () => {
     const core = open({ gates: { '2': { open: ['green', 'yellow'], openFor: ['signed-valid', 'unsigned'] } } });
     const yellow = qr('Trần Thị Bình');

@@ -31,6 +31,10 @@ describe('contentSecurityPolicy', () => {
     expect(parsed.get('object-src')).toEqual(["'none'"]);
   });
 
+  it('draws images only from the kiosk itself and data: URLs (the chip face, never a file, a blob or the network)', () => {
+    expect(directives(contentSecurityPolicy([])).get('img-src')).toEqual(["'self'", 'data:']);
+  });
+
   it('connects nowhere when given no sources (Electron: the core is over IPC)', () => {
     expect(directives(contentSecurityPolicy([])).get('connect-src')).toEqual(["'none'"]);
   });
