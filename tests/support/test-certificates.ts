@@ -111,9 +111,16 @@ export function makeExpiredCsca(cn: string): TestCertificate {
  * An ICAO CSCA master list (ICAO 9303-12 §9): a CMS SignedData whose content, of type
  * 2.23.136.1.1.2, is CscaMasterList ::= SEQUENCE { version INTEGER (0), certList SET OF
  * Certificate }, signed by `signer` with openssl's own `cms -sign` (so the CMS is not ours).
+ * An entry given as bytes goes into the list as it is (e.g. one that is not a certificate).
  */
-export function makeMasterList(dir: string, certificates: readonly TestCertificate[], signer: TestCertificate): Uint8Array {
-  const content = seq(encodeTlv(DER.INTEGER, Uint8Array.of(0)), encodeTlv(DER.SET, ...certificates.map((c) => c.der)));
+export function makeMasterList(
+  dir: string,
+  certificates: readonly (TestCertificate | Uint8Array)[],
+  signer: TestCertificate,
+  options: { readonly contentType?: string } = {},
+): Uint8Array {
+  const entries = certificates.map((c) => (c instanceof Uint8Array ? c : c.der));
+  const content = seq(encodeTlv(DER.INTEGER, Uint8Array.of(0)), encodeTlv(DER.SET, ...entries));
   const contentFile = join(dir, 'master-list-content.der');
   const signerFile = join(dir, 'master-list-signer.pem');
   const keyFile = join(dir, 'master-list-signer.key');
@@ -131,7 +138,7 @@ export function makeMasterList(dir: string, certificates: readonly TestCertifica
       '-in',
       contentFile,
       '-econtent_type',
-      '2.23.136.1.1.2',
+      options.contentType ?? '2.23.136.1.1.2',
       '-signer',
       signerFile,
       '-inkey',
