@@ -73,10 +73,10 @@ export function importCscas(input: CscaImportInput): CscaImportResult {
     const signature = checkMasterListSignature(list, anchors, input.ports);
     if (signature.outcome === 'invalid') throw new CscaImportRefused(`${file}: the master list's signature is invalid: ${signature.reason}`);
     masterLists.push({ file, certificates: list.entries.length, signature });
-    for (const entry of list.entries) {
-      if (entry.ok) fromLists.push(candidate(entry.certificate, `${file}#${fromLists.length + unreadableEntries.length + 1}`));
-      else unreadableEntries.push({ source: `${file}#${entry.index + 1}`, error: entry.error });
-    }
+    list.entries.forEach((entry, index) => {
+      if (entry.ok) fromLists.push(candidate(entry.certificate, `${file}#${index + 1}`));
+      else unreadableEntries.push({ source: `${file}#${index + 1}`, error: entry.error });
+    });
   }
   const accepted: CscaCandidate[] = [];
   const skipped: (CscaCandidate & { reason: string })[] = [];

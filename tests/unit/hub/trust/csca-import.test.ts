@@ -43,6 +43,24 @@ describe('importCscas', () => {
     expect(() => importCscas({ files: [{ name: 'list.ml', bytes: altered }], published: [], add: false, now: Date.now(), ports })).toThrow(CscaImportRefused);
   });
 
+  it('names each certificate of each list by its place in that list', () => {
+    const first = makeMasterList(work.dir, [vietnam, Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x05)], listSigner);
+    const second = makeMasterList(work.dir, [makeExpiredCsca('CSCA Old'), stateCsca], listSigner);
+    const result = importCscas({
+      files: [
+        { name: 'one.ml', bytes: first },
+        { name: 'two.ml', bytes: second },
+      ],
+      published: [],
+      add: false,
+      now: Date.now(),
+      ports,
+    });
+    expect(result.accepted.map((c) => c.source)).toEqual(['one.ml#1', 'two.ml#2']);
+    expect(result.unreadableEntries.map((e) => e.source)).toEqual(['one.ml#2']);
+    expect(result.skipped.map((c) => c.source)).toEqual(['two.ml#1']);
+  });
+
   it('never lets a list vouch for itself: its own copy of the CSCA that issued its signer is no anchor', () => {
     const list = makeMasterList(work.dir, [vietnam, stateCsca], listSigner);
     const result = importCscas({ files: [{ name: 'self.ml', bytes: list }], published: [], add: false, now: Date.now(), ports });
