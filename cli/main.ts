@@ -39,7 +39,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: (args) => runDevices(args),
   },
   chip: { summary: 'read and authenticate a chip ID card in a PC/SC reader: chip read --can N | --mrz D,B,E', help: CHIP_HELP, run: runChip },
-  hub: { summary: 'hub commands: import, enroll-code, devices, revoke, issue-pass, public-key, rules publish|list', help: HUB_HELP, run: runHub },
+  hub: {
+    summary: 'hub commands: import, enroll-code, devices, revoke, issue-pass, public-key, rules publish|list, trust import|list',
+    help: HUB_HELP,
+    run: runHub,
+  },
 };
 
 function usage(): string {

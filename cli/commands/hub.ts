@@ -26,6 +26,7 @@ import { HUB_SERVE_HELP, runHubServe } from './hub-serve.js';
 import { HUB_REPORT_HELP, runHubReport } from './hub-report.js';
 import { HUB_TRACE_HELP, runHubTrace } from './hub-trace.js';
 import { ADMIN_TOKEN_HELP, runHubAdminToken } from './hub-admin-token.js';
+import { HUB_TRUST_HELP, runHubTrust } from './hub-trust.js';
 import { terminalText } from '../../domain/text/terminal-text.js';
 import { messageOf } from '../../platform/message-of.js';
 
@@ -47,7 +48,8 @@ ${HUB_REPORT_HELP}
              check, sign and publish a rule set; kiosks pick it up on their next sync
              (built-in: ${Object.keys(BUILTIN_RULE_SETS).join(', ')})
   rules list list the published rule sets
-  public-key print the hub's public signing key (base64): kiosks trust it for passes and rule sets
+${HUB_TRUST_HELP}
+  public-key print the hub's public signing key (base64): kiosks trust it for passes, rule sets and trust files
 ${IMPORT_HELP}
 ${ENROLLMENT_HELP}
 ${ADMIN_TOKEN_HELP}
@@ -70,6 +72,8 @@ export async function runHub(args: readonly string[]): Promise<number> {
       return runPassKey(rest);
     case 'rules':
       return runHubRules(rest);
+    case 'trust':
+      return runHubTrust(rest);
     case 'import':
       return runImport(rest);
     case 'enroll-code':

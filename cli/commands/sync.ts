@@ -16,7 +16,8 @@ export const SYNC_HELP = `Usage: chot sync [--hub URL] [--data-dir DIR]
 
 Syncs an enrolled kiosk with its hub once, as \`chot start\` does continuously: resumes
 a snapshot in progress or fetches the changes since the kiosk's sequence (a whole
-snapshot the first time), then the rule sets. Prints what was applied, the sequence the
+snapshot the first time), then the rule sets and the hub's trust files (the CSCA
+list chip ID cards are verified with, docs/trust-files.md). Prints what was applied, the sequence the
 data is complete up to and the data's age. Exit code 0 when the kiosk is current, 1 when
 the sync failed (the data the kiosk had is kept).
 
@@ -53,7 +54,7 @@ export async function runSync(args: readonly string[], seams: Pick<KioskSyncOpti
     const summary = await syncWaitingForSnapshot(sync);
     process.stdout.write(describeSummary(summary));
     process.stdout.write(`data age: ${describeAge(sync.lastSyncedAt())}\n`);
-    return summary.rulesRefused.length === 0 ? 0 : 1;
+    return summary.rulesRefused.length === 0 && summary.trustRefused.length === 0 ? 0 : 1;
   } catch (error) {
     const code = error instanceof HubError || error instanceof SyncError ? ` (${error.code})` : '';
     process.stderr.write(`chot sync: ${terminalText(messageOf(error))}${code}\n`);
@@ -77,6 +78,13 @@ export function describeSummary(summary: SyncSummary): string {
   const installed = summary.rulesInstalled.length;
   lines.push(installed === 0 && summary.rulesRefused.length === 0 ? 'rule sets: unchanged' : `rule sets: ${installed} installed`);
   for (const refused of summary.rulesRefused) lines.push(`rule set ${refused.name ?? '(unnamed)'} refused: ${refused.message} (${refused.code})`);
+  if (summary.trustInstalled.length === 0 && summary.trustRefused.length === 0) lines.push('trust files: unchanged');
+  for (const installed of summary.trustInstalled)
+    lines.push(`trust file ${terminalText(installed.kind)} version ${installed.version} installed: ${terminalText(installed.file)}`);
+  for (const refused of summary.trustRefused)
+    lines.push(
+      `trust file ${terminalText(refused.kind ?? '(no kind)')}${refused.version === undefined ? '' : ` version ${refused.version}`} refused, the last good one kept: ${terminalText(refused.message)} (${refused.code})`,
+    );
   return `${lines.join('\n')}\n`;
 }
 

@@ -2,12 +2,12 @@ import type { Authenticity } from '../credentials/credential.js';
 import type { Reason } from '../text/bilingual.js';
 import { bytesEqual } from './bytes.js';
 import type { ChipCrypto } from './chip-crypto.js';
+import { checkSignedDataSignature, issuedBy, type SignedData } from './cms-signed-data.js';
 import { LdsError } from './lds/lds-error.js';
 import { passiveAuthReason, type PassiveAuthReasonCode } from './passive-auth-reasons.js';
-import { signatureSchemeOf, type SignatureScheme } from './signature-algorithms.js';
-import { UnsupportedKeyError, type ChipSignatureVerifier } from './signature-verifier.js';
-import { ID_LDS_SECURITY_OBJECT, parseSod, type SecurityObject } from './sod.js';
+import type { ChipSignatureVerifier } from './signature-verifier.js';
 import type { Certificate } from './x509.js';
+import { ID_LDS_SECURITY_OBJECT, parseSod, type SecurityObject } from './sod.js';
 
 /**
  * Passive authentication (ICAO 9303-11 §5.1): is the data read from the chip what the issuing
@@ -69,54 +69,20 @@ export function passiveAuthenticate(input: PassiveAuthInput, ports: PassiveAuthP
     checked.push(number);
   }
 
-  const signer = sod.signer;
-  const digest = signer.digest;
-  if (signer.signedAttributes.length === 0 || signer.messageDigest === undefined || signer.contentType === undefined) {
-    // 9303-10 §4.6.2.2 requires signed attributes; without them there is no message digest to check.
-    return result('chip-unverified', 'chip.pa.sod-unreadable', checked);
-  }
-  if (digest === undefined) return result('chip-unverified', 'chip.pa.unsupported', checked);
-  if (sod.contentType !== ID_LDS_SECURITY_OBJECT || signer.contentType !== sod.contentType) return result('chip-altered', 'chip.pa.content-mismatch', checked);
-  if (!bytesEqual(ports.crypto.hash(digest, sod.content), signer.messageDigest)) return result('chip-altered', 'chip.pa.content-mismatch', checked);
-
   const documentSigner = sod.documentSigner;
-  if (documentSigner === undefined) return result('chip-unverified', 'chip.pa.no-signer-certificate', checked);
-  const scheme = signatureSchemeOf(signer.signatureAlgorithm, digest);
-  if (scheme === undefined) return result('chip-unverified', 'chip.pa.unsupported', checked);
-  const signatureGood = verifies(ports.verifier, documentSigner.publicKey.der, scheme, signer.signedAttributes, signer.signature);
-  if (signatureGood === 'unsupported') return result('chip-unverified', 'chip.pa.unsupported', checked);
-  if (!signatureGood) return result('chip-altered', 'chip.pa.signature-invalid', checked);
+  const signedData: SignedData = documentSigner === undefined ? sod : { ...sod, signerCertificate: documentSigner };
+  const signature = checkSignedDataSignature(signedData, ID_LDS_SECURITY_OBJECT, ports);
+  // 9303-10 §4.6.2.2 requires signed attributes; without them there is no message digest to check.
+  if (signature === 'no-signed-attributes') return result('chip-unverified', 'chip.pa.sod-unreadable', checked);
+  if (signature === 'unsupported') return result('chip-unverified', 'chip.pa.unsupported', checked);
+  if (signature === 'content-mismatch') return result('chip-altered', 'chip.pa.content-mismatch', checked);
+  if (signature === 'no-signer-certificate' || documentSigner === undefined) return result('chip-unverified', 'chip.pa.no-signer-certificate', checked);
+  if (signature === 'signature-invalid') return result('chip-altered', 'chip.pa.signature-invalid', checked);
 
-  if (!input.trustedCscas.some((csca) => issued(csca, documentSigner, ports.verifier))) return result('chip-integrity-only', 'chip.pa.csca-unknown', checked);
+  if (!input.trustedCscas.some((csca) => issuedBy(csca, documentSigner, ports.verifier))) return result('chip-integrity-only', 'chip.pa.csca-unknown', checked);
   if (input.now < documentSigner.notBefore || input.now > documentSigner.notAfter)
     return result('chip-integrity-only', 'chip.pa.signer-outside-validity', checked);
   return result('chip-verified', 'chip.pa.verified', checked);
-}
-
-/**
- * Whether `csca` issued `certificate`: its subject is the certificate's issuer (and its key
- * identifier the certificate's authority key identifier, when both are there — a CSCA
- * renewed under the same name has a new key), and its key verifies the certificate's signature.
- */
-function issued(csca: Certificate, certificate: Certificate, verifier: ChipSignatureVerifier): boolean {
-  if (!bytesEqual(csca.subject, certificate.issuer)) return false;
-  if (
-    csca.subjectKeyIdentifier !== undefined &&
-    certificate.authorityKeyIdentifier !== undefined &&
-    !bytesEqual(csca.subjectKeyIdentifier, certificate.authorityKeyIdentifier)
-  )
-    return false;
-  const scheme = signatureSchemeOf(certificate.signatureAlgorithm);
-  return scheme !== undefined && verifies(verifier, csca.publicKey.der, scheme, certificate.tbs, certificate.signature) === true;
-}
-
-function verifies(verifier: ChipSignatureVerifier, key: Uint8Array, scheme: SignatureScheme, data: Uint8Array, signature: Uint8Array): boolean | 'unsupported' {
-  try {
-    return verifier.verify(key, scheme, data, signature);
-  } catch (error) {
-    if (error instanceof UnsupportedKeyError) return 'unsupported';
-    throw error;
-  }
 }
 
 function result(outcome: PassiveAuthOutcome, code: PassiveAuthReasonCode, checkedDataGroups: readonly number[], dataGroup?: number): PassiveAuthResult {

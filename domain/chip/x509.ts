@@ -25,10 +25,30 @@ export interface Certificate {
   readonly signature: Uint8Array;
   readonly subjectKeyIdentifier?: Uint8Array;
   readonly authorityKeyIdentifier?: Uint8Array;
+  /** basicConstraints' cA flag (RFC 5280 §4.2.1.9); absent when the certificate has no basicConstraints. */
+  readonly basicConstraintsCa?: boolean;
+  /** keyUsage's bits that are set (RFC 5280 §4.2.1.3); absent when the certificate has no keyUsage. */
+  readonly keyUsage?: readonly KeyUsage[];
 }
+
+/** The named bits of keyUsage, in bit order (RFC 5280 §4.2.1.3). */
+export const KEY_USAGES = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+] as const;
+export type KeyUsage = (typeof KEY_USAGES)[number];
 
 const SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
 const AUTHORITY_KEY_IDENTIFIER = '2.5.29.35';
+const BASIC_CONSTRAINTS = '2.5.29.19';
+const KEY_USAGE = '2.5.29.15';
 
 /** A certificate from its DER encoding (nothing may follow it). */
 export function parseCertificate(der: Uint8Array): Certificate {
@@ -54,7 +74,7 @@ export function readCertificate(element: Tlv, container: Uint8Array): Certificat
   const subject = expectTag(next('subject'), DER.SEQUENCE, 'subject');
   const publicKey = readPublicKeyInfo(next('public key'), tbs.value);
   const extensions = fields.slice(at).find((field) => field.tag === 0xa3);
-  const identifiers = extensions === undefined ? {} : keyIdentifiers(extensions);
+  const identifiers = extensions === undefined ? {} : extensionValues(extensions);
   return {
     der: container.subarray(element.start, element.end),
     tbs: element.value.subarray(tbs.start, tbs.end),
@@ -70,8 +90,10 @@ export function readCertificate(element: Tlv, container: Uint8Array): Certificat
   };
 }
 
-function keyIdentifiers(extensions: Tlv): Pick<Certificate, 'subjectKeyIdentifier' | 'authorityKeyIdentifier'> {
-  const out: { subjectKeyIdentifier?: Uint8Array; authorityKeyIdentifier?: Uint8Array } = {};
+type ExtensionValues = Pick<Certificate, 'subjectKeyIdentifier' | 'authorityKeyIdentifier' | 'basicConstraintsCa' | 'keyUsage'>;
+
+function extensionValues(extensions: Tlv): ExtensionValues {
+  const out: { -readonly [K in keyof ExtensionValues]?: ExtensionValues[K] } = {};
   const [list] = readTlvs(extensions.value);
   if (list === undefined) return out;
   for (const extension of derChildren(list, DER.SEQUENCE, 'extensions')) {
@@ -87,8 +109,27 @@ function keyIdentifiers(extensions: Tlv): Pick<Certificate, 'subjectKeyIdentifie
       const keyId = derChildren(readDerElement(inner, 'authority key identifier'), DER.SEQUENCE, 'authority key identifier').find((part) => part.tag === 0x80);
       if (keyId !== undefined) out.authorityKeyIdentifier = keyId.value;
     }
+    if (id === BASIC_CONSTRAINTS) out.basicConstraintsCa = basicConstraintsCa(inner);
+    if (id === KEY_USAGE) out.keyUsage = keyUsageBits(inner);
   }
   return out;
+}
+
+/** BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }. */
+function basicConstraintsCa(value: Uint8Array): boolean {
+  const [first] = derChildren(readDerElement(value, 'basic constraints'), DER.SEQUENCE, 'basic constraints');
+  if (first === undefined || first.tag !== DER.BOOLEAN) return false;
+  if (first.value.length !== 1) throw new DerError('basic constraints: a cA flag that is not one octet');
+  return first.value[0] !== 0;
+}
+
+/** KeyUsage ::= BIT STRING: the first octet counts the unused bits of the last; bit 0 is the first octet's high bit. */
+function keyUsageBits(value: Uint8Array): KeyUsage[] {
+  const bits = expectTag(readDerElement(value, 'key usage'), DER.BIT_STRING, 'key usage').value;
+  const unused = bits[0];
+  if (unused === undefined || unused > 7 || (bits.length === 1 && unused !== 0)) throw new DerError('key usage: a malformed bit string');
+  const usable = (bits.length - 1) * 8 - unused;
+  return KEY_USAGES.filter((_, bit) => bit < usable && ((bits[1 + (bit >> 3)] ?? 0) & (0x80 >> (bit & 7))) !== 0);
 }
 
 /** UTCTime YYMMDDHHMMSSZ (years 1950–2049, RFC 5280 §4.1.2.5.1) or GeneralizedTime YYYYMMDDHHMMSSZ, as epoch milliseconds. */

@@ -47,6 +47,15 @@ export interface RulesResponse {
   readonly ruleSets: readonly unknown[];
 }
 
+/** `GET /v1/trust` (200). */
+export interface TrustResponse {
+  /**
+   * The signed trust files as published, one per kind (domain/trust/signed-trust-file.ts);
+   * the kiosk verifies each before installing it, and reports a kind it does not know.
+   */
+  readonly trustFiles: readonly unknown[];
+}
+
 /** `POST /v1/entries` (200): the answer of entry-upload.ts, and how many problems were left off its list. */
 export interface EntriesResponse extends UploadAnswer {
   readonly moreProblems: number;

@@ -31,6 +31,7 @@ export const HUB_ROUTES = {
   snapshot: { method: 'GET', path: '/v1/snapshot', auth: 'device', query: ['seq', 'from'] },
   delta: { method: 'GET', path: '/v1/delta', auth: 'device', query: ['since'] },
   rules: { method: 'GET', path: '/v1/rules', auth: 'device', query: [] },
+  trust: { method: 'GET', path: '/v1/trust', auth: 'device', query: [] },
   entries: { method: 'POST', path: '/v1/entries', auth: 'device', query: [] },
   notify: { method: 'GET', path: '/v1/notify', auth: 'device', query: [], websocket: true },
   adminTrace: { method: 'GET', path: '/v1/admin/trace', auth: 'admin', query: ['id', 'from', 'to', 'window', 'format'] },

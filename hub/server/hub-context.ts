@@ -15,7 +15,7 @@ import type { Logger } from '../../platform/logging/logger.js';
 /** What the route handlers share: one per running server. */
 export interface HubContext {
   readonly storage: HubStorage;
-  /** The hub's data directory: published rule sets live under it. */
+  /** The hub's data directory: published rule sets and trust files live under it. */
   readonly dataDir: string;
   readonly key: HubSigningKey;
   readonly verifier: RequestVerifier;

@@ -7,7 +7,7 @@ import type { Exchange, HubContext } from './hub-context.js';
 import { MAX_UPLOAD_BYTES } from '../../domain/entries/entry-upload.js';
 import { handleEntries } from './entry-routes.js';
 import { HttpError, readSmallBody, sendError } from './http-responses.js';
-import { handleRules, handleStatus } from './info-routes.js';
+import { handleRules, handleStatus, handleTrust } from './info-routes.js';
 import type { NotifySockets } from './notify-socket.js';
 import { admit, authenticate } from './request-auth.js';
 import { loggedTarget } from './request-log.js';
@@ -41,6 +41,7 @@ const HANDLING: Readonly<Record<HubRouteName, RouteHandling>> = {
   snapshot: { handle: handleSnapshot },
   delta: { handle: handleDelta },
   rules: { handle: handleRules },
+  trust: { handle: handleTrust },
   entries: { maxBodyBytes: MAX_UPLOAD_BYTES, handle: handleEntries },
   adminTrace: { loggedParams: ADMIN_TRACE_LOGGED_PARAMS, handle: handleAdminTrace },
   // The WebSocket is answered on the upgrade (routeUpgrade); a plain GET is told so.

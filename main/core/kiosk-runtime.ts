@@ -5,6 +5,7 @@ import { KioskSync } from '../sync/kiosk-sync.js';
 import { readPinnedHubKeys } from '../trust/hub-keys-file.js';
 import { startKioskUpload, type KioskUpload } from '../upload/kiosk-upload.js';
 import { uploadLogLine } from '../upload/upload-log-line.js';
+import type { SyncSummary } from '../sync/sync-client.js';
 import type { SyncLoop } from '../sync/sync-loop.js';
 import { KioskCore, type KioskCoreOptions } from './kiosk-core.js';
 import type { HidBinding } from '../../drivers/hid/hid-binding.js';
@@ -121,6 +122,18 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
       });
       let lastReported: string | undefined;
       const syncLog = logger.child({ component: 'sync' });
+      // Trust files installed are said once; a refusal once until it changes (it comes back at every sync until the hub fixes it).
+      let trustSummary: SyncSummary | undefined;
+      let trustRefusals = '';
+      const reportTrustFiles = (summary: SyncSummary | undefined): void => {
+        if (summary === undefined || summary === trustSummary) return;
+        trustSummary = summary;
+        for (const installed of summary.trustInstalled)
+          syncLog.info(`trust file ${installed.kind} version ${installed.version} installed`, { file: installed.file });
+        const refusals = summary.trustRefused.map((r) => `${r.kind ?? '(no kind)'}: ${r.code}: ${r.message}`).join('; ');
+        if (refusals !== '' && refusals !== trustRefusals) syncLog.warn(`trust file refused, the last good one kept: ${refusals}`);
+        trustRefusals = refusals;
+      };
       loop = await sync?.startLoop({
         ...(options.syncIntervalMs === undefined ? {} : { pollMs: options.syncIntervalMs }),
         onStatus: (status) => {
@@ -134,6 +147,7 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
             else syncLog.warn(line, { code: status.lastError.code });
           }
           lastReported = line;
+          reportTrustFiles(status.lastSummary);
         },
       });
       if (sync !== undefined) upload = startUpload(sync, options, logger.child({ component: 'upload' }));

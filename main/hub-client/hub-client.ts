@@ -1,5 +1,5 @@
 import { uploadAnswerProblem } from '../../domain/entries/entry-upload.js';
-import type { EnrollRequest, EnrollResponse, EntriesResponse, RulesResponse, StatusResponse } from '../../domain/protocol/hub-bodies.js';
+import type { EnrollRequest, EnrollResponse, EntriesResponse, RulesResponse, StatusResponse, TrustResponse } from '../../domain/protocol/hub-bodies.js';
 import type { HubErrorBody } from '../../domain/protocol/hub-errors.js';
 import { HUB_HEADERS } from '../../domain/protocol/hub-headers.js';
 import { HUB_ROUTES, type HubRouteName, type HubRouteQuery } from '../../domain/protocol/hub-routes.js';
@@ -38,6 +38,12 @@ export interface RulesDownload extends RulesResponse {
   readonly etag?: string;
 }
 
+/** The trust files, or 304 (none: the kiosk has them). */
+export interface TrustDownload extends TrustResponse {
+  readonly status: 200 | 304;
+  readonly etag?: string;
+}
+
 interface RequestOptions {
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   readonly headers?: Readonly<Record<string, string>>;
@@ -55,7 +61,8 @@ interface Answer {
 
 const MAX_ERROR_BYTES = 64 * 1024;
 const MAX_JSON_BYTES = 1024 * 1024;
-const MAX_RULES_BYTES = 16 * 1024 * 1024;
+/** Rule sets and trust files (a CSCA master list of 600 certificates is about 1 MiB of JSON). */
+const MAX_PUBLISHED_BYTES = 16 * 1024 * 1024;
 const EMPTY: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} };
 
 /**
@@ -124,9 +131,21 @@ export class HubClient {
       answer.discard();
       return { status: 304, ...(etag === undefined ? {} : { etag }), ruleSets: [] };
     }
-    const json = await this.json(answer, MAX_RULES_BYTES);
+    const json = await this.json(answer, MAX_PUBLISHED_BYTES);
     if (!Array.isArray(json.ruleSets)) throw new HubError('bad-response', 200, 'the hub’s rules answer has no ruleSets list');
     return { status: 200, ...(etag === undefined ? {} : { etag }), ruleSets: json.ruleSets };
+  }
+
+  async trust(options: { ifNoneMatch?: string; signal?: AbortSignal } = {}): Promise<TrustDownload> {
+    const answer = await this.request('trust', { headers: conditional(options.ifNoneMatch), signal: options.signal });
+    const etag = answer.response.headers.get(HUB_HEADERS.etag) ?? undefined;
+    if (answer.response.status === 304) {
+      answer.discard();
+      return { status: 304, ...(etag === undefined ? {} : { etag }), trustFiles: [] };
+    }
+    const json = await this.json(answer, MAX_PUBLISHED_BYTES);
+    if (!Array.isArray(json.trustFiles)) throw new HubError('bad-response', 200, 'the hub’s trust answer has no trustFiles list');
+    return { status: 200, ...(etag === undefined ? {} : { etag }), trustFiles: json.trustFiles };
   }
 
   /**

@@ -61,9 +61,10 @@ export const KIOSK_HANDLING: Readonly<Record<HubErrorCode, 'handled' | 'passed-t
   'delta-too-large': 'handled',
   'ahead-of-hub': 'handled',
   'snapshot-building': 'handled',
+  // A hub older than trust files has no GET /v1/trust: the sync goes on without them.
+  'not-found': 'handled',
   // The rest: the hub's message says what an operator must do; the loops retry.
   'bad-request': 'passed-through',
-  'not-found': 'passed-through',
   'method-not-allowed': 'passed-through',
   'upgrade-required': 'passed-through',
   internal: 'passed-through',

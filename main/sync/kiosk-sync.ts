@@ -6,6 +6,7 @@ import { RuleSetRepository } from '../rules/rule-set-repository.js';
 import { FactsStore } from '../store/facts-store.js';
 import { hubKeyStoreFromKeys } from '../trust/hub-key-store.js';
 import { readPinnedHubKeys } from '../trust/hub-keys-file.js';
+import { TrustFileStore, type TrustFileInstaller } from '../trust/trust-file-store.js';
 import { HubClient, type HubClientOptions } from '../hub-client/hub-client.js';
 import { SyncApplier } from './sync-applier.js';
 import { syncOnce, type RuleSetInstaller, type SyncOnceOptions, type SyncSummary } from './sync-client.js';
@@ -32,12 +33,14 @@ export interface KioskSyncOptions {
  */
 export class KioskSync {
   private rulesEtag: string | undefined;
+  private trustEtag: string | undefined;
 
   private constructor(
     readonly hub: HubConfig,
     readonly client: HubClient,
     readonly applier: SyncApplier,
     private readonly rules: RuleSetInstaller,
+    private readonly trust: TrustFileInstaller,
     private readonly factsDatabaseFile: string,
   ) {}
 
@@ -51,21 +54,27 @@ export class KioskSync {
     if (hubKeys.length === 0) throw new Error('no hub key is pinned (trust/hub-keys.json): enrol again, or pin it with `chot trust hub-key`');
     const client = new HubClient({ ...options.client, url: options.hubUrl ?? hub.url, identity });
     const rules = options.rules ?? new RuleSetRepository(options.dataDir, hubKeyStoreFromKeys(hubKeys));
+    const trust = new TrustFileStore(options.dataDir, hubKeyStoreFromKeys(hubKeys));
     const applier = await SyncApplier.open({
       factsDatabaseFile: options.factsDatabaseFile,
       hubKeys,
       ...(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl }),
     });
-    return new KioskSync(hub, client, applier, rules, options.factsDatabaseFile);
+    return new KioskSync(hub, client, applier, rules, trust, options.factsDatabaseFile);
   }
 
-  /** One sync; the rules ETag is remembered for the next. */
-  async syncOnce(options: Omit<SyncOnceOptions, 'rulesEtag'> = {}): Promise<SyncSummary> {
+  /** One sync; the rules' and trust files' ETags are remembered for the next. */
+  async syncOnce(options: Omit<SyncOnceOptions, 'rulesEtag' | 'trustEtag'> = {}): Promise<SyncSummary> {
     const summary = await syncOnce(
-      { hub: this.client, applier: this.applier, rules: this.rules },
-      { ...options, ...(this.rulesEtag === undefined ? {} : { rulesEtag: this.rulesEtag }) },
+      { hub: this.client, applier: this.applier, rules: this.rules, trust: this.trust },
+      {
+        ...options,
+        ...(this.rulesEtag === undefined ? {} : { rulesEtag: this.rulesEtag }),
+        ...(this.trustEtag === undefined ? {} : { trustEtag: this.trustEtag }),
+      },
     );
     this.rulesEtag = summary.rulesEtag;
+    this.trustEtag = summary.trustEtag;
     return summary;
   }
 

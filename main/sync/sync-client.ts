@@ -8,6 +8,7 @@ import { HubError, isHubError } from '../hub-client/hub-error.js';
 import { deltaEtag } from '../../domain/protocol/hub-headers.js';
 import type { ApplyOptions, ApplyResult } from './sync-applier.js';
 import { messageOf } from '../../platform/message-of.js';
+import type { TrustFileInstaller } from '../trust/trust-file-store.js';
 
 /** What syncOnce needs of the applier: SyncApplier, or a test double. */
 export interface SyncApplierPort {
@@ -24,9 +25,11 @@ export interface RuleSetInstaller {
 }
 
 export interface SyncTarget {
-  readonly hub: Pick<HubClient, 'snapshot' | 'delta' | 'rules'>;
+  readonly hub: Pick<HubClient, 'snapshot' | 'delta' | 'rules' | 'trust'>;
   readonly applier: SyncApplierPort;
   readonly rules: RuleSetInstaller;
+  /** Where hub-signed trust files go: TrustFileStore, which checks signature, kind and version first. */
+  readonly trust: TrustFileInstaller;
 }
 
 export interface SyncProgress {
@@ -41,6 +44,8 @@ export interface SyncOnceOptions {
   readonly signal?: AbortSignal;
   /** The rules ETag of the last sync: unchanged rules then cost a 304. */
   readonly rulesEtag?: string;
+  /** The trust files' ETag of the last sync, likewise. */
+  readonly trustEtag?: string;
   readonly onProgress?: (progress: SyncProgress) => void;
 }
 
@@ -61,6 +66,21 @@ export interface RuleSetRefusal {
   readonly message: string;
 }
 
+export interface TrustFileInstalled {
+  readonly kind: string;
+  readonly version: number;
+  /** The file written, e.g. `<data>/trust/csca/hub-csca-list.pem`. */
+  readonly file: string;
+}
+
+export interface TrustFileRefusal {
+  /** The document's kind and version, when it names them. */
+  readonly kind?: string;
+  readonly version?: number;
+  readonly code: string;
+  readonly message: string;
+}
+
 export interface SyncSummary {
   /** What was applied, in order: e.g. a snapshot and then the delta that made it current. */
   readonly applied: readonly AppliedStream[];
@@ -75,6 +95,11 @@ export interface SyncSummary {
   readonly rulesRefused: readonly RuleSetRefusal[];
   /** For the next sync's `rulesEtag`; absent after a refusal, so the refusal is reported again. */
   readonly rulesEtag?: string;
+  /** Trust files installed in this sync (a version the kiosk already held is not listed). */
+  readonly trustInstalled: readonly TrustFileInstalled[];
+  readonly trustRefused: readonly TrustFileRefusal[];
+  /** For the next sync's `trustEtag`; absent after a refusal, as for rules. */
+  readonly trustEtag?: string;
 }
 
 /**
@@ -84,7 +109,9 @@ export interface SyncSummary {
  *   2. a delta since the watermark — after a snapshot too, to become current. `304` (or an
  *      empty delta, which the applier records) confirms the data current; `delta-too-large`
  *      (or a delta above the applier's limit) → a snapshot instead;
- *   3. the rule sets, each installed only if its signature verifies.
+ *   3. the rule sets, each installed only if its signature verifies;
+ *   4. the trust files (docs/trust-files.md), each installed only if its signature verifies,
+ *      its kind is known and it is not older than the one installed.
  *
  * Throws: a SyncError when the applier refuses a chunk (nothing of that stream is
  * applied; the next sync starts afresh from what the database says), a HubError when the
@@ -175,7 +202,9 @@ export async function syncOnce(target: SyncTarget, options: SyncOnceOptions = {}
 
   stopIfAborted(signal);
   const rules = await syncRules(target, options);
-  return { applied, records: applied.reduce((sum, stream) => sum + stream.records, 0), watermark, upToDate, confirmed, ...rules };
+  stopIfAborted(signal);
+  const trust = await syncTrust(target, options);
+  return { applied, records: applied.reduce((sum, stream) => sum + stream.records, 0), watermark, upToDate, confirmed, ...rules, ...trust };
 }
 
 async function syncRules(target: SyncTarget, options: SyncOnceOptions): Promise<Pick<SyncSummary, 'rulesInstalled' | 'rulesRefused' | 'rulesEtag'>> {
@@ -198,6 +227,44 @@ async function syncRules(target: SyncTarget, options: SyncOnceOptions): Promise<
     }
   }
   return { rulesInstalled: installed, rulesRefused: refused, ...(refused.length === 0 && answer.etag !== undefined ? { rulesEtag: answer.etag } : {}) };
+}
+
+async function syncTrust(target: SyncTarget, options: SyncOnceOptions): Promise<Pick<SyncSummary, 'trustInstalled' | 'trustRefused' | 'trustEtag'>> {
+  const unchanged = { trustInstalled: [], trustRefused: [], ...(options.trustEtag === undefined ? {} : { trustEtag: options.trustEtag }) };
+  let answer;
+  try {
+    answer = await target.hub.trust({
+      ...(options.trustEtag === undefined ? {} : { ifNoneMatch: options.trustEtag }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+  } catch (error) {
+    // A hub older than trust files has no such route: it publishes none, and the sync is whole without them.
+    if (isHubError(error, 'not-found')) return { trustInstalled: [], trustRefused: [] };
+    throw error;
+  }
+  if (answer.status === 304) return unchanged;
+  const installed: TrustFileInstalled[] = [];
+  const refused: TrustFileRefusal[] = [];
+  for (const document of answer.trustFiles) {
+    const named = trustFileName(document);
+    const result = target.trust.install(document);
+    if (!result.ok)
+      refused.push({
+        ...named,
+        code: result.error.code,
+        message: `${result.error.message.en}${result.error.detail === undefined ? '' : `: ${result.error.detail}`}`,
+      });
+    else if (result.changed) installed.push({ kind: result.kind, version: result.version, file: result.file });
+  }
+  return { trustInstalled: installed, trustRefused: refused, ...(refused.length === 0 && answer.etag !== undefined ? { trustEtag: answer.etag } : {}) };
+}
+
+function trustFileName(document: unknown): { kind?: string; version?: number } {
+  const fields = (typeof document === 'object' && document !== null ? document : {}) as { kind?: unknown; version?: unknown };
+  return {
+    ...(typeof fields.kind === 'string' ? { kind: fields.kind } : {}),
+    ...(Number.isSafeInteger(fields.version) ? { version: fields.version as number } : {}),
+  };
 }
 
 function progress(kind: SyncKind, download: ChunkDownload, options: SyncOnceOptions): ApplyOptions {

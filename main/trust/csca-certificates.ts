@@ -1,25 +1,22 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { messageOf } from '../../platform/message-of.js';
-import { parseCertificate, type Certificate } from '../../domain/chip/x509.js';
+import { certificatesInFile } from '../../domain/chip/certificate-file.js';
+import type { Certificate } from '../../domain/chip/x509.js';
 
 /**
- * Country signing CA certificates for passive authentication of chip ID cards: the one
- * reader of certificate files, used by `chot chip read --csca` and by the kiosk, which
- * trusts every certificate in `<data dir>/trust/csca/` (PEM, several per file, or DER).
+ * Country signing CA certificates for passive authentication of chip ID cards, read by the
+ * one reader of certificate files (domain/chip/certificate-file.ts) for `chot chip read
+ * --csca` and for the kiosk, which trusts every certificate in `<data dir>/trust/csca/` (PEM, several per file, or DER): the
+ * list the hub signs (installed there by the sync as one file it owns, trust-file-store.ts)
+ * and any an installer placed by hand.
  */
 export const CSCA_DIR = join('trust', 'csca');
 
 const CERTIFICATE_FILE = /\.(pem|crt|cer|der)$/i;
 
 /** Every certificate in a PEM file, or the one a DER file holds. Throws when the bytes hold none. */
-export function certificatesIn(bytes: Uint8Array): Certificate[] {
-  const text = Buffer.from(bytes).toString('latin1');
-  const blocks = [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/g)].map(
-    (match) => new Uint8Array(Buffer.from(match[1] ?? '', 'base64')),
-  );
-  return (blocks.length > 0 ? blocks : [bytes]).map((der) => parseCertificate(der));
-}
+export const certificatesIn = certificatesInFile;
 
 export interface TrustedCscas {
   readonly certificates: readonly Certificate[];

@@ -7,7 +7,7 @@ import type { SyncedPerson } from '../../domain/sync/synced-person.js';
 import { EnrollmentService, MemoryEnrollmentStore } from '../../hub/enrollment/enrollment-service.js';
 import { RequestVerifier } from '../../hub/enrollment/request-verifier.js';
 import type { TestHubKey } from './sync-fixtures.js';
-import type { EnrollRequest, EnrollResponse, RulesResponse, SeqNotice, StatusResponse } from '../../domain/protocol/hub-bodies.js';
+import type { EnrollRequest, EnrollResponse, RulesResponse, SeqNotice, StatusResponse, TrustResponse } from '../../domain/protocol/hub-bodies.js';
 import { hubErrorStatus, type HubErrorBody, type HubErrorCode } from '../../domain/protocol/hub-errors.js';
 import { deltaEtag, HUB_HEADERS, snapshotEtag, SYNC_CONTENT_TYPE } from '../../domain/protocol/hub-headers.js';
 import { HUB_ROUTES, hubRouteAt, type HubRouteName } from '../../domain/protocol/hub-routes.js';
@@ -55,6 +55,8 @@ export class FakeHub {
   readonly requests: FakeRequest[] = [];
   /** The rule sets `GET /v1/rules` serves, as published (signed). */
   ruleSets: unknown[] = [];
+  /** The trust files `GET /v1/trust` serves, as published (signed). */
+  trustFiles: unknown[] = [];
   maxDeltaPeople: number;
   /** The enrolment service's clock: move it on to expire codes. */
   clock = Date.now();
@@ -234,6 +236,11 @@ export class FakeHub {
         const etag = `"rules-${createHash('sha256').update(JSON.stringify(this.ruleSets)).digest('hex').slice(0, 16)}"`;
         if (request.headers[HUB_HEADERS.ifNoneMatch] === etag) return void response.writeHead(304, { [HUB_HEADERS.etag]: etag }).end();
         return sendJson(response, 200, { ruleSets: this.ruleSets } satisfies RulesResponse, { [HUB_HEADERS.etag]: etag });
+      }
+      case 'trust': {
+        const etag = `"trust-${createHash('sha256').update(JSON.stringify(this.trustFiles)).digest('hex').slice(0, 16)}"`;
+        if (request.headers[HUB_HEADERS.ifNoneMatch] === etag) return void response.writeHead(304, { [HUB_HEADERS.etag]: etag }).end();
+        return sendJson(response, 200, { trustFiles: this.trustFiles } satisfies TrustResponse, { [HUB_HEADERS.etag]: etag });
       }
       default:
         // Routes the kiosk's sync does not call here (uploads, the admin API, a plain GET of the WebSocket).

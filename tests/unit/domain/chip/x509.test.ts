@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DerError } from '../../../../domain/chip/der.js';
 import { encodeTlv, readTlv } from '../../../../domain/chip/tlv.js';
-import { timeOf } from '../../../../domain/chip/x509.js';
+import { parseCertificate, timeOf } from '../../../../domain/chip/x509.js';
+import { makeCertificate, makeCsca } from '../../../support/test-certificates.js';
 
 const time = (tag: number, text: string) => readTlv(encodeTlv(tag, new TextEncoder().encode(text)));
 
@@ -20,5 +21,24 @@ describe('certificate times', () => {
     ['another tag', 0x13, '491231235959Z'],
   ])('refuses %s', (_case, tag, text) => {
     expect(() => timeOf(time(tag, text))).toThrow(DerError);
+  });
+});
+
+describe('certificate extensions a CSCA is checked by', () => {
+  it('reads basicConstraints cA and the keyUsage bits set', () => {
+    const csca = parseCertificate(makeCsca('CSCA Test').der);
+    expect(csca.basicConstraintsCa).toBe(true);
+    expect(csca.keyUsage).toEqual(['keyCertSign', 'cRLSign']);
+    const leaf = parseCertificate(makeCertificate({ cn: 'Leaf', ca: false, keyUsageBits: [0] }).der);
+    expect(leaf.basicConstraintsCa).toBe(false);
+    expect(leaf.keyUsage).toEqual(['digitalSignature']);
+    const decipher = parseCertificate(makeCertificate({ cn: 'Bit 8', ca: true, keyUsageBits: [8] }).der);
+    expect(decipher.keyUsage).toEqual(['decipherOnly']);
+  });
+
+  it('leaves both absent when the certificate has no such extension', () => {
+    const bare = parseCertificate(makeCertificate({ cn: 'Bare' }).der);
+    expect(bare.basicConstraintsCa).toBeUndefined();
+    expect(bare.keyUsage).toBeUndefined();
   });
 });

@@ -77,6 +77,7 @@ describe('the hub serves the routes of domain/protocol', () => {
       snapshot: expect.toBeOneOf([200, 'snapshot-building']),
       delta: 'bad-request',
       rules: 200,
+      trust: 200,
       entries: 'bad-batch',
       notify: 'upgrade-required',
     });
