@@ -43,7 +43,7 @@ export interface ReadChipOptions {
   readonly clock: () => number;
   readonly key: ChipAccessKey;
   readonly paceParameterId?: number;
-  /** Read DG2 and return the face image. */
+  /** Read DG2 (when EF.COM lists it) and return the face image. */
   readonly readPhoto?: boolean;
   readonly onPhotoProgress?: (progress: ReadProgress) => void;
   /** How far the whole read is, for a progress display: called at each step and after each chunk read. */
@@ -131,7 +131,8 @@ export async function readChip(options: ReadChipOptions): Promise<ChipReadResult
 
     const com = parseEfCom(await timed('EF.COM', () => reader.readFile(EF_COM, report === undefined ? undefined : dataProgress), dataRead));
     const wanted: number[] = GATE_DATA_GROUPS.filter((number) => number === 1 || com.dataGroups.includes(number));
-    if (options.readPhoto === true) wanted.splice(1, 0, 2);
+    // Only when EF.COM lists it: a chip without a photo is read for the rest, not refused.
+    if (options.readPhoto === true && com.dataGroups.includes(2)) wanted.splice(1, 0, 2);
     const dataGroups = new Map<number, Uint8Array>();
     for (const number of wanted) {
       const photo = number === 2;

@@ -298,6 +298,15 @@ describe.skipIf(unavailable !== null)(`reading a chip end to end${unavailable ==
     expect(progress.every((step, i) => i === 0 || step.read > (progress[i - 1]?.read ?? 0))).toBe(true);
   });
 
+  it('the photo asked of a chip whose EF.COM lists no DG2: the rest is read, no photo', async () => {
+    const card = new TestCard({ script: D3_SCRIPT, session: D3_SESSION, files: cardFiles() });
+    const crypto = fixedRandomCrypto(nodeChipCrypto, ...D3_RANDOM);
+    const result = await readChip(options(card, { crypto, key: { mrzCandidates: [D3_MRZ] }, readPhoto: true }));
+    expect(result.dataGroups).toEqual([1, 13]);
+    expect(result.photo).toBeUndefined();
+    expect(result.passive.outcome).toBe('chip-verified');
+  });
+
   it('the whole read’s progress: handshake, data bytes over every file, the photo against its size, then checking', async () => {
     const dg2 = emulatorDg2(120, 160);
     if (typeof dg2 === 'string') return expect.soft(dg2, 'the emulator cannot build a DG2 here').toBe('');
