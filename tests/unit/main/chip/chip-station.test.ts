@@ -8,6 +8,8 @@ import type { Verdict } from '../../../../domain/verdict/verdict.js';
 import { FakePcscBinding } from '../../../../drivers/chip/fake-pcsc-binding.js';
 import { nodeChipCrypto } from '../../../../drivers/chip/node-chip-crypto.js';
 import { ChipStation } from '../../../../main/chip/chip-station.js';
+import { FACE_PHOTO_PROBLEMS } from '../../../../main/chip/face-photo.js';
+import { parseDg2FaceImage } from '../../../../domain/chip/lds/dg2-face.js';
 import { KioskCore } from '../../../../main/core/kiosk-core.js';
 import type { DecidedVerdict } from '../../../../main/core/kiosk-event-hub.js';
 import { demoCards } from '../../../../main/demo/demo-people.js';
@@ -17,7 +19,7 @@ import { EntryLog } from '../../../../main/store/entry-log.js';
 import { openKioskDatabase } from '../../../../main/store/kiosk-database.js';
 import { CSCA_DIR } from '../../../../main/trust/csca-certificates.js';
 import { BacChipCard, chipFiles } from '../../../support/chip-bac-card.js';
-import { chipSamplesUnavailable, generateSod, makeVnPerson, temporaryDirectory } from '../../../support/chip-samples.js';
+import { chipSamplesUnavailable, emulatorDg2, generateSod, makeVnPerson, temporaryDirectory } from '../../../support/chip-samples.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
 import { memoryLogger } from '../../../support/memory-logger.js';
 
@@ -311,6 +313,57 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
     k.insert(k.card());
     await vi.waitFor(() => expect(k.verdicts()).toHaveLength(2));
     expect(k.verdicts()[1]).toMatchObject({ authenticity: 'chip-verified', gate: { open: true } });
+  });
+
+  it('the face: the chip’s JPEG goes to Verdict.chip.photo, for the screen only (not the entry, not the log); a port decides what is shown', async () => {
+    const dg2 = emulatorDg2(120, 160);
+    if (typeof dg2 === 'string') return expect.soft(dg2, 'the emulator cannot build a DG2 here').toBe('');
+    const { dg1, dg13 } = makeVnPerson(AN);
+    const withPhoto = chipFiles(
+      new Map([
+        [1, dg1],
+        [2, dg2],
+        [13, dg13],
+      ]),
+      generateSod(join(work.dir, 'pki'), { 1: dg1, 2: dg2, 13: dg13 }, 'prime256v1'),
+    );
+    const face = parseDg2FaceImage(dg2);
+    const k = await kiosk();
+    k.scanQr(AN_QR);
+    k.binding.insertCard(READER, { atr: ATR, respond: new BacChipCard(AN_MRZ, withPhoto, nodeChipCrypto).respond });
+    await vi.waitFor(() => expect(k.verdicts()).toHaveLength(1));
+    const base64 = Buffer.from(face.image).toString('base64');
+    expect(k.verdicts()[0]?.chip).toEqual({
+      accessPath: 'bac',
+      passive: 'chip-verified',
+      photo: { mime: 'image/jpeg', base64, width: face.width, height: face.height },
+    });
+    expect(k.chipStates().some((state) => state.phase === 'reading' && state.step === 'photo' && state.bytesExpected === dg2.length)).toBe(true);
+    expect(JSON.stringify(k.log.get(k.verdicts()[0]?.entrySeq ?? 0))).not.toContain(base64.slice(0, 40));
+    expect(k.logger.lines.join('\n')).not.toContain(base64.slice(0, 40));
+
+    // Another port (the JPEG 2000 decoder's place): what it answers is what the screen gets.
+    const seen: string[] = [];
+    k.binding.removeCard(READER);
+    opened.pop();
+    await k.station.close();
+    const station = await ChipStation.start({
+      specs: [SPEC],
+      core: k.core,
+      dataDir: k.dataDir,
+      now: Date.now,
+      binding: k.binding,
+      facePhoto: (photo) => {
+        seen.push(photo.format);
+        return Promise.resolve(FACE_PHOTO_PROBLEMS.jpeg2000);
+      },
+    });
+    opened.push({ station, core: k.core });
+    k.scanQr(AN_QR);
+    k.binding.insertCard(READER, { atr: ATR, respond: new BacChipCard(AN_MRZ, withPhoto, nodeChipCrypto).respond });
+    await vi.waitFor(() => expect(k.verdicts()).toHaveLength(2));
+    expect(seen).toEqual(['jpeg']);
+    expect(k.verdicts()[1]?.chip).toEqual({ accessPath: 'bac', passive: 'chip-verified', photoProblem: FACE_PHOTO_PROBLEMS.jpeg2000 });
   });
 
   it('pcscd not running at start: a device fault on the reader’s line, and the station comes up when it does', async () => {
