@@ -7,6 +7,7 @@ import type { Certificate } from '../../domain/chip/x509.js';
 import { chipCredential } from '../../domain/credentials/chip-credential.js';
 import type { Reason } from '../../domain/text/bilingual.js';
 import type { ChipCard } from '../../drivers/chip/chip-card.js';
+import { PCSC_DEVICE_ID } from '../../drivers/chip/chip-reader.js';
 import { DeviceFault } from '../../drivers/device.js';
 import type { ChipReadDecision } from '../core/scan-pipeline.js';
 import { FACE_PHOTO_PROBLEMS, isDisplayImage, type FacePhotoPort } from './face-photo.js';
@@ -123,8 +124,11 @@ function failureOf(error: unknown): Failure {
     return { reason: error.reason, authenticity: error.code === 'chip.unreadable-data' ? 'invalid' : 'none', unexpected: false };
   }
   if (error instanceof DeviceFault) {
-    const code = error.kind === 'unplugged' ? 'chip.card-removed' : 'chip.reader-failed';
-    return { reason: new ChipReadError(code, error.message).reason, authenticity: 'none', unexpected: error.kind !== 'unplugged' };
+    // A card that left the reader, or stopped answering mid-command (how a contactless card leaving the field shows on
+    // many readers: an empty answer or none), is the person's doing; a reader or PC/SC failing is not.
+    const cardGone = error.deviceId !== PCSC_DEVICE_ID && (error.kind === 'unplugged' || error.kind === 'io');
+    const code = cardGone ? 'chip.card-removed' : 'chip.reader-failed';
+    return { reason: new ChipReadError(code, error.message).reason, authenticity: 'none', unexpected: !cardGone };
   }
   return { reason: new ChipReadError('chip.read-failed', 'unexpected failure').reason, authenticity: 'none', unexpected: true };
 }
