@@ -146,7 +146,7 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
     expect(phases).toContain('reading:data');
     expect(phases.at(-1)).toBe('idle');
     const verdictAt = k.events.findIndex((event) => event.name === 'verdict' && event.source.kind === 'chip');
-    const idleAt = k.events.findLastIndex((event) => event.name === 'chip' && event.state.phase === 'idle');
+    const idleAt = k.events.length - 1 - [...k.events].reverse().findIndex((event) => event.name === 'chip' && event.state.phase === 'idle');
     expect(verdictAt).toBeLessThan(idleAt);
     // The log has codes, never what the chip holds.
     const lines = k.logger.lines.join('\n');
