@@ -16,7 +16,7 @@ import { DeviceFault } from '../../drivers/device.js';
 import { backoffWindow, type BackoffWindow } from '../../platform/backoff.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import { messageOf } from '../../platform/message-of.js';
-import type { CardQrDecided, ChipCanReceiver } from '../core/kiosk-core.js';
+import type { CardQrDecided, ChipCanReceiver } from '../core/card-qr-hooks.js';
 import type { LaneDeviceStatus } from '../core/kiosk-event-hub.js';
 import type { ChipReadDecision, ScanGate } from '../core/scan-pipeline.js';
 import type { ChipReaderSpec } from '../devices/device-spec.js';

@@ -24,7 +24,7 @@ import { entryGate, overrideLastVerdict } from './operator-override.js';
 import { confirmLastVerdict } from './staff-confirm.js';
 import type { ConfirmRequest, ConfirmResult } from '../../domain/contract/staff-confirm.js';
 import { CHIP_CAN_REFUSALS, type ChipCanRequest, type ChipCanResult, type ChipReadingState } from '../../domain/contract/chip-reading.js';
-import type { Credential } from '../../domain/credentials/credential.js';
+import { CardQrListeners, type CardQrDecided, type ChipCanReceiver } from './card-qr-hooks.js';
 import { DEFAULT_STATION, ScanPipeline, type ChipReadDecision, type EntryStation, type ScanGate } from './scan-pipeline.js';
 import type { KioskEvent } from '../../domain/contract/kiosk-events.js';
 import type { ScanEvent, ScanSource } from '../../domain/scan/scan-event.js';
@@ -58,22 +58,6 @@ export interface KioskCoreOptions {
   readonly firmwareConfigDir?: string;
   /** Decisions (codes, never content), refusals, faults and rule-set problems. Default: stderr only. */
   readonly logger?: Logger;
-}
-
-/** A chip ID card's QR, decided: what the chip station needs for the keys of that card's chip. Personal data: memory only. */
-export interface CardQrDecided {
-  readonly id12: string;
-  /** YYYY-MM-DD. */
-  readonly birthDate: string;
-  /** YYYY-MM-DD. */
-  readonly issueDate: string;
-  readonly lane: string;
-  readonly entrySeq: number;
-}
-
-/** What serves a typed card access number: the chip station. */
-export interface ChipCanReceiver {
-  enterCan(can: string, lane: string): ChipCanResult;
 }
 
 export const DEFAULT_WEDGE_SETTINGS: WedgeSettings = {
@@ -112,7 +96,7 @@ export class KioskCore implements KioskApi {
   private readonly hub: KioskEventHub;
   private readonly diagnostics: DiagnosticsService;
   private readonly logger: Logger;
-  private readonly cardQrListeners = new Set<(decided: CardQrDecided) => void>();
+  private readonly cardQrs: CardQrListeners;
   private chipStation: ChipCanReceiver | undefined;
 
   /**
@@ -127,6 +111,7 @@ export class KioskCore implements KioskApi {
     const now = options.now ?? Date.now;
     this.logger = (options.logger ?? stderrLogger()).child({ component: 'core' });
     this.hub = new KioskEventHub((message) => this.logger.error(message));
+    this.cardQrs = new CardQrListeners((message) => this.logger.error(message));
     const facts = new FactsStore(factsDb);
     this.facts = facts;
     if (options.demo) {
@@ -199,7 +184,7 @@ export class KioskCore implements KioskApi {
     );
     // The renderer that asked shows it from the answer; the relays of the kiosk's own lane act on it.
     this.hub.verdict({ verdict, source: submission.source, lane: this.station.lane, direction: this.station.direction });
-    this.cardQrDecided(credential, verdict, this.station.lane);
+    this.cardQrs.decided(credential, verdict, this.station.lane);
     return verdict;
   }
 
@@ -211,7 +196,7 @@ export class KioskCore implements KioskApi {
   submitDeviceScan(scan: ScanEvent, gate: ScanGate): Verdict {
     const { verdict, credential } = this.decide(() => this.pipeline.decideScan(scan, gate), scan.source.kind);
     this.publishDeviceVerdict({ verdict, source: scan.source, lane: gate.lane, direction: gate.direction });
-    this.cardQrDecided(credential, verdict, gate.lane);
+    this.cardQrs.decided(credential, verdict, gate.lane);
     return verdict;
   }
 
@@ -233,8 +218,7 @@ export class KioskCore implements KioskApi {
 
   /** Every committed verdict of a chip ID card's QR with its 12-digit ID: the chip station takes its keys from them. */
   onCardQrDecided(listener: (decided: CardQrDecided) => void): () => void {
-    this.cardQrListeners.add(listener);
-    return () => this.cardQrListeners.delete(listener);
+    return this.cardQrs.add(listener);
   }
 
   /** The chip station that serves typed card access numbers (enterChipCan); none: every CAN is refused. */
@@ -245,25 +229,6 @@ export class KioskCore implements KioskApi {
   private publishDeviceVerdict(decided: DecidedVerdict): void {
     this.hub.verdict(decided);
     this.hub.event({ name: 'verdict', ...decided });
-  }
-
-  /** After the verdict is out: a card QR's keys for the lane's chip reader (the person's facts stay in memory only). */
-  private cardQrDecided(credential: Credential | undefined, verdict: Verdict, lane: string): void {
-    if (credential?.kind !== 'cccd-qr' || credential.subject.birthDate === undefined) return;
-    const decided: CardQrDecided = {
-      id12: credential.identifiers.id12,
-      birthDate: credential.subject.birthDate,
-      issueDate: credential.issueDate,
-      lane,
-      entrySeq: verdict.entrySeq,
-    };
-    for (const listener of [...this.cardQrListeners]) {
-      try {
-        listener(decided);
-      } catch (error) {
-        this.logger.error('a card QR listener failed', { error: messageOf(error) });
-      }
-    }
   }
 
   /** Every committed verdict, with its lane (the device manager pulses that lane's relays). */
