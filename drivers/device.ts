@@ -19,7 +19,7 @@ export interface DeviceInfo {
   readonly serialNumber?: string | undefined;
 }
 
-export type DeviceKind = 'serial-scanner' | 'hid-pos-scanner' | 'serial-relay' | 'modbus-relay' | 'hid-relay';
+export type DeviceKind = 'serial-scanner' | 'hid-pos-scanner' | 'serial-relay' | 'modbus-relay' | 'hid-relay' | 'chip-reader';
 
 /**
  * Why a device stopped working, typed so the screen can say it in words:

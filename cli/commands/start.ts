@@ -40,8 +40,9 @@ Options:
                   and to DATA-DIR/logs/chot.log (JSON lines, rotated at 5 MiB, 4 old
                   files kept; no names, addresses or full ID numbers)
   --device KIND=PATH[:BAUD][,OPTION=VALUE…]
-                  a scanner or gate relay the kiosk drives (repeatable; adds to, or for the
-                  same kind and path replaces, the devices in DATA-DIR/devices.json):
+                  a scanner, gate relay or chip card reader the kiosk drives (repeatable;
+                  adds to, or for the same kind and path replaces, the devices in
+                  DATA-DIR/devices.json):
                     serial-scanner=auto|/dev/ttyACM0[:9600]   USB CDC / RS-232 scanner
                         options: lane=ID (default 1), direction=in|out|boarding|alighting
                         (default in), baud=N, suffix=cr|lf|crlf|none|hex:XX
@@ -59,6 +60,10 @@ Options:
                         relay options: lane=ID (the lane whose gate it opens, default 1),
                         channel=N (default 1), pulse=MS (default 500), unit=N (Modbus,
                         default 1)
+                    chip-reader=auto|NAME                 chip ID card reader (PC/SC, through pcscd)
+                        options: lane=ID, direction=…, timeout=MS (one read, default 20000).
+                        A card QR decided on its lane (or a CAN typed by staff) lets it
+                        read the card put on it; trusted CSCAs in DATA-DIR/trust/csca/.
                   e.g. --device serial-scanner=/dev/ttyACM0:9600,lane=2,direction=out
                        --device serial-relay=/dev/ttyUSB0,lane=2,channel=1,pulse=800
                   A device that is absent or fails shows a fault on screen and is retried;

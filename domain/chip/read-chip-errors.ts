@@ -21,6 +21,9 @@ const REASONS = {
   'chip.handshake-failed': { vi: 'Không thiết lập được phiên an toàn với chip', en: 'No secure session could be set up with the chip' },
   'chip.read-failed': { vi: 'Đọc chip bị lỗi giữa chừng', en: 'Reading the chip failed part way' },
   'chip.unreadable-data': { vi: 'Dữ liệu trong chip không đọc được', en: 'The data on the chip cannot be read' },
+  'chip.card-removed': { vi: 'Thẻ bị rút ra khi đang đọc chip: đặt lại thẻ', en: 'The card was removed while the chip was read: put it back' },
+  'chip.timeout': { vi: 'Đọc chip quá lâu: đặt lại thẻ', en: 'Reading the chip took too long: put the card back' },
+  'chip.reader-failed': { vi: 'Đầu đọc thẻ bị lỗi khi đang đọc chip', en: 'The card reader failed while the chip was read' },
 } as const satisfies Record<string, Bilingual>;
 
 export type ChipReadErrorCode = keyof typeof REASONS;

@@ -43,9 +43,22 @@ export interface ReadChipOptions {
   readonly clock: () => number;
   readonly key: ChipAccessKey;
   readonly paceParameterId?: number;
-  /** Read DG2 and return the face image. */
+  /** Read DG2 (when EF.COM lists it) and return the face image. */
   readonly readPhoto?: boolean;
   readonly onPhotoProgress?: (progress: ReadProgress) => void;
+  /** How far the whole read is, for a progress display: called at each step and after each chunk read. */
+  readonly onProgress?: (progress: ChipReadProgress) => void;
+}
+
+/**
+ * The read's progress: `handshake` (opening the session), `data` (EF.COM, the data groups but
+ * DG2, EF.SOD; bytes read so far over all of them), `photo` (DG2, with its size once its
+ * header is read), `checking` (passive and active authentication).
+ */
+export interface ChipReadProgress {
+  readonly step: 'handshake' | 'data' | 'photo' | 'checking';
+  readonly bytesRead: number;
+  readonly bytesExpected?: number;
 }
 
 /** One step of the read and how long it took. */
@@ -95,7 +108,20 @@ export async function readChip(options: ReadChipOptions): Promise<ChipReadResult
   };
   const size = (bytes: Uint8Array): number => bytes.length;
 
+  const report = options.onProgress;
+  let dataBytes = 0;
+  const dataProgress = (progress: ReadProgress): void => report?.({ step: 'data', bytesRead: dataBytes + progress.read });
+  const dataRead = (bytes: Uint8Array): number => {
+    dataBytes += bytes.length;
+    return bytes.length;
+  };
+  const photoProgress = (progress: ReadProgress): void => {
+    options.onPhotoProgress?.(progress);
+    report?.({ step: 'photo', bytesRead: progress.read, bytesExpected: progress.total });
+  };
+
   try {
+    report?.({ step: 'handshake', bytesRead: 0 });
     const reader = new ChipReader(options.transmit);
     const session = await timed('handshake', () =>
       openSession({ transmit: options.transmit, reader, crypto: options.crypto, key: options.key, ...optionalParameterId(options.paceParameterId) }),
@@ -103,15 +129,18 @@ export async function readChip(options: ReadChipOptions): Promise<ChipReadResult
     reader.useSecureMessaging(new SecureMessaging(session.keys, options.crypto));
     await reader.selectApplication();
 
-    const com = parseEfCom(await timed('EF.COM', () => reader.readFile(EF_COM), size));
+    const com = parseEfCom(await timed('EF.COM', () => reader.readFile(EF_COM, report === undefined ? undefined : dataProgress), dataRead));
     const wanted: number[] = GATE_DATA_GROUPS.filter((number) => number === 1 || com.dataGroups.includes(number));
-    if (options.readPhoto === true) wanted.splice(1, 0, 2);
+    // Only when EF.COM lists it: a chip without a photo is read for the rest, not refused.
+    if (options.readPhoto === true && com.dataGroups.includes(2)) wanted.splice(1, 0, 2);
     const dataGroups = new Map<number, Uint8Array>();
     for (const number of wanted) {
-      const progress = number === 2 ? options.onPhotoProgress : undefined;
-      dataGroups.set(number, await timed(`DG${number}`, () => reader.readFile(dataGroupFid(number), progress), size));
+      const photo = number === 2;
+      const progress = photo ? (report === undefined ? options.onPhotoProgress : photoProgress) : report === undefined ? undefined : dataProgress;
+      dataGroups.set(number, await timed(`DG${number}`, () => reader.readFile(dataGroupFid(number), progress), photo ? size : dataRead));
     }
-    const sod = await timed('EF.SOD', () => readOptionalFile(reader, EF_SOD), size);
+    const sod = await timed('EF.SOD', () => readOptionalFile(reader, EF_SOD, report === undefined ? undefined : dataProgress), dataRead);
+    report?.({ step: 'checking', bytesRead: dataBytes });
 
     const passive = passiveAuthenticate({ sod, dataGroups, trustedCscas: options.trustedCscas, now: options.scanTime }, options);
     const dg1 = dataGroups.get(1);
@@ -151,9 +180,9 @@ function optionalParameterId(id: number | undefined): { paceParameterId?: number
 }
 
 /** EF.SOD, or empty bytes when the chip has none (passive authentication then says chip-unverified). */
-async function readOptionalFile(reader: ChipReader, fid: number): Promise<Uint8Array> {
+async function readOptionalFile(reader: ChipReader, fid: number, progress?: (progress: ReadProgress) => void): Promise<Uint8Array> {
   try {
-    return await reader.readFile(fid);
+    return await reader.readFile(fid, progress);
   } catch (error) {
     if (error instanceof ChipError && error.sw === SW.FILE_NOT_FOUND) return new Uint8Array(0);
     throw error;

@@ -13,7 +13,10 @@ import type { Reason } from '../text/bilingual.js';
 export type ChipReadingState =
   /** Nothing pending on this lane's reader. */
   | { readonly phase: 'idle'; readonly lane: string }
-  /** A card QR was decided (`forEntrySeq`): the screen asks for the card on the reader until `untilMs` (epoch ms). */
+  /**
+   * A card QR was decided (`forEntrySeq`; 0 when staff typed the CAN instead): the screen asks
+   * for the card on the reader until `untilMs` (epoch ms).
+   */
   | { readonly phase: 'waiting-for-card'; readonly lane: string; readonly forEntrySeq: number; readonly untilMs: number }
   /** A card lies on the reader but no key is known: scan the card's QR, or staff type the CAN. */
   | { readonly phase: 'needs-key'; readonly lane: string; readonly reader: string }

@@ -13,6 +13,7 @@ const NOUNS: Readonly<Record<DeviceReportKind, { vi: string; en: string }>> = {
   'serial-relay': { vi: 'Rơ-le cổng', en: 'Gate relay' },
   'modbus-relay': { vi: 'Rơ-le cổng', en: 'Gate relay' },
   'hid-relay': { vi: 'Rơ-le cổng', en: 'Gate relay' },
+  'chip-reader': { vi: 'Đầu đọc thẻ chip', en: 'Chip card reader' },
 };
 
 const WHAT: Readonly<Record<DeviceReportFaultKind, { vi: string; en: string }>> = {

@@ -1,7 +1,7 @@
 import type { EntryDirection } from '../entries/entry-record.js';
 
 /** Same words as drivers/device.ts, restated: the contract is pure domain and never imports drivers. */
-export type DeviceReportKind = 'serial-scanner' | 'hid-pos-scanner' | 'serial-relay' | 'modbus-relay' | 'hid-relay';
+export type DeviceReportKind = 'serial-scanner' | 'hid-pos-scanner' | 'serial-relay' | 'modbus-relay' | 'hid-relay' | 'chip-reader';
 export type DeviceReportState = 'opening' | 'ready' | 'fault' | 'closed';
 export type DeviceReportFaultKind = 'unplugged' | 'open-failed' | 'io' | 'protocol';
 

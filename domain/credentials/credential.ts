@@ -10,7 +10,7 @@ export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
  * How far the credential itself can be trusted:
  * - `signed-valid`: a signature by a key the kiosk trusts checked out (status pass, DCC);
  * - `chip-verified`: the card's chip data passed passive authentication under a trusted CSCA
- *   (domain/chip/passive-auth.ts; the gate flow does not read chips yet);
+ *   (domain/chip/passive-auth.ts), read at the gate by a chip card reader;
  * - `unsigned`: a card format that carries no signature at all (CCCD / BHYT QR): anyone can
  *   print one, so it proves only what staff see when they compare card and face;
  * - `manual`: a bare ID number, typed or read from a code that holds nothing else. Knowing a
@@ -112,7 +112,27 @@ export interface ManualCredential extends CredentialBase {
   readonly authenticity: 'manual';
 }
 
-export type Credential = CccdQrCredential | BhytQrCredential | DccCredential | PassCredential | ManualCredential;
+/**
+ * A chip ID card read by a chip card reader (domain/credentials/chip-credential.ts): the
+ * identifiers and printed facts come from the chip (DG13, the MRZ), and how far they can be
+ * trusted from passive authentication (and active authentication, when the chip has it).
+ */
+export interface ChipCredential extends CredentialBase {
+  readonly kind: 'chip';
+  readonly authenticity: 'chip-verified' | 'unsigned' | 'invalid';
+  /** How the chip was opened and what its checks found: codes, no personal data. */
+  readonly chip: ChipCheck;
+}
+
+/** What a chip read proved, as Verdict.chip and the logs name it. */
+export interface ChipCheck {
+  readonly accessPath: 'pace-can' | 'pace-mrz' | 'bac';
+  readonly passive: 'chip-verified' | 'chip-integrity-only' | 'chip-altered' | 'chip-unverified';
+  /** Active authentication: absent when the chip offers none or it could not be checked. */
+  readonly active?: 'passed' | 'failed';
+}
+
+export type Credential = CccdQrCredential | BhytQrCredential | DccCredential | PassCredential | ManualCredential | ChipCredential;
 
 export interface ParseError {
   readonly kind: 'error';

@@ -23,10 +23,11 @@ import { loadVerificationPorts } from '../trust/kiosk-trust.js';
 import { entryGate, overrideLastVerdict } from './operator-override.js';
 import { confirmLastVerdict } from './staff-confirm.js';
 import type { ConfirmRequest, ConfirmResult } from '../../domain/contract/staff-confirm.js';
-import { CHIP_CAN_REFUSALS, type ChipCanRequest, type ChipCanResult } from '../../domain/contract/chip-reading.js';
-import { DEFAULT_STATION, ScanPipeline, type EntryStation, type ScanGate } from './scan-pipeline.js';
+import { CHIP_CAN_REFUSALS, type ChipCanRequest, type ChipCanResult, type ChipReadingState } from '../../domain/contract/chip-reading.js';
+import { CardQrListeners, type CardQrDecided, type ChipCanReceiver } from './card-qr-hooks.js';
+import { DEFAULT_STATION, ScanPipeline, type ChipReadDecision, type EntryStation, type ScanGate } from './scan-pipeline.js';
 import type { KioskEvent } from '../../domain/contract/kiosk-events.js';
-import type { ScanEvent } from '../../domain/scan/scan-event.js';
+import type { ScanEvent, ScanSource } from '../../domain/scan/scan-event.js';
 import { gatePolicyFor, type GatePolicies, type GatePolicy } from '../devices/gate-policy.js';
 import { devicesEvent, KioskEventHub, type DecidedVerdict } from './kiosk-event-hub.js';
 import type { Logger } from '../../platform/logging/logger.js';
@@ -95,6 +96,8 @@ export class KioskCore implements KioskApi {
   private readonly hub: KioskEventHub;
   private readonly diagnostics: DiagnosticsService;
   private readonly logger: Logger;
+  private readonly cardQrs: CardQrListeners;
+  private chipStation: ChipCanReceiver | undefined;
 
   /**
    * Two files, two write locks: the entry log commits every verdict before it is shown,
@@ -108,6 +111,7 @@ export class KioskCore implements KioskApi {
     const now = options.now ?? Date.now;
     this.logger = (options.logger ?? stderrLogger()).child({ component: 'core' });
     this.hub = new KioskEventHub((message) => this.logger.error(message));
+    this.cardQrs = new CardQrListeners((message) => this.logger.error(message));
     const facts = new FactsStore(factsDb);
     this.facts = facts;
     if (options.demo) {
@@ -175,12 +179,13 @@ export class KioskCore implements KioskApi {
 
   async submitScan(submission: ScanSubmission): Promise<Verdict> {
     const at = toVietnamIso((this.options.now ?? Date.now)());
-    const verdict = this.decide(
-      () => this.pipeline.decide({ source: submission.source, text: submission.text, overflow: submission.overflow === true, at }),
+    const { verdict, credential } = this.decide(
+      () => this.pipeline.decideScan({ source: submission.source, text: submission.text, overflow: submission.overflow === true, at }),
       submission.source.kind,
     );
     // The renderer that asked shows it from the answer; the relays of the kiosk's own lane act on it.
     this.hub.verdict({ verdict, source: submission.source, lane: this.station.lane, direction: this.station.direction });
+    this.cardQrs.decided(credential, verdict, this.station.lane);
     return verdict;
   }
 
@@ -190,11 +195,41 @@ export class KioskCore implements KioskApi {
    * so nothing opens or shows before its entry is durable. Throws when it cannot be logged.
    */
   submitDeviceScan(scan: ScanEvent, gate: ScanGate): Verdict {
-    const verdict = this.decide(() => this.pipeline.decide(scan, gate), scan.source.kind);
-    const decided: DecidedVerdict = { verdict, source: scan.source, lane: gate.lane, direction: gate.direction };
+    const { verdict, credential } = this.decide(() => this.pipeline.decideScan(scan, gate), scan.source.kind);
+    this.publishDeviceVerdict({ verdict, source: scan.source, lane: gate.lane, direction: gate.direction });
+    this.cardQrs.decided(credential, verdict, gate.lane);
+    return verdict;
+  }
+
+  /**
+   * A chip card read (or a read that failed) by the chip card reader `source` at `gate`:
+   * decided and committed like any scan, then the lane's relays act on it (the gate policy:
+   * chip-verified opens by default) and the screen is told. Throws when it cannot be logged.
+   */
+  submitChipRead(read: ChipReadDecision, source: ScanSource, gate: ScanGate): Verdict {
+    const { verdict } = this.decide(() => ({ verdict: this.pipeline.decideChip(read, source, gate) }), source.kind);
+    this.publishDeviceVerdict({ verdict, source, lane: gate.lane, direction: gate.direction });
+    return verdict;
+  }
+
+  /** A chip card reader's state changed: the screen's card prompt and progress (chip-reading.ts). */
+  chipReadingChanged(state: ChipReadingState): void {
+    this.hub.event({ name: 'chip', state });
+  }
+
+  /** Every committed verdict of a chip ID card's QR with its 12-digit ID: the chip station takes its keys from them. */
+  onCardQrDecided(listener: (decided: CardQrDecided) => void): () => void {
+    return this.cardQrs.add(listener);
+  }
+
+  /** The chip station that serves typed card access numbers (enterChipCan); none: every CAN is refused. */
+  attachChipStation(station: ChipCanReceiver | undefined): void {
+    this.chipStation = station;
+  }
+
+  private publishDeviceVerdict(decided: DecidedVerdict): void {
     this.hub.verdict(decided);
     this.hub.event({ name: 'verdict', ...decided });
-    return verdict;
   }
 
   /** Every committed verdict, with its lane (the device manager pulses that lane's relays). */
@@ -270,14 +305,15 @@ export class KioskCore implements KioskApi {
    * codes say what happened; what was scanned (names, IDs, addresses) stays out of the log.
    * A scan that cannot be logged is an error the caller hears too (nothing was shown).
    */
-  private decide(run: () => Verdict, source: string): Verdict {
-    let verdict: Verdict;
+  private decide<T extends { readonly verdict: Verdict }>(run: () => T, source: string): T {
+    let decided: T;
     try {
-      verdict = run();
+      decided = run();
     } catch (error) {
       this.logger.error('a scan could not be decided or logged', { source, error: messageOf(error) });
       throw error;
     }
+    const { verdict } = decided;
     const fields = {
       entry: verdict.entrySeq,
       outcome: verdict.outcome,
@@ -290,7 +326,7 @@ export class KioskCore implements KioskApi {
     // A code that could not be read or trusted is what a gate's trouble looks like: info; a colour, debug.
     if (verdict.outcome === 'none') this.logger.info('scan refused', fields);
     else this.logger.debug('scan decided', fields);
-    return verdict;
+    return decided;
   }
 
   /** Staff decisions: which entry, and the outcome; never who (a staff name) or their words. */
@@ -311,9 +347,10 @@ export class KioskCore implements KioskApi {
     this.hub.verdict({ verdict, source, lane: gate.lane, direction: gate.direction });
   }
 
-  /** A kiosk without a chip card reader refuses a typed CAN: there is no card to read with it. */
-  async enterChipCan(_request: ChipCanRequest): Promise<ChipCanResult> {
-    return { ok: false, refusal: CHIP_CAN_REFUSALS.noReader };
+  /** A typed CAN for the chip card reader of the lane (default: the kiosk's own); refused where the lane has none. */
+  async enterChipCan(request: ChipCanRequest): Promise<ChipCanResult> {
+    const lane = request.lane ?? this.station.lane;
+    return this.chipStation?.enterCan(request.can, lane) ?? { ok: false, refusal: CHIP_CAN_REFUSALS.noReader };
   }
 
   async getDiagnostics(): Promise<Diagnostics> {

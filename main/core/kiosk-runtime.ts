@@ -11,6 +11,10 @@ import { KioskCore, type KioskCoreOptions } from './kiosk-core.js';
 import type { HidBinding } from '../../drivers/hid/hid-binding.js';
 import type { SerialTransport } from '../../drivers/serial/serial-transport.js';
 import { DeviceManager } from '../devices/device-manager.js';
+import { isChipReaderSpec } from '../devices/device-spec.js';
+import type { PcscBinding } from '../../drivers/chip/pcsc-binding.js';
+import { ChipStation, type ChipStationOptions } from '../chip/chip-station.js';
+import type { FacePhotoPort } from '../chip/face-photo.js';
 import { loadUsableProfiles, type ProfileCatalog } from '../../drivers/profiles/profile-catalog.js';
 import { firmwareConfigDir } from '../diagnostics/firmware-config-dir.js';
 import type { DevicesConfig } from '../devices/devices-file.js';
@@ -24,6 +28,12 @@ export interface KioskRuntimeOptions extends Omit<KioskCoreOptions, 'demo' | 'sy
   /** Tests: the transports the drivers are handed (default: serialport and node-hid). */
   readonly serialTransport?: SerialTransport;
   readonly hidBinding?: HidBinding;
+  /** Tests: the PC/SC daemon the chip card readers are reached through (default: the `smartcard` addon, loaded only when a chip reader is configured). */
+  readonly pcscBinding?: PcscBinding;
+  /** The chip face's decoder for the screen (default: JPEG as is, JPEG 2000 not shown yet). */
+  readonly facePhoto?: FacePhotoPort;
+  /** Tests: the chip station's timings (key lifetime, read timeout, PC/SC retries). */
+  readonly chipTimings?: Pick<ChipStationOptions, 'keyTtlMs' | 'readTimeoutMs' | 'reader' | 'retry'>;
   /**
    * The kiosk's logger, which the shell opened (and closes) to log its own events too.
    * Absent: the runtime opens the kiosk's own (stderr and `<data-dir>/logs`) at `logLevel`.
@@ -48,6 +58,8 @@ export interface KioskRuntime {
   readonly enrolled: boolean;
   /** The scanners and relays, when any are configured. */
   readonly devices?: DeviceManager;
+  /** The chip card readers, when any are configured. */
+  readonly chip?: ChipStation;
   close(): Promise<void>;
 }
 
@@ -79,8 +91,12 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
   const uploadState = (): UploadStatus =>
     upload?.status() ?? { state: 'error', pending: 0, lastError: { code: 'upload.setup', message: 'the upload did not start' } };
   // Not enrolled: the core says 'demo' itself.
-  const specs = options.devicesConfig?.devices ?? [];
+  const allSpecs = options.devicesConfig?.devices ?? [];
+  // Chip card readers are the chip station's; scanners and relays the device manager's.
+  const chipSpecs = allSpecs.filter(isChipReaderSpec);
+  const specs = allSpecs.filter((spec) => !isChipReaderSpec(spec));
   let devices: DeviceManager | undefined;
+  let chip: ChipStation | undefined;
   const core = KioskCore.open({
     ...options,
     logger,
@@ -88,7 +104,7 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
     ...(enrolled ? { syncState: loopState, uploadState } : {}),
     ...(options.devicesConfig === undefined ? {} : { gates: options.devicesConfig.gates }),
     ...(options.devicesConfig?.wedge === undefined ? {} : { wedge: { ...options.wedge, ...options.devicesConfig.wedge } }),
-    ...(specs.length === 0 ? {} : { devices: () => devices?.statuses() ?? [] }),
+    ...(allSpecs.length === 0 ? {} : { devices: () => [...(devices?.statuses() ?? []), ...(chip?.statuses() ?? [])] }),
   });
   if (specs.length > 0) {
     const profiles = specs.some((spec) => spec.kind === 'serial-scanner')
@@ -108,6 +124,25 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
       });
     } catch (error) {
       runtimeLog.error('the devices cannot start', { error: messageOf(error) });
+    }
+    core.devicesChanged();
+  }
+  if (chipSpecs.length > 0) {
+    try {
+      // Never throws for PC/SC being away (a device fault, retried); a bug here must not stop the kiosk either.
+      chip = await ChipStation.start({
+        specs: chipSpecs,
+        core,
+        dataDir: options.dataDir,
+        now: options.now ?? Date.now,
+        onChange: () => core.devicesChanged(),
+        logger: logger.child({ component: 'chip' }),
+        ...options.chipTimings,
+        ...(options.pcscBinding === undefined ? {} : { binding: options.pcscBinding }),
+        ...(options.facePhoto === undefined ? {} : { facePhoto: options.facePhoto }),
+      });
+    } catch (error) {
+      runtimeLog.error('the chip card readers cannot start', { error: messageOf(error) });
     }
     core.devicesChanged();
   }
@@ -162,9 +197,11 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
     logger,
     enrolled,
     ...(devices === undefined ? {} : { devices }),
+    ...(chip === undefined ? {} : { chip }),
     close: async () => {
       // Relays all off first: the gate must not stay open whatever happens after.
       await devices?.close();
+      await chip?.close();
       await upload?.close();
       await loop?.stop();
       await sync?.close();

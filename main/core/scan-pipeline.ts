@@ -1,4 +1,4 @@
-import type { Credential, ParseError } from '../../domain/credentials/credential.js';
+import type { ChipCredential, Credential, ParseError } from '../../domain/credentials/credential.js';
 import { isParseError } from '../../domain/credentials/credential.js';
 import { scanError } from '../../domain/credentials/parse-errors.js';
 import { parseScan } from '../../domain/credentials/parse-scan.js';
@@ -7,7 +7,10 @@ import { UNENROLLED_KIOSK_ID, type EntryDirection } from '../../domain/entries/e
 import type { ScanEvent } from '../../domain/scan/scan-event.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import { assessCredential, assessParseError, loggedIdentifier, type Assessment, type Rules } from '../../domain/verdict/assess-credential.js';
+import { assessChipReadFailure } from '../../domain/verdict/chip-read-failure.js';
+import type { ChipVerdictDetail, DisplayImage } from '../../domain/verdict/chip-verdict.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
+import type { Reason } from '../../domain/text/bilingual.js';
 import type { EntryLog } from '../store/entry-log.js';
 import type { FactsStore } from '../store/facts-store.js';
 import { gateDecision, type GatePolicy } from '../devices/gate-policy.js';
@@ -45,30 +48,116 @@ export interface ScanGate {
   readonly direction: EntryDirection;
 }
 
+/** A chip card read by a chip card reader, decided like a scan (ScanPipeline.decideChip). */
+export type ChipReadDecision =
+  | {
+      readonly ok: true;
+      readonly credential: ChipCredential;
+      /** The face for staff, or why there is none: shown with the verdict, never logged or stored. */
+      readonly photo?: DisplayImage;
+      readonly photoProblem?: Reason;
+    }
+  | {
+      readonly ok: false;
+      /** Why the chip was not read (ChipReadError's reason, a card removed, a timeout). */
+      readonly reason: Reason;
+      /** `invalid` when what the chip gave was unreadable or forged; `none` when nothing was read. */
+      readonly authenticity: 'invalid' | 'none';
+      /** The 12-digit ID the key came from (the card's QR just scanned), when one did: the entry is that person's. */
+      readonly personId?: string;
+    };
+
+/** What one decision commits and shows: everything the entry log and the verdict need. */
+interface Decision {
+  readonly nowMs: number;
+  readonly source: ScanEvent['source'];
+  readonly gate: ScanGate | undefined;
+  readonly credentialKind: Verdict['credentialKind'];
+  readonly authenticity: Verdict['authenticity'];
+  readonly personId: string | null;
+  readonly assessment: Assessment;
+  readonly subject?: Verdict['subject'];
+  readonly chip?: ChipVerdictDetail;
+}
+
 /**
  * One scan, end to end and synchronous: parse and authenticate → look up facts → rules
  * → durable entry → verdict. Nothing here waits on the network, and the verdict exists
  * only once its entry is committed: if the log cannot be written, this throws and
- * nothing is shown.
+ * nothing is shown. A chip card read goes the same way from its credential on
+ * (decideChip): one mechanism for every credential, whatever read it.
  */
 export class ScanPipeline {
   constructor(private readonly deps: ScanPipelineDeps) {}
 
   /** `gate`: the lane and direction of the scanner that read it (default: the kiosk's station's). */
   decide(scan: ScanEvent, gate?: ScanGate): Verdict {
+    return this.decideScan(scan, gate).verdict;
+  }
+
+  /**
+   * As decide, with the credential the scan held (for the core only: a card QR on a lane
+   * with a chip card reader gives the keys to read that card's chip). Never logged or stored.
+   */
+  decideScan(scan: ScanEvent, gate?: ScanGate): { readonly verdict: Verdict; readonly credential?: Credential } {
     const nowMs = this.deps.now();
     const parsed: Credential | ParseError =
       scan.overflow === true ? scanError('scan.too-long') : parseScan(scan.bytes ?? scan.text, { ...this.deps.trust, now: nowMs });
-    const credential = isParseError(parsed) ? null : parsed;
-    const assessment: Assessment =
-      credential === null
-        ? assessParseError(parsed as ParseError)
-        : assessCredential(credential, (ids) => this.deps.facts.findWithAge(ids, nowMs), this.deps.rulesAt(nowMs), nowMs);
+    if (isParseError(parsed)) {
+      const assessment = assessParseError(parsed);
+      return { verdict: this.#commit({ nowMs, source: scan.source, gate, credentialKind: 'unknown', authenticity: 'none', personId: null, assessment }) };
+    }
+    return { verdict: this.#decideCredential(parsed, nowMs, scan.source, gate), credential: parsed };
+  }
 
+  /**
+   * A chip card's read, from the chip card reader `source` at `gate`: a read credential is
+   * decided like any (facts by its identifiers, the rules, the entry), with Verdict.chip; a
+   * failed read is logged as a verdict with no colour and the reason, as an unreadable code is.
+   */
+  decideChip(read: ChipReadDecision, source: ScanEvent['source'], gate?: ScanGate): Verdict {
+    const nowMs = this.deps.now();
+    if (!read.ok) {
+      return this.#commit({
+        nowMs,
+        source,
+        gate,
+        credentialKind: 'chip',
+        authenticity: read.authenticity,
+        personId: read.personId ?? null,
+        assessment: assessChipReadFailure(read.reason),
+      });
+    }
+    const chip: ChipVerdictDetail = {
+      ...read.credential.chip,
+      ...(read.photo === undefined ? {} : { photo: read.photo }),
+      ...(read.photoProblem === undefined ? {} : { photoProblem: read.photoProblem }),
+    };
+    return this.#decideCredential(read.credential, nowMs, source, gate, chip);
+  }
+
+  #decideCredential(credential: Credential, nowMs: number, source: ScanEvent['source'], gate: ScanGate | undefined, chip?: ChipVerdictDetail): Verdict {
+    const assessment = assessCredential(credential, (ids) => this.deps.facts.findWithAge(ids, nowMs), this.deps.rulesAt(nowMs), nowMs);
+    return this.#commit({
+      nowMs,
+      source,
+      gate,
+      credentialKind: credential.kind,
+      authenticity: credential.authenticity,
+      // Logged even with no record or an untrusted code: contact tracing needs everyone who passed.
+      personId: loggedIdentifier(credential.identifiers),
+      assessment,
+      subject: subjectDisplay(credential),
+      ...(chip === undefined ? {} : { chip }),
+    });
+  }
+
+  /** The gate's decision, the durable entry, then the verdict: the one place every decision is committed. */
+  #commit(decision: Decision): Verdict {
+    const { nowMs, assessment, authenticity } = decision;
     const station = this.deps.station ?? DEFAULT_STATION;
     const { kioskId, location } = station;
-    const { lane, direction } = gate ?? station;
-    const authenticity = credential?.authenticity ?? 'none';
+    const { lane, direction } = decision.gate ?? station;
     // The lane's gate policy (gate-policy.ts), by colour and authenticity: the relay pulses on `open` alone.
     const gateDecided = gateDecision(assessment.outcome, authenticity, this.deps.gatePolicy?.(lane));
     const entrySeq = this.deps.log.append({
@@ -77,12 +166,11 @@ export class ScanPipeline {
       location,
       lane,
       direction,
-      sourceKind: scan.source.kind,
-      sourceDeviceId: scan.source.deviceId,
-      credentialKind: credential?.kind ?? 'unknown',
+      sourceKind: decision.source.kind,
+      sourceDeviceId: decision.source.deviceId,
+      credentialKind: decision.credentialKind,
       authenticity,
-      // Logged even with no record or an untrusted code: contact tracing needs everyone who passed.
-      personId: credential === null ? null : loggedIdentifier(credential.identifiers),
+      personId: decision.personId,
       outcome: assessment.outcome,
       // A gate that waits for staff says so in the log too: reports count the greens that needed a confirm.
       reasonCodes: [...assessment.reasons, ...(gateDecided.needsConfirm === undefined ? [] : [gateDecided.needsConfirm])].map((r) => r.code),
@@ -94,13 +182,15 @@ export class ScanPipeline {
       outcome: assessment.outcome,
       headline: assessment.headline,
       reasons: assessment.reasons,
-      ...(credential === null ? {} : { subject: subjectDisplay(credential) }),
-      credentialKind: credential?.kind ?? 'unknown',
+      ...(decision.subject === undefined ? {} : { subject: decision.subject }),
+      credentialKind: decision.credentialKind,
       authenticity,
       gate: gateDecided,
       entrySeq,
       decidedAt: toVietnamIso(nowMs),
       ...(assessment.ruleSet === undefined ? {} : { ruleSet: assessment.ruleSet }),
+      // The face and the chip's checks go to the screen only: the entry above holds none of it.
+      ...(decision.chip === undefined ? {} : { chip: decision.chip }),
     };
   }
 }

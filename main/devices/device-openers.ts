@@ -77,6 +77,9 @@ export class DeviceOpeners {
         });
         return { handle: await driver.open(info), info };
       }
+      case 'chip-reader':
+        // Chip card readers are the chip station's (main/chip), which reads cards rather than framing scans.
+        throw new DeviceFault('open-failed', info.id, 'a chip card reader is opened by the chip station, not as a scanner');
     }
   }
 

@@ -12,13 +12,15 @@ import { ENTRY_LANE } from '../../domain/entries/entry-fields.js';
  *   modbus-relay=/dev/ttyUSB1:19200,unit=3,channel=1           (Modbus RTU coil)
  *   hid-pos-scanner=auto,lane=1     hid-relay=auto             (found by discovery)
  *   serial-scanner=auto,lane=1      (every serial port whose VID/PID name a scanner model)
+ *   chip-reader=auto,lane=1         (every PC/SC reader not named by another chip-reader)
+ *   chip-reader=ACS ACR1252 Dual Reader [ACR1252 Dual Reader PICC] 00 00,lane=2,direction=in
  */
 
 export type ScannerKind = 'serial-scanner' | 'hid-pos-scanner';
 export type RelayKind = 'serial-relay' | 'modbus-relay' | 'hid-relay';
-export type DeviceSpecKind = ScannerKind | RelayKind;
+export type DeviceSpecKind = ScannerKind | RelayKind | 'chip-reader';
 
-export const DEVICE_SPEC_KINDS: readonly DeviceSpecKind[] = ['serial-scanner', 'hid-pos-scanner', 'serial-relay', 'modbus-relay', 'hid-relay'];
+export const DEVICE_SPEC_KINDS: readonly DeviceSpecKind[] = ['serial-scanner', 'hid-pos-scanner', 'serial-relay', 'modbus-relay', 'hid-relay', 'chip-reader'];
 
 /**
  * `auto`: every device of the kind that discovery finds. Serial scanners: the ports whose
@@ -60,7 +62,21 @@ export interface RelaySpec {
   readonly unitId?: number;
 }
 
-export type DeviceSpec = ScannerSpec | RelaySpec;
+/**
+ * A chip card reader over PC/SC (main/chip/chip-station.ts): `path` is the reader's PC/SC
+ * name, or `auto` for every reader PC/SC offers that no other chip-reader names.
+ */
+export interface ChipReaderSpec {
+  readonly kind: 'chip-reader';
+  readonly path: string;
+  /** The lane the reader serves: a card QR decided on this lane gives the keys for the card put on it. Default '1'. */
+  readonly lane: string;
+  readonly direction: EntryDirection;
+  /** The longest one whole read may take before it is given up (default 20 s). */
+  readonly readTimeoutMs?: number;
+}
+
+export type DeviceSpec = ScannerSpec | RelaySpec | ChipReaderSpec;
 
 export const DEFAULT_LANE = '1';
 export const DEFAULT_PULSE_MS = 500;
@@ -76,6 +92,13 @@ export function isScannerSpec(spec: DeviceSpec): spec is ScannerSpec {
   return spec.kind === 'serial-scanner' || spec.kind === 'hid-pos-scanner';
 }
 
+export function isChipReaderSpec(spec: DeviceSpec): spec is ChipReaderSpec {
+  return spec.kind === 'chip-reader';
+}
+
+/** The bounds of one chip read's timeout (`timeout=MS`, devices.json `readTimeoutMs`). */
+export const CHIP_READ_TIMEOUT_RANGE_MS = { min: 1_000, max: 120_000 } as const;
+
 export function isSerialKind(kind: DeviceSpecKind): boolean {
   return kind === 'serial-scanner' || kind === 'serial-relay' || kind === 'modbus-relay';
 }
@@ -87,6 +110,7 @@ const OPTIONS: Readonly<Record<DeviceSpecKind, readonly string[]>> = {
   'serial-relay': ['lane', 'channel', 'pulse', 'baud'],
   'modbus-relay': ['lane', 'channel', 'pulse', 'baud', 'unit'],
   'hid-relay': ['lane', 'channel', 'pulse'],
+  'chip-reader': ['lane', 'direction', 'timeout'],
 };
 
 /** Parses one `--device` value. */
@@ -130,6 +154,7 @@ export function deviceSpecFromJson(value: unknown, where: string): DeviceSpec {
     channel: 'channel',
     pulseMs: 'pulse',
     unitId: 'unit',
+    readTimeoutMs: 'timeout',
   };
   const options: Record<string, string> = {};
   for (const [key, raw] of Object.entries(fields)) {
@@ -171,10 +196,17 @@ function buildSpec(kind: DeviceSpecKind, path: string, options: Readonly<Record<
   const baudRate = options.baud === undefined ? undefined : integer(options.baud, 'baud rate', where);
   if (baudRate !== undefined && !BAUD_RATES.includes(baudRate))
     throw new DeviceSpecError(`${where}: baud rate ${baudRate} is not a standard one (${BAUD_RATES.join(', ')})`);
+  const direction = options.direction ?? 'in';
+  if (!(ENTRY_DIRECTIONS as readonly string[]).includes(direction))
+    throw new DeviceSpecError(`${where}: direction ${JSON.stringify(direction)} must be one of ${ENTRY_DIRECTIONS.join(', ')}`);
+  if (kind === 'chip-reader') {
+    const timeoutMs = options.timeout === undefined ? undefined : integer(options.timeout, 'timeout (ms)', where);
+    const { min, max } = CHIP_READ_TIMEOUT_RANGE_MS;
+    if (timeoutMs !== undefined && (timeoutMs < min || timeoutMs > max))
+      throw new DeviceSpecError(`${where}: timeout ${timeoutMs} ms must be ${min}–${max} ms`);
+    return { kind, path, lane, direction: direction as EntryDirection, ...(timeoutMs === undefined ? {} : { readTimeoutMs: timeoutMs }) };
+  }
   if (kind === 'serial-scanner' || kind === 'hid-pos-scanner') {
-    const direction = options.direction ?? 'in';
-    if (!(ENTRY_DIRECTIONS as readonly string[]).includes(direction))
-      throw new DeviceSpecError(`${where}: direction ${JSON.stringify(direction)} must be one of ${ENTRY_DIRECTIONS.join(', ')}`);
     const suffix = options.suffix === undefined ? undefined : parseSuffix(options.suffix, where);
     return {
       kind,

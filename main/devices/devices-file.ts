@@ -8,14 +8,15 @@ import { parseWedgeSettings } from './wedge-config.js';
 import { messageOf } from '../../platform/message-of.js';
 
 /**
- * `<data-dir>/devices.json`: the scanners and relays of this kiosk and each lane's gate
+ * `<data-dir>/devices.json`: the scanners, relays and chip card readers of this kiosk and each lane's gate
  * policy, so a kiosk restarts with its devices without flags:
  *
  *   {
  *     "devices": [
  *       { "kind": "serial-scanner", "path": "/dev/serial/by-id/usb-Honeywell…", "lane": "1" },
  *       "serial-relay=/dev/ttyUSB0,channel=1,pulse=500",
- *       { "kind": "serial-scanner", "path": "auto", "lane": "2" }
+ *       { "kind": "serial-scanner", "path": "auto", "lane": "2" },
+ *       { "kind": "chip-reader", "path": "auto", "lane": "1" }
  *     ],
  *     "gates": { "1": { "open": ["green"] }, "2": { "open": ["green"], "openFor": ["signed-valid", "unsigned"] } },
  *     "wedge": { "maxInterKeyMs": 50, "minLength": 6, "suffixKey": "Enter" }

@@ -13,7 +13,7 @@ import type { Colour, Outcome } from '../../domain/verdict/verdict.js';
  * Authenticity: a CCCD or BHYT QR carries no signature, and a bare ID number is only a
  * number: knowing a vaccinated person's ID would be enough to enter if those opened the
  * gate. So by default only credentials that prove themselves open it (`signed-valid` now,
- * `chip-verified` once a chip reader exists); `unsigned` and `manual` show their colour,
+ * `chip-verified`, a chip card reader's read); `unsigned` and `manual` show their colour,
  * and the gate opens when staff, having compared card and face, confirm (staff-confirm).
  * A lane may list them in `openFor` — a risk its operator takes for speed at a manned gate.
  *

@@ -36,6 +36,9 @@ function hintsOf(info: DeviceInfo): DeviceHints {
     case 'serial-relay':
     case 'modbus-relay':
       return { ...ids, kind: 'relay' };
+    case 'chip-reader':
+      // A PC/SC reader is known by its name, not by USB ids: a CCID profile matches by its class alone.
+      return { ...ids, kind: 'card-reader', transport: 'ccid' };
   }
 }
 

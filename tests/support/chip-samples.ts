@@ -117,3 +117,35 @@ export function emulatorDg2(width: number, height: number): Uint8Array | string 
   if (result.status !== 0) return `the emulator's modules do not load: ${result.stderr.toString().trim().split('\n').pop() ?? ''}`;
   return new Uint8Array(result.stdout);
 }
+
+export interface VnPerson {
+  readonly id12: string;
+  /** YYMMDD, as the MRZ prints it. */
+  readonly birth: string;
+  readonly sex: 'M' | 'F';
+  /** YYMMDD. */
+  readonly expiry: string;
+  readonly surname: string;
+  readonly given: string;
+  /** DG13's fields 1–12 in order (ID, name, birth dd/mm/yyyy, sex, …, issue date, expiry). */
+  readonly dg13Fields: readonly string[];
+}
+
+/**
+ * DG1 and DG13 of a person of the test's choosing, made by the card emulator's own generator
+ * (make_vn_sample.py's td1 and dg13), e.g. a demo person whose facts the kiosk holds.
+ */
+export function makeVnPerson(person: VnPerson): { readonly dg1: Uint8Array; readonly dg13: Uint8Array; readonly mrz: string } {
+  const script = [
+    'import sys, json, importlib.util',
+    `spec = importlib.util.spec_from_file_location('vn', ${JSON.stringify(join(CHIP_EMULATOR_DIR, 'make_vn_sample.py'))})`,
+    'vn = importlib.util.module_from_spec(spec); spec.loader.exec_module(vn)',
+    'p = json.loads(sys.argv[1])',
+    "lines = vn.td1(p['id12'], p['birth'], p['sex'], p['expiry'], p['surname'], p['given'])",
+    "sys.stdout.write(json.dumps({'mrz': ''.join(lines), 'dg13': vn.dg13(p['dg13Fields']).hex()}))",
+  ].join('\n');
+  const out = JSON.parse(execFileSync(PYTHON, ['-c', script, JSON.stringify(person)], { encoding: 'utf8' })) as { mrz: string; dg13: string };
+  const mrz = Buffer.from(out.mrz, 'latin1');
+  const dg1 = Buffer.concat([Buffer.from([0x61, mrz.length + 3, 0x5f, 0x1f, mrz.length]), mrz]);
+  return { dg1: new Uint8Array(dg1), dg13: new Uint8Array(Buffer.from(out.dg13, 'hex')), mrz: out.mrz };
+}

@@ -298,6 +298,51 @@ describe.skipIf(unavailable !== null)(`reading a chip end to end${unavailable ==
     expect(progress.every((step, i) => i === 0 || step.read > (progress[i - 1]?.read ?? 0))).toBe(true);
   });
 
+  it('the photo asked of a chip whose EF.COM lists no DG2: the rest is read, no photo', async () => {
+    const card = new TestCard({ script: D3_SCRIPT, session: D3_SESSION, files: cardFiles() });
+    const crypto = fixedRandomCrypto(nodeChipCrypto, ...D3_RANDOM);
+    const result = await readChip(options(card, { crypto, key: { mrzCandidates: [D3_MRZ] }, readPhoto: true }));
+    expect(result.dataGroups).toEqual([1, 13]);
+    expect(result.photo).toBeUndefined();
+    expect(result.passive.outcome).toBe('chip-verified');
+  });
+
+  it('the whole read’s progress: handshake, data bytes over every file, the photo against its size, then checking', async () => {
+    const dg2 = emulatorDg2(120, 160);
+    if (typeof dg2 === 'string') return expect.soft(dg2, 'the emulator cannot build a DG2 here').toBe('');
+    const files = cardFiles();
+    files.set(dataGroupFid(2), dg2);
+    files.set(EF_SOD, generateSod(join(work.dir, 'pki'), { 1: sample.dg1, 2: dg2, 13: sample.dg13 }));
+    const com = hex('6015' + '5F0104' + '30313037' + '5F3606' + '303430303030' + '5C03' + '61756D');
+    files.set(EF_COM, com);
+    const card = new TestCard({ script: D3_SCRIPT, session: D3_SESSION, files });
+    const steps: { step: string; bytesRead: number; bytesExpected?: number }[] = [];
+    const photo: number[] = [];
+    const crypto = fixedRandomCrypto(nodeChipCrypto, ...D3_RANDOM);
+    await readChip(
+      options(card, {
+        crypto,
+        key: { mrzCandidates: [D3_MRZ] },
+        readPhoto: true,
+        onPhotoProgress: (progress) => photo.push(progress.read),
+        onProgress: (progress) => steps.push(progress),
+      }),
+    );
+    const dataTotal = com.length + sample.dg1.length + sample.dg13.length + (files.get(EF_SOD)?.length ?? 0);
+    expect(steps[0]).toEqual({ step: 'handshake', bytesRead: 0 });
+    expect(steps.at(-1)).toEqual({ step: 'checking', bytesRead: dataTotal });
+    const photoSteps = steps.filter((step) => step.step === 'photo');
+    expect(photoSteps.at(-1)).toEqual({ step: 'photo', bytesRead: dg2.length, bytesExpected: dg2.length });
+    expect(photoSteps.map((step) => step.bytesRead)).toEqual(photo);
+    const data = steps.filter((step) => step.step === 'data').map((step) => step.bytesRead);
+    expect(data.at(-1)).toBe(dataTotal);
+    expect(data.every((read, i) => i === 0 || read > (data[i - 1] ?? 0))).toBe(true);
+    // In reading order: EF.COM and DG1, the photo, then DG13 and EF.SOD.
+    expect([...new Set(steps.map((step) => step.step))]).toEqual(['handshake', 'data', 'photo', 'checking']);
+    const lastData = steps.length - 1 - [...steps].reverse().findIndex((step) => step.step === 'data');
+    expect(steps.findIndex((step) => step.step === 'photo')).toBeLessThan(lastData);
+  });
+
   describe('active authentication when EF.COM lists DG15', () => {
     const spki = new Uint8Array(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' }));
     const dg15 = encodeTlv(0x6f, spki);

@@ -33,6 +33,18 @@ describe('describeDevices (the device-fault line)', () => {
       'Máy quét (tự dò) bị rút ra',
       'Scanner (auto) unplugged',
     ],
+    // pcscd not running: the chip card reader cannot be opened (its message, for the diagnostics, names pcscd).
+    [
+      {
+        id: 'auto',
+        kind: 'chip-reader',
+        state: 'fault',
+        lane: '1',
+        fault: { kind: 'open-failed', message: 'pcscd không chạy · pcscd is not running', at: AT },
+      },
+      'Đầu đọc thẻ chip (tự dò) không mở được',
+      'Chip card reader (auto) cannot be opened',
+    ],
   ])('words a fault in Vietnamese and English, with a glyph (%#)', (device, vi, en) => {
     expect(describeDevices([device])).toEqual({ level: 'stale', glyph: DEVICE_FAULT_GLYPH, vi, en });
   });

@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScanEvent } from '../../../../domain/scan/scan-event.js';
+import type { ChipCredential } from '../../../../domain/credentials/credential.js';
+import { ChipReadError } from '../../../../domain/chip/read-chip-errors.js';
+import { CHIP_UNREAD_HEADLINE } from '../../../../domain/verdict/chip-read-failure.js';
 import { KioskCore } from '../../../../main/core/kiosk-core.js';
 import { RuleSetRepository } from '../../../../main/rules/rule-set-repository.js';
 import { ScanPipeline, type EntryStation } from '../../../../main/core/scan-pipeline.js';
@@ -177,5 +180,63 @@ describe('KioskCore: who logs the entries, and where', () => {
 
   it('without hub.json or a gate option: unenrolled, lane 1, in', async () => {
     expect(await firstEntry(tempDataDir('chot-station-'))).toMatchObject({ kioskId: 'unenrolled', location: '', lane: '1', direction: 'in' });
+  });
+});
+
+describe('ScanPipeline.decideChip: a chip card read, through the same commit as any scan', () => {
+  const chipSource = { kind: 'chip', deviceId: 'Virtual PCD 00 00' } as const;
+  const chip: ChipCredential = {
+    kind: 'chip',
+    authenticity: 'chip-verified',
+    identifiers: { id12: '056089001234' },
+    subject: { name: 'Nguyễn Văn An', birthDate: '1989-03-15', sex: 'Nam' },
+    problems: [],
+    chip: { accessPath: 'pace-can', passive: 'chip-verified', active: 'passed' },
+  };
+
+  it('a read chip: facts by its ID, the rules, the entry as chip from the reader at its gate, Verdict.chip with the face', () => {
+    const { pipeline, log } = setup();
+    const photo = { mime: 'image/jpeg', base64: '/9j/AA==' } as const;
+    const verdict = pipeline.decideChip({ ok: true, credential: chip, photo }, chipSource, { lane: '4', direction: 'out' });
+    expect(verdict).toMatchObject({
+      outcome: 'green',
+      credentialKind: 'chip',
+      authenticity: 'chip-verified',
+      // The default gate policy opens for chip-verified on green.
+      gate: { open: true },
+      subject: { name: 'Nguyễn Văn An', birthYear: 1989, idTail: '1234' },
+      chip: { accessPath: 'pace-can', passive: 'chip-verified', active: 'passed', photo },
+    });
+    expect(log.get(verdict.entrySeq)).toMatchObject({
+      sourceKind: 'chip',
+      sourceDeviceId: 'Virtual PCD 00 00',
+      credentialKind: 'chip',
+      authenticity: 'chip-verified',
+      personId: '056089001234',
+      outcome: 'green',
+      lane: '4',
+      direction: 'out',
+    });
+  });
+
+  it('a read that failed: a logged verdict with no colour, the reason, and the person the key came from', () => {
+    const { pipeline, log } = setup();
+    const reason = new ChipReadError('chip.wrong-key', 'BAC refused').reason;
+    const verdict = pipeline.decideChip({ ok: false, reason, authenticity: 'none', personId: '079195004321' }, chipSource);
+    expect(verdict).toMatchObject({ outcome: 'none', credentialKind: 'chip', authenticity: 'none', reasons: [reason], gate: { open: false } });
+    expect(verdict.headline).toEqual(CHIP_UNREAD_HEADLINE);
+    expect(verdict.chip).toBeUndefined();
+    expect(log.get(verdict.entrySeq)).toMatchObject({
+      sourceKind: 'chip',
+      credentialKind: 'chip',
+      authenticity: 'none',
+      personId: '079195004321',
+      outcome: 'none',
+      reasonCodes: ['chip.wrong-key'],
+      ruleSet: null,
+      lane: '1',
+    });
+    const unknown = pipeline.decideChip({ ok: false, reason, authenticity: 'invalid' }, chipSource);
+    expect(log.get(unknown.entrySeq)).toMatchObject({ personId: null, authenticity: 'invalid' });
   });
 });

@@ -21,13 +21,19 @@ describe('--device KIND=PATH[:BAUD][,option=value…]', () => {
     // A libusb HID path holds colons: not read as a baud rate.
     ['hid-pos-scanner=0001:0004:00,lane=3', { kind: 'hid-pos-scanner', path: '0001:0004:00', lane: '3', direction: 'in' }],
     ['hid-relay=auto,channel=2', { kind: 'hid-relay', path: 'auto', lane: '1', channel: 2, pulseMs: 500 }],
+    ['chip-reader=auto', { kind: 'chip-reader', path: 'auto', lane: '1', direction: 'in' }],
+    // A PC/SC reader name has spaces, brackets and colons of its own: taken whole, no baud rate read from it.
+    [
+      'chip-reader=ACS ACR1252 Dual Reader [ACR1252 Dual Reader PICC] 00 01:12,lane=2,direction=out,timeout=30000',
+      { kind: 'chip-reader', path: 'ACS ACR1252 Dual Reader [ACR1252 Dual Reader PICC] 00 01:12', lane: '2', direction: 'out', readTimeoutMs: 30000 },
+    ],
   ])('%s', (text, expected) => {
     expect(parseDeviceArg(text)).toEqual(expected);
   });
 
   it.each([
     ['/dev/ttyACM0', /expected KIND=PATH/],
-    ['scanner=/dev/ttyACM0', /unknown device kind "scanner" \(kinds: serial-scanner, hid-pos-scanner, serial-relay, modbus-relay, hid-relay\)/],
+    ['scanner=/dev/ttyACM0', /unknown device kind "scanner" \(kinds: serial-scanner, hid-pos-scanner, serial-relay, modbus-relay, hid-relay, chip-reader\)/],
     ['serial-scanner=', /the device path is missing/],
     ['serial-relay=auto', /cannot be found automatically/],
     ['modbus-relay=auto', /cannot be found automatically/],
@@ -46,6 +52,9 @@ describe('--device KIND=PATH[:BAUD][,option=value…]', () => {
     ['serial-relay=/dev/ttyUSB0,pulse=abc', /pulse \(ms\) "abc" must be a whole number/],
     ['serial-relay=/dev/ttyUSB0,unit=3', /serial-relay has no option "unit"/],
     ['modbus-relay=/dev/ttyUSB0,unit=248', /Modbus unit id 248 must be 1–247/],
+    ['chip-reader=auto,channel=1', /chip-reader has no option "channel" \(options: lane, direction, timeout\)/],
+    ['chip-reader=auto,timeout=500', /timeout 500 ms must be 1000–120000 ms/],
+    ['chip-reader=auto,direction=up', /direction "up" must be one of/],
   ])('refuses %s with a clear message', (text, message) => {
     expect(() => parseDeviceArg(text)).toThrow(DeviceSpecError);
     expect(() => parseDeviceArg(text)).toThrow(message);

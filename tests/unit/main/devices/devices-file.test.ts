@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveDevicesConfig } from '../../../../main/devices/device-setup.js';
 import { DeviceSpecError } from '../../../../main/devices/device-spec.js';
-import { loadDevicesConfig, parseDevicesConfig } from '../../../../main/devices/devices-file.js';
+import { devicesConfigToJson, loadDevicesConfig, parseDevicesConfig } from '../../../../main/devices/devices-file.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
 
 describe('devices.json', () => {
@@ -69,6 +69,21 @@ describe('devices.json', () => {
       '2': { open: ['green'], openFor: [] },
       '3': { open: ['green'] },
     });
+  });
+
+  it('reads a chip card reader, by its PC/SC name or auto, with its lane, direction and read timeout; writes it back the same', () => {
+    const text = JSON.stringify({
+      devices: [{ kind: 'chip-reader', path: 'Virtual PCD 00 00', lane: '2', direction: 'out', readTimeoutMs: 15000 }, 'chip-reader=auto,lane=3'],
+    });
+    const config = parseDevicesConfig(text);
+    expect(config.devices).toEqual([
+      { kind: 'chip-reader', path: 'Virtual PCD 00 00', lane: '2', direction: 'out', readTimeoutMs: 15000 },
+      { kind: 'chip-reader', path: 'auto', lane: '3', direction: 'in' },
+    ]);
+    expect(parseDevicesConfig(JSON.stringify(devicesConfigToJson(config)))).toEqual(config);
+    expect(() => parseDevicesConfig('{"devices": [{"kind": "chip-reader", "path": "auto", "channel": 1}]}')).toThrow(
+      /devices\[0\]\.channel: not a field of a chip-reader \(fields: kind, path, lane, direction, readTimeoutMs\)/,
+    );
   });
 
   it('is optional: no file is no devices and the default gates', () => {
