@@ -8,6 +8,12 @@
  */
 export const CHIP_VERIFIED_KIND = 'chip-verified';
 
+/** Whether an entry is a chip ID card whose data passed passive authentication. */
+export function isVerifiedChip(credentialKind: string, authenticity: string): boolean {
+  return credentialKind === 'chip' && authenticity === 'chip-verified';
+}
+
+/** The kind an entry is counted under: its credential kind, or `chip-verified`. */
 export function tallyKindOf(credentialKind: string, authenticity: string): string {
-  return credentialKind === 'chip' && authenticity === 'chip-verified' ? CHIP_VERIFIED_KIND : credentialKind;
+  return isVerifiedChip(credentialKind, authenticity) ? CHIP_VERIFIED_KIND : credentialKind;
 }

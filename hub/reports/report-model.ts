@@ -1,7 +1,7 @@
 import type { EnrolledDevice } from '../enrollment/enrollment-store.js';
 import type { KioskActivity, ScanCount } from './report-store.js';
 import { bucketLabel, bucketStart, type ReportBucket } from './vn-calendar.js';
-import { CHIP_VERIFIED_KIND, tallyKindOf } from '../../domain/entries/tally-kind.js';
+import { isVerifiedChip } from '../../domain/entries/tally-kind.js';
 
 /** The colours a report counts. An outcome no Chốt writes is counted as `none`, so totals still add up. */
 export const REPORT_OUTCOMES = ['green', 'yellow', 'red', 'none'] as const;
@@ -23,14 +23,13 @@ const KIND_GROUP_OF: Readonly<Record<string, KindGroup>> = {
   dcc: 'phone-pass',
   'cccd-qr': 'id-card',
   chip: 'id-card',
-  [CHIP_VERIFIED_KIND]: 'chip-verified',
   'bhyt-qr': 'health-insurance',
   manual: 'typed',
 };
 
 export function kindGroupOf(credentialKind: string, authenticity: string): KindGroup {
-  const kind = tallyKindOf(credentialKind, authenticity);
-  return Object.hasOwn(KIND_GROUP_OF, kind) ? (KIND_GROUP_OF[kind] as KindGroup) : 'other';
+  if (isVerifiedChip(credentialKind, authenticity)) return 'chip-verified';
+  return Object.hasOwn(KIND_GROUP_OF, credentialKind) ? (KIND_GROUP_OF[credentialKind] as KindGroup) : 'other';
 }
 
 export function outcomeOf(outcome: string): ReportOutcome {
