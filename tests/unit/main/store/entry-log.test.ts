@@ -170,3 +170,20 @@ describe('EntryLog.verify', () => {
     expect(log.verify()).toMatchObject({ ok: false, seq: 2, problem: 'edited' });
   });
 });
+
+describe('EntryLog.tallySince', () => {
+  it('counts a chip ID card that passed passive authentication as chip-verified; a chip read that did not verify stays chip', () => {
+    const log = new EntryLog(openDb(':memory:'));
+    log.append({ ...entry('056089001234'), at: '2021-10-14T23:59:59.999+07:00' }); // yesterday: not counted
+    log.append({ ...chipEntry, documentSigner: SIGNER });
+    log.append({ ...chipEntry, documentSigner: SIGNER });
+    log.append({ ...chipEntry, authenticity: 'unsigned', outcome: 'yellow' });
+    log.append({ ...chipEntry, authenticity: 'invalid', outcome: 'red', documentSigner: SIGNER });
+    log.append(entry('056089001234'));
+    expect(log.tallySince('2021-10-15T00:00:00.000+07:00')).toEqual({
+      total: 5,
+      byOutcome: { green: 3, yellow: 1, red: 1 },
+      byCredentialKind: { 'chip-verified': 2, chip: 2, 'cccd-qr': 1 },
+    });
+  });
+});
