@@ -9,7 +9,7 @@ import { HUB_PG_MIGRATIONS, migrateHubPg } from '../../../hub/storage/pg-migrati
 import { ENTRY_COLUMN_NAMES, entryColumns } from '../../../hub/entries/ingest-plan.js';
 import { HUB_SQLITE_FILE, SqliteHubStorage } from '../../../hub/storage/sqlite-hub-storage.js';
 import { HUB_SQLITE_MIGRATIONS, migrateHubSqlite } from '../../../hub/storage/sqlite-migrations.js';
-import { chained, chainedStored, entryRecord, entryRecordV1, entryRecordV2, kioskChain } from '../../support/entry-fixtures.js';
+import { chainedStored, entryRecord, entryRecordV1, entryRecordV2, kioskChain } from '../../support/entry-fixtures.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
 import { describeEntryStoreContract, F0, plantOutbreak, PLANTED } from './entry-store-contract.js';
