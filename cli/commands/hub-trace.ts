@@ -14,7 +14,8 @@ export { csvCell, parseWindow, TRACE_CSV_HEADER, traceCsv, traceJson } from '../
 export const HUB_TRACE_HELP = `  trace --id ID12 --from ISO8601 --to ISO8601 [--window 30m] [--format json|csv] [--pg URL]
              contact tracing: the places the person passed between --from and --to and,
              for each, everyone else recorded at that place within ± the window (90s, 30m,
-             2h), with times, colours and kiosks. Times without a zone are Vietnam time (UTC+7).
+             2h), with times, colours, kiosks and what was shown (credential, authenticity, a
+             chip's document signer). Times without a zone are Vietnam time (UTC+7).
              The same over HTTP for admins: GET /v1/admin/trace with an admin token`;
 
 export interface HubTraceIo {

@@ -28,7 +28,8 @@ export async function runLog(args: readonly string[]): Promise<number> {
     process.stderr.write(`chot log verify: there is no entry log at ${file}\n`);
     return 1;
   }
-  // Opening migrates an older log; that only adds columns, and the old rows keep their format.
+  // Opening migrates an older log: columns are added (migration 7 copies the table to widen a CHECK),
+  // every row's values and format stay as they were, so the chain verifies the same.
   const db = openKioskDatabase(file);
   try {
     const log = new EntryLog(db);

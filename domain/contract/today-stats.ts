@@ -10,6 +10,10 @@ export interface TodayStats {
   readonly date: string;
   readonly total: number;
   readonly byOutcome: Readonly<Record<Outcome, number>>;
-  /** Credential kinds as logged (`cccd-qr`, `bhyt-qr`, `pass`, `dcc`, `manual`, `unknown`…). */
+  /**
+   * Credential kinds as logged (`cccd-qr`, `bhyt-qr`, `pass`, `dcc`, `chip`, `manual`,
+   * `unknown`…), except a chip ID card that passed passive authentication: `chip-verified`
+   * (domain/entries/tally-kind.ts); `chip` counts the chip reads that did not verify.
+   */
   readonly byCredentialKind: Readonly<Record<string, number>>;
 }

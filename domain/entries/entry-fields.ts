@@ -3,6 +3,7 @@ import { SCAN_SOURCE_KINDS } from '../scan/scan-event.js';
 import { OUTCOMES } from '../verdict/verdict.js';
 import { OVERRIDE_LIMITS } from '../contract/operator-override.js';
 import { ENTRY_DIRECTIONS, UNENROLLED_KIOSK_ID, type StoredEntry } from './entry-record.js';
+import { documentSignerTextProblem } from './document-signer-id.js';
 
 /**
  * What every field of a logged entry may hold (docs/entry-log.md, "Field limits"): the hub
@@ -115,7 +116,21 @@ export function entryFieldProblem(entry: StoredEntry): EntryFieldProblem | undef
     const reason = textProblem(entry.override.reason, 1, ENTRY_LIMITS.maxOverrideReasonChars);
     if (reason !== undefined) return problem('override.reason', reason);
   }
+  if (entry.format === 2) return undefined;
+  const signer = documentSignerProblem(entry.credentialKind, entry.documentSigner);
+  if (signer !== undefined) return problem('documentSigner', signer);
   return undefined;
+}
+
+/**
+ * Why an entry of `credentialKind` may not name `documentSigner`, or undefined. Only a chip
+ * ID card's EF.SOD names a document signer: on any other credential it is a field no kiosk
+ * fills. The kiosk checks this before it logs (EntryLog.append), the hub when it ingests.
+ */
+export function documentSignerProblem(credentialKind: string, documentSigner: string | null): string | undefined {
+  if (documentSigner === null) return undefined;
+  if (credentialKind !== 'chip') return "must be null unless the credential is a chip ID card ('chip')";
+  return documentSignerTextProblem(documentSigner);
 }
 
 /**

@@ -5,7 +5,8 @@
  *
  * Chain: hash(n) = SHA-256(hash(n−1) ‖ UTF-8 of canonicalEntry(n)); hash(0) is 32 zero
  * bytes. Hashing itself is done with node:crypto by the kiosk (main/) and the hub (hub/),
- * as the domain has no I/O; both call `canonicalEntry`.
+ * as the domain has no I/O; both call `canonicalStoredEntry`, which puts each row in the
+ * form of the format it was logged in.
  */
 
 /** The kiosk id entries carry when they were logged before the kiosk was enrolled with a hub. */
@@ -20,7 +21,8 @@ export interface EntryOverride {
   readonly reason: string;
 }
 
-export interface EntryRecord {
+/** A format-2 entry: everything but the chip's document signer. */
+export interface EntryRecordV2 {
   /** The kiosk's sequence number for this entry: 1, 2, 3… with no gaps. */
   readonly seq: number;
   /** ISO 8601 with the zone offset (+07:00). */
@@ -46,17 +48,43 @@ export interface EntryRecord {
   readonly override: EntryOverride | null;
 }
 
+/** An entry as logged now (format 3). */
+export interface EntryRecord extends EntryRecordV2 {
+  /**
+   * Which document signer certificate vouched for a chip ID card's data, as
+   * `<issuer DN text>#<serial hex>` (document-signer-id.ts: documentSignerId); null for every
+   * other credential, and for a chip whose EF.SOD named none. Only the certificate's identity:
+   * never the photo (DG2) or the personal fields (DG13), which are not logged at all.
+   */
+  readonly documentSigner: string | null;
+}
+
 /**
- * Version 2 of the canonical form: a JSON array with a leading format tag, in this fixed
- * field order, so an entry hashes the same on every kiosk and at the hub. (Version 1 rows,
- * written before location, lane, direction and override existed, keep their own form:
- * `canonicalEntryV1`.)
+ * Version 3 of the canonical form: a JSON array with a leading format tag, in this fixed
+ * field order, so an entry hashes the same on every kiosk and at the hub: version 2's fields,
+ * then the document signer. (Rows of earlier formats keep their own forms:
+ * `canonicalEntryV2`, `canonicalEntryV1`.)
  */
-export const ENTRY_CANONICAL_TAG = 'chot-entry-2';
+export const ENTRY_CANONICAL_TAG = 'chot-entry-3';
 
 export function canonicalEntry(entry: EntryRecord): string {
-  return JSON.stringify([
-    ENTRY_CANONICAL_TAG,
+  return JSON.stringify([ENTRY_CANONICAL_TAG, ...fieldsV2(entry), entry.documentSigner]);
+}
+
+/** The tag of canonical form 2, which kiosks wrote from their migration 5 to their migration 7. */
+export const ENTRY_CANONICAL_TAG_V2 = 'chot-entry-2';
+
+/**
+ * Version 2 of the canonical form, byte for byte as kiosks wrote it from migration 5 to
+ * migration 7. Needed for good, like version 1.
+ */
+export function canonicalEntryV2(entry: EntryRecordV2): string {
+  return JSON.stringify([ENTRY_CANONICAL_TAG_V2, ...fieldsV2(entry)]);
+}
+
+/** Version 2's fields after its tag, in their fixed order; version 3 adds to them. */
+function fieldsV2(entry: EntryRecordV2): unknown[] {
+  return [
     entry.seq,
     entry.at,
     entry.kioskId,
@@ -72,21 +100,23 @@ export function canonicalEntry(entry: EntryRecord): string {
     entry.reasonCodes,
     entry.ruleSet,
     entry.override === null ? null : [entry.override.by, entry.override.reason],
-  ]);
+  ];
 }
 
 /**
  * The canonical form a row was hashed with. A kiosk logged format 1 until kiosk database
- * migration 5 and format 2 since; its old rows keep format 1 for good, as their hashes
- * (and every hash after them) cover those bytes.
+ * migration 5, format 2 until migration 7 and format 3 since; its old rows keep their
+ * format for good, as their hashes (and every hash after them) cover those bytes.
  */
-export type EntryFormat = 1 | 2;
+export type EntryFormat = 1 | 2 | 3;
+/** Every format a row may carry, oldest first. */
+export const ENTRY_FORMATS: readonly EntryFormat[] = [1, 2, 3];
 /** The format every new entry is logged in. */
-export const CURRENT_ENTRY_FORMAT = 2;
+export const CURRENT_ENTRY_FORMAT = 3;
 
 /** What a format-1 row holds: no kiosk, place, lane, direction or override. */
 export type EntryRecordV1 = Pick<
-  EntryRecord,
+  EntryRecordV2,
   'seq' | 'at' | 'sourceKind' | 'sourceDeviceId' | 'credentialKind' | 'authenticity' | 'personId' | 'outcome' | 'reasonCodes' | 'ruleSet'
 >;
 
@@ -110,10 +140,22 @@ export function canonicalEntryV1(entry: EntryRecordV1): string {
   ]);
 }
 
-/** A logged entry with the format it was hashed in; flat, so `row.outcome` reads the same for both. */
-export type StoredEntry = (EntryRecordV1 & { readonly format: 1 }) | (EntryRecord & { readonly format: 2 });
+/** A logged entry with the format it was hashed in; flat, so `row.outcome` reads the same for all. */
+export type StoredEntry = (EntryRecordV1 & { readonly format: 1 }) | (EntryRecordV2 & { readonly format: 2 }) | (EntryRecord & { readonly format: 3 });
 
 /** The canonical form of a logged entry, in the format it was logged in. */
 export function canonicalStoredEntry(entry: StoredEntry): string {
-  return entry.format === 1 ? canonicalEntryV1(entry) : canonicalEntry(entry);
+  switch (entry.format) {
+    case 1:
+      return canonicalEntryV1(entry);
+    case 2:
+      return canonicalEntryV2(entry);
+    case 3:
+      return canonicalEntry(entry);
+  }
+}
+
+/** The document signer a logged entry names: null for formats before 3, which had none. */
+export function storedDocumentSigner(entry: StoredEntry): string | null {
+  return entry.format === 3 ? entry.documentSigner : null;
 }

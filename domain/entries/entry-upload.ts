@@ -12,9 +12,11 @@ import type { StoredEntry } from './entry-record.js';
  */
 
 /**
- * An entry as a kiosk uploads it: the record in the canonical format it was logged in
- * (format 1 rows, logged before kiosk migration 5, carry no kiosk, place, lane, direction
- * or override) and its link in the kiosk's hash chain, both hashes as 64 lowercase hex
+ * An entry as a kiosk uploads it: the record in the canonical format it was logged in, with
+ * `format` (format 1 rows, logged before kiosk migration 5, carry no kiosk, place, lane,
+ * direction or override; format 2 rows, logged before kiosk migration 7, no `documentSigner`;
+ * format 3 rows always carry `documentSigner`, null unless a chip ID card named one) and its
+ * link in the kiosk's hash chain, both hashes as 64 lowercase hex
  * digits (hash = SHA-256(prevHash ‖ UTF-8 canonicalStoredEntry)).
  */
 export type UploadedEntry = StoredEntry & {
@@ -26,9 +28,9 @@ export type UploadedEntry = StoredEntry & {
 export const MAX_UPLOAD_ENTRIES = 5_000;
 /**
  * The most bytes a batch may take once inflated. 2 000 entries are about 1 MB of JSON; with
- * their location, device id and override at the limits of entry-fields.ts, in Vietnamese
- * (3 bytes a letter), an entry is about 2.5 KB, so 2 000 of those fit too. The bound keeps
- * a hostile body's parse small.
+ * their location, device id, override and a chip's document signer at the limits of
+ * entry-fields.ts, in Vietnamese (3 bytes a letter), an entry is about 3.7 KB, so 2 000 of
+ * those fit too. The bound keeps a hostile body's parse small.
  */
 export const MAX_UPLOAD_INFLATED_BYTES = 8 * 1024 * 1024;
 /** The most bytes a batch may take on the wire: gzip of JSON is smaller, plain JSON the same. */

@@ -77,6 +77,11 @@ export interface TraceEntryJson {
   readonly lane: string;
   readonly direction: string;
   readonly outcome: string;
+  /** As the kiosk logged it: `cccd-qr`, `chip`, `pass`… and `unsigned`, `chip-verified`, `signed-valid`… */
+  readonly credentialKind: string;
+  readonly authenticity: string;
+  /** A chip ID card's document signer, `<issuer>#<serial hex>`; null for any other credential. */
+  readonly documentSigner: string | null;
 }
 
 /** `GET /v1/admin/trace?format=json` (200), the same as `chot hub trace --format json`. */

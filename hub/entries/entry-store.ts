@@ -91,6 +91,11 @@ export interface TracedEntry {
   readonly lane: string;
   readonly direction: string;
   readonly outcome: string;
+  /** What was presented and how far it was authenticated: a contact found by an unsigned QR weighs less than one by a verified chip. */
+  readonly credentialKind: string;
+  readonly authenticity: string;
+  /** The document signer of a chip ID card (entry format 3), else null. */
+  readonly documentSigner: string | null;
 }
 
 /** A place the person passed, and who else was recorded there within the window. */

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { entryClockProblem } from '../../domain/entries/entry-fields.js';
-import { canonicalStoredEntry, ENTRY_DIRECTIONS, UNENROLLED_KIOSK_ID, type EntryDirection } from '../../domain/entries/entry-record.js';
+import {
+  canonicalStoredEntry,
+  ENTRY_DIRECTIONS,
+  ENTRY_FORMATS,
+  storedDocumentSigner,
+  UNENROLLED_KIOSK_ID,
+  type EntryDirection,
+} from '../../domain/entries/entry-record.js';
 import type { IngestContext, IngestProblem, RowProblem, UploadedEntry } from './entry-store.js';
 
 /**
@@ -34,16 +41,17 @@ export interface CheckedEntry {
 
 /**
  * Refuses a malformed batch whole (RangeError); returns its entries by seq, with their time
- * in ms. A format-2 entry carries its kiosk's id: the uploader's, or 'unenrolled' when it
- * was logged before enrolment (the same kiosk, by its chain); another kiosk's id is refused.
+ * in ms. An entry of format 2 or later carries its kiosk's id: the uploader's, or 'unenrolled'
+ * when it was logged before enrolment (the same kiosk, by its chain); another kiosk's id is refused.
  */
 export function checkBatch(kioskId: string, entries: readonly UploadedEntry[]): CheckedEntry[] {
   if (kioskId === '') throw new RangeError('ingest needs the kiosk id');
   const checked = entries.map((entry) => {
     if (!Number.isSafeInteger(entry.seq) || entry.seq < 1) throw new RangeError(`entry seq must be a positive integer, got ${entry.seq}`);
     const format: unknown = entry.format;
-    if (format !== 1 && format !== 2) throw new RangeError(`entry ${entry.seq}: format must be 1 or 2, got ${JSON.stringify(format)}`);
-    if (entry.format === 2) {
+    if (!(ENTRY_FORMATS as readonly unknown[]).includes(format))
+      throw new RangeError(`entry ${entry.seq}: format must be one of ${ENTRY_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+    if (entry.format !== 1) {
       if (entry.kioskId !== kioskId && entry.kioskId !== UNENROLLED_KIOSK_ID) {
         throw new RangeError(`entry ${entry.seq} belongs to kiosk ${JSON.stringify(entry.kioskId)}, not ${JSON.stringify(kioskId)}`);
       }
@@ -129,7 +137,7 @@ export function planIngest(batch: readonly CheckedEntry[], stored: ReadonlyMap<n
     rows.push({ entry, atMs, problem });
     if (
       enrolledLocation !== undefined &&
-      entry.format === 2 &&
+      entry.format !== 1 &&
       entry.location !== '' &&
       entry.location.normalize('NFC') !== enrolledLocation.normalize('NFC')
     ) {
@@ -179,7 +187,7 @@ export function advanceChain(head: ChainHead, next: readonly StoredLink[]): Chai
 export function entryColumns(kioskId: string, row: PlannedRow): (string | number | null)[] {
   const { entry } = row;
   // Format 1 has no place, lane, direction or override: stored as '' (and NULL), never guessed.
-  const v2 = entry.format === 2 ? entry : undefined;
+  const v2 = entry.format === 1 ? undefined : entry;
   return [
     kioskId,
     entry.seq,
@@ -202,6 +210,7 @@ export function entryColumns(kioskId: string, row: PlannedRow): (string | number
     row.problem,
     entry.format,
     v2 === undefined || v2.kioskId === kioskId ? null : v2.kioskId,
+    storedDocumentSigner(entry),
   ];
 }
 
@@ -227,4 +236,5 @@ export const ENTRY_COLUMN_NAMES = [
   'problem',
   'format',
   'entry_kiosk_id',
+  'document_signer',
 ] as const;

@@ -115,6 +115,9 @@ const entryJson = (e: TracedEntry): TraceEntryJson => ({
   lane: e.lane,
   direction: e.direction,
   outcome: e.outcome,
+  credentialKind: e.credentialKind,
+  authenticity: e.authenticity,
+  documentSigner: e.documentSigner,
 });
 
 export function traceJson(query: Omit<TraceResponse, 'places'>, places: readonly TracePlace[]): string {
@@ -137,19 +140,28 @@ export const TRACE_CSV_HEADER = [
   'contact_lane',
   'contact_direction',
   'contact_outcome',
+  // Added after the columns above, so a sheet that reads them by position still does.
+  'visit_credential_kind',
+  'visit_authenticity',
+  'visit_document_signer',
+  'contact_credential_kind',
+  'contact_authenticity',
+  'contact_document_signer',
 ];
 
 /**
  * One line per contact, the visit repeated on each (a spreadsheet filters and sorts it); a
  * visit with nobody around still gets a line, with the contact columns empty. Every text
- * cell is quoted: place names carry commas.
+ * cell is quoted: place names carry commas. A document signer is empty when there is none.
  */
 export function traceCsv(places: readonly TracePlace[]): string {
   const lines = [TRACE_CSV_HEADER.join(',')];
+  const credentialCells = (e: TracedEntry): string[] => [e.credentialKind, e.authenticity, e.documentSigner ?? ''];
   for (const { visit, contacts } of places) {
     const visitCells = [visit.at, visit.location, visit.kioskId, visit.seq, visit.outcome];
-    const contactCells = contacts.map((c) => [c.personId, c.at, c.kioskId, c.seq, c.lane, c.direction, c.outcome]);
-    for (const cells of contactCells.length === 0 ? [['', '', '', '', '', '', '']] : contactCells) lines.push([...visitCells, ...cells].map(csvCell).join(','));
+    const rows = contacts.map((c) => ({ cells: [c.personId, c.at, c.kioskId, c.seq, c.lane, c.direction, c.outcome], credential: credentialCells(c) }));
+    for (const { cells, credential } of rows.length === 0 ? [{ cells: ['', '', '', '', '', '', ''], credential: ['', '', ''] }] : rows)
+      lines.push([...visitCells, ...cells, ...credentialCells(visit), ...credential].map(csvCell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

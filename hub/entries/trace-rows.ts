@@ -1,7 +1,7 @@
 import type { TracedEntry } from './entry-store.js';
 
 /** The columns a trace reads, the same in both engines (the aliases are the row's keys). */
-export const TRACE_COLUMNS = 'person_id, at, at_ms, location, kiosk_id, seq, lane, direction, outcome';
+export const TRACE_COLUMNS = 'person_id, at, at_ms, location, kiosk_id, seq, lane, direction, outcome, credential_kind, authenticity, document_signer';
 
 export interface TraceRow {
   person_id: string;
@@ -14,6 +14,9 @@ export interface TraceRow {
   lane: string;
   direction: string;
   outcome: string;
+  credential_kind: string;
+  authenticity: string;
+  document_signer: string | null;
 }
 
 export const tracedEntryOf = (row: TraceRow): TracedEntry => ({
@@ -26,4 +29,7 @@ export const tracedEntryOf = (row: TraceRow): TracedEntry => ({
   lane: row.lane,
   direction: row.direction,
   outcome: row.outcome,
+  credentialKind: row.credential_kind,
+  authenticity: row.authenticity,
+  documentSigner: row.document_signer,
 });

@@ -136,11 +136,10 @@ function parseEntry(value: unknown, index: number): UploadedEntry {
   };
   const format = fields.integer('format');
   if (format === 1) return { format: 1, ...common };
-  if (format !== 2) throw new BadBatch(`${fields.where}: format must be 1 or 2, got ${format}`);
+  if (format !== 2 && format !== 3) throw new BadBatch(`${fields.where}: format must be 1, 2 or 3, got ${format}`);
   const direction = fields.text('direction');
   if (!ENTRY_DIRECTIONS.includes(direction as EntryDirection)) throw new BadBatch(`${fields.where}: direction must be one of ${ENTRY_DIRECTIONS.join(', ')}`);
-  return {
-    format: 2,
+  const v2 = {
     ...common,
     kioskId: fields.text('kioskId'),
     location: fields.text('location'),
@@ -148,6 +147,8 @@ function parseEntry(value: unknown, index: number): UploadedEntry {
     direction: direction as EntryDirection,
     override: fields.override(),
   };
+  // Format 2 had no document signer: a field it does not have is dropped, like any other.
+  return format === 2 ? { format: 2, ...v2 } : { format: 3, ...v2, documentSigner: fields.textOrNull('documentSigner') };
 }
 
 class FieldReader {

@@ -18,6 +18,7 @@ export const OUTCOME_LABELS: Readonly<Record<ReportOutcome, BilingualLabel>> = {
 export const KIND_LABELS: Readonly<Record<KindGroup, BilingualLabel>> = {
   'phone-pass': { vi: 'Thẻ trên điện thoại', en: 'Phone pass' },
   'id-card': { vi: 'Căn cước công dân', en: 'ID card' },
+  'chip-verified': { vi: 'Căn cước gắn chip, đã xác thực chip', en: 'ID card, chip verified' },
   'health-insurance': { vi: 'Thẻ BHYT', en: 'Health-insurance card' },
   typed: { vi: 'Nhập tay', en: 'Typed' },
   other: { vi: 'Khác', en: 'Other' },

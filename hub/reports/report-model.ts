@@ -1,6 +1,7 @@
 import type { EnrolledDevice } from '../enrollment/enrollment-store.js';
 import type { KioskActivity, ScanCount } from './report-store.js';
 import { bucketLabel, bucketStart, type ReportBucket } from './vn-calendar.js';
+import { isVerifiedChip } from '../../domain/entries/tally-kind.js';
 
 /** The colours a report counts. An outcome no Chốt writes is counted as `none`, so totals still add up. */
 export const REPORT_OUTCOMES = ['green', 'yellow', 'red', 'none'] as const;
@@ -8,11 +9,13 @@ export type ReportOutcome = (typeof REPORT_OUTCOMES)[number];
 
 /**
  * Credential kinds as officials ask for them. A pass (the hub's signed status pass, on a
- * phone or printed) and an EU-style DCC are both "phone passes"; the chip of the ID card
- * is read from the same card as its QR, so both are "ID card". `unknown` (unreadable) and
- * anything newer fall under "other".
+ * phone or printed) and an EU-style DCC are both "phone passes". A chip ID card whose data
+ * passed passive authentication is its own group, `chip-verified` (domain/entries/tally-kind.ts):
+ * the only entries that prove the card genuine. A chip read that did not verify is read from
+ * the same card as its QR and proves no more, so both are "ID card". `unknown` (unreadable)
+ * and anything newer fall under "other".
  */
-export const KIND_GROUPS = ['phone-pass', 'id-card', 'health-insurance', 'typed', 'other'] as const;
+export const KIND_GROUPS = ['phone-pass', 'id-card', 'chip-verified', 'health-insurance', 'typed', 'other'] as const;
 export type KindGroup = (typeof KIND_GROUPS)[number];
 
 const KIND_GROUP_OF: Readonly<Record<string, KindGroup>> = {
@@ -24,7 +27,8 @@ const KIND_GROUP_OF: Readonly<Record<string, KindGroup>> = {
   manual: 'typed',
 };
 
-export function kindGroupOf(credentialKind: string): KindGroup {
+export function kindGroupOf(credentialKind: string, authenticity: string): KindGroup {
+  if (isVerifiedChip(credentialKind, authenticity)) return 'chip-verified';
   return Object.hasOwn(KIND_GROUP_OF, credentialKind) ? (KIND_GROUP_OF[credentialKind] as KindGroup) : 'other';
 }
 
@@ -105,14 +109,14 @@ export const emptyCounts = (): Counts => ({
   scans: 0,
   flagged: 0,
   byOutcome: { green: 0, yellow: 0, red: 0, none: 0 },
-  byKind: { 'phone-pass': 0, 'id-card': 0, 'health-insurance': 0, typed: 0, other: 0 },
+  byKind: { 'phone-pass': 0, 'id-card': 0, 'chip-verified': 0, 'health-insurance': 0, typed: 0, other: 0 },
 });
 
 function add(counts: Counts, row: ScanCount): void {
   counts.scans += row.scans;
   counts.flagged += row.flagged;
   counts.byOutcome[outcomeOf(row.outcome)] += row.scans;
-  counts.byKind[kindGroupOf(row.credentialKind)] += row.scans;
+  counts.byKind[kindGroupOf(row.credentialKind, row.authenticity)] += row.scans;
 }
 
 const byName = (a: string, b: string): number => a.localeCompare(b, 'vi') || (a < b ? -1 : a > b ? 1 : 0);

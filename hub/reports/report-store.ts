@@ -2,7 +2,7 @@ import { DAY_MS, VN_OFFSET_MS, type ReportBucket } from './vn-calendar.js';
 
 /**
  * What a report reads from the entries, counted by the database: grouped by place, kiosk,
- * Vietnam day or ISO week, outcome and credential kind, so a report over ten million
+ * Vietnam day or ISO week, outcome, credential kind and authenticity, so a report over ten million
  * entries returns a few thousand rows, never the entries themselves.
  */
 export interface ScanCountQuery {
@@ -21,6 +21,8 @@ export interface ScanCount {
   readonly bucketStart: number;
   readonly outcome: string;
   readonly credentialKind: string;
+  /** Counted apart because a chip that verified is a group of its own (report-model.ts: kindGroupOf). */
+  readonly authenticity: string;
   readonly scans: number;
   /** Of those, the entries ingest flagged (edited, broken-chain): still scans, but to look at. */
   readonly flagged: number;

@@ -205,6 +205,20 @@ export const HUB_PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'entries: format 3, the document signer of a chip ID card',
+    sql: `
+      -- Entries of format 3 (domain/entries/entry-record.ts) add the identity of the
+      -- certificate that signed a chip ID card's data, "<issuer>#<serial>"; NULL for every
+      -- other credential and for formats 1 and 2, which had none. Rows already stored keep
+      -- their format and bytes. entry_format_check is the name PostgreSQL gave the CHECK of
+      -- migration 4's column.
+      ALTER TABLE entry DROP CONSTRAINT entry_format_check;
+      ALTER TABLE entry ADD CONSTRAINT entry_format_check CHECK (format IN (1, 2, 3));
+      ALTER TABLE entry ADD COLUMN document_signer text CONSTRAINT entry_document_signer_check CHECK (document_signer IS NULL OR format = 3);
+    `,
+  },
 ];
 
 /** Any number, as long as every Chốt hub uses the same one for "migrating now". */

@@ -9,6 +9,7 @@ interface CountRow {
   bucket: string;
   outcome: string;
   credential_kind: string;
+  authenticity: string;
   scans: string;
   flagged: string;
 }
@@ -23,17 +24,17 @@ interface ActivityRow {
  * so each place reads its own range of entry_by_place (location = $ AND at_ms range) rather
  * than the planner guessing from the recursive CTE's unknown size. Only the columns counted:
  * with a covering index (location, at_ms) INCLUDE (kiosk_id, outcome, credential_kind,
- * problem), if a migration adds one, that is an index-only scan.
+ * authenticity, problem), if a migration adds one, that is an index-only scan.
  */
 const IN_PERIOD = `FROM place CROSS JOIN LATERAL (
-    SELECT entry.location, entry.kiosk_id, entry.at_ms, entry.outcome, entry.credential_kind, entry.problem FROM entry
+    SELECT entry.location, entry.kiosk_id, entry.at_ms, entry.outcome, entry.credential_kind, entry.authenticity, entry.problem FROM entry
     WHERE entry.location = place.location AND entry.at_ms >= $1 AND entry.at_ms < $2 OFFSET 0
   ) AS e`;
 
 export const PG_SCAN_COUNTS = (by: ReportBucket): string => `${PLACES_CTE}
-  SELECT e.location, e.kiosk_id, ${bucketSql(by, 'e.at_ms')} AS bucket, e.outcome, e.credential_kind, count(*) AS scans, count(e.problem) AS flagged
+  SELECT e.location, e.kiosk_id, ${bucketSql(by, 'e.at_ms')} AS bucket, e.outcome, e.credential_kind, e.authenticity, count(*) AS scans, count(e.problem) AS flagged
   ${IN_PERIOD}
-  GROUP BY e.location, e.kiosk_id, bucket, e.outcome, e.credential_kind`;
+  GROUP BY e.location, e.kiosk_id, bucket, e.outcome, e.credential_kind, e.authenticity`;
 
 export const PG_KIOSK_ACTIVITY = `${PLACES_CTE}
   SELECT e.kiosk_id, count(*) AS scans, max(e.at_ms) AS last_at_ms
@@ -53,6 +54,7 @@ export class PgReportStore implements ReportStore {
       bucketStart: Number(r.bucket),
       outcome: r.outcome,
       credentialKind: r.credential_kind,
+      authenticity: r.authenticity,
       scans: Number(r.scans),
       flagged: Number(r.flagged),
     }));

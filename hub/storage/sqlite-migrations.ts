@@ -198,6 +198,53 @@ export const HUB_SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    name: 'entries: format 3, the document signer of a chip ID card',
+    sql: `
+      -- Entries of format 3 (domain/entries/entry-record.ts) add the identity of the
+      -- certificate that signed a chip ID card's data, "<issuer>#<serial>"; NULL for every
+      -- other credential and for formats 1 and 2, which had none. Rows already stored keep
+      -- their format and bytes. The format column's CHECK cannot be widened in place, so the
+      -- table is rebuilt with its columns in the same order, rows copied as they are, and its
+      -- indexes made again: a one-time copy of every entry the hub holds (at ten million,
+      -- minutes; kiosks retry their uploads meanwhile). An index added by hand is not kept.
+      CREATE TABLE entry_v3 (
+        kiosk_id         TEXT NOT NULL,
+        seq              INTEGER NOT NULL CHECK (seq > 0),
+        at_ms            INTEGER NOT NULL, -- epoch milliseconds
+        at               TEXT NOT NULL,
+        location         TEXT NOT NULL,
+        lane             TEXT NOT NULL,
+        direction        TEXT NOT NULL,
+        source_kind      TEXT NOT NULL,
+        source_device_id TEXT NOT NULL,
+        credential_kind  TEXT NOT NULL,
+        authenticity     TEXT NOT NULL,
+        person_id        TEXT,
+        outcome          TEXT NOT NULL,
+        reasons          TEXT NOT NULL,
+        rule_set         TEXT,
+        override         TEXT,
+        prev_hash        TEXT NOT NULL,
+        hash             TEXT NOT NULL,
+        problem          TEXT CHECK (problem IN ('edited', 'broken-chain')),
+        format           INTEGER NOT NULL DEFAULT 2 CHECK (format IN (1, 2, 3)),
+        entry_kiosk_id   TEXT,
+        document_signer  TEXT CHECK (document_signer IS NULL OR format = 3),
+        PRIMARY KEY (kiosk_id, seq)
+      ) STRICT;
+      INSERT INTO entry_v3 (kiosk_id, seq, at_ms, at, location, lane, direction, source_kind, source_device_id, credential_kind, authenticity,
+                            person_id, outcome, reasons, rule_set, override, prev_hash, hash, problem, format, entry_kiosk_id)
+        SELECT kiosk_id, seq, at_ms, at, location, lane, direction, source_kind, source_device_id, credential_kind, authenticity,
+               person_id, outcome, reasons, rule_set, override, prev_hash, hash, problem, format, entry_kiosk_id
+        FROM entry ORDER BY kiosk_id, seq;
+      DROP TABLE entry;
+      ALTER TABLE entry_v3 RENAME TO entry;
+      CREATE INDEX entry_by_person ON entry(person_id, at_ms);
+      CREATE INDEX entry_by_place ON entry(location, at_ms);
+    `,
+  },
 ];
 
 /**

@@ -8,6 +8,7 @@ interface CountRow {
   bucket: number;
   outcome: string;
   credential_kind: string;
+  authenticity: string;
   scans: number;
   flagged: number;
 }
@@ -19,7 +20,7 @@ interface ActivityRow {
 
 /**
  * The covering index a report would rather read, (location, at_ms, kiosk_id, outcome,
- * credential_kind, problem): not in the schema yet (it would be a migration of its own).
+ * credential_kind, authenticity, problem): not in the schema yet (it would be a migration of its own).
  * When a database has it, the report reads it alone, without a table lookup per entry.
  */
 export const SQLITE_REPORT_INDEX = 'entry_for_report';
@@ -33,9 +34,9 @@ const inPeriod = (index: string): string => `FROM place CROSS JOIN entry AS e IN
   WHERE e.location = place.location AND e.at_ms >= ? AND e.at_ms < ?`;
 
 export const SQLITE_SCAN_COUNTS = (by: ReportBucket, index = 'entry_by_place'): string => `${PLACES_CTE}
-  SELECT e.location, e.kiosk_id, ${bucketSql(by, 'e.at_ms')} AS bucket, e.outcome, e.credential_kind, count(*) AS scans, count(e.problem) AS flagged
+  SELECT e.location, e.kiosk_id, ${bucketSql(by, 'e.at_ms')} AS bucket, e.outcome, e.credential_kind, e.authenticity, count(*) AS scans, count(e.problem) AS flagged
   ${inPeriod(index)}
-  GROUP BY e.location, e.kiosk_id, bucket, e.outcome, e.credential_kind`;
+  GROUP BY e.location, e.kiosk_id, bucket, e.outcome, e.credential_kind, e.authenticity`;
 
 export const SQLITE_KIOSK_ACTIVITY = (index = 'entry_by_place'): string => `${PLACES_CTE}
   SELECT e.kiosk_id, count(*) AS scans, max(e.at_ms) AS last_at_ms
@@ -66,6 +67,7 @@ export class SqliteReportStore implements ReportStore {
       bucketStart: r.bucket,
       outcome: r.outcome,
       credentialKind: r.credential_kind,
+      authenticity: r.authenticity,
       scans: r.scans,
       flagged: r.flagged,
     }));

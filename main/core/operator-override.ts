@@ -8,7 +8,7 @@ import {
   type OverrideResult,
 } from '../../domain/contract/operator-override.js';
 import type { Authenticity, CredentialKind } from '../../domain/credentials/credential.js';
-import type { EntryOverride } from '../../domain/entries/entry-record.js';
+import { storedDocumentSigner, type EntryOverride } from '../../domain/entries/entry-record.js';
 import type { Reason } from '../../domain/text/bilingual.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
@@ -29,7 +29,7 @@ export function staffDecisionTarget(log: EntryLog, seq: number): StaffDecisionTa
 
 /** The gate a logged entry was decided at. A row logged before kiosk migration 5 carries none: it was logged here, at this station. */
 export function entryGate(entry: EntryRow, station: EntryStation): EntryStation {
-  return entry.format === 2 ? entry : station;
+  return entry.format === 1 ? station : entry;
 }
 
 /**
@@ -47,6 +47,7 @@ export function appendStaffDecision(
   decision: { readonly reasons: readonly Reason[]; readonly headline: Verdict['headline']; readonly override: EntryOverride },
 ): Verdict {
   const gate = entryGate(entry, station);
+  const documentSigner = storedDocumentSigner(entry);
   const at = toVietnamIso(nowMs);
   const entrySeq = log.append({
     at,
@@ -59,6 +60,8 @@ export function appendStaffDecision(
     sourceDeviceId: entry.sourceDeviceId,
     credentialKind: entry.credentialKind,
     authenticity: entry.authenticity,
+    // A chip's signer goes with its authenticity: the decision is about that read.
+    ...(documentSigner === null ? {} : { documentSigner }),
     personId: entry.personId,
     outcome: 'green',
     reasonCodes: decision.reasons.map((reason) => reason.code),

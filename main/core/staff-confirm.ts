@@ -32,7 +32,7 @@ export function confirmLastVerdict(
   const { entry, isNewest } = staffDecisionTarget(log, request.seq);
   if (entry === undefined) return { ok: false, refusal: CONFIRM_REFUSALS.unknown };
   // An override or a confirm opened the gate already, whatever the policy says of its credential.
-  const staffDecided = entry.format === 2 && entry.override !== null;
+  const staffDecided = entry.format !== 1 && entry.override !== null;
   const gate = gateDecision(entry.outcome, entry.authenticity, policyFor(entryGate(entry, station).lane));
   const refusal = confirmRefusal(entry, isNewest, nowMs, { opened: gate.open || staffDecided, awaitsConfirm: gate.needsConfirm !== undefined });
   if (refusal !== undefined) return { ok: false, refusal };

@@ -8,10 +8,16 @@ import {
   type EntryRecord,
   type StoredEntry,
 } from '../../domain/entries/entry-record.js';
+import { documentSignerProblem } from '../../domain/entries/entry-fields.js';
+import { tallyKindOf } from '../../domain/entries/tally-kind.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
-/** What the scan pipeline logs for one decision; the log numbers it. No names, no addresses. */
-export type EntryFields = Omit<EntryRecord, 'seq'>;
+/**
+ * What the scan pipeline logs for one decision; the log numbers it. No names, no addresses.
+ * `documentSigner` only for a chip ID card (documentSignerId of the certificate that signed
+ * its EF.SOD); left out, it is stored as null.
+ */
+export type EntryFields = Omit<EntryRecord, 'seq' | 'documentSigner'> & { readonly documentSigner?: string };
 
 /** A row of the log as stored: its format's fields (flat, see StoredEntry) and its two hashes. */
 export type EntryRow = StoredEntry & {
@@ -44,6 +50,7 @@ export interface SqlEntry {
   rule_set: string | null;
   override_by: string | null;
   override_reason: string | null;
+  document_signer: string | null;
   prev_hash: Buffer;
   hash: Buffer;
 }
@@ -79,13 +86,12 @@ export function decodeRow(row: SqlEntry): EntryRow {
     hash: row.hash,
   };
   if (row.format === 1) return { format: 1, ...common };
-  if (row.format !== 2) throw new UnreadableRow(`its format ${String(row.format)} is not one Chốt writes`);
+  if (row.format !== 2 && row.format !== 3) throw new UnreadableRow(`its format ${String(row.format)} is not one Chốt writes`);
   const { kiosk_id: kioskId, location, lane, direction, override_by: by, override_reason: reason } = row;
   if (kioskId === null || location === null || lane === null) throw new UnreadableRow('its kiosk, location or lane is empty');
   if (!ENTRY_DIRECTIONS.includes(direction as EntryDirection)) throw new UnreadableRow(`its direction ${JSON.stringify(direction)} is not one Chốt writes`);
   if ((by === null) !== (reason === null)) throw new UnreadableRow('its override has a "who" or a "why" but not both');
-  return {
-    format: 2,
+  const v2 = {
     ...common,
     kioskId,
     location,
@@ -93,6 +99,10 @@ export function decodeRow(row: SqlEntry): EntryRow {
     direction: direction as EntryDirection,
     override: by === null || reason === null ? null : { by, reason },
   };
+  if (row.format === 3) return { format: 3, ...v2, documentSigner: row.document_signer };
+  // Format 2 had no document signer: one on such a row was written by something else than Chốt.
+  if (row.document_signer !== null) throw new UnreadableRow('it has a document signer, which its format 2 does not');
+  return { format: 2, ...v2 };
 }
 
 /**
@@ -115,22 +125,26 @@ export class EntryLog {
     if ((db.pragma('synchronous', { simple: true }) as number) < 2) db.pragma('synchronous = FULL');
     this.insert = db.prepare(
       `INSERT INTO entry (seq, format, at, kiosk_id, location, lane, direction, source_kind, source_device_id, credential_kind,
-                          authenticity, person_id, outcome, reasons, rule_set, override_by, override_reason, prev_hash, hash)
+                          authenticity, person_id, outcome, reasons, rule_set, override_by, override_reason, document_signer, prev_hash, hash)
        VALUES (@seq, ${CURRENT_ENTRY_FORMAT}, @at, @kioskId, @location, @lane, @direction, @sourceKind, @sourceDeviceId, @credentialKind,
-               @authenticity, @personId, @outcome, @reasons, @ruleSet, @overrideBy, @overrideReason, @prevHash, @hash)`,
+               @authenticity, @personId, @outcome, @reasons, @ruleSet, @overrideBy, @overrideReason, @documentSigner, @prevHash, @hash)`,
     );
     this.selectLast = db.prepare<[], { seq: number; hash: Buffer }>('SELECT seq, hash FROM entry ORDER BY seq DESC LIMIT 1');
     this.selectBySeq = db.prepare<[number], SqlEntry>('SELECT * FROM entry WHERE seq = ?');
     this.selectAll = db.prepare<[], SqlEntry>('SELECT * FROM entry ORDER BY seq');
     this.countRows = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM entry');
     this.selectMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
-    this.selectNewestFirst = db.prepare<[], { at: string; outcome: string; credential_kind: string }>(
-      'SELECT at, outcome, credential_kind FROM entry ORDER BY seq DESC',
+    this.selectNewestFirst = db.prepare<[], { at: string; outcome: string; credential_kind: string; authenticity: string }>(
+      'SELECT at, outcome, credential_kind, authenticity FROM entry ORDER BY seq DESC',
     );
   }
 
   /** Appends one entry in its own durable transaction and returns its sequence number. */
-  append(entry: EntryFields): number {
+  append(fields: EntryFields): number {
+    const entry = { ...fields, documentSigner: fields.documentSigner ?? null };
+    // Refused here rather than at the hub: an entry in the chain that the hub refuses would stall every upload after it.
+    const signer = documentSignerProblem(entry.credentialKind, entry.documentSigner);
+    if (signer !== undefined) throw new RangeError(`the entry's documentSigner ${signer}`);
     return this.db
       .transaction(() => {
         // Read the tail inside the transaction: the chain must follow what is on disk.
@@ -155,6 +169,7 @@ export class EntryLog {
           ruleSet: entry.ruleSet,
           overrideBy: entry.override?.by ?? null,
           overrideReason: entry.override?.reason ?? null,
+          documentSigner: entry.documentSigner,
           prevHash,
           hash: sha256Chain(prevHash, canonicalEntry({ ...entry, seq })),
         });
@@ -192,7 +207,7 @@ export class EntryLog {
 
   /**
    * Counts the entries logged at or after `sinceIso` (ISO 8601 with the +07:00 the log
-   * writes), by outcome and by credential kind. Reads backwards from the newest entry and
+   * writes), by outcome and by credential kind (a verified chip as `chip-verified`: tally-kind.ts). Reads backwards from the newest entry and
    * stops at the first older one, so it costs today's entries, not the whole log (a kiosk
    * offline for days may hold a million). An entry logged while the clock was wrong (set
    * back, then corrected) may end the walk early: the counts are the operator's, not an audit.
@@ -205,7 +220,8 @@ export class EntryLog {
       if (row.at < sinceIso) break;
       total += 1;
       byOutcome[row.outcome] = (byOutcome[row.outcome] ?? 0) + 1;
-      byCredentialKind[row.credential_kind] = (byCredentialKind[row.credential_kind] ?? 0) + 1;
+      const kind = tallyKindOf(row.credential_kind, row.authenticity);
+      byCredentialKind[kind] = (byCredentialKind[kind] ?? 0) + 1;
     }
     return { total, byOutcome, byCredentialKind };
   }

@@ -150,4 +150,47 @@ export const KIOSK_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX upload_receipt_by_time ON upload_receipt(received_at);
     `,
   },
+  {
+    version: 7,
+    name: 'entry log v3: the document signer of a chip ID card',
+    sql: `
+      -- Rows already logged keep their format (1 or 2) for good, as their hashes cover it;
+      -- new rows are format 3 (domain/entries/entry-record.ts, docs/entry-log.md), which adds
+      -- the identity of the certificate that signed a chip ID card's data, "<issuer>#<serial>".
+      -- Nothing else of the chip is logged: no photo, no DG13 field, no name.
+      -- The format column's CHECK cannot be widened in place, so the table is rebuilt with its
+      -- columns in the same order, rows copied as they are, in seq order. A kiosk's log is
+      -- bounded by the retention period after upload, so this copies days of entries, once.
+      CREATE TABLE entry_v3 (
+        seq              INTEGER PRIMARY KEY,
+        at               TEXT NOT NULL,
+        source_kind      TEXT NOT NULL,
+        source_device_id TEXT NOT NULL,
+        credential_kind  TEXT NOT NULL,
+        authenticity     TEXT NOT NULL,
+        person_id        TEXT,
+        outcome          TEXT NOT NULL,
+        reasons          TEXT NOT NULL,
+        rule_set         TEXT,
+        prev_hash        BLOB NOT NULL,
+        hash             BLOB NOT NULL,
+        format           INTEGER NOT NULL DEFAULT 1 CHECK (format IN (1, 2, 3)),
+        kiosk_id         TEXT,
+        location         TEXT,
+        lane             TEXT,
+        direction        TEXT CHECK (direction IN ('in', 'out', 'boarding', 'alighting')),
+        override_by      TEXT,
+        override_reason  TEXT,
+        -- Only format 3 has the field; EntryLog.append fills it for a chip ID card alone.
+        document_signer  TEXT CHECK (document_signer IS NULL OR format = 3)
+      ) STRICT;
+      INSERT INTO entry_v3 (seq, at, source_kind, source_device_id, credential_kind, authenticity, person_id, outcome, reasons, rule_set,
+                            prev_hash, hash, format, kiosk_id, location, lane, direction, override_by, override_reason)
+        SELECT seq, at, source_kind, source_device_id, credential_kind, authenticity, person_id, outcome, reasons, rule_set,
+               prev_hash, hash, format, kiosk_id, location, lane, direction, override_by, override_reason
+        FROM entry ORDER BY seq;
+      DROP TABLE entry;
+      ALTER TABLE entry_v3 RENAME TO entry;
+    `,
+  },
 ];

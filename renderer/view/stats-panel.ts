@@ -12,7 +12,8 @@ const OUTCOMES: readonly { outcome: Outcome; glyph: string; vi: string; en: stri
 
 const KINDS: Readonly<Record<string, { vi: string; en: string }>> = {
   'cccd-qr': { vi: 'CCCD (mã QR)', en: 'ID card QR' },
-  chip: { vi: 'CCCD gắn chip', en: 'ID card chip' },
+  chip: { vi: 'CCCD gắn chip, chưa xác thực', en: 'ID card chip, not verified' },
+  'chip-verified': { vi: 'CCCD gắn chip, đã xác thực', en: 'ID card chip, verified' },
   'bhyt-qr': { vi: 'Thẻ BHYT', en: 'Health insurance card' },
   pass: { vi: 'Thẻ thông hành điện tử', en: 'Status pass' },
   dcc: { vi: 'Chứng nhận vắc-xin (EU DCC)', en: 'EU Digital COVID Certificate' },

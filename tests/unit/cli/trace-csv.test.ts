@@ -26,9 +26,14 @@ describe('trace JSON', () => {
       lane: '1',
       direction: 'entering',
       outcome: 'green',
+      credentialKind: 'chip',
+      authenticity: 'chip-verified',
+      documentSigner: 'C=VN, CN=\u202eDS#01',
     };
     const json = traceJson({ personId: visit.personId, from: 'a', to: 'b', windowMs: 0 }, [{ visit, contacts: [] }]);
     expect(json).not.toMatch(/[\u007F-\u009F\u202E\u2028]/u);
-    expect((JSON.parse(json) as { places: { location: string }[] }).places[0]?.location).toBe(location);
+    const place = (JSON.parse(json) as { places: { location: string; documentSigner: string }[] }).places[0];
+    expect(place?.location).toBe(location);
+    expect(place?.documentSigner).toBe(visit.documentSigner);
   });
 });

@@ -2,10 +2,11 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { UploadedEntry } from '../../../hub/entries/entry-store.js';
 import type { HubStorage } from '../../../hub/storage/hub-storage.js';
 import { openHubStorage, type HubStorageLocation } from '../../../hub/storage/open-hub-storage.js';
 import { HUB_SQLITE_FILE } from '../../../hub/storage/sqlite-hub-storage.js';
-import { chained, chainedStored, entryRecord, entryRecordV1, GENESIS, kioskChain } from '../../support/entry-fixtures.js';
+import { chained, chainedStored, entryRecord, entryRecordV1, entryRecordV2, GENESIS, kioskChain } from '../../support/entry-fixtures.js';
 
 /**
  * The one behaviour every EntryStore must have, run against the hub's SQLite and PostgreSQL
@@ -34,6 +35,10 @@ export async function rawRows(location: HubStorageLocation, sql: string): Promis
     await client.end();
   }
 }
+
+/** A chip ID card read whose data passed passive authentication, and the certificate that signed it. */
+const SIGNER = 'C=VN, O=Bộ Công an, CN=Document Signer 07#0a1b2c3d';
+const CHIP_READ = { sourceKind: 'chip', sourceDeviceId: 'ACS ACR39U', credentialKind: 'chip', authenticity: 'chip-verified', documentSigner: SIGNER };
 
 const K1 = 'k-1111111111111111';
 const K2 = 'k-2222222222222222';
@@ -257,26 +262,81 @@ export function describeEntryStoreContract(name: string, newLocation: () => HubS
 
     it('ingests a log that began in format 1 and before enrolment: one chain, each row hashed in its own format', async () => {
       const { storage, location } = await fresh();
-      // Rows 1–2 logged by an old Chốt (format 1), 3 after the upgrade but before enrolment, 4 enrolled.
+      // Rows 1–2 logged by an old Chốt (format 1), 3 after the upgrade but before enrolment, 4 enrolled,
+      // 5–6 after the kiosk's migration 7 (format 3): a chip ID card with its document signer, then a QR.
       const log = chainedStored([
         entryRecordV1(1),
         entryRecordV1(2, { outcome: 'red', reasonCodes: ['not-vaccinated'] }),
-        { ...entryRecord('unenrolled', 3, { location: '' }), format: 2 },
-        { ...entryRecord(K1, 4), format: 2 },
+        entryRecordV2('unenrolled', 3, { location: '' }),
+        entryRecordV2(K1, 4),
+        { ...entryRecord(K1, 5, CHIP_READ), format: 3 },
+        { ...entryRecord(K1, 6), format: 3 },
       ]);
-      expect(await storage.entries.ingest(K1, log)).toEqual({ accepted: 4, duplicates: 0, contiguousSeq: 4, problems: [] });
-      const rows = await rawRows(location, 'SELECT seq, kiosk_id, format, entry_kiosk_id, location, lane, direction, override FROM entry ORDER BY seq');
+      expect(await storage.entries.ingest(K1, log)).toEqual({ accepted: 6, duplicates: 0, contiguousSeq: 6, problems: [] });
+      const rows = await rawRows(
+        location,
+        'SELECT seq, kiosk_id, format, entry_kiosk_id, location, lane, direction, override, credential_kind, document_signer FROM entry ORDER BY seq',
+      );
+      const v1Row = { kiosk_id: K1, format: 1, entry_kiosk_id: null, location: '', lane: '', direction: '', override: null, credential_kind: 'cccd-qr' };
+      const v2Row = {
+        kiosk_id: K1,
+        format: 2,
+        entry_kiosk_id: null,
+        location: 'Chợ Đầm',
+        lane: '1',
+        direction: 'in',
+        override: null,
+        credential_kind: 'cccd-qr',
+      };
       expect(rows).toEqual([
-        { seq: 1, kiosk_id: K1, format: 1, entry_kiosk_id: null, location: '', lane: '', direction: '', override: null },
-        { seq: 2, kiosk_id: K1, format: 1, entry_kiosk_id: null, location: '', lane: '', direction: '', override: null },
-        { seq: 3, kiosk_id: K1, format: 2, entry_kiosk_id: 'unenrolled', location: '', lane: '1', direction: 'in', override: null },
-        { seq: 4, kiosk_id: K1, format: 2, entry_kiosk_id: null, location: 'Chợ Đầm', lane: '1', direction: 'in', override: null },
+        { seq: 1, ...v1Row, document_signer: null },
+        { seq: 2, ...v1Row, document_signer: null },
+        { seq: 3, ...v2Row, entry_kiosk_id: 'unenrolled', location: '', document_signer: null },
+        { seq: 4, ...v2Row, document_signer: null },
+        { seq: 5, ...v2Row, format: 3, credential_kind: 'chip', document_signer: SIGNER },
+        { seq: 6, ...v2Row, format: 3, document_signer: null },
       ]);
       // A format-1 row hashed as format 2 (or changed) does not match its hash.
       const forged = chainedStored([entryRecordV1(1), entryRecordV1(2)]);
-      const relabelled = { ...entryRecord(K2, 1), format: 2 as const, prevHash: forged[0]!.prevHash, hash: forged[0]!.hash };
+      const relabelled = { ...entryRecordV2(K2, 1), prevHash: forged[0]!.prevHash, hash: forged[0]!.hash };
       expect(await storage.entries.ingest(K2, [relabelled])).toMatchObject({ contiguousSeq: 0, problems: [{ seq: 1, kind: 'edited' }] });
-      await expect(storage.entries.ingest(K3, [{ ...forged[0]!, format: 3 } as never])).rejects.toThrow(/format must be 1 or 2/);
+      await expect(storage.entries.ingest(K3, [{ ...forged[0]!, format: 4 } as never])).rejects.toThrow(/format must be one of 1, 2, 3/);
+    });
+
+    it('a chip entry keeps its document signer in its hash: another signer, or the same entry passed off as format 2, is flagged edited', async () => {
+      const { storage } = await fresh();
+      const [chip] = chained([entryRecord(K1, 1, CHIP_READ)]);
+      const otherSigner = { ...chip!, documentSigner: 'C=VN, CN=Other signer#01' };
+      expect(await storage.entries.ingest(K1, [otherSigner])).toMatchObject({ contiguousSeq: 0, problems: [{ seq: 1, kind: 'edited' }] });
+      // The chip read's hash on its fields without the signer, labelled format 2.
+      const { documentSigner: _signer, ...v2Fields } = entryRecord(K2, 1, CHIP_READ);
+      const [hashedAsV3] = chained([entryRecord(K2, 1, CHIP_READ)]);
+      const passedOff: UploadedEntry = { ...v2Fields, format: 2, prevHash: hashedAsV3!.prevHash, hash: hashedAsV3!.hash };
+      expect(await storage.entries.ingest(K2, [passedOff])).toMatchObject({ problems: [{ seq: 1, kind: 'edited' }] });
+      expect(await storage.entries.ingest(K3, chained([entryRecord(K3, 1, CHIP_READ)]))).toMatchObject({ contiguousSeq: 1, problems: [] });
+    });
+
+    it('traces each entry with its credential kind, authenticity and document signer', async () => {
+      const { storage } = await fresh();
+      const records = [
+        entryRecord(K1, 1, { at: T('09:00'), personId: F0, ...CHIP_READ }),
+        entryRecord(K1, 2, {
+          at: T('09:05'),
+          personId: '001090000001',
+          ...CHIP_READ,
+          authenticity: 'invalid',
+          outcome: 'red',
+          documentSigner: 'C=VN, CN=Forged#ff',
+        }),
+        entryRecord(K1, 3, { at: T('09:06'), personId: '001090000002', credentialKind: 'pass', authenticity: 'signed-valid' }),
+      ];
+      await storage.entries.ingest(K1, chained(records));
+      const [place] = await storage.entries.trace({ personId: F0, fromMs: PLANTED.from, toMs: PLANTED.to, windowMs: PLANTED.windowMs });
+      expect(place?.visit).toMatchObject({ seq: 1, credentialKind: 'chip', authenticity: 'chip-verified', documentSigner: SIGNER });
+      expect(place?.contacts.map((c) => [c.seq, c.credentialKind, c.authenticity, c.documentSigner])).toEqual([
+        [2, 'chip', 'invalid', 'C=VN, CN=Forged#ff'],
+        [3, 'pass', 'signed-valid', null],
+      ]);
     });
 
     it('keeps every field as hashed: a stored entry hashes to its stored hash', async () => {

@@ -18,12 +18,22 @@ const device = (deviceId: string, location: string, revoked = false) => ({
   revoked,
   enrolledAt: Date.parse('2021-10-01T08:00:00+07:00'),
 });
-const count = (location: string, kioskId: string, date: string, outcome: string, credentialKind: string, scans: number, flagged = 0): ScanCount => ({
+const count = (
+  location: string,
+  kioskId: string,
+  date: string,
+  outcome: string,
+  credentialKind: string,
+  scans: number,
+  flagged = 0,
+  authenticity = 'unsigned',
+): ScanCount => ({
   location,
   kioskId,
   bucketStart: day(date),
   outcome,
   credentialKind,
+  authenticity,
   scans,
   flagged,
 });
@@ -40,6 +50,7 @@ function sample(): Report {
       count('Chợ Đầm', 'k-1', '2021-10-18', 'green', 'pass', 120),
       count('Chợ Đầm', 'k-1', '2021-10-18', 'red', 'cccd-qr', 3, 1),
       count('Chợ Đầm', 'k-1', '2021-10-20', 'yellow', 'chip', 7),
+      count('Chợ Đầm', 'k-1', '2021-10-20', 'green', 'chip', 9, 0, 'chip-verified'),
       count(EVIL, 'k-2', '2021-10-19', 'none', 'unknown', 2),
       count(FORMULA, 'k-3', '2021-10-19', 'green', 'bhyt-qr', 5),
       count(FORMULA, 'k-3', '2021-10-20', 'green', 'manual', 1),
@@ -55,7 +66,7 @@ function sample(): Report {
 
 describe('report model', () => {
   it('groups credential kinds as officials ask for them', () => {
-    expect(['pass', 'dcc', 'cccd-qr', 'chip', 'bhyt-qr', 'manual', 'unknown', 'toString', ''].map(kindGroupOf)).toEqual([
+    expect(['pass', 'dcc', 'cccd-qr', 'chip', 'bhyt-qr', 'manual', 'unknown', 'toString', ''].map((kind) => kindGroupOf(kind, 'unsigned'))).toEqual([
       'phone-pass',
       'phone-pass',
       'id-card',
@@ -68,25 +79,34 @@ describe('report model', () => {
     ]);
   });
 
+  it('counts a chip ID card that passed passive authentication as its own group; a chip that did not verify stays an ID card', () => {
+    expect(kindGroupOf('chip', 'chip-verified')).toBe('chip-verified');
+    expect(kindGroupOf('chip', 'unsigned')).toBe('id-card');
+    expect(kindGroupOf('chip', 'invalid')).toBe('id-card');
+    // Only a chip can be chip-verified: the authenticity alone moves nothing, and the group name is no credential kind.
+    expect(kindGroupOf('cccd-qr', 'chip-verified')).toBe('id-card');
+    expect(kindGroupOf('chip-verified', 'chip-verified')).toBe('other');
+  });
+
   it('adds up, counts an unknown outcome as none, and lists idle scan points', () => {
     const report = sample();
     expect(report.totals).toEqual({
       registered: 4,
       active: 3,
       counts: {
-        scans: 142,
+        scans: 151,
         flagged: 1,
-        byOutcome: { green: 126, yellow: 7, red: 3, none: 6 },
-        byKind: { 'phone-pass': 124, 'id-card': 10, 'health-insurance': 5, typed: 1, other: 2 },
+        byOutcome: { green: 135, yellow: 7, red: 3, none: 6 },
+        byKind: { 'phone-pass': 124, 'id-card': 10, 'chip-verified': 9, 'health-insurance': 5, typed: 1, other: 2 },
       },
     });
     expect(report.periods.map((p) => [p.label, p.counts.scans])).toEqual([
       ['2021-10-18', 123],
       ['2021-10-19', 7],
-      ['2021-10-20', 12],
+      ['2021-10-20', 21],
     ]);
     expect(report.idle.map((d) => d.deviceId)).toEqual(['k-2', 'k-4']); // by place name: '<' sorts before letters
-    expect(report.locations.find((l) => l.location === 'Chợ Đầm')).toMatchObject({ registered: 1, active: 1, counts: { scans: 130, flagged: 1 } });
+    expect(report.locations.find((l) => l.location === 'Chợ Đầm')).toMatchObject({ registered: 1, active: 1, counts: { scans: 139, flagged: 1 } });
   });
 });
 
@@ -95,11 +115,12 @@ describe('report CSV', () => {
     const lines = reportCsv(sample()).split('\r\n');
     expect(lines[0]).toBe(REPORT_CSV_HEADER.join(','));
     expect(lines[0]).toBe(
-      'section,location,scan_point,period,first_day,last_day,scan_points_registered,scan_points_active,scans,flagged,green,yellow,red,none,phone_pass,id_card,health_insurance,typed,other',
+      'section,location,scan_point,period,first_day,last_day,scan_points_registered,scan_points_active,scans,flagged,green,yellow,red,none,phone_pass,id_card,chip_verified,health_insurance,typed,other',
     );
-    expect(lines[1]).toBe('"total","","","2021-10-18/2021-10-20","2021-10-18","2021-10-20",4,3,142,1,126,7,3,6,124,10,5,1,2');
-    expect(lines[2]).toBe('"period","","","2021-10-18","2021-10-18","2021-10-18","","",123,1,120,0,3,0,120,3,0,0,0');
-    expect(lines).toContain('"idle","Bến xe <Bắc>","k-4","2021-10-14/2021-10-20","2021-10-14","2021-10-20","","",0,0,0,0,0,0,0,0,0,0,0');
+    expect(lines[1]).toBe('"total","","","2021-10-18/2021-10-20","2021-10-18","2021-10-20",4,3,151,1,135,7,3,6,124,10,9,5,1,2');
+    expect(lines).toContain('"period","","","2021-10-20","2021-10-20","2021-10-20","","",21,0,10,7,0,4,4,7,9,0,1,0');
+    expect(lines[2]).toBe('"period","","","2021-10-18","2021-10-18","2021-10-18","","",123,1,120,0,3,0,120,3,0,0,0,0');
+    expect(lines).toContain('"idle","Bến xe <Bắc>","k-4","2021-10-14/2021-10-20","2021-10-14","2021-10-20","","",0,0,0,0,0,0,0,0,0,0,0,0');
     expect(lines.at(-1)).toBe('');
   });
 
@@ -145,13 +166,14 @@ describe('report HTML', () => {
       'Vàng <span class="en">/ Yellow</span>',
       'Đỏ <span class="en">/ Red</span>',
       'Thẻ BHYT <span class="en">/ Health-insurance card</span>',
+      'Căn cước gắn chip, đã xác thực chip <span class="en">/ ID card, chip verified</span>',
     ]) {
       expect(html).toContain(text);
     }
     expect(html).toContain('Điểm quét đã đăng ký <span class="en">/ Scan points registered</span>');
     // The colour chart names each bar, marks it and writes its value; the legend names each outcome's marks.
     for (const [outcome, name, value] of [
-      ['green', 'Xanh / Green', 126],
+      ['green', 'Xanh / Green', 135],
       ['yellow', 'Vàng / Yellow', 7],
       ['red', 'Đỏ / Red', 3],
       ['none', 'Không có kết quả / No result', 6],

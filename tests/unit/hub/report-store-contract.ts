@@ -48,6 +48,9 @@ export function describeReportStoreContract(name: string, newLocation: () => Hub
 
       expect(expected.total.scans).toBeGreaterThan(1000);
       expect(expected.total.flagged).toBe(5);
+      // Chip reads of each authenticity: the verified ones a group of their own, the others ID cards.
+      expect(expected.total.byKind['chip-verified']).toBeGreaterThan(10);
+      expect(report.totals.counts.byKind['chip-verified']).toBe(expected.total.byKind['chip-verified']);
       expect(plain(report.totals.counts)).toEqual(expected.total);
       // Registered: 1–50 (51 was revoked). Active: those with a scan in the week. Idle: the rest.
       expect(report.totals.registered).toBe(50);
@@ -72,7 +75,7 @@ export function describeReportStoreContract(name: string, newLocation: () => Hub
           scans: 0,
           flagged: 0,
           byOutcome: { green: 0, yellow: 0, red: 0, none: 0 },
-          byKind: { 'phone-pass': 0, 'id-card': 0, 'health-insurance': 0, typed: 0, other: 0 },
+          byKind: { 'phone-pass': 0, 'id-card': 0, 'chip-verified': 0, 'health-insurance': 0, typed: 0, other: 0 },
         };
         expect({ place: place.location, ...plain(place.counts) }).toEqual({ place: place.location, ...(expected.byPlace.get(place.location) ?? none) });
         for (const p of place.periods) {

@@ -54,7 +54,7 @@ describe('SQLite report store', () => {
     const db = new Database(join(dataDir, HUB_SQLITE_FILE));
     try {
       // The index this store asks for (see SQLITE_REPORT_INDEX), as a migration would create it.
-      db.exec(`CREATE INDEX ${SQLITE_REPORT_INDEX} ON entry(location, at_ms, kiosk_id, outcome, credential_kind, problem)`);
+      db.exec(`CREATE INDEX ${SQLITE_REPORT_INDEX} ON entry(location, at_ms, kiosk_id, outcome, credential_kind, authenticity, problem)`);
       for (const sql of [SQLITE_SCAN_COUNTS('week', SQLITE_REPORT_INDEX), SQLITE_KIOSK_ACTIVITY(SQLITE_REPORT_INDEX)]) {
         const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(0, 1) as { detail: string }[]).map((r) => r.detail).join(' | ');
         expect(plan).toMatch(/SEARCH e USING COVERING INDEX entry_for_report \(location=\? AND at_ms>\? AND at_ms<\?\)/);
@@ -104,6 +104,7 @@ describe('chot hub report', () => {
         t.byOutcome.none,
         t.byKind['phone-pass'],
         t.byKind['id-card'],
+        t.byKind['chip-verified'],
         t.byKind['health-insurance'],
         t.byKind.typed,
         t.byKind.other,

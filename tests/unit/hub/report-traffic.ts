@@ -34,9 +34,13 @@ const TIMES = ['00:00:00.000', '23:59:59.999', '06:59:59.999', '07:00:00.000', '
 const vnDateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' });
 export const vnDateOfMs = (ms: number): string => vnDateFormat.format(ms);
 
-/** The kind groups, as the task states them. */
-export function expectedGroup(kind: string): string {
+/** How far a chip read was authenticated, cycling: verified, integrity only, altered. */
+const CHIP_AUTHENTICITIES = ['chip-verified', 'unsigned', 'invalid'] as const;
+
+/** The kind groups, as the task states them: a chip that passed passive authentication apart, any other chip read an ID card. */
+export function expectedGroup(kind: string, authenticity: string): string {
   if (kind === 'pass' || kind === 'dcc') return 'phone-pass';
+  if (kind === 'chip' && authenticity === 'chip-verified') return 'chip-verified';
   if (kind === 'cccd-qr' || kind === 'chip') return 'id-card';
   if (kind === 'bhyt-qr') return 'health-insurance';
   if (kind === 'manual') return 'typed';
@@ -48,12 +52,17 @@ function fieldsOf(i: number, seq: number): Partial<EntryRecord> {
   const local = `2021-10-${day}T${TIMES[(seq + i) % TIMES.length]}+07:00`;
   // Every other entry written in UTC, as a kiosk with a UTC clock setting would: the same instant.
   const at = seq % 2 === 0 ? local : new Date(Date.parse(local)).toISOString();
+  const credentialKind = cycle(KINDS, i * 3 + seq);
+  const chip = credentialKind === 'chip';
   return {
     at,
     location: placeName(i),
     outcome: cycle(OUTCOMES, i + seq),
-    credentialKind: cycle(KINDS, i * 3 + seq),
-    personId: cycle(KINDS, i * 3 + seq) === 'unknown' ? null : `0790${String(i).padStart(3, '0')}${String(seq).padStart(5, '0')}`,
+    credentialKind,
+    ...(chip ? { sourceKind: 'chip', authenticity: cycle(CHIP_AUTHENTICITIES, i + seq) } : {}),
+    // A chip's EF.SOD names the certificate that signed it, whether or not it verified.
+    ...(chip ? { documentSigner: `C=VN, CN=DS ${i % 3}#0${i % 3}` } : {}),
+    personId: credentialKind === 'unknown' ? null : `0790${String(i).padStart(3, '0')}${String(seq).padStart(5, '0')}`,
   };
 }
 
@@ -95,7 +104,7 @@ const empty = (): ExpectedCounts => ({
   scans: 0,
   flagged: 0,
   byOutcome: { green: 0, yellow: 0, red: 0, none: 0 },
-  byKind: { 'phone-pass': 0, 'id-card': 0, 'health-insurance': 0, typed: 0, other: 0 },
+  byKind: { 'phone-pass': 0, 'id-card': 0, 'chip-verified': 0, 'health-insurance': 0, typed: 0, other: 0 },
 });
 
 /** What the report must say, from the uploads alone. `flaggedSeqs`: the entries expected flagged, per kiosk number. */
@@ -114,13 +123,13 @@ export function expectedCounts(uploads: readonly [number, UploadedEntry[]][], fr
       if (ms < fromMs || ms >= toMs) continue;
       const day = vnDateOfMs(ms);
       const flagged = i % 10 === 3 && i <= 47 && e.seq === 2 ? 1 : 0;
-      // The generated traffic is all format 2 (kioskChain): every entry has its place.
-      const location = e.format === 2 ? e.location : '';
+      // The generated traffic is all in the current format (kioskChain): every entry has its place.
+      const location = e.format === 1 ? '' : e.location;
       for (const c of [total, bump(byDay, day), bump(byPlace, location), bump(byPlaceDay, `${location}|${day}`)]) {
         c.scans += 1;
         c.flagged += flagged;
         c.byOutcome[e.outcome] = (c.byOutcome[e.outcome] ?? 0) + 1;
-        const group = expectedGroup(e.credentialKind);
+        const group = expectedGroup(e.credentialKind, e.authenticity);
         c.byKind[group] = (c.byKind[group] ?? 0) + 1;
       }
     }

@@ -5,7 +5,7 @@ import type { StoredEntry } from '../../../../domain/entries/entry-record.js';
 
 const sha256: ChainHasher = (prev, canonical) => createHash('sha256').update(prev).update(canonical, 'utf8').digest();
 
-function stored(seq: number, format: 1 | 2): StoredEntry {
+function stored(seq: number, format: 1 | 2 | 3): StoredEntry {
   const v1 = {
     seq,
     at: `2021-10-15T08:00:0${seq % 10}.000+07:00`,
@@ -18,15 +18,18 @@ function stored(seq: number, format: 1 | 2): StoredEntry {
     reasonCodes: ['vaccinated-full'],
     ruleSet: null,
   };
-  return format === 1 ? { format: 1, ...v1 } : { format: 2, ...v1, kioskId: 'k-1', location: 'Chợ Đầm', lane: '1', direction: 'in', override: null };
+  if (format === 1) return { format: 1, ...v1 };
+  const v2 = { ...v1, kioskId: 'k-1', location: 'Chợ Đầm', lane: '1', direction: 'in', override: null } as const;
+  if (format === 2) return { format: 2, ...v2 };
+  return { format: 3, ...v2, credentialKind: 'chip', authenticity: 'chip-verified', documentSigner: 'C=VN, CN=DS 1#0a' };
 }
 
-/** A well-formed chain: `v1Count` format-1 rows, then format-2 rows, as on an upgraded kiosk. */
-function chain(count: number, v1Count = 0): ChainedEntry[] {
+/** A well-formed chain: `v1Count` format-1 rows, then format-2 rows up to `v2Through`, then format-3 rows, as on an upgraded kiosk. */
+function chain(count: number, v1Count = 0, v2Through = count): ChainedEntry[] {
   const rows: ChainedEntry[] = [];
   let prevHash = genesisAnchor().hash;
   for (let seq = 1; seq <= count; seq += 1) {
-    const entry = stored(seq, seq <= v1Count ? 1 : 2);
+    const entry = stored(seq, seq <= v1Count ? 1 : seq <= v2Through ? 2 : 3);
     const hash = rehash(prevHash, entry);
     rows.push({ ...entry, prevHash, hash });
     prevHash = hash;
@@ -51,7 +54,7 @@ function rehash(prevHash: Uint8Array, entry: StoredEntry): Uint8Array {
           entry.ruleSet,
         ])
       : JSON.stringify([
-          'chot-entry-2',
+          entry.format === 2 ? 'chot-entry-2' : 'chot-entry-3',
           entry.seq,
           entry.at,
           entry.kioskId,
@@ -67,6 +70,7 @@ function rehash(prevHash: Uint8Array, entry: StoredEntry): Uint8Array {
           entry.reasonCodes,
           entry.ruleSet,
           entry.override === null ? null : [entry.override.by, entry.override.reason],
+          ...(entry.format === 3 ? [entry.documentSigner] : []),
         ]);
   return sha256(prevHash, canonical);
 }
@@ -79,6 +83,18 @@ describe('findBrokenLink', () => {
     const rows = chain(6, 3);
     const check = findBrokenLink(rows, sha256);
     expect(check).toEqual({ ok: true, entries: 6, last: { seq: 6, hash: rows[5]?.hash } });
+  });
+
+  it('passes a chain of formats 1, 2 and 3; a format-3 row’s signer edited, or the row passed off as format 2, is caught', () => {
+    const rows = chain(7, 2, 4);
+    expect(rows.map((r) => r.format)).toEqual([1, 1, 2, 2, 3, 3, 3]);
+    expect(findBrokenLink(rows, sha256)).toMatchObject({ ok: true, entries: 7 });
+    const signer = withRow(rows, 6, (r) => ({ ...r, documentSigner: 'C=VN, CN=DS 2#0a' }) as ChainedEntry);
+    expect(findBrokenLink(signer, sha256)).toMatchObject({ ok: false, seq: 6, problem: 'edited' });
+    const downgraded = withRow(rows, 5, (r) => ({ ...r, format: 2 }) as ChainedEntry);
+    expect(findBrokenLink(downgraded, sha256)).toMatchObject({ ok: false, seq: 5, problem: 'edited' });
+    const upgraded = withRow(rows, 4, (r) => ({ ...r, format: 3, documentSigner: null }) as ChainedEntry);
+    expect(findBrokenLink(upgraded, sha256)).toMatchObject({ ok: false, seq: 4, problem: 'edited' });
   });
 
   it('passes an empty chain', () => {

@@ -10,6 +10,10 @@ import { entryRecord, entryRecordV1 } from '../../../support/entry-fixtures.js';
 const NOW = Date.parse('2021-10-20T09:00:00+07:00');
 const KIOSK = 'k-0123456789abcdef';
 const v2 = (fields: Partial<EntryRecord> = {}): StoredEntry => ({ ...entryRecord(KIOSK, 7, fields), format: 2 });
+const v3 = (fields: Partial<EntryRecord> = {}): StoredEntry => ({ ...entryRecord(KIOSK, 7, fields), format: 3 });
+const chip = (documentSigner: string | null, fields: Partial<EntryRecord> = {}): StoredEntry =>
+  v3({ sourceKind: 'chip', credentialKind: 'chip', authenticity: 'chip-verified', documentSigner, ...fields });
+const SIGNER = 'C=VN, O=Bộ Công an, CN=Document Signer 07#0a1b2c3d';
 const fieldOf = (entry: StoredEntry): string | undefined => entryFieldProblem(entry)?.field;
 
 describe('entry field limits (domain/entries/entry-fields.ts)', () => {
@@ -28,6 +32,39 @@ describe('entry field limits (domain/entries/entry-fields.ts)', () => {
     for (const authenticity of [...AUTHENTICITIES, 'none']) expect(fieldOf(v2({ authenticity }))).toBeUndefined();
     for (const sourceKind of SCAN_SOURCE_KINDS) expect(fieldOf(v2({ sourceKind }))).toBeUndefined();
     for (const outcome of OUTCOMES) expect(fieldOf(v2({ outcome }))).toBeUndefined();
+  });
+
+  it('format 3: a chip entry may name its document signer as documentSignerId makes it; any entry may name none', () => {
+    expect(entryFieldProblem(chip(SIGNER))).toBeUndefined();
+    expect(entryFieldProblem(chip(SIGNER, { authenticity: 'invalid', outcome: 'red' }))).toBeUndefined();
+    expect(entryFieldProblem(chip(null))).toBeUndefined();
+    expect(entryFieldProblem(v3())).toBeUndefined();
+    expect(entryFieldProblem(chip(`${'Ư'.repeat(320)}#${'f'.repeat(63)}…`))).toBeUndefined();
+    // Format 2 has no such field: whatever an object carries beside its fields is not judged.
+    expect(entryFieldProblem({ ...v2(), documentSigner: 'x' } as StoredEntry)).toBeUndefined();
+  });
+
+  it.each([
+    ['on an ID card QR', v3({ documentSigner: SIGNER })],
+    ['on a status pass', v3({ credentialKind: 'pass', authenticity: 'signed-valid', documentSigner: SIGNER })],
+    ['on an unreadable scan', v3({ credentialKind: 'unknown', authenticity: 'none', documentSigner: SIGNER })],
+    ['over 400 characters', chip(`${'a'.repeat(398)}#01`)],
+    ['a Vietnamese issuer over 400 characters', chip(`${'Ệ'.repeat(398)}#01`)],
+    ['a huge one', chip(`${'a'.repeat(10_000_000)}#01`)],
+    ['a control character', chip('C=VN\u0000, CN=DS#01')],
+    ['a line break', chip('C=VN\n CN=DS#01')],
+    ['a bidi override', chip('C=VN, CN=\u202eSD#01')],
+    ['a bidi isolate', chip('C=VN, CN=\u2066DS\u2069#01')],
+    ['a zero-width space', chip('C=VN, CN=D\u200bS#01')],
+    ['no serial', chip('C=VN, CN=DS')],
+    ['an uppercase serial', chip('C=VN, CN=DS#0A')],
+    ['a serial of 65 digits', chip(`C=VN#${'1'.repeat(65)}`)],
+    ['no issuer', chip('#0a')],
+    ['an empty text', chip('')],
+  ] as [string, StoredEntry][])('refuses a document signer %s', (_label, entry) => {
+    const problem = entryFieldProblem(entry);
+    expect(problem?.field).toBe('documentSigner');
+    expect(problem?.message).toMatch(/chip ID card|characters|issuer/);
   });
 
   it('reads a time only when it is a real date with its zone', () => {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalEntry, canonicalEntryV1, canonicalStoredEntry, type EntryRecord, type EntryRecordV1 } from '../../../../domain/entries/entry-record.js';
+import {
+  canonicalEntry,
+  canonicalEntryV1,
+  canonicalEntryV2,
+  canonicalStoredEntry,
+  CURRENT_ENTRY_FORMAT,
+  storedDocumentSigner,
+  type EntryRecord,
+  type EntryRecordV1,
+  type EntryRecordV2,
+} from '../../../../domain/entries/entry-record.js';
 
 const v1: EntryRecordV1 = {
   seq: 5,
@@ -14,13 +24,23 @@ const v1: EntryRecordV1 = {
   ruleSet: 'khanh-hoa-2021-10@1.0.0',
 };
 
-const v2: EntryRecord = {
+const v2: EntryRecordV2 = {
   ...v1,
   kioskId: 'k-0123456789abcdef',
   location: 'Cổng Bắc, Chợ Đầm',
   lane: '2',
   direction: 'boarding',
   override: { by: 'staff-7', reason: 'thẻ mờ' },
+};
+
+const v3: EntryRecord = {
+  ...v2,
+  sourceKind: 'chip',
+  sourceDeviceId: 'ACS ACR39U 00 00',
+  credentialKind: 'chip',
+  authenticity: 'chip-verified',
+  override: null,
+  documentSigner: 'C=VN, O=Bộ Công an, CN=DS 07#0a1b2c',
 };
 
 describe('canonical entry forms', () => {
@@ -30,21 +50,44 @@ describe('canonical entry forms', () => {
     );
   });
 
-  it('version 2 is tagged and adds kiosk, location, lane, direction and override in a fixed order', () => {
-    expect(canonicalEntry(v2)).toBe(
+  it('version 2 is tagged and adds kiosk, location, lane, direction and override in a fixed order, byte for byte as kiosks hashed it before migration 7', () => {
+    expect(canonicalEntryV2(v2)).toBe(
       '["chot-entry-2",5,"2021-10-15T08:00:00.000+07:00","k-0123456789abcdef","Cổng Bắc, Chợ Đầm","2","boarding","wedge","keyboard",' +
         '"cccd-qr","unsigned",null,"none",["vaccinated-full"],"khanh-hoa-2021-10@1.0.0",["staff-7","thẻ mờ"]]',
     );
-    expect(canonicalEntry({ ...v2, override: null })).toMatch(/,null\]$/);
+    expect(canonicalEntryV2({ ...v2, override: null })).toMatch(/,null\]$/);
+    // A version-2 record that happens to carry a document signer still hashes without it.
+    expect(canonicalEntryV2({ ...v2, documentSigner: 'X#01' } as EntryRecordV2)).toBe(canonicalEntryV2(v2));
+  });
+
+  it('version 3 is tagged chot-entry-3: version 2 field by field, then the document signer', () => {
+    expect(CURRENT_ENTRY_FORMAT).toBe(3);
+    expect(canonicalEntry(v3)).toBe(
+      '["chot-entry-3",5,"2021-10-15T08:00:00.000+07:00","k-0123456789abcdef","Cổng Bắc, Chợ Đầm","2","boarding","chip","ACS ACR39U 00 00",' +
+        '"chip","chip-verified",null,"none",["vaccinated-full"],"khanh-hoa-2021-10@1.0.0",null,"C=VN, O=Bộ Công an, CN=DS 07#0a1b2c"]',
+    );
+    const parsed = JSON.parse(canonicalEntry({ ...v3, override: { by: 'staff-7', reason: 'thẻ mờ' } })) as unknown[];
+    expect(parsed).toHaveLength(17);
+    expect(parsed.slice(15)).toEqual([['staff-7', 'thẻ mờ'], 'C=VN, O=Bộ Công an, CN=DS 07#0a1b2c']);
+    expect(canonicalEntry({ ...v2, documentSigner: null })).toBe(
+      '["chot-entry-3",5,"2021-10-15T08:00:00.000+07:00","k-0123456789abcdef","Cổng Bắc, Chợ Đầm","2","boarding","wedge","keyboard",' +
+        '"cccd-qr","unsigned",null,"none",["vaccinated-full"],"khanh-hoa-2021-10@1.0.0",["staff-7","thẻ mờ"],null]',
+    );
   });
 
   it('does not depend on the order an object’s fields were written in', () => {
-    const shuffled = Object.fromEntries(Object.entries(v2).reverse()) as unknown as EntryRecord;
-    expect(canonicalEntry(shuffled)).toBe(canonicalEntry(v2));
+    const shuffled = Object.fromEntries(Object.entries(v3).reverse()) as unknown as EntryRecord;
+    expect(canonicalEntry(shuffled)).toBe(canonicalEntry(v3));
+    const shuffledV2 = Object.fromEntries(Object.entries(v2).reverse()) as unknown as EntryRecordV2;
+    expect(canonicalEntryV2(shuffledV2)).toBe(canonicalEntryV2(v2));
   });
 
   it('a stored entry is put in the form of its format', () => {
     expect(canonicalStoredEntry({ format: 1, ...v1 })).toBe(canonicalEntryV1(v1));
-    expect(canonicalStoredEntry({ format: 2, ...v2 })).toBe(canonicalEntry(v2));
+    expect(canonicalStoredEntry({ format: 2, ...v2 })).toBe(canonicalEntryV2(v2));
+    expect(canonicalStoredEntry({ format: 3, ...v3 })).toBe(canonicalEntry(v3));
+    expect(storedDocumentSigner({ format: 3, ...v3 })).toBe('C=VN, O=Bộ Công an, CN=DS 07#0a1b2c');
+    expect(storedDocumentSigner({ format: 2, ...v2 })).toBeNull();
+    expect(storedDocumentSigner({ format: 1, ...v1 })).toBeNull();
   });
 });

@@ -39,7 +39,7 @@ describe('decoding an upload body (hub/entries/upload-body.ts)', () => {
     expect(() => decodeUploadBody(Buffer.alloc(MAX_UPLOAD_INFLATED_BYTES + 1, 0x20), 'identity')).toThrow(/more than 8388608 bytes/);
   });
 
-  it('takes a kiosk batch of 2 000 entries with location, device id and override at their limits, in Vietnamese', () => {
+  it('takes a kiosk batch of 2 000 chip entries with location, device id, override and document signer at their limits, in Vietnamese', () => {
     const long = (chars: number): string => 'Đường Trần Phú '.repeat(chars).slice(0, chars);
     const entries = kioskChain(KIOSK, 2_000, () => ({
       at: '2021-10-20T08:00:00.000+07:00',
@@ -47,7 +47,12 @@ describe('decoding an upload body (hub/entries/upload-body.ts)', () => {
       sourceDeviceId: long(200),
       override: { by: long(60), reason: long(120) },
       reasonCodes: ['override', 'overrides:123456'],
+      sourceKind: 'chip',
+      credentialKind: 'chip',
+      authenticity: 'chip-verified',
+      documentSigner: `${long(336)}#${'ab'.repeat(31)}c`,
     }));
+    expect([...(entries[0]!.format === 3 ? (entries[0]!.documentSigner ?? '') : '')]).toHaveLength(400);
     const body = Buffer.from(JSON.stringify({ entries }));
     expect(body.length).toBeLessThan(MAX_UPLOAD_INFLATED_BYTES);
     expect(decodeUploadBody(gzipSync(body), 'gzip')).toHaveLength(2_000);
@@ -70,6 +75,34 @@ describe('decoding an upload body (hub/entries/upload-body.ts)', () => {
     // A time the kiosk's clock got wrong is well formed: ingest stores and flags it (clock-skew).
     const future = kioskChain(KIOSK, 1, () => ({ at: '2099-10-21T08:00:00.000+07:00' }));
     expect(decodeUploadBody(bytes(JSON.stringify({ entries: future })), 'identity')).toHaveLength(1);
+  });
+
+  it('reads format 3 with its document signer, and drops one a format-2 entry carries', () => {
+    const chip = { sourceKind: 'chip', credentialKind: 'chip', authenticity: 'chip-verified', documentSigner: 'C=VN, CN=DS 07#0a1b' };
+    const [v3] = decodeUploadBody(bytes(JSON.stringify({ entries: kioskChain(KIOSK, 1, () => chip) })), 'identity');
+    expect(v3).toMatchObject({ format: 3, credentialKind: 'chip', documentSigner: 'C=VN, CN=DS 07#0a1b' });
+    const v2 = kioskChain(KIOSK, 1, () => chip).map((e) => ({ ...e, format: 2 }));
+    expect(decodeUploadBody(bytes(JSON.stringify({ entries: v2 })), 'identity')[0]).not.toHaveProperty('documentSigner');
+    // Format 3 always names it, null when there is none.
+    const { documentSigner: _none, ...bare } = kioskChain(KIOSK, 1)[0] as Record<string, unknown>;
+    expect(() => decodeUploadBody(bytes(JSON.stringify({ entries: [bare] })), 'identity')).toThrow(
+      new BadBatch('entry 1: documentSigner must be a string or null'),
+    );
+  });
+
+  it.each([
+    ['on an entry that is no chip', { documentSigner: 'C=VN, CN=DS 07#0a1b' }, /documentSigner must be null unless the credential is a chip ID card/],
+    ['over 400 characters', { credentialKind: 'chip', documentSigner: `${'Ư'.repeat(398)}#0a` }, /documentSigner must be at most 400 characters/],
+    ['with a control character', { credentialKind: 'chip', documentSigner: 'C=VN\u0007, CN=DS#0a' }, /documentSigner must hold no control, bidi/],
+    ['with a bidi override', { credentialKind: 'chip', documentSigner: 'C=VN, CN=\u202eSD#0a' }, /documentSigner must hold no control, bidi/],
+    ['without its serial', { credentialKind: 'chip', documentSigner: 'C=VN, CN=DS' }, /documentSigner must be the signer's issuer, '#' and its serial/],
+    ['that is not text', { credentialKind: 'chip', documentSigner: 12 }, /documentSigner must be a string or null/],
+  ])('refuses a batch whose entry names a document signer %s, naming the entry', (_label, fields, message) => {
+    const entries = kioskChain(KIOSK, 3, (seq) => (seq === 3 ? (fields as object) : {}));
+    const refused = decodeUpload(bytes(JSON.stringify({ entries })), 'identity');
+    expect(refused).toMatchObject({ kind: 'refused', code: 'bad-batch', status: 400 });
+    expect(refused.kind === 'refused' ? refused.message : '').toMatch(/^entry 3\b/);
+    expect(refused.kind === 'refused' ? refused.message : '').toMatch(message);
   });
 
   it('fuzz: any body, JSON or not, nested or not, is decoded or refused with a reason, never thrown', () => {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { OverrideResult } from '../../../../domain/contract/operator-override.js';
 import { KioskCore } from '../../../../main/core/kiosk-core.js';
+import { appendStaffDecision } from '../../../../main/core/operator-override.js';
 import { demoCards } from '../../../../main/demo/demo-people.js';
 import { EntryLog } from '../../../../main/store/entry-log.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase } from '../../../../main/store/kiosk-database.js';
@@ -57,11 +58,11 @@ describe('KioskCore.overrideLastVerdict', () => {
       // The overridden entry is untouched: the log is append-only.
       expect(original).toMatchObject({ outcome: 'red', override: null });
       expect(override).toMatchObject({
-        format: 2,
+        format: 3,
         at: '2021-10-20T09:00:30.000+07:00',
         lane: 'B',
         direction: 'in',
-        kioskId: original?.format === 2 ? original.kioskId : '?',
+        kioskId: original?.format === 1 ? '?' : original?.kioskId,
         sourceKind: 'wedge',
         credentialKind: original?.credentialKind,
         personId: original?.personId,
@@ -106,5 +107,36 @@ describe('KioskCore.overrideLastVerdict', () => {
       expect(log.count()).toBe(6);
       expect(log.verify()).toMatchObject({ ok: true });
     });
+  });
+});
+
+describe('appendStaffDecision on a chip ID card’s entry', () => {
+  it('keeps the read’s document signer with its credential and authenticity, and the chain verifies', () => {
+    const log = new EntryLog(openKioskDatabase(':memory:'));
+    const station = { kioskId: 'k-0123456789abcdef', location: 'Chợ Đầm', lane: '1', direction: 'in' } as const;
+    const signer = 'C=VN, O=Bộ Công an, CN=Document Signer 07#0a1b2c3d';
+    const seq = log.append({
+      at: '2021-10-20T09:00:00.000+07:00',
+      ...station,
+      sourceKind: 'chip',
+      sourceDeviceId: 'ACS ACR39U',
+      credentialKind: 'chip',
+      authenticity: 'chip-verified',
+      personId: '056089001234',
+      outcome: 'yellow',
+      reasonCodes: ['test-expired'],
+      ruleSet: 'khanh-hoa-2021-10@1.0.0',
+      override: null,
+      documentSigner: signer,
+    });
+    const original = log.get(seq);
+    if (original === undefined) throw new Error('entry not logged');
+    appendStaffDecision(log, station, original, NOW + 10_000, {
+      headline: { vi: 'Cho vào', en: 'Let in' },
+      reasons: [{ code: 'override', vi: 'x', en: 'x' }],
+      override: { by: 'NV-07', reason: 'Đã kiểm tra / Checked' },
+    });
+    expect(log.get(seq + 1)).toMatchObject({ format: 3, credentialKind: 'chip', authenticity: 'chip-verified', documentSigner: signer, outcome: 'green' });
+    expect(log.verify()).toMatchObject({ ok: true, entries: 2 });
   });
 });

@@ -23,6 +23,15 @@ const entry = (personId: string | null, outcome = 'green'): EntryFields => ({
   override: null,
 });
 
+const SIGNER = 'C=VN, O=Bộ Công an, CN=Document Signer 07#0a1b2c3d';
+const chipEntry: EntryFields = {
+  ...entry('056089001234'),
+  sourceKind: 'chip',
+  sourceDeviceId: 'ACS ACR39U',
+  credentialKind: 'chip',
+  authenticity: 'chip-verified',
+};
+
 const open: SqliteDatabase[] = [];
 const openDb = (file: string): SqliteDatabase => {
   const db = openKioskDatabase(file);
@@ -42,28 +51,51 @@ describe('EntryLog', () => {
     const second = log.get(2);
     expect(first?.prevHash.equals(Buffer.alloc(32))).toBe(true);
     expect(second?.prevHash.equals(first?.hash ?? Buffer.alloc(0))).toBe(true);
-    const expected = sha256Chain(first?.hash ?? Buffer.alloc(0), canonicalEntry({ ...entry('079195004321', 'yellow'), seq: 2 }));
+    const expected = sha256Chain(first?.hash ?? Buffer.alloc(0), canonicalEntry({ ...entry('079195004321', 'yellow'), seq: 2, documentSigner: null }));
     expect(second?.hash.equals(expected)).toBe(true);
   });
 
-  it('hashes SHA-256(prev_hash ‖ canonical entry v2)', () => {
+  it('hashes SHA-256(prev_hash ‖ canonical entry v3), a missing document signer as null', () => {
     const db = openDb(':memory:');
     const log = new EntryLog(db);
     log.append({ ...entry(null, 'none'), direction: 'alighting', lane: 'B', override: { by: 'staff-7', reason: 'thẻ mờ' } });
     const canonical =
-      '["chot-entry-2",1,"2021-10-15T08:00:00.000+07:00","k-0123456789abcdef","Cổng Bắc, Chợ Đầm","B","alighting","wedge","keyboard",' +
-      '"cccd-qr","unsigned",null,"none",["vaccinated-full"],"khanh-hoa-2021-10@1.0.0",["staff-7","thẻ mờ"]]';
+      '["chot-entry-3",1,"2021-10-15T08:00:00.000+07:00","k-0123456789abcdef","Cổng Bắc, Chợ Đầm","B","alighting","wedge","keyboard",' +
+      '"cccd-qr","unsigned",null,"none",["vaccinated-full"],"khanh-hoa-2021-10@1.0.0",["staff-7","thẻ mờ"],null]';
     const expected = createHash('sha256').update(Buffer.alloc(32)).update(canonical, 'utf8').digest();
     expect(log.get(1)?.hash.equals(expected)).toBe(true);
+    expect(db.prepare('SELECT format, document_signer FROM entry').get()).toEqual({ format: 3, document_signer: null });
   });
 
-  it('reads back every v2 field, as format 2', () => {
+  it('stores and hashes a chip ID card’s document signer', () => {
+    const db = openDb(':memory:');
+    const log = new EntryLog(db);
+    log.append({ ...chipEntry, documentSigner: SIGNER });
+    const canonical =
+      '["chot-entry-3",1,"2021-10-15T08:00:00.000+07:00","k-0123456789abcdef","Cổng Bắc, Chợ Đầm","1","in","chip","ACS ACR39U",' +
+      `"chip","chip-verified","056089001234","green",["vaccinated-full"],"khanh-hoa-2021-10@1.0.0",null,"${SIGNER}"]`;
+    expect(log.get(1)?.hash.equals(createHash('sha256').update(Buffer.alloc(32)).update(canonical, 'utf8').digest())).toBe(true);
+    expect(log.get(1)).toMatchObject({ format: 3, credentialKind: 'chip', documentSigner: SIGNER });
+    expect(log.verify()).toMatchObject({ ok: true, entries: 1 });
+    db.prepare("UPDATE entry SET document_signer = 'C=VN, CN=Other DS#01' WHERE seq = 1").run();
+    expect(log.verify()).toMatchObject({ ok: false, seq: 1, problem: 'edited' });
+  });
+
+  it('refuses a document signer on another credential than a chip, or one no documentSignerId makes, logging nothing', () => {
+    const log = new EntryLog(openDb(':memory:'));
+    expect(() => log.append({ ...entry('056089001234'), documentSigner: SIGNER })).toThrow(/documentSigner must be null unless the credential is a chip/);
+    expect(() => log.append({ ...chipEntry, documentSigner: 'C=VN\u202e#01' })).toThrow(/invisible/);
+    expect(() => log.append({ ...chipEntry, documentSigner: `${'x'.repeat(400)}#01` })).toThrow(/at most 400 characters/);
+    expect(log.count()).toBe(0);
+  });
+
+  it('reads back every v3 field, as format 3', () => {
     const log = new EntryLog(openDb(':memory:'));
     const fields = { ...entry('056089001234'), direction: 'boarding' as const, override: { by: 'staff-7', reason: 'thẻ mờ' } };
     log.append(fields);
     log.append(entry(null));
-    expect(log.get(1)).toMatchObject({ format: 2, seq: 1, ...fields });
-    expect(log.get(2)).toMatchObject({ format: 2, personId: null, override: null });
+    expect(log.get(1)).toMatchObject({ format: 3, seq: 1, ...fields, documentSigner: null });
+    expect(log.get(2)).toMatchObject({ format: 3, personId: null, override: null, documentSigner: null });
     expect(log.get(3)).toBeUndefined();
   });
 
@@ -136,5 +168,22 @@ describe('EntryLog.verify', () => {
     expect(log.verify()).toMatchObject({ ok: false, seq: 2, message: expect.stringMatching(/override/) });
     db.exec('UPDATE entry SET override_by = NULL, lane = NULL WHERE seq = 2');
     expect(log.verify()).toMatchObject({ ok: false, seq: 2, problem: 'edited' });
+  });
+});
+
+describe('EntryLog.tallySince', () => {
+  it('counts a chip ID card that passed passive authentication as chip-verified; a chip read that did not verify stays chip', () => {
+    const log = new EntryLog(openDb(':memory:'));
+    log.append({ ...entry('056089001234'), at: '2021-10-14T23:59:59.999+07:00' }); // yesterday: not counted
+    log.append({ ...chipEntry, documentSigner: SIGNER });
+    log.append({ ...chipEntry, documentSigner: SIGNER });
+    log.append({ ...chipEntry, authenticity: 'unsigned', outcome: 'yellow' });
+    log.append({ ...chipEntry, authenticity: 'invalid', outcome: 'red', documentSigner: SIGNER });
+    log.append(entry('056089001234'));
+    expect(log.tallySince('2021-10-15T00:00:00.000+07:00')).toEqual({
+      total: 5,
+      byOutcome: { green: 3, yellow: 1, red: 1 },
+      byCredentialKind: { 'chip-verified': 2, chip: 2, 'cccd-qr': 1 },
+    });
   });
 });

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CURRENT_ENTRY_FORMAT } from '../../../../domain/entries/entry-record.js';
 import { EntryLog, type EntryFields } from '../../../../main/store/entry-log.js';
 import { migrateSqlite } from '../../../../platform/sqlite-migrate.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase, type SqliteDatabase } from '../../../../main/store/kiosk-database.js';
@@ -60,7 +61,7 @@ const next: EntryFields = {
 };
 
 describe('kiosk migration 5: entry log v2', () => {
-  it('keeps a seeded version-4 log as format 1, still verifying; new rows are format 2 and chain on from it', () => {
+  it('keeps a seeded version-4 log as format 1, still verifying; new rows chain on from it', () => {
     const { kioskFile, hashes } = seedVersion4(4);
     const db = openKioskDatabase(kioskFile);
     try {
@@ -85,11 +86,12 @@ describe('kiosk migration 5: entry log v2', () => {
         'direction',
         'override_by',
         'override_reason',
+        'document_signer',
       ]);
       expect(db.prepare('SELECT hash FROM entry ORDER BY seq').pluck().all()).toEqual(hashes);
-      expect(db.prepare('SELECT DISTINCT format, kiosk_id, location, lane, direction, override_by, override_reason FROM entry').all()).toEqual([
-        { format: 1, kiosk_id: null, location: null, lane: null, direction: null, override_by: null, override_reason: null },
-      ]);
+      expect(db.prepare('SELECT DISTINCT format, kiosk_id, location, lane, direction, override_by, override_reason, document_signer FROM entry').all()).toEqual(
+        [{ format: 1, kiosk_id: null, location: null, lane: null, direction: null, override_by: null, override_reason: null, document_signer: null }],
+      );
 
       const log = new EntryLog(db);
       expect(log.verify()).toMatchObject({ ok: true, entries: 4, last: { seq: 4, hash: hashes[3] } });
@@ -112,7 +114,8 @@ describe('kiosk migration 5: entry log v2', () => {
 
       expect(log.append(next)).toBe(5);
       const appended = log.get(5);
-      expect(appended).toMatchObject({ format: 2, ...next });
+      // Migration 7 followed: new rows are format 3 (migration-7.test.ts).
+      expect(appended).toMatchObject({ format: 3, ...next, documentSigner: null });
       expect(appended?.prevHash.equals(hashes[3] as Buffer)).toBe(true);
       expect(log.verify()).toMatchObject({ ok: true, entries: 5, last: { seq: 5 } });
     } finally {
@@ -142,20 +145,20 @@ describe('kiosk migration 5: entry log v2', () => {
     try {
       new EntryLog(db).append(next);
       expect(() => db.exec("UPDATE entry SET direction = 'sideways'")).toThrow(/CHECK constraint/);
-      expect(() => db.exec('UPDATE entry SET format = 3')).toThrow(/CHECK constraint/);
+      expect(() => db.exec('UPDATE entry SET format = 4')).toThrow(/CHECK constraint/);
     } finally {
       db.close();
     }
   });
 
-  it('migrates an empty version-4 log, which then starts at entry 1 in format 2', () => {
+  it('migrates an empty version-4 log, which then starts at entry 1 in the current format', () => {
     const { kioskFile } = seedVersion4(0);
     const db = openKioskDatabase(kioskFile);
     try {
       const log = new EntryLog(db);
       expect(log.verify()).toMatchObject({ ok: true, entries: 0 });
       expect(log.append(next)).toBe(1);
-      expect(log.get(1)?.format).toBe(2);
+      expect(log.get(1)?.format).toBe(CURRENT_ENTRY_FORMAT);
       expect(log.get(1)?.prevHash.equals(Buffer.alloc(32))).toBe(true);
     } finally {
       db.close();

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { documentSignerId } from '../../../../domain/entries/document-signer-id.js';
 import type { UploadAnswer } from '../../../../domain/entries/entry-upload.js';
 import { HubClient } from '../../../../main/hub-client/hub-client.js';
 import { EntryLog, type EntryFields } from '../../../../main/store/entry-log.js';
@@ -121,6 +122,23 @@ describe('uploading the entry log (POST /v1/entries)', () => {
       expect(up.receiptedSeq()).toBe(contiguous);
     });
   }
+
+  it('a chip ID card’s entry reaches the hub with its document signer: chained, vouched for by the receipt, traced', async () => {
+    const { hub, kiosk, log, uploader } = await gate(3);
+    const documentSigner = documentSignerId({ issuer: 'C=VN, O=Bộ Công an, CN=Document Signer 07', serialNumber: '0A1B2C3D' });
+    const chip = { sourceKind: 'chip', sourceDeviceId: 'ACS ACR39U', credentialKind: 'chip', authenticity: 'chip-verified', documentSigner } as const;
+    log.append({ ...fields(kiosk.identity.deviceId, 4), ...chip, personId: '056089001234' });
+    log.append(fields(kiosk.identity.deviceId, 5));
+    expect(await run(uploader())).toMatchObject({ watermark: 5, sent: 5, pending: 0 });
+    expect(await hub.admin.entries.chain(kiosk.identity.deviceId)).toMatchObject({ contiguousSeq: 5, flaggedEntries: 0 });
+    const [place] = await hub.admin.entries.trace({ personId: '056089001234', fromMs: 0, toMs: Date.parse('2022-01-01T00:00:00Z'), windowMs: 60_000 });
+    expect(place?.visit).toMatchObject({
+      seq: 4,
+      credentialKind: 'chip',
+      authenticity: 'chip-verified',
+      documentSigner: 'C=VN, O=Bộ Công an, CN=Document Signer 07#0a1b2c3d',
+    });
+  });
 
   it('an entry logged while the kiosk clock was wrong is stored and noted by the hub: the receipt covers it, the status says check the clock', async () => {
     const { hub, kiosk, log, uploader } = await gate(5);
