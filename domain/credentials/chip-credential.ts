@@ -1,4 +1,5 @@
 import { chipAuthenticity } from '../chip/passive-auth.js';
+import { documentSignerId } from '../entries/document-signer-id.js';
 import type { ChipReadResult } from '../chip/read-chip.js';
 import { hasLetter } from '../text/visible-text.js';
 import { parseDdMmYyyy } from '../time/calendar-date.js';
@@ -33,6 +34,7 @@ export function chipCredential(result: ChipReadResult): ChipCredential {
     subject: subjectOf(result),
     problems,
     chip: check,
+    ...(result.documentSigner === undefined ? {} : { documentSigner: documentSignerId(result.documentSigner) }),
   };
 }
 

@@ -122,6 +122,11 @@ export interface ChipCredential extends CredentialBase {
   readonly authenticity: 'chip-verified' | 'unsigned' | 'invalid';
   /** How the chip was opened and what its checks found: codes, no personal data. */
   readonly chip: ChipCheck;
+  /**
+   * The document signer certificate that signed the chip's data, as the entry log keeps it
+   * (domain/entries/document-signer-id.ts): absent when the chip's EF.SOD names none.
+   */
+  readonly documentSigner?: string;
 }
 
 /** What a chip read proved, as Verdict.chip and the logs name it. */

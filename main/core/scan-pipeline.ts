@@ -78,6 +78,8 @@ interface Decision {
   readonly assessment: Assessment;
   readonly subject?: Verdict['subject'];
   readonly chip?: ChipVerdictDetail;
+  /** A chip's document signer, for the entry (docs/entry-log.md): who vouched for the data, nothing of the person. */
+  readonly documentSigner?: string;
 }
 
 /**
@@ -149,6 +151,7 @@ export class ScanPipeline {
       assessment,
       subject: subjectDisplay(credential),
       ...(chip === undefined ? {} : { chip }),
+      ...(credential.kind === 'chip' && credential.documentSigner !== undefined ? { documentSigner: credential.documentSigner } : {}),
     });
   }
 
@@ -177,6 +180,7 @@ export class ScanPipeline {
       ruleSet: assessment.ruleSet === undefined ? null : `${assessment.ruleSet.id}@${assessment.ruleSet.version}`,
       // The verdict as decided: a staff override is a later entry of its own (operator-override.ts).
       override: null,
+      ...(decision.documentSigner === undefined ? {} : { documentSigner: decision.documentSigner }),
     });
     return {
       outcome: assessment.outcome,

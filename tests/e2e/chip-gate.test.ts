@@ -39,6 +39,7 @@ interface Row {
   source_device_id: string;
   credential_kind: string;
   authenticity: string;
+  document_signer: string | null;
 }
 
 describe.runIf(unavailable !== undefined && inCi)('the chip card at the gate in browser mode: set-up', () => {
@@ -113,7 +114,9 @@ describe.skipIf(unavailable !== undefined)(
       await emulator.restart();
       await page.waitForSelector('#chip-prompt[data-phase="reading"]', { state: 'visible', timeout: 30_000 });
       expect(await page.textContent('#chip-prompt')).toContain('Đang đọc chip');
-      await page.waitForFunction(() => Number(document.querySelector('#chip-progress')?.getAttribute('data-percent') ?? '0') > 0, undefined, { timeout: 30_000 });
+      await page.waitForFunction(() => Number(document.querySelector('#chip-progress')?.getAttribute('data-percent') ?? '0') > 0, undefined, {
+        timeout: 30_000,
+      });
       expect((await page.screenshot({ path: join(screenshotDir, 'chip-reading.png') })).length).toBeGreaterThan(10_000);
 
       await page.waitForSelector('#chip-panel', { state: 'visible', timeout: 60_000 });
@@ -140,6 +143,9 @@ describe.skipIf(unavailable !== undefined)(
         credential_kind: 'chip',
         authenticity: 'chip-verified',
       });
+      // The document signer that vouched for the chip is in the entry; the QR's entry has none.
+      expect(chipRow?.document_signer).toMatch(/#[0-9a-f]+$/);
+      expect(qrRow?.document_signer).toBeNull();
     });
   },
 );

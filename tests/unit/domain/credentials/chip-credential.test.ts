@@ -51,6 +51,12 @@ describe('the credential a chip read gives', () => {
     });
   });
 
+  it('the document signer named in EF.SOD, as the entry log keeps it (issuer and serial, nothing of the person)', () => {
+    const credential = chipCredential(readResult('chip-verified', { documentSigner: { issuer: 'C=VN, O=Bo Cong an, CN=DS 3', serialNumber: '0A1B' } }));
+    expect(credential.documentSigner).toBe('C=VN, O=Bo Cong an, CN=DS 3#0a1b');
+    expect(chipCredential(readResult('chip-verified')).documentSigner).toBeUndefined();
+  });
+
   it.each([
     ['chip-integrity-only', 'unsigned', 'chip.pa.csca-unknown'],
     ['chip-unverified', 'unsigned', 'chip.pa.sod-unreadable'],

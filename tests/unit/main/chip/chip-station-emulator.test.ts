@@ -89,6 +89,8 @@ describe.skipIf(unavailable !== undefined)(
         credentialKind: 'chip',
         authenticity: 'chip-verified',
         personId: SAMPLE_ID,
+        // The emulator's throw-away document signer, by issuer and serial.
+        documentSigner: expect.stringMatching(/#[0-9a-f]+$/),
       });
       expect(chipStates().some((state) => state.phase === 'reading' && state.step === 'photo' && (state.bytesExpected ?? 0) > 10_000)).toBe(true);
       await vi.waitFor(() => expect(chipStates().at(-1)).toEqual({ phase: 'idle', lane: '1' }));

@@ -216,7 +216,12 @@ describe('ScanPipeline.decideChip: a chip card read, through the same commit as 
       outcome: 'green',
       lane: '4',
       direction: 'out',
+      documentSigner: null,
     });
+    // The document signer that vouched for the chip's data is logged with its entry (format 3).
+    const signed = pipeline.decideChip({ ok: true, credential: { ...chip, documentSigner: 'C=VN, CN=DS 3#0a1b' } }, chipSource);
+    expect(log.get(signed.entrySeq)).toMatchObject({ credentialKind: 'chip', documentSigner: 'C=VN, CN=DS 3#0a1b' });
+    expect(log.verify()).toMatchObject({ ok: true });
   });
 
   it('a read that failed: a logged verdict with no colour, the reason, and the person the key came from', () => {
