@@ -10,8 +10,12 @@ export interface FaceDecodeWorkerData {
   readonly expected: { readonly width: number; readonly height: number; readonly channels: 1 | 3; readonly depth: number };
   /** The path of OpenJPEG's Emscripten glue script, resolved by the kiosk (a test bundle runs elsewhere). */
   readonly codecScript: string;
-  /** OpenJPEG compiled to WebAssembly, read by the kiosk once. */
-  readonly codecWasm: Uint8Array;
+  /**
+   * OpenJPEG's WebAssembly.Module, compiled once by the kiosk and shared with every worker:
+   * V8 shares a module's machine code between threads, including the optimised code its hot
+   * functions tier up to, so a fresh worker decodes at full speed instead of compiling anew.
+   */
+  readonly codecModule: object;
   /** The most WebAssembly memory the decoder may grow to, in bytes. */
   readonly wasmMemoryBytes: number;
 }

@@ -34,12 +34,24 @@ interface J2kDecoder {
 interface OpenJpegModule {
   readonly J2KDecoder: new () => J2kDecoder;
 }
-type OpenJpegFactory = (module: { wasmBinary: Uint8Array; print: (line: string) => void; printErr: (line: string) => void }) => Promise<OpenJpegModule>;
+/** Emscripten's module options this uses: output callbacks, and instantiating the kiosk's compiled module. */
+interface OpenJpegOptions {
+  print(line: string): void;
+  printErr(line: string): void;
+  instantiateWasm(imports: object, receive: (instance: object) => void): object;
+}
+type OpenJpegFactory = (options: OpenJpegOptions) => Promise<OpenJpegModule>;
 
+/** The WebAssembly API this uses (Node's type declarations leave it out). */
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
+interface WasmApi {
+  readonly Memory: { readonly prototype: WasmMemory };
+  instantiate(module: object, imports: object): Promise<object>;
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 const WASM_PAGE = 65_536;
 
 /**
@@ -48,7 +60,7 @@ const WASM_PAGE = 65_536;
  * OpenJPEG reports an error instead of taking gigabytes (its build allows 2 GiB).
  */
 function capWasmMemory(maxBytes: number): void {
-  const prototype = (globalThis as unknown as { WebAssembly: { Memory: { prototype: WasmMemory } } }).WebAssembly.Memory.prototype;
+  const prototype = wasm.Memory.prototype;
   const grow = prototype.grow;
   prototype.grow = function capped(this: WasmMemory, pages: number): number {
     if (this.buffer.byteLength + pages * WASM_PAGE > maxBytes) throw new RangeError(`WebAssembly memory capped at ${maxBytes} bytes`);
@@ -65,7 +77,17 @@ async function decode(): Promise<FaceDecodeReply> {
     if (printed.length > 4) printed.shift();
   };
   const factory = createRequire(import.meta.url)(data.codecScript) as OpenJpegFactory;
-  const codec = await factory({ wasmBinary: data.codecWasm, print: keep, printErr: keep });
+  const codec = await factory({
+    print: keep,
+    printErr: keep,
+    // Emscripten's hook for a module compiled elsewhere: an empty object says "instantiation under way".
+    instantiateWasm: (imports, receive) => {
+      wasm
+        .instantiate(data.codecModule, imports)
+        .then(receive, (error: unknown) => answer({ ok: false, detail: `OpenJPEG did not instantiate: ${messageOf(error)}` }));
+      return {};
+    },
+  });
   const decoder = new codec.J2KDecoder();
   let samples: Uint8Array;
   let frame: FrameInfo;
@@ -74,7 +96,7 @@ async function decode(): Promise<FaceDecodeReply> {
     decoder.decode();
     frame = decoder.getFrameInfo();
     // A view into the WebAssembly heap: copied before the decoder is freed.
-    samples = Uint8Array.from(decoder.getDecodedBuffer());
+    samples = decoder.getDecodedBuffer().slice();
   } finally {
     decoder.delete();
   }
@@ -95,11 +117,14 @@ function stretchToEightBits(samples: Uint8Array, depth: number): void {
   for (let i = 0; i < samples.length; i++) samples[i] = Math.round(((samples[i] as number) * 255) / max);
 }
 
-let reply: FaceDecodeReply;
+/** The one answer; the kiosk takes the first and terminates the thread. */
+function answer(reply: FaceDecodeReply): void {
+  port?.postMessage(reply, reply.ok ? [reply.png.buffer as ArrayBuffer] : []);
+}
+
 try {
-  reply = await decode();
+  answer(await decode());
 } catch (error) {
   // A WebAssembly trap (out-of-bounds access, "unreachable"), a refused memory growth, a codec that does not load.
-  reply = { ok: false, detail: messageOf(error) };
+  answer({ ok: false, detail: messageOf(error) });
 }
-port.postMessage(reply, reply.ok ? [reply.png.buffer as ArrayBuffer] : []);

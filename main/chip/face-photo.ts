@@ -48,11 +48,13 @@ const DEFAULTS = { timeoutMs: 5_000, maxSide: 2_000, maxBytes: 1024 * 1024, heap
 const MAX_TILES = 1_024;
 
 const moduleRequire = createRequire(import.meta.url);
+/** WebAssembly.compile (Node's type declarations leave the WebAssembly API out). */
+const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<object> } }).WebAssembly;
 
 export class FacePhotoDecoder {
   readonly #options: FacePhotoDecoderOptions;
   readonly #live = new Set<Worker>();
-  #codecWasm: Promise<Uint8Array> | undefined;
+  #codec: Promise<object> | undefined;
 
   constructor(options: FacePhotoDecoderOptions = {}) {
     this.#options = options;
@@ -92,7 +94,7 @@ export class FacePhotoDecoder {
         image: Uint8Array.from(image),
         expected,
         codecScript: moduleRequire.resolve('@cornerstonejs/codec-openjpeg/decodewasmjs'),
-        codecWasm: await this.#loadCodecWasm(),
+        codecModule: await this.#compileCodec(),
         wasmMemoryBytes: (this.#options.wasmMemoryMb ?? DEFAULTS.wasmMemoryMb) * 1024 * 1024,
       };
       worker = new Worker(this.#options.workerUrl ?? new URL('./face-decode-worker.js', import.meta.url), {
@@ -127,14 +129,14 @@ export class FacePhotoDecoder {
     return { mime: 'image/png', base64: Buffer.from(outcome.png).toString('base64'), width: outcome.width, height: outcome.height };
   }
 
-  #loadCodecWasm(): Promise<Uint8Array> {
-    this.#codecWasm ??= readFile(moduleRequire.resolve('@cornerstonejs/codec-openjpeg/decodewasm')).then((bytes) => new Uint8Array(bytes));
-    const loading = this.#codecWasm;
-    // A failed read is not kept: the next photo tries again.
-    loading.catch(() => {
-      if (this.#codecWasm === loading) this.#codecWasm = undefined;
+  #compileCodec(): Promise<object> {
+    this.#codec ??= readFile(moduleRequire.resolve('@cornerstonejs/codec-openjpeg/decodewasm')).then((bytes) => wasm.compile(bytes));
+    const compiling = this.#codec;
+    // A failed read or compilation is not kept: the next photo tries again.
+    compiling.catch(() => {
+      if (this.#codec === compiling) this.#codec = undefined;
     });
-    return loading;
+    return compiling;
   }
 
   #refuse(code: FacePhotoReasonCode, detail: string): Reason {
