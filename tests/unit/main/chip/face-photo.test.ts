@@ -33,7 +33,10 @@ interface Failure {
 function decoder(options: FacePhotoDecoderOptions = {}): { decoder: FacePhotoDecoder; failures: Failure[] } {
   const failures: Failure[] = [];
   // A generous timeout unless a test is about the timeout: a busy machine decodes slowly, not wrongly.
-  return { decoder: new FacePhotoDecoder({ workerUrl, timeoutMs: 120_000, onFailure: (code, detail) => failures.push({ code, detail }), ...options }), failures };
+  return {
+    decoder: new FacePhotoDecoder({ workerUrl, timeoutMs: 120_000, onFailure: (code, detail) => failures.push({ code, detail }), ...options }),
+    failures,
+  };
 }
 
 const jpeg2000 = (image: Uint8Array): FaceImage => ({ format: 'jpeg2000', image, width: 0, height: 0 });
