@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FaceImage } from '../../../../domain/chip/lds/dg2-face.js';
 import type { Reason } from '../../../../domain/text/bilingual.js';
 import type { DisplayImage } from '../../../../domain/verdict/chip-verdict.js';
@@ -176,6 +176,18 @@ describe('a decoder that misbehaves is stopped, and the kiosk goes on', () => {
     expect(subject.liveWorkers).toBe(0);
   });
 
+  it('runs the worker under V8 heap limits (64 MB old generation by default)', async () => {
+    const reporter = standIn(
+      `import { parentPort } from 'node:worker_threads';
+       import { getHeapStatistics } from 'node:v8';
+       parentPort.postMessage({ ok: false, detail: String(getHeapStatistics().heap_size_limit) });`,
+    );
+    const { decoder: subject, failures } = decoder({ workerUrl: reporter });
+    await subject.decode(jpeg2000(codestream({ width: 64, height: 64 })));
+    // Without resourceLimits a worker gets the process's limit: gigabytes.
+    expect(Number(failures[0]?.detail)).toBeLessThan(128 * 1024 * 1024);
+  });
+
   it('answers decode-failed when the worker reaches its heap limit, the worker gone', async () => {
     const hog = standIn(`const kept = []; for (;;) kept.push(new Array(100_000).fill({ a: Math.random() }));`);
     const { decoder: subject, failures } = decoder({ workerUrl: hog, heapMb: 16, timeoutMs: 60_000 });
@@ -190,6 +202,27 @@ describe('a decoder that misbehaves is stopped, and the kiosk goes on', () => {
       expect(outcome(await subject.decode(jpeg2000(codestream({ width: 64, height: 64 }))))).toBe('chip.photo.decode-failed');
       expect(subject.liveWorkers).toBe(0);
     }
+  });
+});
+
+describe('nothing the decoder prints reaches the kiosk', () => {
+  it('discards the worker\u2019s stdout and stderr (a codec may print what it decodes)', async () => {
+    const chatty = standIn(
+      `import { parentPort } from 'node:worker_threads';
+       console.log('printed-by-the-decoder'); console.error('printed-by-the-decoder');
+       process.stdout.write('printed-by-the-decoder\\n');
+       setTimeout(() => parentPort.postMessage({ ok: false, detail: 'stand-in' }), 50);`,
+    );
+    const written: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
+    try {
+      expect(outcome(await decoder({ workerUrl: chatty }).decoder.decode(jpeg2000(codestream({ width: 64, height: 64 }))))).toBe('chip.photo.decode-failed');
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+    expect(written.filter((text) => text.includes('printed-by-the-decoder'))).toEqual([]);
   });
 });
 
