@@ -107,14 +107,7 @@ async function decode(): Promise<FaceDecodeReply> {
   if (frame.width !== width || frame.height !== height || frame.componentCount !== channels || frame.bitsPerSample !== depth || frame.isSigned)
     return { ok: false, detail: `decoded ${frame.width}×${frame.height}×${frame.componentCount} at ${frame.bitsPerSample} bits, not the header's image` };
   if (samples.length !== width * height * channels) return { ok: false, detail: `decoded ${samples.length} samples for ${width}×${height}×${channels}` };
-  if (depth < 8) stretchToEightBits(samples, depth);
   return { ok: true, png: encodePng({ width, height, channels, pixels: samples }), width, height };
-}
-
-/** Samples of fewer than 8 bits (0 … 2^depth − 1) onto 0 … 255, so a 4-bit photo is not near black. */
-function stretchToEightBits(samples: Uint8Array, depth: number): void {
-  const max = 2 ** depth - 1;
-  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(((samples[i] as number) * 255) / max);
 }
 
 /** The one answer; the kiosk takes the first and terminates the thread. */

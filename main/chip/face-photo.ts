@@ -83,8 +83,7 @@ export class FacePhotoDecoder {
     if (header.tiles > MAX_TILES) return this.#refuse('chip.photo.too-large', `${header.tiles} tiles (limit ${MAX_TILES})`);
     const unsupported = unsupportedShape(header);
     if (unsupported !== undefined) return this.#refuse('chip.photo.unsupported-format', unsupported);
-    const [first] = header.components as [Jpeg2000Header['components'][number]];
-    return this.#decodeInWorker(photo.image, { width: header.width, height: header.height, channels: header.components.length as 1 | 3, depth: first.depth });
+    return this.#decodeInWorker(photo.image, { width: header.width, height: header.height, channels: header.components.length as 1 | 3, depth: 8 });
   }
 
   async #decodeInWorker(image: Uint8Array, expected: FaceDecodeWorkerData['expected']): Promise<DisplayImage | Reason> {
@@ -157,7 +156,8 @@ function unsupportedShape(header: Jpeg2000Header): string | undefined {
   const { components } = header;
   if (components.length !== 1 && components.length !== 3) return `${components.length} components (greyscale or RGB only)`;
   const [first] = components as [Jpeg2000Header['components'][number]];
-  if (components.some((c) => c.depth !== first.depth || c.depth > 8 || c.signed)) return 'components of more than 8 bits, signed, or of different depths';
+  // Faces are stored at 8 bits a sample; the codec's output for other depths would need rescaling this does not do.
+  if (components.some((c) => c.depth !== 8 || c.signed)) return 'samples other than unsigned 8-bit';
   // Chroma may be subsampled (OpenJPEG converts YCbCr 4:2:0 and 4:2:2 to RGB); the first component may not.
   if (first.dx !== 1 || first.dy !== 1 || components.some((c) => c.dx > 2 || c.dy > 2)) return 'a subsampling other than full, 4:2:2 or 4:2:0';
   // The codec copies rows as if the image started at the grid's origin: a shifted image would be read out of place.

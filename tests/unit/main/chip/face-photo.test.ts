@@ -139,6 +139,7 @@ describe('limits before any decoder is started', () => {
     ['more than 1 024 tiles', codestream({ width: 2000, height: 2000, tile: 16 }), 'chip.photo.too-large'],
     ['4 components', codestream({ width: 100, height: 100, components: 4 }), 'chip.photo.unsupported-format'],
     ['12-bit samples', codestream({ width: 100, height: 100, depth: 12 }), 'chip.photo.unsupported-format'],
+    ['4-bit samples', codestream({ width: 100, height: 100, depth: 4 }), 'chip.photo.unsupported-format'],
     ['an image offset on the grid', codestream({ width: 100, height: 100, offset: 7 }), 'chip.photo.unsupported-format'],
     ['a header cut short', codestream({ width: 100, height: 100 }).subarray(0, 30), 'chip.photo.decode-failed'],
   ])('refuses %s from its header alone', async (_case, image, code) => {
