@@ -10,7 +10,8 @@ import type { ChipCard } from '../../drivers/chip/chip-card.js';
 import { PCSC_DEVICE_ID } from '../../drivers/chip/chip-reader.js';
 import { DeviceFault } from '../../drivers/device.js';
 import type { ChipReadDecision } from '../core/scan-pipeline.js';
-import { FACE_PHOTO_PROBLEMS, isDisplayImage, type FacePhotoPort } from './face-photo.js';
+import { facePhotoReason } from '../../domain/chip/face-photo-reasons.js';
+import { isDisplayImage, type FacePhotoPort } from './face-photo.js';
 
 /** One whole read at the gate may take this long (a real 20–30 KB photo takes 2–6 s over the air). */
 export const DEFAULT_CHIP_READ_TIMEOUT_MS = 20_000;
@@ -98,9 +99,9 @@ export function boundedChipRead(options: BoundedChipReadOptions): BoundedChipRea
     }
     try {
       const credential = chipCredential(result);
-      if (result.photo === undefined) return { ok: true, credential, photoProblem: FACE_PHOTO_PROBLEMS.absent };
-      const face = await Promise.race([options.facePhoto(result.photo).catch((): Reason => FACE_PHOTO_PROBLEMS.failed), timedOut]).catch(
-        (): Reason => FACE_PHOTO_PROBLEMS.failed,
+      if (result.photo === undefined) return { ok: true, credential, photoProblem: facePhotoReason('chip.photo.absent') };
+      const face = await Promise.race([options.facePhoto(result.photo).catch((): Reason => facePhotoReason('chip.photo.decode-failed')), timedOut]).catch(
+        (): Reason => facePhotoReason('chip.photo.decode-failed'),
       );
       return isDisplayImage(face) ? { ok: true, credential, photo: face } : { ok: true, credential, photoProblem: face };
     } finally {

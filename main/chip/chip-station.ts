@@ -24,7 +24,7 @@ import { AUTO } from '../devices/device-spec.js';
 import { stderrLogger } from '../logging/kiosk-logger.js';
 import { loadTrustedCscas } from '../trust/csca-certificates.js';
 import { boundedChipRead, DEFAULT_CHIP_READ_TIMEOUT_MS } from './bounded-chip-read.js';
-import { passJpegFacePhoto, type FacePhotoPort } from './face-photo.js';
+import { decodeFaceForDisplay, type FacePhotoPort } from './face-photo.js';
 import { DEFAULT_KEY_TTL_MS, PendingChipKeys, type PendingChipKey } from './pending-chip-keys.js';
 
 /** What the station needs of the core (KioskCore): decide a read durably, hear card QRs, tell the screen, serve typed CANs. */
@@ -44,7 +44,7 @@ export interface ChipStationOptions {
   readonly now: () => number;
   /** Default: the `smartcard` addon, loaded when the station first opens PC/SC. Tests pass a FakePcscBinding. */
   readonly binding?: PcscBinding;
-  /** The face for the screen (face-photo.ts); default: JPEG passed through, JPEG 2000 said as not shown yet. */
+  /** The face for the screen (face-photo.ts); default: decodeFaceForDisplay, JPEG as is and JPEG 2000 decoded in a worker. */
   readonly facePhoto?: FacePhotoPort;
   /** How long a key from a card QR or a typed CAN waits for its card (default 60 s). */
   readonly keyTtlMs?: number;
@@ -276,7 +276,7 @@ export class ChipStation implements ChipCanReceiver {
       trustedCscas: this.#trustedCscas(),
       scanTime: this.#options.now(),
       clock: () => performance.now(),
-      facePhoto: this.#options.facePhoto ?? passJpegFacePhoto,
+      facePhoto: this.#options.facePhoto ?? decodeFaceForDisplay,
       onProgress: (progress) => this.#reading(slot, progress),
     });
     void read.unexpected.then((error) => {

@@ -30,7 +30,7 @@ export interface KioskRuntimeOptions extends Omit<KioskCoreOptions, 'demo' | 'sy
   readonly hidBinding?: HidBinding;
   /** Tests: the PC/SC daemon the chip card readers are reached through (default: the `smartcard` addon, loaded only when a chip reader is configured). */
   readonly pcscBinding?: PcscBinding;
-  /** The chip face's decoder for the screen (default: JPEG as is, JPEG 2000 not shown yet). */
+  /** The chip face's decoder for the screen (default: decodeFaceForDisplay: JPEG as is, JPEG 2000 decoded to PNG in a worker). */
   readonly facePhoto?: FacePhotoPort;
   /** Tests: the chip station's timings (key lifetime, read timeout, PC/SC retries). */
   readonly chipTimings?: Pick<ChipStationOptions, 'keyTtlMs' | 'readTimeoutMs' | 'reader' | 'retry'>;

@@ -14,6 +14,7 @@ import { certlogicEval } from './certlogic-eval.bench.js';
 import { credentialParse } from './credential-parse.bench.js';
 import { entryLog } from './entry-log.bench.js';
 import { entryUpload } from './entry-upload.bench.js';
+import { faceDecode } from './face-decode.bench.js';
 import { hubIngest } from './hub-ingest.bench.js';
 import { hubPolling } from './hub-polling.bench.js';
 import { hubTracePg } from './hub-trace-pg.bench.js';
@@ -40,6 +41,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   serialLatency,
   cameraDecode,
   chipRead,
+  faceDecode,
 ];
 
 function machine() {

@@ -1,17 +1,12 @@
-import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from './kiosk-process.js';
+import { bundleForNode } from './worker-bundle.js';
 
 /**
- * The sync applier's worker thread and the crash-test child process must run as
- * JavaScript, while unit tests run from TypeScript sources. Bundling just those two
- * entry points with esbuild (tens of milliseconds) avoids depending on a fresh `npm run
- * build` of the whole tree — which also deletes dist/ under anyone else using it.
- * better-sqlite3 stays external, imported by absolute path so the bundle can live in a
- * temporary directory.
+ * The sync applier's worker thread and the crash-test child process, bundled for tests that
+ * run the TypeScript sources (worker-bundle.ts says why). better-sqlite3 stays external.
  */
 export interface SyncBundles {
   readonly workerUrl: URL;
@@ -26,28 +21,11 @@ export function syncBundles(): Promise<SyncBundles> {
 }
 
 async function build(): Promise<SyncBundles> {
-  const esbuild = await import('esbuild');
-  const root = repoRoot();
-  const require = createRequire(join(root, 'package.json'));
-  const sqlite = require.resolve('better-sqlite3');
-  const outDir = mkdtempSync(join(tmpdir(), 'chot-sync-bundle-'));
-  const bundle = async (entry: string, name: string): Promise<string> => {
-    const outfile = join(outDir, name);
-    await esbuild.build({
-      entryPoints: [join(root, entry)],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      logLevel: 'warning',
-      plugins: [{ name: 'sqlite-external', setup: (b) => b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: sqlite, external: true })) }],
-    });
-    return outfile;
-  };
+  const require = createRequire(join(repoRoot(), 'package.json'));
+  const external = { 'better-sqlite3': require.resolve('better-sqlite3') };
   const [worker, child] = await Promise.all([
-    bundle('main/sync/apply-worker.ts', 'apply-worker.mjs'),
-    bundle('tests/support/sync-apply-child.ts', 'sync-apply-child.mjs'),
+    bundleForNode('main/sync/apply-worker.ts', 'apply-worker.mjs', external),
+    bundleForNode('tests/support/sync-apply-child.ts', 'sync-apply-child.mjs', external),
   ]);
   return { workerUrl: pathToFileURL(worker), childScript: child };
 }

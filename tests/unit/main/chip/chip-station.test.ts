@@ -8,7 +8,7 @@ import type { Verdict } from '../../../../domain/verdict/verdict.js';
 import { FakePcscBinding } from '../../../../drivers/chip/fake-pcsc-binding.js';
 import { nodeChipCrypto } from '../../../../drivers/chip/node-chip-crypto.js';
 import { ChipStation } from '../../../../main/chip/chip-station.js';
-import { FACE_PHOTO_PROBLEMS } from '../../../../main/chip/face-photo.js';
+import { facePhotoReason } from '../../../../domain/chip/face-photo-reasons.js';
 import { parseDg2FaceImage } from '../../../../domain/chip/lds/dg2-face.js';
 import { KioskCore } from '../../../../main/core/kiosk-core.js';
 import type { DecidedVerdict } from '../../../../main/core/kiosk-event-hub.js';
@@ -121,7 +121,7 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
       authenticity: 'chip-verified',
       gate: { open: true },
       subject: { name: 'Nguyễn Văn An', birthYear: 1989, idTail: '1234' },
-      chip: { accessPath: 'bac', passive: 'chip-verified', photoProblem: { code: 'chip.photo-absent' } },
+      chip: { accessPath: 'bac', passive: 'chip-verified', photoProblem: { code: 'chip.photo.absent' } },
     });
     expect(verdict?.entrySeq).toBe(qr.entrySeq + 1);
     expect(k.log.get(verdict?.entrySeq ?? 0)).toMatchObject({
@@ -355,7 +355,7 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
       binding: k.binding,
       facePhoto: (photo) => {
         seen.push(photo.format);
-        return Promise.resolve(FACE_PHOTO_PROBLEMS.jpeg2000);
+        return Promise.resolve(facePhotoReason('chip.photo.unsupported-format'));
       },
     });
     opened.push({ station, core: k.core });
@@ -363,7 +363,7 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
     k.binding.insertCard(READER, { atr: ATR, respond: new BacChipCard(AN_MRZ, withPhoto, nodeChipCrypto).respond });
     await vi.waitFor(() => expect(k.verdicts()).toHaveLength(2));
     expect(seen).toEqual(['jpeg']);
-    expect(k.verdicts()[1]?.chip).toEqual({ accessPath: 'bac', passive: 'chip-verified', photoProblem: FACE_PHOTO_PROBLEMS.jpeg2000 });
+    expect(k.verdicts()[1]?.chip).toEqual({ accessPath: 'bac', passive: 'chip-verified', photoProblem: facePhotoReason('chip.photo.unsupported-format') });
   });
 
   it('pcscd not running at start: a device fault on the reader’s line, and the station comes up when it does', async () => {
