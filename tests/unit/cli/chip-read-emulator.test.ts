@@ -142,6 +142,20 @@ describe.skipIf(unavailable !== undefined)(
       expect(run.stderr).not.toContain('000225');
     });
 
+    it.each([
+      ['BAC (a card without PACE)', ['--no-pace']],
+      ['PACE with the MRZ (a card that refuses BAC)', ['--pace-only']],
+    ])('a wrong MRZ key, %s: exit 1 with chip.wrong-key and nothing read printed', async (_path, cardArgs) => {
+      const card = await insertCard(cardArgs);
+      // The right ID and birth date, a wrong expiry: the chip refuses the key (6300), nothing is read.
+      const run = await read(['--mrz', '001095000225,950810,300810', '--csca', card.cscaPath, '--json']);
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain('chip.wrong-key');
+      expect(run.stderr).toContain('Wrong CAN or MRZ details');
+      expect(run.stderr).not.toContain('095000225');
+    });
+
     it('a DG13 altered after signing (gen_sod.py, then --sod and another --dg 13): chip-altered naming DG13', async () => {
       const sample = makeVnSample(work.dir);
       const sod = join(work.dir, 'signed-sod.bin');
