@@ -1,12 +1,11 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDaysMs, vietnamDateOf } from '../../domain/time/calendar-date.js';
 import { FACTS_DATABASE_FILE, openFactsDatabase } from '../../main/store/facts-database.js';
 import { FactsStore } from '../../main/store/facts-store.js';
-import { CSCA_DIR } from '../../main/trust/csca-certificates.js';
-import { ChipEmulator, chipEmulatorUnavailable, PrivatePcscd, VIRTUAL_READERS } from '../support/chip-emulator.js';
+import type { ChipEmulator } from '../support/chip-emulator.js';
+import { chipEmulatorUnavailable, emulatorTrustedBy, PrivatePcscd, VIRTUAL_READERS } from '../support/chip-emulator.js';
 import { launchChromium } from '../support/chromium.js';
 import { kioskLogRows } from '../support/kiosk-log.js';
 import { repoRoot, startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
@@ -61,12 +60,8 @@ describe.skipIf(unavailable !== undefined)(
 
     beforeAll(async () => {
       pcscd = await PrivatePcscd.start();
-      // The emulator makes the card's PKI at its first start: start it, take the card out, trust its CSCA.
       // At a real contactless card's pace (some 44 ms a command), so the read's progress is on screen for a while.
-      emulator = await ChipEmulator.start(pcscd, { args: ['--no-fast-socket'] });
-      await emulator.kill();
-      mkdirSync(join(dataDir, CSCA_DIR), { recursive: true });
-      copyFileSync(emulator.cscaPath, join(dataDir, CSCA_DIR, 'csca.pem'));
+      emulator = await emulatorTrustedBy(pcscd, dataDir, { args: ['--no-fast-socket'] });
       // The sample person is not in the demo data: give them two doses, as a sync would.
       const now = Date.now();
       const factsDb = openFactsDatabase(join(dataDir, FACTS_DATABASE_FILE));

@@ -1,9 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { CSCA_DIR } from '../../main/trust/csca-certificates.js';
 import { repoRoot } from './kiosk-process.js';
 
 /**
@@ -292,4 +293,18 @@ export class ChipEmulator {
     await this.kill();
     rmSync(this.#dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A card whose throw-away CSCA a kiosk in `dataDir` trusts (`<data>/trust/csca/`), out of the
+ * reader: the emulator makes the card's PKI at its first start, so it is started, the card
+ * taken out and its CSCA copied; restart() then puts the card in.
+ */
+export async function emulatorTrustedBy(pcscd: PrivatePcscd, dataDir: string, options: ChipEmulatorOptions = {}): Promise<ChipEmulator> {
+  const emulator = await ChipEmulator.start(pcscd, options);
+  await emulator.kill();
+  const cscaDir = join(dataDir, CSCA_DIR);
+  mkdirSync(cscaDir, { recursive: true });
+  copyFileSync(emulator.cscaPath, join(cscaDir, 'csca.pem'));
+  return emulator;
 }

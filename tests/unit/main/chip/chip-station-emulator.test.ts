@@ -1,4 +1,3 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChipReadingState } from '../../../../domain/contract/chip-reading.js';
@@ -7,8 +6,8 @@ import type { Verdict } from '../../../../domain/verdict/verdict.js';
 import { startKioskRuntime, type KioskRuntime } from '../../../../main/core/kiosk-runtime.js';
 import { EntryLog } from '../../../../main/store/entry-log.js';
 import { openKioskDatabase } from '../../../../main/store/kiosk-database.js';
-import { CSCA_DIR } from '../../../../main/trust/csca-certificates.js';
-import { ChipEmulator, chipEmulatorUnavailable, PrivatePcscd, VIRTUAL_READERS } from '../../../support/chip-emulator.js';
+import type { ChipEmulator } from '../../../support/chip-emulator.js';
+import { chipEmulatorUnavailable, emulatorTrustedBy, PrivatePcscd, VIRTUAL_READERS } from '../../../support/chip-emulator.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
 import { memoryLogger } from '../../../support/memory-logger.js';
 
@@ -48,11 +47,7 @@ describe.skipIf(unavailable !== undefined)(
 
     beforeAll(async () => {
       pcscd = await PrivatePcscd.start();
-      // The emulator makes its card's PKI at its first start: start it, take the card out, trust its CSCA.
-      emulator = await ChipEmulator.start(pcscd, { args: ['--no-fast-socket'] });
-      await emulator.kill();
-      mkdirSync(join(dataDir, CSCA_DIR), { recursive: true });
-      copyFileSync(emulator.cscaPath, join(dataDir, CSCA_DIR, 'csca.pem'));
+      emulator = await emulatorTrustedBy(pcscd, dataDir, { args: ['--no-fast-socket'] });
       runtime = await startKioskRuntime({
         dataDir,
         logger: memoryLogger('info'),
