@@ -98,8 +98,14 @@ interface ReaderSlot {
   card: ConnectedChipCard | undefined;
   /** Set while connecting to a card just inserted; cleared by its removal, which cancels that connection. */
   connecting: object | undefined;
-  /** The card in it failed a command: not connected again until the reader has been seen empty. */
+  /** The card in it failed a command: not connected again until the reader has been seen empty (or the card swapped). */
   broken: boolean;
+  /**
+   * pcsc-lite's event counter at the last listing that showed a card here, while no removal
+   * was heard since: a later listing with a card and another count means the card was taken
+   * out and put back unseen (RESYNC_INTERVAL_MS).
+   */
+  seenWithCard: number | undefined;
 }
 
 export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
@@ -231,7 +237,13 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
     for (const reader of listed) {
       const slot = this.#slots.get(reader.name);
       if (slot !== undefined && reader.atr === undefined) this.#cardGone(reader.name);
-      else this.#readerPresent(session, reader.name, reader.atr);
+      else {
+        // Out and back in between two looks, with neither edge heard: the card there now is a new insertion.
+        if (slot !== undefined && swappedUnseen(slot, reader.eventCount)) this.#cardGone(reader.name);
+        this.#readerPresent(session, reader.name, reader.atr);
+        const seen = this.#slots.get(reader.name);
+        if (seen !== undefined && reader.atr !== undefined) seen.seenWithCard = reader.eventCount;
+      }
     }
   }
 
@@ -258,7 +270,7 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
     if (!this.#wanted(name)) return;
     let slot = this.#slots.get(name);
     if (slot === undefined) {
-      slot = { card: undefined, connecting: undefined, broken: false };
+      slot = { card: undefined, connecting: undefined, broken: false, seenWithCard: undefined };
       this.#slots.set(name, slot);
       this.#readerAdded.emit(name);
     }
@@ -318,6 +330,7 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
     if (slot === undefined) return;
     slot.connecting = undefined;
     slot.broken = false;
+    slot.seenWithCard = undefined;
     const card = slot.card;
     if (card === undefined) return;
     slot.card = undefined;
@@ -341,6 +354,17 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
     const fault = serviceFault(error);
     this.keeper.lost(fault.kind, fault.message, error, session);
   }
+}
+
+/**
+ * Whether a listing that shows a card with event count `now` follows one that showed a card
+ * with another count, with no removal heard in between: the card was taken out and put back
+ * while the monitor missed both edges (seen with vsmartcard under load). Only a card that the
+ * slot holds or has given up on counts: one being connected now is the insertion itself.
+ */
+function swappedUnseen(slot: ReaderSlot, now: number | undefined): boolean {
+  if (now === undefined || slot.seenWithCard === undefined || slot.seenWithCard === now) return false;
+  return slot.card !== undefined || slot.broken;
 }
 
 /**

@@ -23,6 +23,8 @@ interface FakeReader {
   holder: FakeCardConnection | undefined;
   /** Another program holds the card: connects fail with a sharing violation. */
   heldElsewhere: boolean;
+  /** pcsc-lite's event counter: one more at each insertion and removal, seen or not. */
+  events: number;
 }
 
 /**
@@ -43,6 +45,8 @@ export class FakePcscBinding implements PcscBinding {
   readonly disconnects: { reader: string; reset: boolean }[] = [];
   /** Every open() call, failed or not: reconnect attempts are visible in tests. */
   openAttempts = 0;
+  /** Every listing of the readers (a session's readers(), the driver's resync): tests wait for a look. */
+  listings = 0;
 
   get running(): boolean {
     return this.#running;
@@ -74,7 +78,7 @@ export class FakePcscBinding implements PcscBinding {
 
   addReader(name: string): void {
     if (this.#readers.has(name)) throw new Error(`fake PC/SC: reader ${name} is already there`);
-    this.#readers.set(name, { card: undefined, holder: undefined, heldElsewhere: false });
+    this.#readers.set(name, { card: undefined, holder: undefined, heldElsewhere: false, events: 0 });
     this.#emit({ type: 'reader-added', reader: name });
   }
 
@@ -90,6 +94,7 @@ export class FakePcscBinding implements PcscBinding {
     const reader = this.#reader(name);
     if (reader.card !== undefined) throw new Error(`fake PC/SC: ${name} already holds a card`);
     reader.card = card;
+    reader.events += 1;
     if (options.unseen !== true) this.#emit({ type: 'card-inserted', reader: name, atr: Uint8Array.from(card.atr) });
   }
 
@@ -97,6 +102,7 @@ export class FakePcscBinding implements PcscBinding {
   removeCard(name: string, options: { unseen?: boolean } = {}): void {
     const reader = this.#reader(name);
     reader.card = undefined;
+    reader.events += 1;
     reader.holder?.lose(new PcscError('card-removed', 'Card was removed'));
     reader.holder = undefined;
     reader.heldElsewhere = false;
@@ -124,8 +130,13 @@ export class FakePcscBinding implements PcscBinding {
 
   /** @internal Used by the fake's sessions. */
   listReaders(): PcscReaderState[] {
+    this.listings += 1;
     if (!this.#running) throw new PcscError('no-service', 'PC/SC service not running');
-    return [...this.#readers].map(([name, reader]) => ({ name, atr: reader.card === undefined ? undefined : Uint8Array.from(reader.card.atr) }));
+    return [...this.#readers].map(([name, reader]) => ({
+      name,
+      atr: reader.card === undefined ? undefined : Uint8Array.from(reader.card.atr),
+      eventCount: reader.events,
+    }));
   }
 
   /** @internal Used by the fake's sessions: SCardConnect, exclusive. */

@@ -117,6 +117,7 @@ class NodePcscSession implements PcscSession {
       return this.#context.listReaders().map((reader) => ({
         name: reader.name,
         atr: (reader.state & SCARD_STATE_PRESENT) !== 0 && reader.atr !== null ? Uint8Array.from(reader.atr) : undefined,
+        eventCount: (reader.state >>> 16) & 0xffff,
       }));
     } catch (error) {
       throw classifySmartcardError(error);

@@ -39,6 +39,12 @@ export class PcscError extends Error {
 export interface PcscReaderState {
   readonly name: string;
   readonly atr?: Uint8Array | undefined;
+  /**
+   * pcsc-lite's event counter of the reader (the high 16 bits of dwEventState): it counts card
+   * insertions and removals, so two listings that both show a card but different counts saw
+   * the card taken out and put back between them. Absent where the binding cannot tell.
+   */
+  readonly eventCount?: number;
 }
 
 /**

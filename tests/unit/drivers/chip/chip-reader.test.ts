@@ -144,6 +144,31 @@ describe('chip card reader over PC/SC (fake daemon)', () => {
     expect(card.usable).toBe(false);
   });
 
+  it('a card that stopped answering, taken out and put back with both edges missed: the event counter shows the swap, and the new card is connected', async () => {
+    const binding = new FakePcscBinding();
+    binding.addReader(READER);
+    const handle = await open(binding, { resyncIntervalMs: 10 });
+    let answering = true;
+    const inserted = next<ChipCard>((l) => handle.onCardInserted(l));
+    binding.insertCard(READER, echoCard({ respond: () => (answering ? OK : new Uint8Array(0)) }));
+    const first = await inserted;
+    // A look at the reader with the card in it, before it breaks.
+    const looked = binding.listings;
+    await expect.poll(() => binding.listings).toBeGreaterThan(looked + 1);
+    answering = false;
+    const removed = next<string>((l) => handle.onCardRemoved(l));
+    await expect(first.transmit(SELECT_EMRTD)).rejects.toBeInstanceOf(DeviceFault);
+    expect(await removed).toBe(READER);
+    // The person lifts the card and puts it back faster than the monitor looks: no edge heard.
+    const again = next<ChipCard>((l) => handle.onCardInserted(l));
+    answering = true;
+    binding.removeCard(READER, { unseen: true });
+    binding.insertCard(READER, echoCard(), { unseen: true });
+    const second = await again;
+    expect(second).not.toBe(first);
+    expect([...(await second.transmit(SELECT_EMRTD))]).toEqual([...OK]);
+  });
+
   it('transmit sends the APDU and resolves with response ‖ SW; commands go one at a time, in order', async () => {
     const binding = new FakePcscBinding();
     binding.addReader(READER);
