@@ -8,6 +8,8 @@ export interface SoundPlayed {
   /** Read back from the oscillators started, in order. */
   readonly frequenciesHz: readonly number[];
   readonly waves: readonly string[];
+  /** Each tone's envelope peak, as scheduled: the volume setting's mark. */
+  readonly peakGains: readonly number[];
   readonly durationS: number;
   /** The audio context's state when the tones were scheduled: 'running' means they are heard. */
   readonly contextState: string;
@@ -90,6 +92,7 @@ export class VerdictSound {
       outcome: plan.outcome,
       frequenciesHz: oscillators.map((oscillator) => oscillator.frequency.value),
       waves: oscillators.map((oscillator) => oscillator.type),
+      peakGains: plan.tones.map((tone) => tone.peakGain),
       durationS: plan.durationS,
       contextState: context.state,
     });
