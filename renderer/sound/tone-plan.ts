@@ -88,16 +88,14 @@ export function volumeGain(volume: number): number {
 export function tonePlan(outcome: Outcome, sound: SoundSettings): TonePlan | undefined {
   const gain = volumeGain(sound.volume);
   if (sound.muted || gain === 0) return undefined;
-  const tones = NOTES[outcome].map(
-    (note): Tone => ({
-      frequencyHz: note.frequencyHz,
-      wave: note.wave,
-      startS: note.startS,
-      durationS: note.durationS,
-      peakGain: gain * note.level,
-      attackS: ATTACK_S,
-      releaseS: RELEASE_S,
-    }),
-  );
+  const tones = NOTES[outcome].map((note): Tone => ({
+    frequencyHz: note.frequencyHz,
+    wave: note.wave,
+    startS: note.startS,
+    durationS: note.durationS,
+    peakGain: gain * note.level,
+    attackS: ATTACK_S,
+    releaseS: RELEASE_S,
+  }));
   return { outcome, tones, durationS: Math.max(...tones.map((tone) => tone.startS + tone.durationS)) };
 }

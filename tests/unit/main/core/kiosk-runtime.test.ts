@@ -50,7 +50,11 @@ describe('startKioskRuntime: the core, and its sync when enrolled', () => {
 
   it('hands the sound settings to the renderer in KioskInfo: as given, else the default volume, unmuted', async () => {
     expect((await (await start(tempDataDir('chot-runtime-'))).core.getKioskInfo()).sound).toEqual(DEFAULT_SOUND_SETTINGS);
-    const runtime = await startKioskRuntime({ dataDir: tempDataDir('chot-runtime-'), logger: linesLogger(() => undefined), sound: { volume: 35, muted: true } });
+    const runtime = await startKioskRuntime({
+      dataDir: tempDataDir('chot-runtime-'),
+      logger: linesLogger(() => undefined),
+      sound: { volume: 35, muted: true },
+    });
     runtimes.push(runtime);
     expect((await runtime.core.getKioskInfo()).sound).toEqual({ volume: 35, muted: true });
   });
