@@ -14,6 +14,7 @@ import { createScanMetrics, recordAfterPaint } from './perf/scan-metrics.js';
 import { isStaffScreen, Screens } from './view/screens.js';
 import { ChipPrompt } from './chip/chip-prompt.js';
 import { endsChipRead } from './chip/chip-view.js';
+import { VerdictSound } from './sound/verdict-sound.js';
 import { captureWedge } from './wedge/wedge-capture.js';
 
 declare global {
@@ -66,8 +67,11 @@ async function start(): Promise<void> {
   /** The verdict on screen, for the staff override; cleared when the screen moves on. */
   let shown: Verdict | undefined;
 
+  const sound = new VerdictSound(info.sound, metrics.sounds);
+  /** Every verdict shown sounds, wherever it came from (wedge, camera, device scanner, staff's override or confirm); nothing else does. */
   const showVerdict = (verdict: Verdict): void => {
     screens.showVerdict(verdict);
+    sound.play(verdict.outcome);
     shown = verdict;
     clearTimeout(holdTimer);
     holdTimer = setTimeout(() => {

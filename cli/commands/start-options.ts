@@ -11,6 +11,7 @@ import {
   type LaunchDuration,
   type LaunchOptions,
 } from '../../main/launcher/launch-options.js';
+import { DEFAULT_SOUND_SETTINGS, type SoundSettings } from '../../domain/contract/sound-settings.js';
 import { parseCommandArgs, parsePort, UsageError } from '../args.js';
 import { LOG_LEVEL_ENV, LogLevelError, logLevelFrom } from '../../platform/logging/open-logger.js';
 
@@ -29,6 +30,8 @@ export const START_OPTIONS = {
   'retention-days': { type: 'string' },
   device: { type: 'string', multiple: true },
   'log-level': { type: 'string' },
+  volume: { type: 'string' },
+  mute: { type: 'boolean' },
 } as const;
 export type StartOption = keyof typeof START_OPTIONS;
 
@@ -50,6 +53,7 @@ export function buildLaunchOptions(args: readonly string[], env: NodeJS.ProcessE
   try {
     // Resolved here, once: the Electron process gets the level, not the environment to read again.
     const logLevel = values['log-level'] !== undefined || (env[LOG_LEVEL_ENV] ?? '') !== '' ? logLevelFrom(values['log-level'], env) : undefined;
+    const sound = soundOptions(values.volume, values.mute === true);
     return validateLaunchOptions({
       dataDir,
       port: parsePort(values.port),
@@ -60,11 +64,23 @@ export function buildLaunchOptions(args: readonly string[], env: NodeJS.ProcessE
       devicesConfig: devicesConfigToJson(resolveDevicesConfig(dataDir, values.device ?? [])),
       ...durations,
       ...(logLevel === undefined ? {} : { logLevel }),
+      ...(sound === undefined ? {} : { sound }),
     });
   } catch (error) {
     if (error instanceof DeviceSpecError || error instanceof LaunchOptionsError || error instanceof LogLevelError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/**
+ * `--volume` and `--mute` as the launch options' sound settings; neither given: none (the
+ * core's default). The range is checked with the rest of the launch options.
+ */
+function soundOptions(volume: string | undefined, muted: boolean): SoundSettings | undefined {
+  if (volume === undefined && !muted) return undefined;
+  // Blank text is not zero (Number('') is 0, a valid volume): left NaN, refused by the check.
+  const level = volume === undefined ? DEFAULT_SOUND_SETTINGS.volume : volume.trim() === '' ? Number.NaN : Number(volume);
+  return { volume: level, muted };
 }
 
 /**

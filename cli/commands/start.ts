@@ -39,6 +39,10 @@ Options:
                   what the kiosk logs (default: $CHOT_LOG_LEVEL, else info): to stderr
                   and to DATA-DIR/logs/chot.log (JSON lines, rotated at 5 MiB, 4 old
                   files kept; no names, addresses or full ID numbers)
+  --volume N      the verdicts' sound, 0–100 (default 80; 0 is silent): a rising
+                  chime for green, one mid tone for yellow, a low double buzz for red,
+                  a short blip for no record
+  --mute          no verdict sounds at all
   --device KIND=PATH[:BAUD][,OPTION=VALUE…]
                   a scanner, gate relay or chip card reader the kiosk drives (repeatable;
                   adds to, or for the same kind and path replaces, the devices in

@@ -12,6 +12,7 @@ import type { ChipCanRequest, ChipCanResult } from './chip-reading.js';
 import type { TodayStats } from './today-stats.js';
 import type { Bilingual } from '../text/bilingual.js';
 import type { Outcome, Verdict } from '../verdict/verdict.js';
+import type { SoundSettings } from './sound-settings.js';
 
 /** A framed scan as the renderer hands it over (keyboard wedge, camera, demo card). */
 export interface ScanSubmission {
@@ -56,6 +57,8 @@ export interface KioskInfo {
   readonly verdictHoldMs: number;
   /** What the operator's override form offers and accepts (the core checks the same limits). */
   readonly override: OverrideSettings;
+  /** How loud each verdict's tones are, or muted (`chot start --volume`, `--mute`). */
+  readonly sound: SoundSettings;
   /** Present only when the kiosk runs on the built-in demo data set. */
   readonly demoCards?: readonly DemoCard[];
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { KioskApi, KioskInfo, ScanSubmission, WedgeSettings } from '../../domain/contract/kiosk-api.js';
 import { describeDataAge, describeUpload, type DataStatus, type KioskStatus, type UploadStatus } from '../../domain/contract/kiosk-status.js';
 import { OVERRIDE_LIMITS, OVERRIDE_PRESET_REASONS, type OverrideRequest, type OverrideResult } from '../../domain/contract/operator-override.js';
+import { DEFAULT_SOUND_SETTINGS, type SoundSettings } from '../../domain/contract/sound-settings.js';
 import type { TodayStats } from '../../domain/contract/today-stats.js';
 import type { Diagnostics } from '../../domain/devices/diagnostics.js';
 import type { DeviceStatus } from '../../drivers/device.js';
@@ -41,6 +42,8 @@ export interface KioskCoreOptions {
   readonly now?: () => number;
   readonly wedge?: Partial<WedgeSettings>;
   readonly verdictHoldMs?: number;
+  /** The verdicts' sound, for the renderer (default: DEFAULT_SOUND_SETTINGS). */
+  readonly sound?: SoundSettings;
   /**
    * What the sync is doing, from the sync loop when the kiosk is enrolled with a hub.
    * Absent: 'demo' on the demo data, else 'not-enrolled'.
@@ -148,6 +151,7 @@ export class KioskCore implements KioskApi {
       wedge: { ...DEFAULT_WEDGE_SETTINGS, ...options.wedge },
       verdictHoldMs: options.verdictHoldMs ?? 5000,
       override: { presetReasons: OVERRIDE_PRESET_REASONS, ...OVERRIDE_LIMITS },
+      sound: options.sound ?? DEFAULT_SOUND_SETTINGS,
       ...(options.demo ? { demoCards: demoCards() } : {}),
     };
   }

@@ -26,6 +26,9 @@ export function kioskWindowOptions(preloadPath: string): BrowserWindowConstructo
       devTools: false,
       navigateOnDragDrop: false,
       safeDialogs: true,
+      // The verdict sounds start with no user gesture (a device scanner's verdict): the
+      // kiosk's own page, nothing else, may play audio before anyone touches it.
+      autoplayPolicy: 'no-user-gesture-required',
     },
   };
 }

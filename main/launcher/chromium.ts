@@ -10,6 +10,9 @@ import { messageOf } from '../../platform/message-of.js';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'];
 
+/** Chromium's switch that lets a page start audio before any user gesture (renderer/sound/verdict-sound.ts). */
+export const AUTOPLAY_WITHOUT_GESTURE = '--autoplay-policy=no-user-gesture-required';
+
 /** How long Chromium gets to exit on SIGTERM before it is killed, when the kiosk stops. */
 const EXIT_GRACE_MS = 5_000;
 
@@ -61,6 +64,9 @@ export function openKioskWindow(chromium: string, url: string, log: (line: strin
       '--disable-component-update',
       '--noerrdialogs',
       '--disable-translate',
+      // The verdict sounds: a kiosk page may be answered by a device scanner before anyone
+      // touches it, and Chromium otherwise keeps its audio suspended until a user gesture.
+      AUTOPLAY_WITHOUT_GESTURE,
     ],
     // Its own process group: Chromium's helpers (zygote, renderers, crash handler) can outlive
     // the browser process for a moment and keep writing into the profile; the group is how

@@ -4,6 +4,7 @@ import { devicesConfigFromJson, devicesConfigToJson, type DevicesConfig } from '
 import type { KioskRuntimeOptions } from '../core/kiosk-runtime.js';
 import { messageOf } from '../../platform/message-of.js';
 import { isLogLevel, type LogLevel } from '../../platform/logging/logger.js';
+import { isSoundVolume, SOUND_VOLUME_MAX, SOUND_VOLUME_MIN, type SoundSettings } from '../../domain/contract/sound-settings.js';
 
 /**
  * Everything one `chot start` decided, checked once: what either shell — browser mode in
@@ -28,6 +29,8 @@ export interface LaunchOptions {
   readonly devicesConfig: DevicesConfig;
   /** The log threshold (`--log-level`, else `$CHOT_LOG_LEVEL`); absent: info. */
   readonly logLevel?: LogLevel;
+  /** The verdicts' sound (`--volume`, `--mute`); absent: the default volume, not muted. */
+  readonly sound?: SoundSettings;
 }
 
 /** Which option of `chot start` sets a duration, in what unit and range: the one place these limits live. */
@@ -43,7 +46,7 @@ export class LaunchOptionsError extends Error {
   override readonly name = 'LaunchOptionsError';
 }
 
-const FIELDS: readonly string[] = ['dataDir', 'port', 'open', 'browser', 'camera', 'devicesConfig', 'logLevel', ...Object.keys(LAUNCH_DURATIONS)];
+const FIELDS: readonly string[] = ['dataDir', 'port', 'open', 'browser', 'camera', 'devicesConfig', 'logLevel', 'sound', ...Object.keys(LAUNCH_DURATIONS)];
 
 /**
  * The one check of a launch-options object: `chot start` runs it on what it built from the
@@ -71,6 +74,7 @@ export function validateLaunchOptions(value: unknown): LaunchOptions {
   const { logLevel } = fields;
   if (logLevel !== undefined && !isLogLevel(logLevel))
     throw new LaunchOptionsError(`--log-level must be debug, info, warn or error, got ${JSON.stringify(logLevel)}`);
+  const sound = soundSettingsOf(fields.sound);
   let devicesConfig: DevicesConfig;
   try {
     devicesConfig = devicesConfigFromJson(fields.devicesConfig, 'devices');
@@ -95,7 +99,21 @@ export function validateLaunchOptions(value: unknown): LaunchOptions {
     devicesConfig,
     ...durations,
     ...(logLevel === undefined ? {} : { logLevel }),
+    ...(sound === undefined ? {} : { sound }),
   };
+}
+
+/** The sound settings of a launch-options object, checked as strictly as the rest. */
+function soundSettingsOf(value: unknown): SoundSettings | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new LaunchOptionsError('launch options: sound must be an object');
+  const { volume, muted, ...rest } = value as Record<string, unknown>;
+  const unknownField = Object.keys(rest)[0];
+  if (unknownField !== undefined) throw new LaunchOptionsError(`launch options: sound: unknown field ${JSON.stringify(unknownField)}`);
+  if (!isSoundVolume(volume))
+    throw new LaunchOptionsError(`--volume must be a whole number from ${SOUND_VOLUME_MIN} to ${SOUND_VOLUME_MAX}, got ${JSON.stringify(volume)}`);
+  if (typeof muted !== 'boolean') throw new LaunchOptionsError('launch options: sound.muted must be true or false');
+  return { volume, muted };
 }
 
 /**
@@ -136,5 +154,6 @@ export function kioskRuntimeOptions(options: LaunchOptions): KioskRuntimeOptions
     ...(options.uploadIntervalMs === undefined ? {} : { uploadIntervalMs: options.uploadIntervalMs }),
     ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    ...(options.sound === undefined ? {} : { sound: options.sound }),
   };
 }

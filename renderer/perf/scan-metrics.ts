@@ -1,3 +1,5 @@
+import type { SoundPlayed } from '../sound/verdict-sound.js';
+
 /**
  * Scan → verdict painted, measured in the page: from when the scan ended there (a wedge scan:
  * its handler got the suffix key; a camera scan: its frame was grabbed; a demo card: the tap)
@@ -18,12 +20,17 @@ export interface ScanMetrics {
    * on it to know the card was seen again before asserting it made one entry only.
    */
   cameraRepeats: number;
+  /**
+   * The verdict sounds started, oldest first (the last 1 000): tests read which outcome's tones
+   * the audio graph got, and that a test scan or a muted kiosk made none.
+   */
+  readonly sounds: SoundPlayed[];
 }
 
 const KEEP = 1000;
 
 export function createScanMetrics(): ScanMetrics {
-  const metrics: ScanMetrics = { scanToPaintMs: [], wedgeSuffixesSettled: 0, cameraRepeats: 0 };
+  const metrics: ScanMetrics = { scanToPaintMs: [], wedgeSuffixesSettled: 0, cameraRepeats: 0, sounds: [] };
   (window as unknown as { chotMetrics: ScanMetrics }).chotMetrics = metrics;
   return metrics;
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { AUTOPLAY_WITHOUT_GESTURE } from '../../main/launcher/chromium.js';
 import { requireSystemPackage } from './system-package.js';
 
 /** Debian's Chromium (Playwright's own browser download is not possible here). */
@@ -24,6 +25,8 @@ export function launchChromium(extraArgs: readonly string[] = []): Promise<Brows
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // As the kiosk's own Chromium (`chot start --open`): verdict sounds start with no gesture.
+      AUTOPLAY_WITHOUT_GESTURE,
       ...extraArgs,
     ],
   });

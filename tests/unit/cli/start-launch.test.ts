@@ -25,6 +25,8 @@ const NON_DEFAULT: Readonly<Record<StartOption, () => readonly string[]>> = {
   'retention-days': () => ['--retention-days', '3'],
   device: () => ['--device', 'serial-scanner=/dev/ttyACM0:9600,lane=2,direction=out,suffix=hex:03'],
   'log-level': () => ['--log-level', 'debug'],
+  volume: () => ['--volume', '35'],
+  mute: () => ['--mute'],
 };
 
 /** The runtime's options without its logger, which each shell opens its own of (at the level the options carry). */
@@ -105,6 +107,19 @@ describe('chot start: every option reaches the kiosk in both shells', () => {
     expect(electron.runtime).toMatchObject(expected);
   });
 
+  it('--volume and --mute arrive in the runtime as its sound settings, in both shells; neither: none, the core default', async () => {
+    for (const [args, sound] of [
+      [['--volume', '35'], { volume: 35, muted: false }],
+      [['--mute'], { volume: 80, muted: true }],
+      [['--volume', '0', '--mute'], { volume: 0, muted: true }],
+    ] as const) {
+      const { browserRuntime, electron } = await launchBoth(args);
+      expect(browserRuntime).toMatchObject({ sound });
+      expect(electron.runtime).toMatchObject({ sound });
+    }
+    expect((await launchBoth([])).browserRuntime).not.toHaveProperty('sound');
+  });
+
   it('the devices reach the Electron runtime resolved, a hex suffix included', async () => {
     const { electron } = await launchBoth(NON_DEFAULT.device());
     expect(electron.runtime).toMatchObject({
@@ -139,6 +154,10 @@ describe('chot start: bad options stop it before either shell starts', () => {
     [['--port', '65536'], '--port must be 0–65535'],
     [['--device', 'serial-relay=auto'], 'cannot be found automatically'],
     [['--log-level', 'loud'], '--log-level must be debug, info, warn or error'],
+    [['--volume', '101'], '--volume must be a whole number from 0 to 100'],
+    [['--volume', 'loud'], '--volume must be a whole number from 0 to 100'],
+    [['--volume', ''], '--volume must be a whole number from 0 to 100'],
+    [['--volume=-1'], '--volume must be'],
   ])('%j', async (args, message) => {
     const started: string[] = [];
     const shells = {

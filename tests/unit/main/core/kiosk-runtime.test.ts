@@ -2,6 +2,7 @@ import { linesLogger } from '../../../support/memory-logger.js';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SOUND_SETTINGS } from '../../../../domain/contract/sound-settings.js';
 import { startKioskRuntime, type KioskRuntime } from '../../../../main/core/kiosk-runtime.js';
 import { enrollKiosk } from '../../../../main/enrollment/enroll-kiosk.js';
 import { DEVICE_KEY_FILE } from '../../../../main/hub-client/device-identity.js';
@@ -45,6 +46,17 @@ describe('startKioskRuntime: the core, and its sync when enrolled', () => {
     expect(runtime.enrolled).toBe(false);
     expect((await runtime.core.getKioskInfo()).demoCards?.length).toBeGreaterThan(0);
     expect((await runtime.core.getKioskStatus()).sync.state).toBe('demo');
+  });
+
+  it('hands the sound settings to the renderer in KioskInfo: as given, else the default volume, unmuted', async () => {
+    expect((await (await start(tempDataDir('chot-runtime-'))).core.getKioskInfo()).sound).toEqual(DEFAULT_SOUND_SETTINGS);
+    const runtime = await startKioskRuntime({
+      dataDir: tempDataDir('chot-runtime-'),
+      logger: linesLogger(() => undefined),
+      sound: { volume: 35, muted: true },
+    });
+    runtimes.push(runtime);
+    expect((await runtime.core.getKioskInfo()).sound).toEqual({ volume: 35, muted: true });
   });
 
   it('without a logger handed in, logs to <data-dir>/logs/chot.log at the level asked', async () => {

@@ -33,4 +33,8 @@ describe('kioskWindowOptions', () => {
     expect(web.devTools).toBe(false);
     expect(web.navigateOnDragDrop).toBe(false);
   });
+
+  it('lets the kiosk page start its verdict sounds before any user gesture', () => {
+    expect(web.autoplayPolicy).toBe('no-user-gesture-required');
+  });
 });

@@ -48,6 +48,8 @@ describe('openKioskWindow', () => {
     expect(statSync(window.profileDir).mode & 0o777).toBe(0o700);
     expect(statSync(page).mode & 0o777).toBe(0o600);
     expect(forwardsTo(readFileSync(page, 'utf8'))).toBe(URL_WITH_TOKEN);
+    // The verdict sounds play before anyone touches the screen (a device scanner's verdict).
+    expect(argv).toContain('--autoplay-policy=no-user-gesture-required');
     await window.close();
     expect(window.process.signalCode).toBe('SIGTERM');
     // The launch page held the token: it goes with the profile.

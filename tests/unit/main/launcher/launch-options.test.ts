@@ -30,6 +30,7 @@ const LAUNCH: LaunchOptions = {
   uploadIntervalMs: 2500,
   retentionMs: 3 * 86_400_000,
   devicesConfig: DEVICES,
+  sound: { volume: 35, muted: true },
 };
 
 /** The wire form of LAUNCH with one field replaced. */
@@ -64,6 +65,11 @@ describe('launch options', () => {
     ['dataDir', 'relative/dir', 'dataDir must be an absolute path'],
     ['camera', 'yes', 'camera must be true or false'],
     ['retentionDays', 3, 'unknown field "retentionDays"'],
+    ['sound', { volume: 101, muted: false }, '--volume must be a whole number from 0 to 100, got 101'],
+    ['sound', { volume: 12.5, muted: false }, '--volume must be a whole number from 0 to 100'],
+    ['sound', { volume: 50 }, 'sound.muted must be true or false'],
+    ['sound', { volume: 50, muted: false, loud: true }, 'sound: unknown field "loud"'],
+    ['sound', 'quiet', 'sound must be an object'],
     ['devicesConfig', { devices: [{ kind: 'serial-relay', path: '/dev/ttyUSB0', colour: 'red' }] }, 'devices: devices[0].colour'],
   ])('refuse %s = %j, naming it', (field, value, message) => {
     expect(() => validateLaunchOptions(wireWith(field, value))).toThrow(LaunchOptionsError);
