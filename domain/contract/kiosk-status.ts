@@ -5,6 +5,7 @@
  */
 
 import type { DeviceReport } from './device-report.js';
+import type { Readiness } from './kiosk-readiness.js';
 
 export type SyncState =
   /** Running on the built-in demo data: nothing to sync. */
@@ -42,6 +43,10 @@ export interface DataStatus {
  */
 export interface KioskStatus extends DataStatus {
   readonly dataLine: DataAgeLine;
+  /** Whether verdicts can be trusted on this data (kiosk-readiness.ts): NOT READY replaces the idle screen. */
+  readonly readiness: Readiness;
+  /** The rule set in force now, for the idle and operator screens. */
+  readonly ruleSet: { readonly id: string; readonly version: string };
   /** Enrolled kiosks: the entry log's upload to the hub. */
   readonly upload?: UploadStatus;
   /** A line for the idle screen when the upload needs someone's attention (see describeUpload). */
