@@ -13,7 +13,7 @@ export const START_HELP = `Usage: chot start [options]
 
 Starts the kiosk: the Electron window when Electron is installed, otherwise browser
 mode, which runs the core in Node, serves the kiosk on 127.0.0.1 and prints
-  kiosk-url: http://127.0.0.1:<port>/#token=<random>
+  kiosk-url: http://127.0.0.1:<port>/#token=<token>
 Enrolled with a hub (chot enroll), the kiosk syncs continuously in the background
 and decides on its last data whenever the hub is out of reach; without a hub it runs
 on the built-in demo data set. The Electron window starts with every option below but
@@ -118,8 +118,8 @@ async function runBrowserMode(launch: LaunchOptions): Promise<number> {
   }
   return new Promise((done) => {
     const stop = (): void => {
-      // The window holds this start's token: it is useless after the core stops. Closing it
-      // also removes its profile, with the launch page that held the token.
+      // The window holds the kiosk's token. Closing it also removes its profile, with the
+      // launch page that held the token.
       void Promise.all([window?.close(), kiosk.stop()]).then(() => done(0));
     };
     process.once('SIGINT', stop);
