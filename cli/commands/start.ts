@@ -1,7 +1,8 @@
 import { defaultDataDir, packageRoot } from '../../main/config/paths.js';
 import type { KioskRuntimeOptions } from '../../main/core/kiosk-runtime.js';
 import { startBrowserMode } from '../../main/launcher/browser-mode.js';
-import { findChromium, openKioskWindow, type KioskWindow } from '../../main/launcher/chromium.js';
+import { findChromium } from '../../main/launcher/chromium.js';
+import { keepKioskWindow, type KioskWindowKeeper } from '../../main/launcher/kiosk-window-keeper.js';
 import { findElectronBinary, runElectron } from '../../main/launcher/electron-binary.js';
 import { keepRunningWhenOutputCloses } from '../../main/launcher/process-output.js';
 import { kioskRuntimeOptions, launchOptionsArg, type LaunchOptions } from '../../main/launcher/launch-options.js';
@@ -110,11 +111,14 @@ async function runBrowserMode(launch: LaunchOptions): Promise<number> {
   process.stdout.write(`kiosk-url: ${kioskUrl}\n`);
   const log = kiosk.logger.child({ component: 'browser-mode' });
   log.info(`browser mode: data in ${launch.dataDir}, ${kiosk.enrolled ? 'syncing with its hub' : 'demo data (not enrolled with a hub)'}; stop with Ctrl+C`);
-  let window: KioskWindow | null = null;
+  let window: KioskWindowKeeper | null = null;
   if (launch.open) {
     const chromium = findChromium();
-    if (chromium === null) log.warn('--open: no Chromium found (set CHOT_CHROMIUM to its path); open the URL above yourself');
-    else window = openKioskWindow(chromium, kioskUrl, lineLog(log, 'warn'));
+    if (chromium === null)
+      log.error(
+        '--open: không tìm thấy Chromium (đặt CHOT_CHROMIUM) — hãy mở địa chỉ ở trên bằng tay · no Chromium found (set CHOT_CHROMIUM to its path); open the URL above yourself',
+      );
+    else window = keepKioskWindow(chromium, kioskUrl, { log: { warn: lineLog(log, 'warn'), error: lineLog(log, 'error') } });
   }
   return new Promise((done) => {
     const stop = (): void => {
