@@ -1,6 +1,6 @@
 import { OUTCOMES } from '../verdict/verdict.js';
 import { CHIP_READING_PHASES } from './chip-reading.js';
-import { READINESS_STATES } from './kiosk-readiness.js';
+import { READINESS_STATES } from './kiosk-status.js';
 import type { KioskEvent } from './kiosk-events.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;

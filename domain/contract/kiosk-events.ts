@@ -11,7 +11,7 @@ import type { Verdict } from '../verdict/verdict.js';
 import type { DataAgeLine } from './kiosk-status.js';
 import type { DeviceReport } from './device-report.js';
 import type { ChipReadingState } from './chip-reading.js';
-import type { Readiness } from './kiosk-readiness.js';
+import type { Readiness } from './kiosk-status.js';
 
 export type { DeviceReport, DeviceReportFaultKind, DeviceReportKind, DeviceReportState } from './device-report.js';
 

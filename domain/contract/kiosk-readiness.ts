@@ -17,25 +17,11 @@
  */
 import type { Bilingual } from '../text/bilingual.js';
 import { UNKNOWN_PERSON } from '../verdict/assess-credential.js';
-import { formatAge, type DataStatus } from './kiosk-status.js';
+import { formatAge, type DataStatus, type Readiness } from './kiosk-status.js';
 
 const UNKNOWN_PERSON_CODE = UNKNOWN_PERSON.code;
 
-export type ReadinessState = 'ready' | 'out-of-date' | 'not-ready';
-
-export const READINESS_STATES = ['ready', 'out-of-date', 'not-ready'] as const satisfies readonly ReadinessState[];
-
-export interface Readiness {
-  readonly state: ReadinessState;
-  /** A shape for the state, so the banner never relies on colour alone. */
-  readonly glyph: string;
-  /** The headline: "DỮ LIỆU CHƯA SẴN SÀNG · NOT READY", "DỮ LIỆU CŨ · OUT OF DATE", or empty when ready. */
-  readonly headline: Bilingual;
-  /** What is missing: never synced, or synced N hours ago against the threshold. */
-  readonly line: Bilingual;
-  /** What staff do about it (empty when ready). */
-  readonly advice: Bilingual;
-}
+export { READINESS_STATES, type Readiness, type ReadinessState } from './kiosk-status.js';
 
 export interface ReadinessInput extends DataStatus {
   /**
