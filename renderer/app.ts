@@ -4,6 +4,8 @@ import { ContractCallError } from '../domain/contract/contract-client.js';
 import { asKioskEvent } from '../domain/contract/kiosk-event-guard.js';
 import { RPC_PATH } from '../domain/contract/rpc-messages.js';
 import { setDeviceLine } from './view/device-line.js';
+import { setReadiness, setRuleSet, setTodayCount } from './view/readiness-view.js';
+import { verdictHeadlineWhile, type Readiness } from '../domain/contract/kiosk-readiness.js';
 import type { Verdict } from '../domain/verdict/verdict.js';
 import { cameraRequested, startCameraScanner } from './camera/camera-scanner.js';
 import { connectContract } from './api/contract-socket.js';
@@ -68,10 +70,21 @@ async function start(): Promise<void> {
   let shown: Verdict | undefined;
 
   const sound = new VerdictSound(info.sound, metrics.sounds);
+  /** Until the core's first answer: ready, so nothing is claimed before the core has said. */
+  let readiness: Readiness | undefined;
+  const refreshToday = async (): Promise<void> => {
+    try {
+      setTodayCount(await api.getTodayStats());
+    } catch {
+      // The count keeps its last value; a core that does not answer shows on the next scan.
+    }
+  };
   /** Every verdict shown sounds, wherever it came from (wedge, camera, device scanner, staff's override or confirm); nothing else does. */
   const showVerdict = (verdict: Verdict): void => {
-    screens.showVerdict(verdict);
+    // Not ready: a "no record" says nothing about the person; the screen says NOT READY (the log keeps the verdict).
+    screens.showVerdict(readiness === undefined ? verdict : { ...verdict, headline: verdictHeadlineWhile(readiness, verdict) });
     sound.play(verdict.outcome);
+    void refreshToday();
     shown = verdict;
     clearTimeout(holdTimer);
     holdTimer = setTimeout(() => {
@@ -171,6 +184,11 @@ async function start(): Promise<void> {
       chipPrompt.update(event.state);
       return;
     }
+    if (event.name === 'readiness') {
+      readiness = event.readiness;
+      setReadiness(event.readiness);
+      return;
+    }
     // A chip card's verdict ends its read: the prompt goes even if staff are busy elsewhere.
     if (endsChipRead(event, info.lane)) chipPrompt.clear();
     // A scanner or the chip reader the core reads: shown exactly as a wedge verdict, unless staff
@@ -183,6 +201,9 @@ async function start(): Promise<void> {
       const status = await api.getKioskStatus();
       screens.setDataAge(status.dataLine);
       screens.setUploadLine(status.uploadLine);
+      readiness = status.readiness;
+      setReadiness(status.readiness);
+      setRuleSet(status.ruleSet);
       if (status.devices !== undefined) setDeviceLine(status.deviceLine);
     } catch {
       // A core that does not answer shows on the next scan, as a fault; the line keeps its last words.
@@ -190,9 +211,11 @@ async function start(): Promise<void> {
   };
   screens.tickClock(new Date());
   void refreshStatus();
+  void refreshToday();
   setInterval(() => {
     screens.tickClock(new Date());
     void refreshStatus();
+    void refreshToday();
   }, 10_000);
   screens.show('idle');
 }

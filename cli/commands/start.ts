@@ -1,7 +1,8 @@
 import { defaultDataDir, packageRoot } from '../../main/config/paths.js';
 import type { KioskRuntimeOptions } from '../../main/core/kiosk-runtime.js';
 import { startBrowserMode } from '../../main/launcher/browser-mode.js';
-import { findChromium, openKioskWindow, type KioskWindow } from '../../main/launcher/chromium.js';
+import { findChromium } from '../../main/launcher/chromium.js';
+import { keepKioskWindow, type KioskWindowKeeper } from '../../main/launcher/kiosk-window-keeper.js';
 import { findElectronBinary, runElectron } from '../../main/launcher/electron-binary.js';
 import { keepRunningWhenOutputCloses } from '../../main/launcher/process-output.js';
 import { kioskRuntimeOptions, launchOptionsArg, type LaunchOptions } from '../../main/launcher/launch-options.js';
@@ -13,7 +14,7 @@ export const START_HELP = `Usage: chot start [options]
 
 Starts the kiosk: the Electron window when Electron is installed, otherwise browser
 mode, which runs the core in Node, serves the kiosk on 127.0.0.1 and prints
-  kiosk-url: http://127.0.0.1:<port>/#token=<random>
+  kiosk-url: http://127.0.0.1:<port>/#token=<token>
 Enrolled with a hub (chot enroll), the kiosk syncs continuously in the background
 and decides on its last data whenever the hub is out of reach; without a hub it runs
 on the built-in demo data set. The Electron window starts with every option below but
@@ -114,16 +115,19 @@ async function runBrowserMode(launch: LaunchOptions): Promise<number> {
   process.stdout.write(`kiosk-url: ${kioskUrl}\n`);
   const log = kiosk.logger.child({ component: 'browser-mode' });
   log.info(`browser mode: data in ${launch.dataDir}, ${kiosk.enrolled ? 'syncing with its hub' : 'demo data (not enrolled with a hub)'}; stop with Ctrl+C`);
-  let window: KioskWindow | null = null;
+  let window: KioskWindowKeeper | null = null;
   if (launch.open) {
     const chromium = findChromium();
-    if (chromium === null) log.warn('--open: no Chromium found (set CHOT_CHROMIUM to its path); open the URL above yourself');
-    else window = openKioskWindow(chromium, kioskUrl, lineLog(log, 'warn'));
+    if (chromium === null)
+      log.error(
+        '--open: không tìm thấy Chromium (đặt CHOT_CHROMIUM) — hãy mở địa chỉ ở trên bằng tay · no Chromium found (set CHOT_CHROMIUM to its path); open the URL above yourself',
+      );
+    else window = keepKioskWindow(chromium, kioskUrl, { log: { warn: lineLog(log, 'warn'), error: lineLog(log, 'error') } });
   }
   return new Promise((done) => {
     const stop = (): void => {
-      // The window holds this start's token: it is useless after the core stops. Closing it
-      // also removes its profile, with the launch page that held the token.
+      // The window holds the kiosk's token. Closing it also removes its profile, with the
+      // launch page that held the token.
       void Promise.all([window?.close(), kiosk.stop()]).then(() => done(0));
     };
     process.once('SIGINT', stop);

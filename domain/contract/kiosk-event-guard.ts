@@ -1,5 +1,6 @@
 import { OUTCOMES } from '../verdict/verdict.js';
 import { CHIP_READING_PHASES } from './chip-reading.js';
+import { READINESS_STATES } from './kiosk-status.js';
 import type { KioskEvent } from './kiosk-events.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -8,7 +9,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * The check a pushed event passes before it reaches a screen, shared by the Electron preload
  * (what may cross to the page) and the renderer (what it paints): a verdict event must carry
  * a verdict with a known outcome, a headline, reasons and a gate; a devices event a list and,
- * if any, a device line in both languages; a chip event a known phase and its lane. Anything else is dropped, so a malformed push
+ * if any, a device line in both languages; a chip event a known phase and its lane; a readiness event a known state and its words. Anything else is dropped, so a malformed push
  * costs that push, never the screen.
  */
 export function asKioskEvent(value: unknown): KioskEvent | undefined {
@@ -31,5 +32,13 @@ export function asKioskEvent(value: unknown): KioskEvent | undefined {
     if (!isObject(state) || !(CHIP_READING_PHASES as readonly unknown[]).includes(state.phase) || typeof state.lane !== 'string') return undefined;
     return value as KioskEvent;
   }
+  if (value.name === 'readiness') {
+    const { readiness } = value;
+    if (!isObject(readiness) || !(READINESS_STATES as readonly unknown[]).includes(readiness.state)) return undefined;
+    if (!isBilingual(readiness.headline) || !isBilingual(readiness.line) || !isBilingual(readiness.advice)) return undefined;
+    return value as KioskEvent;
+  }
   return undefined;
 }
+
+const isBilingual = (value: unknown): boolean => isObject(value) && typeof value.vi === 'string' && typeof value.en === 'string';

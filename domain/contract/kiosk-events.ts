@@ -11,6 +11,7 @@ import type { Verdict } from '../verdict/verdict.js';
 import type { DataAgeLine } from './kiosk-status.js';
 import type { DeviceReport } from './device-report.js';
 import type { ChipReadingState } from './chip-reading.js';
+import type { Readiness } from './kiosk-status.js';
 
 export type { DeviceReport, DeviceReportFaultKind, DeviceReportKind, DeviceReportState } from './device-report.js';
 
@@ -29,7 +30,9 @@ export type KioskEvent =
       readonly deviceLine?: DataAgeLine;
     }
   /** What a lane's chip card reader is doing (chip-reading.ts): the screen's card prompt and read progress. */
-  | { readonly name: 'chip'; readonly state: ChipReadingState };
+  | { readonly name: 'chip'; readonly state: ChipReadingState }
+  /** The data became usable or stopped being so (kiosk-readiness.ts): NOT READY appears or goes at once. */
+  | { readonly name: 'readiness'; readonly readiness: Readiness };
 
 export type KioskEventName = KioskEvent['name'];
-export const KIOSK_EVENT_NAMES = ['verdict', 'devices', 'chip'] as const satisfies readonly KioskEventName[];
+export const KIOSK_EVENT_NAMES = ['verdict', 'devices', 'chip', 'readiness'] as const satisfies readonly KioskEventName[];

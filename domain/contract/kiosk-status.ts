@@ -5,6 +5,7 @@
  */
 
 import type { DeviceReport } from './device-report.js';
+import type { Bilingual } from '../text/bilingual.js';
 
 export type SyncState =
   /** Running on the built-in demo data: nothing to sync. */
@@ -42,6 +43,10 @@ export interface DataStatus {
  */
 export interface KioskStatus extends DataStatus {
   readonly dataLine: DataAgeLine;
+  /** Whether verdicts can be trusted on this data (kiosk-readiness.ts): NOT READY replaces the idle screen. */
+  readonly readiness: Readiness;
+  /** The rule set in force now, for the idle and operator screens. */
+  readonly ruleSet: { readonly id: string; readonly version: string };
   /** Enrolled kiosks: the entry log's upload to the hub. */
   readonly upload?: UploadStatus;
   /** A line for the idle screen when the upload needs someone's attention (see describeUpload). */
@@ -50,6 +55,23 @@ export interface KioskStatus extends DataStatus {
   readonly devices?: readonly DeviceReport[];
   /** A line for the idle and verdict screens while a device is faulted (see describeDevices). */
   readonly deviceLine?: DataAgeLine;
+}
+
+/** Whether verdicts can be trusted on the data: decided by decideReadiness (kiosk-readiness.ts). */
+export type ReadinessState = 'ready' | 'out-of-date' | 'not-ready';
+
+export const READINESS_STATES = ['ready', 'out-of-date', 'not-ready'] as const satisfies readonly ReadinessState[];
+
+export interface Readiness {
+  readonly state: ReadinessState;
+  /** A shape for the state, so the banner never relies on colour alone. */
+  readonly glyph: string;
+  /** The headline: "DỮ LIỆU CHƯA SẴN SÀNG · NOT READY", "DỮ LIỆU CŨ · OUT OF DATE", or empty when ready. */
+  readonly headline: Bilingual;
+  /** What is missing: never synced, or synced N hours ago against the threshold. */
+  readonly line: Bilingual;
+  /** What staff do about it (empty when ready). */
+  readonly advice: Bilingual;
 }
 
 /** The entry log's upload, as the core reports it. */

@@ -8,7 +8,8 @@ import type { Diagnostics } from '../../domain/devices/diagnostics.js';
 import type { DeviceStatus } from '../../drivers/device.js';
 import { DiagnosticsService } from '../diagnostics/diagnostics-service.js';
 import { firmwareConfigDir } from '../diagnostics/firmware-config-dir.js';
-import { STALE_DATA_DEFAULTS } from '../../domain/rules/builtin/stale-data-policy.js';
+import { STALE_DATA_DEFAULTS, STALE_DATA_POLICY } from '../../domain/rules/builtin/stale-data-policy.js';
+import { decideReadiness, sameReadiness, type Readiness } from '../../domain/contract/kiosk-readiness.js';
 import type { EntryDirection } from '../../domain/entries/entry-record.js';
 import { toVietnamIso, vietnamDateOf, vietnamMidnightMs } from '../../domain/time/calendar-date.js';
 import type { Outcome, Verdict } from '../../domain/verdict/verdict.js';
@@ -101,6 +102,8 @@ export class KioskCore implements KioskApi {
   private readonly logger: Logger;
   private readonly cardQrs: CardQrListeners;
   private chipStation: ChipCanReceiver | undefined;
+  /** The readiness the screen last heard of, so a push is sent only for a change. */
+  private lastReadiness: Readiness | undefined;
 
   /**
    * Two files, two write locks: the entry log commits every verdict before it is shown,
@@ -256,6 +259,21 @@ export class KioskCore implements KioskApi {
   }
 
   async getKioskStatus(): Promise<KioskStatus> {
+    return this.status();
+  }
+
+  /**
+   * The sync moved or time passed: if the readiness changed, the screen hears at once (the
+   * runtime calls this on every sync status and once a minute, as ages cross thresholds).
+   */
+  statusChanged(): void {
+    const { readiness } = this.status();
+    if (this.lastReadiness !== undefined && sameReadiness(this.lastReadiness, readiness)) return;
+    this.lastReadiness = readiness;
+    this.hub.event({ name: 'readiness', readiness });
+  }
+
+  private status(): KioskStatus {
     const now = (this.options.now ?? Date.now)();
     const syncedAt = this.facts.lastSyncedAt();
     const watermark = this.facts.syncedSeq();
@@ -268,9 +286,14 @@ export class KioskCore implements KioskApi {
     const upload = this.options.uploadState?.();
     const uploadLine = upload === undefined ? undefined : describeUpload(upload);
     const devices = this.options.devices === undefined ? undefined : devicesEvent(this.options.devices());
+    const { ruleSet } = this.rules.inForce(now);
+    // The stale-data policy by its id: a rule set may set its own threshold, or leave the policy out.
+    const stalePolicy = (ruleSet.policies ?? []).some((policy) => policy.id === STALE_DATA_POLICY.id);
     return {
       ...status,
       dataLine: describeDataAge(status),
+      readiness: decideReadiness({ ...status, stalePolicy }),
+      ruleSet: { id: ruleSet.id, version: ruleSet.version },
       ...(upload === undefined ? {} : { upload }),
       ...(uploadLine === undefined ? {} : { uploadLine }),
       ...(devices?.name === 'devices' ? { devices: devices.devices, ...(devices.deviceLine === undefined ? {} : { deviceLine: devices.deviceLine }) } : {}),

@@ -72,6 +72,8 @@ export interface KioskRuntime {
  * nothing the sync does (an unreachable hub, refused data, a damaged enrolment) stops it:
  * the failure shows on the idle screen's data line and the kiosk decides on its last data.
  */
+const READINESS_TICK_MS = 60_000;
+
 export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<KioskRuntime> {
   const ownLogger = options.logger === undefined ? openKioskLogger(options.dataDir, options.logLevel) : undefined;
   const logger = options.logger ?? (ownLogger as Logger);
@@ -183,6 +185,7 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
           }
           lastReported = line;
           reportTrustFiles(status.lastSummary);
+          core.statusChanged();
         },
       });
       if (sync !== undefined) upload = startUpload(sync, options, logger.child({ component: 'upload' }));
@@ -192,6 +195,11 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
       runtimeLog.error(`sync cannot start: ${message}; the kiosk decides on its last data`);
     }
   }
+  // Data ages while nothing happens: a minute's tick lets OUT OF DATE / NOT READY appear on
+  // their own when the age crosses a threshold, without waiting for a sync to fail.
+  core.statusChanged();
+  const readinessTick = setInterval(() => core.statusChanged(), READINESS_TICK_MS);
+  readinessTick.unref();
   return {
     core,
     logger,
@@ -199,6 +207,7 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
     ...(devices === undefined ? {} : { devices }),
     ...(chip === undefined ? {} : { chip }),
     close: async () => {
+      clearInterval(readinessTick);
       // Relays all off first: the gate must not stay open whatever happens after.
       await devices?.close();
       await chip?.close();

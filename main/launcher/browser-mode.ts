@@ -6,6 +6,7 @@ import { lineLog, type Logger } from '../../platform/logging/logger.js';
 import { openKioskLogger } from '../logging/kiosk-logger.js';
 import { startBrowserModeServer, type BrowserModeServer } from '../server/browser-mode-server.js';
 import { loadStaticFiles } from '../server/static-files.js';
+import { browserModeToken } from '../server/browser-token.js';
 
 export interface BrowserMode {
   readonly core: KioskCore;
@@ -39,6 +40,8 @@ export async function startBrowserMode(options: KioskRuntimeOptions & { readonly
       dispatch,
       files,
       port: options.port,
+      // Stable across restarts on this data dir and port: an open page reconnects by itself.
+      token: (origin) => browserModeToken(options.dataDir, origin, lineLog(shellLog, 'warn')),
       events: (listener) => runtime.core.onEvent(listener),
       log: lineLog(shellLog, 'info'),
     });

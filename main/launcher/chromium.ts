@@ -35,7 +35,7 @@ export interface KioskWindow {
 /**
  * Opens the kiosk URL full screen in its own Chromium profile, with no browser chrome.
  *
- * The URL carries this start's token, and a process's command line is readable by every
+ * The URL carries the kiosk's token, and a process's command line is readable by every
  * local user (`ps`, /proc/PID/cmdline): with the token and a forged Origin anyone on the
  * machine could drive the kiosk. So Chromium is not given the URL. It is given a launch
  * page, written into its fresh profile directory (mkdtemp: owner-only 0700; the file

@@ -16,8 +16,12 @@ export interface BrowserModeServerOptions {
   readonly files: ReadonlyMap<string, StaticFile>;
   /** 0 picks a free port. */
   readonly port: number;
-  /** Override for tests; a fresh random token is made per start otherwise. */
-  readonly token?: string;
+  /**
+   * The page's token, from this server's origin (known only once it listens): browser mode
+   * derives it from the data directory's secret (browser-token.ts), so it survives a restart.
+   * Absent: a fresh random token for this start (tests).
+   */
+  readonly token?: string | ((origin: string) => string);
   /** The core's pushed events (KioskCore.onEvent): sent to every connected page as `{t:'event'}`. */
   readonly events?: (listener: (event: KioskEvent) => void) => () => void;
   /** Pages connecting and leaving, sockets closed for breaking the protocol, stream faults (default: stderr). */
@@ -37,13 +41,13 @@ const MAX_MESSAGE_BYTES = 256 * 1024;
 
 /**
  * Browser mode: serves the renderer on 127.0.0.1 and carries the typed contract over a
- * WebSocket that only a page holding this start's random token may open. The token
+ * WebSocket that only a page holding the token may open (derived per data dir and origin,
+ * so an open page reconnects after a restart: browser-token.ts). The token
  * travels in the URL fragment (never sent in HTTP requests) and then as a WebSocket
  * subprotocol; the Origin must be this server's own. Anything else is refused at the
  * handshake, so no other local program or web page can drive the kiosk.
  */
 export async function startBrowserModeServer(options: BrowserModeServerOptions): Promise<BrowserModeServer> {
-  const token = options.token ?? randomBytes(24).toString('base64url');
   const log = options.log ?? lineLog(stderrLogger());
   const http = createServer();
   await listen(http, options.port);
@@ -52,6 +56,7 @@ export async function startBrowserModeServer(options: BrowserModeServerOptions):
   http.on('error', (error) => log(`browser mode: HTTP server error: ${describe(error)}`));
   const port = (http.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
+  const token = typeof options.token === 'function' ? options.token(origin) : (options.token ?? randomBytes(24).toString('base64url'));
   // The camera's decode worker fetches the QR reader's .wasm: that one file of our own, nothing else.
   const csp = contentSecurityPolicy([`ws://127.0.0.1:${port}`, `${origin}/zxing_reader.wasm`]);
 

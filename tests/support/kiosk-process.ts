@@ -30,10 +30,10 @@ export interface KioskProcess {
  * resolves with the kiosk URL it prints.
  */
 export function startKioskProcess(
-  options: { dataDir?: string; extraArgs?: readonly string[]; timeoutMs?: number; viaNpmStart?: boolean; env?: NodeJS.ProcessEnv } = {},
+  options: { dataDir?: string; port?: number; extraArgs?: readonly string[]; timeoutMs?: number; viaNpmStart?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<KioskProcess> {
   const dataDir = options.dataDir ?? tempDataDir();
-  const args = ['--data-dir', dataDir, '--port', '0', ...(options.extraArgs ?? [])];
+  const args = ['--data-dir', dataDir, '--port', String(options.port ?? 0), ...(options.extraArgs ?? [])];
   // `npm start` is what the README tells a newcomer to run; the direct form forces browser mode.
   const child =
     options.viaNpmStart === true
@@ -82,4 +82,14 @@ export function startKioskProcess(
       });
     });
   });
+}
+
+/**
+ * Stops a kiosk and starts it again on the same data dir and port, as a restart by its
+ * service would: a page left open on the old kiosk should find the new one by itself.
+ */
+export async function restartKioskProcess(kiosk: KioskProcess, options: { extraArgs?: readonly string[] } = {}): Promise<KioskProcess> {
+  const port = Number(new URL(kiosk.url).port);
+  await kiosk.stop();
+  return startKioskProcess({ dataDir: kiosk.dataDir, port, ...(options.extraArgs === undefined ? {} : { extraArgs: options.extraArgs }) });
 }

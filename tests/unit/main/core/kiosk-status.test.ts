@@ -44,4 +44,28 @@ describe('KioskCore.getKioskStatus: data age and sync state for the idle screen'
     expect(status).toMatchObject({ dataAgeMs: 30 * HOUR, watermark: 42, sync: { state: 'offline', lastError: { code: 'hub.unreachable' } } });
     expect(status.dataLine).toMatchObject({ level: 'stale', vi: 'Dữ liệu CŨ — cập nhật 30 giờ trước · mất kết nối máy chủ' });
   });
+
+  it('carries the readiness and the rule set in force; statusChanged pushes the readiness only when it changes', async () => {
+    const dataDir = tempDataDir('chot-status-');
+    let now = NOW;
+    const core = KioskCore.open({ dataDir, demo: false, now: () => now, syncState: () => ({ state: 'idle' }) });
+    const pushed: unknown[] = [];
+    core.onEvent((event) => pushed.push(event));
+    const never = await core.getKioskStatus();
+    expect(never.readiness.state).toBe('not-ready');
+    expect(never.ruleSet).toEqual({ id: expect.any(String), version: expect.any(String) });
+    core.statusChanged();
+    core.statusChanged();
+    expect(pushed).toEqual([{ name: 'readiness', readiness: never.readiness }]);
+    const writer = openFactsDatabase(core.factsDatabaseFile);
+    new FactsStore(writer).markSynced(NOW, 1);
+    writer.close();
+    core.statusChanged();
+    now = NOW + 13 * HOUR;
+    core.statusChanged();
+    now = NOW + 25 * HOUR;
+    core.statusChanged();
+    core.close();
+    expect(pushed.map((event) => (event as { readiness: { state: string } }).readiness.state)).toEqual(['not-ready', 'ready', 'out-of-date', 'not-ready']);
+  });
 });
