@@ -40,6 +40,7 @@ export const STAFF_REFUSALS = {
     vi: 'Chưa có mã PIN nhân viên nào (chot staff add)',
     en: 'No staff PIN is set (chot staff add)',
   },
+  whoMissing: { code: 'staff.who-missing', vi: 'Nhập tên hoặc mã nhân viên', en: 'Enter your name or staff id' },
   signInRequired: {
     code: 'staff.sign-in-required',
     vi: 'Nhân viên cần đăng nhập bằng mã PIN',

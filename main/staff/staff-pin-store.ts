@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { STAFF_PIN_PATTERN } from '../../domain/contract/staff-session.js';
 import { OVERRIDE_LIMITS } from '../../domain/contract/operator-override.js';
 import { makeOwnerOnlyDir, OWNER_ONLY_FILE_MODE } from '../../platform/owner-only-files.js';
+import { nodeOwnerOnlyFs } from '../config/data-dir-permissions.js';
 
 /**
  * The kiosk's staff PINs: `<data-dir>/staff-pins.json`, owner-only (0600), holding for each
@@ -167,7 +168,7 @@ export class StaffPinStore {
 
   /** Written whole to a new owner-only file, then renamed over the old: a crash leaves one or the other, never half. */
   private write(staff: readonly StaffPinEntry[]): void {
-    makeOwnerOnlyDir(fs, this.dataDir);
+    makeOwnerOnlyDir(nodeOwnerOnlyFs, this.dataDir);
     const body: StaffPinsFile = { format: STAFF_PINS_FORMAT, source: 'local', staff };
     const temp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: OWNER_ONLY_FILE_MODE, flag: 'w' });

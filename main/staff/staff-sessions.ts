@@ -38,7 +38,13 @@ export class StaffSessions {
 
   /** Whether any staff PIN is set: without one, the kiosk keeps the open override of a demo kiosk. */
   pinsConfigured(): boolean {
-    return this.options.pins.entries().length > 0;
+    try {
+      return this.options.pins.entries().length > 0;
+    } catch (error) {
+      // A PIN file that cannot be read was meant to hold PINs: closed to everyone, never open to anyone.
+      this.options.logger?.error('the staff PIN file cannot be read: staff actions are refused', { error: error instanceof Error ? error.message : String(error) });
+      return true;
+    }
   }
 
   async signIn(pin: string): Promise<StaffSignInResult> {
