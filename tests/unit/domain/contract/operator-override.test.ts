@@ -14,8 +14,8 @@ describe('overrideRefusal', () => {
     ['a “no record” verdict of a known person', { ...entry('none'), personId: '056085009999', reasonCodes: ['person.unknown'] }],
     ['an expired status pass', { ...entry('none'), personId: '056085009999', reasonCodes: ['pass.expired'] }],
     ['an F0 red with the second confirmation', { ...entry('red'), reasonCodes: ['quarantine'] }, true],
-  ] as const)('lets staff override %s', (_label, overridden, confirmedSevere = false) => {
-    expect(overrideRefusal(overridden, true, NOW, confirmedSevere)).toBeUndefined();
+  ] as const)('lets staff override %s', (_label, overridden, confirmedSevere?: boolean) => {
+    expect(overrideRefusal(overridden, true, NOW, confirmedSevere === true)).toBeUndefined();
   });
 
   it.each([
