@@ -42,7 +42,9 @@ export class StaffSessions {
       return this.options.pins.entries().length > 0;
     } catch (error) {
       // A PIN file that cannot be read was meant to hold PINs: closed to everyone, never open to anyone.
-      this.options.logger?.error('the staff PIN file cannot be read: staff actions are refused', { error: error instanceof Error ? error.message : String(error) });
+      this.options.logger?.error('the staff PIN file cannot be read: staff actions are refused', {
+        error: error instanceof Error ? error.message : String(error),
+      });
       return true;
     }
   }

@@ -23,7 +23,12 @@ describe('overrideRefusal', () => {
     ['an entry that is no longer the newest', entry('red'), false, 'override.not-latest'],
     ['a green verdict', entry('green'), true, 'override.already-green'],
     ['a “cannot read this code” verdict', entry('none'), true, 'override.no-verdict'],
-    ['a forged pass that has also expired', { ...entry('none'), personId: '056089001234', reasonCodes: ['pass.expired', 'pass.signature'] }, true, 'override.no-verdict'],
+    [
+      'a forged pass that has also expired',
+      { ...entry('none'), personId: '056089001234', reasonCodes: ['pass.expired', 'pass.signature'] },
+      true,
+      'override.no-verdict',
+    ],
     ['a “no record” verdict without a person', { ...entry('none'), personId: null, reasonCodes: ['person.unknown'] }, true, 'override.no-verdict'],
     ['an F0 red without the second confirmation', { ...entry('red'), reasonCodes: ['quarantine'] }, true, 'override.needs-second-confirm'],
     ['a positive-test red without the second confirmation', { ...entry('red'), reasonCodes: ['test-positive'] }, true, 'override.needs-second-confirm'],

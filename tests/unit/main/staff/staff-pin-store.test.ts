@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCRYPT_COST, STAFF_PINS_FILE, StaffPinError, StaffPinStore } from '../../../../main/staff/staff-pin-store.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
 
-const fileOf = (dir: string) => JSON.parse(readFileSync(join(dir, STAFF_PINS_FILE), 'utf8')) as { format: string; source: string; staff: Record<string, unknown>[] };
+const fileOf = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, STAFF_PINS_FILE), 'utf8')) as { format: string; source: string; staff: Record<string, unknown>[] };
 
 describe('the staff PIN store', () => {
   it('keeps a salted scrypt hash with its stated cost, never the PIN, in an owner-only file', async () => {
