@@ -8,6 +8,7 @@ import { HUB_HELP, runHub } from './commands/hub.js';
 import { LOG_HELP, runLog } from './commands/log.js';
 import { RULES_HELP, runRules } from './commands/rules.js';
 import { runStart, START_HELP } from './commands/start.js';
+import { runStaff, STAFF_HELP } from './commands/staff.js';
 import { runSync, SYNC_HELP } from './commands/sync.js';
 import { runTrust, TRUST_HELP } from './commands/trust.js';
 import { runVerify, VERIFY_HELP } from './commands/verify.js';
@@ -27,6 +28,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   enroll: { summary: 'enrol the kiosk with a hub, once (device key, pinned hub key, hub.json)', help: ENROLL_HELP, run: runEnroll },
   sync: { summary: 'sync an enrolled kiosk with its hub once: data, then rule sets', help: SYNC_HELP, run: (args) => runSync(args) },
   trust: { summary: 'pin a hub key in the kiosk', help: TRUST_HELP, run: runTrust },
+  staff: { summary: 'the staff who sign in at the kiosk with a PIN: staff add NAME | remove NAME | list', help: STAFF_HELP, run: runStaff },
   log: { summary: "verify the kiosk's hash-chained entry log: reports the first edited, missing or reordered entry", help: LOG_HELP, run: runLog },
   'decode-image': {
     summary: "decode the QR code in image files with the camera's decoder, one JSON line per file",

@@ -132,7 +132,8 @@ async function start(): Promise<void> {
       event.preventDefault();
       clearTimeout(holdTimer);
       shown = undefined;
-      void diagnostics.open();
+      // Diagnostics is a staff screen: with staff PINs set, behind a sign-in.
+      void operator.staff.asStaff(() => void diagnostics.open());
     } else if (event.key === 'Escape' && diagnostics.isOpen) {
       event.preventDefault();
       diagnostics.close();

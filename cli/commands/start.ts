@@ -36,6 +36,9 @@ Options:
   --retention-days N
                   keep entries this many days after the hub's receipt for them, then
                   purge them from the kiosk (default 21; 0 purges once the hub holds them)
+  --staff-idle-seconds SECONDS
+                  a staff session (signed in with a PIN, chot staff) ends after this
+                  long without a staff action (default 120; 10 to 3600)
   --log-level debug|info|warn|error
                   what the kiosk logs (default: $CHOT_LOG_LEVEL, else info): to stderr
                   and to DATA-DIR/logs/chot.log (JSON lines, rotated at 5 MiB, 4 old

@@ -9,6 +9,7 @@ import type { KioskStatus } from './kiosk-status.js';
 import type { OverrideRequest, OverrideResult } from './operator-override.js';
 import type { ConfirmRequest, ConfirmResult } from './staff-confirm.js';
 import type { ChipCanRequest, ChipCanResult } from './chip-reading.js';
+import type { StaffSessionState, StaffSignInRequest, StaffSignInResult } from './staff-session.js';
 import type { TodayStats } from './today-stats.js';
 import type { Bilingual } from '../text/bilingual.js';
 import type { Outcome, Verdict } from '../verdict/verdict.js';
@@ -72,8 +73,9 @@ export interface KioskApi {
   /** Today's decisions at this kiosk by colour and credential kind, for the operator. */
   getTodayStats(): Promise<TodayStats>;
   /**
-   * Staff let through the person of the verdict on screen (yellow or red, the newest
-   * decision, under 2 minutes old). Logs a new green entry with who and why, and resolves
+   * Staff let through the person of the verdict on screen (yellow or red, or a `none` about a
+   * known person; the newest decision, under 2 minutes old). Needs a staff session once staff
+   * PINs are set: the log names its staff member. Logs a new green entry with who and why, and resolves
    * only after it is committed; a request that cannot be honoured resolves with a refusal.
    */
   overrideLastVerdict(request: OverrideRequest): Promise<OverrideResult>;
@@ -91,6 +93,14 @@ export interface KioskApi {
    * card on the lane's reader, or the next one put there within a minute, is read with it.
    */
   enterChipCan(request: ChipCanRequest): Promise<ChipCanResult>;
+  /**
+   * Opens the staff session with a PIN (staff-session.ts): staff actions are then made as the
+   * staff member it names, until they sign out or leave it idle. Wrong PINs lock it a while.
+   */
+  staffSignIn(request: StaffSignInRequest): Promise<StaffSignInResult>;
+  staffSignOut(): Promise<StaffSessionState>;
+  /** Whether staff PINs are set, and who is signed in: read by staff screens; not a staff action. */
+  getStaffSession(): Promise<StaffSessionState>;
 }
 
 export type KioskMethod = keyof KioskApi;
@@ -105,6 +115,9 @@ export const KIOSK_API_METHODS = [
   'confirmLastVerdict',
   'getDiagnostics',
   'enterChipCan',
+  'staffSignIn',
+  'staffSignOut',
+  'getStaffSession',
 ] as const satisfies readonly KioskMethod[];
 
 // Compile-time proof that the list above names every method of KioskApi.

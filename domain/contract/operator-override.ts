@@ -10,10 +10,20 @@ import type { Verdict } from '../verdict/verdict.js';
 export interface OverrideRequest {
   /** The entry being overridden: the verdict on screen (`Verdict.entrySeq`). */
   readonly seq: number;
-  /** The staff member: a name or a staff id. Staff identity, never the scanned person's. */
-  readonly by: string;
+  /**
+   * The staff member typed on the screen. Used only on a kiosk with no staff PIN set (a demo
+   * kiosk: anyone may override there, and the screen says so). Once PINs are set it is
+   * accepted and ignored: the core logs the signed-in staff member (staff-session.ts).
+   */
+  readonly by?: string;
   /** Why, in a few words: a preset reason's text, or the operator's own words. */
   readonly reason: string;
+  /**
+   * The second step of overriding a red the rules gave for infection or quarantine (F0, F1):
+   * staff confirmed they mean it. Without it such an override is refused with
+   * `override.needs-second-confirm`, and the form asks again.
+   */
+  readonly confirmedSevere?: boolean;
 }
 
 export type OverrideResult =
@@ -53,7 +63,31 @@ export interface OverriddenEntry {
   /** ISO 8601 with offset, as logged. */
   readonly at: string;
   readonly outcome: string;
+  /** The reasons logged with it: which `none` an override may let through, which red needs a second step. */
+  readonly reasonCodes?: readonly string[];
+  /** Whom it was about; a `none` without a person has nobody to let through. */
+  readonly personId?: string | null;
 }
+
+/**
+ * The `none` verdicts about a known person that staff may still let through: no record here
+ * for them (the papers can be checked by hand), a status pass past its expiry. Every reason of
+ * the verdict must be one of these: a forged or unreadable code is never overridden.
+ */
+export const OVERRIDABLE_NONE_CODES: readonly string[] = ['person.unknown', 'pass.expired'];
+
+/** Reds the built-in rules give for infection or quarantine (F0, F1): an override needs a second confirmation. */
+export const SEVERE_RED_CODES: readonly string[] = ['test-positive', 'quarantine'];
+
+const isOverridableNone = (entry: OverriddenEntry): boolean =>
+  entry.personId !== undefined &&
+  entry.personId !== null &&
+  (entry.reasonCodes?.length ?? 0) > 0 &&
+  (entry.reasonCodes ?? []).every((code) => OVERRIDABLE_NONE_CODES.includes(code));
+
+/** Whether overriding this entry needs the second step. */
+export const needsSecondConfirm = (entry: OverriddenEntry): boolean =>
+  entry.outcome === 'red' && (entry.reasonCodes ?? []).some((code) => SEVERE_RED_CODES.includes(code));
 
 /** Why an override is refused, in words for the form. */
 export const OVERRIDE_REFUSALS = {
@@ -69,6 +103,11 @@ export const OVERRIDE_REFUSALS = {
     en: 'That scan is more than 2 minutes old — please scan again',
   },
   green: { code: 'override.already-green', vi: 'Người này đã được vào (xanh)', en: 'This person was already allowed in (green)' },
+  severe: {
+    code: 'override.needs-second-confirm',
+    vi: 'Người này đang là F0 hoặc đang cách ly — xác nhận lần nữa để cho qua',
+    en: 'This person is F0 or in quarantine — confirm once more to let them through',
+  },
   none: {
     code: 'override.no-verdict',
     vi: 'Mã không đọc được hoặc không hợp lệ — không thể cho qua, mời quét lại',
@@ -109,12 +148,16 @@ export function staffDecisionRefusal(
 
 /**
  * Whether an entry may be overridden now: the shared rules above, and it stopped the person
- * (yellow or red). `none` has no person to let through: the code was unreadable or forged.
+ * (yellow or red, or a `none` about a known person: OVERRIDABLE_NONE_CODES). Any other `none`
+ * has no person to let through: the code was unreadable or forged. A red for F0 or
+ * quarantine needs the request's second confirmation.
  */
-export function overrideRefusal(entry: OverriddenEntry | undefined, isNewest: boolean, nowMs: number): Reason | undefined {
-  return staffDecisionRefusal(entry, isNewest, nowMs, OVERRIDE_REFUSALS, ({ outcome }) => {
-    if (outcome === 'green') return OVERRIDE_REFUSALS.green;
-    if (outcome !== 'yellow' && outcome !== 'red') return OVERRIDE_REFUSALS.none;
+export function overrideRefusal(entry: OverriddenEntry | undefined, isNewest: boolean, nowMs: number, confirmedSevere = false): Reason | undefined {
+  return staffDecisionRefusal(entry, isNewest, nowMs, OVERRIDE_REFUSALS, (checked) => {
+    if (checked.outcome === 'green') return OVERRIDE_REFUSALS.green;
+    if (checked.outcome === 'none') return isOverridableNone(checked) ? undefined : OVERRIDE_REFUSALS.none;
+    if (checked.outcome !== 'yellow' && checked.outcome !== 'red') return OVERRIDE_REFUSALS.none;
+    if (needsSecondConfirm(checked) && !confirmedSevere) return OVERRIDE_REFUSALS.severe;
     return undefined;
   });
 }

@@ -14,8 +14,8 @@ import { staffDecisionRefusal, type OverriddenEntry } from './operator-override.
 export interface ConfirmRequest {
   /** The entry being confirmed: the verdict on screen (`Verdict.entrySeq`). */
   readonly seq: number;
-  /** The staff member: a name or a staff id, checked like an override's. */
-  readonly by: string;
+  /** The staff member typed on the screen, checked like an override's: used, like its, only where no staff PIN is set. */
+  readonly by?: string;
 }
 
 export type ConfirmResult =

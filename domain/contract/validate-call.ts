@@ -3,16 +3,20 @@ import { KIOSK_API_METHODS, type KioskMethod, type ScanSubmission } from './kios
 import { OVERRIDE_LIMITS, type OverrideRequest } from './operator-override.js';
 import type { ConfirmRequest } from './staff-confirm.js';
 import { CHIP_CAN_PATTERN, type ChipCanRequest } from './chip-reading.js';
+import { STAFF_PIN_MAX_DIGITS, type StaffSignInRequest } from './staff-session.js';
 import { ENTRY_LANE } from '../entries/entry-fields.js';
 import type { RpcFailure } from './rpc-messages.js';
 
 export type ValidatedCall =
   | { readonly ok: true; readonly method: 'submitScan'; readonly args: [ScanSubmission] }
-  | { readonly ok: true; readonly method: 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats' | 'getDiagnostics'; readonly args: [] }
+  | { readonly ok: true; readonly method: NoArgumentMethod; readonly args: [] }
   | { readonly ok: true; readonly method: 'overrideLastVerdict'; readonly args: [OverrideRequest] }
   | { readonly ok: true; readonly method: 'confirmLastVerdict'; readonly args: [ConfirmRequest] }
   | { readonly ok: true; readonly method: 'enterChipCan'; readonly args: [ChipCanRequest] }
+  | { readonly ok: true; readonly method: 'staffSignIn'; readonly args: [StaffSignInRequest] }
   | { readonly ok: false; readonly error: RpcFailure };
+
+type NoArgumentMethod = 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats' | 'getDiagnostics' | 'staffSignOut' | 'getStaffSession';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
@@ -47,11 +51,17 @@ function validateOverride(args: readonly unknown[]): ValidatedCall {
   if (args.length !== 1 || !isObject(request)) return bad('overrideLastVerdict takes one request {seq, by, reason}');
   const { seq } = request;
   if (!validSeq(seq)) return bad('override.seq must be an entry sequence number (a positive integer)');
-  const by = typedText(request.by, 'override.by', OVERRIDE_LIMITS.byMaxChars);
-  if (typeof by !== 'string') return { ok: false, error: by };
+  const by = optionalWho(request.by, 'override.by');
+  if (typeof by === 'object') return { ok: false, error: by };
   const reason = typedText(request.reason, 'override.reason', OVERRIDE_LIMITS.reasonMaxChars);
   if (typeof reason !== 'string') return { ok: false, error: reason };
-  return { ok: true, method: 'overrideLastVerdict', args: [{ seq, by, reason }] };
+  const { confirmedSevere } = request;
+  if (confirmedSevere !== undefined && typeof confirmedSevere !== 'boolean') return bad('override.confirmedSevere must be true or false');
+  return {
+    ok: true,
+    method: 'overrideLastVerdict',
+    args: [{ seq, ...(by === undefined ? {} : { by }), reason, ...(confirmedSevere === true ? { confirmedSevere } : {}) }],
+  };
 }
 
 /** A confirm's who is an override's who: the same limits, the same characters refused. */
@@ -60,9 +70,26 @@ function validateConfirm(args: readonly unknown[]): ValidatedCall {
   if (args.length !== 1 || !isObject(request)) return bad('confirmLastVerdict takes one request {seq, by}');
   const { seq } = request;
   if (!validSeq(seq)) return bad('confirm.seq must be an entry sequence number (a positive integer)');
-  const by = typedText(request.by, 'confirm.by', OVERRIDE_LIMITS.byMaxChars);
-  if (typeof by !== 'string') return { ok: false, error: by };
-  return { ok: true, method: 'confirmLastVerdict', args: [{ seq, by }] };
+  const by = optionalWho(request.by, 'confirm.by');
+  if (typeof by === 'object') return { ok: false, error: by };
+  return { ok: true, method: 'confirmLastVerdict', args: [by === undefined ? { seq } : { seq, by }] };
+}
+
+/**
+ * A typed "who" may be left out: with staff PINs set the core names the signed-in staff
+ * member, and without them it refuses a decision with nobody named. Given, it is checked.
+ */
+function optionalWho(value: unknown, field: string): string | undefined | RpcFailure {
+  return value === undefined ? undefined : typedText(value, field, OVERRIDE_LIMITS.byMaxChars);
+}
+
+/** A PIN is only ever digits, and never longer than a PIN can be; whether it is right is the core's to say. */
+function validateSignIn(args: readonly unknown[]): ValidatedCall {
+  const [request] = args;
+  if (args.length !== 1 || !isObject(request)) return bad('staffSignIn takes one request {pin}');
+  const { pin } = request;
+  if (typeof pin !== 'string' || !/^[0-9]+$/.test(pin) || pin.length > STAFF_PIN_MAX_DIGITS) return bad('staff.pin must be up to 12 digits');
+  return { ok: true, method: 'staffSignIn', args: [{ pin }] };
 }
 
 /** A card access number is six digits; a lane, when named, is a lane as the entry log writes it. */
@@ -88,8 +115,10 @@ export function validateCall(method: unknown, args: unknown): ValidatedCall {
     case 'getKioskInfo':
     case 'getKioskStatus':
     case 'getTodayStats':
-    case 'getDiagnostics': {
-      const name = method as 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats' | 'getDiagnostics';
+    case 'getDiagnostics':
+    case 'staffSignOut':
+    case 'getStaffSession': {
+      const name = method as NoArgumentMethod;
       return args.length === 0 ? { ok: true, method: name, args: [] } : bad(`${name} takes no arguments`);
     }
     case 'overrideLastVerdict':
@@ -100,6 +129,8 @@ export function validateCall(method: unknown, args: unknown): ValidatedCall {
       return validateConfirm(args);
     case 'enterChipCan':
       return validateChipCan(args);
+    case 'staffSignIn':
+      return validateSignIn(args);
     case 'submitScan': {
       const [scan] = args as unknown[];
       if (args.length !== 1 || !isObject(scan)) return bad('submitScan takes one scan');

@@ -35,6 +35,10 @@ import { devicesEvent, KioskEventHub, type DecidedVerdict } from './kiosk-event-
 import type { Logger } from '../../platform/logging/logger.js';
 import { messageOf } from '../../platform/message-of.js';
 import { stderrLogger } from '../logging/kiosk-logger.js';
+import { STAFF_REFUSALS, type StaffSessionState, type StaffSignInRequest, type StaffSignInResult } from '../../domain/contract/staff-session.js';
+import { StaffPinStore } from '../staff/staff-pin-store.js';
+import { StaffSessions } from '../staff/staff-sessions.js';
+import { staffIdentity } from './staff-identity.js';
 
 export interface KioskCoreOptions {
   readonly dataDir: string;
@@ -62,6 +66,10 @@ export interface KioskCoreOptions {
   readonly firmwareConfigDir?: string;
   /** Decisions (codes, never content), refusals, faults and rule-set problems. Default: stderr only. */
   readonly logger?: Logger;
+  /** A staff session ends after this long without a staff action (default 2 min; `chot start --staff-idle-seconds`). */
+  readonly staffIdleMs?: number;
+  /** Tests: the staff PINs (default: `<data-dir>/staff-pins.json` at the default cost). */
+  readonly staffPins?: StaffPinStore;
 }
 
 export const DEFAULT_WEDGE_SETTINGS: WedgeSettings = {
@@ -104,6 +112,7 @@ export class KioskCore implements KioskApi {
   private chipStation: ChipCanReceiver | undefined;
   /** The readiness the screen last heard of, so a push is sent only for a change. */
   private lastReadiness: Readiness | undefined;
+  private readonly staff: StaffSessions;
 
   /**
    * Two files, two write locks: the entry log commits every verdict before it is shown,
@@ -142,6 +151,12 @@ export class KioskCore implements KioskApi {
       trust,
       station,
       gatePolicy: (lane) => this.gatePolicy(lane),
+    });
+    this.staff = new StaffSessions({
+      pins: options.staffPins ?? new StaffPinStore(options.dataDir),
+      now,
+      logger: this.logger.child({ component: 'staff' }),
+      ...(options.staffIdleMs === undefined ? {} : { idleMs: options.staffIdleMs }),
     });
     this.diagnostics = new DiagnosticsService({
       firmwareConfigDir: options.firmwareConfigDir ?? firmwareConfigDir(),
@@ -314,14 +329,20 @@ export class KioskCore implements KioskApi {
   }
 
   async overrideLastVerdict(request: OverrideRequest): Promise<OverrideResult> {
-    const result = overrideLastVerdict(this.log, this.station, request, (this.options.now ?? Date.now)());
+    const who = staffIdentity(this.staff, request.by);
+    const result: OverrideResult = who.ok
+      ? overrideLastVerdict(this.log, this.station, { ...request, by: who.by }, (this.options.now ?? Date.now)())
+      : { ok: false, refusal: who.refusal };
     this.logStaffDecision('override', request.seq, result);
     if (result.ok) this.staffOpenedGate(result.verdict);
     return result;
   }
 
   async confirmLastVerdict(request: ConfirmRequest): Promise<ConfirmResult> {
-    const result = confirmLastVerdict(this.log, this.station, (lane) => this.gatePolicy(lane), request, (this.options.now ?? Date.now)());
+    const who = staffIdentity(this.staff, request.by);
+    const result: ConfirmResult = who.ok
+      ? confirmLastVerdict(this.log, this.station, (lane) => this.gatePolicy(lane), { ...request, by: who.by }, (this.options.now ?? Date.now)())
+      : { ok: false, refusal: who.refusal };
     this.logStaffDecision('confirm', request.seq, result);
     if (result.ok) this.staffOpenedGate(result.verdict);
     return result;
@@ -376,8 +397,23 @@ export class KioskCore implements KioskApi {
 
   /** A typed CAN for the chip card reader of the lane (default: the kiosk's own); refused where the lane has none. */
   async enterChipCan(request: ChipCanRequest): Promise<ChipCanResult> {
+    // The CAN keypad is a staff action: with PINs set, only in a staff session (no typed name to log here).
+    if (this.staff.pinsConfigured() && this.staff.identity() === undefined) return { ok: false, refusal: STAFF_REFUSALS.signInRequired };
     const lane = request.lane ?? this.station.lane;
     return this.chipStation?.enterCan(request.can, lane) ?? { ok: false, refusal: CHIP_CAN_REFUSALS.noReader };
+  }
+
+  async staffSignIn(request: StaffSignInRequest): Promise<StaffSignInResult> {
+    return this.staff.signIn(request.pin);
+  }
+
+  async staffSignOut(): Promise<StaffSessionState> {
+    this.staff.signOut();
+    return this.staff.state();
+  }
+
+  async getStaffSession(): Promise<StaffSessionState> {
+    return this.staff.state();
   }
 
   async getDiagnostics(): Promise<Diagnostics> {

@@ -49,6 +49,8 @@ export interface KioskRuntimeOptions extends Omit<KioskCoreOptions, 'demo' | 'sy
   readonly uploadIntervalMs?: number;
   /** How long entries stay on the kiosk after the hub's receipt (default 21 days). */
   readonly retentionMs?: number;
+  /** A staff session ends after this long without a staff action (default 2 min). */
+  readonly staffIdleMs?: number;
 }
 
 export interface KioskRuntime {

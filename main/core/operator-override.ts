@@ -84,13 +84,14 @@ export function appendStaffDecision(
 }
 
 /**
- * Staff letting through the person of the newest yellow or red verdict: a staff decision
- * with reason codes `override` and `overrides:<seq>` and who and why.
+ * Staff letting through the person of the newest yellow or red verdict (or a `none` about a
+ * known person): a staff decision with reason codes `override` and `overrides:<seq>` and who
+ * and why. `by` is who the core says it is (the signed-in staff member), not the screen.
  */
-export function overrideLastVerdict(log: EntryLog, station: EntryStation, request: OverrideRequest, nowMs: number): OverrideResult {
+export function overrideLastVerdict(log: EntryLog, station: EntryStation, request: OverrideRequest & { readonly by: string }, nowMs: number): OverrideResult {
   const { entry, isNewest } = staffDecisionTarget(log, request.seq);
   if (entry === undefined) return { ok: false, refusal: OVERRIDE_REFUSALS.unknown };
-  const refusal = overrideRefusal(entry, isNewest, nowMs);
+  const refusal = overrideRefusal(entry, isNewest, nowMs, request.confirmedSevere === true);
   if (refusal !== undefined) return { ok: false, refusal };
   const verdict = appendStaffDecision(log, station, entry, nowMs, {
     headline: OVERRIDE_HEADLINE,

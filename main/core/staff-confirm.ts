@@ -26,7 +26,7 @@ export function confirmLastVerdict(
   log: EntryLog,
   station: EntryStation,
   policyFor: (lane: string) => GatePolicy,
-  request: ConfirmRequest,
+  request: ConfirmRequest & { readonly by: string },
   nowMs: number,
 ): ConfirmResult {
   const { entry, isNewest } = staffDecisionTarget(log, request.seq);

@@ -26,6 +26,8 @@ export interface LaunchOptions {
   readonly syncIntervalMs?: number;
   readonly uploadIntervalMs?: number;
   readonly retentionMs?: number;
+  /** A staff session ends after this long without a staff action. */
+  readonly staffIdleMs?: number;
   readonly devicesConfig: DevicesConfig;
   /** The log threshold (`--log-level`, else `$CHOT_LOG_LEVEL`); absent: info. */
   readonly logLevel?: LogLevel;
@@ -38,6 +40,7 @@ export const LAUNCH_DURATIONS = {
   syncIntervalMs: { flag: '--sync-interval', unitMs: 1000, min: 1, max: 86_400, wholeUnits: false, range: 'a number of seconds from 1 to 86400' },
   uploadIntervalMs: { flag: '--upload-interval', unitMs: 1000, min: 1, max: 86_400, wholeUnits: false, range: 'a number of seconds from 1 to 86400' },
   retentionMs: { flag: '--retention-days', unitMs: 86_400_000, min: 0, max: 3650, wholeUnits: true, range: 'a whole number of days from 0 to 3650' },
+  staffIdleMs: { flag: '--staff-idle-seconds', unitMs: 1000, min: 10, max: 3600, wholeUnits: false, range: 'a number of seconds from 10 to 3600' },
 } as const;
 export type LaunchDuration = keyof typeof LAUNCH_DURATIONS;
 
@@ -153,6 +156,7 @@ export function kioskRuntimeOptions(options: LaunchOptions): KioskRuntimeOptions
     ...(options.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.syncIntervalMs }),
     ...(options.uploadIntervalMs === undefined ? {} : { uploadIntervalMs: options.uploadIntervalMs }),
     ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
+    ...(options.staffIdleMs === undefined ? {} : { staffIdleMs: options.staffIdleMs }),
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     ...(options.sound === undefined ? {} : { sound: options.sound }),
   };

@@ -7,6 +7,9 @@ import { OverrideForm } from '../view/override-form.js';
 import { isStaffScreen, mayConfirm, mayOverride, type Screens } from '../view/screens.js';
 import { showTodayStats } from '../view/stats-panel.js';
 import { ChipCanKeypad } from './chip-can-keypad.js';
+import { StaffSignIn } from './staff-sign-in.js';
+import { OVERRIDE_REFUSALS } from '../../domain/contract/operator-override.js';
+import { STAFF_REFUSALS } from '../../domain/contract/staff-session.js';
 
 /** A staff screen left alone this long closes itself: a gate must never stay on it. */
 export const OPERATOR_IDLE_MS = 30_000;
@@ -38,6 +41,8 @@ export class OperatorMode {
   private readonly form: OverrideForm;
   private readonly confirmForm: ConfirmForm;
   private readonly canKeypad: ChipCanKeypad;
+  /** The staff session: asked before every staff action; without staff PINs, anyone acts (and the screens say so). */
+  readonly staff: StaffSignIn;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** The operator's "who", kept for the session so a shift types it once. Staff identity only. */
   private rememberedBy = '';
@@ -53,20 +58,21 @@ export class OperatorMode {
     );
     byId('operator-open').addEventListener('click', () => void this.openPanel());
     byId('operator-close').addEventListener('click', () => this.close());
-    byId('override-open').addEventListener('click', () => this.openOverride());
+    byId('override-open').addEventListener('click', () => void this.openOverride());
     this.confirmForm = new ConfirmForm(deps.info.override);
     this.confirmForm.onSubmit(
       () => this.submitConfirmForm(),
       () => this.close(),
     );
-    byId('confirm-open').addEventListener('click', () => this.openConfirm());
+    byId('confirm-open').addEventListener('click', () => void this.openConfirm());
     this.canKeypad = new ChipCanKeypad(
       deps.api,
       deps.describe,
       () => this.close(),
       () => this.close(),
     );
-    byId('chip-can-open').addEventListener('click', () => this.openChipCan());
+    byId('chip-can-open').addEventListener('click', () => void this.staff.asStaff(() => this.openChipCan()));
+    this.staff = new StaffSignIn(deps.api, deps.screens, deps.describe, () => this.close());
     window.addEventListener('keydown', (event) => this.onKey(event));
     // Any input on a staff screen means someone is there: the 30 s start again.
     for (const type of ['keydown', 'pointerdown', 'input'] as const) {
@@ -77,7 +83,7 @@ export class OperatorMode {
   /** While staff type who (and why), or a CAN, keys are theirs, not the scanner's. */
   get ownsKeyboard(): boolean {
     const screen = this.deps.screens.current;
-    return screen === 'override' || screen === 'confirm' || screen === 'chip-can';
+    return screen === 'override' || screen === 'confirm' || screen === 'chip-can' || screen === 'staff-pin';
   }
 
   private isOpen(): boolean {
@@ -93,8 +99,8 @@ export class OperatorMode {
       event.preventDefault();
       // One key for "staff act on this verdict": a gate waiting for a confirm gets the confirm.
       const verdict = this.deps.currentVerdict();
-      if (verdict !== undefined && mayConfirm(verdict)) this.openConfirm();
-      else this.openOverride();
+      if (verdict !== undefined && mayConfirm(verdict)) void this.openConfirm();
+      else void this.openOverride();
     } else if (event.key === 'Escape' && this.isOpen()) {
       event.preventDefault();
       this.close();
@@ -109,6 +115,7 @@ export class OperatorMode {
     setAlert(byId('stats-error'), undefined);
     this.deps.screens.show('operator');
     this.restartIdleTimer();
+    void this.staff.refresh();
     try {
       showTodayStats(await this.deps.api.getTodayStats());
     } catch (error) {
@@ -117,20 +124,22 @@ export class OperatorMode {
   }
 
   /** Staff type the CAN of the card on this lane's reader; the core answers with the read, or a refusal shown here. */
-  openChipCan(): void {
+  private openChipCan(): void {
     this.deps.screens.show('chip-can');
     this.canKeypad.open();
     this.restartIdleTimer();
   }
 
-  openOverride(): void {
+  async openOverride(): Promise<void> {
     const verdict = this.deps.currentVerdict();
     if (verdict === undefined || !mayOverride(verdict)) return;
     this.deps.holdVerdict();
     this.overriding = verdict;
-    this.deps.screens.show('override');
-    this.form.open(verdict, this.rememberedBy);
-    this.restartIdleTimer();
+    await this.staff.asStaff(() => {
+      this.deps.screens.show('override');
+      this.form.open(verdict, this.rememberedBy, !this.staff.pinsConfigured);
+      this.restartIdleTimer();
+    });
   }
 
   private async confirm(): Promise<void> {
@@ -143,12 +152,22 @@ export class OperatorMode {
     }
     this.sending = true;
     try {
-      const result = await this.deps.api.overrideLastVerdict({ seq: verdict.entrySeq, by: input.by, reason: input.reason });
+      const result = await this.deps.api.overrideLastVerdict({
+        seq: verdict.entrySeq,
+        // With staff PINs set the core names the signed-in staff member; a typed who is for a kiosk without.
+        ...(this.staff.pinsConfigured ? {} : { by: input.by }),
+        reason: input.reason,
+        ...(this.form.confirmedSevere ? { confirmedSevere: true } : {}),
+      });
       if (!result.ok) {
-        this.form.showProblem(result.refusal, result.refusal.code);
+        if (result.refusal.code === STAFF_REFUSALS.signInRequired.code) {
+          // The session ran out while the form was open: sign in, then the same form, as filled.
+          this.staff.requireSignIn(() => this.deps.screens.show('override'));
+        } else if (result.refusal.code === OVERRIDE_REFUSALS.severe.code) this.form.askSecondStep(result.refusal, result.refusal.code);
+        else this.form.showProblem(result.refusal, result.refusal.code);
         return;
       }
-      this.rememberedBy = input.by;
+      if (!this.staff.pinsConfigured) this.rememberedBy = input.by;
       this.overriding = undefined;
       clearTimeout(this.idleTimer);
       // The core keeps no names: the screen shows the person it showed a moment ago.
@@ -166,11 +185,20 @@ export class OperatorMode {
    * One tap: with the session's "who" known, the confirm is sent at once; otherwise (or when
    * the core refuses) the confirm screen asks who, or says why.
    */
-  openConfirm(): void {
+  async openConfirm(): Promise<void> {
     const verdict = this.deps.currentVerdict();
     if (verdict === undefined || !mayConfirm(verdict) || this.sending) return;
     this.deps.holdVerdict();
     this.confirming = verdict;
+    await this.staff.asStaff(() => this.confirmAsStaff(verdict));
+  }
+
+  /** Signed in: one tap sends it, as the signed-in staff member. Without staff PINs: the session's typed who. */
+  private confirmAsStaff(verdict: Verdict): void {
+    if (this.staff.pinsConfigured) {
+      void this.sendConfirm(verdict, undefined);
+      return;
+    }
     if (this.rememberedBy !== '') {
       void this.sendConfirm(verdict, this.rememberedBy);
       return;
@@ -195,16 +223,17 @@ export class OperatorMode {
     else void this.sendConfirm(verdict, input.by);
   }
 
-  private async sendConfirm(verdict: Verdict, by: string): Promise<void> {
+  private async sendConfirm(verdict: Verdict, by: string | undefined): Promise<void> {
     if (this.sending) return;
     this.sending = true;
     try {
-      const result = await this.deps.api.confirmLastVerdict({ seq: verdict.entrySeq, by });
+      const result = await this.deps.api.confirmLastVerdict(by === undefined ? { seq: verdict.entrySeq } : { seq: verdict.entrySeq, by });
       if (!result.ok) {
-        this.showConfirmForm(verdict, result.refusal, result.refusal.code);
+        if (result.refusal.code === STAFF_REFUSALS.signInRequired.code) this.staff.requireSignIn(() => this.confirmAsStaff(verdict));
+        else this.showConfirmForm(verdict, result.refusal, result.refusal.code);
         return;
       }
-      this.rememberedBy = by;
+      if (by !== undefined) this.rememberedBy = by;
       this.confirming = undefined;
       clearTimeout(this.idleTimer);
       // The core keeps no names: the screen shows the person it showed a moment ago.

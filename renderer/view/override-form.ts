@@ -28,6 +28,10 @@ export class OverrideForm {
   private readonly by = byId<HTMLInputElement>('override-by');
   private readonly note = byId<HTMLInputElement>('override-note');
   private readonly error = byId('override-error');
+  /** False once staff PINs are set: who is the signed-in staff member, not a typed name. */
+  private askWho = true;
+  /** The core asked the second confirmation of overriding an F0 or quarantine red: the next submit gives it. */
+  private secondStep = false;
 
   constructor(private readonly settings: OverrideSettings) {
     this.by.maxLength = settings.byMaxChars;
@@ -56,23 +60,38 @@ export class OverrideForm {
     byId('override-cancel').addEventListener('click', cancel);
   }
 
-  /** Fills the form for the verdict on screen, with the last operator's who. */
-  open(verdict: Verdict, rememberedBy: string): void {
-    const colour = verdict.outcome === 'red' ? '✕ ĐỎ / RED' : '! VÀNG / YELLOW';
+  /** Fills the form for the verdict on screen, with the last operator's who (asked only where no staff PIN is set). */
+  open(verdict: Verdict, rememberedBy: string, askWho = true): void {
+    this.askWho = askWho;
+    this.secondStep = false;
+    byId('override-by-field').hidden = !askWho;
+    byId('override-confirm').dataset.step = 'first';
+    const colour = verdict.outcome === 'red' ? '✕ ĐỎ / RED' : verdict.outcome === 'none' ? '? KHÔNG CÓ DỮ LIỆU / NO RECORD' : '! VÀNG / YELLOW';
     const subject = [verdict.subject?.name, verdict.subject?.idTail === undefined ? undefined : `CCCD ••••${verdict.subject.idTail}`];
     byId('override-subject').textContent = [colour, verdict.headline.vi, ...subject].filter((part) => part !== undefined).join('  ·  ');
     this.by.value = rememberedBy;
     for (const radio of this.radios()) radio.checked = false;
     this.note.value = '';
     this.showProblem(undefined);
-    (rememberedBy === '' ? this.by : (this.radios()[0] ?? this.by)).focus();
+    (rememberedBy === '' && askWho ? this.by : (this.radios()[0] ?? this.by)).focus();
+  }
+
+  /** The core wants the second confirmation: the form says why, and its button now gives it. */
+  askSecondStep(problem: Bilingual, detail: string): void {
+    this.secondStep = true;
+    byId('override-confirm').dataset.step = 'second';
+    this.showProblem(problem, detail);
+  }
+
+  get confirmedSevere(): boolean {
+    return this.secondStep;
   }
 
   read(): OverrideInput {
     const by = this.by.value.trim();
     const note = this.note.value.trim();
     const picked = this.radios().find((radio) => radio.checked)?.value;
-    const problem = whoProblem(by, this.settings.byMaxChars);
+    const problem = this.askWho ? whoProblem(by, this.settings.byMaxChars) : undefined;
     if (problem !== undefined) return { ok: false, problem };
     if (picked === undefined) return { ok: false, problem: { vi: 'Chọn lý do', en: 'Choose a reason' } };
     const preset = this.settings.presetReasons.find((reason) => reason.code === picked);

@@ -1,19 +1,34 @@
 import type { DemoCard } from '../../domain/contract/kiosk-api.js';
 import type { DataAgeLine } from '../../domain/contract/kiosk-status.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
+import { OVERRIDABLE_NONE_CODES } from '../../domain/contract/operator-override.js';
 import { releaseChipDetailWhenVerdictLeaves, showChipDetail } from '../chip/chip-panel.js';
 import { byId } from './dom.js';
 
 /** Shape and word for each outcome: the screen never relies on colour alone. */
 const ICONS: Readonly<Record<Verdict['outcome'], string>> = { green: '✓', yellow: '!', red: '✕', none: '?' };
 
-export type ScreenName = 'starting' | 'idle' | 'verdict' | 'fault' | 'operator' | 'override' | 'confirm' | 'chip-can';
+export type ScreenName = 'starting' | 'idle' | 'verdict' | 'fault' | 'operator' | 'override' | 'confirm' | 'chip-can' | 'staff-pin';
 
 /** The screens staff work at: a scan or a pushed verdict meanwhile is not shown over them (the entry is logged all the same). */
-export const isStaffScreen = (screen: ScreenName): boolean => screen === 'operator' || screen === 'override' || screen === 'confirm' || screen === 'chip-can';
+export const isStaffScreen = (screen: ScreenName): boolean =>
+  screen === 'operator' || screen === 'override' || screen === 'confirm' || screen === 'chip-can' || screen === 'staff-pin';
 
-/** Staff may let through a person the kiosk stopped; not one it let in, nor an unreadable code. */
-export const mayOverride = (verdict: Verdict): boolean => (verdict.outcome === 'yellow' || verdict.outcome === 'red') && verdict.override === undefined;
+/**
+ * Staff may let through a person the kiosk stopped — yellow, red, or no colour for a known
+ * person (no record here, an expired pass: the core's OVERRIDABLE_NONE_CODES) — not one it
+ * let in, nor an unreadable or forged code. The core checks the same again.
+ */
+export const mayOverride = (verdict: Verdict): boolean => {
+  if (verdict.override !== undefined) return false;
+  if (verdict.outcome === 'yellow' || verdict.outcome === 'red') return true;
+  return (
+    verdict.outcome === 'none' &&
+    verdict.subject?.idTail !== undefined &&
+    verdict.reasons.length > 0 &&
+    verdict.reasons.every((reason) => OVERRIDABLE_NONE_CODES.includes(reason.code))
+  );
+};
 
 /** Staff may confirm a verdict whose gate waits for them: the colour opens, the credential proves nothing alone. */
 export const mayConfirm = (verdict: Verdict): boolean => !verdict.gate.open && verdict.gate.needsConfirm !== undefined;

@@ -65,6 +65,8 @@ describe('staff override of a red verdict, in browser mode', () => {
     await page.click('#override-open');
     await page.waitForSelector('#override-screen', { state: 'visible' });
     expect(await page.textContent('#override-subject')).toContain('Phạm Minh Đức');
+    // A kiosk with no staff PIN (a fresh demo kiosk) keeps the open override, and says so.
+    expect(await page.textContent('#staff-line')).toContain('No staff PIN set: anyone can override (chot staff add)');
     await page.fill('#override-by', 'NV-07 Lê Văn Tâm');
     await page.check('input[name="override-reason"][value="papers-checked"]');
     await page.click('#override-confirm');

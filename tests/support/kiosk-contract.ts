@@ -38,6 +38,9 @@ export async function connectKioskContract(kioskUrl: string): Promise<{ api: Kio
     overrideLastVerdict: (request) => call('overrideLastVerdict', [request]) as ReturnType<KioskApi['overrideLastVerdict']>,
     confirmLastVerdict: (request) => call('confirmLastVerdict', [request]) as ReturnType<KioskApi['confirmLastVerdict']>,
     enterChipCan: (request) => call('enterChipCan', [request]) as ReturnType<KioskApi['enterChipCan']>,
+    staffSignIn: (request) => call('staffSignIn', [request]) as ReturnType<KioskApi['staffSignIn']>,
+    staffSignOut: () => call('staffSignOut', []) as ReturnType<KioskApi['staffSignOut']>,
+    getStaffSession: () => call('getStaffSession', []) as ReturnType<KioskApi['getStaffSession']>,
   };
   return { api, close: () => ws.close() };
 }

@@ -23,6 +23,7 @@ const NON_DEFAULT: Readonly<Record<StartOption, () => readonly string[]>> = {
   'sync-interval': () => ['--sync-interval', '7'],
   'upload-interval': () => ['--upload-interval', '2.5'],
   'retention-days': () => ['--retention-days', '3'],
+  'staff-idle-seconds': () => ['--staff-idle-seconds', '45'],
   device: () => ['--device', 'serial-scanner=/dev/ttyACM0:9600,lane=2,direction=out,suffix=hex:03'],
   'log-level': () => ['--log-level', 'debug'],
   volume: () => ['--volume', '35'],
@@ -101,8 +102,17 @@ describe('chot start: every option reaches the kiosk in both shells', () => {
   });
 
   it('the durations arrive in the runtime in milliseconds, in both shells', async () => {
-    const { browserRuntime, electron } = await launchBoth(['--sync-interval', '7', '--upload-interval', '2.5', '--retention-days', '3']);
-    const expected = { syncIntervalMs: 7000, uploadIntervalMs: 2500, retentionMs: 3 * 86_400_000 };
+    const { browserRuntime, electron } = await launchBoth([
+      '--sync-interval',
+      '7',
+      '--upload-interval',
+      '2.5',
+      '--retention-days',
+      '3',
+      '--staff-idle-seconds',
+      '45',
+    ]);
+    const expected = { syncIntervalMs: 7000, uploadIntervalMs: 2500, retentionMs: 3 * 86_400_000, staffIdleMs: 45_000 };
     expect(browserRuntime).toMatchObject(expected);
     expect(electron.runtime).toMatchObject(expected);
   });
@@ -151,6 +161,7 @@ describe('chot start: bad options stop it before either shell starts', () => {
     [['--upload-interval', 'soon'], '--upload-interval must be'],
     [['--retention-days', '1.5'], '--retention-days must be a whole number of days from 0 to 3650'],
     [['--retention-days', ' '], '--retention-days must be'],
+    [['--staff-idle-seconds', '5'], '--staff-idle-seconds must be a number of seconds from 10 to 3600'],
     [['--port', '65536'], '--port must be 0–65535'],
     [['--device', 'serial-relay=auto'], 'cannot be found automatically'],
     [['--log-level', 'loud'], '--log-level must be debug, info, warn or error'],

@@ -11,10 +11,27 @@ describe('overrideRefusal', () => {
   });
 
   it.each([
+    ['a “no record” verdict of a known person', { ...entry('none'), personId: '056085009999', reasonCodes: ['person.unknown'] }],
+    ['an expired status pass', { ...entry('none'), personId: '056085009999', reasonCodes: ['pass.expired'] }],
+    ['an F0 red with the second confirmation', { ...entry('red'), reasonCodes: ['quarantine'] }, true],
+  ] as const)('lets staff override %s', (_label, overridden, confirmedSevere?: boolean) => {
+    expect(overrideRefusal(overridden, true, NOW, confirmedSevere === true)).toBeUndefined();
+  });
+
+  it.each([
     ['an unknown entry', undefined, true, 'override.unknown-entry'],
     ['an entry that is no longer the newest', entry('red'), false, 'override.not-latest'],
     ['a green verdict', entry('green'), true, 'override.already-green'],
     ['a “cannot read this code” verdict', entry('none'), true, 'override.no-verdict'],
+    [
+      'a forged pass that has also expired',
+      { ...entry('none'), personId: '056089001234', reasonCodes: ['pass.expired', 'pass.signature'] },
+      true,
+      'override.no-verdict',
+    ],
+    ['a “no record” verdict without a person', { ...entry('none'), personId: null, reasonCodes: ['person.unknown'] }, true, 'override.no-verdict'],
+    ['an F0 red without the second confirmation', { ...entry('red'), reasonCodes: ['quarantine'] }, true, 'override.needs-second-confirm'],
+    ['a positive-test red without the second confirmation', { ...entry('red'), reasonCodes: ['test-positive'] }, true, 'override.needs-second-confirm'],
     ['a verdict over 2 minutes old', entry('red', OVERRIDE_LIMITS.windowMs + 1), true, 'override.too-old'],
     ['a row with an unreadable time', { seq: 5, outcome: 'red', at: 'yesterday' }, true, 'override.too-old'],
   ])('refuses %s, in Vietnamese and English', (_label, overridden, isNewest, code) => {

@@ -20,6 +20,8 @@ describe('validateCall: confirmLastVerdict', () => {
       args: [{ seq: 7, by: 'Lê Văn Tâm' }],
     });
     expect(call({ seq: 1, by: 'ố'.repeat(60) }).ok).toBe(true);
+    // No who: the core names the signed-in staff member, or refuses where no PIN is set.
+    expect(call({ seq: 7 })).toEqual({ ok: true, method: 'confirmLastVerdict', args: [{ seq: 7 }] });
   });
 
   it.each([
@@ -27,7 +29,6 @@ describe('validateCall: confirmLastVerdict', () => {
     ['a seq of 0', { seq: 0, by: 'NV-07' }, /confirm\.seq must be an entry sequence number/],
     ['a fractional seq', { seq: 1.5, by: 'NV-07' }, /confirm\.seq/],
     ['a seq as text', { seq: '3', by: 'NV-07' }, /confirm\.seq/],
-    ['no who', { seq: 3 }, /confirm\.by is missing/],
     ['a blank who', { seq: 3, by: '   ' }, /confirm\.by is empty/],
     ['a who of 61 characters', { seq: 3, by: 'a'.repeat(61) }, /confirm\.by is too long: 61 characters, at most 60/],
     ['a who that is a number', { seq: 3, by: 7 }, /confirm\.by must be a string/],

@@ -18,6 +18,15 @@ describe('validateCall: overrideLastVerdict', () => {
     });
   });
 
+  it('takes a request without a who (the core names the signed-in staff member) and the second confirmation of a severe red', () => {
+    expect(call({ seq: 7, reason: 'x', confirmedSevere: true })).toEqual({
+      ok: true,
+      method: 'overrideLastVerdict',
+      args: [{ seq: 7, reason: 'x', confirmedSevere: true }],
+    });
+    expect(errorOf({ seq: 7, reason: 'x', confirmedSevere: 'yes' })).toMatch(/confirmedSevere must be true or false/);
+  });
+
   it('counts the limits in characters, not UTF-16 units', () => {
     expect(call({ seq: 1, by: 'ố'.repeat(60), reason: '😷'.repeat(120) }).ok).toBe(true);
   });
@@ -27,7 +36,6 @@ describe('validateCall: overrideLastVerdict', () => {
     ['a seq of 0', { seq: 0, by: 'NV-07', reason: 'x' }, /override\.seq must be an entry sequence number/],
     ['a fractional seq', { seq: 1.5, by: 'NV-07', reason: 'x' }, /override\.seq/],
     ['a seq as text', { seq: '3', by: 'NV-07', reason: 'x' }, /override\.seq/],
-    ['no who', { seq: 3, reason: 'x' }, /override\.by is missing/],
     ['a blank who', { seq: 3, by: '   ', reason: 'x' }, /override\.by is empty/],
     ['a who of 61 characters', { seq: 3, by: 'a'.repeat(61), reason: 'x' }, /override\.by is too long: 61 characters, at most 60/],
     ['a who that is a number', { seq: 3, by: 7, reason: 'x' }, /override\.by must be a string/],
