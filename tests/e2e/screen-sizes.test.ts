@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeDataAge, describeUpload } from '../../domain/contract/kiosk-status.js';
 import { launchChromium } from '../support/chromium.js';
-import { measureLayout, type LayoutReport } from '../support/layout-check.js';
+import { measureLayout, type LayoutReport } from './layout-check.js';
 import { repoRoot, startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
 
 /**
@@ -44,14 +44,22 @@ async function scanDemoCard(name: string): Promise<void> {
   await page.waitForSelector('#verdict-screen[data-verdict]', { state: 'visible', timeout: 5000 });
 }
 
-async function expectLayoutHolds(screen: string, shot: string): Promise<LayoutReport> {
+/** `targets`: whether the screen offers anything to tap (a no-record verdict offers staff nothing). */
+async function expectLayoutHolds(screen: string, shot: string, targets = true): Promise<LayoutReport> {
   const report = await measureLayout(page, LIMITS);
   expect(report.screen).toBe(screen);
   expect(report.problems).toEqual([]);
-  expect(report.interactive).toBeGreaterThan(0);
+  if (targets) expect(report.interactive).toBeGreaterThan(0);
   const { width, height } = page.viewportSize() ?? { width: 0, height: 0 };
   await page.screenshot({ path: join(screenshotDir, `${shot}-${width}x${height}.png`) });
   return report;
+}
+
+/** The prompt's words end above the demo cards begin: squeezed, the idle screen must drop decoration, not stack text. */
+async function expectPromptClearOfDemoCards(): Promise<void> {
+  const promptBottom = await page.evaluate(() => document.querySelector('#idle-screen .prompt .en')?.getBoundingClientRect().bottom ?? Number.NaN);
+  const demoTop = await page.evaluate(() => document.getElementById('demo')?.getBoundingClientRect().top ?? Number.NaN);
+  expect(promptBottom).toBeLessThanOrEqual(demoTop);
 }
 
 beforeAll(async () => {
@@ -75,6 +83,7 @@ describe.each(SIZES)('at $width×$height', (size) => {
   it('idle: the prompt, the demo cards and the Staff button all fit, none over another', async () => {
     await backToIdle();
     await expectLayoutHolds('idle', 'idle');
+    await expectPromptClearOfDemoCards();
   });
 
   it('idle with the longest status lines (sync error, upload failing): the header wraps, never over the Staff button', async () => {
@@ -102,6 +111,7 @@ describe.each(SIZES)('at $width×$height', (size) => {
       [data, upload] as const,
     );
     await expectLayoutHolds('idle', 'idle-long-status');
+    await expectPromptClearOfDemoCards();
   });
 
   it.each([
@@ -112,7 +122,7 @@ describe.each(SIZES)('at $width×$height', (size) => {
   ])('%s’s verdict (%s): headline, reasons and staff buttons all on screen', async (name, outcome) => {
     await scanDemoCard(name);
     expect(await page.getAttribute('#verdict-screen', 'data-verdict')).toBe(outcome);
-    const report = await expectLayoutHolds('verdict', `verdict-${outcome}`);
+    const report = await expectLayoutHolds('verdict', `verdict-${outcome}`, outcome !== 'none');
     expect(report.headlinePx).toBeGreaterThanOrEqual(MIN_HEADLINE_PX);
     if (outcome !== 'green') {
       expect(report.reasons).toBeGreaterThan(0);

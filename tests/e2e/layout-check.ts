@@ -1,3 +1,4 @@
+// In tests/e2e rather than tests/support: it runs in the page, so it is type-checked with the DOM library (tests/tsconfig.json).
 import type { Page } from 'playwright-core';
 
 /** What the page script found on the screen shown. */
