@@ -26,7 +26,7 @@ export interface LayoutLimits {
 /**
  * Measures the screen on show the way a person meets it: every visible element and line of
  * text inside the viewport horizontally, and vertically unless it sits in a container that
- * scrolls (the staff screens); no two touch targets overlapping; every target at least
+ * scrolls (the staff screens); no two touch targets overlapping, nor text over a target; every target at least
  * `minTargetPx` square; reason text at least `minReasonPx`. It runs in the page, so it is one
  * self-contained function (no helpers from this module reach the browser).
  */
@@ -68,6 +68,7 @@ export function measureLayout(page: Page, limits: LayoutLimits): Promise<LayoutR
     };
 
     const visible = [...app.querySelectorAll('*')].filter(shown);
+    const lines: { element: Element; rect: DOMRect }[] = [];
     for (const element of visible) {
       checkRect(element.getBoundingClientRect(), element, 'element');
       // Text can run out of its box (a long word, a nowrap line) while the box itself fits.
@@ -75,7 +76,10 @@ export function measureLayout(page: Page, limits: LayoutLimits): Promise<LayoutR
         if (node.nodeType !== Node.TEXT_NODE || (node.textContent ?? '').trim() === '') continue;
         const range = document.createRange();
         range.selectNodeContents(node);
-        for (const rect of range.getClientRects()) checkRect(rect, element, 'text of');
+        for (const rect of range.getClientRects()) {
+          checkRect(rect, element, 'text of');
+          lines.push({ element, rect });
+        }
       }
     }
 
@@ -92,14 +96,21 @@ export function measureLayout(page: Page, limits: LayoutLimits): Promise<LayoutR
         problems.push(`target ${describe(element)} is ${Math.round(rect.width)}×${Math.round(rect.height)} px, under ${limit.minTargetPx}`);
       }
     }
+    const overlap = (a: DOMRect, b: DOMRect): boolean =>
+      Math.min(a.right, b.right) - Math.max(a.left, b.left) > slack && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > slack;
+    // Words under or over a button: neither is read nor tapped for sure (a status line over the Staff button).
+    for (const line of lines) {
+      for (const { element, rect } of boxes) {
+        if (!element.contains(line.element) && overlap(line.rect, rect))
+          problems.push(`text of ${describe(line.element)} overlaps target ${describe(element)}`);
+      }
+    }
     for (let i = 0; i < boxes.length; i++) {
       for (let j = i + 1; j < boxes.length; j++) {
         const a = boxes[i];
         const b = boxes[j];
         if (a === undefined || b === undefined || a.element.contains(b.element) || b.element.contains(a.element)) continue;
-        const across = Math.min(a.rect.right, b.rect.right) - Math.max(a.rect.left, b.rect.left);
-        const down = Math.min(a.rect.bottom, b.rect.bottom) - Math.max(a.rect.top, b.rect.top);
-        if (across > slack && down > slack) problems.push(`targets overlap: ${describe(a.element)} and ${describe(b.element)}`);
+        if (overlap(a.rect, b.rect)) problems.push(`targets overlap: ${describe(a.element)} and ${describe(b.element)}`);
       }
     }
 
@@ -116,6 +127,13 @@ export function measureLayout(page: Page, limits: LayoutLimits): Promise<LayoutR
     }
     const headline = document.getElementById('verdict-headline-vi');
     const headlinePx = headline !== null && shown(headline) ? Number.parseFloat(getComputedStyle(headline).fontSize) : 0;
-    return { screen: app.dataset.screen ?? '', problems, interactive: boxes.length, reasons, smallestReasonPx: reasons === 0 ? 0 : smallestReasonPx, headlinePx };
+    return {
+      screen: app.dataset.screen ?? '',
+      problems,
+      interactive: boxes.length,
+      reasons,
+      smallestReasonPx: reasons === 0 ? 0 : smallestReasonPx,
+      headlinePx,
+    };
   }, limits);
 }

@@ -176,6 +176,40 @@ describe.each(SIZES)('at $width×$height', (size) => {
   });
 });
 
+/** The ends of the range the stylesheets are written for: a 4K screen, and the 7" panel turned portrait. */
+describe.each([
+  { width: 3840, height: 2160 },
+  { width: 480, height: 800 },
+])('at $width×$height', (size) => {
+  beforeAll(async () => {
+    await page.setViewportSize(size);
+  });
+
+  it('idle', async () => {
+    await backToIdle();
+    await expectLayoutHolds('idle', 'idle');
+    await expectPromptClearOfDemoCards();
+  });
+
+  it.each([
+    ['Nguyễn Văn An', 'green'],
+    ['Hoàng Văn Giang', 'none'],
+  ])('%s’s verdict (%s)', async (name, outcome) => {
+    await scanDemoCard(name);
+    const report = await expectLayoutHolds('verdict', `verdict-${outcome}`, outcome !== 'none');
+    expect(report.headlinePx).toBeGreaterThanOrEqual(MIN_HEADLINE_PX);
+    expect(report.smallestReasonPx).toBeGreaterThanOrEqual(LIMITS.minReasonPx);
+  });
+
+  it('the operator screen', async () => {
+    await backToIdle();
+    await page.click('#operator-open');
+    await page.waitForSelector('#operator-screen', { state: 'visible' });
+    await page.waitForFunction(() => document.getElementById('stats-total')?.textContent !== '–');
+    await expectLayoutHolds('operator', 'operator');
+  });
+});
+
 describe('the camera preview on the idle screen (chot start --camera, Chromium’s fake camera)', () => {
   let cameraKiosk: KioskProcess;
   let cameraBrowser: Browser;
