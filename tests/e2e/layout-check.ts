@@ -67,16 +67,16 @@ export function measureLayout(page: Page, limits: LayoutLimits): Promise<LayoutR
       }
     };
 
-    const visible = [...app.querySelectorAll('*')].filter(shown);
+    const visible = Array.from(app.querySelectorAll('*')).filter(shown);
     const lines: { element: Element; rect: DOMRect }[] = [];
     for (const element of visible) {
       checkRect(element.getBoundingClientRect(), element, 'element');
       // Text can run out of its box (a long word, a nowrap line) while the box itself fits.
-      for (const node of element.childNodes) {
+      for (const node of Array.from(element.childNodes)) {
         if (node.nodeType !== Node.TEXT_NODE || (node.textContent ?? '').trim() === '') continue;
         const range = document.createRange();
         range.selectNodeContents(node);
-        for (const rect of range.getClientRects()) {
+        for (const rect of Array.from(range.getClientRects())) {
           checkRect(rect, element, 'text of');
           lines.push({ element, rect });
         }
@@ -118,7 +118,7 @@ export function measureLayout(page: Page, limits: LayoutLimits): Promise<LayoutR
     let smallestReasonPx = Number.POSITIVE_INFINITY;
     for (const item of visible.filter((element) => element.matches('#verdict-reasons li'))) {
       reasons++;
-      for (const part of [item, ...item.querySelectorAll('*')]) {
+      for (const part of [item, ...Array.from(item.querySelectorAll('*'))]) {
         if ((part.textContent ?? '').trim() === '') continue;
         const size = Number.parseFloat(getComputedStyle(part).fontSize);
         smallestReasonPx = Math.min(smallestReasonPx, size);
