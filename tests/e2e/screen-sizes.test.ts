@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeDevices } from '../../domain/contract/device-line.js';
 import { describeDataAge, describeUpload } from '../../domain/contract/kiosk-status.js';
 import { launchChromium } from '../support/chromium.js';
 import { measureLayout, type LayoutReport } from './layout-check.js';
@@ -112,6 +113,41 @@ describe.each(SIZES)('at $width×$height', (size) => {
     );
     await expectLayoutHolds('idle', 'idle-long-status');
     await expectPromptClearOfDemoCards();
+  });
+
+  it('a device fault line under the idle screen and a verdict: nothing under it', async () => {
+    const at = new Date(0).toISOString();
+    const fault = { kind: 'unplugged', message: '', at } as const;
+    const line = describeDevices([
+      { id: '/dev/serial/by-id/usb-Honeywell_Imaging_1900-if00', kind: 'serial-scanner', state: 'fault', lane: '1', fault },
+      { id: '/dev/ttyUSB0', kind: 'serial-relay', state: 'fault', lane: '1', fault },
+    ]);
+    if (line === undefined) throw new Error('no device line for faulted devices');
+    // Written as renderer/view/device-line.ts writes it (status pushes repeat the same demo state: no device, so it may be cleared: measured at once).
+    const show = (): Promise<void> =>
+      page.evaluate((words) => {
+        const element = document.getElementById('device-line');
+        if (element === null) throw new Error('no #device-line');
+        element.hidden = false;
+        element.dataset.level = words.level;
+        for (const part of ['glyph', 'vi', 'en'] as const) {
+          const node = document.getElementById(`device-line-${part}`);
+          if (node !== null) node.textContent = words[part];
+        }
+      }, line);
+    try {
+      // The kiosk's own status lines again, not the longest ones written by the test before.
+      await page.reload();
+      await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 10_000 });
+      await show();
+      await expectLayoutHolds('idle', 'idle-device-line');
+      await expectPromptClearOfDemoCards();
+      await scanDemoCard('Phạm Minh Đức');
+      await show();
+      await expectLayoutHolds('verdict', 'verdict-device-line');
+    } finally {
+      await page.evaluate(() => document.getElementById('device-line')?.setAttribute('hidden', ''));
+    }
   });
 
   it.each([
