@@ -13,6 +13,7 @@ import { DiagnosticsScreen } from './diagnostics/diagnostics-screen.js';
 import { WedgeHint } from './diagnostics/wedge-hint.js';
 import { OperatorMode } from './operator/operator-mode.js';
 import { createScanMetrics, recordAfterPaint } from './perf/scan-metrics.js';
+import { byId } from './view/dom.js';
 import { isStaffScreen, Screens } from './view/screens.js';
 import { ChipPrompt } from './chip/chip-prompt.js';
 import { endsChipRead } from './chip/chip-view.js';
@@ -127,13 +128,21 @@ async function start(): Promise<void> {
     },
     describe,
   );
+  const openDiagnostics = (): void => {
+    clearTimeout(holdTimer);
+    shown = undefined;
+    // Diagnostics is a staff screen: with staff PINs set, behind a sign-in.
+    void operator.staff.asStaff(() => void diagnostics.open());
+  };
+  // A touch kiosk has no F4 key: the operator screen's button opens it too, leaving that screen first (its 30 s timer with it).
+  byId('diagnostics-open').addEventListener('click', () => {
+    operator.close();
+    openDiagnostics();
+  });
   window.addEventListener('keydown', (event) => {
     if (event.key === 'F4' && (screens.current === 'idle' || screens.current === 'verdict')) {
       event.preventDefault();
-      clearTimeout(holdTimer);
-      shown = undefined;
-      // Diagnostics is a staff screen: with staff PINs set, behind a sign-in.
-      void operator.staff.asStaff(() => void diagnostics.open());
+      openDiagnostics();
     } else if (event.key === 'Escape' && diagnostics.isOpen) {
       event.preventDefault();
       diagnostics.close();

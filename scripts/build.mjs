@@ -29,7 +29,7 @@ await esbuild.build({
   sourcemap: true,
   logLevel: 'warning',
 });
-// The page and every stylesheet beside it (styles.css, chip.css, …): a stylesheet added later ships without a change here.
+// The page and every stylesheet beside it (base.css, idle.css, chip.css, …): a stylesheet added later ships without a change here.
 for (const file of readdirSync(join(root, 'renderer')).filter((name) => name === 'index.html' || name.endsWith('.css'))) {
   cpSync(join(root, 'renderer', file), join(rendererOut, file));
 }
