@@ -35,6 +35,9 @@ Options:
   --retention-days N
                   keep entries this many days after the hub's receipt for them, then
                   purge them from the kiosk (default 21; 0 purges once the hub holds them)
+  --repeat-window SECONDS
+                  the same code read again on the same scanner or camera within this
+                  long of its last read is the same entry (default 3; 0 logs every read)
   --log-level debug|info|warn|error
                   what the kiosk logs (default: $CHOT_LOG_LEVEL, else info): to stderr
                   and to DATA-DIR/logs/chot.log (JSON lines, rotated at 5 MiB, 4 old

@@ -9,6 +9,7 @@ import type { KioskStatus } from './kiosk-status.js';
 import type { OverrideRequest, OverrideResult } from './operator-override.js';
 import type { ConfirmRequest, ConfirmResult } from './staff-confirm.js';
 import type { ChipCanRequest, ChipCanResult } from './chip-reading.js';
+import type { InputDirectionRequest, InputDirectionResult, InputGates } from './input-lanes.js';
 import type { TodayStats } from './today-stats.js';
 import type { Bilingual } from '../text/bilingual.js';
 import type { Outcome, Verdict } from '../verdict/verdict.js';
@@ -56,6 +57,8 @@ export interface KioskInfo {
   readonly verdictHoldMs: number;
   /** What the operator's override form offers and accepts (the core checks the same limits). */
   readonly override: OverrideSettings;
+  /** The wedge's and the camera's lane and direction as the core logs them now (staff may switch the direction). */
+  readonly inputs?: InputGates;
   /** Present only when the kiosk runs on the built-in demo data set. */
   readonly demoCards?: readonly DemoCard[];
 }
@@ -88,6 +91,11 @@ export interface KioskApi {
    * card on the lane's reader, or the next one put there within a minute, is read with it.
    */
   enterChipCan(request: ChipCanRequest): Promise<ChipCanResult>;
+  /**
+   * Staff switch the direction the wedge's and the camera's entries are logged with (a bus
+   * point: boarding / alighting), until the kiosk restarts; resolves with the inputs now in force.
+   */
+  setInputDirection(request: InputDirectionRequest): Promise<InputDirectionResult>;
 }
 
 export type KioskMethod = keyof KioskApi;
@@ -102,6 +110,7 @@ export const KIOSK_API_METHODS = [
   'confirmLastVerdict',
   'getDiagnostics',
   'enterChipCan',
+  'setInputDirection',
 ] as const satisfies readonly KioskMethod[];
 
 // Compile-time proof that the list above names every method of KioskApi.

@@ -5,6 +5,8 @@ import type { ConfirmRequest } from './staff-confirm.js';
 import { CHIP_CAN_PATTERN, type ChipCanRequest } from './chip-reading.js';
 import { ENTRY_LANE } from '../entries/entry-fields.js';
 import type { RpcFailure } from './rpc-messages.js';
+import { isEntryDirection, type InputDirectionRequest } from './input-lanes.js';
+import { ENTRY_DIRECTIONS } from '../entries/entry-record.js';
 
 export type ValidatedCall =
   | { readonly ok: true; readonly method: 'submitScan'; readonly args: [ScanSubmission] }
@@ -12,6 +14,7 @@ export type ValidatedCall =
   | { readonly ok: true; readonly method: 'overrideLastVerdict'; readonly args: [OverrideRequest] }
   | { readonly ok: true; readonly method: 'confirmLastVerdict'; readonly args: [ConfirmRequest] }
   | { readonly ok: true; readonly method: 'enterChipCan'; readonly args: [ChipCanRequest] }
+  | { readonly ok: true; readonly method: 'setInputDirection'; readonly args: [InputDirectionRequest] }
   | { readonly ok: false; readonly error: RpcFailure };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -75,6 +78,17 @@ function validateChipCan(args: readonly unknown[]): ValidatedCall {
   return { ok: true, method: 'enterChipCan', args: [lane === undefined ? { can } : { can, lane }] };
 }
 
+/** A direction is one the entry log knows; nothing else rides along. */
+function validateInputDirection(args: readonly unknown[]): ValidatedCall {
+  const [request] = args;
+  if (args.length !== 1 || !isObject(request)) return bad('setInputDirection takes one request {direction}');
+  const extra = Object.keys(request).find((key) => key !== 'direction');
+  if (extra !== undefined) return bad(`setInputDirection: unknown field ${JSON.stringify(extra)}`);
+  const { direction } = request;
+  if (!isEntryDirection(direction)) return bad(`input.direction must be one of ${ENTRY_DIRECTIONS.join(', ')}`);
+  return { ok: true, method: 'setInputDirection', args: [{ direction }] };
+}
+
 /**
  * Checks a call from the renderer before the core sees it. The renderer is our code,
  * but it renders untrusted input, so the core treats every call as untrusted.
@@ -100,6 +114,8 @@ export function validateCall(method: unknown, args: unknown): ValidatedCall {
       return validateConfirm(args);
     case 'enterChipCan':
       return validateChipCan(args);
+    case 'setInputDirection':
+      return validateInputDirection(args);
     case 'submitScan': {
       const [scan] = args as unknown[];
       if (args.length !== 1 || !isObject(scan)) return bad('submitScan takes one scan');

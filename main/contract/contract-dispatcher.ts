@@ -25,7 +25,9 @@ export function createDispatcher(api: KioskApi, reportFault: (method: string, er
               ? await api.confirmLastVerdict(...call.args)
               : call.method === 'enterChipCan'
                 ? await api.enterChipCan(...call.args)
-                : await api[call.method]();
+                : call.method === 'setInputDirection'
+                  ? await api.setInputDirection(...call.args)
+                  : await api[call.method]();
       return { ok: true, value };
     } catch (error) {
       reportFault(call.method, error);

@@ -33,6 +33,9 @@ import { devicesEvent, KioskEventHub, type DecidedVerdict } from './kiosk-event-
 import type { Logger } from '../../platform/logging/logger.js';
 import { messageOf } from '../../platform/message-of.js';
 import { stderrLogger } from '../logging/kiosk-logger.js';
+import type { InputDirectionRequest, InputDirectionResult, InputGate, ScreenInput } from '../../domain/contract/input-lanes.js';
+import { VerdictRepeats } from './repeat-filter.js';
+import { ScreenInputGates } from './screen-input-gates.js';
 
 export interface KioskCoreOptions {
   readonly dataDir: string;
@@ -52,6 +55,10 @@ export interface KioskCoreOptions {
   readonly gate?: { readonly lane: string; readonly direction: EntryDirection };
   /** Which verdicts open each lane's gate (devices.json `gates`); lanes not named: green, for signed credentials. */
   readonly gates?: GatePolicies;
+  /** The wedge's and the camera's lane and direction (devices.json `inputs`); absent: the station's. */
+  readonly inputs?: Partial<Record<ScreenInput, InputGate>>;
+  /** The same code on the same input within this many ms is one entry (`chot start --repeat-window`; default 3 s, 0: off). */
+  readonly repeatWindowMs?: number;
   /** The scanners and relays the kiosk drives, for the screen's device line and the diagnostics screen. */
   readonly devices?: () => readonly DeviceStatus[];
   /** Where the device profiles are (default: firmware-config/ of the installation). */
@@ -97,6 +104,8 @@ export class KioskCore implements KioskApi {
   private readonly diagnostics: DiagnosticsService;
   private readonly logger: Logger;
   private readonly cardQrs: CardQrListeners;
+  private readonly inputs: ScreenInputGates;
+  private readonly repeats: VerdictRepeats;
   private chipStation: ChipCanReceiver | undefined;
 
   /**
@@ -127,6 +136,9 @@ export class KioskCore implements KioskApi {
     this.stopWatchingRules = this.rules.watch();
     const station = stationOf(options);
     this.station = station;
+    this.inputs = new ScreenInputGates(options.inputs ?? {}, station);
+    // Logged by code only: which entry was read again, from what kind of input.
+    this.repeats = new VerdictRepeats(options.repeatWindowMs, (first, source) => this.logger.debug('scan repeated', { entry: first.entrySeq, source: source.kind }));
     this.log = new EntryLog(db);
     this.pipeline = new ScanPipeline({
       facts,
@@ -144,7 +156,8 @@ export class KioskCore implements KioskApi {
     });
     this.info = {
       version: chotVersion(),
-      lane: station.lane,
+      // The screen stands where its wedge does: the chip prompt shows that lane's reader.
+      lane: this.inputs.gateOf('wedge').lane,
       wedge: { ...DEFAULT_WEDGE_SETTINGS, ...options.wedge },
       verdictHoldMs: options.verdictHoldMs ?? 5000,
       override: { presetReasons: OVERRIDE_PRESET_REASONS, ...OVERRIDE_LIMITS },
@@ -178,14 +191,18 @@ export class KioskCore implements KioskApi {
   }
 
   async submitScan(submission: ScanSubmission): Promise<Verdict> {
-    const at = toVietnamIso((this.options.now ?? Date.now)());
-    const { verdict, credential } = this.decide(
-      () => this.pipeline.decideScan({ source: submission.source, text: submission.text, overflow: submission.overflow === true, at }),
-      submission.source.kind,
-    );
-    // The renderer that asked shows it from the answer; the relays of the kiosk's own lane act on it.
-    this.hub.verdict({ verdict, source: submission.source, lane: this.station.lane, direction: this.station.direction });
-    this.cardQrs.decided(credential, verdict, this.station.lane);
+    const nowMs = (this.options.now ?? Date.now)();
+    // The page's inputs are logged at their configured lane and direction (staff may switch it).
+    const gate = this.inputs.gateOf(submission.source.kind);
+    const repeat = this.repeats.repeatOf(submission.source, submission.text, nowMs);
+    // The screen shows the first verdict again; the relays do not pulse a second time.
+    if (repeat !== undefined) return repeat;
+    const scan = { source: submission.source, text: submission.text, overflow: submission.overflow === true, at: toVietnamIso(nowMs) };
+    const { verdict, credential } = this.decide(() => this.pipeline.decideScan(scan, gate), submission.source.kind);
+    this.repeats.remember(submission.source, submission.text, verdict, nowMs);
+    // The renderer that asked shows it from the answer; the relays of the input's lane act on it.
+    this.hub.verdict({ verdict, source: submission.source, lane: gate.lane, direction: gate.direction });
+    this.cardQrs.decided(credential, verdict, gate.lane);
     return verdict;
   }
 
@@ -193,9 +210,17 @@ export class KioskCore implements KioskApi {
    * A scan read by a device the core drives (serial or HID-POS scanner) at `gate`: decided
    * and committed like any scan, THEN the lane's relays act on it and the screen is told —
    * so nothing opens or shows before its entry is durable. Throws when it cannot be logged.
+   * A repeat of the device's last read within the window is shown again, nothing more.
    */
   submitDeviceScan(scan: ScanEvent, gate: ScanGate): Verdict {
+    const nowMs = (this.options.now ?? Date.now)();
+    const repeat = this.repeats.repeatOf(scan.source, scan.text, nowMs);
+    if (repeat !== undefined) {
+      this.hub.event({ name: 'verdict', verdict: repeat, source: scan.source, lane: gate.lane, direction: gate.direction });
+      return repeat;
+    }
     const { verdict, credential } = this.decide(() => this.pipeline.decideScan(scan, gate), scan.source.kind);
+    this.repeats.remember(scan.source, scan.text, verdict, nowMs);
     this.publishDeviceVerdict({ verdict, source: scan.source, lane: gate.lane, direction: gate.direction });
     this.cardQrs.decided(credential, verdict, gate.lane);
     return verdict;
@@ -248,7 +273,18 @@ export class KioskCore implements KioskApi {
   }
 
   async getKioskInfo(): Promise<KioskInfo> {
-    return this.info;
+    return { ...this.info, inputs: this.inputs.current };
+  }
+
+  /**
+   * Staff switched which way people pass the wedge and the camera. Reads remembered as repeats
+   * are forgotten: a card read again after the switch is logged with the new direction.
+   */
+  async setInputDirection(request: InputDirectionRequest): Promise<InputDirectionResult> {
+    const inputs = this.inputs.setDirection(request.direction);
+    this.repeats.clear();
+    this.logger.info('staff switched the input direction', { direction: request.direction, wedgeLane: inputs.wedge.lane, cameraLane: inputs.camera.lane });
+    return { ok: true, inputs };
   }
 
   async getKioskStatus(): Promise<KioskStatus> {
@@ -347,9 +383,9 @@ export class KioskCore implements KioskApi {
     this.hub.verdict({ verdict, source, lane: gate.lane, direction: gate.direction });
   }
 
-  /** A typed CAN for the chip card reader of the lane (default: the kiosk's own); refused where the lane has none. */
+  /** A typed CAN for the chip card reader of the lane (default: the screen's own); refused where the lane has none. */
   async enterChipCan(request: ChipCanRequest): Promise<ChipCanResult> {
-    const lane = request.lane ?? this.station.lane;
+    const lane = request.lane ?? this.info.lane;
     return this.chipStation?.enterCan(request.can, lane) ?? { ok: false, refusal: CHIP_CAN_REFUSALS.noReader };
   }
 

@@ -25,6 +25,8 @@ export interface LaunchOptions {
   readonly syncIntervalMs?: number;
   readonly uploadIntervalMs?: number;
   readonly retentionMs?: number;
+  /** The same code on the same input within this window is one entry (default 3 s; 0: every read is an entry). */
+  readonly repeatWindowMs?: number;
   readonly devicesConfig: DevicesConfig;
   /** The log threshold (`--log-level`, else `$CHOT_LOG_LEVEL`); absent: info. */
   readonly logLevel?: LogLevel;
@@ -35,6 +37,8 @@ export const LAUNCH_DURATIONS = {
   syncIntervalMs: { flag: '--sync-interval', unitMs: 1000, min: 1, max: 86_400, wholeUnits: false, range: 'a number of seconds from 1 to 86400' },
   uploadIntervalMs: { flag: '--upload-interval', unitMs: 1000, min: 1, max: 86_400, wholeUnits: false, range: 'a number of seconds from 1 to 86400' },
   retentionMs: { flag: '--retention-days', unitMs: 86_400_000, min: 0, max: 3650, wholeUnits: true, range: 'a whole number of days from 0 to 3650' },
+  // A minute at most: longer, a person who really passes again (out and back in) would not be logged.
+  repeatWindowMs: { flag: '--repeat-window', unitMs: 1000, min: 0, max: 60, wholeUnits: false, range: 'a number of seconds from 0 to 60' },
 } as const;
 export type LaunchDuration = keyof typeof LAUNCH_DURATIONS;
 
@@ -135,6 +139,7 @@ export function kioskRuntimeOptions(options: LaunchOptions): KioskRuntimeOptions
     ...(options.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.syncIntervalMs }),
     ...(options.uploadIntervalMs === undefined ? {} : { uploadIntervalMs: options.uploadIntervalMs }),
     ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
+    ...(options.repeatWindowMs === undefined ? {} : { repeatWindowMs: options.repeatWindowMs }),
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
   };
 }

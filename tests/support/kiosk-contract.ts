@@ -38,6 +38,7 @@ export async function connectKioskContract(kioskUrl: string): Promise<{ api: Kio
     overrideLastVerdict: (request) => call('overrideLastVerdict', [request]) as ReturnType<KioskApi['overrideLastVerdict']>,
     confirmLastVerdict: (request) => call('confirmLastVerdict', [request]) as ReturnType<KioskApi['confirmLastVerdict']>,
     enterChipCan: (request) => call('enterChipCan', [request]) as ReturnType<KioskApi['enterChipCan']>,
+    setInputDirection: (request) => call('setInputDirection', [request]) as ReturnType<KioskApi['setInputDirection']>,
   };
   return { api, close: () => ws.close() };
 }

@@ -23,6 +23,7 @@ const NON_DEFAULT: Readonly<Record<StartOption, () => readonly string[]>> = {
   'sync-interval': () => ['--sync-interval', '7'],
   'upload-interval': () => ['--upload-interval', '2.5'],
   'retention-days': () => ['--retention-days', '3'],
+  'repeat-window': () => ['--repeat-window', '1.5'],
   device: () => ['--device', 'serial-scanner=/dev/ttyACM0:9600,lane=2,direction=out,suffix=hex:03'],
   'log-level': () => ['--log-level', 'debug'],
 };
@@ -99,8 +100,8 @@ describe('chot start: every option reaches the kiosk in both shells', () => {
   });
 
   it('the durations arrive in the runtime in milliseconds, in both shells', async () => {
-    const { browserRuntime, electron } = await launchBoth(['--sync-interval', '7', '--upload-interval', '2.5', '--retention-days', '3']);
-    const expected = { syncIntervalMs: 7000, uploadIntervalMs: 2500, retentionMs: 3 * 86_400_000 };
+    const { browserRuntime, electron } = await launchBoth(['--sync-interval', '7', '--upload-interval', '2.5', '--retention-days', '3', '--repeat-window', '0.5']);
+    const expected = { syncIntervalMs: 7000, uploadIntervalMs: 2500, retentionMs: 3 * 86_400_000, repeatWindowMs: 500 };
     expect(browserRuntime).toMatchObject(expected);
     expect(electron.runtime).toMatchObject(expected);
   });
@@ -136,6 +137,8 @@ describe('chot start: bad options stop it before either shell starts', () => {
     [['--upload-interval', 'soon'], '--upload-interval must be'],
     [['--retention-days', '1.5'], '--retention-days must be a whole number of days from 0 to 3650'],
     [['--retention-days', ' '], '--retention-days must be'],
+    [['--repeat-window', '61'], '--repeat-window must be a number of seconds from 0 to 60'],
+    [['--repeat-window=-1'], '--repeat-window must be'],
     [['--port', '65536'], '--port must be 0–65535'],
     [['--device', 'serial-relay=auto'], 'cannot be found automatically'],
     [['--log-level', 'loud'], '--log-level must be debug, info, warn or error'],

@@ -17,6 +17,7 @@ function recordingCore(): { api: KioskApi; requests: OverrideRequest[] } {
     getDiagnostics: unused,
     confirmLastVerdict: unused,
     enterChipCan: unused,
+    setInputDirection: unused,
     overrideLastVerdict: async (request) => {
       requests.push(request);
       return { ok: false, refusal: { code: 'override.too-old', vi: 'quá 2 phút', en: 'over 2 minutes' } };

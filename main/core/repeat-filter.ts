@@ -1,0 +1,101 @@
+import type { ScanSource } from '../../domain/scan/scan-event.js';
+import type { Verdict } from '../../domain/verdict/verdict.js';
+
+/** The window of `chot start --repeat-window` when none is given: a card held a moment too long is still one entry. */
+export const DEFAULT_REPEAT_WINDOW_MS = 3000;
+
+interface Remembered<T> {
+  readonly result: T;
+  lastSeenAt: number;
+}
+
+/**
+ * One read is one entry, whatever the input: a scanner that reads a card twice, a wedge that
+ * sends it twice, a camera that sees it in every frame. The same text on the same input
+ * within `windowMs` of its last read is a repeat, answered with the first read's result; the
+ * window runs from the LAST read, so a card held under the scanner stays one entry for as long
+ * as it is held, and taken away for longer than the window it reads anew. Another input (another
+ * scanner, the camera beside the wedge, another lane) is another entry: a person may show the
+ * same card at two gates. A window of 0 turns repeats off. The clock is the caller's (ms).
+ */
+export class RepeatFilter<T> {
+  readonly #reads = new Map<string, Remembered<T>>();
+
+  constructor(private readonly windowMs: number = DEFAULT_REPEAT_WINDOW_MS) {
+    if (!(windowMs >= 0)) throw new RangeError(`repeat window must be 0 ms or more, got ${windowMs}`);
+  }
+
+  /** The first read's result when `text` on `input` at `nowMs` repeats it (the window then restarts), else undefined. */
+  repeatOf(input: string, text: string, nowMs: number): T | undefined {
+    this.#forgetOlderThan(nowMs);
+    const remembered = this.#reads.get(keyOf(input, text));
+    if (remembered === undefined) return undefined;
+    remembered.lastSeenAt = nowMs;
+    return remembered.result;
+  }
+
+  /** A read that was decided (and logged) as a new entry: its repeats within the window get `result`. */
+  remember(input: string, text: string, result: T, nowMs: number): void {
+    if (this.windowMs === 0) return;
+    this.#reads.set(keyOf(input, text), { result, lastSeenAt: nowMs });
+  }
+
+  /** Forgets every read: the next read of any code is a new entry (e.g. staff switched the direction). */
+  clear(): void {
+    this.#reads.clear();
+  }
+
+  /** How many reads are remembered (tests: old ones do not pile up). */
+  get size(): number {
+    return this.#reads.size;
+  }
+
+  // Pruned on every read, so memory holds only the reads of the last window.
+  #forgetOlderThan(nowMs: number): void {
+    for (const [key, remembered] of this.#reads) {
+      // A clock that stepped back (NTP) must not keep a read forever: outside the window either way.
+      const age = nowMs - remembered.lastSeenAt;
+      if (age >= this.windowMs || age < 0) this.#reads.delete(key);
+    }
+  }
+}
+
+// A NUL cannot be in a device id the contract accepts as a name, so two inputs' keys never collide.
+function keyOf(input: string, text: string): string {
+  return `${input}\u0000${text}`;
+}
+
+/**
+ * The core's repeats: verdicts by input (a source's kind and device name) and code. A repeat
+ * is answered with the first verdict marked `repeat`, which the screen shows again quietly.
+ */
+export class VerdictRepeats {
+  readonly #filter: RepeatFilter<Verdict>;
+
+  constructor(
+    windowMs: number | undefined,
+    private readonly onRepeat: (first: Verdict, source: ScanSource) => void,
+  ) {
+    this.#filter = new RepeatFilter(windowMs);
+  }
+
+  repeatOf(source: ScanSource, text: string, nowMs: number): Verdict | undefined {
+    const first = this.#filter.repeatOf(inputKey(source), text, nowMs);
+    if (first === undefined) return undefined;
+    this.onRepeat(first, source);
+    return { ...first, repeat: true };
+  }
+
+  remember(source: ScanSource, text: string, verdict: Verdict, nowMs: number): void {
+    this.#filter.remember(inputKey(source), text, verdict, nowMs);
+  }
+
+  clear(): void {
+    this.#filter.clear();
+  }
+}
+
+/** One input, as repeats are told apart: its kind and its device's name (another scanner, another lane: another entry). */
+function inputKey(source: ScanSource): string {
+  return `${source.kind}:${source.deviceId}`;
+}
