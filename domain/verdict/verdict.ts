@@ -43,7 +43,8 @@ export interface Verdict {
   readonly chip?: ChipVerdictDetail;
   /**
    * The same code read again on the same input within the repeat window: this is the first
-   * read's verdict, and nothing new was logged or opened. The screen shows it again, quietly.
+   * read's verdict, and nothing new was logged or opened. The screen stays as it is: no new
+   * verdict, sound or hold time.
    */
   readonly repeat?: true;
 }

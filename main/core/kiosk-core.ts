@@ -194,12 +194,12 @@ export class KioskCore implements KioskApi {
     const nowMs = (this.options.now ?? Date.now)();
     // The page's inputs are logged at their configured lane and direction (staff may switch it).
     const gate = this.inputs.gateOf(submission.source.kind);
-    const repeat = this.repeats.repeatOf(submission.source, submission.text, nowMs);
-    // The screen shows the first verdict again; the relays do not pulse a second time.
+    const repeat = this.repeats.repeatOf(submission.source, gate.lane, submission.text, nowMs);
+    // Answered with the first verdict, marked: the relays do not pulse and the screen stays as it is.
     if (repeat !== undefined) return repeat;
     const scan = { source: submission.source, text: submission.text, overflow: submission.overflow === true, at: toVietnamIso(nowMs) };
     const { verdict, credential } = this.decide(() => this.pipeline.decideScan(scan, gate), submission.source.kind);
-    this.repeats.remember(submission.source, submission.text, verdict, nowMs);
+    this.repeats.remember(submission.source, gate.lane, submission.text, verdict, nowMs);
     // The renderer that asked shows it from the answer; the relays of the input's lane act on it.
     this.hub.verdict({ verdict, source: submission.source, lane: gate.lane, direction: gate.direction });
     this.cardQrs.decided(credential, verdict, gate.lane);
@@ -210,17 +210,14 @@ export class KioskCore implements KioskApi {
    * A scan read by a device the core drives (serial or HID-POS scanner) at `gate`: decided
    * and committed like any scan, THEN the lane's relays act on it and the screen is told —
    * so nothing opens or shows before its entry is durable. Throws when it cannot be logged.
-   * A repeat of the device's last read within the window is shown again, nothing more.
+   * A repeat of a read within the window changes nothing: no entry, no pulse, no push.
    */
   submitDeviceScan(scan: ScanEvent, gate: ScanGate): Verdict {
     const nowMs = (this.options.now ?? Date.now)();
-    const repeat = this.repeats.repeatOf(scan.source, scan.text, nowMs);
-    if (repeat !== undefined) {
-      this.hub.event({ name: 'verdict', verdict: repeat, source: scan.source, lane: gate.lane, direction: gate.direction });
-      return repeat;
-    }
+    const repeat = this.repeats.repeatOf(scan.source, gate.lane, scan.text, nowMs);
+    if (repeat !== undefined) return repeat;
     const { verdict, credential } = this.decide(() => this.pipeline.decideScan(scan, gate), scan.source.kind);
-    this.repeats.remember(scan.source, scan.text, verdict, nowMs);
+    this.repeats.remember(scan.source, gate.lane, scan.text, verdict, nowMs);
     this.publishDeviceVerdict({ verdict, source: scan.source, lane: gate.lane, direction: gate.direction });
     this.cardQrs.decided(credential, verdict, gate.lane);
     return verdict;

@@ -60,7 +60,7 @@ export class RepeatFilter<T> {
   }
 }
 
-// A NUL cannot be in a device id the contract accepts as a name, so two inputs' keys never collide.
+// The input's key is JSON (no raw NUL in it), so no input and text can run into another's.
 function keyOf(input: string, text: string): string {
   return `${input}\u0000${text}`;
 }
@@ -79,15 +79,16 @@ export class VerdictRepeats {
     this.#filter = new RepeatFilter(windowMs);
   }
 
-  repeatOf(source: ScanSource, text: string, nowMs: number): Verdict | undefined {
-    const first = this.#filter.repeatOf(inputKey(source), text, nowMs);
+  /** `lane`: where the input stands; the same device at another lane (a test bench) is another input. */
+  repeatOf(source: ScanSource, lane: string, text: string, nowMs: number): Verdict | undefined {
+    const first = this.#filter.repeatOf(inputKey(source, lane), text, nowMs);
     if (first === undefined) return undefined;
     this.onRepeat(first, source);
     return { ...first, repeat: true };
   }
 
-  remember(source: ScanSource, text: string, verdict: Verdict, nowMs: number): void {
-    this.#filter.remember(inputKey(source), text, verdict, nowMs);
+  remember(source: ScanSource, lane: string, text: string, verdict: Verdict, nowMs: number): void {
+    this.#filter.remember(inputKey(source, lane), text, verdict, nowMs);
   }
 
   clear(): void {
@@ -95,7 +96,7 @@ export class VerdictRepeats {
   }
 }
 
-/** One input, as repeats are told apart: its kind and its device's name (another scanner, another lane: another entry). */
-function inputKey(source: ScanSource): string {
-  return `${source.kind}:${source.deviceId}`;
+/** One input, as repeats are told apart: its kind, its device's name and its lane (another scanner, another lane: another entry). */
+function inputKey(source: ScanSource, lane: string): string {
+  return JSON.stringify([source.kind, source.deviceId, lane]);
 }

@@ -14,16 +14,17 @@ export interface ScanMetrics {
    */
   wedgeSuffixesSettled: number;
   /**
-   * Camera frames that showed the last scan's code again and so were no new scan. Tests wait
-   * on it to know the card was seen again before asserting it made one entry only.
+   * Reads the core answered as repeats (the same code on the same input within the repeat
+   * window: no new entry), by the input's kind. Tests wait on it to know a card was read again
+   * before asserting it made one entry only.
    */
-  cameraRepeats: number;
+  repeats: Record<string, number>;
 }
 
 const KEEP = 1000;
 
 export function createScanMetrics(): ScanMetrics {
-  const metrics: ScanMetrics = { scanToPaintMs: [], wedgeSuffixesSettled: 0, cameraRepeats: 0 };
+  const metrics: ScanMetrics = { scanToPaintMs: [], wedgeSuffixesSettled: 0, repeats: {} };
   (window as unknown as { chotMetrics: ScanMetrics }).chotMetrics = metrics;
   return metrics;
 }

@@ -66,6 +66,8 @@ describe('repeats: the same card read twice by the wedge', () => {
     const added = rows().slice(before);
     expect(added).toHaveLength(1);
     expect(added[0]).toMatchObject({ person_id: qr.slice(0, 12), source_kind: 'wedge' });
+    // The core answered the second read as a repeat of the first: no entry, nothing new on screen.
+    expect(await page.evaluate(() => (globalThis as unknown as { chotMetrics: { repeats: Record<string, number> } }).chotMetrics.repeats.wedge)).toBe(1);
     await page.waitForSelector('#verdict-screen[data-verdict="green"]', { state: 'visible', timeout: 5000 });
   });
 });
