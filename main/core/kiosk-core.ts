@@ -194,33 +194,35 @@ export class KioskCore implements KioskApi {
     const nowMs = (this.options.now ?? Date.now)();
     // The page's inputs are logged at their configured lane and direction (staff may switch it).
     const gate = this.inputs.gateOf(submission.source.kind);
-    const repeat = this.repeats.repeatOf(submission.source, gate.lane, submission.text, nowMs);
-    // Answered with the first verdict, marked: the relays do not pulse and the screen stays as it is.
-    if (repeat !== undefined) return repeat;
     const scan = { source: submission.source, text: submission.text, overflow: submission.overflow === true, at: toVietnamIso(nowMs) };
-    const { verdict, credential } = this.decide(() => this.pipeline.decideScan(scan, gate), submission.source.kind);
-    this.repeats.remember(submission.source, gate.lane, submission.text, verdict, nowMs);
-    // The renderer that asked shows it from the answer; the relays of the input's lane act on it.
-    this.hub.verdict({ verdict, source: submission.source, lane: gate.lane, direction: gate.direction });
-    this.cardQrs.decided(credential, verdict, gate.lane);
-    return verdict;
+    // The renderer that asked shows it from the answer (a repeat: not again); the relays of the input's lane act on it.
+    return this.decideRead(scan, gate, nowMs, (verdict) => this.hub.verdict({ verdict, source: submission.source, lane: gate.lane, direction: gate.direction }));
   }
 
   /**
    * A scan read by a device the core drives (serial or HID-POS scanner) at `gate`: decided
    * and committed like any scan, THEN the lane's relays act on it and the screen is told —
    * so nothing opens or shows before its entry is durable. Throws when it cannot be logged.
-   * A repeat of a read within the window changes nothing: no entry, no pulse, no push.
    */
   submitDeviceScan(scan: ScanEvent, gate: ScanGate): Verdict {
     const nowMs = (this.options.now ?? Date.now)();
+    return this.decideRead(scan, gate, nowMs, (verdict) => this.publishDeviceVerdict({ verdict, source: scan.source, lane: gate.lane, direction: gate.direction }));
+  }
+
+  /**
+   * One read of any input: a repeat of a read on the same input within the window
+   * (repeat-filter.ts) is answered with the first verdict, marked, and changes nothing — no
+   * entry, no relay pulse, no push; only its card QR's chip keys go to the lane's reader again.
+   */
+  private decideRead(scan: ScanEvent, gate: ScanGate, nowMs: number, publish: (verdict: Verdict) => void): Verdict {
     const repeat = this.repeats.repeatOf(scan.source, gate.lane, scan.text, nowMs);
-    if (repeat !== undefined) return repeat;
-    const { verdict, credential } = this.decide(() => this.pipeline.decideScan(scan, gate), scan.source.kind);
-    this.repeats.remember(scan.source, gate.lane, scan.text, verdict, nowMs);
-    this.publishDeviceVerdict({ verdict, source: scan.source, lane: gate.lane, direction: gate.direction });
-    this.cardQrs.decided(credential, verdict, gate.lane);
-    return verdict;
+    const decided = repeat ?? this.decide(() => this.pipeline.decideScan(scan, gate), scan.source.kind);
+    if (repeat === undefined) {
+      this.repeats.remember(scan.source, gate.lane, scan.text, decided, nowMs);
+      publish(decided.verdict);
+    }
+    this.cardQrs.decided(decided.credential, decided.verdict, gate.lane);
+    return decided.verdict;
   }
 
   /**

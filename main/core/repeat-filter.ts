@@ -1,3 +1,4 @@
+import type { Credential } from '../../domain/credentials/credential.js';
 import type { ScanSource } from '../../domain/scan/scan-event.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 
@@ -65,12 +66,20 @@ function keyOf(input: string, text: string): string {
   return `${input}\u0000${text}`;
 }
 
+/** A read decided as a new entry: its verdict, and the credential it held (memory only, for the window). */
+export interface DecidedRead {
+  readonly verdict: Verdict;
+  readonly credential?: Credential | undefined;
+}
+
 /**
- * The core's repeats: verdicts by input (a source's kind and device name) and code. A repeat
- * is answered with the first verdict marked `repeat`, which the screen shows again quietly.
+ * The core's repeats: decided reads by input (a source's kind, device name and lane) and code.
+ * A repeat is answered with the first verdict marked `repeat`, and the credential that read
+ * held: a card QR read again still hands its chip's keys to the lane's reader (a retry of the
+ * chip read is no new entry). Nothing of it is written anywhere; it is forgotten with the window.
  */
 export class VerdictRepeats {
-  readonly #filter: RepeatFilter<Verdict>;
+  readonly #filter: RepeatFilter<DecidedRead>;
 
   constructor(
     windowMs: number | undefined,
@@ -80,15 +89,15 @@ export class VerdictRepeats {
   }
 
   /** `lane`: where the input stands; the same device at another lane (a test bench) is another input. */
-  repeatOf(source: ScanSource, lane: string, text: string, nowMs: number): Verdict | undefined {
+  repeatOf(source: ScanSource, lane: string, text: string, nowMs: number): DecidedRead | undefined {
     const first = this.#filter.repeatOf(inputKey(source, lane), text, nowMs);
     if (first === undefined) return undefined;
-    this.onRepeat(first, source);
-    return { ...first, repeat: true };
+    this.onRepeat(first.verdict, source);
+    return { verdict: { ...first.verdict, repeat: true }, credential: first.credential };
   }
 
-  remember(source: ScanSource, lane: string, text: string, verdict: Verdict, nowMs: number): void {
-    this.#filter.remember(inputKey(source, lane), text, verdict, nowMs);
+  remember(source: ScanSource, lane: string, text: string, decided: DecidedRead, nowMs: number): void {
+    this.#filter.remember(inputKey(source, lane), text, decided, nowMs);
   }
 
   clear(): void {

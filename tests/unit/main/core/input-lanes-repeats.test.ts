@@ -146,6 +146,20 @@ describe('repeats: the same code on the same input within the window is one entr
     expect(off.rows()).toHaveLength(2);
   });
 
+  it('a card QR read again still hands its chip’s keys to the lane’s reader (a retry of the chip read), with no new entry', async () => {
+    const k = open();
+    const keys: { id12: string; lane: string; entrySeq: number }[] = [];
+    k.core.onCardQrDecided(({ id12, lane, entrySeq }) => keys.push({ id12, lane, entrySeq }));
+    const first = k.core.submitDeviceScan(serial(AN), { lane: '2', direction: 'in' });
+    k.advance(500);
+    k.core.submitDeviceScan(serial(AN), { lane: '2', direction: 'in' });
+    expect(k.rows()).toHaveLength(1);
+    expect(keys).toEqual([
+      { id12: AN.slice(0, 12), lane: '2', entrySeq: first.entrySeq },
+      { id12: AN.slice(0, 12), lane: '2', entrySeq: first.entrySeq },
+    ]);
+  });
+
   it('the same code on another input (the camera beside the wedge, another scanner, another lane) is another entry', async () => {
     const k = open();
     await k.core.submitScan(wedge(AN));
