@@ -138,7 +138,9 @@ export class KioskCore implements KioskApi {
     this.station = station;
     this.inputs = new ScreenInputGates(options.inputs ?? {}, station);
     // Logged by code only: which entry was read again, from what kind of input.
-    this.repeats = new VerdictRepeats(options.repeatWindowMs, (first, source) => this.logger.debug('scan repeated', { entry: first.entrySeq, source: source.kind }));
+    this.repeats = new VerdictRepeats(options.repeatWindowMs, (first, source) =>
+      this.logger.debug('scan repeated', { entry: first.entrySeq, source: source.kind }),
+    );
     this.log = new EntryLog(db);
     this.pipeline = new ScanPipeline({
       facts,
@@ -196,7 +198,9 @@ export class KioskCore implements KioskApi {
     const gate = this.inputs.gateOf(submission.source.kind);
     const scan = { source: submission.source, text: submission.text, overflow: submission.overflow === true, at: toVietnamIso(nowMs) };
     // The renderer that asked shows it from the answer (a repeat: not again); the relays of the input's lane act on it.
-    return this.decideRead(scan, gate, nowMs, (verdict) => this.hub.verdict({ verdict, source: submission.source, lane: gate.lane, direction: gate.direction }));
+    return this.decideRead(scan, gate, nowMs, (verdict) =>
+      this.hub.verdict({ verdict, source: submission.source, lane: gate.lane, direction: gate.direction }),
+    );
   }
 
   /**
@@ -206,7 +210,9 @@ export class KioskCore implements KioskApi {
    */
   submitDeviceScan(scan: ScanEvent, gate: ScanGate): Verdict {
     const nowMs = (this.options.now ?? Date.now)();
-    return this.decideRead(scan, gate, nowMs, (verdict) => this.publishDeviceVerdict({ verdict, source: scan.source, lane: gate.lane, direction: gate.direction }));
+    return this.decideRead(scan, gate, nowMs, (verdict) =>
+      this.publishDeviceVerdict({ verdict, source: scan.source, lane: gate.lane, direction: gate.direction }),
+    );
   }
 
   /**

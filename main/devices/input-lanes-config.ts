@@ -29,8 +29,7 @@ export function parseInputLanes(value: unknown, where: string): InputLanes {
 }
 
 function parseInputGate(value: unknown, at: string): InputGate {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new DeviceSpecError(`${at} must be an object {"lane": "…", "direction": "…"}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DeviceSpecError(`${at} must be an object {"lane": "…", "direction": "…"}`);
   for (const key of Object.keys(value))
     if (key !== 'lane' && key !== 'direction') throw new DeviceSpecError(`${at}: unknown field ${JSON.stringify(key)} (fields: lane, direction)`);
   const { lane = DEFAULT_LANE, direction = 'in' } = value as { lane?: unknown; direction?: unknown };

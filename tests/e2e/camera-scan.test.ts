@@ -75,9 +75,13 @@ describe('camera scanning (chot start --camera, Chromium fake camera)', () => {
     await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 20_000 });
     // Seen again in several frames since, each one a repeat the core answered: still one entry.
     const repeats = await cameraRepeats();
-    await page.waitForFunction((n) => ((globalThis as unknown as { chotMetrics: { repeats: Record<string, number> } }).chotMetrics.repeats.camera ?? 0) >= n, repeats + 5, {
-      timeout: 10_000,
-    });
+    await page.waitForFunction(
+      (n) => ((globalThis as unknown as { chotMetrics: { repeats: Record<string, number> } }).chotMetrics.repeats.camera ?? 0) >= n,
+      repeats + 5,
+      {
+        timeout: 10_000,
+      },
+    );
     expect(entries()).toHaveLength(1);
     expect(await page.getAttribute('#camera-status', 'data-state')).toBe('scanning');
     expect(await page.isHidden('#camera')).toBe(false);

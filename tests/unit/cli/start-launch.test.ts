@@ -100,7 +100,16 @@ describe('chot start: every option reaches the kiosk in both shells', () => {
   });
 
   it('the durations arrive in the runtime in milliseconds, in both shells', async () => {
-    const { browserRuntime, electron } = await launchBoth(['--sync-interval', '7', '--upload-interval', '2.5', '--retention-days', '3', '--repeat-window', '0.5']);
+    const { browserRuntime, electron } = await launchBoth([
+      '--sync-interval',
+      '7',
+      '--upload-interval',
+      '2.5',
+      '--retention-days',
+      '3',
+      '--repeat-window',
+      '0.5',
+    ]);
     const expected = { syncIntervalMs: 7000, uploadIntervalMs: 2500, retentionMs: 3 * 86_400_000, repeatWindowMs: 500 };
     expect(browserRuntime).toMatchObject(expected);
     expect(electron.runtime).toMatchObject(expected);

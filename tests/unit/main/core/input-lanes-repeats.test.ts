@@ -113,7 +113,11 @@ describe('repeats: the same code on the same input within the window is one entr
     ['wedge', (k: ReturnType<typeof open>) => k.core.submitScan(wedge(AN))],
     ['camera', (k: ReturnType<typeof open>) => k.core.submitScan(camera(AN))],
     ['serial', async (k: ReturnType<typeof open>) => k.core.submitDeviceScan(serial(AN), { lane: '1', direction: 'in' })],
-    ['hid-pos', async (k: ReturnType<typeof open>) => k.core.submitDeviceScan({ ...serial(AN), source: { kind: 'hid-pos', deviceId: 'hid-1' } }, { lane: '1', direction: 'in' })],
+    [
+      'hid-pos',
+      async (k: ReturnType<typeof open>) =>
+        k.core.submitDeviceScan({ ...serial(AN), source: { kind: 'hid-pos', deviceId: 'hid-1' } }, { lane: '1', direction: 'in' }),
+    ],
   ] as const)('%s: a second read 300 ms later answers the first verdict, marked, with no entry and no relay pulse', async (_kind, read) => {
     const k = open();
     const first = await read(k);
