@@ -98,6 +98,13 @@ async function start(): Promise<void> {
   const decide = async (submission: ScanSubmission, startedAt: number): Promise<void> => {
     try {
       const verdict = await api.submitScan(submission);
+      if (verdict.repeat === true) {
+        // The same read again (a double read, a card held in view): no new entry, and the screen
+        // stays as it is — the first verdict for its hold time, or the idle screen after it.
+        const kind = submission.source.kind;
+        metrics.repeats[kind] = (metrics.repeats[kind] ?? 0) + 1;
+        return;
+      }
       wedgeHint.hide();
       showVerdict(verdict);
       recordAfterPaint(metrics, startedAt);
@@ -174,9 +181,6 @@ async function start(): Promise<void> {
         // Staff forms own the screen: a card seen meanwhile is not an entry.
         if (isStaffScreen(screens.current)) return;
         void decide({ source: { kind: 'camera', deviceId: 'camera' }, text }, seenAt);
-      },
-      onRepeat: () => {
-        metrics.cameraRepeats += 1;
       },
     });
   }

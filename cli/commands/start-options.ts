@@ -29,6 +29,7 @@ export const START_OPTIONS = {
   'upload-interval': { type: 'string' },
   'retention-days': { type: 'string' },
   'staff-idle-seconds': { type: 'string' },
+  'repeat-window': { type: 'string' },
   device: { type: 'string', multiple: true },
   'log-level': { type: 'string' },
   volume: { type: 'string' },
@@ -46,7 +47,7 @@ export function buildLaunchOptions(args: readonly string[], env: NodeJS.ProcessE
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir(env));
   const durations: { -readonly [K in LaunchDuration]?: number } = {};
   for (const [field, limit] of Object.entries(LAUNCH_DURATIONS) as [LaunchDuration, (typeof LAUNCH_DURATIONS)[LaunchDuration]][]) {
-    const text = values[limit.flag.slice(2) as 'sync-interval' | 'upload-interval' | 'retention-days' | 'staff-idle-seconds'];
+    const text = values[limit.flag.slice(2) as 'sync-interval' | 'upload-interval' | 'retention-days' | 'staff-idle-seconds' | 'repeat-window'];
     if (text === undefined) continue;
     // Blank text is not zero: Number('') would be 0, a valid retention.
     durations[field] = text.trim() === '' ? Number.NaN : Number(text) * limit.unitMs;

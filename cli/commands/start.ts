@@ -39,6 +39,9 @@ Options:
   --staff-idle-seconds SECONDS
                   a staff session (signed in with a PIN, chot staff) ends after this
                   long without a staff action (default 120; 10 to 3600)
+  --repeat-window SECONDS
+                  the same code read again on the same scanner or camera within this
+                  long of its last read is the same entry (default 3; 0 logs every read)
   --log-level debug|info|warn|error
                   what the kiosk logs (default: $CHOT_LOG_LEVEL, else info): to stderr
                   and to DATA-DIR/logs/chot.log (JSON lines, rotated at 5 MiB, 4 old

@@ -10,6 +10,7 @@ import type { OverrideRequest, OverrideResult } from './operator-override.js';
 import type { ConfirmRequest, ConfirmResult } from './staff-confirm.js';
 import type { ChipCanRequest, ChipCanResult } from './chip-reading.js';
 import type { StaffSessionState, StaffSignInRequest, StaffSignInResult } from './staff-session.js';
+import type { InputDirectionRequest, InputDirectionResult, InputGates } from './input-lanes.js';
 import type { TodayStats } from './today-stats.js';
 import type { Bilingual } from '../text/bilingual.js';
 import type { Outcome, Verdict } from '../verdict/verdict.js';
@@ -60,6 +61,8 @@ export interface KioskInfo {
   readonly override: OverrideSettings;
   /** How loud each verdict's tones are, or muted (`chot start --volume`, `--mute`). */
   readonly sound: SoundSettings;
+  /** The wedge's and the camera's lane and direction as the core logs them now (staff may switch the direction). */
+  readonly inputs?: InputGates;
   /** Present only when the kiosk runs on the built-in demo data set. */
   readonly demoCards?: readonly DemoCard[];
 }
@@ -101,6 +104,11 @@ export interface KioskApi {
   staffSignOut(): Promise<StaffSessionState>;
   /** Whether staff PINs are set, and who is signed in: read by staff screens; not a staff action. */
   getStaffSession(): Promise<StaffSessionState>;
+  /**
+   * Staff switch the direction the wedge's and the camera's entries are logged with (a bus
+   * point: boarding / alighting), until the kiosk restarts; resolves with the inputs now in force.
+   */
+  setInputDirection(request: InputDirectionRequest): Promise<InputDirectionResult>;
 }
 
 export type KioskMethod = keyof KioskApi;
@@ -118,6 +126,7 @@ export const KIOSK_API_METHODS = [
   'staffSignIn',
   'staffSignOut',
   'getStaffSession',
+  'setInputDirection',
 ] as const satisfies readonly KioskMethod[];
 
 // Compile-time proof that the list above names every method of KioskApi.

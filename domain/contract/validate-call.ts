@@ -6,6 +6,8 @@ import { CHIP_CAN_PATTERN, type ChipCanRequest } from './chip-reading.js';
 import { STAFF_PIN_MAX_DIGITS, type StaffSignInRequest } from './staff-session.js';
 import { ENTRY_LANE } from '../entries/entry-fields.js';
 import type { RpcFailure } from './rpc-messages.js';
+import { isEntryDirection, type InputDirectionRequest } from './input-lanes.js';
+import { ENTRY_DIRECTIONS } from '../entries/entry-record.js';
 
 export type ValidatedCall =
   | { readonly ok: true; readonly method: 'submitScan'; readonly args: [ScanSubmission] }
@@ -14,6 +16,7 @@ export type ValidatedCall =
   | { readonly ok: true; readonly method: 'confirmLastVerdict'; readonly args: [ConfirmRequest] }
   | { readonly ok: true; readonly method: 'enterChipCan'; readonly args: [ChipCanRequest] }
   | { readonly ok: true; readonly method: 'staffSignIn'; readonly args: [StaffSignInRequest] }
+  | { readonly ok: true; readonly method: 'setInputDirection'; readonly args: [InputDirectionRequest] }
   | { readonly ok: false; readonly error: RpcFailure };
 
 type NoArgumentMethod = 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats' | 'getDiagnostics' | 'staffSignOut' | 'getStaffSession';
@@ -102,6 +105,17 @@ function validateChipCan(args: readonly unknown[]): ValidatedCall {
   return { ok: true, method: 'enterChipCan', args: [lane === undefined ? { can } : { can, lane }] };
 }
 
+/** A direction is one the entry log knows; nothing else rides along. */
+function validateInputDirection(args: readonly unknown[]): ValidatedCall {
+  const [request] = args;
+  if (args.length !== 1 || !isObject(request)) return bad('setInputDirection takes one request {direction}');
+  const extra = Object.keys(request).find((key) => key !== 'direction');
+  if (extra !== undefined) return bad(`setInputDirection: unknown field ${JSON.stringify(extra)}`);
+  const { direction } = request;
+  if (!isEntryDirection(direction)) return bad(`input.direction must be one of ${ENTRY_DIRECTIONS.join(', ')}`);
+  return { ok: true, method: 'setInputDirection', args: [{ direction }] };
+}
+
 /**
  * Checks a call from the renderer before the core sees it. The renderer is our code,
  * but it renders untrusted input, so the core treats every call as untrusted.
@@ -131,6 +145,8 @@ export function validateCall(method: unknown, args: unknown): ValidatedCall {
       return validateChipCan(args);
     case 'staffSignIn':
       return validateSignIn(args);
+    case 'setInputDirection':
+      return validateInputDirection(args);
     case 'submitScan': {
       const [scan] = args as unknown[];
       if (args.length !== 1 || !isObject(scan)) return bad('submitScan takes one scan');

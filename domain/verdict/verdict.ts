@@ -41,6 +41,12 @@ export interface Verdict {
   readonly confirm?: { readonly by: string; readonly confirmsSeq: number };
   /** Present on a chip card's verdict: how the chip was opened and checked, and the face for staff (never stored). */
   readonly chip?: ChipVerdictDetail;
+  /**
+   * The same code read again on the same input within the repeat window: this is the first
+   * read's verdict, and nothing new was logged or opened. The screen stays as it is: no new
+   * verdict, sound or hold time.
+   */
+  readonly repeat?: true;
 }
 
 export const COLOUR_HEADLINES: Readonly<Record<Colour, Bilingual>> = {

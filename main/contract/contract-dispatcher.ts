@@ -27,7 +27,9 @@ export function createDispatcher(api: KioskApi, reportFault: (method: string, er
                 ? await api.enterChipCan(...call.args)
                 : call.method === 'staffSignIn'
                   ? await api.staffSignIn(...call.args)
-                  : await api[call.method]();
+                  : call.method === 'setInputDirection'
+                    ? await api.setInputDirection(...call.args)
+                    : await api[call.method]();
       return { ok: true, value };
     } catch (error) {
       reportFault(call.method, error);

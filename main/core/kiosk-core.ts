@@ -39,6 +39,9 @@ import { STAFF_REFUSALS, type StaffSessionState, type StaffSignInRequest, type S
 import { StaffPinStore } from '../staff/staff-pin-store.js';
 import { StaffSessions } from '../staff/staff-sessions.js';
 import { staffIdentity } from './staff-identity.js';
+import type { InputDirectionRequest, InputDirectionResult, InputGate, ScreenInput } from '../../domain/contract/input-lanes.js';
+import { VerdictRepeats } from './repeat-filter.js';
+import { ScreenInputGates } from './screen-input-gates.js';
 
 export interface KioskCoreOptions {
   readonly dataDir: string;
@@ -60,6 +63,10 @@ export interface KioskCoreOptions {
   readonly gate?: { readonly lane: string; readonly direction: EntryDirection };
   /** Which verdicts open each lane's gate (devices.json `gates`); lanes not named: green, for signed credentials. */
   readonly gates?: GatePolicies;
+  /** The wedge's and the camera's lane and direction (devices.json `inputs`); absent: the station's. */
+  readonly inputs?: Partial<Record<ScreenInput, InputGate>>;
+  /** The same code on the same input within this many ms is one entry (`chot start --repeat-window`; default 3 s, 0: off). */
+  readonly repeatWindowMs?: number;
   /** The scanners and relays the kiosk drives, for the screen's device line and the diagnostics screen. */
   readonly devices?: () => readonly DeviceStatus[];
   /** Where the device profiles are (default: firmware-config/ of the installation). */
@@ -109,6 +116,8 @@ export class KioskCore implements KioskApi {
   private readonly diagnostics: DiagnosticsService;
   private readonly logger: Logger;
   private readonly cardQrs: CardQrListeners;
+  private readonly inputs: ScreenInputGates;
+  private readonly repeats: VerdictRepeats;
   private chipStation: ChipCanReceiver | undefined;
   /** The readiness the screen last heard of, so a push is sent only for a change. */
   private lastReadiness: Readiness | undefined;
@@ -142,6 +151,11 @@ export class KioskCore implements KioskApi {
     this.stopWatchingRules = this.rules.watch();
     const station = stationOf(options);
     this.station = station;
+    this.inputs = new ScreenInputGates(options.inputs ?? {}, station);
+    // Logged by code only: which entry was read again, from what kind of input.
+    this.repeats = new VerdictRepeats(options.repeatWindowMs, (first, source) =>
+      this.logger.debug('scan repeated', { entry: first.entrySeq, source: source.kind }),
+    );
     this.log = new EntryLog(db);
     this.pipeline = new ScanPipeline({
       facts,
@@ -165,7 +179,8 @@ export class KioskCore implements KioskApi {
     });
     this.info = {
       version: chotVersion(),
-      lane: station.lane,
+      // The screen stands where its wedge does: the chip prompt shows that lane's reader.
+      lane: this.inputs.gateOf('wedge').lane,
       wedge: { ...DEFAULT_WEDGE_SETTINGS, ...options.wedge },
       verdictHoldMs: options.verdictHoldMs ?? 5000,
       override: { presetReasons: OVERRIDE_PRESET_REASONS, ...OVERRIDE_LIMITS },
@@ -200,15 +215,14 @@ export class KioskCore implements KioskApi {
   }
 
   async submitScan(submission: ScanSubmission): Promise<Verdict> {
-    const at = toVietnamIso((this.options.now ?? Date.now)());
-    const { verdict, credential } = this.decide(
-      () => this.pipeline.decideScan({ source: submission.source, text: submission.text, overflow: submission.overflow === true, at }),
-      submission.source.kind,
+    const nowMs = (this.options.now ?? Date.now)();
+    // The page's inputs are logged at their configured lane and direction (staff may switch it).
+    const gate = this.inputs.gateOf(submission.source.kind);
+    const scan = { source: submission.source, text: submission.text, overflow: submission.overflow === true, at: toVietnamIso(nowMs) };
+    // The renderer that asked shows it from the answer (a repeat: not again); the relays of the input's lane act on it.
+    return this.decideRead(scan, gate, nowMs, (verdict) =>
+      this.hub.verdict({ verdict, source: submission.source, lane: gate.lane, direction: gate.direction }),
     );
-    // The renderer that asked shows it from the answer; the relays of the kiosk's own lane act on it.
-    this.hub.verdict({ verdict, source: submission.source, lane: this.station.lane, direction: this.station.direction });
-    this.cardQrs.decided(credential, verdict, this.station.lane);
-    return verdict;
   }
 
   /**
@@ -217,10 +231,26 @@ export class KioskCore implements KioskApi {
    * so nothing opens or shows before its entry is durable. Throws when it cannot be logged.
    */
   submitDeviceScan(scan: ScanEvent, gate: ScanGate): Verdict {
-    const { verdict, credential } = this.decide(() => this.pipeline.decideScan(scan, gate), scan.source.kind);
-    this.publishDeviceVerdict({ verdict, source: scan.source, lane: gate.lane, direction: gate.direction });
-    this.cardQrs.decided(credential, verdict, gate.lane);
-    return verdict;
+    const nowMs = (this.options.now ?? Date.now)();
+    return this.decideRead(scan, gate, nowMs, (verdict) =>
+      this.publishDeviceVerdict({ verdict, source: scan.source, lane: gate.lane, direction: gate.direction }),
+    );
+  }
+
+  /**
+   * One read of any input: a repeat of a read on the same input within the window
+   * (repeat-filter.ts) is answered with the first verdict, marked, and changes nothing — no
+   * entry, no relay pulse, no push; only its card QR's chip keys go to the lane's reader again.
+   */
+  private decideRead(scan: ScanEvent, gate: ScanGate, nowMs: number, publish: (verdict: Verdict) => void): Verdict {
+    const repeat = this.repeats.repeatOf(scan.source, gate.lane, scan.text, nowMs);
+    const decided = repeat ?? this.decide(() => this.pipeline.decideScan(scan, gate), scan.source.kind);
+    if (repeat === undefined) {
+      this.repeats.remember(scan.source, gate.lane, scan.text, decided, nowMs);
+      publish(decided.verdict);
+    }
+    this.cardQrs.decided(decided.credential, decided.verdict, gate.lane);
+    return decided.verdict;
   }
 
   /**
@@ -270,7 +300,18 @@ export class KioskCore implements KioskApi {
   }
 
   async getKioskInfo(): Promise<KioskInfo> {
-    return this.info;
+    return { ...this.info, inputs: this.inputs.current };
+  }
+
+  /**
+   * Staff switched which way people pass the wedge and the camera. Reads remembered as repeats
+   * are forgotten: a card read again after the switch is logged with the new direction.
+   */
+  async setInputDirection(request: InputDirectionRequest): Promise<InputDirectionResult> {
+    const inputs = this.inputs.setDirection(request.direction);
+    this.repeats.clear();
+    this.logger.info('staff switched the input direction', { direction: request.direction, wedgeLane: inputs.wedge.lane, cameraLane: inputs.camera.lane });
+    return { ok: true, inputs };
   }
 
   async getKioskStatus(): Promise<KioskStatus> {
@@ -395,11 +436,11 @@ export class KioskCore implements KioskApi {
     this.hub.verdict({ verdict, source, lane: gate.lane, direction: gate.direction });
   }
 
-  /** A typed CAN for the chip card reader of the lane (default: the kiosk's own); refused where the lane has none. */
+  /** A typed CAN for the chip card reader of the lane (default: the screen's own); refused where the lane has none. */
   async enterChipCan(request: ChipCanRequest): Promise<ChipCanResult> {
     // The CAN keypad is a staff action: with PINs set, only in a staff session (no typed name to log here).
     if (this.staff.pinsConfigured() && this.staff.identity() === undefined) return { ok: false, refusal: STAFF_REFUSALS.signInRequired };
-    const lane = request.lane ?? this.station.lane;
+    const lane = request.lane ?? this.info.lane;
     return this.chipStation?.enterCan(request.can, lane) ?? { ok: false, refusal: CHIP_CAN_REFUSALS.noReader };
   }
 

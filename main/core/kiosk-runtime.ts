@@ -22,7 +22,7 @@ import { messageOf } from '../../platform/message-of.js';
 import { lineLog, type Logger, type LogLevel } from '../../platform/logging/logger.js';
 import { openKioskLogger } from '../logging/kiosk-logger.js';
 
-export interface KioskRuntimeOptions extends Omit<KioskCoreOptions, 'demo' | 'syncState' | 'devices' | 'gates'> {
+export interface KioskRuntimeOptions extends Omit<KioskCoreOptions, 'demo' | 'syncState' | 'devices' | 'gates' | 'inputs'> {
   /** The scanners, relays and gate policies (devices.json merged with `--device`, see resolveDevicesConfig). */
   readonly devicesConfig?: DevicesConfig;
   /** Tests: the transports the drivers are handed (default: serialport and node-hid). */
@@ -107,6 +107,7 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
     demo: !enrolled,
     ...(enrolled ? { syncState: loopState, uploadState } : {}),
     ...(options.devicesConfig === undefined ? {} : { gates: options.devicesConfig.gates }),
+    ...(options.devicesConfig?.inputs === undefined ? {} : { inputs: options.devicesConfig.inputs }),
     ...(options.devicesConfig?.wedge === undefined ? {} : { wedge: { ...options.wedge, ...options.devicesConfig.wedge } }),
     ...(allSpecs.length === 0 ? {} : { devices: () => [...(devices?.statuses() ?? []), ...(chip?.statuses() ?? [])] }),
   });

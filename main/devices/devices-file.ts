@@ -5,6 +5,7 @@ import { GATE_AUTHENTICITIES, GATE_COLOURS, type GateAuthenticity, type GatePoli
 import type { Colour } from '../../domain/verdict/verdict.js';
 import type { WedgeSettings } from '../../domain/contract/kiosk-api.js';
 import { parseWedgeSettings } from './wedge-config.js';
+import { parseInputLanes, type InputLanes } from './input-lanes-config.js';
 import { messageOf } from '../../platform/message-of.js';
 
 /**
@@ -19,7 +20,8 @@ import { messageOf } from '../../platform/message-of.js';
  *       { "kind": "chip-reader", "path": "auto", "lane": "1" }
  *     ],
  *     "gates": { "1": { "open": ["green"] }, "2": { "open": ["green"], "openFor": ["signed-valid", "unsigned"] } },
- *     "wedge": { "maxInterKeyMs": 50, "minLength": 6, "suffixKey": "Enter" }
+ *     "wedge": { "maxInterKeyMs": 50, "minLength": 6, "suffixKey": "Enter" },
+ *     "inputs": { "wedge": { "lane": "2", "direction": "boarding" }, "camera": { "lane": "2", "direction": "boarding" } }
  *   }
  *
  * Checked strictly: an unknown field or a wrong value is an error naming it
@@ -35,6 +37,8 @@ export interface DevicesConfig {
   readonly gates: GatePolicies;
   /** Keyboard-wedge framing thresholds over the defaults (wedge-config.ts). */
   readonly wedge?: Partial<WedgeSettings>;
+  /** The lane and direction of the wedge's and the camera's entries (input-lanes-config.ts); absent: the kiosk's own. */
+  readonly inputs?: InputLanes;
 }
 
 export const EMPTY_DEVICES_CONFIG: DevicesConfig = { devices: [], gates: {} };
@@ -56,8 +60,8 @@ export function devicesConfigFromJson(value: unknown, name: string): DevicesConf
     throw new DeviceSpecError(`${name}: must be an object {"devices": […], "gates": {…}}`);
   const fields = value as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
-    if (key !== 'devices' && key !== 'gates' && key !== 'wedge' && key !== '$comment')
-      throw new DeviceSpecError(`${name}: unknown field ${JSON.stringify(key)} (fields: devices, gates, wedge)`);
+    if (key !== 'devices' && key !== 'gates' && key !== 'wedge' && key !== 'inputs' && key !== '$comment')
+      throw new DeviceSpecError(`${name}: unknown field ${JSON.stringify(key)} (fields: devices, gates, wedge, inputs)`);
   }
   const devices = fields.devices ?? [];
   if (!Array.isArray(devices)) throw new DeviceSpecError(`${name}: devices must be an array`);
@@ -65,6 +69,7 @@ export function devicesConfigFromJson(value: unknown, name: string): DevicesConf
     devices: devices.map((device, index) => deviceSpecFromJson(device, `${name}: devices[${index}]`)),
     gates: parseGates(fields.gates ?? {}, `${name}: gates`),
     ...(fields.wedge === undefined ? {} : { wedge: parseWedgeSettings(fields.wedge, `${name}: wedge`) }),
+    ...(fields.inputs === undefined ? {} : { inputs: parseInputLanes(fields.inputs, `${name}: inputs`) }),
   };
 }
 
@@ -100,6 +105,7 @@ export function devicesConfigToJson(config: DevicesConfig): unknown {
     devices: config.devices.map((spec) => ('suffix' in spec && typeof spec.suffix === 'object' ? { ...spec, suffix: `hex:${spec.suffix.hex}` } : spec)),
     gates: config.gates,
     ...(config.wedge === undefined ? {} : { wedge: config.wedge }),
+    ...(config.inputs === undefined ? {} : { inputs: config.inputs }),
   };
 }
 

@@ -28,6 +28,8 @@ export interface LaunchOptions {
   readonly retentionMs?: number;
   /** A staff session ends after this long without a staff action. */
   readonly staffIdleMs?: number;
+  /** The same code on the same input within this window is one entry (default 3 s; 0: every read is an entry). */
+  readonly repeatWindowMs?: number;
   readonly devicesConfig: DevicesConfig;
   /** The log threshold (`--log-level`, else `$CHOT_LOG_LEVEL`); absent: info. */
   readonly logLevel?: LogLevel;
@@ -41,6 +43,8 @@ export const LAUNCH_DURATIONS = {
   uploadIntervalMs: { flag: '--upload-interval', unitMs: 1000, min: 1, max: 86_400, wholeUnits: false, range: 'a number of seconds from 1 to 86400' },
   retentionMs: { flag: '--retention-days', unitMs: 86_400_000, min: 0, max: 3650, wholeUnits: true, range: 'a whole number of days from 0 to 3650' },
   staffIdleMs: { flag: '--staff-idle-seconds', unitMs: 1000, min: 10, max: 3600, wholeUnits: false, range: 'a number of seconds from 10 to 3600' },
+  // A minute at most: longer, a person who really passes again (out and back in) would not be logged.
+  repeatWindowMs: { flag: '--repeat-window', unitMs: 1000, min: 0, max: 60, wholeUnits: false, range: 'a number of seconds from 0 to 60' },
 } as const;
 export type LaunchDuration = keyof typeof LAUNCH_DURATIONS;
 
@@ -157,6 +161,7 @@ export function kioskRuntimeOptions(options: LaunchOptions): KioskRuntimeOptions
     ...(options.uploadIntervalMs === undefined ? {} : { uploadIntervalMs: options.uploadIntervalMs }),
     ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
     ...(options.staffIdleMs === undefined ? {} : { staffIdleMs: options.staffIdleMs }),
+    ...(options.repeatWindowMs === undefined ? {} : { repeatWindowMs: options.repeatWindowMs }),
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     ...(options.sound === undefined ? {} : { sound: options.sound }),
   };

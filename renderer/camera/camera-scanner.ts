@@ -1,20 +1,19 @@
 import { CAMERA_STATUS, cameraStateOf, type CameraState } from './camera-status.js';
 import { DECODE_WORKER_FILE, type DecodeReply, type DecodeRequest } from './camera-protocol.js';
-import { ScanDeduper } from './scan-deduper.js';
 
 export interface CameraScannerOptions {
   /** The small live preview on the idle screen. */
   readonly preview: HTMLVideoElement;
   /** Where the camera's state is written, in both languages. */
   readonly status: HTMLElement;
-  /** A new code seen (already deduplicated), with the `performance.now()` of its frame. */
+  /**
+   * A code seen in a frame, with the `performance.now()` of that frame: every frame that shows
+   * it. The core tells repeats apart (one mechanism for every input: main/core/repeat-filter.ts);
+   * a filter here would save no decoding, as a frame is decoded before its text is known.
+   */
   readonly onScan: (text: string, seenAt: number) => void;
-  /** A frame showed the code of the last scan again, within the window: the same scan, not a new one. */
-  readonly onRepeat?: () => void;
   /** Frames per second sent to the decoder (default 10). */
   readonly fps?: number;
-  /** The same text within this window is one scan (default 3 s). */
-  readonly dedupeMs?: number;
 }
 
 /** `chot start --camera` asks for the camera with `camera=1` in the kiosk URL's fragment (beside the token). */
@@ -70,7 +69,6 @@ export async function startCameraScanner(options: CameraScannerOptions): Promise
     setState('decoder-failed', error instanceof Error ? error.name : '');
     return () => {};
   }
-  const deduper = new ScanDeduper(options.dedupeMs ?? 3000);
   const canvas = document.createElement('canvas');
   const context = canvas.getContext('2d', { willReadFrequently: true });
   let inFlight: { id: number; at: number } | undefined;
@@ -83,8 +81,7 @@ export async function startCameraScanner(options: CameraScannerOptions): Promise
     inFlight = undefined;
     if (stopped || frame === undefined || reply.id !== frame.id) return;
     if (reply.ok) {
-      if (deduper.accept(reply.text, frame.at)) options.onScan(reply.text, frame.at);
-      else options.onRepeat?.();
+      options.onScan(reply.text, frame.at);
     } else if (reply.error !== undefined && reply.error.startsWith('decoder.')) {
       setState('decoder-failed', reply.error);
     }

@@ -10,6 +10,7 @@ import { ChipCanKeypad } from './chip-can-keypad.js';
 import { StaffSignIn } from './staff-sign-in.js';
 import { OVERRIDE_REFUSALS } from '../../domain/contract/operator-override.js';
 import { STAFF_REFUSALS } from '../../domain/contract/staff-session.js';
+import { InputDirectionSwitch } from './input-direction.js';
 
 /** A staff screen left alone this long closes itself: a gate must never stay on it. */
 export const OPERATOR_IDLE_MS = 30_000;
@@ -34,7 +35,8 @@ export interface OperatorModeDeps {
  * override of a yellow or red verdict, and the confirm of a green whose gate waits for staff
  * (an unsigned card or a bare number) — F3 or the button on the verdict, whichever the
  * verdict offers; and, from today's counts, the card access number of a chip ID card on the
- * reader (Nhập số CAN · Enter CAN). Esc, the close buttons and 30 s without input all return
+ * reader (Nhập số CAN · Enter CAN) and the direction the wedge and camera log (boarding /
+ * alighting at a bus point, in / out). Esc, the close buttons and 30 s without input all return
  * to the idle screen.
  */
 export class OperatorMode {
@@ -43,6 +45,7 @@ export class OperatorMode {
   private readonly canKeypad: ChipCanKeypad;
   /** The staff session: asked before every staff action; without staff PINs, anyone acts (and the screens say so). */
   readonly staff: StaffSignIn;
+  private readonly direction: InputDirectionSwitch;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** The operator's "who", kept for the session so a shift types it once. Staff identity only. */
   private rememberedBy = '';
@@ -73,6 +76,7 @@ export class OperatorMode {
     );
     byId('chip-can-open').addEventListener('click', () => void this.staff.asStaff(() => this.openChipCan()));
     this.staff = new StaffSignIn(deps.api, deps.screens, deps.describe, () => this.close());
+    this.direction = new InputDirectionSwitch(deps.api, deps.describe);
     window.addEventListener('keydown', (event) => this.onKey(event));
     // Any input on a staff screen means someone is there: the 30 s start again.
     for (const type of ['keydown', 'pointerdown', 'input'] as const) {
@@ -116,6 +120,11 @@ export class OperatorMode {
     this.deps.screens.show('operator');
     this.restartIdleTimer();
     void this.staff.refresh();
+    // What the core has in force now: another page may have switched it.
+    void this.deps.api.getKioskInfo().then(
+      (info) => this.direction.show(info.inputs),
+      () => this.direction.show(this.deps.info.inputs),
+    );
     try {
       showTodayStats(await this.deps.api.getTodayStats());
     } catch (error) {

@@ -16,10 +16,11 @@ export interface ScanMetrics {
    */
   wedgeSuffixesSettled: number;
   /**
-   * Camera frames that showed the last scan's code again and so were no new scan. Tests wait
-   * on it to know the card was seen again before asserting it made one entry only.
+   * Reads the core answered as repeats (the same code on the same input within the repeat
+   * window: no new entry), by the input's kind. Tests wait on it to know a card was read again
+   * before asserting it made one entry only.
    */
-  cameraRepeats: number;
+  repeats: Record<string, number>;
   /**
    * The verdict sounds started, oldest first (the last 1 000): tests read which outcome's tones
    * the audio graph got, and that a test scan or a muted kiosk made none.
@@ -30,7 +31,7 @@ export interface ScanMetrics {
 const KEEP = 1000;
 
 export function createScanMetrics(): ScanMetrics {
-  const metrics: ScanMetrics = { scanToPaintMs: [], wedgeSuffixesSettled: 0, cameraRepeats: 0, sounds: [] };
+  const metrics: ScanMetrics = { scanToPaintMs: [], wedgeSuffixesSettled: 0, repeats: {}, sounds: [] };
   (window as unknown as { chotMetrics: ScanMetrics }).chotMetrics = metrics;
   return metrics;
 }

@@ -31,9 +31,9 @@ function entries(): { outcome: string; person_id: string | null; source_kind: st
   }
 }
 
-/** How many camera frames showed the last scan's code again (renderer/perf/scan-metrics.ts). */
+/** How many camera frames the core answered as repeats of the scan (renderer/perf/scan-metrics.ts). */
 const cameraRepeats = (): Promise<number> =>
-  page.evaluate(() => (globalThis as unknown as { chotMetrics: { cameraRepeats: number } }).chotMetrics.cameraRepeats);
+  page.evaluate(() => (globalThis as unknown as { chotMetrics: { repeats: Record<string, number> } }).chotMetrics.repeats.camera ?? 0);
 
 beforeAll(async () => {
   const video = join(tempDataDir('chot-camera-'), 'cccd.y4m');
@@ -73,11 +73,15 @@ describe('camera scanning (chot start --camera, Chromium fake camera)', () => {
   it('shows a live preview and the scanning status on the idle screen', async () => {
     // Back to idle once the verdict's hold time is over; the card still in view is the same scan.
     await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 20_000 });
-    // Seen again in several frames since, each one the same scan: still one entry.
+    // Seen again in several frames since, each one a repeat the core answered: still one entry.
     const repeats = await cameraRepeats();
-    await page.waitForFunction((n) => (globalThis as unknown as { chotMetrics: { cameraRepeats: number } }).chotMetrics.cameraRepeats >= n, repeats + 5, {
-      timeout: 10_000,
-    });
+    await page.waitForFunction(
+      (n) => ((globalThis as unknown as { chotMetrics: { repeats: Record<string, number> } }).chotMetrics.repeats.camera ?? 0) >= n,
+      repeats + 5,
+      {
+        timeout: 10_000,
+      },
+    );
     expect(entries()).toHaveLength(1);
     expect(await page.getAttribute('#camera-status', 'data-state')).toBe('scanning');
     expect(await page.isHidden('#camera')).toBe(false);

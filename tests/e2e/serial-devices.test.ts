@@ -80,6 +80,9 @@ describe('serial scanner and relays in the running kiosk (socat ptys)', () => {
     kiosk = await startKioskProcess({
       dataDir,
       extraArgs: [
+        // The same demo card stands for one person after another here: every read is an entry.
+        '--repeat-window',
+        '0',
         '--device',
         `serial-scanner=${scanner.path}:9600`,
         '--device',

@@ -41,6 +41,7 @@ export async function connectKioskContract(kioskUrl: string): Promise<{ api: Kio
     staffSignIn: (request) => call('staffSignIn', [request]) as ReturnType<KioskApi['staffSignIn']>,
     staffSignOut: () => call('staffSignOut', []) as ReturnType<KioskApi['staffSignOut']>,
     getStaffSession: () => call('getStaffSession', []) as ReturnType<KioskApi['getStaffSession']>,
+    setInputDirection: (request) => call('setInputDirection', [request]) as ReturnType<KioskApi['setInputDirection']>,
   };
   return { api, close: () => ws.close() };
 }

@@ -24,6 +24,7 @@ const NON_DEFAULT: Readonly<Record<StartOption, () => readonly string[]>> = {
   'upload-interval': () => ['--upload-interval', '2.5'],
   'retention-days': () => ['--retention-days', '3'],
   'staff-idle-seconds': () => ['--staff-idle-seconds', '45'],
+  'repeat-window': () => ['--repeat-window', '1.5'],
   device: () => ['--device', 'serial-scanner=/dev/ttyACM0:9600,lane=2,direction=out,suffix=hex:03'],
   'log-level': () => ['--log-level', 'debug'],
   volume: () => ['--volume', '35'],
@@ -111,8 +112,10 @@ describe('chot start: every option reaches the kiosk in both shells', () => {
       '3',
       '--staff-idle-seconds',
       '45',
+      '--repeat-window',
+      '0.5',
     ]);
-    const expected = { syncIntervalMs: 7000, uploadIntervalMs: 2500, retentionMs: 3 * 86_400_000, staffIdleMs: 45_000 };
+    const expected = { syncIntervalMs: 7000, uploadIntervalMs: 2500, retentionMs: 3 * 86_400_000, staffIdleMs: 45_000, repeatWindowMs: 500 };
     expect(browserRuntime).toMatchObject(expected);
     expect(electron.runtime).toMatchObject(expected);
   });
@@ -162,6 +165,8 @@ describe('chot start: bad options stop it before either shell starts', () => {
     [['--retention-days', '1.5'], '--retention-days must be a whole number of days from 0 to 3650'],
     [['--retention-days', ' '], '--retention-days must be'],
     [['--staff-idle-seconds', '5'], '--staff-idle-seconds must be a number of seconds from 10 to 3600'],
+    [['--repeat-window', '61'], '--repeat-window must be a number of seconds from 0 to 60'],
+    [['--repeat-window=-1'], '--repeat-window must be'],
     [['--port', '65536'], '--port must be 0–65535'],
     [['--device', 'serial-relay=auto'], 'cannot be found automatically'],
     [['--log-level', 'loud'], '--log-level must be debug, info, warn or error'],

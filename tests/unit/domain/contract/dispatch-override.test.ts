@@ -20,6 +20,7 @@ function recordingCore(): { api: KioskApi; requests: OverrideRequest[] } {
     staffSignIn: unused,
     staffSignOut: unused,
     getStaffSession: unused,
+    setInputDirection: unused,
     overrideLastVerdict: async (request) => {
       requests.push(request);
       return { ok: false, refusal: { code: 'override.too-old', vi: 'quá 2 phút', en: 'over 2 minutes' } };

@@ -148,7 +148,8 @@ describe('startKioskRuntime: the core, and its sync when enrolled', () => {
     await until(async () => ((await runtime.core.getKioskStatus()).upload?.pending === 0 ? true : undefined));
     expect(log.join('\n')).toMatch(/upload idle: the hub holds entries 1–3/);
     await hub.close();
-    await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: '056089001234' });
+    // Another person: the same ID again at once would be a repeat, no entry to upload.
+    await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: '048078008765' });
     const offline = await until(async () => {
       const status = await runtime.core.getKioskStatus();
       return status.upload?.state === 'offline' ? status : undefined;

@@ -31,7 +31,7 @@ describe('devices.json', () => {
   it.each([
     ['{', /devices\.json: not valid JSON/],
     ['[]', /devices\.json: must be an object/],
-    ['{"device": []}', /devices\.json: unknown field "device" \(fields: devices, gates, wedge\)/],
+    ['{"device": []}', /devices\.json: unknown field "device" \(fields: devices, gates, wedge, inputs\)/],
     ['{"devices": {}}', /devices\.json: devices must be an array/],
     ['{"devices": [{"kind": "serial-scanner"}]}', /devices\.json: devices\[0\]\.path: missing \(a device path such as \/dev\/ttyACM0, or "auto"\)/],
     ['{"devices": [{"kind": "serial-relay", "path": "auto"}]}', /devices\.json: devices\[0\]: a serial-relay cannot be found automatically/],
