@@ -57,6 +57,22 @@ export function measureLayout(page: Page, limits: LayoutLimits): Promise<LayoutR
       }
       return false;
     };
+    /**
+     * The part of `rect` seen on screen: a scroll container clips what is scrolled out of its view,
+     * so a target below the fold is not "under" whatever sits below the container (the staff line).
+     * Undefined when nothing of it is seen.
+     */
+    const seenPart = (rect: DOMRect, element: Element): DOMRect | undefined => {
+      let { top, bottom } = rect;
+      for (let up = element.parentElement; up !== null && up !== document.body; up = up.parentElement) {
+        const overflow = getComputedStyle(up).overflowY;
+        if (overflow !== 'auto' && overflow !== 'scroll') continue;
+        const view = up.getBoundingClientRect();
+        top = Math.max(top, view.top);
+        bottom = Math.min(bottom, view.bottom);
+      }
+      return bottom - top > slack ? new DOMRect(rect.left, top, rect.width, bottom - top) : undefined;
+    };
     const checkRect = (rect: DOMRect, element: Element, what: string): void => {
       if (rect.width <= 0 && rect.height <= 0) return;
       if (rect.left < -slack || rect.right > width + slack) {
@@ -78,7 +94,8 @@ export function measureLayout(page: Page, limits: LayoutLimits): Promise<LayoutR
         range.selectNodeContents(node);
         for (const rect of Array.from(range.getClientRects())) {
           checkRect(rect, element, 'text of');
-          lines.push({ element, rect });
+          const seen = seenPart(rect, element);
+          if (seen !== undefined) lines.push({ element, rect: seen });
         }
       }
     }
@@ -90,12 +107,17 @@ export function measureLayout(page: Page, limits: LayoutLimits): Promise<LayoutR
       const label = element.closest('label');
       targets.add(element instanceof HTMLInputElement && (element.type === 'radio' || element.type === 'checkbox') && label !== null ? label : element);
     }
-    const boxes = [...targets].map((element) => ({ element, rect: element.getBoundingClientRect() }));
-    for (const { element, rect } of boxes) {
+    const sized = [...targets].map((element) => ({ element, rect: element.getBoundingClientRect() }));
+    for (const { element, rect } of sized) {
       if (rect.width < limit.minTargetPx - slack || rect.height < limit.minTargetPx - slack) {
         problems.push(`target ${describe(element)} is ${Math.round(rect.width)}×${Math.round(rect.height)} px, under ${limit.minTargetPx}`);
       }
     }
+    // Overlaps are judged where each target is seen, within its scroll container's view.
+    const boxes = sized.flatMap(({ element, rect }) => {
+      const seen = seenPart(rect, element);
+      return seen === undefined ? [] : [{ element, rect: seen }];
+    });
     const overlap = (a: DOMRect, b: DOMRect): boolean =>
       Math.min(a.right, b.right) - Math.max(a.left, b.left) > slack && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > slack;
     // Words under or over a button: neither is read nor tapped for sure (a status line over the Staff button).
@@ -130,7 +152,7 @@ export function measureLayout(page: Page, limits: LayoutLimits): Promise<LayoutR
     return {
       screen: app.dataset.screen ?? '',
       problems,
-      interactive: boxes.length,
+      interactive: sized.length,
       reasons,
       smallestReasonPx: reasons === 0 ? 0 : smallestReasonPx,
       headlinePx,

@@ -64,7 +64,9 @@ async function expectPromptClearOfDemoCards(): Promise<void> {
 }
 
 beforeAll(async () => {
-  kiosk = await startKioskProcess();
+  // A layout test, not a repeat test: the same demo card is tapped again within seconds to show
+  // each screen, and every tap must be a new verdict (a repeat shows none).
+  kiosk = await startKioskProcess({ extraArgs: ['--repeat-window', '0'] });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: SIZES[0] });
   await page.goto(kiosk.url);
