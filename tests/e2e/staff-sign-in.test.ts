@@ -40,7 +40,9 @@ async function backToIdle(): Promise<void> {
 beforeAll(async () => {
   const dataDir = tempDataDir('chot-e2e-staff-');
   await new StaffPinStore(dataDir).add('Lan', PIN);
-  kiosk = await startKioskProcess({ dataDir });
+  // Sign-in, not repeats: a demo card stands for one person after another, so every scan is a
+  // new verdict (the same card again within 3 s would be a repeat, and show nothing new).
+  kiosk = await startKioskProcess({ dataDir, extraArgs: ['--repeat-window', '0'] });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(kiosk.url);

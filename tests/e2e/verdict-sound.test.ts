@@ -83,7 +83,11 @@ describe(`verdict sounds at --volume ${VOLUME}, with a serial scanner`, () => {
 
   beforeAll(async () => {
     scanner = await SocatPty.start({ name: 'scanner' });
-    kiosk = await startKioskProcess({ extraArgs: ['--volume', String(VOLUME), '--device', `serial-scanner=${scanner.path}:9600`] });
+    // Sounds, not repeats: a demo card stands for one person after another, so every read is an
+    // entry with its verdict and sound (the same card on the wedge within 3 s would be a repeat).
+    kiosk = await startKioskProcess({
+      extraArgs: ['--repeat-window', '0', '--volume', String(VOLUME), '--device', `serial-scanner=${scanner.path}:9600`],
+    });
     page = await openPage(browser, kiosk);
   }, 90_000);
   afterAll(async () => {
