@@ -1,14 +1,14 @@
 import type Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCards } from '../../main/demo/demo-people.js';
 import { EntryLog } from '../../main/store/entry-log.js';
-import { launchChromium } from '../support/chromium.js';
-import { startKioskProcess, type KioskProcess } from '../support/kiosk-process.js';
+import type { KioskProcess } from '../support/kiosk-process.js';
+import { openKioskPage, scanDemoCard, shownScreen, type KioskPage } from '../support/kiosk-page.js';
 import { kioskLogRows, withKioskLog } from '../support/kiosk-log.js';
 
+let opened: KioskPage;
 let kiosk: KioskProcess;
-let browser: Browser;
 let page: Page;
 
 const card = (label: string): string => {
@@ -31,31 +31,16 @@ interface Row {
 const withDb = <T>(read: (db: Database.Database) => T): T => withKioskLog(kiosk.dataDir, read);
 const entries = (): Row[] => kioskLogRows<Row>(kiosk.dataDir);
 
-/**
- * Scans a demo person's card through the idle screen's demo buttons: the same submitScan
- * as a wedge scan, without keystroke timing, which a loaded test machine cannot keep.
- * (tests/e2e/scan-end-to-end.test.ts covers the wedge itself.)
- */
-async function scanCard(name: string): Promise<string> {
-  await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 10_000 });
-  await page.click(`#demo-cards button:text-is("${name}")`);
-  await page.waitForSelector('#verdict-screen[data-verdict]', { state: 'visible', timeout: 2000 });
-  return (await page.getAttribute('#verdict-screen', 'data-verdict')) ?? '';
-}
-
-const screen = (): Promise<string | null> => page.getAttribute('#app', 'data-screen');
+const scanCard = (name: string): Promise<string> => scanDemoCard(page, name);
+const screen = (): Promise<string | null> => shownScreen(page);
 
 beforeAll(async () => {
-  kiosk = await startKioskProcess();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(kiosk.url);
-  await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 10_000 });
+  opened = await openKioskPage();
+  ({ kiosk, page } = opened);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await kiosk?.stop();
+  await opened?.close();
 });
 
 describe('staff override of a red verdict, in browser mode', () => {

@@ -1,14 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCards } from '../../main/demo/demo-people.js';
 import { StaffPinStore } from '../../main/staff/staff-pin-store.js';
-import { launchChromium } from '../support/chromium.js';
-import { startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
+import { tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
+import { backToIdle as escapeToIdle, openKioskPage, scanDemoCard, shownScreen, type KioskPage } from '../support/kiosk-page.js';
 import { kioskLogRows } from '../support/kiosk-log.js';
 import { connectKioskContract } from '../support/kiosk-contract.js';
 
+let opened: KioskPage;
 let kiosk: KioskProcess;
-let browser: Browser;
 let page: Page;
 
 const PIN = '246810';
@@ -21,37 +20,22 @@ interface Row {
   override_reason: string | null;
 }
 const entries = (): Row[] => kioskLogRows<Row>(kiosk.dataDir);
-const screen = (): Promise<string | null> => page.getAttribute('#app', 'data-screen');
+const screen = (): Promise<string | null> => shownScreen(page);
 
-/** A demo person's card through the idle screen's demo buttons (the same submitScan as a wedge scan). */
-async function scanCard(name: string): Promise<string> {
-  if (demoCards().find((c) => c.label === name) === undefined) throw new Error(`no demo card ${name}`);
-  await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 10_000 });
-  await page.click(`#demo-cards button:text-is("${name}")`);
-  await page.waitForSelector('#verdict-screen[data-verdict]', { state: 'visible', timeout: 5000 });
-  return (await page.getAttribute('#verdict-screen', 'data-verdict')) ?? '';
-}
-
-async function backToIdle(): Promise<void> {
-  await page.keyboard.press('Escape');
-  if ((await screen()) !== 'idle') await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 10_000 });
-}
+const scanCard = (name: string): Promise<string> => scanDemoCard(page, name);
+const backToIdle = (): Promise<void> => escapeToIdle(page);
 
 beforeAll(async () => {
   const dataDir = tempDataDir('chot-e2e-staff-');
   await new StaffPinStore(dataDir).add('Lan', PIN);
   // Sign-in, not repeats: a demo card stands for one person after another, so every scan is a
   // new verdict (the same card again within 3 s would be a repeat, and show nothing new).
-  kiosk = await startKioskProcess({ dataDir, extraArgs: ['--repeat-window', '0'] });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(kiosk.url);
-  await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 10_000 });
+  opened = await openKioskPage({ dataDir, extraArgs: ['--repeat-window', '0'] });
+  ({ kiosk, page } = opened);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await kiosk?.stop();
+  await opened?.close();
 });
 
 describe('staff sign-in with a PIN, in browser mode', () => {
