@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { KioskApi, KioskInfo, ScanSubmission, WedgeSettings } from '../../domain/contract/kiosk-api.js';
-import { describeDataAge, describeUpload, type DataStatus, type KioskStatus, type UploadStatus } from '../../domain/contract/kiosk-status.js';
+import type { KioskStatus, UploadStatus } from '../../domain/contract/kiosk-status.js';
 import { OVERRIDE_LIMITS, OVERRIDE_PRESET_REASONS, type OverrideRequest, type OverrideResult } from '../../domain/contract/operator-override.js';
 import { DEFAULT_SOUND_SETTINGS, type SoundSettings } from '../../domain/contract/sound-settings.js';
 import type { TodayStats } from '../../domain/contract/today-stats.js';
@@ -8,11 +8,9 @@ import type { Diagnostics } from '../../domain/devices/diagnostics.js';
 import type { DeviceStatus } from '../../drivers/device.js';
 import { DiagnosticsService } from '../diagnostics/diagnostics-service.js';
 import { firmwareConfigDir } from '../diagnostics/firmware-config-dir.js';
-import { STALE_DATA_DEFAULTS, STALE_DATA_POLICY } from '../../domain/rules/builtin/stale-data-policy.js';
-import { decideReadiness, sameReadiness, type Readiness } from '../../domain/contract/kiosk-readiness.js';
 import type { EntryDirection } from '../../domain/entries/entry-record.js';
-import { toVietnamIso, vietnamDateOf, vietnamMidnightMs } from '../../domain/time/calendar-date.js';
-import type { Outcome, Verdict } from '../../domain/verdict/verdict.js';
+import { toVietnamIso } from '../../domain/time/calendar-date.js';
+import type { Verdict } from '../../domain/verdict/verdict.js';
 import { chotVersion } from '../config/paths.js';
 import { demoCards, demoRecords } from '../demo/demo-people.js';
 import { loadHubConfig } from '../hub-client/hub-config.js';
@@ -22,10 +20,8 @@ import { FactsStore } from '../store/facts-store.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase, type SqliteDatabase } from '../store/kiosk-database.js';
 import { RuleSetRepository } from '../rules/rule-set-repository.js';
 import { loadVerificationPorts } from '../trust/kiosk-trust.js';
-import { entryGate, overrideLastVerdict } from './operator-override.js';
-import { confirmLastVerdict } from './staff-confirm.js';
 import type { ConfirmRequest, ConfirmResult } from '../../domain/contract/staff-confirm.js';
-import { CHIP_CAN_REFUSALS, type ChipCanRequest, type ChipCanResult, type ChipReadingState } from '../../domain/contract/chip-reading.js';
+import type { ChipCanRequest, ChipCanResult, ChipReadingState } from '../../domain/contract/chip-reading.js';
 import { CardQrListeners, type CardQrDecided, type ChipCanReceiver } from './card-qr-hooks.js';
 import { DEFAULT_STATION, ScanPipeline, type ChipReadDecision, type EntryStation, type ScanGate } from './scan-pipeline.js';
 import type { KioskEvent } from '../../domain/contract/kiosk-events.js';
@@ -33,15 +29,16 @@ import type { ScanEvent, ScanSource } from '../../domain/scan/scan-event.js';
 import { gatePolicyFor, type GatePolicies, type GatePolicy } from '../devices/gate-policy.js';
 import { devicesEvent, KioskEventHub, type DecidedVerdict } from './kiosk-event-hub.js';
 import type { Logger } from '../../platform/logging/logger.js';
-import { messageOf } from '../../platform/message-of.js';
 import { stderrLogger } from '../logging/kiosk-logger.js';
-import { STAFF_REFUSALS, type StaffSessionState, type StaffSignInRequest, type StaffSignInResult } from '../../domain/contract/staff-session.js';
+import type { StaffSessionState, StaffSignInRequest, StaffSignInResult } from '../../domain/contract/staff-session.js';
 import { StaffPinStore } from '../staff/staff-pin-store.js';
 import { StaffSessions } from '../staff/staff-sessions.js';
-import { staffIdentity } from './staff-identity.js';
 import type { InputDirectionRequest, InputDirectionResult, InputGate, ScreenInput } from '../../domain/contract/input-lanes.js';
 import { VerdictRepeats } from './repeat-filter.js';
 import { ScreenInputGates } from './screen-input-gates.js';
+import { StaffDesk } from './staff-desk.js';
+import { decideLogged } from './decision-log.js';
+import { KioskStatusReport } from './kiosk-status-report.js';
 
 export interface KioskCoreOptions {
   readonly dataDir: string;
@@ -118,10 +115,8 @@ export class KioskCore implements KioskApi {
   private readonly cardQrs: CardQrListeners;
   private readonly inputs: ScreenInputGates;
   private readonly repeats: VerdictRepeats;
-  private chipStation: ChipCanReceiver | undefined;
-  /** The readiness the screen last heard of, so a push is sent only for a change. */
-  private lastReadiness: Readiness | undefined;
-  private readonly staff: StaffSessions;
+  private readonly staffDesk: StaffDesk;
+  private readonly report: KioskStatusReport;
 
   /**
    * Two files, two write locks: the entry log commits every verdict before it is shown,
@@ -166,10 +161,11 @@ export class KioskCore implements KioskApi {
       station,
       gatePolicy: (lane) => this.gatePolicy(lane),
     });
-    this.staff = new StaffSessions({
+    const staffLogger = this.logger.child({ component: 'staff' });
+    const sessions = new StaffSessions({
       pins: options.staffPins ?? new StaffPinStore(options.dataDir),
       now,
-      logger: this.logger.child({ component: 'staff' }),
+      logger: staffLogger,
       ...(options.staffIdleMs === undefined ? {} : { idleMs: options.staffIdleMs }),
     });
     this.diagnostics = new DiagnosticsService({
@@ -187,6 +183,27 @@ export class KioskCore implements KioskApi {
       sound: options.sound ?? DEFAULT_SOUND_SETTINGS,
       ...(options.demo ? { demoCards: demoCards() } : {}),
     };
+    this.staffDesk = new StaffDesk({
+      sessions,
+      log: this.log,
+      station,
+      gatePolicy: (lane) => this.gatePolicy(lane),
+      openGate: (decided) => this.hub.verdict(decided),
+      screenLane: this.info.lane,
+      now,
+      logger: this.logger,
+    });
+    this.report = new KioskStatusReport({
+      facts,
+      log: this.log,
+      rules: this.rules,
+      now,
+      demo: options.demo,
+      readinessChanged: (readiness) => this.hub.event({ name: 'readiness', readiness }),
+      ...(options.syncState === undefined ? {} : { syncState: options.syncState }),
+      ...(options.uploadState === undefined ? {} : { uploadState: options.uploadState }),
+      ...(options.devices === undefined ? {} : { devices: options.devices }),
+    });
   }
 
   static open(options: KioskCoreOptions): KioskCore {
@@ -244,7 +261,7 @@ export class KioskCore implements KioskApi {
    */
   private decideRead(scan: ScanEvent, gate: ScanGate, nowMs: number, publish: (verdict: Verdict) => void): Verdict {
     const repeat = this.repeats.repeatOf(scan.source, gate.lane, scan.text, nowMs);
-    const decided = repeat ?? this.decide(() => this.pipeline.decideScan(scan, gate), scan.source.kind);
+    const decided = repeat ?? decideLogged(this.logger, () => this.pipeline.decideScan(scan, gate), scan.source.kind);
     if (repeat === undefined) {
       this.repeats.remember(scan.source, gate.lane, scan.text, decided, nowMs);
       publish(decided.verdict);
@@ -259,7 +276,7 @@ export class KioskCore implements KioskApi {
    * chip-verified opens by default) and the screen is told. Throws when it cannot be logged.
    */
   submitChipRead(read: ChipReadDecision, source: ScanSource, gate: ScanGate): Verdict {
-    const { verdict } = this.decide(() => ({ verdict: this.pipeline.decideChip(read, source, gate) }), source.kind);
+    const { verdict } = decideLogged(this.logger, () => ({ verdict: this.pipeline.decideChip(read, source, gate) }), source.kind);
     this.publishDeviceVerdict({ verdict, source, lane: gate.lane, direction: gate.direction });
     return verdict;
   }
@@ -276,7 +293,7 @@ export class KioskCore implements KioskApi {
 
   /** The chip station that serves typed card access numbers (enterChipCan); none: every CAN is refused. */
   attachChipStation(station: ChipCanReceiver | undefined): void {
-    this.chipStation = station;
+    this.staffDesk.attachChipStation(station);
   }
 
   private publishDeviceVerdict(decided: DecidedVerdict): void {
@@ -315,156 +332,48 @@ export class KioskCore implements KioskApi {
   }
 
   async getKioskStatus(): Promise<KioskStatus> {
-    return this.status();
+    return this.report.status();
   }
 
-  /**
-   * The sync moved or time passed: if the readiness changed, the screen hears at once (the
-   * runtime calls this on every sync status and once a minute, as ages cross thresholds).
-   */
+  /** The sync moved or time passed: the screen hears of a readiness change at once (kiosk-status-report.ts). */
   statusChanged(): void {
-    const { readiness } = this.status();
-    if (this.lastReadiness !== undefined && sameReadiness(this.lastReadiness, readiness)) return;
-    this.lastReadiness = readiness;
-    this.hub.event({ name: 'readiness', readiness });
-  }
-
-  private status(): KioskStatus {
-    const now = (this.options.now ?? Date.now)();
-    const syncedAt = this.facts.lastSyncedAt();
-    const watermark = this.facts.syncedSeq();
-    const status: DataStatus = {
-      ...(syncedAt === undefined ? {} : { dataSyncedAt: syncedAt, dataAgeMs: Math.max(0, now - syncedAt) }),
-      ...(watermark === undefined ? {} : { watermark }),
-      sync: this.options.syncState?.() ?? { state: this.options.demo ? 'demo' : 'not-enrolled' },
-      staleAfterMs: this.staleAfterHours(now) * 3_600_000,
-    };
-    const upload = this.options.uploadState?.();
-    const uploadLine = upload === undefined ? undefined : describeUpload(upload);
-    const devices = this.options.devices === undefined ? undefined : devicesEvent(this.options.devices());
-    const { ruleSet } = this.rules.inForce(now);
-    // The stale-data policy by its id: a rule set may set its own threshold, or leave the policy out.
-    const stalePolicy = (ruleSet.policies ?? []).some((policy) => policy.id === STALE_DATA_POLICY.id);
-    return {
-      ...status,
-      dataLine: describeDataAge(status),
-      readiness: decideReadiness({ ...status, stalePolicy }),
-      ruleSet: { id: ruleSet.id, version: ruleSet.version },
-      ...(upload === undefined ? {} : { upload }),
-      ...(uploadLine === undefined ? {} : { uploadLine }),
-      ...(devices?.name === 'devices' ? { devices: devices.devices, ...(devices.deviceLine === undefined ? {} : { deviceLine: devices.deviceLine }) } : {}),
-    };
+    this.report.statusChanged();
   }
 
   async getTodayStats(): Promise<TodayStats> {
-    const date = vietnamDateOf((this.options.now ?? Date.now)());
-    // The log writes times as toVietnamIso does (+07:00), so text order is time order.
-    const tally = this.log.tallySince(toVietnamIso(vietnamMidnightMs(date)));
-    const outcome = (name: Outcome): number => tally.byOutcome[name] ?? 0;
-    return {
-      date,
-      total: tally.total,
-      byOutcome: { green: outcome('green'), yellow: outcome('yellow'), red: outcome('red'), none: outcome('none') },
-      byCredentialKind: tally.byCredentialKind,
-    };
+    return this.report.todayStats();
   }
 
   async overrideLastVerdict(request: OverrideRequest): Promise<OverrideResult> {
-    const who = staffIdentity(this.staff, request.by);
-    const result: OverrideResult = who.ok
-      ? overrideLastVerdict(this.log, this.station, { ...request, by: who.by }, (this.options.now ?? Date.now)())
-      : { ok: false, refusal: who.refusal };
-    this.logStaffDecision('override', request.seq, result);
-    if (result.ok) this.staffOpenedGate(result.verdict);
-    return result;
+    return this.staffDesk.override(request);
   }
 
   async confirmLastVerdict(request: ConfirmRequest): Promise<ConfirmResult> {
-    const who = staffIdentity(this.staff, request.by);
-    const result: ConfirmResult = who.ok
-      ? confirmLastVerdict(this.log, this.station, (lane) => this.gatePolicy(lane), { ...request, by: who.by }, (this.options.now ?? Date.now)())
-      : { ok: false, refusal: who.refusal };
-    this.logStaffDecision('confirm', request.seq, result);
-    if (result.ok) this.staffOpenedGate(result.verdict);
-    return result;
-  }
-
-  /**
-   * One decision, logged by its codes only: the entry, colour, credential kind and reason
-   * codes say what happened; what was scanned (names, IDs, addresses) stays out of the log.
-   * A scan that cannot be logged is an error the caller hears too (nothing was shown).
-   */
-  private decide<T extends { readonly verdict: Verdict }>(run: () => T, source: string): T {
-    let decided: T;
-    try {
-      decided = run();
-    } catch (error) {
-      this.logger.error('a scan could not be decided or logged', { source, error: messageOf(error) });
-      throw error;
-    }
-    const { verdict } = decided;
-    const fields = {
-      entry: verdict.entrySeq,
-      outcome: verdict.outcome,
-      credential: verdict.credentialKind,
-      authenticity: verdict.authenticity,
-      source,
-      reasons: verdict.reasons.map((reason) => reason.code).join(','),
-      gate: verdict.gate.open ? 'open' : verdict.gate.needsConfirm === undefined ? 'closed' : 'waits-for-staff',
-    };
-    // A code that could not be read or trusted is what a gate's trouble looks like: info; a colour, debug.
-    if (verdict.outcome === 'none') this.logger.info('scan refused', fields);
-    else this.logger.debug('scan decided', fields);
-    return decided;
-  }
-
-  /** Staff decisions: which entry, and the outcome; never who (a staff name) or their words. */
-  private logStaffDecision(kind: 'override' | 'confirm', seq: number, result: OverrideResult | ConfirmResult): void {
-    if (result.ok) this.logger.info(`staff ${kind}`, { entry: result.verdict.entrySeq, of: seq });
-    else this.logger.info(`staff ${kind} refused`, { of: seq, code: result.refusal.code });
+    return this.staffDesk.confirm(request);
   }
 
   private gatePolicy(lane: string): GatePolicy {
     return gatePolicyFor(this.options.gates, lane);
   }
 
-  /** A staff decision is committed: the relays of the lane the person scanned at open, as for any verdict. */
-  private staffOpenedGate(verdict: Verdict): void {
-    const entry = this.log.get(verdict.entrySeq);
-    const gate = entry === undefined ? this.station : entryGate(entry, this.station);
-    const source = { kind: (entry?.sourceKind ?? 'manual') as ScanEvent['source']['kind'], deviceId: entry?.sourceDeviceId ?? 'staff' };
-    this.hub.verdict({ verdict, source, lane: gate.lane, direction: gate.direction });
-  }
-
-  /** A typed CAN for the chip card reader of the lane (default: the screen's own); refused where the lane has none. */
   async enterChipCan(request: ChipCanRequest): Promise<ChipCanResult> {
-    // The CAN keypad is a staff action: with PINs set, only in a staff session (no typed name to log here).
-    if (this.staff.pinsConfigured() && this.staff.identity() === undefined) return { ok: false, refusal: STAFF_REFUSALS.signInRequired };
-    const lane = request.lane ?? this.info.lane;
-    return this.chipStation?.enterCan(request.can, lane) ?? { ok: false, refusal: CHIP_CAN_REFUSALS.noReader };
+    return this.staffDesk.enterChipCan(request);
   }
 
   async staffSignIn(request: StaffSignInRequest): Promise<StaffSignInResult> {
-    return this.staff.signIn(request.pin);
+    return this.staffDesk.signIn(request.pin);
   }
 
   async staffSignOut(): Promise<StaffSessionState> {
-    this.staff.signOut();
-    return this.staff.state();
+    return this.staffDesk.signOut();
   }
 
   async getStaffSession(): Promise<StaffSessionState> {
-    return this.staff.state();
+    return this.staffDesk.session();
   }
 
   async getDiagnostics(): Promise<Diagnostics> {
     return this.diagnostics.getDiagnostics();
-  }
-
-  /** The stale-data threshold of the rule set in force, so the screen warns when the verdicts turn yellow. */
-  private staleAfterHours(now: number): number {
-    const value = this.rules.inForce(now).ruleSet.parameters?.staleAfterHours;
-    return typeof value === 'number' && value > 0 ? value : STALE_DATA_DEFAULTS.staleAfterHours;
   }
 
   close(): void {

@@ -1,0 +1,32 @@
+import type { Verdict } from '../../domain/verdict/verdict.js';
+import type { Logger } from '../../platform/logging/logger.js';
+import { messageOf } from '../../platform/message-of.js';
+
+/**
+ * One decision, logged by its codes only: the entry, colour, credential kind and reason
+ * codes say what happened; what was scanned (names, IDs, addresses) stays out of the log.
+ * A scan that cannot be logged is an error the caller hears too (nothing was shown).
+ */
+export function decideLogged<T extends { readonly verdict: Verdict }>(logger: Logger, run: () => T, source: string): T {
+  let decided: T;
+  try {
+    decided = run();
+  } catch (error) {
+    logger.error('a scan could not be decided or logged', { source, error: messageOf(error) });
+    throw error;
+  }
+  const { verdict } = decided;
+  const fields = {
+    entry: verdict.entrySeq,
+    outcome: verdict.outcome,
+    credential: verdict.credentialKind,
+    authenticity: verdict.authenticity,
+    source,
+    reasons: verdict.reasons.map((reason) => reason.code).join(','),
+    gate: verdict.gate.open ? 'open' : verdict.gate.needsConfirm === undefined ? 'closed' : 'waits-for-staff',
+  };
+  // A code that could not be read or trusted is what a gate's trouble looks like: info; a colour, debug.
+  if (verdict.outcome === 'none') logger.info('scan refused', fields);
+  else logger.debug('scan decided', fields);
+  return decided;
+}

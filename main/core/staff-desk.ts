@@ -1,0 +1,101 @@
+import { CHIP_CAN_REFUSALS, type ChipCanRequest, type ChipCanResult } from '../../domain/contract/chip-reading.js';
+import type { OverrideRequest, OverrideResult } from '../../domain/contract/operator-override.js';
+import type { ConfirmRequest, ConfirmResult } from '../../domain/contract/staff-confirm.js';
+import { STAFF_REFUSALS, type StaffSessionState, type StaffSignInResult } from '../../domain/contract/staff-session.js';
+import type { ScanEvent } from '../../domain/scan/scan-event.js';
+import type { Verdict } from '../../domain/verdict/verdict.js';
+import type { Logger } from '../../platform/logging/logger.js';
+import type { GatePolicy } from '../devices/gate-policy.js';
+import type { StaffSessions } from '../staff/staff-sessions.js';
+import type { EntryLog } from '../store/entry-log.js';
+import type { ChipCanReceiver } from './card-qr-hooks.js';
+import type { DecidedVerdict } from './kiosk-event-hub.js';
+import { entryGate, overrideLastVerdict } from './operator-override.js';
+import type { EntryStation } from './scan-pipeline.js';
+import { confirmLastVerdict } from './staff-confirm.js';
+import { staffIdentity } from './staff-identity.js';
+
+export interface StaffDeskOptions {
+  readonly sessions: StaffSessions;
+  readonly log: EntryLog;
+  readonly station: EntryStation;
+  readonly gatePolicy: (lane: string) => GatePolicy;
+  /** A staff decision was committed: the relays of the person's lane act on it. */
+  readonly openGate: (decided: DecidedVerdict) => void;
+  /** The screen's own lane: a CAN typed without one is for that lane's reader. */
+  readonly screenLane: string;
+  readonly now: () => number;
+  readonly logger: Logger;
+}
+
+/**
+ * Everything staff do at the kiosk through the core — sign in and out, override, confirm, type a
+ * card access number — behind one rule: with staff PINs set, only within a staff session, and
+ * who decided is the session's staff member, never a name typed on the screen (staff-identity.ts).
+ */
+export class StaffDesk {
+  private chipStation: ChipCanReceiver | undefined;
+
+  constructor(private readonly options: StaffDeskOptions) {}
+
+  signIn(pin: string): Promise<StaffSignInResult> {
+    return this.options.sessions.signIn(pin);
+  }
+
+  signOut(): StaffSessionState {
+    this.options.sessions.signOut();
+    return this.options.sessions.state();
+  }
+
+  session(): StaffSessionState {
+    return this.options.sessions.state();
+  }
+
+  override(request: OverrideRequest): OverrideResult {
+    const who = staffIdentity(this.options.sessions, request.by);
+    const result: OverrideResult = who.ok
+      ? overrideLastVerdict(this.options.log, this.options.station, { ...request, by: who.by }, this.options.now())
+      : { ok: false, refusal: who.refusal };
+    this.logDecision('override', request.seq, result);
+    if (result.ok) this.openedGate(result.verdict);
+    return result;
+  }
+
+  confirm(request: ConfirmRequest): ConfirmResult {
+    const who = staffIdentity(this.options.sessions, request.by);
+    const result: ConfirmResult = who.ok
+      ? confirmLastVerdict(this.options.log, this.options.station, this.options.gatePolicy, { ...request, by: who.by }, this.options.now())
+      : { ok: false, refusal: who.refusal };
+    this.logDecision('confirm', request.seq, result);
+    if (result.ok) this.openedGate(result.verdict);
+    return result;
+  }
+
+  /** The chip station that serves typed card access numbers; none: every CAN is refused. */
+  attachChipStation(station: ChipCanReceiver | undefined): void {
+    this.chipStation = station;
+  }
+
+  /** A typed CAN for the chip card reader of the lane (default: the screen's own); refused where the lane has none. */
+  enterChipCan(request: ChipCanRequest): ChipCanResult {
+    // The CAN keypad is a staff action: with PINs set, only in a staff session (no typed name to log here).
+    const { sessions } = this.options;
+    if (sessions.pinsConfigured() && sessions.identity() === undefined) return { ok: false, refusal: STAFF_REFUSALS.signInRequired };
+    const lane = request.lane ?? this.options.screenLane;
+    return this.chipStation?.enterCan(request.can, lane) ?? { ok: false, refusal: CHIP_CAN_REFUSALS.noReader };
+  }
+
+  /** Staff decisions: which entry, and the outcome; never who (a staff name) or their words. */
+  private logDecision(kind: 'override' | 'confirm', seq: number, result: OverrideResult | ConfirmResult): void {
+    if (result.ok) this.options.logger.info(`staff ${kind}`, { entry: result.verdict.entrySeq, of: seq });
+    else this.options.logger.info(`staff ${kind} refused`, { of: seq, code: result.refusal.code });
+  }
+
+  /** A staff decision is committed: the relays of the lane the person scanned at open, as for any verdict. */
+  private openedGate(verdict: Verdict): void {
+    const entry = this.options.log.get(verdict.entrySeq);
+    const gate = entry === undefined ? this.options.station : entryGate(entry, this.options.station);
+    const source = { kind: (entry?.sourceKind ?? 'manual') as ScanEvent['source']['kind'], deviceId: entry?.sourceDeviceId ?? 'staff' };
+    this.options.openGate({ verdict, source, lane: gate.lane, direction: gate.direction });
+  }
+}
