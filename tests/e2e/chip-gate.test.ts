@@ -6,9 +6,9 @@ import { FACTS_DATABASE_FILE, openFactsDatabase } from '../../main/store/facts-d
 import { FactsStore } from '../../main/store/facts-store.js';
 import type { ChipEmulator } from '../support/chip-emulator.js';
 import { chipEmulatorUnavailable, emulatorTrustedBy, PrivatePcscd, VIRTUAL_READERS } from '../support/chip-emulator.js';
-import { launchChromium } from '../support/chromium.js';
 import { kioskLogRows } from '../support/kiosk-log.js';
-import { repoRoot, startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
+import { repoRoot, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
+import { openKioskPage } from '../support/kiosk-page.js';
 import { typeAsWedge } from '../support/wedge-keys.js';
 
 /**
@@ -79,11 +79,7 @@ describe.skipIf(unavailable !== undefined)(
         },
       ]);
       factsDb.close();
-      kiosk = await startKioskProcess({ dataDir, extraArgs: ['--device', `chip-reader=${READER},lane=1`] });
-      browser = await launchChromium();
-      page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      await page.goto(kiosk.url);
-      await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 10_000 });
+      ({ kiosk, browser, page } = await openKioskPage({ dataDir, extraArgs: ['--device', `chip-reader=${READER},lane=1`] }));
     }, 120_000);
 
     afterAll(async () => {

@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCards } from '../../main/demo/demo-people.js';
-import { launchChromium } from '../support/chromium.js';
-import { startKioskProcess, type KioskProcess } from '../support/kiosk-process.js';
+import type { KioskProcess } from '../support/kiosk-process.js';
+import { openKioskPage } from '../support/kiosk-page.js';
 import { kioskLogRows } from '../support/kiosk-log.js';
 import { typeAsWedge, wedgeSuffixesSettled } from '../support/wedge-keys.js';
 
@@ -42,11 +42,7 @@ async function settled(before: number, count: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  kiosk = await startKioskProcess();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(kiosk.url);
-  await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 10_000 });
+  ({ kiosk, browser, page } = await openKioskPage());
 });
 
 afterAll(async () => {

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollKiosk } from '../../main/enrollment/enroll-kiosk.js';
-import { launchChromium } from '../support/chromium.js';
 import { FakeHub } from '../support/fake-hub.js';
-import { startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
+import { tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
+import { openKioskPage } from '../support/kiosk-page.js';
 import { testHubKey } from '../support/sync-fixtures.js';
 import { typeAsWedge } from '../support/wedge-keys.js';
 
@@ -26,11 +26,7 @@ beforeAll(async () => {
   const hub = await FakeHub.start({ key: testHubKey() });
   await enrollKiosk({ dataDir, hubUrl: hub.url, code: await hub.createCode() });
   await hub.close();
-  kiosk = await startKioskProcess({ dataDir });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(kiosk.url);
-  await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 10_000 });
+  ({ kiosk, browser, page } = await openKioskPage({ dataDir }));
 });
 
 afterAll(async () => {

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoCards } from '../../main/demo/demo-people.js';
-import { launchChromium } from '../support/chromium.js';
 import { scanToPaintSamples, typeAsWedge, typeAsWedgeAndSettle, waitForScanToPaint } from '../support/wedge-keys.js';
-import { repoRoot, startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
+import { repoRoot, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
+import { openKioskPage } from '../support/kiosk-page.js';
 
 /**
  * Screenshots of the idle and verdict screens. They go to docs/screenshots (the README's)
@@ -54,11 +54,7 @@ async function backToIdle(): Promise<void> {
 beforeAll(async () => {
   // Scanning, not repeats: the timing test scans a card the test before it scanned seconds ago,
   // and a demo card stands for one person after another, so every read is an entry.
-  kiosk = await startKioskProcess({ extraArgs: ['--repeat-window', '0'] });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(kiosk.url);
-  await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 10_000 });
+  ({ kiosk, browser, page } = await openKioskPage({ extraArgs: ['--repeat-window', '0'] }));
 });
 
 afterAll(async () => {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCards } from '../../main/demo/demo-people.js';
-import { launchChromium } from '../support/chromium.js';
-import { startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
+import { tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
+import { openKioskPage } from '../support/kiosk-page.js';
 import { runChot } from '../support/run-chot.js';
 import { SocatPty } from '../support/socat-pty.js';
 
@@ -77,7 +77,7 @@ describe('serial scanner and relays in the running kiosk (socat ptys)', () => {
     const dataDir = tempDataDir();
     const manned = { open: ['green'], openFor: ['signed-valid', 'chip-verified', 'unsigned'] };
     writeFileSync(join(dataDir, 'devices.json'), JSON.stringify({ gates: { '1': manned, '2': manned } }));
-    kiosk = await startKioskProcess({
+    ({ kiosk, browser, page } = await openKioskPage({
       dataDir,
       extraArgs: [
         // The same demo card stands for one person after another here: every read is an entry.
@@ -92,11 +92,7 @@ describe('serial scanner and relays in the running kiosk (socat ptys)', () => {
         '--device',
         `modbus-relay=${modbus.path},lane=2,pulse=200`,
       ],
-    });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(kiosk.url);
-    await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 10_000 });
+    }));
     // Every relay is switched off when the kiosk opens it.
     expect(hex(await relay.waitForReceived(4, 5000))).toBe(CH340_OFF);
     expect(hex(await modbus.waitForReceived(8, 5000))).toBe(MODBUS_OFF);
@@ -278,18 +274,14 @@ describe('device configuration errors', () => {
   it('a configured device that is absent shows a fault; the kiosk starts all the same', async () => {
     const dir = tempDataDir('chot-absent-');
     const absent = join(dir, 'no-such-scanner');
-    const lonely = await startKioskProcess({ extraArgs: ['--device', `serial-scanner=${absent}`] });
-    const lonelyBrowser = await launchChromium();
+    const lonely = await openKioskPage({ extraArgs: ['--device', `serial-scanner=${absent}`], viewport: { width: 1280, height: 720 } });
     try {
-      const lonelyPage: Page = await lonelyBrowser.newPage();
-      await lonelyPage.goto(lonely.url);
-      await lonelyPage.waitForSelector('#idle-screen', { state: 'visible', timeout: 10_000 });
+      const lonelyPage: Page = lonely.page;
       await lonelyPage.waitForSelector('#device-line', { state: 'visible', timeout: 5000 });
       expect(await lonelyPage.textContent('#device-line-vi')).toBe(`Máy quét ${absent} bị rút ra`);
-      expect(lonely.stderr()).toContain(`${absent} is not connected`);
+      expect(lonely.kiosk.stderr()).toContain(`${absent} is not connected`);
     } finally {
-      await lonelyBrowser.close();
-      await lonely.stop();
+      await lonely.close();
     }
   }, 60_000);
 });

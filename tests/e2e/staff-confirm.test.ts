@@ -3,9 +3,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCards } from '../../main/demo/demo-people.js';
 import { EntryLog } from '../../main/store/entry-log.js';
-import { launchChromium } from '../support/chromium.js';
 import { connectKioskContract } from '../support/kiosk-contract.js';
-import { startKioskProcess, type KioskProcess } from '../support/kiosk-process.js';
+import type { KioskProcess } from '../support/kiosk-process.js';
+import { openKioskPage } from '../support/kiosk-page.js';
 import { SocatPty } from '../support/socat-pty.js';
 import { kioskLogRows, withKioskLog } from '../support/kiosk-log.js';
 
@@ -72,11 +72,7 @@ async function scanGreenCard(): Promise<void> {
 describe('staff confirm of an unsigned green, in browser mode, with a relay on the lane', () => {
   beforeAll(async () => {
     relay = await SocatPty.start({ name: 'relay' });
-    kiosk = await startKioskProcess({ extraArgs: ['--device', `serial-relay=${relay.path},pulse=100`] });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(kiosk.url);
-    await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 10_000 });
+    ({ kiosk, browser, page } = await openKioskPage({ extraArgs: ['--device', `serial-relay=${relay.path},pulse=100`] }));
     // The relay is switched off when the kiosk opens it; from here on, only pulses.
     expect(hex(await relay.waitForReceived(4, 5000))).toBe(CH340_OFF);
     relay.clearReceived();
