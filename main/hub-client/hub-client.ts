@@ -125,27 +125,35 @@ export class HubClient {
   }
 
   async rules(options: { ifNoneMatch?: string; signal?: AbortSignal } = {}): Promise<RulesDownload> {
-    const answer = await this.request('rules', { headers: conditional(options.ifNoneMatch), signal: options.signal });
-    const etag = answer.response.headers.get(HUB_HEADERS.etag) ?? undefined;
-    if (answer.response.status === 304) {
-      answer.discard();
-      return { status: 304, ...(etag === undefined ? {} : { etag }), ruleSets: [] };
-    }
-    const json = await this.json(answer, MAX_PUBLISHED_BYTES);
-    if (!Array.isArray(json.ruleSets)) throw new HubError('bad-response', 200, 'the hub’s rules answer has no ruleSets list');
-    return { status: 200, ...(etag === undefined ? {} : { etag }), ruleSets: json.ruleSets };
+    const { status, etag, list } = await this.publishedList('rules', 'ruleSets', options);
+    return { status, ...(etag === undefined ? {} : { etag }), ruleSets: list };
   }
 
   async trust(options: { ifNoneMatch?: string; signal?: AbortSignal } = {}): Promise<TrustDownload> {
-    const answer = await this.request('trust', { headers: conditional(options.ifNoneMatch), signal: options.signal });
+    const { status, etag, list } = await this.publishedList('trust', 'trustFiles', options);
+    return { status, ...(etag === undefined ? {} : { etag }), trustFiles: list };
+  }
+
+  /**
+   * What the hub publishes signed for every kiosk (rule sets, trust files): a list under
+   * `field`, fetched conditionally — 304 (empty list) when the kiosk holds the ETag's version.
+   * Each item's signature is the caller's to check.
+   */
+  private async publishedList(
+    route: 'rules' | 'trust',
+    field: 'ruleSets' | 'trustFiles',
+    options: { ifNoneMatch?: string; signal?: AbortSignal },
+  ): Promise<{ status: 200 | 304; etag: string | undefined; list: unknown[] }> {
+    const answer = await this.request(route, { headers: conditional(options.ifNoneMatch), signal: options.signal });
     const etag = answer.response.headers.get(HUB_HEADERS.etag) ?? undefined;
     if (answer.response.status === 304) {
       answer.discard();
-      return { status: 304, ...(etag === undefined ? {} : { etag }), trustFiles: [] };
+      return { status: 304, etag, list: [] };
     }
     const json = await this.json(answer, MAX_PUBLISHED_BYTES);
-    if (!Array.isArray(json.trustFiles)) throw new HubError('bad-response', 200, 'the hub’s trust answer has no trustFiles list');
-    return { status: 200, ...(etag === undefined ? {} : { etag }), trustFiles: json.trustFiles };
+    const list = json[field];
+    if (!Array.isArray(list)) throw new HubError('bad-response', 200, `the hub’s ${route} answer has no ${field} list`);
+    return { status: 200, etag, list };
   }
 
   /**
