@@ -22,7 +22,7 @@ import type { ChipReadDecision, ScanGate } from '../core/scan-pipeline.js';
 import type { ChipReaderSpec } from '../devices/device-spec.js';
 import { AUTO } from '../devices/device-spec.js';
 import { stderrLogger } from '../logging/kiosk-logger.js';
-import { loadTrustedCscas } from '../trust/csca-certificates.js';
+import { TrustedCscaFolder, type TrustedCscas } from '../trust/csca-certificates.js';
 import { boundedChipRead, DEFAULT_CHIP_READ_TIMEOUT_MS } from './bounded-chip-read.js';
 import { decodeFaceForDisplay, type FacePhotoPort } from './face-photo.js';
 import { DEFAULT_KEY_TTL_MS, PendingChipKeys, type PendingChipKey } from './pending-chip-keys.js';
@@ -38,7 +38,7 @@ export interface ChipStationCore {
 export interface ChipStationOptions {
   readonly specs: readonly ChipReaderSpec[];
   readonly core: ChipStationCore;
-  /** Where `trust/csca/` is: the CSCAs are read again at every read, so a certificate dropped in applies to the next card. */
+  /** Where `trust/csca/` is: the folder is looked at before every read, so a certificate dropped in applies to the next card. */
   readonly dataDir: string;
   /** The kiosk clock (epoch ms): a document signer must be valid at the read. */
   readonly now: () => number;
@@ -98,10 +98,12 @@ export class ChipStation implements ChipCanReceiver {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   readonly #cscaProblems = new Set<string>();
+  readonly #cscas: TrustedCscaFolder;
 
   private constructor(options: ChipStationOptions) {
     this.#options = options;
     this.#log = options.logger ?? stderrLogger();
+    this.#cscas = new TrustedCscaFolder(options.dataDir);
     this.#keys = new PendingChipKeys(options.keyTtlMs ?? DEFAULT_KEY_TTL_MS, options.now, (lane) => this.#publish(lane));
     this.#unsubscribe = options.core.onCardQrDecided((decided) => this.#cardQr(decided));
     options.core.attachChipStation(this);
@@ -352,9 +354,9 @@ export class ChipStation implements ChipCanReceiver {
     this.#options.core.chipReadingChanged(state);
   }
 
-  /** The CSCAs now (the folder is read at each read); a file that is not a certificate is said once. */
-  #trustedCscas(): ReturnType<typeof loadTrustedCscas>['certificates'] {
-    const { certificates, problems } = loadTrustedCscas(this.#options.dataDir);
+  /** The CSCAs now (files parsed again only when changed); a file that is not a certificate is said once. */
+  #trustedCscas(): TrustedCscas['certificates'] {
+    const { certificates, problems } = this.#cscas.current();
     for (const problem of problems) {
       if (this.#cscaProblems.has(problem)) continue;
       this.#cscaProblems.add(problem);

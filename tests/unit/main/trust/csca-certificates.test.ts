@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CSCA_DIR, certificatesIn, loadTrustedCscas } from '../../../../main/trust/csca-certificates.js';
+import { CSCA_DIR, certificatesIn, loadTrustedCscas, TrustedCscaFolder } from '../../../../main/trust/csca-certificates.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -64,5 +64,40 @@ describe('trusted CSCA certificates', () => {
     const work = mkdtempSync(join(tmpdir(), 'chot-csca-'));
     dirs.push(work);
     expect(loadTrustedCscas(work)).toEqual({ certificates: [], problems: [] });
+  });
+
+  it('parses a file again only when it changed: a chip read does not re-parse an unchanged folder, and sees a new, changed or removed file', () => {
+    const work = mkdtempSync(join(tmpdir(), 'chot-csca-'));
+    dirs.push(work);
+    const dir = join(work, CSCA_DIR);
+    mkdirSync(dir, { recursive: true });
+    const a = readFileSync(makeCa(work, 'CSCA A'));
+    const b = readFileSync(makeCa(work, 'CSCA B'));
+    writeFileSync(join(dir, 'a.pem'), a);
+    const parsed: number[] = [];
+    const folder = new TrustedCscaFolder(work, (bytes) => {
+      parsed.push(bytes.length);
+      return certificatesIn(bytes);
+    });
+    expect(folder.current().certificates).toHaveLength(1);
+    expect(folder.current().certificates).toHaveLength(1);
+    expect(parsed).toHaveLength(1);
+
+    writeFileSync(join(dir, 'b.pem'), b);
+    expect(folder.current().certificates).toHaveLength(2);
+    expect(parsed).toHaveLength(2);
+
+    // Changed in place (same name): parsed again, whatever the clock's resolution.
+    writeFileSync(join(dir, 'a.pem'), Buffer.concat([a, b]));
+    utimesSync(join(dir, 'a.pem'), new Date(Date.now() + 5000), new Date(Date.now() + 5000));
+    expect(folder.current().certificates).toHaveLength(3);
+    expect(parsed).toHaveLength(3);
+
+    unlinkSync(join(dir, 'b.pem'));
+    expect(folder.current().certificates).toHaveLength(2);
+    expect(parsed).toHaveLength(3);
+
+    rmSync(dir, { recursive: true });
+    expect(folder.current()).toEqual({ certificates: [], problems: [] });
   });
 });
