@@ -73,7 +73,7 @@ describe('camera scanning (chot start --camera, Chromium fake camera)', () => {
     expect(logged[0]).toMatchObject({ outcome: person.expected, person_id: person.qrText.slice(0, 12), source_kind: 'camera', source_device_id: 'camera' });
   });
 
-  it('shows a live preview and the scanning status on the idle screen', async () => {
+  it('shows a live preview on the idle screen, and the card still held up as seen, one entry', async () => {
     // Back to idle once the verdict's hold time is over; the card still in view is the same scan.
     await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 20_000 });
     // Seen again in several frames since, each one a repeat the core answered: still one entry.
@@ -128,6 +128,28 @@ describe('a code the camera sees but cannot read yet', () => {
       expect(entries()).toHaveLength(before);
     } finally {
       await covered.close();
+    }
+  });
+});
+
+describe('a decode worker that crashes', () => {
+  it('says the QR reader failed and to restart the kiosk, with the preview gone and the worker’s message kept off the screen', async () => {
+    // Chromium's test pattern for a camera, and a worker script that throws as it loads.
+    const broken = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+    try {
+      const brokenPage = await broken.newPage({ viewport: { width: 1280, height: 800 } });
+      await brokenPage.route('**/decode-worker.js', (route) => route.fulfill({ contentType: 'text/javascript', body: 'throw new Error("worker blew up");' }));
+      await brokenPage.goto(kiosk.url);
+      await brokenPage.waitForSelector('#camera-status[data-state="decoder-failed"]', { timeout: 20_000 });
+      expect(await brokenPage.textContent('#camera-status')).toBe(
+        'Bộ đọc mã QR của camera bị lỗi — khởi động lại kiosk · The camera’s QR reader failed — restart the kiosk',
+      );
+      expect(await brokenPage.getAttribute('#camera-status', 'data-detail')).toContain('worker blew up');
+      expect(await brokenPage.evaluate(() => document.body.innerText)).not.toContain('worker blew up');
+      expect(await brokenPage.isVisible('#camera-view')).toBe(false);
+      expect(await brokenPage.getAttribute('#app', 'data-screen')).toBe('idle');
+    } finally {
+      await broken.close();
     }
   });
 });
