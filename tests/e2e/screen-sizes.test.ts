@@ -253,6 +253,9 @@ describe.each([
   });
 });
 
+/** The three sizes, and the ends of the range: the 7" panel turned portrait, a 4K screen. */
+const CAMERA_SIZES = [...SIZES, { width: 480, height: 800 }, { width: 3840, height: 2160 }] as const;
+
 describe('the camera preview on the idle screen (chot start --camera, Chromium’s fake camera)', () => {
   let cameraKiosk: KioskProcess;
   let cameraBrowser: Browser;
@@ -272,7 +275,7 @@ describe('the camera preview on the idle screen (chot start --camera, Chromium�
     await cameraKiosk?.stop();
   });
 
-  it.each(SIZES)('at $width×$height the preview sits beside the prompt, nothing over it nor it over anything', async (size) => {
+  it.each(CAMERA_SIZES)('at $width×$height the preview sits beside the prompt, nothing over it nor it over anything', async (size) => {
     await cameraPage.setViewportSize(size);
     const report = await measureLayout(cameraPage, { ...LIMITS, unobstructed: ['#camera-view'] });
     expect(report.screen).toBe('idle');
@@ -312,7 +315,7 @@ describe('the camera preview on the idle screen (chot start --camera, Chromium�
       await noCameraBrowser?.close();
     });
 
-    it.each(SIZES)('at $width×$height the fault’s words fit where the preview was', async (size) => {
+    it.each(CAMERA_SIZES)('at $width×$height the fault’s words fit where the preview was', async (size) => {
       await noCamera.setViewportSize(size);
       const report = await measureLayout(noCamera, { ...LIMITS, unobstructed: ['#camera-status'] });
       expect(report.screen).toBe('idle');
