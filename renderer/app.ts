@@ -8,6 +8,7 @@ import { setReadiness, setRuleSet, setTodayCount } from './view/readiness-view.j
 import { verdictHeadlineWhile, type Readiness } from '../domain/contract/kiosk-readiness.js';
 import type { Verdict } from '../domain/verdict/verdict.js';
 import { cameraRequested, startCameraScanner } from './camera/camera-scanner.js';
+import type { CameraReport } from './camera/camera-status.js';
 import { connectContract } from './api/contract-socket.js';
 import { DiagnosticsScreen } from './diagnostics/diagnostics-screen.js';
 import { WedgeHint } from './diagnostics/wedge-hint.js';
@@ -127,6 +128,8 @@ async function start(): Promise<void> {
     refocusWedge: () => sink.focus({ preventScroll: true }),
     describe,
   });
+  // The camera's last state with the browser's own error name: for diagnostics, never the public screen.
+  let cameraReport: CameraReport | undefined;
   const diagnostics = new DiagnosticsScreen(
     api,
     () => {
@@ -134,6 +137,7 @@ async function start(): Promise<void> {
       sink.focus({ preventScroll: true });
     },
     describe,
+    () => cameraReport,
   );
   const openDiagnostics = (): void => {
     clearTimeout(holdTimer);
@@ -175,6 +179,10 @@ async function start(): Promise<void> {
     const panel = document.getElementById('camera') as HTMLElement;
     panel.hidden = false;
     void startCameraScanner({
+      panel,
+      onState: (report) => {
+        cameraReport = report;
+      },
       preview: document.getElementById('camera-preview') as HTMLVideoElement,
       status: document.getElementById('camera-status') as HTMLElement,
       onScan: (text, seenAt) => {

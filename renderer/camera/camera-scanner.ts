@@ -1,10 +1,14 @@
-import { CAMERA_STATUS, cameraStateOf, type CameraState } from './camera-status.js';
+import { langSpan } from '../view/dom.js';
+import { AimFeedback } from './aim-feedback.js';
+import { CAMERA_STATUS, cameraStateOf, errorNameOf, type CameraReport, type CameraState } from './camera-status.js';
 import { DECODE_WORKER_FILE, type DecodeReply, type DecodeRequest } from './camera-protocol.js';
 
 export interface CameraScannerOptions {
-  /** The small live preview on the idle screen. */
+  /** The camera's block on the idle screen: its data-state says which state shows (the preview and aiming frame only while live). */
+  readonly panel: HTMLElement;
+  /** The live preview on the idle screen, under its aiming frame. */
   readonly preview: HTMLVideoElement;
-  /** Where the camera's state is written, in both languages. */
+  /** Where the camera's state is written, in both languages (the browser's error name in data-detail only). */
   readonly status: HTMLElement;
   /**
    * A code seen in a frame, with the `performance.now()` of that frame: every frame that shows
@@ -12,6 +16,8 @@ export interface CameraScannerOptions {
    * a filter here would save no decoding, as a frame is decoded before its text is known.
    */
   readonly onScan: (text: string, seenAt: number) => void;
+  /** Each change of state, with the browser's own error name: what the diagnostics screen (F4) shows. */
+  readonly onState?: (report: CameraReport) => void;
   /** Frames per second sent to the decoder (default 10). */
   readonly fps?: number;
 }
@@ -22,21 +28,37 @@ export function cameraRequested(hash: string): boolean {
 }
 
 /**
+ * Writes a state: words on screen, the state on the panel for the stylesheet, and the browser's
+ * own error name (NotFoundError…) only where a technician looks: data-detail and the diagnostics screen.
+ */
+function stateWriter(options: CameraScannerOptions): (state: CameraState, detail?: string) => void {
+  const { panel, status } = options;
+  let shown: CameraState | undefined;
+  return (state, detail = '') => {
+    if (state === shown) return;
+    shown = state;
+    const text = CAMERA_STATUS[state];
+    panel.dataset.state = state;
+    status.dataset.state = state;
+    if (detail === '') delete status.dataset.detail;
+    else status.dataset.detail = detail;
+    status.replaceChildren(langSpan('vi', text.vi), document.createTextNode(' · '), langSpan('en', text.en));
+    options.onState?.(detail === '' ? { state } : { state, detail });
+  };
+}
+
+/**
  * The camera as a scanner: getUserMedia (640×480, the rear camera when there is one),
  * ~10 frames a second drawn to a canvas and handed to a Web Worker that decodes them.
  * One frame in flight at a time: a slow decode drops frames instead of queueing them.
- * Any failure (no camera, permission refused, the decoder not loading) is a status line,
- * never a crash: the wedge and the other scanners keep working.
+ * Any failure (no camera, permission refused, the decoder not loading, the camera unplugged)
+ * is a status line saying what to do, never a crash: the wedge and the other scanners keep working.
  */
 export async function startCameraScanner(options: CameraScannerOptions): Promise<() => void> {
-  const setState = (state: CameraState, detail = ''): void => {
-    const text = CAMERA_STATUS[state];
-    options.status.dataset.state = state;
-    options.status.textContent = `${text.vi} · ${text.en}${detail === '' ? '' : ` (${detail})`}`;
-  };
+  const setState = stateWriter(options);
   setState('starting');
   if (navigator.mediaDevices?.getUserMedia === undefined) {
-    setState('unsupported');
+    setState('unsupported', 'navigator.mediaDevices.getUserMedia is missing');
     return () => {};
   }
   let stream: MediaStream;
@@ -46,7 +68,7 @@ export async function startCameraScanner(options: CameraScannerOptions): Promise
       video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: { ideal: 'environment' } },
     });
   } catch (error) {
-    setState(cameraStateOf(error), error instanceof Error ? error.name : '');
+    setState(cameraStateOf(error), errorNameOf(error) || String(error));
     return () => {};
   }
   const video = options.preview;
@@ -57,7 +79,7 @@ export async function startCameraScanner(options: CameraScannerOptions): Promise
     await video.play();
   } catch (error) {
     stream.getTracks().forEach((t) => t.stop());
-    setState('failed', error instanceof Error ? error.name : '');
+    setState('failed', errorNameOf(error) || String(error));
     return () => {};
   }
 
@@ -66,14 +88,29 @@ export async function startCameraScanner(options: CameraScannerOptions): Promise
     worker = new Worker(DECODE_WORKER_FILE);
   } catch (error) {
     stream.getTracks().forEach((t) => t.stop());
-    setState('decoder-failed', error instanceof Error ? error.name : '');
+    setState('decoder-failed', errorNameOf(error) || String(error));
     return () => {};
   }
   const canvas = document.createElement('canvas');
   const context = canvas.getContext('2d', { willReadFrequently: true });
+  const aim = new AimFeedback();
   let inFlight: { id: number; at: number } | undefined;
   let nextId = 1;
   let stopped = false;
+
+  const stop = (): void => {
+    stopped = true;
+    clearInterval(timer);
+    worker.terminate();
+    stream.getTracks().forEach((t) => t.stop());
+    video.srcObject = null;
+  };
+  /** A fault nothing on this page can mend: no more frames, and the words say what staff should do. */
+  const fail = (state: CameraState, detail: string): void => {
+    if (stopped) return;
+    stop();
+    setState(state, detail);
+  };
 
   worker.onmessage = (event: MessageEvent<DecodeReply>) => {
     const reply = event.data;
@@ -81,16 +118,21 @@ export async function startCameraScanner(options: CameraScannerOptions): Promise
     inFlight = undefined;
     if (stopped || frame === undefined || reply.id !== frame.id) return;
     if (reply.ok) {
+      setState(aim.frame('decoded', frame.at));
       options.onScan(reply.text, frame.at);
     } else if (reply.error !== undefined && reply.error.startsWith('decoder.')) {
+      // Said while it lasts; a later frame that decodes (or finds nothing) without an error mends it.
       setState('decoder-failed', reply.error);
+    } else {
+      setState(aim.frame(reply.located === true ? 'located' : 'nothing', frame.at));
     }
   };
   worker.onerror = (event) => {
     event.preventDefault();
-    inFlight = undefined;
-    setState('decoder-failed', event.message);
+    fail('decoder-failed', `decode worker: ${event.message || 'failed to load'}`);
   };
+  // The camera unplugged, or taken by the system: the preview would freeze on its last picture.
+  for (const track of stream.getVideoTracks()) track.addEventListener('ended', () => fail('lost', 'the video track ended'));
 
   const grab = (): void => {
     if (stopped || inFlight !== undefined || context === null || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return;
@@ -109,12 +151,5 @@ export async function startCameraScanner(options: CameraScannerOptions): Promise
   };
   const timer = setInterval(grab, 1000 / (options.fps ?? 10));
   setState('scanning');
-
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-    worker.terminate();
-    stream.getTracks().forEach((t) => t.stop());
-    video.srcObject = null;
-  };
+  return stop;
 }

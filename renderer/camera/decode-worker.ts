@@ -14,11 +14,20 @@ const scope = self as unknown as { onmessage: ((event: MessageEvent<DecodeReques
 scope.onmessage = (event) => {
   const { id, width, height, pixels } = event.data;
   const started = performance.now();
-  void decodeQr({ data: new Uint8ClampedArray(pixels), width, height }).then(
+  // locate: a code found but not yet read is worth telling the person holding it (hold still).
+  void decodeQr({ data: new Uint8ClampedArray(pixels), width, height }, { locate: true }).then(
     (result) => {
       const ms = performance.now() - started;
       scope.postMessage(
-        result.ok ? { id, ok: true, text: result.text, ms } : { id, ok: false, ...(result.error === undefined ? {} : { error: result.error }), ms },
+        result.ok
+          ? { id, ok: true, text: result.text, ms }
+          : {
+              id,
+              ok: false,
+              ...(result.located === true ? { located: true } : {}),
+              ...(result.error === undefined ? {} : { error: result.error }),
+              ms,
+            },
       );
     },
     (error: unknown) => scope.postMessage({ id, ok: false, error: String(error), ms: performance.now() - started }),

@@ -1,5 +1,6 @@
 import type { KioskApi } from '../../domain/contract/kiosk-api.js';
 import type { Diagnostics, DiagnosticsDevice, RenderedCode, ScannerCodes } from '../../domain/devices/diagnostics.js';
+import { CAMERA_STATUS, LIVE_STATES, type CameraReport } from '../camera/camera-status.js';
 import { byId, langSpan, setAlert } from '../view/dom.js';
 import { detectWedgeDamage } from '../wedge/wedge-damage.js';
 
@@ -65,6 +66,17 @@ function deviceItem(device: DiagnosticsDevice): HTMLElement {
   return item;
 }
 
+/** The page's own camera (`--camera`): its state in words, and the browser's error name the public screen never shows. */
+function cameraItem(report: CameraReport): HTMLElement {
+  const item = element('li', 'diag-device diag-camera');
+  item.dataset.state = LIVE_STATES.has(report.state) ? 'ready' : 'fault';
+  item.dataset.testid = 'diag-camera';
+  item.append(element('span', 'diag-device-id', 'camera'), element('span', 'diag-device-kind', 'getUserMedia'));
+  item.append(bilingual('span', CAMERA_STATUS[report.state], 'diag-device-state'));
+  if (report.detail !== undefined) item.append(element('span', 'diag-device-fault', report.detail));
+  return item;
+}
+
 function codeCard(code: RenderedCode): HTMLElement {
   const card = element('figure', 'diag-code');
   card.dataset.purpose = code.purpose;
@@ -126,6 +138,8 @@ export class DiagnosticsScreen {
     private readonly api: KioskApi,
     private readonly onClose: () => void,
     private readonly describe: (error: unknown) => string,
+    /** The camera's state when the page runs one (`--camera`), undefined otherwise. */
+    private readonly camera: () => CameraReport | undefined = () => undefined,
   ) {
     byId('diagnostics-close').addEventListener('click', () => this.close());
     for (const type of ['keydown', 'pointerdown'] as const) {
@@ -184,7 +198,9 @@ export class DiagnosticsScreen {
 
   private render(diagnostics: Diagnostics, withCodes: boolean): void {
     const devices = byId('diag-devices');
+    const camera = this.camera();
     devices.replaceChildren(
+      ...(camera === undefined ? [] : [cameraItem(camera)]),
       ...(diagnostics.devices.length === 0
         ? [
             bilingual(

@@ -59,6 +59,14 @@ const CANDIDATES: readonly Candidate[] = [
     },
   },
   {
+    // What the camera's worker runs: the same, plus the locating pass on frames nothing was read from ("hold still").
+    name: 'zxing-wasm 3.1.4 (Chốt camera: the same, then a locating pass)',
+    decode: async (image) => {
+      const r = await decodeQr(image, { locate: true });
+      return r.ok ? r.text : null;
+    },
+  },
+  {
     name: 'zxing-wasm 3.1.4 (local average only)',
     decode: async (image) => {
       const results = await readBarcodes(image as never, { formats: ['QRCode'], tryHarder: true, maxNumberOfSymbols: 1 });

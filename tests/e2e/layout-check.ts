@@ -21,6 +21,12 @@ export interface LayoutLimits {
   readonly minTargetPx: number;
   /** The smallest font size a verdict's reason text may compute to, CSS px. */
   readonly minReasonPx: number;
+  /**
+   * Selectors of what must be seen whole (the camera preview a person aims at): no other visible
+   * element may overlap it, but what it holds (its aiming frame) and what holds it. Each selector
+   * must match a visible element.
+   */
+  readonly unobstructed?: readonly string[];
 }
 
 /**
@@ -133,6 +139,20 @@ export function measureLayout(page: Page, limits: LayoutLimits): Promise<LayoutR
         const b = boxes[j];
         if (a === undefined || b === undefined || a.element.contains(b.element) || b.element.contains(a.element)) continue;
         if (overlap(a.rect, b.rect)) problems.push(`targets overlap: ${describe(a.element)} and ${describe(b.element)}`);
+      }
+    }
+
+    for (const selector of limit.unobstructed ?? []) {
+      const kept = document.querySelector(selector);
+      if (kept === null || !shown(kept)) {
+        problems.push(`${selector} is not shown`);
+        continue;
+      }
+      const keptRect = kept.getBoundingClientRect();
+      for (const element of visible) {
+        if (element === kept || element.contains(kept) || kept.contains(element)) continue;
+        const rect = element.getBoundingClientRect();
+        if (rect.width > 0 && rect.height > 0 && overlap(rect, keptRect)) problems.push(`${describe(element)} overlaps ${selector}`);
       }
     }
 

@@ -253,6 +253,9 @@ describe.each([
   });
 });
 
+/** The three sizes, and the ends of the range: the 7" panel turned portrait, a 4K screen. */
+const CAMERA_SIZES = [...SIZES, { width: 480, height: 800 }, { width: 3840, height: 2160 }] as const;
+
 describe('the camera preview on the idle screen (chot start --camera, Chromium’s fake camera)', () => {
   let cameraKiosk: KioskProcess;
   let cameraBrowser: Browser;
@@ -272,11 +275,52 @@ describe('the camera preview on the idle screen (chot start --camera, Chromium�
     await cameraKiosk?.stop();
   });
 
-  it.each(SIZES)('at $width×$height the preview sits beside the prompt, over nothing a person taps', async (size) => {
+  it.each(CAMERA_SIZES)('at $width×$height the preview sits beside the prompt, nothing over it nor it over anything', async (size) => {
     await cameraPage.setViewportSize(size);
-    const report = await measureLayout(cameraPage, LIMITS);
+    const report = await measureLayout(cameraPage, { ...LIMITS, unobstructed: ['#camera-view'] });
     expect(report.screen).toBe('idle');
     expect(report.problems).toEqual([]);
+    // The aiming frame: a square in the middle of the preview, labelled in both languages.
+    const { view, aim } = await cameraPage.evaluate(() => {
+      const box = (selector: string): { left: number; top: number; width: number; height: number } => {
+        const rect = document.querySelector(selector)?.getBoundingClientRect();
+        if (rect === undefined) throw new Error(`no ${selector}`);
+        return { left: rect.left, top: rect.top, width: rect.width, height: rect.height };
+      };
+      return { view: box('#camera-view'), aim: box('#camera .camera-aim') };
+    });
+    expect(Math.abs(aim.width - aim.height)).toBeLessThanOrEqual(1);
+    expect(aim.height).toBeGreaterThan(view.height / 2);
+    expect(aim.left).toBeGreaterThanOrEqual(view.left);
+    expect(aim.top).toBeGreaterThanOrEqual(view.top);
+    expect(aim.left + aim.width).toBeLessThanOrEqual(view.left + view.width);
+    expect(aim.top + aim.height).toBeLessThanOrEqual(view.top + view.height);
+    expect(await cameraPage.textContent('#camera-status')).toBe('Đưa mã QR vào khung · Hold the QR code inside the frame');
     await cameraPage.screenshot({ path: join(screenshotDir, `camera-${size.width}x${size.height}.png`) });
+  });
+
+  describe('with no camera at all', () => {
+    let noCameraBrowser: Browser;
+    let noCamera: Page;
+
+    beforeAll(async () => {
+      // Camera use allowed but no camera: NotFoundError, the words saying to check the cable.
+      noCameraBrowser = await launchChromium(['--use-fake-ui-for-media-stream']);
+      noCamera = await noCameraBrowser.newPage({ viewport: SIZES[0] });
+      await noCamera.goto(cameraKiosk.url);
+      await noCamera.waitForSelector('#camera-status[data-state="no-camera"]', { state: 'visible', timeout: 20_000 });
+    });
+
+    afterAll(async () => {
+      await noCameraBrowser?.close();
+    });
+
+    it.each(CAMERA_SIZES)('at $width×$height the fault’s words fit where the preview was', async (size) => {
+      await noCamera.setViewportSize(size);
+      const report = await measureLayout(noCamera, { ...LIMITS, unobstructed: ['#camera-status'] });
+      expect(report.screen).toBe('idle');
+      expect(report.problems).toEqual([]);
+      await noCamera.screenshot({ path: join(screenshotDir, `camera-fault-${size.width}x${size.height}.png`) });
+    });
   });
 });

@@ -190,3 +190,23 @@ export function cameraLikeFrames<T extends { readonly image: Rgba }>(items: read
   const random = seededRandom(seed);
   return items.map((item) => ({ ...item, image: cameraFrame(item.image, randomStyle(random), random) }));
 }
+
+/**
+ * The code with its middle painted over by a fine checkerboard (a thumb, a glare, a crease): its
+ * finder patterns and grid are intact, so a decoder locates it, but more of its data is lost than
+ * error correction restores, so nothing can read it.
+ */
+export function coveredCode(code: Rgba): Rgba {
+  const data = new Uint8ClampedArray(code.data);
+  const { width, height } = code;
+  for (let y = Math.floor(height * 0.35); y < height * 0.65; y++) {
+    for (let x = Math.floor(width * 0.3); x < width * 0.7; x++) {
+      const i = (y * width + x) * 4;
+      const v = ((x >> 3) + (y >> 3)) % 2 === 0 ? 255 : 0;
+      data[i] = v;
+      data[i + 1] = v;
+      data[i + 2] = v;
+    }
+  }
+  return { data, width, height };
+}

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { useQrWasmFromPackage } from '../../../cli/commands/decode-image.js';
 import { decodeQr, decodeQrImageFile } from '../../../decoder/qr-decoder.js';
-import { cameraFrame, pngToRgba, qrPng, seededRandom } from '../../support/camera-frames.js';
+import { cameraFrame, coveredCode, pngToRgba, qrPng, seededRandom } from '../../support/camera-frames.js';
 import { buildDcc, createDccSigner, vaccinationHcert } from '../../support/dcc-fixtures.js';
 
 const CCCD = '056089001234|225123456|Nguyễn Văn An|15031989|Nam|Số 1 Trần Phú, Lộc Thọ, Nha Trang, Khánh Hòa|01012021';
@@ -33,6 +33,20 @@ describe('the QR decoder (zxing-wasm, the .wasm from the package)', () => {
     const random = seededRandom(2);
     const data = new Uint8ClampedArray(640 * 480 * 4).map((_, i) => (i % 4 === 3 ? 255 : 100 + random() * 40));
     expect(await decodeQr({ data, width: 640, height: 480 })).toEqual({ ok: false });
+  });
+
+  it('with locate, tells a code it found but cannot read (half covered) from no code at all', async () => {
+    const style = { size: 300, angleDeg: 12, perspective: 0.04, blur: 1, noise: 4, dark: 50, light: 200 };
+    const covered = cameraFrame(coveredCode(pngToRgba(await qrPng(CCCD))), style, seededRandom(8));
+    expect(await decodeQr(covered, { locate: true })).toEqual({ ok: false, located: true });
+    // Without locate, the passes the camera's recall was measured with, and no more.
+    expect(await decodeQr(covered)).toEqual({ ok: false });
+    const random = seededRandom(2);
+    const empty = new Uint8ClampedArray(640 * 480 * 4).map((_, i) => (i % 4 === 3 ? 255 : 100 + random() * 40));
+    expect(await decodeQr({ data: empty, width: 640, height: 480 }, { locate: true })).toEqual({ ok: false });
+    // A code that reads is read, located or not.
+    const clear = cameraFrame(pngToRgba(await qrPng(CCCD)), style, seededRandom(8));
+    expect(await decodeQr(clear, { locate: true })).toMatchObject({ ok: true, text: CCCD });
   });
 
   it('refuses pixels that do not fit the size given, with a specific error', async () => {
