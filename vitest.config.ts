@@ -2,6 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Vitest's default is one worker per core but one: on a 2-core kiosk build machine, a single
+    // worker. Most test files wait on child processes (kiosks, hubs, pcscd, PostgreSQL,
+    // Chromium), so two overlap well; the e2e files still run one at a time (below).
+    maxWorkers: 2,
     projects: [
       {
         test: {
