@@ -126,7 +126,7 @@ describe('KioskCore.confirmLastVerdict', () => {
       const original = log.get(green.entrySeq);
       expect(original).toMatchObject({ outcome: 'green', override: null });
       expect(log.get(result.verdict.entrySeq)).toMatchObject({
-        format: 3,
+        format: 4,
         at: '2021-10-20T09:00:20.000+07:00',
         lane: 'B',
         sourceKind: 'wedge',
