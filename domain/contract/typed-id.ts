@@ -1,4 +1,4 @@
-import type { Bilingual, Reason } from '../text/bilingual.js';
+import type { Reason } from '../text/bilingual.js';
 import type { Verdict } from '../verdict/verdict.js';
 
 /**
@@ -29,10 +29,3 @@ export const TYPED_ID_PATTERN = /^(?:\d{12}|\d{9})$/;
 
 /** The longest a typed ID is: the keypad stops there. */
 export const TYPED_ID_MAX_DIGITS = 12;
-
-/**
- * What the verdict of any bare number says, plainly and big (a badge beside the headline): a
- * typed ID, or digits a scanner or camera read off a code holding nothing else — the same thing,
- * as anyone can make a QR of a number they know.
- */
-export const TYPED_NOT_VERIFIED: Bilingual = { vi: 'Nhập tay — chưa xác thực', en: 'Typed — not verified' };

@@ -9,8 +9,9 @@ const KEY_LABELS: Readonly<Record<'back' | 'clear', Bilingual & { readonly glyph
 
 export interface DigitKeypadOptions {
   /**
-   * The screen's elements are `<prefix>-form`, `-input`, `-keypad` and `-error` (index.html);
-   * the form's submit button is the Enter key, as Enter on a physical keyboard is.
+   * The screen's elements are `<prefix>-form`, `-input`, `-keypad` and `-error` (index.html,
+   * classes keypad-form, keypad-input, keypad); the form's submit button is the Enter key, as
+   * Enter on a physical keyboard is.
    */
   readonly idPrefix: string;
   readonly maxDigits: number;
@@ -46,14 +47,10 @@ export class DigitKeypad {
     this.form = byId<HTMLFormElement>(`${idPrefix}-form`);
     this.input = byId<HTMLInputElement>(`${idPrefix}-input`);
     this.error = byId(`${idPrefix}-error`);
-    this.form.classList.add('keypad-form');
-    this.input.classList.add('keypad-input');
     this.input.type = options.masked ? 'password' : 'text';
     this.input.inputMode = 'numeric';
     this.input.maxLength = maxDigits;
-    const keypad = byId(`${idPrefix}-keypad`);
-    keypad.classList.add('keypad');
-    keypad.replaceChildren(...KEYPAD_LAYOUT.map((key) => this.keyButton(key)));
+    byId(`${idPrefix}-keypad`).replaceChildren(...KEYPAD_LAYOUT.map((key) => this.keyButton(key)));
     // Whatever reaches the field (typed, pasted, an input method's digits) is cut to digits.
     this.input.addEventListener('input', () => {
       const digits = digitsOf(this.input.value, maxDigits);

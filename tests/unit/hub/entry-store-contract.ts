@@ -327,7 +327,9 @@ export function describeEntryStoreContract(name: string, newLocation: () => HubS
       const [place] = await storage.entries.trace({ personId: F0, fromMs: PLANTED.from, toMs: PLANTED.to, windowMs: 0 });
       expect(place?.visit).toMatchObject({ seq: 1, credentialKind: 'manual', authenticity: 'manual', enteredBy: 'Nguyễn Thị Lan' });
       const [other] = chained([entryRecord(K2, 1, { ...typed, at: T('09:00'), enteredBy: 'Nguyễn Thị Lan' })]);
-      expect(await storage.entries.ingest(K2, [{ ...other!, enteredBy: 'Trần Văn Minh' }])).toMatchObject({ problems: [{ seq: 1, kind: 'edited' }] });
+      expect(await storage.entries.ingest(K2, [{ ...other!, enteredBy: 'Trần Văn Minh' } as UploadedEntry])).toMatchObject({
+        problems: [{ seq: 1, kind: 'edited' }],
+      });
     });
 
     it('traces each entry with its credential kind, authenticity and document signer', async () => {

@@ -72,8 +72,8 @@ describe('the gate opens by authenticity as well as colour', () => {
     });
     expect(verdict.reasons.map((r) => r.code)).toContain('credential.manual');
     expect(verdict.reasons.find((r) => r.code === 'credential.manual')).toMatchObject({
-      vi: expect.stringContaining('chưa xác thực'),
-      en: 'Bare ID number — not verified',
+      vi: 'Nhập tay — chưa xác thực',
+      en: 'Typed — not verified',
     });
     expect(opened()).toEqual([]);
     withLog((log) => expect(log.get(verdict.entrySeq)).toMatchObject({ credentialKind: 'manual', authenticity: 'manual' }));
