@@ -50,6 +50,8 @@ export class DigitKeypad {
     this.input.type = options.masked ? 'password' : 'text';
     this.input.inputMode = 'numeric';
     this.input.maxLength = maxDigits;
+    // keypad.css sizes the field to show every digit the entry can have.
+    this.input.style.setProperty('--digits', String(maxDigits));
     byId(`${idPrefix}-keypad`).replaceChildren(...KEYPAD_LAYOUT.map((key) => this.keyButton(key)));
     // Whatever reaches the field (typed, pasted, an input method's digits) is cut to digits.
     this.input.addEventListener('input', () => {
