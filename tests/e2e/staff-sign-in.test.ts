@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StaffPinStore } from '../../main/staff/staff-pin-store.js';
 import { tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
-import { backToIdle as escapeToIdle, openKioskPage, scanDemoCard, shownScreen, type KioskPage } from '../support/kiosk-page.js';
+import { backToIdle as escapeToIdle, openKioskPage, scanDemoCard, type KioskPage } from '../support/kiosk-page.js';
 import { kioskLogRows } from '../support/kiosk-log.js';
 import { connectKioskContract } from '../support/kiosk-contract.js';
 
@@ -20,7 +20,6 @@ interface Row {
   override_reason: string | null;
 }
 const entries = (): Row[] => kioskLogRows<Row>(kiosk.dataDir);
-const screen = (): Promise<string | null> => shownScreen(page);
 
 const scanCard = (name: string): Promise<string> => scanDemoCard(page, name);
 const backToIdle = (): Promise<void> => escapeToIdle(page);
