@@ -15,6 +15,7 @@ import type { TodayStats } from './today-stats.js';
 import type { Bilingual } from '../text/bilingual.js';
 import type { Outcome, Verdict } from '../verdict/verdict.js';
 import type { SoundSettings } from './sound-settings.js';
+import type { TypedIdRequest, TypedIdResult } from './typed-id.js';
 
 /** A framed scan as the renderer hands it over (keyboard wedge, camera, demo card). */
 export interface ScanSubmission {
@@ -109,6 +110,13 @@ export interface KioskApi {
    * point: boarding / alighting), until the kiosk restarts; resolves with the inputs now in force.
    */
   setInputDirection(request: InputDirectionRequest): Promise<InputDirectionResult>;
+  /**
+   * Staff typed a person's ID on the staff keypad (typed-id.ts): decided like a scan of a bare
+   * number at the screen's lane and direction, logged with source `manual` and who typed it;
+   * resolves only after the entry is committed, or with a refusal (nothing logged). Needs a
+   * staff session once staff PINs are set.
+   */
+  enterTypedId(request: TypedIdRequest): Promise<TypedIdResult>;
 }
 
 export type KioskMethod = keyof KioskApi;
@@ -127,6 +135,7 @@ export const KIOSK_API_METHODS = [
   'staffSignOut',
   'getStaffSession',
   'setInputDirection',
+  'enterTypedId',
 ] as const satisfies readonly KioskMethod[];
 
 // Compile-time proof that the list above names every method of KioskApi.

@@ -8,6 +8,7 @@ import { ENTRY_LANE } from '../entries/entry-fields.js';
 import type { RpcFailure } from './rpc-messages.js';
 import { isEntryDirection, type InputDirectionRequest } from './input-lanes.js';
 import { ENTRY_DIRECTIONS } from '../entries/entry-record.js';
+import { TYPED_ID_PATTERN, type TypedIdRequest } from './typed-id.js';
 
 export type ValidatedCall =
   | { readonly ok: true; readonly method: 'submitScan'; readonly args: [ScanSubmission] }
@@ -17,6 +18,7 @@ export type ValidatedCall =
   | { readonly ok: true; readonly method: 'enterChipCan'; readonly args: [ChipCanRequest] }
   | { readonly ok: true; readonly method: 'staffSignIn'; readonly args: [StaffSignInRequest] }
   | { readonly ok: true; readonly method: 'setInputDirection'; readonly args: [InputDirectionRequest] }
+  | { readonly ok: true; readonly method: 'enterTypedId'; readonly args: [TypedIdRequest] }
   | { readonly ok: false; readonly error: RpcFailure };
 
 type NoArgumentMethod = 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats' | 'getDiagnostics' | 'staffSignOut' | 'getStaffSession';
@@ -105,6 +107,22 @@ function validateChipCan(args: readonly unknown[]): ValidatedCall {
   return { ok: true, method: 'enterChipCan', args: [lane === undefined ? { can } : { can, lane }] };
 }
 
+/**
+ * A typed ID is 12 or 9 digits and nothing else rides along; its who is an override's who.
+ * Whether the digits are an ID (province, century) is the core's to say, by the parser's rules.
+ */
+function validateTypedId(args: readonly unknown[]): ValidatedCall {
+  const [request] = args;
+  if (args.length !== 1 || !isObject(request)) return bad('enterTypedId takes one request {id, by?}');
+  const extra = Object.keys(request).find((key) => key !== 'id' && key !== 'by');
+  if (extra !== undefined) return bad(`enterTypedId: unknown field ${JSON.stringify(extra)}`);
+  const { id } = request;
+  if (typeof id !== 'string' || !TYPED_ID_PATTERN.test(id)) return bad('typedId.id must be 12 or 9 digits');
+  const by = optionalWho(request.by, 'typedId.by');
+  if (typeof by === 'object') return { ok: false, error: by };
+  return { ok: true, method: 'enterTypedId', args: [by === undefined ? { id } : { id, by }] };
+}
+
 /** A direction is one the entry log knows; nothing else rides along. */
 function validateInputDirection(args: readonly unknown[]): ValidatedCall {
   const [request] = args;
@@ -147,6 +165,8 @@ export function validateCall(method: unknown, args: unknown): ValidatedCall {
       return validateSignIn(args);
     case 'setInputDirection':
       return validateInputDirection(args);
+    case 'enterTypedId':
+      return validateTypedId(args);
     case 'submitScan': {
       const [scan] = args as unknown[];
       if (args.length !== 1 || !isObject(scan)) return bad('submitScan takes one scan');

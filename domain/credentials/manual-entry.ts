@@ -1,5 +1,5 @@
 import { citizenIdParts, hasKnownProvince, hasPlausibleCentury, ID12_PATTERN, OLD_ID9_PATTERN } from './citizen-id.js';
-import type { ManualCredential, ParseError } from './credential.js';
+import { isParseError, type ManualCredential, type ParseError } from './credential.js';
 import { errorFrom } from './parse-errors.js';
 
 export const MANUAL_ERRORS = {
@@ -68,3 +68,19 @@ export function parseManualEntry(text: string): ManualCredential | ParseError {
 function credential(identifiers: ManualCredential['identifiers']): ManualCredential {
   return { kind: 'manual', authenticity: 'manual', identifiers, subject: {}, problems: [] };
 }
+
+/**
+ * What is wrong with the digits staff typed on the keypad, by the very rules parseManualEntry
+ * reads by, so the screen says it in words before anything is sent. `final` (Enter): anything
+ * that is not an ID. While typing: only what no further digit can mend — past 9 digits only a
+ * 12-digit ID is left, whose province code and century digit (its first four) must already
+ * hold; the digits still to come are stood in by zeros, which neither rule reads.
+ */
+export function typedIdProblem(digits: string, final: boolean): ParseError | undefined {
+  if (!final && digits.length <= OLD_ID9_DIGITS) return undefined;
+  const parsed = parseManualEntry(final ? digits : digits.padEnd(ID12_DIGITS, '0'));
+  return isParseError(parsed) ? parsed : undefined;
+}
+
+const OLD_ID9_DIGITS = 9;
+const ID12_DIGITS = 12;

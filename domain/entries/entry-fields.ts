@@ -119,7 +119,21 @@ export function entryFieldProblem(entry: StoredEntry): EntryFieldProblem | undef
   if (entry.format === 2) return undefined;
   const signer = documentSignerProblem(entry.credentialKind, entry.documentSigner);
   if (signer !== undefined) return problem('documentSigner', signer);
+  if (entry.format === 3) return undefined;
+  const enteredBy = enteredByProblem(entry.sourceKind, entry.enteredBy);
+  if (enteredBy !== undefined) return problem('enteredBy', enteredBy);
   return undefined;
+}
+
+/**
+ * Why an entry read by `sourceKind` may not name `enteredBy`, or undefined. Only an ID typed on
+ * the staff keypad (source kind `manual`) has someone who typed it; the name is a staff name as
+ * an override's `by` is (the same limits). The kiosk checks this before it logs, the hub when it ingests.
+ */
+export function enteredByProblem(sourceKind: string, enteredBy: string | null): string | undefined {
+  if (enteredBy === null) return undefined;
+  if (sourceKind !== 'manual') return "must be null unless the ID was typed by staff (source kind 'manual')";
+  return textProblem(enteredBy, 1, ENTRY_LIMITS.maxOverrideByChars);
 }
 
 /**

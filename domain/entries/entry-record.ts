@@ -48,8 +48,8 @@ export interface EntryRecordV2 {
   readonly override: EntryOverride | null;
 }
 
-/** An entry as logged now (format 3). */
-export interface EntryRecord extends EntryRecordV2 {
+/** A format-3 entry: everything but who typed a typed ID. */
+export interface EntryRecordV3 extends EntryRecordV2 {
   /**
    * Which document signer certificate vouched for a chip ID card's data, as
    * `<issuer DN text>#<serial hex>` (document-signer-id.ts: documentSignerId); null for every
@@ -59,16 +59,35 @@ export interface EntryRecord extends EntryRecordV2 {
   readonly documentSigner: string | null;
 }
 
+/** An entry as logged now (format 4). */
+export interface EntryRecord extends EntryRecordV3 {
+  /**
+   * The staff member who typed the ID on the staff keypad (source kind `manual`), as the
+   * staff session names them, or as typed on a kiosk without staff PINs; null for every other
+   * entry. A typed ID proves nothing of the person: the log says who vouched for typing it.
+   * (An override's `by` is who let a person through; this is who entered the number.)
+   */
+  readonly enteredBy: string | null;
+}
+
 /**
- * Version 3 of the canonical form: a JSON array with a leading format tag, in this fixed
+ * Version 4 of the canonical form: a JSON array with a leading format tag, in this fixed
  * field order, so an entry hashes the same on every kiosk and at the hub: version 2's fields,
- * then the document signer. (Rows of earlier formats keep their own forms:
- * `canonicalEntryV2`, `canonicalEntryV1`.)
+ * then the document signer, then who typed the ID. (Rows of earlier formats keep their own
+ * forms: `canonicalEntryV3`, `canonicalEntryV2`, `canonicalEntryV1`.)
  */
-export const ENTRY_CANONICAL_TAG = 'chot-entry-3';
+export const ENTRY_CANONICAL_TAG = 'chot-entry-4';
 
 export function canonicalEntry(entry: EntryRecord): string {
-  return JSON.stringify([ENTRY_CANONICAL_TAG, ...fieldsV2(entry), entry.documentSigner]);
+  return JSON.stringify([ENTRY_CANONICAL_TAG, ...fieldsV2(entry), entry.documentSigner, entry.enteredBy]);
+}
+
+/** The tag of canonical form 3, which kiosks wrote from their migration 7 to their migration 8. */
+export const ENTRY_CANONICAL_TAG_V3 = 'chot-entry-3';
+
+/** Version 3 of the canonical form, byte for byte as kiosks wrote it from migration 7 to migration 8. Needed for good. */
+export function canonicalEntryV3(entry: EntryRecordV3): string {
+  return JSON.stringify([ENTRY_CANONICAL_TAG_V3, ...fieldsV2(entry), entry.documentSigner]);
 }
 
 /** The tag of canonical form 2, which kiosks wrote from their migration 5 to their migration 7. */
@@ -82,7 +101,7 @@ export function canonicalEntryV2(entry: EntryRecordV2): string {
   return JSON.stringify([ENTRY_CANONICAL_TAG_V2, ...fieldsV2(entry)]);
 }
 
-/** Version 2's fields after its tag, in their fixed order; version 3 adds to them. */
+/** Version 2's fields after its tag, in their fixed order; versions 3 and 4 add to them. */
 function fieldsV2(entry: EntryRecordV2): unknown[] {
   return [
     entry.seq,
@@ -105,14 +124,14 @@ function fieldsV2(entry: EntryRecordV2): unknown[] {
 
 /**
  * The canonical form a row was hashed with. A kiosk logged format 1 until kiosk database
- * migration 5, format 2 until migration 7 and format 3 since; its old rows keep their
- * format for good, as their hashes (and every hash after them) cover those bytes.
+ * migration 5, format 2 until migration 7, format 3 until migration 8 and format 4 since; its
+ * old rows keep their format for good, as their hashes (and every hash after them) cover those bytes.
  */
-export type EntryFormat = 1 | 2 | 3;
+export type EntryFormat = 1 | 2 | 3 | 4;
 /** Every format a row may carry, oldest first. */
-export const ENTRY_FORMATS: readonly EntryFormat[] = [1, 2, 3];
+export const ENTRY_FORMATS: readonly EntryFormat[] = [1, 2, 3, 4];
 /** The format every new entry is logged in. */
-export const CURRENT_ENTRY_FORMAT = 3;
+export const CURRENT_ENTRY_FORMAT = 4;
 
 /** What a format-1 row holds: no kiosk, place, lane, direction or override. */
 export type EntryRecordV1 = Pick<
@@ -141,7 +160,11 @@ export function canonicalEntryV1(entry: EntryRecordV1): string {
 }
 
 /** A logged entry with the format it was hashed in; flat, so `row.outcome` reads the same for all. */
-export type StoredEntry = (EntryRecordV1 & { readonly format: 1 }) | (EntryRecordV2 & { readonly format: 2 }) | (EntryRecord & { readonly format: 3 });
+export type StoredEntry =
+  | (EntryRecordV1 & { readonly format: 1 })
+  | (EntryRecordV2 & { readonly format: 2 })
+  | (EntryRecordV3 & { readonly format: 3 })
+  | (EntryRecord & { readonly format: 4 });
 
 /** The canonical form of a logged entry, in the format it was logged in. */
 export function canonicalStoredEntry(entry: StoredEntry): string {
@@ -151,11 +174,18 @@ export function canonicalStoredEntry(entry: StoredEntry): string {
     case 2:
       return canonicalEntryV2(entry);
     case 3:
+      return canonicalEntryV3(entry);
+    case 4:
       return canonicalEntry(entry);
   }
 }
 
 /** The document signer a logged entry names: null for formats before 3, which had none. */
 export function storedDocumentSigner(entry: StoredEntry): string | null {
-  return entry.format === 3 ? entry.documentSigner : null;
+  return entry.format === 3 || entry.format === 4 ? entry.documentSigner : null;
+}
+
+/** Who typed a logged entry's ID: null for formats before 4, which had no such field. */
+export function storedEnteredBy(entry: StoredEntry): string | null {
+  return entry.format === 4 ? entry.enteredBy : null;
 }

@@ -15,7 +15,8 @@ import type { StoredEntry } from './entry-record.js';
  * An entry as a kiosk uploads it: the record in the canonical format it was logged in, with
  * `format` (format 1 rows, logged before kiosk migration 5, carry no kiosk, place, lane,
  * direction or override; format 2 rows, logged before kiosk migration 7, no `documentSigner`;
- * format 3 rows always carry `documentSigner`, null unless a chip ID card named one) and its
+ * format 3 rows always carry `documentSigner`, null unless a chip ID card named one; format 4
+ rows, logged since kiosk migration 8, carry `enteredBy` too, null unless staff typed the ID) and its
  * link in the kiosk's hash chain, both hashes as 64 lowercase hex
  * digits (hash = SHA-256(prevHash ‖ UTF-8 canonicalStoredEntry)).
  */

@@ -82,6 +82,8 @@ export interface TraceEntryJson {
   readonly authenticity: string;
   /** A chip ID card's document signer, `<issuer>#<serial hex>`; null for any other credential. */
   readonly documentSigner: string | null;
+  /** The staff member who typed the ID at the kiosk (source kind `manual`); null for any other entry. */
+  readonly enteredBy: string | null;
 }
 
 /** `GET /v1/admin/trace?format=json` (200), the same as `chot hub trace --format json`. */

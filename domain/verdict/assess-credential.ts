@@ -1,4 +1,5 @@
 import type { Credential, ParseError, PersonIdentifiers } from '../credentials/credential.js';
+import { MANUAL_NOT_VERIFIED } from './manual-not-verified.js';
 import { NO_FACTS, type PersonFacts } from '../facts/person-facts.js';
 import type { RuleSetOutcome } from '../rules/compiled-rule-set.js';
 import type { RuleContext } from '../rules/rule-input.js';
@@ -33,15 +34,7 @@ export const UNKNOWN_PERSON: Reason = {
   en: 'No vaccination or test record for this person',
 };
 
-/**
- * Said of every bare ID number, typed or read off a code holding nothing else: the colour is
- * that number's, but nothing shows the person holds it. Not an ID card, and the screen says so.
- */
-export const MANUAL_NOT_VERIFIED: Reason = {
-  code: 'credential.manual',
-  vi: 'Số định danh nhập tay / không có chữ ký — chưa xác thực',
-  en: 'Bare ID number — not verified',
-};
+export { MANUAL_NOT_VERIFIED };
 
 const RULE_FAILURE_HEADLINE: Bilingual = { vi: 'MỜI GẶP NHÂN VIÊN', en: 'Please see staff' };
 

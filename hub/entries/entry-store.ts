@@ -96,6 +96,8 @@ export interface TracedEntry {
   readonly authenticity: string;
   /** The document signer of a chip ID card (entry format 3), else null. */
   readonly documentSigner: string | null;
+  /** The staff member who typed the person's ID at the kiosk (entry format 4), else null. */
+  readonly enteredBy: string | null;
 }
 
 /** A place the person passed, and who else was recorded there within the window. */

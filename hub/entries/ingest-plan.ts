@@ -5,6 +5,7 @@ import {
   ENTRY_DIRECTIONS,
   ENTRY_FORMATS,
   storedDocumentSigner,
+  storedEnteredBy,
   UNENROLLED_KIOSK_ID,
   type EntryDirection,
 } from '../../domain/entries/entry-record.js';
@@ -211,6 +212,7 @@ export function entryColumns(kioskId: string, row: PlannedRow): (string | number
     entry.format,
     v2 === undefined || v2.kioskId === kioskId ? null : v2.kioskId,
     storedDocumentSigner(entry),
+    storedEnteredBy(entry),
   ];
 }
 
@@ -237,4 +239,5 @@ export const ENTRY_COLUMN_NAMES = [
   'format',
   'entry_kiosk_id',
   'document_signer',
+  'entered_by',
 ] as const;

@@ -118,6 +118,7 @@ const entryJson = (e: TracedEntry): TraceEntryJson => ({
   credentialKind: e.credentialKind,
   authenticity: e.authenticity,
   documentSigner: e.documentSigner,
+  enteredBy: e.enteredBy,
 });
 
 export function traceJson(query: Omit<TraceResponse, 'places'>, places: readonly TracePlace[]): string {
@@ -147,21 +148,29 @@ export const TRACE_CSV_HEADER = [
   'contact_credential_kind',
   'contact_authenticity',
   'contact_document_signer',
+  // Added after the columns above, as they were: who typed a typed ID (a contact found by a typed number weighs less).
+  'visit_entered_by',
+  'contact_entered_by',
 ];
 
 /**
  * One line per contact, the visit repeated on each (a spreadsheet filters and sorts it); a
  * visit with nobody around still gets a line, with the contact columns empty. Every text
- * cell is quoted: place names carry commas. A document signer is empty when there is none.
+ * cell is quoted: place names carry commas. A document signer, or who typed an ID, is empty when there is none.
  */
 export function traceCsv(places: readonly TracePlace[]): string {
   const lines = [TRACE_CSV_HEADER.join(',')];
   const credentialCells = (e: TracedEntry): string[] => [e.credentialKind, e.authenticity, e.documentSigner ?? ''];
   for (const { visit, contacts } of places) {
     const visitCells = [visit.at, visit.location, visit.kioskId, visit.seq, visit.outcome];
-    const rows = contacts.map((c) => ({ cells: [c.personId, c.at, c.kioskId, c.seq, c.lane, c.direction, c.outcome], credential: credentialCells(c) }));
-    for (const { cells, credential } of rows.length === 0 ? [{ cells: ['', '', '', '', '', '', ''], credential: ['', '', ''] }] : rows)
-      lines.push([...visitCells, ...cells, ...credentialCells(visit), ...credential].map(csvCell).join(','));
+    const rows = contacts.map((c) => ({
+      cells: [c.personId, c.at, c.kioskId, c.seq, c.lane, c.direction, c.outcome],
+      credential: credentialCells(c),
+      enteredBy: c.enteredBy ?? '',
+    }));
+    const none = { cells: ['', '', '', '', '', '', ''], credential: ['', '', ''], enteredBy: '' };
+    for (const { cells, credential, enteredBy } of rows.length === 0 ? [none] : rows)
+      lines.push([...visitCells, ...cells, ...credentialCells(visit), ...credential, visit.enteredBy ?? '', enteredBy].map(csvCell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

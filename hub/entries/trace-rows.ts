@@ -1,7 +1,8 @@
 import type { TracedEntry } from './entry-store.js';
 
 /** The columns a trace reads, the same in both engines (the aliases are the row's keys). */
-export const TRACE_COLUMNS = 'person_id, at, at_ms, location, kiosk_id, seq, lane, direction, outcome, credential_kind, authenticity, document_signer';
+export const TRACE_COLUMNS =
+  'person_id, at, at_ms, location, kiosk_id, seq, lane, direction, outcome, credential_kind, authenticity, document_signer, entered_by';
 
 export interface TraceRow {
   person_id: string;
@@ -17,6 +18,7 @@ export interface TraceRow {
   credential_kind: string;
   authenticity: string;
   document_signer: string | null;
+  entered_by: string | null;
 }
 
 export const tracedEntryOf = (row: TraceRow): TracedEntry => ({
@@ -32,4 +34,5 @@ export const tracedEntryOf = (row: TraceRow): TracedEntry => ({
   credentialKind: row.credential_kind,
   authenticity: row.authenticity,
   documentSigner: row.document_signer,
+  enteredBy: row.entered_by,
 });

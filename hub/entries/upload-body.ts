@@ -136,7 +136,7 @@ function parseEntry(value: unknown, index: number): UploadedEntry {
   };
   const format = fields.integer('format');
   if (format === 1) return { format: 1, ...common };
-  if (format !== 2 && format !== 3) throw new BadBatch(`${fields.where}: format must be 1, 2 or 3, got ${format}`);
+  if (format !== 2 && format !== 3 && format !== 4) throw new BadBatch(`${fields.where}: format must be 1, 2, 3 or 4, got ${format}`);
   const direction = fields.text('direction');
   if (!ENTRY_DIRECTIONS.includes(direction as EntryDirection)) throw new BadBatch(`${fields.where}: direction must be one of ${ENTRY_DIRECTIONS.join(', ')}`);
   const v2 = {
@@ -147,8 +147,10 @@ function parseEntry(value: unknown, index: number): UploadedEntry {
     direction: direction as EntryDirection,
     override: fields.override(),
   };
-  // Format 2 had no document signer: a field it does not have is dropped, like any other.
-  return format === 2 ? { format: 2, ...v2 } : { format: 3, ...v2, documentSigner: fields.textOrNull('documentSigner') };
+  // Format 2 had no document signer, format 3 no "entered by": a field its format does not have is dropped, like any other.
+  if (format === 2) return { format: 2, ...v2 };
+  const v3 = { ...v2, documentSigner: fields.textOrNull('documentSigner') };
+  return format === 3 ? { format: 3, ...v3 } : { format: 4, ...v3, enteredBy: fields.textOrNull('enteredBy') };
 }
 
 class FieldReader {

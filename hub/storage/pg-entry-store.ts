@@ -49,6 +49,7 @@ const COLUMN_TYPES: Record<(typeof ENTRY_COLUMN_NAMES)[number], string> = {
   format: 'smallint',
   entry_kiosk_id: 'text',
   document_signer: 'text',
+  entered_by: 'text',
 };
 const INSERT_ROWS = `INSERT INTO entry (${ENTRY_COLUMN_NAMES.join(', ')})
   SELECT * FROM unnest(${ENTRY_COLUMN_NAMES.map((name, i) => `$${i + 1}::${COLUMN_TYPES[name]}[]`).join(', ')})`;

@@ -219,6 +219,20 @@ export const HUB_PG_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE entry ADD COLUMN document_signer text CONSTRAINT entry_document_signer_check CHECK (document_signer IS NULL OR format = 3);
     `,
   },
+  {
+    version: 8,
+    name: 'entries: format 4, who typed a typed ID',
+    sql: `
+      -- Entries of format 4 (domain/entries/entry-record.ts) add the staff member who typed an
+      -- ID on a kiosk's staff keypad (source kind 'manual'); NULL for every other entry and for
+      -- formats 1 to 3, which had none. Rows already stored keep their format and bytes.
+      ALTER TABLE entry DROP CONSTRAINT entry_format_check;
+      ALTER TABLE entry ADD CONSTRAINT entry_format_check CHECK (format IN (1, 2, 3, 4));
+      ALTER TABLE entry DROP CONSTRAINT entry_document_signer_check;
+      ALTER TABLE entry ADD CONSTRAINT entry_document_signer_check CHECK (document_signer IS NULL OR format IN (3, 4));
+      ALTER TABLE entry ADD COLUMN entered_by text CONSTRAINT entry_entered_by_check CHECK (entered_by IS NULL OR format = 4);
+    `,
+  },
 ];
 
 /** Any number, as long as every Chốt hub uses the same one for "migrating now". */

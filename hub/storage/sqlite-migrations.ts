@@ -245,6 +245,52 @@ export const HUB_SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX entry_by_place ON entry(location, at_ms);
     `,
   },
+  {
+    version: 8,
+    name: 'entries: format 4, who typed a typed ID',
+    sql: `
+      -- Entries of format 4 (domain/entries/entry-record.ts) add the staff member who typed an
+      -- ID on a kiosk's staff keypad (source kind 'manual'); NULL for every other entry and for
+      -- formats 1 to 3, which had none. Rows already stored keep their format and bytes. As in
+      -- migration 7, the format column's CHECK cannot be widened in place: the table is rebuilt
+      -- with its columns in the same order, rows copied as they are, its indexes made again.
+      CREATE TABLE entry_v4 (
+        kiosk_id         TEXT NOT NULL,
+        seq              INTEGER NOT NULL CHECK (seq > 0),
+        at_ms            INTEGER NOT NULL, -- epoch milliseconds
+        at               TEXT NOT NULL,
+        location         TEXT NOT NULL,
+        lane             TEXT NOT NULL,
+        direction        TEXT NOT NULL,
+        source_kind      TEXT NOT NULL,
+        source_device_id TEXT NOT NULL,
+        credential_kind  TEXT NOT NULL,
+        authenticity     TEXT NOT NULL,
+        person_id        TEXT,
+        outcome          TEXT NOT NULL,
+        reasons          TEXT NOT NULL,
+        rule_set         TEXT,
+        override         TEXT,
+        prev_hash        TEXT NOT NULL,
+        hash             TEXT NOT NULL,
+        problem          TEXT CHECK (problem IN ('edited', 'broken-chain')),
+        format           INTEGER NOT NULL DEFAULT 2 CHECK (format IN (1, 2, 3, 4)),
+        entry_kiosk_id   TEXT,
+        document_signer  TEXT CHECK (document_signer IS NULL OR format IN (3, 4)),
+        entered_by       TEXT CHECK (entered_by IS NULL OR format = 4),
+        PRIMARY KEY (kiosk_id, seq)
+      ) STRICT;
+      INSERT INTO entry_v4 (kiosk_id, seq, at_ms, at, location, lane, direction, source_kind, source_device_id, credential_kind, authenticity,
+                            person_id, outcome, reasons, rule_set, override, prev_hash, hash, problem, format, entry_kiosk_id, document_signer)
+        SELECT kiosk_id, seq, at_ms, at, location, lane, direction, source_kind, source_device_id, credential_kind, authenticity,
+               person_id, outcome, reasons, rule_set, override, prev_hash, hash, problem, format, entry_kiosk_id, document_signer
+        FROM entry ORDER BY kiosk_id, seq;
+      DROP TABLE entry;
+      ALTER TABLE entry_v4 RENAME TO entry;
+      CREATE INDEX entry_by_person ON entry(person_id, at_ms);
+      CREATE INDEX entry_by_place ON entry(location, at_ms);
+    `,
+  },
 ];
 
 /**

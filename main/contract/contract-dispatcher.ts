@@ -29,7 +29,9 @@ export function createDispatcher(api: KioskApi, reportFault: (method: string, er
                   ? await api.staffSignIn(...call.args)
                   : call.method === 'setInputDirection'
                     ? await api.setInputDirection(...call.args)
-                    : await api[call.method]();
+                    : call.method === 'enterTypedId'
+                      ? await api.enterTypedId(...call.args)
+                      : await api[call.method]();
       return { ok: true, value };
     } catch (error) {
       reportFault(call.method, error);

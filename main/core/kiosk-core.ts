@@ -39,6 +39,7 @@ import { ScreenInputGates } from './screen-input-gates.js';
 import { StaffDesk } from './staff-desk.js';
 import { decideLogged } from './decision-log.js';
 import { KioskStatusReport } from './kiosk-status-report.js';
+import type { TypedIdRequest, TypedIdResult } from '../../domain/contract/typed-id.js';
 
 export interface KioskCoreOptions {
   readonly dataDir: string;
@@ -189,6 +190,8 @@ export class KioskCore implements KioskApi {
       station,
       gatePolicy: (lane) => this.gatePolicy(lane),
       openGate: (decided) => this.hub.verdict(decided),
+      pipeline: this.pipeline,
+      screenGate: () => this.inputs.gateOf('manual'),
       screenLane: this.info.lane,
       now,
       logger: this.logger,
@@ -358,6 +361,10 @@ export class KioskCore implements KioskApi {
 
   async enterChipCan(request: ChipCanRequest): Promise<ChipCanResult> {
     return this.staffDesk.enterChipCan(request);
+  }
+
+  async enterTypedId(request: TypedIdRequest): Promise<TypedIdResult> {
+    return this.staffDesk.enterTypedId(request);
   }
 
   async staffSignIn(request: StaffSignInRequest): Promise<StaffSignInResult> {

@@ -8,7 +8,7 @@ import {
   type OverrideResult,
 } from '../../domain/contract/operator-override.js';
 import type { Authenticity, CredentialKind } from '../../domain/credentials/credential.js';
-import { storedDocumentSigner, type EntryOverride } from '../../domain/entries/entry-record.js';
+import { storedDocumentSigner, storedEnteredBy, type EntryOverride } from '../../domain/entries/entry-record.js';
 import type { Reason } from '../../domain/text/bilingual.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
@@ -48,6 +48,7 @@ export function appendStaffDecision(
 ): Verdict {
   const gate = entryGate(entry, station);
   const documentSigner = storedDocumentSigner(entry);
+  const enteredBy = storedEnteredBy(entry);
   const at = toVietnamIso(nowMs);
   const entrySeq = log.append({
     at,
@@ -62,6 +63,8 @@ export function appendStaffDecision(
     authenticity: entry.authenticity,
     // A chip's signer goes with its authenticity: the decision is about that read.
     ...(documentSigner === null ? {} : { documentSigner }),
+    // Who typed a typed ID goes with it too: the decision is about that number, and the override names who decided.
+    ...(enteredBy === null ? {} : { enteredBy }),
     personId: entry.personId,
     outcome: 'green',
     reasonCodes: decision.reasons.map((reason) => reason.code),

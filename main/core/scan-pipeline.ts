@@ -80,6 +80,8 @@ interface Decision {
   readonly chip?: ChipVerdictDetail;
   /** A chip's document signer, for the entry (docs/entry-log.md): who vouched for the data, nothing of the person. */
   readonly documentSigner?: string;
+  /** The staff member who typed the ID on the staff keypad, for the entry (format 4's enteredBy). */
+  readonly enteredBy?: string;
 }
 
 /**
@@ -102,14 +104,32 @@ export class ScanPipeline {
    * with a chip card reader gives the keys to read that card's chip). Never logged or stored.
    */
   decideScan(scan: ScanEvent, gate?: ScanGate): { readonly verdict: Verdict; readonly credential?: Credential } {
+    return this.#decideScan(scan, gate, {});
+  }
+
+  /**
+   * An ID staff typed on the staff keypad (source `manual`): decided exactly as a scan of its
+   * digits, its entry naming `enteredBy`, the staff member who typed it.
+   */
+  decideTyped(scan: ScanEvent, enteredBy: string, gate?: ScanGate): Verdict {
+    return this.#decideScan(scan, gate, { enteredBy }).verdict;
+  }
+
+  #decideScan(
+    scan: ScanEvent,
+    gate: ScanGate | undefined,
+    typed: { readonly enteredBy?: string },
+  ): { readonly verdict: Verdict; readonly credential?: Credential } {
     const nowMs = this.deps.now();
     const parsed: Credential | ParseError =
       scan.overflow === true ? scanError('scan.too-long') : parseScan(scan.bytes ?? scan.text, { ...this.deps.trust, now: nowMs });
     if (isParseError(parsed)) {
       const assessment = assessParseError(parsed);
-      return { verdict: this.#commit({ nowMs, source: scan.source, gate, credentialKind: 'unknown', authenticity: 'none', personId: null, assessment }) };
+      return {
+        verdict: this.#commit({ nowMs, source: scan.source, gate, credentialKind: 'unknown', authenticity: 'none', personId: null, assessment, ...typed }),
+      };
     }
-    return { verdict: this.#decideCredential(parsed, nowMs, scan.source, gate), credential: parsed };
+    return { verdict: this.#decideCredential(parsed, nowMs, scan.source, gate, undefined, typed), credential: parsed };
   }
 
   /**
@@ -138,7 +158,14 @@ export class ScanPipeline {
     return this.#decideCredential(read.credential, nowMs, source, gate, chip);
   }
 
-  #decideCredential(credential: Credential, nowMs: number, source: ScanEvent['source'], gate: ScanGate | undefined, chip?: ChipVerdictDetail): Verdict {
+  #decideCredential(
+    credential: Credential,
+    nowMs: number,
+    source: ScanEvent['source'],
+    gate: ScanGate | undefined,
+    chip?: ChipVerdictDetail,
+    typed: { readonly enteredBy?: string } = {},
+  ): Verdict {
     const assessment = assessCredential(credential, (ids) => this.deps.facts.findWithAge(ids, nowMs), this.deps.rulesAt(nowMs), nowMs);
     return this.#commit({
       nowMs,
@@ -152,6 +179,7 @@ export class ScanPipeline {
       subject: subjectDisplay(credential),
       ...(chip === undefined ? {} : { chip }),
       ...(credential.kind === 'chip' && credential.documentSigner !== undefined ? { documentSigner: credential.documentSigner } : {}),
+      ...typed,
     });
   }
 
@@ -181,6 +209,7 @@ export class ScanPipeline {
       // The verdict as decided: a staff override is a later entry of its own (operator-override.ts).
       override: null,
       ...(decision.documentSigner === undefined ? {} : { documentSigner: decision.documentSigner }),
+      ...(decision.enteredBy === undefined ? {} : { enteredBy: decision.enteredBy }),
     });
     return {
       outcome: assessment.outcome,

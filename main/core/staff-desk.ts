@@ -2,6 +2,9 @@ import { CHIP_CAN_REFUSALS, type ChipCanRequest, type ChipCanResult } from '../.
 import type { OverrideRequest, OverrideResult } from '../../domain/contract/operator-override.js';
 import type { ConfirmRequest, ConfirmResult } from '../../domain/contract/staff-confirm.js';
 import { STAFF_REFUSALS, type StaffSessionState, type StaffSignInResult } from '../../domain/contract/staff-session.js';
+import { TYPED_ID_DEVICE, type TypedIdRequest, type TypedIdResult } from '../../domain/contract/typed-id.js';
+import { isParseError } from '../../domain/credentials/credential.js';
+import { parseManualEntry } from '../../domain/credentials/manual-entry.js';
 import type { ScanEvent } from '../../domain/scan/scan-event.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import type { Logger } from '../../platform/logging/logger.js';
@@ -11,7 +14,9 @@ import type { EntryLog } from '../store/entry-log.js';
 import type { ChipCanReceiver } from './card-qr-hooks.js';
 import type { DecidedVerdict } from './kiosk-event-hub.js';
 import { entryGate, overrideLastVerdict } from './operator-override.js';
-import type { EntryStation } from './scan-pipeline.js';
+import type { EntryStation, ScanGate, ScanPipeline } from './scan-pipeline.js';
+import { decideLogged } from './decision-log.js';
+import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import { confirmLastVerdict } from './staff-confirm.js';
 import { staffIdentity } from './staff-identity.js';
 
@@ -22,6 +27,10 @@ export interface StaffDeskOptions {
   readonly gatePolicy: (lane: string) => GatePolicy;
   /** A staff decision was committed: the relays of the person's lane act on it. */
   readonly openGate: (decided: DecidedVerdict) => void;
+  /** Where a typed ID is decided: the same pipeline, and so the same commit, as every scan. */
+  readonly pipeline: ScanPipeline;
+  /** The lane and direction of what is entered at the screen (the wedge's, as a demo card's): a typed ID's. */
+  readonly screenGate: () => ScanGate;
   /** The screen's own lane: a CAN typed without one is for that lane's reader. */
   readonly screenLane: string;
   readonly now: () => number;
@@ -30,7 +39,7 @@ export interface StaffDeskOptions {
 
 /**
  * Everything staff do at the kiosk through the core — sign in and out, override, confirm, type a
- * card access number — behind one rule: with staff PINs set, only within a staff session, and
+ * card access number or a person's ID — behind one rule: with staff PINs set, only within a staff session, and
  * who decided is the session's staff member, never a name typed on the screen (staff-identity.ts).
  */
 export class StaffDesk {
@@ -83,6 +92,39 @@ export class StaffDesk {
     if (sessions.pinsConfigured() && sessions.identity() === undefined) return { ok: false, refusal: STAFF_REFUSALS.signInRequired };
     const lane = request.lane ?? this.options.screenLane;
     return this.chipStation?.enterCan(request.can, lane) ?? { ok: false, refusal: CHIP_CAN_REFUSALS.noReader };
+  }
+
+  /**
+   * A person's ID typed by staff: refused (nothing logged) without a staff session where PINs are
+   * set, or when the digits are not an ID by the parser's own rules (the keypad says the same
+   * before it sends); else decided like a scan, the entry naming the staff member.
+   */
+  enterTypedId(request: TypedIdRequest): TypedIdResult {
+    const who = staffIdentity(this.options.sessions, request.by);
+    if (!who.ok) {
+      this.options.logger.info('staff typed ID refused', { code: who.refusal.code });
+      return { ok: false, refusal: who.refusal };
+    }
+    const parsed = parseManualEntry(request.id);
+    if (isParseError(parsed)) {
+      this.options.logger.info('staff typed ID refused', { code: parsed.code });
+      return { ok: false, refusal: { code: parsed.code, ...parsed.message } };
+    }
+    return { ok: true, verdict: this.decideTyped(request.id, who.by) };
+  }
+
+  /**
+   * A typed ID, read at the screen: never a repeat (staff typed it on purpose), committed like
+   * any scan, then the lane's relays act on it. Throws when it cannot be logged.
+   */
+  private decideTyped(id: string, enteredBy: string): Verdict {
+    const { pipeline, screenGate, now, logger, openGate } = this.options;
+    const gate = screenGate();
+    const source: ScanEvent['source'] = { kind: 'manual', deviceId: TYPED_ID_DEVICE };
+    const scan = { source, text: id, at: toVietnamIso(now()) };
+    const { verdict } = decideLogged(logger, () => ({ verdict: pipeline.decideTyped(scan, enteredBy, gate) }), source.kind);
+    openGate({ verdict, source, lane: gate.lane, direction: gate.direction });
+    return verdict;
   }
 
   /** Staff decisions: which entry, and the outcome; never who (a staff name) or their words. */

@@ -8,16 +8,19 @@ import {
   type EntryRecord,
   type StoredEntry,
 } from '../../domain/entries/entry-record.js';
-import { documentSignerProblem } from '../../domain/entries/entry-fields.js';
+import { documentSignerProblem, enteredByProblem } from '../../domain/entries/entry-fields.js';
 import { tallyKindOf } from '../../domain/entries/tally-kind.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 /**
  * What the scan pipeline logs for one decision; the log numbers it. No names, no addresses.
  * `documentSigner` only for a chip ID card (documentSignerId of the certificate that signed
- * its EF.SOD); left out, it is stored as null.
+ * its EF.SOD); `enteredBy` only for an ID staff typed (the staff member); left out, each is stored as null.
  */
-export type EntryFields = Omit<EntryRecord, 'seq' | 'documentSigner'> & { readonly documentSigner?: string };
+export type EntryFields = Omit<EntryRecord, 'seq' | 'documentSigner' | 'enteredBy'> & {
+  readonly documentSigner?: string;
+  readonly enteredBy?: string;
+};
 
 /** A row of the log as stored: its format's fields (flat, see StoredEntry) and its two hashes. */
 export type EntryRow = StoredEntry & {
@@ -51,6 +54,7 @@ export interface SqlEntry {
   override_by: string | null;
   override_reason: string | null;
   document_signer: string | null;
+  entered_by: string | null;
   prev_hash: Buffer;
   hash: Buffer;
 }
@@ -86,7 +90,7 @@ export function decodeRow(row: SqlEntry): EntryRow {
     hash: row.hash,
   };
   if (row.format === 1) return { format: 1, ...common };
-  if (row.format !== 2 && row.format !== 3) throw new UnreadableRow(`its format ${String(row.format)} is not one Chốt writes`);
+  if (row.format !== 2 && row.format !== 3 && row.format !== 4) throw new UnreadableRow(`its format ${String(row.format)} is not one Chốt writes`);
   const { kiosk_id: kioskId, location, lane, direction, override_by: by, override_reason: reason } = row;
   if (kioskId === null || location === null || lane === null) throw new UnreadableRow('its kiosk, location or lane is empty');
   if (!ENTRY_DIRECTIONS.includes(direction as EntryDirection)) throw new UnreadableRow(`its direction ${JSON.stringify(direction)} is not one Chốt writes`);
@@ -99,6 +103,9 @@ export function decodeRow(row: SqlEntry): EntryRow {
     direction: direction as EntryDirection,
     override: by === null || reason === null ? null : { by, reason },
   };
+  if (row.format === 4) return { format: 4, ...v2, documentSigner: row.document_signer, enteredBy: row.entered_by };
+  // Formats before 4 had no "entered by": one on such a row was written by something else than Chốt.
+  if (row.entered_by !== null) throw new UnreadableRow(`it names who typed its ID, which its format ${row.format} does not`);
   if (row.format === 3) return { format: 3, ...v2, documentSigner: row.document_signer };
   // Format 2 had no document signer: one on such a row was written by something else than Chốt.
   if (row.document_signer !== null) throw new UnreadableRow('it has a document signer, which its format 2 does not');
@@ -125,9 +132,9 @@ export class EntryLog {
     if ((db.pragma('synchronous', { simple: true }) as number) < 2) db.pragma('synchronous = FULL');
     this.insert = db.prepare(
       `INSERT INTO entry (seq, format, at, kiosk_id, location, lane, direction, source_kind, source_device_id, credential_kind,
-                          authenticity, person_id, outcome, reasons, rule_set, override_by, override_reason, document_signer, prev_hash, hash)
+                          authenticity, person_id, outcome, reasons, rule_set, override_by, override_reason, document_signer, entered_by, prev_hash, hash)
        VALUES (@seq, ${CURRENT_ENTRY_FORMAT}, @at, @kioskId, @location, @lane, @direction, @sourceKind, @sourceDeviceId, @credentialKind,
-               @authenticity, @personId, @outcome, @reasons, @ruleSet, @overrideBy, @overrideReason, @documentSigner, @prevHash, @hash)`,
+               @authenticity, @personId, @outcome, @reasons, @ruleSet, @overrideBy, @overrideReason, @documentSigner, @enteredBy, @prevHash, @hash)`,
     );
     this.selectLast = db.prepare<[], { seq: number; hash: Buffer }>('SELECT seq, hash FROM entry ORDER BY seq DESC LIMIT 1');
     this.selectBySeq = db.prepare<[number], SqlEntry>('SELECT * FROM entry WHERE seq = ?');
@@ -141,10 +148,12 @@ export class EntryLog {
 
   /** Appends one entry in its own durable transaction and returns its sequence number. */
   append(fields: EntryFields): number {
-    const entry = { ...fields, documentSigner: fields.documentSigner ?? null };
+    const entry = { ...fields, documentSigner: fields.documentSigner ?? null, enteredBy: fields.enteredBy ?? null };
     // Refused here rather than at the hub: an entry in the chain that the hub refuses would stall every upload after it.
     const signer = documentSignerProblem(entry.credentialKind, entry.documentSigner);
     if (signer !== undefined) throw new RangeError(`the entry's documentSigner ${signer}`);
+    const enteredBy = enteredByProblem(entry.sourceKind, entry.enteredBy);
+    if (enteredBy !== undefined) throw new RangeError(`the entry's enteredBy ${enteredBy}`);
     return this.db
       .transaction(() => {
         // Read the tail inside the transaction: the chain must follow what is on disk.
@@ -170,6 +179,7 @@ export class EntryLog {
           overrideBy: entry.override?.by ?? null,
           overrideReason: entry.override?.reason ?? null,
           documentSigner: entry.documentSigner,
+          enteredBy: entry.enteredBy,
           prevHash,
           hash: sha256Chain(prevHash, canonicalEntry({ ...entry, seq })),
         });

@@ -193,4 +193,47 @@ export const KIOSK_MIGRATIONS: readonly SqliteMigration[] = [
       ALTER TABLE entry_v3 RENAME TO entry;
     `,
   },
+  {
+    version: 8,
+    name: 'entry log v4: who typed a typed ID',
+    sql: `
+      -- Rows already logged keep their format (1, 2 or 3) for good, as their hashes cover it;
+      -- new rows are format 4 (domain/entries/entry-record.ts, docs/entry-log.md), which adds
+      -- the staff member who typed an ID on the staff keypad: a typed number proves nothing of
+      -- the person, so the log says who vouched for it. A staff name, never the person's.
+      -- The format column's CHECK cannot be widened in place, so the table is rebuilt with its
+      -- columns in the same order, rows copied as they are, in seq order (as migration 7 did).
+      CREATE TABLE entry_v4 (
+        seq              INTEGER PRIMARY KEY,
+        at               TEXT NOT NULL,
+        source_kind      TEXT NOT NULL,
+        source_device_id TEXT NOT NULL,
+        credential_kind  TEXT NOT NULL,
+        authenticity     TEXT NOT NULL,
+        person_id        TEXT,
+        outcome          TEXT NOT NULL,
+        reasons          TEXT NOT NULL,
+        rule_set         TEXT,
+        prev_hash        BLOB NOT NULL,
+        hash             BLOB NOT NULL,
+        format           INTEGER NOT NULL DEFAULT 1 CHECK (format IN (1, 2, 3, 4)),
+        kiosk_id         TEXT,
+        location         TEXT,
+        lane             TEXT,
+        direction        TEXT CHECK (direction IN ('in', 'out', 'boarding', 'alighting')),
+        override_by      TEXT,
+        override_reason  TEXT,
+        document_signer  TEXT CHECK (document_signer IS NULL OR format IN (3, 4)),
+        -- Only format 4 has the field; EntryLog.append fills it for an ID staff typed alone.
+        entered_by       TEXT CHECK (entered_by IS NULL OR (format = 4 AND source_kind = 'manual'))
+      ) STRICT;
+      INSERT INTO entry_v4 (seq, at, source_kind, source_device_id, credential_kind, authenticity, person_id, outcome, reasons, rule_set,
+                            prev_hash, hash, format, kiosk_id, location, lane, direction, override_by, override_reason, document_signer)
+        SELECT seq, at, source_kind, source_device_id, credential_kind, authenticity, person_id, outcome, reasons, rule_set,
+               prev_hash, hash, format, kiosk_id, location, lane, direction, override_by, override_reason, document_signer
+        FROM entry ORDER BY seq;
+      DROP TABLE entry;
+      ALTER TABLE entry_v4 RENAME TO entry;
+    `,
+  },
 ];

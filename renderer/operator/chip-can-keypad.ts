@@ -1,27 +1,19 @@
 import type { KioskApi } from '../../domain/contract/kiosk-api.js';
 import type { Bilingual } from '../../domain/text/bilingual.js';
-import { byId, langSpan, setAlert } from '../view/dom.js';
-import { CAN_KEYPAD_LAYOUT, canDigitsOf, canProblem, pressCanKey, type CanKey } from './chip-can-entry.js';
-
-const KEY_LABELS: Readonly<Record<'back' | 'clear', Bilingual & { readonly glyph: string }>> = {
-  back: { glyph: '⌫', vi: 'Xoá', en: 'Delete' },
-  clear: { glyph: '⨯', vi: 'Xoá hết', en: 'Clear' },
-};
+import { byId } from '../view/dom.js';
+import { DigitKeypad } from '../view/digit-keypad.js';
+import { CAN_LENGTH, canProblem } from './chip-can-entry.js';
 
 const FAULT: Bilingual = { vi: 'Lỗi — chưa gửi được số CAN', en: 'Fault — the CAN was not sent' };
 
 /**
  * Staff type the card access number printed on a chip ID card, for a card on the reader with
- * no QR scanned first: an on-screen keypad for the touch screen (keys of at least 48 CSS px,
- * chip.css) and the field itself for a physical keyboard (digits, Backspace, Enter). The CAN
- * opens the chip, so it is kept nowhere: the field is emptied once the core has answered and
- * whenever the screen opens.
+ * no QR scanned first, on the staff side's digit keypad (digit-keypad.ts). The CAN opens the
+ * chip, so it is kept nowhere: the field is emptied once the core has answered and whenever
+ * the screen opens.
  */
 export class ChipCanKeypad {
-  private readonly form = byId<HTMLFormElement>('chip-can-form');
-  private readonly input = byId<HTMLInputElement>('chip-can-input');
-  private readonly error = byId('chip-can-error');
-  private sending = false;
+  private readonly keypad: DigitKeypad;
 
   constructor(
     private readonly api: KioskApi,
@@ -30,76 +22,33 @@ export class ChipCanKeypad {
     private readonly onAccepted: () => void,
     cancel: () => void,
   ) {
-    byId('chip-can-keypad').replaceChildren(...CAN_KEYPAD_LAYOUT.map((key) => this.keyButton(key)));
-    // Whatever reaches the field (typed, pasted, an input method's digits) is cut to the digits of a CAN.
-    this.input.addEventListener('input', () => {
-      const digits = canDigitsOf(this.input.value);
-      if (digits !== this.input.value) this.input.value = digits;
-    });
-    this.form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      void this.send();
+    this.keypad = new DigitKeypad({
+      idPrefix: 'chip-can',
+      maxDigits: CAN_LENGTH,
+      masked: false,
+      problemOf: canProblem,
+      submit: (can) => this.send(can),
+      forgetAfterSubmit: true,
     });
     byId('chip-can-cancel').addEventListener('click', cancel);
   }
 
   open(): void {
-    this.input.value = '';
-    setAlert(this.error, undefined);
-    this.input.focus();
+    this.keypad.reset();
   }
 
-  private keyButton(key: CanKey): HTMLButtonElement {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'chip-can-key';
-    button.dataset.key = key;
-    if (key === 'back' || key === 'clear') {
-      const label = KEY_LABELS[key];
-      const glyph = document.createElement('span');
-      glyph.className = 'glyph';
-      glyph.setAttribute('aria-hidden', 'true');
-      glyph.textContent = label.glyph;
-      button.append(glyph, langSpan('vi', label.vi), langSpan('en', label.en));
-      button.setAttribute('aria-label', `${label.vi} · ${label.en}`);
-    } else {
-      button.textContent = key;
-    }
-    // The field keeps the focus, so a physical keyboard goes on working after a tap.
-    button.addEventListener('pointerdown', (event) => event.preventDefault());
-    button.addEventListener('click', () => {
-      this.input.value = pressCanKey(this.input.value, key);
-      setAlert(this.error, undefined);
-      this.input.focus();
-    });
-    return button;
-  }
-
-  private async send(): Promise<void> {
-    if (this.sending) return;
-    const can = canDigitsOf(this.input.value);
-    const problem = canProblem(can);
-    if (problem !== undefined) {
-      setAlert(this.error, problem);
-      this.input.focus();
-      return;
-    }
-    this.sending = true;
+  private async send(can: string): Promise<void> {
     try {
       const result = await this.api.enterChipCan({ can });
-      this.input.value = '';
       if (result.ok) {
-        setAlert(this.error, undefined);
+        this.keypad.showProblem(undefined);
         this.onAccepted();
       } else {
-        setAlert(this.error, result.refusal, result.refusal.code);
-        this.input.focus();
+        this.keypad.showProblem(result.refusal, result.refusal.code);
+        this.keypad.focus();
       }
     } catch (error) {
-      this.input.value = '';
-      setAlert(this.error, FAULT, this.describe(error));
-    } finally {
-      this.sending = false;
+      this.keypad.showProblem(FAULT, this.describe(error));
     }
   }
 }

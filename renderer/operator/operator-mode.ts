@@ -11,6 +11,7 @@ import { StaffSignIn } from './staff-sign-in.js';
 import { OVERRIDE_REFUSALS } from '../../domain/contract/operator-override.js';
 import { STAFF_REFUSALS } from '../../domain/contract/staff-session.js';
 import { InputDirectionSwitch } from './input-direction.js';
+import { TypedIdEntry } from './typed-id-entry.js';
 
 /** A staff screen left alone this long closes itself: a gate must never stay on it. */
 export const OPERATOR_IDLE_MS = 30_000;
@@ -34,8 +35,8 @@ export interface OperatorModeDeps {
  * The staff side of the kiosk: today's counts (F2 or the button on the idle screen), the
  * override of a yellow or red verdict, and the confirm of a green whose gate waits for staff
  * (an unsigned card or a bare number) — F3 or the button on the verdict, whichever the
- * verdict offers; and, from today's counts, the card access number of a chip ID card on the
- * reader (Nhập số CAN · Enter CAN) and the direction the wedge and camera log (boarding /
+ * verdict offers; and, from today's counts, a person's ID typed by hand (Nhập số định danh ·
+ * Type an ID), the card access number of a chip ID card on the reader (Nhập số CAN · Enter CAN) and the direction the wedge and camera log (boarding /
  * alighting at a bus point, in / out). Esc, the close buttons and 30 s without input all return
  * to the idle screen.
  */
@@ -46,6 +47,7 @@ export class OperatorMode {
   /** The staff session: asked before every staff action; without staff PINs, anyone acts (and the screens say so). */
   readonly staff: StaffSignIn;
   private readonly direction: InputDirectionSwitch;
+  private readonly typedId: TypedIdEntry;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** The operator's "who", kept for the session so a shift types it once. Staff identity only. */
   private rememberedBy = '';
@@ -77,6 +79,26 @@ export class OperatorMode {
     byId('chip-can-open').addEventListener('click', () => void this.staff.asStaff(() => this.openChipCan()));
     this.staff = new StaffSignIn(deps.api, deps.screens, deps.describe, () => this.close());
     this.direction = new InputDirectionSwitch(deps.api, deps.describe);
+    this.typedId = new TypedIdEntry({
+      api: deps.api,
+      screens: deps.screens,
+      staff: this.staff,
+      describe: deps.describe,
+      onDecided: (verdict) => {
+        clearTimeout(this.idleTimer);
+        this.deps.showVerdict(verdict);
+        this.deps.refocusWedge();
+      },
+      cancel: () => this.close(),
+    });
+    byId('typed-id-open').addEventListener(
+      'click',
+      () =>
+        void this.staff.asStaff(() => {
+          this.typedId.open();
+          this.restartIdleTimer();
+        }),
+    );
     window.addEventListener('keydown', (event) => this.onKey(event));
     // Any input on a staff screen means someone is there: the 30 s start again.
     for (const type of ['keydown', 'pointerdown', 'input'] as const) {
@@ -84,10 +106,10 @@ export class OperatorMode {
     }
   }
 
-  /** While staff type who (and why), or a CAN, keys are theirs, not the scanner's. */
+  /** While staff type who (and why), a CAN, a PIN or an ID, keys are theirs, not the scanner's. */
   get ownsKeyboard(): boolean {
     const screen = this.deps.screens.current;
-    return screen === 'override' || screen === 'confirm' || screen === 'chip-can' || screen === 'staff-pin';
+    return screen === 'override' || screen === 'confirm' || screen === 'chip-can' || screen === 'staff-pin' || screen === 'typed-id';
   }
 
   private isOpen(): boolean {

@@ -4,15 +4,16 @@ import type { Verdict } from '../../domain/verdict/verdict.js';
 import { OVERRIDABLE_NONE_CODES } from '../../domain/contract/operator-override.js';
 import { releaseChipDetailWhenVerdictLeaves, showChipDetail } from '../chip/chip-panel.js';
 import { byId } from './dom.js';
+import { MANUAL_NOT_VERIFIED } from '../../domain/verdict/manual-not-verified.js';
 
 /** Shape and word for each outcome: the screen never relies on colour alone. */
 const ICONS: Readonly<Record<Verdict['outcome'], string>> = { green: '✓', yellow: '!', red: '✕', none: '?' };
 
-export type ScreenName = 'starting' | 'idle' | 'verdict' | 'fault' | 'operator' | 'override' | 'confirm' | 'chip-can' | 'staff-pin';
+export type ScreenName = 'starting' | 'idle' | 'verdict' | 'fault' | 'operator' | 'override' | 'confirm' | 'chip-can' | 'staff-pin' | 'typed-id';
 
 /** The screens staff work at: a scan or a pushed verdict meanwhile is not shown over them (the entry is logged all the same). */
 export const isStaffScreen = (screen: ScreenName): boolean =>
-  screen === 'operator' || screen === 'override' || screen === 'confirm' || screen === 'chip-can' || screen === 'staff-pin';
+  screen === 'operator' || screen === 'override' || screen === 'confirm' || screen === 'chip-can' || screen === 'staff-pin' || screen === 'typed-id';
 
 /**
  * Staff may let through a person the kiosk stopped — yellow, red, or no colour for a known
@@ -78,6 +79,12 @@ export class Screens {
     byId('verdict-icon').textContent = ICONS[verdict.outcome];
     byId('verdict-headline-vi').textContent = verdict.headline.vi;
     byId('verdict-headline-en').textContent = verdict.headline.en;
+    // A bare number — typed on the keypad, typed fast on a keyboard, or a code holding only digits —
+    // proves nothing of the person: said plainly, big, beside the headline, not as one reason among others.
+    const typed = verdict.authenticity === 'manual';
+    byId('verdict-typed').hidden = !typed;
+    byId('verdict-typed-vi').textContent = MANUAL_NOT_VERIFIED.vi;
+    byId('verdict-typed-en').textContent = MANUAL_NOT_VERIFIED.en;
     const subject = verdict.subject;
     byId('verdict-name').textContent = subject?.name ?? '';
     const details = [
@@ -87,17 +94,19 @@ export class Screens {
     byId('verdict-details').textContent = details.join('  ·  ');
     const reasons = byId('verdict-reasons');
     reasons.replaceChildren(
-      ...verdict.reasons.map((reason) => {
-        const item = document.createElement('li');
-        const vi = document.createElement('span');
-        vi.className = 'vi';
-        vi.textContent = reason.vi;
-        const en = document.createElement('span');
-        en.className = 'en';
-        en.textContent = reason.en;
-        item.append(vi, en);
-        return item;
-      }),
+      ...verdict.reasons
+        .filter((reason) => !(typed && reason.code === MANUAL_NOT_VERIFIED.code))
+        .map((reason) => {
+          const item = document.createElement('li');
+          const vi = document.createElement('span');
+          vi.className = 'vi';
+          vi.textContent = reason.vi;
+          const en = document.createElement('span');
+          en.className = 'en';
+          en.textContent = reason.en;
+          item.append(vi, en);
+          return item;
+        }),
     );
     byId('verdict-gate').textContent = gateLine(verdict);
     showChipDetail(verdict);

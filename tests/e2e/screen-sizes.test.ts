@@ -207,6 +207,46 @@ describe.each(SIZES)('at $width×$height', (size) => {
     await page.waitForSelector('#idle-screen', { state: 'visible' });
   });
 
+  it('the staff PIN screen: its field, every key and both buttons, with and without its error line', async () => {
+    await backToIdle();
+    // This kiosk has no staff PINs (anyone acts as staff): the screen is shown as StaffSignIn.requireSignIn shows it.
+    await page.evaluate(() => {
+      const app = document.getElementById('app');
+      if (app) app.dataset.screen = 'staff-pin';
+    });
+    await page.waitForSelector('#staff-pin-screen', { state: 'visible' });
+    await expectLayoutHolds('staff-pin', 'staff-pin');
+    // Too short a PIN: said on the screen, without asking the core.
+    await page.click('#staff-pin-submit');
+    await page.waitForSelector('#staff-pin-error', { state: 'visible' });
+    await expectLayoutHolds('staff-pin', 'staff-pin-error');
+    await page.click('#staff-pin-cancel');
+    await page.waitForSelector('#idle-screen', { state: 'visible' });
+  });
+
+  it('Type an ID: the keypad screen with its who field and a structure problem, then the typed ID’s verdict with its badge', async () => {
+    await backToIdle();
+    await page.click('#operator-open');
+    await page.waitForSelector('#operator-screen', { state: 'visible' });
+    await page.click('#typed-id-open');
+    await page.waitForSelector('#typed-id-screen', { state: 'visible' });
+    // No staff PINs here: the screen asks who typed it, its longest form.
+    expect(await page.isVisible('#typed-id-by')).toBe(true);
+    await expectLayoutHolds('typed-id', 'typed-id');
+    for (const digit of '9990890012') await page.click(`#typed-id-keypad button[data-key="${digit}"]`);
+    await page.waitForSelector('#typed-id-error', { state: 'visible' });
+    await expectLayoutHolds('typed-id', 'typed-id-error');
+    await page.click('#typed-id-keypad button[data-key="clear"]');
+    await page.fill('#typed-id-by', 'Lan');
+    for (const digit of '079195004321') await page.click(`#typed-id-keypad button[data-key="${digit}"]`);
+    await page.click('#typed-id-submit');
+    await page.waitForSelector('#verdict-screen[data-verdict="yellow"]', { state: 'visible', timeout: 5000 });
+    expect(await page.isVisible('#verdict-typed')).toBe(true);
+    const report = await expectLayoutHolds('verdict', 'verdict-typed');
+    expect(report.headlinePx).toBeGreaterThanOrEqual(MIN_HEADLINE_PX);
+    expect(report.smallestReasonPx).toBeGreaterThanOrEqual(LIMITS.minReasonPx);
+  });
+
   it('diagnostics opens by touch from the operator screen (a touch kiosk has no F4 key) and scrolls', async () => {
     await backToIdle();
     await page.click('#operator-open');

@@ -72,10 +72,10 @@ describe('staff sign-in with a PIN, in browser mode', () => {
     await page.click('#override-open');
     await page.waitForSelector('#staff-pin-screen', { state: 'visible', timeout: 5000 });
     // The keys are touch targets of at least 48 CSS px.
-    const key = await page.locator('#staff-pin-keypad .pin-key[data-key="2"]').boundingBox();
+    const key = await page.locator('#staff-pin-keypad .keypad-key[data-key="2"]').boundingBox();
     expect(key?.width).toBeGreaterThanOrEqual(48);
     expect(key?.height).toBeGreaterThanOrEqual(48);
-    for (const digit of PIN) await page.click(`#staff-pin-keypad .pin-key[data-key="${digit}"]`);
+    for (const digit of PIN) await page.click(`#staff-pin-keypad .keypad-key[data-key="${digit}"]`);
     await page.click('#staff-pin-submit');
 
     await page.waitForSelector('#override-screen', { state: 'visible', timeout: 10_000 });

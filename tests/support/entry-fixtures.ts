@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { canonicalEntry, canonicalStoredEntry, type EntryRecord, type EntryRecordV2, type StoredEntry } from '../../domain/entries/entry-record.js';
+import {
+  canonicalEntry,
+  canonicalStoredEntry,
+  type EntryRecord,
+  type EntryRecordV2,
+  type EntryRecordV3,
+  type StoredEntry,
+} from '../../domain/entries/entry-record.js';
 import type { UploadedEntry } from '../../hub/entries/entry-store.js';
 
 /**
@@ -34,6 +41,7 @@ export function entryRecord(kioskId: string, seq: number, fields: Partial<EntryR
     ruleSet: 'vn-2021@1.0.0',
     override: null,
     documentSigner: null,
+    enteredBy: null,
     ...fields,
   };
 }
@@ -43,7 +51,7 @@ export function chained(records: readonly EntryRecord[], prevHash = GENESIS): Up
   let previous = prevHash;
   return records.map((record) => {
     const hash = chainHash(previous, record);
-    const entry: UploadedEntry = { ...record, format: 3, prevHash: previous, hash };
+    const entry: UploadedEntry = { ...record, format: 4, prevHash: previous, hash };
     previous = hash;
     return entry;
   });
@@ -70,12 +78,18 @@ export function chainedStored(entries: readonly StoredEntry[], prevHash = GENESI
 
 /** A format-1 row as kiosks logged them before their migration 5: no kiosk, place, lane, direction or override. */
 export function entryRecordV1(seq: number, fields: Partial<StoredEntry> = {}): StoredEntry {
-  const { kioskId: _k, location: _l, lane: _a, direction: _d, override: _o, documentSigner: _s, ...v1 } = entryRecord('unused', seq);
+  const { kioskId: _k, location: _l, lane: _a, direction: _d, override: _o, documentSigner: _s, enteredBy: _e, ...v1 } = entryRecord('unused', seq);
   return { ...v1, ...fields, format: 1 } as StoredEntry;
 }
 
 /** A format-2 row as kiosks logged them from their migration 5 to their migration 7: no document signer. */
 export function entryRecordV2(kioskId: string, seq: number, fields: Partial<EntryRecordV2> = {}): StoredEntry {
-  const { documentSigner: _s, ...v2 } = entryRecord(kioskId, seq);
+  const { documentSigner: _s, enteredBy: _e, ...v2 } = entryRecord(kioskId, seq);
   return { ...v2, ...fields, format: 2 };
+}
+
+/** A format-3 row as kiosks logged them from their migration 7 to their migration 8: no "entered by". */
+export function entryRecordV3(kioskId: string, seq: number, fields: Partial<EntryRecordV3> = {}): StoredEntry {
+  const { enteredBy: _e, ...v3 } = entryRecord(kioskId, seq);
+  return { ...v3, ...fields, format: 3 };
 }

@@ -38,6 +38,7 @@ export async function connectKioskContract(kioskUrl: string): Promise<{ api: Kio
     overrideLastVerdict: (request) => call('overrideLastVerdict', [request]) as ReturnType<KioskApi['overrideLastVerdict']>,
     confirmLastVerdict: (request) => call('confirmLastVerdict', [request]) as ReturnType<KioskApi['confirmLastVerdict']>,
     enterChipCan: (request) => call('enterChipCan', [request]) as ReturnType<KioskApi['enterChipCan']>,
+    enterTypedId: (request) => call('enterTypedId', [request]) as ReturnType<KioskApi['enterTypedId']>,
     staffSignIn: (request) => call('staffSignIn', [request]) as ReturnType<KioskApi['staffSignIn']>,
     staffSignOut: () => call('staffSignOut', []) as ReturnType<KioskApi['staffSignOut']>,
     getStaffSession: () => call('getStaffSession', []) as ReturnType<KioskApi['getStaffSession']>,

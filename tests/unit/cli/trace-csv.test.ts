@@ -29,6 +29,7 @@ describe('trace JSON', () => {
       credentialKind: 'chip',
       authenticity: 'chip-verified',
       documentSigner: 'C=VN, CN=\u202eDS#01',
+      enteredBy: null,
     };
     const json = traceJson({ personId: visit.personId, from: 'a', to: 'b', windowMs: 0 }, [{ visit, contacts: [] }]);
     expect(json).not.toMatch(/[\u007F-\u009F\u202E\u2028]/u);

@@ -300,7 +300,7 @@ export function describeEntryStoreContract(name: string, newLocation: () => HubS
       const forged = chainedStored([entryRecordV1(1), entryRecordV1(2)]);
       const relabelled = { ...entryRecordV2(K2, 1), prevHash: forged[0]!.prevHash, hash: forged[0]!.hash };
       expect(await storage.entries.ingest(K2, [relabelled])).toMatchObject({ contiguousSeq: 0, problems: [{ seq: 1, kind: 'edited' }] });
-      await expect(storage.entries.ingest(K3, [{ ...forged[0]!, format: 4 } as never])).rejects.toThrow(/format must be one of 1, 2, 3/);
+      await expect(storage.entries.ingest(K3, [{ ...forged[0]!, format: 5 } as never])).rejects.toThrow(/format must be one of 1, 2, 3, 4/);
     });
 
     it('a chip entry keeps its document signer in its hash: another signer, or the same entry passed off as format 2, is flagged edited', async () => {
@@ -314,6 +314,22 @@ export function describeEntryStoreContract(name: string, newLocation: () => HubS
       const passedOff: UploadedEntry = { ...v2Fields, format: 2, prevHash: hashedAsV3!.prevHash, hash: hashedAsV3!.hash };
       expect(await storage.entries.ingest(K2, [passedOff])).toMatchObject({ problems: [{ seq: 1, kind: 'edited' }] });
       expect(await storage.entries.ingest(K3, chained([entryRecord(K3, 1, CHIP_READ)]))).toMatchObject({ contiguousSeq: 1, problems: [] });
+    });
+
+    it('stores who typed a typed ID (format 4), in its hash: another name is flagged edited; a trace shows it', async () => {
+      const { storage, location } = await fresh();
+      const typed = { sourceKind: 'manual', sourceDeviceId: 'staff-keypad', credentialKind: 'manual', authenticity: 'manual', personId: F0 };
+      const [entry] = chained([entryRecord(K1, 1, { ...typed, at: T('09:00'), enteredBy: 'Nguyễn Thị Lan' })]);
+      expect(await storage.entries.ingest(K1, [entry!])).toMatchObject({ contiguousSeq: 1, problems: [] });
+      expect(await rawRows(location, 'SELECT format, source_kind, entered_by FROM entry')).toEqual([
+        { format: 4, source_kind: 'manual', entered_by: 'Nguyễn Thị Lan' },
+      ]);
+      const [place] = await storage.entries.trace({ personId: F0, fromMs: PLANTED.from, toMs: PLANTED.to, windowMs: 0 });
+      expect(place?.visit).toMatchObject({ seq: 1, credentialKind: 'manual', authenticity: 'manual', enteredBy: 'Nguyễn Thị Lan' });
+      const [other] = chained([entryRecord(K2, 1, { ...typed, at: T('09:00'), enteredBy: 'Nguyễn Thị Lan' })]);
+      expect(await storage.entries.ingest(K2, [{ ...other!, enteredBy: 'Trần Văn Minh' } as UploadedEntry])).toMatchObject({
+        problems: [{ seq: 1, kind: 'edited' }],
+      });
     });
 
     it('traces each entry with its credential kind, authenticity and document signer', async () => {

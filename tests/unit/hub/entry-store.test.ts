@@ -9,8 +9,9 @@ import { HUB_PG_MIGRATIONS, migrateHubPg } from '../../../hub/storage/pg-migrati
 import { ENTRY_COLUMN_NAMES, entryColumns } from '../../../hub/entries/ingest-plan.js';
 import { HUB_SQLITE_FILE, SqliteHubStorage } from '../../../hub/storage/sqlite-hub-storage.js';
 import { HUB_SQLITE_MIGRATIONS, migrateHubSqlite } from '../../../hub/storage/sqlite-migrations.js';
-import { chainedStored, entryRecord, entryRecordV1, entryRecordV2, kioskChain } from '../../support/entry-fixtures.js';
+import { chainedStored, entryRecord, entryRecordV1, entryRecordV2, entryRecordV3, kioskChain } from '../../support/entry-fixtures.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
+import { CURRENT_ENTRY_FORMAT } from '../../../domain/entries/entry-record.js';
 import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
 import { describeEntryStoreContract, F0, plantOutbreak, PLANTED } from './entry-store-contract.js';
 
@@ -42,7 +43,7 @@ describe('migrations 3 and 4', () => {
     }
     const db = new Database(file, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(HUB_SQLITE_MIGRATIONS.at(-1)?.version);
-    expect(db.prepare('SELECT DISTINCT format FROM entry').pluck().all()).toEqual([3]);
+    expect(db.prepare('SELECT DISTINCT format FROM entry').pluck().all()).toEqual([CURRENT_ENTRY_FORMAT]);
     expect(db.prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'entry%' ORDER BY name").pluck().all()).toEqual([
       'entry',
       'entry_by_person',
@@ -142,9 +143,9 @@ describe('migration 7: entry format 3', () => {
     }
     const db = new Database(file);
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(7);
+      expect(db.pragma('user_version', { simple: true })).toBe(HUB_SQLITE_MIGRATIONS.length);
       expect(db.prepare('SELECT * FROM entry WHERE seq < 5 ORDER BY kiosk_id, seq').all()).toEqual(
-        before.map((row) => ({ ...(row as object), document_signer: null })),
+        before.map((row) => ({ ...(row as object), document_signer: null, entered_by: null })),
       );
       expect(db.prepare('SELECT count(*) FROM entry_flag').pluck().get()).toBe(1);
       expect(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'entry' AND sql IS NOT NULL ORDER BY name").pluck().all()).toEqual([
@@ -152,7 +153,7 @@ describe('migration 7: entry format 3', () => {
         'entry_by_place',
       ]);
       expect(() => db.prepare(`UPDATE entry SET document_signer = 'x#01' WHERE seq = 4`).run()).toThrow(/CHECK constraint failed/);
-      expect(() => db.prepare('UPDATE entry SET format = 4 WHERE seq = 4').run()).toThrow(/CHECK constraint failed/);
+      expect(() => db.prepare('UPDATE entry SET format = 5 WHERE seq = 4').run()).toThrow(/CHECK constraint failed/);
     } finally {
       db.close();
     }
@@ -174,10 +175,91 @@ describe('migration 7: entry format 3', () => {
       } finally {
         await storage.close();
       }
-      expect((await client.query('SELECT max(version) AS v FROM chot_schema')).rows[0]).toEqual({ v: 7 });
-      expect((await client.query('SELECT * FROM entry WHERE seq < 5 ORDER BY seq')).rows).toEqual(before.map((row) => ({ ...row, document_signer: null })));
+      expect((await client.query('SELECT max(version) AS v FROM chot_schema')).rows[0]).toEqual({ v: HUB_PG_MIGRATIONS.length });
+      expect((await client.query('SELECT * FROM entry WHERE seq < 5 ORDER BY seq')).rows).toEqual(
+        before.map((row) => ({ ...row, document_signer: null, entered_by: null })),
+      );
       await expect(client.query(`UPDATE entry SET document_signer = 'x#01' WHERE seq = 4`)).rejects.toThrow(/entry_document_signer_check/);
-      await expect(client.query('UPDATE entry SET format = 4 WHERE seq = 4')).rejects.toThrow(/entry_format_check/);
+      await expect(client.query('UPDATE entry SET format = 5 WHERE seq = 4')).rejects.toThrow(/entry_format_check/);
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+describe('migration 8: entry format 4 (who typed a typed ID)', () => {
+  const K = 'k-1111111111111111';
+  const SIGNER = 'C=VN, O=Bộ Công an, CN=Document Signer 07#0a1b2c3d';
+  const TYPED = { sourceKind: 'manual', sourceDeviceId: 'staff-keypad', credentialKind: 'manual', authenticity: 'manual', personId: F0 };
+  // Entries 1 in format 1, 2 in format 2, 3 a chip read in format 3; then an ID staff typed, in format 4.
+  const log = chainedStored([
+    entryRecordV1(1),
+    entryRecordV2(K, 2),
+    entryRecordV3(K, 3, { sourceKind: 'chip', credentialKind: 'chip', authenticity: 'chip-verified', documentSigner: SIGNER }),
+    { ...entryRecord(K, 4, { ...TYPED, enteredBy: 'Nguyễn Thị Lan' }), format: 4 },
+  ]);
+  /** A row as a version-7 hub stored it: every column but who typed it. */
+  const V7_COLUMNS = ENTRY_COLUMN_NAMES.slice(0, ENTRY_COLUMN_NAMES.indexOf('entered_by'));
+  const v7Row = (seq: number) => {
+    const entry = log[seq - 1]!;
+    return entryColumns(K, { entry, atMs: Date.parse(entry.at), problem: null }).slice(0, V7_COLUMNS.length);
+  };
+  const trace = { personId: F0, fromMs: 0, toMs: Date.parse('2022-01-01T00:00:00Z'), windowMs: 0 };
+
+  it('rebuilds a version-7 SQLite hub’s entry table: rows and indexes as they were, a format-4 typed ID chains on with who typed it', async () => {
+    const file = join(tempDataDir('chot-hub-'), HUB_SQLITE_FILE);
+    const raw = new Database(file);
+    migrateHubSqlite(raw, HUB_SQLITE_MIGRATIONS.slice(0, 7));
+    const insert = raw.prepare(`INSERT INTO entry (${V7_COLUMNS.join(', ')}) VALUES (${V7_COLUMNS.map(() => '?').join(', ')})`);
+    for (const seq of [1, 2, 3]) insert.run(...v7Row(seq));
+    const before = raw.prepare('SELECT * FROM entry ORDER BY kiosk_id, seq').all();
+    raw.close();
+
+    const storage = SqliteHubStorage.open(file);
+    try {
+      expect(await storage.entries.ingest(K, log.slice(3))).toEqual({ accepted: 1, duplicates: 0, contiguousSeq: 4, problems: [] });
+      expect((await storage.entries.trace(trace))[0]?.visit).toMatchObject({ seq: 4, credentialKind: 'manual', enteredBy: 'Nguyễn Thị Lan' });
+    } finally {
+      await storage.close();
+    }
+    const db = new Database(file);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(8);
+      expect(db.prepare('SELECT * FROM entry WHERE seq < 4 ORDER BY kiosk_id, seq').all()).toEqual(
+        before.map((row) => ({ ...(row as object), entered_by: null })),
+      );
+      expect(db.prepare('SELECT document_signer FROM entry WHERE seq = 3').pluck().get()).toBe(SIGNER);
+      expect(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'entry' AND sql IS NOT NULL ORDER BY name").pluck().all()).toEqual([
+        'entry_by_person',
+        'entry_by_place',
+      ]);
+      expect(() => db.prepare(`UPDATE entry SET entered_by = 'Lan' WHERE seq = 3`).run()).toThrow(/CHECK constraint failed/);
+      expect(() => db.prepare('UPDATE entry SET format = 5 WHERE seq = 4').run()).toThrow(/CHECK constraint failed/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('adds the column to a version-7 PostgreSQL hub: rows as they were, a format-4 typed ID chains on with who typed it', async () => {
+    const url = cluster.createDatabase();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await migrateHubPg(client, HUB_PG_MIGRATIONS.slice(0, 7));
+      for (const seq of [1, 2, 3])
+        await client.query(`INSERT INTO entry (${V7_COLUMNS.join(', ')}) VALUES (${V7_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`, v7Row(seq));
+      const before = (await client.query('SELECT * FROM entry ORDER BY seq')).rows;
+      const storage = await PgHubStorage.open(url);
+      try {
+        expect(await storage.entries.ingest(K, log.slice(3))).toEqual({ accepted: 1, duplicates: 0, contiguousSeq: 4, problems: [] });
+        expect((await storage.entries.trace(trace))[0]?.visit).toMatchObject({ seq: 4, credentialKind: 'manual', enteredBy: 'Nguyễn Thị Lan' });
+      } finally {
+        await storage.close();
+      }
+      expect((await client.query('SELECT max(version) AS v FROM chot_schema')).rows[0]).toEqual({ v: 8 });
+      expect((await client.query('SELECT * FROM entry WHERE seq < 4 ORDER BY seq')).rows).toEqual(before.map((row) => ({ ...row, entered_by: null })));
+      await expect(client.query(`UPDATE entry SET entered_by = 'Lan' WHERE seq = 3`)).rejects.toThrow(/entry_entered_by_check/);
+      await expect(client.query('UPDATE entry SET format = 5 WHERE seq = 2')).rejects.toThrow(/entry_format_check/);
     } finally {
       await client.end();
     }
@@ -245,11 +327,11 @@ describe('chot hub trace', () => {
       const csv = (await capture([...period, '--window', '15m', '--format', 'csv', ...where])).split('\r\n');
       expect(csv[0]).toBe(TRACE_CSV_HEADER.join(','));
       expect(csv.slice(1)).toEqual([
-        '"2021-10-20T09:00:00+07:00","Chợ Đầm","k-1111111111111111",4,"green","001090000003","2021-10-20T08:45:00+07:00","k-1111111111111111",3,"1","in","green","cccd-qr","unsigned","","cccd-qr","unsigned",""',
-        '"2021-10-20T09:00:00+07:00","Chợ Đầm","k-1111111111111111",4,"green","001090000004","2021-10-20T09:10:00+07:00","k-2222222222222222",1,"1","in","green","cccd-qr","unsigned","","cccd-qr","unsigned",""',
-        '"2021-10-20T09:20:00+07:00","Chợ Đầm","k-2222222222222222",2,"green","001090000004","2021-10-20T09:10:00+07:00","k-2222222222222222",1,"1","in","green","cccd-qr","unsigned","","cccd-qr","unsigned",""',
-        '"2021-10-20T09:20:00+07:00","Chợ Đầm","k-2222222222222222",2,"green","001090000005","2021-10-20T09:31:00+07:00","k-2222222222222222",3,"1","in","green","cccd-qr","unsigned","","cccd-qr","unsigned",""',
-        '"2021-10-20T14:00:00+07:00","Bến xe phía Bắc","k-3333333333333333",2,"green","","","","","","","","cccd-qr","unsigned","","","",""',
+        '"2021-10-20T09:00:00+07:00","Chợ Đầm","k-1111111111111111",4,"green","001090000003","2021-10-20T08:45:00+07:00","k-1111111111111111",3,"1","in","green","cccd-qr","unsigned","","cccd-qr","unsigned","","",""',
+        '"2021-10-20T09:00:00+07:00","Chợ Đầm","k-1111111111111111",4,"green","001090000004","2021-10-20T09:10:00+07:00","k-2222222222222222",1,"1","in","green","cccd-qr","unsigned","","cccd-qr","unsigned","","",""',
+        '"2021-10-20T09:20:00+07:00","Chợ Đầm","k-2222222222222222",2,"green","001090000004","2021-10-20T09:10:00+07:00","k-2222222222222222",1,"1","in","green","cccd-qr","unsigned","","cccd-qr","unsigned","","",""',
+        '"2021-10-20T09:20:00+07:00","Chợ Đầm","k-2222222222222222",2,"green","001090000005","2021-10-20T09:31:00+07:00","k-2222222222222222",3,"1","in","green","cccd-qr","unsigned","","cccd-qr","unsigned","","",""',
+        '"2021-10-20T14:00:00+07:00","Bến xe phía Bắc","k-3333333333333333",2,"green","","","","","","","","cccd-qr","unsigned","","","","","",""',
         '',
       ]);
     });

@@ -17,6 +17,7 @@ function recordingCore(): { api: KioskApi; requests: OverrideRequest[] } {
     getDiagnostics: unused,
     confirmLastVerdict: unused,
     enterChipCan: unused,
+    enterTypedId: unused,
     staffSignIn: unused,
     staffSignOut: unused,
     getStaffSession: unused,

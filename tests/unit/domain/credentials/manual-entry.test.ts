@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ManualCredential, ParseError } from '../../../../domain/credentials/credential.js';
-import { MANUAL_ERRORS, parseManualEntry } from '../../../../domain/credentials/manual-entry.js';
+import { isParseError, type ManualCredential, type ParseError } from '../../../../domain/credentials/credential.js';
+import { MANUAL_ERRORS, parseManualEntry, typedIdProblem } from '../../../../domain/credentials/manual-entry.js';
 
 const codeOf = (text: string): string | undefined => {
   const result = parseManualEntry(text);
@@ -58,6 +58,33 @@ describe('parseManualEntry', () => {
     for (const message of Object.values(MANUAL_ERRORS)) {
       expect(message.vi.length).toBeGreaterThan(0);
       expect(message.en.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('typedIdProblem: the keypad’s check, by the parser’s rules', () => {
+  it('says nothing while the digits may still become an ID', () => {
+    for (const digits of ['', '9', '999', '99989', '999890012']) expect(typedIdProblem(digits, false)).toBeUndefined();
+    expect(typedIdProblem('0560890', false)).toBeUndefined();
+    expect(typedIdProblem('0560890012', false)).toBeUndefined();
+  });
+
+  it('says at once what no further digit can mend: past 9 digits, a province code or century digit a 12-digit ID cannot have', () => {
+    expect(typedIdProblem('9990890012', false)?.code).toBe('manual.province-code');
+    expect(typedIdProblem('05698900123', false)?.code).toBe('manual.century-digit');
+    expect(typedIdProblem('999089001234', false)?.code).toBe('manual.province-code');
+  });
+
+  it('at Enter: anything but 12 or 9 digits of an ID, worded as the parser words it', () => {
+    expect(typedIdProblem('', true)?.code).toBe('manual.empty');
+    expect(typedIdProblem('0560890', true)?.code).toBe('manual.format');
+    expect(typedIdProblem('0560890012', true)?.message).toEqual(MANUAL_ERRORS['manual.format']);
+    expect(typedIdProblem('056089001234', true)).toBeUndefined();
+    expect(typedIdProblem('225123456', true)).toBeUndefined();
+    // The same verdict as the parser's, digit string by digit string.
+    for (const digits of ['999089001234', '056489001234', '056089001234', '123456789']) {
+      const parsed = parseManualEntry(digits);
+      expect(typedIdProblem(digits, true)?.code).toBe(isParseError(parsed) ? parsed.code : undefined);
     }
   });
 });

@@ -67,6 +67,30 @@ describe('entry field limits (domain/entries/entry-fields.ts)', () => {
     expect(problem?.message).toMatch(/chip ID card|characters|issuer/);
   });
 
+  it('format 4: an ID staff typed may name who typed it, as an override names who; any entry may name none', () => {
+    const typed = (enteredBy: string | null): StoredEntry => ({
+      ...entryRecord(KIOSK, 7, { sourceKind: 'manual', sourceDeviceId: 'staff-keypad', credentialKind: 'manual', authenticity: 'manual', enteredBy }),
+      format: 4,
+    });
+    expect(entryFieldProblem(typed('Nguyễn Thị Lan'))).toBeUndefined();
+    expect(entryFieldProblem(typed('Ư'.repeat(60)))).toBeUndefined();
+    expect(entryFieldProblem(typed(null))).toBeUndefined();
+    expect(entryFieldProblem({ ...entryRecord(KIOSK, 7), format: 4 })).toBeUndefined();
+    // Format 3 has no such field: whatever an object carries beside its fields is not judged.
+    expect(entryFieldProblem({ ...v3(), enteredBy: 'x' } as StoredEntry)).toBeUndefined();
+    for (const [entry, message] of [
+      [{ ...entryRecord(KIOSK, 7, { enteredBy: 'Lan' }), format: 4 }, /typed by staff/],
+      [typed(''), /1–60 characters/],
+      [typed('Ư'.repeat(61)), /1–60 characters/],
+      [typed('La\u202en'), /invisible/],
+      [typed('Lan\n'), /invisible/],
+    ] as [StoredEntry, RegExp][]) {
+      const problem = entryFieldProblem(entry);
+      expect(problem?.field).toBe('enteredBy');
+      expect(problem?.message).toMatch(message);
+    }
+  });
+
   it('reads a time only when it is a real date with its zone', () => {
     expect(entryInstant('2021-10-15T08:00:00.000+07:00')).toBe(Date.parse('2021-10-15T01:00:00Z'));
     for (const bad of [

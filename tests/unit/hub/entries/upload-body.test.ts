@@ -52,7 +52,7 @@ describe('decoding an upload body (hub/entries/upload-body.ts)', () => {
       authenticity: 'chip-verified',
       documentSigner: `${long(336)}#${'ab'.repeat(31)}c`,
     }));
-    expect([...(entries[0]!.format === 3 ? (entries[0]!.documentSigner ?? '') : '')]).toHaveLength(400);
+    expect([...(entries[0]!.format === 4 ? (entries[0]!.documentSigner ?? '') : '')]).toHaveLength(400);
     const body = Buffer.from(JSON.stringify({ entries }));
     expect(body.length).toBeLessThan(MAX_UPLOAD_INFLATED_BYTES);
     expect(decodeUploadBody(gzipSync(body), 'gzip')).toHaveLength(2_000);
@@ -77,17 +77,42 @@ describe('decoding an upload body (hub/entries/upload-body.ts)', () => {
     expect(decodeUploadBody(bytes(JSON.stringify({ entries: future })), 'identity')).toHaveLength(1);
   });
 
-  it('reads format 3 with its document signer, and drops one a format-2 entry carries', () => {
+  it('reads a document signer from formats 3 and 4, and drops one a format-2 entry carries', () => {
     const chip = { sourceKind: 'chip', credentialKind: 'chip', authenticity: 'chip-verified', documentSigner: 'C=VN, CN=DS 07#0a1b' };
-    const [v3] = decodeUploadBody(bytes(JSON.stringify({ entries: kioskChain(KIOSK, 1, () => chip) })), 'identity');
-    expect(v3).toMatchObject({ format: 3, credentialKind: 'chip', documentSigner: 'C=VN, CN=DS 07#0a1b' });
+    const [v4] = decodeUploadBody(bytes(JSON.stringify({ entries: kioskChain(KIOSK, 1, () => chip) })), 'identity');
+    expect(v4).toMatchObject({ format: 4, credentialKind: 'chip', documentSigner: 'C=VN, CN=DS 07#0a1b', enteredBy: null });
+    const v3 = kioskChain(KIOSK, 1, () => chip).map((e) => ({ ...e, format: 3 }));
+    expect(decodeUploadBody(bytes(JSON.stringify({ entries: v3 })), 'identity')[0]).toMatchObject({ format: 3, documentSigner: 'C=VN, CN=DS 07#0a1b' });
     const v2 = kioskChain(KIOSK, 1, () => chip).map((e) => ({ ...e, format: 2 }));
     expect(decodeUploadBody(bytes(JSON.stringify({ entries: v2 })), 'identity')[0]).not.toHaveProperty('documentSigner');
-    // Format 3 always names it, null when there is none.
+    // Formats 3 and 4 always name it, null when there is none.
     const { documentSigner: _none, ...bare } = kioskChain(KIOSK, 1)[0] as Record<string, unknown>;
     expect(() => decodeUploadBody(bytes(JSON.stringify({ entries: [bare] })), 'identity')).toThrow(
       new BadBatch('entry 1: documentSigner must be a string or null'),
     );
+  });
+
+  it('reads format 4 with who typed a typed ID, and drops one a format-3 entry carries', () => {
+    const typed = { sourceKind: 'manual', sourceDeviceId: 'staff-keypad', credentialKind: 'manual', authenticity: 'manual', enteredBy: 'Nguyễn Thị Lan' };
+    const [v4] = decodeUploadBody(bytes(JSON.stringify({ entries: kioskChain(KIOSK, 1, () => typed) })), 'identity');
+    expect(v4).toMatchObject({ format: 4, sourceKind: 'manual', enteredBy: 'Nguyễn Thị Lan' });
+    const v3 = kioskChain(KIOSK, 1, () => typed).map((e) => ({ ...e, format: 3 }));
+    expect(decodeUploadBody(bytes(JSON.stringify({ entries: v3 })), 'identity')[0]).not.toHaveProperty('enteredBy');
+    // Format 4 always names it, null when nobody typed the ID.
+    const { enteredBy: _none, ...bare } = kioskChain(KIOSK, 1)[0] as Record<string, unknown>;
+    expect(() => decodeUploadBody(bytes(JSON.stringify({ entries: [bare] })), 'identity')).toThrow(new BadBatch('entry 1: enteredBy must be a string or null'));
+  });
+
+  it.each([
+    ['on an entry no staff typed', { enteredBy: 'Lan' }, /enteredBy must be null unless the ID was typed by staff/],
+    ['that is empty', { sourceKind: 'manual', enteredBy: '' }, /enteredBy must be 1–60 characters/],
+    ['with a bidi override', { sourceKind: 'manual', enteredBy: 'La\u202en' }, /enteredBy must hold no control or invisible/],
+  ])('refuses a batch whose entry names who typed it %s, naming the entry', (_label, fields, message) => {
+    const entries = kioskChain(KIOSK, 3, (seq) => (seq === 3 ? (fields as object) : {}));
+    const refused = decodeUpload(bytes(JSON.stringify({ entries })), 'identity');
+    expect(refused).toMatchObject({ kind: 'refused', code: 'bad-batch', status: 400 });
+    expect(refused.kind === 'refused' ? refused.message : '').toMatch(/^entry 3\b/);
+    expect(refused.kind === 'refused' ? refused.message : '').toMatch(message);
   });
 
   it.each([

@@ -58,7 +58,7 @@ describe('KioskCore.overrideLastVerdict', () => {
       // The overridden entry is untouched: the log is append-only.
       expect(original).toMatchObject({ outcome: 'red', override: null });
       expect(override).toMatchObject({
-        format: 3,
+        format: 4,
         at: '2021-10-20T09:00:30.000+07:00',
         lane: 'B',
         direction: 'in',
@@ -136,7 +136,7 @@ describe('appendStaffDecision on a chip ID card’s entry', () => {
       reasons: [{ code: 'override', vi: 'x', en: 'x' }],
       override: { by: 'NV-07', reason: 'Đã kiểm tra / Checked' },
     });
-    expect(log.get(seq + 1)).toMatchObject({ format: 3, credentialKind: 'chip', authenticity: 'chip-verified', documentSigner: signer, outcome: 'green' });
+    expect(log.get(seq + 1)).toMatchObject({ format: 4, credentialKind: 'chip', authenticity: 'chip-verified', documentSigner: signer, outcome: 'green' });
     expect(log.verify()).toMatchObject({ ok: true, entries: 2 });
   });
 });

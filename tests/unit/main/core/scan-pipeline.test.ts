@@ -121,12 +121,12 @@ describe('ScanPipeline', () => {
     expect(() => pipeline.decide(scan(demoCards()[0]?.qrText ?? ''))).toThrow(/disk full/);
   });
 
-  it('logs the entry in format 3 with the station, the reading device and no override', () => {
+  it('logs the entry in format 4 with the station, the reading device and no override', () => {
     const station: EntryStation = { kioskId: 'k-0123456789abcdef', location: 'Bến xe phía Nam', lane: '3', direction: 'alighting' };
     const { pipeline, log } = setup(station);
     const verdict = pipeline.decide(scan(demoCards()[0]?.qrText ?? ''));
     expect(log.get(verdict.entrySeq)).toMatchObject({
-      format: 3,
+      format: 4,
       ...station,
       sourceKind: 'wedge',
       sourceDeviceId: 'keyboard',

@@ -72,8 +72,8 @@ describe('the gate opens by authenticity as well as colour', () => {
     });
     expect(verdict.reasons.map((r) => r.code)).toContain('credential.manual');
     expect(verdict.reasons.find((r) => r.code === 'credential.manual')).toMatchObject({
-      vi: expect.stringContaining('chưa xác thực'),
-      en: 'Bare ID number — not verified',
+      vi: 'Nhập tay — chưa xác thực',
+      en: 'Typed — not verified',
     });
     expect(opened()).toEqual([]);
     withLog((log) => expect(log.get(verdict.entrySeq)).toMatchObject({ credentialKind: 'manual', authenticity: 'manual' }));
@@ -126,7 +126,7 @@ describe('KioskCore.confirmLastVerdict', () => {
       const original = log.get(green.entrySeq);
       expect(original).toMatchObject({ outcome: 'green', override: null });
       expect(log.get(result.verdict.entrySeq)).toMatchObject({
-        format: 3,
+        format: 4,
         at: '2021-10-20T09:00:20.000+07:00',
         lane: 'B',
         sourceKind: 'wedge',

@@ -51,20 +51,23 @@ describe('EntryLog', () => {
     const second = log.get(2);
     expect(first?.prevHash.equals(Buffer.alloc(32))).toBe(true);
     expect(second?.prevHash.equals(first?.hash ?? Buffer.alloc(0))).toBe(true);
-    const expected = sha256Chain(first?.hash ?? Buffer.alloc(0), canonicalEntry({ ...entry('079195004321', 'yellow'), seq: 2, documentSigner: null }));
+    const expected = sha256Chain(
+      first?.hash ?? Buffer.alloc(0),
+      canonicalEntry({ ...entry('079195004321', 'yellow'), seq: 2, documentSigner: null, enteredBy: null }),
+    );
     expect(second?.hash.equals(expected)).toBe(true);
   });
 
-  it('hashes SHA-256(prev_hash ‖ canonical entry v3), a missing document signer as null', () => {
+  it('hashes SHA-256(prev_hash ‖ canonical entry v4), a missing document signer and "entered by" as null', () => {
     const db = openDb(':memory:');
     const log = new EntryLog(db);
     log.append({ ...entry(null, 'none'), direction: 'alighting', lane: 'B', override: { by: 'staff-7', reason: 'thẻ mờ' } });
     const canonical =
-      '["chot-entry-3",1,"2021-10-15T08:00:00.000+07:00","k-0123456789abcdef","Cổng Bắc, Chợ Đầm","B","alighting","wedge","keyboard",' +
-      '"cccd-qr","unsigned",null,"none",["vaccinated-full"],"khanh-hoa-2021-10@1.0.0",["staff-7","thẻ mờ"],null]';
+      '["chot-entry-4",1,"2021-10-15T08:00:00.000+07:00","k-0123456789abcdef","Cổng Bắc, Chợ Đầm","B","alighting","wedge","keyboard",' +
+      '"cccd-qr","unsigned",null,"none",["vaccinated-full"],"khanh-hoa-2021-10@1.0.0",["staff-7","thẻ mờ"],null,null]';
     const expected = createHash('sha256').update(Buffer.alloc(32)).update(canonical, 'utf8').digest();
     expect(log.get(1)?.hash.equals(expected)).toBe(true);
-    expect(db.prepare('SELECT format, document_signer FROM entry').get()).toEqual({ format: 3, document_signer: null });
+    expect(db.prepare('SELECT format, document_signer, entered_by FROM entry').get()).toEqual({ format: 4, document_signer: null, entered_by: null });
   });
 
   it('stores and hashes a chip ID card’s document signer', () => {
@@ -72,10 +75,10 @@ describe('EntryLog', () => {
     const log = new EntryLog(db);
     log.append({ ...chipEntry, documentSigner: SIGNER });
     const canonical =
-      '["chot-entry-3",1,"2021-10-15T08:00:00.000+07:00","k-0123456789abcdef","Cổng Bắc, Chợ Đầm","1","in","chip","ACS ACR39U",' +
-      `"chip","chip-verified","056089001234","green",["vaccinated-full"],"khanh-hoa-2021-10@1.0.0",null,"${SIGNER}"]`;
+      '["chot-entry-4",1,"2021-10-15T08:00:00.000+07:00","k-0123456789abcdef","Cổng Bắc, Chợ Đầm","1","in","chip","ACS ACR39U",' +
+      `"chip","chip-verified","056089001234","green",["vaccinated-full"],"khanh-hoa-2021-10@1.0.0",null,"${SIGNER}",null]`;
     expect(log.get(1)?.hash.equals(createHash('sha256').update(Buffer.alloc(32)).update(canonical, 'utf8').digest())).toBe(true);
-    expect(log.get(1)).toMatchObject({ format: 3, credentialKind: 'chip', documentSigner: SIGNER });
+    expect(log.get(1)).toMatchObject({ format: 4, credentialKind: 'chip', documentSigner: SIGNER });
     expect(log.verify()).toMatchObject({ ok: true, entries: 1 });
     db.prepare("UPDATE entry SET document_signer = 'C=VN, CN=Other DS#01' WHERE seq = 1").run();
     expect(log.verify()).toMatchObject({ ok: false, seq: 1, problem: 'edited' });
@@ -89,14 +92,45 @@ describe('EntryLog', () => {
     expect(log.count()).toBe(0);
   });
 
-  it('reads back every v3 field, as format 3', () => {
+  it('reads back every v4 field, as format 4', () => {
     const log = new EntryLog(openDb(':memory:'));
     const fields = { ...entry('056089001234'), direction: 'boarding' as const, override: { by: 'staff-7', reason: 'thẻ mờ' } };
     log.append(fields);
     log.append(entry(null));
-    expect(log.get(1)).toMatchObject({ format: 3, seq: 1, ...fields, documentSigner: null });
-    expect(log.get(2)).toMatchObject({ format: 3, personId: null, override: null, documentSigner: null });
+    expect(log.get(1)).toMatchObject({ format: 4, seq: 1, ...fields, documentSigner: null, enteredBy: null });
+    expect(log.get(2)).toMatchObject({ format: 4, personId: null, override: null, documentSigner: null, enteredBy: null });
     expect(log.get(3)).toBeUndefined();
+  });
+
+  it('stores and hashes who typed a typed ID, and an edit of the name breaks the chain', () => {
+    const db = openDb(':memory:');
+    const log = new EntryLog(db);
+    const typed: EntryFields = {
+      ...entry('056089001234', 'green'),
+      sourceKind: 'manual',
+      sourceDeviceId: 'staff-keypad',
+      credentialKind: 'manual',
+      authenticity: 'manual',
+      enteredBy: 'Nguyễn Thị Lan',
+    };
+    log.append(typed);
+    const canonical =
+      '["chot-entry-4",1,"2021-10-15T08:00:00.000+07:00","k-0123456789abcdef","Cổng Bắc, Chợ Đầm","1","in","manual","staff-keypad",' +
+      '"manual","manual","056089001234","green",["vaccinated-full"],"khanh-hoa-2021-10@1.0.0",null,null,"Nguyễn Thị Lan"]';
+    expect(log.get(1)?.hash.equals(createHash('sha256').update(Buffer.alloc(32)).update(canonical, 'utf8').digest())).toBe(true);
+    expect(log.get(1)).toMatchObject({ format: 4, sourceKind: 'manual', enteredBy: 'Nguyễn Thị Lan' });
+    expect(log.verify()).toMatchObject({ ok: true, entries: 1 });
+    db.prepare("UPDATE entry SET entered_by = 'Someone else' WHERE seq = 1").run();
+    expect(log.verify()).toMatchObject({ ok: false, seq: 1, problem: 'edited' });
+  });
+
+  it('refuses an "entered by" on an entry no staff typed, or one with invisible characters, logging nothing', () => {
+    const log = new EntryLog(openDb(':memory:'));
+    expect(() => log.append({ ...entry('056089001234'), enteredBy: 'Lan' })).toThrow(/enteredBy must be null unless the ID was typed by staff/);
+    const typed = { ...entry('056089001234'), sourceKind: 'manual', sourceDeviceId: 'staff-keypad', credentialKind: 'manual', authenticity: 'manual' };
+    expect(() => log.append({ ...typed, enteredBy: 'La\u202en' })).toThrow(/invisible/);
+    expect(() => log.append({ ...typed, enteredBy: '' })).toThrow(/characters/);
+    expect(log.count()).toBe(0);
   });
 
   it('keeps committed entries across a reopen and continues the chain', () => {

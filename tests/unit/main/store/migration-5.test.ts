@@ -87,6 +87,7 @@ describe('kiosk migration 5: entry log v2', () => {
         'override_by',
         'override_reason',
         'document_signer',
+        'entered_by',
       ]);
       expect(db.prepare('SELECT hash FROM entry ORDER BY seq').pluck().all()).toEqual(hashes);
       expect(db.prepare('SELECT DISTINCT format, kiosk_id, location, lane, direction, override_by, override_reason, document_signer FROM entry').all()).toEqual(
@@ -114,8 +115,8 @@ describe('kiosk migration 5: entry log v2', () => {
 
       expect(log.append(next)).toBe(5);
       const appended = log.get(5);
-      // Migration 7 followed: new rows are format 3 (migration-7.test.ts).
-      expect(appended).toMatchObject({ format: 3, ...next, documentSigner: null });
+      // Migrations 7 and 8 followed: new rows are in today's format (migration-7.test.ts, migration-8.test.ts).
+      expect(appended).toMatchObject({ format: CURRENT_ENTRY_FORMAT, ...next, documentSigner: null, enteredBy: null });
       expect(appended?.prevHash.equals(hashes[3] as Buffer)).toBe(true);
       expect(log.verify()).toMatchObject({ ok: true, entries: 5, last: { seq: 5 } });
     } finally {
@@ -145,7 +146,7 @@ describe('kiosk migration 5: entry log v2', () => {
     try {
       new EntryLog(db).append(next);
       expect(() => db.exec("UPDATE entry SET direction = 'sideways'")).toThrow(/CHECK constraint/);
-      expect(() => db.exec('UPDATE entry SET format = 4')).toThrow(/CHECK constraint/);
+      expect(() => db.exec('UPDATE entry SET format = 5')).toThrow(/CHECK constraint/);
     } finally {
       db.close();
     }

@@ -52,8 +52,9 @@ describe('EntryOutbox', () => {
     const batch = first as unknown as { entries: { seq: number; format: number; prevHash: string; hash: string; kioskId?: string }[] };
     expect(batch.entries.map((e) => e.seq)).toEqual([1, 2]);
     expect(batch.entries[1]).toMatchObject({
-      format: 3,
+      format: 4,
       documentSigner: null,
+      enteredBy: null,
       kioskId: 'k-0123456789abcdef',
       prevHash: log.get(1)?.hash.toString('hex'),
       hash: log.get(2)?.hash.toString('hex'),
