@@ -12,12 +12,21 @@ import { testHubKey } from '../support/sync-fixtures.js';
 /**
  * Every screen, in both colour themes, checked by axe-core: no serious or critical violation
  * (names, labels, roles), and every text at least 7:1 against its background (axe's AAA rule
- * `color-contrast-enhanced`; docs/screens.md, "Themes and contrast"). One kiosk per theme, started
+ * `color-contrast-enhanced`; docs/screens.md, "Themes and contrast"), at 800×480 where the type is
+smallest (axe asks 7:1 of text under 24 px, 4.5:1 of larger). One kiosk per theme, started
  * with `--theme`, walks through the screens; a second, enrolled but never synced, shows NOT READY.
  * Screenshots of the idle and a verdict screen per theme go to docs/screenshots only with
  * CHOT_UPDATE_SCREENSHOTS=1 (the clock on screen changes them every run).
  */
 const PIN = '246810';
+const SMALLEST = { width: 800, height: 480 };
+
+/** The README's screenshot size, a 10" tablet: taken there, then back to the checking size. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
+  await page.setViewportSize(SMALLEST);
+}
 const screenshotDir = process.env.CHOT_UPDATE_SCREENSHOTS === '1' ? join(repoRoot(), 'docs', 'screenshots') : tempDataDir('chot-a11y-shots-');
 
 /** axe's findings that a kiosk screen must not have, on the screen shown now. */
@@ -61,7 +70,8 @@ describe.each(['dark', 'bright'] as const)('the %s theme', (theme) => {
 
   beforeAll(async () => {
     // The same demo card is tapped again within seconds to show each screen: every tap must be a new verdict.
-    opened = await openKioskPage({ dataDir, extraArgs: ['--repeat-window', '0', '--theme', theme] });
+    // Checked at 800×480, where the type is smallest: text under 24 px (18.7 px bold) needs 7:1, larger text 4.5:1 (axe's AAA rule).
+    opened = await openKioskPage({ dataDir, viewport: SMALLEST, extraArgs: ['--repeat-window', '0', '--theme', theme] });
     page = opened.page;
   });
 
@@ -75,7 +85,7 @@ describe.each(['dark', 'bright'] as const)('the %s theme', (theme) => {
 
   it('idle', async () => {
     await expectAccessible(page, 'idle');
-    await page.screenshot({ path: join(screenshotDir, `theme-${theme}-idle.png`) });
+    await screenshot(page, `theme-${theme}-idle`);
   });
 
   it.each([
@@ -85,7 +95,7 @@ describe.each(['dark', 'bright'] as const)('the %s theme', (theme) => {
     ['Hoàng Văn Giang', 'none'],
   ])('%s’s verdict (%s)', async (name, outcome) => {
     await expectVerdictAccessible(page, name, outcome);
-    if (outcome === 'green') await page.screenshot({ path: join(screenshotDir, `theme-${theme}-verdict-green.png`) });
+    if (outcome === 'green') await screenshot(page, `theme-${theme}-verdict-green`);
   });
 
   it('the staff confirm form (no staff PIN set yet: the form asks who)', async () => {
@@ -160,7 +170,7 @@ describe('NOT READY (an enrolled kiosk that never synced), in both themes', () =
     const hub = await FakeHub.start({ key: testHubKey() });
     await enrollKiosk({ dataDir, hubUrl: hub.url, code: await hub.createCode() });
     await hub.close();
-    opened = await openKioskPage({ dataDir, extraArgs: ['--theme', 'bright'] });
+    opened = await openKioskPage({ dataDir, viewport: SMALLEST, extraArgs: ['--theme', 'bright'] });
   });
 
   afterAll(async () => {
