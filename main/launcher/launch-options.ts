@@ -56,7 +56,18 @@ export class LaunchOptionsError extends Error {
   override readonly name = 'LaunchOptionsError';
 }
 
-const FIELDS: readonly string[] = ['dataDir', 'port', 'open', 'browser', 'camera', 'devicesConfig', 'logLevel', 'sound', 'theme', ...Object.keys(LAUNCH_DURATIONS)];
+const FIELDS: readonly string[] = [
+  'dataDir',
+  'port',
+  'open',
+  'browser',
+  'camera',
+  'devicesConfig',
+  'logLevel',
+  'sound',
+  'theme',
+  ...Object.keys(LAUNCH_DURATIONS),
+];
 
 /**
  * The one check of a launch-options object: `chot start` runs it on what it built from the
