@@ -46,11 +46,6 @@ export function minuteOfDayFrom(text: string): number | undefined {
   return hours * 60 + minutes;
 }
 
-/** 390 as "06:30". */
-export function timeOfDayText(minute: number): string {
-  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-}
-
 function isDay(settings: ThemeSettings, minute: number): boolean {
   const { dayStartMinute: start, dayEndMinute: end } = settings;
   return start <= end ? minute >= start && minute < end : minute >= start || minute < end;
@@ -59,8 +54,7 @@ function isDay(settings: ThemeSettings, minute: number): boolean {
 /** The theme worn at `minute` of the kiosk's local day. */
 export function themeAt(settings: ThemeSettings, minute: number): Theme {
   if (settings.mode !== 'auto') return settings.mode;
-  // Equal start and end: no day at all, which is what a person who set them so would expect least
-  // to be dazzled by; the option check refuses it anyway.
+  // Equal start and end (refused by the option check) would be read as no day at all: dark.
   return isDay(settings, minute) ? 'bright' : 'dark';
 }
 

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_THEME_SETTINGS,
-  minuteOfDayFrom,
-  minutesUntilThemeChange,
-  themeAt,
-  timeOfDayText,
-  type ThemeSettings,
-} from '../../../../domain/contract/theme-settings.js';
+import { DEFAULT_THEME_SETTINGS, minuteOfDayFrom, minutesUntilThemeChange, themeAt, type ThemeSettings } from '../../../../domain/contract/theme-settings.js';
 
 const auto: ThemeSettings = { ...DEFAULT_THEME_SETTINGS, mode: 'auto' };
 const at = (text: string): number => minuteOfDayFrom(text) ?? Number.NaN;
@@ -43,10 +36,9 @@ describe('the theme by the time of day', () => {
     expect(minutesUntilThemeChange({ ...auto, mode: 'dark' }, at('05:00'))).toBeUndefined();
   });
 
-  it('HH:MM times of day, both ways', () => {
+  it('HH:MM times of day', () => {
     expect(minuteOfDayFrom('6:05')).toBe(365);
     expect(minuteOfDayFrom(' 23:59 ')).toBe(1439);
     for (const bad of ['24:00', '12:60', '1200', '', '6', 'noon']) expect(minuteOfDayFrom(bad)).toBeUndefined();
-    expect(timeOfDayText(365)).toBe('06:05');
   });
 });
