@@ -19,6 +19,7 @@ import { isStaffScreen, Screens } from './view/screens.js';
 import { ChipPrompt } from './chip/chip-prompt.js';
 import { endsChipRead } from './chip/chip-view.js';
 import { VerdictSound } from './sound/verdict-sound.js';
+import { keepPageTheme } from './theme/page-theme.js';
 import { captureWedge } from './wedge/wedge-capture.js';
 
 declare global {
@@ -67,6 +68,7 @@ function describe(error: unknown): string {
 async function start(): Promise<void> {
   const api = await obtainApi();
   const info: KioskInfo = await api.getKioskInfo();
+  keepPageTheme(info.theme);
   let holdTimer: ReturnType<typeof setTimeout> | undefined;
   /** The verdict on screen, for the staff override; cleared when the screen moves on. */
   let shown: Verdict | undefined;

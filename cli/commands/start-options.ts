@@ -12,6 +12,7 @@ import {
   type LaunchOptions,
 } from '../../main/launcher/launch-options.js';
 import { DEFAULT_SOUND_SETTINGS, type SoundSettings } from '../../domain/contract/sound-settings.js';
+import { DEFAULT_THEME_SETTINGS, minuteOfDayFrom, type ThemeSettings } from '../../domain/contract/theme-settings.js';
 import { parseCommandArgs, parsePort, UsageError } from '../args.js';
 import { LOG_LEVEL_ENV, LogLevelError, logLevelFrom } from '../../platform/logging/open-logger.js';
 
@@ -34,6 +35,8 @@ export const START_OPTIONS = {
   'log-level': { type: 'string' },
   volume: { type: 'string' },
   mute: { type: 'boolean' },
+  theme: { type: 'string' },
+  'day-hours': { type: 'string' },
 } as const;
 export type StartOption = keyof typeof START_OPTIONS;
 
@@ -56,6 +59,7 @@ export function buildLaunchOptions(args: readonly string[], env: NodeJS.ProcessE
     // Resolved here, once: the Electron process gets the level, not the environment to read again.
     const logLevel = values['log-level'] !== undefined || (env[LOG_LEVEL_ENV] ?? '') !== '' ? logLevelFrom(values['log-level'], env) : undefined;
     const sound = soundOptions(values.volume, values.mute === true);
+    const theme = themeOptions(values.theme, values['day-hours']);
     return validateLaunchOptions({
       dataDir,
       port: parsePort(values.port),
@@ -67,6 +71,7 @@ export function buildLaunchOptions(args: readonly string[], env: NodeJS.ProcessE
       ...durations,
       ...(logLevel === undefined ? {} : { logLevel }),
       ...(sound === undefined ? {} : { sound }),
+      ...(theme === undefined ? {} : { theme }),
     });
   } catch (error) {
     if (error instanceof DeviceSpecError || error instanceof LaunchOptionsError || error instanceof LogLevelError) throw new UsageError(error.message);
@@ -83,6 +88,23 @@ function soundOptions(volume: string | undefined, muted: boolean): SoundSettings
   // Blank text is not zero (Number('') is 0, a valid volume): left NaN, refused by the check.
   const level = volume === undefined ? DEFAULT_SOUND_SETTINGS.volume : volume.trim() === '' ? Number.NaN : Number(volume);
   return { volume: level, muted };
+}
+
+/**
+ * `--theme` and `--day-hours START-END` (HH:MM-HH:MM, the kiosk's local time) as the launch
+ * options' theme settings; neither given: none (the core's default). A text that is no time
+ * of day is left NaN, refused with the rest of the launch options.
+ */
+function themeOptions(mode: string | undefined, dayHours: string | undefined): ThemeSettings | undefined {
+  if (mode === undefined && dayHours === undefined) return undefined;
+  const [start, end, ...extra] = dayHours === undefined ? [] : dayHours.split('-');
+  const minute = (text: string | undefined, fallback: number) =>
+    dayHours === undefined ? fallback : extra.length > 0 || text === undefined ? Number.NaN : (minuteOfDayFrom(text) ?? Number.NaN);
+  return {
+    mode: (mode ?? DEFAULT_THEME_SETTINGS.mode) as ThemeSettings['mode'],
+    dayStartMinute: minute(start, DEFAULT_THEME_SETTINGS.dayStartMinute),
+    dayEndMinute: minute(end, DEFAULT_THEME_SETTINGS.dayEndMinute),
+  };
 }
 
 /**

@@ -50,6 +50,13 @@ Options:
                   chime for green, one mid tone for yellow, a low double buzz for red,
                   a short blip for no record
   --mute          no verdict sounds at all
+  --theme dark|bright|auto
+                  the screen's colours (default dark): bright is dark text on light
+                  backgrounds, for a gate in the sun; auto is bright by day and dark
+                  by night, by the kiosk's clock
+  --day-hours HH:MM-HH:MM
+                  the day of --theme auto, in the kiosk's local time (default
+                  06:00-18:00)
   --device KIND=PATH[:BAUD][,OPTION=VALUE…]
                   a scanner, gate relay or chip card reader the kiosk drives (repeatable;
                   adds to, or for the same kind and path replaces, the devices in

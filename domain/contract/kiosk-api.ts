@@ -16,6 +16,7 @@ import type { Bilingual } from '../text/bilingual.js';
 import type { Outcome, Verdict } from '../verdict/verdict.js';
 import type { SoundSettings } from './sound-settings.js';
 import type { TypedIdRequest, TypedIdResult } from './typed-id.js';
+import type { ThemeSettings } from './theme-settings.js';
 
 /** A framed scan as the renderer hands it over (keyboard wedge, camera, demo card). */
 export interface ScanSubmission {
@@ -62,6 +63,8 @@ export interface KioskInfo {
   readonly override: OverrideSettings;
   /** How loud each verdict's tones are, or muted (`chot start --volume`, `--mute`). */
   readonly sound: SoundSettings;
+  /** The page's colour theme: dark, bright, or by the time of day (`chot start --theme`, `--day-hours`). */
+  readonly theme: ThemeSettings;
   /** The wedge's and the camera's lane and direction as the core logs them now (staff may switch the direction). */
   readonly inputs?: InputGates;
   /** Present only when the kiosk runs on the built-in demo data set. */

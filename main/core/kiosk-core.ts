@@ -3,6 +3,7 @@ import type { KioskApi, KioskInfo, ScanSubmission, WedgeSettings } from '../../d
 import type { KioskStatus, UploadStatus } from '../../domain/contract/kiosk-status.js';
 import { OVERRIDE_LIMITS, OVERRIDE_PRESET_REASONS, type OverrideRequest, type OverrideResult } from '../../domain/contract/operator-override.js';
 import { DEFAULT_SOUND_SETTINGS, type SoundSettings } from '../../domain/contract/sound-settings.js';
+import { DEFAULT_THEME_SETTINGS, type ThemeSettings } from '../../domain/contract/theme-settings.js';
 import type { TodayStats } from '../../domain/contract/today-stats.js';
 import type { Diagnostics } from '../../domain/devices/diagnostics.js';
 import type { DeviceStatus } from '../../drivers/device.js';
@@ -50,6 +51,8 @@ export interface KioskCoreOptions {
   readonly verdictHoldMs?: number;
   /** The verdicts' sound, for the renderer (default: DEFAULT_SOUND_SETTINGS). */
   readonly sound?: SoundSettings;
+  /** The page's colour theme, for the renderer (default: DEFAULT_THEME_SETTINGS, dark). */
+  readonly theme?: ThemeSettings;
   /**
    * What the sync is doing, from the sync loop when the kiosk is enrolled with a hub.
    * Absent: 'demo' on the demo data, else 'not-enrolled'.
@@ -182,6 +185,7 @@ export class KioskCore implements KioskApi {
       verdictHoldMs: options.verdictHoldMs ?? 5000,
       override: { presetReasons: OVERRIDE_PRESET_REASONS, ...OVERRIDE_LIMITS },
       sound: options.sound ?? DEFAULT_SOUND_SETTINGS,
+      theme: options.theme ?? DEFAULT_THEME_SETTINGS,
       ...(options.demo ? { demoCards: demoCards() } : {}),
     };
     this.staffDesk = new StaffDesk({

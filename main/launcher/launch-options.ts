@@ -5,6 +5,7 @@ import type { KioskRuntimeOptions } from '../core/kiosk-runtime.js';
 import { messageOf } from '../../platform/message-of.js';
 import { isLogLevel, type LogLevel } from '../../platform/logging/logger.js';
 import { isSoundVolume, SOUND_VOLUME_MAX, SOUND_VOLUME_MIN, type SoundSettings } from '../../domain/contract/sound-settings.js';
+import { isMinuteOfDay, isThemeMode, type ThemeSettings } from '../../domain/contract/theme-settings.js';
 
 /**
  * Everything one `chot start` decided, checked once: what either shell — browser mode in
@@ -35,6 +36,8 @@ export interface LaunchOptions {
   readonly logLevel?: LogLevel;
   /** The verdicts' sound (`--volume`, `--mute`); absent: the default volume, not muted. */
   readonly sound?: SoundSettings;
+  /** The page's colour theme (`--theme`, `--day-hours`); absent: dark. */
+  readonly theme?: ThemeSettings;
 }
 
 /** Which option of `chot start` sets a duration, in what unit and range: the one place these limits live. */
@@ -53,7 +56,18 @@ export class LaunchOptionsError extends Error {
   override readonly name = 'LaunchOptionsError';
 }
 
-const FIELDS: readonly string[] = ['dataDir', 'port', 'open', 'browser', 'camera', 'devicesConfig', 'logLevel', 'sound', ...Object.keys(LAUNCH_DURATIONS)];
+const FIELDS: readonly string[] = [
+  'dataDir',
+  'port',
+  'open',
+  'browser',
+  'camera',
+  'devicesConfig',
+  'logLevel',
+  'sound',
+  'theme',
+  ...Object.keys(LAUNCH_DURATIONS),
+];
 
 /**
  * The one check of a launch-options object: `chot start` runs it on what it built from the
@@ -82,6 +96,7 @@ export function validateLaunchOptions(value: unknown): LaunchOptions {
   if (logLevel !== undefined && !isLogLevel(logLevel))
     throw new LaunchOptionsError(`--log-level must be debug, info, warn or error, got ${JSON.stringify(logLevel)}`);
   const sound = soundSettingsOf(fields.sound);
+  const theme = themeSettingsOf(fields.theme);
   let devicesConfig: DevicesConfig;
   try {
     devicesConfig = devicesConfigFromJson(fields.devicesConfig, 'devices');
@@ -107,6 +122,7 @@ export function validateLaunchOptions(value: unknown): LaunchOptions {
     ...durations,
     ...(logLevel === undefined ? {} : { logLevel }),
     ...(sound === undefined ? {} : { sound }),
+    ...(theme === undefined ? {} : { theme }),
   };
 }
 
@@ -121,6 +137,20 @@ function soundSettingsOf(value: unknown): SoundSettings | undefined {
     throw new LaunchOptionsError(`--volume must be a whole number from ${SOUND_VOLUME_MIN} to ${SOUND_VOLUME_MAX}, got ${JSON.stringify(volume)}`);
   if (typeof muted !== 'boolean') throw new LaunchOptionsError('launch options: sound.muted must be true or false');
   return { volume, muted };
+}
+
+/** The theme settings of a launch-options object, checked as strictly as the rest. */
+function themeSettingsOf(value: unknown): ThemeSettings | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new LaunchOptionsError('launch options: theme must be an object');
+  const { mode, dayStartMinute, dayEndMinute, ...rest } = value as Record<string, unknown>;
+  const unknownField = Object.keys(rest)[0];
+  if (unknownField !== undefined) throw new LaunchOptionsError(`launch options: theme: unknown field ${JSON.stringify(unknownField)}`);
+  if (!isThemeMode(mode)) throw new LaunchOptionsError(`--theme must be dark, bright or auto, got ${JSON.stringify(mode)}`);
+  // Equal start and end would be a day of no length (or of all day): surely a slip, not a wish.
+  if (!isMinuteOfDay(dayStartMinute) || !isMinuteOfDay(dayEndMinute) || dayStartMinute === dayEndMinute)
+    throw new LaunchOptionsError('--day-hours must be two different times of day, HH:MM-HH:MM (e.g. 06:00-18:00)');
+  return { mode, dayStartMinute, dayEndMinute };
 }
 
 /**
@@ -164,5 +194,6 @@ export function kioskRuntimeOptions(options: LaunchOptions): KioskRuntimeOptions
     ...(options.repeatWindowMs === undefined ? {} : { repeatWindowMs: options.repeatWindowMs }),
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     ...(options.sound === undefined ? {} : { sound: options.sound }),
+    ...(options.theme === undefined ? {} : { theme: options.theme }),
   };
 }

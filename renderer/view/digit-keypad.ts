@@ -96,8 +96,9 @@ export class DigitKeypad {
       glyph.className = 'glyph';
       glyph.setAttribute('aria-hidden', 'true');
       glyph.textContent = label.glyph;
-      button.append(glyph, langSpan('vi', label.vi), langSpan('en', label.en));
-      button.setAttribute('aria-label', `${label.vi} · ${label.en}`);
+      // Named by its visible words (the glyph is hidden from assistive technology): a separate
+      // aria-label would be a name other than what a sighted helper reads out (WCAG 2.5.3).
+      button.append(glyph, langSpan('vi', label.vi), ' ', langSpan('en', label.en));
     } else {
       button.textContent = key;
     }

@@ -29,6 +29,8 @@ const NON_DEFAULT: Readonly<Record<StartOption, () => readonly string[]>> = {
   'log-level': () => ['--log-level', 'debug'],
   volume: () => ['--volume', '35'],
   mute: () => ['--mute'],
+  theme: () => ['--theme', 'auto'],
+  'day-hours': () => ['--day-hours', '05:30-19:00'],
 };
 
 /** The runtime's options without its logger, which each shell opens its own of (at the level the options carry). */
@@ -133,6 +135,19 @@ describe('chot start: every option reaches the kiosk in both shells', () => {
     expect((await launchBoth([])).browserRuntime).not.toHaveProperty('sound');
   });
 
+  it('--theme and --day-hours arrive in the runtime as its theme settings, in both shells; neither: none, the core default (dark)', async () => {
+    for (const [args, theme] of [
+      [['--theme', 'bright'], { mode: 'bright', dayStartMinute: 360, dayEndMinute: 1080 }],
+      [['--theme', 'auto', '--day-hours', '05:30-19:00'], { mode: 'auto', dayStartMinute: 330, dayEndMinute: 1140 }],
+      [['--day-hours', '22:00-4:15'], { mode: 'dark', dayStartMinute: 1320, dayEndMinute: 255 }],
+    ] as const) {
+      const { browserRuntime, electron } = await launchBoth(args);
+      expect(browserRuntime).toMatchObject({ theme });
+      expect(electron.runtime).toMatchObject({ theme });
+    }
+    expect((await launchBoth([])).browserRuntime).not.toHaveProperty('theme');
+  });
+
   it('the devices reach the Electron runtime resolved, a hex suffix included', async () => {
     const { electron } = await launchBoth(NON_DEFAULT.device());
     expect(electron.runtime).toMatchObject({
@@ -174,6 +189,12 @@ describe('chot start: bad options stop it before either shell starts', () => {
     [['--volume', 'loud'], '--volume must be a whole number from 0 to 100'],
     [['--volume', ''], '--volume must be a whole number from 0 to 100'],
     [['--volume=-1'], '--volume must be'],
+    [['--theme', 'sunny'], '--theme must be dark, bright or auto'],
+    [['--theme', ''], '--theme must be dark, bright or auto'],
+    [['--day-hours', '6-18'], '--day-hours must be two different times of day, HH:MM-HH:MM'],
+    [['--day-hours', '06:00-24:00'], '--day-hours must be'],
+    [['--day-hours', '06:00-18:00-20:00'], '--day-hours must be'],
+    [['--day-hours', '07:00-07:00'], '--day-hours must be'],
   ])('%j', async (args, message) => {
     const started: string[] = [];
     const shells = {

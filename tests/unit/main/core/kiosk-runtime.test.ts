@@ -3,6 +3,7 @@ import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SOUND_SETTINGS } from '../../../../domain/contract/sound-settings.js';
+import { DEFAULT_THEME_SETTINGS } from '../../../../domain/contract/theme-settings.js';
 import { startKioskRuntime, type KioskRuntime } from '../../../../main/core/kiosk-runtime.js';
 import { enrollKiosk } from '../../../../main/enrollment/enroll-kiosk.js';
 import { DEVICE_KEY_FILE } from '../../../../main/hub-client/device-identity.js';
@@ -57,6 +58,14 @@ describe('startKioskRuntime: the core, and its sync when enrolled', () => {
     });
     runtimes.push(runtime);
     expect((await runtime.core.getKioskInfo()).sound).toEqual({ volume: 35, muted: true });
+  });
+
+  it('hands the theme settings to the renderer in KioskInfo: as given, else dark', async () => {
+    expect((await (await start(tempDataDir('chot-runtime-'))).core.getKioskInfo()).theme).toEqual(DEFAULT_THEME_SETTINGS);
+    const theme = { mode: 'auto', dayStartMinute: 330, dayEndMinute: 1140 } as const;
+    const runtime = await startKioskRuntime({ dataDir: tempDataDir('chot-runtime-'), logger: linesLogger(() => undefined), theme });
+    runtimes.push(runtime);
+    expect((await runtime.core.getKioskInfo()).theme).toEqual(theme);
   });
 
   it('without a logger handed in, logs to <data-dir>/logs/chot.log at the level asked', async () => {
