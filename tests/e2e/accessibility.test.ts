@@ -58,7 +58,7 @@ async function expectVerdictAccessible(page: Page, name: string, outcome: string
 async function signInIfAsked(page: Page, next: string): Promise<void> {
   await page.waitForFunction((screen) => ['staff-pin', screen].includes(document.getElementById('app')?.dataset.screen ?? ''), next, { timeout: 5000 });
   if ((await shownScreen(page)) !== 'staff-pin') return;
-  for (const digit of PIN) await page.click(`#staff-pin-keypad .pin-key[data-key="${digit}"]`);
+  for (const digit of PIN) await page.click(`#staff-pin-keypad .keypad-key[data-key="${digit}"]`);
   await page.click('#staff-pin-submit');
   await page.waitForSelector(`#${next}-screen`, { state: 'visible', timeout: 10_000 });
 }
