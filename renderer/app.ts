@@ -108,7 +108,6 @@ async function start(): Promise<void> {
         metrics.repeats[kind] = (metrics.repeats[kind] ?? 0) + 1;
         return;
       }
-      wedgeHint.hide();
       showVerdict(verdict);
       recordAfterPaint(metrics, startedAt);
       // After the paint: the hint must not delay the verdict.

@@ -41,17 +41,18 @@ export type CccdErrorCode = keyof typeof CCCD_ERRORS;
  * Damage a keyboard-wedge scanner does to the letters of a card (it sends key positions, and
  * an input method or a code page rewrites them: "NguyÔn", "Nguyeenx", "Nuwx"). The digits —
  * the ID, the dates — survive, and identity rests on them, so the card still decides; the
- * problem is kept on the credential so the damage is on record, and the screen says how to
- * switch the scanner to serial or HID-POS (renderer/wedge/wedge-damage.ts).
+ * problem is kept on the credential so the damage is on record. Its text is read by the public
+ * at the gate, so it is plain (no scanner jargon); how to switch the scanner is staff's, on the
+ * operator and diagnostics screens (renderer/wedge/wedge-damage.ts).
  */
 export const CCCD_PROBLEMS = {
   'cccd.name-damaged': {
-    vi: 'Họ tên trên mã bị lỗi ký tự (máy quét ở chế độ bàn phím); kiểm tra theo số CCCD',
-    en: 'The name on the code is garbled (scanner in keyboard mode); check by the ID number',
+    vi: 'Không đọc được họ tên trên mã; kết quả theo số CCCD',
+    en: 'The name on the code could not be read; decided by the ID number',
   },
   'cccd.sex-damaged': {
-    vi: 'Giới tính trên mã bị lỗi ký tự (máy quét ở chế độ bàn phím); lấy theo số CCCD',
-    en: 'The sex on the code is garbled (scanner in keyboard mode); taken from the ID number',
+    vi: 'Không đọc được giới tính trên mã; lấy theo số CCCD',
+    en: 'The sex on the code could not be read; taken from the ID number',
   },
 } as const;
 

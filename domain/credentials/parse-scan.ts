@@ -6,6 +6,7 @@ import { isDccCandidate, parseDcc } from './dcc/parse-dcc.js';
 import { isManualEntryCandidate, parseManualEntry } from './manual-entry.js';
 import { scanError } from './parse-errors.js';
 import { isPassCandidate, parsePass } from './pass/parse-pass.js';
+import { detectStartMissing, startMissingError } from './split-scan.js';
 import type { VerificationContext } from './verification.js';
 
 // C0 controls other than TAB, CR and LF, plus DEL: no card or code we read contains them.
@@ -38,6 +39,9 @@ export function parseScan(input: string | Uint8Array, context: VerificationConte
 
   if (isPassCandidate(text)) return parsePass(text, context);
   if (isDccCandidate(text)) return parseDcc(text, context);
+  // A tail whose start was lost is refused before any parser judges it as a whole code.
+  const startMissing = detectStartMissing(text);
+  if (startMissing !== null) return startMissingError(startMissing);
   if (text.endsWith('|$')) return parseBhytQr(text, context.now);
   if (text.includes('|')) return parseCccdQr(text, context.now);
   if (isManualEntryCandidate(text)) return parseManualEntry(text);

@@ -1,7 +1,9 @@
 import type { KioskApi } from '../../domain/contract/kiosk-api.js';
+import type { Bilingual } from '../../domain/text/bilingual.js';
 import type { Diagnostics, DiagnosticsDevice, RenderedCode, ScannerCodes } from '../../domain/devices/diagnostics.js';
 import { CAMERA_STATUS, LIVE_STATES, type CameraReport } from '../camera/camera-status.js';
 import { byId, langSpan, setAlert } from '../view/dom.js';
+import { describeStartMissing, detectStartMissing } from '../../domain/credentials/split-scan.js';
 import { detectWedgeDamage } from '../wedge/wedge-damage.js';
 
 /**
@@ -166,24 +168,30 @@ export class DiagnosticsScreen {
     if (this.isOpen) this.onClose();
   }
 
-  /** A wedge scan while the screen is open: shown with its damage check, not decided. */
+  /**
+   * A wedge scan while the screen is open: shown with its damage check, not decided. The check
+   * is the one the kiosk decides by (a lost start is a "scan again" there too), so "received
+   * intact" is said only of a scan the kiosk would read whole.
+   */
   showTestScan(text: string): void {
     const damage = detectWedgeDamage(text);
+    const startMissing = detectStartMissing(text.trim());
     const line = byId('diag-test-scan');
     line.hidden = false;
-    line.dataset.damaged = String(damage.damaged);
-    line.replaceChildren(
-      bilingual(
-        'span',
-        damage.damaged
-          ? {
-              vi: 'Quét thử: ký tự bị lỗi — chuyển máy quét sang cổng nối tiếp hoặc HID-POS',
-              en: 'Test scan: characters damaged — switch the scanner to serial or HID-POS',
-            }
-          : { vi: 'Quét thử: nhận đúng', en: 'Test scan: received intact' },
-      ),
-      element('code', undefined, text.slice(0, 300)),
-    );
+    line.dataset.damaged = String(damage.damaged || startMissing !== null);
+    const findings: Bilingual[] = [];
+    if (startMissing !== null) {
+      const lost = describeStartMissing(startMissing);
+      findings.push({ vi: `Quét thử: ${lost.vi} — quét lại; nếu lặp lại, kiểm tra máy quét`, en: `Test scan: ${lost.en} — scan again; if it recurs, check the scanner` });
+    }
+    if (damage.damaged) {
+      findings.push({
+        vi: 'Quét thử: ký tự bị lỗi — chuyển máy quét sang cổng nối tiếp hoặc HID-POS',
+        en: 'Test scan: characters damaged — switch the scanner to serial or HID-POS',
+      });
+    }
+    if (findings.length === 0) findings.push({ vi: 'Quét thử: nhận đúng', en: 'Test scan: received intact' });
+    line.replaceChildren(...findings.map((finding) => bilingual('span', finding)), element('code', undefined, text.slice(0, 300)));
   }
 
   private async refresh(first: boolean): Promise<void> {

@@ -6,12 +6,14 @@ import { detectWedgeDamage } from '../wedge/wedge-damage.js';
 /** The codes that take a scanner out of keyboard mode or make it send UTF-8. */
 const SWITCH_PURPOSES: ReadonlySet<string> = new Set(['to-serial', 'to-hid-pos', 'utf8-output']);
 
-/** How many scanner models the verdict screen's hint names when the wedge scanner's model is unknown. */
+/** How many scanner models the hint names when the wedge scanner's model is unknown. */
 const MODELS_IN_HINT = 3;
 
 /**
- * The verdict screen's hint after a damaged keyboard-wedge scan: the verdict stands (it was
- * decided on the digits), but the scanner should be switched to serial or HID-POS with UTF-8.
+ * The staff's hint after a damaged keyboard-wedge scan, on the operator screen: the verdict
+ * stands (it was decided on the digits), but the scanner should be switched to serial or
+ * HID-POS with UTF-8. Switch codes are jargon to a person at the gate, so the public verdict
+ * shows none of it; the hint stays until the next wedge scan reads clean.
  * Names the switch codes of the scanner if a keyboard-mode scanner was recognised, else of the
  * common models; the scannable bar codes are on the diagnostics screen (F4).
  */
@@ -21,12 +23,12 @@ export class WedgeHint {
   constructor(private readonly api: KioskApi) {}
 
   hide(): void {
-    byId('verdict-wedge-hint').hidden = true;
+    byId('operator-wedge-hint').hidden = true;
   }
 
   async showIfDamaged(text: string): Promise<boolean> {
     const damage = detectWedgeDamage(text);
-    const hint = byId('verdict-wedge-hint');
+    const hint = byId('operator-wedge-hint');
     if (!damage.damaged) {
       hint.hidden = true;
       return false;

@@ -3,10 +3,14 @@ import type { DataAgeLine } from '../../domain/contract/kiosk-status.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import { OVERRIDABLE_NONE_CODES } from '../../domain/contract/operator-override.js';
 import { releaseChipDetailWhenVerdictLeaves, showChipDetail } from '../chip/chip-panel.js';
+import type { CCCD_PROBLEMS } from '../../domain/credentials/cccd-qr.js';
 import { byId } from './dom.js';
 import { MANUAL_NOT_VERIFIED } from '../../domain/verdict/manual-not-verified.js';
 
 /** Shape and word for each outcome: the screen never relies on colour alone. */
+const NAME_DAMAGED_CODE: keyof typeof CCCD_PROBLEMS = 'cccd.name-damaged';
+const NAME_UNREADABLE = 'Không đọc được tên · Name unreadable';
+
 const ICONS: Readonly<Record<Verdict['outcome'], string>> = { green: '✓', yellow: '!', red: '✕', none: '?' };
 
 export type ScreenName = 'starting' | 'idle' | 'verdict' | 'fault' | 'operator' | 'override' | 'confirm' | 'chip-can' | 'staff-pin' | 'typed-id';
@@ -86,7 +90,12 @@ export class Screens {
     byId('verdict-typed-vi').textContent = MANUAL_NOT_VERIFIED.vi;
     byId('verdict-typed-en').textContent = MANUAL_NOT_VERIFIED.en;
     const subject = verdict.subject;
-    byId('verdict-name').textContent = subject?.name ?? '';
+    // A keyboard-mode scanner's garbled name ("Nguyeenx") is never shown large to the public:
+    // the verdict rests on the digits, and the name slot says plainly that it could not be read.
+    const nameSlot = byId('verdict-name');
+    const nameUnreadable = verdict.reasons.some((reason) => reason.code === NAME_DAMAGED_CODE);
+    nameSlot.dataset.unreadable = String(nameUnreadable);
+    nameSlot.textContent = nameUnreadable ? NAME_UNREADABLE : (subject?.name ?? '');
     const details = [
       subject?.birthYear === undefined ? null : `Năm sinh / Born ${subject.birthYear}`,
       subject?.idTail === undefined ? null : `${idLabel(verdict)} ••••${subject.idTail}`,

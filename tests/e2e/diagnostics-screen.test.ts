@@ -85,17 +85,27 @@ describe('diagnostics screen (F4), in browser mode', () => {
     await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 2000 });
   });
 
-  it('a damaged keyboard-wedge CCCD scan still gets its verdict from the digits, with the hint and the switch codes', async () => {
+  it('a damaged keyboard-wedge CCCD scan gets its verdict from the digits; the public sees "name unreadable", staff the switch codes', async () => {
     const card = demoCards().find((c) => c.qrText.split('|').length >= 7 && c.expected !== 'none')!;
-    await typeAsWedge(page, telexKeys(card.qrText), { intervalMs: 5 });
+    const garbled = telexKeys(card.qrText);
+    await typeAsWedge(page, garbled, { intervalMs: 5 });
     await page.waitForSelector('#verdict-screen[data-verdict]', { state: 'visible', timeout: 3000 });
     expect(await page.getAttribute('#verdict-screen', 'data-verdict')).toBe(card.expected);
-    await page.waitForSelector('#verdict-wedge-hint ul li', { state: 'visible', timeout: 3000 });
-    const hint = (await page.textContent('#verdict-wedge-hint')) ?? '';
+    expect(await page.textContent('#verdict-name')).toBe('Không đọc được tên · Name unreadable');
+    const publicText = (await page.textContent('#verdict-screen')) ?? '';
+    expect(publicText).not.toContain(garbled.split('|')[2]!);
+    for (const jargon of ['keyboard mode', 'chế độ bàn phím', 'HID-POS', HONEYWELL_TO_SERIAL]) expect(publicText).not.toContain(jargon);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 5000 });
+    await page.click('#operator-open');
+    await page.waitForSelector('#operator-wedge-hint ul li', { state: 'visible', timeout: 5000 });
+    const hint = (await page.textContent('#operator-wedge-hint')) ?? '';
     expect(hint).toContain('chế độ bàn phím');
     expect(hint).toContain('keyboard mode');
     expect(hint).toContain(HONEYWELL_TO_SERIAL);
     expect(hint).toContain('F4');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 5000 });
   });
 
   it('does not close after the staff screens’ 30 s, only after 10 minutes without input', async () => {
