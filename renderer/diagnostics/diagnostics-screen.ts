@@ -182,7 +182,10 @@ export class DiagnosticsScreen {
     const findings: Bilingual[] = [];
     if (startMissing !== null) {
       const lost = describeStartMissing(startMissing);
-      findings.push({ vi: `Quét thử: ${lost.vi} — quét lại; nếu lặp lại, kiểm tra máy quét`, en: `Test scan: ${lost.en} — scan again; if it recurs, check the scanner` });
+      findings.push({
+        vi: `Quét thử: ${lost.vi} — quét lại; nếu lặp lại, kiểm tra máy quét`,
+        en: `Test scan: ${lost.en} — scan again; if it recurs, check the scanner`,
+      });
     }
     if (damage.damaged) {
       findings.push({

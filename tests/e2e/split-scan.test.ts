@@ -88,8 +88,8 @@ describe('split wedge scans and diagnostics by touch', () => {
     const shown = (await page.textContent('#verdict-screen')) ?? '';
     expect(shown).toContain('Quét lại');
     expect(shown).toContain('Scan again');
-    await expect.poll(() => kioskLogRows<{ outcome: string; reasons: string }>(kiosk.dataDir).slice(before)).toEqual([
-      expect.objectContaining({ outcome: 'none', reasons: expect.stringContaining('scan.start-missing') }),
-    ]);
+    await expect
+      .poll(() => kioskLogRows<{ outcome: string; reasons: string }>(kiosk.dataDir).slice(before))
+      .toEqual([expect.objectContaining({ outcome: 'none', reasons: expect.stringContaining('scan.start-missing') })]);
   });
 });
