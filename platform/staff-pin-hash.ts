@@ -42,7 +42,10 @@ export async function staffPinMatches(pin: string, stored: StaffPinHash): Promis
  * The first of `entries` whose PIN this is. Every entry with a PIN is hashed, so the time
  * says nothing of which matched.
  */
-export async function findByStaffPin<E extends Partial<StaffPinHash>>(pin: string, entries: readonly E[]): Promise<E | undefined> {
+export async function findByStaffPin<E extends { readonly [F in keyof StaffPinHash]?: StaffPinHash[F] | undefined }>(
+  pin: string,
+  entries: readonly E[],
+): Promise<E | undefined> {
   let found: E | undefined;
   for (const entry of entries) {
     if (entry.kdf === undefined || entry.salt === undefined || entry.hash === undefined) continue;

@@ -27,6 +27,7 @@ import { HUB_REPORT_HELP, runHubReport } from './hub-report.js';
 import { HUB_TRACE_HELP, runHubTrace } from './hub-trace.js';
 import { ADMIN_TOKEN_HELP, runHubAdminToken } from './hub-admin-token.js';
 import { HUB_TRUST_HELP, runHubTrust } from './hub-trust.js';
+import { HUB_STAFF_HELP, runHubStaff } from './hub-staff.js';
 import { terminalText } from '../../domain/text/terminal-text.js';
 import { messageOf } from '../../platform/message-of.js';
 
@@ -49,6 +50,7 @@ ${HUB_REPORT_HELP}
              (built-in: ${Object.keys(BUILTIN_RULE_SETS).join(', ')})
   rules list list the published rule sets
 ${HUB_TRUST_HELP}
+${HUB_STAFF_HELP}
   public-key print the hub's public signing key (base64): kiosks trust it for passes, rule sets and trust files
 ${IMPORT_HELP}
 ${ENROLLMENT_HELP}
@@ -74,6 +76,8 @@ export async function runHub(args: readonly string[]): Promise<number> {
       return runHubRules(rest);
     case 'trust':
       return runHubTrust(rest);
+    case 'staff':
+      return runHubStaff(rest);
     case 'import':
       return runImport(rest);
     case 'enroll-code':

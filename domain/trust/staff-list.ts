@@ -60,7 +60,8 @@ function pinProblem(entry: Readonly<Record<string, unknown>>): string | undefine
   if (typeof kdf !== 'object' || kdf === null || kdf.alg !== 'scrypt') return 'kdf is not scrypt';
   if (![kdf.N, kdf.r, kdf.p, kdf.keyLength].every(positiveInteger)) return 'kdf parameters are not positive integers';
   // A hub key holder could otherwise make every kiosk spend gigabytes on one sign-in.
-  if ((kdf.N as number) > 2 ** 20 || (kdf.r as number) > 16 || (kdf.p as number) > 4 || (kdf.keyLength as number) > 64) return 'kdf parameters are beyond the kiosk’s limits';
+  if ((kdf.N as number) > 2 ** 20 || (kdf.r as number) > 16 || (kdf.p as number) > 4 || (kdf.keyLength as number) > 64)
+    return 'kdf parameters are beyond the kiosk’s limits';
   if (typeof entry.salt !== 'string' || typeof entry.hash !== 'string') return 'salt or hash is not a string';
   return undefined;
 }

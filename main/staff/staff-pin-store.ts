@@ -94,14 +94,12 @@ export class StaffPinStore {
     const hub = this.hub
       .forThisKiosk()
       .filter((entry) => !localNames.has(entry.name))
-      .map(
-        (entry): StaffMember => ({
-          name: entry.name,
-          source: 'hub',
-          staffId: entry.id,
-          ...(entry.hash === undefined ? {} : { pin: { kdf: entry.kdf, salt: entry.salt, hash: entry.hash } }),
-        }),
-      );
+      .map((entry): StaffMember => ({
+        name: entry.name,
+        source: 'hub',
+        staffId: entry.id,
+        ...(entry.hash === undefined ? {} : { pin: { kdf: entry.kdf, salt: entry.salt, hash: entry.hash } }),
+      }));
     return [...local, ...hub];
   }
 
@@ -166,7 +164,12 @@ export class StaffPinStore {
   /** The staff member, of either list, whose PIN this is, if any. */
   async findMember(pin: string, members: readonly StaffMember[] = this.members()): Promise<StaffMember | undefined> {
     if (!STAFF_PIN_PATTERN.test(pin)) return undefined;
-    return (await findByStaffPin(pin, members.map((member) => ({ ...member.pin, member }))))?.member;
+    return (
+      await findByStaffPin(
+        pin,
+        members.map((member) => ({ ...member.pin, member })),
+      )
+    )?.member;
   }
 
   /** Written whole to a new owner-only file, then renamed over the old: a crash leaves one or the other, never half. */
