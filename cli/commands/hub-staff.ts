@@ -3,6 +3,10 @@ import { parseArgs } from 'node:util';
 import { terminalText } from '../../domain/text/terminal-text.js';
 import { defaultHubDataDir } from '../../hub/config/hub-paths.js';
 import { loadOrCreateHubSigningKey } from '../../hub/keys/hub-signing-key.js';
+import { writeFileSync } from 'node:fs';
+import QRCode from 'qrcode';
+import { issuePass } from '../../hub/passes/pass-issuer.js';
+import { STAFF_BADGE_ID12 } from '../../domain/credentials/pass/pass-codec.js';
 import { HubStaff, HubStaffError } from '../../hub/staff/hub-staff.js';
 import { messageOf } from '../../platform/message-of.js';
 import { UsageError } from '../args.js';
@@ -95,4 +99,36 @@ export async function runHubStaff(args: readonly string[]): Promise<number> {
         ? 'name a hub staff command: add, remove or list'
         : `unknown hub staff command "${command}"`,
   );
+}
+
+/** A staff badge lasts a shift by default, at most a week: a lost badge stops working soon even before the hub removes its holder. */
+const BADGE_DEFAULT_HOURS = 12;
+const BADGE_MAX_HOURS = 168;
+
+/** `chot hub issue-pass --staff-id ID`: a badge only for a member of the published staff list. */
+export async function issueStaffBadge(options: {
+  staffId: string;
+  data?: string;
+  png?: string;
+  'valid-hours'?: string;
+  id?: string;
+  facts?: string;
+}): Promise<number> {
+  if (options.id !== undefined || options.facts !== undefined)
+    throw new UsageError('a staff badge names a staff member only: no --id or --facts with --staff-id');
+  const validForHours = Number(options['valid-hours'] ?? BADGE_DEFAULT_HOURS);
+  if (!(validForHours > 0 && validForHours <= BADGE_MAX_HOURS))
+    throw new UsageError(`--valid-hours for a staff badge must be positive, at most ${BADGE_MAX_HOURS}`);
+  const dataDir = resolve(options.data ?? defaultHubDataDir());
+  const key = loadOrCreateHubSigningKey(dataDir);
+  if (!new HubStaff(dataDir, key).list().some((entry) => entry.id === options.staffId)) {
+    process.stderr.write(
+      `chot hub issue-pass: no staff member with id ${JSON.stringify(terminalText(options.staffId))} in the hub's staff list (chot hub staff add first)\n`,
+    );
+    return 1;
+  }
+  const text = issuePass(key, { id12: STAFF_BADGE_ID12, staffId: options.staffId, now: Date.now(), validForHours });
+  process.stdout.write(`${text}\n`);
+  if (options.png !== undefined) writeFileSync(options.png, await QRCode.toBuffer(text, { errorCorrectionLevel: 'M', type: 'png', margin: 4, scale: 8 }));
+  return 0;
 }

@@ -27,7 +27,7 @@ import { HUB_REPORT_HELP, runHubReport } from './hub-report.js';
 import { HUB_TRACE_HELP, runHubTrace } from './hub-trace.js';
 import { ADMIN_TOKEN_HELP, runHubAdminToken } from './hub-admin-token.js';
 import { HUB_TRUST_HELP, runHubTrust } from './hub-trust.js';
-import { HUB_STAFF_HELP, runHubStaff } from './hub-staff.js';
+import { HUB_STAFF_HELP, issueStaffBadge, runHubStaff } from './hub-staff.js';
 import { terminalText } from '../../domain/text/terminal-text.js';
 import { messageOf } from '../../platform/message-of.js';
 
@@ -42,6 +42,9 @@ ${HUB_SERVE_HELP}
 ${HUB_TRACE_HELP}
 ${HUB_REPORT_HELP}
   issue-pass --id ID12 [--png FILE] [--valid-hours N] [--pg URL] [--facts FILE.json]
+  issue-pass --staff-id ID [--png FILE] [--valid-hours N (default 12, at most 168)]
+             a staff badge for a member of the hub's staff list: scanned at a kiosk
+             whose installed list holds them, it opens a staff session
              issue a signed status pass carrying the person's facts from the hub's data;
              prints its QR text, writes a PNG with --png. --facts: facts from a JSON file
              (doses, tests, recoveredOn, quarantine) instead, e.g. for a test pass
@@ -101,7 +104,9 @@ async function runIssuePass(args: readonly string[]): Promise<number> {
     png: { type: 'string' },
     'valid-hours': { type: 'string' },
     facts: { type: 'string' },
+    'staff-id': { type: 'string' },
   });
+  if (values['staff-id'] !== undefined) return issueStaffBadge({ ...values, staffId: values['staff-id'] });
   if (values.id === undefined || !/^\d{12}$/.test(values.id)) throw new UsageError('--id must be a 12-digit citizen ID');
   const validForHours = Number(values['valid-hours'] ?? 72);
   if (!(validForHours > 0 && validForHours <= 24 * 366)) throw new UsageError('--valid-hours must be a positive number of hours, at most a year');
