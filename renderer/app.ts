@@ -86,7 +86,11 @@ async function start(): Promise<void> {
   /** Every verdict shown sounds, wherever it came from (wedge, camera, device scanner, staff's override or confirm); nothing else does. */
   const showVerdict = (verdict: Verdict): void => {
     // Not ready: a "no record" says nothing about the person; the screen says NOT READY (the log keeps the verdict).
-    screens.showVerdict(readiness === undefined ? verdict : { ...verdict, headline: verdictHeadlineWhile(readiness, verdict) });
+    // A staff badge's sign-in is no verdict about a person: shown as it is, and the staff line says who.
+    screens.showVerdict(
+      readiness === undefined || verdict.staffSignIn !== undefined ? verdict : { ...verdict, headline: verdictHeadlineWhile(readiness, verdict) },
+    );
+    if (verdict.staffSignIn !== undefined) void operator.staff.refresh();
     sound.play(verdict.outcome);
     void refreshToday();
     shown = verdict;

@@ -108,6 +108,11 @@ function runList(args: readonly string[]): number {
   const files = listPublishedTrustFiles(resolve(values.data ?? defaultHubDataDir()));
   if (files.length === 0) process.stdout.write('no trust file is published (chot hub trust import csca FILE… publishes one)\n');
   for (const file of files) {
+    if (file.kind === 'staff') {
+      // Names are personal data: `chot hub staff list` shows them to whoever asks for them.
+      process.stdout.write(`staff  version ${file.version}  issued ${file.issuedAt}  ${file.staff.length} staff member(s) (chot hub staff list)\n`);
+      continue;
+    }
     process.stdout.write(`${file.kind}  version ${file.version}  issued ${file.issuedAt}  ${file.certificates.length} certificate(s)\n`);
     for (const base64 of file.certificates) {
       const certificate = parseCertificate(new Uint8Array(Buffer.from(base64, 'base64')));

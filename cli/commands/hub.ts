@@ -27,6 +27,7 @@ import { HUB_REPORT_HELP, runHubReport } from './hub-report.js';
 import { HUB_TRACE_HELP, runHubTrace } from './hub-trace.js';
 import { ADMIN_TOKEN_HELP, runHubAdminToken } from './hub-admin-token.js';
 import { HUB_TRUST_HELP, runHubTrust } from './hub-trust.js';
+import { HUB_STAFF_HELP, issueStaffBadge, runHubStaff } from './hub-staff.js';
 import { terminalText } from '../../domain/text/terminal-text.js';
 import { messageOf } from '../../platform/message-of.js';
 
@@ -41,6 +42,9 @@ ${HUB_SERVE_HELP}
 ${HUB_TRACE_HELP}
 ${HUB_REPORT_HELP}
   issue-pass --id ID12 [--png FILE] [--valid-hours N] [--pg URL] [--facts FILE.json]
+  issue-pass --staff-id ID [--png FILE] [--valid-hours N (default 12, at most 168)]
+             a staff badge for a member of the hub's staff list: scanned at a kiosk
+             whose installed list holds them, it opens a staff session
              issue a signed status pass carrying the person's facts from the hub's data;
              prints its QR text, writes a PNG with --png. --facts: facts from a JSON file
              (doses, tests, recoveredOn, quarantine) instead, e.g. for a test pass
@@ -49,6 +53,7 @@ ${HUB_REPORT_HELP}
              (built-in: ${Object.keys(BUILTIN_RULE_SETS).join(', ')})
   rules list list the published rule sets
 ${HUB_TRUST_HELP}
+${HUB_STAFF_HELP}
   public-key print the hub's public signing key (base64): kiosks trust it for passes, rule sets and trust files
 ${IMPORT_HELP}
 ${ENROLLMENT_HELP}
@@ -74,6 +79,8 @@ export async function runHub(args: readonly string[]): Promise<number> {
       return runHubRules(rest);
     case 'trust':
       return runHubTrust(rest);
+    case 'staff':
+      return runHubStaff(rest);
     case 'import':
       return runImport(rest);
     case 'enroll-code':
@@ -97,7 +104,9 @@ async function runIssuePass(args: readonly string[]): Promise<number> {
     png: { type: 'string' },
     'valid-hours': { type: 'string' },
     facts: { type: 'string' },
+    'staff-id': { type: 'string' },
   });
+  if (values['staff-id'] !== undefined) return issueStaffBadge({ ...values, staffId: values['staff-id'] });
   if (values.id === undefined || !/^\d{12}$/.test(values.id)) throw new UsageError('--id must be a 12-digit citizen ID');
   const validForHours = Number(values['valid-hours'] ?? 72);
   if (!(validForHours > 0 && validForHours <= 24 * 366)) throw new UsageError('--valid-hours must be a positive number of hours, at most a year');

@@ -20,7 +20,7 @@ a PIN alone says who signs in. Changes apply at the next sign-in, also while the
 `;
 
 /** The PIN from a pipe (its first line), or typed twice at a terminal without echo. */
-async function readPin(): Promise<string> {
+export async function readPin(): Promise<string> {
   if (!process.stdin.isTTY) {
     const lines = createInterface({ input: process.stdin });
     for await (const line of lines) {

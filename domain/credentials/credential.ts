@@ -105,6 +105,8 @@ export interface PassCredential extends CredentialBase {
   };
   /** The hub's signed copy of the person's facts, if the pass carries one. */
   readonly embeddedFacts?: PersonFacts;
+  /** A staff badge: the hub's staff member it names (its id12 is all zeros, it names no person). */
+  readonly staffId?: string;
 }
 
 export interface ManualCredential extends CredentialBase {

@@ -2,6 +2,7 @@ import { parseCertificate } from '../chip/x509.js';
 import type { HubKeyStore } from '../credentials/verification.js';
 import { canonicalJson, decodeBase64 } from '../rules/signed-rule-set.js';
 import type { Bilingual } from '../text/bilingual.js';
+import { staffListProblem, type HubStaffEntry } from './staff-list.js';
 
 /**
  * A trust file: configuration a kiosk trusts because the hub signed it, distributed like
@@ -11,7 +12,8 @@ import type { Bilingual } from '../text/bilingual.js';
  * sorted, no blanks), so a re-serialisation on the way keeps it valid and no field, the
  * kind included, can be changed without breaking it.
  *
- * Kinds: `csca` (country signing CA certificates for chip ID cards). A kind is added by
+ * Kinds: `csca` (country signing CA certificates for chip ID cards), `staff` (who may sign
+ * in at the kiosks as staff, staff-list.ts). A kind is added by
  * naming its fields in TrustFilePayloads and its check in PAYLOAD_CHECKS.
  */
 export const TRUST_FILE_FORMAT = 'chot-trust/1';
@@ -20,6 +22,8 @@ const SIGNING_CONTEXT = 'CHOT-TRUST-1\n';
 export interface TrustFilePayloads {
   /** Base64 DER X.509 certificates of country signing CAs. */
   readonly csca: { readonly certificates: readonly string[] };
+  /** The hub's staff: ids, names, optional PIN hashes and scopes (never a PIN). */
+  readonly staff: { readonly staff: readonly HubStaffEntry[] };
 }
 
 export type TrustFileKind = keyof TrustFilePayloads;
@@ -59,6 +63,7 @@ const PAYLOAD_CHECKS: { readonly [K in TrustFileKind]: (document: Readonly<Recor
     }
     return undefined;
   },
+  staff: staffListProblem,
 };
 
 export const TRUST_FILE_KINDS = Object.keys(PAYLOAD_CHECKS) as readonly TrustFileKind[];
@@ -89,7 +94,7 @@ export type TrustFileErrorCode = keyof typeof ERRORS;
 export interface TrustFileError {
   readonly code: TrustFileErrorCode;
   readonly message: Bilingual;
-  /** What exactly is wrong, for the operator (no personal data: trust files hold none). */
+  /** What exactly is wrong, for the operator: ids and positions, never a staff name. */
   readonly detail?: string;
 }
 

@@ -47,6 +47,11 @@ export interface Verdict {
    * verdict, sound or hold time.
    */
   readonly repeat?: true;
+  /**
+   * A staff badge opened a staff session for this staff member: not an entry (nothing was
+   * logged in the entry log, entrySeq is 0) and nothing opens; the screen says who signed in.
+   */
+  readonly staffSignIn?: { readonly staff: string };
 }
 
 export const COLOUR_HEADLINES: Readonly<Record<Colour, Bilingual>> = {

@@ -9,6 +9,8 @@ export interface PassRequest {
   /** Epoch milliseconds. */
   readonly now: number;
   readonly validForHours: number;
+  /** A staff badge for the hub's staff member of this id (then id12 is STAFF_BADGE_ID12 and there are no facts). */
+  readonly staffId?: string;
 }
 
 /** Issues a status pass: the QR text `CHOT1:` + base45(body ‖ Ed25519 signature). */
@@ -20,6 +22,7 @@ export function issuePass(key: HubSigningKey, request: PassRequest): string {
     expiresAt: issuedAt + Math.round(request.validForHours * 3600),
     id12: request.id12,
     ...(request.facts === undefined ? {} : { facts: request.facts }),
+    ...(request.staffId === undefined ? {} : { staffId: request.staffId }),
   });
   const signature = key.sign(signedBytes(body));
   const whole = new Uint8Array(body.length + signature.length);

@@ -1,3 +1,4 @@
+import { signInWithBadge } from '../staff/staff-badge.js';
 import { join } from 'node:path';
 import type { KioskApi, KioskInfo, ScanSubmission, WedgeSettings } from '../../domain/contract/kiosk-api.js';
 import type { KioskStatus, UploadStatus } from '../../domain/contract/kiosk-status.js';
@@ -164,6 +165,8 @@ export class KioskCore implements KioskApi {
       trust,
       station,
       gatePolicy: (lane) => this.gatePolicy(lane),
+      // The sessions are made just below; a scan reaches this only once the core is built.
+      staffBadge: (badge) => signInWithBadge(badge, sessions, staffLogger),
     });
     const staffLogger = this.logger.child({ component: 'staff' });
     const sessions = new StaffSessions({

@@ -1,3 +1,4 @@
+import { STAFF_BADGE_REFUSALS, staffSignInVerdict, type StaffBadge, type StaffBadgeResult } from '../staff/staff-badge.js';
 import type { ChipCredential, Credential, ParseError } from '../../domain/credentials/credential.js';
 import { isParseError } from '../../domain/credentials/credential.js';
 import { scanError } from '../../domain/credentials/parse-errors.js';
@@ -9,7 +10,7 @@ import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import { assessCredential, assessParseError, loggedIdentifier, type Assessment, type Rules } from '../../domain/verdict/assess-credential.js';
 import { assessChipReadFailure } from '../../domain/verdict/chip-read-failure.js';
 import type { ChipVerdictDetail, DisplayImage } from '../../domain/verdict/chip-verdict.js';
-import type { Verdict } from '../../domain/verdict/verdict.js';
+import { NO_COLOUR_HEADLINES, type Verdict } from '../../domain/verdict/verdict.js';
 import type { Reason } from '../../domain/text/bilingual.js';
 import type { EntryLog } from '../store/entry-log.js';
 import type { FactsStore } from '../store/facts-store.js';
@@ -40,6 +41,8 @@ export interface ScanPipelineDeps {
   readonly station?: EntryStation;
   /** Which verdicts open a lane's gate (devices.json `gates`); default: green, for signed credentials only. */
   readonly gatePolicy?: (lane: string) => GatePolicy;
+  /** Opens a staff session for a scanned staff badge, or says why not (staff-badge.ts); without it every badge is refused. */
+  readonly staffBadge?: (badge: StaffBadge) => StaffBadgeResult;
 }
 
 /** Where one scan was read, when not at the kiosk's own station: a device scanner's lane and direction. */
@@ -129,7 +132,28 @@ export class ScanPipeline {
         verdict: this.#commit({ nowMs, source: scan.source, gate, credentialKind: 'unknown', authenticity: 'none', personId: null, assessment, ...typed }),
       };
     }
+    if (parsed.kind === 'pass' && parsed.staffId !== undefined)
+      return { verdict: this.#staffBadge({ ...parsed, staffId: parsed.staffId }, nowMs, scan.source, gate) };
     return { verdict: this.#decideCredential(parsed, nowMs, scan.source, gate, undefined, typed), credential: parsed };
+  }
+
+  /**
+   * A staff badge, from any input: it never decides an entry. Accepted, it opens a staff
+   * session and the screen says who (nothing logged in the entry log, nothing opens);
+   * refused, it is a logged no-colour verdict with the specific reason, like any untrusted code.
+   */
+  #staffBadge(badge: StaffBadge, nowMs: number, source: ScanEvent['source'], gate: ScanGate | undefined): Verdict {
+    const result = this.deps.staffBadge?.(badge) ?? { ok: false, refusal: STAFF_BADGE_REFUSALS.notStaff };
+    if (result.ok) return staffSignInVerdict(result.signedIn.staff, nowMs);
+    return this.#commit({
+      nowMs,
+      source,
+      gate,
+      credentialKind: 'pass',
+      authenticity: badge.authenticity,
+      personId: null,
+      assessment: { outcome: 'none', headline: NO_COLOUR_HEADLINES.invalid, reasons: [result.refusal], factsFrom: null },
+    });
   }
 
   /**

@@ -1,47 +1,39 @@
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { STAFF_PIN_PATTERN } from '../../domain/contract/staff-session.js';
 import { OVERRIDE_LIMITS } from '../../domain/contract/operator-override.js';
+import type { StaffPinHash } from '../../domain/trust/staff-list.js';
 import { makeOwnerOnlyDir, OWNER_ONLY_FILE_MODE } from '../../platform/owner-only-files.js';
+import { DEFAULT_SCRYPT_COST, findByStaffPin, hashStaffPin, type ScryptCost } from '../../platform/staff-pin-hash.js';
 import { nodeOwnerOnlyFs } from '../config/data-dir-permissions.js';
+import { HubStaffList } from './hub-staff-list.js';
+
+export { DEFAULT_SCRYPT_COST, type ScryptCost };
 
 /**
  * The kiosk's staff PINs: `<data-dir>/staff-pins.json`, owner-only (0600), holding for each
- * staff member a name and a salted slow hash of the PIN — never the PIN. The file says where
- * its list came from (`source: "local"`, written by `chot staff`); a list the hub signs and
- * distributes is meant to be installed BESIDE it (`staff-pins.hub.json`, with its signature),
- * never merged into it, so a sync can replace the hub's list without touching the local one.
+ * staff member a name and a salted slow hash of the PIN — never the PIN (platform/staff-pin-hash.ts
+ * says why scrypt). The file says where its list came from (`source: "local"`, written by
+ * `chot staff`). The list the hub signs and distributes is installed BESIDE it by the sync
+ * (`staff-pins.hub.json`, hub-staff-list.ts), never merged into it, so a sync replaces the
+ * hub's list without touching the local one; both count when a PIN is entered.
  *
- * Why scrypt and these costs: a PIN has at most 10^12 values (10^6 for six digits), so no hash
- * makes a stolen file safe against an offline search; the file's mode keeps it from other
- * users, the core's lock after wrong PINs keeps the screen from being a search, and the slow
- * hash with a salt per entry makes a copied file cost ~0.1 s of work per guess per entry,
- * with no table shared across entries or kiosks. Each entry keeps its own parameters, so a
- * later cost can be raised without breaking the PINs already set.
+ * A name in both lists: the LOCAL entry wins and the hub's entry of that name is not used.
+ * The local list is set on this very machine by whoever administers it; a list arriving by
+ * sync must not let a second PIN (the hub's) act under the name of a person this kiosk
+ * already knows, nor change which PIN that name answers to.
  */
 export const STAFF_PINS_FILE = 'staff-pins.json';
 export const STAFF_PINS_FORMAT = 'chot-staff-pins/1';
 
-export interface ScryptCost {
-  /** CPU and memory cost (a power of two): 2^15 with r 8 takes 32 MiB and ~0.1 s. */
-  readonly N: number;
-  readonly r: number;
-  readonly p: number;
-  readonly keyLength: number;
-}
+export type StaffPinEntry = { readonly name: string; readonly addedAt: string } & StaffPinHash;
 
-export const DEFAULT_SCRYPT_COST: ScryptCost = { N: 32_768, r: 8, p: 1, keyLength: 32 };
-const SALT_BYTES = 16;
-
-export interface StaffPinEntry {
+/** Who may sign in at this kiosk, from either list: `staffId` only for the hub's staff, `pin` absent for a badge-only member. */
+export interface StaffMember {
   readonly name: string;
-  readonly kdf: { readonly alg: 'scrypt' } & ScryptCost;
-  /** base64 */
-  readonly salt: string;
-  /** base64 */
-  readonly hash: string;
-  readonly addedAt: string;
+  readonly source: 'local' | 'hub';
+  readonly staffId?: string;
+  readonly pin?: StaffPinHash;
 }
 
 interface StaffPinsFile {
@@ -67,12 +59,6 @@ export function checkStaffName(raw: string): string {
   return name;
 }
 
-function scrypt(pin: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
-  // maxmem: twice what N and r need, as node's 32 MiB default is exactly too small for 2^15.
-  const options: ScryptOptions = { N: cost.N, r: cost.r, p: cost.p, maxmem: 256 * cost.N * cost.r };
-  return new Promise((resolve, reject) => scryptCallback(pin, salt, cost.keyLength, options, (error, key) => (error ? reject(error) : resolve(key))));
-}
-
 function isEntry(value: unknown): value is StaffPinEntry {
   if (typeof value !== 'object' || value === null) return false;
   const entry = value as Record<string, unknown>;
@@ -90,6 +76,7 @@ function isEntry(value: unknown): value is StaffPinEntry {
 
 export class StaffPinStore {
   readonly file: string;
+  private readonly hub: HubStaffList;
 
   constructor(
     private readonly dataDir: string,
@@ -97,9 +84,31 @@ export class StaffPinStore {
     private readonly now: () => number = Date.now,
   ) {
     this.file = join(dataDir, STAFF_PINS_FILE);
+    this.hub = new HubStaffList(dataDir);
   }
 
-  /** Every entry; none when the file does not exist (a kiosk with no staff PIN). Read each time: `chot staff` may change it while the kiosk runs. */
+  /** Everyone who may sign in here: the local list, then the hub's members for this kiosk whose name is not local (see above). */
+  members(): readonly StaffMember[] {
+    const local = this.entries().map((entry): StaffMember => ({ name: entry.name, source: 'local', pin: entry }));
+    const localNames = new Set(local.map((member) => member.name));
+    const hub = this.hub
+      .forThisKiosk()
+      .filter((entry) => !localNames.has(entry.name))
+      .map((entry): StaffMember => ({
+        name: entry.name,
+        source: 'hub',
+        staffId: entry.id,
+        ...(entry.hash === undefined ? {} : { pin: { kdf: entry.kdf, salt: entry.salt, hash: entry.hash } }),
+      }));
+    return [...local, ...hub];
+  }
+
+  /** The hub's staff member of this id who may sign in here (a staff badge names one), if any. */
+  hubMember(staffId: string): StaffMember | undefined {
+    return this.members().find((member) => member.source === 'hub' && member.staffId === staffId);
+  }
+
+  /** The local list's entries; none when the file does not exist (a kiosk with no staff PIN). Read each time: `chot staff` may change it while the kiosk runs. */
   entries(): readonly StaffPinEntry[] {
     let text: string;
     try {
@@ -132,15 +141,7 @@ export class StaffPinStore {
     const entries = this.entries();
     if (entries.some((entry) => entry.name === name)) throw new StaffPinError(`staff member ${JSON.stringify(name)} already exists (chot staff remove first)`);
     if ((await this.find(pin, entries)) !== undefined) throw new StaffPinError('another staff member has this PIN: choose another');
-    const salt = randomBytes(SALT_BYTES);
-    const hash = await scrypt(pin, salt, this.cost);
-    const entry: StaffPinEntry = {
-      name,
-      kdf: { alg: 'scrypt', ...this.cost },
-      salt: salt.toString('base64'),
-      hash: hash.toString('base64'),
-      addedAt: new Date(this.now()).toISOString(),
-    };
+    const entry: StaffPinEntry = { name, ...(await hashStaffPin(pin, this.cost)), addedAt: new Date(this.now()).toISOString() };
     this.write([...entries, entry]);
   }
 
@@ -154,16 +155,21 @@ export class StaffPinStore {
     return true;
   }
 
-  /** The staff member whose PIN this is, if any. Every entry is hashed, so the time says nothing of which matched. */
+  /** The name of the local staff member whose PIN this is, if any (`chot staff add` refuses a PIN in use). */
   async find(pin: string, entries: readonly StaffPinEntry[] = this.entries()): Promise<string | undefined> {
     if (!STAFF_PIN_PATTERN.test(pin)) return undefined;
-    let found: string | undefined;
-    for (const entry of entries) {
-      const expected = Buffer.from(entry.hash, 'base64');
-      const actual = await scrypt(pin, Buffer.from(entry.salt, 'base64'), entry.kdf);
-      if (actual.length === expected.length && timingSafeEqual(actual, expected) && found === undefined) found = entry.name;
-    }
-    return found;
+    return (await findByStaffPin(pin, entries))?.name;
+  }
+
+  /** The staff member, of either list, whose PIN this is, if any. */
+  async findMember(pin: string, members: readonly StaffMember[] = this.members()): Promise<StaffMember | undefined> {
+    if (!STAFF_PIN_PATTERN.test(pin)) return undefined;
+    return (
+      await findByStaffPin(
+        pin,
+        members.map((member) => ({ ...member.pin, member })),
+      )
+    )?.member;
   }
 
   /** Written whole to a new owner-only file, then renamed over the old: a crash leaves one or the other, never half. */

@@ -1,7 +1,7 @@
 import { STAFF_REFUSALS, type StaffSessionState, type StaffSignInResult } from '../../domain/contract/staff-session.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import type { Logger } from '../../platform/logging/logger.js';
-import type { StaffPinStore } from './staff-pin-store.js';
+import type { StaffMember, StaffPinStore } from './staff-pin-store.js';
 
 /** A staff session ends after this long without a staff action (`chot start --staff-idle-seconds`). */
 export const DEFAULT_STAFF_IDLE_MS = 120_000;
@@ -26,7 +26,7 @@ export interface StaffSessionsOptions {
 export class StaffSessions {
   private readonly idleMs: number;
   private readonly now: () => number;
-  private session: { readonly staff: string; lastActiveMs: number } | undefined;
+  private session: { readonly member: StaffMember; readonly staff: string; lastActiveMs: number } | undefined;
   private failures = 0;
   private locks = 0;
   private lockedUntilMs = 0;
@@ -39,7 +39,7 @@ export class StaffSessions {
   /** Whether any staff PIN is set: without one, the kiosk keeps the open override of a demo kiosk. */
   pinsConfigured(): boolean {
     try {
-      return this.options.pins.entries().length > 0;
+      return this.options.pins.members().length > 0;
     } catch (error) {
       // A PIN file that cannot be read was meant to hold PINs: closed to everyone, never open to anyone.
       this.options.logger?.error('the staff PIN file cannot be read: staff actions are refused', {
@@ -55,16 +55,31 @@ export class StaffSessions {
       this.options.logger?.warn('staff sign-in refused: locked', { lockedUntil: toVietnamIso(this.lockedUntilMs) });
       return { ok: false, refusal: STAFF_REFUSALS.locked, lockedUntil: toVietnamIso(this.lockedUntilMs) };
     }
-    const entries = this.options.pins.entries();
-    if (entries.length === 0) return { ok: false, refusal: STAFF_REFUSALS.noStaff };
-    const staff = await this.options.pins.find(pin, entries);
+    const members = this.options.pins.members();
+    if (members.length === 0) return { ok: false, refusal: STAFF_REFUSALS.noStaff };
+    const member = await this.options.pins.findMember(pin, members);
     const nowMs = this.now();
-    if (staff === undefined) return this.failed(nowMs);
+    if (member === undefined) return this.failed(nowMs);
     this.failures = 0;
     this.locks = 0;
-    this.session = { staff, lastActiveMs: nowMs };
-    this.options.logger?.info('staff signed in');
-    return { ok: true, staff, expiresAt: toVietnamIso(nowMs + this.idleMs) };
+    return this.open(member, nowMs, 'pin');
+  }
+
+  /**
+   * Opens a session for the hub's staff member a verified staff badge names (its signature and
+   * validity are the caller's checks). Undefined when no such member may sign in here: not in
+   * the installed hub list (removed at the hub), or out of this kiosk's scope.
+   */
+  signInByBadge(staffId: string): StaffSignInResult | undefined {
+    const member = this.options.pins.hubMember(staffId);
+    return member === undefined ? undefined : this.open(member, this.now(), 'badge');
+  }
+
+  private open(member: StaffMember, nowMs: number, method: 'pin' | 'badge'): StaffSignInResult {
+    this.session = { member, staff: member.name, lastActiveMs: nowMs };
+    // Codes only: which list and how, never the name.
+    this.options.logger?.info('staff signed in', { method, list: member.source });
+    return { ok: true, staff: member.name, expiresAt: toVietnamIso(nowMs + this.idleMs) };
   }
 
   signOut(): void {
@@ -94,7 +109,22 @@ export class StaffSessions {
       this.options.logger?.info('staff session ended: inactive');
       this.session = undefined;
     }
+    if (this.session !== undefined && !this.stillStaff(this.session.member)) {
+      this.options.logger?.info('staff session ended: removed from the staff list', { list: this.session.member.source });
+      this.session = undefined;
+    }
     return this.session;
+  }
+
+  /** Whether the session's member is still in the lists read now: a hub list installed by a sync, or `chot staff remove`, may have dropped them. */
+  private stillStaff(member: StaffMember): boolean {
+    let members: readonly StaffMember[];
+    try {
+      members = this.options.pins.members();
+    } catch {
+      return false;
+    }
+    return members.some((now) => now.source === member.source && now.name === member.name && now.staffId === member.staffId);
   }
 
   private failed(nowMs: number): StaffSignInResult {

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { HubKeyStore } from '../../domain/credentials/verification.js';
 import { trustFileError, verifySignedTrustFile, type SignedTrustFile, type TrustFileError, type TrustFileKind } from '../../domain/trust/signed-trust-file.js';
 import { OWNER_ONLY_DIR_MODE, OWNER_ONLY_FILE_MODE } from '../../platform/owner-only-files.js';
+import { HUB_STAFF_FILE } from '../staff/hub-staff-list.js';
 import { CSCA_DIR } from './csca-certificates.js';
 
 /** The signed documents as installed, one per kind (`trust/hub/<kind>.json`): what the kiosk holds and at which version. */
@@ -14,7 +15,8 @@ export const HUB_CSCA_FILE = join(CSCA_DIR, 'hub-csca-list.pem');
 /**
  * Where each kind's content goes, and in what form: the form the kiosk's reader of that kind
  * already takes (loadTrustedCscas reads PEM files of trust/csca/), so hand-placed files and
- * the hub's count alike. Undefined content: nothing to write (an empty list), the file is removed.
+ * the hub's count alike; the staff list goes whole beside the local staff-pins.json, which the
+ * staff PIN store reads with it. Undefined content: nothing to write (an empty list), the file is removed.
  */
 const TARGETS: { readonly [K in TrustFileKind]: { readonly file: string; readonly content: (file: SignedTrustFile<K>) => string | undefined } } = {
   csca: {
@@ -31,6 +33,7 @@ const TARGETS: { readonly [K in TrustFileKind]: { readonly file: string; readonl
             '',
           ].join('\n'),
   },
+  staff: { file: HUB_STAFF_FILE, content: (file) => `${JSON.stringify(file, null, 2)}\n` },
 };
 
 export type TrustInstallResult =

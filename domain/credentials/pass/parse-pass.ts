@@ -66,5 +66,6 @@ export function parsePass(text: string, context: VerificationContext): PassCrede
       expiresAt: new Date(body.expiresAt * 1000).toISOString(),
     },
     ...(body.facts === undefined ? {} : { embeddedFacts: body.facts }),
+    ...(body.staffId === undefined ? {} : { staffId: body.staffId }),
   };
 }

@@ -1,6 +1,7 @@
 import type { PersonFacts, QuarantineStatus, TestResult, VaccinationDose } from '../../facts/person-facts.js';
 import { vaccineProductByPassIndex, findVaccineProduct } from '../../facts/vaccine-products.js';
 import { formatIsoDate } from '../../time/calendar-date.js';
+import { STAFF_ID_PATTERN } from '../../trust/staff-list.js';
 
 /**
  * The binary body of a Chốt status pass, version 1 (specified in docs/status-pass.md).
@@ -22,7 +23,19 @@ export interface PassBody {
   readonly expiresAt: number;
   readonly id12: string;
   readonly facts?: PersonFacts;
+  /**
+   * A staff badge: the hub's staff member of this id (domain/trust/staff-list.ts). Scanned at
+   * a kiosk it opens a staff session rather than deciding an entry. Such a pass carries no
+   * citizen ID (id12 is all zeros) and no facts.
+   */
+  readonly staffId?: string;
 }
+
+/** Flag bits of the body's byte 18: each says a section follows, in this order. */
+const FLAG_FACTS = 0x80;
+const FLAG_STAFF = 0x40;
+/** A staff badge names no person: its id12 field is this. */
+export const STAFF_BADGE_ID12 = '000000000000';
 
 const HEADER_BYTES = 19;
 const EPOCH_DAY_MS = Date.UTC(2020, 0, 1);
@@ -57,7 +70,10 @@ export function encodePassBody(body: PassBody): Uint8Array {
   bytes.push(Math.floor(id / 2 ** 32) & 0xff);
   u32(id % 2 ** 32);
   const facts = body.facts;
-  bytes.push(facts === undefined ? 0 : 0x80);
+  const staffId = body.staffId;
+  if (staffId !== undefined && (!STAFF_ID_PATTERN.test(staffId) || facts !== undefined || body.id12 !== STAFF_BADGE_ID12))
+    throw new Error('a staff badge needs a staff id of 1–32 letters, digits, ".", "_" or "-", and no person ID or facts');
+  bytes.push((facts === undefined ? 0 : FLAG_FACTS) | (staffId === undefined ? 0 : FLAG_STAFF));
   if (facts !== undefined) {
     const doses = latest(facts.doses, LIMITS.doses, (d) => `${d.date}${d.dose}`);
     bytes.push(doses.length);
@@ -80,6 +96,11 @@ export function encodePassBody(body: PassBody): Uint8Array {
       u16(toDays(q.from));
       u16(q.to === undefined ? NO_DAY : toDays(q.to));
     }
+  }
+  if (staffId !== undefined) {
+    // ASCII by STAFF_ID_PATTERN: one byte a character.
+    bytes.push(staffId.length);
+    for (const char of staffId) bytes.push(char.charCodeAt(0));
   }
   return Uint8Array.from(bytes);
 }
@@ -104,9 +125,9 @@ export function decodePassBody(bytes: Uint8Array): DecodedBody {
     const id = u8() * 2 ** 32 + u32();
     if (id > 999_999_999_999 || expiresAt < issuedAt) return { ok: false, code: 'pass.malformed' };
     const flags = u8();
-    if ((flags & 0x7f) !== 0) return { ok: false, code: 'pass.malformed' };
+    if ((flags & ~(FLAG_FACTS | FLAG_STAFF)) !== 0 || flags === (FLAG_FACTS | FLAG_STAFF)) return { ok: false, code: 'pass.malformed' };
     let facts: PersonFacts | undefined;
-    if (flags === 0x80) {
+    if (flags === FLAG_FACTS) {
       const doses: VaccinationDose[] = [];
       const doseCount = u8();
       if (doseCount > LIMITS.doses) return { ok: false, code: 'pass.malformed' };
@@ -140,8 +161,24 @@ export function decodePassBody(bytes: Uint8Array): DecodedBody {
       }
       facts = { doses, tests, quarantine, ...(recovered === NO_DAY ? {} : { recoveredOn: fromDays(recovered) }) };
     }
+    let staffId: string | undefined;
+    if (flags === FLAG_STAFF) {
+      const length = u8();
+      staffId = String.fromCharCode(...Array.from({ length }, u8));
+      if (!STAFF_ID_PATTERN.test(staffId) || id !== 0) return { ok: false, code: 'pass.malformed' };
+    }
     if (at !== bytes.length) return { ok: false, code: 'pass.malformed' };
-    return { ok: true, body: { keyId, issuedAt, expiresAt, id12: String(id).padStart(12, '0'), ...(facts === undefined ? {} : { facts }) } };
+    return {
+      ok: true,
+      body: {
+        keyId,
+        issuedAt,
+        expiresAt,
+        id12: String(id).padStart(12, '0'),
+        ...(facts === undefined ? {} : { facts }),
+        ...(staffId === undefined ? {} : { staffId }),
+      },
+    };
   } catch {
     return { ok: false, code: 'pass.malformed' };
   }
