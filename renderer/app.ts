@@ -170,10 +170,11 @@ async function start(): Promise<void> {
     (scan, suffixReceivedAt) => {
       // Setting a scanner up: a scan on the diagnostics screen is a test, not an entry.
       if (diagnostics.isOpen) {
-        diagnostics.showTestScan(scan.text);
+        diagnostics.showTestScan(scan.text, scan.startLost);
         return;
       }
-      return decide({ source: { kind: 'wedge', deviceId: 'keyboard' }, text: scan.text, overflow: scan.overflow }, suffixReceivedAt);
+      const cut = scan.startLost === undefined ? {} : { startLost: scan.startLost };
+      return decide({ source: { kind: 'wedge', deviceId: 'keyboard' }, text: scan.text, overflow: scan.overflow, ...cut }, suffixReceivedAt);
     },
     () => operator.ownsKeyboard,
     () => {

@@ -24,6 +24,8 @@ export interface ScanSubmission {
   readonly text: string;
   /** The renderer's framer cut an over-long burst: `text` is truncated. */
   readonly overflow?: boolean;
+  /** The framer saw this many characters of the same code stop without a suffix just before `text`: `text` is a tail. */
+  readonly startLost?: number;
 }
 
 /** How the renderer frames keyboard-wedge input into scans. */

@@ -170,7 +170,7 @@ export function validateCall(method: unknown, args: unknown): ValidatedCall {
     case 'submitScan': {
       const [scan] = args as unknown[];
       if (args.length !== 1 || !isObject(scan)) return bad('submitScan takes one scan');
-      const { source, text, overflow } = scan;
+      const { source, text, overflow, startLost } = scan;
       if (typeof text !== 'string') return bad('scan.text must be a string');
       // Oversized text is not an RPC error: it is a scan the person sees refused, so cut it and flag it.
       const cut = text.length > MAX_SCAN_CHARS;
@@ -179,10 +179,14 @@ export function validateCall(method: unknown, args: unknown): ValidatedCall {
       }
       if (!(SCAN_SOURCE_KINDS as readonly string[]).includes(source.kind as string)) return bad('scan.source.kind is unknown');
       if (overflow !== undefined && typeof overflow !== 'boolean') return bad('scan.overflow must be a boolean');
+      if (startLost !== undefined && !(Number.isSafeInteger(startLost) && (startLost as number) > 0 && (startLost as number) <= MAX_SCAN_CHARS)) {
+        return bad(`scan.startLost must be a whole number from 1 to ${MAX_SCAN_CHARS}`);
+      }
       const submission: ScanSubmission = {
         source: { kind: source.kind as ScanSourceKind, deviceId: source.deviceId },
         text: cut ? text.slice(0, MAX_SCAN_CHARS) : text,
         overflow: cut || overflow === true,
+        ...(startLost === undefined ? {} : { startLost: startLost as number }),
       };
       return { ok: true, method: 'submitScan', args: [submission] };
     }

@@ -11,8 +11,8 @@ import { PASS_PREFIX } from './pass/pass-codec.js';
  * so a tail is recognised here, from content alone, and answered with "scan again".
  */
 export interface StartMissing {
-  /** The format whose start is missing. */
-  readonly format: 'cccd-qr' | 'pass';
+  /** The format whose start is missing ('unknown': the framer saw the code cut, whatever it was). */
+  readonly format: 'cccd-qr' | 'pass' | 'unknown';
   /** Characters lost before the tail, when the format makes that countable. */
   readonly lostChars?: number;
 }
@@ -64,12 +64,18 @@ export const SPLIT_SCAN_ERRORS = {
 
 /** The ParseError for a tail: logged as a `none` verdict under its own code, never judged. */
 export function startMissingError(found: StartMissing): ParseError {
-  return errorFrom(SPLIT_SCAN_ERRORS, 'scan.start-missing', { credentialKind: found.format });
+  return errorFrom(SPLIT_SCAN_ERRORS, 'scan.start-missing', found.format === 'unknown' ? {} : { credentialKind: found.format });
 }
+
+const FORMAT_NAMES: Record<StartMissing['format'], Bilingual> = {
+  'cccd-qr': { vi: 'mã CCCD', en: 'ID card QR' },
+  pass: { vi: 'thẻ Chốt', en: 'Chốt pass' },
+  unknown: { vi: 'máy quét dừng giữa mã', en: 'the scanner paused mid-code' },
+};
 
 /** What a test scan lost, in both languages, for the diagnostics screen. */
 export function describeStartMissing(found: StartMissing): Bilingual {
-  const name = found.format === 'cccd-qr' ? { vi: 'mã CCCD', en: 'ID card QR' } : { vi: 'thẻ Chốt', en: 'Chốt pass' };
+  const name = FORMAT_NAMES[found.format];
   if (found.lostChars === undefined) return { vi: `thiếu phần đầu ${name.vi}`, en: `start missing from the ${name.en}` };
   return {
     vi: `thiếu phần đầu: ${found.lostChars} ký tự trước phần nhận được (${name.vi})`,

@@ -19,6 +19,8 @@ export interface ScanEvent {
   readonly bytes?: Uint8Array;
   /** The framer cut the input because it exceeded its limit: the text is truncated. */
   readonly overflow?: boolean;
+  /** The framer cut the code in two (the scanner paused mid-code): this many characters before `text` were lost. */
+  readonly startLost?: number;
   /** When the last byte or keystroke arrived (ISO 8601). */
   readonly at: string;
 }

@@ -94,7 +94,9 @@ function assessTrusted(
 }
 
 export function assessParseError(error: ParseError): Assessment {
-  return { outcome: 'none', headline: NO_COLOUR_HEADLINES.unreadable, reasons: [{ code: error.code, ...error.message }], factsFrom: null };
+  // A tail of a code says so in its headline: the person should simply scan again.
+  const headline = error.code === 'scan.start-missing' ? NO_COLOUR_HEADLINES['scan-again'] : NO_COLOUR_HEADLINES.unreadable;
+  return { outcome: 'none', headline, reasons: [{ code: error.code, ...error.message }], factsFrom: null };
 }
 
 /** The identifier an entry is logged under: the strongest one the credential has. */

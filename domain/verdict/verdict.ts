@@ -65,4 +65,6 @@ export const NO_COLOUR_HEADLINES = {
   unreadable: { vi: 'KHÔNG ĐỌC ĐƯỢC MÃ', en: 'Cannot read this code' },
   'unknown-person': { vi: 'KHÔNG CÓ DỮ LIỆU', en: 'No record for this person' },
   invalid: { vi: 'MÃ KHÔNG HỢP LỆ', en: 'Invalid or untrusted code' },
+  /** Only part of a code arrived (its start was lost on the way): nothing is wrong with the person or the code. */
+  'scan-again': { vi: 'QUÉT LẠI', en: 'Scan again' },
 } as const satisfies Record<string, Bilingual>;

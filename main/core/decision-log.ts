@@ -16,6 +16,8 @@ export function decideLogged<T extends { readonly verdict: Verdict }>(logger: Lo
     throw error;
   }
   const { verdict } = decided;
+  // A staff badge that signed someone in is no entry (entry 0): the staff sessions logged it.
+  if (verdict.staffSignIn !== undefined) return decided;
   const fields = {
     entry: verdict.entrySeq,
     outcome: verdict.outcome,

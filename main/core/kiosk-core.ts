@@ -245,7 +245,13 @@ export class KioskCore implements KioskApi {
     const nowMs = (this.options.now ?? Date.now)();
     // The page's inputs are logged at their configured lane and direction (staff may switch it).
     const gate = this.inputs.gateOf(submission.source.kind);
-    const scan = { source: submission.source, text: submission.text, overflow: submission.overflow === true, at: toVietnamIso(nowMs) };
+    const scan = {
+      source: submission.source,
+      text: submission.text,
+      overflow: submission.overflow === true,
+      ...(submission.startLost === undefined ? {} : { startLost: submission.startLost }),
+      at: toVietnamIso(nowMs),
+    };
     // The renderer that asked shows it from the answer (a repeat: not again); the relays of the input's lane act on it.
     return this.decideRead(scan, gate, nowMs, (verdict) =>
       this.hub.verdict({ verdict, source: submission.source, lane: gate.lane, direction: gate.direction }),

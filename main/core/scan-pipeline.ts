@@ -2,6 +2,7 @@ import { STAFF_BADGE_REFUSALS, staffSignInVerdict, type StaffBadge, type StaffBa
 import type { ChipCredential, Credential, ParseError } from '../../domain/credentials/credential.js';
 import { isParseError } from '../../domain/credentials/credential.js';
 import { scanError } from '../../domain/credentials/parse-errors.js';
+import { startMissingError } from '../../domain/credentials/split-scan.js';
 import { parseScan } from '../../domain/credentials/parse-scan.js';
 import type { VerificationContext } from '../../domain/credentials/verification.js';
 import { UNENROLLED_KIOSK_ID, type EntryDirection } from '../../domain/entries/entry-record.js';
@@ -125,7 +126,12 @@ export class ScanPipeline {
   ): { readonly verdict: Verdict; readonly credential?: Credential } {
     const nowMs = this.deps.now();
     const parsed: Credential | ParseError =
-      scan.overflow === true ? scanError('scan.too-long') : parseScan(scan.bytes ?? scan.text, { ...this.deps.trust, now: nowMs });
+      scan.overflow === true
+        ? scanError('scan.too-long')
+        : scan.startLost !== undefined
+          ? // A tail the framer cut from its code: whatever it parses as, it is not the code scanned.
+            startMissingError({ format: 'unknown', lostChars: scan.startLost })
+          : parseScan(scan.bytes ?? scan.text, { ...this.deps.trust, now: nowMs });
     if (isParseError(parsed)) {
       const assessment = assessParseError(parsed);
       return {

@@ -3,7 +3,7 @@ import type { Bilingual } from '../../domain/text/bilingual.js';
 import type { Diagnostics, DiagnosticsDevice, RenderedCode, ScannerCodes } from '../../domain/devices/diagnostics.js';
 import { CAMERA_STATUS, LIVE_STATES, type CameraReport } from '../camera/camera-status.js';
 import { byId, langSpan, setAlert } from '../view/dom.js';
-import { describeStartMissing, detectStartMissing } from '../../domain/credentials/split-scan.js';
+import { describeStartMissing, detectStartMissing, type StartMissing } from '../../domain/credentials/split-scan.js';
 import { detectWedgeDamage } from '../wedge/wedge-damage.js';
 
 /**
@@ -173,9 +173,10 @@ export class DiagnosticsScreen {
    * is the one the kiosk decides by (a lost start is a "scan again" there too), so "received
    * intact" is said only of a scan the kiosk would read whole.
    */
-  showTestScan(text: string): void {
+  /** `framerCut`: the framer saw this many characters of the code stop without a suffix just before it (keystroke-framer.ts). */
+  showTestScan(text: string, framerCut?: number): void {
     const damage = detectWedgeDamage(text);
-    const startMissing = detectStartMissing(text.trim());
+    const startMissing: StartMissing | null = framerCut === undefined ? detectStartMissing(text.trim()) : { format: 'unknown', lostChars: framerCut };
     const line = byId('diag-test-scan');
     line.hidden = false;
     line.dataset.damaged = String(damage.damaged || startMissing !== null);

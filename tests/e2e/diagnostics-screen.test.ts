@@ -95,8 +95,8 @@ describe('diagnostics screen (F4), in browser mode', () => {
     const publicText = (await page.textContent('#verdict-screen')) ?? '';
     expect(publicText).not.toContain(garbled.split('|')[2]!);
     for (const jargon of ['keyboard mode', 'chế độ bàn phím', 'HID-POS', HONEYWELL_TO_SERIAL]) expect(publicText).not.toContain(jargon);
-    await page.keyboard.press('Escape');
-    await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 5000 });
+    // The verdict stays its hold time (5 s) whatever is pressed: then the idle screen.
+    await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 15_000 });
     await page.click('#operator-open');
     await page.waitForSelector('#operator-wedge-hint ul li', { state: 'visible', timeout: 5000 });
     const hint = (await page.textContent('#operator-wedge-hint')) ?? '';

@@ -41,7 +41,7 @@ async function signInByTapsIfAsked(): Promise<void> {
     timeout: 5000,
   });
   if ((await shownScreen(page)) !== 'staff-pin') return;
-  for (const digit of PIN) await page.tap(`#staff-pin-keypad .pin-key[data-key="${digit}"]`);
+  for (const digit of PIN) await page.tap(`#staff-pin-keypad .keypad-key[data-key="${digit}"]`);
   await page.tap('#staff-pin-submit');
 }
 
@@ -76,6 +76,12 @@ describe('split wedge scans and diagnostics by touch', () => {
     expect(text).toContain('thiếu phần đầu: 8 ký tự');
     expect(text).toContain('start missing: 8 characters');
     expect(text).not.toContain('received intact');
+    // The whole card, but the scanner stalled 200 ms after 20 characters: the framer cut it in two.
+    await typeAsWedge(page, CARD.qrText, { intervalMs: 5, pause: { afterChars: 20, ms: 200 } });
+    await page.waitForFunction(() => document.getElementById('diag-test-scan')?.textContent?.includes('start missing: 20 characters') === true, undefined, {
+      timeout: 3000,
+    });
+    expect(await page.textContent('#diag-test-scan')).toContain('thiếu phần đầu: 20 ký tự');
     await page.tap('#diagnostics-close');
     await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 5000 });
   });
@@ -88,6 +94,19 @@ describe('split wedge scans and diagnostics by touch', () => {
     const shown = (await page.textContent('#verdict-screen')) ?? '';
     expect(shown).toContain('Quét lại');
     expect(shown).toContain('Scan again');
+    await expect
+      .poll(() => kioskLogRows<{ outcome: string; reasons: string }>(kiosk.dataDir).slice(before))
+      .toEqual([expect.objectContaining({ outcome: 'none', reasons: expect.stringContaining('scan.start-missing') })]);
+  });
+
+  it('a scan the scanner paused in mid-code is "scan again", not a verdict on its tail (the framer saw the cut)', async () => {
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 10_000 });
+    const before = kioskLogRows<{ seq: number }>(kiosk.dataDir).length;
+    await typeAsWedge(page, CARD.qrText, { intervalMs: 5, pause: { afterChars: 20, ms: 200 } });
+    await page.waitForSelector('#verdict-screen[data-verdict]', { state: 'visible', timeout: 3000 });
+    expect(await page.getAttribute('#verdict-screen', 'data-verdict')).toBe('none');
+    expect((await page.textContent('#verdict-screen')) ?? '').toContain('Scan again');
     await expect
       .poll(() => kioskLogRows<{ outcome: string; reasons: string }>(kiosk.dataDir).slice(before))
       .toEqual([expect.objectContaining({ outcome: 'none', reasons: expect.stringContaining('scan.start-missing') })]);

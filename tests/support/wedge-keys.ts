@@ -16,6 +16,8 @@ export interface WedgeTyping {
   readonly intervalMs?: number;
   /** The key that ends the scan (the framer's suffix); null sends none. Default Enter. */
   readonly suffix?: 'Enter' | null;
+  /** A scanner that stalls mid-code: after `afterChars` keys, `ms` of silence before the next. */
+  readonly pause?: { readonly afterChars: number; readonly ms: number };
 }
 
 /**
@@ -31,7 +33,10 @@ export async function typeAsWedge(page: Page, text: string, options: WedgeTyping
   const interval = (options.intervalMs ?? 5) / 1000;
   let at = Date.now() / 1000;
   const sends: Promise<unknown>[] = [];
+  let sent = 0;
   for (const char of text) {
+    if (options.pause !== undefined && sent === options.pause.afterChars) at += options.pause.ms / 1000 - interval;
+    sent += 1;
     sends.push(session.send('Input.dispatchKeyEvent', { type: 'keyDown', key: char, text: char, unmodifiedText: char, timestamp: at }));
     sends.push(session.send('Input.dispatchKeyEvent', { type: 'keyUp', key: char, timestamp: at }));
     at += interval;

@@ -41,6 +41,36 @@ describe('KeystrokeFramer', () => {
     expect(scans).toEqual(['SCANNED1']);
   });
 
+  it('a scan cut in two by a pause (the scanner stalled mid-code) frames its tail marked with what was lost before it', () => {
+    const scans: FramedScan[] = [];
+    const framer = new KeystrokeFramer(SETTINGS, (scan) => scans.push(scan));
+    const code = '001089000001|123456789|Nguyen Van An|01011990|Nam|1 Tran Phu|01012021';
+    const head = code.slice(0, 20);
+    [...head].forEach((c, i) => framer.character(c, i * 3));
+    // 120 ms of silence, then the rest at scanner speed and its suffix.
+    const tailStart = (head.length - 1) * 3 + 120;
+    [...code.slice(20)].forEach((c, i) => framer.character(c, tailStart + i * 3));
+    framer.suffix(tailStart + (code.length - 20) * 3);
+    expect(scans).toHaveLength(1);
+    expect(scans[0]?.text).toBe(code.slice(20));
+    expect(scans[0]?.startLost).toBe(20);
+  });
+
+  it('a cut burst long before the next scan, or a person typing before it, marks nothing', () => {
+    const scans: FramedScan[] = [];
+    const framer = new KeystrokeFramer(SETTINGS, (scan) => scans.push(scan));
+    [...'ABCDEFGHIJ'].forEach((c, i) => framer.character(c, i * 3));
+    [...'SECOND-CODE'].forEach((c, i) => framer.character(c, 5000 + i * 3));
+    framer.suffix(5040);
+    'hello'.split('').forEach((c, i) => framer.character(c, 6000 + i * 200));
+    [...'THIRD-CODE'].forEach((c, i) => framer.character(c, 7000 + i * 3));
+    framer.suffix(7040);
+    expect(scans.map((scan) => [scan.text, scan.startLost])).toEqual([
+      ['SECOND-CODE', undefined],
+      ['THIRD-CODE', undefined],
+    ]);
+  });
+
   it('cuts an over-long burst and flags it', () => {
     const [scan] = feed('x'.repeat(250), 1);
     expect(scan?.overflow).toBe(true);

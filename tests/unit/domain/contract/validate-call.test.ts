@@ -9,6 +9,11 @@ describe('validateCall', () => {
     expect(validateCall('getKioskStatus', [])).toEqual({ ok: true, method: 'getKioskStatus', args: [] });
     expect(validateCall('getTodayStats', [])).toEqual({ ok: true, method: 'getTodayStats', args: [] });
     expect(validateCall('submitScan', [{ source, text: 'abc' }])).toEqual({ ok: true, method: 'submitScan', args: [{ source, text: 'abc', overflow: false }] });
+    expect(validateCall('submitScan', [{ source, text: 'abc', startLost: 20 }])).toEqual({
+      ok: true,
+      method: 'submitScan',
+      args: [{ source, text: 'abc', overflow: false, startLost: 20 }],
+    });
   });
 
   it.each([
@@ -25,6 +30,10 @@ describe('validateCall', () => {
     ['submitScan', [{ source: { kind: 'telepathy', deviceId: 'x' }, text: '' }], 'rpc.bad-arguments'],
     ['submitScan', [{ source: { kind: 'wedge' }, text: '' }], 'rpc.bad-arguments'],
     ['submitScan', [{ source, text: '', overflow: 'yes' }], 'rpc.bad-arguments'],
+    ['submitScan', [{ source, text: 'abc', startLost: 0 }], 'rpc.bad-arguments'],
+    ['submitScan', [{ source, text: 'abc', startLost: 1.5 }], 'rpc.bad-arguments'],
+    ['submitScan', [{ source, text: 'abc', startLost: 9000 }], 'rpc.bad-arguments'],
+    ['submitScan', [{ source, text: 'abc', startLost: '20' }], 'rpc.bad-arguments'],
   ])('refuses %j %j with %s', (method, args, code) => {
     const result = validateCall(method, args);
     expect(result.ok).toBe(false);

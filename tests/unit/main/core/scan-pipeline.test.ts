@@ -115,6 +115,16 @@ describe('ScanPipeline', () => {
     expect(verdict.reasons.map((r) => r.code)).toEqual(['scan.too-long']);
   });
 
+  it('a tail the framer cut from its code is "scan again" and logged, even when the tail would parse as a code', () => {
+    const { pipeline, log } = setup();
+    // A tail that is itself a whole demo card: judged alone, it would get that person's colour.
+    const verdict = pipeline.decide({ ...scan(demoCards()[0]?.qrText ?? ''), startLost: 20 });
+    expect(verdict.outcome).toBe('none');
+    expect(verdict.reasons.map((r) => r.code)).toEqual(['scan.start-missing']);
+    expect(verdict.headline).toEqual({ vi: 'QUÉT LẠI', en: 'Scan again' });
+    expect(log.get(verdict.entrySeq)).toMatchObject({ outcome: 'none', personId: null, reasonCodes: ['scan.start-missing'] });
+  });
+
   it('shows no verdict when the entry cannot be committed', () => {
     const { db, pipeline } = setup();
     db.exec("CREATE TRIGGER refuse BEFORE INSERT ON entry BEGIN SELECT RAISE(ABORT, 'disk full'); END");
