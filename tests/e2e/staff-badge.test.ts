@@ -90,4 +90,20 @@ describe('a staff badge scanned by the wedge', () => {
     await page.waitForSelector('#verdict-screen[data-verdict="green"][data-override]', { state: 'visible', timeout: 10_000 });
     expect(kioskLogRows<Row>(opened.kiosk.dataDir).at(-1)).toMatchObject({ outcome: 'green', override_by: 'Nguyễn Thị Lan' });
   });
+
+  it('an expired status pass is a no-colour verdict the signed-in staff member can override, with a reason', async () => {
+    await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 15_000 });
+    // A pass the hub issued two days ago for a day: signed, the person known, but out of date.
+    const expired = issuePass(hubKey, { id12: '056089001234', now: Date.now() - 2 * 86_400_000, validForHours: 24 });
+    await typeAsWedge(page, expired);
+    await page.waitForSelector('#verdict-screen[data-verdict="none"]', { state: 'visible', timeout: 10_000 });
+    expect(await page.textContent('#verdict-screen')).toContain('The status pass has expired');
+    expect(JSON.parse(kioskLogRows<Row>(opened.kiosk.dataDir).at(-1)?.reasons ?? '[]')).toContain('pass.expired');
+    await page.click('#override-open');
+    await page.waitForSelector('#override-screen', { state: 'visible', timeout: 10_000 });
+    await page.check('input[name="override-reason"][value="papers-checked"]');
+    await page.click('#override-confirm');
+    await page.waitForSelector('#verdict-screen[data-verdict="green"][data-override]', { state: 'visible', timeout: 10_000 });
+    expect(kioskLogRows<Row>(opened.kiosk.dataDir).at(-1)).toMatchObject({ outcome: 'green', override_by: 'Nguyễn Thị Lan' });
+  });
 });
