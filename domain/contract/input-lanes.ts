@@ -1,5 +1,5 @@
 import { ENTRY_DIRECTIONS, type EntryDirection } from '../entries/entry-record.js';
-import type { Bilingual } from '../text/bilingual.js';
+import type { Bilingual, Reason } from '../text/bilingual.js';
 
 /**
  * The inputs the page reads itself — the keyboard wedge and the camera — and the lane and
@@ -24,10 +24,15 @@ export interface InputDirectionRequest {
   readonly direction: EntryDirection;
 }
 
-/** The inputs' lanes and directions now in force, after the switch. */
-export interface InputDirectionResult {
-  readonly ok: true;
-  readonly inputs: InputGates;
+/**
+ * The inputs' lanes and directions now in force, after the switch; or a refusal (a staff
+ * action: with staff PINs set, only within a staff session), the direction unchanged.
+ */
+export type InputDirectionResult = { readonly ok: true; readonly inputs: InputGates } | InputDirectionRefused;
+
+export interface InputDirectionRefused {
+  readonly ok: false;
+  readonly refusal: Reason;
 }
 
 /** Every direction, worded for the staff screen's switch (Vietnamese first). */

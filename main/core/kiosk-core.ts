@@ -341,6 +341,9 @@ export class KioskCore implements KioskApi {
    * are forgotten: a card read again after the switch is logged with the new direction.
    */
   async setInputDirection(request: InputDirectionRequest): Promise<InputDirectionResult> {
+    // A staff action: a page without a staff session cannot change how entries are logged.
+    const may = this.staffDesk.mayAct();
+    if (!may.ok) return may;
     const inputs = this.inputs.setDirection(request.direction);
     this.repeats.clear();
     this.logger.info('staff switched the input direction', { direction: request.direction, wedgeLane: inputs.wedge.lane, cameraLane: inputs.camera.lane });

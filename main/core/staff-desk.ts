@@ -85,11 +85,20 @@ export class StaffDesk {
     this.chipStation = station;
   }
 
+  /**
+   * Whether a staff action with no staff name to log (the CAN keypad, the inputs' direction)
+   * may go ahead: with PINs set, only within a staff session.
+   */
+  mayAct(): { readonly ok: true } | { readonly ok: false; readonly refusal: typeof STAFF_REFUSALS.signInRequired } {
+    const { sessions } = this.options;
+    return sessions.pinsConfigured() && sessions.identity() === undefined ? { ok: false, refusal: STAFF_REFUSALS.signInRequired } : { ok: true };
+  }
+
   /** A typed CAN for the chip card reader of the lane (default: the screen's own); refused where the lane has none. */
   enterChipCan(request: ChipCanRequest): ChipCanResult {
     // The CAN keypad is a staff action: with PINs set, only in a staff session (no typed name to log here).
-    const { sessions } = this.options;
-    if (sessions.pinsConfigured() && sessions.identity() === undefined) return { ok: false, refusal: STAFF_REFUSALS.signInRequired };
+    const may = this.mayAct();
+    if (!may.ok) return may;
     const lane = request.lane ?? this.options.screenLane;
     return this.chipStation?.enterCan(request.can, lane) ?? { ok: false, refusal: CHIP_CAN_REFUSALS.noReader };
   }

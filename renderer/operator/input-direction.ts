@@ -60,7 +60,8 @@ export class InputDirectionSwitch {
     this.sending = true;
     try {
       const result = await this.api.setInputDirection({ direction });
-      this.show(result.inputs);
+      if (result.ok) this.show(result.inputs);
+      else setAlert(this.error, result.refusal, result.refusal.code);
     } catch (error) {
       setAlert(this.error, { vi: 'Không đổi được hướng — vẫn ghi như cũ', en: 'Could not switch — still logging as before' }, this.describe(error));
     } finally {

@@ -46,6 +46,15 @@ describe('staff decisions need a staff session once staff PINs are set', () => {
     core.close();
   });
 
+  it('refuses a switch of the inputs’ direction without a sign-in (any page could ask), and switches with one', async () => {
+    const { core } = await kiosk();
+    expect(code(await core.setInputDirection({ direction: 'alighting' }))).toBe('staff.sign-in-required');
+    expect((await core.getKioskInfo()).inputs?.wedge.direction).toBe('in');
+    await core.staffSignIn({ pin: '246810' });
+    expect(await core.setInputDirection({ direction: 'alighting' })).toMatchObject({ ok: true, inputs: { wedge: { direction: 'alighting' } } });
+    core.close();
+  });
+
   it('logs the signed-in staff member as who, ignoring a typed name', async () => {
     const { core, overrideBy } = await kiosk();
     const red = await core.submitScan({ source: wedge, text: card('Phạm Minh Đức') });
