@@ -41,6 +41,18 @@ export interface StatusResponse {
   readonly serverTime: number;
 }
 
+/**
+ * `GET /v1/health`: 200 when the hub can answer kiosks, 503 when its storage does not answer.
+ * Nothing else: no people, no kiosks, no configuration.
+ */
+export interface HealthResponse {
+  readonly status: 'ok' | 'storage-unreachable';
+  /** A trivial query to the storage (SQLite or PostgreSQL) answered in time. */
+  readonly storage: boolean;
+  /** The hub's sequence, as that query read it; null when the storage did not answer. */
+  readonly seq: number | null;
+}
+
 /** `GET /v1/rules` (200). */
 export interface RulesResponse {
   /** The signed rule sets as published; the kiosk verifies each before installing it. */

@@ -7,7 +7,7 @@
 
 /** How a request to the route proves who sends it. */
 export type HubRouteAuth =
-  /** Nobody yet: enrolment, which redeems a one-time code. */
+  /** Nobody: enrolment, which redeems a one-time code, and the health check, which says nothing about anyone. */
   | 'none'
   /** An enrolled kiosk's signature over the request (domain/sync/signed-request.ts). */
   | 'device'
@@ -35,6 +35,10 @@ export const HUB_ROUTES = {
   entries: { method: 'POST', path: '/v1/entries', auth: 'device', query: [] },
   notify: { method: 'GET', path: '/v1/notify', auth: 'device', query: [], websocket: true },
   adminTrace: { method: 'GET', path: '/v1/admin/trace', auth: 'admin', query: ['id', 'from', 'to', 'window', 'format'] },
+  // For a load balancer or an orchestrator's probe: answers without credentials, carries no data.
+  health: { method: 'GET', path: '/v1/health', auth: 'none', query: [] },
+  // Prometheus's conventional path, outside /v1: the exposition format is versioned on its own.
+  metrics: { method: 'GET', path: '/metrics', auth: 'admin', query: [] },
 } as const satisfies Readonly<Record<string, HubRoute>>;
 
 export type HubRouteName = keyof typeof HUB_ROUTES;

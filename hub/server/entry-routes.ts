@@ -23,7 +23,9 @@ export async function handleEntries(hub: HubContext, exchange: Exchange): Promis
   const entries = await decodedBatch(hub, exchange);
   let result: IngestResult;
   try {
+    const started = performance.now();
     result = await hub.storage.entries.ingest(device.deviceId, entries, { enrolledLocation: device.location, receivedAtMs: hub.now() });
+    hub.metrics.batchIngested(result.accepted, result.duplicates, (performance.now() - started) / 1000);
   } catch (error) {
     if (error instanceof RangeError) throw new HttpError('bad-batch', error.message);
     if (error instanceof EntryStoreBusy) throw new HttpError('busy', error.message, { [HUB_HEADERS.retryAfter]: String(BUSY_RETRY_SECONDS) });

@@ -7,6 +7,7 @@ import type { HubStorage } from '../storage/hub-storage.js';
 import type { DecodedUpload } from '../entries/upload-body.js';
 import type { BodyBudget } from './body-budget.js';
 import type { BuiltDelta } from './delta-builder.js';
+import type { HubMetrics } from './hub-metrics.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SeqWatcher } from './seq-watcher.js';
 import type { SnapshotCache } from './snapshot-cache.js';
@@ -33,6 +34,8 @@ export interface HubContext {
   /** An upload's body decoded into checked entries, in the upload worker thread (hub/entries/upload-body.ts). */
   readonly decodeUpload: (body: Uint8Array, encoding: string) => Promise<DecodedUpload>;
   readonly watcher: SeqWatcher;
+  /** What this process counts for `GET /metrics`. */
+  readonly metrics: HubMetrics;
   readonly now: () => number;
 }
 

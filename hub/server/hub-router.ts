@@ -8,6 +8,8 @@ import { MAX_UPLOAD_BYTES } from '../../domain/entries/entry-upload.js';
 import { handleEntries } from './entry-routes.js';
 import { HttpError, readSmallBody, sendError } from './http-responses.js';
 import { handleRules, handleStatus, handleTrust } from './info-routes.js';
+import type { RouteLabel } from './hub-metrics.js';
+import { handleHealth, handleMetrics } from './ops-routes.js';
 import type { NotifySockets } from './notify-socket.js';
 import { admit, authenticate } from './request-auth.js';
 import { loggedTarget } from './request-log.js';
@@ -44,6 +46,8 @@ const HANDLING: Readonly<Record<HubRouteName, RouteHandling>> = {
   trust: { handle: handleTrust },
   entries: { maxBodyBytes: MAX_UPLOAD_BYTES, handle: handleEntries },
   adminTrace: { loggedParams: ADMIN_TRACE_LOGGED_PARAMS, handle: handleAdminTrace },
+  health: { handle: handleHealth },
+  metrics: { loggedParams: [], handle: handleMetrics },
   // The WebSocket is answered on the upgrade (routeUpgrade); a plain GET is told so.
   notify: {
     handle: async () => {
@@ -80,6 +84,8 @@ export async function routeRequest(hub: HubContext, request: IncomingMessage, re
   };
   response.once('close', () => {
     const outcome = response.writableFinished ? String(response.statusCode) : `${response.statusCode} aborted`;
+    const seconds = (performance.now() - started) / 1000;
+    hub.metrics.requestAnswered(ROUTES.get(exchange.path)?.name ?? 'unknown', response.writableFinished ? String(response.statusCode) : 'aborted', seconds);
     log.info(
       requestLine(request, outcome, performance.now() - started, exchange.admin === undefined ? exchange.device?.deviceId : `admin:${exchange.admin.name}`),
     );
@@ -129,9 +135,14 @@ export async function routeUpgrade(hub: HubContext, notify: NotifySockets, reque
     if (path !== NOTIFY_PATH) throw new HttpError('not-found', `no WebSocket at ${path}: the hub's is ${NOTIFY_PATH}`);
     const device = await authenticate(hub.verifier, request, hub.now);
     deviceId = device.deviceId;
-    notify.accept(request, socket, head, device.deviceId, () => log.info(requestLine(request, '101', performance.now() - started, deviceId)));
+    notify.accept(request, socket, head, device.deviceId, () => {
+      hub.metrics.requestAnswered('notify', '101', (performance.now() - started) / 1000);
+      log.info(requestLine(request, '101', performance.now() - started, deviceId));
+    });
   } catch (error) {
     const refusal = error instanceof HttpError ? error : internalError(error, log);
+    const route: RouteLabel = (request.url ?? '/').split('?')[0] === NOTIFY_PATH ? 'notify' : 'unknown';
+    hub.metrics.requestAnswered(route, String(refusal.status), (performance.now() - started) / 1000);
     log.info(requestLine(request, String(refusal.status), performance.now() - started, deviceId));
     refuseUpgrade(socket, refusal);
   }

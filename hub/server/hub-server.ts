@@ -16,6 +16,7 @@ import { RateLimiter, type RateLimit } from './rate-limiter.js';
 import { DeltaCache } from './delta-cache.js';
 import { buildDelta, MAX_DELTA_PEOPLE, type BuiltDelta } from './delta-builder.js';
 import type { HubContext } from './hub-context.js';
+import { HubMetrics } from './hub-metrics.js';
 import { routeRequest, routeUpgrade } from './hub-router.js';
 import { DEFAULT_PING_MS, NotifySockets } from './notify-socket.js';
 import { SeqAnnouncer } from './seq-announcer.js';
@@ -153,6 +154,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       // The body crossed the thread as a plain Uint8Array: a Buffer view of it, no copy.
       return built.kind === 'chunks' ? { ...built, body: Buffer.from(built.body.buffer, built.body.byteOffset, built.body.byteLength) } : built;
     };
+    const metrics = new HubMetrics();
     const snapshots = new SnapshotCache(
       {
         cacheDir,
@@ -160,6 +162,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
         log,
         ...(options.snapshotRetryMs === undefined ? {} : { retryMs: options.snapshotRetryMs }),
         beforeBuild: options.hooks?.beforeSnapshotBuild,
+        onBuilt: (buildMs) => metrics.snapshotBuilt(buildMs),
       },
       key.keyId,
       watcher.current,
@@ -197,6 +200,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       maxDeltaPeople,
       decodeUpload: decodeOffThread,
       watcher,
+      metrics,
       now,
     };
     const revokedAmong = async (deviceIds: readonly string[]): Promise<Set<string>> => {

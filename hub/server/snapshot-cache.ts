@@ -14,6 +14,8 @@ export interface SnapshotCacheOptions {
   readonly retryMs?: number;
   /** Awaited before each build starts (tests hold a build back with it). */
   readonly beforeBuild?: ((seq: number) => Promise<void> | void) | undefined;
+  /** Told each build's time once it is ready (the metrics). */
+  readonly onBuilt?: ((buildMs: number) => void) | undefined;
 }
 
 /** Retry-After when nothing better is known: a first snapshot of a small hub takes seconds. */
@@ -112,6 +114,7 @@ export class SnapshotCache {
       const index = await this.options.runner.build(seq, newBuildId());
       if (this.closed) return; // complete on disk: the next start serves it
       this.add(index);
+      this.options.onBuilt?.(index.buildMs);
       const bytes = index.offsets.at(-1) ?? 0;
       this.options.log.info(
         `snapshot at sequence ${seq} ready: ${index.people} people, ${chunkCount(index)} chunks, ${bytes} bytes, built in ${index.buildMs} ms`,

@@ -5,6 +5,7 @@ import type { NonceStore } from '../enrollment/request-verifier.js';
 import type { EntryStore } from '../entries/entry-store.js';
 import type { ReportStore } from '../reports/report-store.js';
 import type { ImportKind, ImportRowOf } from './import-rows.js';
+import type { KioskCensus } from './kiosk-census.js';
 
 /** Where an import's rows came from, kept in the hub's change log. */
 export interface ImportSource {
@@ -62,6 +63,9 @@ export interface HubStorage {
   findPerson(id12: string): Promise<ChangedPerson | undefined>;
 
   countPeople(): Promise<number>;
+
+  /** Enrolled kiosks by state and by the age of their last upload at `nowMs` (kiosk-census.ts): one bounded aggregate query. */
+  kioskCensus(nowMs: number): Promise<KioskCensus>;
 
   /**
    * Enrolment codes and devices, in the same database (migration 2). A part of the storage

@@ -12,6 +12,7 @@ import { PgEntryStore } from './pg-entry-store.js';
 import { PgReportStore } from './pg-report-store.js';
 import { migrateHubPg } from './pg-migrations.js';
 import { inPgTransaction } from './pg-transaction.js';
+import { bucketCase, censusOf, type KioskCensus } from './kiosk-census.js';
 
 /** Rows per round trip while staging an import: big enough to amortise, small enough to stream. */
 const STAGE_BATCH = 5_000;
@@ -104,6 +105,18 @@ export class PgHubStorage implements HubStorage {
 
   async countPeople(): Promise<number> {
     return (await readFeed(this.pool)).people;
+  }
+
+  async kioskCensus(nowMs: number): Promise<KioskCensus> {
+    // The age against the caller's clock, as in SQLite (updated_at is the database's now() at the upload).
+    const { rows } = await this.pool.query<{ revoked: boolean; bucket: string; n: string }>(
+      `SELECT revoked, ${bucketCase('age')} AS bucket, count(*) AS n
+         FROM (SELECT d.revoked AS revoked, extract(epoch FROM to_timestamp($1::double precision / 1000) - c.updated_at) AS age
+                 FROM device d LEFT JOIN entry_chain c ON c.kiosk_id = d.device_id) AS aged
+         GROUP BY 1, 2`,
+      [nowMs],
+    );
+    return censusOf(rows.map((row) => ({ revoked: row.revoked, bucket: row.bucket, n: Number(row.n) })));
   }
 
   async changedSince(since: number, afterId12: string | undefined, limit: number): Promise<ChangedPerson[]> {

@@ -10,6 +10,7 @@ import { checkPageRequest, deltaPlan, type HubStorage, type ImportResult, type I
 import { conflictProblem, importStatements, mergeProblems, SQLITE_DIALECT, type ImportStatements } from './import-sql.js';
 import { ImportRejected, MAX_REPORTED_PROBLEMS, type ImportKind, type ImportProblem, type ImportRow, type ImportRowOf } from './import-rows.js';
 import { assemblePeople, id12FromKey, withoutSeq, type DoseRecord, type PersonRecord, type QuarantineRecord, type TestRecord } from './person-assembly.js';
+import { bucketCase, censusOf, type KioskCensus } from './kiosk-census.js';
 import { SqliteEnrollmentStore } from './sqlite-enrollment-store.js';
 import { SqliteEntryStore } from './sqlite-entry-store.js';
 import { HUB_NONCES_FILE, SqliteNonceStore } from './sqlite-nonce-store.js';
@@ -136,6 +137,18 @@ export class SqliteHubStorage implements HubStorage {
 
   async countPeople(): Promise<number> {
     return this.readFeed().people;
+  }
+
+  async kioskCensus(nowMs: number): Promise<KioskCensus> {
+    // Prepared per call: a scrape every few seconds at most, and the statement names no table of a later migration.
+    const rows = this.db
+      .prepare<[number], { revoked: number; bucket: string; n: number }>(
+        `SELECT revoked, ${bucketCase('age')} AS bucket, count(*) AS n
+           FROM (SELECT d.revoked AS revoked, (? - c.updated_at) / 1000.0 AS age FROM device d LEFT JOIN entry_chain c ON c.kiosk_id = d.device_id)
+           GROUP BY 1, 2`,
+      )
+      .all(nowMs);
+    return censusOf(rows.map((row) => ({ revoked: row.revoked === 1, bucket: row.bucket, n: row.n })));
   }
 
   async changedSince(since: number, afterId12: string | undefined, limit: number): Promise<ChangedPerson[]> {
