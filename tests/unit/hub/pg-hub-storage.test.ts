@@ -8,6 +8,7 @@ import { publicKeyRawOf } from '../../../main/hub-client/device-identity.js';
 import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
 import { describeEnrollmentStoreContract, hubStorageSubject } from './enrollment-store-contract.js';
 import { describeNonceStoreContract, hubNonceSubject } from './nonce-store-contract.js';
+import { describeKioskCensusContract } from './kiosk-census-contract.js';
 import { AN, describeHubStorageContract } from './hub-storage-contract.js';
 
 // A real server, never a mock: a private cluster for this file (tests/support/postgres.ts).
@@ -19,6 +20,7 @@ beforeAll(() => {
 afterAll(() => cluster?.stop());
 
 describeHubStorageContract('PostgreSQL', () => ({ pgUrl: cluster.createDatabase() }));
+describeKioskCensusContract('PostgreSQL', () => ({ pgUrl: cluster.createDatabase() }));
 describeEnrollmentStoreContract(
   'PostgreSQL',
   hubStorageSubject(() => ({ pgUrl: cluster.createDatabase() })),
