@@ -172,7 +172,12 @@ function checkHistogram(family: ParsedFamily): void {
 }
 
 /** The value of one series, or undefined when the scrape does not have it. */
-export function sampleValue(families: ReadonlyMap<string, ParsedFamily>, family: string, sampleName: string, labels: Readonly<Record<string, string>>): number | undefined {
+export function sampleValue(
+  families: ReadonlyMap<string, ParsedFamily>,
+  family: string,
+  sampleName: string,
+  labels: Readonly<Record<string, string>>,
+): number | undefined {
   const wanted = Object.entries(labels);
   return families
     .get(family)
