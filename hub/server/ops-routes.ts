@@ -1,7 +1,7 @@
 import type { HealthResponse } from '../../domain/protocol/hub-bodies.js';
 import { LAST_UPLOAD_BUCKET_NAMES } from '../storage/kiosk-census.js';
 import type { Exchange, HubContext } from './hub-context.js';
-import { sendJson } from './http-responses.js';
+import { HttpError, sendJson } from './http-responses.js';
 import type { GaugeFamily } from './metrics-registry.js';
 import { PROMETHEUS_CONTENT_TYPE } from './metrics-registry.js';
 
@@ -25,6 +25,9 @@ export async function handleHealth(hub: HubContext, exchange: Exchange): Promise
  * the people count and the kiosk census. Aggregates only: no kiosk id, no person.
  */
 export async function handleMetrics(hub: HubContext, exchange: Exchange): Promise<void> {
+  // An admin route refuses what it does not take (hub-routes.ts), rather than ignore a mistyped filter.
+  const [name] = [...exchange.query.keys()];
+  if (name !== undefined) throw new HttpError('bad-request', `unknown query parameter ${JSON.stringify(name.slice(0, 40))}: /metrics takes none`);
   const [seq, people, census] = await Promise.all([hub.storage.currentSeq(), hub.storage.countPeople(), hub.storage.kioskCensus(hub.now())]);
   const gauges: GaugeFamily[] = [
     { name: 'chot_hub_sequence', help: 'The sequence of the last change set in storage.', samples: [{ labels: {}, value: seq }] },

@@ -129,6 +129,11 @@ describe.each(ENGINES)('GET /v1/health and GET /metrics on $name', ({ location }
     // A kiosk's signature is not an admin token.
     expect((await kiosk.get('/metrics')).status).toBe(401);
     expect((await fetch(`${h.server.url}/metrics`, { headers: { authorization: 'Bearer chot-admin-nope' } })).status).toBe(401);
+    // With a token, a query it does not take is refused, as on the admin API.
+    const token = (await createAdminToken(h.admin.adminTokens, 'prometheus', 30, Date.now)).token;
+    const filtered = await fetch(`${h.server.url}/metrics?name=chot_hub_people`, { headers: { authorization: `Bearer ${token}` } });
+    expect(filtered.status).toBe(400);
+    expect(await filtered.json()).toMatchObject({ error: 'bad-request' });
   });
 });
 
