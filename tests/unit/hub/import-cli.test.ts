@@ -55,11 +55,15 @@ describe('chot hub import (the real binary)', () => {
     const data = tempDataDir('chot-hub-');
     const file = csvFile(VACCINATIONS);
     const first = runChot(['hub', 'import', '--data', data, '--kind', 'vaccination', file]);
-    expect(first.stderr).toBe('');
+    // No person file came first: the five IDs are new to the hub, and said to be.
+    expect(first.stderr).toBe(
+      `chot hub import: ${file}: note: 5 IDs are not in the person table (lines 2, 3, 4, 5, 6); their facts were imported. Import the person file first, or check these IDs.\n`,
+    );
     expect(first.status).toBe(0);
     expect(first.stdout).toBe(`imported ${file}: 5 vaccination rows, 5 people changed; sequence 1 (${join(data, 'hub.sqlite')})\n`);
     const again = runChot(['hub', 'import', '--data', data, '--kind', 'vaccination', file]);
     expect(again.stdout).toContain('5 vaccination rows, nothing changed (already up to date); sequence 1');
+    expect(again.stderr).toBe('');
     expect(await peopleIn({ dataDir: data })).toEqual({ seq: 1, people: 5 });
   });
 
