@@ -15,7 +15,9 @@ ${Object.entries(IMPORT_COLUMNS)
   .join('\n')}
              dates YYYY-MM-DD or dd/mm/yyyy; product a DCC code or a common name;
              taken_at ISO 8601, in Vietnam time (UTC+7) when it has no zone; kind pcr|rapid;
-             result positive|negative; status F0|F1, to may be empty.
+             result positive|negative (or âm tính|dương tính); status F0|F1, to may be empty.
+             A ;-separated file (a spreadsheet with Vietnamese settings) is read as it is.
+             A fact file's IDs that the person table lacks are applied and noted.
              --pg URL: a PostgreSQL hub database instead of the SQLite one in --data`;
 
 export interface ImportCommandOptions {

@@ -99,5 +99,7 @@ describe('chot hub import (the real binary)', () => {
     expect(help).toContain('import --kind KIND FILE.csv');
     expect(help).toContain('vaccination id,dose,date,product');
     expect(help).toMatch(/Vietnam time \(UTC\+7\) when it has no zone/);
+    expect(help).toContain('result positive|negative (or âm tính|dương tính)');
+    expect(help).toContain('A ;-separated file');
   });
 });
