@@ -72,6 +72,7 @@ describe('import row validation', () => {
     ['test', `${ID},2021-10-15T08:30,antibody,negative`, 'kind "antibody" must be pcr or rapid'],
     ['test', `${ID},2021-10-15T08:30,pcr,unclear`, 'result "unclear" must be positive or negative (or âm tính / dương tính)'],
     // A spreadsheet read the IDs as numbers: 056089001234 became 56089001234.
+    ['vaccination', '5.6089E+10,1,2021-07-30,Pfizer', 'id "5.6089E+10" is a number in scientific notation: a spreadsheet rounded the ID'],
     ['vaccination', '56089001234,1,2021-07-30,Pfizer', 'id "56089001234" has 11 digits: a spreadsheet dropped its leading 0 (it is 056089001234)'],
     ['recovery', `${ID},`, 'recovered_on is empty'],
     ['quarantine', `${ID},F2,2021-10-01,`, 'status "F2" must be F0 or F1'],
