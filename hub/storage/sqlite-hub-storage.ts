@@ -258,8 +258,11 @@ async function applyInTransaction(
 
   const seq = feed.seq + 1;
   const newPeople = db.prepare(sql.countNewPeople).pluck().get() as number;
-  const result = await resultWithUnknownIds(spec, { rows: count, peopleChanged, seq }, newPeople, (limit) =>
-    db.prepare(sql.unknownIdLines).pluck().all(limit) as number[],
+  const result = await resultWithUnknownIds(
+    spec,
+    { rows: count, peopleChanged, seq },
+    newPeople,
+    (limit) => db.prepare(sql.unknownIdLines).pluck().all(limit) as number[],
   );
   db.prepare(sql.stampPeople).run(seq);
   db.exec(sql.applyDiff);

@@ -82,7 +82,8 @@ describe('CsvParser (RFC 4180, streaming)', () => {
     }
 
     it('reads the ;-separated file a spreadsheet with Vietnamese settings saves (BOM, CRLF), in any chunks', () => {
-      const text = '\uFEFFid;taken_at;kind;result\r\n056089001234;15/10/2021 08:30;PCR;"âm tính; lần 1"\r\n079195004321;"2021-10-15T08:30";rapid;Dương tính\r\n';
+      const text =
+        '\uFEFFid;taken_at;kind;result\r\n056089001234;15/10/2021 08:30;PCR;"âm tính; lần 1"\r\n079195004321;"2021-10-15T08:30";rapid;Dương tính\r\n';
       for (const size of [1, 2, 5, text.length]) {
         const { records, separator } = detect(text, size);
         expect(separator).toBe(';');

@@ -147,7 +147,9 @@ export function describeHubStorageContract(name: string, newLocation: () => HubS
       expect(result.unknownIds).toEqual({ count: 12, firstLines: [3, 4, 5, 6, 7, 8, 9, 10, 11, 12] });
       expect(await storage.countPeople()).toBe(14);
       // Known now: a later file about them reports nothing.
-      expect((await importRows(storage, 'test', [{ id12: strangers[0]?.id12 ?? '', takenAtMs: Date.UTC(2021, 9, 1), kind: 'pcr', result: 'negative' }])).unknownIds).toBeUndefined();
+      expect(
+        (await importRows(storage, 'test', [{ id12: strangers[0]?.id12 ?? '', takenAtMs: Date.UTC(2021, 9, 1), kind: 'pcr', result: 'negative' }])).unknownIds,
+      ).toBeUndefined();
     });
 
     it('gives the next sequence only to people whose state really changed', async () => {
@@ -263,7 +265,12 @@ export function describeHubStorageContract(name: string, newLocation: () => HubS
       expect(await storage.currentSeq()).toBe(0);
       expect(await storage.countPeople()).toBe(0);
       // Exact repeats are no contradiction.
-      expect(await importRows(storage, 'vaccination', [...doses(AN, '2021-07-01'), ...doses(AN, '2021-07-01')])).toEqual({ rows: 2, peopleChanged: 1, seq: 1, unknownIds: { count: 1, firstLines: [2] } });
+      expect(await importRows(storage, 'vaccination', [...doses(AN, '2021-07-01'), ...doses(AN, '2021-07-01')])).toEqual({
+        rows: 2,
+        peopleChanged: 1,
+        seq: 1,
+        unknownIds: { count: 1, firstLines: [2] },
+      });
     });
 
     it('never shows a reader an import that has not committed', async () => {

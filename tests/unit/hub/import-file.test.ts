@@ -60,7 +60,10 @@ describe('importCsvFile', () => {
     const { dir, storage } = await setup();
     const csv = '\uFEFFid;dose;date;product\r\n56089001234;1;30/07/2021;Pfizer\r\n79195004321;1;01/08/2021;AstraZeneca\r\n';
     expect((await rejection(run(storage, dir, 'vaccination', csv))).problems).toEqual([
-      { line: 2, message: expect.stringContaining('id "56089001234" has 11 digits: a spreadsheet dropped its leading 0 (it is 056089001234)') as unknown as string },
+      {
+        line: 2,
+        message: expect.stringContaining('id "56089001234" has 11 digits: a spreadsheet dropped its leading 0 (it is 056089001234)') as unknown as string,
+      },
       { line: 3, message: expect.stringContaining('(it is 079195004321)') as unknown as string },
     ]);
   });
@@ -124,7 +127,12 @@ describe('importCsvFile', () => {
 
     const good = Array.from({ length: 2_000 }, (_, i) => `001090${String(i).padStart(6, '0')},2021-07-01`).join('\n');
     const seen: ImportProgress[] = [];
-    expect(await run(storage, dir, 'recovery', `id,recovered_on\n${good}\n`, (p) => seen.push(p))).toMatchObject({ rows: 2_000, peopleChanged: 2_000, seq: 1, unknownIds: { count: 2_000 } });
+    expect(await run(storage, dir, 'recovery', `id,recovered_on\n${good}\n`, (p) => seen.push(p))).toMatchObject({
+      rows: 2_000,
+      peopleChanged: 2_000,
+      seq: 1,
+      unknownIds: { count: 2_000 },
+    });
     expect(seen.at(-1)).toMatchObject({ phase: 'applying', rows: 2_000 });
   });
 

@@ -44,7 +44,11 @@ describe('import row validation', () => {
     ['test', `${ID},2021-10-15T08:30,PCR,âm tính`, { line: 7, id12: ID, takenAtMs: Date.UTC(2021, 9, 15, 1, 30), kind: 'pcr', result: 'negative' }],
     ['test', `${ID},2021-10-15T08:30,PCR,Dương Tính`, { line: 7, id12: ID, takenAtMs: Date.UTC(2021, 9, 15, 1, 30), kind: 'pcr', result: 'positive' }],
     // The decomposed (NFD) letters a spreadsheet on macOS may save.
-    ['test', `${ID},2021-10-15T08:30,rapid,${'âm tính'.normalize('NFD')}`, { line: 7, id12: ID, takenAtMs: Date.UTC(2021, 9, 15, 1, 30), kind: 'rapid', result: 'negative' }],
+    [
+      'test',
+      `${ID},2021-10-15T08:30,rapid,${'âm tính'.normalize('NFD')}`,
+      { line: 7, id12: ID, takenAtMs: Date.UTC(2021, 9, 15, 1, 30), kind: 'rapid', result: 'negative' },
+    ],
     ['test', `${ID},15/10/2021 08:30,pcr,negative`, { line: 7, id12: ID, takenAtMs: Date.UTC(2021, 9, 15, 1, 30), kind: 'pcr', result: 'negative' }],
     ['recovery', `${ID},2021-09-01`, { line: 7, id12: ID, recoveredOn: '2021-09-01' }],
     ['quarantine', `${ID},F1,2021-10-01,2021-10-14`, { line: 7, id12: ID, status: 'F1', from: '2021-10-01', to: '2021-10-14' }],
