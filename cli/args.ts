@@ -1,7 +1,29 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { messageOf } from '../platform/message-of.js';
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /**
+   * The usage lines of the one subcommand the error is about (e.g. `chot hub import`):
+   * printed under the error instead of the whole command's help, which buries the line
+   * the operator needs among a hundred others.
+   */
+  readonly usage: string | undefined;
+
+  constructor(message: string, usage?: string) {
+    super(message);
+    this.usage = usage;
+  }
+}
+
+/** Runs a subcommand; a usage error it throws carries that subcommand's usage lines. */
+export async function withUsage<T>(usage: string, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof UsageError && error.usage === undefined) throw new UsageError(error.message, usage);
+    throw error;
+  }
+}
 
 type StrictParse<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<
   typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>

@@ -89,7 +89,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`chot ${first}: ${terminalLines(error.message)}\n\n${command.help}`);
+      const usage = error.usage === undefined ? command.help : `Usage:\n${error.usage}\n\n(chot ${first} --help lists every command)\n`;
+      process.stderr.write(`chot ${first}: ${terminalLines(error.message)}\n\n${usage}`);
       return 2;
     }
     // Error messages quote what came from outside (files, a hub's answers): escaped for the terminal.

@@ -6,7 +6,10 @@ import type { PersonFacts } from '../../domain/facts/person-facts.js';
 import { defaultHubDataDir } from '../../hub/config/hub-paths.js';
 import {
   ADMIN_CREDENTIAL_HELP,
+  DEVICES_HELP,
+  ENROLL_CODE_HELP,
   ENROLLMENT_HELP,
+  REVOKE_HELP,
   runEnrollCodeCommand,
   runListDevicesCommand,
   runRevokeDeviceCommand,
@@ -20,7 +23,7 @@ import { openHubStorage, type HubStorageLocation } from '../../hub/storage/open-
 import { ensureDefaultRuleSetPublished, listPublishedRuleSets, publishRuleSet, RuleSetRefused } from '../../hub/rules/rule-publisher.js';
 import { BUILTIN_RULE_SETS } from '../../domain/rules/builtin/index.js';
 import { parseInstant } from './verify.js';
-import { parseCommandArgs, UsageError } from '../args.js';
+import { parseCommandArgs, UsageError, withUsage } from '../args.js';
 import { parseStorageCommand } from './hub-storage-args.js';
 import { HUB_SERVE_HELP, runHubServe } from './hub-serve.js';
 import { HUB_REPORT_HELP, runHubReport } from './hub-report.js';
@@ -30,6 +33,19 @@ import { HUB_TRUST_HELP, runHubTrust } from './hub-trust.js';
 import { HUB_STAFF_HELP, issueStaffBadge, runHubStaff } from './hub-staff.js';
 import { terminalText } from '../../domain/text/terminal-text.js';
 import { messageOf } from '../../platform/message-of.js';
+
+const ISSUE_PASS_HELP = `  issue-pass --id ID12 [--png FILE] [--valid-hours N] [--pg URL] [--facts FILE.json]
+  issue-pass --staff-id ID [--png FILE] [--valid-hours N (default 12, at most 168)]
+             a staff badge for a member of the hub's staff list: scanned at a kiosk
+             whose installed list holds them, it opens a staff session
+             issue a signed status pass carrying the person's facts from the hub's data;
+             prints its QR text, writes a PNG with --png. --facts: facts from a JSON file
+             (doses, tests, recoveredOn, quarantine) instead, e.g. for a test pass`;
+const HUB_RULES_HELP = `  rules publish FILE|--builtin NAME [--valid-from ISO8601]
+             check, sign and publish a rule set; kiosks pick it up on their next sync
+             (built-in: ${Object.keys(BUILTIN_RULE_SETS).join(', ')})
+  rules list list the published rule sets`;
+const PUBLIC_KEY_HELP = `  public-key print the hub's public signing key (base64): kiosks trust it for passes, rule sets and trust files`;
 
 export const HUB_HELP = `Usage: chot hub <command> [options]
 
@@ -41,20 +57,11 @@ Commands:
 ${HUB_SERVE_HELP}
 ${HUB_TRACE_HELP}
 ${HUB_REPORT_HELP}
-  issue-pass --id ID12 [--png FILE] [--valid-hours N] [--pg URL] [--facts FILE.json]
-  issue-pass --staff-id ID [--png FILE] [--valid-hours N (default 12, at most 168)]
-             a staff badge for a member of the hub's staff list: scanned at a kiosk
-             whose installed list holds them, it opens a staff session
-             issue a signed status pass carrying the person's facts from the hub's data;
-             prints its QR text, writes a PNG with --png. --facts: facts from a JSON file
-             (doses, tests, recoveredOn, quarantine) instead, e.g. for a test pass
-  rules publish FILE|--builtin NAME [--valid-from ISO8601]
-             check, sign and publish a rule set; kiosks pick it up on their next sync
-             (built-in: ${Object.keys(BUILTIN_RULE_SETS).join(', ')})
-  rules list list the published rule sets
+${ISSUE_PASS_HELP}
+${HUB_RULES_HELP}
 ${HUB_TRUST_HELP}
 ${HUB_STAFF_HELP}
-  public-key print the hub's public signing key (base64): kiosks trust it for passes, rule sets and trust files
+${PUBLIC_KEY_HELP}
 ${IMPORT_HELP}
 ${ENROLLMENT_HELP}
 ${ADMIN_TOKEN_HELP}
@@ -62,38 +69,29 @@ ${ADMIN_TOKEN_HELP}
 ${ADMIN_CREDENTIAL_HELP}
 `;
 
+/** Each hub command: how it runs, and its usage lines, printed under its usage errors. */
+const HUB_COMMANDS: Readonly<Record<string, { readonly usage: string; run(args: readonly string[]): Promise<number> | number }>> = {
+  serve: { usage: HUB_SERVE_HELP, run: runHubServe },
+  trace: { usage: HUB_TRACE_HELP, run: runHubTrace },
+  report: { usage: HUB_REPORT_HELP, run: runHubReport },
+  'issue-pass': { usage: ISSUE_PASS_HELP, run: runIssuePass },
+  'public-key': { usage: PUBLIC_KEY_HELP, run: runPassKey },
+  rules: { usage: HUB_RULES_HELP, run: runHubRules },
+  trust: { usage: HUB_TRUST_HELP, run: runHubTrust },
+  staff: { usage: HUB_STAFF_HELP, run: runHubStaff },
+  import: { usage: IMPORT_HELP, run: runImport },
+  'enroll-code': { usage: ENROLL_CODE_HELP, run: runEnrollCode },
+  devices: { usage: DEVICES_HELP, run: runDevices },
+  revoke: { usage: REVOKE_HELP, run: runRevoke },
+  'admin-token': { usage: ADMIN_TOKEN_HELP, run: (args) => runHubAdminToken(args) },
+};
+
 export async function runHub(args: readonly string[]): Promise<number> {
   const [command, ...rest] = args;
-  switch (command) {
-    case 'serve':
-      return runHubServe(rest);
-    case 'trace':
-      return runHubTrace(rest);
-    case 'report':
-      return runHubReport(rest);
-    case 'issue-pass':
-      return runIssuePass(rest);
-    case 'public-key':
-      return runPassKey(rest);
-    case 'rules':
-      return runHubRules(rest);
-    case 'trust':
-      return runHubTrust(rest);
-    case 'staff':
-      return runHubStaff(rest);
-    case 'import':
-      return runImport(rest);
-    case 'enroll-code':
-      return runEnrollCode(rest);
-    case 'devices':
-      return runDevices(rest);
-    case 'revoke':
-      return runRevoke(rest);
-    case 'admin-token':
-      return runHubAdminToken(rest);
-    default:
-      throw new UsageError(command === undefined ? 'name a hub command' : `unknown hub command "${command}"`);
-  }
+  const hubCommand = command !== undefined && Object.hasOwn(HUB_COMMANDS, command) ? HUB_COMMANDS[command] : undefined;
+  // No command named: the whole help is the usage.
+  if (hubCommand === undefined) throw new UsageError(command === undefined ? 'name a hub command' : `unknown hub command "${command}"`);
+  return withUsage(hubCommand.usage, () => hubCommand.run(rest));
 }
 
 async function runIssuePass(args: readonly string[]): Promise<number> {

@@ -6,15 +6,16 @@ import { HUB_SQLITE_FILE } from '../storage/sqlite-hub-storage.js';
 import type { EnrollmentStore } from './enrollment-store.js';
 import { CODE_VALIDITY_MS, EnrollmentService, MAX_CODE_VALIDITY_MS } from './enrollment-service.js';
 
-/** The admin commands' lines for the hub's help text. */
-export const ENROLLMENT_HELP = `  enroll-code --location "NAME" [--valid-hours N] [--pg URL]
+/** Each admin command's lines for the hub's help text (and for its usage errors). */
+export const ENROLL_CODE_HELP = `  enroll-code --location "NAME" [--valid-hours N] [--pg URL]
              (admin) make a one-time code that enrols one kiosk at NAME; prints the code
-             and when it expires (default ${CODE_VALIDITY_MS / 3600_000} hours, at most ${MAX_CODE_VALIDITY_MS / 3600_000}). The hub keeps only its hash.
-  devices [--pg URL]
-             (admin) list the enrolled kiosks: id, enrolled at, active or revoked, location
-  revoke DEVICE_ID [--pg URL]
+             and when it expires (default ${CODE_VALIDITY_MS / 3600_000} hours, at most ${MAX_CODE_VALIDITY_MS / 3600_000}). The hub keeps only its hash.`;
+export const DEVICES_HELP = `  devices [--pg URL]
+             (admin) list the enrolled kiosks: id, enrolled at, active or revoked, location`;
+export const REVOKE_HELP = `  revoke DEVICE_ID [--pg URL]
              (admin) revoke a kiosk: the hub refuses its requests from the next one on, and
              its key can never enrol again (the kiosk enrols anew: new key, new code)`;
+export const ENROLLMENT_HELP = [ENROLL_CODE_HELP, DEVICES_HELP, REVOKE_HELP].join('\n');
 
 /** Who may run the admin commands, for the hub's help text. */
 export const ADMIN_CREDENTIAL_HELP = `Admin commands work on the hub's storage directly, so the admin credential is

@@ -4,6 +4,11 @@
  * strings. Feed it decoded text in chunks of any size; it returns the records completed so
  * far, each with the line it starts on, so a 1 GB export never sits in memory whole.
  * Accepts LF and CRLF line ends and strips a leading byte-order mark (spreadsheets write one).
+ *
+ * Spreadsheets set to Vietnamese (or most European) settings save "CSV" with `;` between
+ * fields, because there `,` is the decimal mark. With `separator: 'detect'` the parser reads
+ * the first line and takes `;` when it has more of them than commas, so such a file imports
+ * as it is instead of failing on a one-column header.
  */
 export interface CsvRecord {
   /** 1-based line the record starts on. */
@@ -16,13 +21,30 @@ export interface CsvRecord {
 /** Longer than any real row: an unclosed quote would otherwise swallow the whole file. */
 export const MAX_RECORD_CHARS = 1 << 20;
 
-const SPECIAL = /[",\r\n]/g;
+export type CsvSeparator = ',' | ';';
+
+export interface CsvParserOptions {
+  /** `,` (the default, RFC 4180), `;`, or 'detect' from the first line. */
+  readonly separator?: CsvSeparator | 'detect';
+}
+
+const SPECIAL: Readonly<Record<CsvSeparator, RegExp>> = { ',': /[",\r\n]/g, ';': /[";\r\n]/g };
 
 export class CsvParser {
   private buffer = '';
+  private chosen: CsvSeparator | undefined;
   private line = 1;
   private atStart = true;
   private ended = false;
+
+  constructor(options: CsvParserOptions = {}) {
+    this.chosen = options.separator === 'detect' ? undefined : (options.separator ?? ',');
+  }
+
+  /** The separator in use: undefined while 'detect' has not yet seen the whole first line. */
+  get separator(): CsvSeparator | undefined {
+    return this.chosen;
+  }
 
   /** Adds decoded text; returns the records it completed. */
   push(text: string): CsvRecord[] {
@@ -44,9 +66,18 @@ export class CsvParser {
 
   private drain(final: boolean): CsvRecord[] {
     const records: CsvRecord[] = [];
+    if (this.chosen === undefined) {
+      const firstLineEnd = this.buffer.indexOf('\n');
+      if (firstLineEnd === -1 && !final) {
+        if (this.buffer.length > MAX_RECORD_CHARS) throw new Error(`line 1: a row longer than ${MAX_RECORD_CHARS} characters`);
+        return records;
+      }
+      this.chosen = separatorOf(this.buffer.slice(0, firstLineEnd === -1 ? undefined : firstLineEnd));
+    }
+    const separator = this.chosen;
     let pos = 0;
     while (pos < this.buffer.length) {
-      const parsed = this.parseRecord(pos, final);
+      const parsed = this.parseRecord(pos, final, separator);
       if (parsed === undefined) break;
       pos = parsed.next;
       if (parsed.record !== undefined) records.push(parsed.record);
@@ -62,7 +93,7 @@ export class CsvParser {
    * Parses the record starting at `start`. Returns undefined when the buffer ends before
    * the record does (and more text may come); a blank line gives no record.
    */
-  private parseRecord(start: number, final: boolean): { record?: CsvRecord; next: number } | undefined {
+  private parseRecord(start: number, final: boolean, separator: CsvSeparator): { record?: CsvRecord; next: number } | undefined {
     const buffer = this.buffer;
     const line = this.line;
     let newlines = 0;
@@ -91,12 +122,13 @@ export class CsvParser {
           i = quote + 1;
           break;
         }
-        if (i < buffer.length && !isSeparator(buffer, i)) {
+        if (i < buffer.length && !isFieldEnd(buffer, i, separator)) {
           return this.skipBadRecord(line, newlines, i, final, 'a character follows a closing quote (a quote inside a field must be doubled: "")');
         }
       } else {
-        SPECIAL.lastIndex = i;
-        const match = SPECIAL.exec(buffer);
+        const special = SPECIAL[separator];
+        special.lastIndex = i;
+        const match = special.exec(buffer);
         const end = match === null ? buffer.length : match.index;
         if (match?.[0] === '"')
           return this.skipBadRecord(line, newlines, end, final, 'a quote inside an unquoted field (quote the whole field and double the quote)');
@@ -110,7 +142,7 @@ export class CsvParser {
         this.line += newlines + (i < buffer.length ? 1 : 0);
         return recordOf(line, fields, buffer.length);
       }
-      if (buffer[i] === ',') {
+      if (buffer[i] === separator) {
         i += 1;
         continue;
       }
@@ -137,9 +169,22 @@ function recordOf(line: number, fields: string[], next: number): { record?: CsvR
   return { record: { line, fields }, next };
 }
 
-function isSeparator(buffer: string, i: number): boolean {
+function isFieldEnd(buffer: string, i: number, separator: CsvSeparator): boolean {
   const c = buffer[i];
-  return c === ',' || c === '\n' || c === '\r';
+  return c === separator || c === '\n' || c === '\r';
+}
+
+/** `;` when the first line (outside quotes) has more semicolons than commas, else `,`. */
+function separatorOf(firstLine: string): CsvSeparator {
+  let commas = 0;
+  let semicolons = 0;
+  let quoted = false;
+  for (const c of firstLine) {
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && c === ',') commas += 1;
+    else if (!quoted && c === ';') semicolons += 1;
+  }
+  return semicolons > commas ? ';' : ',';
 }
 
 function countNewlines(text: string, from: number, to: number): number {

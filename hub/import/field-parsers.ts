@@ -13,11 +13,31 @@ const bad = (reason: string): Parsed<never> => ({ ok: false, reason });
 
 /** A 12-digit citizen ID, with the structure a number alone can show (citizen-id.ts). */
 export function parseId12(text: string): Parsed<string> {
-  if (!ID12_PATTERN.test(text)) return bad('is not a 12-digit citizen ID');
+  if (!ID12_PATTERN.test(text)) return bad(lostLeadingZero(text) ?? inScientificNotation(text) ?? 'is not a 12-digit citizen ID');
   const parts = citizenIdParts(text);
   if (!hasKnownProvince(parts)) return bad(`is not a citizen ID: "${parts.provinceCode}" is not a province code`);
   if (!hasPlausibleCentury(parts)) return bad('is not a citizen ID: its 4th digit (century and sex) must be 0–3');
   return ok(text);
+}
+
+/**
+ * A spreadsheet reads a column of IDs as numbers and drops their leading 0 (every ID of the
+ * provinces 001–099 starts with one): an 11-digit value that is a citizen ID with the 0 back
+ * is named as such, with the fix, rather than as "not an ID". It is never fixed silently:
+ * the same file may have lost other digits, and a wrong ID would give someone else's facts.
+ */
+function lostLeadingZero(text: string): string | undefined {
+  if (!/^\d{11}$/.test(text)) return undefined;
+  const restored = `0${text}`;
+  const parts = citizenIdParts(restored);
+  if (!hasKnownProvince(parts) || !hasPlausibleCentury(parts)) return undefined;
+  return `has 11 digits: a spreadsheet dropped its leading 0 (it is ${restored}); format the id column as Text and export again`;
+}
+
+/** A long number shown as `5.6089E+10`: the digits are gone, only the export can be redone. */
+function inScientificNotation(text: string): string | undefined {
+  if (!/^\d(?:[.,]\d+)?E\+?\d+$/i.test(text)) return undefined;
+  return 'is a number in scientific notation: a spreadsheet rounded the ID; format the id column as Text and export again';
 }
 
 export function parseOldId(text: string): Parsed<string | undefined> {

@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { terminalText } from '../../domain/text/terminal-text.js';
 import { describeHubStorage, openHubStorage, type HubStorageLocation } from '../storage/open-hub-storage.js';
+import type { UnknownIds } from '../storage/hub-storage.js';
 import { ImportRejected, type ImportKind } from '../storage/import-rows.js';
 import { importCsvFile, type ImportProgress } from './import-file.js';
 import { IMPORT_COLUMNS } from './row-validator.js';
@@ -14,7 +15,9 @@ ${Object.entries(IMPORT_COLUMNS)
   .join('\n')}
              dates YYYY-MM-DD or dd/mm/yyyy; product a DCC code or a common name;
              taken_at ISO 8601, in Vietnam time (UTC+7) when it has no zone; kind pcr|rapid;
-             result positive|negative; status F0|F1, to may be empty.
+             result positive|negative (or âm tính|dương tính); status F0|F1, to may be empty.
+             A ;-separated file (a spreadsheet with Vietnamese settings) is read as it is.
+             A fact file's IDs that the person table lacks are applied and noted.
              --pg URL: a PostgreSQL hub database instead of the SQLite one in --data`;
 
 export interface ImportCommandOptions {
@@ -45,6 +48,7 @@ export async function runImportCommand(options: ImportCommandOptions): Promise<n
     });
     const changes = result.peopleChanged === 0 ? 'nothing changed (already up to date)' : `${plural(result.peopleChanged, 'person', 'people')} changed`;
     stdout.write(`imported ${file}: ${plural(result.rows, `${kind} row`)}, ${changes}; sequence ${result.seq} (${describeHubStorage(options.location)})\n`);
+    if (result.unknownIds !== undefined) stderr.write(describeUnknownIds(file, result.unknownIds));
     return 0;
   } catch (error) {
     if (!(error instanceof ImportRejected)) throw error;
@@ -56,6 +60,18 @@ export async function runImportCommand(options: ImportCommandOptions): Promise<n
   } finally {
     await storage.close();
   }
+}
+
+/**
+ * Facts for IDs the hub had no person for are applied (the person file may come later), but
+ * said, with where to look: a mistyped or spreadsheet-mangled ID is imported exactly like this.
+ */
+function describeUnknownIds(file: string, { count, firstLines }: UnknownIds): string {
+  const where = `${firstLines.length === 1 ? 'line' : 'lines'} ${firstLines.join(', ')}${count > firstLines.length ? ', …' : ''}`;
+  return (
+    `chot hub import: ${terminalText(file)}: note: ${plural(count, 'ID')} ${count === 1 ? 'is' : 'are'} not in the person table (${where}); ` +
+    `their facts were imported. Import the person file first, or check these IDs.\n`
+  );
 }
 
 function describeProgress({ phase, bytesRead, totalBytes, rows }: ImportProgress): string {

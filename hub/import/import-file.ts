@@ -49,7 +49,8 @@ export async function importCsvFile<K extends ImportKind>(options: ImportFileOpt
 
 async function* validatedRows<K extends ImportKind>(options: ImportFileOptions<K>, totalBytes: number): AsyncGenerator<ImportRowOf[K]> {
   const problems = new ProblemList();
-  const parser = new CsvParser();
+  // A spreadsheet with Vietnamese settings saves `;` between fields: read the file as it is.
+  const parser = new CsvParser({ separator: 'detect' });
   // Not fatal: an invalid byte becomes U+FFFD, which the validator reports with its line.
   const decoder = new StringDecoder('utf8');
   let header: HeaderIndex<K> | undefined;

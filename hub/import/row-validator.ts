@@ -92,7 +92,18 @@ interface Clock {
 }
 
 const parseTestKind = (t: string) => parseChoice(t, ['pcr', 'rapid'] as const);
-const parseResult = (t: string) => parseChoice(t, ['positive', 'negative'] as const);
+/**
+ * The platforms' Vietnamese exports write the result in Vietnamese; NFC first because a
+ * spreadsheet on macOS may save the decomposed form of the same letters.
+ */
+const VIETNAMESE_RESULTS: Readonly<Record<string, string>> = { 'âm tính': 'negative', 'dương tính': 'positive' };
+const parseResult = (t: string): Parsed<'positive' | 'negative'> => {
+  const parsed = parseChoice(t, ['positive', 'negative'] as const, (s) => {
+    const lower = s.normalize('NFC').toLowerCase().replace(/\s+/g, ' ');
+    return VIETNAMESE_RESULTS[lower] ?? lower;
+  });
+  return parsed.ok ? parsed : { ok: false, reason: 'must be positive or negative (or âm tính / dương tính)' };
+};
 const parseStatus = (t: string) => parseChoice(t, ['F0', 'F1'] as const, (s) => s.toUpperCase());
 
 /** Per kind: the row from its fields, or undefined when a field is bad (the reader has the reasons). */

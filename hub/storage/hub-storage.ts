@@ -20,6 +20,19 @@ export interface ImportResult {
   readonly peopleChanged: number;
   /** The change feed's sequence after the import (unchanged when nobody changed). */
   readonly seq: number;
+  /**
+   * Present when a fact file (not a person file) named IDs the person table did not hold.
+   * Their facts are applied (a person file may follow), but an operator is told, because an
+   * ID a spreadsheet mangled looks exactly like this.
+   */
+  readonly unknownIds?: UnknownIds;
+}
+
+/** IDs new to the hub in a fact file: how many, and the line each of the first few first appears on. */
+export interface UnknownIds {
+  readonly count: number;
+  /** Ascending, at most UNKNOWN_ID_LINES_REPORTED. */
+  readonly firstLines: readonly number[];
 }
 
 /**

@@ -1,5 +1,9 @@
 import { columnsOf, type ColumnSpec, type TableSpec } from './fact-tables.js';
+import type { ImportResult } from './hub-storage.js';
 import { ImportRejected, MAX_REPORTED_PROBLEMS, type ImportProblem } from './import-rows.js';
+
+/** How many lines of IDs new to the hub an import names (the count says how many in all). */
+export const UNKNOWN_ID_LINES_REPORTED = 10;
 
 /**
  * The statements of one import, generated from its table spec for either database. An
@@ -30,6 +34,8 @@ export interface ImportStatements {
   readonly createDiff: string;
   readonly countChangedPeople: string;
   readonly countNewPeople: string;
+  /** The first line of each staged ID the person table does not hold, ascending. Parameter: limit. */
+  readonly unknownIdLines: string;
   /** Gives every changed person the new sequence (creating unknown people). Parameter: seq. */
   readonly stampPeople: string;
   /** Writes the differing facts. */
@@ -86,11 +92,28 @@ export function importStatements(spec: TableSpec, dialect: SqlDialect): ImportSt
     countChangedPeople: 'SELECT count(DISTINCT id12) AS n FROM import_diff',
     countNewPeople: `SELECT count(*) AS n FROM (SELECT DISTINCT id12 FROM import_diff) AS d
       WHERE NOT EXISTS (SELECT 1 FROM person AS p WHERE p.id12 = d.id12)`,
+    unknownIdLines: `SELECT min(s.line) AS line FROM import_stage AS s
+      WHERE NOT EXISTS (SELECT 1 FROM person AS p WHERE p.id12 = s.id12) GROUP BY s.id12 ORDER BY 1 LIMIT ${dialect.param(1)}`,
     stampPeople: `INSERT INTO person (id12, seq) SELECT DISTINCT id12, ${dialect.name === 'pg' ? '$1::bigint' : '?'} FROM import_diff WHERE true
       ON CONFLICT (id12) DO UPDATE SET seq = excluded.seq`,
     applyDiff,
     dropTemporary: ['DROP TABLE IF EXISTS import_diff', 'DROP TABLE IF EXISTS import_stage'],
   };
+}
+
+/**
+ * The result of an import that added `newPeople` to the hub. A person file adds people by
+ * design; a fact file adding them is reported. Call before stamping, while the person table
+ * still lacks them; `firstLines` runs the query only when there is something to report.
+ */
+export async function resultWithUnknownIds(
+  spec: TableSpec,
+  result: ImportResult,
+  newPeople: number,
+  firstLines: (limit: number) => Promise<number[]> | number[],
+): Promise<ImportResult> {
+  if (spec.kind === 'person' || newPeople === 0) return result;
+  return { ...result, unknownIds: { count: newPeople, firstLines: await firstLines(UNKNOWN_ID_LINES_REPORTED) } };
 }
 
 /** A row that says otherwise than an earlier row about the same fact. */

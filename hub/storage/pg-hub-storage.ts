@@ -3,7 +3,7 @@ import type { ChangedPerson, SyncedPerson } from '../../domain/sync/synced-perso
 import { PgAdminTokenStore } from '../admin/pg-admin-token-store.js';
 import { columnsOf, TABLE_SPECS, type TableSpec } from './fact-tables.js';
 import { checkPageRequest, deltaPlan, type HubStorage, type ImportResult, type ImportSource } from './hub-storage.js';
-import { conflictProblem, importStatements, mergeProblems, PG_DIALECT, type ImportStatements } from './import-sql.js';
+import { conflictProblem, importStatements, mergeProblems, PG_DIALECT, resultWithUnknownIds, type ImportStatements } from './import-sql.js';
 import { ImportRejected, MAX_REPORTED_PROBLEMS, type ImportKind, type ImportProblem, type ImportRow, type ImportRowOf } from './import-rows.js';
 import { assemblePeople, id12FromKey, withoutSeq, type PersonRecord, type QuarantineRecord, type TestRecord } from './person-assembly.js';
 import { PgEnrollmentStore } from './pg-enrollment-store.js';
@@ -235,6 +235,10 @@ async function applyInTransaction(
   }
   const seq = feed.seq + 1;
   const newPeople = await count(client, sql.countNewPeople);
+  const result = await resultWithUnknownIds(spec, { rows: staged, peopleChanged, seq }, newPeople, async (limit) => {
+    const { rows: lines } = await client.query<{ line: number }>(sql.unknownIdLines, [limit]);
+    return lines.map((r) => Number(r.line));
+  });
   await client.query(sql.stampPeople, [seq]);
   await client.query(sql.applyDiff);
   await client.query('UPDATE feed SET seq = $1, people = people + $2', [seq, newPeople]);
@@ -247,7 +251,7 @@ async function applyInTransaction(
   ]);
   for (const drop of sql.dropTemporary) await client.query(drop);
   if (peopleChanged >= ANALYZE_AFTER_CHANGES) await client.query('ANALYZE person');
-  return { rows: staged, peopleChanged, seq };
+  return result;
 }
 
 async function findConflicts(client: pg.ClientBase, spec: TableSpec, sql: ImportStatements): Promise<{ problems: ImportProblem[]; count: number }> {

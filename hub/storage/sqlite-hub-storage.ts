@@ -7,7 +7,7 @@ import type { ChangedPerson, SyncedPerson } from '../../domain/sync/synced-perso
 import { SqliteAdminTokenStore } from '../admin/sqlite-admin-token-store.js';
 import { TABLE_SPECS, type TableSpec } from './fact-tables.js';
 import { checkPageRequest, deltaPlan, type HubStorage, type ImportResult, type ImportSource } from './hub-storage.js';
-import { conflictProblem, importStatements, mergeProblems, SQLITE_DIALECT, type ImportStatements } from './import-sql.js';
+import { conflictProblem, importStatements, mergeProblems, resultWithUnknownIds, SQLITE_DIALECT, type ImportStatements } from './import-sql.js';
 import { ImportRejected, MAX_REPORTED_PROBLEMS, type ImportKind, type ImportProblem, type ImportRow, type ImportRowOf } from './import-rows.js';
 import { assemblePeople, id12FromKey, withoutSeq, type DoseRecord, type PersonRecord, type QuarantineRecord, type TestRecord } from './person-assembly.js';
 import { bucketCase, censusOf, type KioskCensus } from './kiosk-census.js';
@@ -271,6 +271,12 @@ async function applyInTransaction(
 
   const seq = feed.seq + 1;
   const newPeople = db.prepare(sql.countNewPeople).pluck().get() as number;
+  const result = await resultWithUnknownIds(
+    spec,
+    { rows: count, peopleChanged, seq },
+    newPeople,
+    (limit) => db.prepare(sql.unknownIdLines).pluck().all(limit) as number[],
+  );
   db.prepare(sql.stampPeople).run(seq);
   db.exec(sql.applyDiff);
   db.prepare('UPDATE feed SET seq = ?, people = people + ?').run(seq, newPeople);
@@ -283,7 +289,7 @@ async function applyInTransaction(
     new Date().toISOString(),
   );
   for (const drop of sql.dropTemporary) db.exec(drop);
-  return { rows: count, peopleChanged, seq };
+  return result;
 }
 
 function findConflicts(db: Database.Database, spec: TableSpec, sql: ImportStatements): { problems: ImportProblem[]; count: number } {

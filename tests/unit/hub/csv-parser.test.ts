@@ -72,4 +72,39 @@ describe('CsvParser (RFC 4180, streaming)', () => {
     parser.push('a,b\n"');
     expect(() => parser.push('x'.repeat(MAX_RECORD_CHARS + 1))).toThrow(/line 2: a row longer than/);
   });
+
+  describe("separator: 'detect'", () => {
+    function detect(text: string, size = text.length): { records: CsvRecord[]; separator: string | undefined } {
+      const parser = new CsvParser({ separator: 'detect' });
+      const records: CsvRecord[] = [];
+      for (let i = 0; i < text.length; i += size) records.push(...parser.push(text.slice(i, i + size)));
+      return { records: [...records, ...parser.end()], separator: parser.separator };
+    }
+
+    it('reads the ;-separated file a spreadsheet with Vietnamese settings saves (BOM, CRLF), in any chunks', () => {
+      const text =
+        '\uFEFFid;taken_at;kind;result\r\n056089001234;15/10/2021 08:30;PCR;"âm tính; lần 1"\r\n079195004321;"2021-10-15T08:30";rapid;Dương tính\r\n';
+      for (const size of [1, 2, 5, text.length]) {
+        const { records, separator } = detect(text, size);
+        expect(separator).toBe(';');
+        expect(records.map((r) => r.fields)).toEqual([
+          ['id', 'taken_at', 'kind', 'result'],
+          ['056089001234', '15/10/2021 08:30', 'PCR', 'âm tính; lần 1'],
+          ['079195004321', '2021-10-15T08:30', 'rapid', 'Dương tính'],
+        ]);
+      }
+    });
+
+    it('stays with commas when the first line has more of them, or its semicolons are inside quotes', () => {
+      expect(detect('id,dose,date,product\n056089001234,1,2021-07-30,"a;b;c;d"\n').separator).toBe(',');
+      expect(detect('"id;x",dose\n1,2\n').records.map((r) => r.fields)).toEqual([
+        ['id;x', 'dose'],
+        ['1', '2'],
+      ]);
+    });
+
+    it('decides on a file of one line without a line end', () => {
+      expect(detect('id;old_id;bhxh_number').records).toEqual([{ line: 1, fields: ['id', 'old_id', 'bhxh_number'] }]);
+    });
+  });
 });

@@ -66,7 +66,7 @@ export function describeHubStorageContract(name: string, newLocation: () => HubS
         { id12: AN, dose: 1, date: '2021-07-30', product: 'EU/1/20/1528' },
         { id12: BINH, dose: 1, date: '2021-09-01', product: 'EU/1/20/1525' },
       ]);
-      expect(result).toEqual({ rows: 3, peopleChanged: 2, seq: 1 });
+      expect(result).toEqual({ rows: 3, peopleChanged: 2, seq: 1, unknownIds: { count: 2, firstLines: [2, 4] } });
       expect(await storage.countPeople()).toBe(2);
       expect(await storage.findPerson(AN)).toEqual({
         id12: AN,
@@ -121,7 +121,7 @@ export function describeHubStorageContract(name: string, newLocation: () => HubS
     it('re-importing the same file changes nothing: no new sequence, nobody changed', async () => {
       const storage = await fresh();
       const rows = [...doses(AN, '2021-07-30', '2021-08-20'), ...doses(BINH, '2021-09-01')];
-      expect(await importRows(storage, 'vaccination', rows)).toEqual({ rows: 3, peopleChanged: 2, seq: 1 });
+      expect(await importRows(storage, 'vaccination', rows)).toEqual({ rows: 3, peopleChanged: 2, seq: 1, unknownIds: { count: 2, firstLines: [2, 4] } });
       expect(await importRows(storage, 'vaccination', rows)).toEqual({ rows: 3, peopleChanged: 0, seq: 1 });
       expect(await importRows(storage, 'vaccination', [...rows].reverse())).toEqual({ rows: 3, peopleChanged: 0, seq: 1 });
       expect(await storage.currentSeq()).toBe(1);
@@ -139,12 +139,25 @@ export function describeHubStorageContract(name: string, newLocation: () => HubS
       }
     });
 
+    it('reports the IDs a fact file names that the person table does not hold (count, first lines), never those of a person file', async () => {
+      const storage = await fresh();
+      expect((await importRows(storage, 'person', [{ id12: AN }, { id12: BINH }])).unknownIds).toBeUndefined();
+      const strangers = Array.from({ length: 12 }, (_, i) => ({ id12: `0790950${String(i).padStart(5, '0')}`, recoveredOn: '2021-07-01' }));
+      const result = await importRows(storage, 'recovery', [{ id12: AN, recoveredOn: '2021-07-01' }, ...strangers, { id12: BINH, recoveredOn: '2021-07-01' }]);
+      expect(result.unknownIds).toEqual({ count: 12, firstLines: [3, 4, 5, 6, 7, 8, 9, 10, 11, 12] });
+      expect(await storage.countPeople()).toBe(14);
+      // Known now: a later file about them reports nothing.
+      expect(
+        (await importRows(storage, 'test', [{ id12: strangers[0]?.id12 ?? '', takenAtMs: Date.UTC(2021, 9, 1), kind: 'pcr', result: 'negative' }])).unknownIds,
+      ).toBeUndefined();
+    });
+
     it('gives the next sequence only to people whose state really changed', async () => {
       const storage = await fresh();
       await importRows(storage, 'vaccination', [...doses(AN, '2021-07-30'), ...doses(BINH, '2021-09-01')]);
       // An's first dose is corrected, Binh's row is as before, Cường is new.
       const result = await importRows(storage, 'vaccination', [...doses(AN, '2021-07-31'), ...doses(BINH, '2021-09-01'), ...doses(CUONG, '2021-10-01')]);
-      expect(result).toEqual({ rows: 3, peopleChanged: 2, seq: 2 });
+      expect(result).toEqual({ rows: 3, peopleChanged: 2, seq: 2, unknownIds: { count: 1, firstLines: [4] } });
       expect((await storage.findPerson(BINH))?.seq).toBe(1);
       expect((await storage.findPerson(AN))?.seq).toBe(2);
       expect((await storage.changedSince(1, undefined, 10)).map((p) => [p.id12, p.seq])).toEqual([
@@ -252,7 +265,12 @@ export function describeHubStorageContract(name: string, newLocation: () => HubS
       expect(await storage.currentSeq()).toBe(0);
       expect(await storage.countPeople()).toBe(0);
       // Exact repeats are no contradiction.
-      expect(await importRows(storage, 'vaccination', [...doses(AN, '2021-07-01'), ...doses(AN, '2021-07-01')])).toEqual({ rows: 2, peopleChanged: 1, seq: 1 });
+      expect(await importRows(storage, 'vaccination', [...doses(AN, '2021-07-01'), ...doses(AN, '2021-07-01')])).toEqual({
+        rows: 2,
+        peopleChanged: 1,
+        seq: 1,
+        unknownIds: { count: 1, firstLines: [2] },
+      });
     });
 
     it('never shows a reader an import that has not committed', async () => {

@@ -55,12 +55,36 @@ describe('chot hub import (the real binary)', () => {
     const data = tempDataDir('chot-hub-');
     const file = csvFile(VACCINATIONS);
     const first = runChot(['hub', 'import', '--data', data, '--kind', 'vaccination', file]);
-    expect(first.stderr).toBe('');
+    // No person file came first: the five IDs are new to the hub, and said to be.
+    expect(first.stderr).toBe(
+      `chot hub import: ${file}: note: 5 IDs are not in the person table (lines 2, 3, 4, 5, 6); their facts were imported. Import the person file first, or check these IDs.\n`,
+    );
     expect(first.status).toBe(0);
     expect(first.stdout).toBe(`imported ${file}: 5 vaccination rows, 5 people changed; sequence 1 (${join(data, 'hub.sqlite')})\n`);
     const again = runChot(['hub', 'import', '--data', data, '--kind', 'vaccination', file]);
     expect(again.stdout).toContain('5 vaccination rows, nothing changed (already up to date); sequence 1');
+    expect(again.stderr).toBe('');
     expect(await peopleIn({ dataDir: data })).toEqual({ seq: 1, people: 5 });
+  });
+
+  it('names what a spreadsheet did to an Excel export (;, BOM, Vietnamese results, lost leading 0s), line by line', async () => {
+    const data = tempDataDir('chot-hub-');
+    const file = join(tempDataDir('chot-csv-'), 'xet-nghiem.csv');
+    writeFileSync(
+      file,
+      '\uFEFFid;taken_at;kind;result\r\n56089001234;15/10/2021 08:30;PCR;Âm tính\r\n079195004321;15/10/2021 09:00;rapid;dương tính\r\n1201005678;15/10/2021 09:30;PCR;âm tính\r\n',
+    );
+    const refused = runChot(['hub', 'import', '--kind', 'test', file, '--data', data]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('refused, nothing was imported (2 problems)');
+    expect(refused.stderr).toContain('  line 2: id "56089001234" has 11 digits: a spreadsheet dropped its leading 0 (it is 056089001234)');
+    // Two zeros lost (province 001): not one dropped 0, so no guess at the ID.
+    expect(refused.stderr).toContain('  line 4: id "1201005678" is not a 12-digit citizen ID\n');
+    const fixed = csvFile(['id;taken_at;kind;result', '056089001234;15/10/2021 08:30;PCR;Âm tính', '079195004321;15/10/2021 09:00;rapid;dương tính']);
+    const applied = runChot(['hub', 'import', '--kind', 'test', fixed, '--data', data]);
+    expect(applied.status).toBe(0);
+    expect(applied.stdout).toContain('2 test rows, 2 people changed');
+    expect(applied.stderr).toContain('note: 2 IDs are not in the person table (lines 2, 3)');
   });
 
   it('imports into PostgreSQL with --pg', async () => {
@@ -95,5 +119,7 @@ describe('chot hub import (the real binary)', () => {
     expect(help).toContain('import --kind KIND FILE.csv');
     expect(help).toContain('vaccination id,dose,date,product');
     expect(help).toMatch(/Vietnam time \(UTC\+7\) when it has no zone/);
+    expect(help).toContain('result positive|negative (or âm tính|dương tính)');
+    expect(help).toContain('A ;-separated file');
   });
 });

@@ -40,12 +40,32 @@ describe('importCsvFile', () => {
     const { dir, storage } = await setup();
     const csv =
       '\uFEFFid,dose,date,product\r\n056089001234,1,30/07/2021,"Pfizer"\r\n056089001234,2,2021-08-20,"Comirnaty"\r\n"079195004321",1,2021-09-01,"Vero Cell"\r\n';
-    expect(await run(storage, dir, 'vaccination', csv)).toEqual({ rows: 3, peopleChanged: 2, seq: 1 });
+    expect(await run(storage, dir, 'vaccination', csv)).toEqual({ rows: 3, peopleChanged: 2, seq: 1, unknownIds: { count: 2, firstLines: [2, 4] } });
     expect((await storage.findPerson('056089001234'))?.facts.doses.map((d) => [d.date, d.product])).toEqual([
       ['2021-07-30', 'EU/1/20/1528'],
       ['2021-08-20', 'EU/1/20/1528'],
     ]);
     expect(await run(storage, dir, 'vaccination', csv)).toEqual({ rows: 3, peopleChanged: 0, seq: 1 });
+  });
+
+  it('applies a ;-separated Excel export with a BOM and Vietnamese results', async () => {
+    const { dir, storage } = await setup();
+    const csv = '\uFEFFid;taken_at;kind;result\r\n056089001234;15/10/2021 08:30;PCR;Âm tính\r\n079195004321;15/10/2021 09:00;rapid;dương tính\r\n';
+    expect(await run(storage, dir, 'test', csv)).toEqual({ rows: 2, peopleChanged: 2, seq: 1, unknownIds: { count: 2, firstLines: [2, 3] } });
+    expect((await storage.findPerson('056089001234'))?.facts.tests.map((t) => t.result)).toEqual(['negative']);
+    expect((await storage.findPerson('079195004321'))?.facts.tests.map((t) => t.result)).toEqual(['positive']);
+  });
+
+  it('names the IDs an Excel export lost their leading 0 in, with the fix', async () => {
+    const { dir, storage } = await setup();
+    const csv = '\uFEFFid;dose;date;product\r\n56089001234;1;30/07/2021;Pfizer\r\n79195004321;1;01/08/2021;AstraZeneca\r\n';
+    expect((await rejection(run(storage, dir, 'vaccination', csv))).problems).toEqual([
+      {
+        line: 2,
+        message: expect.stringContaining('id "56089001234" has 11 digits: a spreadsheet dropped its leading 0 (it is 056089001234)') as unknown as string,
+      },
+      { line: 3, message: expect.stringContaining('(it is 079195004321)') as unknown as string },
+    ]);
   });
 
   it('refuses the whole file over a bad date on line 7, reporting every bad row by line', async () => {
@@ -107,7 +127,12 @@ describe('importCsvFile', () => {
 
     const good = Array.from({ length: 2_000 }, (_, i) => `001090${String(i).padStart(6, '0')},2021-07-01`).join('\n');
     const seen: ImportProgress[] = [];
-    expect(await run(storage, dir, 'recovery', `id,recovered_on\n${good}\n`, (p) => seen.push(p))).toEqual({ rows: 2_000, peopleChanged: 2_000, seq: 1 });
+    expect(await run(storage, dir, 'recovery', `id,recovered_on\n${good}\n`, (p) => seen.push(p))).toMatchObject({
+      rows: 2_000,
+      peopleChanged: 2_000,
+      seq: 1,
+      unknownIds: { count: 2_000 },
+    });
     expect(seen.at(-1)).toMatchObject({ phase: 'applying', rows: 2_000 });
   });
 

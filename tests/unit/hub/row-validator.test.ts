@@ -41,6 +41,14 @@ describe('import row validation', () => {
       `${ID},2021-10-15 08:30:00.5+07:00,pcr,negative`,
       { line: 7, id12: ID, takenAtMs: Date.UTC(2021, 9, 15, 1, 30, 0, 500), kind: 'pcr', result: 'negative' },
     ],
+    ['test', `${ID},2021-10-15T08:30,PCR,âm tính`, { line: 7, id12: ID, takenAtMs: Date.UTC(2021, 9, 15, 1, 30), kind: 'pcr', result: 'negative' }],
+    ['test', `${ID},2021-10-15T08:30,PCR,Dương Tính`, { line: 7, id12: ID, takenAtMs: Date.UTC(2021, 9, 15, 1, 30), kind: 'pcr', result: 'positive' }],
+    // The decomposed (NFD) letters a spreadsheet on macOS may save.
+    [
+      'test',
+      `${ID},2021-10-15T08:30,rapid,${'âm tính'.normalize('NFD')}`,
+      { line: 7, id12: ID, takenAtMs: Date.UTC(2021, 9, 15, 1, 30), kind: 'rapid', result: 'negative' },
+    ],
     ['test', `${ID},15/10/2021 08:30,pcr,negative`, { line: 7, id12: ID, takenAtMs: Date.UTC(2021, 9, 15, 1, 30), kind: 'pcr', result: 'negative' }],
     ['recovery', `${ID},2021-09-01`, { line: 7, id12: ID, recoveredOn: '2021-09-01' }],
     ['quarantine', `${ID},F1,2021-10-01,2021-10-14`, { line: 7, id12: ID, status: 'F1', from: '2021-10-01', to: '2021-10-14' }],
@@ -66,7 +74,10 @@ describe('import row validation', () => {
     ['test', `${ID},2021-10-15T24:00,pcr,negative`, 'is not a real time of day'],
     ['test', `${ID},2021-12-01T11:00,pcr,negative`, 'taken_at "2021-12-01T11:00" is in the future'],
     ['test', `${ID},2021-10-15T08:30,antibody,negative`, 'kind "antibody" must be pcr or rapid'],
-    ['test', `${ID},2021-10-15T08:30,pcr,unclear`, 'result "unclear" must be positive or negative'],
+    ['test', `${ID},2021-10-15T08:30,pcr,unclear`, 'result "unclear" must be positive or negative (or âm tính / dương tính)'],
+    // A spreadsheet read the IDs as numbers: 056089001234 became 56089001234.
+    ['vaccination', '5.6089E+10,1,2021-07-30,Pfizer', 'id "5.6089E+10" is a number in scientific notation: a spreadsheet rounded the ID'],
+    ['vaccination', '56089001234,1,2021-07-30,Pfizer', 'id "56089001234" has 11 digits: a spreadsheet dropped its leading 0 (it is 056089001234)'],
     ['recovery', `${ID},`, 'recovered_on is empty'],
     ['quarantine', `${ID},F2,2021-10-01,`, 'status "F2" must be F0 or F1'],
     ['quarantine', `${ID},F1,2021-10-14,2021-10-01`, 'to "2021-10-01" is before from "2021-10-14"'],
