@@ -76,7 +76,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${chotVersion()}\n`);
     return 0;
   }
-  const command = COMMANDS[first];
+  // Own properties only: "toString" or "__proto__" typed as a command must not find the prototype's.
+  const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
   if (command === undefined) {
     process.stderr.write(`chot: unknown command "${terminalText(first)}"\n\n${usage()}`);
     return 2;

@@ -51,6 +51,12 @@ describe('chot CLI', () => {
     expect(stderr).toContain('unknown command "fly"');
   });
 
+  it.each(['toString', 'constructor', '__proto__'])('a command named like an object property (%s) is unknown too, not a crash', async (name) => {
+    const { code, stderr } = await chot(name);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`unknown command "${name}"`);
+  });
+
   it('start --help documents its options', async () => {
     const { code, stdout } = await chot('start', '--help');
     expect(code).toBe(0);
