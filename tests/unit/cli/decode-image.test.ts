@@ -3,20 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { imageFormatOf } from '../../../cli/commands/decode-image.js';
-import { main } from '../../../cli/main.js';
+import { chotInProcess } from '../../support/chot-in-process.js';
 import { qrPng } from '../../support/camera-frames.js';
 import { QR_IMAGES } from '../../support/qr-test-images.js';
 
 const CCCD = '079195004321||Trần Thị Bình|02091995|Nữ|12 Lê Lợi, Bến Nghé, Quận 1, TP. Hồ Chí Minh|01012022';
 
-/** Runs `chot …` in process and captures what it prints. */
+/** Runs `chot …` in process; its output lines parsed as JSON. */
 async function chot(...argv: string[]): Promise<{ code: number; lines: Record<string, unknown>[]; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  const code = await main(argv);
-  vi.restoreAllMocks();
+  const { code, stdout, stderr } = await chotInProcess(...argv);
   return {
     code,
     lines: stdout
@@ -87,10 +82,7 @@ describe('chot decode-image', () => {
   });
 
   it('is listed in chot --help', async () => {
-    let stdout = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-    await main(['--help']);
-    vi.restoreAllMocks();
+    const { stdout } = await chotInProcess('--help');
     expect(stdout).toMatch(/^\s+decode-image\s+decode the QR code in image files/m);
   });
 

@@ -2,19 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseReportDate, runHubReport } from '../../../cli/commands/hub-report.js';
-import { main } from '../../../cli/main.js';
+import { chotInProcess } from '../../support/chot-in-process.js';
 import { tempDataDir } from '../../support/kiosk-process.js';
 
-/** Runs `chot …` in process and captures what it prints. */
-async function chot(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  const code = await main(argv);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
-}
+const chot = chotInProcess;
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../../cli/main.js';
+import { captureOutput, type ChotOutput } from '../../../support/chot-in-process.js';
 import { runSync } from '../../../../cli/commands/sync.js';
 import { DEVICE_ID_FILE, DEVICE_KEY_FILE, loadDeviceIdentity } from '../../../../main/hub-client/device-identity.js';
 import { enrollKiosk, EnrollmentError } from '../../../../main/enrollment/enroll-kiosk.js';
@@ -30,17 +31,8 @@ function expectNothingKept(dataDir: string): void {
   expect(readPinnedHubKeys(dataDir)).toEqual([]);
 }
 
-async function chot(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = argv[0] === 'sync' ? await runSync(argv.slice(1), { workerUrl: (await syncBundles()).workerUrl }) : await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
+function chot(...argv: string[]): Promise<ChotOutput> {
+  return captureOutput(async () => (argv[0] === 'sync' ? runSync(argv.slice(1), { workerUrl: (await syncBundles()).workerUrl }) : main(argv)));
 }
 
 describe('enrolKiosk', () => {
