@@ -1,21 +1,18 @@
 import { signInWithBadge } from '../staff/staff-badge.js';
 import { join } from 'node:path';
-import type { KioskApi, KioskInfo, ScanSubmission, WedgeSettings } from '../../domain/contract/kiosk-api.js';
-import type { KioskStatus, UploadStatus } from '../../domain/contract/kiosk-status.js';
+import type { KioskApi, KioskInfo, ScanSubmission } from '../../domain/contract/kiosk-api.js';
+import type { KioskStatus } from '../../domain/contract/kiosk-status.js';
 import { OVERRIDE_LIMITS, OVERRIDE_PRESET_REASONS, type OverrideRequest, type OverrideResult } from '../../domain/contract/operator-override.js';
-import { DEFAULT_SOUND_SETTINGS, type SoundSettings } from '../../domain/contract/sound-settings.js';
-import { DEFAULT_THEME_SETTINGS, type ThemeSettings } from '../../domain/contract/theme-settings.js';
+import { DEFAULT_SOUND_SETTINGS } from '../../domain/contract/sound-settings.js';
+import { DEFAULT_THEME_SETTINGS } from '../../domain/contract/theme-settings.js';
 import type { TodayStats } from '../../domain/contract/today-stats.js';
 import type { Diagnostics } from '../../domain/devices/diagnostics.js';
-import type { DeviceStatus } from '../../drivers/device.js';
 import { DiagnosticsService } from '../diagnostics/diagnostics-service.js';
 import { firmwareConfigDir } from '../diagnostics/firmware-config-dir.js';
-import type { EntryDirection } from '../../domain/entries/entry-record.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import { chotVersion } from '../config/paths.js';
 import { demoCards, demoRecords } from '../demo/demo-people.js';
-import { loadHubConfig } from '../hub-client/hub-config.js';
 import { EntryLog } from '../store/entry-log.js';
 import { FACTS_DATABASE_FILE, openFactsDatabase } from '../store/facts-database.js';
 import { FactsStore } from '../store/facts-store.js';
@@ -25,17 +22,17 @@ import { loadVerificationPorts } from '../trust/kiosk-trust.js';
 import type { ConfirmRequest, ConfirmResult } from '../../domain/contract/staff-confirm.js';
 import type { ChipCanRequest, ChipCanResult, ChipReadingState } from '../../domain/contract/chip-reading.js';
 import { CardQrListeners, type CardQrDecided, type ChipCanReceiver } from './card-qr-hooks.js';
-import { DEFAULT_STATION, ScanPipeline, type ChipReadDecision, type EntryStation, type ScanGate } from './scan-pipeline.js';
+import { ScanPipeline, type ChipReadDecision, type EntryStation, type ScanGate } from './scan-pipeline.js';
 import type { KioskEvent } from '../../domain/contract/kiosk-events.js';
 import type { ScanEvent, ScanSource } from '../../domain/scan/scan-event.js';
-import { gatePolicyFor, type GatePolicies, type GatePolicy } from '../devices/gate-policy.js';
+import { gatePolicyFor, type GatePolicy } from '../devices/gate-policy.js';
 import { devicesEvent, KioskEventHub, type DecidedVerdict } from './kiosk-event-hub.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import { stderrLogger } from '../logging/kiosk-logger.js';
 import type { StaffSessionState, StaffSignInRequest, StaffSignInResult } from '../../domain/contract/staff-session.js';
 import { StaffPinStore } from '../staff/staff-pin-store.js';
 import { StaffSessions } from '../staff/staff-sessions.js';
-import type { InputDirectionRequest, InputDirectionResult, InputGate, ScreenInput } from '../../domain/contract/input-lanes.js';
+import type { InputDirectionRequest, InputDirectionResult } from '../../domain/contract/input-lanes.js';
 import { VerdictRepeats } from './repeat-filter.js';
 import { ScreenInputGates } from './screen-input-gates.js';
 import { StaffDesk } from './staff-desk.js';
@@ -43,67 +40,11 @@ import { decideLogged } from './decision-log.js';
 import { KioskStatusReport } from './kiosk-status-report.js';
 import type { TypedIdRequest, TypedIdResult } from '../../domain/contract/typed-id.js';
 
-export interface KioskCoreOptions {
-  readonly dataDir: string;
-  /** Run on the built-in demo data set (the default while no hub is configured). */
-  readonly demo: boolean;
-  readonly now?: () => number;
-  readonly wedge?: Partial<WedgeSettings>;
-  readonly verdictHoldMs?: number;
-  /** The verdicts' sound, for the renderer (default: DEFAULT_SOUND_SETTINGS). */
-  readonly sound?: SoundSettings;
-  /** The page's colour theme, for the renderer (default: DEFAULT_THEME_SETTINGS, dark). */
-  readonly theme?: ThemeSettings;
-  /**
-   * What the sync is doing, from the sync loop when the kiosk is enrolled with a hub.
-   * Absent: 'demo' on the demo data, else 'not-enrolled'.
-   */
-  readonly syncState?: () => KioskStatus['sync'];
-  /** Enrolled kiosks: the entry log's upload, for the status line. */
-  readonly uploadState?: () => UploadStatus;
-  /** The lane this kiosk watches and which way people pass it, for the entry log. Default: lane '1', 'in'. */
-  readonly gate?: { readonly lane: string; readonly direction: EntryDirection };
-  /** Which verdicts open each lane's gate (devices.json `gates`); lanes not named: green, for signed credentials. */
-  readonly gates?: GatePolicies;
-  /** The wedge's and the camera's lane and direction (devices.json `inputs`); absent: the station's. */
-  readonly inputs?: Partial<Record<ScreenInput, InputGate>>;
-  /** The same code on the same input within this many ms is one entry (`chot start --repeat-window`; default 3 s, 0: off). */
-  readonly repeatWindowMs?: number;
-  /** The scanners and relays the kiosk drives, for the screen's device line and the diagnostics screen. */
-  readonly devices?: () => readonly DeviceStatus[];
-  /** Where the device profiles are (default: firmware-config/ of the installation). */
-  readonly firmwareConfigDir?: string;
-  /** Decisions (codes, never content), refusals, faults and rule-set problems. Default: stderr only. */
-  readonly logger?: Logger;
-  /** A staff session ends after this long without a staff action (default 2 min; `chot start --staff-idle-seconds`). */
-  readonly staffIdleMs?: number;
-  /** Tests: the staff PINs (default: `<data-dir>/staff-pins.json` at the default cost). */
-  readonly staffPins?: StaffPinStore;
-}
+import { DEFAULT_WEDGE_SETTINGS, stationOf, type KioskCoreOptions } from './kiosk-core-options.js';
 
-export const DEFAULT_WEDGE_SETTINGS: WedgeSettings = {
-  // Scanners send keys 1–15 ms apart; even a fast typist rarely keeps under 50 ms for long.
-  maxInterKeyMs: 50,
-  minLength: 6,
-  suffixKey: 'Enter',
-  maxLength: 8192,
-};
+export { DEFAULT_WEDGE_SETTINGS, type KioskCoreOptions } from './kiosk-core-options.js';
 
 export { KIOSK_DATABASE_FILE } from '../store/kiosk-database.js';
-
-/**
- * Who logs the entries, and where: hub.json is read once, at start, as the runtime
- * decides at start whether the kiosk is enrolled (enrolling means a restart).
- */
-function stationOf(options: KioskCoreOptions): EntryStation {
-  const hub = loadHubConfig(options.dataDir);
-  return {
-    kioskId: hub?.deviceId ?? DEFAULT_STATION.kioskId,
-    location: hub?.location ?? DEFAULT_STATION.location,
-    lane: options.gate?.lane ?? DEFAULT_STATION.lane,
-    direction: options.gate?.direction ?? DEFAULT_STATION.direction,
-  };
-}
 
 /** The kiosk's core services, the same in Electron's main process and in browser mode. */
 export class KioskCore implements KioskApi {
