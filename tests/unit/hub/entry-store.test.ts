@@ -13,7 +13,8 @@ import { chainedStored, entryRecord, entryRecordV1, entryRecordV2, entryRecordV3
 import { tempDataDir } from '../../support/kiosk-process.js';
 import { CURRENT_ENTRY_FORMAT } from '../../../domain/entries/entry-record.js';
 import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
-import { describeEntryStoreContract, F0, plantOutbreak, PLANTED } from './entry-store-contract.js';
+import { describeEntryStoreContract } from './entry-store-contract.js';
+import { F0, plantOutbreak, PLANTED } from './entry-store-fixtures.js';
 
 // A real server, never a mock: a private cluster for this file (tests/support/postgres.ts).
 let cluster: PostgresCluster;

@@ -1,6 +1,6 @@
 import type { HubStorage } from '../../../hub/storage/hub-storage.js';
 import { openHubStorage, type HubStorageLocation } from '../../../hub/storage/open-hub-storage.js';
-import { rawRows } from './entry-store-contract.js';
+import { rawRows } from './entry-store-fixtures.js';
 
 /**
  * One part of the hub's storage (enrolment, admin tokens, …) as its contract suite drives

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AdminTokenStore, MemoryAdminTokenStore } from '../../../../hub/admin/admin-token-store.js';
 import { AdminTokenNameTaken, checkAdminToken, createAdminToken, hashAdminToken } from '../../../../hub/admin/admin-tokens.js';
 import type { HubStorageLocation } from '../../../../hub/storage/open-hub-storage.js';
-import { rawRows } from '../entry-store-contract.js';
+import { rawRows } from '../entry-store-fixtures.js';
 import { hubStorageSubjectOf, memorySubjectOf, type OpenStoreSubject, type StoreSubject } from '../store-subject.js';
 
 /**

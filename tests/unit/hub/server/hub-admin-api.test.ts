@@ -5,7 +5,7 @@ import { createAdminToken } from '../../../../hub/admin/admin-tokens.js';
 import type { HubStorageLocation } from '../../../../hub/storage/open-hub-storage.js';
 import { kioskChain } from '../../../support/entry-fixtures.js';
 import { startPostgres, type PostgresCluster } from '../../../support/postgres.js';
-import { F0, plantOutbreak, PLANTED } from '../entry-store-contract.js';
+import { F0, plantOutbreak, PLANTED } from '../entry-store-fixtures.js';
 import { startTestHub, type TestHub } from './hub-test-kit.js';
 
 // A real server, never a mock: a private cluster for this file (tests/support/postgres.ts).
