@@ -41,8 +41,55 @@ const chot = layerBoundariesPlugin({
   },
   noIo: ['domain', 'renderer', 'decoder'],
   /** Packages that do I/O: never in the pure domain, the decoder or the renderer. */
-  ioPackages: ['better-sqlite3', 'ws', 'electron', 'serialport', '@serialport/*', 'node-hid', 'pg', 'pcsclite', 'playwright-core'],
+  ioPackages: [
+    'better-sqlite3',
+    'better-sqlite3-multiple-ciphers',
+    'ws',
+    'electron',
+    'serialport',
+    '@serialport/*',
+    'node-hid',
+    'pg',
+    'pcsclite',
+    'playwright-core',
+  ],
 });
+
+/**
+ * Code that runs in the Electron main process may not start the Electron binary as Node: the
+ * shipped binary has the RunAsNode fuse off (electron-builder.yml), so such a child would not
+ * start in a packaged kiosk while working in development. Background work uses worker_threads;
+ * a separate process would be Electron's utilityProcess (docs/security.md, "Fuses").
+ */
+const RUN_AS_NODE = 'needs the RunAsNode fuse, which the shipped Electron binary has off: use worker_threads or utilityProcess (docs/security.md)';
+const electronMainProcessRules = {
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [
+        { name: 'node:child_process', importNames: ['fork'], message: `fork() starts process.execPath as Node: ${RUN_AS_NODE}` },
+        { name: 'child_process', importNames: ['fork'], message: `fork() starts process.execPath as Node: ${RUN_AS_NODE}` },
+        {
+          name: 'electron',
+          importNames: ['shell'],
+          message: 'the kiosk opens nothing outside its own window: no shell.openExternal/openPath (docs/security.md, "shell.openExternal")',
+        },
+      ],
+    },
+  ],
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: "MemberExpression[object.name='process'][property.name='execPath']",
+      message: `under Electron process.execPath is the Electron binary; running it as Node ${RUN_AS_NODE}`,
+    },
+    {
+      selector: "CallExpression[callee.property.name='fork']:not([callee.object.name='utilityProcess'])",
+      message: `fork() starts process.execPath as Node: ${RUN_AS_NODE}`,
+    },
+    { selector: "Literal[value='ELECTRON_RUN_AS_NODE'], Identifier[name='ELECTRON_RUN_AS_NODE']", message: `ELECTRON_RUN_AS_NODE ${RUN_AS_NODE}` },
+  ],
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'release/**', 'tests/fixtures/**', 'coverage/**'] },
@@ -75,6 +122,11 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
     },
+  },
+  {
+    // What the Electron main process loads: its entry (cli/), the core and the layers below it.
+    files: ['main/**/*.ts', 'cli/**/*.ts', 'platform/**/*.ts', 'drivers/**/*.ts'],
+    rules: electronMainProcessRules,
   },
   {
     files: ['renderer/**/*.ts'],

@@ -4,7 +4,9 @@ export default defineConfig({
   test: {
     // Vitest's default is one worker per core but one: on a 2-core kiosk build machine, a single
     // worker. Most test files wait on child processes (kiosks, hubs, pcscd, PostgreSQL,
-    // Chromium), so two overlap well; the e2e files still run one at a time (below).
+    // Chromium), so two overlap well; the e2e files still run one at a time (below). `npm test`
+    // runs the two projects side by side, one file of each at a time (scripts/run-tests.mjs
+    // says why: Vitest itself would run the e2e project only after the unit one).
     maxWorkers: 2,
     projects: [
       {

@@ -1,8 +1,10 @@
 import { chotVersion } from '../main/config/paths.js';
 import { UsageError } from './args.js';
 import { CHIP_HELP, runChip } from './commands/chip.js';
+import { DB_KEY_HELP, runDbKey } from './commands/db-key.js';
 import { DECODE_IMAGE_HELP, runDecodeImage } from './commands/decode-image.js';
 import { DEVICES_HELP, runDevices } from './commands/devices.js';
+import { DOCTOR_HELP, runDoctor } from './commands/doctor.js';
 import { ENROLL_HELP, runEnroll } from './commands/enroll.js';
 import { HUB_HELP, runHub } from './commands/hub.js';
 import { LOG_HELP, runLog } from './commands/log.js';
@@ -29,6 +31,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   sync: { summary: 'sync an enrolled kiosk with its hub once: data, then rule sets', help: SYNC_HELP, run: (args) => runSync(args) },
   trust: { summary: 'pin a hub key in the kiosk', help: TRUST_HELP, run: runTrust },
   staff: { summary: 'the staff who sign in at the kiosk with a PIN: staff add NAME | remove NAME | list', help: STAFF_HELP, run: runStaff },
+  'db-key': {
+    summary: "make the key that encrypts the kiosk's databases: db-key new --out FILE | seal (systemd-creds)",
+    help: DB_KEY_HELP,
+    run: (args) => runDbKey(args),
+  },
   log: { summary: "verify the kiosk's hash-chained entry log: reports the first edited, missing or reordered entry", help: LOG_HELP, run: runLog },
   'decode-image': {
     summary: "decode the QR code in image files with the camera's decoder, one JSON line per file",
@@ -40,9 +47,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     help: DEVICES_HELP,
     run: (args) => runDevices(args),
   },
+  doctor: {
+    summary: 'check a kiosk on site: devices, pcscd, hub and clock, data age, rule set, disk, databases, units — OK/WARN/FAIL with the fix',
+    help: DOCTOR_HELP,
+    run: (args) => runDoctor(args),
+  },
   chip: { summary: 'read and authenticate a chip ID card in a PC/SC reader: chip read --can N | --mrz D,B,E', help: CHIP_HELP, run: runChip },
   hub: {
-    summary: 'hub commands: import, enroll-code, devices, revoke, issue-pass, public-key, rules publish|list, trust import|list',
+    summary: 'hub commands: import, enroll-code, devices, revoke, issue-pass, badges, public-key, rules publish|list, trust import|list',
     help: HUB_HELP,
     run: runHub,
   },

@@ -22,7 +22,7 @@ export interface VerifyLine {
   };
   readonly color?: 'green' | 'yellow' | 'red' | 'none';
   readonly reasons: readonly Reason[];
-  readonly factsFrom?: 'local' | 'credential' | null;
+  readonly factsFrom?: Assessment['factsFrom'];
   /** The rule set that decided the colour. */
   readonly ruleSet?: { readonly id: string; readonly version: string };
   readonly dcc?: unknown;

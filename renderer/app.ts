@@ -1,10 +1,10 @@
-import type { KioskApi, KioskInfo, ScanSubmission } from '../domain/contract/kiosk-api.js';
+import { PAGE_HEARTBEAT_MS, type KioskApi, type KioskInfo, type ScanSubmission } from '../domain/contract/kiosk-api.js';
 import type { KioskEvent } from '../domain/contract/kiosk-events.js';
 import { ContractCallError } from '../domain/contract/contract-client.js';
 import { asKioskEvent } from '../domain/contract/kiosk-event-guard.js';
 import { RPC_PATH } from '../domain/contract/rpc-messages.js';
 import { setDeviceLine } from './view/device-line.js';
-import { setReadiness, setRuleSet, setTodayCount } from './view/readiness-view.js';
+import { setReadiness, setRuleSet, setTodayCount, setTrustFiles } from './view/readiness-view.js';
 import { verdictHeadlineWhile, type Readiness } from '../domain/contract/kiosk-readiness.js';
 import type { Verdict } from '../domain/verdict/verdict.js';
 import { cameraRequested, startCameraScanner } from './camera/camera-scanner.js';
@@ -20,6 +20,8 @@ import { ChipPrompt } from './chip/chip-prompt.js';
 import { endsChipRead } from './chip/chip-view.js';
 import { VerdictSound } from './sound/verdict-sound.js';
 import { keepPageTheme } from './theme/page-theme.js';
+import { fillSetupScreen } from './view/setup-view.js';
+import type { KioskSetup } from '../domain/contract/kiosk-setup.js';
 import { captureWedge } from './wedge/wedge-capture.js';
 
 declare global {
@@ -83,8 +85,32 @@ async function start(): Promise<void> {
       // The count keeps its last value; a core that does not answer shows on the next scan.
     }
   };
+  /**
+   * The set-up screen of an enrolment QR: it stays while the kiosk enrols; an enrolled kiosk's
+   * page loads again after the hold (its demo cards go, its status is the hub's); a refusal
+   * goes back to idle after the hold.
+   */
+  let reloadDue = false;
+  const showSetup = (setup: KioskSetup): void => {
+    clearTimeout(holdTimer);
+    shown = undefined;
+    fillSetupScreen(setup);
+    screens.show('setup');
+    // Once enrolled, the page loads again whatever is shown next (a double read's "already enrolled").
+    if (setup.phase === 'enrolled') reloadDue = true;
+    if (setup.phase === 'enrolling') return;
+    holdTimer = setTimeout(() => {
+      if (reloadDue) location.reload();
+      else screens.show('idle');
+    }, info.verdictHoldMs);
+  };
   /** Every verdict shown sounds, wherever it came from (wedge, camera, device scanner, staff's override or confirm); nothing else does. */
   const showVerdict = (verdict: Verdict): void => {
+    // An enrolment QR is no verdict: no sound, no count, the set-up screen.
+    if (verdict.setup !== undefined) {
+      showSetup(verdict.setup);
+      return;
+    }
     // Not ready: a "no record" says nothing about the person; the screen says NOT READY (the log keeps the verdict).
     // A staff badge's sign-in is no verdict about a person: shown as it is, and the staff line says who.
     screens.showVerdict(
@@ -212,6 +238,10 @@ async function start(): Promise<void> {
       chipPrompt.update(event.state);
       return;
     }
+    if (event.name === 'setup') {
+      showSetup(event.setup);
+      return;
+    }
     if (event.name === 'readiness') {
       readiness = event.readiness;
       setReadiness(event.readiness);
@@ -232,6 +262,7 @@ async function start(): Promise<void> {
       readiness = status.readiness;
       setReadiness(status.readiness);
       setRuleSet(status.ruleSet);
+      if (status.trustFiles !== undefined) setTrustFiles(status.trustFiles);
       if (status.devices !== undefined) setDeviceLine(status.deviceLine);
     } catch {
       // A core that does not answer shows on the next scan, as a fault; the line keeps its last words.
@@ -245,6 +276,10 @@ async function start(): Promise<void> {
     void refreshStatus();
     void refreshToday();
   }, 10_000);
+  // A page that hangs or crashes stops saying so: the kiosk keeping the browser restarts it.
+  const heartbeat = (): void => void api.pageHeartbeat().catch(() => undefined);
+  heartbeat();
+  setInterval(heartbeat, PAGE_HEARTBEAT_MS);
   screens.show('idle');
 }
 

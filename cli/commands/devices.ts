@@ -8,7 +8,7 @@ import { switchCodes } from '../../domain/devices/device-profile.js';
 import { firmwareConfigDir } from '../../main/diagnostics/firmware-config-dir.js';
 import type { PcscBinding } from '../../drivers/chip/pcsc-binding.js';
 import { parseCommandArgs } from '../args.js';
-import { pcscSection, surveyPcsc } from './devices-pcsc.js';
+import { pcscSection, surveyPcsc, type PcscReport } from './devices-pcsc.js';
 import { terminalJson, terminalLines, terminalText } from '../../domain/text/terminal-text.js';
 
 export const DEVICES_HELP = `Usage: chot devices [--json] [--all]
@@ -139,9 +139,15 @@ function table(rows: readonly DeviceRow[]): string {
   return out.join('\n') + '\n';
 }
 
-export async function runDevices(args: readonly string[], deps: DevicesDeps = {}): Promise<number> {
-  const { values } = parseCommandArgs(args, { json: { type: 'boolean' }, all: { type: 'boolean' } });
-  const write = deps.write ?? ((text: string) => void process.stdout.write(text));
+/** What `chot devices` and `chot doctor` see: every device found, its row, and pcscd's readers. */
+export interface DeviceSurvey {
+  readonly found: readonly DiscoveredDevice[];
+  readonly problems: readonly string[];
+  readonly pcsc: PcscReport;
+}
+
+/** Lists without opening anything, so it is safe while the kiosk runs. */
+export async function surveyDevices(deps: DevicesDeps = {}): Promise<DeviceSurvey> {
   const catalog = loadProfileCatalog(deps.firmwareConfigDir ?? firmwareConfigDir());
   const discovery = await discoverDevices({
     catalog,
@@ -151,19 +157,27 @@ export async function runDevices(args: readonly string[], deps: DevicesDeps = {}
     ...(deps.access === undefined ? {} : { access: deps.access }),
     ...(deps.holders === undefined ? {} : { holders: deps.holders }),
   });
-  const shown = discovery.devices.filter((device) => values.all === true || device.match !== undefined);
-  const rows = shown.map(deviceRow);
   const pcsc = await surveyPcsc(deps.pcsc ?? (await nativePcsc()));
+  return { found: discovery.devices, problems: discovery.problems, pcsc };
+}
+
+export async function runDevices(args: readonly string[], deps: DevicesDeps = {}): Promise<number> {
+  const { values } = parseCommandArgs(args, { json: { type: 'boolean' }, all: { type: 'boolean' } });
+  const write = deps.write ?? ((text: string) => void process.stdout.write(text));
+  const survey = await surveyDevices(deps);
+  const shown = survey.found.filter((device) => values.all === true || device.match !== undefined);
+  const rows = shown.map(deviceRow);
+  const { pcsc } = survey;
+  const hidden = survey.found.length - shown.length;
   if (values.json === true) {
     // USB descriptors and reader names are the device's own text: escaped for the terminal.
-    write(terminalJson({ devices: rows, problems: discovery.problems, hidden: discovery.devices.length - shown.length, pcsc }, 2) + '\n');
+    write(terminalJson({ devices: rows, problems: survey.problems, hidden, pcsc }, 2) + '\n');
     return 0;
   }
-  if (rows.length === 0) write(discovery.devices.length === 0 ? 'no devices found\n' : 'no device matches a profile\n');
+  if (rows.length === 0) write(survey.found.length === 0 ? 'no devices found\n' : 'no device matches a profile\n');
   else write(terminalLines(table(rows)));
-  const hidden = discovery.devices.length - shown.length;
   if (hidden > 0) write(`${hidden} other device(s) match no profile: chot devices --all lists them\n`);
-  for (const problem of discovery.problems) write(`could not list ${terminalText(problem)}\n`);
+  for (const problem of survey.problems) write(`could not list ${terminalText(problem)}\n`);
   write(pcscSection(pcsc));
   return 0;
 }

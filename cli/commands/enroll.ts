@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defaultDataDir } from '../../main/config/paths.js';
 import { enrollKiosk, EnrollmentError } from '../../main/enrollment/enroll-kiosk.js';
-import { parseHubUrl } from '../../main/hub-client/hub-client.js';
+import { parseHubUrl } from '../../main/hub-client/hub-http.js';
 import { hubKeyStoreFromKeys } from '../../main/trust/hub-key-store.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { terminalText } from '../../domain/text/terminal-text.js';
@@ -12,6 +12,8 @@ export const ENROLL_HELP = `Usage: chot enroll --hub URL --code CODE [--hub-key 
 Enrols this kiosk with a hub, once: makes the kiosk's device key, redeems the one-time
 code an admin made for its location (\`chot hub enroll-code\`), pins the hub's public key
 and writes <data-dir>/hub.json. After that \`chot sync\` and \`chot start\` sync with the hub.
+Without a keyboard: start the kiosk (\`chot start\`) and scan the QR that
+\`chot hub enroll-code --url\` prints with any of its scanners; its set-up screen enrols it.
 
 Options:
   --hub URL         the hub (http://host:port, or https:// behind a TLS proxy)

@@ -5,18 +5,25 @@ import { defaultHubDataDir } from '../../hub/config/hub-paths.js';
 import { buildReport } from '../../hub/reports/build-report.js';
 import { reportCsv } from '../../hub/reports/report-csv.js';
 import { reportHtml } from '../../hub/reports/report-html.js';
+import { silentCsv } from '../../hub/reports/report-silent.js';
+import { DEFAULT_SILENT_AFTER_MS, parseDuration } from '../../hub/devices/device-overview.js';
 import { REPORT_BUCKETS, vnDayOfDate, type ReportBucket } from '../../hub/reports/vn-calendar.js';
 import { openHubStorage, type HubStorageLocation } from '../../hub/storage/open-hub-storage.js';
 import { UsageError } from '../args.js';
 import { messageOf } from '../../platform/message-of.js';
 
 /** The report command's lines for the hub's help text. */
-export const HUB_REPORT_HELP = `  report --from YYYY-MM-DD --to YYYY-MM-DD [--by day|week] [--format csv|html] [--out FILE] [--pg URL]
+export const HUB_REPORT_HELP = `  report --from YYYY-MM-DD --to YYYY-MM-DD [--by day|week] [--format csv|html] [--out FILE] [--silent-after 7d] [--silent-csv FILE] [--pg URL]
              scans per location and per day or ISO week (Vietnam time, both dates
-             included): by colour and by credential (phone pass, ID card, health-insurance
-             card, typed, other), flagged entries, scan points registered and active, and
-             the registered scan points without a scan in the 7 days up to --to.
-             csv (default) for spreadsheets; html: one printable A4 file with charts`;
+             included): by colour and by credential (EU DCC, Chốt pass, ID card, chip-verified
+             ID card, health-insurance card, typed, unreadable or invalid code, other),
+             distinct people, scans per hour of day, reds and yellows staff let in and
+             confirms (by staff member), flagged entries, scan points registered and active,
+             and the registered scan points without a scan in the 7 days up to --to.
+             csv (default) for spreadsheets; html: one printable A4 file with charts.
+             The HTML also counts the registered scan points the hub heard from (any
+             signed request) within --silent-after (default 7d) and lists the silent ones;
+             --silent-csv FILE writes that list as CSV (kiosk, location, last seen)`;
 
 export interface HubReportIo {
   readonly stdout: { write(text: string): unknown };
@@ -51,6 +58,8 @@ export async function runHubReport(args: readonly string[], io: HubReportIo = { 
         by: { type: 'string' },
         format: { type: 'string' },
         out: { type: 'string' },
+        'silent-after': { type: 'string' },
+        'silent-csv': { type: 'string' },
         data: { type: 'string' },
         pg: { type: 'string' },
       },
@@ -71,17 +80,24 @@ export async function runHubReport(args: readonly string[], io: HubReportIo = { 
   const format = values.format ?? 'csv';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be csv or html; got ${JSON.stringify(format)}`);
   if (values.out === '') throw new UsageError('--out needs a file name');
+  if (values['silent-csv'] === '') throw new UsageError('--silent-csv needs a file name');
+  const silentAfterMs = values['silent-after'] === undefined ? DEFAULT_SILENT_AFTER_MS : parseDuration(values['silent-after']);
+  if (silentAfterMs === undefined)
+    throw new UsageError(
+      `--silent-after must be a whole number of s, m, h or d (at least a minute, at most a year), e.g. 7d; got ${JSON.stringify(values['silent-after'])}`,
+    );
   if (values.data !== undefined && values.pg !== undefined) throw new UsageError('give --data DIR or --pg URL, not both');
   const location: HubStorageLocation = values.pg !== undefined ? { pgUrl: values.pg } : { dataDir: resolve(values.data ?? defaultHubDataDir()) };
 
   const storage = await openHubStorage(location);
   let report;
   try {
-    report = await buildReport(storage, { fromDay, toDay, by: by as ReportBucket, now: (io.now ?? Date.now)() });
+    report = await buildReport(storage, { fromDay, toDay, by: by as ReportBucket, now: (io.now ?? Date.now)(), silentAfterMs });
   } finally {
     await storage.close();
   }
   const text = (format as ReportFormat) === 'html' ? reportHtml(report) : reportCsv(report);
+  if (values['silent-csv'] !== undefined && report.silent !== undefined) writeFileSync(values['silent-csv'], silentCsv(report.silent));
   if (values.out === undefined) {
     io.stdout.write(text);
     return 0;

@@ -1,16 +1,18 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { qrPng } from '../../platform/qr-output.js';
 import { terminalText } from '../../domain/text/terminal-text.js';
 import { defaultHubDataDir } from '../../hub/config/hub-paths.js';
 import { loadOrCreateHubSigningKey } from '../../hub/keys/hub-signing-key.js';
 import { writeFileSync } from 'node:fs';
-import QRCode from 'qrcode';
 import { issuePass } from '../../hub/passes/pass-issuer.js';
-import { STAFF_BADGE_ID12 } from '../../domain/credentials/pass/pass-codec.js';
+import { holderNameProblem, STAFF_BADGE_ID12 } from '../../domain/credentials/pass/pass-codec.js';
+import { visibleText } from '../../domain/text/visible-text.js';
 import { HubStaff, HubStaffError } from '../../hub/staff/hub-staff.js';
 import { messageOf } from '../../platform/message-of.js';
 import { UsageError } from '../args.js';
 import { readPin } from './staff.js';
+import { parsePassPrint, writePassCards } from './pass-print-options.js';
 
 export const HUB_STAFF_HELP = `  staff add NAME [--id ID] [--pin-stdin] [--kiosk ID]… [--location NAME]…
              add a staff member to the staff list the hub signs for its kiosks, which
@@ -113,22 +115,36 @@ export async function issueStaffBadge(options: {
   'valid-hours'?: string;
   id?: string;
   facts?: string;
+  name?: string;
+  'birth-year'?: string;
+  card?: string;
+  out?: string;
+  issuer?: string;
 }): Promise<number> {
   if (options.id !== undefined || options.facts !== undefined)
     throw new UsageError('a staff badge names a staff member only: no --id or --facts with --staff-id');
+  if (options.name !== undefined || options['birth-year'] !== undefined)
+    throw new UsageError("a staff badge is named by the hub's staff list: no --name or --birth-year with --staff-id");
   const validForHours = Number(options['valid-hours'] ?? BADGE_DEFAULT_HOURS);
   if (!(validForHours > 0 && validForHours <= BADGE_MAX_HOURS))
     throw new UsageError(`--valid-hours for a staff badge must be positive, at most ${BADGE_MAX_HOURS}`);
   const dataDir = resolve(options.data ?? defaultHubDataDir());
   const key = loadOrCreateHubSigningKey(dataDir);
-  if (!new HubStaff(dataDir, key).list().some((entry) => entry.id === options.staffId)) {
+  const print = parsePassPrint(options, key, false);
+  const member = new HubStaff(dataDir, key).list().find((entry) => entry.id === options.staffId);
+  if (member === undefined) {
     process.stderr.write(
       `chot hub issue-pass: no staff member with id ${JSON.stringify(terminalText(options.staffId))} in the hub's staff list (chot hub staff add first)\n`,
     );
     return 1;
   }
-  const text = issuePass(key, { id12: STAFF_BADGE_ID12, staffId: options.staffId, now: Date.now(), validForHours });
+  // A printed badge carries its holder's name from the staff list, signed, for a colleague to match.
+  // Only a printed one: a kiosk older than the holder section refuses a pass that has it.
+  const name = visibleText(member.name);
+  const holder = print !== undefined && holderNameProblem(name) === undefined ? { holder: { name } } : {};
+  const text = issuePass(key, { id12: STAFF_BADGE_ID12, staffId: options.staffId, now: Date.now(), validForHours, ...holder });
   process.stdout.write(`${text}\n`);
-  if (options.png !== undefined) writeFileSync(options.png, await QRCode.toBuffer(text, { errorCorrectionLevel: 'M', type: 'png', margin: 4, scale: 8 }));
+  if (options.png !== undefined) writeFileSync(options.png, await qrPng(text));
+  if (print !== undefined) await writePassCards([text], print, 'single');
   return 0;
 }

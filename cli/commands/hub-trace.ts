@@ -11,18 +11,20 @@ import { messageOf } from '../../platform/message-of.js';
 export { csvCell, parseWindow, TRACE_CSV_HEADER, traceCsv, traceJson } from '../../hub/entries/trace-report.js';
 
 /** The trace command's lines for the hub's help text. */
-export const HUB_TRACE_HELP = `  trace --id ID12 --from ISO8601 --to ISO8601 [--window 30m] [--format json|csv] [--pg URL]
+export const HUB_TRACE_HELP = `  trace --id ID12 --from ISO8601 --to ISO8601 [--window 30m] [--format json|csv|contacts-csv] [--pg URL]
              contact tracing: the places the person passed between --from and --to and,
              for each, everyone else recorded at that place within ± the window (90s, 30m,
              2h), with times, colours, kiosks and what was shown (credential, authenticity, a
-             chip's document signer). Times without a zone are Vietnam time (UTC+7).
+             chip's document signer); beside it each contact once, with their places and
+             times (contacts-csv: that summary alone). Times without a zone are Vietnam time
+             (UTC+7); every time printed is Vietnam time, +07:00, as the output states.
              The same over HTTP for admins: GET /v1/admin/trace with an admin token`;
 
 export interface HubTraceIo {
   readonly stdout: { write(text: string): unknown };
 }
 
-/** `chot hub trace --id ID12 --from ISO --to ISO [--window 30m] [--format json|csv] [--data DIR | --pg URL]` */
+/** `chot hub trace --id ID12 --from ISO --to ISO [--window 30m] [--format json|csv|contacts-csv] [--data DIR | --pg URL]` */
 export async function runHubTrace(args: readonly string[], io: HubTraceIo = { stdout: process.stdout }): Promise<number> {
   let values;
   try {

@@ -12,6 +12,7 @@ import { CscaImportRefused, importCscas, subjectText, type CscaImportResult } fr
 import { listPublishedTrustFiles, publishTrustFile, readPublishedTrustFile } from '../../hub/trust/trust-publisher.js';
 import { messageOf } from '../../platform/message-of.js';
 import { parseCommandArgs, UsageError } from '../args.js';
+import { dccListLine, HUB_TRUST_DCC_HELP, importDccKind, isDccKind } from './hub-trust-dcc.js';
 
 export const HUB_TRUST_HELP = `  trust import csca FILE… [--add]
              sign and publish the country signing CA list kiosks verify chip ID cards
@@ -19,6 +20,7 @@ export const HUB_TRUST_HELP = `  trust import csca FILE… [--add]
              certificate must be a CA and not expired (others are skipped and listed).
              The files' certificates REPLACE the published list; --add keeps it and adds
              them. Kiosks install it on their next sync (docs/trust-files.md)
+${HUB_TRUST_DCC_HELP}
   trust list list the published trust files (kind, version, certificates)`;
 
 /** `chot hub trust import|list …` */
@@ -32,11 +34,27 @@ export function runHubTrust(args: readonly string[]): number {
 function runImport(args: readonly string[]): number {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options: { data: { type: 'string' }, add: { type: 'boolean' } }, strict: true, allowPositionals: true });
+    parsed = parseArgs({
+      args: [...args],
+      options: { data: { type: 'string' }, add: { type: 'boolean' }, 'trust-anchor': { type: 'string' } },
+      strict: true,
+      allowPositionals: true,
+    });
   } catch (error) {
     throw new UsageError(messageOf(error));
   }
   const [kind, ...files] = parsed.positionals;
+  if (isDccKind(kind)) {
+    const dccDataDir = resolve(parsed.values.data ?? defaultHubDataDir());
+    const trustAnchor = parsed.values['trust-anchor'];
+    return importDccKind(kind, files, {
+      dataDir: dccDataDir,
+      key: () => loadOrCreateHubSigningKey(dccDataDir),
+      add: parsed.values.add === true,
+      ...(trustAnchor === undefined ? {} : { trustAnchor }),
+    });
+  }
+  if (parsed.values['trust-anchor'] !== undefined) throw new UsageError('--trust-anchor is the EU gateway’s: it goes with trust import dcc-dsc');
   if (kind !== 'csca') throw new UsageError(`import takes a kind (${TRUST_FILE_KINDS.join(', ')}) then its files, e.g. trust import csca vn-csca.pem`);
   if (files.length === 0) throw new UsageError('trust import csca takes at least one FILE (PEM or DER certificates, or a CSCA master list)');
   const inputs = files.map((name) => {
@@ -111,6 +129,10 @@ function runList(args: readonly string[]): number {
     if (file.kind === 'staff') {
       // Names are personal data: `chot hub staff list` shows them to whoever asks for them.
       process.stdout.write(`staff  version ${file.version}  issued ${file.issuedAt}  ${file.staff.length} staff member(s) (chot hub staff list)\n`);
+      continue;
+    }
+    if (file.kind === 'dcc-dsc' || file.kind === 'dcc-schemas' || file.kind === 'dcc-value-sets') {
+      process.stdout.write(dccListLine(file));
       continue;
     }
     process.stdout.write(`${file.kind}  version ${file.version}  issued ${file.issuedAt}  ${file.certificates.length} certificate(s)\n`);

@@ -4,6 +4,8 @@ import { defaultDataDir } from '../../main/config/paths.js';
 import { EntryLog } from '../../main/store/entry-log.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase } from '../../main/store/kiosk-database.js';
 import { parseCommandArgs, UsageError } from '../args.js';
+import { DB_KEY_FILE_OPTION } from '../db-key-option.js';
+import { loadAtRestKey } from '../../main/store/at-rest-key.js';
 import { terminalText } from '../../domain/text/terminal-text.js';
 
 export const LOG_HELP = `Usage: chot log verify [--data-dir DIR]
@@ -16,12 +18,15 @@ before which a row is missing or out of order. Exit code 0 when the chain is int
 
 Options:
   --data-dir DIR  the kiosk's data directory (default: ${defaultDataDir()})
+  --db-key-file FILE
+                  the key the kiosk's databases are encrypted with, when they are and
+                  this shell has no chot-db-key credential (default: $CHOT_DB_KEY_FILE)
 `;
 
 export async function runLog(args: readonly string[]): Promise<number> {
   const [command, ...rest] = args;
   if (command !== 'verify') throw new UsageError(command === undefined ? 'name a log command' : `unknown log command "${command}"`);
-  const { values } = parseCommandArgs(rest, { 'data-dir': { type: 'string' } });
+  const { values } = parseCommandArgs(rest, { 'data-dir': { type: 'string' }, ...DB_KEY_FILE_OPTION });
   const file = join(resolve(values['data-dir'] ?? defaultDataDir()), KIOSK_DATABASE_FILE);
   // Opening would create an empty log, which would then "verify": say there is none.
   if (!existsSync(file)) {
@@ -30,7 +35,7 @@ export async function runLog(args: readonly string[]): Promise<number> {
   }
   // Opening migrates an older log: columns are added (migration 7 copies the table to widen a CHECK),
   // every row's values and format stay as they were, so the chain verifies the same.
-  const db = openKioskDatabase(file);
+  const db = openKioskDatabase(file, loadAtRestKey({ keyFile: values['db-key-file'] }));
   try {
     const log = new EntryLog(db);
     const check = log.verify();

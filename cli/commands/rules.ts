@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PersonFacts } from '../../domain/facts/person-facts.js';
 import { CompiledRuleSet } from '../../domain/rules/compiled-rule-set.js';
+import { FACTS_SOURCES, type FactsSource } from '../../domain/rules/rule-input.js';
 import { checkRuleSet } from '../../domain/rules/rule-set-check.js';
+import { checkRuleSetDraft } from '../../domain/rules/rule-set-draft.js';
 import { defaultDataDir } from '../../main/config/paths.js';
 import { RuleSetRepository } from '../../main/rules/rule-set-repository.js';
 import { loadVerificationPorts } from '../../main/trust/kiosk-trust.js';
@@ -15,12 +17,16 @@ export const RULES_HELP = `Usage: chot rules <command> [options]
 
 Commands:
   check FILE               check a rule set (plain or as published, signed): its shape and
-                           every CertLogic condition; prints each problem with its JSON path
+                           every CertLogic condition; prints each problem with its JSON path.
+                           A set without validFrom passes, noted: \`chot hub rules publish
+                           --valid-from\` must then set it
   test FILE CASES.json     run a table of cases through a rule set and print what differs.
                            CASES.json: [{ "name", "at" (ISO 8601), "facts": {doses, tests,
                            recoveredOn, quarantine, recoveryCertificate?: {positiveOn,
                            validFrom, validUntil}, notCounted?: [{kind, why}]},
-                           "person"?: {id12}, "dataAgeHours"?,
+                           "person"?: {id12}, "dataAgeHours"?, "factsSource"?:
+                           "local" (default) | "credential" | "none" (a person the
+                           kiosk has no facts about: leave "facts" out),
                            "parameters"?, "expect": "green"|"yellow"|"red"|"none",
                            "reasons"?: [codes] }]
   install FILE [--data-dir DIR]
@@ -57,16 +63,18 @@ export async function runRules(args: readonly string[]): Promise<number> {
 function runCheck(args: readonly string[]): number {
   const [file, ...extra] = args;
   if (file === undefined || extra.length > 0) throw new UsageError('check takes one FILE');
-  const checked = checkRuleSet(ruleSetOf(readJson(file)));
+  const checked = checkRuleSetDraft(ruleSetOf(readJson(file)));
   if (!checked.ok) {
     process.stdout.write(
       `${file}: ${checked.problems.length} problem(s)\n${checked.problems.map((p) => `  ${terminalText(p.path || '/')}: ${terminalText(p.message)}`).join('\n')}\n`,
     );
     return 1;
   }
-  process.stdout.write(
-    `${file}: ok — ${checked.ruleSet.id}@${checked.ruleSet.version}, ${checked.ruleSet.rules.length} rule(s), valid from ${checked.ruleSet.validFrom}\n`,
-  );
+  const { ruleSet } = checked;
+  const from = checked.validFromMissing
+    ? 'no validFrom yet: publish it with `chot hub rules publish FILE --valid-from ISO8601`'
+    : `valid from ${ruleSet.validFrom}`;
+  process.stdout.write(`${file}: ok — ${ruleSet.id}@${ruleSet.version}, ${ruleSet.rules.length} rule(s), ${from}\n`);
   return 0;
 }
 
@@ -76,10 +84,13 @@ interface RuleCase {
   readonly facts?: Partial<PersonFacts>;
   readonly person?: { id12?: string };
   readonly dataAgeHours?: number;
+  readonly factsSource?: string;
   readonly parameters?: Record<string, unknown>;
   readonly expect: string;
   readonly reasons?: readonly string[];
 }
+
+const isFactsSource = (value: string): value is FactsSource => (FACTS_SOURCES as readonly string[]).includes(value);
 
 function runTest(args: readonly string[]): number {
   const [file, casesFile, ...extra] = args;
@@ -106,12 +117,15 @@ function runTest(args: readonly string[]): number {
       ...(given.recoveryCertificate === undefined ? {} : { recoveryCertificate: given.recoveryCertificate }),
       ...(given.notCounted === undefined ? {} : { notCounted: given.notCounted }),
     };
+    const factsSource = c.factsSource ?? 'local';
+    if (!isFactsSource(factsSource)) throw new UsageError(`${name}: "factsSource" is one of ${FACTS_SOURCES.join(', ')}`);
     const outcome = compiled.compiled.evaluate(
       facts,
       {
         nowMs: parseInstant(c.at, `${name}: "at"`),
         ...(c.person === undefined ? {} : { person: c.person }),
         ...(c.dataAgeHours === undefined ? {} : { dataAgeMs: c.dataAgeHours * 3_600_000 }),
+        factsSource,
       },
       c.parameters ?? {},
     );

@@ -37,6 +37,7 @@ export const START_OPTIONS = {
   mute: { type: 'boolean' },
   theme: { type: 'string' },
   'day-hours': { type: 'string' },
+  'db-key-file': { type: 'string' },
 } as const;
 export type StartOption = keyof typeof START_OPTIONS;
 
@@ -72,6 +73,7 @@ export function buildLaunchOptions(args: readonly string[], env: NodeJS.ProcessE
       ...(logLevel === undefined ? {} : { logLevel }),
       ...(sound === undefined ? {} : { sound }),
       ...(theme === undefined ? {} : { theme }),
+      ...(values['db-key-file'] === undefined ? {} : { dbKeyFile: resolve(values['db-key-file']) }),
     });
   } catch (error) {
     if (error instanceof DeviceSpecError || error instanceof LaunchOptionsError || error instanceof LogLevelError) throw new UsageError(error.message);

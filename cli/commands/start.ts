@@ -5,6 +5,7 @@ import { findChromium } from '../../main/launcher/chromium.js';
 import { keepKioskWindow, type KioskWindowKeeper } from '../../main/launcher/kiosk-window-keeper.js';
 import { findElectronBinary, runElectron } from '../../main/launcher/electron-binary.js';
 import { keepRunningWhenOutputCloses } from '../../main/launcher/process-output.js';
+import { KIOSK_URL_FILE_ENV, writeKioskUrlFile } from '../../main/launcher/kiosk-url-file.js';
 import { kioskRuntimeOptions, launchOptionsArg, type LaunchOptions } from '../../main/launcher/launch-options.js';
 import { buildLaunchOptions } from './start-options.js';
 import { lineLog } from '../../platform/logging/logger.js';
@@ -15,6 +16,8 @@ export const START_HELP = `Usage: chot start [options]
 Starts the kiosk: the Electron window when Electron is installed, otherwise browser
 mode, which runs the core in Node, serves the kiosk on 127.0.0.1 and prints
   kiosk-url: http://127.0.0.1:<port>/#token=<token>
+(also written to the file $CHOT_KIOSK_URL_FILE names, mode 0640, when it is set:
+the chot-kiosk package's screen service reads it there)
 Enrolled with a hub (chot enroll), the kiosk syncs continuously in the background
 and decides on its last data whenever the hub is out of reach; without a hub it runs
 on the built-in demo data set. The Electron window starts with every option below but
@@ -57,6 +60,11 @@ Options:
   --day-hours HH:MM-HH:MM
                   the day of --theme auto, in the kiosk's local time (default
                   06:00-18:00)
+  --db-key-file FILE
+                  encrypt kiosk.sqlite and facts.sqlite with the key in FILE (64 hex
+                  digits, owner-only; make one with chot db-key new) where there is no
+                  systemd credential chot-db-key (default: $CHOT_DB_KEY_FILE, else not
+                  encrypted); an existing plaintext kiosk is encrypted in place at start
   --device KIND=PATH[:BAUD][,OPTION=VALUE…]
                   a scanner, gate relay or chip card reader the kiosk drives (repeatable;
                   adds to, or for the same kind and path replaces, the devices in
@@ -108,7 +116,7 @@ const INSTALLED_SHELLS: StartShells = {
 
 /** What browser mode gets from the launch options: the runtime's options, as the Electron shell gets them, and its port. */
 export function browserModeOptions(launch: LaunchOptions): KioskRuntimeOptions & { readonly port: number } {
-  return { ...kioskRuntimeOptions(launch), port: launch.port };
+  return { ...kioskRuntimeOptions(launch), port: launch.port, pageExpected: launch.open };
 }
 
 export async function runStart(args: readonly string[], shells: StartShells = INSTALLED_SHELLS): Promise<number> {
@@ -126,6 +134,8 @@ async function runBrowserMode(launch: LaunchOptions): Promise<number> {
   // The renderer reads its options from the URL fragment, beside the token (never sent over HTTP).
   const kioskUrl = launch.camera ? `${kiosk.server.kioskUrl}&camera=1` : kiosk.server.kioskUrl;
   process.stdout.write(`kiosk-url: ${kioskUrl}\n`);
+  const urlFile = process.env[KIOSK_URL_FILE_ENV];
+  if (urlFile !== undefined && urlFile !== '') writeKioskUrlFile(urlFile, kioskUrl);
   const log = kiosk.logger.child({ component: 'browser-mode' });
   log.info(`browser mode: data in ${launch.dataDir}, ${kiosk.enrolled ? 'syncing with its hub' : 'demo data (not enrolled with a hub)'}; stop with Ctrl+C`);
   let window: KioskWindowKeeper | null = null;
@@ -135,7 +145,11 @@ async function runBrowserMode(launch: LaunchOptions): Promise<number> {
       log.error(
         '--open: không tìm thấy Chromium (đặt CHOT_CHROMIUM) — hãy mở địa chỉ ở trên bằng tay · no Chromium found (set CHOT_CHROMIUM to its path); open the URL above yourself',
       );
-    else window = keepKioskWindow(chromium, kioskUrl, { log: { warn: lineLog(log, 'warn'), error: lineLog(log, 'error') } });
+    else
+      window = keepKioskWindow(chromium, kioskUrl, {
+        log: { warn: lineLog(log, 'warn'), error: lineLog(log, 'error') },
+        pageHeartbeats: { subscribe: (listener) => kiosk.core.onPageHeartbeat(listener) },
+      });
   }
   return new Promise((done) => {
     const stop = (): void => {

@@ -1,9 +1,11 @@
+import { DB_KEY_FILE_OPTION } from '../db-key-option.js';
+import { loadAtRestKey } from '../../main/store/at-rest-key.js';
 import { join, resolve } from 'node:path';
 import { defaultDataDir } from '../../main/config/paths.js';
 import { HUB_CONFIG_FILE, loadHubConfig } from '../../main/hub-client/hub-config.js';
 import { FACTS_DATABASE_FILE } from '../../main/store/facts-database.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase } from '../../main/store/kiosk-database.js';
-import { parseHubUrl } from '../../main/hub-client/hub-client.js';
+import { parseHubUrl } from '../../main/hub-client/hub-http.js';
 import { HubError, isHubError } from '../../main/hub-client/hub-error.js';
 import { KioskSync, readLastSyncedAt, type KioskSyncOptions } from '../../main/sync/kiosk-sync.js';
 import type { SyncSummary } from '../../main/sync/sync-client.js';
@@ -24,11 +26,14 @@ the sync failed (the data the kiosk had is kept).
 Options:
   --hub URL       another URL for the kiosk's hub (default: the one in hub.json)
   --data-dir DIR  the kiosk's data directory (default: ${defaultDataDir()})
+  --db-key-file FILE
+                  the key the kiosk's databases are encrypted with, when they are and
+                  this shell has no chot-db-key credential (default: $CHOT_DB_KEY_FILE)
 `;
 
 /** `workerUrl`: tests run the sources and pass a bundled apply worker; the CLI uses the compiled one. */
 export async function runSync(args: readonly string[], seams: Pick<KioskSyncOptions, 'workerUrl' | 'client'> = {}): Promise<number> {
-  const { values } = parseCommandArgs(args, { hub: { type: 'string' }, 'data-dir': { type: 'string' } });
+  const { values } = parseCommandArgs(args, { hub: { type: 'string' }, 'data-dir': { type: 'string' }, ...DB_KEY_FILE_OPTION });
   if (values.hub !== undefined) {
     try {
       parseHubUrl(values.hub);
@@ -45,9 +50,16 @@ export async function runSync(args: readonly string[], seams: Pick<KioskSyncOpti
   }
   // Opening the kiosk database runs its migrations, which move an older kiosk's people
   // into the facts database: that must happen before the sync writes there.
-  openKioskDatabase(join(dataDir, KIOSK_DATABASE_FILE)).close();
+  const atRestKey = loadAtRestKey({ keyFile: values['db-key-file'] });
+  openKioskDatabase(join(dataDir, KIOSK_DATABASE_FILE), atRestKey).close();
   const factsDatabaseFile = join(dataDir, FACTS_DATABASE_FILE);
-  const sync = await KioskSync.open({ dataDir, factsDatabaseFile, ...(values.hub === undefined ? {} : { hubUrl: values.hub }), ...seams });
+  const sync = await KioskSync.open({
+    dataDir,
+    factsDatabaseFile,
+    ...(atRestKey === undefined ? {} : { atRestKey }),
+    ...(values.hub === undefined ? {} : { hubUrl: values.hub }),
+    ...seams,
+  });
   if (sync === undefined) throw new Error('hub.json disappeared');
   try {
     process.stdout.write(`syncing with ${terminalText(sync.client.url)} as ${terminalText(sync.hub.deviceId)} (${terminalText(sync.hub.location)})\n`);
@@ -59,7 +71,7 @@ export async function runSync(args: readonly string[], seams: Pick<KioskSyncOpti
     const code = error instanceof HubError || error instanceof SyncError ? ` (${error.code})` : '';
     process.stderr.write(`chot sync: ${terminalText(messageOf(error))}${code}\n`);
     process.stderr.write(
-      `the kiosk keeps its data: sequence ${(await sync.applier.position()).watermark}, data age ${describeAge(readLastSyncedAt(factsDatabaseFile))}\n`,
+      `the kiosk keeps its data: sequence ${(await sync.applier.position()).watermark}, data age ${describeAge(readLastSyncedAt(factsDatabaseFile, atRestKey))}\n`,
     );
     return 1;
   } finally {

@@ -1,3 +1,5 @@
+import { DB_KEY_FILE_OPTION } from '../db-key-option.js';
+import { loadAtRestKey, type AtRestKey } from '../../main/store/at-rest-key.js';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -24,6 +26,8 @@ Options:
   --at ISO8601          evaluation clock for every check (default: now; no zone = UTC)
   --data-dir DIR        the kiosk's data directory: its synced facts decide the colour,
                         and its trust/ files are trusted
+  --db-key-file FILE    the key the data directory's databases are encrypted with, when
+                        they are and there is no chot-db-key credential ($CHOT_DB_KEY_FILE)
   --trust-cert B64DER   trust this DCC signing certificate (repeatable)
   --trust-list FILE     trust the DCC signing certificates in this JSON file
   --hub-key B64         trust this hub key for passes and rule sets (raw Ed25519, repeatable)
@@ -43,17 +47,18 @@ export function parseInstant(text: string, label = '--at'): number {
  * closed) first, as the kiosk does: its migration 4 moves the people of a data directory
  * from before facts.sqlite into it.
  */
-function openFactsOf(dataDir: string): SqliteDatabase | undefined {
+function openFactsOf(dataDir: string, key: AtRestKey | undefined): SqliteDatabase | undefined {
   const kioskFile = join(dataDir, KIOSK_DATABASE_FILE);
-  if (existsSync(kioskFile)) openKioskDatabase(kioskFile).close();
+  if (existsSync(kioskFile)) openKioskDatabase(kioskFile, key).close();
   const factsFile = join(dataDir, FACTS_DATABASE_FILE);
-  return existsSync(factsFile) ? openFactsDatabase(factsFile) : undefined;
+  return existsSync(factsFile) ? openFactsDatabase(factsFile, key) : undefined;
 }
 
 export async function runVerify(args: readonly string[]): Promise<number> {
   const { values } = parseCommandArgs(args, {
     at: { type: 'string' },
     'data-dir': { type: 'string' },
+    ...DB_KEY_FILE_OPTION,
     'trust-cert': { type: 'string', multiple: true },
     'trust-list': { type: 'string' },
     'hub-key': { type: 'string', multiple: true },
@@ -61,7 +66,7 @@ export async function runVerify(args: readonly string[]): Promise<number> {
   });
   const now = values.at === undefined ? Date.now() : parseInstant(values.at);
   const dataDir = values['data-dir'] === undefined ? undefined : resolve(values['data-dir']);
-  const db = dataDir === undefined ? undefined : openFactsOf(dataDir);
+  const db = dataDir === undefined ? undefined : openFactsOf(dataDir, loadAtRestKey({ keyFile: values['db-key-file'] }));
   try {
     const facts = db === undefined ? undefined : new FactsStore(db);
     const context = {

@@ -40,17 +40,22 @@ export const ID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const ATTRIBUTE_CONTENT_TYPE = '1.2.840.113549.1.9.3';
 const ATTRIBUTE_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 
-/** A ContentInfo (SEQUENCE { contentType, [0] EXPLICIT content }) holding SignedData, as its whole encoding. */
-export function parseSignedDataContentInfo(bytes: Uint8Array): SignedData {
+/**
+ * A ContentInfo (SEQUENCE { contentType, [0] EXPLICIT content }) holding SignedData, as its
+ * whole encoding. `detachedContent` is the content of a detached signature (RFC 5652 §5.2:
+ * eContent absent, the signed bytes sent apart, as the EU DCC gateway signs its trust list
+ * entries); a SignedData that carries its own eContent keeps it, and the caller compares.
+ */
+export function parseSignedDataContentInfo(bytes: Uint8Array, detachedContent?: Uint8Array): SignedData {
   const [type, explicit] = derChildren(readDerElement(bytes, 'ContentInfo'), DER.SEQUENCE, 'ContentInfo');
   if (type === undefined || explicit === undefined) throw new DerError('ContentInfo lacks its type or content');
   if (oidOf(type, 'ContentInfo type') !== ID_SIGNED_DATA) throw new DerError('the content is not SignedData');
   const [signedData] = derChildren(explicit, contextTag(0), 'ContentInfo content');
   if (signedData === undefined) throw new DerError('no SignedData');
-  return signedDataOf(signedData);
+  return signedDataOf(signedData, detachedContent);
 }
 
-function signedDataOf(signedData: Tlv): SignedData {
+function signedDataOf(signedData: Tlv, detachedContent: Uint8Array | undefined): SignedData {
   const parts = derChildren(signedData, DER.SEQUENCE, 'SignedData');
   // version, digestAlgorithms, encapContentInfo, [0] certificates OPTIONAL, [1] crls OPTIONAL, signerInfos
   const [version, digestAlgorithms, encapsulated] = parts;
@@ -67,10 +72,9 @@ function signedDataOf(signedData: Tlv): SignedData {
   const certificateSet = between.find((part) => part.tag === contextTag(0));
   const certificates = certificateSet === undefined ? [] : certificatesIn(certificateSet);
   const [contentTypeTlv, contentWrapper] = derChildren(encapsulated, DER.SEQUENCE, 'EncapsulatedContentInfo');
-  if (contentTypeTlv === undefined || contentWrapper === undefined) throw new DerError('no encapsulated content');
-  const [octets] = derChildren(contentWrapper, contextTag(0), 'eContent');
-  if (octets === undefined) throw new DerError('empty eContent');
-  const content = expectTag(octets, DER.OCTET_STRING, 'eContent').value;
+  if (contentTypeTlv === undefined) throw new DerError('no encapsulated content type');
+  const content = contentWrapper === undefined ? detachedContent : encapsulatedContent(contentWrapper);
+  if (content === undefined) throw new DerError('no encapsulated content');
   const signers = derChildren(signerInfos, DER.SET, 'SignerInfos');
   const [signerTlv] = signers;
   // 9303-12 §4.2 (EF.SOD) and §9 (master lists): exactly one signer.
@@ -79,6 +83,12 @@ function signedDataOf(signedData: Tlv): SignedData {
   const signerCertificate = certificates.find(matches);
   const base = { contentType: oidOf(contentTypeTlv, 'eContentType'), content, signer, certificates };
   return signerCertificate === undefined ? base : { ...base, signerCertificate };
+}
+
+function encapsulatedContent(wrapper: Tlv): Uint8Array {
+  const [octets] = derChildren(wrapper, contextTag(0), 'eContent');
+  if (octets === undefined) throw new DerError('empty eContent');
+  return expectTag(octets, DER.OCTET_STRING, 'eContent').value;
 }
 
 /**

@@ -122,7 +122,15 @@ export interface KioskApi {
    * staff session once staff PINs are set.
    */
   enterTypedId(request: TypedIdRequest): Promise<TypedIdResult>;
+  /**
+   * The page is alive: sent every PAGE_HEARTBEAT_MS while it runs. A kiosk that keeps the
+   * browser (`chot start --open`) restarts one whose page has gone silent.
+   */
+  pageHeartbeat(): Promise<void>;
 }
+
+/** How often the page says it is alive (KioskApi.pageHeartbeat). */
+export const PAGE_HEARTBEAT_MS = 5_000;
 
 export type KioskMethod = keyof KioskApi;
 
@@ -132,6 +140,7 @@ export const KIOSK_API_METHODS = [
   'getKioskInfo',
   'getKioskStatus',
   'getTodayStats',
+  'pageHeartbeat',
   'overrideLastVerdict',
   'confirmLastVerdict',
   'getDiagnostics',

@@ -2,6 +2,7 @@ import { OUTCOMES } from '../verdict/verdict.js';
 import { CHIP_READING_PHASES } from './chip-reading.js';
 import { READINESS_STATES } from './kiosk-status.js';
 import type { KioskEvent } from './kiosk-events.js';
+import { KIOSK_SETUP_PHASES } from './kiosk-setup.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
@@ -36,6 +37,12 @@ export function asKioskEvent(value: unknown): KioskEvent | undefined {
     const { readiness } = value;
     if (!isObject(readiness) || !(READINESS_STATES as readonly unknown[]).includes(readiness.state)) return undefined;
     if (!isBilingual(readiness.headline) || !isBilingual(readiness.line) || !isBilingual(readiness.advice)) return undefined;
+    return value as KioskEvent;
+  }
+  if (value.name === 'setup') {
+    const { setup } = value;
+    if (!isObject(setup) || !(KIOSK_SETUP_PHASES as readonly unknown[]).includes(setup.phase)) return undefined;
+    if (setup.reason !== undefined && !isBilingual(setup.reason)) return undefined;
     return value as KioskEvent;
   }
   return undefined;

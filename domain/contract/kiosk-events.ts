@@ -12,6 +12,7 @@ import type { DataAgeLine } from './kiosk-status.js';
 import type { DeviceReport } from './device-report.js';
 import type { ChipReadingState } from './chip-reading.js';
 import type { Readiness } from './kiosk-status.js';
+import type { KioskSetup } from './kiosk-setup.js';
 
 export type { DeviceReport, DeviceReportFaultKind, DeviceReportKind, DeviceReportState } from './device-report.js';
 
@@ -32,7 +33,9 @@ export type KioskEvent =
   /** What a lane's chip card reader is doing (chip-reading.ts): the screen's card prompt and read progress. */
   | { readonly name: 'chip'; readonly state: ChipReadingState }
   /** The data became usable or stopped being so (kiosk-readiness.ts): NOT READY appears or goes at once. */
-  | { readonly name: 'readiness'; readonly readiness: Readiness };
+  | { readonly name: 'readiness'; readonly readiness: Readiness }
+  /** An enrolment by QR moved on (kiosk-setup.ts): enrolled, or refused and why. */
+  | { readonly name: 'setup'; readonly setup: KioskSetup };
 
 export type KioskEventName = KioskEvent['name'];
-export const KIOSK_EVENT_NAMES = ['verdict', 'devices', 'chip', 'readiness'] as const satisfies readonly KioskEventName[];
+export const KIOSK_EVENT_NAMES = ['verdict', 'devices', 'chip', 'readiness', 'setup'] as const satisfies readonly KioskEventName[];

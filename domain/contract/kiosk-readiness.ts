@@ -12,12 +12,17 @@
  *   a large banner, so staff see it coming before the verdicts turn.
  * - `ready`: fresh data, or the demo data set (dated relative to now, never stale).
  *
+ * The kiosk's clock counts too (domain/time/clock-trust.ts): a clock behind the newest
+ * instant the hub signed is `not-ready` by default (every age the rules compute is wrong),
+ * a clock only off from the hub's is a warning shown as `out-of-date`.
+ *
  * A scan while not ready is still decided and logged like any other (every verdict shown is
  * logged); the screen shows the NOT READY banner beside it, so a "no record" is never bare.
  */
 import type { Bilingual } from '../text/bilingual.js';
-import { UNKNOWN_PERSON } from '../verdict/assess-credential.js';
+import { UNKNOWN_PERSON } from '../rules/unknown-person.js';
 import { formatAge, type DataStatus, type Readiness } from './kiosk-status.js';
+import { DEFAULT_CLOCK_TRUST_POLICY, type ClockAssessment, type ClockTrustPolicy } from '../time/clock-trust.js';
 
 const UNKNOWN_PERSON_CODE = UNKNOWN_PERSON.code;
 
@@ -30,6 +35,10 @@ export interface ReadinessInput extends DataStatus {
    * out of date.
    */
   readonly stalePolicy: boolean;
+  /** The clock as judged from what the hub signed; absent: not judged (as `unknown`). */
+  readonly clock?: ClockAssessment;
+  /** Only `behind` is read here: NOT READY or a warning for a clock behind the signed time. */
+  readonly clockPolicy?: Pick<ClockTrustPolicy, 'behind'>;
 }
 
 export const NOT_READY_HEADLINE: Bilingual = { vi: 'DỮ LIỆU CHƯA SẴN SÀNG', en: 'NOT READY' };
@@ -44,8 +53,48 @@ const READY: Readiness = { state: 'ready', glyph: '●', headline: { vi: '', en:
 
 const hours = (ms: number): number => Math.round(ms / 3_600_000);
 
+const CLOCK_HEADLINE: Bilingual = { vi: 'ĐỒNG HỒ SAI', en: 'CLOCK WRONG' };
+const CLOCK_ADVICE: Bilingual = {
+  vi: 'Kiểm tra nguồn giờ (NTP) và mạng tới máy chủ (hub), hoặc gọi bộ phận IT. Kiểm tra giấy tờ bằng tay.',
+  en: 'Check the time source (NTP) and the network to the hub, or call IT. Check papers by hand meanwhile.',
+};
+const minutes = (ms: number): number => Math.max(1, Math.round(Math.abs(ms) / 60_000));
+
+/** What the clock does to the screen, or undefined when it is trusted (or nothing judged it). */
+function clockReadiness(clock: ClockAssessment | undefined, policy: Pick<ClockTrustPolicy, 'behind'>): Readiness | undefined {
+  if (clock?.state === 'behind-signed-time') {
+    const off = minutes(clock.offByMs ?? 0);
+    return {
+      ...(policy.behind === 'not-ready' ? { state: 'not-ready', glyph: '⛔' } : { state: 'out-of-date', glyph: '▲' }),
+      headline: policy.behind === 'not-ready' ? NOT_READY_HEADLINE : CLOCK_HEADLINE,
+      line: {
+        vi: `Đồng hồ của máy chậm hơn thời gian máy chủ đã ký ${off} phút`,
+        en: `The kiosk clock is ${off} min behind a time the hub signed`,
+      },
+      advice: CLOCK_ADVICE,
+    };
+  }
+  if (clock?.state === 'off-from-hub') {
+    const off = minutes(clock.offByMs ?? 0);
+    const ahead = (clock.offByMs ?? 0) < 0;
+    return {
+      state: 'out-of-date',
+      glyph: '▲',
+      headline: CLOCK_HEADLINE,
+      line: ahead
+        ? { vi: `Đồng hồ của máy nhanh hơn máy chủ ${off} phút`, en: `The kiosk clock is ${off} min ahead of the hub's` }
+        : { vi: `Đồng hồ của máy chậm hơn máy chủ ${off} phút`, en: `The kiosk clock is ${off} min behind the hub's` },
+      advice: CLOCK_ADVICE,
+    };
+  }
+  return undefined;
+}
+
 export function decideReadiness(input: ReadinessInput): Readiness {
   if (input.sync.state === 'demo') return READY;
+  const clock = clockReadiness(input.clock, input.clockPolicy ?? DEFAULT_CLOCK_TRUST_POLICY);
+  // A clock behind signed time comes first: the data's age below is measured with it.
+  if (clock?.state === 'not-ready') return clock;
   if (input.dataAgeMs === undefined) {
     return {
       state: 'not-ready',
@@ -69,6 +118,7 @@ export function decideReadiness(input: ReadinessInput): Readiness {
       advice: STAFF_ADVICE,
     };
   }
+  if (clock !== undefined) return clock;
   if (input.dataAgeMs > input.staleAfterMs / 2) {
     return {
       state: 'out-of-date',
@@ -90,14 +140,16 @@ export const sameReadiness = (a: Readiness, b: Readiness): boolean => a.state ==
 /**
  * The headline a verdict shows while the kiosk is not ready. A "no record" from a kiosk that
  * knows nobody (or only out-of-date people) says nothing about the person: the screen says
- * NOT READY instead, while the entry log keeps the verdict as decided. Any other verdict (a
- * signed certificate, an unreadable code) keeps its own headline, with the banner beside it.
+ * NOT READY instead, while the entry log keeps the verdict as decided. That holds whatever
+ * colour the phase's rule set gives an unknown person (see staff, or red): the reason
+ * `person.unknown` marks it. Any other verdict (a signed certificate, an unreadable code)
+ * keeps its own headline, with the banner beside it.
  */
 export function verdictHeadlineWhile(
   readiness: Readiness,
   verdict: { readonly outcome: string; readonly headline: Bilingual; readonly reasons: readonly { readonly code: string }[] },
 ): Bilingual {
   if (readiness.state !== 'not-ready') return verdict.headline;
-  const noRecord = verdict.outcome === 'none' && verdict.reasons.some((reason) => reason.code === UNKNOWN_PERSON_CODE);
+  const noRecord = verdict.reasons.some((reason) => reason.code === UNKNOWN_PERSON_CODE);
   return noRecord ? NOT_READY_HEADLINE : verdict.headline;
 }

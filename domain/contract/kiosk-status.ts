@@ -5,6 +5,7 @@
  */
 
 import type { DeviceReport } from './device-report.js';
+import type { TrustFileHeld } from './trust-files-held.js';
 import type { Bilingual } from '../text/bilingual.js';
 
 export type SyncState =
@@ -47,6 +48,8 @@ export interface KioskStatus extends DataStatus {
   readonly readiness: Readiness;
   /** The rule set in force now, for the idle and operator screens. */
   readonly ruleSet: { readonly id: string; readonly version: string };
+  /** The hub-signed trust files installed, by kind, for the operator screen (absent: the core does not say). */
+  readonly trustFiles?: readonly TrustFileHeld[];
   /** Enrolled kiosks: the entry log's upload to the hub. */
   readonly upload?: UploadStatus;
   /** A line for the idle screen when the upload needs someone's attention (see describeUpload). */

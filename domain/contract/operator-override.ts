@@ -1,4 +1,5 @@
 import type { Bilingual, Reason } from '../text/bilingual.js';
+import { HUB_FACTS_REASONS } from '../verdict/hub-facts.js';
 import type { Verdict } from '../verdict/verdict.js';
 
 /**
@@ -74,7 +75,14 @@ export interface OverriddenEntry {
  * for them (the papers can be checked by hand), a status pass past its expiry. Every reason of
  * the verdict must be one of these: a forged or unreadable code is never overridden.
  */
-export const OVERRIDABLE_NONE_CODES: readonly string[] = ['person.unknown', 'pass.expired'];
+export const OVERRIDABLE_NONE_CODES: readonly string[] = [
+  'person.unknown',
+  'pass.expired',
+  // Where the (missing) facts came from: a person the hub does not know, or could not be
+  // asked about in time, is as overridable as one with no record here (domain/verdict/hub-facts.ts).
+  HUB_FACTS_REASONS.hubNotKnown.code,
+  HUB_FACTS_REASONS.hubNoAnswer.code,
+];
 
 /** Reds the built-in rules give for infection or quarantine (F0, F1): an override needs a second confirmation. */
 export const SEVERE_RED_CODES: readonly string[] = ['test-positive', 'quarantine'];

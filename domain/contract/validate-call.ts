@@ -21,7 +21,7 @@ export type ValidatedCall =
   | { readonly ok: true; readonly method: 'enterTypedId'; readonly args: [TypedIdRequest] }
   | { readonly ok: false; readonly error: RpcFailure };
 
-type NoArgumentMethod = 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats' | 'getDiagnostics' | 'staffSignOut' | 'getStaffSession';
+type NoArgumentMethod = 'getKioskInfo' | 'getKioskStatus' | 'getTodayStats' | 'getDiagnostics' | 'staffSignOut' | 'getStaffSession' | 'pageHeartbeat';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
@@ -149,7 +149,8 @@ export function validateCall(method: unknown, args: unknown): ValidatedCall {
     case 'getTodayStats':
     case 'getDiagnostics':
     case 'staffSignOut':
-    case 'getStaffSession': {
+    case 'getStaffSession':
+    case 'pageHeartbeat': {
       const name = method as NoArgumentMethod;
       return args.length === 0 ? { ok: true, method: name, args: [] } : bad(`${name} takes no arguments`);
     }

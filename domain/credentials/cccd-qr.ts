@@ -1,7 +1,7 @@
 import { MAX_SCAN_CHARS } from '../scan/scan-event.js';
 import { hasLetter, visibleText } from '../text/visible-text.js';
 import { parseDdMmYyyy, vietnamDateOf } from '../time/calendar-date.js';
-import { citizenIdParts, hasKnownProvince, hasPlausibleCentury, ID12_PATTERN, OLD_ID9_PATTERN } from './citizen-id.js';
+import { citizenIdParts, hasPlausibleCentury, ID12_PATTERN, OLD_ID9_PATTERN } from './citizen-id.js';
 import type { CccdQrCredential, CredentialProblem, ParseError } from './credential.js';
 import { errorFrom } from './parse-errors.js';
 
@@ -9,10 +9,6 @@ export const CCCD_ERRORS = {
   'cccd.too-long': { vi: 'Mã CCCD quá dài, không phải mã hợp lệ', en: 'The ID card QR is too long to be valid' },
   'cccd.field-count': { vi: 'Mã CCCD thiếu trường dữ liệu', en: 'The ID card QR has too few fields' },
   'cccd.id-format': { vi: 'Số CCCD phải có đúng 12 chữ số', en: 'The ID number must be exactly 12 digits' },
-  'cccd.province-code': {
-    vi: 'Ba chữ số đầu của số CCCD không phải mã tỉnh hợp lệ',
-    en: 'The first three digits of the ID number are not a valid province code',
-  },
   'cccd.old-id-format': { vi: 'Số CMND cũ phải có 9 chữ số', en: 'The old ID number must be 9 digits' },
   'cccd.name-missing': { vi: 'Mã CCCD thiếu họ tên', en: 'The ID card QR has no name' },
   'cccd.name-format': { vi: 'Họ tên trên mã CCCD chứa ký tự không hợp lệ', en: 'The name on the ID card QR contains invalid characters' },
@@ -113,7 +109,7 @@ export function parseCccdQr(text: string, nowMs: number): CccdQrCredential | Par
 
   if (!ID12_PATTERN.test(id12)) return parseError('cccd.id-format');
   const id = citizenIdParts(id12);
-  if (!hasKnownProvince(id)) return parseError('cccd.province-code');
+  // A province code off the 2021 list is no refusal: newer numbers may carry one (citizen-id.ts).
   // The same rule as a typed number's (manual-entry.ts): a birth date on the card does not
   // make a 22nd-century birth any more possible.
   if (!hasPlausibleCentury(id)) return parseError('cccd.century-digit');

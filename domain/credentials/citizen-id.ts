@@ -1,4 +1,5 @@
-import { isProvinceCode } from './province-codes.js';
+import type { CredentialProblem } from './credential.js';
+import { isProvinceCode, PROVINCE_LIST_AS_OF } from './province-codes.js';
 
 /**
  * The structure of the 12-digit personal identification number printed on CCCD and
@@ -11,7 +12,11 @@ import { isProvinceCode } from './province-codes.js';
  *   │      6/7 = 2200s, 8/9 = 2300s (the decree's 24th century)
  *   └ province of birth registration (province-codes.ts)
  *
- * Only the structure can be checked: the number has no check digit.
+ * Only the structure can be checked: the number has no check digit. The province code is
+ * not a reason to refuse a number: since Law 26/2023/QH15 on identification and the 2025
+ * province merger, new numbers may not follow the 2021 list (province-codes.ts), so a code
+ * off the list is a warning on the verdict (UNLISTED_PROVINCE) and a rule input
+ * (`person.idProvinceKnown`), and the phase's rule set decides whether it matters.
  */
 export const ID12_PATTERN = /^\d{12}$/;
 export const OLD_ID9_PATTERN = /^\d{9}$/;
@@ -38,6 +43,20 @@ export function citizenIdParts(id12: string): CitizenIdParts {
 
 export function hasKnownProvince(parts: CitizenIdParts): boolean {
   return isProvinceCode(parts.provinceCode);
+}
+
+/** Said beside the verdict of an ID whose first three digits are not on the province list. */
+export const UNLISTED_PROVINCE: CredentialProblem = {
+  code: 'id.province-unlisted',
+  message: {
+    vi: `Mã tỉnh (3 chữ số đầu của số định danh) không có trong danh sách ${PROVINCE_LIST_AS_OF} — kiểm tra giấy tờ`,
+    en: `The province code (the ID number's first three digits) is not on the ${PROVINCE_LIST_AS_OF} list — check the card`,
+  },
+};
+
+/** Whether a 12-digit ID's province code is on the list; undefined for anything that is not a 12-digit ID. */
+export function idProvinceKnown(id12: string | undefined): boolean | undefined {
+  return id12 === undefined || !ID12_PATTERN.test(id12) ? undefined : hasKnownProvince(citizenIdParts(id12));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { citizenIdParts, hasKnownProvince, hasPlausibleCentury, ID12_PATTERN, OLD_ID9_PATTERN } from './citizen-id.js';
+import { citizenIdParts, hasPlausibleCentury, ID12_PATTERN, OLD_ID9_PATTERN } from './citizen-id.js';
 import { isParseError, type ManualCredential, type ParseError } from './credential.js';
 import { errorFrom } from './parse-errors.js';
 
@@ -8,10 +8,6 @@ export const MANUAL_ERRORS = {
   'manual.format': {
     vi: 'Số giấy tờ phải có 12 chữ số (CCCD) hoặc 9 chữ số (CMND cũ)',
     en: 'The ID number must be 12 digits (citizen ID) or 9 digits (old ID card)',
-  },
-  'manual.province-code': {
-    vi: 'Ba chữ số đầu của số CCCD không phải mã tỉnh hợp lệ',
-    en: 'The first three digits of the ID number are not a valid province code',
   },
   'manual.century-digit': {
     vi: 'Chữ số thứ 4 của số CCCD không hợp lệ (phải từ 0 đến 3)',
@@ -47,8 +43,8 @@ export function isManualEntryCandidate(text: string): boolean {
  * An ID number typed by staff: a 12-digit personal identification number or an old
  * 9-digit ID card number. Spaces are allowed (numbers are often read out and typed in
  * groups). With no birth date or sex to compare against, the 12-digit number is checked
- * as far as it can be alone: a known province code and a century of birth a living
- * person can have. Authenticity `manual`: nothing vouches for the number, whether staff
+ * as far as it can be alone: a century of birth a living person can have (a province code
+ * off the list is a warning on the verdict, not a refusal: citizen-id.ts). Authenticity `manual`: nothing vouches for the number, whether staff
  * typed it or a scanner or camera read it off a code holding nothing else (anyone can make
  * a QR of a number they know). Never throws.
  */
@@ -60,7 +56,6 @@ export function parseManualEntry(text: string): ManualCredential | ParseError {
   if (OLD_ID9_PATTERN.test(digits)) return credential({ oldId9: digits });
   if (!ID12_PATTERN.test(digits)) return parseError('manual.format');
   const id = citizenIdParts(digits);
-  if (!hasKnownProvince(id)) return parseError('manual.province-code');
   if (!hasPlausibleCentury(id)) return parseError('manual.century-digit');
   return credential({ id12: digits });
 }
@@ -73,8 +68,8 @@ function credential(identifiers: ManualCredential['identifiers']): ManualCredent
  * What is wrong with the digits staff typed on the keypad, by the very rules parseManualEntry
  * reads by, so the screen says it in words before anything is sent. `final` (Enter): anything
  * that is not an ID. While typing: only what no further digit can mend — past 9 digits only a
- * 12-digit ID is left, whose province code and century digit (its first four) must already
- * hold; the digits still to come are stood in by zeros, which neither rule reads.
+ * 12-digit ID is left, whose century digit (its fourth) must already hold; the digits still
+ * to come are stood in by zeros, which the rule does not read.
  */
 export function typedIdProblem(digits: string, final: boolean): ParseError | undefined {
   if (!final && digits.length <= OLD_ID9_DIGITS) return undefined;

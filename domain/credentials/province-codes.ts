@@ -1,15 +1,22 @@
 /**
  * The 3-digit place codes that open every 12-digit personal identification number
- * (số định danh cá nhân), per Circular 07/2016/TT-BCA (appendix of province codes):
- * Vietnam's 63 provinces and centrally governed cities as they stood in 2021.
+ * (số định danh cá nhân): the appendix of province codes of Circular 07/2016/TT-BCA
+ * (implementing Decree 137/2015/NĐ-CP, art. 7) — Vietnam's 63 provinces and centrally
+ * governed cities as they stood in 2021. Checked against the circular on 2021-10-01.
  *
- * The 2025 merger (Resolution 202/2025/QH15, in force 1 July 2025) cut the provinces to
- * 34, but a personal identification number is issued once and never changes: the code
- * records where the birth was registered, not where the person lives today. So cards and
- * numbers issued before the merger keep these codes, and every one of them stays valid.
- * If the Ministry of Public Security publishes codes for the merged provinces, add them
- * here; until then a code outside this table is refused, since no issued number has one.
+ * Since then the list is no longer the whole truth. Law 26/2023/QH15 on identification (in
+ * force 1 July 2024) and its decree issue personal identification numbers under new rules,
+ * and the 2025 merger (Resolution 202/2025/QH15, in force 1 July 2025) cut the provinces to
+ * 34. A number already issued never changes — the code records where the birth was
+ * registered, not where the person lives — so every code here stays valid; but a number
+ * issued after the merger may carry a code this table does not have. So a code off the list
+ * is not refused: the verdict says so beside its colour and the rule set may decide on it
+ * (citizen-id.ts, UNLISTED_PROVINCE; rule input `person.idProvinceKnown`). When the Ministry
+ * of Public Security publishes codes for the merged provinces, add them here and move
+ * PROVINCE_LIST_AS_OF.
  */
+export const PROVINCE_LIST_AS_OF = '2021';
+
 export const PROVINCE_CODES: ReadonlyMap<string, string> = new Map([
   ['001', 'Hà Nội'],
   ['002', 'Hà Giang'],

@@ -1,3 +1,5 @@
+import type { ValueSetOverrides } from './dcc/dcc-value-sets.js';
+
 /**
  * Ports through which the pure parsers authenticate credentials. The domain decides what
  * a signature, a validity period or a key usage means; the Node side implements the
@@ -7,7 +9,7 @@
 
 /** A DCC document-signer certificate from the trust list. */
 export interface DccSigningCertificate {
-  /** First 8 bytes of the SHA-256 of the certificate's DER encoding. */
+  /** The key id DCCs name: the one the trust list gives, by default the first 8 bytes of the SHA-256 of the DER. */
   readonly kid: Uint8Array;
   /** Epoch milliseconds. */
   readonly notBefore: number;
@@ -45,5 +47,7 @@ export interface VerificationContext {
   readonly now: number;
   readonly dccTrust?: DccTrustList;
   readonly dccSchemas?: DccSchemaValidator;
+  /** The hub's DCC value sets, replacing the built-in ones of the same id; absent: the built-in. */
+  readonly dccValueSets?: ValueSetOverrides;
   readonly hubKeys?: HubKeyStore;
 }

@@ -50,7 +50,12 @@ export interface RecoveryCertificate {
  * in it is outside the EU value set or names a vaccine Chốt does not recognise, or a
  * field the rules need is missing or not a real date.
  */
-export type UncountedReason = 'disease' | 'vaccine-product' | 'vaccine-type' | 'test-type' | 'test-result' | 'incomplete';
+/**
+ * Why a certificate's entry did not count. `not-first-entry`: a certificate with several
+ * entries of its type (schemas before 1.3.0 allow it) counts its first, as the EU business
+ * rules read it (`payload.v.0`).
+ */
+export type UncountedReason = 'disease' | 'vaccine-product' | 'vaccine-type' | 'test-type' | 'test-result' | 'incomplete' | 'not-first-entry';
 
 export interface UncountedEntry {
   readonly kind: 'vaccination' | 'test' | 'recovery';

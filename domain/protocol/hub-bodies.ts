@@ -1,3 +1,6 @@
+import type { SignedHubTime } from './hub-time.js';
+import type { SignedArtefactLocation } from '../sync/artefact-index.js';
+import type { SignedScope } from '../sync/province-scope.js';
 import type { UploadAnswer } from '../entries/entry-upload.js';
 
 /**
@@ -15,6 +18,11 @@ export interface EnrollRequest {
   readonly publicKey: string;
   /** The hub key the kiosk expects (base64 raw 32 bytes): another hub refuses before spending the code. */
   readonly hubKey?: string;
+  /**
+   * Or only its fingerprint, as an enrolment QR names it (SHA-256 of the raw key, lower-case
+   * hex): another hub refuses before spending the code all the same.
+   */
+  readonly hubKeySha256?: string;
 }
 
 /** An enrolment request is a code and a key: anything near this size is not one. */
@@ -37,8 +45,14 @@ export interface StatusResponse {
   /** The newest snapshot ready to download; null while the first is being built. */
   readonly snapshotSeq: number | null;
   readonly hubKeyId: string;
-  /** The hub's clock, Unix ms. */
+  /** The hub's clock, Unix ms (unsigned: for people reading it). */
   readonly serverTime: number;
+  /** The hub's clock signed for the asking kiosk (hub-time.ts); absent from an older hub. */
+  readonly signedTime?: SignedHubTime;
+  /** Where kiosks fetch snapshots and deltas without the hub (sync/artefact-index.ts), signed; absent when the hub publishes none. */
+  readonly artefacts?: SignedArtefactLocation;
+  /** The provinces the asking kiosk syncs, signed for it (province-scope.ts); absent from an older hub: every province. */
+  readonly signedScope?: SignedScope;
 }
 
 /**
@@ -79,6 +93,15 @@ export interface SeqNotice {
   readonly seq: number;
 }
 
+/** `GET /v1/notify`: the ETag `GET /v1/rules` answers with now (on connecting, and when a rule set is published). */
+export interface RulesNotice {
+  readonly type: 'rules';
+  readonly etag: string;
+}
+
+/** Every notice of `GET /v1/notify`; a kiosk ignores a type it does not know (a newer hub's). */
+export type HubNotice = SeqNotice | RulesNotice;
+
 /** An entry in a trace answer. */
 export interface TraceEntryJson {
   readonly personId: string;
@@ -98,12 +121,28 @@ export interface TraceEntryJson {
   readonly enteredBy: string | null;
 }
 
+/** One contact of a trace, once however many visits they were near (hub/entries/trace-contacts.ts). */
+export interface TraceContactJson {
+  readonly personId: string;
+  /** Their entries near the person's visits, each counted once. */
+  readonly entries: number;
+  readonly firstAt: string;
+  readonly lastAt: string;
+  /** Where they were seen, in order of first sighting, with every time there. */
+  readonly places: readonly { readonly location: string; readonly times: readonly string[] }[];
+}
+
 /** `GET /v1/admin/trace?format=json` (200), the same as `chot hub trace --format json`. */
 export interface TraceResponse {
   readonly personId: string;
-  /** ISO 8601, UTC. */
+  /** The zone of every time in the answer: `Asia/Ho_Chi_Minh`, UTC offset `+07:00` (no daylight saving). */
+  readonly timeZone: string;
+  readonly utcOffset: string;
+  /** ISO 8601, Vietnam time (+07:00), as every `at` below. */
   readonly from: string;
   readonly to: string;
   readonly windowMs: number;
   readonly places: readonly (TraceEntryJson & { readonly contacts: readonly TraceEntryJson[] })[];
+  /** Each contact once, beside the full list above. */
+  readonly contactSummary: readonly TraceContactJson[];
 }

@@ -11,6 +11,8 @@ export const HUB_HEADERS = {
   nonce: 'x-chot-nonce',
   /** …and the base64url Ed25519 signature over the canonical request. */
   signature: 'x-chot-signature',
+  /** Optional on signed requests: the kiosk's status report (domain/sync/kiosk-report.ts), covered by the signature. */
+  report: 'x-chot-report',
   /** Snapshot and delta answers: the sequence the stream brings the kiosk to (S or T). */
   seq: 'x-chot-seq',
   /** Snapshot and delta answers: how many chunks the whole stream has. */

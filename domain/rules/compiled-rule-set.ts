@@ -3,8 +3,9 @@ import type { Reason } from '../text/bilingual.js';
 import type { Outcome } from '../verdict/verdict.js';
 import { compile, truthinessOf, type CompiledExpression } from './certlogic/index.js';
 import { buildRuleInput, type RuleContext } from './rule-input.js';
-import type { RuleSet } from './rule-set.js';
+import { SEE_STAFF, type RuleDecision, type RuleSet } from './rule-set.js';
 import type { RuleSetProblem } from './rule-set-check.js';
+import { decidesUnknownPersons, IMPLIED_UNKNOWN_PERSON_RULE } from './unknown-person.js';
 
 /** What a rule set decided for one person at one instant. */
 export interface RuleSetOutcome {
@@ -45,13 +46,12 @@ export class CompiledRuleSet {
         problems.push(...result.problems.map((p) => ({ path: `${base}/${i}/when${p.path}`, message: p.message })));
         return [];
       });
-    const rules = compileAll(ruleSet.rules, '/rules');
+    // A set that says nothing about persons without facts, and needs facts, gives them "no
+    // record" before its own rules: the behaviour every set had before `facts.known` existed.
+    const implied = ruleSet.requiresFacts !== false && !decidesUnknownPersons(ruleSet) ? compileAll([IMPLIED_UNKNOWN_PERSON_RULE], '/implied') : [];
+    const rules = [...implied, ...compileAll(ruleSet.rules, '/rules')];
     const policies = compileAll(ruleSet.policies ?? [], '/policies');
     return problems.length > 0 ? { ok: false, problems } : { ok: true, compiled: new CompiledRuleSet(ruleSet, rules, policies) };
-  }
-
-  get requiresFacts(): boolean {
-    return this.ruleSet.requiresFacts !== false;
   }
 
   /** Whether this set applies at `nowMs` (validFrom ≤ now < validTo). */
@@ -64,7 +64,7 @@ export class CompiledRuleSet {
     const input = buildRuleInput(facts, context, { ...this.ruleSet.parameters, ...parameterOverrides });
     const failed = (ruleId: string): RuleSetOutcome => ({ outcome: 'none', reasons: [{ ...RULE_ERROR, en: `${RULE_ERROR.en} (${ruleId})` }], ruleSet: name });
 
-    let colour = this.ruleSet.default.colour;
+    let colour: RuleDecision = this.ruleSet.default.colour;
     const reasons: Reason[] = [this.ruleSet.default.reason];
     for (const { rule, when } of this.rules) {
       const result = when.evaluate(input);
@@ -78,7 +78,7 @@ export class CompiledRuleSet {
       }
     }
     for (const { rule, when } of this.policies) {
-      if (!rule.from.includes(colour)) continue;
+      if (colour === SEE_STAFF || !rule.from.includes(colour)) continue;
       const result = when.evaluate({ ...input, outcome: { colour } });
       const truth = result.ok ? truthinessOf(result.value) : 'neither';
       if (truth === 'neither') return failed(rule.id);
@@ -87,6 +87,6 @@ export class CompiledRuleSet {
         reasons.push(rule.reason);
       }
     }
-    return { outcome: colour, reasons, ruleSet: name };
+    return { outcome: colour === SEE_STAFF ? 'none' : colour, reasons, ruleSet: name };
   }
 }

@@ -11,6 +11,16 @@ import { addDaysMs, toVietnamIso, vietnamMidnightMs } from '../time/calendar-dat
  * time, so "14 days after the second dose" ends exactly at midnight in Vietnam. All
  * instants are ISO 8601 with the +07:00 offset.
  *
+ *   facts.known          whether the kiosk has any facts about this person: false when the person
+ *                        is in none of the data it holds (a traveller from another province is
+ *                        not in this province's data) and the credential carries none. Then every
+ *                        other fact is empty, and the phase's rule set says what that means: red,
+ *                        yellow or "see staff" (rule-set.ts, SEE_STAFF)
+ *   facts.source         where the facts came from: "local" (the kiosk's synced data), "hub" (the
+ *                        hub's signed answer about a person outside the kiosk's scope, asked while
+ *                        they waited: the same facts a sync carries), "credential" (facts a
+ *                        trusted credential carries: a signed pass, a DCC) or "none"
+ *                        (facts.known is false); a small list (FACTS_SOURCES) that may grow
  *   facts.doses[], facts.courseCompleted, facts.firstDose, facts.lastDose
  *                        { dose, at, product, totalDoses, completesCourse }
  *   facts.tests[]        { at, kind: "pcr"|"rapid", result: "positive"|"negative" }
@@ -35,14 +45,36 @@ import { addDaysMs, toVietnamIso, vietnamMidnightMs } from '../time/calendar-dat
  *                        (credential.ts: unsigned = a card format without signature, manual = a
  *                        bare ID number), so a phase can colour on how far the credential proves
  *                        itself, e.g. a policy {"in": [{"var": "credential.authenticity"},
- *                        ["unsigned", "manual"]]} green → yellow
- *   person               { id12, oldId, bhxh } (whichever are known)
+ *                        ["unsigned", "manual"]]} green → yellow; validFrom, validUntil: the
+ *                        card's own printed validity (a health-insurance card's), instants,
+ *                        validUntil exclusive (00:00 after its last valid day), absent when the
+ *                        card prints none. A card outside it is still read (the verdict says
+ *                        bhyt.expired / bhyt.not-yet-valid beside the colour); the rule set
+ *                        decides whether that changes the colour
+ *   person               { id12, oldId, bhxh } (whichever are known); idProvinceKnown: whether
+ *                        id12's first three digits are on the 2021 province list (present with
+ *                        id12). Not a refusal: numbers issued since Law 26/2023 and the 2025
+ *                        merger may carry a code off it; the verdict says so beside the colour
+ *                        (id.province-unlisted), and a phase may colour on it
  *   scan                 { at, location, lane, direction }
  *   kiosk                { dataAgeHours: whole hours since the last sync, rounded up, so
- *                          "dataAgeHours > 24" means "older than 24 h"; dataAgeKnown }
+ *                          "dataAgeHours > 24" means "older than 24 h"; dataAgeKnown;
+ *                          clockTrusted: false when the kiosk clock is behind a time the hub
+ *                          signed or off from the hub's (domain/time/clock-trust.ts), so a
+ *                          phase may take the green away when "now" itself is doubtful; true
+ *                          when nothing contradicts it }
  *   params               the rule set's parameters, with the kiosk's overrides
  * A fact that is absent is absent (CertLogic `var` gives null), never an empty object.
  */
+/**
+ * Where the facts a rule set reads came from: the kiosk's synced data ("local"), the hub
+ * asked while the person waited, about someone outside the kiosk's scope ("hub": the same
+ * facts a sync carries, signed for this kiosk moments ago), the credential itself, or
+ * "none": the person is in no data the kiosk has or could ask for.
+ */
+export const FACTS_SOURCES = ['local', 'hub', 'credential', 'none'] as const;
+export type FactsSource = (typeof FACTS_SOURCES)[number];
+
 export interface DoseInput {
   readonly dose: number;
   readonly at: string;
@@ -53,6 +85,8 @@ export interface DoseInput {
 
 export interface RuleInput {
   readonly facts: {
+    readonly known: boolean;
+    readonly source: FactsSource;
     readonly doses: readonly DoseInput[];
     /** The earliest dose that completed a primary course (a later booster does not restart the 14 days). */
     readonly courseCompleted?: DoseInput;
@@ -69,10 +103,15 @@ export interface RuleInput {
     /** The period that started last: earlier ones have ended. */
     readonly latestQuarantine?: QuarantineInput;
   };
-  readonly credential: { readonly kind: CredentialKind | 'none'; readonly authenticity: Authenticity | 'none' };
-  readonly person: { readonly id12?: string; readonly oldId?: string; readonly bhxh?: string };
+  readonly credential: {
+    readonly kind: CredentialKind | 'none';
+    readonly authenticity: Authenticity | 'none';
+    readonly validFrom?: string;
+    readonly validUntil?: string;
+  };
+  readonly person: { readonly id12?: string; readonly oldId?: string; readonly bhxh?: string; readonly idProvinceKnown?: boolean };
   readonly scan: { readonly at: string; readonly location?: string; readonly lane?: string; readonly direction?: string };
-  readonly kiosk: { readonly dataAgeHours: number; readonly dataAgeKnown: boolean };
+  readonly kiosk: { readonly dataAgeHours: number; readonly dataAgeKnown: boolean; readonly clockTrusted: boolean };
   readonly params: Readonly<Record<string, unknown>>;
 }
 
@@ -84,11 +123,24 @@ interface QuarantineInput {
 
 export interface RuleContext {
   readonly nowMs: number;
-  readonly credential?: { readonly kind: CredentialKind; readonly authenticity: Authenticity };
+  readonly credential?: {
+    readonly kind: CredentialKind;
+    readonly authenticity: Authenticity;
+    /** The card's printed validity, YYYY-MM-DD, both days included. */
+    readonly validFrom?: string;
+    readonly validTo?: string;
+  };
   readonly person?: RuleInput['person'];
   readonly scan?: { readonly location?: string; readonly lane?: string; readonly direction?: string };
   /** Milliseconds since the facts were last synced; absent when unknown. */
   readonly dataAgeMs?: number;
+  /**
+   * Where the facts being evaluated came from. Absent: "local" — the caller holds facts about
+   * the person (`chot rules test` and most tests do); the kiosk always says.
+   */
+  readonly factsSource?: FactsSource;
+  /** Whether the kiosk clock can be trusted (clock-trust.ts). Absent: trusted — nothing judged it (`chot rules test`). */
+  readonly clockTrusted?: boolean;
 }
 
 export function buildRuleInput(facts: PersonFacts, context: RuleContext, params: Readonly<Record<string, unknown>>): RuleInput {
@@ -121,8 +173,11 @@ export function buildRuleInput(facts: PersonFacts, context: RuleContext, params:
       ? undefined
       : { positiveAt: midnight(certificate.positiveOn), validFrom: midnight(certificate.validFrom), validUntil: afterDay(certificate.validUntil) };
   const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+  const source = context.factsSource ?? 'local';
   return {
     facts: {
+      known: source !== 'none',
+      source,
       doses,
       ...optional(
         'courseCompleted',
@@ -149,13 +204,26 @@ export function buildRuleInput(facts: PersonFacts, context: RuleContext, params:
       quarantine,
       ...optional('latestQuarantine', quarantine.at(-1)),
     },
-    credential: context.credential ?? { kind: 'none', authenticity: 'none' },
+    credential: credentialInput(context.credential),
     person: context.person ?? {},
     scan: { at: toVietnamIso(context.nowMs), ...context.scan },
     kiosk: {
       dataAgeHours: context.dataAgeMs === undefined ? 0 : Math.max(0, Math.ceil(context.dataAgeMs / 3_600_000)),
       dataAgeKnown: context.dataAgeMs !== undefined,
+      clockTrusted: context.clockTrusted ?? true,
     },
     params,
+  };
+}
+
+function credentialInput(credential: RuleContext['credential']): RuleInput['credential'] {
+  if (credential === undefined) return { kind: 'none', authenticity: 'none' };
+  const { kind, authenticity, validFrom, validTo } = credential;
+  return {
+    kind,
+    authenticity,
+    ...(validFrom === undefined ? {} : { validFrom: toVietnamIso(vietnamMidnightMs(validFrom)) }),
+    // The last valid day is whole: the card ends at 00:00 Vietnam time the day after.
+    ...(validTo === undefined ? {} : { validUntil: toVietnamIso(addDaysMs(vietnamMidnightMs(validTo), 1)) }),
   };
 }

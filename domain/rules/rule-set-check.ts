@@ -1,6 +1,6 @@
 import { REASON_CODE } from '../entries/entry-fields.js';
 import { validate } from './certlogic/index.js';
-import { COLOURS, type RuleSet } from './rule-set.js';
+import { COLOURS, RULE_DECISIONS, type RuleSet } from './rule-set.js';
 
 /** A problem in a rule set document, at a JSON Pointer (RFC 6901) into it. */
 export interface RuleSetProblem {
@@ -39,7 +39,7 @@ export function checkRuleSet(document: unknown): { ok: true; ruleSet: RuleSet } 
   else d.rules.forEach((rule, i) => checkRule(rule, `/rules/${i}`, false, problem));
   if (!isObject(d.default)) problem('/default', 'default: { colour, reason }');
   else {
-    if (!COLOURS.includes(d.default.colour as never)) problem('/default/colour', `colour: one of ${COLOURS.join(', ')}`);
+    if (!RULE_DECISIONS.includes(d.default.colour as never)) problem('/default/colour', `colour: one of ${RULE_DECISIONS.join(', ')}`);
     checkReason(d.default.reason, '/default/reason', problem);
   }
   if (d.policies !== undefined) {
@@ -58,7 +58,7 @@ function checkRule(rule: unknown, path: string, isPolicy: boolean, problem: (pat
     if (!Array.isArray(rule.from) || rule.from.length === 0 || !rule.from.every((c) => COLOURS.includes(c as never)))
       problem(`${path}/from`, `from: colours among ${COLOURS.join(', ')}`);
     if (!COLOURS.includes(rule.to as never)) problem(`${path}/to`, `to: one of ${COLOURS.join(', ')}`);
-  } else if (!COLOURS.includes(rule.colour as never)) problem(`${path}/colour`, `colour: one of ${COLOURS.join(', ')}`);
+  } else if (!RULE_DECISIONS.includes(rule.colour as never)) problem(`${path}/colour`, `colour: one of ${RULE_DECISIONS.join(', ')}`);
   if (!('when' in rule)) problem(`${path}/when`, 'when: a CertLogic condition');
   else for (const issue of validate(rule.when)) problem(`${path}/when${issue.path}`, issue.message);
   checkReason(rule.reason, `${path}/reason`, problem);

@@ -65,6 +65,19 @@ export function verifySignedRuleSet(
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
+/** Standard base64, padded. The domain has no Buffer (nor btoa). */
+export function encodeBase64(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const [a = 0, b = 0, c = 0] = [bytes[i], bytes[i + 1], bytes[i + 2]];
+    const n = (a << 16) | (b << 8) | c;
+    const chars = [18, 12, 6, 0].map((shift) => B64[(n >> shift) & 63]);
+    const kept = Math.min(4, bytes.length - i + 1);
+    out += chars.slice(0, kept).join('') + '='.repeat(4 - kept);
+  }
+  return out;
+}
+
 /** Standard base64 (padding optional); null when malformed. The domain has no Buffer. */
 export function decodeBase64(text: string): Uint8Array | null {
   let end = text.length;

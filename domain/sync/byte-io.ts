@@ -69,6 +69,16 @@ export class ByteWriter {
   }
 }
 
+/** How many bytes `ByteWriter.varint(value)` writes. */
+export function varintLength(value: number): number {
+  let length = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 0x80);
+    length += 1;
+  }
+  return length;
+}
+
 /**
  * Strict reading: running past the end, a varint longer than its value allows or a value
  * above its stated maximum throws `sync.malformed`. Readers never allocate for numbers.

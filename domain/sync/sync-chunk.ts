@@ -133,10 +133,21 @@ export interface ChunkContent {
   readonly body: Uint8Array;
 }
 
+export type DeflateLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+
+/**
+ * Raw DEFLATE of a chunk body. The default is fflate's, pure JavaScript that runs anywhere;
+ * the hub passes Node's zlib for the snapshots it builds in bulk, about three times faster
+ * and a little smaller (a 25 000-person body: 24 ms and 175 kB against 73 ms and 189 kB,
+ * measured on a busy 2-core machine). Any raw DEFLATE stream reads the same.
+ */
+export type RawDeflate = (body: Uint8Array, level: DeflateLevel) => Uint8Array;
+export const portableDeflate: RawDeflate = (body, level) => deflateSync(body, { level });
+
 /** Compresses, frames and signs one chunk. */
-export function encodeChunk(content: ChunkContent, signer: ChunkSigner, level: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 = 6): Uint8Array {
+export function encodeChunk(content: ChunkContent, signer: ChunkSigner, level: DeflateLevel = 6, deflate: RawDeflate = portableDeflate): Uint8Array {
   if (!/^[0-9a-f]{8}$/.test(signer.keyId)) throw new Error('a key id is 8 hex digits');
-  const compressed = deflateSync(content.body, { level });
+  const compressed = deflate(content.body, level);
   if (content.body.length > CHUNK_LIMITS.bodyBytes || compressed.length > CHUNK_LIMITS.compressedBytes) throw new RangeError('chunk body above the format cap');
   if (content.recordCount > CHUNK_LIMITS.records) throw new RangeError('too many records in one chunk');
   const w = new ByteWriter(HEADER_BYTES + compressed.length + SIGNATURE_BYTES);
@@ -159,6 +170,40 @@ export function encodeChunk(content: ChunkContent, signer: ChunkSigner, level: 0
   if (signature.length !== SIGNATURE_BYTES) throw new Error('an Ed25519 signature is 64 bytes');
   w.bytes(signature);
   return w.toBytes();
+}
+
+/** Where the header's toSeq (8 bytes) and, right after it, index (4 bytes) are: encodeChunk's order. */
+const TO_SEQ_AT = 18;
+
+/**
+ * The same records under a new stream position: `chunk` with its header's toSeq and index
+ * rewritten and signed again, its compressed body copied untouched — one signature instead
+ * of inflating and deflating it. Only for a chunk whose records are exactly what the new
+ * stream holds in the chunk's ID range (a snapshot chunk no change since fell into); the
+ * caller has verified `chunk` (a corrupt body must never get a fresh signature).
+ */
+export function reframeChunk(
+  chunk: Uint8Array,
+  header: ChunkHeader,
+  position: { readonly toSeq: number; readonly index: number },
+  signer: ChunkSigner,
+): Uint8Array {
+  if (header.kind !== 'snapshot') throw new RangeError('only a snapshot chunk moves to a later sequence unchanged');
+  if (header.keyId !== signer.keyId) throw new RangeError(`chunk signed by ${header.keyId}, not by the signing key ${signer.keyId}`);
+  if ((position.index === 0) !== (header.rangeStart === 0)) throw new RangeError('chunk 0 and only chunk 0 starts at ID 0');
+  const signedLength = HEADER_BYTES + header.compressedLength;
+  const out = new Uint8Array(signedLength + SIGNATURE_BYTES);
+  out.set(chunk.subarray(0, signedLength));
+  const fields = new ByteWriter(12);
+  fields.uint(position.toSeq, 8);
+  fields.uint(position.index, 4);
+  out.set(fields.toBytes(), TO_SEQ_AT);
+  const reframed = parseChunkHeader(out);
+  if (reframed.toSeq !== position.toSeq || reframed.index !== position.index) throw new Error('chunk header layout changed: reframeChunk is out of date');
+  const signature = signer.sign(chunkSignedBytes(out, reframed));
+  if (signature.length !== SIGNATURE_BYTES) throw new Error('an Ed25519 signature is 64 bytes');
+  out.set(signature, signedLength);
+  return out;
 }
 
 function withPlaceholderSignature(unsigned: Uint8Array): Uint8Array {

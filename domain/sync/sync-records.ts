@@ -1,4 +1,4 @@
-import { ByteReader, malformed, type ByteWriter } from './byte-io.js';
+import { ByteReader, ByteWriter, malformed } from './byte-io.js';
 import { checkFacts, decodeFacts, writeFacts } from './facts-codec.js';
 import type { ChunkHeader } from './sync-chunk.js';
 import type { SyncedPerson } from './synced-person.js';
@@ -24,22 +24,48 @@ const MAX_BHXH = 9_999_999_999;
 /** Facts within FACT_LIMITS stay well below this; a bigger length is corrupt. */
 const MAX_FACTS_BYTES = 64 * 1024;
 
+/**
+ * One record with its facts already encoded: what a snapshot merged from the previous one
+ * copies from a decoded chunk without building the facts as objects. Absent identifiers are -1.
+ */
+export interface EncodedRecord {
+  readonly id12: number;
+  readonly oldId: number;
+  readonly bhxh: number;
+  readonly facts: Uint8Array;
+}
+
 /** Appends one record; `previousId12` is undefined for a chunk's first record. */
 export function writeRecord(w: ByteWriter, person: SyncedPerson, rangeStart: number, previousId12: number | undefined, scratch: ByteWriter): number {
+  return writeEncodedRecord(w, encodeRecord(person, scratch), rangeStart, previousId12);
+}
+
+/** Checks a person's identifiers and encodes their facts (into a copy of `scratch`'s bytes). */
+export function encodeRecord(person: SyncedPerson, scratch = new ByteWriter(256)): EncodedRecord {
   if (!/^\d{12}$/.test(person.id12)) throw new RangeError(`${person.id12} is not a 12-digit ID`);
-  const id12 = Number(person.id12);
-  if (previousId12 !== undefined && id12 <= previousId12) throw new RangeError(`people must come in ascending ID order: ${person.id12} after ${previousId12}`);
-  if (id12 < rangeStart) throw new RangeError(`${person.id12} is before the chunk's range`);
-  w.varint(previousId12 === undefined ? id12 - rangeStart : id12 - previousId12 - 1);
   if (person.oldId !== undefined && !/^\d{9}$/.test(person.oldId)) throw new RangeError(`old ID ${person.oldId} is not 9 digits`);
   if (person.bhxh !== undefined && !/^\d{10}$/.test(person.bhxh)) throw new RangeError(`BHXH number ${person.bhxh} is not 10 digits`);
-  w.u8((person.oldId === undefined ? 0 : FLAG_OLD_ID) | (person.bhxh === undefined ? 0 : FLAG_BHXH));
-  if (person.oldId !== undefined) w.varint(Number(person.oldId));
-  if (person.bhxh !== undefined) w.varint(Number(person.bhxh));
   scratch.reset();
   writeFacts(scratch, person.facts);
-  w.varint(scratch.size);
-  w.bytes(scratch.toBytes());
+  return {
+    id12: Number(person.id12),
+    oldId: person.oldId === undefined ? -1 : Number(person.oldId),
+    bhxh: person.bhxh === undefined ? -1 : Number(person.bhxh),
+    facts: scratch.toBytes(),
+  };
+}
+
+/** Appends one record whose facts are already encoded (checked: they came from a verified chunk or from writeFacts). */
+export function writeEncodedRecord(w: ByteWriter, record: EncodedRecord, rangeStart: number, previousId12: number | undefined): number {
+  const { id12 } = record;
+  if (previousId12 !== undefined && id12 <= previousId12) throw new RangeError(`people must come in ascending ID order: ${id12} after ${previousId12}`);
+  if (id12 < rangeStart) throw new RangeError(`${id12} is before the chunk's range`);
+  w.varint(previousId12 === undefined ? id12 - rangeStart : id12 - previousId12 - 1);
+  w.u8((record.oldId < 0 ? 0 : FLAG_OLD_ID) | (record.bhxh < 0 ? 0 : FLAG_BHXH));
+  if (record.oldId >= 0) w.varint(record.oldId);
+  if (record.bhxh >= 0) w.varint(record.bhxh);
+  w.varint(record.facts.length);
+  w.bytes(record.facts);
   return id12;
 }
 

@@ -1,7 +1,7 @@
 import { isRealDate } from './calendar-date.js';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -35,8 +35,9 @@ export function readIsoInstant(text: string, zonelessOffsetMinutes = 0): IsoInst
   if (m[8] !== undefined) offsetMinutes = 0;
   else if (m[9] !== undefined) {
     const offsetHours = Number(m[10]);
-    const offsetMins = Number(m[11]);
-    if (offsetHours > 23 || offsetMins > 59) return { ok: false, problem: `has no time zone offset ${m[9]}${m[10]}:${m[11]}` };
+    // An offset of whole hours may be written without minutes (`+07`), as ISO 8601 allows.
+    const offsetMins = Number(m[11] ?? 0);
+    if (offsetHours > 23 || offsetMins > 59) return { ok: false, problem: `has no time zone offset ${m[9]}${m[10]}:${m[11] ?? '00'}` };
     offsetMinutes = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
   // A leap second (60) is folded onto the next second, as most clocks do.

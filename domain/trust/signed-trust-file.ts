@@ -2,6 +2,7 @@ import { parseCertificate } from '../chip/x509.js';
 import type { HubKeyStore } from '../credentials/verification.js';
 import { canonicalJson, decodeBase64 } from '../rules/signed-rule-set.js';
 import type { Bilingual } from '../text/bilingual.js';
+import { DCC_PAYLOAD_CHECKS, type DccTrustPayloads } from './dcc-trust-kinds.js';
 import { staffListProblem, type HubStaffEntry } from './staff-list.js';
 
 /**
@@ -13,13 +14,14 @@ import { staffListProblem, type HubStaffEntry } from './staff-list.js';
  * kind included, can be changed without breaking it.
  *
  * Kinds: `csca` (country signing CA certificates for chip ID cards), `staff` (who may sign
- * in at the kiosks as staff, staff-list.ts). A kind is added by
+ * in at the kiosks as staff, staff-list.ts), and the DCC verifier's `dcc-dsc`, `dcc-schemas`
+ * and `dcc-value-sets` (dcc-trust-kinds.ts). A kind is added by
  * naming its fields in TrustFilePayloads and its check in PAYLOAD_CHECKS.
  */
 export const TRUST_FILE_FORMAT = 'chot-trust/1';
 const SIGNING_CONTEXT = 'CHOT-TRUST-1\n';
 
-export interface TrustFilePayloads {
+export interface TrustFilePayloads extends DccTrustPayloads {
   /** Base64 DER X.509 certificates of country signing CAs. */
   readonly csca: { readonly certificates: readonly string[] };
   /** The hub's staff: ids, names, optional PIN hashes and scopes (never a PIN). */
@@ -64,6 +66,7 @@ const PAYLOAD_CHECKS: { readonly [K in TrustFileKind]: (document: Readonly<Recor
     return undefined;
   },
   staff: staffListProblem,
+  ...DCC_PAYLOAD_CHECKS,
 };
 
 export const TRUST_FILE_KINDS = Object.keys(PAYLOAD_CHECKS) as readonly TrustFileKind[];

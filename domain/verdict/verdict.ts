@@ -1,6 +1,7 @@
 import type { CredentialKind, Authenticity } from '../credentials/credential.js';
 import type { Bilingual, Reason } from '../text/bilingual.js';
 import type { ChipVerdictDetail } from './chip-verdict.js';
+import type { KioskSetup } from '../contract/kiosk-setup.js';
 
 export type Colour = 'green' | 'yellow' | 'red';
 /** Every outcome a decision can have (one list: the entry log and the hub's upload check read it). */
@@ -18,6 +19,8 @@ export interface Verdict {
     readonly birthYear?: number;
     /** Last 4 digits of the ID, enough for staff to match the card. */
     readonly idTail?: string;
+    /** What that number is, as staff call it: "CCCD", "CMND", "BHYT", or a typed number's label (shown-identifier.ts). */
+    readonly idLabel?: string;
   };
   readonly credentialKind: CredentialKind | 'unknown';
   readonly authenticity: Authenticity | 'none';
@@ -52,6 +55,11 @@ export interface Verdict {
    * logged in the entry log, entrySeq is 0) and nothing opens; the screen says who signed in.
    */
   readonly staffSignIn?: { readonly staff: string };
+  /**
+   * An enrolment QR (domain/enrollment/enrollment-qr.ts): not an entry (nothing logged,
+   * entrySeq 0, nothing opens); the screen shows the kiosk set-up and where it stands.
+   */
+  readonly setup?: KioskSetup;
 }
 
 export const COLOUR_HEADLINES: Readonly<Record<Colour, Bilingual>> = {

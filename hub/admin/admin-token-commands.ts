@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
-import { describeHubStorage, openHubStorage, type HubStorageLocation } from '../storage/open-hub-storage.js';
-import { HUB_SQLITE_FILE } from '../storage/sqlite-hub-storage.js';
+import { assertHubStorageExists, describeHubStorage, openHubStorage, type HubStorageLocation } from '../storage/open-hub-storage.js';
 import type { AdminTokenStore } from './admin-token-store.js';
 import { adminTokenState, createAdminToken, DEFAULT_ADMIN_TOKEN_DAYS, MAX_ADMIN_TOKEN_DAYS } from './admin-tokens.js';
 
@@ -88,9 +85,7 @@ async function withAdminTokenStore(
   open: 'create' | 'existing',
   work: (store: AdminTokenStore) => Promise<number>,
 ): Promise<number> {
-  if (open === 'existing' && 'dataDir' in location && !existsSync(join(location.dataDir, HUB_SQLITE_FILE))) {
-    throw new Error(`no hub database at ${describeHubStorage(location)}: check --data (or give --pg URL)`);
-  }
+  if (open === 'existing') assertHubStorageExists(location);
   const storage = await openHubStorage(location);
   try {
     return await work(storage.adminTokens);

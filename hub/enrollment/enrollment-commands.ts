@@ -1,17 +1,23 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import type { ProvinceScope } from '../../domain/sync/province-scope.js';
+import { formatEnrollmentQr, isHubUrl } from '../../domain/enrollment/enrollment-qr.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
-import { describeHubStorage, openHubStorage, type HubStorageLocation } from '../storage/open-hub-storage.js';
-import { HUB_SQLITE_FILE } from '../storage/sqlite-hub-storage.js';
+import { hubKeySha256 } from '../../platform/hub-key-fingerprint.js';
+import { qrHalfBlocks, qrPng } from '../../platform/qr-output.js';
+import { assertHubStorageExists, describeHubStorage, openHubStorage, type HubStorageLocation } from '../storage/open-hub-storage.js';
+import { DEVICES_HELP } from '../devices/devices-command.js';
 import type { EnrollmentStore } from './enrollment-store.js';
 import { CODE_VALIDITY_MS, EnrollmentService, MAX_CODE_VALIDITY_MS } from './enrollment-service.js';
 
 /** Each admin command's lines for the hub's help text (and for its usage errors). */
-export const ENROLL_CODE_HELP = `  enroll-code --location "NAME" [--valid-hours N] [--pg URL]
+export const ENROLL_CODE_HELP = `  enroll-code --location "NAME" [--scope 001,079] [--url HUB_URL [--png FILE]] [--valid-hours N] [--pg URL]
              (admin) make a one-time code that enrols one kiosk at NAME; prints the code
-             and when it expires (default ${CODE_VALIDITY_MS / 3600_000} hours, at most ${MAX_CODE_VALIDITY_MS / 3600_000}). The hub keeps only its hash.`;
-export const DEVICES_HELP = `  devices [--pg URL]
-             (admin) list the enrolled kiosks: id, enrolled at, active or revoked, location`;
+             and when it expires (default ${CODE_VALIDITY_MS / 3600_000} hours, at most ${MAX_CODE_VALIDITY_MS / 3600_000}). The hub keeps only its hash.
+             --scope: the provinces the kiosk syncs (the first 3 digits of a 12-digit ID),
+             default all; it asks the hub about anyone else while they wait at the gate
+             --url: the address kiosks reach the hub at; also prints the enrolment as a QR
+             (hub URL, code, the hub key's SHA-256) that a new kiosk's set-up screen takes
+             from any of its scanners; --png FILE writes that QR as a PNG too`;
 export const REVOKE_HELP = `  revoke DEVICE_ID [--pg URL]
              (admin) revoke a kiosk: the hub refuses its requests from the next one on, and
              its key can never enrol again (the kiosk enrols anew: new key, new code)`;
@@ -32,40 +38,54 @@ export interface EnrollmentCommandOptions {
   readonly now?: () => number;
 }
 
-/** `chot hub enroll-code`: makes the code, prints it with its location and expiry. Exit code 0. */
-export async function runEnrollCodeCommand(options: EnrollmentCommandOptions & { readonly name: string; readonly validForHours: number }): Promise<number> {
+/** Where a kiosk reaches the hub and the hub's key: what the enrolment QR carries besides the code. */
+export interface EnrollmentQrOptions {
+  readonly hubUrl: string;
+  readonly hubPublicKeyRaw: Uint8Array;
+  /** Also write the QR as a PNG here. */
+  readonly pngFile?: string;
+}
+
+/**
+ * `chot hub enroll-code`: makes the code, prints it with its location and expiry and, given
+ * the hub's URL, the enrolment QR (and its PNG). Exit code 0.
+ */
+export async function runEnrollCodeCommand(
+  options: EnrollmentCommandOptions & {
+    readonly name: string;
+    readonly validForHours: number;
+    readonly qr?: EnrollmentQrOptions;
+    /** The provinces the kiosk will sync; absent or null: every province. */
+    readonly scope?: ProvinceScope;
+  },
+): Promise<number> {
   const now = options.now ?? Date.now;
+  // Checked before a code is made: a refused URL must not leave a live code behind.
+  if (options.qr !== undefined && !isHubUrl(options.qr.hubUrl))
+    throw new RangeError('the hub URL must be http:// or https://, a host, an optional port and path (no user, query or fragment)');
+  const qrText = (code: string): string | undefined =>
+    options.qr === undefined ? undefined : formatEnrollmentQr({ code, hubKeySha256: hubKeySha256(options.qr.hubPublicKeyRaw), hubUrl: options.qr.hubUrl });
   return withEnrollmentStore(options.location, 'create', async (store) => {
-    const { code, location, expiresAt } = await new EnrollmentService(store, now).createCode(options.name, options.validForHours * 3600_000);
+    const { code, location, expiresAt, scope } = await new EnrollmentService(store, now).createCode(
+      options.name,
+      options.validForHours * 3600_000,
+      options.scope ?? null,
+    );
+    const qr = qrText(code);
     options.stdout.write(
       [
         `enrolment code  ${code}`,
         `location        ${location}`,
+        `scope           ${scope === null ? 'every province' : `provinces ${scope.join(', ')}`}`,
         `expires         ${toVietnamIso(expiresAt)} (in ${formatHours(expiresAt - now())}; works once)`,
         `hub storage     ${describeHubStorage(options.location)}`,
+        ...(qr === undefined
+          ? ['(give --url HUB_URL to print it as a QR for the kiosk’s set-up screen)']
+          : [`enrolment QR    ${qr}`, 'scan it with the new kiosk’s scanner on its set-up screen (Cài đặt kiosk / Kiosk set-up):', qrHalfBlocks(qr)]),
         '',
       ].join('\n'),
     );
-    return 0;
-  });
-}
-
-/** `chot hub devices`: one line per kiosk, revoked ones too. Exit code 0. */
-export async function runListDevicesCommand(options: EnrollmentCommandOptions): Promise<number> {
-  return withEnrollmentStore(options.location, 'existing', async (store) => {
-    const devices = await store.listDevices();
-    if (devices.length === 0) {
-      options.stdout.write(`no kiosks enrolled (${describeHubStorage(options.location)})\n`);
-      return 0;
-    }
-    // The location, the only column of varying width, goes last: the others stay aligned.
-    const rows = [
-      ['DEVICE', 'ENROLLED AT', 'STATUS', 'LOCATION'],
-      ...devices.map((d) => [d.deviceId, toVietnamIso(d.enrolledAt), d.revoked ? 'revoked' : 'active', d.location]),
-    ];
-    // The status column is as wide as 'revoked' even when none is: the layout does not shift.
-    const widths = [0, 1, 2].map((column) => Math.max(column === 2 ? 'revoked'.length : 0, ...rows.map((row) => row[column]?.length ?? 0)));
-    options.stdout.write(rows.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')).join('\n') + '\n');
+    if (qr !== undefined && options.qr?.pngFile !== undefined) writeFileSync(options.qr.pngFile, await qrPng(qr), { mode: 0o600 });
     return 0;
   });
 }
@@ -98,9 +118,7 @@ async function withEnrollmentStore(
   open: 'create' | 'existing',
   work: (store: EnrollmentStore) => Promise<number>,
 ): Promise<number> {
-  if (open === 'existing' && 'dataDir' in location && !existsSync(join(location.dataDir, HUB_SQLITE_FILE))) {
-    throw new Error(`no hub database at ${describeHubStorage(location)}: check --data (or give --pg URL)`);
-  }
+  if (open === 'existing') assertHubStorageExists(location);
   const storage = await openHubStorage(location);
   try {
     return await work(storage.enrollment);

@@ -1,5 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { EnrolledDevice, EnrollmentStore } from './enrollment-store.js';
+import type { ProvinceScope } from '../../domain/sync/province-scope.js';
 
 // The store's types and the memory store were first defined here; callers may import them from either module.
 export { MemoryEnrollmentStore, type EnrolledDevice, type EnrollmentStore, type StoredCode } from './enrollment-store.js';
@@ -33,7 +34,12 @@ export class EnrollmentService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async createCode(location: string, validForMs = CODE_VALIDITY_MS): Promise<{ code: string; location: string; expiresAt: number }> {
+  /** `scope`: the provinces the kiosk will sync (parseProvinceScope); null, the default: every province. */
+  async createCode(
+    location: string,
+    validForMs = CODE_VALIDITY_MS,
+    scope: ProvinceScope = null,
+  ): Promise<{ code: string; location: string; expiresAt: number; scope: ProvinceScope }> {
     // NFC: the same place typed on two systems (macOS terminals send NFD) is one name.
     const name = location.normalize('NFC').trim();
     if (name === '') throw new RangeError('a location name is needed');
@@ -43,8 +49,8 @@ export class EnrollmentService {
     }
     const raw = Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
     const expiresAt = this.now() + Math.round(validForMs);
-    await this.store.saveCode({ codeHash: hashCode(raw), location: name, expiresAt });
-    return { code: `${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8)}`, location: name, expiresAt };
+    await this.store.saveCode({ codeHash: hashCode(raw), location: name, expiresAt, ...(scope === null ? {} : { scope }) });
+    return { code: `${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8)}`, location: name, expiresAt, scope };
   }
 
   async redeem(code: string, publicKeyRaw: Uint8Array): Promise<{ ok: true; device: EnrolledDevice } | { ok: false; refusal: EnrollRefusal }> {
@@ -59,7 +65,14 @@ export class EnrollmentService {
     if (taken === undefined) return { ok: false, refusal: 'unknown-code' };
     const now = this.now();
     if (now > taken.expiresAt) return { ok: false, refusal: 'expired-code' };
-    const device: EnrolledDevice = { deviceId, publicKeyRaw: new Uint8Array(publicKeyRaw), location: taken.location, revoked: false, enrolledAt: now };
+    const device: EnrolledDevice = {
+      deviceId,
+      publicKeyRaw: new Uint8Array(publicKeyRaw),
+      location: taken.location,
+      revoked: false,
+      enrolledAt: now,
+      ...(taken.scope === undefined ? {} : { scope: taken.scope }),
+    };
     // Two redemptions with one key at once: the store admits one; the other's code is spent.
     if (!(await this.store.saveDevice(device))) return { ok: false, refusal: 'already-enrolled' };
     return { ok: true, device };

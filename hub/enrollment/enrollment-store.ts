@@ -7,6 +7,8 @@ export interface StoredCode {
   readonly location: string;
   /** Epoch milliseconds. */
   readonly expiresAt: number;
+  /** The provinces the kiosk enrolled with it will sync; absent: every province. */
+  readonly scope?: readonly string[];
 }
 
 /** A kiosk the hub has enrolled, with when it was (last) enrolled. */
@@ -48,12 +50,13 @@ export function byEnrolment(a: EnrolledDevice, b: EnrolledDevice): number {
 
 /** In-memory store, for tests and for a hub that keeps nothing (never in production). */
 export class MemoryEnrollmentStore implements EnrollmentStore {
-  private readonly codes = new Map<string, { location: string; expiresAt: number }>();
+  private readonly codes = new Map<string, Omit<StoredCode, 'codeHash'>>();
   private readonly devices = new Map<string, EnrolledDevice>();
 
   async saveCode(code: StoredCode): Promise<void> {
     if (this.codes.has(code.codeHash)) throw new Error('an enrolment code with this hash exists already');
-    this.codes.set(code.codeHash, { location: code.location, expiresAt: code.expiresAt });
+    const { codeHash, ...kept } = code;
+    this.codes.set(codeHash, kept);
   }
 
   async takeCode(codeHash: string): Promise<Omit<StoredCode, 'codeHash'> | undefined> {

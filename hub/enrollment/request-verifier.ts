@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { canonicalRequest, REQUEST_CLOCK_WINDOW_MS, REQUEST_HEADERS } from '../../domain/sync/signed-request.js';
+import { decodeKioskReport, type KioskReport } from '../../domain/sync/kiosk-report.js';
+import { canonicalRequest, REPORT_HEADER, REQUEST_CLOCK_WINDOW_MS, REQUEST_HEADERS } from '../../domain/sync/signed-request.js';
 
 /** A kiosk the hub knows. */
 export interface DeviceRecord {
@@ -8,6 +9,8 @@ export interface DeviceRecord {
   readonly publicKeyRaw: Uint8Array;
   readonly location: string;
   readonly revoked: boolean;
+  /** The provinces it syncs (province-scope.ts); absent: every province. */
+  readonly scope?: readonly string[];
 }
 
 /** Where the verifier looks devices up, on every request: async, because it may be a database. */
@@ -58,6 +61,13 @@ export class MemoryNonceStore implements NonceStore {
 }
 
 type Refused = { ok: false; refusal: RequestRefusal };
+
+/**
+ * A request that passed. `report`: the kiosk's status report, when it sent a well-formed one
+ * (signed with the request). A malformed one costs the kiosk its report, not its request
+ * (`reportProblem` says why): a sync must never fail over a diagnostic.
+ */
+export type Verified = { ok: true; device: DeviceRecord; report?: KioskReport; reportProblem?: string };
 /** A request whose headers passed every check that needs no body. */
 type Admitted = { ok: true; device: DeviceRecord; deviceId: string; timestampMs: number; nonce: string; signature: string };
 
@@ -99,10 +109,13 @@ export class RequestVerifier {
     return { ok: true, device, deviceId, timestampMs, nonce, signature };
   }
 
-  async verify(request: IncomingRequest): Promise<{ ok: true; device: DeviceRecord } | Refused> {
+  async verify(request: IncomingRequest): Promise<Verified | Refused> {
     const admitted = await this.admit(request.headers);
     if (!admitted.ok) return admitted;
     const { device, deviceId, timestampMs, nonce, signature } = admitted;
+    // Duplicated headers arrive joined (or as a list): signed over the one value the kiosk sent, or refused.
+    const reportHeader = request.headers[REPORT_HEADER];
+    if (Array.isArray(reportHeader)) return { ok: false, refusal: 'bad-signature' };
     const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(device.publicKeyRaw).toString('base64url') }, format: 'jwk' });
     const signed = canonicalRequest({
       method: request.method,
@@ -111,11 +124,14 @@ export class RequestVerifier {
       timestampMs,
       nonce,
       bodySha256: createHash('sha256').update(request.body).digest('hex'),
+      ...(reportHeader === undefined ? {} : { report: reportHeader }),
     });
     const signatureBytes = Buffer.from(signature, 'base64url');
     if (signatureBytes.length !== 64 || !verify(null, signed, key, signatureBytes)) return { ok: false, refusal: 'bad-signature' };
     // Only a correctly signed request consumes its nonce, so nobody can burn another device's nonces.
     if (!(await this.nonces.remember(deviceId, nonce, timestampMs, this.now()))) return { ok: false, refusal: 'replayed' };
-    return { ok: true, device };
+    if (reportHeader === undefined) return { ok: true, device };
+    const decoded = decodeKioskReport(reportHeader);
+    return decoded.ok ? { ok: true, device, report: decoded.report } : { ok: true, device, reportProblem: decoded.problem };
   }
 }

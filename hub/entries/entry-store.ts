@@ -1,3 +1,4 @@
+import type { EntryPartitions } from './entry-retention.js';
 import { UPLOAD_PROBLEM_KINDS, type UploadedEntry, type UploadProblemKind } from '../../domain/entries/entry-upload.js';
 
 export type { UploadedEntry } from '../../domain/entries/entry-upload.js';
@@ -141,6 +142,9 @@ export interface EntryStore {
    * are listed without contacts: they say nothing about where the person was.
    */
   trace(query: TraceQuery): Promise<TracePlace[]>;
+
+  /** PostgreSQL's day partitions (made ahead, dropped past retention); absent in SQLite, which keeps every entry. */
+  readonly partitions?: EntryPartitions;
 }
 
 /** Checks a trace query the same way in every implementation. */

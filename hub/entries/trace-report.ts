@@ -5,6 +5,7 @@ import { terminalJson } from '../../domain/text/terminal-text.js';
 import { VIETNAM_UTC_OFFSET_MINUTES } from '../../domain/time/calendar-date.js';
 import type { TraceEntryJson, TraceResponse } from '../../domain/protocol/hub-bodies.js';
 import { HUB_ROUTES } from '../../domain/protocol/hub-routes.js';
+import { contactsCsv, contactSummary, TRACE_TIME_ZONE, TRACE_UTC_OFFSET, traceTime } from './trace-contacts.js';
 
 /** The formula-guarded CSV cell, shared with the reports. */
 export { csvCell };
@@ -14,7 +15,7 @@ export { csvCell };
  * `GET /v1/admin/trace`: one parser of the request and one serialiser of the answer, so the
  * CLI and HTTP answers are the same bytes.
  */
-export const TRACE_FORMATS = ['json', 'csv'] as const;
+export const TRACE_FORMATS = ['json', 'csv', 'contacts-csv'] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
 
 /** The request as typed (CLI options) or sent (query parameters), before any check. */
@@ -85,7 +86,7 @@ export function parseTraceParameters(parameters: TraceParameters, label: Paramet
   if (fromMs > toMs) throw new TraceParameterError('from', `${label('from')} must not be after ${label('to')}`);
   const windowMs = parseWindow(parameters.window ?? DEFAULT_TRACE_WINDOW, label('window'));
   const format = parameters.format ?? 'json';
-  if (!isTraceFormat(format)) throw new TraceParameterError('format', `${label('format')} must be json or csv`);
+  if (!isTraceFormat(format)) throw new TraceParameterError('format', `${label('format')} must be json, csv or contacts-csv`);
   return { query: { personId: id, fromMs, toMs, windowMs }, format };
 }
 
@@ -95,20 +96,22 @@ const isTraceFormat = (text: string): text is TraceFormat => (TRACE_FORMATS as r
 export const TRACE_CONTENT_TYPES: Readonly<Record<TraceFormat, string>> = {
   json: 'application/json; charset=utf-8',
   csv: 'text/csv; charset=utf-8; header=present',
+  'contacts-csv': 'text/csv; charset=utf-8; header=present',
 };
 
 /** Runs the trace and serialises it in the requested format: the text both the CLI and the HTTP API give. */
 export async function renderTrace(entries: EntryStore, request: TraceRequest): Promise<string> {
   const places = await entries.trace(request.query);
   const { personId, fromMs, toMs, windowMs } = request.query;
-  return request.format === 'json'
-    ? traceJson({ personId, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), windowMs }, places)
-    : traceCsv(places);
+  if (request.format === 'csv') return traceCsv(places);
+  if (request.format === 'contacts-csv') return contactsCsv(contactSummary(places));
+  return traceJson({ personId, from: traceTime(fromMs), to: traceTime(toMs), windowMs }, places);
 }
 
 const entryJson = (e: TracedEntry): TraceEntryJson => ({
   personId: e.personId,
-  at: e.at,
+  // Kiosks write their own zone (some UTC): the answer gives every time in one.
+  at: traceTime(e.atMs),
   location: e.location,
   kioskId: e.kioskId,
   seq: e.seq,
@@ -121,12 +124,23 @@ const entryJson = (e: TracedEntry): TraceEntryJson => ({
   enteredBy: e.enteredBy,
 });
 
-export function traceJson(query: Omit<TraceResponse, 'places'>, places: readonly TracePlace[]): string {
-  const body: TraceResponse = { ...query, places: places.map((p) => ({ ...entryJson(p.visit), contacts: p.contacts.map(entryJson) })) };
+export function traceJson(query: Pick<TraceResponse, 'personId' | 'from' | 'to' | 'windowMs'>, places: readonly TracePlace[]): string {
+  const body: TraceResponse = {
+    personId: query.personId,
+    timeZone: TRACE_TIME_ZONE,
+    utcOffset: TRACE_UTC_OFFSET,
+    from: query.from,
+    to: query.to,
+    windowMs: query.windowMs,
+    places: places.map((p) => ({ ...entryJson(p.visit), contacts: p.contacts.map(entryJson) })),
+    contactSummary: contactSummary(places),
+  };
   // Locations and lanes come from kiosks' uploads: written so the JSON prints safely on a
   // terminal (`chot hub trace`) and parses to the same value (the HTTP answer is the same bytes).
   return `${terminalJson(body, 2)}\n`;
 }
+
+const TIME_ZONE_CELL = `${TRACE_TIME_ZONE} (UTC${TRACE_UTC_OFFSET})`;
 
 export const TRACE_CSV_HEADER = [
   'visit_at',
@@ -151,26 +165,29 @@ export const TRACE_CSV_HEADER = [
   // Added after the columns above, as they were: who typed a typed ID (a contact found by a typed number weighs less).
   'visit_entered_by',
   'contact_entered_by',
+  // The zone of visit_at and contact_at (always Vietnam time, +07:00), stated on every line.
+  'time_zone',
 ];
 
 /**
  * One line per contact, the visit repeated on each (a spreadsheet filters and sorts it); a
- * visit with nobody around still gets a line, with the contact columns empty. Every text
+ * visit with nobody around still gets a line, with the contact columns empty. Times in
+ * Vietnam time (+07:00), the zone stated in the last column. Every text
  * cell is quoted: place names carry commas. A document signer, or who typed an ID, is empty when there is none.
  */
 export function traceCsv(places: readonly TracePlace[]): string {
   const lines = [TRACE_CSV_HEADER.join(',')];
   const credentialCells = (e: TracedEntry): string[] => [e.credentialKind, e.authenticity, e.documentSigner ?? ''];
   for (const { visit, contacts } of places) {
-    const visitCells = [visit.at, visit.location, visit.kioskId, visit.seq, visit.outcome];
+    const visitCells = [traceTime(visit.atMs), visit.location, visit.kioskId, visit.seq, visit.outcome];
     const rows = contacts.map((c) => ({
-      cells: [c.personId, c.at, c.kioskId, c.seq, c.lane, c.direction, c.outcome],
+      cells: [c.personId, traceTime(c.atMs), c.kioskId, c.seq, c.lane, c.direction, c.outcome],
       credential: credentialCells(c),
       enteredBy: c.enteredBy ?? '',
     }));
     const none = { cells: ['', '', '', '', '', '', ''], credential: ['', '', ''], enteredBy: '' };
     for (const { cells, credential, enteredBy } of rows.length === 0 ? [none] : rows)
-      lines.push([...visitCells, ...cells, ...credentialCells(visit), ...credential, visit.enteredBy ?? '', enteredBy].map(csvCell).join(','));
+      lines.push([...visitCells, ...cells, ...credentialCells(visit), ...credential, visit.enteredBy ?? '', enteredBy, TIME_ZONE_CELL].map(csvCell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -30,28 +30,42 @@ export type HeaderCheck<K extends ImportKind> =
   { readonly ok: true; readonly index: HeaderIndex<K> } | { readonly ok: false; readonly problems: readonly string[] };
 
 export function checkHeader<K extends ImportKind>(kind: K, fields: readonly string[]): HeaderCheck<K> {
-  const expected: readonly string[] = IMPORT_COLUMNS[kind];
+  const checked = checkColumns(IMPORT_COLUMNS[kind], fields, `a ${kind} file`, 'names and addresses are never imported');
+  return checked.ok ? { ok: true, index: checked.index as HeaderIndex<K> } : checked;
+}
+
+/**
+ * A header row against the columns a file must have (any order, case-insensitive, no others):
+ * where each column is, or every problem with the header at once. `file` names the kind of file
+ * in the messages ("a person file"); `unexpectedNote` says why other columns are refused.
+ */
+export function checkColumns<C extends string>(
+  expected: readonly C[],
+  fields: readonly string[],
+  file: string,
+  unexpectedNote: string,
+):
+  | { readonly ok: true; readonly index: { readonly [column in C]: number } & { readonly width: number } }
+  | { readonly ok: false; readonly problems: readonly string[] } {
   const names = fields.map((f) => f.trim().toLowerCase());
   const problems: string[] = [];
-  const layout = `a ${kind} file has the columns ${expected.join(',')}`;
+  const layout = `${file} has the columns ${expected.join(',')}`;
   names.forEach((name, i) => {
     if (names.indexOf(name) !== i) problems.push(`column "${name}" appears twice`);
-    else if (!expected.includes(name)) {
-      problems.push(
-        name === '' ? `column ${i + 1} has no name (${layout})` : `unexpected column "${name}" (${layout}; names and addresses are never imported)`,
-      );
+    else if (!(expected as readonly string[]).includes(name)) {
+      problems.push(name === '' ? `column ${i + 1} has no name (${layout})` : `unexpected column "${name}" (${layout}; ${unexpectedNote})`);
     }
   });
   for (const column of expected) if (!names.includes(column)) problems.push(`missing column "${column}" (${layout})`);
   if (problems.length > 0) return { ok: false, problems };
-  const index = Object.fromEntries(expected.map((column) => [column, names.indexOf(column)]));
-  return { ok: true, index: { ...index, width: names.length } as HeaderIndex<K> };
+  const index = Object.fromEntries(expected.map((column) => [column, names.indexOf(column)])) as { [column in C]: number };
+  return { ok: true, index: { ...index, width: names.length } };
 }
 
 export type RowCheck<K extends ImportKind> = { readonly ok: true; readonly row: ImportRowOf[K] } | { readonly ok: false; readonly reason: string };
 
 /** One row's fields by column name, collecting the reasons it is bad. */
-class FieldReader {
+export class FieldReader {
   readonly reasons: string[] = [];
 
   constructor(

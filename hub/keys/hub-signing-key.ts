@@ -1,5 +1,5 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -21,10 +21,27 @@ export function loadOrCreateHubSigningKey(dataDir: string): HubSigningKey {
   if (!existsSync(file)) {
     const { privateKey } = generateKeyPairSync('ed25519');
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    // 'wx': never overwrite a key another process created meanwhile.
-    writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    installKeyFileOnce(file, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
   }
   return hubSigningKeyFrom(createPrivateKey(readFileSync(file)));
+}
+
+/**
+ * Puts `pem` at `file` unless a key is there already. Written whole under a name of its own,
+ * then linked in place: a link never overwrites, so of several hub processes started at
+ * once on a new data dir, the first key linked is the hub's for all of them (the others'
+ * are dropped), and none ever reads a key file half written.
+ */
+export function installKeyFileOnce(file: string, pem: string): void {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temp, pem, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(temp, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(temp, { force: true });
+  }
 }
 
 export function hubSigningKeyFrom(privateKey: KeyObject): HubSigningKey {

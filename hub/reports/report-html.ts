@@ -1,7 +1,10 @@
 import { escapeHtml } from './html-escape.js';
 import { both, KIND_LABELS, LABELS, locationName, OUTCOME_LABELS, type BilingualLabel } from './report-labels.js';
 import { KIND_GROUPS, REPORT_OUTCOMES, type Counts, type PeriodCounts, type Report } from './report-model.js';
+import { silentHtml } from './report-silent.js';
 import { barChart, stackedOutcomeChart } from './report-svg.js';
+import { byHour, staffDecisions } from './report-html-staff.js';
+import { label, td, th } from './report-html-cells.js';
 import { vnDayOf, vnDisplayDate, VN_OFFSET_MS } from './vn-calendar.js';
 
 /**
@@ -33,10 +36,6 @@ svg { display: block; max-width: 100%; height: auto; margin: 4pt 0; }
 @media print { body { max-width: none; } }
 `;
 
-const label = (l: BilingualLabel): string => `${escapeHtml(l.vi)} <span class="en">/ ${escapeHtml(l.en)}</span>`;
-const th = (l: BilingualLabel, numeric = true): string => `<th${numeric ? ' class="n"' : ''}>${label(l)}</th>`;
-const td = (value: number): string => `<td class="n">${value.toLocaleString('vi-VN')}</td>`;
-
 /** "20/10/2021 08:05" in Vietnam time. */
 function vnDateTime(ms: number): string {
   const time = new Date(ms + VN_OFFSET_MS).toISOString().slice(11, 16);
@@ -47,9 +46,15 @@ const periodName = (p: PeriodCounts): string =>
   p.firstDay === p.lastDay ? vnDisplayDate(p.firstDay) : `${p.label} (${vnDisplayDate(p.firstDay)}–${vnDisplayDate(p.lastDay)})`;
 
 const countHeads = (): string =>
-  [th(LABELS.scans), ...REPORT_OUTCOMES.map((o) => th(OUTCOME_LABELS[o])), ...KIND_GROUPS.map((k) => th(KIND_LABELS[k])), th(LABELS.flagged)].join('');
+  [
+    th(LABELS.scans),
+    th(LABELS.people),
+    ...REPORT_OUTCOMES.map((o) => th(OUTCOME_LABELS[o])),
+    ...KIND_GROUPS.map((k) => th(KIND_LABELS[k])),
+    th(LABELS.flagged),
+  ].join('');
 const countCells = (c: Counts): string =>
-  [td(c.scans), ...REPORT_OUTCOMES.map((o) => td(c.byOutcome[o])), ...KIND_GROUPS.map((k) => td(c.byKind[k])), td(c.flagged)].join('');
+  [td(c.scans), td(c.people), ...REPORT_OUTCOMES.map((o) => td(c.byOutcome[o])), ...KIND_GROUPS.map((k) => td(c.byKind[k])), td(c.flagged)].join('');
 
 function summary(report: Report): string {
   const { totals } = report;
@@ -60,7 +65,7 @@ function summary(report: Report): string {
 <p>${label(LABELS.period)}: <b>${vnDisplayDate(report.fromDay)} – ${vnDisplayDate(report.toDay)}</b> (${label(LABELS.vnTime)})<br>
 ${label(LABELS.generated)}: ${vnDateTime(report.generatedAt)}</p></header>
 <h2>${label(LABELS.summary)}</h2>
-<div class="kpi">${kpi(LABELS.registered, totals.registered)}${kpi(LABELS.active, totals.active)}${kpi(LABELS.scans, c.scans)}${kpi(LABELS.flagged, c.flagged)}</div>
+<div class="kpi">${kpi(LABELS.registered, totals.registered)}${kpi(LABELS.active, totals.active)}${kpi(LABELS.scans, c.scans)}${kpi(LABELS.people, c.people)}${kpi(LABELS.flagged, c.flagged)}</div>
 <h3>${label(LABELS.byOutcome)}</h3>
 ${barChart(
   both(LABELS.byOutcome),
@@ -159,7 +164,10 @@ ${summary(report)}
 ${byPeriod(report)}
 ${byLocation(report)}
 ${locationByPeriod(report)}
+${byHour(report)}
+${staffDecisions(report)}
 ${idle(report)}
+${report.silent === undefined ? '' : silentHtml(report.silent)}
 </body>
 </html>
 `;

@@ -1,4 +1,4 @@
-import type { KindGroup, ReportOutcome } from './report-model.js';
+import type { KindGroup, LetInOutcome, ReportOutcome } from './report-model.js';
 
 /** Vietnamese first, English beside: the report goes to Vietnamese officials and foreign partners alike. */
 export interface BilingualLabel {
@@ -16,12 +16,20 @@ export const OUTCOME_LABELS: Readonly<Record<ReportOutcome, BilingualLabel>> = {
 };
 
 export const KIND_LABELS: Readonly<Record<KindGroup, BilingualLabel>> = {
-  'phone-pass': { vi: 'Thẻ trên điện thoại', en: 'Phone pass' },
-  'id-card': { vi: 'Căn cước công dân', en: 'ID card' },
+  dcc: { vi: 'Chứng nhận COVID số EU (DCC)', en: 'EU digital COVID certificate' },
+  'status-pass': { vi: 'Thẻ Chốt', en: 'Chốt pass' },
+  'id-card': { vi: 'Căn cước công dân (mã QR, chưa xác thực)', en: 'ID card (QR, not verified)' },
   'chip-verified': { vi: 'Căn cước gắn chip, đã xác thực chip', en: 'ID card, chip verified' },
   'health-insurance': { vi: 'Thẻ BHYT', en: 'Health-insurance card' },
   typed: { vi: 'Nhập tay', en: 'Typed' },
+  unreadable: { vi: 'Mã không đọc được hoặc không hợp lệ', en: 'Unreadable or invalid code' },
   other: { vi: 'Khác', en: 'Other' },
+};
+
+export const LET_IN_LABELS: Readonly<Record<LetInOutcome, BilingualLabel>> = {
+  red: { vi: 'Đỏ được cho vào', en: 'Reds let in' },
+  yellow: { vi: 'Vàng được cho vào', en: 'Yellows let in' },
+  none: { vi: 'Không kết quả được cho vào', en: 'No-result let in' },
 };
 
 export const LABELS = {
@@ -46,6 +54,17 @@ export const LABELS = {
   device: { vi: 'Thiết bị', en: 'Device' },
   enrolled: { vi: 'Đăng ký lúc', en: 'Enrolled' },
   total: { vi: 'Tổng', en: 'Total' },
+  people: { vi: 'Số người (không trùng)', en: 'Distinct people' },
+  confirmed: { vi: 'Nhân viên xác nhận', en: 'Staff confirms' },
+  staffDecisions: { vi: 'Quyết định của nhân viên', en: 'Staff decisions' },
+  staff: { vi: 'Nhân viên', en: 'Staff member' },
+  staffNone: { vi: 'Không có quyết định nào của nhân viên', en: 'No staff decisions' },
+  staffNote: {
+    vi: 'Mỗi lần nhân viên cho vào hoặc xác nhận là một bản ghi riêng về một lượt quét đã tính; không tính thêm lượt quét hay màu xanh.',
+    en: 'Each override or confirm is an entry about a scan already counted: never a second scan or a second green.',
+  },
+  byHour: { vi: 'Theo giờ trong ngày', en: 'By hour of day' },
+  hour: { vi: 'Giờ', en: 'Hour' },
   flaggedNote: {
     vi: 'Lượt bị gắn cờ vẫn được tính là lượt quét; cần kiểm tra vì bản ghi đã bị sửa hoặc chuỗi bị đứt.',
     en: 'Flagged scans still count as scans; check them: the entry was edited or its chain broken.',

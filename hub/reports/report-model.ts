@@ -1,5 +1,5 @@
 import type { EnrolledDevice } from '../enrollment/enrollment-store.js';
-import type { KioskActivity, ScanCount } from './report-store.js';
+import type { HourCount, KioskActivity, PeopleCount, ScanCount, StaffDecisionCount } from './report-store.js';
 import { bucketLabel, bucketStart, type ReportBucket } from './vn-calendar.js';
 import { isVerifiedChip } from '../../domain/entries/tally-kind.js';
 
@@ -8,28 +8,44 @@ export const REPORT_OUTCOMES = ['green', 'yellow', 'red', 'none'] as const;
 export type ReportOutcome = (typeof REPORT_OUTCOMES)[number];
 
 /**
- * Credential kinds as officials ask for them. A pass (the hub's signed status pass, on a
- * phone or printed) and an EU-style DCC are both "phone passes". A chip ID card whose data
- * passed passive authentication is its own group, `chip-verified` (domain/entries/tally-kind.ts):
- * the only entries that prove the card genuine. A chip read that did not verify is read from
- * the same card as its QR and proves no more, so both are "ID card". `unknown` (unreadable)
- * and anything newer fall under "other".
+ * Credential groups as officials ask for them (docs/reports.md has the table). An EU-style
+ * DCC and the hub's signed status pass (`pass`) apart. A chip ID card whose data passed
+ * passive authentication is its own group, `chip-verified` (domain/entries/tally-kind.ts):
+ * the only entries that prove the card genuine; a chip read only intact (`unsigned`) proves
+ * no more than the card's printed QR, so both are "ID card". A code that could not be read
+ * (`unknown`) or whose signature or data failed its check (`invalid`, any kind) is
+ * "unreadable or invalid". Anything a later Chốt adds falls under "other".
  */
-export const KIND_GROUPS = ['phone-pass', 'id-card', 'chip-verified', 'health-insurance', 'typed', 'other'] as const;
+export const KIND_GROUPS = ['dcc', 'status-pass', 'id-card', 'chip-verified', 'health-insurance', 'typed', 'unreadable', 'other'] as const;
 export type KindGroup = (typeof KIND_GROUPS)[number];
 
 const KIND_GROUP_OF: Readonly<Record<string, KindGroup>> = {
-  pass: 'phone-pass',
-  dcc: 'phone-pass',
+  dcc: 'dcc',
+  pass: 'status-pass',
   'cccd-qr': 'id-card',
   chip: 'id-card',
   'bhyt-qr': 'health-insurance',
   manual: 'typed',
+  unknown: 'unreadable',
 };
 
 export function kindGroupOf(credentialKind: string, authenticity: string): KindGroup {
   if (isVerifiedChip(credentialKind, authenticity)) return 'chip-verified';
+  if (authenticity === 'invalid') return 'unreadable';
   return Object.hasOwn(KIND_GROUP_OF, credentialKind) ? (KIND_GROUP_OF[credentialKind] as KindGroup) : 'other';
+}
+
+/** The colours staff can let in: an override names a yellow, red or `none` entry (docs/entry-log.md). */
+export const LET_IN_OUTCOMES = ['red', 'yellow', 'none'] as const;
+export type LetInOutcome = (typeof LET_IN_OUTCOMES)[number];
+
+/** The colour an override let in; one whose entry the hub lacks (or any other) counts as `none`. */
+export const letInOutcomeOf = (outcome: string | null): LetInOutcome => (outcome === 'red' || outcome === 'yellow' ? outcome : 'none');
+
+/** What staff decided: overrides by the colour they let in, and confirms of a green whose gate waited for staff. */
+export interface StaffDecisions {
+  letIn: Record<LetInOutcome, number>;
+  confirmed: number;
 }
 
 export function outcomeOf(outcome: string): ReportOutcome {
@@ -37,11 +53,16 @@ export function outcomeOf(outcome: string): ReportOutcome {
 }
 
 export interface Counts {
+  /** Scans: every entry but staff decisions, which act on a scan already counted. */
   scans: number;
   /** Scans ingest flagged (edited, broken-chain): counted as scans, reported to look at. */
   flagged: number;
   byOutcome: Record<ReportOutcome, number>;
   byKind: Record<KindGroup, number>;
+  /** Staff decisions on these scans: never counted as scans or by colour. */
+  staff: StaffDecisions;
+  /** Distinct person identifiers among the entries (not a sum of the finer counts). */
+  people: number;
 }
 
 /** One day or ISO week of the report, clipped to the report's dates. */
@@ -63,6 +84,14 @@ export interface LocationReport {
   readonly active: number;
   readonly counts: Counts;
   readonly periods: readonly PeriodCounts[];
+  /** Scans per hour of the Vietnam day, 0–23, over the whole period. */
+  readonly hours: readonly number[];
+}
+
+/** One staff member's decisions at one place over the whole period: "by whom" (the override's `by`, never a person's ID). */
+export interface StaffRow extends StaffDecisions {
+  readonly location: string;
+  readonly staff: string;
 }
 
 export interface IdleScanPoint {
@@ -82,13 +111,17 @@ export interface Report {
   /** The 7 days checked for idle scan points: [idleFromMs, idleToMs), ending with the report. */
   readonly idleFromMs: number;
   readonly idleToMs: number;
-  readonly totals: { readonly registered: number; readonly active: number; readonly counts: Counts };
+  readonly totals: { readonly registered: number; readonly active: number; readonly counts: Counts; readonly hours: readonly number[] };
   /** All locations together, one row per day or week, empty ones included. */
   readonly periods: readonly PeriodCounts[];
   /** Every location with scans or registered scan points, by name. */
   readonly locations: readonly LocationReport[];
   /** Registered scan points without a scan in the 7 days before the report's end. */
   readonly idle: readonly IdleScanPoint[];
+  /** Who let people in: one row per place and staff member, by place then name. */
+  readonly staff: readonly StaffRow[];
+  /** Registered scan points against those heard from lately, and the silent ones (report-silent.ts). */
+  readonly silent?: SilentReport;
 }
 
 export interface ReportInput {
@@ -99,6 +132,9 @@ export interface ReportInput {
   readonly idleFromMs: number;
   readonly idleToMs: number;
   readonly counts: readonly ScanCount[];
+  readonly decisions: readonly StaffDecisionCount[];
+  readonly people: readonly PeopleCount[];
+  readonly hours: readonly HourCount[];
   /** Every device the hub knows, revoked ones too. */
   readonly devices: readonly EnrolledDevice[];
   /** Kiosks with scans in the idle window. */
@@ -109,8 +145,17 @@ export const emptyCounts = (): Counts => ({
   scans: 0,
   flagged: 0,
   byOutcome: { green: 0, yellow: 0, red: 0, none: 0 },
-  byKind: { 'phone-pass': 0, 'id-card': 0, 'chip-verified': 0, 'health-insurance': 0, typed: 0, other: 0 },
+  byKind: { dcc: 0, 'status-pass': 0, 'id-card': 0, 'chip-verified': 0, 'health-insurance': 0, typed: 0, unreadable: 0, other: 0 },
+  staff: emptyDecisions(),
+  people: 0,
 });
+
+export const emptyDecisions = (): StaffDecisions => ({ letIn: { red: 0, yellow: 0, none: 0 }, confirmed: 0 });
+
+function addDecision(decisions: StaffDecisions, row: StaffDecisionCount): void {
+  if (row.decision === 'confirm') decisions.confirmed += row.decisions;
+  else decisions.letIn[letInOutcomeOf(row.decidedOutcome)] += row.decisions;
+}
 
 function add(counts: Counts, row: ScanCount): void {
   counts.scans += row.scans;
@@ -118,6 +163,8 @@ function add(counts: Counts, row: ScanCount): void {
   counts.byOutcome[outcomeOf(row.outcome)] += row.scans;
   counts.byKind[kindGroupOf(row.credentialKind, row.authenticity)] += row.scans;
 }
+
+const emptyHours = (): number[] => Array.from({ length: 24 }, () => 0);
 
 const byName = (a: string, b: string): number => a.localeCompare(b, 'vi') || (a < b ? -1 : a > b ? 1 : 0);
 
@@ -154,10 +201,44 @@ export function assembleReport(input: ReportInput): Report {
     const p = place(row.location);
     add(p.counts, row);
     add(p.periods.get(row.bucketStart) as Counts, row);
-    if (registeredIds.has(row.kioskId)) {
+    if (row.scans > 0 && registeredIds.has(row.kioskId)) {
       active.add(row.kioskId);
       p.active.add(row.kioskId);
     }
+  }
+
+  for (const row of input.decisions) {
+    const bucket = periods.get(row.bucketStart);
+    if (bucket === undefined) throw new RangeError(`staff decision outside the report's period (bucket ${row.bucketStart})`);
+    const p = place(row.location);
+    for (const counts of [totals, bucket, p.counts, p.periods.get(row.bucketStart) as Counts]) addDecision(counts.staff, row);
+  }
+  for (const row of input.people) {
+    if (row.level === 'all') totals.people = row.people;
+    else if (row.level === 'period') {
+      const bucket = periods.get(row.bucketStart);
+      if (bucket !== undefined) bucket.people = row.people;
+    } else {
+      const p = place(row.location);
+      const counts = row.level === 'location' ? p.counts : p.periods.get(row.bucketStart);
+      if (counts !== undefined) counts.people = row.people;
+    }
+  }
+  const totalHours = emptyHours();
+  const placeHours = new Map<string, number[]>();
+  for (const row of input.hours) {
+    place(row.location);
+    let hours = placeHours.get(row.location);
+    if (hours === undefined) placeHours.set(row.location, (hours = emptyHours()));
+    hours[row.hour] = (hours[row.hour] ?? 0) + row.scans;
+    totalHours[row.hour] = (totalHours[row.hour] ?? 0) + row.scans;
+  }
+  const staff = new Map<string, StaffRow>();
+  for (const row of input.decisions) {
+    const key = JSON.stringify([row.location, row.staff]);
+    let found = staff.get(key);
+    if (found === undefined) staff.set(key, (found = { location: row.location, staff: row.staff, ...emptyDecisions() }));
+    addDecision(found, row);
   }
 
   const periodRows = (map: Map<number, Counts>): PeriodCounts[] =>
@@ -177,7 +258,7 @@ export function assembleReport(input: ReportInput): Report {
     generatedAt: input.generatedAt,
     idleFromMs: input.idleFromMs,
     idleToMs: input.idleToMs,
-    totals: { registered: registered.length, active: active.size, counts: totals },
+    totals: { registered: registered.length, active: active.size, counts: totals, hours: totalHours },
     periods: periodRows(periods),
     locations: [...places]
       .sort(([a], [b]) => byName(a, b))
@@ -187,10 +268,31 @@ export function assembleReport(input: ReportInput): Report {
         active: p.active.size,
         counts: p.counts,
         periods: periodRows(p.periods),
+        hours: placeHours.get(location) ?? emptyHours(),
       })),
     idle: registered
       .filter((d) => !recent.has(d.deviceId))
       .sort((a, b) => byName(a.location, b.location) || byName(a.deviceId, b.deviceId))
       .map((d) => ({ deviceId: d.deviceId, location: d.location, enrolledAt: d.enrolledAt })),
+    staff: [...staff.values()].sort((a, b) => byName(a.location, b.location) || byName(a.staff, b.staff)),
   };
+}
+
+/** The silent scan points section (built and rendered in report-silent.ts). */
+export interface SilentReport {
+  readonly asOf: number;
+  readonly silentAfterMs: number;
+  /** Active (not revoked) kiosks. */
+  readonly registered: number;
+  /** Of those, heard from within the threshold. */
+  readonly heard: number;
+  /** The others, longest silent first (never heard from at the top), then by location. */
+  readonly silent: readonly SilentScanPoint[];
+}
+
+export interface SilentScanPoint {
+  readonly deviceId: string;
+  readonly location: string;
+  /** Absent: never heard from since it was enrolled. */
+  readonly lastSeenAt?: number;
 }

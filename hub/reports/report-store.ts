@@ -28,6 +28,43 @@ export interface ScanCount {
   readonly flagged: number;
 }
 
+/**
+ * Staff decisions in the period (docs/entry-log.md: overrides and confirms), grouped by place,
+ * day or week, kind, staff member and the colour of the entry decided on. They are counted
+ * here and never as scans: a red let in is one person, one red, one override.
+ */
+export interface StaffDecisionCount {
+  readonly location: string;
+  readonly bucketStart: number;
+  /** The entry's first reason code: `override` or `confirm` (anything else an edited row's). */
+  readonly decision: string;
+  /** The override's `by`: the signed-in staff member (or the name typed on a kiosk with no staff PIN). Never a person's ID. */
+  readonly staff: string;
+  /** The outcome of the entry the decision names (`overrides:<seq>` / `confirms:<seq>` on the same kiosk), null if the hub lacks it. */
+  readonly decidedOutcome: string | null;
+  readonly decisions: number;
+}
+
+/** Which grouping a distinct-people count is for; a count of distinct people does not add up across groups. */
+export type PeopleLevel = 'all' | 'period' | 'location' | 'location-period';
+
+export interface PeopleCount {
+  readonly level: PeopleLevel;
+  /** '' at the levels without a place. */
+  readonly location: string;
+  /** -1 at the levels without a period. */
+  readonly bucketStart: number;
+  /** Distinct person identifiers (personId) among the entries; unreadable entries have none. */
+  readonly people: number;
+}
+
+/** Scans (staff decisions left out) per place and hour of the Vietnam day, 0–23. */
+export interface HourCount {
+  readonly location: string;
+  readonly hour: number;
+  readonly scans: number;
+}
+
 export interface KioskActivity {
   readonly kioskId: string;
   readonly scans: number;
@@ -43,6 +80,12 @@ export interface KioskActivity {
 export interface ReportStore {
   /** Scans in [fromMs, toMs), grouped; in no particular order. */
   scanCounts(query: ScanCountQuery): Promise<ScanCount[]>;
+  /** Staff decisions in [fromMs, toMs), grouped; in no particular order. */
+  staffDecisions(query: ScanCountQuery): Promise<StaffDecisionCount[]>;
+  /** Distinct people in [fromMs, toMs), at every level of the report; in no particular order. */
+  distinctPeople(query: ScanCountQuery): Promise<PeopleCount[]>;
+  /** Scans in [fromMs, toMs) per place and Vietnam hour of day; in no particular order. */
+  hourCounts(fromMs: number, toMs: number): Promise<HourCount[]>;
   /** The kiosks with at least one scan in [fromMs, toMs); in no particular order. */
   kioskActivity(fromMs: number, toMs: number): Promise<KioskActivity[]>;
 }
@@ -64,6 +107,25 @@ export function bucketSql(by: ReportBucket, atMs = 'at_ms'): string {
   const day = `((${atMs} + ${VN_OFFSET_MS}) / ${DAY_MS})`;
   return by === 'day' ? day : `(${day} - ((${day} + 3) % 7))`;
 }
+
+/** The Vietnam hour of day, 0–23, as SQL over `at_ms` (≥ 0, so integer division floors). */
+export const hourSql = (atMs = 'at_ms'): string => `(((${atMs} + ${VN_OFFSET_MS}) / ${HOUR_MS}) % 24)`;
+const HOUR_MS = 3_600_000;
+
+/** An entry that is a scan, not a staff decision: only overrides and confirms carry `override` (docs/entry-log.md). */
+export const IS_SCAN_SQL = (e = 'e'): string => `${e}.override IS NULL`;
+
+/**
+ * Distinct people at the four levels of the report in one statement, over a CTE `seen`
+ * (location, bucket, person_id) of the period's readable entries, MATERIALIZED so the period
+ * is read once, not once per level: a count of distinct people cannot be summed from the
+ * finer groups, so each level counts its own.
+ */
+export const PEOPLE_LEVELS_SQL = `
+  SELECT 'location-period' AS level, location, bucket, count(DISTINCT person_id) AS people FROM seen GROUP BY location, bucket
+  UNION ALL SELECT 'location', location, -1, count(DISTINCT person_id) FROM seen GROUP BY location
+  UNION ALL SELECT 'period', '', bucket, count(DISTINCT person_id) FROM seen GROUP BY bucket
+  UNION ALL SELECT 'all', '', -1, count(DISTINCT person_id) FROM seen`;
 
 /**
  * The distinct locations of the entry table, one index seek each (a loose index scan of

@@ -30,9 +30,12 @@ export function publishRuleSet(hubDataDir: string, key: HubSigningKey, document:
   const dir = join(hubDataDir, PUBLISHED_RULES_DIR);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${checked.ruleSet.id}@${checked.ruleSet.version}.json`);
-  // Write then rename: a kiosk or sync reading the folder never sees half a file.
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(signed, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  // Write then rename: a kiosk or sync reading the folder never sees half a file. The
+  // temporary name is this process's: hub processes sharing the data dir may publish the
+  // default set at the same moment, and must not rename each other's file away.
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(signed, null, 2)}\n`);
+  renameSync(temp, file);
   return { file, signed };
 }
 

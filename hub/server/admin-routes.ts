@@ -4,6 +4,7 @@ import {
   TRACE_CONTENT_TYPES,
   TRACE_PARAMETER_NAMES,
   TraceParameterError,
+  type TraceFormat,
   type TraceParameters,
 } from '../entries/trace-report.js';
 import type { Exchange, HubContext } from './hub-context.js';
@@ -19,7 +20,10 @@ import { HttpError, writeOkHead } from './http-responses.js';
 /** Never the person's id: whom an admin traced is health data, and logs travel further than databases. */
 export const ADMIN_TRACE_LOGGED_PARAMS: readonly string[] = ['from', 'to', 'window', 'format'];
 
-/** `GET /v1/admin/trace?id=&from=&to=[&window=][&format=json|csv]`: the answer of `chot hub trace`. */
+/** The CSV answers are downloads; their names never carry the person's id (they end up in download folders and histories). */
+const TRACE_FILE_NAMES: Readonly<Partial<Record<TraceFormat, string>>> = { csv: 'chot-trace.csv', 'contacts-csv': 'chot-trace-contacts.csv' };
+
+/** `GET /v1/admin/trace?id=&from=&to=[&window=][&format=json|csv|contacts-csv]`: the answer of `chot hub trace`. */
 export async function handleAdminTrace(hub: HubContext, exchange: Exchange): Promise<void> {
   const request = parseTraceQuery(exchange.query);
   const text = await renderTrace(hub.storage.entries, request);
@@ -29,8 +33,7 @@ export async function handleAdminTrace(hub: HubContext, exchange: Exchange): Pro
     'Content-Length': String(body.length),
     // Health data: no proxy or browser cache keeps a copy.
     'Cache-Control': 'no-store',
-    // The file name never carries the person's id (it would end up in download folders and histories).
-    ...(request.format === 'csv' ? { 'Content-Disposition': 'attachment; filename="chot-trace.csv"' } : {}),
+    ...(TRACE_FILE_NAMES[request.format] === undefined ? {} : { 'Content-Disposition': `attachment; filename="${TRACE_FILE_NAMES[request.format]}"` }),
   });
   exchange.response.end(body);
 }

@@ -1,7 +1,32 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import type { BuildJob, BuildReply, BuildResult, BuildWorkerData } from './build-worker-protocol.js';
+import type { BuildJob, BuildReply, BuildResult, BuildStop, BuildWorkerData } from './build-worker-protocol.js';
 
 type Waiter = { resolve(result: BuildResult): void; reject(error: Error): void };
+
+/** How long a thread asked to stop may take to reach the end of its task before it is terminated. */
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * Asks the thread to stop and lets it end itself between two tasks; Worker.terminate() only
+ * if it does not within the grace. Terminating a thread in the middle of a zlib call (the
+ * snapshot builds deflate every chunk) aborts the whole process — Node asserts on a zlib
+ * handle cleaned up before its init — so terminate is the last resort, not the way.
+ */
+function stopWorker(worker: Worker): Promise<number> {
+  return new Promise((resolve) => {
+    // Already gone (it died, or stopped before): nothing to wait for.
+    if (worker.threadId < 0) {
+      resolve(0);
+      return;
+    }
+    const timer = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+    worker.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    worker.postMessage({ type: 'stop' } satisfies BuildStop);
+  });
+}
 
 /**
  * The server's side of one build worker thread (build-worker.ts): started on the first
@@ -38,11 +63,15 @@ export class BuildWorker {
     if (!this.closed) await this.start();
   }
 
-  /** Stops the thread at once (a build under way is abandoned); the next job starts a new one. */
-  async terminate(): Promise<void> {
+  /**
+   * Stops the thread (a build under way is abandoned); the next job starts a new one. Resolves
+   * with the thread's exit code: 0 when it stopped itself, as asked, between two tasks.
+   */
+  async terminate(): Promise<number | undefined> {
     const worker = this.worker;
     this.worker = undefined;
-    if (worker !== undefined) await (await worker.catch(() => undefined))?.terminate();
+    const started = await worker?.catch(() => undefined);
+    return started === undefined ? undefined : stopWorker(started);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { ChunkSigner } from '../../domain/sync/sync-chunk.js';
+import type { ChunkSigner, RawDeflate } from '../../domain/sync/sync-chunk.js';
 import { DEFAULT_CHUNK_RECORDS, encodeSyncChunks, type ChunkingOptions, type SyncStreamIdentity } from '../../domain/sync/sync-encoder.js';
 import type { SyncedPerson } from '../../domain/sync/synced-person.js';
 
@@ -19,6 +19,7 @@ export async function* encodePages(
   identity: SyncStreamIdentity,
   signer: ChunkSigner,
   chunking: ChunkingOptions = {},
+  deflate?: RawDeflate,
 ): AsyncGenerator<Uint8Array> {
   const queue: (readonly SyncedPerson[])[] = [];
   let head = 0;
@@ -45,7 +46,7 @@ export async function* encodePages(
   };
   const needed = (chunking.maxRecords ?? DEFAULT_CHUNK_RECORDS) + 1;
   const source = pages[Symbol.asyncIterator]();
-  const chunks = encodeSyncChunks(people, identity, signer, chunking);
+  const chunks = encodeSyncChunks(people, identity, signer, chunking, deflate);
   try {
     for (;;) {
       while (!ended && queued < needed) {

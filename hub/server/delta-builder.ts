@@ -4,6 +4,7 @@ import type { ChunkingOptions } from '../../domain/sync/sync-encoder.js';
 import type { ChangedPerson } from '../../domain/sync/synced-person.js';
 import type { HubStorage } from '../storage/hub-storage.js';
 import { encodePages } from './chunk-pump.js';
+import { inProvinceScope, type ProvinceScope } from '../../domain/sync/province-scope.js';
 
 /** Past this many people a kiosk is told to fetch a snapshot instead (docs/hub-api.md). */
 export const MAX_DELTA_PEOPLE = 500_000;
@@ -33,6 +34,8 @@ export interface DeltaBuildOptions {
   readonly maxPeople?: number;
   readonly pageSize?: number;
   readonly chunking?: ChunkingOptions;
+  /** Only the people in these provinces (a scoped kiosk's delta); null or absent: everyone. */
+  readonly scope?: ProvinceScope;
 }
 
 /**
@@ -50,7 +53,8 @@ export async function buildDelta(storage: HubStorage, signer: ChunkSigner, from:
     if (from === to) return;
     for (;;) {
       const page = await storage.changedSince(from, after, pageSize);
-      const inDelta = page.filter((person) => person.seq <= to);
+      const scope = options.scope ?? null;
+      const inDelta = page.filter((person) => person.seq <= to && inProvinceScope(person.id12, scope));
       people += inDelta.length;
       if (people > maxPeople) throw new DeltaTooLarge();
       yield inDelta;

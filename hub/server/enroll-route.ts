@@ -1,3 +1,4 @@
+import { hubKeySha256 } from '../../platform/hub-key-fingerprint.js';
 import type { EnrollRefusal } from '../enrollment/enrollment-service.js';
 import type { Exchange, HubContext } from './hub-context.js';
 import { HttpError, readSmallBody, sendJson } from './http-responses.js';
@@ -40,10 +41,10 @@ export async function handleEnroll(hub: HubContext, exchange: Exchange): Promise
   const type = (exchange.request.headers[HUB_HEADERS.contentType] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw new HttpError('bad-request', 'the body must be JSON (Content-Type: application/json)');
   const body = await readSmallBody(exchange.request, MAX_ENROLL_BODY_BYTES);
-  const { code, publicKey, hubKey } = parseEnrollBody(body);
+  const { code, publicKey, hubKey, hubKeySha256: expectedSha256 } = parseEnrollBody(body);
   // Before the code is spent: a kiosk told to expect another hub's key keeps its code.
   const ownKey = Buffer.from(hub.key.publicKeyRaw).toString('base64');
-  if (hubKey !== undefined && hubKey !== ownKey) {
+  if ((hubKey !== undefined && hubKey !== ownKey) || (expectedSha256 !== undefined && expectedSha256 !== hubKeySha256(hub.key.publicKeyRaw))) {
     throw new HttpError('wrong-hub-key', `this hub signs with key ${hub.key.keyId} (${ownKey}), not the key the kiosk expects: the code was not used`);
   }
   const result = await hub.enrollment.redeem(code, publicKey);
@@ -62,7 +63,7 @@ export async function handleEnroll(hub: HubContext, exchange: Exchange): Promise
   sendJson(exchange.response, 200, answer);
 }
 
-function parseEnrollBody(body: Buffer): { code: string; publicKey: Uint8Array; hubKey?: string } {
+function parseEnrollBody(body: Buffer): { code: string; publicKey: Uint8Array; hubKey?: string; hubKeySha256?: string } {
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));
@@ -72,7 +73,7 @@ function parseEnrollBody(body: Buffer): { code: string; publicKey: Uint8Array; h
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new HttpError('bad-request', 'the body must be a JSON object { "code", "publicKey" }');
   // Unknown until checked: the fields of an EnrollRequest, of any type.
-  const { code, publicKey, hubKey } = value as { readonly [K in keyof EnrollRequest]?: unknown };
+  const { code, publicKey, hubKey, hubKeySha256: keySha256 } = value as { readonly [K in keyof EnrollRequest]?: unknown };
   if (typeof code !== 'string' || code.trim() === '' || code.length > 64)
     throw new HttpError('bad-request', '"code" must be the enrolment code, a string (e.g. "ABCD-EFGH-JKMN")');
   if (typeof publicKey !== 'string') throw new HttpError('bad-request', '"publicKey" must be a string: the raw 32-byte Ed25519 public key in base64');
@@ -81,5 +82,13 @@ function parseEnrollBody(body: Buffer): { code: string; publicKey: Uint8Array; h
   if (hubKey !== undefined && (typeof hubKey !== 'string' || !/^[A-Za-z0-9+/]{43}=$/.test(hubKey))) {
     throw new HttpError('bad-request', '"hubKey", when given, must be the expected hub key: a raw 32-byte Ed25519 public key in base64');
   }
-  return { code, publicKey: new Uint8Array(Buffer.from(publicKey, 'base64')), ...(hubKey === undefined ? {} : { hubKey }) };
+  if (keySha256 !== undefined && (typeof keySha256 !== 'string' || !/^[0-9a-f]{64}$/.test(keySha256))) {
+    throw new HttpError('bad-request', '"hubKeySha256", when given, must be the SHA-256 of the expected hub key: 64 lower-case hex digits');
+  }
+  return {
+    code,
+    publicKey: new Uint8Array(Buffer.from(publicKey, 'base64')),
+    ...(hubKey === undefined ? {} : { hubKey }),
+    ...(keySha256 === undefined ? {} : { hubKeySha256: keySha256 }),
+  };
 }

@@ -1,7 +1,6 @@
-import { canonicalReceipt, type UploadedEntry, type UploadReceipt } from '../../domain/entries/entry-upload.js';
+import { canonicalReceipt, type UploadReceipt } from '../../domain/entries/entry-upload.js';
 import type { EntriesResponse } from '../../domain/protocol/hub-bodies.js';
 import { HUB_HEADERS } from '../../domain/protocol/hub-headers.js';
-import { EntryStoreBusy, type IngestResult } from '../entries/entry-store.js';
 import { ZERO_HASH } from '../entries/ingest-plan.js';
 import type { Exchange, HubContext } from './hub-context.js';
 import { HttpError, sendJson } from './http-responses.js';
@@ -13,27 +12,26 @@ const BUSY_RETRY_SECONDS = 5;
 
 /**
  * `POST /v1/entries`: one batch of the kiosk's entry log (docs/hub-api.md). The request
- * signature has already proved the device and covers the body; ingest checks each entry's
- * hash and its link, stores it once, and the answer is a receipt, signed by the hub key, of
- * the highest sequence up to which the hub holds the kiosk's chain complete.
+ * signature has already proved the device and covers the body; ingest (in the upload worker
+ * thread, on its own storage connection) checks each entry's hash and its link and stores it
+ * once, and the answer, sent only once the rows are committed, is a receipt, signed by the
+ * hub key, of the highest sequence up to which the hub holds the kiosk's chain complete.
  */
 export async function handleEntries(hub: HubContext, exchange: Exchange): Promise<void> {
   const device = exchange.device;
   if (device === undefined) throw new Error('POST /v1/entries reached its handler unauthenticated');
-  const entries = await decodedBatch(hub, exchange);
-  let result: IngestResult;
-  try {
-    const started = performance.now();
-    result = await hub.storage.entries.ingest(device.deviceId, entries, { enrolledLocation: device.location, receivedAtMs: hub.now() });
-    hub.metrics.batchIngested(result.accepted, result.duplicates, (performance.now() - started) / 1000);
-  } catch (error) {
-    if (error instanceof RangeError) throw new HttpError('bad-batch', error.message);
-    if (error instanceof EntryStoreBusy) throw new HttpError('busy', error.message, { [HUB_HEADERS.retryAfter]: String(BUSY_RETRY_SECONDS) });
-    throw error;
-  }
-  // The chain as stored now: another upload of this kiosk may have extended it meanwhile, and
-  // the receipt vouches only for what the hub holds.
-  const chain = await hub.storage.entries.chain(device.deviceId);
+  const outcome = await hub.ingestUpload({
+    body: exchange.body ?? Buffer.alloc(0),
+    encoding: uploadEncoding(exchange),
+    kioskId: device.deviceId,
+    context: { enrolledLocation: device.location, receivedAtMs: hub.now() },
+  });
+  if (outcome.kind === 'refused') throw new HttpError(outcome.code, outcome.message);
+  if (outcome.kind === 'busy') throw new HttpError('busy', outcome.message, { [HUB_HEADERS.retryAfter]: String(BUSY_RETRY_SECONDS) });
+  const { result, chain } = outcome;
+  hub.metrics.batchIngested(result.accepted, result.duplicates, outcome.seconds);
+  // The chain as stored after the commit: another upload of this kiosk may have extended it
+  // meanwhile, and the receipt vouches only for what the hub holds.
   const receipt: UploadReceipt = {
     kioskId: device.deviceId,
     contiguousSeq: chain?.contiguousSeq ?? 0,
@@ -52,13 +50,9 @@ export async function handleEntries(hub: HubContext, exchange: Exchange): Promis
   sendJson(exchange.response, 200, answer);
 }
 
-/** The body's entries, decoded and checked off this thread (HubContext.decodeUpload). */
-async function decodedBatch(hub: HubContext, exchange: Exchange): Promise<UploadedEntry[]> {
-  const body = exchange.body ?? Buffer.alloc(0);
+/** The batch's Content-Encoding, once its Content-Type is JSON. */
+function uploadEncoding(exchange: Exchange): string {
   const type = (exchange.request.headers[HUB_HEADERS.contentType] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw new HttpError('bad-batch', 'the batch must be JSON (Content-Type: application/json)');
-  const encoding = (exchange.request.headers[HUB_HEADERS.contentEncoding] ?? 'identity').trim().toLowerCase();
-  const decoded = await hub.decodeUpload(body, encoding);
-  if (decoded.kind === 'refused') throw new HttpError(decoded.code, decoded.message);
-  return decoded.entries;
+  return (exchange.request.headers[HUB_HEADERS.contentEncoding] ?? 'identity').trim().toLowerCase();
 }

@@ -13,11 +13,12 @@ import { handleHealth, handleMetrics } from './ops-routes.js';
 import type { NotifySockets } from './notify-socket.js';
 import { admit, authenticate } from './request-auth.js';
 import { loggedTarget } from './request-log.js';
+import { handlePersonFacts } from './person-facts-route.js';
 import { handleDelta, handleSnapshot } from './sync-routes.js';
 import { messageOf } from '../../platform/message-of.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import { HUB_HEADERS } from '../../domain/protocol/hub-headers.js';
-import { HUB_ROUTE_NAMES, HUB_ROUTES, type HubRoute, type HubRouteAuth, type HubRouteName } from '../../domain/protocol/hub-routes.js';
+import { HUB_ROUTE_NAMES, HUB_ROUTES, hubRouteAt, type HubRoute, type HubRouteAuth, type HubRouteName } from '../../domain/protocol/hub-routes.js';
 
 /** How the hub serves one route of domain/protocol/hub-routes.ts; its method, path and authentication come from there. */
 interface RouteHandling {
@@ -45,6 +46,8 @@ const HANDLING: Readonly<Record<HubRouteName, RouteHandling>> = {
   rules: { handle: handleRules },
   trust: { handle: handleTrust },
   entries: { maxBodyBytes: MAX_UPLOAD_BYTES, handle: handleEntries },
+  // Logged with no query and the ID in its path masked: a person's ID never reaches the log.
+  personFacts: { loggedParams: [], handle: handlePersonFacts },
   adminTrace: { loggedParams: ADMIN_TRACE_LOGGED_PARAMS, handle: handleAdminTrace },
   health: { handle: handleHealth },
   metrics: { loggedParams: [], handle: handleMetrics },
@@ -56,13 +59,19 @@ const HANDLING: Readonly<Record<HubRouteName, RouteHandling>> = {
   },
 };
 
-/** The API of docs/hub-api.md, version 1, by path. */
-const ROUTES: ReadonlyMap<string, Route> = new Map(
+/** The API of docs/hub-api.md, version 1, by name. */
+const ROUTES: ReadonlyMap<HubRouteName, Route> = new Map(
   HUB_ROUTE_NAMES.map((name) => {
-    const { method, path, auth } = HUB_ROUTES[name] as HubRoute;
-    return [path, { name, method, auth, ...HANDLING[name] }];
+    const { method, auth } = HUB_ROUTES[name] as HubRoute;
+    return [name, { name, method, auth, ...HANDLING[name] }];
   }),
 );
+
+/** The route serving a path (without query): by its pattern, path parameters included. */
+function routeAt(path: string): Route | undefined {
+  const name = hubRouteAt(path);
+  return name === undefined ? undefined : ROUTES.get(name);
+}
 
 /** Paths are short; anything longer is logged cut, never whole. */
 const MAX_LOGGED_TARGET = 200;
@@ -85,18 +94,18 @@ export async function routeRequest(hub: HubContext, request: IncomingMessage, re
   response.once('close', () => {
     const outcome = response.writableFinished ? String(response.statusCode) : `${response.statusCode} aborted`;
     const seconds = (performance.now() - started) / 1000;
-    hub.metrics.requestAnswered(ROUTES.get(exchange.path)?.name ?? 'unknown', response.writableFinished ? String(response.statusCode) : 'aborted', seconds);
+    hub.metrics.requestAnswered(routeAt(exchange.path)?.name ?? 'unknown', response.writableFinished ? String(response.statusCode) : 'aborted', seconds);
     log.info(
       requestLine(request, outcome, performance.now() - started, exchange.admin === undefined ? exchange.device?.deviceId : `admin:${exchange.admin.name}`),
     );
   });
   try {
-    const route = ROUTES.get(exchange.path);
+    const route = routeAt(exchange.path);
     if (route === undefined) throw new HttpError('not-found', `no ${exchange.path} here: this is a Chốt hub (API version 1, docs/hub-api.md)`);
     if (request.method !== route.method)
       throw new HttpError('method-not-allowed', `${exchange.path} takes ${route.method}, not ${request.method}`, { [HUB_HEADERS.allow]: route.method });
     if (route.maxBodyBytes !== undefined) exchange.body = await readSignedBody(hub, request, route.maxBodyBytes);
-    if (route.auth === 'device') exchange.device = await authenticate(hub.verifier, request, hub.now, exchange.body);
+    if (route.auth === 'device') exchange.device = await authenticate(hub, request, exchange.body);
     else if (route.auth === 'admin') exchange.admin = await authenticateAdmin(hub.storage.adminTokens, request, hub.now);
     await route.handle(hub, exchange);
   } catch (error) {
@@ -133,7 +142,7 @@ export async function routeUpgrade(hub: HubContext, notify: NotifySockets, reque
   try {
     const path = (request.url ?? '/').split('?')[0];
     if (path !== NOTIFY_PATH) throw new HttpError('not-found', `no WebSocket at ${path}: the hub's is ${NOTIFY_PATH}`);
-    const device = await authenticate(hub.verifier, request, hub.now);
+    const device = await authenticate(hub, request);
     deviceId = device.deviceId;
     notify.accept(request, socket, head, device.deviceId, () => {
       hub.metrics.requestAnswered('notify', '101', (performance.now() - started) / 1000);
@@ -181,7 +190,7 @@ function refuseUpgrade(socket: Duplex, error: HttpError): void {
  */
 function requestLine(request: IncomingMessage, outcome: string, ms: number, who: string | undefined): string {
   const sent = request.url ?? '/';
-  const route = ROUTES.get(sent.split('?')[0] as string);
+  const route = routeAt(sent.split('?')[0] as string);
   // Masked before it is cut, so that a cut never splits a value out of its mask.
   const target = loggedTarget(sent, route === undefined ? [] : route.loggedParams).slice(0, MAX_LOGGED_TARGET);
   return `${new Date().toISOString()} ${request.socket.remoteAddress ?? '-'} ${request.method ?? '-'} ${JSON.stringify(target).slice(1, -1)} ${outcome} ${Math.round(ms)}ms ${who ?? '-'}`;

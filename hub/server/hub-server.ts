@@ -1,6 +1,8 @@
+import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { scopeKey, type ProvinceScope } from '../../domain/sync/province-scope.js';
+import { buildScopedSnapshot, type ScopedSnapshot, type SnapshotChunkSource } from './scoped-snapshot.js';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { ChunkingOptions } from '../../domain/sync/sync-encoder.js';
 import { EnrollmentService } from '../enrollment/enrollment-service.js';
 import { RequestVerifier } from '../enrollment/request-verifier.js';
@@ -8,7 +10,9 @@ import { loadOrCreateHubSigningKey } from '../keys/hub-signing-key.js';
 import { ensureDefaultRuleSetPublished } from '../rules/rule-publisher.js';
 import { MAX_PAGE_SIZE, type HubStorage } from '../storage/hub-storage.js';
 import { openHubStorage, type HubStorageLocation } from '../storage/open-hub-storage.js';
-import { decodeUpload, type DecodedUpload } from '../entries/upload-body.js';
+import { startEntryMaintenance } from '../entries/entry-maintenance.js';
+import { DEFAULT_ENTRY_KEEP_DAYS } from '../entries/entry-retention.js';
+import { ingestUpload, type UploadJob, type UploadOutcome } from '../entries/upload-ingest.js';
 import { BodyBudget, type BodyBudgetLimits } from './body-budget.js';
 import { BuildWorker } from './build-worker-client.js';
 import { ENROLL_LIMITS } from './enroll-route.js';
@@ -17,14 +21,20 @@ import { DeltaCache } from './delta-cache.js';
 import { buildDelta, MAX_DELTA_PEOPLE, type BuiltDelta } from './delta-builder.js';
 import type { HubContext } from './hub-context.js';
 import { HubMetrics } from './hub-metrics.js';
+import { DeviceSightings } from './device-sightings.js';
 import { routeRequest, routeUpgrade } from './hub-router.js';
 import { DEFAULT_PING_MS, NotifySockets } from './notify-socket.js';
 import { SeqAnnouncer } from './seq-announcer.js';
 import { SeqWatcher } from './seq-watcher.js';
+import { pollingSeqFeed, pushedSeqFeed } from './seq-feed.js';
+import { defaultSnapshotCacheDir } from './instance-cache-dir.js';
+import { RulesWatcher } from './rules-watcher.js';
 import { SnapshotCache } from './snapshot-cache.js';
-import { SNAPSHOT_CACHE_DIR } from './snapshot-files.js';
 import { inProcessSnapshotRunner, workerSnapshotRunner } from './snapshot-runner.js';
 import { messageOf } from '../../platform/message-of.js';
+import { startArtefacts, type HubArtefacts } from '../artefacts/hub-artefacts.js';
+import type { ArtefactStore } from '../artefacts/artefact-store.js';
+import type { BuilderLease } from '../artefacts/builder-lease.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import { openProcessLogger } from '../../platform/logging/open-logger.js';
 
@@ -44,8 +54,17 @@ export interface HubServerOptions {
   /** Default 127.0.0.1; `chot hub serve` listens on 0.0.0.0 unless told otherwise. */
   readonly host?: string;
   readonly now?: () => number;
-  /** How often the storage's sequence is read (imports run in other processes). Default 1000. */
+  /**
+   * How often the storage's sequence is read (imports run in other processes), and the rule
+   * sets' folder looked at. On PostgreSQL the sequence is pushed (LISTEN/NOTIFY) and read
+   * at this pace only while the notices' connection is down. Default 1000.
+   */
   readonly seqPollMs?: number;
+  /**
+   * Where this process builds its snapshots. Default: instance-cache-dir.ts (on PostgreSQL
+   * one directory per process under `<data>/cache/snapshots`, as processes share the data dir).
+   */
+  readonly snapshotCacheDir?: string;
   /** WebSocket ping interval. Default 30 000. */
   readonly pingMs?: number;
   /** How often the devices of open notify sockets are looked up for revocations. Default 10 000. */
@@ -75,6 +94,30 @@ export interface HubServerOptions {
   /** Enrolment attempts allowed per remote address and in all (default ENROLL_LIMITS). */
   readonly enrollLimits?: { readonly perAddress: RateLimit; readonly overall: RateLimit };
   readonly hooks?: HubServerHooks;
+  /** How often kiosks' sightings and reports are written (device-sightings.ts). Default 10 000. */
+  readonly sightingFlushMs?: number;
+  /** Publish snapshots and deltas to an artefact store kiosks read without the hub (hub/artefacts/). */
+  readonly artefacts?: HubArtefactOptions;
+  /**
+   * Days entries are kept (hub/entries/entry-retention.ts, default 35): on PostgreSQL the
+   * server makes the coming day partitions and drops the expired ones at start and hourly.
+   */
+  readonly entryKeepDays?: number;
+}
+
+export interface HubArtefactOptions {
+  readonly store: ArtefactStore;
+  /** The URL kiosks fetch the store from (a CDN or static server in front of it), ending in `/`; signed into `GET /v1/status`. */
+  readonly base?: string;
+  /** How long objects no index names are kept. Default 1 hour. */
+  readonly graceMs?: number;
+  /**
+   * Who builds: default, with a PostgreSQL location, the process holding the builder lock
+   * (builder-lease.ts); with SQLite or an open storage, this process.
+   */
+  readonly lease?: BuilderLease;
+  /** How often a process that is not the builder tries the lock. Default 5 000. */
+  readonly leaseRetryMs?: number;
 }
 
 /** Observation points for tests and benchmarks. */
@@ -115,18 +158,30 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
   try {
-    const watcher = await SeqWatcher.start(() => storage.currentSeq(), options.seqPollMs ?? 1000, log);
+    // Listening before the first read: a commit between the two is heard, not lost.
+    const notices = await storage.openChangeNotices?.(log);
+    if (notices !== undefined) cleanups.push(() => notices.close());
+    const readSeq = (): Promise<number> => storage.currentSeq();
+    const seqPollMs = options.seqPollMs ?? 1000;
+    const feed = notices === undefined ? pollingSeqFeed(readSeq, seqPollMs, log) : pushedSeqFeed(notices, readSeq, seqPollMs, log);
+    const watcher = await SeqWatcher.start(readSeq, feed, log);
     cleanups.push(() => watcher.close());
-    const cacheDir = join(options.dataDir, SNAPSHOT_CACHE_DIR);
+    const instanceCache = defaultSnapshotCacheDir(options.dataDir, notices !== undefined, options.port ?? 0);
+    const cacheDir = options.snapshotCacheDir ?? instanceCache.dir;
+    // Registered before the builders' cleanups, so run after them: nothing writes into it any more.
+    if (options.snapshotCacheDir === undefined && instanceCache.removeOnClose) cleanups.push(() => rm(cacheDir, { recursive: true, force: true }));
     const chunking = options.chunking ?? {};
     const maxDeltaPeople = options.maxDeltaPeople ?? MAX_DELTA_PEOPLE;
     // Two worker threads: a snapshot of millions never holds up the deltas kiosks wait for.
     const workers = isOpenStorage(given)
       ? undefined
-      : [0, 1].map(() => new BuildWorker({ location: given, keyDir: options.dataDir, cacheDir }, options.workerUrl));
+      : [false, true].map(
+          (forDeltas) => new BuildWorker({ location: given, keyDir: options.dataDir, cacheDir, openStorageAtStart: forDeltas }, options.workerUrl),
+        );
     const [snapshotWorker, deltaWorker] = workers ?? [];
-    // Uploads are decoded in a thread of their own with a memory cap: a hostile body (deep,
-    // huge) costs that thread, never the one answering kiosks, and never the builds.
+    // Uploads are decoded and stored in a thread of their own, with a memory cap and its own
+    // storage connection: a hostile body (deep, huge) costs that thread, and a backlog of
+    // uploads waits on its connections, never on the ones that answer sync requests.
     const uploadWorker = isOpenStorage(given)
       ? undefined
       : new BuildWorker({ location: given, keyDir: options.dataDir, cacheDir }, options.workerUrl, UPLOAD_WORKER_LIMITS);
@@ -134,10 +189,10 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       cleanups.push(() => uploadWorker.close());
       uploadWorker.warm().catch((error: unknown) => log.warn(`the upload worker did not start (retried on the first upload): ${messageOf(error)}`));
     }
-    const decodeOffThread = async (body: Uint8Array, encoding: string): Promise<DecodedUpload> => {
-      // With an open storage (tests, small hubs) there are no workers: decoded here.
-      if (uploadWorker === undefined) return decodeUpload(body, encoding);
-      return (await uploadWorker.run({ type: 'upload', body, encoding })) as DecodedUpload;
+    const ingestOffThread = async (job: UploadJob): Promise<UploadOutcome> => {
+      // With an open storage (tests, small hubs) there are no workers: stored here.
+      if (uploadWorker === undefined) return ingestUpload(storage.entries, job);
+      return (await uploadWorker.run({ type: 'upload', ...job })) as UploadOutcome;
     };
     if (deltaWorker !== undefined) {
       cleanups.push(() => deltaWorker.close());
@@ -147,14 +202,36 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       snapshotWorker === undefined
         ? inProcessSnapshotRunner({ storage, signer: key, cacheDir, chunking })
         : workerSnapshotRunner({ worker: snapshotWorker, cacheDir, keyId: key.keyId, chunking });
-    const build = async (from: number, to: number): Promise<BuiltDelta> => {
+    const build = async (from: number, to: number, scope: ProvinceScope): Promise<BuiltDelta> => {
       options.hooks?.onDeltaBuild?.(from, to);
-      if (deltaWorker === undefined) return buildDelta(storage, key, from, to, { maxPeople: maxDeltaPeople, chunking });
-      const built = (await deltaWorker.run({ type: 'delta', from, to, maxPeople: maxDeltaPeople, pageSize: MAX_PAGE_SIZE, chunking })) as BuiltDelta;
+      if (deltaWorker === undefined) return buildDelta(storage, key, from, to, { maxPeople: maxDeltaPeople, chunking, scope });
+      const built = (await deltaWorker.run({ type: 'delta', from, to, maxPeople: maxDeltaPeople, pageSize: MAX_PAGE_SIZE, chunking, scope })) as BuiltDelta;
       // The body crossed the thread as a plain Uint8Array: a Buffer view of it, no copy.
       return built.kind === 'chunks' ? { ...built, body: Buffer.from(built.body.buffer, built.body.byteOffset, built.body.byteLength) } : built;
     };
+    const deltas = new DeltaCache<BuiltDelta>(options.deltaCacheBytes ?? DEFAULT_DELTA_CACHE_BYTES);
+    // Keyed by scope too: a scoped kiosk's delta is the same (from, to] with only its provinces' people.
+    const delta = (from: number, to: number, scope: ProvinceScope = null): Promise<BuiltDelta> =>
+      deltas.get(`${from}-${to}-${scopeKey(scope)}`, () => build(from, to, scope));
+    let artefacts: HubArtefacts | undefined;
+    if (options.artefacts !== undefined) {
+      artefacts = await startArtefacts({
+        ...options.artefacts,
+        key,
+        log,
+        now,
+        delta,
+        pgUrl: isOpenStorage(given) || !('pgUrl' in given) ? undefined : given.pgUrl,
+      });
+      cleanups.push(() => artefacts?.close());
+    }
     const metrics = new HubMetrics();
+    const retention = startEntryMaintenance({ entries: storage.entries, keepDays: options.entryKeepDays ?? DEFAULT_ENTRY_KEEP_DAYS, log, now });
+    cleanups.push(() => retention.close());
+    await retention.firstRound;
+    const sightings = new DeviceSightings(storage.deviceStatus, log, now, options.sightingFlushMs);
+    // Registered before the server's own cleanup, so run after it (reverse order): the last requests' sightings are written, then the storage closes.
+    cleanups.push(() => sightings.close());
     const snapshots = new SnapshotCache(
       {
         cacheDir,
@@ -163,13 +240,18 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
         ...(options.snapshotRetryMs === undefined ? {} : { retryMs: options.snapshotRetryMs }),
         beforeBuild: options.hooks?.beforeSnapshotBuild,
         onBuilt: (buildMs) => metrics.snapshotBuilt(buildMs),
+        onReady: (index, path) => artefacts?.builder.snapshotReady({ seq: index.seq, people: index.people, path, offsets: index.offsets }),
+        mayBuild: () => artefacts?.lease.isBuilder() ?? true,
       },
       key.keyId,
       watcher.current,
     );
     cleanups.push(() => snapshots.close());
-    const deltas = new DeltaCache<BuiltDelta>(options.deltaCacheBytes ?? DEFAULT_DELTA_CACHE_BYTES);
-    const delta = (from: number, to: number): Promise<BuiltDelta> => deltas.get(`${from}-${to}`, () => build(from, to));
+    artefacts?.attach(snapshots);
+    // A scoped kiosk's snapshot, derived from the full one on disk (scoped-snapshot.ts), kept beside the deltas.
+    const scopedSnapshots = new DeltaCache<ScopedSnapshot>(options.deltaCacheBytes ?? DEFAULT_DELTA_CACHE_BYTES);
+    const scopedSnapshot = (source: SnapshotChunkSource, scope: readonly string[]): Promise<ScopedSnapshot> =>
+      scopedSnapshots.get(`${source.seq}-${scopeKey(scope)}`, () => buildScopedSnapshot(source, scope, key, chunking));
     // Kiosks and the snapshot builder hear of a new sequence once its delta is cached (seq-announcer.ts).
     const announcer = new SeqAnnouncer(watcher, {
       prepare: delta,
@@ -181,8 +263,13 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       if (change === 'restored') {
         log.warn(`the hub's sequence went back to ${seq}: its database was restored; cached snapshots and deltas above it are dropped`);
         deltas.clear();
+        scopedSnapshots.clear();
         snapshots.restored(seq);
-      } else snapshots.want(seq);
+        artefacts?.builder.restored(seq);
+      } else {
+        snapshots.want(seq);
+        artefacts?.builder.sequenceAdvanced(seq);
+      }
     });
     snapshots.want(watcher.current);
 
@@ -196,18 +283,28 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       log,
       enrollment: new EnrollmentService(storage.enrollment, now),
       snapshots,
+      scopedSnapshot,
       delta,
       maxDeltaPeople,
-      decodeUpload: decodeOffThread,
+      ingestUpload: ingestOffThread,
       watcher,
       metrics,
+      sightings,
       now,
+      artefacts:
+        artefacts === undefined ? undefined : { reader: artefacts.reader, ...(artefacts.location === undefined ? {} : { location: artefacts.location }) },
     };
     const revokedAmong = async (deviceIds: readonly string[]): Promise<Set<string>> => {
       const serving = new Set((await storage.enrollment.listDevices()).filter((d) => !d.revoked).map((d) => d.deviceId));
       return new Set(deviceIds.filter((id) => !serving.has(id)));
     };
-    const notify = new NotifySockets(announcer, options.pingMs ?? DEFAULT_PING_MS, log, revokedAmong, options.deviceCheckMs);
+    // A rule set published by the CLI is heard of at the sequence's pace, or at once when
+    // announced (`chot hub rules publish --pg`), and told to kiosks at once.
+    const rulesWatcher = new RulesWatcher(options.dataDir, seqPollMs, log);
+    cleanups.push(() => rulesWatcher.close());
+    notices?.onNotice('rules', () => rulesWatcher.check());
+    notices?.onListening((listening) => listening && rulesWatcher.check());
+    const notify = new NotifySockets(announcer, options.pingMs ?? DEFAULT_PING_MS, log, revokedAmong, options.deviceCheckMs, rulesWatcher);
     cleanups.push(() => notify.close());
 
     const server = createServer({ keepAlive: true, requestTimeout: 30_000, headersTimeout: 20_000 });

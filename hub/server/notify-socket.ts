@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { SeqSource } from './seq-announcer.js';
 import { messageOf } from '../../platform/message-of.js';
 import type { Logger } from '../../platform/logging/logger.js';
-import type { SeqNotice } from '../../domain/protocol/hub-bodies.js';
+import type { HubNotice } from '../../domain/protocol/hub-bodies.js';
 
 /** Kiosks send nothing that matters on this socket: anything large is not a kiosk. */
 const MAX_INCOMING_BYTES = 1024;
@@ -14,13 +14,20 @@ export const DEFAULT_DEVICE_CHECK_MS = 10_000;
 /** The close code a revoked (or no longer known) kiosk's socket ends with: private use, "forbidden". */
 export const REVOKED_CLOSE_CODE = 4403;
 
+/** What follows the published rule sets' ETag (rules-watcher.ts). */
+export interface RulesSource {
+  readonly current: string;
+  onChange(listener: (etag: string) => void): () => void;
+}
+
 /** Which of these device ids may no longer be served (revoked, or unknown to the storage). */
 export type RevokedAmong = (deviceIds: readonly string[]) => Promise<ReadonlySet<string>>;
 
 /**
  * `GET /v1/notify`: a WebSocket on which the hub says `{ "type": "seq", "seq": N }` when a
- * kiosk connects and whenever the sequence advances, so kiosks sync at once instead of at
- * their next poll. Authentication happens before the upgrade (hub-server.ts); this only
+ * kiosk connects and whenever the sequence advances, and `{ "type": "rules", "etag": E }`
+ * when it connects and whenever a rule set is published, so kiosks sync at once instead of
+ * at their next poll. Authentication happens before the upgrade (hub-server.ts); this only
  * serves accepted sockets. A ping every `pingMs`; a socket that has not answered the
  * previous ping is dead (a kiosk unplugged, a NAT that forgot it) and is terminated.
  *
@@ -35,6 +42,7 @@ export class NotifySockets {
   private readonly pinger: NodeJS.Timeout;
   private readonly checker: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeRules: () => void;
   private closed = false;
 
   constructor(
@@ -43,10 +51,12 @@ export class NotifySockets {
     private readonly log: Logger,
     private readonly revokedAmong: RevokedAmong = async () => new Set(),
     deviceCheckMs = DEFAULT_DEVICE_CHECK_MS,
+    private readonly rules?: RulesSource,
   ) {
     this.unsubscribe = watcher.onChange((seq, change) => {
-      if (change === 'advanced') void this.broadcast(seq);
+      if (change === 'advanced') void this.broadcast({ type: 'seq', seq });
     });
+    this.unsubscribeRules = rules?.onChange((etag) => void this.broadcast({ type: 'rules', etag })) ?? (() => undefined);
     this.pinger = setInterval(() => this.ping(), pingMs);
     this.pinger.unref();
     this.checker = setInterval(() => void this.closeRevoked(), deviceCheckMs);
@@ -57,7 +67,7 @@ export class NotifySockets {
     return this.server.clients.size;
   }
 
-  /** Completes the handshake of an authenticated upgrade and sends the current sequence. */
+  /** Completes the handshake of an authenticated upgrade and sends the current sequence and rule sets' ETag. */
   accept(request: IncomingMessage, socket: Duplex, head: Buffer, deviceId: string, onOpen: () => void): void {
     this.server.handleUpgrade(request, socket, head, (ws) => {
       this.alive.add(ws);
@@ -66,7 +76,9 @@ export class NotifySockets {
       // Errors (a reset connection, an oversized frame) end the socket; nothing to report.
       ws.on('error', () => ws.terminate());
       onOpen();
-      send(ws, this.watcher.current);
+      send(ws, { type: 'seq', seq: this.watcher.current });
+      // What was published while the kiosk was away: it fetches the rule sets if its ETag differs.
+      if (this.rules !== undefined) send(ws, { type: 'rules', etag: this.rules.current });
     });
   }
 
@@ -76,13 +88,14 @@ export class NotifySockets {
     clearInterval(this.pinger);
     clearInterval(this.checker);
     this.unsubscribe();
+    this.unsubscribeRules();
     for (const ws of this.server.clients) ws.terminate();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private async broadcast(seq: number): Promise<void> {
+  private async broadcast(notice: HubNotice): Promise<void> {
     await this.closeRevoked();
-    for (const ws of this.server.clients) send(ws, seq);
+    for (const ws of this.server.clients) send(ws, notice);
   }
 
   /** Closes the sockets of kiosks revoked since they connected. A failed lookup leaves them open until the next. */
@@ -119,6 +132,6 @@ export class NotifySockets {
   }
 }
 
-function send(ws: WebSocket, seq: number): void {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'seq', seq } satisfies SeqNotice));
+function send(ws: WebSocket, notice: HubNotice): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(notice));
 }

@@ -28,6 +28,8 @@ export async function handleMetrics(hub: HubContext, exchange: Exchange): Promis
   // An admin route refuses what it does not take (hub-routes.ts), rather than ignore a mistyped filter.
   const [name] = [...exchange.query.keys()];
   if (name !== undefined) throw new HttpError('bad-request', `unknown query parameter ${JSON.stringify(name.slice(0, 40))}: /metrics takes none`);
+  // This process's latest sightings first, so a kiosk heard a moment ago counts as seen.
+  await hub.sightings.flush();
   const [seq, people, census] = await Promise.all([hub.storage.currentSeq(), hub.storage.countPeople(), hub.storage.kioskCensus(hub.now())]);
   const gauges: GaugeFamily[] = [
     { name: 'chot_hub_sequence', help: 'The sequence of the last change set in storage.', samples: [{ labels: {}, value: seq }] },
@@ -44,6 +46,11 @@ export async function handleMetrics(hub: HubContext, exchange: Exchange): Promis
       name: 'chot_hub_kiosks_by_last_upload',
       help: 'Active kiosks by the age of the last upload the hub received from them: within 5m, 1h, 24h, 7d, older, or never.',
       samples: LAST_UPLOAD_BUCKET_NAMES.map((bucket) => ({ labels: { within: bucket }, value: census.lastUpload[bucket] })),
+    },
+    {
+      name: 'chot_hub_kiosks_by_last_seen',
+      help: 'Active kiosks by the age of the last signed request of any kind the hub received from them (sync, notify, upload): within 5m, 1h, 24h, 7d, older, or never.',
+      samples: LAST_UPLOAD_BUCKET_NAMES.map((bucket) => ({ labels: { within: bucket }, value: census.lastSeen[bucket] })),
     },
   ];
   const body = Buffer.from(hub.metrics.render(gauges));

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { REQUEST_CLOCK_WINDOW_MS, REQUEST_HEADERS } from '../../domain/sync/signed-request.js';
 import type { DeviceRecord, RequestRefusal, RequestVerifier } from '../enrollment/request-verifier.js';
+import type { HubContext } from './hub-context.js';
 import { HttpError } from './http-responses.js';
 
 const EMPTY = new Uint8Array(0);
@@ -10,12 +11,20 @@ const EMPTY = new Uint8Array(0);
  * throws the refusal of docs/hub-api.md. The signature covers the body's SHA-256 (the
  * empty body's for GETs), so an upload is signed by the device key with its request. The
  * path is the request target exactly as sent (Node's `request.url`), which is what the
- * kiosk signed.
+ * kiosk signed. A request that passes is the kiosk seen, with its status report if it sent
+ * one (device-sightings.ts): any request counts, a sync as much as an upload.
  */
-export async function authenticate(verifier: RequestVerifier, request: IncomingMessage, now: () => number, body: Uint8Array = EMPTY): Promise<DeviceRecord> {
-  const result = await verifier.verify({ method: request.method ?? 'GET', pathWithQuery: request.url ?? '/', headers: request.headers, body });
-  if (result.ok) return result.device;
-  throw refusalError(result.refusal, request, now());
+export async function authenticate(
+  hub: Pick<HubContext, 'verifier' | 'now' | 'sightings' | 'log'>,
+  request: IncomingMessage,
+  body: Uint8Array = EMPTY,
+): Promise<DeviceRecord> {
+  const result = await hub.verifier.verify({ method: request.method ?? 'GET', pathWithQuery: request.url ?? '/', headers: request.headers, body });
+  if (!result.ok) throw refusalError(result.refusal, request, hub.now());
+  // Said, not refused: a kiosk must keep syncing whatever its report looks like.
+  if (result.reportProblem !== undefined) hub.log.warn(`kiosk ${result.device.deviceId} sent a report the hub ignores: ${result.reportProblem}`);
+  hub.sightings.seen(result.device.deviceId, result.report);
+  return result.device;
 }
 
 /**

@@ -1,12 +1,14 @@
 import { messageOf } from '../../platform/message-of.js';
+import type { SeqFeed } from './seq-feed.js';
 import type { Logger } from '../../platform/logging/logger.js';
 
 /**
- * Follows the hub's sequence. Imports run in other processes (`chot hub import`), which
- * cannot tell this one, so the watcher reads the storage's sequence every `intervalMs`
- * (a cheap one-row read) and tells its listeners when it changes: the notify sockets and
- * the snapshot builder. Request handlers that read a newer sequence report it with
- * `observe`, so nobody waits for the next poll.
+ * Follows the hub's sequence. Imports run in other processes (`chot hub import`, another
+ * hub process on the same PostgreSQL), which tell this one through its SeqFeed
+ * (seq-feed.ts): pushed notices on PostgreSQL, a poll of the storage on SQLite. The
+ * watcher tells its listeners when the sequence changes: the notify sockets and the
+ * snapshot builder. Request handlers that read a newer sequence report it with `observe`,
+ * so nobody waits for the next notice or poll.
  *
  * A sequence that goes down means the hub's database was restored from an older backup;
  * listeners hear of that too (with `restored`), so caches built from the lost sequences
@@ -16,21 +18,23 @@ export type SeqListener = (seq: number, change: 'advanced' | 'restored') => void
 
 export class SeqWatcher {
   private readonly listeners = new Set<SeqListener>();
-  private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  private failing = false;
 
   private constructor(
     private seq: number,
-    private readonly read: () => Promise<number>,
-    private readonly intervalMs: number,
+    private readonly feed: SeqFeed,
     private readonly log: Logger,
   ) {}
 
-  /** Reads the sequence once (so `current` is known from the start), then polls. */
-  static async start(read: () => Promise<number>, intervalMs: number, log: Logger): Promise<SeqWatcher> {
-    const watcher = new SeqWatcher(await read(), read, intervalMs, log);
-    watcher.schedule();
+  /** Reads the sequence once (so `current` is known from the start), then follows the feed. */
+  static async start(read: () => Promise<number>, feed: SeqFeed, log: Logger): Promise<SeqWatcher> {
+    const watcher = new SeqWatcher(await read(), feed, log);
+    feed.start((seq, how) => {
+      if (watcher.closed) return;
+      // A pushed notice only moves the sequence up; a read is the storage's word, down included.
+      if (how === 'pushed') watcher.observe(seq);
+      else if (seq !== watcher.seq) watcher.update(seq);
+    });
     return watcher;
   }
 
@@ -50,28 +54,7 @@ export class SeqWatcher {
 
   close(): void {
     this.closed = true;
-    clearTimeout(this.timer);
-  }
-
-  private schedule(): void {
-    if (this.closed) return;
-    // A chain of timeouts, not an interval: a slow read (a busy database) never overlaps the next.
-    this.timer = setTimeout(() => void this.poll(), this.intervalMs);
-  }
-
-  private async poll(): Promise<void> {
-    try {
-      const seq = await this.read();
-      if (this.failing) this.log.info('sequence poll: the storage answers again');
-      this.failing = false;
-      if (!this.closed && seq !== this.seq) this.update(seq);
-    } catch (error) {
-      // Logged once per outage, not every second.
-      if (!this.failing) this.log.warn(`sequence poll failed (retrying every ${this.intervalMs} ms): ${messageOf(error)}`);
-      this.failing = true;
-    } finally {
-      this.schedule();
-    }
+    this.feed.close();
   }
 
   private update(seq: number): void {

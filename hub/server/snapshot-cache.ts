@@ -16,7 +16,19 @@ export interface SnapshotCacheOptions {
   readonly beforeBuild?: ((seq: number) => Promise<void> | void) | undefined;
   /** Told each build's time once it is ready (the metrics). */
   readonly onBuilt?: ((buildMs: number) => void) | undefined;
+  /** Told each snapshot once it is ready, with its data file: the artefact publisher's hook. */
+  readonly onReady?: ((index: SnapshotIndex, path: string) => void) | undefined;
+  /**
+   * Whether this process builds snapshots now: with several hub processes on one database
+   * only the elected builder does (hub/artefacts/builder-lease.ts). Default: always.
+   */
+  readonly mayBuild?: (() => boolean) | undefined;
 }
+
+const builtFrom = (index: SnapshotIndex): string =>
+  index.mergedFrom !== undefined
+    ? `(merged from sequence ${index.mergedFrom}, ${index.keptChunks ?? 0} chunks kept as they were)`
+    : `(from the database: ${index.fullBuildBecause ?? 'a full build'})`;
 
 /** Retry-After when nothing better is known: a first snapshot of a small hub takes seconds. */
 const DEFAULT_RETRY_SECONDS = 5;
@@ -61,6 +73,11 @@ export class SnapshotCache {
     return join(this.options.cacheDir, index.dataFile);
   }
 
+  /** This process may build now (it became the builder): build what is wanted. */
+  buildingAllowed(): void {
+    this.kick();
+  }
+
   /** The hub's sequence is now `seq`: build its snapshot unless it exists. */
   want(seq: number): void {
     this.wanted = Math.max(this.wanted ?? seq, seq);
@@ -103,6 +120,7 @@ export class SnapshotCache {
   private kick(): void {
     const seq = this.wanted;
     if (this.closed || this.building !== undefined || this.retry !== undefined || seq === undefined || this.find(seq) !== undefined) return;
+    if (this.options.mayBuild?.() === false) return;
     this.building = { seq, startedAt: Date.now() };
     void this.build(seq);
   }
@@ -113,11 +131,12 @@ export class SnapshotCache {
       if (this.closed) return;
       const index = await this.options.runner.build(seq, newBuildId());
       if (this.closed) return; // complete on disk: the next start serves it
-      this.add(index);
+      if (!this.add(index)) return;
       this.options.onBuilt?.(index.buildMs);
+      this.options.onReady?.(index, this.pathOf(index));
       const bytes = index.offsets.at(-1) ?? 0;
       this.options.log.info(
-        `snapshot at sequence ${seq} ready: ${index.people} people, ${chunkCount(index)} chunks, ${bytes} bytes, built in ${index.buildMs} ms`,
+        `snapshot at sequence ${seq} ready: ${index.people} people, ${chunkCount(index)} chunks, ${bytes} bytes, built in ${index.buildMs} ms ${builtFrom(index)}`,
       );
     } catch (error) {
       if (this.closed) return;
@@ -136,21 +155,23 @@ export class SnapshotCache {
     }
   }
 
-  private add(index: SnapshotIndex): void {
+  /** False when the snapshot was not kept. */
+  private add(index: SnapshotIndex): boolean {
     // Built before the database was restored to an older sequence: it describes lost data.
     if (this.wanted !== undefined && index.seq > this.wanted) {
       removeSnapshot(this.options.cacheDir, index);
-      return;
+      return false;
     }
     this.ready = [index, ...this.ready.filter((i) => i.seq !== index.seq)].sort((a, b) => b.seq - a.seq);
     this.prune();
     const newest = this.ready[0];
-    if (newest === undefined) return;
+    if (newest === undefined) return true;
     for (const waiter of this.waiters) {
       if (newest.seq < waiter.atLeast) continue;
       this.waiters.delete(waiter);
       waiter.resolve(newest.seq);
     }
+    return true;
   }
 
   private prune(): void {

@@ -3,18 +3,19 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { ChunkSigner } from '../../domain/sync/sync-chunk.js';
-import type { ChunkingOptions } from '../../domain/sync/sync-encoder.js';
+import { DEFAULT_CHUNK_RECORDS, type ChunkingOptions } from '../../domain/sync/sync-encoder.js';
 import type { SyncedPerson } from '../../domain/sync/synced-person.js';
 import { MAX_PAGE_SIZE, type HubStorage } from '../storage/hub-storage.js';
 import { encodePages } from './chunk-pump.js';
+import type { SnapshotIndex } from './snapshot-index.js';
+import { MergeNotPossible, mergedSnapshotChunks, zlibDeflate, type SnapshotSigner } from './incremental-snapshot.js';
 
 /**
  * The snapshot cache on disk, `<data>/cache/snapshots/`: per snapshot, one data file of its
  * chunks concatenated and one index naming that file and the byte offset of every chunk.
  *
  *   snapshot-<seq>-<build id>.chsy   the chunks, as a kiosk downloads them
- *   snapshot-<seq>.json              { format, seq, keyId, dataFile, people, offsets }
+ *   snapshot-<seq>.json              { format, seq, keyId, dataFile, people, offsets, chunkRecords, … }
  *
  * Both are written to temporary names, flushed to disk and renamed; the index last, so an
  * index only ever names a complete data file, and a crash leaves at most temporary files
@@ -27,19 +28,7 @@ const INDEX_PATTERN = /^snapshot-(\d+)\.json$/;
 const TEMP_SUFFIX = '.tmp';
 const WRITE_BATCH_BYTES = 1024 * 1024;
 
-export interface SnapshotIndex {
-  readonly format: number;
-  readonly seq: number;
-  /** The hub key the chunks are signed with: a snapshot signed by a replaced key is rebuilt. */
-  readonly keyId: string;
-  /** The data file's name in the cache directory. */
-  readonly dataFile: string;
-  readonly people: number;
-  /** Where each chunk starts, plus the file's length last: chunk i is [offsets[i], offsets[i+1]). */
-  readonly offsets: readonly number[];
-  /** How long the build took, for the Retry-After estimate of the next one. */
-  readonly buildMs: number;
-}
+export type { SnapshotIndex } from './snapshot-index.js';
 
 export const chunkCount = (index: SnapshotIndex): number => index.offsets.length - 1;
 export const newBuildId = (): string => `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
@@ -47,7 +36,7 @@ const indexName = (seq: number): string => `snapshot-${seq}.json`;
 
 export interface SnapshotBuildRequest {
   readonly storage: HubStorage;
-  readonly signer: ChunkSigner;
+  readonly signer: SnapshotSigner;
   readonly cacheDir: string;
   readonly seq: number;
   /** Names the data file and the temporary files, so a cancelled build's leftovers can be found. */
@@ -59,14 +48,24 @@ export interface SnapshotBuildRequest {
   readonly cancelled?: () => boolean;
 }
 
-/** Builds the snapshot at `seq` into the cache directory and returns its index. */
+/**
+ * Builds the snapshot at `seq` into the cache directory and returns its index: merged from
+ * the newest earlier snapshot in the cache and the delta since it (incremental-snapshot.ts)
+ * when that snapshot is usable, else from every person in the database.
+ */
 export async function writeSnapshotFile(build: SnapshotBuildRequest): Promise<SnapshotIndex> {
   const started = Date.now();
   mkdirSync(build.cacheDir, { recursive: true });
-  const dataFile = `snapshot-${build.seq}-${build.buildId}.chsy`;
-  const dataPath = join(build.cacheDir, dataFile);
-  const tempData = `${dataPath}${TEMP_SUFFIX}`;
-  const tempIndex = join(build.cacheDir, `${indexName(build.seq)}.${build.buildId}${TEMP_SUFFIX}`);
+  const base = findPreviousSnapshot(build.cacheDir, build.seq);
+  let fullBuildBecause = 'no earlier snapshot in the cache';
+  if (base !== undefined) {
+    try {
+      return await writeMergedSnapshot(build, base, started);
+    } catch (error) {
+      if (!(error instanceof MergeNotPossible)) throw error;
+      fullBuildBecause = error.message;
+    }
+  }
   let people = 0;
   const pageSize = build.pageSize ?? MAX_PAGE_SIZE;
   async function* pages(): AsyncGenerator<readonly SyncedPerson[]> {
@@ -80,6 +79,44 @@ export async function writeSnapshotFile(build: SnapshotBuildRequest): Promise<Sn
       await nextTurn();
     }
   }
+  const chunks = encodePages(pages(), { kind: 'snapshot', fromSeq: 0, toSeq: build.seq }, build.signer, build.chunking, zlibDeflate);
+  return writeChunks(build, chunks, () => ({ people, buildMs: Date.now() - started, fullBuildBecause }));
+}
+
+async function writeMergedSnapshot(build: SnapshotBuildRequest, base: SnapshotIndex, started: number): Promise<SnapshotIndex> {
+  const baseData = await open(join(build.cacheDir, base.dataFile), 'r');
+  try {
+    let people = 0;
+    let keptChunks = 0;
+    const chunks = mergedSnapshotChunks({
+      storage: build.storage,
+      signer: build.signer,
+      base,
+      baseData,
+      seq: build.seq,
+      pageSize: build.pageSize ?? MAX_PAGE_SIZE,
+      chunking: build.chunking ?? {},
+      onChunk: (count, kept) => {
+        people += count;
+        if (kept) keptChunks += 1;
+      },
+    });
+    return await writeChunks(build, chunks, () => ({ people, buildMs: Date.now() - started, mergedFrom: base.seq, keptChunks }));
+  } finally {
+    await baseData.close();
+  }
+}
+
+/** Writes a snapshot's chunks to its data file, then its index (the header comment's order). */
+async function writeChunks(
+  build: SnapshotBuildRequest,
+  chunks: AsyncIterable<Uint8Array>,
+  outcome: () => Pick<SnapshotIndex, 'people' | 'buildMs' | 'mergedFrom' | 'keptChunks' | 'fullBuildBecause'>,
+): Promise<SnapshotIndex> {
+  const dataFile = `snapshot-${build.seq}-${build.buildId}.chsy`;
+  const dataPath = join(build.cacheDir, dataFile);
+  const tempData = `${dataPath}${TEMP_SUFFIX}`;
+  const tempIndex = join(build.cacheDir, `${indexName(build.seq)}.${build.buildId}${TEMP_SUFFIX}`);
   const offsets = [0];
   try {
     const data = await open(tempData, 'wx', 0o600);
@@ -92,7 +129,7 @@ export async function writeSnapshotFile(build: SnapshotBuildRequest): Promise<Sn
         batch = [];
         batched = 0;
       };
-      for await (const chunk of encodePages(pages(), { kind: 'snapshot', fromSeq: 0, toSeq: build.seq }, build.signer, build.chunking)) {
+      for await (const chunk of chunks) {
         if (build.cancelled?.() === true) throw new Error('snapshot build cancelled');
         batch.push(chunk);
         batched += chunk.length;
@@ -105,7 +142,8 @@ export async function writeSnapshotFile(build: SnapshotBuildRequest): Promise<Sn
       await data.close();
     }
     await rename(tempData, dataPath);
-    const index: SnapshotIndex = { format: INDEX_FORMAT, seq: build.seq, keyId: build.signer.keyId, dataFile, people, offsets, buildMs: Date.now() - started };
+    const chunkRecords = build.chunking?.maxRecords ?? DEFAULT_CHUNK_RECORDS;
+    const index: SnapshotIndex = { format: INDEX_FORMAT, seq: build.seq, keyId: build.signer.keyId, dataFile, offsets, chunkRecords, ...outcome() };
     const indexHandle = await open(tempIndex, 'wx', 0o600);
     try {
       await indexHandle.writeFile(`${JSON.stringify(index)}\n`);
@@ -119,6 +157,18 @@ export async function writeSnapshotFile(build: SnapshotBuildRequest): Promise<Sn
     await Promise.all([tempData, tempIndex, dataPath].map((file) => rm(file, { force: true })));
     throw error;
   }
+}
+
+/** The newest complete snapshot in the cache before `seq`, whatever its key (the merge checks that), without removing anything. */
+export function findPreviousSnapshot(cacheDir: string, seq: number): SnapshotIndex | undefined {
+  if (!existsSync(cacheDir)) return undefined;
+  let newest: SnapshotIndex | undefined;
+  for (const name of readdirSync(cacheDir)) {
+    const indexSeq = Number(INDEX_PATTERN.exec(name)?.[1] ?? Number.NaN);
+    if (!(indexSeq < seq) || (newest !== undefined && indexSeq <= newest.seq)) continue;
+    newest = readIndex(cacheDir, name) ?? newest;
+  }
+  return newest;
 }
 
 /** Removes what a cancelled or crashed build with this id left behind. */
@@ -170,7 +220,8 @@ function readIndex(cacheDir: string, name: string): SnapshotIndex | undefined {
       Array.isArray(offsets) &&
       offsets.length >= 2 &&
       offsets[0] === 0 &&
-      offsets.every((offset, i) => Number.isSafeInteger(offset) && (i === 0 || offset > (offsets[i - 1] as number)));
+      offsets.every((offset, i) => Number.isSafeInteger(offset) && (i === 0 || offset > (offsets[i - 1] as number))) &&
+      (index.chunkRecords === undefined || Number.isSafeInteger(index.chunkRecords));
     if (!valid) return undefined;
     // The data file must be exactly as long as the index says: anything else is not the file it names.
     return statSync(join(cacheDir, index.dataFile)).size === offsets.at(-1) ? index : undefined;

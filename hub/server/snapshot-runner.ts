@@ -1,8 +1,8 @@
-import type { ChunkSigner } from '../../domain/sync/sync-chunk.js';
 import type { ChunkingOptions } from '../../domain/sync/sync-encoder.js';
 import type { HubStorage } from '../storage/hub-storage.js';
 import type { BuildWorker } from './build-worker-client.js';
 import { DELTA_PAGE_SIZE } from './delta-builder.js';
+import type { SnapshotSigner } from './incremental-snapshot.js';
 import { removeBuildLeftovers, writeSnapshotFile, type SnapshotIndex } from './snapshot-files.js';
 
 /**
@@ -10,7 +10,7 @@ import { removeBuildLeftovers, writeSnapshotFile, type SnapshotIndex } from './s
  * page peaked at 840 MB RSS in 22.4 s, 10 000 at 282 MB in 19.8 s (pages are held whole,
  * facts as JS objects). Smaller pages cost nothing measurable in time.
  */
-const WORKER_SNAPSHOT_PAGE_SIZE = 10_000;
+export const WORKER_SNAPSHOT_PAGE_SIZE = 10_000;
 
 /** Builds one snapshot into the cache; `cancel` stops the build under way (the server is closing). */
 export interface SnapshotRunner {
@@ -68,7 +68,7 @@ export function workerSnapshotRunner(options: {
  */
 export function inProcessSnapshotRunner(options: {
   readonly storage: HubStorage;
-  readonly signer: ChunkSigner;
+  readonly signer: SnapshotSigner;
   readonly cacheDir: string;
   readonly chunking: ChunkingOptions;
 }): SnapshotRunner {

@@ -2,8 +2,12 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Exchange, HubContext } from './hub-context.js';
 import { HttpError, integerParameter, matchesEtag, sendNotModified, writeOkHead } from './http-responses.js';
-import { chunkCount, type SnapshotIndex } from './snapshot-files.js';
-import { deltaEtag, HUB_HEADERS, snapshotEtag, SYNC_CONTENT_TYPE } from '../../domain/protocol/hub-headers.js';
+import { chunkCount } from './snapshot-files.js';
+import { snapshotHead } from './snapshot-answer.js';
+import { sendStoredSnapshot, storedSnapshotChunks, storedSnapshotFor } from './stored-snapshot-route.js';
+import { cachedSnapshotChunks, type ScopedSnapshot, type SnapshotChunkSource } from './scoped-snapshot.js';
+import { scopeKey } from '../../domain/sync/province-scope.js';
+import { deltaEtag, HUB_HEADERS, SYNC_CONTENT_TYPE } from '../../domain/protocol/hub-headers.js';
 
 /** Read-ahead per download: a few chunks' worth at most in memory per kiosk. */
 const STREAM_BUFFER_BYTES = 256 * 1024;
@@ -15,6 +19,14 @@ const STREAM_BUFFER_BYTES = 256 * 1024;
 export async function handleSnapshot(hub: HubContext, exchange: Exchange): Promise<void> {
   const asked = integerParameter(exchange.query, 'seq');
   const from = integerParameter(exchange.query, 'from') ?? 0;
+  const scope = exchange.device?.scope;
+  const stored = await storedSnapshotFor(hub, asked);
+  if (stored !== undefined) {
+    // A scoped kiosk takes its provinces' people only, derived from the store's chunks as from the cache file.
+    if (scope === undefined) await sendStoredSnapshot(hub, exchange, stored, from);
+    else await sendScopedSnapshot(hub, exchange, storedSnapshotChunks(hub, stored), scope, from);
+    return;
+  }
   const newest = hub.snapshots.newest();
   if (newest === undefined) {
     const seconds = hub.snapshots.retryAfterSeconds();
@@ -24,15 +36,12 @@ export async function handleSnapshot(hub: HubContext, exchange: Exchange): Promi
   }
   const index = asked === undefined ? newest : hub.snapshots.find(asked);
   if (index === undefined) throw gone(asked as number, newest);
-  const chunks = chunkCount(index);
-  if (from >= chunks)
-    throw new HttpError('bad-request', `from=${from} is beyond the last chunk of the snapshot at sequence ${index.seq} (chunks 0–${chunks - 1})`);
-  const etag = snapshotEtag(index.seq);
-  const headers = { [HUB_HEADERS.etag]: etag, [HUB_HEADERS.seq]: String(index.seq), [HUB_HEADERS.chunks]: String(chunks) };
-  if (matchesEtag(exchange.request, etag)) {
-    sendNotModified(exchange.response, etag, headers);
+  if (scope !== undefined) {
+    await sendScopedSnapshot(hub, exchange, cachedSnapshotChunks(hub.snapshots.pathOf(index), index), scope, from);
     return;
   }
+  const headers = snapshotHead(exchange, { seq: index.seq, chunks: chunkCount(index), from });
+  if (headers === undefined) return;
   // Opened before answering: a snapshot deleted since it was looked up is gone, not a 500.
   let file: FileHandle;
   try {
@@ -51,7 +60,29 @@ export async function handleSnapshot(hub: HubContext, exchange: Exchange): Promi
   }
 }
 
-function gone(seq: number, newest: SnapshotIndex): HttpError {
+/**
+ * A scoped kiosk's snapshot (its enrolment's provinces): the same sequence with only its
+ * people, built once per (sequence, scope) from the full snapshot and served from memory.
+ * Its ETag names the scope, so a kiosk whose scope changed never takes one for the other.
+ */
+async function sendScopedSnapshot(hub: HubContext, exchange: Exchange, source: SnapshotChunkSource, scope: readonly string[], from: number): Promise<void> {
+  const index = { seq: source.seq };
+  let scoped: ScopedSnapshot;
+  try {
+    scoped = await hub.scopedSnapshot(source, scope);
+  } catch (error) {
+    // Pruned while it was read: as for a full snapshot, the kiosk starts over on the newest.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw gone(index.seq, hub.snapshots.newest() ?? index);
+    throw error;
+  }
+  const headers = snapshotHead(exchange, { seq: index.seq, chunks: scoped.offsets.length - 1, from, etag: `"snapshot-${index.seq}-${scopeKey(scope)}"` });
+  if (headers === undefined) return;
+  const body = scoped.body.subarray(scoped.offsets[from] as number);
+  writeOkHead(exchange.response, { ...headers, [HUB_HEADERS.contentType]: SYNC_CONTENT_TYPE, 'Content-Length': String(body.length) });
+  exchange.response.end(body);
+}
+
+function gone(seq: number, newest: { readonly seq: number }): HttpError {
   return new HttpError('snapshot-gone', `the snapshot at sequence ${seq} is no longer kept: download the newest (sequence ${newest.seq}) from chunk 0`);
 }
 
@@ -70,13 +101,15 @@ export async function handleDelta(hub: HubContext, exchange: Exchange): Promise<
       `the kiosk has data up to sequence ${since}, but this hub is at ${to}: was the hub restored from an older backup? An operator must look; the kiosk keeps its newer data`,
     );
   }
-  const etag = deltaEtag(since, to);
+  const scope = exchange.device?.scope ?? null;
+  // A scoped kiosk's delta has fewer people: its ETag names the scope, so no cache mixes the two.
+  const etag = scope === null ? deltaEtag(since, to) : `"delta-${since}-${to}-${scopeKey(scope)}"`;
   const headers = { [HUB_HEADERS.etag]: etag, [HUB_HEADERS.seq]: String(to) };
   if (matchesEtag(exchange.request, etag)) {
     sendNotModified(exchange.response, etag, headers);
     return;
   }
-  const delta = await hub.delta(since, to);
+  const delta = await hub.delta(since, to, scope);
   if (delta.kind === 'too-large') {
     throw new HttpError('delta-too-large', `more than ${hub.maxDeltaPeople} people changed since sequence ${since}: download the snapshot instead`);
   }

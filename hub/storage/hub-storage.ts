@@ -1,11 +1,14 @@
 import type { ChangedPerson, SyncedPerson } from '../../domain/sync/synced-person.js';
 import type { AdminTokenStore } from '../admin/admin-token-store.js';
+import type { DeviceStatusStore } from '../devices/device-status-store.js';
 import type { EnrollmentStore } from '../enrollment/enrollment-store.js';
 import type { NonceStore } from '../enrollment/request-verifier.js';
 import type { EntryStore } from '../entries/entry-store.js';
 import type { ReportStore } from '../reports/report-store.js';
 import type { ImportKind, ImportRowOf } from './import-rows.js';
 import type { KioskCensus } from './kiosk-census.js';
+import type { ChangeNotices } from './change-notices.js';
+import type { Logger } from '../../platform/logging/logger.js';
 
 /** Where an import's rows came from, kept in the hub's change log. */
 export interface ImportSource {
@@ -77,7 +80,7 @@ export interface HubStorage {
 
   countPeople(): Promise<number>;
 
-  /** Enrolled kiosks by state and by the age of their last upload at `nowMs` (kiosk-census.ts): one bounded aggregate query. */
+  /** Enrolled kiosks by state and by the age of their last upload and last sighting at `nowMs` (kiosk-census.ts): one bounded aggregate query. */
   kioskCensus(nowMs: number): Promise<KioskCensus>;
 
   /**
@@ -100,6 +103,15 @@ export interface HubStorage {
    * file of its own beside the database). Closed with the storage.
    */
   readonly nonces: NonceStore;
+  /** Each kiosk's last sighting and status report (migration 9). Closed with the storage. */
+  readonly deviceStatus: DeviceStatusStore;
+
+  /**
+   * Pushed notices of what other processes change (change-notices.ts), on a connection of
+   * their own, which the caller closes. Only a storage several processes share has them
+   * (PostgreSQL); without, a hub process polls (the embedded SQLite hub is one process).
+   */
+  openChangeNotices?(log: Logger): Promise<ChangeNotices>;
 
   close(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HubStorage } from './hub-storage.js';
 import { PgHubStorage } from './pg-hub-storage.js';
@@ -20,5 +21,15 @@ export function describeHubStorage(location: HubStorageLocation): string {
     return url.toString();
   } catch {
     return 'PostgreSQL';
+  }
+}
+
+/**
+ * Commands that list or change what a hub holds need one that exists: a mistyped --data must
+ * say so, not create an empty hub and report that it has nothing. (PostgreSQL: the server says.)
+ */
+export function assertHubStorageExists(location: HubStorageLocation): void {
+  if ('dataDir' in location && !existsSync(join(location.dataDir, HUB_SQLITE_FILE))) {
+    throw new Error(`no hub database at ${describeHubStorage(location)}: check --data (or give --pg URL)`);
   }
 }

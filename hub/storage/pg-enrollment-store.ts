@@ -1,23 +1,32 @@
 import type pg from 'pg';
 import type { EnrolledDevice, EnrollmentStore, StoredCode } from '../enrollment/enrollment-store.js';
+import { scopeFromText, scopeText } from '../../domain/sync/province-scope.js';
 
-interface DeviceRow {
+export interface DeviceRow {
   device_id: string;
   public_key: Buffer;
   location: string;
   revoked: boolean;
   enrolled_at: Date;
+  scope: string | null;
 }
 
-const DEVICE_COLUMNS = 'device_id, public_key, location, revoked, enrolled_at FROM device';
+const DEVICE_COLUMNS = 'device_id, public_key, location, revoked, enrolled_at, scope FROM device';
 
-const deviceOf = (row: DeviceRow): EnrolledDevice => ({
+/** The stored scope (migration 12) as a record's optional field: absent for every province. */
+const scopeField = (text: string | null): { scope?: readonly string[] } => {
+  const scope = scopeFromText(text);
+  return scope === null ? {} : { scope };
+};
+
+export const deviceOf = (row: DeviceRow): EnrolledDevice => ({
   deviceId: row.device_id,
   // A copy, not the driver's Buffer: callers get the plain bytes the interface promises.
   publicKeyRaw: new Uint8Array(row.public_key),
   location: row.location,
   revoked: row.revoked,
   enrolledAt: row.enrolled_at.getTime(),
+  ...scopeField(row.scope),
 });
 
 /**
@@ -29,28 +38,29 @@ export class PgEnrollmentStore implements EnrollmentStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async saveCode(code: StoredCode): Promise<void> {
-    await this.pool.query('INSERT INTO enrollment_code (code_hash, location, expires_at) VALUES ($1, $2, $3)', [
+    await this.pool.query('INSERT INTO enrollment_code (code_hash, location, expires_at, scope) VALUES ($1, $2, $3, $4)', [
       code.codeHash,
       code.location,
       new Date(code.expiresAt),
+      scopeText(code.scope ?? null),
     ]);
   }
 
   async takeCode(codeHash: string): Promise<Omit<StoredCode, 'codeHash'> | undefined> {
-    const { rows } = await this.pool.query<{ location: string; expires_at: Date }>(
-      'DELETE FROM enrollment_code WHERE code_hash = $1 RETURNING location, expires_at',
+    const { rows } = await this.pool.query<{ location: string; expires_at: Date; scope: string | null }>(
+      'DELETE FROM enrollment_code WHERE code_hash = $1 RETURNING location, expires_at, scope',
       [codeHash],
     );
     const row = rows[0];
-    return row === undefined ? undefined : { location: row.location, expiresAt: row.expires_at.getTime() };
+    return row === undefined ? undefined : { location: row.location, expiresAt: row.expires_at.getTime(), ...scopeField(row.scope) };
   }
 
   async saveDevice(device: EnrolledDevice): Promise<boolean> {
     // A known key is never moved nor un-revoked: the first enrolment stands (enrollment-store.ts).
     const { rowCount } = await this.pool.query(
-      `INSERT INTO device (device_id, public_key, location, revoked, enrolled_at) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO device (device_id, public_key, location, revoked, enrolled_at, scope) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (device_id) DO NOTHING`,
-      [device.deviceId, Buffer.from(device.publicKeyRaw), device.location, device.revoked, new Date(device.enrolledAt)],
+      [device.deviceId, Buffer.from(device.publicKeyRaw), device.location, device.revoked, new Date(device.enrolledAt), scopeText(device.scope ?? null)],
     );
     return (rowCount ?? 0) > 0;
   }

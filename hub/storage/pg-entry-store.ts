@@ -3,6 +3,7 @@ import type { UploadedEntry, EntryStore, IngestContext, IngestResult, KioskChain
 import { checkTraceQuery } from '../entries/entry-store.js';
 import { advanceChain, checkBatch, ENTRY_COLUMN_NAMES, entryColumns, planIngest, seqsToRead, ZERO_HASH, type StoredLink } from '../entries/ingest-plan.js';
 import { TRACE_COLUMNS, tracedEntryOf, type TraceRow } from '../entries/trace-rows.js';
+import { PgEntryPartitions } from './pg-entry-partitions.js';
 import { inPgTransaction } from './pg-transaction.js';
 
 interface LinkRow {
@@ -54,18 +55,39 @@ const COLUMN_TYPES: Record<(typeof ENTRY_COLUMN_NAMES)[number], string> = {
 const INSERT_ROWS = `INSERT INTO entry (${ENTRY_COLUMN_NAMES.join(', ')})
   SELECT * FROM unnest(${ENTRY_COLUMN_NAMES.map((name, i) => `$${i + 1}::${COLUMN_TYPES[name]}[]`).join(', ')})`;
 
+/**
+ * Contact tracing's two reads (params: person, from, to; then place, from, to, person). Both
+ * bound at_ms by constants per call, so PostgreSQL reads only the day partitions in range.
+ */
+export const PG_TRACE_VISITS = `SELECT ${TRACE_COLUMNS} FROM entry WHERE person_id = $1 AND at_ms BETWEEN $2 AND $3 ORDER BY at_ms, kiosk_id COLLATE "C", seq`;
+export const PG_TRACE_CONTACTS = `SELECT ${TRACE_COLUMNS} FROM entry WHERE location = $1 AND at_ms BETWEEN $2 AND $3 AND person_id IS NOT NULL AND person_id <> $4
+  ORDER BY at_ms, kiosk_id COLLATE "C", seq`;
+
 const linkOf = (row: LinkRow): StoredLink => ({ seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash, problem: row.problem });
 
 /**
- * EntryStore in the hub's PostgreSQL database (tables of migration 3). An ingest is one
- * transaction holding the kiosk's entry_chain row lock, so one kiosk's uploads (even to two
- * hub processes) are judged one after another, while other kiosks' go on in parallel.
+ * EntryStore in the hub's PostgreSQL database (tables of migration 3, partitioned by day
+ * since migration 11). An ingest is one transaction holding the kiosk's entry_chain row
+ * lock, so one kiosk's uploads (even to two hub processes) are judged one after another,
+ * while other kiosks' go on in parallel. The lock is also what keeps (kiosk_id, seq) unique
+ * across day partitions: the stored links of the batch's seqs are read under it, in every
+ * partition, before anything is written.
  */
 export class PgEntryStore implements EntryStore {
-  constructor(private readonly pool: pg.Pool) {}
+  readonly partitions: PgEntryPartitions;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.partitions = new PgEntryPartitions(pool);
+  }
 
   async ingest(kioskId: string, entries: readonly UploadedEntry[], context: IngestContext = {}): Promise<IngestResult> {
     const batch = checkBatch(kioskId, entries);
+    // A late upload's day gets its partition before the rows arrive (its own transaction: DDL
+    // must not hold the kiosk's lock, nor the kiosk's lock the DDL).
+    await this.partitions.ensureFor(
+      batch.map((row) => row.atMs),
+      context.receivedAtMs ?? Date.now(),
+    );
     return inPgTransaction(this.pool, 'BEGIN', async (client) => {
       await client.query(
         `INSERT INTO entry_chain (kiosk_id, contiguous_seq, head_hash, max_seq, flagged_entries, conflicts) VALUES ($1, 0, $2, 0, 0, 0)
@@ -136,23 +158,14 @@ export class PgEntryStore implements EntryStore {
     checkTraceQuery(query);
     // One snapshot: the visits and their contacts come from one state of the database.
     return inPgTransaction(this.pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
-      const { rows: visits } = await client.query<TraceRow>(
-        `SELECT ${TRACE_COLUMNS} FROM entry WHERE person_id = $1 AND at_ms BETWEEN $2 AND $3 ORDER BY at_ms, kiosk_id COLLATE "C", seq`,
-        [query.personId, query.fromMs, query.toMs],
-      );
+      const { rows: visits } = await client.query<TraceRow>(PG_TRACE_VISITS, [query.personId, query.fromMs, query.toMs]);
       const places: TracePlace[] = [];
       for (const row of visits) {
         const atMs = Number(row.at_ms);
         const contacts =
           row.location === ''
             ? []
-            : (
-                await client.query<TraceRow>(
-                  `SELECT ${TRACE_COLUMNS} FROM entry WHERE location = $1 AND at_ms BETWEEN $2 AND $3 AND person_id IS NOT NULL AND person_id <> $4
-                   ORDER BY at_ms, kiosk_id COLLATE "C", seq`,
-                  [row.location, atMs - query.windowMs, atMs + query.windowMs, query.personId],
-                )
-              ).rows;
+            : (await client.query<TraceRow>(PG_TRACE_CONTACTS, [row.location, atMs - query.windowMs, atMs + query.windowMs, query.personId])).rows;
         places.push({ visit: tracedEntryOf(row), contacts: contacts.map(tracedEntryOf) });
       }
       return places;

@@ -6,6 +6,7 @@ import { checkPageRequest, deltaPlan, type HubStorage, type ImportResult, type I
 import { conflictProblem, importStatements, mergeProblems, PG_DIALECT, resultWithUnknownIds, type ImportStatements } from './import-sql.js';
 import { ImportRejected, MAX_REPORTED_PROBLEMS, type ImportKind, type ImportProblem, type ImportRow, type ImportRowOf } from './import-rows.js';
 import { assemblePeople, id12FromKey, withoutSeq, type PersonRecord, type QuarantineRecord, type TestRecord } from './person-assembly.js';
+import { PgDeviceStatusStore } from './pg-device-status-store.js';
 import { PgEnrollmentStore } from './pg-enrollment-store.js';
 import { PgNonceStore } from './pg-nonce-store.js';
 import { PgEntryStore } from './pg-entry-store.js';
@@ -13,6 +14,9 @@ import { PgReportStore } from './pg-report-store.js';
 import { migrateHubPg } from './pg-migrations.js';
 import { inPgTransaction } from './pg-transaction.js';
 import { bucketCase, censusOf, type KioskCensus } from './kiosk-census.js';
+import type { ChangeNotices } from './change-notices.js';
+import { PgNoticeListener } from './pg-notice-listener.js';
+import type { Logger } from '../../platform/logging/logger.js';
 
 /** Rows per round trip while staging an import: big enough to amortise, small enough to stream. */
 const STAGE_BATCH = 5_000;
@@ -64,13 +68,18 @@ export class PgHubStorage implements HubStorage {
   readonly adminTokens: PgAdminTokenStore;
   readonly reports: PgReportStore;
   readonly nonces: PgNonceStore;
+  readonly deviceStatus: PgDeviceStatusStore;
 
-  private constructor(private readonly pool: pg.Pool) {
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly connectionString: string,
+  ) {
     this.nonces = new PgNonceStore(pool);
     this.enrollment = new PgEnrollmentStore(pool);
     this.entries = new PgEntryStore(pool);
     this.adminTokens = new PgAdminTokenStore(pool);
     this.reports = new PgReportStore(pool);
+    this.deviceStatus = new PgDeviceStatusStore(pool);
   }
 
   /** Connects (e.g. `postgresql://user@host/db`, or a socket directory via `?host=/dir`) and migrates. */
@@ -83,7 +92,7 @@ export class PgHubStorage implements HubStorage {
       } finally {
         client.release();
       }
-      return new PgHubStorage(pool);
+      return new PgHubStorage(pool, connectionString);
     } catch (error) {
       await pool.end();
       throw error;
@@ -99,6 +108,11 @@ export class PgHubStorage implements HubStorage {
     return inPgTransaction(this.pool, 'BEGIN', (client) => applyInTransaction(client, spec, importStatements(spec, PG_DIALECT), rows, source));
   }
 
+  /** Every process sharing the database hears each import's commit (the feed's trigger) and each rule-set publication. */
+  openChangeNotices(log: Logger): Promise<ChangeNotices> {
+    return PgNoticeListener.start({ connectionString: this.connectionString, log });
+  }
+
   async currentSeq(): Promise<number> {
     return (await readFeed(this.pool)).seq;
   }
@@ -109,14 +123,16 @@ export class PgHubStorage implements HubStorage {
 
   async kioskCensus(nowMs: number): Promise<KioskCensus> {
     // The age against the caller's clock, as in SQLite (updated_at is the database's now() at the upload).
-    const { rows } = await this.pool.query<{ revoked: boolean; bucket: string; n: string }>(
-      `SELECT revoked, ${bucketCase('age')} AS bucket, count(*) AS n
-         FROM (SELECT d.revoked AS revoked, extract(epoch FROM to_timestamp($1::double precision / 1000) - c.updated_at) AS age
-                 FROM device d LEFT JOIN entry_chain c ON c.kiosk_id = d.device_id) AS aged
-         GROUP BY 1, 2`,
+    // Seen: the later of the last sighting and the last upload (GREATEST skips a NULL).
+    const { rows } = await this.pool.query<{ revoked: boolean; bucket: string; seen_bucket: string; n: string }>(
+      `SELECT revoked, ${bucketCase('age')} AS bucket, ${bucketCase('seen_age')} AS seen_bucket, count(*) AS n
+         FROM (SELECT d.revoked AS revoked, extract(epoch FROM to_timestamp($1::double precision / 1000) - c.updated_at) AS age,
+                      extract(epoch FROM to_timestamp($1::double precision / 1000) - GREATEST(s.seen_at, c.updated_at)) AS seen_age
+                 FROM device d LEFT JOIN entry_chain c ON c.kiosk_id = d.device_id LEFT JOIN device_status s ON s.device_id = d.device_id) AS aged
+         GROUP BY 1, 2, 3`,
       [nowMs],
     );
-    return censusOf(rows.map((row) => ({ revoked: row.revoked, bucket: row.bucket, n: Number(row.n) })));
+    return censusOf(rows.map((row) => ({ revoked: row.revoked, bucket: row.bucket, seenBucket: row.seen_bucket, n: Number(row.n) })));
   }
 
   async changedSince(since: number, afterId12: string | undefined, limit: number): Promise<ChangedPerson[]> {

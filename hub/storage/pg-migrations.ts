@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { assertNotNewer, newestVersion, type Migration } from '../../platform/migration.js';
+import { ENTRY_PARTITIONING_SQL } from './pg-entry-partitioning-sql.js';
 
 /**
  * Numbered schema migrations of the hub's PostgreSQL database (its own list: the dialects
@@ -231,6 +232,61 @@ export const HUB_PG_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE entry DROP CONSTRAINT entry_document_signer_check;
       ALTER TABLE entry ADD CONSTRAINT entry_document_signer_check CHECK (document_signer IS NULL OR format IN (3, 4));
       ALTER TABLE entry ADD COLUMN entered_by text CONSTRAINT entry_entered_by_check CHECK (entered_by IS NULL OR format = 4);
+    `,
+  },
+  {
+    version: 9,
+    name: 'devices: each kiosk last seen, and its last report',
+    sql: `
+      -- One row per kiosk heard from (hub/devices/device-status-store.ts): its last
+      -- authenticated request of any kind, and the status report it last sent with one
+      -- (domain/sync/kiosk-report.ts). Written in batches, not per request.
+      CREATE TABLE device_status (
+        device_id        text PRIMARY KEY REFERENCES device(device_id),
+        seen_at          timestamptz NOT NULL,
+        reported_at      timestamptz,  -- NULL: never sent a report
+        data_seq         bigint,
+        synced_at        timestamptz,  -- the kiosk's clock
+        backlog          bigint,
+        rule_set_id      text,
+        rule_set_version text,
+        app_version      text,
+        flags            text          -- comma-separated words
+      );
+    `,
+  },
+  {
+    version: 10,
+    name: 'feed: every new sequence is announced (NOTIFY chot_seq)',
+    sql: `
+      -- Every hub process LISTENs on chot_seq (hub/storage/pg-notice-listener.ts) instead of
+      -- polling the feed. A trigger, not the import code, sends it: whatever moves the
+      -- sequence (an import by any process or tool) announces it, in its own transaction, so
+      -- the notice is delivered exactly when the change commits and never for a rollback.
+      CREATE FUNCTION chot_announce_seq() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('chot_seq', NEW.seq::text);
+        RETURN NULL;
+      END
+      $$;
+      CREATE TRIGGER feed_seq_announced AFTER UPDATE OF seq ON feed
+        FOR EACH ROW WHEN (NEW.seq IS DISTINCT FROM OLD.seq) EXECUTE FUNCTION chot_announce_seq();
+    `,
+  },
+  {
+    version: 11,
+    name: 'entries partitioned by Vietnam day',
+    sql: ENTRY_PARTITIONING_SQL,
+  },
+  {
+    version: 12,
+    name: 'enrolment: each kiosk its scope of provinces',
+    sql: `
+      -- The provinces a kiosk syncs (domain/sync/province-scope.ts): comma-separated 3-digit
+      -- codes, set on the code by \`chot hub enroll-code --scope\` and carried to the device it
+      -- enrols. NULL: every province (every kiosk enrolled before scopes existed).
+      ALTER TABLE enrollment_code ADD COLUMN scope text;
+      ALTER TABLE device ADD COLUMN scope text;
     `,
   },
 ];

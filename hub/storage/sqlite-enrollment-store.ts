@@ -1,24 +1,33 @@
 import type Database from 'better-sqlite3';
 import type { EnrolledDevice, EnrollmentStore, StoredCode } from '../enrollment/enrollment-store.js';
 import { writeUnlessBusy } from './sqlite-busy.js';
+import { scopeFromText, scopeText } from '../../domain/sync/province-scope.js';
 
-interface DeviceRow {
+export interface DeviceRow {
   device_id: string;
   public_key: Buffer;
   location: string;
   revoked: number;
   enrolled_at: number;
+  scope: string | null;
 }
 
-const DEVICE_COLUMNS = 'device_id, public_key, location, revoked, enrolled_at FROM device';
+const DEVICE_COLUMNS = 'device_id, public_key, location, revoked, enrolled_at, scope FROM device';
 
-const deviceOf = (row: DeviceRow): EnrolledDevice => ({
+/** The stored scope (migration 10) as a record's optional field: absent for every province. */
+const scopeField = (text: string | null): { scope?: readonly string[] } => {
+  const scope = scopeFromText(text);
+  return scope === null ? {} : { scope };
+};
+
+export const deviceOf = (row: DeviceRow): EnrolledDevice => ({
   deviceId: row.device_id,
   // A copy, not the driver's Buffer: callers get the plain bytes the interface promises.
   publicKeyRaw: new Uint8Array(row.public_key),
   location: row.location,
   revoked: row.revoked === 1,
   enrolledAt: row.enrolled_at,
+  ...scopeField(row.scope),
 });
 
 /**
@@ -31,13 +40,13 @@ export class SqliteEnrollmentStore implements EnrollmentStore {
 
   constructor(db: Database.Database) {
     this.statements = {
-      saveCode: db.prepare<[string, string, number]>('INSERT INTO enrollment_code (code_hash, location, expires_at) VALUES (?, ?, ?)'),
-      takeCode: db.prepare<[string], { location: string; expires_at: number }>(
-        'DELETE FROM enrollment_code WHERE code_hash = ? RETURNING location, expires_at',
+      saveCode: db.prepare<[string, string, number, string | null]>('INSERT INTO enrollment_code (code_hash, location, expires_at, scope) VALUES (?, ?, ?, ?)'),
+      takeCode: db.prepare<[string], { location: string; expires_at: number; scope: string | null }>(
+        'DELETE FROM enrollment_code WHERE code_hash = ? RETURNING location, expires_at, scope',
       ),
       // Re-enrolment keeps the key (the id is the key's hash) and never clears a revocation.
-      saveDevice: db.prepare<[string, Buffer, string, number, number]>(
-        `INSERT INTO device (device_id, public_key, location, revoked, enrolled_at) VALUES (?, ?, ?, ?, ?)
+      saveDevice: db.prepare<[string, Buffer, string, number, number, string | null]>(
+        `INSERT INTO device (device_id, public_key, location, revoked, enrolled_at, scope) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (device_id) DO NOTHING`,
       ),
       findDevice: db.prepare<[string], DeviceRow>(`SELECT ${DEVICE_COLUMNS} WHERE device_id = ?`),
@@ -47,18 +56,25 @@ export class SqliteEnrollmentStore implements EnrollmentStore {
   }
 
   async saveCode(code: StoredCode): Promise<void> {
-    writeUnlessBusy(() => this.statements.saveCode.run(code.codeHash, code.location, code.expiresAt));
+    writeUnlessBusy(() => this.statements.saveCode.run(code.codeHash, code.location, code.expiresAt, scopeText(code.scope ?? null)));
   }
 
   async takeCode(codeHash: string): Promise<Omit<StoredCode, 'codeHash'> | undefined> {
     const row = writeUnlessBusy(() => this.statements.takeCode.get(codeHash));
-    return row === undefined ? undefined : { location: row.location, expiresAt: row.expires_at };
+    return row === undefined ? undefined : { location: row.location, expiresAt: row.expires_at, ...scopeField(row.scope) };
   }
 
   async saveDevice(device: EnrolledDevice): Promise<boolean> {
     return (
       writeUnlessBusy(() =>
-        this.statements.saveDevice.run(device.deviceId, Buffer.from(device.publicKeyRaw), device.location, device.revoked ? 1 : 0, device.enrolledAt),
+        this.statements.saveDevice.run(
+          device.deviceId,
+          Buffer.from(device.publicKeyRaw),
+          device.location,
+          device.revoked ? 1 : 0,
+          device.enrolledAt,
+          scopeText(device.scope ?? null),
+        ),
       ).changes > 0
     );
   }

@@ -11,6 +11,7 @@ import { conflictProblem, importStatements, mergeProblems, resultWithUnknownIds,
 import { ImportRejected, MAX_REPORTED_PROBLEMS, type ImportKind, type ImportProblem, type ImportRow, type ImportRowOf } from './import-rows.js';
 import { assemblePeople, id12FromKey, withoutSeq, type DoseRecord, type PersonRecord, type QuarantineRecord, type TestRecord } from './person-assembly.js';
 import { bucketCase, censusOf, type KioskCensus } from './kiosk-census.js';
+import { SqliteDeviceStatusStore } from './sqlite-device-status-store.js';
 import { SqliteEnrollmentStore } from './sqlite-enrollment-store.js';
 import { SqliteEntryStore } from './sqlite-entry-store.js';
 import { HUB_NONCES_FILE, SqliteNonceStore } from './sqlite-nonce-store.js';
@@ -74,6 +75,7 @@ export class SqliteHubStorage implements HubStorage {
   readonly entries: SqliteEntryStore;
   readonly adminTokens: SqliteAdminTokenStore;
   readonly reports: SqliteReportStore;
+  readonly deviceStatus: SqliteDeviceStatusStore;
   private nonceStore: NonceStore | undefined;
 
   private constructor(private readonly file: string) {
@@ -89,6 +91,7 @@ export class SqliteHubStorage implements HubStorage {
     this.entries = new SqliteEntryStore(db);
     this.adminTokens = new SqliteAdminTokenStore(db);
     this.reports = new SqliteReportStore(db);
+    this.deviceStatus = new SqliteDeviceStatusStore(db);
     this.statements = {
       feed: db.prepare<[], { seq: number; people: number }>('SELECT seq, people FROM feed'),
       deltaBound: db.prepare<[number], number>('SELECT coalesce(sum(people_changed), 0) FROM change_set WHERE seq > ?').pluck(),
@@ -141,14 +144,17 @@ export class SqliteHubStorage implements HubStorage {
 
   async kioskCensus(nowMs: number): Promise<KioskCensus> {
     // Prepared per call: a scrape every few seconds at most, and the statement names no table of a later migration.
+    // Seen: the later of the last sighting and the last upload (max() of SQLite is NULL if either is: hence the coalesces).
     const rows = this.db
-      .prepare<[number], { revoked: number; bucket: string; n: number }>(
-        `SELECT revoked, ${bucketCase('age')} AS bucket, count(*) AS n
-           FROM (SELECT d.revoked AS revoked, (? - c.updated_at) / 1000.0 AS age FROM device d LEFT JOIN entry_chain c ON c.kiosk_id = d.device_id)
-           GROUP BY 1, 2`,
+      .prepare<[number, number], { revoked: number; bucket: string; seen_bucket: string; n: number }>(
+        `SELECT revoked, ${bucketCase('age')} AS bucket, ${bucketCase('seen_age')} AS seen_bucket, count(*) AS n
+           FROM (SELECT d.revoked AS revoked, (? - c.updated_at) / 1000.0 AS age,
+                        (? - max(coalesce(s.seen_at, c.updated_at), coalesce(c.updated_at, s.seen_at))) / 1000.0 AS seen_age
+                   FROM device d LEFT JOIN entry_chain c ON c.kiosk_id = d.device_id LEFT JOIN device_status s ON s.device_id = d.device_id)
+           GROUP BY 1, 2, 3`,
       )
-      .all(nowMs);
-    return censusOf(rows.map((row) => ({ revoked: row.revoked === 1, bucket: row.bucket, n: row.n })));
+      .all(nowMs, nowMs);
+    return censusOf(rows.map((row) => ({ revoked: row.revoked === 1, bucket: row.bucket, seenBucket: row.seen_bucket, n: row.n })));
   }
 
   async changedSince(since: number, afterId12: string | undefined, limit: number): Promise<ChangedPerson[]> {

@@ -291,6 +291,38 @@ export const HUB_SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX entry_by_place ON entry(location, at_ms);
     `,
   },
+  {
+    version: 9,
+    name: 'devices: each kiosk last seen, and its last report',
+    sql: `
+      -- One row per kiosk heard from (hub/devices/device-status-store.ts): its last
+      -- authenticated request of any kind, and the status report it last sent with one
+      -- (domain/sync/kiosk-report.ts). Written in batches, not per request.
+      CREATE TABLE device_status (
+        device_id        TEXT PRIMARY KEY REFERENCES device(device_id),
+        seen_at          INTEGER NOT NULL, -- epoch milliseconds, the hub's clock
+        reported_at      INTEGER,          -- epoch milliseconds; NULL: never sent a report
+        data_seq         INTEGER,
+        synced_at        INTEGER,          -- epoch milliseconds, the kiosk's clock
+        backlog          INTEGER,
+        rule_set_id      TEXT,
+        rule_set_version TEXT,
+        app_version      TEXT,
+        flags            TEXT              -- comma-separated words
+      ) STRICT;
+    `,
+  },
+  {
+    version: 10,
+    name: 'enrolment: each kiosk its scope of provinces',
+    sql: `
+      -- The provinces a kiosk syncs (domain/sync/province-scope.ts): comma-separated 3-digit
+      -- codes, set on the code by \`chot hub enroll-code --scope\` and carried to the device it
+      -- enrols. NULL: every province (every kiosk enrolled before scopes existed).
+      ALTER TABLE enrollment_code ADD COLUMN scope TEXT;
+      ALTER TABLE device ADD COLUMN scope TEXT;
+    `,
+  },
 ];
 
 /**

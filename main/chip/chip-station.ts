@@ -289,6 +289,8 @@ export class ChipStation implements ChipCanReceiver {
       .then((decision) => {
         if (decision.ok) this.#keys.consume(lane, pending);
         else if (slot.spent?.card === card) slot.spent.failed = true;
+        // A card taken out mid-read is coming back: its key waits afresh, not what is left of the wait since the QR.
+        if (!decision.ok && decision.reason.code === 'chip.card-removed') this.#keys.renew(lane, pending);
         slot.lastReadAt = this.#nowIso();
         this.#decide(slot, decision, gate, performance.now() - started);
         return read.settled;

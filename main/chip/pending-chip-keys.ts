@@ -16,7 +16,8 @@ export interface PendingChipKey {
 
 /**
  * The keys waiting per lane: one per lane (a newer QR or CAN replaces it), forgotten after
- * `ttlMs` or once a read with it succeeded. `onExpired` says a lane's key is gone by time.
+ * `ttlMs` (counted again when its card is taken out mid-read) or once a read with it succeeded.
+ * `onExpired` says a lane's key is gone by time.
  */
 export class PendingChipKeys {
   readonly #keys = new Map<string, { pending: PendingChipKey; timer: ReturnType<typeof setTimeout> }>();
@@ -38,6 +39,16 @@ export class PendingChipKeys {
     timer.unref?.();
     this.#keys.set(lane, { pending, timer });
     return pending;
+  }
+
+  /**
+   * Gives the lane's key, if it is still `pending`, a whole new wait: its card left the reader
+   * mid-read, so the person is at the gate with it now. Returns the renewed key, if any.
+   */
+  renew(lane: string, pending: PendingChipKey): PendingChipKey | undefined {
+    if (this.#keys.get(lane)?.pending !== pending) return undefined;
+    const { untilMs: _expired, ...key } = pending;
+    return this.set(lane, key);
   }
 
   get(lane: string): PendingChipKey | undefined {

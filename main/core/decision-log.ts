@@ -15,6 +15,22 @@ export function decideLogged<T extends { readonly verdict: Verdict }>(logger: Lo
     logger.error('a scan could not be decided or logged', { source, error: messageOf(error) });
     throw error;
   }
+  return logDecision(logger, decided, source);
+}
+
+/** As decideLogged, for a decision that may first ask the hub (ScanPipeline.decideScanAsking). */
+export async function decideLoggedAsking<T extends { readonly verdict: Verdict }>(logger: Logger, run: () => Promise<T>, source: string): Promise<T> {
+  let decided: T;
+  try {
+    decided = await run();
+  } catch (error) {
+    logger.error('a scan could not be decided or logged', { source, error: messageOf(error) });
+    throw error;
+  }
+  return logDecision(logger, decided, source);
+}
+
+function logDecision<T extends { readonly verdict: Verdict }>(logger: Logger, decided: T, source: string): T {
   const { verdict } = decided;
   // A staff badge that signed someone in is no entry (entry 0): the staff sessions logged it.
   if (verdict.staffSignIn !== undefined) return decided;

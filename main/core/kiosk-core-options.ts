@@ -1,14 +1,19 @@
+import type { ClockTrustPolicy } from '../../domain/time/clock-trust.js';
 import type { KioskStatus, UploadStatus } from '../../domain/contract/kiosk-status.js';
 import type { InputGate, ScreenInput } from '../../domain/contract/input-lanes.js';
-import type { WedgeSettings } from '../../domain/contract/kiosk-api.js';
-import type { SoundSettings } from '../../domain/contract/sound-settings.js';
-import type { ThemeSettings } from '../../domain/contract/theme-settings.js';
+import type { KioskInfo, WedgeSettings } from '../../domain/contract/kiosk-api.js';
+import { OVERRIDE_LIMITS, OVERRIDE_PRESET_REASONS } from '../../domain/contract/operator-override.js';
+import { DEFAULT_SOUND_SETTINGS, type SoundSettings } from '../../domain/contract/sound-settings.js';
+import type { AtRestKey } from '../store/at-rest-key.js';
+import { DEFAULT_THEME_SETTINGS, type ThemeSettings } from '../../domain/contract/theme-settings.js';
+import { chotVersion } from '../config/paths.js';
 import type { EntryDirection } from '../../domain/entries/entry-record.js';
 import type { DeviceStatus } from '../../drivers/device.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import type { GatePolicies } from '../devices/gate-policy.js';
 import { loadHubConfig } from '../hub-client/hub-config.js';
 import type { StaffPinStore } from '../staff/staff-pin-store.js';
+import type { EnrollKioskOptions } from '../enrollment/enroll-kiosk.js';
 import { DEFAULT_STATION, type EntryStation } from './scan-pipeline.js';
 
 /** How the kiosk core is set up: one object, built once by the runtime from the launch options. */
@@ -17,12 +22,16 @@ export interface KioskCoreOptions {
   /** Run on the built-in demo data set (the default while no hub is configured). */
   readonly demo: boolean;
   readonly now?: () => number;
+  /** How far the clock may be off the hub's signed times, and what that does (domain/time/clock-trust.ts); default DEFAULT_CLOCK_TRUST_POLICY. */
+  readonly clockPolicy?: ClockTrustPolicy;
   readonly wedge?: Partial<WedgeSettings>;
   readonly verdictHoldMs?: number;
   /** The verdicts' sound, for the renderer (default: DEFAULT_SOUND_SETTINGS). */
   readonly sound?: SoundSettings;
   /** The page's colour theme, for the renderer (default: DEFAULT_THEME_SETTINGS, dark). */
   readonly theme?: ThemeSettings;
+  /** The key kiosk.sqlite and facts.sqlite are encrypted with (docs/encryption.md); absent: not encrypted. */
+  readonly atRestKey?: AtRestKey;
   /**
    * What the sync is doing, from the sync loop when the kiosk is enrolled with a hub.
    * Absent: 'demo' on the demo data, else 'not-enrolled'.
@@ -46,6 +55,8 @@ export interface KioskCoreOptions {
   readonly logger?: Logger;
   /** A staff session ends after this long without a staff action (default 2 min; `chot start --staff-idle-seconds`). */
   readonly staffIdleMs?: number;
+  /** Tests: the hub client's timeouts and fetch for an enrolment by QR. */
+  readonly enrollmentClient?: EnrollKioskOptions['client'];
   /** Tests: the staff PINs (default: `<data-dir>/staff-pins.json` at the default cost). */
   readonly staffPins?: StaffPinStore;
 }
@@ -59,15 +70,47 @@ export const DEFAULT_WEDGE_SETTINGS: WedgeSettings = {
 };
 
 /**
- * Who logs the entries, and where: hub.json is read once, at start, as the runtime
- * decides at start whether the kiosk is enrolled (enrolling means a restart).
+ * Who logs the entries, and where: hub.json as read at start, until an enrolment by QR
+ * (qr-enrollment.ts) makes the running kiosk a device of its hub (`enrolledAs`). The pipeline
+ * and the staff desk hold this one object, so both log as the new device from then on.
  */
-export function stationOf(options: KioskCoreOptions): EntryStation {
-  const hub = loadHubConfig(options.dataDir);
+export class KioskStation implements EntryStation {
+  #kioskId: string;
+  #location: string;
+  readonly lane: string;
+  readonly direction: EntryDirection;
+
+  constructor(options: Pick<KioskCoreOptions, 'dataDir' | 'gate'>) {
+    const hub = loadHubConfig(options.dataDir);
+    this.#kioskId = hub?.deviceId ?? DEFAULT_STATION.kioskId;
+    this.#location = hub?.location ?? DEFAULT_STATION.location;
+    this.lane = options.gate?.lane ?? DEFAULT_STATION.lane;
+    this.direction = options.gate?.direction ?? DEFAULT_STATION.direction;
+  }
+
+  get kioskId(): string {
+    return this.#kioskId;
+  }
+
+  get location(): string {
+    return this.#location;
+  }
+
+  enrolledAs(deviceId: string, location: string): void {
+    this.#kioskId = deviceId;
+    this.#location = location;
+  }
+}
+
+/** What the page asks once at start (getKioskInfo): the settings it shows and plays by. */
+export function kioskInfoOf(options: KioskCoreOptions, screenLane: string): KioskInfo {
   return {
-    kioskId: hub?.deviceId ?? DEFAULT_STATION.kioskId,
-    location: hub?.location ?? DEFAULT_STATION.location,
-    lane: options.gate?.lane ?? DEFAULT_STATION.lane,
-    direction: options.gate?.direction ?? DEFAULT_STATION.direction,
+    version: chotVersion(),
+    lane: screenLane,
+    wedge: { ...DEFAULT_WEDGE_SETTINGS, ...options.wedge },
+    verdictHoldMs: options.verdictHoldMs ?? 5000,
+    override: { presetReasons: OVERRIDE_PRESET_REASONS, ...OVERRIDE_LIMITS },
+    sound: options.sound ?? DEFAULT_SOUND_SETTINGS,
+    theme: options.theme ?? DEFAULT_THEME_SETTINGS,
   };
 }

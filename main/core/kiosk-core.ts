@@ -1,28 +1,24 @@
 import { signInWithBadge } from '../staff/staff-badge.js';
-import { join } from 'node:path';
 import type { KioskApi, KioskInfo, ScanSubmission } from '../../domain/contract/kiosk-api.js';
 import type { KioskStatus } from '../../domain/contract/kiosk-status.js';
-import { OVERRIDE_LIMITS, OVERRIDE_PRESET_REASONS, type OverrideRequest, type OverrideResult } from '../../domain/contract/operator-override.js';
-import { DEFAULT_SOUND_SETTINGS } from '../../domain/contract/sound-settings.js';
-import { DEFAULT_THEME_SETTINGS } from '../../domain/contract/theme-settings.js';
+import type { OverrideRequest, OverrideResult } from '../../domain/contract/operator-override.js';
 import type { TodayStats } from '../../domain/contract/today-stats.js';
 import type { Diagnostics } from '../../domain/devices/diagnostics.js';
 import { DiagnosticsService } from '../diagnostics/diagnostics-service.js';
 import { firmwareConfigDir } from '../diagnostics/firmware-config-dir.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
-import { chotVersion } from '../config/paths.js';
 import { demoCards, demoRecords } from '../demo/demo-people.js';
 import { EntryLog } from '../store/entry-log.js';
-import { FACTS_DATABASE_FILE, openFactsDatabase } from '../store/facts-database.js';
 import { FactsStore } from '../store/facts-store.js';
-import { KIOSK_DATABASE_FILE, openKioskDatabase, type SqliteDatabase } from '../store/kiosk-database.js';
+import { KioskDatabases } from './kiosk-databases.js';
 import { RuleSetRepository } from '../rules/rule-set-repository.js';
-import { loadVerificationPorts } from '../trust/kiosk-trust.js';
+import { InstalledTrustFiles } from '../trust/installed-trust-files.js';
+import { LiveVerificationPorts } from '../trust/live-verification-ports.js';
 import type { ConfirmRequest, ConfirmResult } from '../../domain/contract/staff-confirm.js';
 import type { ChipCanRequest, ChipCanResult, ChipReadingState } from '../../domain/contract/chip-reading.js';
 import { CardQrListeners, type CardQrDecided, type ChipCanReceiver } from './card-qr-hooks.js';
-import { ScanPipeline, type ChipReadDecision, type EntryStation, type ScanGate } from './scan-pipeline.js';
+import { ScanPipeline, type ChipReadDecision, type HubFactsPort, type ScanGate } from './scan-pipeline.js';
 import type { KioskEvent } from '../../domain/contract/kiosk-events.js';
 import type { ScanEvent, ScanSource } from '../../domain/scan/scan-event.js';
 import { gatePolicyFor, type GatePolicy } from '../devices/gate-policy.js';
@@ -33,14 +29,19 @@ import type { StaffSessionState, StaffSignInRequest, StaffSignInResult } from '.
 import { StaffPinStore } from '../staff/staff-pin-store.js';
 import { StaffSessions } from '../staff/staff-sessions.js';
 import type { InputDirectionRequest, InputDirectionResult } from '../../domain/contract/input-lanes.js';
-import { VerdictRepeats } from './repeat-filter.js';
+import { VerdictRepeats, type DecidedRead } from './repeat-filter.js';
 import { ScreenInputGates } from './screen-input-gates.js';
 import { StaffDesk } from './staff-desk.js';
-import { decideLogged } from './decision-log.js';
+import { decideLogged, decideLoggedAsking } from './decision-log.js';
 import { KioskStatusReport } from './kiosk-status-report.js';
 import type { TypedIdRequest, TypedIdResult } from '../../domain/contract/typed-id.js';
+import { ClockWitness, type HeardHubTime } from './clock-witness.js';
 
-import { DEFAULT_WEDGE_SETTINGS, stationOf, type KioskCoreOptions } from './kiosk-core-options.js';
+import { KioskStation, kioskInfoOf, type KioskCoreOptions } from './kiosk-core-options.js';
+import { isEnrollmentQr } from '../../domain/enrollment/enrollment-qr.js';
+import type { UploadStatus } from '../../domain/contract/kiosk-status.js';
+import { KioskHubLink } from './kiosk-hub-link.js';
+import type { EnrolledKiosk } from '../enrollment/enroll-kiosk.js';
 
 export { DEFAULT_WEDGE_SETTINGS, type KioskCoreOptions } from './kiosk-core-options.js';
 
@@ -54,7 +55,9 @@ export class KioskCore implements KioskApi {
   private readonly stopWatchingRules: () => void;
   private readonly facts: FactsStore;
   private readonly log: EntryLog;
-  private readonly station: EntryStation;
+  private readonly station: KioskStation;
+  private readonly trust: LiveVerificationPorts;
+  private readonly link: KioskHubLink;
   private readonly hub: KioskEventHub;
   private readonly diagnostics: DiagnosticsService;
   private readonly logger: Logger;
@@ -63,16 +66,16 @@ export class KioskCore implements KioskApi {
   private readonly repeats: VerdictRepeats;
   private readonly staffDesk: StaffDesk;
   private readonly report: KioskStatusReport;
+  private readonly clock: ClockWitness;
+  private readonly pageHeartbeatListeners = new Set<() => void>();
+  /** The hub lookup for people outside the kiosk's data, once the sync runs (attachHubFacts). */
+  private hubFacts: HubFactsPort | undefined;
 
-  /**
-   * Two files, two write locks: the entry log commits every verdict before it is shown,
-   * and must never wait for a sync swapping millions of people in (facts-database.ts).
-   */
   private constructor(
-    private readonly db: SqliteDatabase,
-    private readonly factsDb: SqliteDatabase,
+    private readonly databases: KioskDatabases,
     private readonly options: KioskCoreOptions,
   ) {
+    const { kiosk: db, facts: factsDb } = databases;
     const now = options.now ?? Date.now;
     this.logger = (options.logger ?? stderrLogger()).child({ component: 'core' });
     this.hub = new KioskEventHub((message) => this.logger.error(message));
@@ -84,13 +87,13 @@ export class KioskCore implements KioskApi {
       facts.upsertMany(demoRecords(now()));
       facts.markSynced(now());
     }
-    const trust = loadVerificationPorts({ dataDir: options.dataDir });
-    // Compile the DCC schemas at start, not at the first DCC scanned.
-    trust.dccSchemas?.compileAll();
+    const trustLogger = this.logger.child({ component: 'trust' });
+    const trust = new LiveVerificationPorts(options.dataDir, (message) => trustLogger.warn(message));
+    this.trust = trust;
     const rulesLogger = this.logger.child({ component: 'rules' });
-    this.rules = new RuleSetRepository(options.dataDir, trust.hubKeys, (message) => rulesLogger.warn(message));
+    this.rules = new RuleSetRepository(options.dataDir, trust.current().hubKeys, (message) => rulesLogger.warn(message));
     this.stopWatchingRules = this.rules.watch();
-    const station = stationOf(options);
+    const station = new KioskStation(options);
     this.station = station;
     this.inputs = new ScreenInputGates(options.inputs ?? {}, station);
     // Logged by code only: which entry was read again, from what kind of input.
@@ -98,16 +101,26 @@ export class KioskCore implements KioskApi {
       this.logger.debug('scan repeated', { entry: first.entrySeq, source: source.kind }),
     );
     this.log = new EntryLog(db);
+    const trustFiles = new InstalledTrustFiles(options.dataDir);
+    // The hub's signed instants judge the clock: upload receipts, and the trust files it issued.
+    const clock = (this.clock = new ClockWitness({
+      db,
+      now,
+      signedInstants: () => trustFiles.held().map((held) => Date.parse(held.issuedAt)),
+      ...(options.clockPolicy === undefined ? {} : { policy: options.clockPolicy }),
+    }));
     this.pipeline = new ScanPipeline({
+      clock: () => clock.assess(),
       facts,
       log: this.log,
       rulesAt: (at) => this.rules.inForce(at),
       now,
-      trust,
+      trust: () => trust.current(),
       station,
       gatePolicy: (lane) => this.gatePolicy(lane),
       // The sessions are made just below; a scan reaches this only once the core is built.
       staffBadge: (badge) => signInWithBadge(badge, sessions, staffLogger),
+      hubFacts: () => this.hubFacts,
     });
     const staffLogger = this.logger.child({ component: 'staff' });
     const sessions = new StaffSessions({
@@ -121,17 +134,8 @@ export class KioskCore implements KioskApi {
       now,
       ...(options.devices === undefined ? {} : { devices: options.devices }),
     });
-    this.info = {
-      version: chotVersion(),
-      // The screen stands where its wedge does: the chip prompt shows that lane's reader.
-      lane: this.inputs.gateOf('wedge').lane,
-      wedge: { ...DEFAULT_WEDGE_SETTINGS, ...options.wedge },
-      verdictHoldMs: options.verdictHoldMs ?? 5000,
-      override: { presetReasons: OVERRIDE_PRESET_REASONS, ...OVERRIDE_LIMITS },
-      sound: options.sound ?? DEFAULT_SOUND_SETTINGS,
-      theme: options.theme ?? DEFAULT_THEME_SETTINGS,
-      ...(options.demo ? { demoCards: demoCards() } : {}),
-    };
+    // The screen stands where its wedge does: the chip prompt shows that lane's reader.
+    this.info = kioskInfoOf(options, this.inputs.gateOf('wedge').lane);
     this.staffDesk = new StaffDesk({
       sessions,
       log: this.log,
@@ -145,31 +149,48 @@ export class KioskCore implements KioskApi {
       logger: this.logger,
     });
     this.report = new KioskStatusReport({
+      clock: () => clock.assess(),
+      clockPolicy: clock.policy,
       facts,
       log: this.log,
       rules: this.rules,
+      trustFiles: () => trustFiles.held(),
       now,
-      demo: options.demo,
+      demo: () => this.link.demo,
       readinessChanged: (readiness) => this.hub.event({ name: 'readiness', readiness }),
-      ...(options.syncState === undefined ? {} : { syncState: options.syncState }),
-      ...(options.uploadState === undefined ? {} : { uploadState: options.uploadState }),
+      syncState: () => this.link.syncState(),
+      uploadState: () => this.link.uploadState(),
       ...(options.devices === undefined ? {} : { devices: options.devices }),
+    });
+    this.link = new KioskHubLink({
+      demo: options.demo,
+      syncState: options.syncState,
+      uploadState: options.uploadState,
+      setup: {
+        dataDir: options.dataDir,
+        logger: this.logger.child({ component: 'setup' }),
+        mayAct: () => this.staffDesk.mayAct(),
+        publish: (setup) => this.hub.event({ name: 'setup', setup }),
+        now,
+        ...(options.enrollmentClient === undefined ? {} : { client: options.enrollmentClient }),
+      },
+      enrolled: (kiosk, wasDemo) => this.enrolledByQr(kiosk, wasDemo),
     });
   }
 
   static open(options: KioskCoreOptions): KioskCore {
-    // The kiosk database first: its migration 4 moves the people of an older kiosk into
-    // the facts database, which must be complete before anything reads it.
-    const db = openKioskDatabase(join(options.dataDir, KIOSK_DATABASE_FILE));
-    let factsDb: SqliteDatabase | undefined;
+    const databases = KioskDatabases.open(options.dataDir, options.atRestKey);
     try {
-      factsDb = openFactsDatabase(join(options.dataDir, FACTS_DATABASE_FILE));
-      return new KioskCore(db, factsDb, options);
+      return new KioskCore(databases, options);
     } catch (error) {
-      factsDb?.close();
-      db.close();
+      databases.close();
       throw error;
     }
+  }
+
+  /** The sync heard the hub's signed clock (checked): the clock is judged by it from now on (docs/clock.md). */
+  heardHubTime(heard: HeardHubTime): void {
+    this.clock.heardHubTime(heard);
   }
 
   /** Where sync installs rule sets: the core's own repository, so a new set applies at once. */
@@ -179,11 +200,38 @@ export class KioskCore implements KioskApi {
 
   /** The facts database, for the sync applier (SyncApplierOptions.factsDatabaseFile) to open its own connection to. */
   get factsDatabaseFile(): string {
-    return this.factsDb.name;
+    return this.databases.factsFile;
+  }
+
+  /** The key the databases are encrypted with (absent: not encrypted): the sync worker and the upload open them with it. */
+  get atRestKey(): KioskCoreOptions['atRestKey'] {
+    return this.options.atRestKey;
+  }
+
+  /** The entry log's database file, for the service watchdog to check it can still be written. */
+  get entryLogFile(): string {
+    return this.databases.entryLogFile;
+  }
+
+  /** The watchdog's check that the facts can be read (kiosk-databases.ts). */
+  readFactsProbe(): void {
+    this.databases.readFactsProbe();
+  }
+
+  async pageHeartbeat(): Promise<void> {
+    this.pageHeartbeatListeners.forEach((listener) => listener());
+  }
+
+  /** Called at each page heartbeat (the launcher's window keeper counts the page's silence). */
+  onPageHeartbeat(listener: () => void): () => void {
+    this.pageHeartbeatListeners.add(listener);
+    return () => this.pageHeartbeatListeners.delete(listener);
   }
 
   async submitScan(submission: ScanSubmission): Promise<Verdict> {
     const nowMs = (this.options.now ?? Date.now)();
+    // An enrolment QR is never an entry, a person or a remembered read (qr-enrollment.ts); the page shows its set-up screen from the answer.
+    if (isEnrollmentQr(submission.text)) return this.link.readSetupQr(submission.text, nowMs).verdict;
     // The page's inputs are logged at their configured lane and direction (staff may switch it).
     const gate = this.inputs.gateOf(submission.source.kind);
     const scan = {
@@ -204,8 +252,14 @@ export class KioskCore implements KioskApi {
    * and committed like any scan, THEN the lane's relays act on it and the screen is told —
    * so nothing opens or shows before its entry is durable. Throws when it cannot be logged.
    */
-  submitDeviceScan(scan: ScanEvent, gate: ScanGate): Verdict {
+  async submitDeviceScan(scan: ScanEvent, gate: ScanGate): Promise<Verdict> {
     const nowMs = (this.options.now ?? Date.now)();
+    if (isEnrollmentQr(scan.text)) {
+      // Read by a scanner the core drives: the screen hears of the set-up as it hears of a verdict.
+      const { verdict, setup } = this.link.readSetupQr(scan.text, nowMs);
+      this.hub.event({ name: 'setup', setup });
+      return verdict;
+    }
     return this.decideRead(scan, gate, nowMs, (verdict) =>
       this.publishDeviceVerdict({ verdict, source: scan.source, lane: gate.lane, direction: gate.direction }),
     );
@@ -215,16 +269,39 @@ export class KioskCore implements KioskApi {
    * One read of any input: a repeat of a read on the same input within the window
    * (repeat-filter.ts) is answered with the first verdict, marked, and changes nothing — no
    * entry, no relay pulse, no push; only its card QR's chip keys go to the lane's reader again.
+   * A person outside the kiosk's data may first be asked about at the hub, bounded
+   * (ScanPipeline.decideScanAsking); a repeat is answered at once, as ever.
    */
-  private decideRead(scan: ScanEvent, gate: ScanGate, nowMs: number, publish: (verdict: Verdict) => void): Verdict {
+  private async decideRead(scan: ScanEvent, gate: ScanGate, nowMs: number, publish: (verdict: Verdict) => void): Promise<Verdict> {
     const repeat = this.repeats.repeatOf(scan.source, gate.lane, scan.text, nowMs);
-    const decided = repeat ?? decideLogged(this.logger, () => this.pipeline.decideScan(scan, gate), scan.source.kind);
+    const decided = repeat ?? (await decideLoggedAsking(this.logger, () => this.pipeline.decideScanAsking(scan, gate), scan.source.kind));
+    return this.settleRead(scan, gate, nowMs, publish, repeat, decided);
+  }
+
+  /** A read decided (or a repeat answered): remembered and published unless a repeat; its card QR's chip keys go to the lane's reader. */
+  private settleRead(
+    scan: ScanEvent,
+    gate: ScanGate,
+    nowMs: number,
+    publish: (verdict: Verdict) => void,
+    repeat: DecidedRead | undefined,
+    decided: DecidedRead,
+  ): Verdict {
     if (repeat === undefined) {
       this.repeats.remember(scan.source, gate.lane, scan.text, decided, nowMs);
       publish(decided.verdict);
     }
     this.cardQrs.decided(decided.credential, decided.verdict, gate.lane);
     return decided.verdict;
+  }
+
+  /**
+   * The hub lookup for a person outside the kiosk's data (main/sync/hub-facts-lookup.ts),
+   * attached by the runtime once the sync runs; undefined detaches it (a person outside the
+   * data is then unknown, as offline).
+   */
+  attachHubFacts(port: HubFactsPort | undefined): void {
+    this.hubFacts = port;
   }
 
   /**
@@ -236,6 +313,34 @@ export class KioskCore implements KioskApi {
     const { verdict } = decideLogged(this.logger, () => ({ verdict: this.pipeline.decideChip(read, source, gate) }), source.kind);
     this.publishDeviceVerdict({ verdict, source, lane: gate.lane, direction: gate.direction });
     return verdict;
+  }
+
+  /**
+   * Enrolled by QR while running: from now on the kiosk logs as its hub's device at its
+   * location, trusts the key it pinned, forgets the demo data set (its people are nobody's),
+   * and the runtime (onEnrolled) starts the sync and the upload.
+   */
+  private enrolledByQr(kiosk: EnrolledKiosk, wasDemo: boolean): void {
+    this.station.enrolledAs(kiosk.config.deviceId, kiosk.config.location);
+    this.trust.reloadHubKeys();
+    if (wasDemo) this.facts.forgetAll();
+    this.repeats.clear();
+    this.statusChanged();
+  }
+
+  /** The runtime's hook: the kiosk was enrolled by QR while running (start the sync and upload now). */
+  onEnrolled(listener: (kiosk: EnrolledKiosk) => Promise<void>): () => void {
+    return this.link.onEnrolled(listener);
+  }
+
+  /** The sync and upload started after an enrolment by QR: the status line reads them from now on. */
+  attachHub(state: { readonly sync: () => KioskStatus['sync']; readonly upload: () => UploadStatus }): void {
+    this.link.attachHub(state);
+  }
+
+  /** The enrolment by QR in progress, if any (tests, and close, wait for it). */
+  get setupSettled(): Promise<void> {
+    return this.link.settled;
   }
 
   /** A chip card reader's state changed: the screen's card prompt and progress (chip-reading.ts). */
@@ -274,7 +379,8 @@ export class KioskCore implements KioskApi {
   }
 
   async getKioskInfo(): Promise<KioskInfo> {
-    return { ...this.info, inputs: this.inputs.current };
+    // Demo cards only while on the demo data: a kiosk enrolled by QR shows none after its reload.
+    return { ...this.info, inputs: this.inputs.current, ...(this.link.demo ? { demoCards: demoCards() } : {}) };
   }
 
   /**
@@ -292,6 +398,11 @@ export class KioskCore implements KioskApi {
   }
 
   async getKioskStatus(): Promise<KioskStatus> {
+    return this.report.status();
+  }
+
+  /** The same status, at once: what the kiosk reports to the hub with each request (domain/sync/kiosk-report.ts). */
+  currentStatus(): KioskStatus {
     return this.report.status();
   }
 
@@ -342,7 +453,6 @@ export class KioskCore implements KioskApi {
 
   close(): void {
     this.stopWatchingRules();
-    this.factsDb.close();
-    this.db.close();
+    this.databases.close();
   }
 }

@@ -1,7 +1,12 @@
 import type { KioskStatus, UploadStatus } from '../../domain/contract/kiosk-status.js';
+import { kioskReportFrom } from '../../domain/sync/kiosk-report.js';
 import { secureKioskDataDir } from '../config/data-dir-permissions.js';
+import { chotVersion } from '../config/paths.js';
 import { loadHubConfig } from '../hub-client/hub-config.js';
 import { KioskSync } from '../sync/kiosk-sync.js';
+import { asksOutsideScope, hubFactsLookupOf } from '../sync/hub-facts-lookup.js';
+import type { ProvinceScope } from '../../domain/sync/province-scope.js';
+import { hubKeyStoreFromKeys } from '../trust/hub-key-store.js';
 import { readPinnedHubKeys } from '../trust/hub-keys-file.js';
 import { startKioskUpload, type KioskUpload } from '../upload/kiosk-upload.js';
 import { uploadLogLine } from '../upload/upload-log-line.js';
@@ -21,6 +26,8 @@ import type { DevicesConfig } from '../devices/devices-file.js';
 import { messageOf } from '../../platform/message-of.js';
 import { lineLog, type Logger, type LogLevel } from '../../platform/logging/logger.js';
 import { openKioskLogger } from '../logging/kiosk-logger.js';
+import { loadAtRestKey } from '../store/at-rest-key.js';
+import { startApplianceService } from '../appliance/appliance-service.js';
 
 export interface KioskRuntimeOptions extends Omit<KioskCoreOptions, 'demo' | 'syncState' | 'devices' | 'gates' | 'inputs'> {
   /** The scanners, relays and gate policies (devices.json merged with `--device`, see resolveDevicesConfig). */
@@ -51,12 +58,21 @@ export interface KioskRuntimeOptions extends Omit<KioskCoreOptions, 'demo' | 'sy
   readonly retentionMs?: number;
   /** A staff session ends after this long without a staff action (default 2 min). */
   readonly staffIdleMs?: number;
+  /** The kiosk shows a page (Electron, `--open`): a page gone silent counts against the service watchdog's health. */
+  readonly pageExpected?: boolean;
+  /**
+   * How long a scan waits for the hub's answer about a person outside the kiosk's data
+   * (main/sync/hub-facts-lookup.ts): at most, and by default, 300 ms; a longer value is cut to it.
+   */
+  readonly hubLookupTimeoutMs?: number;
+  /** `--db-key-file`: read when no atRestKey is handed in (loadAtRestKey: the systemd credential first). */
+  readonly dbKeyFile?: string;
 }
 
 export interface KioskRuntime {
   readonly core: KioskCore;
   readonly logger: Logger;
-  /** Whether the kiosk is enrolled with a hub (else it runs on the demo data set). */
+  /** Whether the kiosk is enrolled with a hub (else it runs on the demo data set); turns true on an enrolment by QR. */
   readonly enrolled: boolean;
   /** The scanners and relays, when any are configured. */
   readonly devices?: DeviceManager;
@@ -67,8 +83,8 @@ export interface KioskRuntime {
 
 /**
  * The kiosk as `chot start` runs it, in Electron or browser mode: the core, and — when
- * enrolled with a hub (`chot enroll`) — the continuous sync beside it. Without a hub the
- * kiosk runs on the built-in demo data set.
+ * enrolled with a hub (`chot enroll`, or an enrolment QR scanned while it runs) — the
+ * continuous sync and upload beside it. Without a hub the kiosk runs on the built-in demo data set.
  *
  * Offline first: the core is open and deciding before the sync has done anything, and
  * nothing the sync does (an unreachable hub, refused data, a damaged enrolment) stops it:
@@ -84,6 +100,10 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
   // install with world-readable files is tightened.
   secureKioskDataDir(options.dataDir, lineLog(runtimeLog, 'warn'));
   const enrolled = loadHubConfig(options.dataDir) !== undefined;
+  // A key named but unreadable stops the start here: never an unencrypted kiosk instead.
+  const atRestKey = options.atRestKey ?? loadAtRestKey({ keyFile: options.dbKeyFile });
+  if (atRestKey === undefined) runtimeLog.warn('the databases are not encrypted at rest: no chot-db-key credential nor --db-key-file (docs/encryption.md)');
+  else runtimeLog.info('the databases are encrypted at rest', { source: atRestKey.source });
   let syncState: KioskStatus['sync'] = { state: 'syncing' };
   let loop: SyncLoop | undefined;
   const loopState = (): KioskStatus['sync'] => {
@@ -103,6 +123,7 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
   let chip: ChipStation | undefined;
   const core = KioskCore.open({
     ...options,
+    ...(atRestKey === undefined ? {} : { atRestKey }),
     logger,
     demo: !enrolled,
     ...(enrolled ? { syncState: loopState, uploadState } : {}),
@@ -152,12 +173,28 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
     core.devicesChanged();
   }
   let sync: KioskSync | undefined;
-  if (enrolled) {
+  // Unknown until the first sync's status: every ID the data lacks is asked about meanwhile.
+  let hubScope: ProvinceScope | undefined;
+  // Started at start on an enrolled kiosk, or later, when the running kiosk is enrolled by QR.
+  const startHubLink = async (): Promise<void> => {
     try {
+      const appVersion = chotVersion();
       sync = await KioskSync.open({
         dataDir: options.dataDir,
         factsDatabaseFile: core.factsDatabaseFile,
+        ...(core.atRestKey === undefined ? {} : { atRestKey: core.atRestKey }),
         rules: core.ruleSets,
+        // The hub's signed clock, heard at each sync, judges the kiosk's (docs/clock.md).
+        hubTime: (heard) => core.heardHubTime(heard),
+        // The provinces it syncs, as the hub signed them: the person lookup asks about anyone outside.
+        hubScope: (scope) => {
+          hubScope = scope;
+        },
+        now: options.now ?? Date.now,
+        // A fallback from the artefact store to the hub's API is said in the kiosk's log.
+        logger: logger.child({ component: 'sync' }),
+        // Every request tells the hub the data's age, the backlog, the rule set, the version and what is wrong, signed with it.
+        client: { report: () => kioskReportFrom(core.currentStatus(), appVersion) },
         ...(options.syncWorkerUrl === undefined ? {} : { workerUrl: options.syncWorkerUrl }),
       });
       let lastReported: string | undefined;
@@ -176,6 +213,8 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
       };
       loop = await sync?.startLoop({
         ...(options.syncIntervalMs === undefined ? {} : { pollMs: options.syncIntervalMs }),
+        // The upload backs off as the sync does while the hub is away: both resume when it is back.
+        onHubBack: () => upload?.loop.resume(),
         onStatus: (status) => {
           // One line per change of state or error, not one per retry.
           const line =
@@ -191,29 +230,54 @@ export async function startKioskRuntime(options: KioskRuntimeOptions): Promise<K
           core.statusChanged();
         },
       });
-      if (sync !== undefined) upload = startUpload(sync, options, logger.child({ component: 'upload' }));
+      if (sync !== undefined) {
+        upload = startUpload(sync, core, options, logger.child({ component: 'upload' }));
+        core.attachHubFacts(hubLookup(sync, options, () => hubScope, logger.child({ component: 'lookup' })));
+      }
     } catch (error) {
       const message = messageOf(error);
       syncState = { state: 'error', lastError: { code: 'sync.setup', message } };
       runtimeLog.error(`sync cannot start: ${message}; the kiosk decides on its last data`);
     }
-  }
+  };
+  if (enrolled) await startHubLink();
+  let enrolledNow = enrolled;
+  core.onEnrolled(async () => {
+    await startHubLink();
+    core.attachHub({ sync: loopState, upload: uploadState });
+    enrolledNow = true;
+  });
   // Data ages while nothing happens: a minute's tick lets OUT OF DATE / NOT READY appear on
   // their own when the age crosses a threshold, without waiting for a sync to fail.
   core.statusChanged();
   const readinessTick = setInterval(() => core.statusChanged(), READINESS_TICK_MS);
   readinessTick.unref();
+  // Under systemd (NOTIFY_SOCKET): READY once the core decides, watchdog pings while its scan path is healthy.
+  const service = startApplianceService({
+    env: process.env,
+    entryLogFile: core.entryLogFile,
+    readFacts: () => core.readFactsProbe(),
+    logger,
+    ...(options.pageExpected === true ? { pageHeartbeats: (listener: () => void) => core.onPageHeartbeat(listener) } : {}),
+  });
   return {
     core,
     logger,
-    enrolled,
+    get enrolled() {
+      return enrolledNow;
+    },
     ...(devices === undefined ? {} : { devices }),
     ...(chip === undefined ? {} : { chip }),
     close: async () => {
       clearInterval(readinessTick);
+      // An enrolment by QR under way would start the sync after the close below: let it end first.
+      await core.setupSettled;
       // Relays all off first: the gate must not stay open whatever happens after.
       await devices?.close();
       await chip?.close();
+      // After the relays: telling systemd STOPPING is one exec the gate must not wait on.
+      await service?.close();
+      core.attachHubFacts(undefined);
       await upload?.close();
       await loop?.stop();
       await sync?.close();
@@ -234,11 +298,26 @@ function loadDeviceProfiles(dir: string, logger: Logger): ProfileCatalog {
   return catalog;
 }
 
+/**
+ * The hub lookup for people outside the kiosk's data, on the sync's client and enrolment.
+ * Its no-answers are logged by code only (never the ID) and at debug: offline, every unknown
+ * traveller would otherwise fill the log.
+ */
+function hubLookup(sync: KioskSync, options: KioskRuntimeOptions, scope: () => ProvinceScope | undefined, logger: Logger): ReturnType<typeof hubFactsLookupOf> {
+  return hubFactsLookupOf(sync, hubKeyStoreFromKeys(readPinnedHubKeys(options.dataDir)), {
+    asks: (id12) => asksOutsideScope(id12, scope()),
+    ...(options.hubLookupTimeoutMs === undefined ? {} : { timeoutMs: options.hubLookupTimeoutMs }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+    onNoAnswer: (why) => logger.debug('the hub gave no answer about a person outside the data', { why }),
+  });
+}
+
 /** The entry log's upload beside the sync, on the same enrolment; one log line per change of state. */
-function startUpload(sync: KioskSync, options: KioskRuntimeOptions, logger: Logger): KioskUpload {
+function startUpload(sync: KioskSync, core: KioskCore, options: KioskRuntimeOptions, logger: Logger): KioskUpload {
   let lastReported: string | undefined;
   return startKioskUpload({
     dataDir: options.dataDir,
+    ...(core.atRestKey === undefined ? {} : { atRestKey: core.atRestKey }),
     client: sync.client,
     deviceId: sync.hub.deviceId,
     hubKeys: readPinnedHubKeys(options.dataDir),

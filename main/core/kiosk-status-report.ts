@@ -1,5 +1,6 @@
 import { describeDataAge, describeUpload, type DataStatus, type KioskStatus, type UploadStatus } from '../../domain/contract/kiosk-status.js';
 import { decideReadiness, sameReadiness, type Readiness } from '../../domain/contract/kiosk-readiness.js';
+import type { TrustFileHeld } from '../../domain/contract/trust-files-held.js';
 import type { TodayStats } from '../../domain/contract/today-stats.js';
 import { STALE_DATA_DEFAULTS, STALE_DATA_POLICY } from '../../domain/rules/builtin/stale-data-policy.js';
 import { toVietnamIso, vietnamDateOf, vietnamMidnightMs } from '../../domain/time/calendar-date.js';
@@ -9,23 +10,31 @@ import type { RuleSetRepository } from '../rules/rule-set-repository.js';
 import type { EntryLog } from '../store/entry-log.js';
 import type { FactsStore } from '../store/facts-store.js';
 import { devicesEvent } from './kiosk-event-hub.js';
+import type { ClockAssessment, ClockTrustPolicy } from '../../domain/time/clock-trust.js';
 
 export interface KioskStatusReportOptions {
   readonly facts: FactsStore;
   readonly log: EntryLog;
   readonly rules: RuleSetRepository;
   readonly now: () => number;
-  readonly demo: boolean;
-  readonly syncState?: () => KioskStatus['sync'];
-  readonly uploadState?: () => UploadStatus;
+  /** On the demo data set (until an enrolment by QR). */
+  readonly demo: () => boolean;
+  /** undefined: no sync runs ('demo' or 'not-enrolled'). */
+  readonly syncState?: () => KioskStatus['sync'] | undefined;
+  readonly uploadState?: () => UploadStatus | undefined;
   readonly devices?: () => readonly DeviceStatus[];
+  /** The hub-signed trust files installed (installed-trust-files.ts). */
+  readonly trustFiles?: () => readonly TrustFileHeld[];
+  /** The kiosk clock as the hub's signed times judge it (clock-witness.ts), and what a clock behind them does to the readiness. */
+  readonly clock?: () => ClockAssessment;
+  readonly clockPolicy?: Pick<ClockTrustPolicy, 'behind'>;
   /** The readiness changed: the screen hears at once. */
   readonly readinessChanged: (readiness: Readiness) => void;
 }
 
 /**
  * What the kiosk tells the screen about itself: the data's age and the sync, the upload, the
- * devices, the rule set in force, whether it is READY to decide (kiosk-readiness.ts), and
+ * devices, the rule set and the trust files in force, whether it is READY to decide (kiosk-readiness.ts), and
  * today's counts.
  */
 export class KioskStatusReport {
@@ -54,7 +63,7 @@ export class KioskStatusReport {
     const status: DataStatus = {
       ...(syncedAt === undefined ? {} : { dataSyncedAt: syncedAt, dataAgeMs: Math.max(0, now - syncedAt) }),
       ...(watermark === undefined ? {} : { watermark }),
-      sync: options.syncState?.() ?? { state: options.demo ? 'demo' : 'not-enrolled' },
+      sync: options.syncState?.() ?? { state: options.demo() ? 'demo' : 'not-enrolled' },
       staleAfterMs: this.staleAfterHours(now) * 3_600_000,
     };
     const upload = options.uploadState?.();
@@ -66,8 +75,14 @@ export class KioskStatusReport {
     return {
       ...status,
       dataLine: describeDataAge(status),
-      readiness: decideReadiness({ ...status, stalePolicy }),
+      readiness: decideReadiness({
+        ...status,
+        stalePolicy,
+        ...(options.clock === undefined ? {} : { clock: options.clock() }),
+        ...(options.clockPolicy === undefined ? {} : { clockPolicy: options.clockPolicy }),
+      }),
       ruleSet: { id: ruleSet.id, version: ruleSet.version },
+      ...(options.trustFiles === undefined ? {} : { trustFiles: options.trustFiles() }),
       ...(upload === undefined ? {} : { upload }),
       ...(uploadLine === undefined ? {} : { uploadLine }),
       ...(devices?.name === 'devices' ? { devices: devices.devices, ...(devices.deviceLine === undefined ? {} : { deviceLine: devices.deviceLine }) } : {}),

@@ -11,6 +11,7 @@ import type { Authenticity, CredentialKind } from '../../domain/credentials/cred
 import { storedDocumentSigner, storedEnteredBy, type EntryOverride } from '../../domain/entries/entry-record.js';
 import type { Reason } from '../../domain/text/bilingual.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
+import { shownLoggedIdentifier } from '../../domain/verdict/shown-identifier.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import type { EntryLog, EntryRow } from '../store/entry-log.js';
 import type { EntryStation } from './scan-pipeline.js';
@@ -77,7 +78,7 @@ export function appendStaffDecision(
     headline: decision.headline,
     reasons: decision.reasons,
     // No name: the kiosk never stores the scanned person's; the screen keeps the one it showed.
-    ...(entry.personId === null ? {} : { subject: { idTail: entry.personId.slice(-4) } }),
+    ...subjectOfLogged(entry.credentialKind as CredentialKind | 'unknown', entry.personId),
     credentialKind: entry.credentialKind as CredentialKind | 'unknown',
     authenticity: entry.authenticity as Authenticity | 'none',
     gate: { open: true },
@@ -105,4 +106,10 @@ export function overrideLastVerdict(log: EntryLog, station: EntryStation, reques
     override: { by: request.by, reason: request.reason },
   });
   return { ok: true, verdict: { ...verdict, override: { by: request.by, reason: request.reason, overridesSeq: entry.seq } } };
+}
+
+/** The number the staff decision is about, as the screen names it (no name: the kiosk never stores it). */
+function subjectOfLogged(credentialKind: CredentialKind | 'unknown', personId: string | null): Pick<Verdict, 'subject'> {
+  const id = personId === null ? undefined : shownLoggedIdentifier(credentialKind, personId);
+  return id === undefined ? {} : { subject: { idTail: id.tail, idLabel: id.label } };
 }

@@ -8,6 +8,7 @@ import type { VerificationContext } from '../../domain/credentials/verification.
 import { UNENROLLED_KIOSK_ID, type EntryDirection } from '../../domain/entries/entry-record.js';
 import type { ScanEvent } from '../../domain/scan/scan-event.js';
 import { toVietnamIso } from '../../domain/time/calendar-date.js';
+import { shownIdentifier } from '../../domain/verdict/shown-identifier.js';
 import { assessCredential, assessParseError, loggedIdentifier, type Assessment, type Rules } from '../../domain/verdict/assess-credential.js';
 import { assessChipReadFailure } from '../../domain/verdict/chip-read-failure.js';
 import type { ChipVerdictDetail, DisplayImage } from '../../domain/verdict/chip-verdict.js';
@@ -16,6 +17,21 @@ import type { Reason } from '../../domain/text/bilingual.js';
 import type { EntryLog } from '../store/entry-log.js';
 import type { FactsStore } from '../store/facts-store.js';
 import { gateDecision, type GatePolicy } from '../devices/gate-policy.js';
+import { CLOCK_UNTRUSTED, clockTrusted, type ClockAssessment } from '../../domain/time/clock-trust.js';
+import { hubFactsReason, type HubFactsAnswer } from '../../domain/verdict/hub-facts.js';
+
+/**
+ * The kiosk's way to ask its hub about a person its synced data does not hold
+ * (main/sync/hub-facts-lookup.ts): the seam between the scan and the network.
+ */
+export interface HubFactsPort {
+  /** Whether the kiosk asks about this ID when its data does not hold it: an ID outside its scope. */
+  asks(id12: string): boolean;
+  /** An answer held from a moment ago (memory only, briefly), if any: no second question. */
+  held(id12: string, nowMs: number): HubFactsAnswer | undefined;
+  /** Asks the hub; resolves within the lookup's bound (no-answer then), never rejects. */
+  lookup(id12: string): Promise<HubFactsAnswer>;
+}
 
 /** Where the decisions are made: logged with every entry. */
 export interface EntryStation {
@@ -36,14 +52,18 @@ export interface ScanPipelineDeps {
   /** The rule set in force at an instant (chosen per scan: a new set applies at its validFrom). */
   readonly rulesAt: (nowMs: number) => Rules;
   readonly now: () => number;
-  /** Trust material for authenticating passes and certificates (no `now`: the pipeline's clock is used). */
-  readonly trust: Omit<VerificationContext, 'now'>;
+  /** Trust material for authenticating passes and certificates (no `now`: the pipeline's clock is used), as in force at each scan. */
+  readonly trust: Omit<VerificationContext, 'now'> | (() => Omit<VerificationContext, 'now'>);
   /** Default: DEFAULT_STATION. */
   readonly station?: EntryStation;
   /** Which verdicts open a lane's gate (devices.json `gates`); default: green, for signed credentials only. */
   readonly gatePolicy?: (lane: string) => GatePolicy;
   /** Opens a staff session for a scanned staff badge, or says why not (staff-badge.ts); without it every badge is refused. */
   readonly staffBadge?: (badge: StaffBadge) => StaffBadgeResult;
+  /** The kiosk clock as the hub's signed times judge it (clock-witness.ts); without it the clock is not judged. */
+  readonly clock?: () => ClockAssessment;
+  /** The hub lookup, once the kiosk is enrolled and syncing; without it a person outside the data is unknown, as offline. */
+  readonly hubFacts?: () => HubFactsPort | undefined;
 }
 
 /** Where one scan was read, when not at the kiosk's own station: a device scanner's lane and direction. */
@@ -71,6 +91,12 @@ export type ChipReadDecision =
       readonly personId?: string;
     };
 
+/** A scan decided: its verdict, and the credential it held (for the core only: never logged or stored). */
+export interface DecidedScan {
+  readonly verdict: Verdict;
+  readonly credential?: Credential;
+}
+
 /** What one decision commits and shows: everything the entry log and the verdict need. */
 interface Decision {
   readonly nowMs: number;
@@ -86,11 +112,14 @@ interface Decision {
   readonly documentSigner?: string;
   /** The staff member who typed the ID on the staff keypad, for the entry (format 4's enteredBy). */
   readonly enteredBy?: string;
+  /** Whether the clock was trusted when the rules decided; absent: judged at the commit. */
+  readonly clockTrusted?: boolean;
 }
 
 /**
- * One scan, end to end and synchronous: parse and authenticate → look up facts → rules
- * → durable entry → verdict. Nothing here waits on the network, and the verdict exists
+ * One scan, end to end: parse and authenticate → look up facts → rules → durable entry →
+ * verdict. Nothing here waits on the network but decideScanAsking, for a person outside the
+ * kiosk's data, and only for the lookup's bound (HubFactsPort); the verdict exists
  * only once its entry is committed: if the log cannot be written, this throws and
  * nothing is shown. A chip card read goes the same way from its credential on
  * (decideChip): one mechanism for every credential, whatever read it.
@@ -107,7 +136,7 @@ export class ScanPipeline {
    * As decide, with the credential the scan held (for the core only: a card QR on a lane
    * with a chip card reader gives the keys to read that card's chip). Never logged or stored.
    */
-  decideScan(scan: ScanEvent, gate?: ScanGate): { readonly verdict: Verdict; readonly credential?: Credential } {
+  decideScan(scan: ScanEvent, gate?: ScanGate): DecidedScan {
     return this.#decideScan(scan, gate, {});
   }
 
@@ -119,19 +148,55 @@ export class ScanPipeline {
     return this.#decideScan(scan, gate, { enteredBy }).verdict;
   }
 
-  #decideScan(
+  /**
+   * As decideScan, but a person the kiosk's data does not hold and whose ID is outside its
+   * scope is first asked about at the hub (HubFactsPort), for at most the lookup's bound:
+   * the one place in a decision that waits on the network, and never longer than that.
+   */
+  async decideScanAsking(scan: ScanEvent, gate?: ScanGate, typed: { readonly enteredBy?: string } = {}): Promise<DecidedScan> {
+    const nowMs = this.deps.now();
+    const parsed = this.#parse(scan, nowMs);
+    const asked = await this.#askHub(parsed, nowMs);
+    return this.#decideParsed(parsed, scan, gate, typed, nowMs, asked);
+  }
+
+  #decideScan(scan: ScanEvent, gate: ScanGate | undefined, typed: { readonly enteredBy?: string }): DecidedScan {
+    const nowMs = this.deps.now();
+    return this.#decideParsed(this.#parse(scan, nowMs), scan, gate, typed, nowMs, undefined);
+  }
+
+  #parse(scan: ScanEvent, nowMs: number): Credential | ParseError {
+    return scan.overflow === true
+      ? scanError('scan.too-long')
+      : scan.startLost !== undefined
+        ? // A tail the framer cut from its code: whatever it parses as, it is not the code scanned.
+          startMissingError({ format: 'unknown', lostChars: scan.startLost })
+        : parseScan(scan.bytes ?? scan.text, { ...(typeof this.deps.trust === 'function' ? this.deps.trust() : this.deps.trust), now: nowMs });
+  }
+
+  /**
+   * The hub's answer about the person, when it is worth asking: a credential to be trusted,
+   * with a 12-digit ID outside the kiosk's scope, carrying no facts of its own, and not in
+   * the kiosk's data. Undefined: not asked (the decision is as it always was).
+   */
+  async #askHub(parsed: Credential | ParseError, nowMs: number): Promise<HubFactsAnswer | undefined> {
+    const port = this.deps.hubFacts?.();
+    if (port === undefined || isParseError(parsed) || parsed.authenticity === 'invalid') return undefined;
+    if (parsed.kind === 'pass' && parsed.staffId !== undefined) return undefined;
+    const { id12 } = parsed.identifiers;
+    if (id12 === undefined || ('embeddedFacts' in parsed && parsed.embeddedFacts !== undefined) || !port.asks(id12)) return undefined;
+    if (this.deps.facts.findWithAge(parsed.identifiers, nowMs) !== undefined) return undefined;
+    return port.held(id12, nowMs) ?? (await port.lookup(id12));
+  }
+
+  #decideParsed(
+    parsed: Credential | ParseError,
     scan: ScanEvent,
     gate: ScanGate | undefined,
     typed: { readonly enteredBy?: string },
-  ): { readonly verdict: Verdict; readonly credential?: Credential } {
-    const nowMs = this.deps.now();
-    const parsed: Credential | ParseError =
-      scan.overflow === true
-        ? scanError('scan.too-long')
-        : scan.startLost !== undefined
-          ? // A tail the framer cut from its code: whatever it parses as, it is not the code scanned.
-            startMissingError({ format: 'unknown', lostChars: scan.startLost })
-          : parseScan(scan.bytes ?? scan.text, { ...this.deps.trust, now: nowMs });
+    nowMs: number,
+    asked: HubFactsAnswer | undefined,
+  ): DecidedScan {
     if (isParseError(parsed)) {
       const assessment = assessParseError(parsed);
       return {
@@ -140,7 +205,7 @@ export class ScanPipeline {
     }
     if (parsed.kind === 'pass' && parsed.staffId !== undefined)
       return { verdict: this.#staffBadge({ ...parsed, staffId: parsed.staffId }, nowMs, scan.source, gate) };
-    return { verdict: this.#decideCredential(parsed, nowMs, scan.source, gate, undefined, typed), credential: parsed };
+    return { verdict: this.#decideCredential(parsed, nowMs, scan.source, gate, undefined, typed, asked), credential: parsed };
   }
 
   /**
@@ -195,9 +260,19 @@ export class ScanPipeline {
     gate: ScanGate | undefined,
     chip?: ChipVerdictDetail,
     typed: { readonly enteredBy?: string } = {},
+    askedNow?: HubFactsAnswer,
   ): Verdict {
-    const assessment = assessCredential(credential, (ids) => this.deps.facts.findWithAge(ids, nowMs), this.deps.rulesAt(nowMs), nowMs);
+    const trusted = this.#clockTrusted();
+    // A person asked about at the hub just now, or a moment ago (a chip read after its card's QR): decided on that answer.
+    const { id12 } = credential.identifiers;
+    const asked = askedNow ?? (id12 === undefined ? undefined : this.deps.hubFacts?.()?.held(id12, nowMs));
+    const findFacts = (ids: Credential['identifiers']) =>
+      this.deps.facts.findWithAge(ids, nowMs) ?? (asked?.answer === 'facts' ? { facts: asked.facts, from: 'hub' as const } : undefined);
+    const assessed = assessCredential(credential, findFacts, this.deps.rulesAt(nowMs), nowMs, trusted);
+    const hubReason = hubFactsReason(asked, assessed.factsFrom);
+    const assessment = hubReason === undefined ? assessed : { ...assessed, reasons: [...assessed.reasons, hubReason] };
     return this.#commit({
+      clockTrusted: trusted,
       nowMs,
       source,
       gate,
@@ -213,9 +288,19 @@ export class ScanPipeline {
     });
   }
 
+  #clockTrusted(): boolean {
+    return this.deps.clock === undefined || clockTrusted(this.deps.clock());
+  }
+
   /** The gate's decision, the durable entry, then the verdict: the one place every decision is committed. */
   #commit(decision: Decision): Verdict {
-    const { nowMs, assessment, authenticity } = decision;
+    const { nowMs, authenticity } = decision;
+    // A verdict decided on a clock the hub's signatures contradict says so, and its entry
+    // carries the code: the hub sees which entries were decided on a wrong clock.
+    const assessment =
+      (decision.clockTrusted ?? this.#clockTrusted())
+        ? decision.assessment
+        : { ...decision.assessment, reasons: [...decision.assessment.reasons, CLOCK_UNTRUSTED] };
     const station = this.deps.station ?? DEFAULT_STATION;
     const { kioskId, location } = station;
     const { lane, direction } = decision.gate ?? station;
@@ -260,10 +345,10 @@ export class ScanPipeline {
 
 function subjectDisplay(credential: Credential): NonNullable<Verdict['subject']> {
   const { name, birthDate } = credential.subject;
-  const id = credential.identifiers.id12 ?? credential.identifiers.bhxh ?? credential.identifiers.oldId9;
+  const id = shownIdentifier(credential.kind, credential.identifiers);
   return {
     ...(name === undefined ? {} : { name }),
     ...(birthDate === undefined || birthDate.length < 4 ? {} : { birthYear: Number(birthDate.slice(0, 4)) }),
-    ...(id === undefined ? {} : { idTail: id.slice(-4) }),
+    ...(id === undefined ? {} : { idTail: id.tail, idLabel: id.label }),
   };
 }

@@ -17,7 +17,8 @@ import { stderrLogger } from '../logging/kiosk-logger.js';
 
 /** What the manager needs of the core: decide a device's scan (durably), and hear every committed verdict. */
 export interface DeviceCore {
-  submitDeviceScan(scan: ScanEvent, gate: { readonly lane: string; readonly direction: EntryDirection }): Verdict;
+  /** May ask the hub about a person outside the kiosk's data first, bounded (scan-pipeline.ts: decideScanAsking). */
+  submitDeviceScan(scan: ScanEvent, gate: { readonly lane: string; readonly direction: EntryDirection }): Promise<Verdict>;
   onVerdict(listener: (decided: DecidedVerdict) => void): () => void;
 }
 
@@ -208,11 +209,13 @@ export class DeviceManager {
       if (next === undefined || this.#closed) return;
       const spec = device.spec as ScannerSpec;
       device.lastScanAt = next.at;
-      try {
-        this.#options.core.submitDeviceScan(next, { lane: spec.lane, direction: spec.direction });
-      } catch (error) {
-        // Not committed, so not shown and no gate opens: the person scans again.
+      // Not committed, so not shown and no gate opens: the person scans again.
+      const failed = (error: unknown): void =>
         this.#log.error(`a scan from ${device.info.id} could not be decided: ${messageOf(error)}`, { device: device.info.id });
+      try {
+        this.#options.core.submitDeviceScan(next, { lane: spec.lane, direction: spec.direction }).catch(failed);
+      } catch (error) {
+        failed(error);
       }
     });
   }

@@ -73,7 +73,7 @@ export async function startElectronKiosk(electron: ElectronApis, launch: LaunchO
 
   await app.whenReady();
   // The core and, when enrolled, its sync; demo data otherwise.
-  const runtime = await (deps.startRuntime ?? startKioskRuntime)({ ...kioskRuntimeOptions(launch), logger: deps.logger });
+  const runtime = await (deps.startRuntime ?? startKioskRuntime)({ ...kioskRuntimeOptions(launch), pageExpected: true, logger: deps.logger });
   // Quitting waits for the runtime to close: every relay all off before the process ends.
   let closed = false;
   app.on('before-quit', (event) => {

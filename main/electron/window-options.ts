@@ -21,6 +21,9 @@ export function kioskWindowOptions(preloadPath: string): BrowserWindowConstructo
       nodeIntegrationInSubFrames: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
+      // Chromium's experimental web platform features are untested attack surface; no
+      // enableBlinkFeatures either, for the same reason.
+      experimentalFeatures: false,
       webviewTag: false,
       spellcheck: false,
       devTools: false,

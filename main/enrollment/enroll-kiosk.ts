@@ -9,6 +9,7 @@ import { HUB_KEYS_FILE } from '../trust/kiosk-trust.js';
 import { createDeviceKey, DEVICE_ID_FILE, DEVICE_KEY_FILE, publicKeyRawOf, saveDeviceId } from '../hub-client/device-identity.js';
 import { HUB_CONFIG_FILE, loadHubConfig, saveHubConfig, type HubConfig } from '../hub-client/hub-config.js';
 import { messageOf } from '../../platform/message-of.js';
+import { hubKeySha256 } from '../../platform/hub-key-fingerprint.js';
 
 export interface EnrollKioskOptions {
   readonly dataDir: string;
@@ -17,6 +18,8 @@ export interface EnrollKioskOptions {
   readonly code: string;
   /** The hub key the operator expects (base64, from `chot hub public-key`): any other is refused. */
   readonly expectedHubKey?: string;
+  /** The SHA-256 (hex) of the hub's raw key, as an enrolment QR names it: a hub with any other key is refused. */
+  readonly expectedHubKeySha256?: string;
   readonly now?: () => number;
   /** Timeouts and fetch, for tests. */
   readonly client?: Omit<HubClientOptions, 'url' | 'identity'>;
@@ -92,7 +95,7 @@ export async function enrollKiosk(options: EnrollKioskOptions): Promise<Enrolled
   try {
     let answer;
     try {
-      answer = await client.enroll(options.code, publicKeyRawOf(privateKey), undefined, expected);
+      answer = await client.enroll(options.code, publicKeyRawOf(privateKey), undefined, expected, options.expectedHubKeySha256);
     } catch (error) {
       if (error instanceof HubError) throw new EnrollmentError(error.code, `${refusalMessage(error)} (${error.code})`);
       throw error;
@@ -103,6 +106,14 @@ export async function enrollKiosk(options: EnrollKioskOptions): Promise<Enrolled
         'hub-key-mismatch',
         `the hub at ${client.url} signs with key ${hubKeyIdOf(hubKey)} (${hubKey}), not the expected ${hubKeyIdOf(expected)}: nothing was kept. ` +
           'Check the URL (is something else answering?) and the key you were given',
+      );
+    }
+    const answeredSha256 = hubKeySha256(Buffer.from(hubKey, 'base64'));
+    if (options.expectedHubKeySha256 !== undefined && answeredSha256 !== options.expectedHubKeySha256) {
+      throw new EnrollmentError(
+        'hub-key-mismatch',
+        `the hub at ${client.url} signs with key ${hubKeyIdOf(hubKey)} (SHA-256 ${answeredSha256}), not the one the enrolment QR names (SHA-256 ${options.expectedHubKeySha256}): nothing was kept. ` +
+          'Check the URL (is something else answering?) and ask for a new QR',
       );
     }
     if (!/^[\w.:-]{1,128}$/.test(answer.deviceId))

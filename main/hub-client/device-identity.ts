@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { canonicalRequest, REQUEST_HEADERS } from '../../domain/sync/signed-request.js';
+import { canonicalRequest, REPORT_HEADER, REQUEST_HEADERS } from '../../domain/sync/signed-request.js';
 
 /**
  * The kiosk's device key pair, made at enrolment and kept in the data directory, readable
@@ -10,8 +10,11 @@ import { canonicalRequest, REQUEST_HEADERS } from '../../domain/sync/signed-requ
 export interface DeviceIdentity {
   readonly deviceId: string;
   readonly publicKeyRaw: Uint8Array;
-  /** Headers that authenticate one request (see domain/sync/signed-request.ts). */
-  signRequest(method: string, pathWithQuery: string, body?: Uint8Array, nowMs?: number): Record<string, string>;
+  /**
+   * Headers that authenticate one request (see domain/sync/signed-request.ts); with `report`
+   * (an encoded kiosk report), the report header too, covered by the signature.
+   */
+  signRequest(method: string, pathWithQuery: string, body?: Uint8Array, nowMs?: number, report?: string): Record<string, string>;
 }
 
 export const DEVICE_KEY_FILE = join('trust', 'device-ed25519.pem');
@@ -47,15 +50,17 @@ export function deviceIdentityFrom(deviceId: string, privateKey: KeyObject): Dev
   return {
     deviceId,
     publicKeyRaw: publicKeyRawOf(privateKey),
-    signRequest(method, pathWithQuery, body = new Uint8Array(), nowMs = Date.now()) {
+    signRequest(method, pathWithQuery, body = new Uint8Array(), nowMs = Date.now(), report) {
       const nonce = randomBytes(16).toString('base64url');
       const bodySha256 = createHash('sha256').update(body).digest('hex');
-      const signature = sign(null, canonicalRequest({ method, pathWithQuery, deviceId, timestampMs: nowMs, nonce, bodySha256 }), privateKey);
+      const signed = canonicalRequest({ method, pathWithQuery, deviceId, timestampMs: nowMs, nonce, bodySha256, ...(report === undefined ? {} : { report }) });
+      const signature = sign(null, signed, privateKey);
       return {
         [REQUEST_HEADERS.device]: deviceId,
         [REQUEST_HEADERS.timestamp]: String(nowMs),
         [REQUEST_HEADERS.nonce]: nonce,
         [REQUEST_HEADERS.signature]: signature.toString('base64url'),
+        ...(report === undefined ? {} : { [REPORT_HEADER]: report }),
       };
     },
   };

@@ -2,8 +2,10 @@ import { uploadAnswerProblem } from '../../domain/entries/entry-upload.js';
 import type { EnrollRequest, EnrollResponse, EntriesResponse, RulesResponse, StatusResponse, TrustResponse } from '../../domain/protocol/hub-bodies.js';
 import type { HubErrorBody } from '../../domain/protocol/hub-errors.js';
 import { HUB_HEADERS } from '../../domain/protocol/hub-headers.js';
-import { HUB_ROUTES, type HubRouteName, type HubRouteQuery } from '../../domain/protocol/hub-routes.js';
+import { HUB_ROUTES, routePath, type HubRouteName, type HubRouteQuery } from '../../domain/protocol/hub-routes.js';
+import { encodeKioskReport, type KioskReport } from '../../domain/sync/kiosk-report.js';
 import { HubError, isHubError, refusalError } from './hub-error.js';
+import { describeCause, integerHeader, parseHubUrl, parseRetryAfter, readAll } from './hub-http.js';
 import type { DeviceIdentity } from './device-identity.js';
 import { subscribeToHub, type NotifyOptions, type NotifySubscription } from './hub-notifier.js';
 
@@ -19,6 +21,11 @@ export interface HubClientOptions {
   readonly fetch?: typeof fetch;
   /** The clock requests are signed with. */
   readonly now?: () => number;
+  /**
+   * The kiosk's status report (domain/sync/kiosk-report.ts), read afresh for each signed
+   * request and sent with it, under its signature. Absent: requests carry none.
+   */
+  readonly report?: () => KioskReport | undefined;
 }
 
 /** A snapshot or delta download. `body` is the raw bytes as they arrive (frame them with frameChunks); read it once. */
@@ -45,6 +52,8 @@ export interface TrustDownload extends TrustResponse {
 }
 
 interface RequestOptions {
+  /** The route's path parameters (`:id`). */
+  readonly params?: Readonly<Record<string, string>>;
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: Uint8Array;
@@ -89,11 +98,12 @@ export class HubClient {
   }
 
   /** `expectedHubKey` (base64): the hub refuses (`wrong-hub-key`) before spending the code if its key differs. */
-  async enroll(code: string, publicKeyRaw: Uint8Array, signal?: AbortSignal, expectedHubKey?: string): Promise<EnrollResponse> {
+  async enroll(code: string, publicKeyRaw: Uint8Array, signal?: AbortSignal, expectedHubKey?: string, expectedHubKeySha256?: string): Promise<EnrollResponse> {
     const request: EnrollRequest = {
       code,
       publicKey: Buffer.from(publicKeyRaw).toString('base64'),
       ...(expectedHubKey === undefined ? {} : { hubKey: expectedHubKey }),
+      ...(expectedHubKeySha256 === undefined ? {} : { hubKeySha256: expectedHubKeySha256 }),
     };
     const body = new TextEncoder().encode(JSON.stringify(request));
     const answer = await this.request('enroll', { body, headers: { [HUB_HEADERS.contentType]: 'application/json' }, signal });
@@ -170,6 +180,15 @@ export class HubClient {
   }
 
   /**
+   * What the hub knows of one person outside the kiosk's data (`GET /v1/person/:id/facts`):
+   * the signed answer as sent, for the caller to check (main/sync/person-facts-check.ts).
+   * The caller bounds it with `signal`: a person is waiting at the gate.
+   */
+  async personFacts(id12: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    return this.json(await this.request('personFacts', { params: { id: id12 }, signal }), MAX_JSON_BYTES);
+  }
+
+  /**
    * Listens for the hub's sequence notices on the WebSocket, reconnecting with backoff
    * until closed. `onSeq` gets every sequence the hub announces.
    */
@@ -207,7 +226,7 @@ export class HubClient {
    */
   private async request(route: Exclude<HubRouteName, 'notify' | 'adminTrace'>, options: RequestOptions): Promise<Answer> {
     const { method, path, auth } = HUB_ROUTES[route];
-    const url = this.endpoint(path, options.query ?? {});
+    const url = this.endpoint(routePath(path, options.params), options.query ?? {});
     const headers: Record<string, string> = { ...options.headers, ...(auth === 'device' ? this.signatureHeaders(method, url, options.body) : {}) };
     const controller = new AbortController();
     const signal = options.signal === undefined ? controller.signal : AbortSignal.any([controller.signal, options.signal]);
@@ -326,66 +345,18 @@ export class HubClient {
   private signatureHeaders(method: string, url: URL, body?: Uint8Array): Record<string, string> {
     const identity = this.options.identity;
     if (identity === undefined) throw new Error('this kiosk is not enrolled: run `chot enroll` first');
+    const report = this.options.report?.();
     // Signed over exactly what goes on the wire: the URL's own serialisation of path and query.
-    return identity.signRequest(method, `${url.pathname}${url.search}`, body, this.options.now?.());
+    return identity.signRequest(
+      method,
+      `${url.pathname}${url.search}`,
+      body,
+      this.options.now?.(),
+      report === undefined ? undefined : encodeKioskReport(report),
+    );
   }
-}
-
-/** Checks a hub URL: http or https, no query or fragment. Throws a plain Error with the reason. */
-export function parseHubUrl(text: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new Error(`not a URL: ${JSON.stringify(text)}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`the hub URL must be http:// or https://, got ${url.protocol}`);
-  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '')
-    throw new Error('the hub URL takes no query, fragment or credentials');
-  return url;
-}
-
-async function readAll(body: AsyncGenerator<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
-  const pieces: Uint8Array[] = [];
-  let size = 0;
-  for await (const piece of body) {
-    size += piece.length;
-    if (size > maxBytes) {
-      await body.return(undefined);
-      throw new HubError('bad-response', 0, `the hub’s answer is larger than ${maxBytes} bytes`);
-    }
-    pieces.push(piece);
-  }
-  return Buffer.concat(pieces);
 }
 
 const conditional = (etag: string | undefined): Record<string, string> => (etag === undefined ? {} : { [HUB_HEADERS.ifNoneMatch]: etag });
 const aborted = (): HubError => new HubError('aborted', 0, 'the request to the hub was stopped');
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
-
-function integerHeader(response: Response, name: string): number | undefined {
-  const value = response.headers.get(name);
-  if (value === null || !/^\d+$/.test(value)) return undefined;
-  const n = Number(value);
-  return Number.isSafeInteger(n) ? n : undefined;
-}
-
-/** `Retry-After`: seconds, or an HTTP date. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-/** fetch's "fetch failed" hides the reason (ECONNREFUSED, ENOTFOUND…) in its cause. */
-function describeCause(error: unknown): string {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return `${code} (${current.message})`;
-    if (current.cause === undefined) return current.message;
-    current = current.cause;
-  }
-  return String(current);
-}

@@ -63,6 +63,8 @@ export const KIOSK_HANDLING: Readonly<Record<HubErrorCode, 'handled' | 'passed-t
   'snapshot-building': 'handled',
   // A hub older than trust files has no GET /v1/trust: the sync goes on without them.
   'not-found': 'handled',
+  // chot doctor (main/doctor/hub-checks.ts): the hub refusing a request's time is the kiosk's clock.
+  'stale-timestamp': 'handled',
   // The rest: the hub's message says what an operator must do; the loops retry.
   'bad-request': 'passed-through',
   'method-not-allowed': 'passed-through',
@@ -71,7 +73,6 @@ export const KIOSK_HANDLING: Readonly<Record<HubErrorCode, 'handled' | 'passed-t
   busy: 'passed-through',
   unsigned: 'passed-through',
   'unknown-device': 'passed-through',
-  'stale-timestamp': 'passed-through',
   replayed: 'passed-through',
   'bad-signature': 'passed-through',
   revoked: 'passed-through',

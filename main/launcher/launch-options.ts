@@ -38,6 +38,8 @@ export interface LaunchOptions {
   readonly sound?: SoundSettings;
   /** The page's colour theme (`--theme`, `--day-hours`); absent: dark. */
   readonly theme?: ThemeSettings;
+  /** The key file that encrypts the databases where there is no systemd credential (`--db-key-file`, absolute). */
+  readonly dbKeyFile?: string;
 }
 
 /** Which option of `chot start` sets a duration, in what unit and range: the one place these limits live. */
@@ -66,6 +68,7 @@ const FIELDS: readonly string[] = [
   'logLevel',
   'sound',
   'theme',
+  'dbKeyFile',
   ...Object.keys(LAUNCH_DURATIONS),
 ];
 
@@ -95,6 +98,9 @@ export function validateLaunchOptions(value: unknown): LaunchOptions {
   const { logLevel } = fields;
   if (logLevel !== undefined && !isLogLevel(logLevel))
     throw new LaunchOptionsError(`--log-level must be debug, info, warn or error, got ${JSON.stringify(logLevel)}`);
+  const { dbKeyFile } = fields;
+  if (dbKeyFile !== undefined && (typeof dbKeyFile !== 'string' || !isAbsolute(dbKeyFile)))
+    throw new LaunchOptionsError('launch options: dbKeyFile must be an absolute path');
   const sound = soundSettingsOf(fields.sound);
   const theme = themeSettingsOf(fields.theme);
   let devicesConfig: DevicesConfig;
@@ -123,6 +129,7 @@ export function validateLaunchOptions(value: unknown): LaunchOptions {
     ...(logLevel === undefined ? {} : { logLevel }),
     ...(sound === undefined ? {} : { sound }),
     ...(theme === undefined ? {} : { theme }),
+    ...(dbKeyFile === undefined ? {} : { dbKeyFile }),
   };
 }
 
@@ -195,5 +202,6 @@ export function kioskRuntimeOptions(options: LaunchOptions): KioskRuntimeOptions
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     ...(options.sound === undefined ? {} : { sound: options.sound }),
     ...(options.theme === undefined ? {} : { theme: options.theme }),
+    ...(options.dbKeyFile === undefined ? {} : { dbKeyFile: options.dbKeyFile }),
   };
 }

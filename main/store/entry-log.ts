@@ -142,7 +142,8 @@ export class EntryLog {
     this.countRows = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM entry');
     this.selectMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
     this.selectNewestFirst = db.prepare<[], { at: string; outcome: string; credential_kind: string; authenticity: string }>(
-      'SELECT at, outcome, credential_kind, authenticity FROM entry ORDER BY seq DESC',
+      // An override or confirm is a staff decision about a scan already counted, not a second scan.
+      'SELECT at, outcome, credential_kind, authenticity FROM entry WHERE override_by IS NULL ORDER BY seq DESC',
     );
   }
 

@@ -1,5 +1,6 @@
 import type { SqliteMigration } from '../../platform/sqlite-migrate.js';
-import { openMigratedDatabase, type SqliteDatabase } from './sqlite-database.js';
+import type { AtRestKey } from './at-rest-key.js';
+import { openMigratedDatabase, type AtRestOpenOptions, type SqliteDatabase } from './sqlite-database.js';
 
 /**
  * The people and their facts, synced from the hub, in a database file of their own
@@ -29,7 +30,7 @@ export function personIndexesSql(schema = 'main'): string {
  * Numbered schema migrations of the facts database; append only, like the kiosk's (so the
  * SQL is written out, not built from the helpers above, which may change).
  */
-export const FACTS_MIGRATIONS: readonly SqliteMigration[] = [
+export const FACTS_MIGRATIONS: readonly SqliteMigration<SqliteDatabase>[] = [
   {
     version: 1,
     name: 'people and their facts, as kiosk migration 3 left them',
@@ -59,6 +60,6 @@ export const FACTS_MIGRATIONS: readonly SqliteMigration[] = [
  * busy_timeout). The sync writer lowers synchronous while it loads a snapshot's shadow
  * table and raises it again for the swap.
  */
-export function openFactsDatabase(file: string): SqliteDatabase {
-  return openMigratedDatabase(file, FACTS_MIGRATIONS);
+export function openFactsDatabase(file: string, key?: AtRestKey, options: AtRestOpenOptions = {}): SqliteDatabase {
+  return openMigratedDatabase(file, FACTS_MIGRATIONS, key, options);
 }

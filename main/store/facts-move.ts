@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { FACTS_DATABASE_FILE, FACTS_META_KEYS, openFactsDatabase, personIndexesSql } from './facts-database.js';
-import type { SqliteDatabase } from './sqlite-database.js';
+import { atRestKeyOf, attachSibling, type SqliteDatabase } from './sqlite-database.js';
 
 /**
  * Set in facts.sqlite's `meta`, in the transaction that copies the people in: from then
@@ -42,9 +42,9 @@ export function copyPeopleToFactsDatabase(kiosk: SqliteDatabase): void {
   if (!hasData) return;
   if (kiosk.memory) throw new Error('kiosk migration 4 cannot move people out of an in-memory database');
 
-  const facts = openFactsDatabase(join(dirname(kiosk.name), FACTS_DATABASE_FILE));
+  const facts = openFactsDatabase(join(dirname(kiosk.name), FACTS_DATABASE_FILE), atRestKeyOf(kiosk));
   try {
-    facts.prepare('ATTACH DATABASE ? AS kiosk').run(kiosk.name);
+    attachSibling(facts, kiosk.name, 'kiosk');
     try {
       // IMMEDIATE takes the write lock of both files: the people cannot change while they
       // are copied, and two connections migrating together copy one after the other.

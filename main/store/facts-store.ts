@@ -108,6 +108,17 @@ export class FactsStore {
     return row === undefined ? undefined : Number(row.value);
   }
 
+  /**
+   * Forgets every person and when they were synced, in one transaction: a demo kiosk enrolled
+   * by QR must not decide on the demo data set as if it were the hub's, nor call it fresh.
+   */
+  forgetAll(): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM person').run();
+      this.db.prepare("DELETE FROM meta WHERE key IN ('facts_synced_at', 'facts_seq')").run();
+    })();
+  }
+
   /** Inserts or replaces people in one transaction. */
   upsertMany(people: readonly PersonRecord[]): void {
     this.db.transaction(() => {

@@ -2,6 +2,7 @@ import type { PersonFacts } from '../../domain/facts/person-facts.js';
 import { encodeFacts } from '../../domain/sync/facts-codec.js';
 import { copyPeopleToFactsDatabase } from './facts-move.js';
 import type { SqliteMigration } from '../../platform/sqlite-migrate.js';
+import type { SqliteDatabase } from './sqlite-database.js';
 
 /** JSON facts (versions 1–2) → the binary of facts-codec.ts; null for facts it cannot hold. */
 function factsJsonToBlob(json: unknown): Buffer | null {
@@ -18,7 +19,7 @@ function factsJsonToBlob(json: unknown): Buffer | null {
  * has shipped is never edited. Each is tested by migrating a database seeded at the
  * version before it.
  */
-export const KIOSK_MIGRATIONS: readonly SqliteMigration[] = [
+export const KIOSK_MIGRATIONS: readonly SqliteMigration<SqliteDatabase>[] = [
   {
     version: 1,
     name: 'people, facts and the entry log',

@@ -21,7 +21,7 @@ if (port === null) throw new Error('apply-worker runs as a worker thread');
 
 // SQLite's default page cache (2 MB): measured, a 32 MB cache made neither the load, the
 // index builds nor a delta faster, and cost 65 MB of peak RSS at 1 million people.
-const db = openFactsDatabase(data.factsDatabaseFile);
+const db = openFactsDatabase(data.factsDatabaseFile, data.atRestKey);
 const writer = new FactsSyncWriter(db);
 const keys = hubKeyStoreFromKeys(data.hubKeys);
 

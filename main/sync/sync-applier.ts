@@ -1,3 +1,4 @@
+import type { AtRestKey } from '../store/at-rest-key.js';
 import { Worker } from 'node:worker_threads';
 import type { SyncPosition } from '../../domain/sync/chunk-stream-verifier.js';
 import type { SyncKind } from '../../domain/sync/sync-chunk.js';
@@ -24,6 +25,8 @@ export interface SyncApplierOptions {
   readonly factsDatabaseFile: string;
   /** Base64 raw Ed25519 public keys of the hubs whose chunks are accepted. */
   readonly hubKeys: readonly string[];
+  /** The key facts.sqlite is encrypted with; absent: not encrypted. */
+  readonly atRestKey?: AtRestKey;
   /**
    * Deltas above this many people are refused (`sync.too-large`): a delta is held whole
    * until its final chunk, about 100 bytes a person. Default 1 000 000 (~100 MB); a hub
@@ -89,6 +92,7 @@ export class SyncApplier {
       factsDatabaseFile: options.factsDatabaseFile,
       hubKeys: [...options.hubKeys],
       maxDeltaRecords: options.maxDeltaRecords ?? 1_000_000,
+      ...(options.atRestKey === undefined ? {} : { atRestKey: options.atRestKey }),
     };
     // Each chunk leaves ~25 000 short-lived objects behind; a small young generation
     // collects them sooner. Measured at 1 million people: peak RSS 190 → 135 MB, no slower.

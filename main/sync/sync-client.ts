@@ -9,6 +9,7 @@ import { deltaEtag } from '../../domain/protocol/hub-headers.js';
 import type { ApplyOptions, ApplyResult } from './sync-applier.js';
 import { messageOf } from '../../platform/message-of.js';
 import type { TrustFileInstaller } from '../trust/trust-file-store.js';
+import type { HubClockResult } from './hub-time-check.js';
 
 /** What syncOnce needs of the applier: SyncApplier, or a test double. */
 export interface SyncApplierPort {
@@ -100,6 +101,8 @@ export interface SyncSummary {
   readonly trustRefused: readonly TrustFileRefusal[];
   /** For the next sync's `trustEtag`; absent after a refusal, as for rules. */
   readonly trustEtag?: string;
+  /** What became of the hub's signed clock asked for after the sync (KioskSync: docs/clock.md). */
+  readonly hubClock?: HubClockResult;
 }
 
 /**

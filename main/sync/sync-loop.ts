@@ -36,11 +36,23 @@ export interface RunSummary {
   readonly watermark: number;
 }
 
+/** What the hub's notice channel tells a loop. */
+export interface NoticeListener {
+  /** The hub's sequence: a sync if it is above the watermark. */
+  seq(seq: number): void;
+  /** Something else the kiosk fetches changed at the hub (a rule set was published): a sync. */
+  changed(): void;
+  /** The channel connected (true) or dropped. Connected again means the hub is back: see `resume`. */
+  connection(connected: boolean): void;
+}
+
 export interface SyncLoopOptions<S extends RunSummary = SyncSummary> {
   /** One sync (syncOnce, bound to the kiosk); the signal aborts it when the loop stops. */
   readonly runSync: (signal: AbortSignal) => Promise<S>;
-  /** The hub's sequence notices; the loop closes the subscription when it stops. */
-  readonly subscribe?: (onSeq: (seq: number) => void, onConnection: (connected: boolean) => void) => { close(): void };
+  /** The hub's notices; the loop closes the subscription when it stops. */
+  readonly subscribe?: (listener: NoticeListener) => { close(): void };
+  /** After a sync during which a change was announced: whether it is still not fetched (sync again at once). */
+  readonly outdated?: () => boolean;
   /** Where the data stands after a failed sync (which may have applied part of its work). */
   readonly readWatermark?: () => Promise<number>;
   /** The watermark before the first sync. */
@@ -61,9 +73,12 @@ const REAL_TIMERS: LoopTimers = {
 
 /**
  * The kiosk's continuous sync (`chot start`): a sync at once, then again every poll
- * interval, or at once when the hub announces a sequence above the kiosk's watermark.
- * Failures back off exponentially with full jitter, reset by a success. Nothing it does
- * throws out of it: every failure becomes the status the UI shows.
+ * interval, or at once when the hub announces a sequence above the kiosk's watermark (or
+ * another change). Failures back off exponentially with full jitter, reset by a success —
+ * or cut short by `resume` when the hub's notice socket connects again: the hub is back,
+ * and the kiosk need not sit out a window grown to minutes during the outage. Nothing it
+ * does throws out of it: every failure becomes the status the UI shows. The entry upload
+ * runs on one too (kiosk-upload.ts).
  */
 export class SyncLoop<S extends RunSummary = SyncSummary> {
   private current: SyncStatus<S>;
@@ -79,6 +94,10 @@ export class SyncLoop<S extends RunSummary = SyncSummary> {
   /** A notice (or syncNow) arrived during a sync: sync again at once after it. */
   private again = false;
   private heardSeq = 0;
+  /** The n-th retry (from 0) the next failure backs off for: reset by a success and by `resume`. */
+  private backoffAttempt = 0;
+  /** `resume` came during an attempt: if that attempt fails, try again at once. */
+  private resumed = false;
 
   constructor(private readonly options: SyncLoopOptions<S>) {
     this.pollMs = options.pollMs ?? 60_000;
@@ -95,16 +114,33 @@ export class SyncLoop<S extends RunSummary = SyncSummary> {
   /** Starts syncing (once; later calls do nothing). */
   start(): void {
     if (this.running !== undefined || this.stopped) return;
-    this.subscription = this.options.subscribe?.(
-      (seq) => this.onNotice(seq),
-      (connected) => this.update({ notices: connected }),
-    );
+    this.subscription = this.options.subscribe?.({
+      seq: (seq) => this.onNotice(seq),
+      changed: () => this.syncNow(),
+      connection: (connected) => {
+        this.update({ notices: connected });
+        if (connected) this.resume();
+      },
+    });
     this.running = this.run();
   }
 
   /** Syncs at once (a UI button), or right after the sync in progress. */
   syncNow(): void {
     if (this.current.state === 'syncing') this.again = true;
+    else this.wake?.();
+  }
+
+  /**
+   * The hub is reachable again (its notice socket connected): a loop that is backing off
+   * tries at once, and a failure after that backs off from the first window again. A loop
+   * whose last attempt succeeded has nothing to resume: the notices say what changed.
+   */
+  resume(): void {
+    const { state } = this.current;
+    if (state === 'idle' || this.stopped) return;
+    this.backoffAttempt = 0;
+    if (state === 'syncing') this.resumed = true;
     else this.wake?.();
   }
 
@@ -136,19 +172,24 @@ export class SyncLoop<S extends RunSummary = SyncSummary> {
   /** One sync; returns how long to wait before the next. */
   private async attempt(): Promise<number> {
     this.again = false;
+    this.resumed = false;
     const controller = new AbortController();
     this.inFlight = controller;
     this.update({ state: 'syncing', lastAttemptAt: this.now(), nextAttemptAt: undefined });
     try {
       const summary = await this.options.runSync(controller.signal);
+      this.backoffAttempt = 0;
       this.update({ state: 'idle', watermark: summary.watermark, lastSuccessAt: this.now(), lastError: undefined, failures: 0, lastSummary: summary });
-      return this.again && this.heardSeq > summary.watermark ? 0 : this.pollMs;
+      const behind = this.heardSeq > summary.watermark || this.options.outdated?.() === true;
+      return this.again && behind ? 0 : this.pollMs;
     } catch (error) {
       if (this.stopped) return 0;
       const watermark = await this.readWatermark();
       const failures = this.current.failures + 1;
       this.update({ state: isHubOffline(error) ? 'offline' : 'error', watermark, failures, lastError: { ...describe(error), at: this.now() } });
-      const jittered = backoffDelay(failures - 1, this.backoff);
+      // The hub came back while this attempt was failing (a connect that hung until its timeout).
+      if (this.resumed) return 0;
+      const jittered = backoffDelay(this.backoffAttempt++, this.backoff);
       // A hub that says when to come back (503 snapshot-building) is asked no sooner.
       const retryAfter = error instanceof HubError ? error.retryAfterMs : undefined;
       return retryAfter === undefined ? jittered : Math.min(this.backoff.maxMs, Math.max(retryAfter, jittered));

@@ -1,3 +1,4 @@
+import type { AtRestKey } from '../store/at-rest-key.js';
 import type { SyncPosition } from '../../domain/sync/chunk-stream-verifier.js';
 import type { SyncKind } from '../../domain/sync/sync-chunk.js';
 
@@ -9,6 +10,8 @@ export interface ApplyWorkerData {
   readonly hubKeys: readonly string[];
   /** Deltas are applied whole, so they are held in memory until their final chunk. */
   readonly maxDeltaRecords: number;
+  /** The key facts.sqlite is encrypted with (a plain object: it crosses to the worker by structured clone). */
+  readonly atRestKey?: AtRestKey;
 }
 
 /** Requests to the worker: one at a time, each answered by a reply with the same id. */

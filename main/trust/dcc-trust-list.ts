@@ -9,10 +9,20 @@ import { messageOf } from '../../platform/message-of.js';
  * never sees a key or a crypto library.
  *
  * Trust-list file format (JSON), as placed by enrolment or sync:
- *   [ "<base64 DER certificate>", { "certificate": "<base64 DER certificate>", …other fields ignored }, … ]
+ *   [ "<base64 DER certificate>",
+ *     { "certificate": "<base64 DER certificate>", "kid": "<base64 key id>", …other fields ignored }, … ]
+ * `rawData` is read like `certificate` (the EU gateway's trust-list entries name it so).
+ * `kid` is optional: the key id the trust list publishes for the certificate. Without it
+ * the key id is the specification's default, the first 8 bytes of the SHA-256 of the
+ * DER; with it, that id is the one DCCs name (the gateway's lists carry ids that are not
+ * the default for some signers, e.g. raw keys wrapped in a certificate, whose id is
+ * computed over the public key; the EU reference verifier looks keys up by the listed id).
  * Plain strings and objects may be mixed; nothing else is accepted, so a wrong file
  * fails loudly at start rather than silently trusting nobody.
  */
+
+/** One entry of a trust list: a base64 DER certificate, with the key id the list gives it if any. */
+export type DccTrustListEntry = string | { readonly certificate: string; readonly kid?: string };
 
 /** COSE algorithms (RFC 9053): ECDSA P-256 SHA-256 and RSASSA-PSS SHA-256. */
 const ES256 = -7;
@@ -20,14 +30,15 @@ const PS256 = -37;
 /** PS256 uses a salt as long as the hash (RFC 8230 §2), which is what the DCC signers produce. */
 const PS256_SALT_LENGTH = 32;
 
-export function dccSigningCertificateFromDer(der: Uint8Array): DccSigningCertificate {
+/** `kid`: the key id the trust list gives; by default the first 8 bytes of the SHA-256 of `der`. */
+export function dccSigningCertificateFromDer(der: Uint8Array, kid?: Uint8Array): DccSigningCertificate {
   const certificate = new X509Certificate(der);
   const notBefore = Date.parse(certificate.validFrom);
   const notAfter = Date.parse(certificate.validTo);
   if (Number.isNaN(notBefore) || Number.isNaN(notAfter)) throw new Error(`unreadable validity period: ${certificate.validFrom} – ${certificate.validTo}`);
   const key = certificate.publicKey;
   return {
-    kid: new Uint8Array(createHash('sha256').update(der).digest().subarray(0, 8)),
+    kid: kid ?? new Uint8Array(createHash('sha256').update(der).digest().subarray(0, 8)),
     notBefore,
     notAfter,
     // In Node, X509Certificate.keyUsage is the *extended* key usage (OIDs); undefined when absent.
@@ -64,12 +75,14 @@ class InMemoryDccTrustList implements DccTrustList {
   }
 }
 
-/** A trust list of the given certificates (base64 DER). Throws on a certificate that cannot be parsed. */
-export function dccTrustListFromCertificates(base64Certificates: readonly string[]): DccTrustList {
+/** A trust list of the given certificates (base64 DER, with a listed key id or not). Throws on an entry that cannot be read. */
+export function dccTrustListFromCertificates(entries: readonly DccTrustListEntry[]): DccTrustList {
   return new InMemoryDccTrustList(
-    base64Certificates.map((encoded, index) => {
+    entries.map((entry, index) => {
+      const { certificate, kid } = typeof entry === 'string' ? { certificate: entry, kid: undefined } : entry;
+      const listed = kid === undefined ? undefined : listedKid(kid, index);
       try {
-        return dccSigningCertificateFromDer(Buffer.from(encoded, 'base64'));
+        return dccSigningCertificateFromDer(Buffer.from(certificate, 'base64'), listed);
       } catch (error) {
         throw new Error(`DCC trust list: certificate ${index + 1} is not a readable X.509 certificate (${messageOf(error)})`, { cause: error });
       }
@@ -77,14 +90,29 @@ export function dccTrustListFromCertificates(base64Certificates: readonly string
   );
 }
 
-/** The base64 certificates of a trust-list file's text (format above). */
-export function parseDccTrustListFile(text: string): string[] {
+/** A listed key id: base64 of 1 to 64 bytes (the specification's ids are 8). */
+function listedKid(text: string, index: number): Uint8Array {
+  const bytes = Buffer.from(text, 'base64');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || bytes.length === 0 || bytes.length > 64)
+    throw new Error(`DCC trust list: entry ${index + 1} has a kid that is not a base64 key id of 1 to 64 bytes`);
+  return new Uint8Array(bytes);
+}
+
+/** The entries of a trust-list file's text (format above). */
+export function parseDccTrustListFile(text: string): DccTrustListEntry[] {
   const data: unknown = JSON.parse(text);
   if (!Array.isArray(data)) throw new Error('DCC trust list: expected a JSON array of certificates');
   return data.map((entry: unknown, index) => {
     if (typeof entry === 'string') return entry;
-    if (typeof entry === 'object' && entry !== null && typeof (entry as { certificate?: unknown }).certificate === 'string')
-      return (entry as { certificate: string }).certificate;
+    if (typeof entry === 'object' && entry !== null) {
+      const record = entry as { certificate?: unknown; rawData?: unknown; kid?: unknown };
+      const certificate = typeof record.certificate === 'string' ? record.certificate : record.rawData;
+      if (typeof certificate === 'string') {
+        if (record.kid === undefined) return { certificate };
+        if (typeof record.kid === 'string') return { certificate, kid: record.kid };
+        throw new Error(`DCC trust list: entry ${index + 1} has a "kid" that is not a base64 string`);
+      }
+    }
     throw new Error(`DCC trust list: entry ${index + 1} is neither a base64 string nor an object with a "certificate" string`);
   });
 }

@@ -16,3 +16,27 @@ export function hubKeyStoreFromKeys(base64Keys: readonly string[]): HubKeyStore 
   }
   return { byKeyId: (keyId) => keys.get(keyId) };
 }
+
+/**
+ * The hub keys of a running kiosk: those pinned at start until `reload` reads the pinned file
+ * again — an enrolment by QR pins the hub's key while the kiosk runs, and the rule sets, passes
+ * and badges it signs must verify from then on, without a restart.
+ */
+export class ReloadableHubKeys implements HubKeyStore {
+  #keys: HubKeyStore;
+
+  constructor(
+    initial: HubKeyStore,
+    private readonly read: () => readonly string[],
+  ) {
+    this.#keys = initial;
+  }
+
+  byKeyId(keyId: string): HubPublicKey | undefined {
+    return this.#keys.byKeyId(keyId);
+  }
+
+  reload(): void {
+    this.#keys = hubKeyStoreFromKeys(this.read());
+  }
+}

@@ -3,11 +3,13 @@ import { dirname, join } from 'node:path';
 import type { HubKeyStore } from '../../domain/credentials/verification.js';
 import { trustFileError, verifySignedTrustFile, type SignedTrustFile, type TrustFileError, type TrustFileKind } from '../../domain/trust/signed-trust-file.js';
 import { OWNER_ONLY_DIR_MODE, OWNER_ONLY_FILE_MODE } from '../../platform/owner-only-files.js';
+import { INSTALLED_TRUST_DIR } from './installed-trust-files.js';
 import { HUB_STAFF_FILE } from '../staff/hub-staff-list.js';
 import { CSCA_DIR } from './csca-certificates.js';
+import { compileDccSchema } from './dcc-schema-validator.js';
+import { HUB_DCC_SCHEMAS_FILE, HUB_DCC_TRUST_LIST_FILE, HUB_DCC_VALUE_SETS_FILE } from './kiosk-trust.js';
 
-/** The signed documents as installed, one per kind (`trust/hub/<kind>.json`): what the kiosk holds and at which version. */
-export const INSTALLED_TRUST_DIR = join('trust', 'hub');
+export { INSTALLED_TRUST_DIR };
 
 /** The one file of `trust/csca/` the sync owns; every other file there is left alone. */
 export const HUB_CSCA_FILE = join(CSCA_DIR, 'hub-csca-list.pem');
@@ -16,9 +18,19 @@ export const HUB_CSCA_FILE = join(CSCA_DIR, 'hub-csca-list.pem');
  * Where each kind's content goes, and in what form: the form the kiosk's reader of that kind
  * already takes (loadTrustedCscas reads PEM files of trust/csca/), so hand-placed files and
  * the hub's count alike; the staff list goes whole beside the local staff-pins.json, which the
- * staff PIN store reads with it. Undefined content: nothing to write (an empty list), the file is removed.
+ * staff PIN store reads with it. The DCC kinds go to their own `*.hub.json` beside the files
+ * placed by hand (kiosk-trust.ts): the signers in the trust-list format parseDccTrustListFile
+ * reads, the schemas and value sets as the lists the file carries.
+ * Undefined content: nothing to write (an empty list), the file is removed.
  */
-const TARGETS: { readonly [K in TrustFileKind]: { readonly file: string; readonly content: (file: SignedTrustFile<K>) => string | undefined } } = {
+const TARGETS: {
+  readonly [K in TrustFileKind]: {
+    readonly file: string;
+    readonly content: (file: SignedTrustFile<K>) => string | undefined;
+    /** What the domain's check cannot see and the kiosk's reader would fail on: undefined when none. */
+    readonly problem?: (file: SignedTrustFile<K>) => string | undefined;
+  };
+} = {
   csca: {
     file: HUB_CSCA_FILE,
     content: (file) =>
@@ -34,7 +46,26 @@ const TARGETS: { readonly [K in TrustFileKind]: { readonly file: string; readonl
           ].join('\n'),
   },
   staff: { file: HUB_STAFF_FILE, content: (file) => `${JSON.stringify(file, null, 2)}\n` },
+  'dcc-dsc': { file: HUB_DCC_TRUST_LIST_FILE, content: (file) => jsonList(file.signers) },
+  'dcc-schemas': { file: HUB_DCC_SCHEMAS_FILE, content: (file) => jsonList(file.schemas), problem: schemaThatDoesNotCompile },
+  'dcc-value-sets': { file: HUB_DCC_VALUE_SETS_FILE, content: (file) => jsonList(file.valueSets) },
 };
+
+/** A schema ajv cannot compile would stop the kiosk at its next start: refused at the door instead. */
+function schemaThatDoesNotCompile(file: SignedTrustFile<'dcc-schemas'>): string | undefined {
+  for (const entry of file.schemas) {
+    try {
+      compileDccSchema(entry.schema);
+    } catch (error) {
+      return `schema ${entry.version} does not compile: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  return undefined;
+}
+
+function jsonList(entries: readonly unknown[]): string | undefined {
+  return entries.length === 0 ? undefined : `${JSON.stringify(entries)}\n`;
+}
 
 export type TrustInstallResult =
   | {
@@ -85,7 +116,13 @@ export class TrustFileStore implements TrustFileInstaller {
     const installed = this.installedVersion(file.kind);
     if (installed !== undefined && file.version < installed)
       return { ok: false, error: trustFileError('trust.rollback', `version ${file.version}, installed ${installed}`) };
-    const target = TARGETS[file.kind] as { file: string; content: (file: SignedTrustFile) => string | undefined };
+    const target = TARGETS[file.kind] as {
+      file: string;
+      content: (file: SignedTrustFile) => string | undefined;
+      problem?: (file: SignedTrustFile) => string | undefined;
+    };
+    const problem = target.problem?.(file);
+    if (problem !== undefined) return { ok: false, error: trustFileError('trust.bad-content', problem) };
     const targetFile = join(this.dataDir, target.file);
     try {
       const content = target.content(file);

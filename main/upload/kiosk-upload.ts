@@ -1,3 +1,4 @@
+import type { AtRestKey } from '../store/at-rest-key.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase } from '../store/kiosk-database.js';
 import type { UploadStatus } from '../../domain/contract/kiosk-status.js';
 import { join } from 'node:path';
@@ -8,6 +9,8 @@ import { EntryUploader, type UploadSummary } from './entry-uploader.js';
 
 export interface KioskUploadOptions {
   readonly dataDir: string;
+  /** The key kiosk.sqlite is encrypted with; absent: not encrypted. */
+  readonly atRestKey?: AtRestKey;
   readonly client: HubClient;
   readonly deviceId: string;
   readonly hubKeys: readonly string[];
@@ -34,7 +37,7 @@ export const DEFAULT_UPLOAD_INTERVAL_MS = 15_000;
  * the outbox, so nothing waits in memory and a restart loses nothing).
  */
 export function startKioskUpload(options: KioskUploadOptions): KioskUpload {
-  const db = openKioskDatabase(join(options.dataDir, KIOSK_DATABASE_FILE));
+  const db = openKioskDatabase(join(options.dataDir, KIOSK_DATABASE_FILE), options.atRestKey);
   const uploader = new EntryUploader({
     outbox: new EntryOutbox(db),
     upload: (body, signal) => options.client.uploadEntries(body, signal),

@@ -25,7 +25,7 @@ export interface TypedIdEntryDeps {
 /**
  * Staff type a person's ID when the card will not scan (a scanner's wedge ignores slow typing
  * by design): 12 or 9 digits on the staff keypad, checked as they are typed with the parser's
- * own rules (manual-entry.ts: typedIdProblem), so a wrong province code or century digit is
+ * own rules (manual-entry.ts: typedIdProblem), so a century digit no living person has is
  * said in words before anything is sent. The core decides it like a scan and logs who typed
  * it; without staff PINs the screen asks who, as the override form does.
  */

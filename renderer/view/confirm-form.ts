@@ -1,5 +1,6 @@
 import type { OverrideSettings } from '../../domain/contract/kiosk-api.js';
 import type { Bilingual } from '../../domain/text/bilingual.js';
+import { idShown } from '../../domain/verdict/shown-identifier.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import { byId, setAlert } from './dom.js';
 import { whoProblem } from './override-form.js';
@@ -32,7 +33,7 @@ export class ConfirmForm {
   }
 
   open(verdict: Verdict, by: string): void {
-    const subject = [verdict.subject?.name, verdict.subject?.idTail === undefined ? undefined : `••••${verdict.subject.idTail}`];
+    const subject = [verdict.subject?.name, idShown(verdict.subject)];
     byId('confirm-subject').textContent = [COLOURS[verdict.outcome], verdict.gate.needsConfirm?.vi, ...subject]
       .filter((part) => part !== undefined)
       .join('  ·  ');

@@ -21,7 +21,7 @@ export interface DigitKeypadOptions {
   readonly problemOf: (digits: string) => Bilingual | undefined;
   /**
    * Checked after every change, typed or tapped: a problem the digits already have is said at
-   * once, in words (a typed ID's province code), not only at Enter. Default: nothing said while typing.
+   * once, in words (a typed ID's century digit), not only at Enter. Default: nothing said while typing.
    */
   readonly problemWhileTyping?: (digits: string) => Bilingual | undefined;
   /** The digits passed problemOf: send them. */

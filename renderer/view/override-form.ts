@@ -1,5 +1,6 @@
 import type { OverrideSettings } from '../../domain/contract/kiosk-api.js';
 import type { Bilingual } from '../../domain/text/bilingual.js';
+import { idShown } from '../../domain/verdict/shown-identifier.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import { byId, langSpan, setAlert } from './dom.js';
 
@@ -67,7 +68,7 @@ export class OverrideForm {
     byId('override-by-field').hidden = !askWho;
     byId('override-confirm').dataset.step = 'first';
     const colour = verdict.outcome === 'red' ? '✕ ĐỎ / RED' : verdict.outcome === 'none' ? '? KHÔNG CÓ DỮ LIỆU / NO RECORD' : '! VÀNG / YELLOW';
-    const subject = [verdict.subject?.name, verdict.subject?.idTail === undefined ? undefined : `CCCD ••••${verdict.subject.idTail}`];
+    const subject = [verdict.subject?.name, idShown(verdict.subject)];
     byId('override-subject').textContent = [colour, verdict.headline.vi, ...subject].filter((part) => part !== undefined).join('  ·  ');
     this.by.value = rememberedBy;
     for (const radio of this.radios()) radio.checked = false;

@@ -1,5 +1,6 @@
 import type { Readiness } from '../../domain/contract/kiosk-readiness.js';
 import type { KioskStatus } from '../../domain/contract/kiosk-status.js';
+import { describeTrustFileHeld, NO_TRUST_FILES, type TrustFileHeld } from '../../domain/contract/trust-files-held.js';
 import type { TodayStats } from '../../domain/contract/today-stats.js';
 import { byId } from './dom.js';
 
@@ -27,6 +28,39 @@ export function setRuleSet(ruleSet: KioskStatus['ruleSet']): void {
   const words = `${ruleSet.id} · v${ruleSet.version}`;
   byId('idle-rule-set').textContent = words;
   byId('operator-rule-set').textContent = words;
+}
+
+/** The hub-signed trust files the kiosk holds, by kind and version, on the operator screen (F2). */
+export function setTrustFiles(held: readonly TrustFileHeld[]): void {
+  const list = byId('operator-trust-files');
+  const item = (name: { vi: string; en: string }, version?: string): HTMLLIElement => {
+    const li = document.createElement('li');
+    const vi = document.createElement('span');
+    vi.className = 'vi';
+    vi.textContent = name.vi;
+    const en = document.createElement('span');
+    en.className = 'en';
+    en.textContent = name.en;
+    li.append(vi, ' · ', en);
+    if (version !== undefined) {
+      li.dataset.version = version;
+      const value = document.createElement('span');
+      value.className = 'trust-file-version';
+      value.textContent = version;
+      li.append(': ', value);
+    }
+    return li;
+  };
+  list.replaceChildren(
+    ...(held.length === 0
+      ? [item(NO_TRUST_FILES)]
+      : held.map((file) => {
+          const { name, version } = describeTrustFileHeld(file);
+          const li = item(name, version);
+          li.dataset.kind = file.kind;
+          return li;
+        })),
+  );
 }
 
 /** Today's count on the idle screen: staff see the kiosk is counting without opening F2. */

@@ -6,6 +6,7 @@ import { releaseChipDetailWhenVerdictLeaves, showChipDetail } from '../chip/chip
 import type { CCCD_PROBLEMS } from '../../domain/credentials/cccd-qr.js';
 import { byId } from './dom.js';
 import { MANUAL_NOT_VERIFIED } from '../../domain/verdict/manual-not-verified.js';
+import { idShown } from '../../domain/verdict/shown-identifier.js';
 
 /** Shape and word for each outcome: the screen never relies on colour alone. */
 const NAME_DAMAGED_CODE: keyof typeof CCCD_PROBLEMS = 'cccd.name-damaged';
@@ -13,7 +14,7 @@ const NAME_UNREADABLE = 'Không đọc được tên · Name unreadable';
 
 const ICONS: Readonly<Record<Verdict['outcome'], string>> = { green: '✓', yellow: '!', red: '✕', none: '?' };
 
-export type ScreenName = 'starting' | 'idle' | 'verdict' | 'fault' | 'operator' | 'override' | 'confirm' | 'chip-can' | 'staff-pin' | 'typed-id';
+export type ScreenName = 'starting' | 'idle' | 'verdict' | 'fault' | 'operator' | 'override' | 'confirm' | 'chip-can' | 'staff-pin' | 'typed-id' | 'setup';
 
 /** The screens staff work at: a scan or a pushed verdict meanwhile is not shown over them (the entry is logged all the same). */
 export const isStaffScreen = (screen: ScreenName): boolean =>
@@ -44,9 +45,6 @@ function gateLine(verdict: Verdict): string {
   const waiting = verdict.gate.needsConfirm;
   return waiting === undefined ? 'Cổng đóng  ·  Gate stays closed' : `${waiting.vi}  ·  ${waiting.en}`;
 }
-
-/** How the screen names the identifier it shows the tail of: a bare number is not a card. */
-const idLabel = (verdict: Verdict): string => (verdict.credentialKind === 'manual' ? 'Số định danh / ID no.' : 'CCCD');
 
 /**
  * The kiosk's screens. Everything shown from a scan goes through textContent, never
@@ -96,10 +94,9 @@ export class Screens {
     const nameUnreadable = verdict.reasons.some((reason) => reason.code === NAME_DAMAGED_CODE);
     nameSlot.dataset.unreadable = String(nameUnreadable);
     nameSlot.textContent = nameUnreadable ? NAME_UNREADABLE : (subject?.name ?? '');
-    const details = [
-      subject?.birthYear === undefined ? null : `Năm sinh / Born ${subject.birthYear}`,
-      subject?.idTail === undefined ? null : `${idLabel(verdict)} ••••${subject.idTail}`,
-    ].filter((part): part is string => part !== null);
+    const details = [subject?.birthYear === undefined ? null : `Năm sinh / Born ${subject.birthYear}`, idShown(subject) ?? null].filter(
+      (part): part is string => part !== null,
+    );
     byId('verdict-details').textContent = details.join('  ·  ');
     const reasons = byId('verdict-reasons');
     reasons.replaceChildren(

@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import { createReadStream, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EntryLog } from '../../main/store/entry-log.js';
 import { FACTS_DATABASE_FILE, openFactsDatabase } from '../../main/store/facts-database.js';
 import { FactsStore } from '../../main/store/facts-store.js';
@@ -11,6 +9,7 @@ import { SyncApplier } from '../../main/sync/sync-applier.js';
 import { tempDataDir } from '../support/kiosk-process.js';
 import { changedPeople, people, personId, testHubKey, writeChunkFile } from '../support/sync-fixtures.js';
 import { percentile, round, type BenchFigure, type Benchmark } from './bench-types.js';
+import { applySnapshotInChild } from './support/apply-child.js';
 
 const NAME = 'kiosk-store';
 const DELTA_PEOPLE = 100_000;
@@ -20,39 +19,6 @@ const MB = 1024 * 1024;
 const GOALS = { peoplePerSecond: 10_000_000 / 60, peakRssMb: 400, deltaSeconds: 5, lookupDuringDeltaMs: 1, lookupUs: 50 };
 
 const idText = (i: number): string => String(personId(i)).padStart(12, '0');
-
-/** Applies a chunk file in a fresh child process (the real applier and worker); its own figures. */
-interface ChildFigures {
-  readonly elapsedMs: number;
-  readonly maxRssBytes: number;
-  readonly records: number;
-  readonly longestChunkMs: number;
-  readonly finalChunkMs: number;
-}
-
-function applyInChild(factsDatabase: string, chunks: string, publicKey: string): Promise<ChildFigures> {
-  const script = fileURLToPath(new URL('../support/sync-apply-child.js', import.meta.url));
-  const child = spawn(process.execPath, [script, '--db', factsDatabase, '--chunks', chunks, '--kind', 'snapshot', '--key', publicKey], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (data: Buffer) => (out += data.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => {
-      const done = /^done (.*)$/m.exec(out);
-      if (code === 0 && done?.[1] !== undefined) resolve(JSON.parse(done[1]) as ChildFigures);
-      else
-        reject(
-          new Error(
-            `apply child exited ${code}: ${out
-              .split('\n')
-              .filter((l) => !l.startsWith('chunk '))
-              .join('\n')}`,
-          ),
-        );
-    });
-  });
-}
 
 const fileSize = (file: string): number => {
   try {
@@ -90,7 +56,7 @@ export const kioskStore: Benchmark = {
       figure(`hub: encode + sign snapshot (${chunkCount} chunks), not a goal`, round((performance.now() - started) / 1000, 1), 's');
       figure('snapshot size on the wire', round(fileSize(join(dir, 'snapshot.bin')) / MB, 1), 'MB');
 
-      const applied = await applyInChild(database, join(dir, 'snapshot.bin'), key.publicKeyBase64);
+      const applied = await applySnapshotInChild({ factsDatabase: database, chunks: join(dir, 'snapshot.bin'), hubPublicKey: key.publicKeyBase64 });
       const rate = applied.records / (applied.elapsedMs / 1000);
       figure(
         `initial snapshot apply, ${n.toLocaleString('en')} people`,

@@ -12,17 +12,20 @@ import { cameraDecode } from './camera-decode.bench.js';
 import { chipRead } from './chip-read.bench.js';
 import { certlogicEval } from './certlogic-eval.bench.js';
 import { credentialParse } from './credential-parse.bench.js';
+import { encryption } from './encryption.bench.js';
 import { entryLog } from './entry-log.bench.js';
 import { entryUpload } from './entry-upload.bench.js';
 import { faceDecode } from './face-decode.bench.js';
 import { hubIngest } from './hub-ingest.bench.js';
 import { hubPolling } from './hub-polling.bench.js';
+import { hubScaleOut } from './hub-scale-out.bench.js';
 import { hubTracePg } from './hub-trace-pg.bench.js';
 import { hubTrace } from './hub-trace.bench.js';
 import { kioskStore } from './kiosk-store.bench.js';
 import { ruleSetEval } from './rule-set-eval.bench.js';
 import { scanToPaint } from './scan-to-paint.bench.js';
 import { serialLatency } from './serial-latency.bench.js';
+import { snapshotMerge } from './snapshot-merge.bench.js';
 import { syncEndToEnd } from './sync-end-to-end.bench.js';
 
 const BENCHMARKS: readonly Benchmark[] = [
@@ -33,7 +36,10 @@ const BENCHMARKS: readonly Benchmark[] = [
   kioskStore,
   syncEndToEnd,
   hubPolling,
+  snapshotMerge,
+  hubScaleOut,
   entryLog,
+  encryption,
   hubIngest,
   hubTrace,
   hubTracePg,

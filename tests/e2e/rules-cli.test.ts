@@ -76,8 +76,8 @@ beforeAll(() => {
 
 describe('rule sets through the CLI', () => {
   it('a new hub has published khanh-hoa-2021-10; the kiosk installs it and colours each person by it', () => {
-    expect(ok(['hub', 'rules', 'list', '--data', hubDir])).toMatch(/^khanh-hoa-2021-10@1\.1\.0 {2}from 2021-10-01T00:00:00\+07:00 /m);
-    ok(['rules', 'install', join(hubDir, 'rules', 'published', 'khanh-hoa-2021-10@1.1.0.json'), '--data-dir', kioskDir]);
+    expect(ok(['hub', 'rules', 'list', '--data', hubDir])).toMatch(/^khanh-hoa-2021-10@1\.2\.0 {2}from 2021-10-01T00:00:00\+07:00 /m);
+    ok(['rules', 'install', join(hubDir, 'rules', 'published', 'khanh-hoa-2021-10@1.2.0.json'), '--data-dir', kioskDir]);
     const lines = verifyLines(
       ['--data-dir', kioskDir, '--at', AT],
       PEOPLE.map((p) => p.id12),
@@ -86,7 +86,7 @@ describe('rule sets through the CLI', () => {
     expect(lines.map((l) => [l.color, (l.reasons as { code: string }[]).map((r) => r.code)])).toEqual(
       PEOPLE.map((p) => [p.colour, [...p.reasons, 'credential.manual']]),
     );
-    expect(lines[0]).toMatchObject({ factsFrom: 'local', ruleSet: { id: 'khanh-hoa-2021-10', version: '1.1.0' } });
+    expect(lines[0]).toMatchObject({ factsFrom: 'local', ruleSet: { id: 'khanh-hoa-2021-10', version: '1.2.0' } });
   });
 
   it('the same data 30 hours after the last sync: green becomes yellow, "dữ liệu chưa cập nhật"', () => {
@@ -99,7 +99,7 @@ describe('rule sets through the CLI', () => {
   });
 
   it('a forged rule set is refused with a clear error, and the installed one stays', () => {
-    const published = JSON.parse(readFileSync(join(hubDir, 'rules', 'published', 'khanh-hoa-2021-10@1.1.0.json'), 'utf8')) as {
+    const published = JSON.parse(readFileSync(join(hubDir, 'rules', 'published', 'khanh-hoa-2021-10@1.2.0.json'), 'utf8')) as {
       ruleSet: { default: { colour: string } };
     };
     published.ruleSet.default.colour = 'green';
@@ -130,7 +130,7 @@ describe('chot rules check and test', () => {
   it('check passes a good rule set and names the JSON path of each problem in a bad one', () => {
     const good = join(hubDir, 'good.json');
     writeFileSync(good, JSON.stringify(KHANH_HOA_2021_10));
-    expect(ok(['rules', 'check', good])).toContain('ok — khanh-hoa-2021-10@1.1.0');
+    expect(ok(['rules', 'check', good])).toContain('ok — khanh-hoa-2021-10@1.2.0');
     const bad = join(hubDir, 'bad.json');
     const rules = [
       { ...KHANH_HOA_2021_10.rules[0], when: { and: [true, { frobnicate: [1] }] } },
@@ -166,6 +166,8 @@ describe('chot rules check and test', () => {
     const cases = [
       ...PEOPLE.map((p) => ({ name: p.id12, at: AT, facts: p.facts, dataAgeHours: 1, expect: p.colour, reasons: p.reasons })),
       ...fromCertificates,
+      // A person the kiosk has no facts about: the set's own rule says "see staff".
+      { name: 'unknown person', at: AT, factsSource: 'none', expect: 'none', reasons: ['person.unknown'] },
     ];
     const casesFile = join(hubDir, 'cases.json');
     writeFileSync(casesFile, JSON.stringify(cases));

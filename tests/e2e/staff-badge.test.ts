@@ -19,7 +19,8 @@ import { typeAsWedge } from '../support/wedge-keys.js';
 /**
  * A staff badge typed in by the keyboard-wedge scanner: the kiosk holds the hub's signed
  * staff list (as a sync installs it) and the hub's key; the badge opens a staff session, the
- * screen says who, and the override that follows names that staff member.
+ * screen says who, and the override that follows names that staff member. The same kiosk
+ * (it trusts the hub's key) then reads passes for people: an expired one, a named one.
  */
 const hubKey = hubSigningKeyFrom(generateKeyPairSync('ed25519').privateKey);
 const publicKey = Buffer.from(hubKey.publicKeyRaw).toString('base64');
@@ -97,7 +98,7 @@ describe('a staff badge scanned by the wedge', () => {
     const expired = issuePass(hubKey, { id12: '056089001234', now: Date.now() - 2 * 86_400_000, validForHours: 24 });
     await typeAsWedge(page, expired);
     await page.waitForSelector('#verdict-screen[data-verdict="none"]', { state: 'visible', timeout: 10_000 });
-    expect(await page.textContent('#verdict-screen')).toContain('The status pass has expired');
+    expect(await page.textContent('#verdict-screen')).toMatch(/Pass expired on \d{2}\/\d{2}\/\d{4} — please show your ID card/);
     expect(JSON.parse(kioskLogRows<Row>(opened.kiosk.dataDir).at(-1)?.reasons ?? '[]')).toContain('pass.expired');
     await page.click('#override-open');
     await page.waitForSelector('#override-screen', { state: 'visible', timeout: 10_000 });
@@ -105,5 +106,16 @@ describe('a staff badge scanned by the wedge', () => {
     await page.click('#override-confirm');
     await page.waitForSelector('#verdict-screen[data-verdict="green"][data-override]', { state: 'visible', timeout: 10_000 });
     expect(kioskLogRows<Row>(opened.kiosk.dataDir).at(-1)).toMatchObject({ outcome: 'green', override_by: 'Nguyễn Thị Lan' });
+  });
+});
+
+describe('a printed status pass with its holder’s name, scanned by the wedge', () => {
+  it('the verdict shows the signed name and year of birth beside the ID’s last digits, for staff to match', async () => {
+    await page.waitForSelector('#idle-screen', { state: 'visible', timeout: 15_000 });
+    const pass = issuePass(hubKey, { id12: '056089001234', now: Date.now() - 60_000, validForHours: 24, holder: { name: 'Nguyễn Văn An', birthYear: 1989 } });
+    await typeAsWedge(page, pass);
+    await page.waitForSelector('#verdict-screen[data-verdict="green"]', { state: 'visible', timeout: 10_000 });
+    expect(await page.textContent('#verdict-name')).toBe('Nguyễn Văn An');
+    expect(await page.textContent('#verdict-details')).toBe('Năm sinh / Born 1989  ·  CCCD ••••1234');
   });
 });

@@ -1,11 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectKioskContract } from '../support/kiosk-contract.js';
 import { startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
 import { freePort, startHubProcess, type HubProcess } from '../support/hub-process.js';
-import { runChot, runChotAsync, verifyLines } from '../support/run-chot.js';
+import { runChotAsync, verifyLines } from '../support/run-chot.js';
+import { chotOk, importHubCsv, waitFor } from '../support/hub-cli-steps.js';
 
 /**
  * Hub-to-kiosk sync through the binaries, as an operator runs them: `chot hub import` → `chot hub
@@ -16,24 +15,8 @@ const GREEN = '056089001234';
 const PARTIAL = '079195004321';
 const TESTED = '001201005678';
 
-const ok = (args: string[]): string => {
-  const run = runChot(args);
-  expect(run.status, run.stderr).toBe(0);
-  return run.stdout;
-};
-
-function csv(dir: string, name: string, lines: readonly string[]): string {
-  const file = join(dir, name);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
-}
-
-function importCsv(hubDir: string, kind: string, lines: readonly string[]): void {
-  ok(['hub', 'import', '--kind', kind, csv(hubDir, `${kind}-${Date.now()}.csv`, lines), '--data', hubDir]);
-}
-
 function enrolmentCode(hubDir: string, location: string): string {
-  const code = /^enrolment code\s+(\S+)$/m.exec(ok(['hub', 'enroll-code', '--location', location, '--data', hubDir]))?.[1];
+  const code = /^enrolment code\s+(\S+)$/m.exec(chotOk(['hub', 'enroll-code', '--location', location, '--data', hubDir]))?.[1];
   expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   return code as string;
 }
@@ -42,24 +25,14 @@ const colours = (kioskDir: string, ids: readonly string[]): unknown[] => verifyL
 const requests = async (hub: HubProcess, route: string): Promise<number> =>
   (await hub.log()).split('\n').filter((line) => line.includes(` GET ${route}`)).length;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 describe('hub → kiosk through the CLI', () => {
   const hubDir = tempDataDir('chot-e2e-hub-');
   const kioskDir = tempDataDir('chot-e2e-kiosk-');
   let hub: HubProcess;
 
   beforeAll(async () => {
-    importCsv(hubDir, 'person', ['id,old_id,bhxh_number', `${GREEN},,`, `${PARTIAL},,`, `${TESTED},,`]);
-    importCsv(hubDir, 'vaccination', [
+    importHubCsv(hubDir, 'person', ['id,old_id,bhxh_number', `${GREEN},,`, `${PARTIAL},,`, `${TESTED},,`]);
+    importHubCsv(hubDir, 'vaccination', [
       'id,dose,date,product',
       `${GREEN},1,2021-08-01,Pfizer`,
       `${GREEN},2,2021-09-01,Comirnaty`,
@@ -72,31 +45,31 @@ describe('hub → kiosk through the CLI', () => {
   });
 
   it('enrols the kiosk, pins the hub key, syncs a snapshot then only deltas, and decides on the synced facts', async () => {
-    const hubKey = ok(['hub', 'public-key', '--data', hubDir]).trim();
-    const enrolled = ok(['enroll', '--hub', hub.url, '--code', enrolmentCode(hubDir, 'Chợ Đầm — cổng 2'), '--hub-key', hubKey, '--data-dir', kioskDir]);
+    const hubKey = chotOk(['hub', 'public-key', '--data', hubDir]).trim();
+    const enrolled = chotOk(['enroll', '--hub', hub.url, '--code', enrolmentCode(hubDir, 'Chợ Đầm — cổng 2'), '--hub-key', hubKey, '--data-dir', kioskDir]);
     expect(enrolled).toContain('Chợ Đầm — cổng 2');
 
-    const first = ok(['sync', '--data-dir', kioskDir]);
+    const first = chotOk(['sync', '--data-dir', kioskDir]);
     expect(first).toMatch(/applied snapshot at sequence 2: 3 people/);
     expect(first).toMatch(/data complete up to sequence 2 \(current\)/);
     expect(colours(kioskDir, [GREEN, PARTIAL, TESTED])).toEqual(['green', 'yellow', 'red']);
 
     // A test result arrives at the hub: the next sync is a delta of one person.
-    importCsv(hubDir, 'test', ['id,taken_at,kind,result', `${TESTED},2021-10-19T09:00:00+07:00,pcr,negative`]);
-    const second = ok(['sync', '--data-dir', kioskDir]);
+    importHubCsv(hubDir, 'test', ['id,taken_at,kind,result', `${TESTED},2021-10-19T09:00:00+07:00,pcr,negative`]);
+    const second = chotOk(['sync', '--data-dir', kioskDir]);
     expect(second).toMatch(/applied delta to sequence 3: 1 people changed/);
     expect(second).not.toMatch(/snapshot/);
     expect(colours(kioskDir, [GREEN, PARTIAL, TESTED])).toEqual(['green', 'yellow', 'yellow']);
     expect(await requests(hub, '/v1/snapshot')).toBe(1);
 
-    const third = ok(['sync', '--data-dir', kioskDir]);
+    const third = chotOk(['sync', '--data-dir', kioskDir]);
     expect(third).toMatch(/no new data/);
   });
 
   it('refuses a chunk with one flipped byte on the way, applies nothing, and says why', async () => {
     // A proxy that forwards everything (the request signatures stay valid) and flips one
     // byte in every sync download: what a broken cache or a meddler on the network does.
-    importCsv(hubDir, 'recovery', ['id,recovered_on', `${PARTIAL},2021-06-01`]);
+    importHubCsv(hubDir, 'recovery', ['id,recovered_on', `${PARTIAL},2021-06-01`]);
     const proxy = await flippingProxy(hub.port);
     try {
       // Not spawnSync: this process serves the proxy.
@@ -109,7 +82,7 @@ describe('hub → kiosk through the CLI', () => {
       proxy.close();
     }
     // Straight from the hub, the same delta applies.
-    expect(ok(['sync', '--data-dir', kioskDir])).toMatch(/applied delta to sequence 4/);
+    expect(chotOk(['sync', '--data-dir', kioskDir])).toMatch(/applied delta to sequence 4/);
     expect(colours(kioskDir, [PARTIAL])).toEqual(['green']);
   });
 });
@@ -121,12 +94,12 @@ describe('chot start syncs continuously, and keeps deciding while the hub is awa
   let kiosk: KioskProcess;
 
   beforeAll(async () => {
-    importCsv(hubDir, 'person', ['id,old_id,bhxh_number', `${GREEN},,`, `${TESTED},,`]);
+    importHubCsv(hubDir, 'person', ['id,old_id,bhxh_number', `${GREEN},,`, `${TESTED},,`]);
     // Dated from today: `chot start` decides at the real clock.
     const daysAgo = (days: number): string => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
-    importCsv(hubDir, 'vaccination', ['id,dose,date,product', `${GREEN},1,${daysAgo(90)},Pfizer`, `${GREEN},2,${daysAgo(60)},Pfizer`]);
+    importHubCsv(hubDir, 'vaccination', ['id,dose,date,product', `${GREEN},1,${daysAgo(90)},Pfizer`, `${GREEN},2,${daysAgo(60)},Pfizer`]);
     hub = await startHubProcess(hubDir, await freePort());
-    ok(['enroll', '--hub', hub.url, '--code', enrolmentCode(hubDir, 'Bệnh viện — cổng A'), '--data-dir', kioskDir]);
+    chotOk(['enroll', '--hub', hub.url, '--code', enrolmentCode(hubDir, 'Bệnh viện — cổng A'), '--data-dir', kioskDir]);
     kiosk = await startKioskProcess({ dataDir: kioskDir, extraArgs: ['--sync-interval', '1'] });
   });
   afterAll(async () => {
@@ -160,7 +133,7 @@ describe('chot start syncs continuously, and keeps deciding while the hub is awa
       expect(verdict.outcome).toBe('green');
 
       // Meanwhile the hub gets new data; it comes back where the kiosk knows it.
-      importCsv(hubDir, 'test', ['id,taken_at,kind,result', `${TESTED},${new Date(Date.now() - 3600_000).toISOString()},pcr,positive`]);
+      importHubCsv(hubDir, 'test', ['id,taken_at,kind,result', `${TESTED},${new Date(Date.now() - 3600_000).toISOString()},pcr,positive`]);
       hub = await startHubProcess(hubDir, hub.port);
       const caughtUp = await waitFor('the catch-up', async () => {
         const status = await api.getKioskStatus();

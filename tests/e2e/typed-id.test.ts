@@ -83,11 +83,11 @@ describe('a typed ID', () => {
     const before = entries().length;
 
     // Slow, one key at a time, as a person types: every key reaches the field, none the scanner's framer.
-    for (const digit of '9990890012') await page.click(`#typed-id-keypad button[data-key="${digit}"]`);
-    // Past 9 digits only a 12-digit ID is left: its province code is checked at once, in words.
+    for (const digit of '0569890012') await page.click(`#typed-id-keypad button[data-key="${digit}"]`);
+    // Past 9 digits only a 12-digit ID is left: its century digit is checked at once, in words.
     await page.waitForSelector('#typed-id-error:not([hidden])', { timeout: 5000 });
-    expect(await page.textContent('#typed-id-error')).toContain('mã tỉnh');
-    expect(await page.textContent('#typed-id-error')).toContain('province code');
+    expect(await page.textContent('#typed-id-error')).toContain('Chữ số thứ 4');
+    expect(await page.textContent('#typed-id-error')).toContain('fourth digit');
     await page.click('#typed-id-keypad button[data-key="clear"]');
     expect(await page.isVisible('#typed-id-error')).toBe(false);
 

@@ -132,7 +132,7 @@ describe('chot verify', () => {
       '',
       'hello',
       '056089001234|225123456|An|15031989|Nam|x|10072021',
-      '999089001234|225123456|An|15031989|Nam|x|10072021',
+      '056989001234|225123456|An|15031989|Nam|x|10072021',
       'HC1:not-base45~~',
       `${PASS_PREFIX}%%%%`,
     ];
@@ -142,7 +142,7 @@ describe('chot verify', () => {
       ['unknown', 'scan.empty'],
       ['unknown', 'scan.unrecognised'],
       ['cccd-qr', null],
-      ['cccd-qr', 'cccd.province-code'],
+      ['cccd-qr', 'cccd.century-digit'],
       ['dcc', expect.stringMatching(/^dcc\./)],
       ['pass', expect.stringMatching(/^pass\./)],
     ]);

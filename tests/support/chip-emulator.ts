@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { CSCA_DIR } from '../../main/trust/csca-certificates.js';
 import { repoRoot } from './kiosk-process.js';
+import { until } from './wait-for.js';
 
 /**
  * The chip ID card emulator as a test peer, over the real PC/SC stack: a pcscd of the test's
@@ -89,14 +90,6 @@ function freePort(port: number): Promise<number> {
   });
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(what());
-    await new Promise((resolveWait) => setTimeout(resolveWait, 20));
-  }
-}
-
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolveExit) => child.once('exit', () => resolveExit()));
@@ -161,10 +154,10 @@ export class PrivatePcscd {
     child.on('exit', () => {
       if (this.#child === child) this.#child = undefined;
     });
-    await waitFor(
+    await until(
       () => existsSync(this.socketPath) || this.#child !== child,
-      10_000,
       () => `pcscd did not create ${this.socketPath} within 10 s: ${this.#log}`,
+      10_000,
     );
     if (this.#child !== child) throw new Error(`pcscd exited at start: ${this.#log}`);
   }
@@ -269,10 +262,10 @@ export class ChipEmulator {
     // Its start line ("connected to vpcd …") comes once the card is plugged into the reader;
     // pcscd notices it at its next poll, which the tests wait for as the driver's card-inserted event.
     try {
-      await waitFor(
+      await until(
         () => this.#log.includes('connected to vpcd') || this.#child !== child,
-        30_000,
         () => `the chip card emulator did not connect to vpcd within 30 s: ${this.#log}`,
+        30_000,
       );
     } catch (error) {
       await this.kill();

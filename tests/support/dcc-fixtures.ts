@@ -68,6 +68,8 @@ export interface SignerOptions {
   readonly notAfter: Date;
   readonly extendedKeyUsage?: readonly string[];
   readonly commonName?: string;
+  /** The subject's countryName (C), as a real DSC names its issuing state; absent: none. */
+  readonly country?: string;
   /** For ES256 keys; P-384 exists only to prove it is refused. */
   readonly curve?: 'P-256' | 'P-384';
 }
@@ -78,7 +80,11 @@ export function createDccSigner(options: SignerOptions): DccSigner {
   const { privateKey, publicKey } = ps256
     ? generateKeyPairSync('rsa-pss', { modulusLength: 2048 })
     : generateKeyPairSync('ec', { namedCurve: options.curve ?? 'P-256' });
-  const name = sequence(der(0x31, sequence(oid('2.5.4.3'), utf8String(options.commonName ?? 'Chot test DSC'))));
+  const printableString = (text: string): Uint8Array => der(0x13, new TextEncoder().encode(text));
+  const name = sequence(
+    ...(options.country === undefined ? [] : [der(0x31, sequence(oid('2.5.4.6'), printableString(options.country)))]),
+    der(0x31, sequence(oid('2.5.4.3'), utf8String(options.commonName ?? 'Chot test DSC'))),
+  );
   const eku = options.extendedKeyUsage ?? [];
   const extensions = eku.length === 0 ? [] : [explicit(3, sequence(sequence(oid('2.5.29.37'), der(0x04, sequence(...eku.map(oid))))))];
   const signatureAlgorithm = ps256 ? RSASSA_PSS_SHA256 : ECDSA_SHA256;
@@ -123,8 +129,10 @@ export interface DccOptions {
   readonly headerAlg?: number;
 }
 
-/** JSON data → CBOR data (objects become maps with text keys). */
+/** JSON data → CBOR data (objects become maps with text keys; a CborTag stays as it is). */
 export function jsonToCbor(value: unknown): CborValue {
+  // A tag placed in the data by a test stays a tag (e.g. a date tagged 1004).
+  if (value instanceof CborTag) return value;
   if (Array.isArray(value)) return value.map(jsonToCbor);
   if (typeof value === 'object' && value !== null) return new Map(Object.entries(value).map(([key, item]) => [key, jsonToCbor(item)]));
   return value as CborValue;

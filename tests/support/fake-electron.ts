@@ -1,3 +1,4 @@
+import type { BrowserWindowConstructorOptions } from 'electron';
 import { createLogger } from '../../platform/logging/logger.js';
 import { formatLogLine } from '../../platform/logging/stderr-sink.js';
 import type { KioskCore } from '../../main/core/kiosk-core.js';
@@ -10,12 +11,16 @@ import type { StaticFile } from '../../main/server/static-files.js';
 
 type Listener = (...args: unknown[]) => void;
 type CheckHandler = Parameters<PermissionSession['setPermissionCheckHandler']>[0];
+type RequestHandler = Parameters<PermissionSession['setPermissionRequestHandler']>[0];
+type IpcHandler = (event: unknown, ...args: unknown[]) => unknown;
 
 /** A window that records what the shell did to it. */
 export class FakeWindow implements KioskWindow {
   readonly sent: { channel: string; args: unknown[] }[] = [];
   readonly webContents = { send: (channel: string, ...args: unknown[]): void => void this.sent.push({ channel, args }) };
   readonly loaded: string[] = [];
+  /** The options the shell created the window with. */
+  options: BrowserWindowConstructorOptions | undefined;
   readyToShow: (() => void) | undefined;
   shown = false;
   focused = false;
@@ -51,6 +56,12 @@ export interface ElectronRun {
   runtimeClosed: number;
   /** The window's permission check, as the media policy installed it. */
   permissionCheck: CheckHandler | undefined;
+  /** The session's permission request handler, as the media policy installed it. */
+  permissionRequest: RequestHandler | undefined;
+  /** The handlers the shell put on ipcMain, by channel. */
+  readonly ipcHandlers: Map<string, IpcHandler>;
+  /** What serves the app:// scheme, as the shell installed it. */
+  appProtocol: ((request: Request) => Response) | undefined;
   /** The core's event listener, to push an event through. */
   coreListener: ((event: unknown) => void) | undefined;
   readonly signals: string[];
@@ -72,6 +83,9 @@ export async function runFakeElectron(launch: LaunchOptions, options: { readonly
     quits: 0,
     runtimeClosed: 0,
     permissionCheck: undefined,
+    permissionRequest: undefined,
+    ipcHandlers: new Map(),
+    appProtocol: undefined,
     coreListener: undefined,
     signals: [],
   };
@@ -86,20 +100,26 @@ export async function runFakeElectron(launch: LaunchOptions, options: { readonly
     whenReady: () => Promise.resolve(),
   };
   const session: PermissionSession = {
-    setPermissionRequestHandler: () => undefined,
+    setPermissionRequestHandler: (handler) => void (run.permissionRequest = handler),
     setPermissionCheckHandler: (handler) => void (run.permissionCheck = handler),
   };
   const electron = {
     app,
-    createWindow: () => {
+    createWindow: (options: BrowserWindowConstructorOptions) => {
       const window = new FakeWindow();
+      window.options = options;
       run.windows.push(window);
       return window;
     },
-    ipcMain: { handle: (channel: string) => void run.ipcChannels.push(channel) },
+    ipcMain: {
+      handle: (channel: string, handler: IpcHandler) => {
+        run.ipcChannels.push(channel);
+        run.ipcHandlers.set(channel, handler);
+      },
+    },
     protocol: {
       registerSchemesAsPrivileged: (schemes: { scheme: string }[]) => void run.privilegedSchemes.push(...schemes.map((scheme) => scheme.scheme)),
-      handle: () => undefined,
+      handle: (_scheme: string, handler: (request: Request) => Response) => void (run.appProtocol = handler),
     },
     defaultSession: () => session,
   };

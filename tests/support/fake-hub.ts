@@ -11,6 +11,7 @@ import type { EnrollRequest, EnrollResponse, RulesResponse, SeqNotice, StatusRes
 import { hubErrorStatus, type HubErrorBody, type HubErrorCode } from '../../domain/protocol/hub-errors.js';
 import { deltaEtag, HUB_HEADERS, snapshotEtag, SYNC_CONTENT_TYPE } from '../../domain/protocol/hub-headers.js';
 import { HUB_ROUTES, hubRouteAt, type HubRouteName } from '../../domain/protocol/hub-routes.js';
+import { canonicalHubTime } from '../../domain/protocol/hub-time.js';
 
 /**
  * A hub for the kiosk's sync tests, on the wire contract of domain/protocol (routes, methods,
@@ -60,6 +61,9 @@ export class FakeHub {
   maxDeltaPeople: number;
   /** The enrolment service's clock: move it on to expire codes. */
   clock = Date.now();
+  /** The hub's clock that `GET /v1/status` answers and signs (default the real one); `signedTime: false` answers as a hub older than signed time. */
+  serverTime: () => number = Date.now;
+  signedTime = true;
   private seqValue = 0;
   private readonly people = new Map<string, { person: SyncedPerson; seq: number }>();
   private readonly snapshots: { seq: number; chunks: Uint8Array[] }[] = [];
@@ -137,6 +141,15 @@ export class FakeHub {
     for (const ws of this.wss.clients) ws.send(JSON.stringify({ type: 'seq', seq }));
   }
 
+  /** Sends `{type: 'rules'}` with the ETag `GET /v1/rules` answers with now, as a hub does when a rule set is published. */
+  announceRules(): void {
+    for (const ws of this.wss.clients) ws.send(JSON.stringify({ type: 'rules', etag: this.rulesEtag() }));
+  }
+
+  private rulesEtag(): string {
+    return `"rules-${createHash('sha256').update(JSON.stringify(this.ruleSets)).digest('hex').slice(0, 16)}"`;
+  }
+
   get notifyClients(): number {
     return this.wss.clients.size;
   }
@@ -208,9 +221,11 @@ export class FakeHub {
     if (route === 'other') return sendError(response, 'not-found', `no route ${request.url}`);
     const { method, auth } = HUB_ROUTES[route];
     if (request.method !== method) return sendError(response, 'method-not-allowed', `${route} takes ${method}`, { [HUB_HEADERS.allow]: method });
+    let deviceId: string | undefined;
     if (auth === 'device') {
       const verified = await this.verifier.verify({ method: request.method, pathWithQuery: request.url ?? '/', headers: request.headers, body });
       if (!verified.ok) return sendError(response, verified.refusal, `refused: ${verified.refusal}`);
+      deviceId = verified.device.deviceId;
     }
     const fault = this.faults.get(route)?.shift();
     if (fault?.kind === 'error') {
@@ -221,19 +236,24 @@ export class FakeHub {
     switch (route) {
       case 'enroll':
         return this.enroll(body, response);
-      case 'status':
+      case 'status': {
+        const serverTime = this.serverTime();
+        const time = { kioskId: deviceId ?? '', issuedAt: serverTime, hubKeyId: this.keyId };
+        const signature = Buffer.from(this.options.key.sign(canonicalHubTime(time))).toString('base64url');
         return sendJson(response, 200, {
           seq: this.seqValue,
           snapshotSeq: this.snapshots.at(-1)?.seq ?? null,
           hubKeyId: this.keyId,
-          serverTime: Date.now(),
+          serverTime,
+          ...(this.signedTime ? { signedTime: { time, signature } } : {}),
         } satisfies StatusResponse);
+      }
       case 'snapshot':
         return this.snapshot(request, query, response, fault);
       case 'delta':
         return this.delta(request, query, response, fault);
       case 'rules': {
-        const etag = `"rules-${createHash('sha256').update(JSON.stringify(this.ruleSets)).digest('hex').slice(0, 16)}"`;
+        const etag = this.rulesEtag();
         if (request.headers[HUB_HEADERS.ifNoneMatch] === etag) return void response.writeHead(304, { [HUB_HEADERS.etag]: etag }).end();
         return sendJson(response, 200, { ruleSets: this.ruleSets } satisfies RulesResponse, { [HUB_HEADERS.etag]: etag });
       }
@@ -256,6 +276,9 @@ export class FakeHub {
       return sendError(response, 'bad-request', 'not JSON');
     }
     if (typeof parsed.code !== 'string' || typeof parsed.publicKey !== 'string') return sendError(response, 'bad-request', 'code and publicKey are needed');
+    // As the real hub: a kiosk expecting another key is refused before the code is spent.
+    const ownSha256 = createHash('sha256').update(Buffer.from(this.options.key.publicKeyBase64, 'base64')).digest('hex');
+    if (parsed.hubKeySha256 !== undefined && parsed.hubKeySha256 !== ownSha256) return sendError(response, 'wrong-hub-key', 'fake hub: another key');
     const result = await this.enrollment.redeem(parsed.code, new Uint8Array(Buffer.from(parsed.publicKey, 'base64')));
     if (!result.ok) return sendError(response, result.refusal, `fake hub refuses: ${result.refusal}`);
     const answer: EnrollResponse = {

@@ -25,11 +25,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** `chot hub serve` as a real child process on 127.0.0.1; resolves once it prints its URL. */
-export function startHubProcess(dataDir: string, port: number, timeoutMs = 30_000): Promise<HubProcess> {
+/**
+ * `chot hub serve` as a real child process on 127.0.0.1; resolves once it prints its URL.
+ * `extraArgs` are more options of the command (e.g. `--pg URL`).
+ */
+export function startHubProcess(dataDir: string, port: number, timeoutMs = 30_000, extraArgs: readonly string[] = []): Promise<HubProcess> {
   const child = spawn(
     process.execPath,
-    [join(repoRoot(), 'bin', 'chot.js'), 'hub', 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', String(port)],
+    [join(repoRoot(), 'bin', 'chot.js'), 'hub', 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', String(port), ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';

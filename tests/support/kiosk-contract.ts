@@ -34,6 +34,7 @@ export async function connectKioskContract(kioskUrl: string): Promise<{ api: Kio
     getKioskInfo: () => call('getKioskInfo', []) as ReturnType<KioskApi['getKioskInfo']>,
     getKioskStatus: () => call('getKioskStatus', []) as ReturnType<KioskApi['getKioskStatus']>,
     getTodayStats: () => call('getTodayStats', []) as ReturnType<KioskApi['getTodayStats']>,
+    pageHeartbeat: () => call('pageHeartbeat', []) as ReturnType<KioskApi['pageHeartbeat']>,
     getDiagnostics: () => call('getDiagnostics', []) as ReturnType<KioskApi['getDiagnostics']>,
     overrideLastVerdict: (request) => call('overrideLastVerdict', [request]) as ReturnType<KioskApi['overrideLastVerdict']>,
     confirmLastVerdict: (request) => call('confirmLastVerdict', [request]) as ReturnType<KioskApi['confirmLastVerdict']>,

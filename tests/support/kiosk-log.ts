@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
 
 /** Reads a running kiosk's entry log (kiosk.sqlite in its data dir), read-only, closed again at once. */

@@ -14,38 +14,20 @@
 // in another process would, so the herd starts the moment the new sequence is committed.
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { deviceIdentityFrom, type DeviceIdentity } from '../../main/hub-client/device-identity.js';
 import { seedSqliteHubDelta } from './hub-seed.js';
+import { phaseResult, timedRequest, type LoadSample, type TimedAnswer } from './timed-request.js';
+
+export type { PhaseResult } from './timed-request.js';
 
 export interface PolledDevice {
   readonly deviceId: string;
   /** Base64 PKCS#8 DER of the Ed25519 private key. */
   readonly key: string;
-}
-
-export interface PhaseResult {
-  readonly phase: 'steady' | 'herd';
-  readonly requests: number;
-  /** Count per HTTP status; 0 for a request that got no answer (connection error). */
-  readonly statuses: Readonly<Record<string, number>>;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly maxMs: number;
-  /** p99 of the answers that carried a delta (200) and of the not-modified ones (304). */
-  readonly p99ByStatusMs: Readonly<Record<string, number>>;
-  readonly wallMs: number;
-  /** This load process's own event-loop delay: if high, the latencies are partly the client's. */
-  readonly clientLoopDelayP99Ms: number;
-  readonly firstError?: string;
-}
-
-interface Sample {
-  readonly status: number;
-  readonly ms: number;
 }
 
 const { values } = parseArgs({
@@ -84,78 +66,37 @@ const kiosks: Kiosk[] = (JSON.parse(readFileSync(values.devices, 'utf8')) as Pol
 let firstError: string | undefined;
 
 /** One signed GET, timed from the request being sent (after signing) to the body's end. */
-function get(kiosk: Kiosk, pathWithQuery: string, headers: Record<string, string> = {}): Promise<Sample & { body: string }> {
-  const signed = kiosk.identity.signRequest('GET', pathWithQuery);
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const fail = (error: Error): void => {
-      firstError ??= error.message;
-      resolve({ status: 0, ms: performance.now() - started, body: '' });
-    };
-    const sent = request(
-      { host: hub.hostname, port: hub.port, path: pathWithQuery, method: 'GET', agent: kiosk.agent, headers: { ...signed, ...headers } },
-      (response) => {
-        const pieces: Buffer[] = [];
-        response.on('data', (piece: Buffer) => pieces.push(piece));
-        response.on('error', fail);
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, ms: performance.now() - started, body: Buffer.concat(pieces).toString('latin1') }),
-        );
-      },
-    );
-    sent.on('error', fail);
-    sent.end();
+async function get(kiosk: Kiosk, pathWithQuery: string, headers: Record<string, string> = {}): Promise<TimedAnswer> {
+  const answer = await timedRequest({
+    url: new URL(pathWithQuery, hub),
+    agent: kiosk.agent,
+    headers: { ...kiosk.identity.signRequest('GET', pathWithQuery), ...headers },
   });
+  if (answer.error !== undefined) firstError ??= answer.error;
+  return answer;
 }
 
-const polled = (kiosk: Kiosk, since: number): Promise<Sample> => get(kiosk, `/v1/delta?since=${since}`, { 'if-none-match': `"delta-${since}-${since}"` });
-
-function result(phase: PhaseResult['phase'], samples: readonly Sample[], wallMs: number, loopDelayP99Ms: number): PhaseResult {
-  const at = (sorted: readonly number[], p: number): number =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-  const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
-  const statuses: Record<string, number> = {};
-  for (const s of samples) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
-  const p99ByStatusMs: Record<string, number> = {};
-  for (const status of Object.keys(statuses)) {
-    p99ByStatusMs[status] = at(
-      samples
-        .filter((s) => String(s.status) === status)
-        .map((s) => s.ms)
-        .sort((a, b) => a - b),
-      99,
-    );
-  }
-  return {
-    phase,
-    requests: samples.length,
-    statuses,
-    p50Ms: at(sorted, 50),
-    p99Ms: at(sorted, 99),
-    maxMs: at(sorted, 100),
-    p99ByStatusMs,
-    wallMs,
-    clientLoopDelayP99Ms: loopDelayP99Ms,
-    ...(firstError === undefined ? {} : { firstError }),
-  };
+async function polled(kiosk: Kiosk, since: number): Promise<LoadSample> {
+  const { status, ms } = await get(kiosk, `/v1/delta?since=${since}`, { 'if-none-match': `"delta-${since}-${since}"` });
+  return { status, ms };
 }
 
-async function measured(phase: PhaseResult['phase'], run: (samples: Sample[]) => Promise<void>): Promise<void> {
+async function measured(phase: 'steady' | 'herd', run: (samples: LoadSample[]) => Promise<void>): Promise<void> {
   say(`phase ${phase}`);
   firstError = undefined;
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
-  const samples: Sample[] = [];
+  const samples: LoadSample[] = [];
   const started = performance.now();
   await run(samples);
   loop.disable();
-  say(`result ${JSON.stringify(result(phase, samples, performance.now() - started, loop.percentile(99) / 1e6))}`);
+  say(`result ${JSON.stringify(phaseResult(phase, samples, performance.now() - started, loop.percentile(99) / 1e6, firstError))}`);
 }
 
 try {
   const status = await get(kiosks[0] as Kiosk, '/v1/status');
-  if (status.status !== 200) throw new Error(`GET /v1/status answered ${status.status}: ${status.body}`);
-  let seq = (JSON.parse(status.body) as { seq: number }).seq;
+  if (status.status !== 200) throw new Error(`GET /v1/status answered ${status.status}: ${status.body.toString()}`);
+  let seq = (JSON.parse(status.body.toString()) as { seq: number }).seq;
   if (seq < 2) throw new Error(`the hub is at sequence ${seq}: the steady scenario needs two (kiosks one behind)`);
 
   // (a) Steady polling: every kiosk every period, from a random phase; a share of them one

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { KIOSK_DATABASE_FILE } from '../../main/store/kiosk-database.js';

@@ -7,13 +7,15 @@
 // figures (its peak RSS is the applying process's own, not the benchmark's).
 //
 //   node sync-apply-child.js --db FILE --chunks FILE --kind snapshot|delta --key BASE64
-//        [--worker PATH] [--resume]
-// --db is the facts database (facts.sqlite), as the kiosk's sync applier opens it.
+//        [--worker PATH] [--resume] [--db-key-file FILE]
+// --db is the facts database (facts.sqlite), as the kiosk's sync applier opens it;
+// --db-key-file encrypts it at rest, as `chot start --db-key-file` does.
 import { createReadStream } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseChunkHeader } from '../../domain/sync/sync-chunk.js';
 import { frameChunks } from '../../main/sync/chunk-framer.js';
+import { loadAtRestKey } from '../../main/store/at-rest-key.js';
 import { SyncApplier } from '../../main/sync/sync-applier.js';
 
 const { values } = parseArgs({
@@ -24,18 +26,22 @@ const { values } = parseArgs({
     key: { type: 'string', multiple: true },
     worker: { type: 'string' },
     resume: { type: 'boolean', default: false },
+    'db-key-file': { type: 'string' },
   },
 });
 if (values.db === undefined || values.chunks === undefined || (values.kind !== 'snapshot' && values.kind !== 'delta')) {
-  process.stderr.write('usage: sync-apply-child --db FILE --chunks FILE --kind snapshot|delta --key BASE64 [--worker PATH] [--resume]\n');
+  process.stderr.write('usage: sync-apply-child --db FILE --chunks FILE --kind snapshot|delta --key BASE64 [--worker PATH] [--resume] [--db-key-file FILE]\n');
   process.exit(2);
 }
 const kind = values.kind;
 const say = (text: string): void => void process.stdout.write(`${text}\n`);
 
+// Read as the kiosk reads it (owner-only file, 64 hex digits), not from the environment.
+const atRestKey = values['db-key-file'] === undefined ? undefined : loadAtRestKey({ keyFile: values['db-key-file'], env: {} });
 const applier = await SyncApplier.open({
   factsDatabaseFile: values.db,
   hubKeys: values.key ?? [],
+  ...(atRestKey === undefined ? {} : { atRestKey }),
   ...(values.worker === undefined ? {} : { workerUrl: pathToFileURL(values.worker) }),
 });
 try {

@@ -1,12 +1,9 @@
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot } from './kiosk-process.js';
-import { bundleForNode } from './worker-bundle.js';
+import { bundleForNode, sqliteExternals } from './worker-bundle.js';
 
 /**
  * The sync applier's worker thread and the crash-test child process, bundled for tests that
- * run the TypeScript sources (worker-bundle.ts says why). better-sqlite3 stays external.
+ * run the TypeScript sources (worker-bundle.ts says why). The SQLite addons stay external.
  */
 export interface SyncBundles {
   readonly workerUrl: URL;
@@ -21,8 +18,7 @@ export function syncBundles(): Promise<SyncBundles> {
 }
 
 async function build(): Promise<SyncBundles> {
-  const require = createRequire(join(repoRoot(), 'package.json'));
-  const external = { 'better-sqlite3': require.resolve('better-sqlite3') };
+  const external = sqliteExternals();
   const [worker, child] = await Promise.all([
     bundleForNode('main/sync/apply-worker.ts', 'apply-worker.mjs', external),
     bundleForNode('tests/support/sync-apply-child.ts', 'sync-apply-child.mjs', external),

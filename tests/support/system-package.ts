@@ -11,10 +11,15 @@ const checked = new Map<string, string | null>();
  * whole list before any test runs; this catches a suite run on its own (`npx vitest run FILE`).
  */
 export function requireSystemPackage(name: string): void {
+  const problem = systemPackageMissing(name);
+  if (problem !== undefined) throw new Error(problem);
+}
+
+/** The same check without failing: the message when `name` is missing, for a suite that skips saying why. */
+export function systemPackageMissing(name: string): string | undefined {
   if (!checked.has(name)) {
     const result = spawnSync(process.execPath, [join(repoRoot(), 'scripts', 'system-deps.mjs'), '--only', name], { encoding: 'utf8' });
     checked.set(name, result.status === 0 ? null : result.stderr.trim() || `system package ${name} is missing`);
   }
-  const problem = checked.get(name);
-  if (problem !== null && problem !== undefined) throw new Error(problem);
+  return checked.get(name) ?? undefined;
 }

@@ -1,15 +1,13 @@
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ChainCheck } from '../../domain/entries/entry-chain.js';
 import { HUB_SQLITE_FILE } from '../../hub/storage/sqlite-hub-storage.js';
 import { EntryLog } from '../../main/store/entry-log.js';
+export { waitFor } from './hub-cli-steps.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase } from '../../main/store/kiosk-database.js';
-import { repoRoot } from './kiosk-process.js';
+import { bundleForNode, sqliteExternals } from './worker-bundle.js';
 
 /**
  * Helpers of tests/e2e/upload-kill.test.ts: the appending child (tests/support/
@@ -17,23 +15,9 @@ import { repoRoot } from './kiosk-process.js';
  * straight from their SQLite files so the test trusts neither side's own report.
  */
 
-/** The child runs as JavaScript: bundled with esbuild from the sources (as sync-bundle.ts does), better-sqlite3 left external. */
-export async function bundleAppendChild(): Promise<string> {
-  const esbuild = await import('esbuild');
-  const root = repoRoot();
-  const sqlite = createRequire(join(root, 'package.json')).resolve('better-sqlite3');
-  const outfile = join(mkdtempSync(join(tmpdir(), 'chot-append-bundle-')), 'entry-append-child.mjs');
-  await esbuild.build({
-    entryPoints: [join(root, 'tests/support/entry-append-child.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-    plugins: [{ name: 'sqlite-external', setup: (b) => b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: sqlite, external: true })) }],
-  });
-  return outfile;
+/** The child runs as JavaScript: bundled from the sources (worker-bundle.ts), the SQLite addons left external. */
+export function bundleAppendChild(): Promise<string> {
+  return bundleForNode('tests/support/entry-append-child.ts', 'entry-append-child.mjs', sqliteExternals());
 }
 
 export interface AppendOptions {
@@ -212,16 +196,5 @@ export class LineWatcher {
       const timer = setTimeout(() => reject(new Error(`timed out waiting for ${n} lines matching ${this.pattern} (saw ${this.matched})`)), timeoutMs);
       this.waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) });
     });
-  }
-}
-
-/** Polls `probe` every 100 ms until it returns a value. */
-export async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -1,8 +1,18 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from './kiosk-process.js';
+
+/** The native SQLite addons, kept outside a bundle (the kiosk's, which may encrypt, and the hub's). */
+export function sqliteExternals(): Record<string, string> {
+  const require = createRequire(join(repoRoot(), 'package.json'));
+  return {
+    'better-sqlite3': require.resolve('better-sqlite3'),
+    'better-sqlite3-multiple-ciphers': require.resolve('better-sqlite3-multiple-ciphers'),
+  };
+}
 
 /**
  * A TypeScript entry point (a worker thread, a child process) bundled to one ES module for

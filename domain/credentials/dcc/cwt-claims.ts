@@ -57,9 +57,11 @@ function numericDate(value: CborValue): number | undefined {
 const NOT_JSON = Symbol('not JSON');
 
 /**
- * CBOR → JSON data, as the health certificate is defined in JSON. Tag 0 (date-time
- * text) and tag 1 (epoch) keep their content; anything JSON cannot say (byte strings,
- * non-text map keys, undefined, other simple values and tags, big integers) makes the
+ * CBOR → JSON data, as the health certificate is defined in JSON. A tag keeps its content:
+ * the specification asks readers to take date-times tagged 0 or not, issuers also tag
+ * dates (1004, RFC 8943) or epoch times (1), and the EU reference verifier reads every tag
+ * as its content; the schema then judges that content. Anything JSON cannot say (byte
+ * strings, non-text map keys, undefined, other simple values, big integers) makes the
  * certificate unreadable rather than being guessed at.
  */
 function toJson(value: CborValue, depth: number): unknown {
@@ -86,6 +88,6 @@ function toJson(value: CborValue, depth: number): unknown {
     }
     return out;
   }
-  if (value instanceof CborTag && (value.tag === 0 || value.tag === 1)) return toJson(value.value, depth + 1);
+  if (value instanceof CborTag) return toJson(value.value, depth + 1);
   return NOT_JSON;
 }

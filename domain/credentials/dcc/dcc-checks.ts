@@ -31,15 +31,30 @@ export function certificateTypes(hcert: unknown): CertificateType[] {
 }
 
 /**
- * A DCC holds exactly one certificate: one of v, t or r, with exactly one entry. Schemas
- * since 1.3.0 enforce it (oneOf, maxItems 1); the earlier ones left it to the
- * specification's prose, so a 1.0.x certificate is held to it here.
+ * A DCC is one certificate: exactly one of v, t or r (the specification's prose for every
+ * version, the schema's oneOf since 1.3.0, and the bar of the EU test data, whose case of
+ * a 1.x certificate with all three is expected to fail). How many entries that one type
+ * may hold is the schema version's to say: exactly one since 1.3.0 (maxItems 1); the
+ * 1.0.x schemas allow several, as does the EU reference verifier, so such a certificate
+ * is held to nothing more and every entry counts (dcc-facts.ts). Checked here as well as
+ * by the schema, so the rule holds where no schema files are installed. A certificate
+ * without a readable `ver` is held to one entry (the schema refuses it anyway).
  */
-export function holdsOneCertificate(hcert: unknown): boolean {
+export function holdsAllowedEntries(hcert: unknown): boolean {
   const types = certificateTypes(hcert);
   if (types.length !== 1) return false;
-  const group = (hcert as Record<string, unknown>)[types[0] as CertificateType];
-  return Array.isArray(group) && group.length === 1;
+  const record = hcert as Record<string, unknown>;
+  const group = record[types[0] as CertificateType];
+  if (!Array.isArray(group) || group.length === 0) return false;
+  return group.length === 1 || versionAllowsSeveralEntries(record['ver']);
+}
+
+function versionAllowsSeveralEntries(version: unknown): boolean {
+  if (typeof version !== 'string') return false;
+  const m = /^(\d{1,6})\.(\d{1,6})(?:\.\d{1,6})?$/.exec(version.trim());
+  if (m === null) return false;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major < 1 || (major === 1 && minor < 3);
 }
 
 /**

@@ -2,7 +2,17 @@ import type { PersonFacts, RecoveryCertificate, TestResult, UncountedEntry, Unco
 import { vaccineProductByCode } from '../../facts/vaccine-products.js';
 import { formatIsoDate, isRealDate } from '../../time/calendar-date.js';
 import type { SubjectDisplay } from '../credential.js';
-import { COVID_19, inValueSet, RENAMED_PRODUCT_CODES, TEST_RESULT, TEST_TYPE, VACCINE_MEDICINAL_PRODUCT, VACCINE_PROPHYLAXIS } from './dcc-value-sets.js';
+import {
+  COVID_19,
+  inValueSet,
+  RENAMED_PRODUCT_CODES,
+  TEST_RESULT,
+  TEST_TYPE,
+  VACCINE_MEDICINAL_PRODUCT,
+  VACCINE_PROPHYLAXIS,
+  valueSetInForce,
+  type ValueSetOverrides,
+} from './dcc-value-sets.js';
 import { parseIsoInstant } from '../../time/iso-instant.js';
 import { visibleText } from '../../text/visible-text.js';
 
@@ -20,7 +30,7 @@ type Json = Record<string, unknown>;
 type Read<T> = T | { readonly why: UncountedReason };
 
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const entries = (hcert: Json, key: string): Json[] => (Array.isArray(hcert[key]) ? (hcert[key] as unknown[]).filter(isRecord) : []);
+const entries = (hcert: Json, key: string): unknown[] => (Array.isArray(hcert[key]) ? (hcert[key] as unknown[]) : []);
 const positiveInteger = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 const notCounted = <T extends object>(read: Read<T>): read is { readonly why: UncountedReason } => 'why' in read;
 
@@ -33,22 +43,25 @@ export function calendarDate(value: unknown): string | null {
   return isRealDate(year, month, day) ? formatIsoDate(year, month, day) : null;
 }
 
-export function factsFromHcert(hcert: unknown): PersonFacts {
+/** `valueSets`: the hub's value sets, which replace the built-in ones of the same id. */
+export function factsFromHcert(hcert: unknown, valueSets?: ValueSetOverrides): PersonFacts {
   if (!isRecord(hcert)) return { doses: [], tests: [], quarantine: [] };
   const uncounted: UncountedEntry[] = [];
-  const counted = <T extends object>(kind: UncountedEntry['kind'], read: Read<T>): T[] => {
-    if (!notCounted(read)) return [read];
-    uncounted.push({ kind, why: read.why });
-    return [];
-  };
-  const doses = entries(hcert, 'v').flatMap((v) => counted('vaccination', readVaccination(v)));
-  const tests = entries(hcert, 't').flatMap((t) => counted('test', readTest(t)));
-  // The latest recovery counts; ISO dates compare as strings.
-  const recoveries = entries(hcert, 'r').flatMap((r) => counted('recovery', readRecovery(r)));
-  const recoveryCertificate = recoveries.reduce<RecoveryCertificate | undefined>(
-    (latest, r) => (latest === undefined || r.positiveOn > latest.positiveOn ? r : latest),
-    undefined,
-  );
+  /**
+   * The first entry of a type is read; any further one (schemas before 1.3.0 allow several)
+   * is listed as not counted, because the EU business rules decide on `payload.v.0` (and
+   * `t.0`, `r.0`) alone: a certificate must not be greener here than at an EU verifier.
+   */
+  const counted = <T extends object>(kind: UncountedEntry['kind'], list: unknown[], read: (entry: Json) => Read<T>): T[] =>
+    list.flatMap((entry, index) => {
+      const result: Read<T> = index > 0 ? { why: 'not-first-entry' } : isRecord(entry) ? read(entry) : { why: 'incomplete' };
+      if (!notCounted(result)) return [result];
+      uncounted.push({ kind, why: result.why });
+      return [];
+    });
+  const doses = counted('vaccination', entries(hcert, 'v'), (v) => readVaccination(v, valueSets));
+  const tests = counted('test', entries(hcert, 't'), (t) => readTest(t, valueSets));
+  const recoveryCertificate = counted('recovery', entries(hcert, 'r'), readRecovery)[0];
   return {
     doses,
     tests,
@@ -58,22 +71,24 @@ export function factsFromHcert(hcert: unknown): PersonFacts {
   };
 }
 
-function readVaccination(v: Json): Read<VaccinationDose> {
+function readVaccination(v: Json, valueSets: ValueSetOverrides | undefined): Read<VaccinationDose> {
   if (v['tg'] !== COVID_19) return { why: 'disease' };
-  if (!inValueSet(VACCINE_MEDICINAL_PRODUCT, v['mp'])) return { why: 'vaccine-product' };
+  if (!inValueSet(valueSetInForce(VACCINE_MEDICINAL_PRODUCT, valueSets), v['mp'])) return { why: 'vaccine-product' };
   // A value-set code Chốt has no course length for (never authorised here) is not a dose either.
   const product = vaccineProductByCode(RENAMED_PRODUCT_CODES[v['mp']] ?? v['mp']);
   if (product === undefined) return { why: 'vaccine-product' };
-  if (!inValueSet(VACCINE_PROPHYLAXIS, v['vp'])) return { why: 'vaccine-type' };
+  if (!inValueSet(valueSetInForce(VACCINE_PROPHYLAXIS, valueSets), v['vp'])) return { why: 'vaccine-type' };
   const date = calendarDate(v['dt']);
   if (!positiveInteger(v['dn']) || date === null) return { why: 'incomplete' };
   return { dose: v['dn'], date, product: product.code, ...(positiveInteger(v['sd']) ? { totalDoses: v['sd'] } : {}) };
 }
 
-function readTest(t: Json): Read<TestResult> {
+function readTest(t: Json, valueSets: ValueSetOverrides | undefined): Read<TestResult> {
   if (t['tg'] !== COVID_19) return { why: 'disease' };
-  if (!inValueSet(TEST_TYPE, t['tt'])) return { why: 'test-type' };
-  if (!inValueSet(TEST_RESULT, t['tr'])) return { why: 'test-result' };
+  // A code must be in the set in force AND be one whose kind (PCR or rapid) and result Chốt
+  // knows: a new test type the hub's set adds is not guessed to be either.
+  if (!inValueSet(valueSetInForce(TEST_TYPE, valueSets), t['tt']) || !Object.hasOwn(TEST_TYPE.kinds, t['tt'])) return { why: 'test-type' };
+  if (!inValueSet(valueSetInForce(TEST_RESULT, valueSets), t['tr']) || !Object.hasOwn(TEST_RESULT.results, t['tr'])) return { why: 'test-result' };
   const takenAt = typeof t['sc'] === 'string' ? parseIsoInstant(t['sc']) : null;
   if (takenAt === null) return { why: 'incomplete' };
   return {

@@ -132,6 +132,16 @@ export const TEST_RESULT: ValueSet & { readonly results: Readonly<Record<string,
   results: { '260415000': 'negative', '260373001': 'positive' },
 };
 
+/**
+ * Value sets by id that replace the built-in set of the same id: the hub's signed
+ * `dcc-value-sets` trust file (docs/trust-files.md), so a code the EU adds reaches the kiosks
+ * without a new Chốt. A set of an id not built in changes nothing.
+ */
+export type ValueSetOverrides = ReadonlyMap<string, ValueSet>;
+
+/** The set in force for `builtIn`'s id: the hub's when it sent one, else the built-in. */
+export const valueSetInForce = <S extends ValueSet>(builtIn: S, overrides: ValueSetOverrides | undefined): ValueSet => overrides?.get(builtIn.id) ?? builtIn;
+
 /** Whether `code` is a member of `set` (own keys only: `constructor` is no vaccine). */
 export function inValueSet(set: ValueSet, code: unknown): code is string {
   return typeof code === 'string' && Object.hasOwn(set.values, code);

@@ -1,7 +1,7 @@
 import type { CredentialProblem, DccCredential, ParseError } from '../credential.js';
 import type { DccSigningCertificate, DccTrustList, VerificationContext } from '../verification.js';
 import { decodeBase45, isBase45Text } from '../../encoding/base45.js';
-import { certificateTypes, checkValidity, holdsOneCertificate, keyUsageAllows } from './dcc-checks.js';
+import { certificateTypes, checkValidity, holdsAllowedEntries, keyUsageAllows } from './dcc-checks.js';
 import type { DccDiagnostics } from './dcc-diagnostics.js';
 import { dccError, dccProblem, type DccErrorCode, type DccProblemCode } from './dcc-errors.js';
 import { factsFromHcert, subjectFromHcert } from './dcc-facts.js';
@@ -114,8 +114,8 @@ function read(text: string, context: VerificationContext, diagnostics: Progress,
 
   diagnostics.schemaValid = validateSchema(claims.hcert, context);
   if (diagnostics.schemaValid === false) problems.push(dccProblem('dcc.schema-invalid'));
-  if (!holdsOneCertificate(claims.hcert)) {
-    // Part of the structure the schema stands for, checked even where no schema file is.
+  if (!holdsAllowedEntries(claims.hcert)) {
+    // Part of the structure the schema of its version stands for, checked even where no schema file is.
     diagnostics.schemaValid = false;
     problems.push(dccProblem('dcc.not-one-certificate'));
   }
@@ -128,7 +128,7 @@ function read(text: string, context: VerificationContext, diagnostics: Progress,
     subject: subjectFromHcert(claims.hcert),
     problems,
     dcc: { ...diagnostics, stages: { ...diagnostics.stages } },
-    embeddedFacts: factsFromHcert(claims.hcert),
+    embeddedFacts: factsFromHcert(claims.hcert, context.dccValueSets),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { PersonFacts, QuarantineStatus, TestResult, VaccinationDose } from '../../facts/person-facts.js';
 import { vaccineProductByPassIndex, findVaccineProduct } from '../../facts/vaccine-products.js';
 import { formatIsoDate } from '../../time/calendar-date.js';
+import { hasLetter, visibleText } from '../../text/visible-text.js';
 import { STAFF_ID_PATTERN } from '../../trust/staff-list.js';
 
 /**
@@ -29,11 +30,45 @@ export interface PassBody {
    * citizen ID (id12 is all zeros) and no facts.
    */
   readonly staffId?: string;
+  /**
+   * Who holds the pass, signed, for staff to match against the person in front of them (a
+   * printed badge is handed around more easily than a phone). Optional: a pass without it
+   * names the person by ID alone, as every pass did before the section existed.
+   */
+  readonly holder?: PassHolder;
+}
+
+/** A pass holder's name and birth year: at least one of the two. */
+export interface PassHolder {
+  /** NFC, no invisible characters, at least one letter, at most HOLDER_NAME_MAX_BYTES in UTF-8. */
+  readonly name?: string;
+  readonly birthYear?: number;
+}
+
+/**
+ * A holder's name is bounded so that the largest pass (full facts section and name) still fits
+ * a version-10 QR code at level M: 64 bytes is 21 to 64 letters of a Vietnamese name.
+ */
+export const HOLDER_NAME_MAX_BYTES = 64;
+export const HOLDER_BIRTH_YEARS = { min: 1900, max: 2199 } as const;
+
+/** Why a name cannot go on a pass, or undefined when it can (the issuer normalises it with visibleText first). */
+export function holderNameProblem(name: string): string | undefined {
+  if (name !== visibleText(name)) return 'a name on a pass is NFC text without control, bidi or invisible characters';
+  if (!hasLetter(name)) return 'a name on a pass needs at least one letter';
+  if (new TextEncoder().encode(name).length > HOLDER_NAME_MAX_BYTES) return `a name on a pass is at most ${HOLDER_NAME_MAX_BYTES} bytes of UTF-8`;
+  return undefined;
+}
+
+export function isHolderBirthYear(year: number): boolean {
+  return Number.isInteger(year) && year >= HOLDER_BIRTH_YEARS.min && year <= HOLDER_BIRTH_YEARS.max;
 }
 
 /** Flag bits of the body's byte 18: each says a section follows, in this order. */
 const FLAG_FACTS = 0x80;
 const FLAG_STAFF = 0x40;
+const FLAG_HOLDER = 0x20;
+const NO_BIRTH_YEAR = 0;
 /** A staff badge names no person: its id12 field is this. */
 export const STAFF_BADGE_ID12 = '000000000000';
 
@@ -73,7 +108,9 @@ export function encodePassBody(body: PassBody): Uint8Array {
   const staffId = body.staffId;
   if (staffId !== undefined && (!STAFF_ID_PATTERN.test(staffId) || facts !== undefined || body.id12 !== STAFF_BADGE_ID12))
     throw new Error('a staff badge needs a staff id of 1–32 letters, digits, ".", "_" or "-", and no person ID or facts');
-  bytes.push((facts === undefined ? 0 : FLAG_FACTS) | (staffId === undefined ? 0 : FLAG_STAFF));
+  const holder = body.holder;
+  if (holder !== undefined) checkHolder(holder);
+  bytes.push((facts === undefined ? 0 : FLAG_FACTS) | (staffId === undefined ? 0 : FLAG_STAFF) | (holder === undefined ? 0 : FLAG_HOLDER));
   if (facts !== undefined) {
     const doses = latest(facts.doses, LIMITS.doses, (d) => `${d.date}${d.dose}`);
     bytes.push(doses.length);
@@ -102,7 +139,33 @@ export function encodePassBody(body: PassBody): Uint8Array {
     bytes.push(staffId.length);
     for (const char of staffId) bytes.push(char.charCodeAt(0));
   }
+  if (holder !== undefined) {
+    const name = new TextEncoder().encode(holder.name ?? '');
+    bytes.push(name.length, ...name);
+    u16(holder.birthYear ?? NO_BIRTH_YEAR);
+  }
   return Uint8Array.from(bytes);
+}
+
+function checkHolder(holder: PassHolder): void {
+  if (holder.name === undefined && holder.birthYear === undefined) throw new Error('a pass holder section needs a name or a birth year');
+  const problem = holder.name === undefined ? undefined : holderNameProblem(holder.name);
+  if (problem !== undefined) throw new Error(problem);
+  if (holder.birthYear !== undefined && !isHolderBirthYear(holder.birthYear))
+    throw new Error(`a birth year on a pass is ${HOLDER_BIRTH_YEARS.min}–${HOLDER_BIRTH_YEARS.max}`);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The holder section as read: the name is kept as signed; the display sanitises it (parse-pass.ts). */
+function readHolder(u8: () => number, u16: () => number): PassHolder | undefined {
+  const length = u8();
+  if (length > HOLDER_NAME_MAX_BYTES) return undefined;
+  const name = length === 0 ? undefined : strictUtf8.decode(Uint8Array.from({ length }, u8));
+  const birthYear = u16();
+  if (birthYear !== NO_BIRTH_YEAR && !isHolderBirthYear(birthYear)) return undefined;
+  if (name === undefined && birthYear === NO_BIRTH_YEAR) return undefined;
+  return { ...(name === undefined ? {} : { name }), ...(birthYear === NO_BIRTH_YEAR ? {} : { birthYear }) };
 }
 
 export type DecodedBody = { readonly ok: true; readonly body: PassBody } | { readonly ok: false; readonly code: 'pass.version' | 'pass.malformed' };
@@ -125,9 +188,10 @@ export function decodePassBody(bytes: Uint8Array): DecodedBody {
     const id = u8() * 2 ** 32 + u32();
     if (id > 999_999_999_999 || expiresAt < issuedAt) return { ok: false, code: 'pass.malformed' };
     const flags = u8();
-    if ((flags & ~(FLAG_FACTS | FLAG_STAFF)) !== 0 || flags === (FLAG_FACTS | FLAG_STAFF)) return { ok: false, code: 'pass.malformed' };
+    if ((flags & ~(FLAG_FACTS | FLAG_STAFF | FLAG_HOLDER)) !== 0 || (flags & (FLAG_FACTS | FLAG_STAFF)) === (FLAG_FACTS | FLAG_STAFF))
+      return { ok: false, code: 'pass.malformed' };
     let facts: PersonFacts | undefined;
-    if (flags === FLAG_FACTS) {
+    if ((flags & FLAG_FACTS) !== 0) {
       const doses: VaccinationDose[] = [];
       const doseCount = u8();
       if (doseCount > LIMITS.doses) return { ok: false, code: 'pass.malformed' };
@@ -162,10 +226,15 @@ export function decodePassBody(bytes: Uint8Array): DecodedBody {
       facts = { doses, tests, quarantine, ...(recovered === NO_DAY ? {} : { recoveredOn: fromDays(recovered) }) };
     }
     let staffId: string | undefined;
-    if (flags === FLAG_STAFF) {
+    if ((flags & FLAG_STAFF) !== 0) {
       const length = u8();
       staffId = String.fromCharCode(...Array.from({ length }, u8));
       if (!STAFF_ID_PATTERN.test(staffId) || id !== 0) return { ok: false, code: 'pass.malformed' };
+    }
+    let holder: PassHolder | undefined;
+    if ((flags & FLAG_HOLDER) !== 0) {
+      holder = readHolder(u8, u16);
+      if (holder === undefined) return { ok: false, code: 'pass.malformed' };
     }
     if (at !== bytes.length) return { ok: false, code: 'pass.malformed' };
     return {
@@ -177,6 +246,7 @@ export function decodePassBody(bytes: Uint8Array): DecodedBody {
         id12: String(id).padStart(12, '0'),
         ...(facts === undefined ? {} : { facts }),
         ...(staffId === undefined ? {} : { staffId }),
+        ...(holder === undefined ? {} : { holder }),
       },
     };
   } catch {

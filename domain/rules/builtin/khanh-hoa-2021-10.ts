@@ -2,6 +2,7 @@ import type { UncountedReason } from '../../facts/person-facts.js';
 import type { Reason } from '../../text/bilingual.js';
 import type { RuleSet } from '../rule-set.js';
 import { and, before, either, ifThen, notAfter, notBefore, some, time, v } from './certlogic-helpers.js';
+import { FACTS_UNKNOWN, UNKNOWN_PERSON } from '../unknown-person.js';
 import { STALE_DATA_DEFAULTS, STALE_DATA_POLICY } from './stale-data-policy.js';
 
 const NOW = time('scan.at');
@@ -25,13 +26,17 @@ const uncounted = (...why: UncountedReason[]) => some('facts.notCounted', { in: 
  * and a positive test within 14 days is F0, whether a test or a certificate of recovery
  * (its first positive result) states it.
  *
+ * A person the kiosk has no facts about (not in the province's data, no certificate of their
+ * own: a traveller from another province) gets no colour: "no record — see staff".
+ *
  * A certificate of recovery is green only inside the issuer's window (valid from … until)
  * and within 180 days of its positive test. The red rules at the end change no colour (red
- * is the default): they say why a certificate did not count, instead of "not vaccinated".
+ * is the default): they say why a certificate did not count, or that the last dose is not
+ * 14 days old yet, instead of "not vaccinated".
  */
 export const KHANH_HOA_2021_10: RuleSet = {
   id: 'khanh-hoa-2021-10',
-  version: '1.1.0',
+  version: '1.2.0',
   validFrom: '2021-10-01T00:00:00+07:00',
   description: {
     vi: 'Khánh Hòa, tháng 10/2021: thẻ xanh, vàng, đỏ theo tiêm chủng, xét nghiệm và cách ly',
@@ -39,6 +44,7 @@ export const KHANH_HOA_2021_10: RuleSet = {
   },
   parameters: { ...STALE_DATA_DEFAULTS },
   rules: [
+    { id: 'unknown-person', colour: 'see-staff', when: FACTS_UNKNOWN, reason: UNKNOWN_PERSON },
     {
       id: 'quarantine',
       colour: 'red',
@@ -86,6 +92,17 @@ export const KHANH_HOA_2021_10: RuleSet = {
       colour: 'yellow',
       when: and(v('facts.lastNegativePcr'), notBefore(NOW, time('facts.lastNegativePcr.at')), notAfter(NOW, time('facts.lastNegativePcr.at', 72, 'hour'))),
       reason: { code: 'test-negative', vi: 'Xét nghiệm PCR âm tính trong vòng 72 giờ', en: 'Negative PCR test within 72 hours' },
+    },
+    {
+      // Vaccinated, but no dose is 14 days old yet: say so, not "not vaccinated".
+      id: 'vaccinated-too-recently',
+      colour: 'red',
+      when: and(v('facts.lastDose'), before(NOW, time('facts.lastDose.at', 14, 'day'))),
+      reason: {
+        code: 'vaccinated-under-14-days',
+        vi: 'Đã tiêm vắc-xin nhưng mũi gần nhất chưa đủ 14 ngày',
+        en: 'Vaccinated, but the last dose was less than 14 days ago',
+      },
     },
     {
       id: 'recovery-not-yet-valid',

@@ -36,13 +36,18 @@ process.once('exit', () => {
 });
 
 /**
- * Starts `node bin/chot.js hub serve --data DIR --host 127.0.0.1 --port 0` (port 0: the
- * hub prints the port it got) and resolves with its URL. Needs `npm run build`.
+ * Starts `node bin/chot.js hub serve --data DIR --host 127.0.0.1 --port 0 [ARGS…]` (port 0:
+ * the hub prints the port it got; ARGS e.g. `--pg URL`) and resolves with its URL. Needs
+ * `npm run build`.
  */
-export function startHubProcess(dataDir: string, timeoutMs = 60_000): Promise<HubProcess> {
-  const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'chot.js'), 'hub', 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function startHubProcess(dataDir: string, timeoutMs = 60_000, args: readonly string[] = []): Promise<HubProcess> {
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot(), 'bin', 'chot.js'), 'hub', 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   running.add(child);
   const lines: string[] = [];
   let partial = '';

@@ -31,7 +31,18 @@ const INSERT = `INSERT INTO entry (${COLUMNS.map(([, column]) => column).join(',
  * analysed (a running hub's autovacuum would have done so long before anyone traces).
  */
 export async function seedPgHubEntries(url: string, seed: EntrySeed): Promise<SeededEntries> {
-  await (await PgHubStorage.open(url)).close();
+  const storage = await PgHubStorage.open(url);
+  try {
+    // The seeded days' partitions, as ingest would make them: rows left in entry_default
+    // would be read by every trace, whatever its range.
+    const { startMs } = seeded(seed);
+    await storage.entries.partitions.ensureFor(
+      Array.from({ length: seed.days }, (_, day) => startMs + day * 86_400_000),
+      startMs + seed.days * 86_400_000,
+    );
+  } finally {
+    await storage.close();
+  }
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -59,7 +70,9 @@ export async function seedPgHubEntries(url: string, seed: EntrySeed): Promise<Se
        SELECT k, s, h, s, 0, 0 FROM unnest($1::text[], $2::bigint[], $3::text[]) AS c(k, s, h)`,
       [chains.map(([k]) => k), chains.map(([, head]) => head.seq), chains.map(([, head]) => head.hash)],
     );
-    for (const { indexdef } of indexes) await client.query(indexdef);
+    // On the partitioned table, pg_indexes says ON ONLY (the parent's index alone): recreated
+    // without it, so every partition gets its index again.
+    for (const { indexdef } of indexes) await client.query(indexdef.replace(' ON ONLY ', ' ON '));
     await client.query('ANALYZE entry');
   } finally {
     await client.end();

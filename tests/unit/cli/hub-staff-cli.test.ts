@@ -32,7 +32,8 @@ describe('chot hub staff', () => {
     expect(readFileSync(join(data, PUBLISHED_TRUST_DIR, 'staff.json'), 'utf8')).not.toContain('135790');
   });
 
-  it('each change publishes a newer version; a badge-only member, a scope, list and remove', () => {
+  // Seven chot processes in turn, each loading the CLI: a loaded machine takes its time.
+  it('each change publishes a newer version; a badge-only member, a scope, list and remove', { timeout: 90_000 }, () => {
     const data = tempDataDir('chot-hub-staff-');
     expect(runChot(['hub', 'staff', 'add', 'Minh', '--id', 'minh', '--kiosk', 'k-1', '--location', 'Cổng A', '--data', data]).status).toBe(0);
     const first = published(data);
@@ -52,7 +53,8 @@ describe('chot hub staff', () => {
     });
   });
 
-  it('refuses a PIN another member has, a bad PIN, a duplicate id, and a PIN on the command line', () => {
+  // Seven chot processes in turn, each loading the CLI: a loaded machine takes its time.
+  it('refuses a PIN another member has, a bad PIN, a duplicate id, and a PIN on the command line', { timeout: 90_000 }, () => {
     const data = tempDataDir('chot-hub-staff-');
     runChot(['hub', 'staff', 'add', 'Lan', '--id', 'lan', '--pin-stdin', '--data', data], '135790\n');
     const version = published(data).version;

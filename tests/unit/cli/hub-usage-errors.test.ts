@@ -9,6 +9,7 @@ afterEach(() => vi.restoreAllMocks());
 const USAGE_LINES = {
   import: '  import --kind KIND FILE.csv [--pg URL]',
   'issue-pass': '  issue-pass --id ID12',
+  badges: '  badges --csv FILE --out FILE.pdf',
   report: '  report --from YYYY-MM-DD --to YYYY-MM-DD',
   revoke: '  revoke DEVICE_ID [--pg URL]',
   'enroll-code': '  enroll-code --location "NAME"',
@@ -20,6 +21,7 @@ describe('a hub usage error prints the one-line error and that command’s usage
   it.each([
     ['import', ['--kind', 'names', 'x.csv'], '--kind must be one of person, vaccination, test, recovery, quarantine'],
     ['issue-pass', ['--id', '56089001234'], '--id must be a 12-digit citizen ID'],
+    ['badges', ['--out', 'class.pdf'], '--csv FILE is the list of people to print badges for'],
     ['report', ['--to', '2021-10-24'], '--from and --to are needed'],
     ['revoke', [], 'revoke takes exactly one DEVICE_ID'],
     ['enroll-code', [], '--location "NAME" is needed'],

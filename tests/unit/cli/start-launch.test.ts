@@ -27,16 +27,21 @@ const NON_DEFAULT: Readonly<Record<StartOption, () => readonly string[]>> = {
   'repeat-window': () => ['--repeat-window', '1.5'],
   device: () => ['--device', 'serial-scanner=/dev/ttyACM0:9600,lane=2,direction=out,suffix=hex:03'],
   'log-level': () => ['--log-level', 'debug'],
+  'db-key-file': () => ['--db-key-file', '/etc/chot/db.key'],
   volume: () => ['--volume', '35'],
   mute: () => ['--mute'],
   theme: () => ['--theme', 'auto'],
   'day-hours': () => ['--day-hours', '05:30-19:00'],
 };
 
-/** The runtime's options without its logger, which each shell opens its own of (at the level the options carry). */
+/**
+ * The runtime's options without its logger, which each shell opens its own of (at the level the
+ * options carry), and without whether a page is expected: Electron always shows one, browser mode
+ * only with --open (checked on its own below).
+ */
 function comparable(options: KioskRuntimeOptions | undefined): unknown {
   if (options === undefined) return undefined;
-  const { logger: _logger, ...rest } = options as KioskRuntimeOptions & { port?: number };
+  const { logger: _logger, pageExpected: _pageExpected, ...rest } = options as KioskRuntimeOptions & { port?: number };
   delete (rest as { port?: number }).port;
   return rest;
 }
@@ -227,5 +232,17 @@ describe('the Electron app reads its launch options', () => {
     expect(() => electronLaunchOptions(['/opt/chot/chot', tampered], true)).toThrow(UsageError);
     expect(() => electronLaunchOptions(['/opt/chot/chot', tampered], true)).toThrow('--retention-days must be');
     expect(() => electronLaunchOptions(['/opt/chot/chot', '--retention-days', 'x'], true)).toThrow(UsageError);
+  });
+});
+
+describe('chot start: the page the service watchdog counts', () => {
+  it('is expected in Electron always, in browser mode only with --open', async () => {
+    const plain = await launchBoth([]);
+    const open = await launchBoth(['--open']);
+    expect(plain.browser.pageExpected).toBe(false);
+    expect(open.browser.pageExpected).toBe(true);
+    const handed = launchOptionsFromArgs([launchOptionsArg(buildLaunchOptions([]))]);
+    if (handed === undefined) throw new Error('the launch options did not survive the argument');
+    expect((await runFakeElectron(handed)).runtimeOptions?.pageExpected).toBe(true);
   });
 });

@@ -9,6 +9,7 @@ import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
 import { describeEnrollmentStoreContract, hubStorageSubject } from './enrollment-store-contract.js';
 import { describeNonceStoreContract, hubNonceSubject } from './nonce-store-contract.js';
 import { describeKioskCensusContract } from './kiosk-census-contract.js';
+import { describeDeviceStatusContract } from './device-status-contract.js';
 import { AN, describeHubStorageContract } from './hub-storage-contract.js';
 
 // A real server, never a mock: a private cluster for this file (tests/support/postgres.ts).
@@ -21,6 +22,7 @@ afterAll(() => cluster?.stop());
 
 describeHubStorageContract('PostgreSQL', () => ({ pgUrl: cluster.createDatabase() }));
 describeKioskCensusContract('PostgreSQL', () => ({ pgUrl: cluster.createDatabase() }));
+describeDeviceStatusContract('PostgreSQL', () => ({ pgUrl: cluster.createDatabase() }));
 describeEnrollmentStoreContract(
   'PostgreSQL',
   hubStorageSubject(() => ({ pgUrl: cluster.createDatabase() })),

@@ -75,7 +75,7 @@ export function describeReportStoreContract(name: string, newLocation: () => Hub
           scans: 0,
           flagged: 0,
           byOutcome: { green: 0, yellow: 0, red: 0, none: 0 },
-          byKind: { 'phone-pass': 0, 'id-card': 0, 'chip-verified': 0, 'health-insurance': 0, typed: 0, other: 0 },
+          byKind: { dcc: 0, 'status-pass': 0, 'id-card': 0, 'chip-verified': 0, 'health-insurance': 0, typed: 0, unreadable: 0, other: 0 },
         };
         expect({ place: place.location, ...plain(place.counts) }).toEqual({ place: place.location, ...(expected.byPlace.get(place.location) ?? none) });
         for (const p of place.periods) {

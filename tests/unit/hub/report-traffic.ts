@@ -37,9 +37,15 @@ export const vnDateOfMs = (ms: number): string => vnDateFormat.format(ms);
 /** How far a chip read was authenticated, cycling: verified, integrity only, altered. */
 const CHIP_AUTHENTICITIES = ['chip-verified', 'unsigned', 'invalid'] as const;
 
-/** The kind groups, as the task states them: a chip that passed passive authentication apart, any other chip read an ID card. */
+/**
+ * The kind groups, as the task states them: EU DCC and Chốt pass apart, a chip that passed
+ * passive authentication apart, a chip read only intact an ID card, an unreadable code or one
+ * that failed its check (any kind) "unreadable or invalid".
+ */
 export function expectedGroup(kind: string, authenticity: string): string {
-  if (kind === 'pass' || kind === 'dcc') return 'phone-pass';
+  if (kind === 'unknown' || authenticity === 'invalid') return 'unreadable';
+  if (kind === 'dcc') return 'dcc';
+  if (kind === 'pass') return 'status-pass';
   if (kind === 'chip' && authenticity === 'chip-verified') return 'chip-verified';
   if (kind === 'cccd-qr' || kind === 'chip') return 'id-card';
   if (kind === 'bhyt-qr') return 'health-insurance';
@@ -104,7 +110,7 @@ const empty = (): ExpectedCounts => ({
   scans: 0,
   flagged: 0,
   byOutcome: { green: 0, yellow: 0, red: 0, none: 0 },
-  byKind: { 'phone-pass': 0, 'id-card': 0, 'chip-verified': 0, 'health-insurance': 0, typed: 0, other: 0 },
+  byKind: { dcc: 0, 'status-pass': 0, 'id-card': 0, 'chip-verified': 0, 'health-insurance': 0, typed: 0, unreadable: 0, other: 0 },
 });
 
 /** What the report must say, from the uploads alone. `flaggedSeqs`: the entries expected flagged, per kiosk number. */

@@ -11,10 +11,12 @@ import { tempDataDir } from '../../support/kiosk-process.js';
 import { describeEnrollmentStoreContract, hubStorageSubject } from './enrollment-store-contract.js';
 import { describeMemoryNonceStoreContract, describeNonceStoreContract, hubNonceSubject } from './nonce-store-contract.js';
 import { describeKioskCensusContract } from './kiosk-census-contract.js';
+import { describeDeviceStatusContract } from './device-status-contract.js';
 import { AN, describeHubStorageContract, ids, lines } from './hub-storage-contract.js';
 
 describeHubStorageContract('SQLite', () => ({ dataDir: tempDataDir('chot-hub-') }));
 describeKioskCensusContract('SQLite', () => ({ dataDir: tempDataDir('chot-hub-') }));
+describeDeviceStatusContract('SQLite', () => ({ dataDir: tempDataDir('chot-hub-') }));
 describeEnrollmentStoreContract(
   'SQLite',
   hubStorageSubject(() => ({ dataDir: tempDataDir('chot-hub-') })),

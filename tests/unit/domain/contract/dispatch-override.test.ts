@@ -14,6 +14,7 @@ function recordingCore(): { api: KioskApi; requests: OverrideRequest[] } {
     getKioskInfo: unused,
     getKioskStatus: unused,
     getTodayStats: unused,
+    pageHeartbeat: unused,
     getDiagnostics: unused,
     confirmLastVerdict: unused,
     enterChipCan: unused,

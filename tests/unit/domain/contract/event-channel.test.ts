@@ -57,7 +57,7 @@ describe('pushed events over the browser-mode WebSocket', () => {
     expect(await connect(server, 'wrong-token')).toBe(401);
     if (typeof a === 'number' || typeof b === 'number') throw new Error('not connected');
     const text = demoCards()[0]?.qrText ?? '';
-    const verdict = core.submitDeviceScan(
+    const verdict = await core.submitDeviceScan(
       { source: { kind: 'serial', deviceId: '/dev/ttyACM0' }, text, at: new Date().toISOString() },
       { lane: '1', direction: 'in' },
     );

@@ -55,6 +55,12 @@ describe('verdictHeadlineWhile: a "no record" from a kiosk that knows nobody', (
     expect(verdictHeadlineWhile(notReady, green)).toEqual(COLOUR_HEADLINES.green);
   });
 
+  it('while NOT READY, an unknown person a stricter phase makes red reads NOT READY too, not a bare red', () => {
+    const redUnknown = { outcome: 'red', headline: COLOUR_HEADLINES.red, reasons: [UNKNOWN_PERSON] };
+    expect(verdictHeadlineWhile(decideReadiness({ ...base }), redUnknown)).toEqual(NOT_READY_HEADLINE);
+    expect(verdictHeadlineWhile(decideReadiness({ ...base, dataAgeMs: 0 }), redUnknown)).toEqual(COLOUR_HEADLINES.red);
+  });
+
   it('ready or out of date: "no record" is said as it is', () => {
     expect(verdictHeadlineWhile(decideReadiness({ ...base, dataAgeMs: 0 }), noRecord)).toEqual(noRecord.headline);
     expect(verdictHeadlineWhile(decideReadiness({ ...base, dataAgeMs: 13 * HOUR }), noRecord)).toEqual(noRecord.headline);
@@ -67,5 +73,40 @@ describe('the readiness push passes the event guard only when well formed', () =
     expect(asKioskEvent({ name: 'readiness', readiness })).toEqual({ name: 'readiness', readiness });
     expect(asKioskEvent({ name: 'readiness', readiness: { ...readiness, state: 'fine' } })).toBeUndefined();
     expect(asKioskEvent({ name: 'readiness', readiness: { ...readiness, line: 'x' } })).toBeUndefined();
+  });
+});
+
+describe('decideReadiness: the kiosk clock', () => {
+  const fresh: ReadinessInput = { ...base, dataAgeMs: HOUR, dataSyncedAt: 1 };
+
+  it('a clock behind the newest signed time: NOT READY by default, saying how far and what staff do', () => {
+    const readiness = decideReadiness({ ...fresh, clock: { state: 'behind-signed-time', offByMs: 72 * HOUR } });
+    expect(readiness.state).toBe('not-ready');
+    expect(readiness.headline).toEqual(NOT_READY_HEADLINE);
+    expect(readiness.line.en).toContain('4320 min behind a time the hub signed');
+    expect(readiness.advice.en).toContain('NTP');
+  });
+
+  it('it comes before "never synced": the age of anything is measured with the wrong clock', () => {
+    const readiness = decideReadiness({ ...base, clock: { state: 'behind-signed-time', offByMs: HOUR } });
+    expect(readiness.line.en).toContain('behind a time the hub signed');
+  });
+
+  it('by policy, a clock behind is only a warning', () => {
+    const readiness = decideReadiness({ ...fresh, clock: { state: 'behind-signed-time', offByMs: HOUR }, clockPolicy: { behind: 'warning' } });
+    expect(readiness.state).toBe('out-of-date');
+    expect(readiness.headline.en).toBe('CLOCK WRONG');
+  });
+
+  it('a clock only off from the hub: a warning, ahead or behind said as it is', () => {
+    const ahead = decideReadiness({ ...fresh, clock: { state: 'off-from-hub', offByMs: -10 * 60_000 } });
+    expect(ahead.state).toBe('out-of-date');
+    expect(ahead.line.en).toBe("The kiosk clock is 10 min ahead of the hub's");
+    expect(decideReadiness({ ...fresh, clock: { state: 'off-from-hub', offByMs: 10 * 60_000 } }).line.vi).toContain('chậm hơn');
+  });
+
+  it('a trusted or unknown clock changes nothing', () => {
+    expect(decideReadiness({ ...fresh, clock: { state: 'trusted' } }).state).toBe('ready');
+    expect(decideReadiness({ ...fresh, clock: { state: 'unknown' } }).state).toBe('ready');
   });
 });

@@ -8,6 +8,7 @@ describe('validateCall', () => {
     expect(validateCall('getKioskInfo', [])).toEqual({ ok: true, method: 'getKioskInfo', args: [] });
     expect(validateCall('getKioskStatus', [])).toEqual({ ok: true, method: 'getKioskStatus', args: [] });
     expect(validateCall('getTodayStats', [])).toEqual({ ok: true, method: 'getTodayStats', args: [] });
+    expect(validateCall('pageHeartbeat', [])).toEqual({ ok: true, method: 'pageHeartbeat', args: [] });
     expect(validateCall('submitScan', [{ source, text: 'abc' }])).toEqual({ ok: true, method: 'submitScan', args: [{ source, text: 'abc', overflow: false }] });
     expect(validateCall('submitScan', [{ source, text: 'abc', startLost: 20 }])).toEqual({
       ok: true,
@@ -25,6 +26,7 @@ describe('validateCall', () => {
     ['getKioskInfo', [1], 'rpc.bad-arguments'],
     ['getKioskStatus', [{}], 'rpc.bad-arguments'],
     ['getTodayStats', [1], 'rpc.bad-arguments'],
+    ['pageHeartbeat', [{}], 'rpc.bad-arguments'],
     ['submitScan', [], 'rpc.bad-arguments'],
     ['submitScan', [{ source, text: 5 }], 'rpc.bad-arguments'],
     ['submitScan', [{ source: { kind: 'telepathy', deviceId: 'x' }, text: '' }], 'rpc.bad-arguments'],

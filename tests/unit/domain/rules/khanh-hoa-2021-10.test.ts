@@ -48,7 +48,27 @@ describe('khanh-hoa-2021-10 at its boundaries', () => {
       'green',
       ['vaccinated-full'],
     ],
-    ['first dose 13 days ago', facts({ doses: [{ dose: 1, date: '2021-10-07', product: COMIRNATY }] }), vn('2021-10-20T08:00'), 'red', ['no-protection']],
+    [
+      'first dose 13 days ago: red, and the reason says the 14 days are not over',
+      facts({ doses: [{ dose: 1, date: '2021-10-07', product: COMIRNATY }] }),
+      vn('2021-10-20T08:00'),
+      'red',
+      ['vaccinated-under-14-days'],
+    ],
+    [
+      'a single-dose course one minute short of 14 days',
+      facts({ doses: [{ dose: 1, date: '2021-09-16', product: JANSSEN }] }),
+      vn('2021-09-29T23:59'),
+      'red',
+      ['vaccinated-under-14-days'],
+    ],
+    [
+      'first dose 20 days ago: yellow, the newer rule does not override it',
+      facts({ doses: [{ dose: 1, date: '2021-09-30', product: COMIRNATY }] }),
+      vn('2021-10-20T08:00'),
+      'yellow',
+      ['vaccinated-partial'],
+    ],
     [
       'first dose exactly 14 days ago',
       facts({ doses: [{ dose: 1, date: '2021-10-06', product: COMIRNATY }] }),

@@ -32,3 +32,14 @@ describe('the rule input: what the rules see of a recovery and of uncounted entr
     ]);
   });
 });
+
+describe('the rule input: kiosk.clockTrusted', () => {
+  it('false when the kiosk says its clock is not trusted, so a phase may take the green away', () => {
+    expect(buildRuleInput(NO_FACTS, { ...context, clockTrusted: false }, {}).kiosk.clockTrusted).toBe(false);
+    expect(buildRuleInput(NO_FACTS, { ...context, clockTrusted: true }, {}).kiosk.clockTrusted).toBe(true);
+  });
+
+  it('true when nothing judged the clock (a rule set tested on its own)', () => {
+    expect(buildRuleInput(NO_FACTS, context, {}).kiosk.clockTrusted).toBe(true);
+  });
+});

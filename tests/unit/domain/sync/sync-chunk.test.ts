@@ -165,12 +165,12 @@ describe('sync chunks: strict decoding', () => {
     expect(accept(forgeChunk(key, { body: two, recordCount: 2, bodyLength: two.length + 1 }))).toBe('sync.malformed');
   });
 
-  it('stops a decompression bomb at the declared size, quickly', () => {
+  // No time bound here (a unit test must not depend on the machine being quiet): the slices
+  // that stop inflating at the declared size are inflateChunkBody's own loop.
+  it('stops a decompression bomb at the declared size', () => {
     const bomb = deflateSync(new Uint8Array(CHUNK_LIMITS.bodyBytes + 4 * 1024 * 1024));
-    const started = performance.now();
     expect(accept(forgeChunk(key, { compressed: bomb, bodyLength: 1000 }))).toBe('sync.body-size');
     expect(accept(forgeChunk(key, { compressed: bomb, bodyLength: CHUNK_LIMITS.bodyBytes }))).toBe('sync.body-size');
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(accept(forgeChunk(key, { bodyLength: CHUNK_LIMITS.bodyBytes + 1 }))).toBe('sync.body-size');
     expect(HEADER_BYTES).toBe(54);
   });

@@ -59,9 +59,9 @@ describe('signed trust files', () => {
 
   it('refuses a kind this version does not know, even signed, and content that is not what the kind says', () => {
     const { signature: _s, ...fields } = signed();
-    expect(verifySignedTrustFile(resigned({ ...fields, kind: 'dcc-value-sets' }), pinned)).toMatchObject({
+    expect(verifySignedTrustFile(resigned({ ...fields, kind: 'vaccine-registry' }), pinned)).toMatchObject({
       ok: false,
-      error: { code: 'trust.unknown-kind', detail: 'kind "dcc-value-sets"' },
+      error: { code: 'trust.unknown-kind', detail: 'kind "vaccine-registry"' },
     });
     expect(verifySignedTrustFile(resigned({ ...fields, certificates: [a, Buffer.from('not a certificate').toString('base64')] }), pinned)).toMatchObject({
       ok: false,

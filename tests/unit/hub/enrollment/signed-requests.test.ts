@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { REQUEST_CLOCK_WINDOW_MS, REQUEST_HEADERS } from '../../../../domain/sync/signed-request.js';
+import { encodeKioskReport } from '../../../../domain/sync/kiosk-report.js';
+import { REPORT_HEADER, REQUEST_CLOCK_WINDOW_MS, REQUEST_HEADERS } from '../../../../domain/sync/signed-request.js';
 import { RequestVerifier, type DeviceRecord } from '../../../../hub/enrollment/request-verifier.js';
 import { createDeviceKey, deviceIdentityFrom, loadDeviceIdentity, saveDeviceId } from '../../../../main/hub-client/device-identity.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
@@ -91,5 +92,37 @@ describe('signed kiosk requests', () => {
     expect(identity?.deviceId).toBe('kiosk-9');
     const device: DeviceRecord = { deviceId: 'kiosk-9', publicKeyRaw: identity?.publicKeyRaw ?? new Uint8Array(), location: 'x', revoked: false };
     expect((await hubWith([device]).verify(request(identity?.signRequest('POST', '/v1/deltas?since=42', body, NOW) ?? {}))).ok).toBe(true);
+  });
+});
+
+describe('signed kiosk requests with a status report', () => {
+  const report = encodeKioskReport({ seq: 7, backlog: 2, ruleSet: { id: 'vn-default', version: '3' }, app: '0.1.0', flags: ['device-fault'] });
+  const get = (headers: Record<string, string>) => ({ method: 'GET', pathWithQuery: '/v1/status', headers, body: new Uint8Array() });
+
+  it('accepts the report under the signature and hands it over decoded', async () => {
+    expect(await hubWith([registered]).verify(get(kiosk.signRequest('GET', '/v1/status', undefined, NOW, report)))).toEqual({
+      ok: true,
+      device: registered,
+      report: { seq: 7, backlog: 2, ruleSet: { id: 'vn-default', version: '3' }, app: '0.1.0', flags: ['device-fault'] },
+    });
+  });
+
+  it('an older kiosk, which sends none, still passes, with no report', async () => {
+    expect(await hubWith([registered]).verify(get(kiosk.signRequest('GET', '/v1/status', undefined, NOW)))).toEqual({ ok: true, device: registered });
+  });
+
+  it('refuses a report added, removed or changed on the way: the signature covers it', async () => {
+    const signed = kiosk.signRequest('GET', '/v1/status', undefined, NOW, report);
+    const withoutReport = Object.fromEntries(Object.entries(signed).filter(([name]) => name !== REPORT_HEADER));
+    const forged = encodeKioskReport({ backlog: 0, flags: [] });
+    expect(await hubWith([registered]).verify(get({ ...signed, [REPORT_HEADER]: forged }))).toEqual({ ok: false, refusal: 'bad-signature' });
+    expect(await hubWith([registered]).verify(get(withoutReport))).toEqual({ ok: false, refusal: 'bad-signature' });
+    const plain = kiosk.signRequest('GET', '/v1/status', undefined, NOW);
+    expect(await hubWith([registered]).verify(get({ ...plain, [REPORT_HEADER]: forged }))).toEqual({ ok: false, refusal: 'bad-signature' });
+  });
+
+  it('a signed but malformed report costs the report, not the request', async () => {
+    const verified = await hubWith([registered]).verify(get(kiosk.signRequest('GET', '/v1/status', undefined, NOW, 'bm90LWpzb24')));
+    expect(verified).toEqual({ ok: true, device: registered, reportProblem: 'not the base64url of UTF-8 JSON' });
   });
 });

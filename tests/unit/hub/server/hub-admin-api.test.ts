@@ -65,7 +65,7 @@ const errorOf = async (response: Response): Promise<{ status: number; error: str
 });
 
 describe('GET /v1/admin/trace', () => {
-  it('answers an admin token with the JSON of chot hub trace, and the CSV with format=csv', async () => {
+  it('answers an admin token with the JSON of chot hub trace, the CSV with format=csv, the contact summary with format=contacts-csv', async () => {
     const h = await outbreakHub();
     const bearer = await token(h, 'so-y-te');
     const json = await adminGet(h, `/v1/admin/trace?${PERIOD}`, bearer);
@@ -84,6 +84,19 @@ describe('GET /v1/admin/trace', () => {
     const csvText = await csv.text();
     expect(csvText).toBe(await cliTrace({ dataDir: h.dataDir }, ['--window', '15m', '--format', 'csv']));
     expect(csvText.split('\r\n')).toHaveLength(7);
+
+    // The contact summary alone, each contact once, as chot hub trace gives it.
+    const contacts = await adminGet(h, `/v1/admin/trace?${PERIOD}&format=contacts-csv`, bearer);
+    expect(contacts.status).toBe(200);
+    expect(contacts.headers.get('content-disposition')).toBe('attachment; filename="chot-trace-contacts.csv"');
+    const contactsText = await contacts.text();
+    expect(contactsText).toBe(await cliTrace({ dataDir: h.dataDir }, ['--format', 'contacts-csv']));
+    expect(
+      contactsText
+        .split('\r\n')
+        .slice(1, -1)
+        .map((l) => l.split(',')[0]),
+    ).toEqual(['002', '003', '004', '005', '008'].map((n) => `"001090000${n}"`));
   });
 
   it('refuses a request without a token, with an unknown, a revoked or an expired one', async () => {
@@ -141,7 +154,7 @@ describe('GET /v1/admin/trace', () => {
       [`id=${F0}&from=2021-02-01&to=2021-02-29T08:00%2B07:00`, /to must be .*February 2021 has 28 days/],
       [`${PERIOD}&window=25h`, /window must be .* at most 24h/],
       [`${PERIOD}&window=soon`, /window must be a duration/],
-      [`${PERIOD}&format=xml`, /format must be json or csv/],
+      [`${PERIOD}&format=xml`, /format must be json, csv or contacts-csv/],
       [`${PERIOD}&id=${F0}`, /id is given 2 times/],
       [`${PERIOD}&person=1`, /unknown query parameter "person"/],
     ];

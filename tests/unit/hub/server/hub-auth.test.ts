@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REQUEST_HEADERS } from '../../../../domain/sync/signed-request.js';
 import { EnrollmentService } from '../../../../hub/enrollment/enrollment-service.js';
@@ -6,6 +6,9 @@ import { loadOrCreateHubSigningKey } from '../../../../hub/keys/hub-signing-key.
 import { openHubStorage } from '../../../../hub/storage/open-hub-storage.js';
 import type { HubStorage } from '../../../../hub/storage/hub-storage.js';
 import { deviceIdentityFrom, publicKeyRawOf } from '../../../../main/hub-client/device-identity.js';
+import { checkHubTime } from '../../../../main/sync/hub-time-check.js';
+import { hubKeyStoreFromKeys } from '../../../../main/trust/hub-key-store.js';
+import type { SignedHubTime } from '../../../../domain/protocol/hub-time.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
 import { freePort, startHubProcess } from '../../../support/hub-process.js';
 import { startTestHub, type TestHub } from './hub-test-kit.js';
@@ -61,6 +64,20 @@ describe('POST /v1/enroll', () => {
     expect(await enrol(h, { code, publicKey: base64(newKey()), hubKey: 'not a key' })).toMatchObject({ status: 400, json: { error: 'bad-request' } });
     // The code still works, for the kiosk that expects this hub's key.
     expect(await enrol(h, { code, publicKey: base64(newKey()), hubKey: ownKey })).toMatchObject({ status: 200, json: { hubPublicKey: ownKey } });
+  });
+
+  it('refuses a kiosk whose enrolment QR names another hub key (by its SHA-256) with 409 before spending the code', async () => {
+    const h = await hub();
+    const { code } = await new EnrollmentService(h.admin.enrollment).createCode('Bến xe phía Bắc');
+    const own = loadOrCreateHubSigningKey(h.dataDir).publicKeyRaw;
+    const sha256 = (raw: Uint8Array) => createHash('sha256').update(raw).digest('hex');
+    expect(await enrol(h, { code, publicKey: base64(newKey()), hubKeySha256: sha256(publicKeyRawOf(newKey())) })).toMatchObject({
+      status: 409,
+      json: { error: 'wrong-hub-key' },
+    });
+    expect(await enrol(h, { code, publicKey: base64(newKey()), hubKeySha256: 'ABC' })).toMatchObject({ status: 400, json: { error: 'bad-request' } });
+    // The code still works, for the kiosk whose QR names this hub's key.
+    expect(await enrol(h, { code, publicKey: base64(newKey()), hubKeySha256: sha256(own) })).toMatchObject({ status: 200 });
   });
 
   it('refuses an unknown code, an expired code and a revoked key with 403', async () => {
@@ -196,9 +213,27 @@ describe('routes', () => {
     const kiosk = await h.enrol();
     await h.server.snapshotReady(0);
     const answer = await kiosk.get('/v1/status');
-    const status = (await answer.json()) as { serverTime: number };
-    expect(status).toEqual({ seq: 0, snapshotSeq: 0, hubKeyId: h.server.hubKeyId, serverTime: expect.any(Number) });
+    const status = (await answer.json()) as { serverTime: number; signedTime: unknown };
+    expect(status).toEqual({
+      seq: 0,
+      snapshotSeq: 0,
+      hubKeyId: h.server.hubKeyId,
+      serverTime: expect.any(Number),
+      signedTime: expect.any(Object),
+      signedScope: expect.any(Object),
+    });
     expect(Math.abs(status.serverTime - Date.now() - 60_000)).toBeLessThan(5_000);
+    // The same clock, signed for this kiosk alone: what the kiosk judges its own clock by.
+    const keys = hubKeyStoreFromKeys([kiosk.hubPublicKey]);
+    expect(checkHubTime(status.signedTime, kiosk.identity.deviceId, keys)).toEqual({
+      ok: true,
+      time: { kioskId: kiosk.identity.deviceId, issuedAt: status.serverTime, hubKeyId: h.server.hubKeyId },
+    });
+    expect(checkHubTime(status.signedTime, 'k-0000000000000000', keys)).toEqual({ ok: false, why: 'other-kiosk' });
+    const forged = { ...(status.signedTime as SignedHubTime), time: { ...(status.signedTime as SignedHubTime).time, issuedAt: 0 } };
+    expect(checkHubTime(forged, kiosk.identity.deviceId, keys)).toEqual({ ok: false, why: 'bad-signature' });
+    expect(checkHubTime(status.signedTime, kiosk.identity.deviceId, hubKeyStoreFromKeys([base64(newKey())]))).toEqual({ ok: false, why: 'unknown-key' });
+    expect(checkHubTime(undefined, kiosk.identity.deviceId, keys)).toEqual({ ok: false, why: 'absent' });
   });
 
   it('serves the published rule sets with an ETag over their content, and 304 for it', async () => {

@@ -85,6 +85,8 @@ describe('the hub serves the routes of domain/protocol', () => {
       trust: 200,
       entries: 'bad-batch',
       notify: 'upgrade-required',
+      // The pattern sent as is: `:id` is not a 12-digit ID.
+      personFacts: 'bad-request',
     });
   });
 

@@ -4,7 +4,10 @@ import WebSocket from 'ws';
 import { REVOKED_CLOSE_CODE } from '../../../../hub/server/notify-socket.js';
 import { runChotAsync } from '../../../support/run-chot.js';
 import { EnrollmentService } from '../../../../hub/enrollment/enrollment-service.js';
+import type { HubNotice } from '../../../../domain/protocol/hub-bodies.js';
+import { ACCESS_LIST } from '../../../../domain/rules/builtin/access-list.js';
 import { people, startTestHub, type TestHub, type TestKiosk } from './hub-test-kit.js';
+import { until } from '../../../support/wait-for.js';
 
 const hubs: TestHub[] = [];
 const sockets: WebSocket[] = [];
@@ -18,13 +21,18 @@ afterEach(async () => {
   await Promise.all(hubs.splice(0).map((h) => h.close()));
 });
 
-/** Opens the notify socket as a kiosk would, collecting the sequences it hears. */
+/** Opens the notify socket as a kiosk would, collecting the sequences it hears (and every notice). */
 function listen(h: TestHub, kiosk: TestKiosk | undefined, options: WebSocket.ClientOptions = {}, path = '/v1/notify') {
   const headers = kiosk === undefined ? {} : kiosk.identity.signRequest('GET', path);
   const socket = new WebSocket(`${h.server.url.replace('http', 'ws')}${path}`, { headers, ...options });
   sockets.push(socket);
   const seqs: number[] = [];
-  socket.on('message', (data) => seqs.push((JSON.parse(String(data)) as { type: string; seq: number }).seq));
+  const notices: HubNotice[] = [];
+  socket.on('message', (data) => {
+    const notice = JSON.parse(String(data)) as HubNotice;
+    notices.push(notice);
+    if (notice.type === 'seq') seqs.push(notice.seq);
+  });
   const refused = new Promise<{ status: number; body: { error: string } }>((resolve) => {
     socket.on('unexpected-response', (_request, response) => {
       let text = '';
@@ -36,15 +44,7 @@ function listen(h: TestHub, kiosk: TestKiosk | undefined, options: WebSocket.Cli
   const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
   const closeCode = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
   const opened = new Promise<void>((resolve) => socket.on('open', () => resolve()));
-  return { socket, seqs, refused, closed, closeCode, opened };
-}
-
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  return { socket, seqs, notices, refused, closed, closeCode, opened };
 }
 
 describe('GET /v1/notify (WebSocket)', () => {
@@ -63,6 +63,26 @@ describe('GET /v1/notify (WebSocket)', () => {
     await until(() => seqs.length === 3);
     expect(seqs).toEqual([0, 1, 2]);
     expect(h.logs.some((line) => / GET \/v1\/notify 101 /.test(line))).toBe(true);
+  });
+
+  it('says the rule sets’ ETag at once, and again when `chot hub rules publish` (another process) publishes one', async () => {
+    const h = await hub();
+    const kiosk = await h.enrol();
+    const { notices } = listen(h, kiosk);
+    await until(() => notices.some((n) => n.type === 'rules'));
+    const rulesNotices = (): string[] => notices.flatMap((n) => (n.type === 'rules' ? [n.etag] : []));
+    const served = async (): Promise<string | null> => (await kiosk.get('/v1/rules')).headers.get('etag');
+    const before = await served();
+    expect(rulesNotices()).toEqual([before]);
+
+    const run = await runChotAsync(['hub', 'rules', 'publish', '--builtin', ACCESS_LIST.id, '--data', h.dataDir]);
+    expect(run.status, run.stderr).toBe(0);
+    await until(() => rulesNotices().length === 2);
+    const after = await served();
+    expect(after).not.toBe(before);
+    // The notice carries what GET /v1/rules now answers: a kiosk holding it asks nothing.
+    expect(rulesNotices()).toEqual([before, after]);
+    expect(notices.filter((n) => n.type === 'seq')).toHaveLength(1);
   });
 
   it('announces a new sequence only once the delta from the previous one is built, so kiosks hearing it are served from the cache', async () => {

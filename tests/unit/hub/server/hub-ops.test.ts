@@ -64,6 +64,25 @@ describe.each(ENGINES)('GET /v1/health and GET /metrics on $name', ({ location }
     expect(await response.json()).toEqual({ status: 'ok', storage: true, seq: 1 });
   });
 
+  it('/metrics counts a kiosk that only syncs (signed requests, no upload) as seen, at once', async () => {
+    const h = await hub(location());
+    const token = (await createAdminToken(h.admin.adminTokens, 'prometheus', 30, Date.now)).token;
+    const within = (families: Map<string, ParsedFamily>, family: string, bucket: string): number | undefined =>
+      sampleValue(families, family, family, { within: bucket });
+    const kiosk = await h.enrol();
+    const before = await scrape(h, token);
+    expect(within(before.families, 'chot_hub_kiosks_by_last_seen', 'never')).toBe(1);
+    expect(before.families.get('chot_hub_kiosks_by_last_seen')?.type).toBe('gauge');
+    // Its sync: status and rules, nothing to upload. Scraped right after: no wait for a periodic flush.
+    expect((await kiosk.get('/v1/status')).status).toBe(200);
+    expect((await kiosk.get('/v1/rules')).status).toBe(200);
+    const after = await scrape(h, token);
+    expect(within(after.families, 'chot_hub_kiosks_by_last_seen', '5m')).toBe(1);
+    expect(within(after.families, 'chot_hub_kiosks_by_last_seen', 'never')).toBe(0);
+    expect(within(after.families, 'chot_hub_kiosks_by_last_upload', 'never')).toBe(1);
+    expect(after.text).not.toContain(kiosk.identity.deviceId);
+  });
+
   it('/metrics is parsed by a strict text-format parser, and its counters and storage gauges move with what happens', async () => {
     const h = await hub(location());
     const token = (await createAdminToken(h.admin.adminTokens, 'prometheus', 30, Date.now)).token;

@@ -62,9 +62,43 @@ describe('chot hub serve', () => {
     );
   });
 
+  it('--poll-interval takes seconds, and refuses what is not a sane interval', async () => {
+    for (const bad of ['0', '-1', 'soon', '', '7200'])
+      await expect(runHubServe([`--poll-interval=${bad}`], { stdout: output(), stderr: output(), stopSignal: Promise.resolve() })).rejects.toThrow(
+        /--poll-interval must be 0.01–3600 seconds/,
+      );
+    expect(HUB_SERVE_HELP).toMatch(/--cache-dir DIR\] \[--poll-interval S\]/);
+  });
+
   it('refuses a bad port as a usage error, and has help lines', async () => {
     await expect(runHubServe(['--port', '70000'], { stdout: output(), stderr: output(), stopSignal: Promise.resolve() })).rejects.toThrow(UsageError);
     await expect(runHubServe(['--bogus'], { stdout: output(), stderr: output(), stopSignal: Promise.resolve() })).rejects.toThrow(UsageError);
     expect(HUB_SERVE_HELP).toMatch(/^ {2}serve \[--port N\] \[--host H\] \[--pg URL\]/);
   });
+
+  it('--artefact-dir and --artefact-base reach the server; contradictory or incomplete artefact flags are usage errors', async () => {
+    const dataDir = tempDataDir('chot-hub-serve-');
+    const artefactDir = join(tempDataDir('chot-hub-serve-artefacts-'), 'store');
+    let stopHub: () => void = () => undefined;
+    const stopSignal = new Promise<void>((resolve) => (stopHub = resolve));
+    const stderr = output();
+    const running = runHubServe(
+      ['--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--artefact-dir', artefactDir, '--artefact-base', 'https://cdn.example/chot/'],
+      { stdout: output(), stderr, stopSignal },
+    );
+    const published = `artefacts published to directory ${artefactDir}, served to kiosks from https://cdn.example/chot/`;
+    const deadline = Date.now() + 20_000;
+    while (!stderr.text().includes(published) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    stopHub();
+    expect(await running).toBe(0);
+    expect(stderr.text()).toContain(published);
+
+    const refused = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> =>
+      runHubServe(['--data', dataDir, ...args], { stdout: output(), stderr: output(), stopSignal: Promise.resolve(), env });
+    await expect(refused(['--artefact-base', 'https://cdn.example/chot/'])).rejects.toThrow(/give one of them too/);
+    await expect(refused(['--artefact-dir', artefactDir, '--artefact-s3', 'https://s3.example/b/'])).rejects.toThrow(/give one/);
+    await expect(refused(['--artefact-dir', artefactDir, '--artefact-base', 'https://cdn.example/chot'])).rejects.toThrow(/ending in "\/"/);
+    await expect(refused(['--artefact-s3', 'https://s3.example/b/'])).rejects.toThrow(/AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+    await expect(refused(['--artefact-s3', 'https://s3.example/'], { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' })).rejects.toThrow(UsageError);
+  }, 60_000);
 });

@@ -1,4 +1,8 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDataDir } from '../../../support/kiosk-process.js';
 import { startPostgres, type PostgresCluster } from '../../../support/postgres.js';
 import { bytesOf, people, readChunks, startTestHub } from './hub-test-kit.js';
 
@@ -35,5 +39,35 @@ describe('hub server on PostgreSQL', () => {
     } finally {
       await h.close();
     }
+  });
+
+  it('builds its snapshots in a directory of its own under the shared data dir (processes share it), removed when it stops if no restart can find it', async () => {
+    const dataDir = tempDataDir('chot-hub-pg-cache-');
+    const own = join(dataDir, 'cache', 'snapshots', `${hostname().replace(/[^A-Za-z0-9._-]/g, '_')}-pid${process.pid}`);
+    // Port 0: the next start gets another port, so this directory is this process's alone.
+    const h = await startTestHub({ dataDir, location: { pgUrl: cluster.createDatabase() } });
+    try {
+      await h.importRows('person', people(5));
+      expect(await h.server.snapshotReady(1)).toBe(1);
+      expect(readdirSync(own)).toContain('snapshot-1.json');
+      expect(readdirSync(join(dataDir, 'cache', 'snapshots'))).toEqual([own.split('/').at(-1)]);
+    } finally {
+      await h.close();
+    }
+    expect(existsSync(own)).toBe(false);
+  });
+
+  it('builds where snapshotCacheDir says, and keeps it', async () => {
+    const dataDir = tempDataDir('chot-hub-pg-cache-');
+    const cacheDir = join(tempDataDir('chot-hub-pg-own-cache-'), 'snapshots');
+    const h = await startTestHub({ dataDir, snapshotCacheDir: cacheDir, location: { pgUrl: cluster.createDatabase() } });
+    try {
+      expect(await h.server.snapshotReady(0)).toBe(0);
+      expect(readdirSync(cacheDir)).toContain('snapshot-0.json');
+      expect(existsSync(join(dataDir, 'cache'))).toBe(false);
+    } finally {
+      await h.close();
+    }
+    expect(readdirSync(cacheDir)).toContain('snapshot-0.json');
   });
 });

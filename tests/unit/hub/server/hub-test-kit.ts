@@ -26,7 +26,8 @@ export interface TestHub {
   readonly dataDir: string;
   readonly admin: HubStorage;
   readonly logs: string[];
-  enrol(): Promise<TestKiosk>;
+  /** `scope`: the provinces the kiosk syncs (`chot hub enroll-code --scope`); default every one. */
+  enrol(options?: { readonly scope?: readonly string[] }): Promise<TestKiosk>;
   importRows<K extends ImportKind>(kind: K, rows: readonly Omit<ImportRowOf[K], 'line'>[]): Promise<number>;
   close(): Promise<void>;
 }
@@ -52,8 +53,8 @@ export async function startTestHub(options: Partial<HubServerOptions> & { locati
     storage: options.storage ?? location,
   });
   const admin = await openHubStorage(location);
-  const enrol = async (): Promise<TestKiosk> => {
-    const { code } = await new EnrollmentService(admin.enrollment).createCode('Cổng chính');
+  const enrol = async (enrolOptions: { readonly scope?: readonly string[] } = {}): Promise<TestKiosk> => {
+    const { code } = await new EnrollmentService(admin.enrollment).createCode('Cổng chính', undefined, enrolOptions.scope ?? null);
     const { privateKey } = generateKeyPairSync('ed25519');
     const answer = await fetch(`${server.url}/v1/enroll`, {
       method: 'POST',

@@ -29,6 +29,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 if (existsSync(${JSON.stringify(marker)})) await import(${JSON.stringify((await hubWorkerBundle()).href)});
 else {
   parentPort.on('message', (message) => {
+    // Asked to stop, as the real worker is when the hub closes.
+    if (message.type === 'stop') process.exit(0);
     if (message.type !== 'upload') return;
     writeFileSync(${JSON.stringify(marker)}, '');
     process.exit(3);

@@ -34,7 +34,7 @@ describe.runIf(unavailable !== undefined && inCi)('the chip station over the rea
 
 describe.skipIf(unavailable !== undefined)(
   `the chip station over the real PC/SC stack${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
-  { timeout: 120_000 },
+  { timeout: 240_000 },
   () => {
     let pcscd: PrivatePcscd;
     let emulator: ChipEmulator;
@@ -52,7 +52,8 @@ describe.skipIf(unavailable !== undefined)(
         dataDir,
         logger: memoryLogger('info'),
         devicesConfig: { devices: [{ kind: 'chip-reader', path: READER, lane: '1', direction: 'in' }], gates: {} },
-        chipTimings: { readTimeoutMs: 60_000, reader: { reopenBackoff: { minMs: 100, maxMs: 500 } } },
+        // A loaded machine reads the emulated card slowly: the key waits long enough for two reads in a row.
+        chipTimings: { readTimeoutMs: 60_000, keyTtlMs: 180_000, reader: { reopenBackoff: { minMs: 100, maxMs: 500 } } },
       });
       runtime.core.onEvent((event) => events.push(event));
       log = new EntryLog(openKioskDatabase(join(dataDir, 'kiosk.sqlite')));
@@ -109,7 +110,7 @@ describe.skipIf(unavailable !== undefined)(
       expect(log.get(removed?.entrySeq ?? 0)).toMatchObject({ sourceKind: 'chip', credentialKind: 'chip', personId: SAMPLE_ID, outcome: 'none' });
       // The key from the QR still waits: the card put back is read again.
       await emulator.restart();
-      await vi.waitFor(() => expect(chipVerdicts()).toHaveLength(before + 2), { timeout: 60_000 });
+      await vi.waitFor(() => expect(chipVerdicts()).toHaveLength(before + 2), { timeout: 90_000 });
       expect(chipVerdicts().at(-1)).toMatchObject({ credentialKind: 'chip', authenticity: 'chip-verified' });
     });
 

@@ -1,5 +1,6 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChipReadingState } from '../../../../domain/contract/chip-reading.js';
 import type { KioskEvent } from '../../../../domain/contract/kiosk-events.js';
@@ -101,7 +102,7 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
     const log = new EntryLog(openKioskDatabase(join(dataDir, 'kiosk.sqlite')));
     const chipStates = (): ChipReadingState[] => events.flatMap((event) => (event.name === 'chip' ? [event.state] : []));
     const verdicts = (): Verdict[] => events.flatMap((event) => (event.name === 'verdict' && event.source.kind === 'chip' ? [event.verdict] : []));
-    const scanQr = (text: string, lane = LANE): Verdict => core.submitDeviceScan(serialScan(text), { lane, direction: 'out' });
+    const scanQr = (text: string, lane = LANE): Promise<Verdict> => core.submitDeviceScan(serialScan(text), { lane, direction: 'out' });
     const card = (): BacChipCard => new BacChipCard(AN_MRZ, files, nodeChipCrypto);
     const insert = (chip: BacChipCard): void => binding.insertCard(READER, { atr: ATR, respond: chip.respond });
     return { dataDir, core, station, binding, events, relays, log, logger, chipStates, verdicts, scanQr, card, insert };
@@ -109,7 +110,7 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
 
   it('a card QR, then the card on the lane’s reader: a chip verdict of its own, logged with credential kind chip, and the gate opens', async () => {
     const k = await kiosk();
-    const qr = k.scanQr(AN_QR);
+    const qr = await k.scanQr(AN_QR);
     expect(qr.credentialKind).toBe('cccd-qr');
     expect(k.chipStates().at(-1)).toEqual({ phase: 'waiting-for-card', lane: LANE, forEntrySeq: qr.entrySeq, untilMs: expect.any(Number) });
     k.insert(k.card());
@@ -156,12 +157,12 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
 
   it('the card read once per insertion: left on the reader it is not read again, even by a second QR', async () => {
     const k = await kiosk();
-    k.scanQr(AN_QR);
+    await k.scanQr(AN_QR);
     const chip = k.card();
     k.insert(chip);
     await vi.waitFor(() => expect(k.verdicts()).toHaveLength(1));
     const commands = chip.commands.length;
-    k.scanQr(AN_QR);
+    await k.scanQr(AN_QR);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(k.verdicts()).toHaveLength(1);
     expect(chip.commands.length).toBe(commands);
@@ -172,7 +173,7 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
     k.insert(k.card());
     await vi.waitFor(() => expect(k.chipStates().at(-1)).toEqual({ phase: 'needs-key', lane: LANE, reader: READER }));
     expect(k.verdicts()).toEqual([]);
-    k.scanQr(AN_QR);
+    await k.scanQr(AN_QR);
     await vi.waitFor(() => expect(k.verdicts()).toHaveLength(1));
     expect(k.verdicts()[0]).toMatchObject({ credentialKind: 'chip', authenticity: 'chip-verified', outcome: 'green' });
   });
@@ -199,7 +200,7 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
 
   it('a card QR on a lane without a chip reader leaves no key', async () => {
     const k = await kiosk();
-    k.scanQr(AN_QR, '1');
+    await k.scanQr(AN_QR, '1');
     expect(k.chipStates()).toEqual([]);
     k.insert(k.card());
     await vi.waitFor(() => expect(k.chipStates().at(-1)?.phase).toBe('needs-key'));
@@ -207,7 +208,7 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
 
   it('a wrong key (another person’s QR): a none verdict for that person with the reason; not read again until the card is put back', async () => {
     const k = await kiosk();
-    k.scanQr(BINH_QR);
+    await k.scanQr(BINH_QR);
     const chip = k.card();
     k.insert(chip);
     await vi.waitFor(() => expect(k.verdicts()).toHaveLength(1));
@@ -228,14 +229,14 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
     k.insert(chip);
     await vi.waitFor(() => expect(k.verdicts()).toHaveLength(2));
     // The right QR now: the card still lying there is read with it.
-    k.scanQr(AN_QR);
+    await k.scanQr(AN_QR);
     await vi.waitFor(() => expect(k.verdicts()).toHaveLength(3));
     expect(k.verdicts()[2]).toMatchObject({ outcome: 'green', authenticity: 'chip-verified' });
   });
 
   it('the card removed mid-read: a none verdict “card removed”, and the reader reads the next card', async () => {
     const k = await kiosk();
-    k.scanQr(AN_QR);
+    await k.scanQr(AN_QR);
     const first = k.card();
     let reached!: () => void;
     const atFiles = new Promise<void>((resolve) => (reached = resolve));
@@ -252,9 +253,34 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
     expect(k.verdicts()[1]).toMatchObject({ outcome: 'green', authenticity: 'chip-verified' });
   });
 
+  it('the card removed mid-read: its key waits afresh from then, so the card put back after the first wait is read', async () => {
+    const ttlMs = 4_000;
+    const k = await kiosk({ keyTtlMs: ttlMs });
+    const scannedAt = Date.now();
+    await k.scanQr(AN_QR);
+    const first = k.card();
+    let reached!: () => void;
+    const atFiles = new Promise<void>((resolve) => (reached = resolve));
+    first.holdNextFileCommand = { reached, until: new Promise<void>(() => undefined) };
+    k.insert(first);
+    await atFiles;
+    await sleep(scannedAt + ttlMs / 2 - Date.now());
+    k.binding.removeCard(READER);
+    await vi.waitFor(() => expect(k.verdicts()).toHaveLength(1));
+    expect(k.verdicts()[0]).toMatchObject({ reasons: [{ code: 'chip.card-removed' }] });
+    // Past the wait counted from the QR: the key still waits, until a whole wait after the removal.
+    await sleep(scannedAt + ttlMs + 300 - Date.now());
+    const waiting = k.chipStates().at(-1);
+    expect(waiting).toMatchObject({ phase: 'waiting-for-card', lane: LANE });
+    expect(waiting?.phase === 'waiting-for-card' ? waiting.untilMs : 0).toBeGreaterThan(scannedAt + ttlMs + ttlMs / 4);
+    k.insert(k.card());
+    await vi.waitFor(() => expect(k.verdicts()).toHaveLength(2));
+    expect(k.verdicts()[1]).toMatchObject({ outcome: 'green', authenticity: 'chip-verified' });
+  });
+
   it('a card that stops answering: the read ends at its timeout with a none verdict, never a hang', async () => {
     const k = await kiosk();
-    k.scanQr(AN_QR);
+    await k.scanQr(AN_QR);
     const chip = k.card();
     chip.holdNextFileCommand = { reached: () => undefined, until: new Promise<void>(() => undefined) };
     opened.pop();
@@ -268,7 +294,7 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
       reader: { apduTimeoutMs: 10_000 },
     });
     opened.push({ station, core: k.core });
-    k.scanQr(AN_QR);
+    await k.scanQr(AN_QR);
     k.insert(chip);
     await vi.waitFor(() => expect(k.verdicts()).toHaveLength(1), { timeout: 5_000 });
     expect(k.verdicts()[0]).toMatchObject({ outcome: 'none', reasons: [{ code: 'chip.timeout' }] });
@@ -277,7 +303,7 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
   it('no key after 60 s: the screen goes idle, and a card put on the reader then needs a key', async () => {
     const k = await kiosk();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    k.scanQr(AN_QR);
+    await k.scanQr(AN_QR);
     expect(k.chipStates().at(-1)?.phase).toBe('waiting-for-card');
     vi.advanceTimersByTime(59_000);
     expect(k.chipStates().at(-1)?.phase).toBe('waiting-for-card');
@@ -293,7 +319,7 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
 
   it('the gate policy: a chip intact but under no trusted CSCA does not open by itself (staff confirm), and says why', async () => {
     const k = await kiosk({ trustCsca: false });
-    k.scanQr(AN_QR);
+    await k.scanQr(AN_QR);
     k.insert(k.card());
     await vi.waitFor(() => expect(k.verdicts()).toHaveLength(1));
     const [verdict] = k.verdicts();
@@ -309,7 +335,7 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
     mkdirSync(join(k.dataDir, CSCA_DIR), { recursive: true });
     copyFileSync(join(work.dir, 'pki', 'csca.pem'), join(k.dataDir, CSCA_DIR, 'csca.pem'));
     k.binding.removeCard(READER);
-    k.scanQr(AN_QR);
+    await k.scanQr(AN_QR);
     k.insert(k.card());
     await vi.waitFor(() => expect(k.verdicts()).toHaveLength(2));
     expect(k.verdicts()[1]).toMatchObject({ authenticity: 'chip-verified', gate: { open: true } });
@@ -329,7 +355,7 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
     );
     const face = parseDg2FaceImage(dg2);
     const k = await kiosk();
-    k.scanQr(AN_QR);
+    await k.scanQr(AN_QR);
     k.binding.insertCard(READER, { atr: ATR, respond: new BacChipCard(AN_MRZ, withPhoto, nodeChipCrypto).respond });
     await vi.waitFor(() => expect(k.verdicts()).toHaveLength(1));
     const base64 = Buffer.from(face.image).toString('base64');
@@ -359,7 +385,7 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
       },
     });
     opened.push({ station, core: k.core });
-    k.scanQr(AN_QR);
+    await k.scanQr(AN_QR);
     k.binding.insertCard(READER, { atr: ATR, respond: new BacChipCard(AN_MRZ, withPhoto, nodeChipCrypto).respond });
     await vi.waitFor(() => expect(k.verdicts()).toHaveLength(2));
     expect(seen).toEqual(['jpeg']);
@@ -386,7 +412,7 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
     await vi.waitFor(() => expect(k.station.statuses()[0]?.state).toBe('fault'));
     binding.startService();
     await vi.waitFor(() => expect(k.station.statuses()[0]?.state).toBe('ready'));
-    k.scanQr(AN_QR);
+    await k.scanQr(AN_QR);
     k.insert(k.card());
     await vi.waitFor(() => expect(k.verdicts()).toHaveLength(1));
   });

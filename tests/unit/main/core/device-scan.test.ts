@@ -41,7 +41,7 @@ describe('KioskCore device hooks', () => {
     core.onVerdict((decided) => heard.push({ decided, committed: committedEntries(dataDir) }));
     const events: KioskEvent[] = [];
     core.onEvent((event) => events.push(event));
-    const verdict = core.submitDeviceScan(serialScan(qr('Nguyễn Văn An')), { lane: '3', direction: 'out' });
+    const verdict = await core.submitDeviceScan(serialScan(qr('Nguyễn Văn An')), { lane: '3', direction: 'out' });
     expect(verdict.outcome).toBe('green');
     expect(verdict.gate.open).toBe(true);
     expect(await stats()).toBe(1);
@@ -54,12 +54,12 @@ describe('KioskCore device hooks', () => {
     expect((await open().getKioskInfo()).lane).toBe('1');
   });
 
-  it('applies the lane’s gate policy to verdict.gate.open', () => {
+  it('applies the lane’s gate policy to verdict.gate.open', async () => {
     const core = open({ gates: { '2': { open: ['green', 'yellow'], openFor: ['signed-valid', 'unsigned'] } } });
     const yellow = qr('Trần Thị Bình');
-    expect(core.submitDeviceScan(serialScan(yellow), { lane: '2', direction: 'in' }).gate.open).toBe(true);
-    expect(core.submitDeviceScan(serialScan(yellow), { lane: '1', direction: 'in' }).gate.open).toBe(false);
-    expect(core.submitDeviceScan(serialScan(qr('Phạm Minh Đức')), { lane: '2', direction: 'in' }).gate.open).toBe(false);
+    expect((await core.submitDeviceScan(serialScan(yellow), { lane: '2', direction: 'in' })).gate.open).toBe(true);
+    expect((await core.submitDeviceScan(serialScan(yellow), { lane: '1', direction: 'in' })).gate.open).toBe(false);
+    expect((await core.submitDeviceScan(serialScan(qr('Phạm Minh Đức')), { lane: '2', direction: 'in' })).gate.open).toBe(false);
   });
 
   it('tells the relays of wedge verdicts (the kiosk’s own lane) but does not push them to the screen that asked', async () => {
@@ -73,12 +73,12 @@ describe('KioskCore device hooks', () => {
     expect(events).toEqual([]);
   });
 
-  it('a listener that throws does not undo the verdict', () => {
+  it('a listener that throws does not undo the verdict', async () => {
     const core = open();
     core.onVerdict(() => {
       throw new Error('relay on fire');
     });
-    expect(core.submitDeviceScan(serialScan(qr('Nguyễn Văn An')), { lane: '1', direction: 'in' }).outcome).toBe('green');
+    expect((await core.submitDeviceScan(serialScan(qr('Nguyễn Văn An')), { lane: '1', direction: 'in' })).outcome).toBe('green');
   });
 
   it('reports the devices and their worded line in the status, and pushes them on change', async () => {

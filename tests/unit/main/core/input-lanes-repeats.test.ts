@@ -103,7 +103,7 @@ describe('staff switch the direction (setInputDirection)', () => {
   it('does not move a device scanner’s own lane and direction', async () => {
     const k = open();
     await k.core.setInputDirection({ direction: 'out' });
-    k.core.submitDeviceScan(serial(AN), { lane: '4', direction: 'in' });
+    await k.core.submitDeviceScan(serial(AN), { lane: '4', direction: 'in' });
     expect(k.rows().map((row) => [row.source_kind, row.lane, row.direction])).toEqual([['serial', '4', 'in']]);
   });
 });
@@ -116,7 +116,7 @@ describe('repeats: the same code on the same input within the window is one entr
     [
       'hid-pos',
       async (k: ReturnType<typeof open>) =>
-        k.core.submitDeviceScan({ ...serial(AN), source: { kind: 'hid-pos', deviceId: 'hid-1' } }, { lane: '1', direction: 'in' }),
+        await k.core.submitDeviceScan({ ...serial(AN), source: { kind: 'hid-pos', deviceId: 'hid-1' } }, { lane: '1', direction: 'in' }),
     ],
   ] as const)('%s: a second read 300 ms later answers the first verdict, marked, with no entry and no relay pulse', async (_kind, read) => {
     const k = open();
@@ -154,9 +154,9 @@ describe('repeats: the same code on the same input within the window is one entr
     const k = open();
     const keys: { id12: string; lane: string; entrySeq: number }[] = [];
     k.core.onCardQrDecided(({ id12, lane, entrySeq }) => keys.push({ id12, lane, entrySeq }));
-    const first = k.core.submitDeviceScan(serial(AN), { lane: '2', direction: 'in' });
+    const first = await k.core.submitDeviceScan(serial(AN), { lane: '2', direction: 'in' });
     k.advance(500);
-    k.core.submitDeviceScan(serial(AN), { lane: '2', direction: 'in' });
+    await k.core.submitDeviceScan(serial(AN), { lane: '2', direction: 'in' });
     expect(k.rows()).toHaveLength(1);
     expect(keys).toEqual([
       { id12: AN.slice(0, 12), lane: '2', entrySeq: first.entrySeq },
@@ -168,9 +168,9 @@ describe('repeats: the same code on the same input within the window is one entr
     const k = open();
     await k.core.submitScan(wedge(AN));
     await k.core.submitScan(camera(AN));
-    k.core.submitDeviceScan(serial(AN), { lane: '1', direction: 'in' });
-    k.core.submitDeviceScan(serial(AN, '/dev/ttyACM1'), { lane: '1', direction: 'in' });
-    k.core.submitDeviceScan(serial(AN), { lane: '2', direction: 'in' });
+    await k.core.submitDeviceScan(serial(AN), { lane: '1', direction: 'in' });
+    await k.core.submitDeviceScan(serial(AN, '/dev/ttyACM1'), { lane: '1', direction: 'in' });
+    await k.core.submitDeviceScan(serial(AN), { lane: '2', direction: 'in' });
     expect(k.rows()).toHaveLength(5);
   });
 });

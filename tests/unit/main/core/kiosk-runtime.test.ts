@@ -1,5 +1,5 @@
 import { linesLogger } from '../../../support/memory-logger.js';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SOUND_SETTINGS } from '../../../../domain/contract/sound-settings.js';
@@ -7,8 +7,14 @@ import { DEFAULT_THEME_SETTINGS } from '../../../../domain/contract/theme-settin
 import { startKioskRuntime, type KioskRuntime } from '../../../../main/core/kiosk-runtime.js';
 import { enrollKiosk } from '../../../../main/enrollment/enroll-kiosk.js';
 import { DEVICE_KEY_FILE } from '../../../../main/hub-client/device-identity.js';
+import { chotVersion } from '../../../../main/config/paths.js';
+import { decodeKioskReport } from '../../../../domain/sync/kiosk-report.js';
+import { REPORT_HEADER } from '../../../../domain/sync/signed-request.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
 import { syncBundles } from '../../../support/sync-bundle.js';
+import { FACTS_DATABASE_FILE } from '../../../../main/store/facts-database.js';
+import { KIOSK_DATABASE_FILE } from '../../../../main/store/kiosk-database.js';
+import { sqliteFileState } from '../../../../main/store/sqlite-database.js';
 import { people, testHubKey } from '../../../support/sync-fixtures.js';
 import { closeAll, fakeHub } from '../sync/sync-harness.js';
 import { EnrollmentService } from '../../../../hub/enrollment/enrollment-service.js';
@@ -21,9 +27,10 @@ afterEach(async () => {
   await closeAll();
 });
 
-async function start(dataDir: string, log: string[] = [], uploadIntervalMs?: number): Promise<KioskRuntime> {
+async function start(dataDir: string, log: string[] = [], uploadIntervalMs?: number, dbKeyFile?: string): Promise<KioskRuntime> {
   const runtime = await startKioskRuntime({
     dataDir,
+    ...(dbKeyFile === undefined ? {} : { dbKeyFile }),
     syncWorkerUrl: (await syncBundles()).workerUrl,
     logger: linesLogger((line) => log.push(line)),
     ...(uploadIntervalMs === undefined ? {} : { uploadIntervalMs }),
@@ -109,6 +116,27 @@ describe('startKioskRuntime: the core, and its sync when enrolled', () => {
     expect(verdict.outcome).not.toBe('none');
   });
 
+  it('enrolled: every request to the hub carries the kiosk’s report, signed with it (the fake hub verifies)', async () => {
+    const hub = await fakeHub(key);
+    hub.publish(people(20));
+    hub.buildSnapshot();
+    const dataDir = tempDataDir('chot-runtime-');
+    await enrollKiosk({ dataDir, hubUrl: hub.url, code: await hub.createCode() });
+    const runtime = await start(dataDir);
+    const status = await until(async () => {
+      const now = await runtime.core.getKioskStatus();
+      return now.sync.state === 'idle' ? now : undefined;
+    });
+    const signed = hub.requests.filter((r) => r.route !== 'enroll');
+    expect(signed.length).toBeGreaterThan(0);
+    for (const request of signed) {
+      const header = request.headers[REPORT_HEADER];
+      expect(typeof header, request.url).toBe('string');
+      const decoded = decodeKioskReport(header as string);
+      expect(decoded).toMatchObject({ ok: true, report: { ruleSet: status.ruleSet, app: chotVersion() } });
+    }
+  });
+
   it('a damaged enrolment does not stop the kiosk: it decides, and the screen says what is wrong', async () => {
     const hub = await fakeHub(key);
     const dataDir = tempDataDir('chot-runtime-');
@@ -164,5 +192,28 @@ describe('startKioskRuntime: the core, and its sync when enrolled', () => {
       return status.upload?.state === 'offline' ? status : undefined;
     });
     expect(offline.upload).toMatchObject({ pending: 1, lastError: { code: 'unreachable' } });
+  });
+
+  it('enrolled and encrypted at rest: syncs into, and uploads from, databases only the key opens', async () => {
+    const hub = await startTestHub();
+    const dataDir = tempDataDir('chot-runtime-');
+    const keyFile = join(tempDataDir('chot-runtime-key-'), 'db.key');
+    writeFileSync(keyFile, `${'7e'.repeat(32)}\n`, { mode: 0o600 });
+    const { code } = await new EnrollmentService(hub.admin.enrollment).createCode('Chợ Đầm');
+    const { deviceId } = (await enrollKiosk({ dataDir, hubUrl: hub.server.url, code })).config;
+    const runtime = await start(dataDir, [], 100, keyFile);
+    // The sync worker opens the encrypted facts with the key: it reaches the hub, not a locked database.
+    const sync = await until(async () => {
+      const state = (await runtime.core.getKioskStatus()).sync;
+      return state.state === 'syncing' ? undefined : state;
+    });
+    expect(JSON.stringify(sync)).not.toMatch(/encrypted|sync\.worker|sync\.closed/);
+    for (const id of ['056089001234', '079195004321']) await runtime.core.submitScan({ source: { kind: 'manual', deviceId: 'staff' }, text: id });
+    const chain = await until(async () => {
+      const now = await hub.admin.entries.chain(deviceId);
+      return now !== undefined && now.contiguousSeq === 2 ? now : undefined;
+    });
+    expect(chain).toMatchObject({ maxSeq: 2, flaggedEntries: 0 });
+    for (const file of [KIOSK_DATABASE_FILE, FACTS_DATABASE_FILE]) expect(sqliteFileState(join(dataDir, file))).toBe('encrypted');
   });
 });

@@ -82,8 +82,8 @@ describe('no personal data reaches the kiosk logs', () => {
     if (an === undefined) throw new Error('no demo people');
     const malformed = [
       `${an.name}|${an.birth}|${an.address}`,
-      // A CCCD layout with an impossible province code: parsed, refused, name and address inside.
-      `999${an.id12.slice(3)}|${an.oldId}|${an.name}|${an.birth}|${an.sex}|${an.address}|10072021`,
+      // A CCCD layout with an impossible century digit: parsed, refused, name and address inside.
+      `${an.id12.slice(0, 3)}9${an.id12.slice(4)}|${an.oldId}|${an.name}|${an.birth}|${an.sex}|${an.address}|10072021`,
       an.name,
       `${an.id12.slice(0, 3)} ${an.id12.slice(3, 6)} ${an.id12.slice(6, 9)} ${an.id12.slice(9)}`,
       `HC1:${an.name}`,

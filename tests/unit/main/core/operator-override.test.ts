@@ -50,6 +50,8 @@ describe('KioskCore.overrideLastVerdict', () => {
     expect(result.verdict.reasons.map((r) => r.code)).toEqual(['override', `overrides:${red.entrySeq}`]);
     // Never the scanned person's name: the core does not keep it.
     expect(result.verdict.subject?.name).toBeUndefined();
+    // The number it is about, labelled by its kind as on the verdict it overrides.
+    expect(result.verdict.subject).toMatchObject({ idLabel: 'CCCD', idTail: red.subject?.idTail });
 
     withLog((log) => {
       expect(log.count()).toBe(2);
@@ -75,14 +77,14 @@ describe('KioskCore.overrideLastVerdict', () => {
     });
   });
 
-  it('overrides a yellow verdict too, and counts the override in today’s stats as a green decision', async () => {
+  it('overrides a yellow verdict too; today’s stats count the scan once, as the yellow it was (the override is a staff decision, as in the hub’s reports)', async () => {
     const { core } = kiosk();
     const yellow = await core.submitScan({ source: wedge, text: card('Trần Thị Bình') });
     expect(yellow.outcome).toBe('yellow');
     expect(refusalCode(await core.overrideLastVerdict({ seq: yellow.entrySeq, by: 'NV-07', reason: 'Trường hợp khẩn cấp / Emergency' }))).toBe('accepted');
     const stats = await core.getTodayStats();
     core.close();
-    expect(stats).toMatchObject({ total: 2, byOutcome: { green: 1, yellow: 1, red: 0, none: 0 }, byCredentialKind: { 'cccd-qr': 2 } });
+    expect(stats).toMatchObject({ total: 1, byOutcome: { green: 0, yellow: 1, red: 0, none: 0 }, byCredentialKind: { 'cccd-qr': 1 } });
   });
 
   it('refuses, logging nothing: an unknown entry, an older one, a green, a “cannot read”, a verdict over 2 minutes old, and a second override', async () => {

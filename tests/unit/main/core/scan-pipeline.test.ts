@@ -54,10 +54,10 @@ describe('ScanPipeline', () => {
 
   it('shows the name and birth year from the card, and only the last 4 digits of the ID', () => {
     const verdict = setup().pipeline.decide(scan(demoCards()[0]?.qrText ?? ''));
-    expect(verdict.subject).toEqual({ name: 'Nguyễn Văn An', birthYear: 1989, idTail: '1234' });
+    expect(verdict.subject).toEqual({ name: 'Nguyễn Văn An', birthYear: 1989, idTail: '1234', idLabel: 'CCCD' });
     // A CCCD QR carries no signature: green, but the gate waits for staff (staff-confirm.test.ts).
     expect(verdict.gate.open).toBe(false);
-    expect(verdict.ruleSet).toEqual({ id: 'khanh-hoa-2021-10', version: '1.1.0' });
+    expect(verdict.ruleSet).toEqual({ id: 'khanh-hoa-2021-10', version: '1.2.0' });
   });
 
   it('an expired health-insurance card still identifies: the colour from the facts, the expiry said beside it and logged', () => {
@@ -88,6 +88,8 @@ describe('ScanPipeline', () => {
     const expired = pipeline.decide(scan(card('30/09/2021')));
     expect(expired.outcome).toBe('green');
     expect(expired.reasons.map((r) => r.code)).toContain('bhyt.expired');
+    // The number shown is the card's BHXH number, labelled as the insurance card it is, not "CCCD".
+    expect(expired.subject).toMatchObject({ idTail: '5688', idLabel: 'BHYT' });
     expect(log.get(expired.entrySeq)).toMatchObject({ personId: '7931775688', reasonCodes: expect.arrayContaining(['bhyt.expired']) });
   });
 
@@ -141,7 +143,7 @@ describe('ScanPipeline', () => {
       sourceKind: 'wedge',
       sourceDeviceId: 'keyboard',
       at: '2021-10-20T08:00:00.000+07:00',
-      ruleSet: 'khanh-hoa-2021-10@1.1.0',
+      ruleSet: 'khanh-hoa-2021-10@1.2.0',
       override: null,
     });
     expect(log.verify()).toMatchObject({ ok: true, entries: 1 });
@@ -214,7 +216,7 @@ describe('ScanPipeline.decideChip: a chip card read, through the same commit as 
       authenticity: 'chip-verified',
       // The default gate policy opens for chip-verified on green.
       gate: { open: true },
-      subject: { name: 'Nguyễn Văn An', birthYear: 1989, idTail: '1234' },
+      subject: { name: 'Nguyễn Văn An', birthYear: 1989, idTail: '1234', idLabel: 'CCCD' },
       chip: { accessPath: 'pace-can', passive: 'chip-verified', active: 'passed', photo },
     });
     expect(log.get(verdict.entrySeq)).toMatchObject({

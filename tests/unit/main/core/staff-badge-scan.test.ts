@@ -49,7 +49,7 @@ describe('a staff badge through the kiosk core', () => {
     const core = kiosk();
     const heard: DecidedVerdict[] = [];
     core.onVerdict((decided) => heard.push(decided));
-    const verdict = core.submitDeviceScan(serial(badge('lan')), { lane: '1', direction: 'in' });
+    const verdict = await core.submitDeviceScan(serial(badge('lan')), { lane: '1', direction: 'in' });
     expect(verdict).toMatchObject({ outcome: 'none', staffSignIn: { staff: 'Lan' }, gate: { open: false }, entrySeq: 0 });
     expect(heard.map((d) => d.verdict.gate.open)).toEqual([false]);
     expect((await core.getTodayStats()).total).toBe(0);

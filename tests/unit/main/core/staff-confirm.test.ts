@@ -59,7 +59,7 @@ describe('the gate opens by authenticity as well as colour', () => {
 
   it('a bare ID number, as a scanner or camera reads it, is `manual`: not an ID card, not verified, and it does not open', async () => {
     const { core, opened, withLog } = kiosk();
-    const verdict = core.submitDeviceScan(
+    const verdict = await core.submitDeviceScan(
       { source: { kind: 'camera', deviceId: 'camera' }, text: GREEN_CCCD.slice(0, 12), at: new Date(NOW).toISOString() },
       { lane: 'B', direction: 'in' },
     );

@@ -25,6 +25,16 @@ interface BuilderConfig {
   readonly buildDependenciesFromSource: boolean;
   readonly linux: { readonly target: readonly TargetEntry[]; readonly maintainer: string };
   readonly win: { readonly target: readonly TargetEntry[] };
+  readonly electronFuses: Readonly<Record<string, boolean>>;
+  readonly deb: { readonly depends?: readonly string[] };
+}
+
+/** The deb dependencies electron-builder declares when the configuration names none (its schema's default). */
+function defaultDebDepends(schema: unknown): string[] {
+  const definitions = (schema as { definitions: Record<string, { properties: Record<string, { default?: unknown }> }> }).definitions;
+  const depends = definitions.DebOptions?.properties.depends?.default;
+  if (!Array.isArray(depends) || depends.length === 0) throw new Error("electron-builder's schema names no default deb dependencies");
+  return depends as string[];
 }
 
 const config = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
@@ -62,6 +72,31 @@ describe('electron-builder.yml', () => {
     expect(archesByTarget(config.linux.target)).toEqual({ AppImage: ['arm64', 'x64'], deb: ['arm64', 'x64'] });
     // The deb target refuses to build without a maintainer's email.
     expect(config.linux.maintainer).toMatch(/<[^@\s]+@[^>\s]+>/);
+  });
+
+  it('flips every hardening fuse: no Node runtime, no NODE_OPTIONS, no inspector, no file: privileges; asar only, checked, cookies encrypted', () => {
+    // The whole object, so a fuse added or removed here is a decision a reviewer sees.
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      grantFileProtocolExtraPrivileges: false,
+      onlyLoadAppFromAsar: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      enableCookieEncryption: true,
+    });
+  });
+
+  it('the schema refuses a misspelt fuse, so a fuse that electron-builder would ignore cannot pass', () => {
+    expect(validate({ ...config, electronFuses: { ...config.electronFuses, runAsNod: false } })).toBe(false);
+  });
+
+  it("the deb depends on what Electron needs (electron-builder's defaults, which a `depends` list replaces) and on the chip reader's PC/SC stack and polkit", () => {
+    const depends = config.deb.depends ?? [];
+    for (const dependency of defaultDebDepends(readJson('node_modules/app-builder-lib/scheme.json'))) expect(depends).toContain(dependency);
+    expect(depends).toEqual(expect.arrayContaining(['pcscd', 'libccid', 'libpcsclite1']));
+    // polkitd is the package's name since Debian 12; older releases ship the daemon as policykit-1.
+    expect(depends).toContain('polkitd | policykit-1');
   });
 
   it('builds an NSIS installer for x64 on Windows', () => {

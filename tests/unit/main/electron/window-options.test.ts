@@ -34,6 +34,11 @@ describe('kioskWindowOptions', () => {
     expect(web.navigateOnDragDrop).toBe(false);
   });
 
+  it('turns on no experimental Chromium features and no Blink features', () => {
+    expect(web.experimentalFeatures).toBe(false);
+    expect(web.enableBlinkFeatures).toBeUndefined();
+  });
+
   it('lets the kiosk page start its verdict sounds before any user gesture', () => {
     expect(web.autoplayPolicy).toBe('no-user-gesture-required');
   });

@@ -1,7 +1,8 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadDeviceIdentity } from '../../../../main/hub-client/device-identity.js';
-import { HubClient, parseRetryAfter } from '../../../../main/hub-client/hub-client.js';
+import { HubClient } from '../../../../main/hub-client/hub-client.js';
+import { parseRetryAfter } from '../../../../main/hub-client/hub-http.js';
 import { HubError, isHubOffline } from '../../../../main/hub-client/hub-error.js';
 import { people, testHubKey } from '../../../support/sync-fixtures.js';
 import { closeAll, enrolledKiosk, fakeHub } from '../sync/sync-harness.js';
@@ -102,6 +103,7 @@ describe('HubClient', () => {
     const subscription = client.notify((seq) => seen.push(seq), {
       onConnection: (up) => connections.push(up),
       backoff: { minMs: 20, maxMs: 100, random: () => 0.5 },
+      unreachableBackoff: { minMs: 20, maxMs: 100, random: () => 0.5 },
     });
     try {
       await vi.waitFor(() => expect(seen).toEqual([200]));

@@ -5,6 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { launchPageHtml, openKioskWindow } from '../../../../main/launcher/chromium.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
+import { until } from '../../../support/wait-for.js';
 
 const TOKEN = 'Tk_abcdefghijklmnopqrstuvwxyz012345';
 const URL_WITH_TOKEN = `http://127.0.0.1:45678/#token=${TOKEN}&camera=1`;
@@ -18,10 +19,6 @@ function recordingBrowser(): { path: string; argv: () => string[]; environ: () =
     mode: 0o755,
   });
   return { path, argv: () => readFileSync(join(dir, 'argv'), 'utf8').trim().split('\n'), environ: () => readFileSync(join(dir, 'environ'), 'utf8') };
-}
-
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 /** Where the launch page sends the browser: its script run against a stand-in `location`. */

@@ -6,6 +6,7 @@ import { UsageError } from '../../../../cli/args.js';
 import { EntryLog } from '../../../../main/store/entry-log.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase } from '../../../../main/store/kiosk-database.js';
 import { EntryOutbox } from '../../../../main/upload/entry-outbox.js';
+import { kioskEntry } from '../../../support/kiosk-entry.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
 
 /** A kiosk data directory with `n` entries, and the SQL to tamper with it afterwards. */
@@ -14,22 +15,13 @@ function kioskWith(n: number, tamper?: string): string {
   const db = openKioskDatabase(join(dataDir, KIOSK_DATABASE_FILE));
   const log = new EntryLog(db);
   for (let i = 1; i <= n; i += 1) {
-    log.append({
-      at: `2021-10-15T08:00:${String(i).padStart(2, '0')}.000+07:00`,
-      kioskId: 'k-0123456789abcdef',
-      location: 'Chợ Đầm',
-      lane: '1',
-      direction: 'in',
-      sourceKind: 'wedge',
-      sourceDeviceId: 'keyboard',
-      credentialKind: 'cccd-qr',
-      authenticity: 'unsigned',
-      personId: `0560890012${String(i).padStart(2, '0')}`,
-      outcome: i % 3 === 0 ? 'yellow' : 'green',
-      reasonCodes: [],
-      ruleSet: 'khanh-hoa-2021-10@1.0.0',
-      override: null,
-    });
+    log.append(
+      kioskEntry(`0560890012${String(i).padStart(2, '0')}`, {
+        at: `2021-10-15T08:00:${String(i).padStart(2, '0')}.000+07:00`,
+        outcome: i % 3 === 0 ? 'yellow' : 'green',
+        reasonCodes: [],
+      }),
+    );
   }
   if (tamper !== undefined) db.exec(tamper);
   db.close();

@@ -5,23 +5,10 @@ import { canonicalEntry } from '../../../../domain/entries/entry-record.js';
 import { EntryLog, sha256Chain, type EntryFields } from '../../../../main/store/entry-log.js';
 import { openKioskDatabase, type SqliteDatabase } from '../../../../main/store/kiosk-database.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
+import { kioskEntry } from '../../../support/kiosk-entry.js';
 
-const entry = (personId: string | null, outcome = 'green'): EntryFields => ({
-  at: '2021-10-15T08:00:00.000+07:00',
-  kioskId: 'k-0123456789abcdef',
-  location: 'Cổng Bắc, Chợ Đầm',
-  lane: '1',
-  direction: 'in',
-  sourceKind: 'wedge',
-  sourceDeviceId: 'keyboard',
-  credentialKind: 'cccd-qr',
-  authenticity: 'unsigned',
-  personId,
-  outcome,
-  reasonCodes: ['vaccinated-full'],
-  ruleSet: 'khanh-hoa-2021-10@1.0.0',
-  override: null,
-});
+const entry = (personId: string | null, outcome = 'green'): EntryFields =>
+  kioskEntry(personId, { at: '2021-10-15T08:00:00.000+07:00', location: 'Cổng Bắc, Chợ Đầm', outcome });
 
 const SIGNER = 'C=VN, O=Bộ Công an, CN=Document Signer 07#0a1b2c3d';
 const chipEntry: EntryFields = {
@@ -218,6 +205,24 @@ describe('EntryLog.tallySince', () => {
       total: 5,
       byOutcome: { green: 3, yellow: 1, red: 1 },
       byCredentialKind: { 'chip-verified': 2, chip: 2, 'cccd-qr': 1 },
+    });
+  });
+
+  it('counts a staff override or confirm as a staff decision, never as a second scan or a second green', () => {
+    const log = new EntryLog(openDb(':memory:'));
+    log.append({ ...entry('056089001234'), outcome: 'red' });
+    log.append({
+      ...entry('056089001234'),
+      outcome: 'green',
+      reasonCodes: ['override', 'overrides:1'],
+      override: { by: 'Lan', reason: 'Đã kiểm tra giấy tờ' },
+    });
+    log.append(entry('056089001235'));
+    log.append({ ...entry('056089001235'), reasonCodes: ['confirm', 'confirms:3'], override: { by: 'Lan', reason: 'F0' } });
+    expect(log.tallySince('2021-10-15T00:00:00.000+07:00')).toEqual({
+      total: 2,
+      byOutcome: { red: 1, green: 1 },
+      byCredentialKind: { 'cccd-qr': 2 },
     });
   });
 });

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeFacts } from '../../../../domain/sync/facts-codec.js';
@@ -36,7 +36,7 @@ describe('migration 3: facts as compact binary', () => {
     v2.close();
 
     // Up to migration 3 only: migration 4 moves the people to facts.sqlite (its own test).
-    const db = openKioskDatabase(file, KIOSK_MIGRATIONS.slice(0, 3));
+    const db = openKioskDatabase(file, undefined, { migrations: KIOSK_MIGRATIONS.slice(0, 3) });
     expect(db.pragma('user_version', { simple: true })).toBe(3);
     const columns = db.prepare("SELECT name, type FROM pragma_table_info('person')").all();
     expect(columns).toEqual([
@@ -79,7 +79,7 @@ describe('migration 3: facts as compact binary', () => {
         : {
             ...m,
             setup: (db: SqliteDatabase) => {
-              first = openKioskDatabase(file, upTo3);
+              first = openKioskDatabase(file, undefined, { migrations: upTo3 });
               m.setup?.(db);
             },
           },

@@ -1,8 +1,6 @@
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFacts } from '../../../../domain/sync/facts-codec.js';
@@ -11,7 +9,8 @@ import { PEOPLE_MOVED_KEY } from '../../../../main/store/facts-move.js';
 import { migrateSqlite } from '../../../../platform/sqlite-migrate.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase, type SqliteDatabase } from '../../../../main/store/kiosk-database.js';
 import { KIOSK_MIGRATIONS } from '../../../../main/store/migrations.js';
-import { repoRoot, tempDataDir } from '../../../support/kiosk-process.js';
+import { tempDataDir } from '../../../support/kiosk-process.js';
+import { bundleForNode, sqliteExternals } from '../../../support/worker-bundle.js';
 import { databaseDigest, people, peopleDigest } from '../../../support/sync-fixtures.js';
 
 /**
@@ -43,23 +42,9 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The child runs as JavaScript: bundled with esbuild (as tests/support/sync-bundle.ts does), better-sqlite3 left external. */
-async function bundleChild(): Promise<string> {
-  const esbuild = await import('esbuild');
-  const root = repoRoot();
-  const sqlite = createRequire(join(root, 'package.json')).resolve('better-sqlite3');
-  const outfile = join(mkdtempSync(join(tmpdir(), 'chot-migrate-bundle-')), 'open-kiosk-child.mjs');
-  await esbuild.build({
-    entryPoints: [join(root, 'tests/unit/main/store/open-kiosk-child.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-    plugins: [{ name: 'sqlite-external', setup: (b) => b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: sqlite, external: true })) }],
-  });
-  return outfile;
+/** The child runs as JavaScript: bundled from the sources (worker-bundle.ts), the SQLite addons left external. */
+function bundleChild(): Promise<string> {
+  return bundleForNode('tests/unit/main/store/open-kiosk-child.ts', 'open-kiosk-child.mjs', sqliteExternals());
 }
 
 /** Opens the kiosk database in a child; kills it `killAfterMs` after it starts migrating (never, if undefined). */

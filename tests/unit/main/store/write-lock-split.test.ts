@@ -7,23 +7,9 @@ import { FactsStore } from '../../../../main/store/facts-store.js';
 import { KIOSK_DATABASE_FILE, openKioskDatabase, type SqliteDatabase } from '../../../../main/store/kiosk-database.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
 import { person } from '../../../support/sync-fixtures.js';
+import { kioskEntry } from '../../../support/kiosk-entry.js';
 
-const entry: EntryFields = {
-  at: '2021-10-20T08:00:00.000+07:00',
-  kioskId: 'unenrolled',
-  location: '',
-  lane: '1',
-  direction: 'in',
-  sourceKind: 'wedge',
-  sourceDeviceId: 'keyboard',
-  credentialKind: 'cccd-qr',
-  authenticity: 'unsigned',
-  personId: person(1).id12,
-  outcome: 'green',
-  reasonCodes: ['vaccinated-full'],
-  ruleSet: null,
-  override: null,
-};
+const entry: EntryFields = kioskEntry(person(1).id12, { at: '2021-10-20T08:00:00.000+07:00', kioskId: 'unenrolled', location: '', ruleSet: null });
 
 const open: SqliteDatabase[] = [];
 const track = (db: SqliteDatabase): SqliteDatabase => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +6,7 @@ import { FACTS_DATABASE_FILE, openFactsDatabase } from '../../../../main/store/f
 import { FactsStore } from '../../../../main/store/facts-store.js';
 import { SHADOW_TABLE } from '../../../../main/sync/facts-sync-writer.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
+import { afterChunk, doneOf, runSyncApplyChild, type SyncApplyChildRun } from '../../../support/sync-apply-run.js';
 import { syncBundles, type SyncBundles } from '../../../support/sync-bundle.js';
 import { changedPeople, databaseDigest, people, peopleDigest, testHubKey, writeChunkFile, type PeopleDigest } from '../../../support/sync-fixtures.js';
 
@@ -40,50 +40,20 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface ChildRun {
-  readonly lines: string[];
-  readonly killed: boolean;
-}
-
 /** Runs the applying child; kills it with SIGKILL as soon as `killWhen` holds for a stdout line. */
-function applyInChild(chunks: string, kind: 'snapshot' | 'delta', options: { resume?: boolean; killWhen?: (line: string) => boolean } = {}): Promise<ChildRun> {
-  const args = [
-    bundles.childScript,
-    '--db',
+function applyInChild(
+  chunks: string,
+  kind: 'snapshot' | 'delta',
+  options: { resume?: boolean; killWhen?: (line: string) => boolean } = {},
+): Promise<SyncApplyChildRun> {
+  return runSyncApplyChild({
+    script: bundles.childScript,
     database,
-    '--chunks',
-    file(chunks),
-    '--kind',
+    chunks: file(chunks),
     kind,
-    '--key',
-    key.publicKeyBase64,
-    '--worker',
-    fileURLToPath(bundles.workerUrl),
-  ];
-  const child = spawn(process.execPath, options.resume === true ? [...args, '--resume'] : args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  let killed = false;
-  let pending = '';
-  let stderr = '';
-  child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
-  child.stdout.on('data', (data: Buffer) => {
-    pending += data.toString();
-    const complete = pending.split('\n');
-    pending = complete.pop() ?? '';
-    for (const line of complete) {
-      lines.push(line);
-      if (!killed && options.killWhen?.(line) === true) {
-        killed = child.kill('SIGKILL');
-      }
-    }
-  });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      if (killed && signal === 'SIGKILL') resolve({ lines, killed });
-      else if (code === 0) resolve({ lines, killed: false });
-      else reject(new Error(`child exited ${code ?? signal}: ${lines.join('\n')}\n${stderr}`));
-    });
+    hubKey: key.publicKeyBase64,
+    worker: fileURLToPath(bundles.workerUrl),
+    ...options,
   });
 }
 
@@ -98,11 +68,7 @@ function inspect(): { seq: number | undefined; digest: PeopleDigest; shadow: boo
   }
 }
 
-const chunkLine =
-  (index: number) =>
-  (line: string): boolean =>
-    line.startsWith(`chunk ${index} `);
-const done = (run: ChildRun): Record<string, number> => JSON.parse(run.lines.find((l) => l.startsWith('done '))?.slice(5) ?? 'null') as Record<string, number>;
+const done = (run: SyncApplyChildRun): Record<string, number> => doneOf<Record<string, number>>(run) ?? {};
 
 // Child processes killed and rerun: under load their start-up alone can pass the default
 // 20 s, so the bound is on hangs, not on speed.
@@ -111,7 +77,7 @@ describe('sync apply survives SIGKILL', { timeout: 120_000 }, () => {
     await applyInChild('a.bin', 'snapshot');
     expect(inspect()).toMatchObject({ seq: 10, digest: states['10'] });
 
-    const killed = await applyInChild('b.bin', 'snapshot', { killWhen: chunkLine(8) });
+    const killed = await applyInChild('b.bin', 'snapshot', { killWhen: afterChunk(8) });
     expect(killed.killed).toBe(true);
     expect(killed.lines.some((l) => l.startsWith('done'))).toBe(false);
     const afterKill = inspect();
@@ -126,7 +92,7 @@ describe('sync apply survives SIGKILL', { timeout: 120_000 }, () => {
     // Killed as the last chunks (and with the final one, the swap) commit.
     const lastIndex = Math.ceil(N / CHUNK) - 1;
     expect(inspect().seq).toBe(20);
-    await applyInChild('b2.bin', 'snapshot', { killWhen: chunkLine(lastIndex - 1) });
+    await applyInChild('b2.bin', 'snapshot', { killWhen: afterChunk(lastIndex - 1) });
     const state = inspect();
     expect(state.seq === 20 || state.seq === 25).toBe(true);
     expect(state.digest).toEqual(states[String(state.seq)]);
@@ -136,13 +102,13 @@ describe('sync apply survives SIGKILL', { timeout: 120_000 }, () => {
 
   it('during a delta: nothing of it until all of it, then a rerun completes it', async () => {
     expect(inspect().seq).toBe(25);
-    const early = await applyInChild('c.bin', 'delta', { killWhen: chunkLine(5) });
+    const early = await applyInChild('c.bin', 'delta', { killWhen: afterChunk(5) });
     expect(early.killed).toBe(true);
     expect(inspect()).toMatchObject({ seq: 25, digest: states['25'] });
 
     // Killed once the last chunk is verified: inside or after the delta's one transaction.
     const lastIndex = Math.ceil(N / 2 / CHUNK) - 1;
-    await applyInChild('c.bin', 'delta', { killWhen: chunkLine(lastIndex - 1) });
+    await applyInChild('c.bin', 'delta', { killWhen: afterChunk(lastIndex - 1) });
     const state = inspect();
     expect(state.seq === 25 || state.seq === 30).toBe(true);
     expect(state.digest).toEqual(states[String(state.seq)]);

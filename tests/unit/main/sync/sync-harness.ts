@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
 import type { SyncedPerson } from '../../../../domain/sync/synced-person.js';
 import type { HubSigningKey } from '../../../../hub/keys/hub-signing-key.js';
@@ -36,7 +36,7 @@ export interface TestKiosk {
 }
 
 /** A kiosk enrolled with the hub for real (POST /v1/enroll), with its applier on a bundled worker. */
-export async function enrolledKiosk(hub: FakeHub, options: Pick<KioskSyncOptions, 'client' | 'rules'> = {}): Promise<TestKiosk> {
+export async function enrolledKiosk(hub: FakeHub, options: Pick<KioskSyncOptions, 'client' | 'rules' | 'hubTime' | 'now'> = {}): Promise<TestKiosk> {
   const dataDir = tempDataDir('chot-sync-client-');
   await enrollKiosk({ dataDir, hubUrl: hub.url, code: await hub.createCode() });
   const factsFile = join(dataDir, FACTS_DATABASE_FILE);

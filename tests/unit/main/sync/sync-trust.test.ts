@@ -98,12 +98,12 @@ describe('the sync installs the hub’s trust files', () => {
   it('reports a kind it does not know and installs the kinds it does from the same answer', async () => {
     const { hub, kiosk } = await syncedKiosk();
     const { signature: _signature, ...fields } = cscaList(1_765_000_000, [vietnam]);
-    const unknown = { ...fields, kind: 'dcc-value-sets' };
+    const unknown = { ...fields, kind: 'vaccine-registry' };
     const signedUnknown = { ...unknown, signature: { keyId: key.keyId, value: Buffer.from(key.sign(trustFileSignedBytes(unknown))).toString('base64') } };
     hub.trustFiles = [signedUnknown, cscaList(1_765_000_000, [vietnam])];
     const summary = await kiosk.sync.syncOnce();
     expect(summary.trustRefused).toEqual([
-      { kind: 'dcc-value-sets', version: 1_765_000_000, code: 'trust.unknown-kind', message: expect.stringContaining('dcc-value-sets') },
+      { kind: 'vaccine-registry', version: 1_765_000_000, code: 'trust.unknown-kind', message: expect.stringContaining('vaccine-registry') },
     ]);
     expect(summary.trustInstalled).toEqual([{ kind: 'csca', version: 1_765_000_000, file: join(kiosk.dataDir, HUB_CSCA_FILE) }]);
   });

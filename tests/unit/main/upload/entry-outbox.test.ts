@@ -2,26 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EntryLog, type EntryFields } from '../../../../main/store/entry-log.js';
 import { openKioskDatabase, type SqliteDatabase } from '../../../../main/store/kiosk-database.js';
 import { EntryOutbox } from '../../../../main/upload/entry-outbox.js';
+import { kioskEntry } from '../../../support/kiosk-entry.js';
 
 const DAY = 86_400_000;
 const RETENTION = 21 * DAY;
 
-const fields = (i: number): EntryFields => ({
-  at: `2021-10-15T08:${String(i % 60).padStart(2, '0')}:00.000+07:00`,
-  kioskId: 'k-0123456789abcdef',
-  location: 'Chợ Đầm',
-  lane: '1',
-  direction: 'in',
-  sourceKind: 'wedge',
-  sourceDeviceId: 'keyboard',
-  credentialKind: 'cccd-qr',
-  authenticity: 'unsigned',
-  personId: `0790950${String(i).padStart(5, '0')}`,
-  outcome: 'green',
-  reasonCodes: ['vaccinated-full'],
-  ruleSet: 'vn-2021@1',
-  override: null,
-});
+const fields = (i: number): EntryFields =>
+  kioskEntry(`0790950${String(i).padStart(5, '0')}`, { at: `2021-10-15T08:${String(i % 60).padStart(2, '0')}:00.000+07:00`, ruleSet: 'vn-2021@1' });
 
 const open: SqliteDatabase[] = [];
 afterEach(() => {

@@ -7,24 +7,11 @@ import { openKioskDatabase } from '../../../../main/store/kiosk-database.js';
 import { hubKeyIdOf } from '../../../../main/trust/hub-keys-file.js';
 import { EntryOutbox } from '../../../../main/upload/entry-outbox.js';
 import { EntryUploader } from '../../../../main/upload/entry-uploader.js';
+import { kioskEntry } from '../../../support/kiosk-entry.js';
 
 const KIOSK = 'k-0123456789abcdef';
-const fields = (i: number): EntryFields => ({
-  at: '2021-10-20T08:00:00.000+07:00',
-  kioskId: KIOSK,
-  location: 'Chợ Đầm',
-  lane: '1',
-  direction: 'in',
-  sourceKind: 'wedge',
-  sourceDeviceId: 'keyboard',
-  credentialKind: 'cccd-qr',
-  authenticity: 'unsigned',
-  personId: `0790950${String(i).padStart(5, '0')}`,
-  outcome: 'green',
-  reasonCodes: ['vaccinated-full'],
-  ruleSet: 'vn-2021@1.0.0',
-  override: null,
-});
+const fields = (i: number): EntryFields =>
+  kioskEntry(`0790950${String(i).padStart(5, '0')}`, { at: '2021-10-20T08:00:00.000+07:00', kioskId: KIOSK, ruleSet: 'vn-2021@1.0.0' });
 
 /**
  * A hub in memory with a real signing key: it keeps a kiosk's entries while they follow on

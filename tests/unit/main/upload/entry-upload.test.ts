@@ -8,23 +8,16 @@ import { openKioskDatabase, type SqliteDatabase } from '../../../../main/store/k
 import { EntryOutbox } from '../../../../main/upload/entry-outbox.js';
 import { EntryUploader, UploadError } from '../../../../main/upload/entry-uploader.js';
 import { startTestHub, type TestHub, type TestKiosk } from '../../hub/server/hub-test-kit.js';
+import { kioskEntry } from '../../../support/kiosk-entry.js';
 
-const fields = (kioskId: string, i: number): EntryFields => ({
-  at: `2021-10-20T${String(8 + (Math.floor(i / 3600) % 12)).padStart(2, '0')}:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000+07:00`,
-  kioskId,
-  location: 'Cổng chính', // where hub-test-kit enrols its kiosks
-  lane: '1',
-  direction: 'in',
-  sourceKind: 'wedge',
-  sourceDeviceId: 'keyboard',
-  credentialKind: 'cccd-qr',
-  authenticity: 'unsigned',
-  personId: `0790950${String(i % 100_000).padStart(5, '0')}`,
-  outcome: i % 7 === 0 ? 'red' : 'green',
-  reasonCodes: ['vaccinated-full'],
-  ruleSet: 'vn-2021@1.0.0',
-  override: null,
-});
+const fields = (kioskId: string, i: number): EntryFields =>
+  kioskEntry(`0790950${String(i % 100_000).padStart(5, '0')}`, {
+    at: `2021-10-20T${String(8 + (Math.floor(i / 3600) % 12)).padStart(2, '0')}:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000+07:00`,
+    kioskId,
+    location: 'Cổng chính', // where hub-test-kit enrols its kiosks
+    outcome: i % 7 === 0 ? 'red' : 'green',
+    ruleSet: 'vn-2021@1.0.0',
+  });
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

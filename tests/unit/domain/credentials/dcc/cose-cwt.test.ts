@@ -94,6 +94,15 @@ describe('CWT claims', () => {
     expect(result.ok && result.claims.hcert).toEqual({ t: [{ sc: '2021-05-01T10:00:00Z' }] });
   });
 
+  it('reads any other tag as its content, as the EU reference verifier does (a date tagged 1004, RFC 8943)', () => {
+    const result = readCwtClaims(
+      encodeCbor(map([-260, map([1, map(['dob', new CborTag(1004, '1989-03-15')], ['n', new CborTag(24, new CborTag(1004, 'x'))])])])),
+    );
+    expect(result.ok && result.claims.hcert).toEqual({ dob: '1989-03-15', n: 'x' });
+    // A tag does not make JSON of what is not: a tagged byte string is still refused.
+    expect(readCwtClaims(encodeCbor(map([-260, map([1, map(['x', new CborTag(2, Uint8Array.of(1))])])])))).toMatchObject({ ok: false, stage: 'hcert' });
+  });
+
   it('keeps a key named __proto__ as data', () => {
     const result = readCwtClaims(encodeCbor(map([-260, map([1, map(['__proto__', map(['polluted', true])])])])));
     expect(result.ok).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { certificateTypes, checkValidity, holdsOneCertificate, keyUsageAllows } from '../../../../../domain/credentials/dcc/dcc-checks.js';
+import { certificateTypes, checkValidity, holdsAllowedEntries, keyUsageAllows } from '../../../../../domain/credentials/dcc/dcc-checks.js';
 import { parseIsoInstant } from '../../../../../domain/time/iso-instant.js';
 
 const TEST = '1.3.6.1.4.1.1847.2021.1.1';
@@ -44,12 +44,23 @@ describe('extended key usage against the certificate type', () => {
     expect(certificateTypes('nonsense')).toEqual([]);
   });
 
-  it('wants exactly one certificate: one group, one entry', () => {
-    expect(holdsOneCertificate({ v: [{}] })).toBe(true);
-    expect(holdsOneCertificate({ v: [{}, {}] })).toBe(false);
-    expect(holdsOneCertificate({ v: [{}], t: [{}] })).toBe(false);
-    expect(holdsOneCertificate({ ver: '1.3.0' })).toBe(false);
-    expect(holdsOneCertificate({ r: {} })).toBe(false);
+  it('wants exactly one type, with as many entries as the schema version allows', () => {
+    expect(holdsAllowedEntries({ ver: '1.3.0', v: [{}] })).toBe(true);
+    expect(holdsAllowedEntries({ ver: '1.3.0', v: [{}, {}] })).toBe(false);
+    expect(holdsAllowedEntries({ ver: '1.3.3', t: [{}, {}] })).toBe(false);
+    // Before 1.3.0 the schema has no maxItems: several entries of one type are allowed.
+    expect(holdsAllowedEntries({ ver: '1.0.0', v: [{}, {}] })).toBe(true);
+    expect(holdsAllowedEntries({ ver: '1.2.1', r: [{}, {}, {}] })).toBe(true);
+    // Never several types, in any version; never none; never an empty or non-array group.
+    expect(holdsAllowedEntries({ ver: '1.0.0', v: [{}], t: [{}] })).toBe(false);
+    expect(holdsAllowedEntries({ ver: '1.3.0', v: [{}], t: [{}] })).toBe(false);
+    expect(holdsAllowedEntries({ ver: '1.0.0' })).toBe(false);
+    expect(holdsAllowedEntries({ ver: '1.0.0', v: [] })).toBe(false);
+    expect(holdsAllowedEntries({ ver: '1.0.0', r: {} })).toBe(false);
+    // Without a readable version: one entry.
+    expect(holdsAllowedEntries({ v: [{}, {}] })).toBe(false);
+    expect(holdsAllowedEntries({ ver: 'one', v: [{}, {}] })).toBe(false);
+    expect(holdsAllowedEntries({ v: [{}] })).toBe(true);
   });
 });
 

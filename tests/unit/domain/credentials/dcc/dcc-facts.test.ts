@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { factsFromHcert, subjectFromHcert } from '../../../../../domain/credentials/dcc/dcc-facts.js';
+import { TEST_TYPE, VACCINE_PROPHYLAXIS, type ValueSet } from '../../../../../domain/credentials/dcc/dcc-value-sets.js';
 
 const vaccination = {
   tg: '840539006',
@@ -47,16 +48,20 @@ describe('health certificate → facts', () => {
     expect(factsFromHcert({ t: [{ ...test, tt, tr }] }).tests).toEqual([{ takenAt: '2021-10-01T01:30:00.000Z', kind, result }]);
   });
 
-  it('maps a recovery to the certificate as issued: first positive result and validity window; the latest when several', () => {
+  it('maps a recovery to the certificate as issued: first positive result and validity window; the first entry when several', () => {
     expect(factsFromHcert({ r: [recovery] })).toEqual({
       doses: [],
       tests: [],
       quarantine: [],
       recoveryCertificate: { positiveOn: '2021-08-01', validFrom: '2021-08-12', validUntil: '2022-01-27' },
     });
-    expect(factsFromHcert({ r: [recovery, { ...recovery, fr: '2021-09-02' }, { ...recovery, fr: '2021-01-01' }] }).recoveryCertificate?.positiveOn).toBe(
-      '2021-09-02',
-    );
+    // As the EU business rules read a certificate (`payload.r.0`): the others are listed, not counted.
+    const several = factsFromHcert({ r: [recovery, { ...recovery, fr: '2021-09-02' }, { ...recovery, fr: '2021-01-01' }] });
+    expect(several.recoveryCertificate?.positiveOn).toBe('2021-08-01');
+    expect(several.notCounted).toEqual([
+      { kind: 'recovery', why: 'not-first-entry' },
+      { kind: 'recovery', why: 'not-first-entry' },
+    ]);
   });
 
   it('never makes a certificate of recovery a recovery date: its first positive result is not the day the person recovered', () => {
@@ -90,8 +95,23 @@ describe('health certificate → facts', () => {
     expect(factsFromHcert(hcert)).toEqual({ doses: [], tests: [], quarantine: [], notCounted: [{ kind, why }] });
   });
 
-  it('ignores entries that are not objects', () => {
-    expect(factsFromHcert({ v: [null, 1, 'x'], t: 'x', r: {} })).toEqual({ doses: [], tests: [], quarantine: [] });
+  it('counts no entry that is not an object, and no group that is not a list', () => {
+    expect(factsFromHcert({ v: [null, 1, 'x'], t: 'x', r: {} })).toEqual({
+      doses: [],
+      tests: [],
+      quarantine: [],
+      notCounted: [
+        { kind: 'vaccination', why: 'incomplete' },
+        { kind: 'vaccination', why: 'not-first-entry' },
+        { kind: 'vaccination', why: 'not-first-entry' },
+      ],
+    });
+  });
+
+  it('counts the first vaccination and the first test only, as the EU business rules read v.0 and t.0', () => {
+    const first = factsFromHcert({ v: [vaccination, { ...vaccination, dn: 1, dt: '2021-09-01' }] });
+    expect(first.doses).toEqual([{ dose: 2, totalDoses: 2, date: '2021-10-01', product: 'EU/1/20/1528' }]);
+    expect(first.notCounted).toEqual([{ kind: 'vaccination', why: 'not-first-entry' }]);
   });
 
   it('keeps a sensible series size only', () => {
@@ -152,5 +172,22 @@ describe('health certificate → what staff see', () => {
     expect(subjectFromHcert({ nam: {} })).toEqual({});
     expect(subjectFromHcert({ nam: 'Nguyễn' })).toEqual({});
     expect(subjectFromHcert(7)).toEqual({});
+  });
+
+  it('uses the hub’s value sets in place of the built-in ones of the same id, and guesses no test kind', () => {
+    const newType = { ...vaccination, vp: '9999999999' };
+    expect(factsFromHcert({ v: [newType] }).notCounted).toEqual([{ kind: 'vaccination', why: 'vaccine-type' }]);
+    const hubTypes: ValueSet = {
+      ...VACCINE_PROPHYLAXIS,
+      date: '2024-01-01',
+      values: { ...VACCINE_PROPHYLAXIS.values, '9999999999': { display: 'A new platform' } },
+    };
+    expect(factsFromHcert({ v: [newType] }, new Map([[hubTypes.id, hubTypes]])).doses).toHaveLength(1);
+    // A hub set without a code takes it out: the hub's set is the whole set, not an addition.
+    const withoutMrna: ValueSet = { ...VACCINE_PROPHYLAXIS, values: { '1119305005': { display: 'SARS-CoV-2 antigen vaccine' } } };
+    expect(factsFromHcert({ v: [vaccination] }, new Map([[withoutMrna.id, withoutMrna]])).notCounted).toEqual([{ kind: 'vaccination', why: 'vaccine-type' }]);
+    // A test type the hub adds is a member, but whether it is PCR or rapid is not guessed.
+    const hubTests: ValueSet = { ...TEST_TYPE, values: { ...TEST_TYPE.values, 'LP9999-9': { display: 'A new test' } } };
+    expect(factsFromHcert({ t: [{ ...test, tt: 'LP9999-9' }] }, new Map([[hubTests.id, hubTests]])).notCounted).toEqual([{ kind: 'test', why: 'test-type' }]);
   });
 });

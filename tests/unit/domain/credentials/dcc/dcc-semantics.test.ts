@@ -68,6 +68,15 @@ describe('a vaccination counts only for a recognised COVID-19 vaccine', () => {
     expect([verdict.outcome, verdict.reasons]).toEqual([colour, [reason]]);
   });
 
+  it.each([
+    ['the second of two doses 5 days ago', { dn: 2, sd: 2, dt: '2021-10-15' }],
+    ['the first of two doses 13 days ago', { dn: 1, sd: 2, dt: '2021-10-07' }],
+  ])('vaccinated, but %s: red, and the reason says the 14 days are not over (not "not vaccinated")', (_label, entry) => {
+    const verdict = decide(dose(entry));
+    expect([verdict.outcome, verdict.reasons]).toEqual(['red', ['vaccinated-under-14-days']]);
+    expect(verdict.text).toMatchObject({ vi: expect.stringMatching(/chưa đủ 14 ngày/), en: expect.stringMatching(/less than 14 days ago/) });
+  });
+
   it('says so: "Vắc-xin không thuộc danh mục được công nhận"', () => {
     expect(decide(dose({ mp: 'NOT-A-VACCINE' })).text).toMatchObject({
       vi: expect.stringMatching(/^Vắc-xin không thuộc danh mục được công nhận/),

@@ -1,4 +1,4 @@
-import { constants, createHash, sign } from 'node:crypto';
+import { constants, createHash, createPublicKey, sign } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +81,24 @@ describe('the trust list and its file', () => {
     for (const signer of [ec, rsa, p384]) expect(trust.byKid(signer.kid)).toHaveLength(1);
   });
 
+  it('indexes a certificate under the key id its list entry gives (the gateway form, rawData), not the default id', () => {
+    // The id of a raw key wrapped in a certificate: computed over the public key, not the certificate.
+    const spkiKid = createHash('sha256').update(publicKeyDer(ec)).digest().subarray(0, 8);
+    const file = join(dir, 'gateway.json');
+    writeFileSync(file, JSON.stringify([{ kid: spkiKid.toString('base64'), country: 'VN', certificateType: 'DSC', rawData: ec.certificateBase64 }]));
+    const trust = loadDccTrustList({ files: [file] });
+    expect(trust.byKid(new Uint8Array(spkiKid))).toHaveLength(1);
+    expect(trust.byKid(ec.kid)).toEqual([]);
+  });
+
+  it.each([
+    ['[{"certificate": "AAAA", "kid": 12}]', /entry 1 has a "kid" that is not a base64 string/],
+    ['[{"certificate": "AAAA", "kid": "not base64!"}]', /entry 1 has a kid that is not a base64 key id/],
+    ['[{"certificate": "AAAA", "kid": ""}]', /entry 1 has a kid that is not a base64 key id/],
+  ])('refuses a list entry with an unusable kid: %s', (content, message) => {
+    expect(() => dccTrustListFromCertificates(parseDccTrustListFile(content))).toThrow(message);
+  });
+
   it.each([
     ['{"certificates": []}', /expected a JSON array/],
     ['[42]', /entry 1 is neither/],
@@ -119,3 +137,7 @@ describe('DCC schemas at start', () => {
     expect(validator.compiledCount()).toBe(2);
   });
 });
+
+function publicKeyDer(signer: DccSigner): Buffer {
+  return createPublicKey(signer.privateKey).export({ type: 'spki', format: 'der' });
+}

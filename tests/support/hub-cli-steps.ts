@@ -1,0 +1,26 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { runChot } from './run-chot.js';
+
+export { waitFor } from './wait-for.js';
+
+/**
+ * The steps the end-to-end tests take as a province's IT staff would, with the real `chot`
+ * CLI: run a command that must succeed, import a CSV into a hub, wait for a condition.
+ */
+
+/** Runs `chot ARGS`, expects exit 0 (stderr as the failure message) and returns its stdout. */
+export function chotOk(args: readonly string[]): string {
+  const run = runChot(args);
+  expect(run.status, run.stderr).toBe(0);
+  return run.stdout;
+}
+
+/** Writes `lines` as a CSV file in the hub's directory and imports it as `kind`. */
+export function importHubCsv(hubDir: string, kind: string, lines: readonly string[]): void {
+  // A new name each time: a hub may import the same kind twice in one test.
+  const file = join(hubDir, `${kind}-${process.hrtime.bigint()}.csv`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  chotOk(['hub', 'import', '--kind', kind, file, '--data', hubDir]);
+}
