@@ -1,4 +1,4 @@
-import type { BackoffWindow } from '../../platform/backoff.js';
+import { backoffWindow, type BackoffWindow } from '../../platform/backoff.js';
 import { messageOf } from '../../platform/message-of.js';
 import { KeptDeviceHandle } from '../device-handle.js';
 import { DeviceKeeper } from '../device-keeper.js';
@@ -40,12 +40,22 @@ export const PCSC_REOPEN_BACKOFF: BackoffWindow = { minMs: 500, maxMs: 5_000 };
  */
 export const RESYNC_INTERVAL_MS = 1_000;
 
+/**
+ * A card that failed a command and that pcscd still lists, with the event count unchanged,
+ * is connected again after this pause, doubling while it keeps failing: the reader may have
+ * missed it leaving and coming back altogether (seen with vsmartcard under load: pcscd's
+ * listing and count stayed as they were through the swap). A card really broken on the
+ * reader costs one connection and one failed command per pause.
+ */
+export const BROKEN_CARD_RETRY: BackoffWindow = { minMs: 2_000, maxMs: 30_000 };
+
 export interface ChipReaderOptions {
   /** Which readers to watch, by PC/SC name (default: all of them). */
   readonly readers?: (name: string) => boolean;
   readonly apduTimeoutMs?: number;
   readonly reopenBackoff?: BackoffWindow;
   readonly resyncIntervalMs?: number;
+  readonly brokenCardRetry?: BackoffWindow;
 }
 
 /** A reader as listed, by its PC/SC name (e.g. "Virtual PCD 00 00", "ACS ACR1252 Dual Reader [ACR1252 Dual Reader PICC] 00 00"). */
@@ -106,6 +116,10 @@ interface ReaderSlot {
    * out and put back unseen (RESYNC_INTERVAL_MS).
    */
   seenWithCard: number | undefined;
+  /** While `broken`: when to connect to the card listed here again (BROKEN_CARD_RETRY), epoch ms. */
+  retryAt: number | undefined;
+  /** How many times a card in this reader broke since the reader was last seen empty. */
+  breaks: number;
 }
 
 export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
@@ -113,6 +127,7 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
   readonly #wanted: (name: string) => boolean;
   readonly #apduTimeoutMs: number;
   readonly #resyncIntervalMs: number;
+  readonly #brokenCardRetry: BackoffWindow;
   #resyncTimer: ReturnType<typeof setInterval> | undefined;
   readonly #slots = new Map<string, ReaderSlot>();
   readonly #readerAdded = new Listeners<[string]>();
@@ -127,6 +142,7 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
     this.#wanted = options.readers ?? (() => true);
     this.#apduTimeoutMs = options.apduTimeoutMs ?? DEFAULT_APDU_TIMEOUT_MS;
     this.#resyncIntervalMs = options.resyncIntervalMs ?? RESYNC_INTERVAL_MS;
+    this.#brokenCardRetry = options.brokenCardRetry ?? BROKEN_CARD_RETRY;
     const { minMs, maxMs } = options.reopenBackoff ?? PCSC_REOPEN_BACKOFF;
     this.keeper = new DeviceKeeper<PcscSession>({
       transport: {
@@ -240,6 +256,7 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
       else {
         // Out and back in between two looks, with neither edge heard: the card there now is a new insertion.
         if (slot !== undefined && swappedUnseen(slot, reader.eventCount)) this.#cardGone(reader.name);
+        else if (slot?.broken === true && (slot.retryAt ?? 0) <= Date.now()) slot.broken = false;
         this.#readerPresent(session, reader.name, reader.atr);
         const seen = this.#slots.get(reader.name);
         if (seen !== undefined && reader.atr !== undefined) seen.seenWithCard = reader.eventCount;
@@ -270,7 +287,7 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
     if (!this.#wanted(name)) return;
     let slot = this.#slots.get(name);
     if (slot === undefined) {
-      slot = { card: undefined, connecting: undefined, broken: false, seenWithCard: undefined };
+      slot = { card: undefined, connecting: undefined, broken: false, seenWithCard: undefined, retryAt: undefined, breaks: 0 };
       this.#slots.set(name, slot);
       this.#readerAdded.emit(name);
     }
@@ -319,6 +336,8 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
     if (slot?.card !== card) return;
     slot.card = undefined;
     slot.broken = true;
+    slot.retryAt = Date.now() + backoffWindow(slot.breaks, this.#brokenCardRetry);
+    slot.breaks += 1;
     void card.release(timedOut);
     this.#cardRemoved.emit(name);
     // A removal mid-command is the person's doing, not a device problem: only a failure is a fault.
@@ -331,6 +350,8 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
     slot.connecting = undefined;
     slot.broken = false;
     slot.seenWithCard = undefined;
+    slot.retryAt = undefined;
+    slot.breaks = 0;
     const card = slot.card;
     if (card === undefined) return;
     slot.card = undefined;

@@ -109,6 +109,18 @@ export class FakePcscBinding implements PcscBinding {
     if (options.unseen !== true) this.#emit({ type: 'card-removed', reader: name });
   }
 
+  /**
+   * The card in `name` is taken out and another (or the same) put back so fast that the reader
+   * itself missed it: no edge, and the listing's event count stays as it was.
+   */
+  swapCardUnnoticed(name: string, card: FakeCard): void {
+    const reader = this.#reader(name);
+    if (reader.card === undefined) throw new Error(`fake PC/SC: ${name} holds no card to swap`);
+    reader.holder?.lose(new PcscError('card-removed', 'Card was removed'));
+    reader.holder = undefined;
+    reader.card = card;
+  }
+
   /** Another program takes (or releases) the card in `name` exclusively. */
   holdElsewhere(name: string, held = true): void {
     this.#reader(name).heldElsewhere = held;

@@ -50,7 +50,7 @@ export interface ChipStationOptions {
   readonly keyTtlMs?: number;
   /** One whole read's bound, when the reader's spec names none (default 20 s). */
   readonly readTimeoutMs?: number;
-  readonly reader?: Pick<ChipReaderOptions, 'apduTimeoutMs' | 'reopenBackoff' | 'resyncIntervalMs'>;
+  readonly reader?: Pick<ChipReaderOptions, 'apduTimeoutMs' | 'reopenBackoff' | 'resyncIntervalMs' | 'brokenCardRetry'>;
   /** Retrying PC/SC when it is not there at start (pcscd down): default 500 ms doubling to 5 s. */
   readonly retry?: BackoffWindow;
   readonly crypto?: ChipCrypto;

@@ -3,6 +3,14 @@ import type { ChipAccessKey } from '../../domain/chip/chip-access.js';
 /** How long a key waits for its card: the person puts the card on the reader just after its QR was scanned. */
 export const DEFAULT_KEY_TTL_MS = 60_000;
 
+/**
+ * How many whole new waits one key gets from reads cut short. A person fumbling the card gets
+ * a fresh minute each time; a card that breaks every read while lying on the reader (the
+ * driver connects to it again at growing pauses) does not keep its key, and its none verdicts,
+ * coming for ever.
+ */
+export const MAX_KEY_RENEWALS = 3;
+
 /** A key waiting for the card on a lane's reader. Personal data (derived from the ID): memory only. */
 export interface PendingChipKey {
   readonly key: ChipAccessKey;
@@ -12,6 +20,8 @@ export interface PendingChipKey {
   readonly forEntrySeq: number;
   /** Epoch ms, kiosk clock. */
   readonly untilMs: number;
+  /** How many times its wait began afresh (renew). */
+  readonly renewals?: number;
 }
 
 /**
@@ -28,9 +38,9 @@ export class PendingChipKeys {
     private readonly onExpired: (lane: string) => void,
   ) {}
 
-  set(lane: string, key: Omit<PendingChipKey, 'untilMs'>): PendingChipKey {
+  set(lane: string, key: Omit<PendingChipKey, 'untilMs' | 'renewals'>, renewals = 0): PendingChipKey {
     this.delete(lane);
-    const pending: PendingChipKey = { ...key, untilMs: this.now() + this.ttlMs };
+    const pending: PendingChipKey = { ...key, untilMs: this.now() + this.ttlMs, ...(renewals === 0 ? {} : { renewals }) };
     const timer = setTimeout(() => {
       if (this.#keys.get(lane)?.pending !== pending) return;
       this.#keys.delete(lane);
@@ -43,12 +53,14 @@ export class PendingChipKeys {
 
   /**
    * Gives the lane's key, if it is still `pending`, a whole new wait: its card left the reader
-   * mid-read, so the person is at the gate with it now. Returns the renewed key, if any.
+   * mid-read, so the person is at the gate with it now — at most MAX_KEY_RENEWALS times.
+   * Returns the renewed key, if any.
    */
   renew(lane: string, pending: PendingChipKey): PendingChipKey | undefined {
-    if (this.#keys.get(lane)?.pending !== pending) return undefined;
-    const { untilMs: _expired, ...key } = pending;
-    return this.set(lane, key);
+    const renewals = pending.renewals ?? 0;
+    if (this.#keys.get(lane)?.pending !== pending || renewals >= MAX_KEY_RENEWALS) return undefined;
+    const { untilMs: _expired, renewals: _counted, ...key } = pending;
+    return this.set(lane, key, renewals + 1);
   }
 
   get(lane: string): PendingChipKey | undefined {

@@ -1,49 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeviceFault } from '../../../../drivers/device.js';
 import type { ChipCard } from '../../../../drivers/chip/chip-card.js';
-import {
-  ChipReaderDriver,
-  PCSCD_ACCESS_DENIED,
-  PCSCD_NOT_RUNNING,
-  type ChipReaderHandle,
-  type ChipReaderOptions,
-} from '../../../../drivers/chip/chip-reader.js';
-import { FakePcscBinding, type FakeCard } from '../../../../drivers/chip/fake-pcsc-binding.js';
+import { ChipReaderDriver, PCSCD_ACCESS_DENIED, PCSCD_NOT_RUNNING } from '../../../../drivers/chip/chip-reader.js';
+import { FakePcscBinding } from '../../../../drivers/chip/fake-pcsc-binding.js';
 import { PcscError } from '../../../../drivers/chip/pcsc-binding.js';
 
+import { ATR, closedAfterTest, echoCard, next, OK, open, READER, SELECT_EMRTD, stalledCard } from './chip-reader-kit.js';
+
 /** The chip card reader driver against the scriptable PC/SC fake: events, exclusive transmit, faults, pcscd restarts. */
-const READER = 'ACS ACR1252 Dual Reader PICC 00 00';
-const ATR = Uint8Array.from([0x3b, 0x88, 0x80, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09]);
-const SELECT_EMRTD = Uint8Array.from([0x00, 0xa4, 0x04, 0x0c, 0x07, 0xa0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01]);
-const OK = Uint8Array.from([0x90, 0x00]);
-
-const handles: ChipReaderHandle[] = [];
-afterEach(async () => {
-  for (const handle of handles.splice(0)) await handle.close();
-});
-
-async function open(binding: FakePcscBinding, options: ChipReaderOptions = {}): Promise<ChipReaderHandle> {
-  const handle = await new ChipReaderDriver(binding, { reopenBackoff: { minMs: 5, maxMs: 20 }, ...options }).open();
-  handles.push(handle);
-  return handle;
-}
-
-/** Resolves with the next value a listener registration delivers. */
-function next<T>(register: (listener: (value: T) => void) => void): Promise<T> {
-  return new Promise((resolve) => register(resolve));
-}
-
-function echoCard(overrides: Partial<FakeCard> = {}): FakeCard {
-  return { atr: ATR, respond: () => OK, ...overrides };
-}
-
-/** A card that never answers until `answer` is called. */
-function stalledCard(): { card: FakeCard; answer: (response: Uint8Array) => void } {
-  let answer: (response: Uint8Array) => void = () => undefined;
-  const card: FakeCard = { atr: ATR, respond: () => new Promise<Uint8Array>((resolve) => (answer = resolve)) };
-  return { card, answer: (response) => answer(response) };
-}
-
 describe('chip card reader over PC/SC (fake daemon)', () => {
   it('lists the readers and whether each holds a card', async () => {
     const binding = new FakePcscBinding();
@@ -118,7 +82,7 @@ describe('chip card reader over PC/SC (fake daemon)', () => {
     const inserted: ChipCard[] = [];
     const driver = new ChipReaderDriver(binding);
     const handle = await driver.open();
-    handles.push(handle);
+    closedAfterTest(handle);
     await expect.poll(() => handle.card(READER)).toBeDefined();
     handle.onCardInserted((card) => inserted.push(card));
     const readers: string[] = [];

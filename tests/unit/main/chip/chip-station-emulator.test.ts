@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChipReadingState } from '../../../../domain/contract/chip-reading.js';
 import type { KioskEvent } from '../../../../domain/contract/kiosk-events.js';
 import type { Verdict } from '../../../../domain/verdict/verdict.js';
@@ -41,6 +41,7 @@ describe.skipIf(unavailable !== undefined)(
     let runtime: KioskRuntime;
     let log: EntryLog;
     const dataDir = tempDataDir();
+    const logger = memoryLogger('debug');
     const events: KioskEvent[] = [];
     const chipVerdicts = (): Verdict[] => events.flatMap((event) => (event.name === 'verdict' && event.source.kind === 'chip' ? [event.verdict] : []));
     const chipStates = (): ChipReadingState[] => events.flatMap((event) => (event.name === 'chip' ? [event.state] : []));
@@ -50,7 +51,7 @@ describe.skipIf(unavailable !== undefined)(
       emulator = await emulatorTrustedBy(pcscd, dataDir, { args: ['--no-fast-socket'] });
       runtime = await startKioskRuntime({
         dataDir,
-        logger: memoryLogger('info'),
+        logger,
         devicesConfig: { devices: [{ kind: 'chip-reader', path: READER, lane: '1', direction: 'in' }], gates: {} },
         // A loaded machine reads the emulated card slowly: the key waits long enough for two reads in a row.
         chipTimings: { readTimeoutMs: 60_000, keyTtlMs: 180_000, reader: { reopenBackoff: { minMs: 100, maxMs: 500 } } },
@@ -59,6 +60,12 @@ describe.skipIf(unavailable !== undefined)(
       log = new EntryLog(openKioskDatabase(join(dataDir, 'kiosk.sqlite')));
       await vi.waitFor(() => expect(runtime.chip?.statuses()[0]?.state).toBe('ready'), { timeout: 30_000 });
     }, 90_000);
+
+    // A failure on a loaded machine is read from what the kiosk logged.
+    afterEach((context) => {
+      if (context.task.result?.state === 'fail')
+        process.stderr.write(`kiosk log:\n${logger.lines.slice(-60).join('\n')}\nemulator: ${emulator.log.slice(-1_000)}\n`);
+    });
 
     afterAll(async () => {
       await runtime?.close();
