@@ -20,7 +20,7 @@ export interface UploadJob {
  */
 export type UploadOutcome =
   | Extract<DecodedUpload, { kind: 'refused' }>
-  | { readonly kind: 'busy'; readonly message: string }
+  | { readonly kind: 'busy'; readonly message: string; readonly retryAfterSeconds?: number }
   | { readonly kind: 'stored'; readonly result: IngestResult; readonly chain: KioskChain | undefined; readonly seconds: number };
 
 /**

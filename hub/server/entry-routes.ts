@@ -27,7 +27,8 @@ export async function handleEntries(hub: HubContext, exchange: Exchange): Promis
     context: { enrolledLocation: device.location, receivedAtMs: hub.now() },
   });
   if (outcome.kind === 'refused') throw new HttpError(outcome.code, outcome.message);
-  if (outcome.kind === 'busy') throw new HttpError('busy', outcome.message, { [HUB_HEADERS.retryAfter]: String(BUSY_RETRY_SECONDS) });
+  if (outcome.kind === 'busy')
+    throw new HttpError('busy', outcome.message, { [HUB_HEADERS.retryAfter]: String(outcome.retryAfterSeconds ?? BUSY_RETRY_SECONDS) });
   const { result, chain } = outcome;
   hub.metrics.batchIngested(result.accepted, result.duplicates, outcome.seconds);
   // The chain as stored after the commit: another upload of this kiosk may have extended it

@@ -12,6 +12,7 @@ import { MAX_PAGE_SIZE, type HubStorage } from '../storage/hub-storage.js';
 import { openHubStorage, type HubStorageLocation } from '../storage/open-hub-storage.js';
 import { startEntryMaintenance } from '../entries/entry-maintenance.js';
 import { DEFAULT_ENTRY_KEEP_DAYS } from '../entries/entry-retention.js';
+import { IngestAdmission, type IngestAdmissionLimits } from '../entries/ingest-admission.js';
 import { ingestUpload, type UploadJob, type UploadOutcome } from '../entries/upload-ingest.js';
 import { BodyBudget, type BodyBudgetLimits } from './body-budget.js';
 import { BuildWorker } from './build-worker-client.js';
@@ -91,6 +92,8 @@ export interface HubServerOptions {
   readonly logger?: Logger;
   /** Bounds on request bodies read before their signature is checked (body-budget.ts). */
   readonly bodyBudget?: BodyBudgetLimits;
+  /** Uploads held at once; past it, 503 with Retry-After (default DEFAULT_INGEST_ADMISSION). */
+  readonly ingestAdmission?: IngestAdmissionLimits;
   /** Enrolment attempts allowed per remote address and in all (default ENROLL_LIMITS). */
   readonly enrollLimits?: { readonly perAddress: RateLimit; readonly overall: RateLimit };
   readonly hooks?: HubServerHooks;
@@ -189,10 +192,20 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       cleanups.push(() => uploadWorker.close());
       uploadWorker.warm().catch((error: unknown) => log.warn(`the upload worker did not start (retried on the first upload): ${messageOf(error)}`));
     }
+    const admission = new IngestAdmission(options.ingestAdmission);
     const ingestOffThread = async (job: UploadJob): Promise<UploadOutcome> => {
-      // With an open storage (tests, small hubs) there are no workers: stored here.
-      if (uploadWorker === undefined) return ingestUpload(storage.entries, job);
-      return (await uploadWorker.run({ type: 'upload', ...job })) as UploadOutcome;
+      const admitted = admission.admit();
+      if (!admitted.ok) {
+        const { inFlight, retryAfterSeconds } = admitted;
+        return { kind: 'busy', message: `the hub holds ${inFlight} uploads already: try again in ${retryAfterSeconds} s`, retryAfterSeconds };
+      }
+      try {
+        // With an open storage (tests, small hubs) there are no workers: stored here.
+        if (uploadWorker === undefined) return await ingestUpload(storage.entries, job);
+        return (await uploadWorker.run({ type: 'upload', ...job })) as UploadOutcome;
+      } finally {
+        admitted.done();
+      }
     };
     if (deltaWorker !== undefined) {
       cleanups.push(() => deltaWorker.close());

@@ -92,4 +92,44 @@ describe('uploads off the request path (PostgreSQL)', () => {
       await h.close();
     }
   }, 120_000);
+
+  it('past the uploads it holds at once, an upload is answered at once with 503 busy and a Retry-After, and sent again it is stored', async () => {
+    const url = cluster.createDatabase();
+    const h = await startTestHub({ location: { pgUrl: url }, ingestAdmission: { maxInFlight: 3, maxRetryAfterSeconds: 60 } });
+    const blocker = new pg.Client({ connectionString: url });
+    await blocker.connect();
+    const observer = new pg.Client({ connectionString: url });
+    await observer.connect();
+    try {
+      const uploaders: TestKiosk[] = [];
+      for (let i = 0; i < 6; i += 1) uploaders.push(await h.enrol());
+      expect((await upload(h, uploaders[0] as TestKiosk, 1)).status).toBe(200);
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE entry_chain IN EXCLUSIVE MODE');
+      // Three held behind the lock (each in the database, so admitted) before the others come.
+      const held = uploaders.slice(0, 3).map((kiosk) => upload(h, kiosk, 50));
+      await eventually(async () => {
+        const { rows } = await observer.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%entry_chain%'`,
+        );
+        return (rows[0]?.n ?? 0) >= 3;
+      }, 60_000);
+      const refused = await Promise.all(uploaders.slice(3).map((kiosk) => upload(h, kiosk, 50)));
+      expect(refused.map((answer) => answer.status)).toEqual([503, 503, 503]);
+      for (const answer of refused) {
+        expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        expect(Number(answer.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+        expect(await answer.json()).toMatchObject({ error: 'busy', message: expect.stringContaining('holds 3 uploads') });
+      }
+      await blocker.query('ROLLBACK');
+      expect((await Promise.all(held)).map((answer) => answer.status)).toEqual([200, 200, 200]);
+      // Sent again once the hub has room, as the kiosk's upload loop does after Retry-After.
+      const again = await Promise.all(uploaders.slice(3).map((kiosk) => upload(h, kiosk, 50)));
+      expect(again.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    } finally {
+      await blocker.end();
+      await observer.end();
+      await h.close();
+    }
+  }, 120_000);
 });
