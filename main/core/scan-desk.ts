@@ -5,7 +5,7 @@ import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import type { CardQrListeners } from './card-qr-hooks.js';
-import { decideLogged, decideLoggedAsking } from './decision-log.js';
+import { decideLogged } from './decision-log.js';
 import type { DecidedVerdict, KioskEventHub } from './kiosk-event-hub.js';
 import type { KioskHubLink } from './kiosk-hub-link.js';
 import type { DecidedRead, VerdictRepeats } from './repeat-filter.js';
@@ -104,7 +104,7 @@ export class ScanDesk {
   async #decideRead(scan: ScanEvent, gate: ScanGate, nowMs: number, publish: (verdict: Verdict) => void): Promise<Verdict> {
     const { repeats, logger, pipeline } = this.options;
     const repeat = repeats.repeatOf(scan.source, gate.lane, scan.text, nowMs);
-    const decided = repeat ?? (await decideLoggedAsking(logger, () => pipeline().decideScanAsking(scan, gate), scan.source.kind));
+    const decided = repeat ?? (await decideLogged(logger, () => pipeline().decideScanAsking(scan, gate), scan.source.kind));
     return this.#settleRead(scan, gate, nowMs, publish, repeat, decided);
   }
 
