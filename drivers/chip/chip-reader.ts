@@ -1,4 +1,4 @@
-import { backoffWindow, type BackoffWindow } from '../../platform/backoff.js';
+import type { BackoffWindow } from '../../platform/backoff.js';
 import { messageOf } from '../../platform/message-of.js';
 import { KeptDeviceHandle } from '../device-handle.js';
 import { DeviceKeeper } from '../device-keeper.js';
@@ -6,6 +6,7 @@ import { DeviceFault } from '../device.js';
 import { Listeners } from '../listeners.js';
 import { CARD_REMOVED, ConnectedChipCard, type ChipCard } from './chip-card.js';
 import { asPcscError, type PcscBinding, type PcscError, type PcscEvent, type PcscSession } from './pcsc-binding.js';
+import { ReaderSlot } from './reader-slot.js';
 
 /** The fault text when the PC/SC daemon is down: what a technician must fix (start pcscd). */
 export const PCSCD_NOT_RUNNING = 'pcscd không chạy · pcscd is not running';
@@ -102,24 +103,6 @@ export class ChipReaderDriver {
     await handle.start();
     return handle;
   }
-}
-
-interface ReaderSlot {
-  card: ConnectedChipCard | undefined;
-  /** Set while connecting to a card just inserted; cleared by its removal, which cancels that connection. */
-  connecting: object | undefined;
-  /** The card in it failed a command: not connected again until the reader has been seen empty (or the card swapped). */
-  broken: boolean;
-  /**
-   * pcsc-lite's event counter at the last listing that showed a card here, while no removal
-   * was heard since: a later listing with a card and another count means the card was taken
-   * out and put back unseen (RESYNC_INTERVAL_MS).
-   */
-  seenWithCard: number | undefined;
-  /** While `broken`: when to connect to the card listed here again (BROKEN_CARD_RETRY), epoch ms. */
-  retryAt: number | undefined;
-  /** How many times a card in this reader broke since the reader was last seen empty. */
-  breaks: number;
 }
 
 export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
@@ -255,11 +238,10 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
       if (slot !== undefined && reader.atr === undefined) this.#cardGone(reader.name);
       else {
         // Out and back in between two looks, with neither edge heard: the card there now is a new insertion.
-        if (slot !== undefined && swappedUnseen(slot, reader.eventCount)) this.#cardGone(reader.name);
-        else if (slot?.broken === true && (slot.retryAt ?? 0) <= Date.now()) slot.broken = false;
+        if (slot?.swappedUnseen(reader.eventCount) === true) this.#cardGone(reader.name);
+        else slot?.retryIfDue(Date.now());
         this.#readerPresent(session, reader.name, reader.atr);
-        const seen = this.#slots.get(reader.name);
-        if (seen !== undefined && reader.atr !== undefined) seen.seenWithCard = reader.eventCount;
+        if (reader.atr !== undefined) this.#slots.get(reader.name)?.listedWithCard(reader.eventCount);
       }
     }
   }
@@ -287,7 +269,7 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
     if (!this.#wanted(name)) return;
     let slot = this.#slots.get(name);
     if (slot === undefined) {
-      slot = { card: undefined, connecting: undefined, broken: false, seenWithCard: undefined, retryAt: undefined, breaks: 0 };
+      slot = new ReaderSlot(this.#brokenCardRetry);
       this.#slots.set(name, slot);
       this.#readerAdded.emit(name);
     }
@@ -296,7 +278,7 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
 
   async #connect(session: PcscSession, name: string, slot: ReaderSlot, atr: Uint8Array): Promise<void> {
     // The monitor, the first listing and the resync may all report one insertion: connect once.
-    if (slot.card !== undefined || slot.connecting !== undefined || slot.broken) return;
+    if (!slot.mayConnect) return;
     const attempt = {};
     slot.connecting = attempt;
     let connection;
@@ -334,10 +316,7 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
   #cardBroken(name: string, card: ConnectedChipCard, fault: DeviceFault, timedOut: boolean): void {
     const slot = this.#slots.get(name);
     if (slot?.card !== card) return;
-    slot.card = undefined;
-    slot.broken = true;
-    slot.retryAt = Date.now() + backoffWindow(slot.breaks, this.#brokenCardRetry);
-    slot.breaks += 1;
+    slot.broke(Date.now());
     void card.release(timedOut);
     this.#cardRemoved.emit(name);
     // A removal mid-command is the person's doing, not a device problem: only a failure is a fault.
@@ -346,15 +325,8 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
 
   #cardGone(name: string): void {
     const slot = this.#slots.get(name);
-    if (slot === undefined) return;
-    slot.connecting = undefined;
-    slot.broken = false;
-    slot.seenWithCard = undefined;
-    slot.retryAt = undefined;
-    slot.breaks = 0;
-    const card = slot.card;
+    const card = slot?.emptied();
     if (card === undefined) return;
-    slot.card = undefined;
     card.end(new DeviceFault('unplugged', name, CARD_REMOVED));
     void card.release(false);
     this.#cardRemoved.emit(name);
@@ -375,17 +347,6 @@ export class ChipReaderHandle extends KeptDeviceHandle<PcscSession> {
     const fault = serviceFault(error);
     this.keeper.lost(fault.kind, fault.message, error, session);
   }
-}
-
-/**
- * Whether a listing that shows a card with event count `now` follows one that showed a card
- * with another count, with no removal heard in between: the card was taken out and put back
- * while the monitor missed both edges (seen with vsmartcard under load). Only a card that the
- * slot holds or has given up on counts: one being connected now is the insertion itself.
- */
-function swappedUnseen(slot: ReaderSlot, now: number | undefined): boolean {
-  if (now === undefined || slot.seenWithCard === undefined || slot.seenWithCard === now) return false;
-  return slot.card !== undefined || slot.broken;
 }
 
 /**

@@ -6,7 +6,6 @@ import type { TodayStats } from '../../domain/contract/today-stats.js';
 import type { Diagnostics } from '../../domain/devices/diagnostics.js';
 import { DiagnosticsService } from '../diagnostics/diagnostics-service.js';
 import { firmwareConfigDir } from '../diagnostics/firmware-config-dir.js';
-import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import type { Verdict } from '../../domain/verdict/verdict.js';
 import { demoCards, demoRecords } from '../demo/demo-people.js';
 import { EntryLog } from '../store/entry-log.js';
@@ -19,6 +18,7 @@ import type { ConfirmRequest, ConfirmResult } from '../../domain/contract/staff-
 import type { ChipCanRequest, ChipCanResult, ChipReadingState } from '../../domain/contract/chip-reading.js';
 import { CardQrListeners, type CardQrDecided, type ChipCanReceiver } from './card-qr-hooks.js';
 import { ScanPipeline, type ChipReadDecision, type HubFactsPort, type ScanGate } from './scan-pipeline.js';
+import { ScanDesk } from './scan-desk.js';
 import type { KioskEvent } from '../../domain/contract/kiosk-events.js';
 import type { ScanEvent, ScanSource } from '../../domain/scan/scan-event.js';
 import { gatePolicyFor, type GatePolicy } from '../devices/gate-policy.js';
@@ -29,16 +29,14 @@ import type { StaffSessionState, StaffSignInRequest, StaffSignInResult } from '.
 import { StaffPinStore } from '../staff/staff-pin-store.js';
 import { StaffSessions } from '../staff/staff-sessions.js';
 import type { InputDirectionRequest, InputDirectionResult } from '../../domain/contract/input-lanes.js';
-import { VerdictRepeats, type DecidedRead } from './repeat-filter.js';
+import { VerdictRepeats } from './repeat-filter.js';
 import { ScreenInputGates } from './screen-input-gates.js';
 import { StaffDesk } from './staff-desk.js';
-import { decideLogged, decideLoggedAsking } from './decision-log.js';
 import { KioskStatusReport } from './kiosk-status-report.js';
 import type { TypedIdRequest, TypedIdResult } from '../../domain/contract/typed-id.js';
 import { ClockWitness, type HeardHubTime } from './clock-witness.js';
 
 import { KioskStation, kioskInfoOf, type KioskCoreOptions } from './kiosk-core-options.js';
-import { isEnrollmentQr } from '../../domain/enrollment/enrollment-qr.js';
 import type { UploadStatus } from '../../domain/contract/kiosk-status.js';
 import { KioskHubLink } from './kiosk-hub-link.js';
 import type { EnrolledKiosk } from '../enrollment/enroll-kiosk.js';
@@ -68,8 +66,7 @@ export class KioskCore implements KioskApi {
   private readonly report: KioskStatusReport;
   private readonly clock: ClockWitness;
   private readonly pageHeartbeatListeners = new Set<() => void>();
-  /** The hub lookup for people outside the kiosk's data, once the sync runs (attachHubFacts). */
-  private hubFacts: HubFactsPort | undefined;
+  private readonly scanDesk: ScanDesk;
 
   private constructor(
     private readonly databases: KioskDatabases,
@@ -120,7 +117,7 @@ export class KioskCore implements KioskApi {
       gatePolicy: (lane) => this.gatePolicy(lane),
       // The sessions are made just below; a scan reaches this only once the core is built.
       staffBadge: (badge) => signInWithBadge(badge, sessions, staffLogger),
-      hubFacts: () => this.hubFacts,
+      hubFacts: () => this.scanDesk.hubFactsPort(),
     });
     const staffLogger = this.logger.child({ component: 'staff' });
     const sessions = new StaffSessions({
@@ -176,6 +173,16 @@ export class KioskCore implements KioskApi {
       },
       enrolled: (kiosk, wasDemo) => this.enrolledByQr(kiosk, wasDemo),
     });
+    this.scanDesk = new ScanDesk({
+      pipeline: () => this.pipeline,
+      repeats: this.repeats,
+      cardQrs: this.cardQrs,
+      hub: this.hub,
+      link: this.link,
+      inputs: this.inputs,
+      now,
+      logger: this.logger,
+    });
   }
 
   static open(options: KioskCoreOptions): KioskCore {
@@ -229,90 +236,22 @@ export class KioskCore implements KioskApi {
   }
 
   async submitScan(submission: ScanSubmission): Promise<Verdict> {
-    const nowMs = (this.options.now ?? Date.now)();
-    // An enrolment QR is never an entry, a person or a remembered read (qr-enrollment.ts); the page shows its set-up screen from the answer.
-    if (isEnrollmentQr(submission.text)) return this.link.readSetupQr(submission.text, nowMs).verdict;
-    // The page's inputs are logged at their configured lane and direction (staff may switch it).
-    const gate = this.inputs.gateOf(submission.source.kind);
-    const scan = {
-      source: submission.source,
-      text: submission.text,
-      overflow: submission.overflow === true,
-      ...(submission.startLost === undefined ? {} : { startLost: submission.startLost }),
-      at: toVietnamIso(nowMs),
-    };
-    // The renderer that asked shows it from the answer (a repeat: not again); the relays of the input's lane act on it.
-    return this.decideRead(scan, gate, nowMs, (verdict) =>
-      this.hub.verdict({ verdict, source: submission.source, lane: gate.lane, direction: gate.direction }),
-    );
+    return this.scanDesk.submitScan(submission);
   }
 
-  /**
-   * A scan read by a device the core drives (serial or HID-POS scanner) at `gate`: decided
-   * and committed like any scan, THEN the lane's relays act on it and the screen is told —
-   * so nothing opens or shows before its entry is durable. Throws when it cannot be logged.
-   */
+  /** A scan read by a device the core drives, at `gate`: committed before the relays act or the screen is told (scan-desk.ts). */
   async submitDeviceScan(scan: ScanEvent, gate: ScanGate): Promise<Verdict> {
-    const nowMs = (this.options.now ?? Date.now)();
-    if (isEnrollmentQr(scan.text)) {
-      // Read by a scanner the core drives: the screen hears of the set-up as it hears of a verdict.
-      const { verdict, setup } = this.link.readSetupQr(scan.text, nowMs);
-      this.hub.event({ name: 'setup', setup });
-      return verdict;
-    }
-    return this.decideRead(scan, gate, nowMs, (verdict) =>
-      this.publishDeviceVerdict({ verdict, source: scan.source, lane: gate.lane, direction: gate.direction }),
-    );
+    return this.scanDesk.submitDeviceScan(scan, gate);
   }
 
-  /**
-   * One read of any input: a repeat of a read on the same input within the window
-   * (repeat-filter.ts) is answered with the first verdict, marked, and changes nothing — no
-   * entry, no relay pulse, no push; only its card QR's chip keys go to the lane's reader again.
-   * A person outside the kiosk's data may first be asked about at the hub, bounded
-   * (ScanPipeline.decideScanAsking); a repeat is answered at once, as ever.
-   */
-  private async decideRead(scan: ScanEvent, gate: ScanGate, nowMs: number, publish: (verdict: Verdict) => void): Promise<Verdict> {
-    const repeat = this.repeats.repeatOf(scan.source, gate.lane, scan.text, nowMs);
-    const decided = repeat ?? (await decideLoggedAsking(this.logger, () => this.pipeline.decideScanAsking(scan, gate), scan.source.kind));
-    return this.settleRead(scan, gate, nowMs, publish, repeat, decided);
-  }
-
-  /** A read decided (or a repeat answered): remembered and published unless a repeat; its card QR's chip keys go to the lane's reader. */
-  private settleRead(
-    scan: ScanEvent,
-    gate: ScanGate,
-    nowMs: number,
-    publish: (verdict: Verdict) => void,
-    repeat: DecidedRead | undefined,
-    decided: DecidedRead,
-  ): Verdict {
-    if (repeat === undefined) {
-      this.repeats.remember(scan.source, gate.lane, scan.text, decided, nowMs);
-      publish(decided.verdict);
-    }
-    this.cardQrs.decided(decided.credential, decided.verdict, gate.lane);
-    return decided.verdict;
-  }
-
-  /**
-   * The hub lookup for a person outside the kiosk's data (main/sync/hub-facts-lookup.ts),
-   * attached by the runtime once the sync runs; undefined detaches it (a person outside the
-   * data is then unknown, as offline).
-   */
+  /** The hub lookup for a person outside the kiosk's data, attached by the runtime once the sync runs; undefined detaches it. */
   attachHubFacts(port: HubFactsPort | undefined): void {
-    this.hubFacts = port;
+    this.scanDesk.attachHubFacts(port);
   }
 
-  /**
-   * A chip card read (or a read that failed) by the chip card reader `source` at `gate`:
-   * decided and committed like any scan, then the lane's relays act on it (the gate policy:
-   * chip-verified opens by default) and the screen is told. Throws when it cannot be logged.
-   */
+  /** A chip card read (or a read that failed) by the chip card reader `source` at `gate`, decided like a scan (scan-desk.ts). */
   submitChipRead(read: ChipReadDecision, source: ScanSource, gate: ScanGate): Verdict {
-    const { verdict } = decideLogged(this.logger, () => ({ verdict: this.pipeline.decideChip(read, source, gate) }), source.kind);
-    this.publishDeviceVerdict({ verdict, source, lane: gate.lane, direction: gate.direction });
-    return verdict;
+    return this.scanDesk.submitChipRead(read, source, gate);
   }
 
   /**
@@ -356,11 +295,6 @@ export class KioskCore implements KioskApi {
   /** The chip station that serves typed card access numbers (enterChipCan); none: every CAN is refused. */
   attachChipStation(station: ChipCanReceiver | undefined): void {
     this.staffDesk.attachChipStation(station);
-  }
-
-  private publishDeviceVerdict(decided: DecidedVerdict): void {
-    this.hub.verdict(decided);
-    this.hub.event({ name: 'verdict', ...decided });
   }
 
   /** Every committed verdict, with its lane (the device manager pulses that lane's relays). */

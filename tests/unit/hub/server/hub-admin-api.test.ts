@@ -1,24 +1,14 @@
 import { get } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runHubTrace } from '../../../../cli/commands/hub-trace.js';
 import { createAdminToken } from '../../../../hub/admin/admin-tokens.js';
 import type { HubStorageLocation } from '../../../../hub/storage/open-hub-storage.js';
 import { kioskChain } from '../../../support/entry-fixtures.js';
-import { startPostgres, type PostgresCluster } from '../../../support/postgres.js';
 import { F0, plantOutbreak, PLANTED } from '../entry-store-fixtures.js';
-import { startTestHub, type TestHub } from './hub-test-kit.js';
+import { hubsOnBothStores, type TestHub } from './hub-test-kit.js';
 
 // A real server, never a mock: a private cluster for this file (tests/support/postgres.ts).
-let cluster: PostgresCluster;
-beforeAll(() => {
-  cluster = startPostgres();
-}, 90_000);
-afterAll(() => cluster?.stop());
-
-const hubs: TestHub[] = [];
-afterEach(async () => {
-  await Promise.all(hubs.splice(0).map((h) => h.close()));
-});
+const hubs = hubsOnBothStores();
 
 const DAY = 24 * 3600_000;
 const PERIOD = `id=${F0}&from=2021-10-20&to=2021-10-20T23:59`;
@@ -27,8 +17,7 @@ const CLI_PERIOD = ['--id', F0, '--from', '2021-10-20', '--to', '2021-10-20T23:5
 /** A hub serving the planted outbreak, with a clock the test moves (token expiry). */
 async function outbreakHub(location?: HubStorageLocation): Promise<TestHub & { clock: { now: number } }> {
   const clock = { now: Date.parse('2026-01-01T00:00:00Z') };
-  const h = await startTestHub({ now: () => clock.now, ...(location === undefined ? {} : { location }) });
-  hubs.push(h);
+  const h = await hubs.start({ now: () => clock.now, ...(location === undefined ? {} : { location }) });
   await plantOutbreak(h.admin);
   return Object.assign(h, { clock });
 }
@@ -197,7 +186,7 @@ describe('GET /v1/admin/trace', () => {
 
 describe('GET /v1/admin/trace on PostgreSQL', () => {
   it('answers the same as chot hub trace --pg', async () => {
-    const location = { pgUrl: cluster.createDatabase() };
+    const location = { pgUrl: hubs.pgUrl() };
     const h = await outbreakHub(location);
     const bearer = await token(h, 'so-y-te');
     const answer = await adminGet(h, `/v1/admin/trace?${PERIOD}&window=15m`, bearer);

@@ -1,39 +1,25 @@
 import { gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAdminToken } from '../../../../hub/admin/admin-tokens.js';
 import type { HubStorage } from '../../../../hub/storage/hub-storage.js';
 import { openHubStorage, type HubStorageLocation } from '../../../../hub/storage/open-hub-storage.js';
 import type { UploadedEntry } from '../../../../domain/entries/entry-upload.js';
 import { kioskChain } from '../../../support/entry-fixtures.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
-import { startPostgres, type PostgresCluster } from '../../../support/postgres.js';
 import { parsePrometheusText, sampleValue, type ParsedFamily } from '../../../support/prometheus-text.js';
-import { people, startTestHub, type TestHub, type TestKiosk } from './hub-test-kit.js';
+import { hubsOnBothStores, people, type TestHub, type TestKiosk } from './hub-test-kit.js';
 
 // A real PostgreSQL for the second engine, never a mock (tests/support/postgres.ts).
-let cluster: PostgresCluster;
-beforeAll(() => {
-  cluster = startPostgres();
-}, 90_000);
-afterAll(() => cluster?.stop());
-
-const hubs: TestHub[] = [];
-const opened: HubStorage[] = [];
-afterEach(async () => {
-  await Promise.all(hubs.splice(0).map((h) => h.close()));
-  await Promise.all(opened.splice(0).map((s) => s.close()));
-});
+const hubs = hubsOnBothStores();
 
 const ENGINES: readonly { readonly name: string; readonly location: () => HubStorageLocation }[] = [
   { name: 'SQLite', location: () => ({ dataDir: tempDataDir('chot-hub-ops-') }) },
-  { name: 'PostgreSQL', location: () => ({ pgUrl: cluster.createDatabase() }) },
+  { name: 'PostgreSQL', location: () => ({ pgUrl: hubs.pgUrl() }) },
 ];
 
 async function hub(location: HubStorageLocation, storage?: HubStorage): Promise<TestHub> {
   const dataDir = 'dataDir' in location ? location.dataDir : tempDataDir('chot-hub-ops-');
-  const started = await startTestHub({ dataDir, location, ...(storage === undefined ? {} : { storage }) });
-  hubs.push(started);
-  return started;
+  return hubs.start({ dataDir, location, ...(storage === undefined ? {} : { storage }) });
 }
 
 async function scrape(h: TestHub, token: string): Promise<{ text: string; families: Map<string, ParsedFamily> }> {
@@ -161,7 +147,7 @@ describe('GET /v1/health when the storage fails', () => {
   async function withStorage(fault: { mode: 'up' | 'failing' | 'hanging' }): Promise<TestHub> {
     const location = { dataDir: tempDataDir('chot-hub-ops-') };
     const real = await openHubStorage(location);
-    opened.push(real);
+    hubs.closeAfterHubs(real);
     const storage = new Proxy(real, {
       get(target, property) {
         if (property === 'currentSeq' && fault.mode === 'failing') return () => Promise.reject(new Error('the database is down'));

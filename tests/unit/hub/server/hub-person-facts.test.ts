@@ -1,37 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { canonicalPersonFacts, type SignedPersonFacts } from '../../../../domain/protocol/person-facts.js';
 import { HubClient } from '../../../../main/hub-client/hub-client.js';
 import { checkPersonFacts } from '../../../../main/sync/person-facts-check.js';
 import { hubKeyStoreFromKeys } from '../../../../main/trust/hub-key-store.js';
-import type { HubStorageLocation } from '../../../../hub/storage/open-hub-storage.js';
-import { startPostgres, type PostgresCluster } from '../../../support/postgres.js';
-import { startTestHub, type TestHub } from './hub-test-kit.js';
+import { hubsOnBothStores, type TestHub } from './hub-test-kit.js';
 
 // The route on both stores a hub runs on: the embedded SQLite and a real PostgreSQL (a private cluster for this file).
-let cluster: PostgresCluster;
-beforeAll(() => {
-  cluster = startPostgres();
-}, 90_000);
-afterAll(() => cluster?.stop());
-
-const hubs: TestHub[] = [];
-afterEach(async () => {
-  await Promise.all(hubs.splice(0).map((h) => h.close()));
-});
-
-const STORES: readonly [string, () => HubStorageLocation | undefined][] = [
-  ['SQLite', () => undefined],
-  ['PostgreSQL', () => ({ pgUrl: cluster.createDatabase() })],
-];
+const hubs = hubsOnBothStores();
 
 const KNOWN = '079195004321';
 const UNKNOWN = '001201005678';
 
-describe.each(STORES)('GET /v1/person/:id/facts on %s', (_store, location) => {
+describe.each(hubs.stores)('GET /v1/person/:id/facts on %s', (_store, location) => {
   const hubWithPerson = async (): Promise<TestHub> => {
     const pg = location();
-    const h = await startTestHub(pg === undefined ? {} : { location: pg });
-    hubs.push(h);
+    const h = await hubs.start(pg === undefined ? {} : { location: pg });
     await h.importRows('person', [{ id12: KNOWN }]);
     await h.importRows('vaccination', [{ id12: KNOWN, dose: 1, date: '2021-08-01', product: 'EU/1/21/1529' }]);
     return h;

@@ -1,34 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StatusResponse } from '../../../../domain/protocol/hub-bodies.js';
 import { chunkByteLength } from '../../../../domain/sync/sync-chunk.js';
 import { inProvinceScope, parseProvinceScope, rangeMeetsScope } from '../../../../domain/sync/province-scope.js';
 import { SqliteHubStorage, HUB_SQLITE_FILE } from '../../../../hub/storage/sqlite-hub-storage.js';
-import type { HubStorageLocation } from '../../../../hub/storage/open-hub-storage.js';
 import { asksOutsideScope } from '../../../../main/sync/hub-facts-lookup.js';
 import { checkSignedScope } from '../../../../main/sync/scope-check.js';
 import { hubKeyStoreFromKeys } from '../../../../main/trust/hub-key-store.js';
-import { startPostgres, type PostgresCluster } from '../../../support/postgres.js';
 import { ARTEFACT_INDEX_NAME } from '../../../../domain/sync/artefact-index.js';
 import { DirectoryArtefactStore } from '../../../../hub/artefacts/directory-artefact-store.js';
 import { soleBuilder, type BuilderLease } from '../../../../hub/artefacts/builder-lease.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
-import { bytesOf, eventually, readChunks, startTestHub, type TestHub } from './hub-test-kit.js';
+import { bytesOf, eventually, hubsOnBothStores, readChunks, type TestHub } from './hub-test-kit.js';
 
-let cluster: PostgresCluster;
-beforeAll(() => {
-  cluster = startPostgres();
-}, 90_000);
-afterAll(() => cluster?.stop());
-
-const hubs: TestHub[] = [];
-afterEach(async () => {
-  await Promise.all(hubs.splice(0).map((h) => h.close()));
-});
-
-const STORES: readonly [string, () => HubStorageLocation | undefined][] = [
-  ['SQLite', () => undefined],
-  ['PostgreSQL', () => ({ pgUrl: cluster.createDatabase() })],
-];
+const hubs = hubsOnBothStores();
 
 // Hà Nội (001), Khánh Hòa (056) and Hồ Chí Minh City (079): three contiguous ranges of the ID space.
 const HA_NOI = ['001090000001', '001090000002', '001195000003'];
@@ -54,11 +38,10 @@ describe('province scopes', () => {
   });
 });
 
-describe.each(STORES)('a kiosk enrolled with a scope, on %s', (_store, location) => {
+describe.each(hubs.stores)('a kiosk enrolled with a scope, on %s', (_store, location) => {
   const hubWithPeople = async (): Promise<TestHub> => {
     const pg = location();
-    const h = await startTestHub({ ...(pg === undefined ? {} : { location: pg }), chunking: { maxRecords: 2 } });
-    hubs.push(h);
+    const h = await hubs.start({ ...(pg === undefined ? {} : { location: pg }), chunking: { maxRecords: 2 } });
     await h.importRows('person', ids([...HA_NOI, ...KHANH_HOA, ...HCMC]));
     return h;
   };
@@ -111,11 +94,10 @@ describe.each(STORES)('a kiosk enrolled with a scope, on %s', (_store, location)
 
 describe('a scoped kiosk beside an artefact store, on PostgreSQL', () => {
   it('is not sent to the store (it holds everyone), and a process that is not the builder derives its snapshot from the store’s chunks', async () => {
-    const pgUrl = cluster.createDatabase();
+    const pgUrl = hubs.pgUrl();
     const store = new DirectoryArtefactStore(tempDataDir('chot-artefacts-'));
     const base = 'https://cdn.example/chot/';
-    const builder = await startTestHub({ location: { pgUrl }, chunking: { maxRecords: 2 }, artefacts: { store, base, lease: soleBuilder() } });
-    hubs.push(builder);
+    const builder = await hubs.start({ location: { pgUrl }, chunking: { maxRecords: 2 }, artefacts: { store, base, lease: soleBuilder() } });
     const seq = await builder.importRows('person', ids([...HA_NOI, ...KHANH_HOA, ...HCMC]));
     await eventually(async () => (await store.read(ARTEFACT_INDEX_NAME)) !== undefined && (await builder.server.snapshotReady(seq)) === seq, 20_000);
     await eventually(async () => {
@@ -126,13 +108,12 @@ describe('a scoped kiosk beside an artefact store, on PostgreSQL', () => {
     }, 20_000);
     // Another process on the same database, key and store that never builds: its snapshots are the store's.
     const neverBuilder: BuilderLease = { isBuilder: () => false, onChange: () => undefined, close: async () => undefined };
-    const serving = await startTestHub({
+    const serving = await hubs.start({
       dataDir: builder.dataDir,
       location: { pgUrl },
       chunking: { maxRecords: 2 },
       artefacts: { store, base, lease: neverBuilder },
     });
-    hubs.push(serving);
     const scoped = await serving.enrol({ scope: ['001', '079'] });
     const everyone = await serving.enrol();
 

@@ -1,5 +1,6 @@
 import { linesLogger } from '../../../support/memory-logger.js';
 import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { ChunkStreamVerifier, type ChunkCursor, type SyncPosition } from '../../../../domain/sync/chunk-stream-verifier.js';
 import type { SyncKind } from '../../../../domain/sync/sync-chunk.js';
 import { recordsToPeople } from '../../../../domain/sync/sync-records.js';
@@ -14,6 +15,7 @@ import { frameChunks } from '../../../../main/sync/chunk-framer.js';
 import { hubKeyStoreFromKeys } from '../../../../main/trust/hub-key-store.js';
 import { hubWorkerBundle } from '../../../support/hub-bundle.js';
 import { tempDataDir } from '../../../support/kiosk-process.js';
+import { startPostgres, type PostgresCluster } from '../../../support/postgres.js';
 import { lines } from '../hub-storage-contract.js';
 
 /**
@@ -80,6 +82,58 @@ export async function startTestHub(options: Partial<HubServerOptions> & { locati
     close: async () => {
       await server.close();
       await admin.close();
+    },
+  };
+}
+
+/** What hubsOnBothStores gives a file of hub tests. */
+export interface HubsOnBothStores {
+  /** Starts a hub (startTestHub), closed after the test. */
+  start(options?: Parameters<typeof startTestHub>[0]): Promise<TestHub>;
+  /** A new, empty database on the file's PostgreSQL cluster: its URL. */
+  pgUrl(): string;
+  /** The two stores a hub runs on, for describe.each: the embedded SQLite (no location: the hub's data directory) and a new PostgreSQL database. */
+  readonly stores: readonly [string, () => HubStorageLocation | undefined][];
+  /** Something a test opened for its hubs (a storage handed to one): closed after them. */
+  closeAfterHubs(closable: { close(): Promise<void> }): void;
+}
+
+/**
+ * The set-up of a file of hub tests on both stores: a private PostgreSQL cluster for the file
+ * (tests/support/postgres.ts: a real server, never a mock), and the hubs its tests start,
+ * closed after each test. Call it at the top of the file: it registers the file's hooks.
+ */
+export function hubsOnBothStores(): HubsOnBothStores {
+  let cluster: PostgresCluster | undefined;
+  beforeAll(() => {
+    cluster = startPostgres();
+  }, 90_000);
+  afterAll(() => cluster?.stop());
+
+  const hubs: TestHub[] = [];
+  const afterHubs: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(hubs.splice(0).map((h) => h.close()));
+    await Promise.all(afterHubs.splice(0).map((closable) => closable.close()));
+  });
+
+  const pgUrl = (): string => {
+    if (cluster === undefined) throw new Error('the PostgreSQL cluster starts before the first test, not while tests are collected');
+    return cluster.createDatabase();
+  };
+  return {
+    start: async (options = {}) => {
+      const h = await startTestHub(options);
+      hubs.push(h);
+      return h;
+    },
+    pgUrl,
+    stores: [
+      ['SQLite', () => undefined],
+      ['PostgreSQL', () => ({ pgUrl: pgUrl() })],
+    ],
+    closeAfterHubs: (closable) => {
+      afterHubs.push(closable);
     },
   };
 }

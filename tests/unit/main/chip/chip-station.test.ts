@@ -1,112 +1,22 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ChipReadingState } from '../../../../domain/contract/chip-reading.js';
-import type { KioskEvent } from '../../../../domain/contract/kiosk-events.js';
-import type { ScanEvent } from '../../../../domain/scan/scan-event.js';
-import type { Verdict } from '../../../../domain/verdict/verdict.js';
-import { FakePcscBinding } from '../../../../drivers/chip/fake-pcsc-binding.js';
+import { describe, expect, it, vi } from 'vitest';
 import { nodeChipCrypto } from '../../../../drivers/chip/node-chip-crypto.js';
+import { FakePcscBinding } from '../../../../drivers/chip/fake-pcsc-binding.js';
 import { ChipStation } from '../../../../main/chip/chip-station.js';
 import { facePhotoReason } from '../../../../domain/chip/face-photo-reasons.js';
 import { parseDg2FaceImage } from '../../../../domain/chip/lds/dg2-face.js';
-import { KioskCore } from '../../../../main/core/kiosk-core.js';
-import type { DecidedVerdict } from '../../../../main/core/kiosk-event-hub.js';
-import { demoCards } from '../../../../main/demo/demo-people.js';
-import type { ChipReaderSpec } from '../../../../main/devices/device-spec.js';
 import { GATE_NOT_VERIFIED } from '../../../../main/devices/gate-policy.js';
-import { EntryLog } from '../../../../main/store/entry-log.js';
-import { openKioskDatabase } from '../../../../main/store/kiosk-database.js';
 import { CSCA_DIR } from '../../../../main/trust/csca-certificates.js';
 import { BacChipCard, chipFiles } from '../../../support/chip-bac-card.js';
-import { chipSamplesUnavailable, emulatorDg2, generateSod, makeVnPerson, temporaryDirectory } from '../../../support/chip-samples.js';
-import { tempDataDir } from '../../../support/kiosk-process.js';
-import { memoryLogger } from '../../../support/memory-logger.js';
+import { chipSamplesUnavailable, emulatorDg2, generateSod, makeVnPerson } from '../../../support/chip-samples.js';
+import { AN, AN_MRZ, AN_QR, ATR, BINH_QR, chipStationKit, LANE, READER, SPEC } from './chip-station-kit.js';
 
-/**
- * The chip card at the gate, over the reader driver and a scriptable PC/SC daemon: a card
- * that runs BAC and secure messaging for real (tests/support/chip-bac-card.ts) holding a demo
- * person's MRZ and DG13 (made by the card emulator's generator) under an EF.SOD its gen_sod.py
- * signed, whose CSCA the kiosk trusts in `<data>/trust/csca/`.
- */
-const READER = 'ACS ACR1252 Dual Reader [ACR1252 Dual Reader PICC] 00 00';
-const ATR = Uint8Array.of(0x3b, 0x80, 0x80, 0x01, 0x01);
-const LANE = '2';
-const SPEC: ChipReaderSpec = { kind: 'chip-reader', path: READER, lane: LANE, direction: 'out' };
-const qrOf = (name: string): string => demoCards().find((card) => card.label === name)?.qrText ?? '';
-const AN_QR = qrOf('Nguyễn Văn An');
-const BINH_QR = qrOf('Trần Thị Bình');
-/** Nguyễn Văn An's card: issued 10/07/2021 at 32, so valid until 40, 15/03/2029. */
-const AN = {
-  id12: '056089001234',
-  birth: '890315',
-  sex: 'M' as const,
-  expiry: '290315',
-  surname: 'NGUYEN',
-  given: 'VAN AN',
-  dg13Fields: ['056089001234', 'Nguyễn Văn An', '15/03/1989', 'Nam', 'Việt Nam', 'Kinh', 'Không', 'Khánh Hòa', 'Nha Trang', '', '10/07/2021', '15/03/2029'],
-};
-const AN_MRZ = { documentNumber: '089001234', dateOfBirth: '890315', dateOfExpiry: '290315' };
-
+/** The chip card at the gate (chip-station-kit.ts): reads, keys, the gate policy, the face, pcscd. */
 const unavailable = chipSamplesUnavailable();
 
 describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? '' : ` (skipped: ${unavailable})`}`, { timeout: 30_000 }, () => {
-  const work = temporaryDirectory();
-  let files: Map<number, Uint8Array>;
-  beforeAll(() => {
-    const { dg1, dg13 } = makeVnPerson(AN);
-    const dataGroups = new Map([
-      [1, dg1],
-      [13, dg13],
-    ]);
-    files = chipFiles(dataGroups, generateSod(join(work.dir, 'pki'), { 1: dg1, 13: dg13 }, 'prime256v1'));
-  });
-  afterAll(() => work.remove());
-
-  const opened: { station: ChipStation; core: KioskCore }[] = [];
-  afterEach(async () => {
-    vi.useRealTimers();
-    for (const { station, core } of opened.splice(0)) {
-      await station.close();
-      core.close();
-    }
-  });
-
-  async function kiosk(options: { trustCsca?: boolean; keyTtlMs?: number; binding?: FakePcscBinding } = {}) {
-    const dataDir = tempDataDir();
-    if (options.trustCsca !== false) {
-      mkdirSync(join(dataDir, CSCA_DIR), { recursive: true });
-      copyFileSync(join(work.dir, 'pki', 'csca.pem'), join(dataDir, CSCA_DIR, 'csca.pem'));
-    }
-    const logger = memoryLogger();
-    const core = KioskCore.open({ dataDir, demo: true, logger });
-    const events: KioskEvent[] = [];
-    core.onEvent((event) => events.push(event));
-    const relays: DecidedVerdict[] = [];
-    core.onVerdict((decided) => relays.push(decided));
-    const binding = options.binding ?? new FakePcscBinding();
-    if (options.binding === undefined) binding.addReader(READER);
-    const station = await ChipStation.start({
-      specs: [SPEC],
-      core,
-      dataDir,
-      now: Date.now,
-      binding,
-      logger,
-      reader: { resyncIntervalMs: 50, reopenBackoff: { minMs: 20, maxMs: 100 } },
-      retry: { minMs: 20, maxMs: 100 },
-      ...(options.keyTtlMs === undefined ? {} : { keyTtlMs: options.keyTtlMs }),
-    });
-    opened.push({ station, core });
-    const log = new EntryLog(openKioskDatabase(join(dataDir, 'kiosk.sqlite')));
-    const chipStates = (): ChipReadingState[] => events.flatMap((event) => (event.name === 'chip' ? [event.state] : []));
-    const verdicts = (): Verdict[] => events.flatMap((event) => (event.name === 'verdict' && event.source.kind === 'chip' ? [event.verdict] : []));
-    const scanQr = (text: string, lane = LANE): Promise<Verdict> => core.submitDeviceScan(serialScan(text), { lane, direction: 'out' });
-    const card = (): BacChipCard => new BacChipCard(AN_MRZ, files, nodeChipCrypto);
-    const insert = (chip: BacChipCard): void => binding.insertCard(READER, { atr: ATR, respond: chip.respond });
-    return { dataDir, core, station, binding, events, relays, log, logger, chipStates, verdicts, scanQr, card, insert };
-  }
+  const { work, opened, kiosk } = chipStationKit();
 
   it('a card QR, then the card on the lane’s reader: a chip verdict of its own, logged with credential kind chip, and the gate opens', async () => {
     const k = await kiosk();
@@ -234,89 +144,6 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
     expect(k.verdicts()[2]).toMatchObject({ outcome: 'green', authenticity: 'chip-verified' });
   });
 
-  it('the card removed mid-read: a none verdict “card removed”, and the reader reads the next card', async () => {
-    const k = await kiosk();
-    await k.scanQr(AN_QR);
-    const first = k.card();
-    let reached!: () => void;
-    const atFiles = new Promise<void>((resolve) => (reached = resolve));
-    // The card stops in the middle of its files (the first protected command never answers) until it is taken away.
-    first.holdNextFileCommand = { reached, until: new Promise<void>(() => undefined) };
-    k.insert(first);
-    await atFiles;
-    k.binding.removeCard(READER);
-    await vi.waitFor(() => expect(k.verdicts()).toHaveLength(1));
-    expect(k.verdicts()[0]).toMatchObject({ outcome: 'none', credentialKind: 'chip', authenticity: 'none', reasons: [{ code: 'chip.card-removed' }] });
-    expect(k.log.get(k.verdicts()[0]?.entrySeq ?? 0)).toMatchObject({ personId: AN.id12, reasonCodes: ['chip.card-removed'] });
-    k.insert(k.card());
-    await vi.waitFor(() => expect(k.verdicts()).toHaveLength(2));
-    expect(k.verdicts()[1]).toMatchObject({ outcome: 'green', authenticity: 'chip-verified' });
-  });
-
-  it('the card removed mid-read: its key waits afresh from then, so the card put back after the first wait is read', async () => {
-    const ttlMs = 4_000;
-    const k = await kiosk({ keyTtlMs: ttlMs });
-    const scannedAt = Date.now();
-    await k.scanQr(AN_QR);
-    const first = k.card();
-    let reached!: () => void;
-    const atFiles = new Promise<void>((resolve) => (reached = resolve));
-    first.holdNextFileCommand = { reached, until: new Promise<void>(() => undefined) };
-    k.insert(first);
-    await atFiles;
-    await sleep(scannedAt + ttlMs / 2 - Date.now());
-    k.binding.removeCard(READER);
-    await vi.waitFor(() => expect(k.verdicts()).toHaveLength(1));
-    expect(k.verdicts()[0]).toMatchObject({ reasons: [{ code: 'chip.card-removed' }] });
-    // Past the wait counted from the QR: the key still waits, until a whole wait after the removal.
-    await sleep(scannedAt + ttlMs + 300 - Date.now());
-    const waiting = k.chipStates().at(-1);
-    expect(waiting).toMatchObject({ phase: 'waiting-for-card', lane: LANE });
-    expect(waiting?.phase === 'waiting-for-card' ? waiting.untilMs : 0).toBeGreaterThan(scannedAt + ttlMs + ttlMs / 4);
-    k.insert(k.card());
-    await vi.waitFor(() => expect(k.verdicts()).toHaveLength(2));
-    expect(k.verdicts()[1]).toMatchObject({ outcome: 'green', authenticity: 'chip-verified' });
-  });
-
-  it('a card that stops answering: the read ends at its timeout with a none verdict, never a hang', async () => {
-    const k = await kiosk();
-    await k.scanQr(AN_QR);
-    const chip = k.card();
-    chip.holdNextFileCommand = { reached: () => undefined, until: new Promise<void>(() => undefined) };
-    opened.pop();
-    await k.station.close();
-    const station = await ChipStation.start({
-      specs: [{ ...SPEC, readTimeoutMs: 300 }],
-      core: k.core,
-      dataDir: k.dataDir,
-      now: Date.now,
-      binding: k.binding,
-      reader: { apduTimeoutMs: 10_000 },
-    });
-    opened.push({ station, core: k.core });
-    await k.scanQr(AN_QR);
-    k.insert(chip);
-    await vi.waitFor(() => expect(k.verdicts()).toHaveLength(1), { timeout: 5_000 });
-    expect(k.verdicts()[0]).toMatchObject({ outcome: 'none', reasons: [{ code: 'chip.timeout' }] });
-  });
-
-  it('no key after 60 s: the screen goes idle, and a card put on the reader then needs a key', async () => {
-    const k = await kiosk();
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    await k.scanQr(AN_QR);
-    expect(k.chipStates().at(-1)?.phase).toBe('waiting-for-card');
-    vi.advanceTimersByTime(59_000);
-    expect(k.chipStates().at(-1)?.phase).toBe('waiting-for-card');
-    vi.advanceTimersByTime(1_000);
-    expect(k.chipStates().at(-1)).toEqual({ phase: 'idle', lane: LANE });
-    vi.useRealTimers();
-    const chip = k.card();
-    k.insert(chip);
-    await vi.waitFor(() => expect(k.chipStates().at(-1)?.phase).toBe('needs-key'));
-    expect(k.verdicts()).toEqual([]);
-    expect(chip.commands).toEqual([]);
-  });
-
   it('the gate policy: a chip intact but under no trusted CSCA does not open by itself (staff confirm), and says why', async () => {
     const k = await kiosk({ trustCsca: false });
     await k.scanQr(AN_QR);
@@ -417,7 +244,3 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
     await vi.waitFor(() => expect(k.verdicts()).toHaveLength(1));
   });
 });
-
-function serialScan(text: string): ScanEvent {
-  return { source: { kind: 'serial', deviceId: '/dev/ttyACM0' }, text, at: new Date().toISOString() };
-}
