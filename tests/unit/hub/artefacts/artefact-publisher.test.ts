@@ -64,7 +64,7 @@ function countingStore(inner: ArtefactStore): { store: ArtefactStore; written: s
   return { store, written };
 }
 
-async function readIndex(store: DirectoryArtefactStore): Promise<ArtefactIndex> {
+async function readIndex(store: ArtefactStore): Promise<ArtefactIndex> {
   const check = checkArtefactIndex(JSON.parse(new TextDecoder().decode(await store.read('index.json'))), kioskKeys);
   if (!check.ok) throw new Error(`index refused: ${check.why}`);
   return check.index;
@@ -137,7 +137,8 @@ describe('ArtefactPublisher', () => {
     const publisher = await ArtefactPublisher.open({ store, key, log: memoryLogger() });
     const snap = snapshotFile(dir, 3, 35);
     const damaged = Buffer.concat(snap.chunks);
-    damaged[(snap.offsets[1] as number) + 60] ^= 0x01;
+    const at = (snap.offsets[1] as number) + 60;
+    damaged[at] = (damaged[at] as number) ^ 0x01;
     writeFileSync(snap.path, damaged);
     await expect(publisher.publishSnapshot(snap.file)).rejects.toThrow(/chunk 1 of the snapshot file at sequence 3 is not that chunk signed by this hub's key/);
     expect(written).toHaveLength(1);
