@@ -1,6 +1,6 @@
 import type { HubKeyStore } from '../credentials/verification.js';
 import { decodeBase64, encodeBase64 } from '../rules/signed-rule-set.js';
-import { CHUNK_LIMITS, HEADER_BYTES, SIGNATURE_BYTES } from './sync-chunk.js';
+import { CHUNK_LIMITS, HEADER_BYTES, MAX_ID12, SIGNATURE_BYTES } from './sync-chunk.js';
 
 /**
  * The artefact index: what the hub's builder published in its artefact store (a shared
@@ -10,9 +10,15 @@ import { CHUNK_LIMITS, HEADER_BYTES, SIGNATURE_BYTES } from './sync-chunk.js';
  * which chunks make up which stream, in which order — and is signed by the hub key.
  *
  * Objects are named by the sha256 of their bytes (`chunks/<hex>.chsy`), so they never
- * change and may be cached forever; only `index.json` changes.
+ * change and may be cached forever; only `index.json` changes. Snapshot chunks are kept in
+ * format version 2 (sync-chunk.ts), which names no snapshot sequence: a range no change fell
+ * into keeps its object from one snapshot to the next, and the index binds each to its
+ * place — its ID range and content sequence, in stream order under the snapshot's sequence.
+ *
+ * Format 2 added that binding; an index in format 1 (whose snapshot chunks were version 1)
+ * is refused like any index this code cannot read, and the kiosk asks the hub's API.
  */
-export const ARTEFACT_INDEX_FORMAT = 'chot-artefacts-1';
+export const ARTEFACT_INDEX_FORMAT = 'chot-artefacts-2';
 export const ARTEFACT_INDEX_NAME = 'index.json';
 /** An index names a few thousand chunks (a 10 M snapshot is ~2 500): ample, and a bound on what is read. */
 export const MAX_ARTEFACT_INDEX_BYTES = 4 * 1024 * 1024;
@@ -27,11 +33,20 @@ export interface ArtefactChunkRef {
   readonly bytes: number;
 }
 
+/** A snapshot's chunk (format version 2) and the place the index gives it. */
+export interface ArtefactSnapshotChunk extends ArtefactChunkRef {
+  /** The chunk's ID range, inclusive: the chunks' ranges partition the ID space in stream order. */
+  readonly start: number;
+  readonly end: number;
+  /** The sequence the chunk's header carries: when its range was last written, at most the snapshot's. */
+  readonly contentSeq: number;
+}
+
 export interface ArtefactSnapshot {
   readonly seq: number;
   readonly people: number;
   /** In stream order. */
-  readonly chunks: readonly ArtefactChunkRef[];
+  readonly chunks: readonly ArtefactSnapshotChunk[];
 }
 
 export interface ArtefactDelta {
@@ -66,11 +81,13 @@ export const chunkObjectName = (sha256: string): string => `chunks/${sha256}.chs
  */
 export function canonicalArtefactIndex(index: ArtefactIndex): Uint8Array {
   const refs = (chunks: readonly ArtefactChunkRef[]): object[] => chunks.map((c) => ({ sha256: c.sha256, bytes: c.bytes }));
+  const placed = (chunks: readonly ArtefactSnapshotChunk[]): object[] =>
+    chunks.map((c) => ({ sha256: c.sha256, bytes: c.bytes, start: c.start, end: c.end, contentSeq: c.contentSeq }));
   const ordered = {
     format: index.format,
     hubKeyId: index.hubKeyId,
     publishedAt: index.publishedAt,
-    snapshot: index.snapshot === null ? null : { seq: index.snapshot.seq, people: index.snapshot.people, chunks: refs(index.snapshot.chunks) },
+    snapshot: index.snapshot === null ? null : { seq: index.snapshot.seq, people: index.snapshot.people, chunks: placed(index.snapshot.chunks) },
     deltas: index.deltas.map((d) => ({ from: d.from, to: d.to, chunks: refs(d.chunks) })),
   };
   return new TextEncoder().encode(`${ARTEFACT_INDEX_FORMAT}\n${JSON.stringify(ordered)}`);
@@ -97,24 +114,36 @@ function isSignedArtefactIndex(value: unknown): value is SignedArtefactIndex {
   const index = value.index;
   if (index.format !== ARTEFACT_INDEX_FORMAT || typeof index.hubKeyId !== 'string' || !isCount(index.publishedAt)) return false;
   const snapshot = index.snapshot;
-  if (snapshot !== null && !(isRecord(snapshot) && isCount(snapshot.seq) && isCount(snapshot.people) && areRefs(snapshot.chunks))) return false;
+  if (snapshot !== null && !(isRecord(snapshot) && isCount(snapshot.seq) && isCount(snapshot.people) && arePlacedRefs(snapshot.chunks, snapshot.seq)))
+    return false;
   return Array.isArray(index.deltas) && index.deltas.every((d) => isRecord(d) && isCount(d.from) && isCount(d.to) && d.from <= d.to && areRefs(d.chunks));
 }
 
-function areRefs(value: unknown): boolean {
+function areRefs(value: unknown): value is ArtefactChunkRef[] {
+  return Array.isArray(value) && value.length > 0 && value.every(isRef);
+}
+
+function isRef(ref: unknown): ref is ArtefactChunkRef {
   return (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.every(
-      (ref) =>
-        isRecord(ref) &&
-        typeof ref.sha256 === 'string' &&
-        SHA256_HEX.test(ref.sha256) &&
-        isCount(ref.bytes) &&
-        ref.bytes > HEADER_BYTES &&
-        ref.bytes <= MAX_CHUNK_BYTES,
-    )
+    isRecord(ref) &&
+    typeof ref.sha256 === 'string' &&
+    SHA256_HEX.test(ref.sha256) &&
+    isCount(ref.bytes) &&
+    ref.bytes > HEADER_BYTES &&
+    ref.bytes <= MAX_CHUNK_BYTES
   );
+}
+
+/** A snapshot's chunks: their ranges partition the ID space in order, each written at or before the snapshot. */
+function arePlacedRefs(value: unknown, seq: number): boolean {
+  if (!areRefs(value)) return false;
+  let nextStart = 0;
+  for (const ref of value as unknown[]) {
+    if (!isRecord(ref) || ref.start !== nextStart || !isCount(ref.end) || ref.end < nextStart || ref.end > MAX_ID12) return false;
+    if (!isCount(ref.contentSeq) || ref.contentSeq > seq) return false;
+    nextStart = ref.end + 1;
+  }
+  return nextStart === MAX_ID12 + 1;
 }
 
 /**

@@ -1,5 +1,15 @@
 import type { HubKeyStore } from '../credentials/verification.js';
-import { chunkSignature, chunkSignedBytes, inflateChunkBody, isFinalChunk, parseChunkHeader, type ChunkHeader, type SyncKind } from './sync-chunk.js';
+import type { ArtefactSnapshot } from './artefact-index.js';
+import {
+  ARTEFACT_CHUNK_VERSION,
+  chunkSignature,
+  chunkSignedBytes,
+  inflateChunkBody,
+  isFinalChunk,
+  parseChunkHeader,
+  type ChunkHeader,
+  type SyncKind,
+} from './sync-chunk.js';
 import { SyncError } from './sync-error.js';
 import { readRecords, type ChunkRecords } from './sync-records.js';
 
@@ -21,6 +31,14 @@ export interface SyncPosition {
   readonly snapshotInProgress?: ChunkCursor;
 }
 
+/**
+ * What a hub-signed artefact index (checked before it is handed here) says of a snapshot's
+ * chunks: its sequence, and each chunk's ID range and content sequence in stream order.
+ * Only with it does the verifier read a version-2 chunk, as the chunk of that snapshot the
+ * index places it at.
+ */
+export type ArtefactPlacement = Pick<ArtefactSnapshot, 'seq' | 'chunks'>;
+
 export interface VerifiedChunk {
   readonly header: ChunkHeader;
   readonly records: ChunkRecords;
@@ -38,17 +56,27 @@ export interface VerifiedChunk {
  * Replays: a snapshot or delta ending below the watermark is old data and would take
  * people back in time. A delta ending exactly at the watermark is accepted (re-applying
  * the latest delta is idempotent), as is a snapshot at the watermark (a repair).
+ *
+ * A version-2 chunk (the artefact store's) is read only in a snapshot given `placement`:
+ * its signature verified under its own context, its range and content sequence must be the
+ * placement's for the chunk starting at that ID, and it is then checked and applied as that
+ * chunk of the placement's snapshot — anywhere else it is refused (`sync.version`).
  */
 export class ChunkStreamVerifier {
   private cursor: ChunkCursor | undefined;
   private finished = false;
   private firstIndex: number | undefined;
+  /** The placement's chunk indexes by the ID their range starts at. */
+  private readonly placedAt: ReadonlyMap<number, number> | undefined;
 
   constructor(
     private readonly kind: SyncKind,
     private readonly position: SyncPosition,
     private readonly keys: HubKeyStore,
-  ) {}
+    private readonly placement?: ArtefactPlacement,
+  ) {
+    this.placedAt = kind === 'snapshot' && placement !== undefined ? new Map(placement.chunks.map((chunk, index) => [chunk.start, index])) : undefined;
+  }
 
   /** True once the final chunk has been accepted. */
   get complete(): boolean {
@@ -65,12 +93,21 @@ export class ChunkStreamVerifier {
   }
 
   accept(bytes: Uint8Array): VerifiedChunk {
-    const header = parseChunkHeader(bytes);
-    const key = this.keys.byKeyId(header.keyId);
-    if (key === undefined) throw new SyncError('sync.unknown-key', `chunk signed by hub key ${header.keyId}, which this kiosk does not trust`);
-    if (!key.verify(chunkSignedBytes(bytes, header), chunkSignature(bytes, header))) {
-      throw new SyncError('sync.signature', `chunk ${header.index} of ${describe(header)}: the signature does not match (altered or forged)`);
+    const signed = parseChunkHeader(bytes);
+    const stored = signed.version === ARTEFACT_CHUNK_VERSION;
+    if (stored && this.placedAt === undefined) {
+      throw new SyncError(
+        'sync.version',
+        `a chunk of format version ${ARTEFACT_CHUNK_VERSION} is read only from the artefact store, placed by its signed index`,
+      );
     }
+    const key = this.keys.byKeyId(signed.keyId);
+    if (key === undefined) throw new SyncError('sync.unknown-key', `chunk signed by hub key ${signed.keyId}, which this kiosk does not trust`);
+    if (!key.verify(chunkSignedBytes(bytes, signed), chunkSignature(bytes, signed))) {
+      const which = stored ? `the stored chunk for IDs ${signed.rangeStart}–${signed.rangeEnd}` : `chunk ${signed.index} of ${describe(signed)}`;
+      throw new SyncError('sync.signature', `${which}: the signature does not match (altered or forged)`);
+    }
+    const header = stored ? this.placed(signed) : signed;
     this.checkContinues(header);
     const records = readRecords(inflateChunkBody(bytes, header), header);
     const final = isFinalChunk(header);
@@ -86,6 +123,20 @@ export class ChunkStreamVerifier {
     this.firstIndex ??= header.index;
     this.finished = final;
     return { header, records, final, cursor };
+  }
+
+  /** A version-2 chunk as the chunk of the placement's snapshot whose range it covers, if the placement names it so. */
+  private placed(header: ChunkHeader): ChunkHeader {
+    const placement = this.placement as ArtefactPlacement;
+    const index = this.placedAt?.get(header.rangeStart);
+    const expected = index === undefined ? undefined : placement.chunks[index];
+    if (index === undefined || expected?.end !== header.rangeEnd || expected.contentSeq !== header.toSeq || header.toSeq > placement.seq) {
+      throw new SyncError(
+        'sync.sequence',
+        `the stored chunk for IDs ${header.rangeStart}–${header.rangeEnd} at content sequence ${header.toSeq} is not one the artefact index places in the snapshot at sequence ${placement.seq}`,
+      );
+    }
+    return { ...header, toSeq: placement.seq, index };
   }
 
   private checkContinues(header: ChunkHeader): void {

@@ -15,6 +15,16 @@ import { SyncError } from './sync-error.js';
 export const SYNC_FORMAT_VERSION = 1;
 export const SYNC_MAGIC = 'CHSY';
 export const SYNC_SIGNING_CONTEXT = 'CHOT-SYNC-CHUNK-1';
+/**
+ * Version 2: a snapshot chunk as the artefact store keeps it (docs/sync-format.md, "Version 2").
+ * The layout of version 1, but toSeq is the chunk's content sequence — when its range's
+ * records were last written — and the index is 0, so an unchanged range keeps the same bytes,
+ * and the same object name, from one snapshot to the next. Where in which snapshot it belongs
+ * is only what the hub-signed artefact index says; a kiosk reads one nowhere else. Its own
+ * signing context keeps it from ever passing as a version-1 chunk, or one as it.
+ */
+export const ARTEFACT_CHUNK_VERSION = 2;
+export const ARTEFACT_SIGNING_CONTEXT = 'CHOT-SYNC-CHUNK-2';
 export const HEADER_BYTES = 54;
 export const SIGNATURE_BYTES = 64;
 /** The highest 12-digit ID: the final chunk's range ends here. */
@@ -33,10 +43,13 @@ export interface ChunkHeader {
   readonly kind: SyncKind;
   /** Hex of the first 4 bytes of the hub's raw Ed25519 public key, as for passes. */
   readonly keyId: string;
-  /** Sequences: a delta holds changes in (fromSeq, toSeq]; a snapshot is the state at toSeq (fromSeq 0). */
+  /**
+   * Sequences: a delta holds changes in (fromSeq, toSeq]; a snapshot is the state at toSeq
+   * (fromSeq 0). In version 2, toSeq is the content sequence: the range's state since then.
+   */
   readonly fromSeq: number;
   readonly toSeq: number;
-  /** 0, 1, 2…: the chunks of one snapshot or delta are applied in this order. */
+  /** 0, 1, 2…: the chunks of one snapshot or delta are applied in this order (always 0 in version 2). */
   readonly index: number;
   /** The 12-digit IDs this chunk answers for, inclusive: every changed person in the range is in it. */
   readonly rangeStart: number;
@@ -69,8 +82,11 @@ export function parseChunkHeader(bytes: Uint8Array): ChunkHeader {
   if (total === undefined) throw malformed('truncated header');
   const r = new ByteReader(bytes, MAGIC_BYTES.length, HEADER_BYTES);
   const version = r.u8();
-  if (version !== SYNC_FORMAT_VERSION)
-    throw new SyncError('sync.version', `sync chunk format version ${version} is not supported (this kiosk reads version ${SYNC_FORMAT_VERSION})`);
+  if (version !== SYNC_FORMAT_VERSION && version !== ARTEFACT_CHUNK_VERSION)
+    throw new SyncError(
+      'sync.version',
+      `sync chunk format version ${version} is not supported (this kiosk reads version ${SYNC_FORMAT_VERSION}, and ${ARTEFACT_CHUNK_VERSION} from the artefact store)`,
+    );
   const kindCode = r.u8();
   const kind = kindCode === 1 ? 'snapshot' : kindCode === 2 ? 'delta' : undefined;
   if (kind === undefined) throw malformed(`unknown kind ${kindCode}`);
@@ -93,17 +109,22 @@ export function parseChunkHeader(bytes: Uint8Array): ChunkHeader {
   if (!Number.isSafeInteger(header.fromSeq) || !Number.isSafeInteger(header.toSeq)) throw malformed('sequence above 2^53 - 1');
   if (kind === 'snapshot' ? header.fromSeq !== 0 : header.fromSeq > header.toSeq) throw malformed('inconsistent sequences');
   if (header.rangeEnd > MAX_ID12 || header.rangeStart > header.rangeEnd) throw malformed('bad ID range');
-  // Chunk 0 starts at ID 0 and every later one right after its predecessor's range.
-  if ((header.index === 0) !== (header.rangeStart === 0)) throw malformed('chunk index and ID range disagree');
+  if (version === ARTEFACT_CHUNK_VERSION) {
+    // Its place in a stream is the artefact index's to say: the header names none.
+    if (kind !== 'snapshot' || header.index !== 0) throw malformed('a version 2 chunk is a snapshot chunk with index 0');
+  } else if ((header.index === 0) !== (header.rangeStart === 0)) {
+    // Chunk 0 starts at ID 0 and every later one right after its predecessor's range.
+    throw malformed('chunk index and ID range disagree');
+  }
   if (header.recordCount > CHUNK_LIMITS.records) throw malformed(`${header.recordCount} records exceed the limit of ${CHUNK_LIMITS.records}`);
   if (header.recordCount > header.rangeEnd - header.rangeStart + 1) throw malformed('more records than IDs in the range');
   if (header.bodyLength > CHUNK_LIMITS.bodyBytes) throw new SyncError('sync.body-size', `declared body of ${header.bodyLength} bytes is above the cap`);
   return header;
 }
 
-/** The bytes the hub signs: context ‖ header ‖ compressed body. */
+/** The bytes the hub signs: context (the version's own) ‖ header ‖ compressed body. */
 export function chunkSignedBytes(chunk: Uint8Array, header: ChunkHeader): Uint8Array {
-  const context = new TextEncoder().encode(SYNC_SIGNING_CONTEXT);
+  const context = new TextEncoder().encode(header.version === ARTEFACT_CHUNK_VERSION ? ARTEFACT_SIGNING_CONTEXT : SYNC_SIGNING_CONTEXT);
   const signed = chunk.subarray(0, HEADER_BYTES + header.compressedLength);
   const out = new Uint8Array(context.length + signed.length);
   out.set(context);
@@ -172,15 +193,17 @@ export function encodeChunk(content: ChunkContent, signer: ChunkSigner, level: D
   return w.toBytes();
 }
 
-/** Where the header's toSeq (8 bytes) and, right after it, index (4 bytes) are: encodeChunk's order. */
+/** Where the header's version (1 byte), toSeq (8 bytes) and, right after it, index (4 bytes) are: encodeChunk's order. */
+const VERSION_AT = 4;
 const TO_SEQ_AT = 18;
 
 /**
- * The same records under a new stream position: `chunk` with its header's toSeq and index
- * rewritten and signed again, its compressed body copied untouched — one signature instead
- * of inflating and deflating it. Only for a chunk whose records are exactly what the new
- * stream holds in the chunk's ID range (a snapshot chunk no change since fell into); the
- * caller has verified `chunk` (a corrupt body must never get a fresh signature).
+ * The same records under a new stream position: `chunk` (version 1 or 2) as a version-1
+ * chunk with its header's toSeq and index rewritten and signed again, its compressed body
+ * copied untouched — one signature instead of inflating and deflating it. Only for a chunk
+ * whose records are exactly what the new stream holds in the chunk's ID range (a snapshot
+ * chunk no change since fell into); the caller has verified `chunk` (a corrupt body must
+ * never get a fresh signature).
  */
 export function reframeChunk(
   chunk: Uint8Array,
@@ -188,19 +211,40 @@ export function reframeChunk(
   position: { readonly toSeq: number; readonly index: number },
   signer: ChunkSigner,
 ): Uint8Array {
+  if ((position.index === 0) !== (header.rangeStart === 0)) throw new RangeError('chunk 0 and only chunk 0 starts at ID 0');
+  return resign(chunk, header, { version: SYNC_FORMAT_VERSION, ...position }, signer);
+}
+
+/**
+ * The version-2 chunk the artefact store keeps for a verified snapshot chunk (version 1 or
+ * 2): the same range and compressed body, toSeq = `contentSeq`, index 0. Deterministic
+ * (Ed25519 is), so the same range, content sequence and body always give the same bytes.
+ */
+export function artefactChunk(chunk: Uint8Array, header: ChunkHeader, contentSeq: number, signer: ChunkSigner): Uint8Array {
+  return resign(chunk, header, { version: ARTEFACT_CHUNK_VERSION, toSeq: contentSeq, index: 0 }, signer);
+}
+
+function resign(
+  chunk: Uint8Array,
+  header: ChunkHeader,
+  fields: { readonly version: number; readonly toSeq: number; readonly index: number },
+  signer: ChunkSigner,
+): Uint8Array {
   if (header.kind !== 'snapshot') throw new RangeError('only a snapshot chunk moves to a later sequence unchanged');
   if (header.keyId !== signer.keyId) throw new RangeError(`chunk signed by ${header.keyId}, not by the signing key ${signer.keyId}`);
-  if ((position.index === 0) !== (header.rangeStart === 0)) throw new RangeError('chunk 0 and only chunk 0 starts at ID 0');
   const signedLength = HEADER_BYTES + header.compressedLength;
   const out = new Uint8Array(signedLength + SIGNATURE_BYTES);
   out.set(chunk.subarray(0, signedLength));
-  const fields = new ByteWriter(12);
-  fields.uint(position.toSeq, 8);
-  fields.uint(position.index, 4);
-  out.set(fields.toBytes(), TO_SEQ_AT);
-  const reframed = parseChunkHeader(out);
-  if (reframed.toSeq !== position.toSeq || reframed.index !== position.index) throw new Error('chunk header layout changed: reframeChunk is out of date');
-  const signature = signer.sign(chunkSignedBytes(out, reframed));
+  out[VERSION_AT] = fields.version;
+  const position = new ByteWriter(12);
+  position.uint(fields.toSeq, 8);
+  position.uint(fields.index, 4);
+  out.set(position.toBytes(), TO_SEQ_AT);
+  const resigned = parseChunkHeader(out);
+  if (resigned.version !== fields.version || resigned.toSeq !== fields.toSeq || resigned.index !== fields.index) {
+    throw new Error('chunk header layout changed: resign is out of date');
+  }
+  const signature = signer.sign(chunkSignedBytes(out, resigned));
   if (signature.length !== SIGNATURE_BYTES) throw new Error('an Ed25519 signature is 64 bytes');
   out.set(signature, signedLength);
   return out;

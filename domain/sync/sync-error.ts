@@ -6,7 +6,7 @@
 export type SyncErrorCode =
   /** The bytes are not a well-formed chunk: truncated, trailing bytes, a count or value out of range. */
   | 'sync.malformed'
-  /** A chunk of a format version this kiosk does not know. */
+  /** A chunk of a format version this kiosk does not know, or of version 2 outside a snapshot the artefact index places it in. */
   | 'sync.version'
   /** Signed by a hub key this kiosk has not pinned. */
   | 'sync.unknown-key'

@@ -10,8 +10,17 @@ import {
   type ArtefactDelta,
   type ArtefactIndex,
   type ArtefactSnapshot,
+  type ArtefactSnapshotChunk,
 } from '../../domain/sync/artefact-index.js';
-import { chunkByteLength } from '../../domain/sync/sync-chunk.js';
+import {
+  artefactChunk,
+  chunkByteLength,
+  chunkSignature,
+  chunkSignedBytes,
+  parseChunkHeader,
+  SYNC_FORMAT_VERSION,
+  type ChunkHeader,
+} from '../../domain/sync/sync-chunk.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import type { HubSigningKey } from '../keys/hub-signing-key.js';
 import { hubKeyStoreOf } from './artefact-reader.js';
@@ -55,13 +64,20 @@ const CHUNK_PREFIX = 'chunks/';
  * index names any more are deleted once the grace period has passed since they were last
  * written. One operation at a time (a snapshot and a delta finishing together are written
  * in turn, each index naming both).
+ *
+ * Snapshot chunks are kept in format version 2 (sync-chunk.ts: `artefactChunk`), which
+ * carries the sequence the range was last written at rather than the snapshot's: a snapshot
+ * merged from the previous one keeps the objects of every range no change fell into.
  */
 export class ArtefactPublisher {
   private snapshot: ArtefactSnapshot | null = null;
   private deltas: readonly ArtefactDelta[] = [];
   private queue: Promise<void> = Promise.resolve();
+  private readonly ownKey;
 
-  private constructor(private readonly options: ArtefactPublisherOptions) {}
+  private constructor(private readonly options: ArtefactPublisherOptions) {
+    this.ownKey = hubKeyStoreOf(options.key).byKeyId(options.key.keyId);
+  }
 
   /** Takes over what the store's index already names (a previous builder's), when this key signed it. */
   static async open(options: ArtefactPublisherOptions): Promise<ArtefactPublisher> {
@@ -141,8 +157,9 @@ export class ArtefactPublisher {
     await this.queue;
   }
 
-  private async putSnapshotChunks(file: SnapshotFile): Promise<ArtefactChunkRef[]> {
-    const refs: ArtefactChunkRef[] = [];
+  private async putSnapshotChunks(file: SnapshotFile): Promise<ArtefactSnapshotChunk[]> {
+    const previous = new Map((this.snapshot?.chunks ?? []).map((chunk) => [chunk.start, chunk]));
+    const refs: ArtefactSnapshotChunk[] = [];
     const handle = await open(file.path, 'r');
     try {
       for (let i = 0; i + 1 < file.offsets.length; i++) {
@@ -150,12 +167,36 @@ export class ArtefactPublisher {
         const bytes = new Uint8Array((file.offsets[i + 1] as number) - start);
         const { bytesRead } = await handle.read(bytes, 0, bytes.length, start);
         if (bytesRead !== bytes.length) throw new Error(`the snapshot file at sequence ${file.seq} is shorter than its index says`);
-        refs.push(await this.putChunk(bytes));
+        refs.push(await this.putSnapshotChunk(bytes, this.checkedStreamChunk(bytes, file.seq, i), previous));
       }
     } finally {
       await handle.close();
     }
     return refs;
+  }
+
+  /**
+   * Chunk i of the snapshot at `seq` as the store keeps it (format version 2). A range the
+   * previous snapshot had, with the same records since the content sequence it was given,
+   * makes the same bytes again: its object is the one the index in force names, kept as it
+   * is (nothing written), so caches keep it too. Any other chunk is new at `seq`.
+   */
+  private async putSnapshotChunk(bytes: Uint8Array, header: ChunkHeader, previous: ReadonlyMap<number, ArtefactSnapshotChunk>): Promise<ArtefactSnapshotChunk> {
+    const range = { start: header.rangeStart, end: header.rangeEnd };
+    const before = previous.get(range.start);
+    if (before?.end === range.end && sha256Of(artefactChunk(bytes, header, before.contentSeq, this.options.key)) === before.sha256) return before;
+    const stored = artefactChunk(bytes, header, header.toSeq, this.options.key);
+    return { ...(await this.putChunk(stored)), ...range, contentSeq: header.toSeq };
+  }
+
+  /** A chunk of the cache's snapshot file, checked before it is signed again: a damaged file never gets a fresh signature. */
+  private checkedStreamChunk(bytes: Uint8Array, seq: number, index: number): ChunkHeader {
+    const header = parseChunkHeader(bytes);
+    const fits = header.version === SYNC_FORMAT_VERSION && header.kind === 'snapshot' && header.toSeq === seq && header.index === index;
+    if (!fits || this.ownKey?.verify(chunkSignedBytes(bytes, header), chunkSignature(bytes, header)) !== true) {
+      throw new Error(`chunk ${index} of the snapshot file at sequence ${seq} is not that chunk signed by this hub's key`);
+    }
+    return header;
   }
 
   private async putChunks(body: Uint8Array): Promise<ArtefactChunkRef[]> {
@@ -170,7 +211,7 @@ export class ArtefactPublisher {
   }
 
   private async putChunk(bytes: Uint8Array): Promise<ArtefactChunkRef> {
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const sha256 = sha256Of(bytes);
     await this.options.store.putObject(chunkObjectName(sha256), bytes);
     return { sha256, bytes: bytes.length };
   }
@@ -198,3 +239,5 @@ export class ArtefactPublisher {
     return (this.options.now ?? Date.now)();
   }
 }
+
+const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');

@@ -1,5 +1,13 @@
-import { createPublicKey, verify } from 'node:crypto';
-import { ARTEFACT_INDEX_NAME, checkArtefactIndex, chunkObjectName, type ArtefactChunkRef, type ArtefactIndex } from '../../domain/sync/artefact-index.js';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import {
+  ARTEFACT_INDEX_NAME,
+  checkArtefactIndex,
+  chunkObjectName,
+  type ArtefactChunkRef,
+  type ArtefactIndex,
+  type ArtefactSnapshot,
+} from '../../domain/sync/artefact-index.js';
+import { ARTEFACT_CHUNK_VERSION, parseChunkHeader, reframeChunk } from '../../domain/sync/sync-chunk.js';
 import type { HubSigningKey } from '../keys/hub-signing-key.js';
 import type { ArtefactStore } from './artefact-store.js';
 
@@ -9,7 +17,8 @@ const INDEX_TTL_MS = 2_000;
 /**
  * A hub process's view of the artefact store: the newest index (checked against the hub's
  * own key, as a kiosk checks it) and the chunks it names. A process that is not the builder
- * serves `GET /v1/snapshot` from here instead of building the snapshot itself.
+ * serves `GET /v1/snapshot` from here instead of building the snapshot itself, each stored
+ * chunk (format version 2) framed again as the version-1 chunk the API serves.
  */
 export class ArtefactReader {
   private cached: { readonly at: number; readonly index: ArtefactIndex | undefined } | undefined;
@@ -17,7 +26,7 @@ export class ArtefactReader {
 
   constructor(
     private readonly store: ArtefactStore,
-    key: Pick<HubSigningKey, 'keyId' | 'publicKeyRaw'>,
+    private readonly key: Pick<HubSigningKey, 'keyId' | 'publicKeyRaw' | 'sign'>,
     private readonly now: () => number = Date.now,
   ) {
     this.keys = hubKeyStoreOf(key);
@@ -41,11 +50,25 @@ export class ArtefactReader {
     return index;
   }
 
-  /** A chunk's bytes; throws when the store has lost it (past its grace period). */
+  /** A chunk's bytes, as the index names them; throws when the store has lost or altered it. */
   async chunk(ref: ArtefactChunkRef): Promise<Uint8Array> {
     const bytes = await this.store.read(chunkObjectName(ref.sha256));
     if (bytes?.length !== ref.bytes) throw new Error(`the artefact chunk ${ref.sha256} is missing from the store`);
+    // Checked against the signed index before it is signed again: a damaged object never gets a fresh signature.
+    if (createHash('sha256').update(bytes).digest('hex') !== ref.sha256) throw new Error(`the artefact chunk ${ref.sha256} does not match its sha256`);
     return bytes;
+  }
+
+  /** Chunk `i` of a stored snapshot as the API serves it: format version 1, chunk i of the snapshot at its sequence. */
+  async snapshotChunk(snapshot: ArtefactSnapshot, i: number): Promise<Uint8Array> {
+    const ref = snapshot.chunks[i];
+    if (ref === undefined) throw new RangeError(`the stored snapshot at sequence ${snapshot.seq} has no chunk ${i}`);
+    const stored = await this.chunk(ref);
+    const header = parseChunkHeader(stored);
+    if (header.version !== ARTEFACT_CHUNK_VERSION || header.rangeStart !== ref.start || header.rangeEnd !== ref.end || header.toSeq !== ref.contentSeq) {
+      throw new Error(`the artefact chunk ${ref.sha256} is not the one its index places at chunk ${i}`);
+    }
+    return reframeChunk(stored, header, { toSeq: snapshot.seq, index: i }, this.key);
   }
 }
 

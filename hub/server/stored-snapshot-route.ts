@@ -27,16 +27,16 @@ export async function sendStoredSnapshot(hub: HubContext, exchange: Exchange, sn
   if (headers === undefined) return;
   const wanted = snapshot.chunks.slice(from);
   // The first chunk is read before answering: a store that lost the snapshot is an error, not a cut 200.
-  let next = await reader.chunk(wanted[0] as (typeof wanted)[number]);
+  let next = await reader.snapshotChunk(snapshot, from);
+  // A stored chunk and the API's differ only in their header: the same length.
   const length = wanted.reduce((sum, ref) => sum + ref.bytes, 0);
   writeOkHead(exchange.response, { ...headers, [HUB_HEADERS.contentType]: SYNC_CONTENT_TYPE, 'Content-Length': String(length) });
   const response = exchange.response;
   try {
-    for (let i = 0; ; i++) {
+    for (let i = from + 1; ; i++) {
       if (!response.write(next)) await once(response, 'drain');
-      const ref = wanted[i + 1];
-      if (ref === undefined) break;
-      next = await reader.chunk(ref);
+      if (i >= snapshot.chunks.length) break;
+      next = await reader.snapshotChunk(snapshot, i);
     }
     response.end();
   } catch {
@@ -49,5 +49,5 @@ export async function sendStoredSnapshot(hub: HubContext, exchange: Exchange, sn
 export function storedSnapshotChunks(hub: HubContext, snapshot: ArtefactSnapshot): SnapshotChunkSource {
   const reader = hub.artefacts?.reader;
   if (reader === undefined) throw new Error('no artefact store');
-  return { seq: snapshot.seq, count: snapshot.chunks.length, read: (i) => reader.chunk(snapshot.chunks[i] as (typeof snapshot.chunks)[number]) };
+  return { seq: snapshot.seq, count: snapshot.chunks.length, read: (i) => reader.snapshotChunk(snapshot, i) };
 }

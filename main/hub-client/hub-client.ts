@@ -4,6 +4,7 @@ import type { HubErrorBody } from '../../domain/protocol/hub-errors.js';
 import { HUB_HEADERS } from '../../domain/protocol/hub-headers.js';
 import { HUB_ROUTES, routePath, type HubRouteName, type HubRouteQuery } from '../../domain/protocol/hub-routes.js';
 import { encodeKioskReport, type KioskReport } from '../../domain/sync/kiosk-report.js';
+import type { ArtefactPlacement } from '../../domain/sync/chunk-stream-verifier.js';
 import { HubError, isHubError, refusalError } from './hub-error.js';
 import { describeCause, integerHeader, parseHubUrl, parseRetryAfter, readAll } from './hub-http.js';
 import type { DeviceIdentity } from './device-identity.js';
@@ -37,6 +38,8 @@ export interface ChunkDownload {
   /** `X-Chot-Chunks` (snapshots). */
   readonly totalChunks?: number;
   readonly body: AsyncIterable<Uint8Array>;
+  /** Set only by the artefact store's path (artefact-hub.ts): where its signed index places the snapshot's stored chunks. */
+  readonly placement?: ArtefactPlacement;
 }
 
 /** The rule sets, or 304 (none: the kiosk has them). */

@@ -38,7 +38,7 @@ function handle(request: WorkerRequest): WorkerReply {
     case 'position':
       return { id: request.id, ok: true, position: writer.position() };
     case 'begin':
-      stream = { kind: request.kind, verifier: new ChunkStreamVerifier(request.kind, writer.position(), keys), delta: [], deltaRecords: 0 };
+      stream = { kind: request.kind, verifier: new ChunkStreamVerifier(request.kind, writer.position(), keys, request.placement), delta: [], deltaRecords: 0 };
       return { id: request.id, ok: true };
     case 'chunk': {
       if (stream === undefined) throw new Error('a chunk before begin');

@@ -19,7 +19,9 @@ const MAX_STORED_DELTA_BYTES = 64 * 1024 * 1024;
  * index or not the stream wanted, or anything fails: not found, a bad signature, a chunk
  * that does not match its hash, a timeout. Every fallback is logged with its reason.
  * A snapshot that fails at chunk i continues from the API at chunk i of the same sequence;
- * the applier sees one stream either way, and checks every chunk as it always does.
+ * the applier sees one stream either way, and checks every chunk as it always does. The
+ * store keeps snapshot chunks in format version 2, which the applier reads only with the
+ * placement the signed index gives (handed on with the download, never in the byte stream).
  */
 export function artefactHub(api: ChunkRoutes, store: ArtefactFetcher, log: Logger): ChunkRoutes {
   const fallBack = (what: string, why: unknown): void => log.warn(`artefacts: ${what} from the hub's API instead of ${store.base}: ${messageOf(why)}`);
@@ -49,6 +51,8 @@ export function artefactHub(api: ChunkRoutes, store: ArtefactFetcher, log: Logge
         seq: stored.seq,
         totalChunks: stored.chunks.length,
         body: snapshotChunks(stored.seq, stored.chunks, from),
+        // The stored chunks name no snapshot: the signed index says where each belongs.
+        placement: { seq: stored.seq, chunks: stored.chunks },
       };
 
       async function* snapshotChunks(seq: number, refs: readonly ArtefactChunkRef[], start: number): AsyncGenerator<Uint8Array> {

@@ -1,6 +1,6 @@
 import type { AtRestKey } from '../store/at-rest-key.js';
 import { Worker } from 'node:worker_threads';
-import type { SyncPosition } from '../../domain/sync/chunk-stream-verifier.js';
+import type { ArtefactPlacement, SyncPosition } from '../../domain/sync/chunk-stream-verifier.js';
 import type { SyncKind } from '../../domain/sync/sync-chunk.js';
 import { SyncError, isSyncErrorCode } from '../../domain/sync/sync-error.js';
 import type { ApplyWorkerData, ChunkApplied, WorkerOk, WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -49,6 +49,11 @@ export interface ApplyResult {
 export interface ApplyOptions {
   /** Called after each chunk is verified and committed (snapshot) or verified and held (delta). */
   readonly onChunk?: (applied: ChunkApplied) => void;
+  /**
+   * A snapshot from the artefact store: its signed index's placement of the store's
+   * version-2 chunks (ChunkStreamVerifier). Without it a version-2 chunk is refused.
+   */
+  readonly placement?: ArtefactPlacement;
 }
 
 type ChunkSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
@@ -146,7 +151,7 @@ export class SyncApplier {
     if (this.busy) throw new SyncApplierError('sync.busy', 'another snapshot or delta is being applied');
     this.busy = true;
     try {
-      await this.request({ type: 'begin', id: this.nextId++, kind });
+      await this.request({ type: 'begin', id: this.nextId++, kind, ...(options.placement === undefined ? {} : { placement: options.placement }) });
       let count = 0;
       let records = 0;
       let inFlight: Promise<ChunkApplied> | undefined;

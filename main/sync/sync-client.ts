@@ -136,7 +136,10 @@ export async function syncOnce(target: SyncTarget, options: SyncOnceOptions = {}
       ...(from === undefined || from === 0 ? {} : { from }),
       ...(signal === undefined ? {} : { signal }),
     });
-    const result = await applier.applySnapshot(frameChunks(download.body), progress('snapshot', download, options));
+    const result = await applier.applySnapshot(frameChunks(download.body), {
+      ...progress('snapshot', download, options),
+      ...(download.placement === undefined ? {} : { placement: download.placement }),
+    });
     watermark = result.watermark;
     applied.push({
       kind: 'snapshot',

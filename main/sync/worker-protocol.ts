@@ -1,5 +1,5 @@
 import type { AtRestKey } from '../store/at-rest-key.js';
-import type { SyncPosition } from '../../domain/sync/chunk-stream-verifier.js';
+import type { ArtefactPlacement, SyncPosition } from '../../domain/sync/chunk-stream-verifier.js';
 import type { SyncKind } from '../../domain/sync/sync-chunk.js';
 
 /** What the sync applier hands its worker thread when it starts it. */
@@ -17,7 +17,7 @@ export interface ApplyWorkerData {
 /** Requests to the worker: one at a time, each answered by a reply with the same id. */
 export type WorkerRequest =
   | { readonly type: 'position'; readonly id: number }
-  | { readonly type: 'begin'; readonly id: number; readonly kind: SyncKind }
+  | { readonly type: 'begin'; readonly id: number; readonly kind: SyncKind; readonly placement?: ArtefactPlacement }
   | { readonly type: 'chunk'; readonly id: number; readonly bytes: Uint8Array }
   | { readonly type: 'confirm-current'; readonly id: number; readonly seq: number }
   | { readonly type: 'close'; readonly id: number };

@@ -142,6 +142,8 @@ describe('sync chunks: strict decoding', () => {
     const other = good.slice();
     other[0] = 0x58;
     expect(accept(other)).toBe('sync.malformed');
+    expect(accept(forgeChunk(key, { version: 3 }))).toBe('sync.version');
+    // Version 2 is read only with the artefact index's placement (artefact-chunk.test.ts).
     expect(accept(forgeChunk(key, { version: 2 }))).toBe('sync.version');
     expect(accept(forgeChunk(key, { kind: 3 }))).toBe('sync.malformed');
   });

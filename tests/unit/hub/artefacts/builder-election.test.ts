@@ -13,7 +13,7 @@ import { freePort, startHubProcess, type HubProcess } from '../../../support/hub
 import { tempDataDir } from '../../../support/kiosk-process.js';
 import { startPostgres, type PostgresCluster } from '../../../support/postgres.js';
 import { lines } from '../hub-storage-contract.js';
-import { eventually, people } from '../server/hub-test-kit.js';
+import { bytesOf, eventually, people, readChunks } from '../server/hub-test-kit.js';
 
 // Real PostgreSQL and real `chot hub serve` processes (npm run build first), never mocks.
 let cluster: PostgresCluster;
@@ -67,7 +67,10 @@ describe('one artefact builder among hub processes on one PostgreSQL', () => {
       const snapshot = await fetch(`${b.url}/v1/snapshot`, { headers: identity.signRequest('GET', '/v1/snapshot') });
       expect(snapshot.status).toBe(200);
       expect(snapshot.headers.get('x-chot-seq')).toBe(String(first));
-      expect((await snapshot.arrayBuffer()).byteLength).toBeGreaterThan(0);
+      // The store's chunks framed again as the API's: the snapshot at `first`, verified as a kiosk verifies it.
+      const read = await readChunks(await bytesOf(snapshot), 'snapshot', Buffer.from(key.publicKeyRaw).toString('base64'));
+      expect(read).toMatchObject({ complete: true, toSeq: first });
+      expect(read.people.map((p) => p.id12)).toEqual(people(12).map((p) => p.id12));
       const bLog = await b.log();
       expect(bLog).not.toContain(BUILDER_LINE);
       expect(bLog).not.toMatch(/snapshot at sequence \d+ ready/);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ARTEFACT_INDEX_FORMAT } from '../../../../domain/sync/artefact-index.js';
 import { ArtefactFetcher, ArtefactUnavailable } from '../../../../main/sync/artefact-fetcher.js';
 
 /** A misbehaving web server, answering each request as `answer` says. */
@@ -60,7 +61,7 @@ describe('ArtefactFetcher: every read bounded, nothing taken on trust', () => {
       if (request.url === '/index.json') {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(
-          JSON.stringify({ index: { format: 'chot-artefacts-1', hubKeyId: 'ffffffff', publishedAt: 1, snapshot: null, deltas: [] }, signature: 'AA==' }),
+          JSON.stringify({ index: { format: ARTEFACT_INDEX_FORMAT, hubKeyId: 'ffffffff', publishedAt: 1, snapshot: null, deltas: [] }, signature: 'AA==' }),
         );
         return;
       }

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ARTEFACT_INDEX_NAME, chunkObjectName, type ArtefactIndex } from '../../../../domain/sync/artefact-index.js';
+import { copyFileSync } from 'node:fs';
+import { ARTEFACT_INDEX_NAME, chunkObjectName, type ArtefactIndex, type ArtefactSnapshotChunk } from '../../../../domain/sync/artefact-index.js';
 import { EnrollmentService } from '../../../../hub/enrollment/enrollment-service.js';
 import { DirectoryArtefactStore } from '../../../../hub/artefacts/directory-artefact-store.js';
 import { enrollKiosk } from '../../../../main/enrollment/enroll-kiosk.js';
@@ -12,7 +13,8 @@ import { tempDataDir } from '../../../support/kiosk-process.js';
 import { memoryLogger } from '../../../support/memory-logger.js';
 import { startStaticFileServer, type StaticFileServer } from '../../../support/static-file-server.js';
 import { syncBundles } from '../../../support/sync-bundle.js';
-import { eventually, people, startTestHub, type TestHub } from '../../hub/server/hub-test-kit.js';
+import { databaseDigest, peopleDigest, type PeopleDigest } from '../../../support/sync-fixtures.js';
+import { bytesOf, eventually, people, readChunks, startTestHub, type TestHub } from '../../hub/server/hub-test-kit.js';
 
 /**
  * The kiosk's real sync code against a real hub that publishes artefacts to a directory,
@@ -23,15 +25,23 @@ afterEach(async () => {
   for (const item of opened.splice(0).reverse()) await item.close();
 });
 
-interface Setup {
+interface Setup extends SetupKiosk {
   readonly hub: TestHub;
   readonly cdn: StaticFileServer;
+  readonly storeDir: string;
+  /** The index the store holds now (unverified: the kiosk's check is under test elsewhere). */
+  index(): Promise<ArtefactIndex | undefined>;
+  /** Another kiosk enrolled with the same hub, with no data yet. */
+  anotherKiosk(): Promise<SetupKiosk>;
+}
+
+interface SetupKiosk {
   readonly kiosk: KioskSync;
   readonly kioskLog: ReturnType<typeof memoryLogger>;
   readonly factsFile: string;
-  /** The index the store holds now (unverified: the kiosk's check is under test elsewhere). */
-  index(): Promise<ArtefactIndex | undefined>;
   has(id12: string): boolean;
+  /** Every person the kiosk holds, as a digest. */
+  digest(): PeopleDigest;
 }
 
 async function setup(): Promise<Setup> {
@@ -41,6 +51,14 @@ async function setup(): Promise<Setup> {
   const store = new DirectoryArtefactStore(storeDir);
   const hub = await startTestHub({ chunking: { maxRecords: 4 }, artefacts: { store, base: cdn.url } });
   opened.push(hub);
+  const index = async (): Promise<ArtefactIndex | undefined> => {
+    const bytes = await store.read(ARTEFACT_INDEX_NAME);
+    return bytes === undefined ? undefined : (JSON.parse(new TextDecoder().decode(bytes)) as { index: ArtefactIndex }).index;
+  };
+  return { hub, cdn, storeDir, index, ...(await enrolledKiosk(hub)), anotherKiosk: () => enrolledKiosk(hub) };
+}
+
+async function enrolledKiosk(hub: TestHub): Promise<SetupKiosk> {
   const dataDir = tempDataDir('chot-artefact-kiosk-');
   const { code } = await new EnrollmentService(hub.admin.enrollment).createCode('Cổng chính');
   await enrollKiosk({ dataDir, hubUrl: hub.server.url, code });
@@ -49,24 +67,26 @@ async function setup(): Promise<Setup> {
   const kiosk = await KioskSync.open({ dataDir, factsDatabaseFile: factsFile, workerUrl: (await syncBundles()).workerUrl, logger: kioskLog });
   if (kiosk === undefined) throw new Error('enrolment wrote no hub.json');
   opened.push(kiosk);
-  const index = async (): Promise<ArtefactIndex | undefined> => {
-    const bytes = await store.read(ARTEFACT_INDEX_NAME);
-    return bytes === undefined ? undefined : (JSON.parse(new TextDecoder().decode(bytes)) as { index: ArtefactIndex }).index;
-  };
-  const has = (id12: string): boolean => {
+  const withDatabase = <T>(read: (db: Database.Database) => T): T => {
     const db = new Database(factsFile, { readonly: true });
     try {
-      return new FactsStore(db).findById12(id12) !== undefined;
+      return read(db);
     } finally {
       db.close();
     }
   };
-  return { hub, cdn, kiosk, kioskLog, factsFile, index, has };
+  return {
+    kiosk,
+    kioskLog,
+    factsFile,
+    has: (id12) => withDatabase((db) => new FactsStore(db).findById12(id12) !== undefined),
+    digest: () => withDatabase((db) => databaseDigest(db)),
+  };
 }
 
 const chunkPaths = (refs: readonly { sha256: string }[]): string[] => refs.map((ref) => `/${chunkObjectName(ref.sha256)}`);
 const hubAsked = (s: Setup, route: string): string[] => s.hub.logs.filter((line) => line.includes(route));
-const warnings = (s: Setup): string[] => s.kioskLog.records.filter((r) => r.level === 'warn').map((r) => r.message);
+const warnings = (s: SetupKiosk): string[] => s.kioskLog.records.filter((r) => r.level === 'warn').map((r) => r.message);
 
 async function publishedSnapshot(s: Setup, seq: number): Promise<ArtefactIndex> {
   let found: ArtefactIndex | undefined;
@@ -147,5 +167,66 @@ describe('a kiosk syncs from the artefact store through a plain static server', 
     ]);
     expect(warnings(s)).toEqual([]);
     expect(hubAsked(s, '/v1/snapshot')).toEqual([]);
+  });
+});
+
+describe('snapshot chunks keep their object names in the store across sequences', () => {
+  /** 30 people in chunks of 4: the final chunk holds 2, and one more person after them stays in its range. */
+  async function twoSnapshots(s: Setup): Promise<{ first: ArtefactIndex; second: ArtefactIndex; seqs: [number, number] }> {
+    const firstSeq = await s.hub.importRows('person', people(30));
+    const first = await publishedSnapshot(s, firstSeq);
+    const secondSeq = await s.hub.importRows('person', people(1, 30));
+    const second = await publishedSnapshot(s, secondSeq);
+    return { first, second, seqs: [firstSeq, secondSeq] };
+  }
+
+  it('names again every chunk no change fell into: a cache already holds all but the changed one', async () => {
+    const s = await setup();
+    const firstSeq = await s.hub.importRows('person', people(30));
+    const first = await publishedSnapshot(s, firstSeq);
+    // The first kiosk takes the first snapshot through the cache: it has seen those objects.
+    expect((await s.kiosk.syncOnce()).applied).toMatchObject([{ kind: 'snapshot', toSeq: firstSeq, records: 30 }]);
+    const seenBefore = new Set(s.cdn.requests.map((r) => r.path));
+
+    const secondSeq = await s.hub.importRows('person', people(1, 30));
+    const second = await publishedSnapshot(s, secondSeq);
+    const firstChunks = first.snapshot?.chunks ?? [];
+    const secondChunks = second.snapshot?.chunks ?? [];
+    expect(secondChunks.map((c) => [c.start, c.end])).toEqual(firstChunks.map((c) => [c.start, c.end]));
+    expect(secondChunks.slice(0, -1)).toEqual(firstChunks.slice(0, -1));
+    expect(secondChunks.map((c) => c.contentSeq)).toEqual([...firstChunks.slice(0, -1).map(() => firstSeq), secondSeq]);
+    expect(secondChunks.at(-1)?.sha256).not.toBe(firstChunks.at(-1)?.sha256);
+
+    // A kiosk with no data rebuilds from the second snapshot: the one object the cache has not seen is the changed chunk.
+    const other = await s.anotherKiosk();
+    expect((await other.kiosk.syncOnce()).applied).toMatchObject([{ kind: 'snapshot', toSeq: secondSeq, records: 31 }]);
+    const asked = s.cdn.requests.map((r) => r.path).filter((path) => path.startsWith('/chunks/'));
+    expect(new Set(asked)).toEqual(new Set([...chunkPaths(firstChunks), ...chunkPaths(secondChunks)]));
+    expect(asked.filter((path) => !seenBefore.has(path))).toEqual(chunkPaths(secondChunks.slice(-1)));
+    expect(hubAsked(s, '/v1/snapshot')).toEqual([]);
+    expect(warnings(other)).toEqual([]);
+
+    // What it holds is exactly the API's snapshot at that sequence.
+    const api = await s.hub.enrol();
+    const read = await readChunks(await bytesOf(await api.get(`/v1/snapshot?seq=${secondSeq}`)), 'snapshot', api.hubPublicKey);
+    expect(read).toMatchObject({ complete: true, toSeq: secondSeq });
+    expect(other.digest()).toEqual(peopleDigest(read.people));
+  });
+
+  it('refuses an older chunk a cache serves for a changed range, and takes that chunk on from the hub', async () => {
+    const s = await setup();
+    const { first, second, seqs } = await twoSnapshots(s);
+    const stale = first.snapshot?.chunks.at(-1) as ArtefactSnapshotChunk;
+    const fresh = second.snapshot?.chunks.at(-1) as ArtefactSnapshotChunk;
+    expect([stale.start, stale.end, stale.contentSeq]).toEqual([fresh.start, fresh.end, seqs[0]]);
+    // The cache answers the new name with the range's previous object: validly signed, but not the one the index names.
+    copyFileSync(join(s.storeDir, chunkObjectName(stale.sha256)), join(s.storeDir, chunkObjectName(fresh.sha256)));
+    const last = (second.snapshot?.chunks.length as number) - 1;
+
+    const summary = await s.kiosk.syncOnce();
+    expect(summary.applied).toMatchObject([{ kind: 'snapshot', toSeq: seqs[1], records: 31 }]);
+    expect(warnings(s).join('\n')).toMatch(new RegExp(`snapshot at sequence ${seqs[1]} from chunk ${last} from the hub's API .*does not match its sha256`));
+    expect(hubAsked(s, `/v1/snapshot?seq=${seqs[1]}&from=${last}`)).toHaveLength(1);
+    expect(s.has(people(1, 30)[0]?.id12 as string)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { artefactChunk, parseChunkHeader } from '../../../../domain/sync/sync-chunk.js';
 import { SyncError } from '../../../../domain/sync/sync-error.js';
 import { changedPeople, chunksOf, people, peopleDigest, person, testHubKey } from '../../../support/sync-fixtures.js';
 import { closeAll, enrolledKiosk, fakeHub, latest, tampered } from './sync-harness.js';
@@ -76,5 +77,20 @@ describe('refused data', () => {
     await kiosk.sync.syncOnce();
     expect(hub.requestsTo('snapshot').at(-1)?.url).toBe(`/v1/snapshot?seq=${N}&from=3`);
     expect(kiosk.digest()).toEqual(peopleDigest(people(N)));
+  });
+
+  it("the artefact store's snapshot chunks (format version 2) served by the API: refused, as nothing places them there", async () => {
+    const hub = await fakeHub(key, { chunkRecords: 40 });
+    hub.publish(people(N));
+    hub.buildSnapshot();
+    const kiosk = await enrolledKiosk(hub);
+    // Validly signed, each the stored form of the very chunk it replaces.
+    hub.fail('snapshot', { kind: 'replace', chunks: (served) => served.map((c) => artefactChunk(c, parseChunkHeader(c), N, key)) });
+
+    const failure = await kiosk.sync.syncOnce().catch((error: unknown) => error);
+    expect(failure).toMatchObject({ name: 'SyncError', code: 'sync.version' });
+    expect((failure as Error).message).toMatch(/read only from the artefact store/);
+    expect(await kiosk.watermark()).toBe(0);
+    expect(kiosk.digest().count).toBe(0);
   });
 });
