@@ -15,19 +15,22 @@ import type { ScaleCommand, ScaleDevice } from '../support/scale-out-kiosk-child
 import { startHubProcess, type HubProcess } from './support/hub-process.js';
 
 export interface HubFleet {
+  /** The first is the artefact builder (it holds the builder lock: it started first). */
   readonly hubs: readonly HubProcess[];
   readonly dataDirs: readonly string[];
+  /** The artefact store (a directory) the builder publishes to, and the static server that serves it to kiosks. */
+  readonly artefacts: { readonly dir: string; readonly url: string; readonly pid: number };
   /** The hub key's raw public key, base64: what kiosks pin. */
   readonly publicKey: string;
   stop(): Promise<void>;
 }
 
 /**
- * `count` × `chot hub serve --pg URL`, one PostgreSQL database. Each process gets a data
- * directory of its own holding a copy of one signing key: the snapshot cache and the
- * published rule sets live in the data directory, and processes sharing one would build
- * and prune the same snapshot files under each other (the artefact store is meant to end
- * that). Resolves once every process has its snapshot at `seq` ready.
+ * `count` × `chot hub serve --pg URL --artefact-dir DIR --artefact-base URL`, one PostgreSQL
+ * database, one artefact store served by a plain static server. Each process gets a data
+ * directory of its own holding a copy of one signing key (as separate machines would). The
+ * first process starts alone and becomes the builder; the others start once its snapshot
+ * at `seq` is published, and serve snapshots from the store.
  */
 export async function startHubFleet(baseDir: string, pgUrl: string, count: number, seq: number): Promise<HubFleet> {
   const dataDirs = Array.from({ length: count }, (_, i) => join(baseDir, `hub-${i}`));
@@ -36,16 +39,33 @@ export async function startHubFleet(baseDir: string, pgUrl: string, count: numbe
     mkdirSync(dirname(join(dir, HUB_KEY_FILE)), { recursive: true, mode: 0o700 });
     copyFileSync(join(dataDirs[0] as string, HUB_KEY_FILE), join(dir, HUB_KEY_FILE));
   }
+  const artefactDir = join(baseDir, 'artefacts');
+  mkdirSync(artefactDir);
+  const staticServer = await startStaticServer(artefactDir);
+  const base = staticServer.url.endsWith('/') ? staticServer.url : `${staticServer.url}/`;
+  const args = ['--pg', pgUrl, '--artefact-dir', artefactDir, '--artefact-base', base];
   const hubs: HubProcess[] = [];
-  const stop = async (): Promise<void> => void (await Promise.all(hubs.map((hub) => hub.stop())));
+  const stop = async (): Promise<void> => {
+    await Promise.all(hubs.map((hub) => hub.stop()));
+    staticServer.stop();
+  };
   try {
-    for (const dir of dataDirs) hubs.push(await startHubProcess(dir, 60_000, ['--pg', pgUrl]));
-    await Promise.all(hubs.map((hub) => hub.snapshotReady(seq)));
+    const builder = await startHubProcess(dataDirs[0] as string, 60_000, args);
+    hubs.push(builder);
+    await builder.snapshotReady(seq);
+    await builder.artefactsPublished(seq);
+    for (const dir of dataDirs.slice(1)) hubs.push(await startHubProcess(dir, 60_000, args));
   } catch (error) {
     await stop();
     throw error;
   }
-  return { hubs, dataDirs, publicKey: Buffer.from(key.publicKeyRaw).toString('base64'), stop };
+  return {
+    hubs,
+    dataDirs,
+    artefacts: { dir: artefactDir, url: base, pid: staticServer.pid },
+    publicKey: Buffer.from(key.publicKeyRaw).toString('base64'),
+    stop,
+  };
 }
 
 /** `count` kiosks registered as enrolment leaves them (without a code each); keys for the load processes. */

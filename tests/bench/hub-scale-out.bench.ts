@@ -1,25 +1,16 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { SNAPSHOT_CACHE_DIR, type SnapshotIndex } from '../../hub/server/snapshot-files.js';
 import { tempDataDir } from '../support/kiosk-process.js';
 import { seedPgHub, seedPgHubDelta } from '../support/pg-hub-seed.js';
 import { findPostgresBin, startPostgres } from '../support/postgres.js';
-import type { ConnectResult, DownloadResult, IngestResult, RequestLog, SeqResult } from '../support/scale-out-kiosk-child.js';
+import type { DownloadResult } from '../support/scale-out-downloads.js';
+import type { ConnectResult, IngestResult, RequestLog, SeqResult } from '../support/scale-out-kiosk-child.js';
 import { phaseResult, type PhaseResult } from '../support/timed-request.js';
 import { percentile, round, type BenchFigure, type Benchmark } from './bench-types.js';
-import {
-  cpuSeconds,
-  postgresCpuSeconds,
-  registerKiosks,
-  startHubFleet,
-  startKioskLoad,
-  startStaticServer,
-  type HubFleet,
-  type KioskLoad,
-} from './hub-scale-out-fleet.js';
+import { cpuSeconds, postgresCpuSeconds, registerKiosks, startHubFleet, startKioskLoad, type HubFleet, type KioskLoad } from './hub-scale-out-fleet.js';
 import { envCount, figureCollector } from './support/figures.js';
 
 const NAME = 'hub-scale-out';
@@ -38,7 +29,6 @@ interface ScaleSettings {
   readonly entriesPerKiosk: number;
   readonly uploadWindowMs: number;
   readonly downloaders: number;
-  readonly rangeBytes: number;
   /** Phases left out (CHOT_BENCH_SCALE_SKIP=c,d): a loaded machine may not finish them all in time. */
   readonly skip: ReadonlySet<string>;
 }
@@ -58,7 +48,6 @@ function settings(): ScaleSettings {
     // A backlog arriving over a minute, as kiosks back online upload on their own 15 s timers.
     uploadWindowMs: envCount('CHOT_BENCH_SCALE_UPLOAD_WINDOW_MS', 60_000),
     downloaders: Math.min(kiosks, envCount('CHOT_BENCH_SCALE_DOWNLOADERS', 100)),
-    rangeBytes: envCount('CHOT_BENCH_SCALE_RANGE_BYTES', MB),
     skip: new Set((process.env['CHOT_BENCH_SCALE_SKIP'] ?? '').split(',').filter((phase) => phase !== '')),
   };
 }
@@ -123,16 +112,12 @@ async function announceRounds(figure: Figure, label: string, s: ScaleSettings, p
   }
   const used = cpu();
   const n = s.kiosks * s.rounds;
-  // Each process builds the new snapshot itself (until one builder writes it for all): let
-  // those builds end before the next phase, and say what they cost.
-  const built = await Promise.all(fleet.hubs.map((hub) => hub.snapshotReady(last)));
-  figure(
-    `${label} (a) snapshot rebuilt by each process after the imports, slowest build`,
-    Math.max(...built.map((b) => b.buildMs)),
-    'ms',
-    undefined,
-    built.length,
-  );
+  // One builder (the first process) merges the new snapshot and publishes it for all: let it
+  // end before the next phase, and say what it cost.
+  const builder = fleet.hubs[0] as HubFleet['hubs'][number];
+  const built = await builder.snapshotReady(last);
+  await builder.artefactsPublished(last);
+  figure(`${label} (a) snapshot at the last sequence, built once by the builder`, built.buildMs, 'ms');
   figure(`${label} (a) import commit → notice on the socket p50`, round(percentile(noticeMs, 50), 0), 'ms', undefined, noticeMs.length);
   figure(`${label} (a) import commit → notice on the socket p99`, round(percentile(noticeMs, 99), 0), 'ms', undefined, noticeMs.length);
   figure(`${label} (a) import commit → delta received and verified p50`, round(percentile(fetchedMs, 50), 0), 'ms', undefined, fetchedMs.length);
@@ -167,7 +152,14 @@ async function ingest(figure: Figure, label: string, s: ScaleSettings, pgUrl: st
   await client.connect();
   const stored = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM entry')).rows[0]?.n);
   // What a day of entries costs on disk, indexes included: the storage arithmetic of docs/scale-out.md.
-  const tableBytes = Number((await client.query<{ bytes: string }>("SELECT pg_total_relation_size('entry') AS bytes")).rows[0]?.bytes);
+  // The table is partitioned by day: its size is its partitions'.
+  const tableBytes = Number(
+    (
+      await client.query<{ bytes: string }>(
+        "SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) AS bytes FROM pg_inherits WHERE inhparent = 'entry'::regclass",
+      )
+    ).rows[0]?.bytes,
+  );
   await client.end();
   const expected = s.kiosks * s.entriesPerKiosk;
   figure(
@@ -197,56 +189,42 @@ async function ingest(figure: Figure, label: string, s: ScaleSettings, pgUrl: st
 }
 
 /**
- * (d) The snapshot from the hub's API (GET /v1/snapshot, signed) and the same file from a
- * plain static server (Range GETs): the read path without the hub. Until the artefact
- * store exists, the static server serves the hub's own snapshot cache directory.
+ * (d) The snapshot from the hub's API (GET /v1/snapshot, signed; on a process that is not the
+ * builder it is read from the store) and from the artefact store behind a plain static server
+ * (the signed index, then each chunk by its content hash): the read path without the hub.
  */
-async function artefactPath(figure: Figure, s: ScaleSettings, load: KioskLoad, fleet: HubFleet): Promise<void> {
-  const hub = fleet.hubs[0] as HubFleet['hubs'][number];
-  const cacheDir = join(fleet.dataDirs[0] as string, SNAPSHOT_CACHE_DIR);
-  const newest = readdirSync(cacheDir)
-    .filter((name) => /^snapshot-\d+\.json$/.test(name))
-    .map((name) => JSON.parse(readFileSync(join(cacheDir, name), 'utf8')) as SnapshotIndex)
-    .sort((a, b) => b.seq - a.seq)[0];
-  if (newest === undefined) throw new Error(`no snapshot in ${cacheDir}`);
-  await hub.snapshotReady(newest.seq);
-  const staticServer = await startStaticServer(cacheDir);
-  try {
-    for (const mode of ['hub', 'static'] as const) {
-      const server = mode === 'hub' ? hub.pid : staticServer.pid;
-      const before = cpuSeconds(server);
-      const started = performance.now();
-      const results = await load.all<DownloadResult>({
-        cmd: 'download',
-        mode,
-        base: mode === 'hub' ? hub.url : staticServer.url,
-        file: newest.dataFile,
-        kiosks: Math.ceil(s.downloaders / s.loadProcesses),
-        rangeBytes: s.rangeBytes,
-      });
-      const wallS = (performance.now() - started) / 1000;
-      const used = cpuSeconds(server) - before;
-      const ms = results.flatMap((r) => r.ms);
-      const bytes = results.flatMap((r) => r.bytes).reduce((a, b) => a + b, 0);
-      const failed = results.reduce((sum, r) => sum + r.failed, 0);
-      const refused = results.find((r) => r.streams.refused !== undefined)?.streams.refused;
-      const label =
-        mode === 'hub'
-          ? `(d) hub API, GET /v1/snapshot (${round((newest.offsets.at(-1) as number) / MB, 1)} MB, ${newest.people} people)`
-          : `(d) static server over the snapshot cache, Range GETs of ${round(s.rangeBytes / MB, 1)} MB`;
-      figure(`${label}: one kiosk's download p50`, round(percentile(ms, 50), 0), 'ms', undefined, ms.length);
-      figure(`${label}: one kiosk's download p99`, round(percentile(ms, 99), 0), 'ms', undefined, ms.length);
-      figure(`${label}: served, ${ms.length} kiosks at once`, round(bytes / MB / wallS, 0), 'MB/s');
-      figure(`${label}: server CPU per GB served, not a goal`, round(used / (bytes / 1024 ** 3), 2), 's');
-      figure(
-        `${label}: failed downloads; first download verified (${results[0]?.streams.chunks ?? 0} chunks)${refused === undefined ? '' : `, REFUSED: ${refused}`}`,
-        failed,
-        'downloads',
-        { text: 'none failed, verified', met: failed === 0 && refused === undefined },
-      );
-    }
-  } finally {
-    staticServer.stop();
+async function artefactPath(figure: Figure, label: string, s: ScaleSettings, load: KioskLoad, fleet: HubFleet): Promise<void> {
+  const hub = fleet.hubs.at(-1) as HubFleet['hubs'][number];
+  for (const mode of ['hub', 'artefacts'] as const) {
+    const server = mode === 'hub' ? hub.pid : fleet.artefacts.pid;
+    const before = cpuSeconds(server);
+    const started = performance.now();
+    const results = await load.all<DownloadResult>({
+      cmd: 'download',
+      mode,
+      base: mode === 'hub' ? hub.url : fleet.artefacts.url,
+      kiosks: Math.ceil(s.downloaders / s.loadProcesses),
+    });
+    const wallS = (performance.now() - started) / 1000;
+    const used = cpuSeconds(server) - before;
+    const ms = results.flatMap((r) => r.ms);
+    const bytes = results.flatMap((r) => r.bytes).reduce((a, b) => a + b, 0);
+    const failed = results.reduce((sum, r) => sum + r.failed, 0);
+    const refused = results.find((r) => r.streams.refused !== undefined)?.streams.refused;
+    const what =
+      mode === 'hub'
+        ? `${label} (d) hub API, GET /v1/snapshot (${round(bytes / Math.max(1, ms.length) / MB, 1)} MB)`
+        : `${label} (d) artefact store behind a static server, index + chunks`;
+    figure(`${what}: one kiosk's download p50`, round(percentile(ms, 50), 0), 'ms', undefined, ms.length);
+    figure(`${what}: one kiosk's download p99`, round(percentile(ms, 99), 0), 'ms', undefined, ms.length);
+    figure(`${what}: served, ${results.length * Math.ceil(s.downloaders / s.loadProcesses)} kiosks at once`, round(bytes / MB / wallS, 0), 'MB/s');
+    figure(`${what}: server CPU per GB served, not a goal`, round(used / Math.max(1e-9, bytes / 1024 ** 3), 2), 's');
+    figure(
+      `${what}: failed downloads; first download verified (${results[0]?.streams.chunks ?? 0} chunks)${refused === undefined ? '' : `, REFUSED: ${refused}`}`,
+      failed,
+      'downloads',
+      { text: 'none failed, verified', met: failed === 0 && refused === undefined },
+    );
   }
 }
 
@@ -287,9 +265,9 @@ async function topology(figure: Figure, s: ScaleSettings, cluster: ReturnType<ty
       say('(c) ingest');
       await ingest(figure, label, s, pgUrl, load, fleet);
     }
-    if (processes === 1 && !s.skip.has('d')) {
-      say('(d) snapshot from the API and from a static server');
-      await artefactPath(figure, s, load, fleet);
+    if (!s.skip.has('d')) {
+      say('(d) snapshot from the API and from the artefact store');
+      await artefactPath(figure, label, s, load, fleet);
     }
     for (const [i, hub] of fleet.hubs.entries()) {
       const rss = hub.peakRssBytes();
@@ -315,7 +293,8 @@ const CONNECT_NOTE = '200 handshakes at a time per load process';
  */
 export const hubScaleOut: Benchmark = {
   name: NAME,
-  description: '10 000 simulated kiosks on 1 vs 3 hub processes sharing one PostgreSQL: notices, polling, ingest, snapshot from a static server',
+  description:
+    '10 000 simulated kiosks on 1 vs 3 hub processes sharing one PostgreSQL: notices, polling, ingest, snapshot from the API and from the artefact store behind a static server',
   async run(): Promise<BenchFigure[]> {
     const { figures, figure } = figureCollector(NAME);
     if (findPostgresBin() === undefined) {

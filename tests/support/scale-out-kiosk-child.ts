@@ -25,6 +25,7 @@ import { toVietnamIso } from '../../domain/time/calendar-date.js';
 import { deviceIdentityFrom, type DeviceIdentity } from '../../main/hub-client/device-identity.js';
 import { backoffDelay, type BackoffPolicy } from '../../platform/backoff.js';
 import { kioskChain } from './entry-fixtures.js';
+import { download, type DownloadCommand } from './scale-out-downloads.js';
 import { gzipBody, verifiedStream, type StreamCheck } from './scale-out-streams.js';
 import { timedRequest, type LoadSample, type TimedAnswer } from './timed-request.js';
 
@@ -44,14 +45,7 @@ export type ScaleCommand =
   | { readonly cmd: 'poll'; readonly durationMs: number; readonly periodMs: number }
   | { readonly cmd: 'prepare-ingest'; readonly entries: number }
   | { readonly cmd: 'ingest'; readonly windowMs: number }
-  | {
-      readonly cmd: 'download';
-      readonly mode: 'hub' | 'static';
-      readonly base: string;
-      readonly file?: string;
-      readonly kiosks: number;
-      readonly rangeBytes: number;
-    };
+  | DownloadCommand;
 
 /** The requests of one phase in one load process; the benchmark summarises all processes' together. */
 export interface RequestLog {
@@ -83,13 +77,6 @@ export interface IngestResult {
   readonly accepted: number;
   readonly problems: number;
   readonly gaveUp: number;
-}
-
-export interface DownloadResult {
-  readonly ms: number[];
-  readonly bytes: number[];
-  readonly failed: number;
-  readonly streams: StreamCheck;
 }
 
 /** Retries as a kiosk's sync does (1 s first window, full jitter), capped so that a run ends. */
@@ -338,57 +325,15 @@ async function ingest(windowMs: number): Promise<IngestResult> {
           lastDoneAtMs = Math.max(lastDoneAtMs, nowMs());
           return;
         }
-        await sleep(backoffDelay(attempt, RETRY));
+        // As the kiosk's upload loop: at least what the hub's Retry-After asks, else the jittered backoff.
+        const retryAfterMs = Number(answer.headers[HUB_HEADERS.retryAfter]) * 1000;
+        await sleep(Math.max(Number.isFinite(retryAfterMs) ? retryAfterMs : 0, backoffDelay(attempt, RETRY)));
       }
       gaveUp += 1;
     }),
   );
   const requests = restart();
   return { requests, firstSentAtMs, lastDoneAtMs, accepted, problems, gaveUp };
-}
-
-/**
- * The first `count` kiosks download the whole snapshot at once: from the hub's API (one
- * signed GET) or from a static server (plain GETs of `rangeBytes` ranges, as a resumable
- * download asks for them). The first download of each is kept and verified chunk by chunk.
- */
-async function download(command: Extract<ScaleCommand, { cmd: 'download' }>): Promise<DownloadResult> {
-  const results = await Promise.all(
-    kiosks.slice(0, command.kiosks).map(async (kiosk, i) => {
-      const keep = i === 0;
-      if (command.mode === 'hub') {
-        const answer = await timedRequest({
-          url: new URL('/v1/snapshot', command.base),
-          agent: kiosk.agent,
-          headers: kiosk.identity.signRequest('GET', '/v1/snapshot'),
-          countOnly: !keep,
-        });
-        return { ok: answer.status === 200, ms: answer.ms, bytes: answer.bytes, body: keep ? answer.body : undefined };
-      }
-      const url = new URL(command.file ?? '', `${command.base}/`);
-      const pieces: Buffer[] = [];
-      let ms = 0;
-      let bytes = 0;
-      for (let size = Number.POSITIVE_INFINITY; bytes < size;) {
-        const answer = await timedRequest({
-          url,
-          agent: kiosk.agent,
-          headers: { range: `bytes=${bytes}-${bytes + command.rangeBytes - 1}` },
-          countOnly: !keep,
-        });
-        ms += answer.ms;
-        if (answer.status !== 206) return { ok: false, ms, bytes, body: undefined };
-        size = Number(/\/(\d+)$/.exec(String(answer.headers['content-range']))?.[1]);
-        bytes += answer.bytes;
-        if (keep) pieces.push(answer.body);
-      }
-      return { ok: true, ms, bytes, body: keep ? Buffer.concat(pieces) : undefined };
-    }),
-  );
-  const kept = results[0]?.body;
-  const streams = await verifiedStream('snapshot', kept === undefined ? [] : [{ since: 0, body: kept }], hubKey);
-  const ok = results.filter((r) => r.ok);
-  return { ms: ok.map((r) => r.ms), bytes: ok.map((r) => r.bytes), failed: results.length - ok.length, streams };
 }
 
 async function run(command: ScaleCommand): Promise<unknown> {
@@ -404,7 +349,7 @@ async function run(command: ScaleCommand): Promise<unknown> {
     case 'ingest':
       return ingest(command.windowMs);
     case 'download':
-      return download(command);
+      return download(command, kiosks, hubKey);
   }
 }
 

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { SyncKind } from '../../domain/sync/sync-chunk.js';
-import { ChunkStreamVerifier } from '../../domain/sync/chunk-stream-verifier.js';
+import { ChunkStreamVerifier, type ArtefactPlacement } from '../../domain/sync/chunk-stream-verifier.js';
 import { frameChunks } from '../../main/sync/chunk-framer.js';
 import { hubKeyStoreFromKeys } from '../../main/trust/hub-key-store.js';
 
@@ -16,14 +16,19 @@ export interface StreamCheck {
 /**
  * Verifies whole snapshot or delta bodies with the kiosk's own framing and verifier (the
  * hub key's signature on every chunk, the chunks continuing each other, every record
- * readable, the final chunk present), each from the sequence it was asked from.
+ * readable, the final chunk present), each from the sequence it was asked from; a snapshot
+ * from the artefact store with the placement its signed index gave.
  */
-export async function verifiedStream(kind: SyncKind, bodies: readonly { since: number; body: Uint8Array }[], hubKeyBase64: string): Promise<StreamCheck> {
+export async function verifiedStream(
+  kind: SyncKind,
+  bodies: readonly { since: number; body: Uint8Array; placement?: ArtefactPlacement }[],
+  hubKeyBase64: string,
+): Promise<StreamCheck> {
   const keys = hubKeyStoreFromKeys([hubKeyBase64]);
   let chunks = 0;
   let people = 0;
-  for (const { since, body } of bodies) {
-    const verifier = new ChunkStreamVerifier(kind, { watermark: since }, keys);
+  for (const { since, body, placement } of bodies) {
+    const verifier = new ChunkStreamVerifier(kind, { watermark: since }, keys, placement);
     try {
       for await (const chunk of frameChunks([body])) {
         people += verifier.accept(chunk).records.count;

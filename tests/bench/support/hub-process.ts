@@ -20,14 +20,17 @@ export interface HubProcess {
   readonly lines: readonly string[];
   /** Resolves when the hub logs a snapshot ready at `atLeast` or later; rejects on a failed build. */
   snapshotReady(atLeast: number, timeoutMs?: number): Promise<SnapshotBuilt>;
+  /** Resolves when the hub, as the artefact builder, logs a snapshot at `atLeast` or later published to its store. */
+  artefactsPublished(atLeast: number, timeoutMs?: number): Promise<void>;
   /** The process's peak resident set (VmHWM), while it still runs. */
   peakRssBytes(): number | undefined;
   /** SIGTERM, then SIGKILL if it has not stopped within 15 s. */
   stop(): Promise<void>;
 }
 
-const READY = /^snapshot at sequence (\d+) ready: (\d+) people, (\d+) chunks, (\d+) bytes, built in (\d+) ms$/;
+const READY = /^snapshot at sequence (\d+) ready: (\d+) people, (\d+) chunks, (\d+) bytes, built in (\d+) ms(?: \(.*\))?$/;
 const FAILED = /^snapshot at sequence (\d+) failed/;
+const PUBLISHED = /^artefacts: snapshot at sequence (\d+) published/;
 
 /** Benchmarks stop their hubs in `finally`; this covers a benchmark process that dies first. */
 const running = new Set<ChildProcess>();
@@ -103,6 +106,15 @@ export function startHubProcess(dataDir: string, timeoutMs = 60_000, args: reado
         const waiter = { atLeast, resolve: settle(resolve), reject: settle(reject) };
         readyWaiters.add(waiter);
       });
+    },
+    async artefactsPublished(atLeast, waitMs = 30 * 60_000) {
+      const until = performance.now() + waitMs;
+      const published = (): boolean => lines.some((line) => Number(PUBLISHED.exec(line)?.[1] ?? -1) >= atLeast);
+      while (!published()) {
+        if (exited !== undefined) throw new Error(`the hub has exited (${exited})`);
+        if (performance.now() > until) throw new Error(`no snapshot at sequence ≥ ${atLeast} published within ${waitMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     },
     peakRssBytes() {
       try {
