@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
@@ -50,8 +51,12 @@ describe('following the README as a newcomer', () => {
     }
   });
 
-  it('`npx chot --version` works in the project', () => {
-    const version = execFileSync('npx', ['--no-install', 'chot', '--version'], { cwd: repoRoot(), encoding: 'utf8' });
+  it('the package’s `chot` command (its bin entry) prints the version', () => {
+    // The bin entry as npm links it, run with node — not through `npx chot`: npx in the project
+    // may reify the tree and run its `prepare` script, a rebuild that deletes dist/ under every
+    // test and process using it.
+    const { bin } = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { bin: { chot: string } };
+    const version = execFileSync(process.execPath, [join(repoRoot(), bin.chot), '--version'], { cwd: repoRoot(), encoding: 'utf8' });
     expect(version.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
