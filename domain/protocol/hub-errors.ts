@@ -37,6 +37,10 @@ export const HUB_ERROR_STATUS = {
   'delta-too-large': 409,
   'snapshot-building': 503,
 
+  // GET /v1/person/:id/facts.
+  /** The kiosk asked about more people than a gate does (PERSON_LOOKUP_LIMITS): with Retry-After. */
+  'too-many-lookups': 429,
+
   // POST /v1/entries.
   'bad-batch': 400,
   /** A `Content-Encoding` other than gzip (or none). */

@@ -29,6 +29,8 @@ export interface HubContext {
   readonly bodyBudget: BodyBudget;
   /** Enrolment attempts, per remote address and in all (enroll-route.ts). */
   readonly enrollLimiter: RateLimiter;
+  /** Person lookups per kiosk (keyed by device id) and in all (PERSON_LOOKUP_LIMITS). */
+  readonly lookupLimiter: RateLimiter;
   /** The server's log: one line per request and per event. */
   readonly log: Logger;
   readonly enrollment: EnrollmentService;

@@ -17,6 +17,7 @@ import { ingestUpload, type UploadJob, type UploadOutcome } from '../entries/upl
 import { BodyBudget, type BodyBudgetLimits } from './body-budget.js';
 import { BuildWorker } from './build-worker-client.js';
 import { ENROLL_LIMITS } from './enroll-route.js';
+import { PERSON_LOOKUP_LIMITS } from './person-facts-route.js';
 import { RateLimiter, type RateLimit } from './rate-limiter.js';
 import { DeltaCache } from './delta-cache.js';
 import { buildDelta, MAX_DELTA_PEOPLE, type BuiltDelta } from './delta-builder.js';
@@ -96,6 +97,8 @@ export interface HubServerOptions {
   readonly ingestAdmission?: IngestAdmissionLimits;
   /** Enrolment attempts allowed per remote address and in all (default ENROLL_LIMITS). */
   readonly enrollLimits?: { readonly perAddress: RateLimit; readonly overall: RateLimit };
+  /** Person lookups allowed per kiosk and in all (default PERSON_LOOKUP_LIMITS). */
+  readonly lookupLimits?: { readonly perDevice: RateLimit; readonly overall: RateLimit };
   readonly hooks?: HubServerHooks;
   /** How often kiosks' sightings and reports are written (device-sightings.ts). Default 10 000. */
   readonly sightingFlushMs?: number;
@@ -293,6 +296,11 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       verifier: new RequestVerifier(storage.enrollment, now, storage.nonces),
       bodyBudget: new BodyBudget(options.bodyBudget),
       enrollLimiter: new RateLimiter(options.enrollLimits?.perAddress ?? ENROLL_LIMITS.perAddress, options.enrollLimits?.overall ?? ENROLL_LIMITS.overall, now),
+      lookupLimiter: new RateLimiter(
+        options.lookupLimits?.perDevice ?? PERSON_LOOKUP_LIMITS.perDevice,
+        options.lookupLimits?.overall ?? PERSON_LOOKUP_LIMITS.overall,
+        now,
+      ),
       log,
       enrollment: new EnrollmentService(storage.enrollment, now),
       snapshots,

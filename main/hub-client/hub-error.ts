@@ -77,6 +77,8 @@ export const KIOSK_HANDLING: Readonly<Record<HubErrorCode, 'handled' | 'passed-t
   'bad-signature': 'passed-through',
   revoked: 'passed-through',
   'bad-batch': 'passed-through',
+  // The person lookup gives no answer, and asks nothing more until the Retry-After has passed (hub-facts-lookup.ts).
+  'too-many-lookups': 'passed-through',
   'unsupported-encoding': 'passed-through',
   // The kiosk never calls the admin API.
   'admin-unauthenticated': 'passed-through',

@@ -3,6 +3,7 @@ import type { HubFactsPort } from '../core/scan-pipeline.js';
 import type { HubKeyStore } from '../../domain/credentials/verification.js';
 import { inProvinceScope, type ProvinceScope } from '../../domain/sync/province-scope.js';
 import type { HubClient } from '../hub-client/hub-client.js';
+import { HubError } from '../hub-client/hub-error.js';
 import { checkPersonFacts, type PersonFactsCheck } from './person-facts-check.js';
 
 /**
@@ -14,6 +15,8 @@ export const MAX_HUB_LOOKUP_MS = 300;
 export const HUB_LOOKUP_CACHE_MS = 30_000;
 /** At most this many answers are held: a busy gate's last minutes, not a copy of the hub. */
 const MAX_HELD = 1_000;
+/** The longest pause a hub's Retry-After sets for lookups: a wrong or hostile value does not silence them for hours. */
+const MAX_PAUSE_MS = 10 * 60_000;
 
 export interface HubFactsLookupOptions {
   /** Sends the signed request (HubClient.personFacts) and resolves with the answer as sent; aborted by `signal` at the bound. */
@@ -47,6 +50,8 @@ export interface HubFactsLookupOptions {
 export class HubFactsLookup implements HubFactsPort {
   readonly timeoutMs: number;
   readonly #held = new Map<string, { readonly answer: HubFactsAnswer; readonly until: number }>();
+  /** Epoch ms (the lookup's clock) before which nothing is asked: the hub's last Retry-After. */
+  #pausedUntil = Number.NEGATIVE_INFINITY;
   readonly #now: () => number;
 
   constructor(private readonly options: HubFactsLookupOptions) {
@@ -74,6 +79,8 @@ export class HubFactsLookup implements HubFactsPort {
   }
 
   async lookup(id12: string): Promise<HubFactsAnswer> {
+    // The hub asked for a pause (too many lookups, busy): the gate does not wait on a request it would refuse.
+    if (this.#now() < this.#pausedUntil) return this.#noAnswer('paused: the hub asked to wait');
     const controller = new AbortController();
     let cancelTimer = (): void => undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
@@ -93,6 +100,8 @@ export class HubFactsLookup implements HubFactsPort {
     } catch (error) {
       // Offline, refused, a broken answer: the code of it, never the request (its path names the person).
       const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : 'error';
+      const retryAfterMs = error instanceof HubError ? error.retryAfterMs : undefined;
+      if (retryAfterMs !== undefined && retryAfterMs > 0) this.#pausedUntil = this.#now() + Math.min(retryAfterMs, MAX_PAUSE_MS);
       return this.#noAnswer(code);
     } finally {
       cancelTimer();

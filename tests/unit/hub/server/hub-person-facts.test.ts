@@ -88,6 +88,28 @@ describe.each(hubs.stores)('GET /v1/person/:id/facts on %s', (_store, location) 
     expect((await kiosk.get('/v1/person//facts')).status).toBe(404);
   });
 
+  it('a kiosk asking about more people than a gate does is refused with 429 and a Retry-After, named in the log; other kiosks still get answers', async () => {
+    const pg = location();
+    const limits = { perDevice: { burst: 3, perMinute: 1 }, overall: { burst: 100, perMinute: 100 } };
+    const h = await hubs.start(pg === undefined ? { lookupLimits: limits } : { location: pg, lookupLimits: limits });
+    await h.importRows('person', [{ id12: KNOWN }]);
+    const walker = await h.enrol();
+    const gate = await h.enrol();
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await walker.get(`/v1/person/00120100${String(1000 + i)}/facts`)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const refused = await walker.get(`/v1/person/${KNOWN}/facts`);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await refused.json()).toMatchObject({ error: 'too-many-lookups' });
+    expect((await gate.get(`/v1/person/${KNOWN}/facts`)).status).toBe(200);
+    // Named once, by device, never with the IDs it asked about.
+    const warnings = h.logs.filter((line) => line.includes('person lookups: kiosk'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(walker.identity.deviceId);
+    expect(h.logs.join('\n')).not.toContain(KNOWN);
+  });
+
   it("is the kiosk's HubClient call, with the path parameter signed as sent", async () => {
     const h = await hubWithPerson();
     const kiosk = await h.enrol();

@@ -11,6 +11,7 @@ import { HUB_FACTS_REASONS } from '../../../../domain/verdict/hub-facts.js';
 import { KioskCore } from '../../../../main/core/kiosk-core.js';
 import { HubClient } from '../../../../main/hub-client/hub-client.js';
 import { publicKeyRawOf } from '../../../../main/hub-client/device-identity.js';
+import { HubError } from '../../../../main/hub-client/hub-error.js';
 import { HubFactsLookup, hubFactsLookupOf, MAX_HUB_LOOKUP_MS } from '../../../../main/sync/hub-facts-lookup.js';
 import { checkPersonFacts } from '../../../../main/sync/person-facts-check.js';
 import { hubKeyStoreFromKeys } from '../../../../main/trust/hub-key-store.js';
@@ -211,5 +212,28 @@ describe('HubFactsLookup', () => {
     expect(await lookup.lookup(TRAVELLER)).toEqual({ answer: 'no-answer' });
     expect(aborted).toBe(true);
     expect(() => new HubFactsLookup({ ask: async () => null, check: () => ({ ok: false, why: 'malformed' }), timeoutMs: 0 })).toThrow(RangeError);
+  });
+
+  it('a hub that asks to wait (too many lookups, Retry-After): no answer, and nothing asked until the wait is over', async () => {
+    let now = 1_000_000;
+    let asked = 0;
+    const why: string[] = [];
+    const lookup = new HubFactsLookup({
+      ask: async () => {
+        asked += 1;
+        throw new HubError('too-many-lookups', 429, 'too many person lookups from this kiosk: try again in 20 s', 20_000);
+      },
+      check: () => ({ ok: false, why: 'malformed' }),
+      now: () => now,
+      onNoAnswer: (w) => why.push(w),
+    });
+    expect(await lookup.lookup(TRAVELLER)).toEqual({ answer: 'no-answer' });
+    now += 19_000;
+    expect(await lookup.lookup(STRANGER)).toEqual({ answer: 'no-answer' });
+    expect(asked).toBe(1);
+    expect(why).toEqual(['too-many-lookups', 'paused: the hub asked to wait']);
+    now += 1_000;
+    await lookup.lookup(STRANGER);
+    expect(asked).toBe(2);
   });
 });
