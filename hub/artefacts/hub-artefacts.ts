@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isArtefactBase, signArtefactLocation, type SignedArtefactLocation } from '../../domain/sync/artefact-index.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import type { HubSigningKey } from '../keys/hub-signing-key.js';
@@ -22,6 +23,9 @@ export interface HubArtefactsOptions {
   readonly pgUrl?: string | undefined;
 }
 
+/** How often a process waiting for a stored snapshot looks at the index (the reader keeps a read 2 s). */
+const STORED_POLL_MS = 500;
+
 /** What the snapshot cache is to the artefacts: where the newest built snapshot is, and a nudge to build. */
 export interface SnapshotSource {
   newest(): SnapshotIndex | undefined;
@@ -37,6 +41,8 @@ export interface HubArtefacts {
   readonly location?: SignedArtefactLocation;
   /** Called once the snapshot cache exists: becoming the builder then builds and publishes what is missing. */
   attach(snapshots: SnapshotSource): void;
+  /** Resolves with the stored snapshot's sequence once the store's index names one at `atLeast` or later (what a process that is not the builder serves). */
+  whenStored(atLeast: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -49,6 +55,7 @@ export async function startArtefacts(options: HubArtefactsOptions): Promise<HubA
   const builder = new ArtefactBuilder({ publisher, log, delta: options.delta });
   const lease = options.lease ?? (options.pgUrl === undefined ? soleBuilder() : await PgBuilderLease.start(options.pgUrl, log, options.leaseRetryMs));
   let snapshots: SnapshotSource | undefined;
+  let closed = false;
   /** A builder taking over publishes the newest snapshot it has if the index names an older one. */
   const catchUp = (): void => {
     const newest = snapshots?.newest();
@@ -64,16 +71,26 @@ export async function startArtefacts(options: HubArtefactsOptions): Promise<HubA
   });
   builder.setActive(lease.isBuilder());
   log.info(`artefacts published to ${store.description}${options.base === undefined ? '' : `, served to kiosks from ${options.base}`}`);
+  const reader = new ArtefactReader(store, key, options.now);
   return {
     lease,
     builder,
-    reader: new ArtefactReader(store, key, options.now),
+    reader,
     ...(options.base === undefined ? {} : { location: signArtefactLocation({ base: options.base, hubKeyId: key.keyId }, key.sign) }),
     attach(source) {
       snapshots = source;
       if (builder.isActive()) catchUp();
     },
+    async whenStored(atLeast) {
+      for (;;) {
+        if (closed) throw new Error('the hub closed before the artefact store held the snapshot');
+        const seq = (await reader.index())?.snapshot?.seq;
+        if (seq !== undefined && seq >= atLeast) return seq;
+        await sleep(STORED_POLL_MS);
+      }
+    },
     async close() {
+      closed = true;
       await builder.close();
       await lease.close();
     },

@@ -140,7 +140,7 @@ export interface HubServer {
   readonly port: number;
   readonly host: string;
   readonly hubKeyId: string;
-  /** Resolves with the newest snapshot's sequence once one at `atLeast` or later is ready. */
+  /** Resolves with the newest snapshot's sequence once one at `atLeast` or later is ready (built here, or, with an artefact store, stored there). */
   snapshotReady(atLeast?: number): Promise<number>;
   /** Stops accepting, ends sockets and builds, closes the storage if the server opened it. */
   close(): Promise<void>;
@@ -357,7 +357,9 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       port,
       host,
       hubKeyId: key.keyId,
-      snapshotReady: (atLeast) => snapshots.whenReady(atLeast),
+      // A process that is not the builder never builds: its snapshot is the store's.
+      snapshotReady: (atLeast) =>
+        artefacts === undefined ? snapshots.whenReady(atLeast) : Promise.race([snapshots.whenReady(atLeast), artefacts.whenStored(atLeast ?? 0)]),
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

@@ -1,4 +1,7 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { HUB_KEY_FILE } from '../../../../hub/keys/hub-signing-key.js';
 import type { StatusResponse } from '../../../../domain/protocol/hub-bodies.js';
 import { chunkByteLength } from '../../../../domain/sync/sync-chunk.js';
 import { inProvinceScope, parseProvinceScope, rangeMeetsScope } from '../../../../domain/sync/province-scope.js';
@@ -106,14 +109,20 @@ describe('a scoped kiosk beside an artefact store, on PostgreSQL', () => {
         bytes !== undefined && (JSON.parse(new TextDecoder().decode(bytes)) as { index: { snapshot: { seq: number } | null } }).index.snapshot?.seq === seq
       );
     }, 20_000);
-    // Another process on the same database, key and store that never builds: its snapshots are the store's.
+    // Another process on the same database, key and store that never builds, on a machine of its
+    // own (its data directory holds only a copy of the key): its snapshots are the store's.
     const neverBuilder: BuilderLease = { isBuilder: () => false, onChange: () => undefined, close: async () => undefined };
+    const servingDir = tempDataDir('chot-hub-serving-');
+    mkdirSync(dirname(join(servingDir, HUB_KEY_FILE)), { recursive: true, mode: 0o700 });
+    copyFileSync(join(builder.dataDir, HUB_KEY_FILE), join(servingDir, HUB_KEY_FILE));
     const serving = await hubs.start({
-      dataDir: builder.dataDir,
+      dataDir: servingDir,
       location: { pgUrl },
       chunking: { maxRecords: 2 },
       artefacts: { store, base, lease: neverBuilder },
     });
+    // Ready as the store is: this process builds nothing itself.
+    expect(await serving.server.snapshotReady(seq)).toBe(seq);
     const scoped = await serving.enrol({ scope: ['001', '079'] });
     const everyone = await serving.enrol();
 
