@@ -141,14 +141,6 @@ export class ScanPipeline {
   }
 
   /**
-   * An ID staff typed on the staff keypad (source `manual`): decided exactly as a scan of its
-   * digits, its entry naming `enteredBy`, the staff member who typed it.
-   */
-  decideTyped(scan: ScanEvent, enteredBy: string, gate?: ScanGate): Verdict {
-    return this.#decideScan(scan, gate, { enteredBy }).verdict;
-  }
-
-  /**
    * As decideScan, but a person the kiosk's data does not hold and whose ID is outside its
    * scope is first asked about at the hub (HubFactsPort), for at most the lookup's bound:
    * the one place in a decision that waits on the network, and never longer than that.

@@ -106,9 +106,10 @@ export class StaffDesk {
   /**
    * A person's ID typed by staff: refused (nothing logged) without a staff session where PINs are
    * set, or when the digits are not an ID by the parser's own rules (the keypad says the same
-   * before it sends); else decided like a scan, the entry naming the staff member.
+   * before it sends); else decided like a scan, the entry naming the staff member — a person
+   * outside the kiosk's data asked about at the hub as for a scan, within the same bound.
    */
-  enterTypedId(request: TypedIdRequest): TypedIdResult {
+  async enterTypedId(request: TypedIdRequest): Promise<TypedIdResult> {
     const who = staffIdentity(this.options.sessions, request.by);
     if (!who.ok) {
       this.options.logger.info('staff typed ID refused', { code: who.refusal.code });
@@ -119,19 +120,19 @@ export class StaffDesk {
       this.options.logger.info('staff typed ID refused', { code: parsed.code });
       return { ok: false, refusal: { code: parsed.code, ...parsed.message } };
     }
-    return { ok: true, verdict: this.decideTyped(request.id, who.by) };
+    return { ok: true, verdict: await this.decideTyped(request.id, who.by) };
   }
 
   /**
    * A typed ID, read at the screen: never a repeat (staff typed it on purpose), committed like
    * any scan, then the lane's relays act on it. Throws when it cannot be logged.
    */
-  private decideTyped(id: string, enteredBy: string): Verdict {
+  private async decideTyped(id: string, enteredBy: string): Promise<Verdict> {
     const { pipeline, screenGate, now, logger, openGate } = this.options;
     const gate = screenGate();
     const source: ScanEvent['source'] = { kind: 'manual', deviceId: TYPED_ID_DEVICE };
     const scan = { source, text: id, at: toVietnamIso(now()) };
-    const { verdict } = decideLogged(logger, () => ({ verdict: pipeline.decideTyped(scan, enteredBy, gate) }), source.kind);
+    const { verdict } = await decideLogged(logger, () => pipeline.decideScanAsking(scan, gate, { enteredBy }), source.kind);
     openGate({ verdict, source, lane: gate.lane, direction: gate.direction });
     return verdict;
   }

@@ -90,6 +90,18 @@ describe('a person outside the kiosk’s data, asked about at the hub', () => {
     expect(asked()).toBe(1);
   });
 
+  it('an ID staff typed for them is asked about too: the hub’s facts decide, and the verdict still says typed, not verified', async () => {
+    const { hub, kiosk, asked } = await hubWithTraveller();
+    const { core, reasonsOfEntries } = openCore();
+    core.attachHubFacts(lookupAt(hub.server.url, kiosk, 'never'));
+    const typed = await core.enterTypedId({ id: TRAVELLER, by: 'Lan' });
+    if (!typed.ok) throw new Error(`typed ID refused: ${typed.refusal.code}`);
+    expect(typed.verdict.reasons).toContainEqual(HUB_FACTS_REASONS.fromHub);
+    expect(typed.verdict.authenticity).toBe('manual');
+    expect(asked()).toBe(1);
+    expect(reasonsOfEntries()).toEqual([expect.arrayContaining(['facts.from-hub'])]);
+  });
+
   it('a person the hub does not know: the unknown policy, as without the hub, and the entry says the hub was asked', async () => {
     const { hub, kiosk } = await hubWithTraveller();
     const offline = openCore();
