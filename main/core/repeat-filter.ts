@@ -46,6 +46,11 @@ export class RepeatFilter<T> {
     this.#reads.clear();
   }
 
+  /** Whether repeats are told apart at all (a window of 0: every read is a new entry). */
+  get enabled(): boolean {
+    return this.windowMs > 0;
+  }
+
   /** How many reads are remembered (tests: old ones do not pile up). */
   get size(): number {
     return this.#reads.size;
@@ -80,6 +85,8 @@ export interface DecidedRead {
  */
 export class VerdictRepeats {
   readonly #filter: RepeatFilter<DecidedRead>;
+  /** Reads being decided now (a lookup at the hub may take up to its bound), by input and code. */
+  readonly #deciding = new Map<string, Promise<DecidedRead>>();
 
   constructor(
     windowMs: number | undefined,
@@ -94,6 +101,35 @@ export class VerdictRepeats {
     if (first === undefined) return undefined;
     this.onRepeat(first.verdict, source);
     return { verdict: { ...first.verdict, repeat: true }, credential: first.credential };
+  }
+
+  /**
+   * Decides a read that is no repeat of one decided (`decide`), unless the same code on the same
+   * input is being decided right now — a scanner that sends a code twice while the first waits
+   * on the hub: that one waits for the first and is its repeat, not a second entry. A first
+   * decision that failed (not logged) is no answer: the read is then decided itself.
+   */
+  async decideOnce(
+    source: ScanSource,
+    lane: string,
+    text: string,
+    decide: () => Promise<DecidedRead>,
+  ): Promise<{ readonly decided: DecidedRead; readonly repeat: boolean }> {
+    const key = keyOf(inputKey(source, lane), text);
+    // Looked up before any await: a second read in the same turn must find the first's decision.
+    const pending = this.#filter.enabled ? this.#deciding.get(key) : undefined;
+    const first = pending === undefined ? undefined : await pending.catch(() => undefined);
+    if (first !== undefined) {
+      this.onRepeat(first.verdict, source);
+      return { decided: { verdict: { ...first.verdict, repeat: true }, credential: first.credential }, repeat: true };
+    }
+    const deciding = decide();
+    this.#deciding.set(key, deciding);
+    try {
+      return { decided: await deciding, repeat: false };
+    } finally {
+      if (this.#deciding.get(key) === deciding) this.#deciding.delete(key);
+    }
   }
 
   remember(source: ScanSource, lane: string, text: string, decided: DecidedRead, nowMs: number): void {

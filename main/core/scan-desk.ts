@@ -104,8 +104,11 @@ export class ScanDesk {
   async #decideRead(scan: ScanEvent, gate: ScanGate, nowMs: number, publish: (verdict: Verdict) => void): Promise<Verdict> {
     const { repeats, logger, pipeline } = this.options;
     const repeat = repeats.repeatOf(scan.source, gate.lane, scan.text, nowMs);
-    const decided = repeat ?? (await decideLogged(logger, () => pipeline().decideScanAsking(scan, gate), scan.source.kind));
-    return this.#settleRead(scan, gate, nowMs, publish, repeat, decided);
+    if (repeat !== undefined) return this.#settleRead(scan, gate, nowMs, publish, repeat, repeat);
+    const once = await repeats.decideOnce(scan.source, gate.lane, scan.text, () =>
+      decideLogged(logger, () => pipeline().decideScanAsking(scan, gate), scan.source.kind),
+    );
+    return this.#settleRead(scan, gate, nowMs, publish, once.repeat ? once.decided : undefined, once.decided);
   }
 
   /** A read decided (or a repeat answered): remembered and published unless a repeat; its card QR's chip keys go to the lane's reader. */

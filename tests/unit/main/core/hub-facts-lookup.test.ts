@@ -2,12 +2,12 @@ import Database from 'better-sqlite3';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ScanSubmission } from '../../../../domain/contract/kiosk-api.js';
 import { overrideRefusal } from '../../../../domain/contract/operator-override.js';
 import { canonicalPersonFacts, type PersonFactsStatement } from '../../../../domain/protocol/person-facts.js';
 import { encodeFacts } from '../../../../domain/sync/facts-codec.js';
-import { HUB_FACTS_REASONS } from '../../../../domain/verdict/hub-facts.js';
+import { HUB_FACTS_REASONS, type HubFactsAnswer } from '../../../../domain/verdict/hub-facts.js';
 import { KioskCore } from '../../../../main/core/kiosk-core.js';
 import { HubClient } from '../../../../main/hub-client/hub-client.js';
 import { publicKeyRawOf } from '../../../../main/hub-client/device-identity.js';
@@ -100,6 +100,27 @@ describe('a person outside the kiosk’s data, asked about at the hub', () => {
     expect(typed.verdict.authenticity).toBe('manual');
     expect(asked()).toBe(1);
     expect(reasonsOfEntries()).toEqual([expect.arrayContaining(['facts.from-hub'])]);
+  });
+
+  it('the same code sent twice while the first waits on the hub is one entry: the second is the first’s repeat', async () => {
+    const { core, reasonsOfEntries } = openCore();
+    const waiting: ((value: HubFactsAnswer) => void)[] = [];
+    core.attachHubFacts({
+      asks: () => true,
+      held: () => undefined,
+      lookup: () => new Promise<HubFactsAnswer>((resolve) => waiting.push(resolve)),
+    });
+    const first = core.submitScan(wedge(cccd(TRAVELLER)));
+    const second = core.submitScan(wedge(cccd(TRAVELLER)));
+    // Another input is another entry, asked about on its own.
+    const camera = core.submitScan({ ...wedge(cccd(TRAVELLER)), source: { kind: 'camera', deviceId: 'camera' } });
+    await vi.waitFor(() => expect(waiting).toHaveLength(2));
+    for (const answer of waiting) answer({ answer: 'not-known' });
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.repeat).toBeUndefined();
+    expect(b).toMatchObject({ entrySeq: a.entrySeq, repeat: true });
+    expect((await camera).entrySeq).not.toBe(a.entrySeq);
+    expect(reasonsOfEntries()).toHaveLength(2);
   });
 
   it('a person the hub does not know: the unknown policy, as without the hub, and the entry says the hub was asked', async () => {
