@@ -29,7 +29,7 @@ import { DEFAULT_KEY_TTL_MS, PendingChipKeys, type PendingChipKey } from './pend
 
 /** What the station needs of the core (KioskCore): decide a read durably, hear card QRs, tell the screen, serve typed CANs. */
 export interface ChipStationCore {
-  submitChipRead(read: ChipReadDecision, source: ScanSource, gate: ScanGate): Verdict;
+  submitChipRead(read: ChipReadDecision, source: ScanSource, gate: ScanGate): Promise<Verdict>;
   onCardQrDecided(listener: (decided: CardQrDecided) => void): () => void;
   chipReadingChanged(state: ChipReadingState): void;
   attachChipStation(station: ChipCanReceiver | undefined): void;
@@ -286,13 +286,13 @@ export class ChipStation implements ChipCanReceiver {
     });
     // The verdict first, then — once nothing of this read touches the card — the reader serves the next one.
     void read.decision
-      .then((decision) => {
+      .then(async (decision) => {
         if (decision.ok) this.#keys.consume(lane, pending);
         else if (slot.spent?.card === card) slot.spent.failed = true;
         // A card taken out mid-read is coming back: its key waits afresh, not what is left of the wait since the QR.
         if (!decision.ok && decision.reason.code === 'chip.card-removed') this.#keys.renew(lane, pending);
         slot.lastReadAt = this.#nowIso();
-        this.#decide(slot, decision, gate, performance.now() - started);
+        await this.#decide(slot, decision, gate, performance.now() - started);
         return read.settled;
       })
       .then(() => {
@@ -303,10 +303,10 @@ export class ChipStation implements ChipCanReceiver {
       });
   }
 
-  #decide(slot: ReaderSlot, decision: ChipReadDecision, gate: ScanGate, ms: number): void {
+  async #decide(slot: ReaderSlot, decision: ChipReadDecision, gate: ScanGate, ms: number): Promise<void> {
     const source: ScanSource = { kind: 'chip', deviceId: slot.name };
     try {
-      this.#options.core.submitChipRead(decision, source, gate);
+      await this.#options.core.submitChipRead(decision, source, gate);
     } catch (error) {
       // The core logged it: nothing was shown, nothing opened.
       this.#log.error(`chip card reader ${slot.name}: the read could not be logged: ${messageOf(error)}`, { device: slot.name });

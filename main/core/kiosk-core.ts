@@ -250,7 +250,7 @@ export class KioskCore implements KioskApi {
   }
 
   /** A chip card read (or a read that failed) by the chip card reader `source` at `gate`, decided like a scan (scan-desk.ts). */
-  submitChipRead(read: ChipReadDecision, source: ScanSource, gate: ScanGate): Verdict {
+  submitChipRead(read: ChipReadDecision, source: ScanSource, gate: ScanGate): Promise<Verdict> {
     return this.scanDesk.submitChipRead(read, source, gate);
   }
 

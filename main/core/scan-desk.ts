@@ -88,8 +88,9 @@ export class ScanDesk {
    * decided and committed like any scan, then the lane's relays act on it (the gate policy:
    * chip-verified opens by default) and the screen is told. Throws when it cannot be logged.
    */
-  submitChipRead(read: ChipReadDecision, source: ScanSource, gate: ScanGate): Verdict {
-    const { verdict } = decideLogged(this.options.logger, () => ({ verdict: this.options.pipeline().decideChip(read, source, gate) }), source.kind);
+  async submitChipRead(read: ChipReadDecision, source: ScanSource, gate: ScanGate): Promise<Verdict> {
+    const pipeline = this.options.pipeline();
+    const { verdict } = await decideLogged(this.options.logger, async () => ({ verdict: await pipeline.decideChipAsking(read, source, gate) }), source.kind);
     this.#publishDeviceVerdict({ verdict, source, lane: gate.lane, direction: gate.direction });
     return verdict;
   }

@@ -225,7 +225,21 @@ export class ScanPipeline {
    * failed read is logged as a verdict with no colour and the reason, as an unreadable code is.
    */
   decideChip(read: ChipReadDecision, source: ScanEvent['source'], gate?: ScanGate): Verdict {
+    return this.#decideChipRead(read, this.deps.now(), source, gate, undefined);
+  }
+
+  /**
+   * As decideChip, but a person read from the chip whom the kiosk's data does not hold, with
+   * an ID outside its scope, is first asked about at the hub, within the lookup's bound — as a
+   * scan is (a card put on the reader first, its CAN typed, has no QR that asked before it).
+   */
+  async decideChipAsking(read: ChipReadDecision, source: ScanEvent['source'], gate?: ScanGate): Promise<Verdict> {
     const nowMs = this.deps.now();
+    const asked = read.ok ? await this.#askHub(read.credential, nowMs) : undefined;
+    return this.#decideChipRead(read, nowMs, source, gate, asked);
+  }
+
+  #decideChipRead(read: ChipReadDecision, nowMs: number, source: ScanEvent['source'], gate: ScanGate | undefined, asked: HubFactsAnswer | undefined): Verdict {
     if (!read.ok) {
       return this.#commit({
         nowMs,
@@ -242,7 +256,7 @@ export class ScanPipeline {
       ...(read.photo === undefined ? {} : { photo: read.photo }),
       ...(read.photoProblem === undefined ? {} : { photoProblem: read.photoProblem }),
     };
-    return this.#decideCredential(read.credential, nowMs, source, gate, chip);
+    return this.#decideCredential(read.credential, nowMs, source, gate, chip, {}, asked);
   }
 
   #decideCredential(

@@ -49,6 +49,8 @@ export interface KioskOptions {
   readonly trustCsca?: boolean;
   readonly keyTtlMs?: number;
   readonly binding?: FakePcscBinding;
+  /** The demo people in the kiosk's data (default); false: An is a person the data does not hold. */
+  readonly demo?: boolean;
 }
 
 /**
@@ -86,7 +88,7 @@ export function chipStationKit() {
       copyFileSync(join(work.dir, 'pki', 'csca.pem'), join(dataDir, CSCA_DIR, 'csca.pem'));
     }
     const logger = memoryLogger();
-    const core = KioskCore.open({ dataDir, demo: true, logger });
+    const core = KioskCore.open({ dataDir, demo: options.demo !== false, logger });
     const events: KioskEvent[] = [];
     core.onEvent((event) => events.push(event));
     const relays: DecidedVerdict[] = [];

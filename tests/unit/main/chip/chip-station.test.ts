@@ -7,6 +7,7 @@ import { ChipStation } from '../../../../main/chip/chip-station.js';
 import { facePhotoReason } from '../../../../domain/chip/face-photo-reasons.js';
 import { parseDg2FaceImage } from '../../../../domain/chip/lds/dg2-face.js';
 import { GATE_NOT_VERIFIED } from '../../../../main/devices/gate-policy.js';
+import { HUB_FACTS_REASONS } from '../../../../domain/verdict/hub-facts.js';
 import { CSCA_DIR } from '../../../../main/trust/csca-certificates.js';
 import { BacChipCard, chipFiles } from '../../../support/chip-bac-card.js';
 import { chipSamplesUnavailable, emulatorDg2, generateSod, makeVnPerson } from '../../../support/chip-samples.js';
@@ -63,6 +64,27 @@ describe.skipIf(unavailable !== null)(`the chip station${unavailable === null ? 
     const lines = k.logger.lines.join('\n');
     expect(lines).toContain('chip read');
     for (const personal of [AN.id12, 'Nguyễn', 'NGUYEN', '15/03/1989']) expect(lines).not.toContain(personal);
+  });
+
+  it('a person the kiosk’s data does not hold: the chip read itself asks the hub (bounded), as a scan does, and is decided on its answer', async () => {
+    const k = await kiosk({ demo: false });
+    const asked: string[] = [];
+    const twoDoses = { doses: [1, 2].map((dose) => ({ dose, date: '2021-08-0' + String(dose), product: 'EU/1/20/1528' })), tests: [], quarantine: [] };
+    // Nothing held between questions: the chip read must ask for itself, not reuse the QR's answer.
+    k.core.attachHubFacts({
+      asks: () => true,
+      held: () => undefined,
+      lookup: async (id12) => {
+        asked.push(id12);
+        return { answer: 'facts', facts: twoDoses };
+      },
+    });
+    await k.scanQr(AN_QR);
+    k.insert(k.card());
+    await vi.waitFor(() => expect(k.verdicts()).toHaveLength(1));
+    expect(asked).toEqual([AN.id12, AN.id12]);
+    expect(k.verdicts()[0]).toMatchObject({ credentialKind: 'chip', authenticity: 'chip-verified' });
+    expect(k.verdicts()[0]?.reasons).toContainEqual(HUB_FACTS_REASONS.fromHub);
   });
 
   it('the card read once per insertion: left on the reader it is not read again, even by a second QR', async () => {
