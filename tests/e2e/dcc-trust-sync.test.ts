@@ -8,6 +8,7 @@ import { createDccSigner, type DccSigner } from '../support/dcc-fixtures.js';
 import { freePort, startHubProcess, type HubProcess } from '../support/hub-process.js';
 import { openKioskPage, type KioskPage } from '../support/kiosk-page.js';
 import { tempDataDir } from '../support/kiosk-process.js';
+import { chotOk as ok, enrolmentCode } from '../support/hub-cli-steps.js';
 import { runChot } from '../support/run-chot.js';
 
 /**
@@ -16,11 +17,6 @@ import { runChot } from '../support/run-chot.js';
  * serve` → `chot enroll` → `chot sync` → `chot start`, then F2. A list altered on the hub's
  * disk after it was signed is refused by the kiosk, which keeps and shows the last good one.
  */
-const ok = (args: string[]): string => {
-  const run = runChot(args);
-  expect(run.status, run.stderr).toBe(0);
-  return run.stdout;
-};
 const publishedVersion = (output: string, kind: string): number => Number(new RegExp(`published ${kind} version (\\d+)`).exec(output)?.[1]);
 
 const now = Date.now();
@@ -44,7 +40,7 @@ describe('the hub’s DCC trust files reach the kiosk and show on F2', () => {
 
   beforeAll(async () => {
     hub = await startHubProcess(hubDir, await freePort());
-    const code = /^enrolment code\s+(\S+)$/m.exec(ok(['hub', 'enroll-code', '--location', 'Cổng 1', '--data', hubDir]))?.[1] as string;
+    const code = enrolmentCode(hubDir, 'Cổng 1');
     ok(['enroll', '--hub', hub.url, '--code', code, '--hub-key', ok(['hub', 'public-key', '--data', hubDir]).trim(), '--data-dir', kioskDir]);
   });
   afterAll(async () => {

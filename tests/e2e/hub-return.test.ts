@@ -3,7 +3,7 @@ import type { KioskStatus } from '../../domain/contract/kiosk-status.js';
 import { connectKioskContract } from '../support/kiosk-contract.js';
 import { startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
 import { freePort, startHubProcess, type HubProcess } from '../support/hub-process.js';
-import { chotOk, importHubCsv, waitFor } from '../support/hub-cli-steps.js';
+import { chotOk, enrolmentCode, importHubCsv, importTwoPeopleToday, waitFor } from '../support/hub-cli-steps.js';
 
 /**
  * A hub restarted after an outage long enough for the kiosk's sync and upload to back off
@@ -23,12 +23,9 @@ describe('a kiosk resumes sync and upload within seconds after its hub returns',
   let kiosk: KioskProcess;
 
   beforeAll(async () => {
-    importHubCsv(hubDir, 'person', ['id,old_id,bhxh_number', `${GREEN},,`, `${TESTED},,`]);
-    const daysAgo = (days: number): string => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
-    importHubCsv(hubDir, 'vaccination', ['id,dose,date,product', `${GREEN},1,${daysAgo(90)},Pfizer`, `${GREEN},2,${daysAgo(60)},Pfizer`]);
+    importTwoPeopleToday(hubDir, GREEN, TESTED);
     hub = await startHubProcess(hubDir, await freePort());
-    const code = /^enrolment code\s+(\S+)$/m.exec(chotOk(['hub', 'enroll-code', '--location', 'Bến xe — cổng 1', '--data', hubDir]))?.[1] ?? '';
-    chotOk(['enroll', '--hub', hub.url, '--code', code, '--data-dir', kioskDir]);
+    chotOk(['enroll', '--hub', hub.url, '--code', enrolmentCode(hubDir, 'Bến xe — cổng 1'), '--data-dir', kioskDir]);
     // Short intervals only so that the outage is noticed soon; while it lasts, the backoff sets the pace.
     kiosk = await startKioskProcess({ dataDir: kioskDir, extraArgs: ['--sync-interval', '3', '--upload-interval', '3'] });
   }, 120_000);

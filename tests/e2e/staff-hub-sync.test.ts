@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startHubProcess, type HubProcess } from '../support/hub-process.js';
 import { connectKioskContract } from '../support/kiosk-contract.js';
 import { startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
+import { enrolmentCode } from '../support/hub-cli-steps.js';
 import { runChot } from '../support/run-chot.js';
 
 /**
@@ -23,7 +24,7 @@ describe('a staff PIN added at the hub signs in at the kiosk after a sync', () =
 
   beforeAll(async () => {
     hub = await startHubProcess(hubDir, await freePort());
-    const code = /^enrolment code\s+(\S+)$/m.exec(ok(['hub', 'enroll-code', '--location', 'Cổng 1', '--data', hubDir]))?.[1] as string;
+    const code = enrolmentCode(hubDir, 'Cổng 1');
     ok(['enroll', '--hub', hub.url, '--code', code, '--hub-key', ok(['hub', 'public-key', '--data', hubDir]).trim(), '--data-dir', kioskDir]);
   });
   afterAll(async () => {

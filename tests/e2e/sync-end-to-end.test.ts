@@ -4,7 +4,7 @@ import { connectKioskContract } from '../support/kiosk-contract.js';
 import { startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
 import { freePort, startHubProcess, type HubProcess } from '../support/hub-process.js';
 import { runChotAsync, verifyLines } from '../support/run-chot.js';
-import { chotOk, importHubCsv, waitFor } from '../support/hub-cli-steps.js';
+import { chotOk, enrolmentCode, importHubCsv, importTwoPeopleToday, waitFor } from '../support/hub-cli-steps.js';
 
 /**
  * Hub-to-kiosk sync through the binaries, as an operator runs them: `chot hub import` → `chot hub
@@ -14,12 +14,6 @@ const AT = '2021-10-20T08:00:00+07:00';
 const GREEN = '056089001234';
 const PARTIAL = '079195004321';
 const TESTED = '001201005678';
-
-function enrolmentCode(hubDir: string, location: string): string {
-  const code = /^enrolment code\s+(\S+)$/m.exec(chotOk(['hub', 'enroll-code', '--location', location, '--data', hubDir]))?.[1];
-  expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
-  return code as string;
-}
 
 const colours = (kioskDir: string, ids: readonly string[]): unknown[] => verifyLines(['--data-dir', kioskDir, '--at', AT], ids).map((line) => line.color);
 const requests = async (hub: HubProcess, route: string): Promise<number> =>
@@ -94,10 +88,8 @@ describe('chot start syncs continuously, and keeps deciding while the hub is awa
   let kiosk: KioskProcess;
 
   beforeAll(async () => {
-    importHubCsv(hubDir, 'person', ['id,old_id,bhxh_number', `${GREEN},,`, `${TESTED},,`]);
     // Dated from today: `chot start` decides at the real clock.
-    const daysAgo = (days: number): string => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
-    importHubCsv(hubDir, 'vaccination', ['id,dose,date,product', `${GREEN},1,${daysAgo(90)},Pfizer`, `${GREEN},2,${daysAgo(60)},Pfizer`]);
+    importTwoPeopleToday(hubDir, GREEN, TESTED);
     hub = await startHubProcess(hubDir, await freePort());
     chotOk(['enroll', '--hub', hub.url, '--code', enrolmentCode(hubDir, 'Bệnh viện — cổng A'), '--data-dir', kioskDir]);
     kiosk = await startKioskProcess({ dataDir: kioskDir, extraArgs: ['--sync-interval', '1'] });

@@ -8,6 +8,7 @@ import { FactsStore } from '../../main/store/facts-store.js';
 import { seedSqliteHub, seedSqliteHubDelta } from '../support/hub-seed.js';
 import { freePort, startHubProcess, type HubProcess } from '../support/hub-process.js';
 import { repoRoot, tempDataDir } from '../support/kiosk-process.js';
+import { enrolmentCode } from '../support/hub-cli-steps.js';
 import { runChot, runChotAsync } from '../support/run-chot.js';
 
 /**
@@ -88,7 +89,7 @@ function writeTransactionOpen(): boolean {
 beforeAll(async () => {
   await seedSqliteHub(hubDir, PEOPLE);
   hub = await startHubProcess(hubDir, await freePort());
-  const code = /^enrolment code\s+(\S+)$/m.exec(runChot(['hub', 'enroll-code', '--location', 'Bến xe Phía Nam', '--data', hubDir]).stdout)?.[1] ?? '';
+  const code = enrolmentCode(hubDir, 'Bến xe Phía Nam');
   const enrolled = runChot(['enroll', '--hub', hub.url, '--code', code, '--data-dir', kioskDir]);
   expect(enrolled.status, enrolled.stderr).toBe(0);
 }, 120_000);

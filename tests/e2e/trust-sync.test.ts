@@ -5,7 +5,7 @@ import { CSCA_DIR, loadTrustedCscas } from '../../main/trust/csca-certificates.j
 import { HUB_CSCA_FILE } from '../../main/trust/trust-file-store.js';
 import { freePort, startHubProcess, type HubProcess } from '../support/hub-process.js';
 import { tempDataDir } from '../support/kiosk-process.js';
-import { runChot } from '../support/run-chot.js';
+import { chotOk as ok, enrolmentCode } from '../support/hub-cli-steps.js';
 import { makeCsca, makeExpiredCsca, makeMasterList, type TestCertificate } from '../support/test-certificates.js';
 
 /**
@@ -13,11 +13,6 @@ import { makeCsca, makeExpiredCsca, makeMasterList, type TestCertificate } from 
  * `chot hub trust import csca` → `chot hub serve` → `chot enroll` → `chot sync`, and the
  * kiosk's trust/csca/ folder as passive authentication reads it (loadTrustedCscas).
  */
-const ok = (args: string[]): string => {
-  const run = runChot(args);
-  expect(run.status, run.stderr).toBe(0);
-  return run.stdout;
-};
 
 const base64 = (certificate: TestCertificate): string => Buffer.from(certificate.der).toString('base64');
 const trusted = (kioskDir: string): string[] =>
@@ -36,7 +31,7 @@ describe('the hub’s CSCA list reaches the kiosk', () => {
 
   beforeAll(async () => {
     hub = await startHubProcess(hubDir, await freePort());
-    const code = /^enrolment code\s+(\S+)$/m.exec(ok(['hub', 'enroll-code', '--location', 'Cổng 1', '--data', hubDir]))?.[1] as string;
+    const code = enrolmentCode(hubDir, 'Cổng 1');
     ok(['enroll', '--hub', hub.url, '--code', code, '--hub-key', ok(['hub', 'public-key', '--data', hubDir]).trim(), '--data-dir', kioskDir]);
   });
   afterAll(async () => {

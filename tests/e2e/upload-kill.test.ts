@@ -6,6 +6,7 @@ import { seedSqliteHub } from '../support/hub-seed.js';
 import { freePort, startHubProcess, type HubProcess } from '../support/hub-process.js';
 import { connectKioskContract } from '../support/kiosk-contract.js';
 import { startKioskProcess, tempDataDir, type KioskProcess } from '../support/kiosk-process.js';
+import { enrolmentCode } from '../support/hub-cli-steps.js';
 import { runChot } from '../support/run-chot.js';
 import {
   appendInChild,
@@ -44,7 +45,7 @@ const someEarlyBatch = (): number => 1 + Math.floor(Math.random() * 6);
 const uploadsAnswered = (kioskId: string): RegExp => new RegExp(` POST /v1/entries 200 \\d+ms ${kioskId}$`);
 
 function enrol(kioskDir: string, location: string): HubConfig {
-  const code = /^enrolment code\s+(\S+)$/m.exec(runChot(['hub', 'enroll-code', '--location', location, '--data', hubDir]).stdout)?.[1] ?? '';
+  const code = enrolmentCode(hubDir, location);
   const enrolled = runChot(['enroll', '--hub', hub.url, '--code', code, '--data-dir', kioskDir]);
   expect(enrolled.status, enrolled.stderr).toBe(0);
   const config = loadHubConfig(kioskDir);

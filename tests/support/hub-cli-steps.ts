@@ -24,3 +24,20 @@ export function importHubCsv(hubDir: string, kind: string, lines: readonly strin
   writeFileSync(file, `${lines.join('\n')}\n`);
   chotOk(['hub', 'import', '--kind', kind, file, '--data', hubDir]);
 }
+
+/** The enrolment code `chot hub enroll-code` prints for a kiosk at `location`. */
+export function enrolmentCode(hubDir: string, location: string): string {
+  const code = /^enrolment code\s+(\S+)$/m.exec(chotOk(['hub', 'enroll-code', '--location', location, '--data', hubDir]))?.[1];
+  expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  return code as string;
+}
+
+/**
+ * Two people in the hub, dated from today (for a kiosk deciding at the real clock):
+ * `vaccinated` with two doses 90 and 60 days ago (green), `unknownFacts` with none.
+ */
+export function importTwoPeopleToday(hubDir: string, vaccinated: string, unknownFacts: string): void {
+  importHubCsv(hubDir, 'person', ['id,old_id,bhxh_number', `${vaccinated},,`, `${unknownFacts},,`]);
+  const daysAgo = (days: number): string => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+  importHubCsv(hubDir, 'vaccination', ['id,dose,date,product', `${vaccinated},1,${daysAgo(90)},Pfizer`, `${vaccinated},2,${daysAgo(60)},Pfizer`]);
+}
