@@ -2,7 +2,7 @@ import type { Readiness } from '../../domain/contract/kiosk-readiness.js';
 import type { KioskStatus } from '../../domain/contract/kiosk-status.js';
 import { describeTrustFileHeld, NO_TRUST_FILES, type TrustFileHeld } from '../../domain/contract/trust-files-held.js';
 import type { TodayStats } from '../../domain/contract/today-stats.js';
-import { byId } from './dom.js';
+import { byId, langSpan } from './dom.js';
 
 /**
  * Whether the data can be trusted (the core's `readiness`), drawn once for the idle and verdict
@@ -35,13 +35,7 @@ export function setTrustFiles(held: readonly TrustFileHeld[]): void {
   const list = byId('operator-trust-files');
   const item = (name: { vi: string; en: string }, version?: string): HTMLLIElement => {
     const li = document.createElement('li');
-    const vi = document.createElement('span');
-    vi.className = 'vi';
-    vi.textContent = name.vi;
-    const en = document.createElement('span');
-    en.className = 'en';
-    en.textContent = name.en;
-    li.append(vi, ' · ', en);
+    li.append(langSpan('vi', name.vi), ' · ', langSpan('en', name.en));
     if (version !== undefined) {
       li.dataset.version = version;
       const value = document.createElement('span');

@@ -4,7 +4,7 @@ import type { Verdict } from '../../domain/verdict/verdict.js';
 import { OVERRIDABLE_NONE_CODES } from '../../domain/contract/operator-override.js';
 import { releaseChipDetailWhenVerdictLeaves, showChipDetail } from '../chip/chip-panel.js';
 import type { CCCD_PROBLEMS } from '../../domain/credentials/cccd-qr.js';
-import { byId } from './dom.js';
+import { byId, langSpan } from './dom.js';
 import { MANUAL_NOT_VERIFIED } from '../../domain/verdict/manual-not-verified.js';
 import { idShown } from '../../domain/verdict/shown-identifier.js';
 
@@ -104,13 +104,7 @@ export class Screens {
         .filter((reason) => !(typed && reason.code === MANUAL_NOT_VERIFIED.code))
         .map((reason) => {
           const item = document.createElement('li');
-          const vi = document.createElement('span');
-          vi.className = 'vi';
-          vi.textContent = reason.vi;
-          const en = document.createElement('span');
-          en.className = 'en';
-          en.textContent = reason.en;
-          item.append(vi, en);
+          item.append(langSpan('vi', reason.vi), langSpan('en', reason.en));
           return item;
         }),
     );
